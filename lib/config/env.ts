@@ -1,0 +1,52 @@
+// Configuration from environment variables, with the defaults the README
+// documents. Read once per call so that tests can set variables first.
+import path from 'node:path';
+
+export interface ListenAddress {
+  address: string;
+  port: number;
+}
+
+export function dataDir(): string {
+  return path.resolve(process.env.ZK_DATA_DIR?.trim() || './data');
+}
+
+export function webPort(): number {
+  return parsePort(process.env.PORT, 3000, 'PORT');
+}
+
+export function controlPort(): number {
+  return parsePort(process.env.ZK_CONTROL_PORT, 5380, 'ZK_CONTROL_PORT');
+}
+
+export function dnsListen(): ListenAddress[] {
+  const raw = process.env.ZK_DNS_LISTEN?.trim() || '127.0.0.1:5300';
+  return raw.split(',').map((s) => parseHostPort(s.trim(), 'ZK_DNS_LISTEN'));
+}
+
+function parsePort(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new Error(`${name}=${raw} is not a port number (0-65535)`);
+  }
+  return n;
+}
+
+/** Parses `192.0.2.1:53`, `[2001:db8::1]:53`; without a port, `defaultPort`. */
+export function parseHostPort(text: string, what: string, defaultPort?: number): ListenAddress {
+  const bracketed = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text);
+  const plain = /^([0-9.]+|[A-Za-z0-9.-]+)(?::(\d+))?$/.exec(text);
+  const bareV6 = defaultPort !== undefined && /^[0-9a-fA-F:]+$/.test(text) && text.includes('::') ? [text, text, undefined] : null;
+  const m = bracketed ?? plain ?? bareV6;
+  if (!m) throw new Error(`${what}: "${text}" is not ADDRESS:PORT (IPv6 as [::1]:5300)`);
+  if (m[2] === undefined) {
+    if (defaultPort === undefined) throw new Error(`${what}: "${text}" needs a port (ADDRESS:PORT)`);
+    return { address: m[1]!, port: defaultPort };
+  }
+  return { address: m[1]!, port: parsePort(m[2], 0, what) };
+}
+
+export function formatHostPort(a: ListenAddress): string {
+  return a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}
