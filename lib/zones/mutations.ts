@@ -1,0 +1,464 @@
+// The change service: the only code that writes zones. Every write of
+// records runs through commitRecords(), which validates the zone as it would
+// be, then in one transaction writes the records, bumps the SOA serial by the
+// zone's policy, writes the Change (changelog + IXFR journal) and the NOTIFY
+// jobs. After commit it nudges the worker.
+import ipaddr from 'ipaddr.js';
+import { Prisma } from '../generated/prisma/client';
+import { db } from '../db';
+import { parseHostPort, formatHostPort } from '../config/env';
+import { canonicalName, DnsNameError } from '../dns/names';
+import { parseSoaContent } from '../dns/rdata';
+import { nextSerial, serialGreater } from '../dns/serial';
+import { parseZoneFile } from '../dns/zone-file';
+import type { RR, SerialPolicy, SoaFields } from '../dns/types';
+import { ZoneError, type RecordError } from './errors';
+import { readList, writeList } from './json-lists';
+import { notifyTargets } from './notify-targets';
+import { nudgeWorker } from './nudge';
+import { createZoneSchema, type CreateZoneInput, type RecordDelete } from './schema';
+import { soaFieldsOf, soaRecordOf } from './data';
+import {
+  checkZoneRules,
+  normalizeOwner,
+  normalizeRecord,
+  normalizeRecordContent,
+  normalizeType,
+  recordKey,
+  type RawRecord,
+} from './validate';
+
+/** Who makes a change, as the changelog shows it. */
+export interface Actor {
+  userId?: number;
+  name: string;
+}
+
+export interface CommitResult {
+  zone: string;
+  changed: boolean;
+  oldSerial: number;
+  newSerial: number;
+  changeId?: number;
+  added: RR[];
+  removed: RR[];
+  notifyTargets: string[];
+}
+
+type Tx = Prisma.TransactionClient;
+type ZoneRow = NonNullable<Awaited<ReturnType<Tx['zone']['findUnique']>>>;
+
+const SOA_DEFAULTS = { refresh: 10800, retry: 3600, expire: 1209600, minimum: 3600 };
+
+function toZoneName(input: string): string {
+  try {
+    const name = canonicalName(input.endsWith('.') ? input : `${input}.`);
+    if (name === '.') throw new DnsNameError('the root zone cannot be served here');
+    return name;
+  } catch (err) {
+    if (err instanceof DnsNameError) throw new ZoneError('invalid', err.message, { name: [err.message] });
+    throw err;
+  }
+}
+
+/** `hostmaster@example.com` or `hostmaster.example.com.` → the SOA RNAME. */
+function contactToRname(contact: string, zone: string): string {
+  const c = contact.trim();
+  if (c.includes('@')) {
+    const [local, domain] = c.split('@', 2) as [string, string];
+    // RFC 1035 §8 would need a dot in the mailbox escaped; we keep names simple instead.
+    if (local.includes('.')) throw new DnsNameError(`use a mailbox without dots in "${c}" (like hostmaster@${domain})`);
+    return canonicalName(`${local}.${domain.replace(/\.$/, '')}.`);
+  }
+  return canonicalName(c, zone);
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}
+
+// ---------------------------------------------------------------- zones
+
+export async function createZone(input: CreateZoneInput, actor: Actor): Promise<{ name: string; serial: number }> {
+  const parsed = createZoneSchema.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
+    throw new ZoneError('invalid', 'The zone could not be created; fix the fields marked.', fieldErrors);
+  }
+  const v = parsed.data;
+  const name = toZoneName(v.name);
+  const policy = v.serialPolicy as SerialPolicy;
+
+  if (v.kind === 'secondary') {
+    if (v.primaries.length === 0) {
+      throw new ZoneError('invalid', 'A secondary zone needs at least one primary (ADDRESS[:PORT]).', {
+        primaries: ['Give at least one primary server address'],
+      });
+    }
+    const primaries = v.primaries.map((p) => checkAddressPort(p, 'primaries'));
+    return insertZone(actor, {
+      name,
+      kind: 'secondary',
+      serial: 0n,
+      serialPolicy: policy,
+      soaMname: name,
+      soaRname: name,
+      soaRefresh: SOA_DEFAULTS.refresh,
+      soaRetry: SOA_DEFAULTS.retry,
+      soaExpire: SOA_DEFAULTS.expire,
+      soaMinimum: SOA_DEFAULTS.minimum,
+      soaTtl: v.defaultTtl,
+      defaultTtl: v.defaultTtl,
+      primaries: writeList(primaries),
+    }, []);
+  }
+
+  const nsErrors: string[] = [];
+  const nameservers = (v.nameservers.length ? v.nameservers : [`ns1.${name}`]).flatMap((ns) => {
+    const n = normalizeRecordContent('NS', ns, name);
+    if (!n.ok) nsErrors.push(n.message);
+    return n.ok ? [n.value] : [];
+  });
+  let rname = `hostmaster.${name}`;
+  try {
+    if (v.contact) rname = contactToRname(v.contact, name);
+  } catch (err) {
+    if (!(err instanceof DnsNameError)) throw err;
+    throw new ZoneError('invalid', 'The SOA contact is not valid.', { contact: [err.message] });
+  }
+  if (nsErrors.length) throw new ZoneError('invalid', 'A name server is not valid.', { nameservers: nsErrors });
+  const records: RR[] = [...new Set(nameservers)].map((ns) => ({ name, type: 'NS', ttl: v.defaultTtl, content: ns }));
+  return insertZone(actor, {
+    name,
+    kind: 'primary',
+    serial: BigInt(nextSerial(policy, 0)),
+    serialPolicy: policy,
+    soaMname: nameservers[0]!,
+    soaRname: rname,
+    soaRefresh: SOA_DEFAULTS.refresh,
+    soaRetry: SOA_DEFAULTS.retry,
+    soaExpire: SOA_DEFAULTS.expire,
+    soaMinimum: SOA_DEFAULTS.minimum,
+    soaTtl: v.defaultTtl,
+    defaultTtl: v.defaultTtl,
+  }, records);
+}
+
+type ZoneInsert = Omit<Prisma.ZoneCreateInput, 'records' | 'changes' | 'notifyJobs' | 'replicas' | 'events'>;
+
+/** Creates the zone row, its records and its first journal entry in one transaction. */
+async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promise<{ name: string; serial: number }> {
+  try {
+    await db().$transaction(async (tx) => {
+      const zone = await tx.zone.create({ data });
+      if (records.length) {
+        await tx.record.createMany({ data: records.map((r) => ({ zoneId: zone.id, ...r })) });
+      }
+      if (zone.kind === 'primary') {
+        const added = [soaRecordOf(zone), ...records];
+        await tx.change.create({
+          data: {
+            zoneId: zone.id,
+            userId: actor.userId ?? null,
+            actor: actor.name,
+            comment: 'zone created',
+            oldSerial: 0n,
+            newSerial: zone.serial,
+            removed: '[]',
+            added: JSON.stringify(added),
+          },
+        });
+        await enqueueNotify(tx, zone, records);
+      }
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw new ZoneError('exists', `The zone ${data.name} already exists.`, { name: [`${data.name} already exists`] });
+    }
+    throw err;
+  }
+  await nudgeWorker(data.name);
+  return { name: data.name, serial: Number(data.serial) };
+}
+
+export async function deleteZone(nameInput: string, _actor: Actor): Promise<void> {
+  const name = toZoneName(nameInput);
+  const { count } = await db().zone.deleteMany({ where: { name } });
+  if (count === 0) throw new ZoneError('not-found', `There is no zone ${name}.`);
+  await nudgeWorker(name);
+}
+
+export interface ZoneOptions {
+  alsoNotify?: string[];
+  allowTransfer?: string[];
+  serialPolicy?: string;
+  primaries?: string[];
+}
+
+function checkAddressPort(text: string, field: string): string {
+  try {
+    const hp = parseHostPort(text.trim(), field, 53);
+    if (!ipaddr.isValid(hp.address)) throw new Error(`"${text}" is not an IP address`);
+    return formatHostPort({ address: ipaddr.parse(hp.address).toString(), port: hp.port });
+  } catch (err) {
+    throw new ZoneError('invalid', `${field}: ${(err as Error).message}; use ADDRESS[:PORT], IPv6 as [2001:db8::1]:53`, {
+      [field]: [(err as Error).message],
+    });
+  }
+}
+
+function checkCidr(text: string): string {
+  const t = text.trim();
+  try {
+    const [addr, bits] = t.includes('/') ? ipaddr.parseCIDR(t) : [ipaddr.parse(t), ipaddr.parse(t).kind() === 'ipv4' ? 32 : 128];
+    return `${addr.toString()}/${bits}`;
+  } catch {
+    throw new ZoneError('invalid', `allow-transfer: "${t}" is not an address range like 192.0.2.0/24 or 2001:db8::/32`, {
+      allowTransfer: [`"${t}" is not an address range`],
+    });
+  }
+}
+
+export async function setZoneOptions(nameInput: string, opts: ZoneOptions, _actor: Actor): Promise<void> {
+  const name = toZoneName(nameInput);
+  const data: Prisma.ZoneUpdateInput = { version: { increment: 1 } };
+  if (opts.alsoNotify) data.alsoNotify = writeList(opts.alsoNotify.filter(Boolean).map((t) => checkAddressPort(t, 'alsoNotify')));
+  if (opts.allowTransfer) data.allowTransfer = writeList(opts.allowTransfer.filter(Boolean).map(checkCidr));
+  if (opts.primaries) data.primaries = writeList(opts.primaries.filter(Boolean).map((t) => checkAddressPort(t, 'primaries')));
+  if (opts.serialPolicy !== undefined) {
+    if (!['increment', 'date', 'unixtime'].includes(opts.serialPolicy)) {
+      throw new ZoneError('invalid', `serial policy must be increment, date or unixtime, not "${opts.serialPolicy}"`, {
+        serialPolicy: ['choose increment, date or unixtime'],
+      });
+    }
+    data.serialPolicy = opts.serialPolicy;
+  }
+  const { count } = await db().zone.updateMany({ where: { name }, data: data as Prisma.ZoneUpdateManyMutationInput });
+  if (count === 0) throw new ZoneError('not-found', `There is no zone ${name}.`);
+  await nudgeWorker(name);
+}
+
+// ---------------------------------------------------------------- records
+
+export interface Changeset {
+  add?: RawRecord[];
+  remove?: RecordDelete[];
+  /** The serial the editor started from; a different current serial is a conflict. */
+  expectedSerial?: number;
+  comment?: string;
+}
+
+/** Applies a batch of additions and removals as one change. */
+export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Actor): Promise<CommitResult> {
+  const zoneName = toZoneName(zoneInput);
+  return commitRecords(zoneName, actor, cs.comment ?? '', cs.expectedSerial, (zone, current) => {
+    const errors: RecordError[] = [];
+    const next = new Map(current.map((r) => [recordKey(r), r]));
+    (cs.remove ?? []).forEach((del, index) => {
+      const name = normalizeOwner(del.name, zone.name);
+      const type = normalizeType(del.type);
+      if (!name.ok || !type.ok) {
+        errors.push({ index, record: `${del.name} ${del.type}`, message: (!name.ok ? name : (type as { message: string })).message });
+        return;
+      }
+      let content: string | undefined;
+      if (del.content) {
+        const c = normalizeRecordContent(type.value, del.content, zone.name);
+        if (!c.ok) return void errors.push({ index, record: `${del.name} ${del.type} ${del.content}`, message: c.message });
+        content = c.value;
+      }
+      const matches = current.filter((r) => r.name === name.value && r.type === type.value && (content === undefined || r.content === content));
+      if (matches.length === 0) {
+        errors.push({
+          index,
+          record: `${name.value} ${type.value}${content ? ` ${content}` : ''}`,
+          message: `there is no ${type.value} record${content ? ` "${content}"` : ''} at ${name.value} to delete`,
+        });
+      }
+      for (const m of matches) next.delete(recordKey(m));
+    });
+    (cs.add ?? []).forEach((raw, index) => {
+      // A record added to an existing RRset inherits its TTL unless one is given.
+      const sameSet = [...next.values()].find((r) => r.name === canonicalOr(raw.name, zone.name) && r.type === raw.type.toUpperCase());
+      const n = normalizeRecord(raw, zone.name, sameSet?.ttl ?? zone.defaultTtl);
+      if (!n.ok) return void errors.push({ index, record: `${raw.name} ${raw.type} ${raw.content}`, message: n.message });
+      next.set(recordKey(n.value), n.value);
+    });
+    return { records: [...next.values()], errors };
+  });
+}
+
+function canonicalOr(name: string, zone: string): string {
+  const n = normalizeOwner(name, zone);
+  return n.ok ? n.value : name;
+}
+
+/**
+ * Imports a BIND zone file: creates the zone if it does not exist, otherwise
+ * replaces its content (and SOA fields) as one change. Parse errors carry line
+ * numbers and nothing is written.
+ */
+export async function importZone(zoneInput: string, text: string, actor: Actor, comment = 'zone file import'): Promise<CommitResult> {
+  const zoneName = toZoneName(zoneInput);
+  const existing = await db().zone.findUnique({ where: { name: zoneName } });
+  const parsed = parseZoneFile(text, { origin: zoneName, defaultTtl: existing?.defaultTtl });
+  if (parsed.errors.length) {
+    const first = parsed.errors[0]!;
+    throw new ZoneError(
+      'invalid',
+      `The zone file has ${parsed.errors.length} error${parsed.errors.length > 1 ? 's' : ''}; nothing was imported. First: line ${first.line}: ${first.message}`,
+      {},
+      parsed.errors.map((e) => ({ line: e.line, message: e.message })),
+    );
+  }
+  const soaRr = parsed.records.find((r) => r.type === 'SOA');
+  const records = parsed.records.filter((r) => r.type !== 'SOA');
+  if (!existing) {
+    if (!soaRr) throw new ZoneError('invalid', 'The zone file has no SOA record; a new zone needs one.', {}, [{ line: 1, message: 'no SOA record' }]);
+    const soa = parseSoaContent(soaRr.content);
+    const rules = checkZoneRules(zoneName, records);
+    if (rules.length) throw new ZoneError('invalid', `The zone file breaks ${rules.length} zone rule(s); nothing was imported.`, {}, rules);
+    await insertZone(actor, {
+      name: zoneName,
+      kind: 'primary',
+      serial: BigInt(soa.serial),
+      serialPolicy: 'increment',
+      soaMname: soa.mname,
+      soaRname: soa.rname,
+      soaRefresh: soa.refresh,
+      soaRetry: soa.retry,
+      soaExpire: soa.expire,
+      soaMinimum: soa.minimum,
+      soaTtl: soaRr.ttl,
+      defaultTtl: soaRr.ttl,
+    }, dedupe(records));
+    return { zone: zoneName, changed: true, oldSerial: 0, newSerial: soa.serial, added: records, removed: [], notifyTargets: [] };
+  }
+  return commitRecords(
+    zoneName,
+    actor,
+    comment,
+    undefined,
+    () => ({ records: dedupe(records), errors: [] }),
+    soaRr ? { soa: parseSoaContent(soaRr.content), ttl: soaRr.ttl } : undefined,
+  );
+}
+
+function dedupe(records: RR[]): RR[] {
+  return [...new Map(records.map((r) => [recordKey(r), r])).values()];
+}
+
+type BuildNext = (zone: ZoneRow, current: RR[]) => { records: RR[]; errors: RecordError[] };
+
+/**
+ * The single write path for records. `build` computes the zone's records as
+ * they should be; this validates them, diffs against what is stored and, in
+ * one transaction: checks the serial, writes the diff, bumps the serial,
+ * records the Change and enqueues NOTIFY jobs.
+ */
+async function commitRecords(
+  zoneName: string,
+  actor: Actor,
+  comment: string,
+  expectedSerial: number | undefined,
+  build: BuildNext,
+  newSoa?: { soa: SoaFields; ttl: number },
+): Promise<CommitResult> {
+  const result = await db().$transaction(async (tx) => {
+    const zone = await tx.zone.findUnique({ where: { name: zoneName }, include: { records: true } });
+    if (!zone) throw new ZoneError('not-found', `There is no zone ${zoneName}.`);
+    if (zone.kind !== 'primary') {
+      throw new ZoneError('forbidden', `${zoneName} is a secondary zone; its records come from its primary and cannot be edited here.`);
+    }
+    const oldSerial = Number(zone.serial);
+    if (expectedSerial !== undefined && expectedSerial !== oldSerial) {
+      const last = await tx.change.findFirst({ where: { zoneId: zone.id }, orderBy: { id: 'desc' } });
+      throw new ZoneError(
+        'conflict',
+        `${zoneName} changed since you loaded it (serial ${expectedSerial} → ${oldSerial}` +
+          (last ? `, by ${last.actor} at ${last.createdAt.toISOString()}` : '') +
+          '). Reload the zone and re-apply your edits.',
+      );
+    }
+    const current: RR[] = zone.records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, content: r.content }));
+    const { records: next, errors } = build(zone, current);
+    if (errors.length === 0) errors.push(...checkZoneRules(zoneName, next));
+    if (errors.length) {
+      throw new ZoneError('invalid', `The change has ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was saved.`, {}, errors);
+    }
+
+    const currentKeys = new Map(zone.records.map((r) => [recordKey(r), r]));
+    const nextKeys = new Map(next.map((r) => [recordKey(r), r]));
+    const removedRows = zone.records.filter((r) => {
+      const n = nextKeys.get(recordKey(r));
+      return !n || n.ttl !== r.ttl;
+    });
+    const added = next.filter((r) => {
+      const c = currentKeys.get(recordKey(r));
+      return !c || c.ttl !== r.ttl;
+    });
+    const removed: RR[] = removedRows.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, content: r.content }));
+
+    const oldSoa = soaFieldsOf(zone);
+    const soaChanged =
+      newSoa !== undefined &&
+      (newSoa.ttl !== zone.soaTtl ||
+        (['mname', 'rname', 'refresh', 'retry', 'expire', 'minimum'] as const).some((k) => newSoa.soa[k] !== oldSoa[k]));
+    if (removed.length === 0 && added.length === 0 && !soaChanged) {
+      return { zone: zoneName, changed: false, oldSerial, newSerial: oldSerial, added: [], removed: [], notifyTargets: [] } satisfies CommitResult;
+    }
+
+    let newSerial = nextSerial(zone.serialPolicy as SerialPolicy, oldSerial);
+    // An imported file may carry a serial ahead of our policy; keep it then.
+    if (newSoa && serialGreater(newSoa.soa.serial, newSerial)) newSerial = newSoa.soa.serial;
+    const soaData = newSoa
+      ? {
+          soaMname: newSoa.soa.mname,
+          soaRname: newSoa.soa.rname,
+          soaRefresh: newSoa.soa.refresh,
+          soaRetry: newSoa.soa.retry,
+          soaExpire: newSoa.soa.expire,
+          soaMinimum: newSoa.soa.minimum,
+          soaTtl: newSoa.ttl,
+        }
+      : {};
+    // Guard against a concurrent commit between our read and this write.
+    const bumped = await tx.zone.updateMany({
+      where: { id: zone.id, serial: zone.serial },
+      data: { serial: BigInt(newSerial), version: { increment: 1 }, ...soaData },
+    });
+    if (bumped.count !== 1) {
+      throw new ZoneError('conflict', `${zoneName} was changed by someone else at the same moment; reload and try again.`);
+    }
+    if (removedRows.length) await tx.record.deleteMany({ where: { id: { in: removedRows.map((r) => r.id) } } });
+    if (added.length) await tx.record.createMany({ data: added.map((r) => ({ zoneId: zone.id, ...r })) });
+    const updated = { ...zone, ...soaData, serial: BigInt(newSerial) };
+    const change = await tx.change.create({
+      data: {
+        zoneId: zone.id,
+        userId: actor.userId ?? null,
+        actor: actor.name,
+        comment,
+        oldSerial: zone.serial,
+        newSerial: BigInt(newSerial),
+        removed: JSON.stringify([soaRecordOf(zone), ...removed]),
+        added: JSON.stringify([soaRecordOf(updated), ...added]),
+      },
+    });
+    const targets = await enqueueNotify(tx, updated, next);
+    return { zone: zoneName, changed: true, oldSerial, newSerial, changeId: change.id, added, removed, notifyTargets: targets } satisfies CommitResult;
+  });
+  if (result.changed) await nudgeWorker(zoneName);
+  return result;
+}
+
+/** One NOTIFY job per target for the zone's new serial; older pending jobs are superseded. */
+async function enqueueNotify(tx: Tx, zone: ZoneRow, records: RR[]): Promise<string[]> {
+  const targets = notifyTargets(zone.name, records, readList(zone.alsoNotify));
+  await tx.notifyJob.updateMany({ where: { zoneId: zone.id, state: 'pending' }, data: { state: 'superseded' } });
+  if (targets.length) {
+    await tx.notifyJob.createMany({ data: targets.map((target) => ({ zoneId: zone.id, serial: zone.serial, target })) });
+  }
+  return targets;
+}

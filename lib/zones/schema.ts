@@ -1,0 +1,35 @@
+// Zod schemas for zone input, shared by server actions, API routes and the CLI.
+import { z } from 'zod';
+import { SERIAL_POLICIES } from '../dns/types';
+
+export const zoneNameField = z
+  .string()
+  .trim()
+  .min(1, 'Enter a zone name, like example.com')
+  .max(253, 'A zone name is at most 253 characters');
+
+export const createZoneSchema = z.object({
+  name: zoneNameField,
+  kind: z.enum(['primary', 'secondary']).default('primary'),
+  nameservers: z.array(z.string().trim().min(1)).default([]),
+  contact: z.string().trim().optional(),
+  defaultTtl: z.coerce.number().int().min(0).max(2147483647).default(3600),
+  serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]]).default('increment'),
+  primaries: z.array(z.string().trim().min(1)).default([]),
+});
+export type CreateZoneInput = z.input<typeof createZoneSchema>;
+
+export const recordInputSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name (@ for the zone apex)'),
+  type: z.string().trim().min(1).transform((s) => s.toUpperCase()),
+  ttl: z.coerce.number().int().min(0).max(2147483647).optional(),
+  content: z.string().trim().min(1, 'Enter the record content'),
+});
+export type RecordInput = z.input<typeof recordInputSchema>;
+
+export const recordDeleteSchema = z.object({
+  name: z.string().trim().min(1),
+  type: z.string().trim().min(1).transform((s) => s.toUpperCase()),
+  content: z.string().trim().optional(),
+});
+export type RecordDelete = z.input<typeof recordDeleteSchema>;
