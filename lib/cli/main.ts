@@ -1,0 +1,266 @@
+// The `zonekeeper` command line. Every write goes through the change service
+// (lib/zones), exactly as the web app's do. Errors go to stderr with exit
+// status 1 and say what to fix.
+import fs from 'node:fs';
+import { disconnectDb } from '../db';
+import { createUser } from '../auth/users';
+import { isRole } from '../auth/permission';
+import { serializeZoneFile } from '../dns/zone-file';
+import { migrateDatabase } from '../setup/database';
+import { getZone, listZones } from '../zones/data';
+import { ZoneError } from '../zones/errors';
+import { applyChangeset, createZone, deleteZone, importZone, setZoneOptions, type Actor, type CommitResult } from '../zones/mutations';
+import { ControlUnavailableError, controlRequest } from '../worker/control-client';
+import { parseArgs, UsageError } from './args';
+import { parseTtl } from '../dns/ttl';
+
+const USAGE = `Usage: zonekeeper <command>
+
+Zones
+  zone create NAME [--ns HOST …] [--contact EMAIL] [--ttl TTL] [--serial-policy increment|date|unixtime]
+  zone create NAME --secondary --primary ADDR[:PORT] …
+  zone list
+  zone delete NAME
+  zone import NAME FILE            BIND zone file; creates the zone or replaces its content as one change
+  zone export NAME                 the zone file on stdout
+  zone set NAME [--also-notify ADDR[:PORT],…] [--allow-transfer CIDR,…] [--serial-policy POLICY]
+
+Records (NAME relative to the zone or absolute; @ for the apex)
+  record add ZONE NAME TYPE TTL CONTENT…
+  record delete ZONE NAME TYPE [CONTENT…]
+
+Replication
+  notify ZONE                      send NOTIFY to every secondary now and print each result
+
+Users
+  user add NAME --role admin|editor|viewer   (password on stdin)
+
+Options for changes: --comment TEXT
+Environment: DATABASE_URL, ZK_DATA_DIR, ZK_CONTROL_PORT (see README).`;
+
+const ACTOR: Actor = { name: 'cli' };
+
+function out(line = ''): void {
+  process.stdout.write(line + '\n');
+}
+
+function printCommit(r: CommitResult): void {
+  if (!r.changed) {
+    out(`${r.zone}: nothing changed (serial stays ${r.oldSerial})`);
+    return;
+  }
+  out(`${r.zone}: serial ${r.oldSerial} → ${r.newSerial} (+${r.added.length} −${r.removed.length} records)`);
+  if (r.notifyTargets.length) out(`NOTIFY queued for ${r.notifyTargets.join(', ')}`);
+}
+
+async function zoneCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const p = parseArgs(rest, ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment'], ['secondary']);
+  const name = p.positionals[0];
+  const needName = () => {
+    if (!name) throw new UsageError(`zone ${sub} needs a zone NAME`);
+    return name;
+  };
+  switch (sub) {
+    case 'create': {
+      const secondary = p.flags.has('secondary');
+      const z = await createZone(
+        {
+          name: needName(),
+          kind: secondary ? 'secondary' : 'primary',
+          nameservers: p.options.get('ns') ?? [],
+          primaries: p.options.get('primary') ?? [],
+          contact: p.options.get('contact')?.[0],
+          defaultTtl: p.options.has('ttl') ? parseTtl(p.options.get('ttl')![0]!) : undefined,
+          serialPolicy: p.options.get('serial-policy')?.[0],
+        },
+        ACTOR,
+      );
+      out(secondary ? `Created secondary zone ${z.name}; it is served once the first transfer from its primary succeeds.` : `Created zone ${z.name} with serial ${z.serial}.`);
+      return;
+    }
+    case 'list': {
+      const zones = await listZones();
+      if (zones.length === 0) {
+        out('No zones yet. Create one with: zonekeeper zone create example.com --ns ns1.example.com.');
+        return;
+      }
+      const w = Math.max(4, ...zones.map((z) => z.name.length));
+      out(`${'ZONE'.padEnd(w)}  KIND       SERIAL      RECORDS`);
+      for (const z of zones) out(`${z.name.padEnd(w)}  ${z.kind.padEnd(9)}  ${String(z.serial).padEnd(10)}  ${z.recordCount}`);
+      return;
+    }
+    case 'delete':
+      await deleteZone(needName(), ACTOR);
+      out(`Deleted zone ${canonical(name!)}.`);
+      return;
+    case 'import': {
+      const file = p.positionals[1];
+      if (!file) throw new UsageError('zone import needs a NAME and a FILE');
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new ZoneError('invalid', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      printCommit(await importZone(needName(), text, ACTOR, p.options.get('comment')?.join(',') ?? `import of ${file}`));
+      return;
+    }
+    case 'export': {
+      const z = await getZone(needName());
+      if (!z) throw new ZoneError('not-found', `There is no zone ${canonical(name!)}. See: zonekeeper zone list`);
+      process.stdout.write(serializeZoneFile(z.name, z.records));
+      return;
+    }
+    case 'set': {
+      await setZoneOptions(
+        needName(),
+        {
+          alsoNotify: p.options.get('also-notify'),
+          allowTransfer: p.options.get('allow-transfer'),
+          serialPolicy: p.options.get('serial-policy')?.[0],
+        },
+        ACTOR,
+      );
+      out(`Updated ${canonical(name!)}.`);
+      return;
+    }
+    default:
+      throw new UsageError(`unknown zone command "${sub ?? ''}"`);
+  }
+}
+
+/** `record add ZONE NAME TYPE TTL CONTENT…` / `record delete ZONE NAME TYPE [CONTENT…]`; `--comment` only before ZONE. */
+async function recordCommand(args: string[]): Promise<void> {
+  let [sub, ...rest] = args;
+  let comment = '';
+  while (rest[0]?.startsWith('--comment')) {
+    const [flag, inline] = rest[0].split(/=(.*)/s, 2);
+    if (flag !== '--comment') break;
+    comment = inline ?? rest[1] ?? '';
+    rest = rest.slice(inline === undefined ? 2 : 1);
+  }
+  if (sub === 'add') {
+    const [zone, name, type, ttl, ...content] = rest;
+    if (!zone || !name || !type || !ttl || content.length === 0) throw new UsageError('record add needs ZONE NAME TYPE TTL CONTENT…');
+    let ttlSeconds: number;
+    try {
+      ttlSeconds = parseTtl(ttl);
+    } catch (err) {
+      throw new UsageError(`TTL "${ttl}": ${(err as Error).message}`);
+    }
+    printCommit(await applyChangeset(zone, { add: [{ name, type, ttl: ttlSeconds, content: content.join(' ') }], comment }, ACTOR));
+    return;
+  }
+  if (sub === 'delete') {
+    const [zone, name, type, ...content] = rest;
+    if (!zone || !name || !type) throw new UsageError('record delete needs ZONE NAME TYPE [CONTENT…]');
+    printCommit(await applyChangeset(zone, { remove: [{ name, type, content: content.length ? content.join(' ') : undefined }], comment }, ACTOR));
+    return;
+  }
+  throw new UsageError(`unknown record command "${sub ?? ''}"`);
+}
+
+interface NotifyReport {
+  zone: string;
+  serial: number;
+  results: { target: string; outcome: string; detail?: string; ms?: number }[];
+}
+
+async function notifyCommand(args: string[]): Promise<void> {
+  const zone = args[0];
+  if (!zone) throw new UsageError('notify needs a ZONE');
+  const z = await getZone(zone);
+  if (!z) throw new ZoneError('not-found', `There is no zone ${canonical(zone)}. See: zonekeeper zone list`);
+  let report: NotifyReport;
+  try {
+    report = await controlRequest<NotifyReport>('POST', '/notify', { zone: z.name }, 30_000);
+  } catch (err) {
+    if (err instanceof ControlUnavailableError) {
+      throw new ZoneError('not-found', `${err.message}. NOTIFY is sent by the DNS worker: start it with npm start or npm run worker.`);
+    }
+    throw err;
+  }
+  if (report.results.length === 0) {
+    out(`${report.zone} serial ${report.serial}: no secondaries to notify (add NS hosts with addresses in the zone, or zonekeeper zone set ${z.name} --also-notify ADDR[:PORT])`);
+    return;
+  }
+  out(`${report.zone} serial ${report.serial}:`);
+  for (const r of report.results) out(`  ${r.target.padEnd(24)} ${r.outcome}${r.detail ? ` (${r.detail})` : ''}${r.ms !== undefined ? ` ${r.ms} ms` : ''}`);
+  if (report.results.some((r) => r.outcome !== 'acknowledged')) process.exitCode = 1;
+}
+
+async function userCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'add') throw new UsageError(`unknown user command "${sub ?? ''}"`);
+  const p = parseArgs(rest, ['role'], []);
+  const name = p.positionals[0];
+  const role = p.options.get('role')?.[0];
+  if (!name || !role) throw new UsageError('user add needs NAME --role admin|editor|viewer');
+  if (!isRole(role)) throw new UsageError(`--role must be admin, editor or viewer, not "${role}"`);
+  const password = (await readStdin()).replace(/\r?\n$/, '');
+  if (!password) throw new UsageError('give the password on stdin, e.g.: printf %s "$PASSWORD" | zonekeeper user add NAME --role editor');
+  const u = await createUser(name, password, role);
+  out(`Created user ${u.name} (${u.role}).`);
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    process.stderr.write('Password: ');
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function canonical(name: string): string {
+  return name.endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+      out(USAGE);
+      return cmd ? 0 : 1;
+    }
+    await migrateDatabase();
+    switch (cmd) {
+      case 'zone':
+        await zoneCommand(rest);
+        break;
+      case 'record':
+        await recordCommand(rest);
+        break;
+      case 'notify':
+        await notifyCommand(rest);
+        break;
+      case 'user':
+        await userCommand(rest);
+        break;
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`zonekeeper: ${err.message}\n\n${USAGE}\n`);
+    } else if (err instanceof ZoneError) {
+      process.stderr.write(`zonekeeper: ${err.message}\n`);
+      for (const e of err.recordErrors) {
+        const where = e.line !== undefined ? `line ${e.line}` : e.record ?? (e.index !== undefined ? `record ${e.index + 1}` : '');
+        process.stderr.write(`  ${where}: ${e.message}\n`);
+      }
+      for (const [field, msgs] of Object.entries(err.fieldErrors)) {
+        for (const m of msgs) if (!err.message.includes(m)) process.stderr.write(`  ${field}: ${m}\n`);
+      }
+    } else {
+      process.stderr.write(`zonekeeper: unexpected failure: ${(err as Error).stack ?? err}\n`);
+    }
+    return 1;
+  } finally {
+    await disconnectDb();
+  }
+}
+
+run(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,115 @@
+// Turns one received DNS message into the bytes to send back (or nothing).
+// Classifies once, checks guards in order, dispatches per operation.
+//
+// The rcode table (tested in handler.test.ts):
+//
+//   | failure                                   | answer                    |
+//   |-------------------------------------------|---------------------------|
+//   | shorter than 12 bytes, or QR already set  | no reply (RFC 1035 §4.1.1)|
+//   | undecodable, trailing bytes               | FORMERR                   |
+//   | not exactly one question                  | FORMERR                   |
+//   | more than one OPT record                  | FORMERR (RFC 6891 §6.1.1) |
+//   | EDNS version above 0                      | BADVERS (RFC 6891 §6.1.3) |
+//   | opcode other than QUERY                   | NOTIMP                    |
+//   | class other than IN                       | REFUSED                   |
+//   | name outside every zone we serve          | REFUSED                   |
+//   | an exception while answering              | SERVFAIL, worker goes on  |
+import { decodeMessage, encodeMessage, newResponse, OPCODE, peekHeader, RCODE, WireError, type Message } from '../dns/wire';
+import type { Logger } from './logger';
+import { resolve } from './resolve';
+import type { ZoneStore } from './zone-store';
+
+export type Transport = 'udp' | 'tcp';
+
+/** One request, normalized once (STYLE.md rule 6). */
+export interface Request {
+  msg: Message;
+  qname: string; // lowercase, absolute
+  qtype: string;
+  transport: Transport;
+  peer: { address: string; port: number };
+  /** Largest response we may send: the UDP payload limit, or 65535 over TCP. */
+  maxSize: number;
+}
+
+export interface HandlerContext {
+  store: ZoneStore;
+  log: Logger;
+  /** Our cap on the UDP payload we send with EDNS (RFC 6891 §6.2.5; 1232 avoids fragmentation). */
+  ednsUdpLimit: number;
+}
+
+export const EDNS_UDP_LIMIT = 1232;
+
+export function handleMessage(ctx: HandlerContext, buf: Buffer, transport: Transport, peer: Request['peer']): Buffer | null {
+  const header = peekHeader(buf);
+  if (!header || header.qr) return null;
+  let msg: Message;
+  try {
+    msg = decodeMessage(buf);
+  } catch (err) {
+    if (!(err instanceof WireError)) ctx.log.warn({ peer, err: (err as Error).message }, 'decode failed unexpectedly');
+    return errorReply(header, RCODE.FORMERR);
+  }
+  const res = newResponse(msg);
+  try {
+    const reply = dispatch(ctx, msg, res, transport, peer);
+    return reply;
+  } catch (err) {
+    ctx.log.error({ peer, question: msg.questions[0], err: (err as Error).stack }, 'exception while answering; SERVFAIL');
+    const fail = newResponse(msg);
+    fail.rcode = RCODE.SERVFAIL;
+    if (msg.edns) fail.edns = replyEdns(ctx);
+    return encodeMessage(fail).buf;
+  }
+}
+
+function dispatch(ctx: HandlerContext, msg: Message, res: Message, transport: Transport, peer: Request['peer']): Buffer {
+  if (msg.ednsCount > 1) return finish(res, RCODE.FORMERR, undefined);
+  if (msg.edns) res.edns = replyEdns(ctx);
+  if (msg.edns && msg.edns.version > 0) return finish(res, RCODE.BADVERS, undefined);
+  if (msg.opcode !== OPCODE.QUERY) return finish(res, RCODE.NOTIMP, undefined);
+  if (msg.questions.length !== 1) return finish(res, RCODE.FORMERR, undefined);
+  const q = msg.questions[0]!;
+  const udpMax = msg.edns ? Math.max(512, Math.min(msg.edns.udpSize, ctx.ednsUdpLimit)) : 512;
+  const req: Request = {
+    msg,
+    qname: q.name.toLowerCase(),
+    qtype: q.type,
+    transport,
+    peer,
+    maxSize: transport === 'tcp' ? 65535 : udpMax,
+  };
+  if (q.class !== 'IN') return finish(res, RCODE.REFUSED, undefined);
+  return answerQuery(ctx, req, res);
+}
+
+function answerQuery(ctx: HandlerContext, req: Request, res: Message): Buffer {
+  const zone = ctx.store.findZone(req.qname);
+  if (!zone) return finish(res, RCODE.REFUSED, undefined);
+  const r = resolve(zone, req.qname, req.qtype);
+  res.rcode = r.rcode;
+  res.aa = r.aa;
+  res.answers = r.answers;
+  res.authorities = r.authorities;
+  res.additionals = r.additionals;
+  return encodeMessage(res, { maxSize: req.maxSize }).buf;
+}
+
+function finish(res: Message, rcode: number, maxSize: number | undefined): Buffer {
+  res.rcode = rcode;
+  return encodeMessage(res, maxSize ? { maxSize } : undefined).buf;
+}
+
+function replyEdns(ctx: HandlerContext): NonNullable<Message['edns']> {
+  return { udpSize: ctx.ednsUdpLimit, version: 0, dnssecOk: false, options: [] };
+}
+
+/** A reply for a message we could not decode: its ID and opcode, no question. */
+function errorReply(header: { id: number; opcode: number }, rcode: number): Buffer {
+  const b = Buffer.alloc(12);
+  b.writeUInt16BE(header.id, 0);
+  b[2] = 0x80 | ((header.opcode & 0x0f) << 3);
+  b[3] = rcode & 0x0f;
+  return b;
+}

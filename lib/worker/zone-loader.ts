@@ -1,0 +1,94 @@
+// Keeps the ZoneStore in step with the database: one cheap query lists every
+// zone's version; only zones whose version moved are read in full and swapped.
+// Runs at start, on every nudge from the control channel, and on a timer as a
+// fallback. Syncs never overlap; a request during a sync runs one more after it.
+import { db } from '../db';
+import { soaRecordOf } from '../zones/data';
+import type { Logger } from './logger';
+import { buildSnapshot } from './zone-snapshot';
+import type { ZoneStore } from './zone-store';
+
+export interface SyncResult {
+  loaded: string[];
+  removed: string[];
+}
+
+export class ZoneLoader {
+  private current: Promise<SyncResult> | null = null;
+  private queued: Promise<SyncResult> | null = null;
+
+  constructor(
+    private readonly store: ZoneStore,
+    private readonly log: Logger,
+  ) {}
+
+  /** Brings the store up to date; concurrent callers share the next sync. */
+  sync(): Promise<SyncResult> {
+    if (!this.current) {
+      this.current = this.run().finally(() => {
+        this.current = null;
+      });
+      return this.current;
+    }
+    this.queued ??= this.current.then(
+      () => this.startQueued(),
+      () => this.startQueued(),
+    );
+    return this.queued;
+  }
+
+  private startQueued(): Promise<SyncResult> {
+    this.queued = null;
+    return this.sync();
+  }
+
+  private async run(): Promise<SyncResult> {
+    const rows = await db().zone.findMany({ select: { id: true, name: true, version: true, kind: true, serial: true } });
+    const loaded: string[] = [];
+    const removed: string[] = [];
+    const wanted = new Set<string>();
+    for (const row of rows) {
+      // A secondary that has never been transferred has nothing to serve yet.
+      if (row.kind === 'secondary' && row.serial === 0n) continue;
+      wanted.add(row.name);
+      const have = this.store.get(row.name);
+      if (have && have.version === row.version && have.id === row.id) continue;
+      try {
+        if (await this.load(row.id)) loaded.push(row.name);
+      } catch (err) {
+        // Keep serving the previous copy; the next sync tries again.
+        this.log.error({ zone: row.name, err: (err as Error).message }, 'zone load failed; still serving the previous copy');
+      }
+    }
+    for (const name of this.store.names()) {
+      if (!wanted.has(name)) {
+        this.store.delete(name);
+        removed.push(name);
+      }
+    }
+    if (loaded.length || removed.length) this.log.info({ loaded, removed, zones: this.store.size }, 'zones reloaded');
+    return { loaded, removed };
+  }
+
+  private async load(id: number): Promise<boolean> {
+    const z = await db().zone.findUnique({
+      where: { id },
+      include: { records: { where: { disabled: false }, select: { name: true, type: true, ttl: true, content: true } } },
+    });
+    if (!z) return false;
+    this.store.set(
+      buildSnapshot(
+        {
+          id: z.id,
+          name: z.name,
+          serial: Number(z.serial),
+          version: z.version,
+          soa: soaRecordOf(z),
+          negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
+        },
+        z.records,
+      ),
+    );
+    return true;
+  }
+}

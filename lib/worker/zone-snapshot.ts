@@ -1,0 +1,74 @@
+// An immutable, lookup-ready copy of one zone, built from the database and
+// swapped in whole when the zone's version changes (STYLE.md rule 9). The
+// answer path reads only these snapshots, never the database.
+import { contentToWire } from '../dns/rdata';
+import type { RR } from '../dns/types';
+import type { WireRecord } from '../dns/wire';
+
+export interface RRset {
+  name: string;
+  type: string;
+  ttl: number;
+  records: RR[];
+  /** Ready for the encoder: dns-packet data converted once, at load. */
+  wire: WireRecord[];
+}
+
+export interface ZoneSnapshot {
+  readonly id: number;
+  readonly name: string;
+  readonly serial: number;
+  readonly version: number;
+  readonly soa: RRset;
+  /** TTL for negative answers: min(SOA TTL, SOA minimum), RFC 2308 §5. */
+  readonly negativeTtl: number;
+  /** owner name (lowercase) → type → RRset; the SOA is included at the apex. */
+  readonly nodes: ReadonlyMap<string, ReadonlyMap<string, RRset>>;
+  /** Every name that exists, including empty non-terminals (RFC 4592 §2.2.2). */
+  readonly existingNames: ReadonlySet<string>;
+}
+
+export function toRRset(records: RR[]): RRset {
+  const first = records[0]!;
+  return {
+    name: first.name,
+    type: first.type,
+    ttl: first.ttl,
+    records,
+    wire: records.map((r) => ({ name: r.name, type: r.type, class: 'IN', ttl: r.ttl, data: contentToWire(r.type, r.content) })),
+  };
+}
+
+export function buildSnapshot(z: { id: number; name: string; serial: number; version: number; soa: RR; negativeTtl: number }, records: RR[]): ZoneSnapshot {
+  const grouped = new Map<string, Map<string, RR[]>>();
+  for (const r of [z.soa, ...records]) {
+    let types = grouped.get(r.name);
+    if (!types) grouped.set(r.name, (types = new Map()));
+    const list = types.get(r.type);
+    if (list) list.push(r);
+    else types.set(r.type, [r]);
+  }
+  const nodes = new Map<string, Map<string, RRset>>();
+  const existingNames = new Set<string>();
+  for (const [name, types] of grouped) {
+    const sets = new Map<string, RRset>();
+    for (const [type, list] of types) sets.set(type, toRRset(list));
+    nodes.set(name, sets);
+    // The name and every ancestor down to the apex exist.
+    for (let n: string = name; n.length >= z.name.length; n = n.slice(n.indexOf('.') + 1)) {
+      if (existingNames.has(n)) break;
+      existingNames.add(n);
+      if (n === z.name) break;
+    }
+  }
+  return {
+    id: z.id,
+    name: z.name,
+    serial: z.serial,
+    version: z.version,
+    soa: nodes.get(z.name)!.get('SOA')!,
+    negativeTtl: z.negativeTtl,
+    nodes,
+    existingNames,
+  };
+}

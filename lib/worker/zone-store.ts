@@ -1,0 +1,40 @@
+// The set of zones this worker serves, keyed by canonical name. Lookups find
+// the closest enclosing zone; replacing a snapshot is a single Map.set, so a
+// query sees either the old zone or the new one, never a mix.
+import type { ZoneSnapshot } from './zone-snapshot';
+
+export class ZoneStore {
+  private zones = new Map<string, ZoneSnapshot>();
+
+  get size(): number {
+    return this.zones.size;
+  }
+
+  get(name: string): ZoneSnapshot | undefined {
+    return this.zones.get(name);
+  }
+
+  set(zone: ZoneSnapshot): void {
+    this.zones.set(zone.name, zone);
+  }
+
+  delete(name: string): void {
+    this.zones.delete(name);
+  }
+
+  names(): string[] {
+    return [...this.zones.keys()];
+  }
+
+  /** The zone that `qname` (lowercase, absolute) falls in: the longest matching suffix. */
+  findZone(qname: string): ZoneSnapshot | undefined {
+    let n = qname;
+    for (;;) {
+      const z = this.zones.get(n);
+      if (z) return z;
+      if (n === '.') return undefined;
+      const dot = n.indexOf('.');
+      n = dot === n.length - 1 ? '.' : n.slice(dot + 1);
+    }
+  }
+}
