@@ -8,6 +8,7 @@ import { controlPort, dnsListen, type ListenAddress } from '../config/env';
 import { startControlServer } from './control-server';
 import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
 import { log as defaultLog, type Logger } from './logger';
+import { notifyZoneNow } from './notify-now';
 import { listenTcp } from './tcp';
 import { listenUdp } from './udp';
 import { ZoneLoader } from './zone-loader';
@@ -59,6 +60,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     control = await startControlServer(opts.controlPort ?? controlPort(), {
       'POST /reload': async () => loader.sync(),
       'GET /health': async () => ({ ok: true, zones: store.size }),
+      'POST /notify': async (body) => notifyZoneNow(String(body.zone ?? '')),
     }, log);
   } catch (err) {
     await stop();

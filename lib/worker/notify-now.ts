@@ -1,0 +1,42 @@
+// "Notify secondaries now" (CLI `zonekeeper notify`, the web button later):
+// send the zone's current SOA to every target at once, record each outcome as
+// an event, and report them.
+import { db } from '../db';
+import { dnsListen, parseHostPort } from '../config/env';
+import { getZone } from '../zones/data';
+import { notifyTargets } from '../zones/notify-targets';
+import { sendNotify, type NotifyResult } from './notify';
+
+export interface NotifyReport {
+  zone: string;
+  serial: number;
+  results: NotifyResult[];
+}
+
+export function notifySource(): string | undefined {
+  return process.env.ZK_NOTIFY_SOURCE?.trim() || dnsListen()[0]?.address;
+}
+
+export async function notifyZoneNow(zoneName: string): Promise<NotifyReport> {
+  const zone = await getZone(zoneName);
+  if (!zone) throw new Error(`no zone ${zoneName}`);
+  if (zone.kind !== 'primary') throw new Error(`${zone.name} is a secondary zone; only its primary sends NOTIFY`);
+  const soa = zone.records[0]!;
+  const targets = notifyTargets(zone.name, zone.records, zone.alsoNotify);
+  const results = await Promise.all(targets.map((t) => sendNotify(soa, parseHostPort(t, 'target', 53), { source: notifySource() })));
+  if (results.length) {
+    await db().zoneEvent.createMany({
+      data: results.map((r) => ({
+        zoneId: zone.id,
+        zoneName: zone.name,
+        kind: 'notify-out',
+        peer: r.target,
+        serial: BigInt(zone.serial),
+        outcome: r.outcome,
+        detail: r.detail ?? null,
+        durationMs: r.ms ?? null,
+      })),
+    });
+  }
+  return { zone: zone.name, serial: zone.serial, results };
+}
