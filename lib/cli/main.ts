@@ -1,6 +1,7 @@
 // The `zonekeeper` command line. Every write goes through the change service
 // (lib/zones), exactly as the web app's do. Errors go to stderr with exit
 // status 1 and say what to fix.
+import { loadDotEnv } from '../config/dotenv';
 import fs from 'node:fs';
 import { disconnectDb } from '../db';
 import { createUser } from '../auth/users';
@@ -13,6 +14,8 @@ import { applyChangeset, createZone, deleteZone, importZone, setZoneOptions, typ
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
 import { parseArgs, UsageError } from './args';
 import { parseTtl } from '../dns/ttl';
+
+loadDotEnv();
 
 const USAGE = `Usage: zonekeeper <command>
 

@@ -1,6 +1,7 @@
 // `npm start`: migrate, make sure there is an admin, build the web app if its
 // build is missing or stale, then run the web app and the DNS worker together.
 // Ctrl-C / SIGTERM stops both; if either dies, stop the other and exit 1.
+import { loadDotEnv } from '../config/dotenv';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -10,6 +11,8 @@ import { ensureFirstAdmin } from '../auth/users';
 import { disconnectDb } from '../db';
 import { migrateDatabase } from '../setup/database';
 import { buildIsCurrent, ROOT, sourceHash, writeStamp } from './build-stamp';
+
+loadDotEnv();
 
 const require = createRequire(import.meta.url);
 const NEXT_BIN = require.resolve('next/dist/bin/next');

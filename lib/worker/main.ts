@@ -1,9 +1,13 @@
 // Entry point of `npm run worker`: applies pending migrations, then serves
 // DNS until SIGINT/SIGTERM.
+import { loadDotEnv } from '../config/dotenv';
 import { migrateDatabase } from '../setup/database';
 import { formatHostPort } from '../config/env';
 import { log } from './logger';
 import { startWorker } from './worker';
+
+loadDotEnv();
+if (process.env.ZK_LOG_LEVEL) log.level = process.env.ZK_LOG_LEVEL;
 
 async function main(): Promise<void> {
   await migrateDatabase();
