@@ -1,0 +1,128 @@
+// Domain names: making them canonical (absolute, lowercase) and asking questions about them.
+
+/** Thrown when a name cannot be made canonical; the message names the offending input. */
+export class DnsNameError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DnsNameError';
+  }
+}
+
+// RFC 1035 §2.3.4: labels are at most 63 octets, names at most 255 octets in wire form.
+const MAX_LABEL = 63;
+const MAX_NAME_WIRE = 255;
+
+// Letters, digits, hyphen and underscore (RFC 2181 §11 allows any octet, but anything
+// else needs escapes we do not support; underscore is needed for _service labels).
+const LABEL_CHARS = /^[a-z0-9_-]+$/;
+// RFC 952 / RFC 1123 §2.1 host names: LDH, not starting or ending with a hyphen.
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * Absolute, lowercase name with a trailing dot. `@` is the origin; a name without a
+ * trailing dot is relative to `origin` (RFC 1035 §5.1). The root is `.`.
+ * Throws DnsNameError for names we cannot represent.
+ */
+export function canonicalName(input: string, origin?: string): string {
+  if (input === '') throw new DnsNameError('name is empty');
+  if (input === '.') return '.';
+  if (input === '@') {
+    if (origin === undefined) throw new DnsNameError('"@" needs an origin to refer to');
+    return canonicalName(origin);
+  }
+  let absolute: string;
+  if (input.endsWith('.')) {
+    absolute = input;
+  } else {
+    if (origin === undefined) {
+      throw new DnsNameError(`"${input}" is a relative name but no origin was given; end it with a dot`);
+    }
+    if (!origin.endsWith('.')) throw new DnsNameError(`origin "${origin}" must be absolute (end with a dot)`);
+    const o = canonicalName(origin);
+    absolute = o === '.' ? `${input}.` : `${input}.${o}`;
+  }
+  return validateAbsolute(absolute);
+}
+
+function validateAbsolute(name: string): string {
+  if (name.includes('\\')) {
+    throw new DnsNameError(`"${name}" contains a backslash; escaped characters in names are not supported`);
+  }
+  const lower = name.toLowerCase();
+  const labels = lower.slice(0, -1).split('.');
+  let wire = 1; // the root label's length octet
+  labels.forEach((label, i) => {
+    if (label === '') throw new DnsNameError(`"${name}" has an empty label`);
+    if (label.length > MAX_LABEL) {
+      throw new DnsNameError(`"${name}" has a label longer than ${MAX_LABEL} characters ("${label.slice(0, 20)}…")`);
+    }
+    // RFC 4592: the wildcard is a whole label, and only as the leftmost one.
+    if (label === '*') {
+      if (i !== 0) throw new DnsNameError(`"${name}" has "*" in the middle; a wildcard must be the leftmost label`);
+    } else if (!LABEL_CHARS.test(label)) {
+      const bad = [...label].find((c) => !/[a-z0-9_-]/.test(c)) ?? '?';
+      const shown = /\s/.test(bad) ? 'a space' : `"${bad}"`;
+      const hint = bad.charCodeAt(0) > 127 ? ' (write internationalized names in punycode, xn--…)' : '';
+      throw new DnsNameError(
+        `"${name}" contains ${shown}; names may only use letters, digits, hyphens and underscores${hint}`,
+      );
+    }
+    wire += label.length + 1;
+  });
+  if (wire > MAX_NAME_WIRE) {
+    throw new DnsNameError(`"${name}" is too long (${wire} octets; the limit is ${MAX_NAME_WIRE})`);
+  }
+  return lower;
+}
+
+/**
+ * True when `name` is a valid host name (RFC 1123 §2.1 LDH labels), as required of
+ * NS, MX and SRV targets (RFC 2181 §10.3, RFC 2782). The root and wildcards are not hosts.
+ * A trailing dot is optional.
+ */
+export function isHostname(name: string): boolean {
+  const n = name.endsWith('.') ? name.slice(0, -1) : name;
+  if (n === '') return false;
+  const labels = n.toLowerCase().split('.');
+  let wire = 1;
+  for (const label of labels) {
+    if (label.length > MAX_LABEL || !HOST_LABEL.test(label)) return false;
+    wire += label.length + 1;
+  }
+  return wire <= MAX_NAME_WIRE;
+}
+
+/** True when canonical `name` equals canonical `zone` or lies below it. */
+export function isInZone(name: string, zone: string): boolean {
+  const n = name.toLowerCase();
+  const z = zone.toLowerCase();
+  if (z === '.') return true;
+  return n === z || n.endsWith(`.${z}`);
+}
+
+/** `@` for the apex, the part left of the zone otherwise; names outside the zone stay absolute. */
+export function relativeName(name: string, zone: string): string {
+  const n = name.toLowerCase();
+  const z = zone.toLowerCase();
+  if (n === z) return '@';
+  if (!isInZone(n, z)) return n;
+  return z === '.' ? n.slice(0, -1) : n.slice(0, -(z.length + 1));
+}
+
+/** Labels leftmost first, without the empty root label; `.` has none. */
+export function nameLabels(name: string): string[] {
+  const n = name.endsWith('.') ? name.slice(0, -1) : name;
+  return n === '' ? [] : n.split('.');
+}
+
+/** Number of labels, not counting the root (RFC 4034 §3.1.3 style). */
+export function labelCount(name: string): number {
+  return nameLabels(name).length;
+}
+
+/** The name with its leftmost label removed; the root has no parent. */
+export function parentName(name: string): string | null {
+  const labels = nameLabels(name);
+  if (labels.length === 0) return null;
+  return labels.length === 1 ? '.' : `${labels.slice(1).join('.')}.`;
+}
