@@ -13,8 +13,17 @@ export interface TcpOptions {
 
 export const DEFAULT_TCP_OPTIONS: TcpOptions = { idleTimeoutMs: 10_000, maxConnections: 200 };
 
-export function listenTcp(ctx: HandlerContext, at: ListenAddress, opts: TcpOptions = DEFAULT_TCP_OPTIONS): Promise<net.Server> {
+export interface TcpListener {
+  port: number;
+  /** Stops accepting and closes every open connection. */
+  close(): Promise<void>;
+}
+
+export function listenTcp(ctx: HandlerContext, at: ListenAddress, opts: TcpOptions = DEFAULT_TCP_OPTIONS): Promise<TcpListener> {
+  const open = new Set<net.Socket>();
   const server = net.createServer((socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
     const peer = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     const reader = new TcpFrameReader();
     socket.setTimeout(opts.idleTimeoutMs, () => socket.destroy());
@@ -38,7 +47,14 @@ export function listenTcp(ctx: HandlerContext, at: ListenAddress, opts: TcpOptio
     server.once('error', reject);
     server.listen({ port: at.port, host: at.address }, () => {
       server.off('error', reject);
-      resolve(server);
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const s of open) s.destroy();
+          }),
+      });
     });
   });
 }

@@ -3,13 +3,12 @@
 // is used by main.ts and by the integration tests (port 0 allowed).
 import type dgram from 'node:dgram';
 import type http from 'node:http';
-import type net from 'node:net';
 import { controlPort, dnsListen, type ListenAddress } from '../config/env';
 import { startControlServer } from './control-server';
 import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
 import { log as defaultLog, type Logger } from './logger';
 import { notifyZoneNow } from './notify-now';
-import { listenTcp } from './tcp';
+import { listenTcp, type TcpListener } from './tcp';
 import { listenUdp } from './udp';
 import { ZoneLoader } from './zone-loader';
 import { ZoneStore } from './zone-store';
@@ -38,7 +37,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   await loader.sync();
 
   const udp: dgram.Socket[] = [];
-  const tcp: net.Server[] = [];
+  const tcp: TcpListener[] = [];
   const bound: ListenAddress[] = [];
   let control: http.Server | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -46,7 +45,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     if (timer) clearInterval(timer);
     await Promise.all([
       ...udp.map((s) => new Promise<void>((r) => s.close(() => r()))),
-      ...tcp.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections?.(); })),
+      ...tcp.map((s) => s.close()),
       control ? new Promise<void>((r) => { control!.close(() => r()); control!.closeAllConnections(); }) : undefined,
     ]);
   };
@@ -78,7 +77,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
 }
 
 /** UDP and TCP on the same port; with port 0, retry until both get the same free port. */
-async function bindPair(ctx: HandlerContext, at: ListenAddress): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
+async function bindPair(ctx: HandlerContext, at: ListenAddress): Promise<{ udp: dgram.Socket; tcp: TcpListener; port: number }> {
   for (let attempt = 0; ; attempt++) {
     const udp = await listenUdp(ctx, at);
     const port = udp.address().port;

@@ -15,7 +15,7 @@ export interface RawRecord {
 
 export type Normalized<T> = { ok: true; value: T } | { ok: false; message: string };
 
-const EDITABLE_TYPES = new Set(RECORD_TYPES.filter((t) => t !== 'SOA'));
+const EDITABLE_TYPES = new Set<string>(RECORD_TYPES.filter((t) => t !== 'SOA'));
 
 export function normalizeOwner(name: string, zone: string): Normalized<string> {
   try {
