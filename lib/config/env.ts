@@ -8,7 +8,8 @@ export interface ListenAddress {
 }
 
 export function dataDir(): string {
-  return path.resolve(process.env.ZK_DATA_DIR?.trim() || './data');
+  // The hint keeps Turbopack from tracing the whole project into the build for this runtime path.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.ZK_DATA_DIR?.trim() || './data');
 }
 
 export function webPort(): number {

@@ -1,0 +1,31 @@
+// One place for the addresses and secrets of the product the e2e tests start.
+// playwright.config.ts hands these to the web server; specs import them.
+// The runner and its workers each load this module: the data directory is
+// made once, by whichever loads it first, and passed on through the
+// environment so all of them agree.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const WEB_PORT = 3100;
+export const BASE_URL = `http://127.0.0.1:${WEB_PORT}`;
+export const DNS_HOST = '127.0.0.1';
+export const DNS_PORT = 5391;
+export const CONTROL_PORT = 5392;
+export const ADMIN_USER = 'admin';
+export const ADMIN_PASSWORD = 'e2e-admin-password';
+
+process.env.ZK_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'zk-e2e-'));
+export const DATA_DIR = process.env.ZK_E2E_DATA_DIR;
+export const DATABASE_URL = `file:${path.join(DATA_DIR, 'zk.db')}`;
+
+/** The environment the product runs with during the e2e tests. */
+export const serverEnv: Record<string, string> = {
+  PORT: String(WEB_PORT),
+  ZK_DATA_DIR: DATA_DIR,
+  DATABASE_URL,
+  ZK_DNS_LISTEN: `${DNS_HOST}:${DNS_PORT}`,
+  ZK_CONTROL_PORT: String(CONTROL_PORT),
+  ZK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+  NEXT_TELEMETRY_DISABLED: '1',
+};

@@ -1,0 +1,16 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // Loaded with Node's own require/import instead of being bundled:
+  // better-sqlite3 is a native addon; @prisma/client's runtime loads its WASM
+  // query compiler with dynamic imports that must resolve inside node_modules;
+  // the adapter wraps better-sqlite3; pino spawns worker threads by file path.
+  // The generated client in lib/generated/prisma is our own TypeScript and is
+  // bundled like any other module.
+  serverExternalPackages: ['better-sqlite3', '@prisma/client', '@prisma/adapter-better-sqlite3', 'pino'],
+  // forbidden() and app/forbidden.tsx give a real 403 page when a role lacks a permission.
+  experimental: { authInterrupts: true },
+  poweredByHeader: false,
+};
+
+export default nextConfig;
