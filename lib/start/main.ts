@@ -80,6 +80,15 @@ async function main(): Promise<void> {
   say(`web app: http://localhost:${webPort()}   DNS: ${dnsListen().map(formatHostPort).join(', ')} (UDP and TCP)`);
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
+  // npm exits on SIGTERM without passing it on; when whoever started us is
+  // gone, stop rather than leave the two servers running unowned.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      say('the process that started zonekeeper has gone; stopping.');
+      stopAll(0);
+    }
+  }, 1000).unref();
 }
 
 main().catch((err: Error) => {
