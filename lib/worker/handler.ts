@@ -16,7 +16,7 @@
 //   | an exception while answering              | SERVFAIL, worker goes on  |
 import { decodeMessage, encodeMessage, newResponse, OPCODE, peekHeader, RCODE, WireError, type Message } from '../dns/wire';
 import type { Logger } from './logger';
-import { resolve } from './resolve';
+import { answerQuery } from './query';
 import type { ZoneStore } from './zone-store';
 
 export type Transport = 'udp' | 'tcp';
@@ -84,19 +84,7 @@ function dispatch(ctx: HandlerContext, msg: Message, res: Message, transport: Tr
   return answerQuery(ctx, req, res);
 }
 
-function answerQuery(ctx: HandlerContext, req: Request, res: Message): Buffer {
-  const zone = ctx.store.findZone(req.qname);
-  if (!zone) return finish(res, RCODE.REFUSED, undefined);
-  const r = resolve(zone, req.qname, req.qtype);
-  res.rcode = r.rcode;
-  res.aa = r.aa;
-  res.answers = r.answers;
-  res.authorities = r.authorities;
-  res.additionals = r.additionals;
-  return encodeMessage(res, { maxSize: req.maxSize }).buf;
-}
-
-function finish(res: Message, rcode: number, maxSize: number | undefined): Buffer {
+export function finish(res: Message, rcode: number, maxSize: number | undefined): Buffer {
   res.rcode = rcode;
   return encodeMessage(res, maxSize ? { maxSize } : undefined).buf;
 }

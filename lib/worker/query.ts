@@ -1,0 +1,17 @@
+// The QUERY operation: find the zone, resolve the question from memory, and
+// encode the answer within the transport's size limit.
+import { encodeMessage, RCODE, type Message } from '../dns/wire';
+import { finish, type HandlerContext, type Request } from './handler';
+import { resolve } from './resolve';
+
+export function answerQuery(ctx: HandlerContext, req: Request, res: Message): Buffer {
+  const zone = ctx.store.findZone(req.qname);
+  if (!zone) return finish(res, RCODE.REFUSED, undefined);
+  const r = resolve(zone, req.qname, req.qtype);
+  res.rcode = r.rcode;
+  res.aa = r.aa;
+  res.answers = r.answers;
+  res.authorities = r.authorities;
+  res.additionals = r.additionals;
+  return encodeMessage(res, { maxSize: req.maxSize }).buf;
+}
