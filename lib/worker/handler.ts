@@ -18,6 +18,7 @@ import { decodeMessage, encodeMessage, newResponse, OPCODE, peekHeader, RCODE, W
 import type { Logger } from './logger';
 import { answerQuery } from './query';
 import type { ZoneStore } from './zone-store';
+import { cacheKey, type ResponseCache } from './response-cache';
 
 export type Transport = 'udp' | 'tcp';
 
@@ -34,6 +35,8 @@ export interface Request {
 
 export interface HandlerContext {
   store: ZoneStore;
+  /** Encoded responses of plain queries; absent in tests that want the full path every time. */
+  cache?: ResponseCache;
   log: Logger;
   /** Our cap on the UDP payload we send with EDNS (RFC 6891 §6.2.5; 1232 avoids fragmentation). */
   ednsUdpLimit: number;
@@ -41,7 +44,38 @@ export interface HandlerContext {
 
 export const EDNS_UDP_LIMIT = 1232;
 
+/** Rcodes whose answers depend only on the question and the zones served. */
+const CACHEABLE = new Set<number>([RCODE.NOERROR, RCODE.NXDOMAIN, RCODE.REFUSED]);
+
 export function handleMessage(ctx: HandlerContext, buf: Buffer, transport: Transport, peer: Request['peer']): Buffer | null {
+  const key = ctx.cache ? cacheKey(buf, transport, ctx.ednsUdpLimit) : null;
+  if (key) {
+    const hit = ctx.cache!.lookup(buf, key);
+    if (hit) return hit;
+  }
+  const reply = handleUncached(ctx, buf, transport, peer);
+  if (key && reply && CACHEABLE.has(reply[3]! & 0x0f)) {
+    // Read the zone after answering: the snapshot the answer came from is the current one.
+    const q = decodedQuestionName(buf, key.questionEnd);
+    ctx.cache!.remember(key, reply, q === null ? null : ctx.store.findZone(q) ?? null);
+  }
+  return reply;
+}
+
+/** The question name of a message that passed cacheKey(), lowercased, absolute. */
+function decodedQuestionName(buf: Buffer, questionEnd: number): string | null {
+  const labels: string[] = [];
+  let off = 12;
+  while (off < questionEnd - 4) {
+    const l = buf[off]!;
+    if (l === 0) break;
+    labels.push(buf.toString('latin1', off + 1, off + 1 + l).toLowerCase());
+    off += l + 1;
+  }
+  return labels.length ? `${labels.join('.')}.` : '.';
+}
+
+function handleUncached(ctx: HandlerContext, buf: Buffer, transport: Transport, peer: Request['peer']): Buffer | null {
   const header = peekHeader(buf);
   if (!header || header.qr) return null;
   let msg: Message;

@@ -5,6 +5,8 @@ import type { ZoneSnapshot } from './zone-snapshot';
 
 export class ZoneStore {
   private zones = new Map<string, ZoneSnapshot>();
+  /** Bumped when a zone is added or removed (not when one is replaced): caches check it. */
+  namesGeneration = 0;
 
   get size(): number {
     return this.zones.size;
@@ -15,11 +17,12 @@ export class ZoneStore {
   }
 
   set(zone: ZoneSnapshot): void {
+    if (!this.zones.has(zone.name)) this.namesGeneration++;
     this.zones.set(zone.name, zone);
   }
 
   delete(name: string): void {
-    this.zones.delete(name);
+    if (this.zones.delete(name)) this.namesGeneration++;
   }
 
   names(): string[] {

@@ -1,0 +1,122 @@
+// A cache of encoded responses, so that a repeated question costs a Map
+// lookup and a copy instead of a decode, a resolution and an encode
+// (../shared/notes/dns-performance.md: every microsecond above Node's own
+// ~12 µs per UDP packet is ours).
+//
+// Only plain queries take this path: opcode QUERY, one question with an
+// uncompressed name, no other records but at most one well-formed OPT of
+// version 0. Anything else goes through the full decoder, which applies every
+// guard of the rcode table. The key is the question with the name folded to
+// lowercase, plus everything else the answer depends on: the size limit
+// (transport and EDNS payload) and whether the query had an OPT record.
+//
+// A hit is valid while the zone snapshot it was built from is still the one
+// served and no zone was added or removed since (which could change which zone
+// a name falls in, or turn a REFUSED into an answer).
+import type { ZoneSnapshot } from './zone-snapshot';
+import type { ZoneStore } from './zone-store';
+
+export interface CacheKey {
+  key: string;
+  /** Offset just past the question section. */
+  questionEnd: number;
+}
+
+interface Entry {
+  bytes: Buffer;
+  zone: ZoneSnapshot | null;
+  namesGeneration: number;
+}
+
+const OPT = 41;
+
+/**
+ * Reads the question straight from the bytes. Returns null whenever the
+ * message is anything but a plain query, so the caller takes the full path.
+ */
+export function cacheKey(buf: Buffer, transport: 'udp' | 'tcp', ednsUdpLimit: number): CacheKey | null {
+  const len = buf.length;
+  // Header: QR=0 and opcode 0, one question, no answer/authority, at most one additional.
+  if (len < 17 || (buf[2]! & 0xf8) !== 0 || buf.readUInt16BE(4) !== 1 || buf.readUInt32BE(6) !== 0) return null;
+  const arcount = buf.readUInt16BE(10);
+  if (arcount > 1) return null;
+  let off = 12;
+  let nameLen = 0;
+  for (;;) {
+    const l = buf[off];
+    if (l === undefined || l > 63) return null; // a pointer or a reserved label type: full path
+    off += l + 1;
+    nameLen += l + 1;
+    if (l === 0) break;
+    if (off >= len || nameLen > 255) return null;
+  }
+  const questionEnd = off + 4;
+  if (questionEnd > len) return null;
+  let size = 512;
+  let edns = 'n';
+  if (arcount === 0) {
+    if (questionEnd !== len) return null;
+  } else {
+    // OPT: root name, type 41, class = payload size, TTL = ext-rcode/version/flags, then options.
+    const o = questionEnd;
+    if (o + 11 > len || buf[o] !== 0 || buf.readUInt16BE(o + 1) !== OPT || buf[o + 6] !== 0) return null;
+    const rdlen = buf.readUInt16BE(o + 9);
+    if (o + 11 + rdlen !== len) return null;
+    // Options must tile the rdata exactly, or the full decoder decides (FORMERR).
+    let p = o + 11;
+    while (p < len) {
+      if (p + 4 > len) return null;
+      p += 4 + buf.readUInt16BE(p + 2);
+    }
+    if (p !== len) return null;
+    size = Math.max(512, Math.min(buf.readUInt16BE(o + 3), ednsUdpLimit));
+    edns = 'e';
+  }
+  if (transport === 'tcp') size = 65535;
+  // The question, lowercased (ASCII letters only: names compare that way, RFC 4343).
+  let q = '';
+  for (let i = 12; i < questionEnd; i++) {
+    const c = buf[i]!;
+    q += String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
+  }
+  return { key: `${q}|${size}|${edns}`, questionEnd };
+}
+
+export class ResponseCache {
+  private entries = new Map<string, Entry>();
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly store: ZoneStore,
+    private readonly maxEntries = 100_000,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** A copy of the cached response with the query's ID, RD bit and question bytes, or null. */
+  lookup(query: Buffer, k: CacheKey): Buffer | null {
+    const e = this.entries.get(k.key);
+    if (!e || e.namesGeneration !== this.store.namesGeneration || (e.zone && this.store.get(e.zone.name) !== e.zone)) {
+      this.misses++;
+      return null;
+    }
+    this.hits++;
+    const out = Buffer.allocUnsafe(e.bytes.length);
+    e.bytes.copy(out);
+    out[0] = query[0]!;
+    out[1] = query[1]!;
+    out[2] = (out[2]! & 0xfe) | (query[2]! & 0x01);
+    // The question keeps the client's case; names compressed against it point here too.
+    query.copy(out, 12, 12, k.questionEnd);
+    return out;
+  }
+
+  remember(k: CacheKey, response: Buffer, zone: ZoneSnapshot | null): void {
+    // Bounded: past the limit start again rather than grow (a flood of distinct names).
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(k.key, { bytes: response, zone, namesGeneration: this.store.namesGeneration });
+  }
+}
