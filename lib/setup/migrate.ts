@@ -37,8 +37,15 @@ export function migrateSqlite(file = sqliteFile(), dir = MIGRATIONS_DIR): Migrat
       const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
       const apply = conn.transaction(() => {
         conn.exec(sql);
+        const broken = conn.pragma('foreign_key_check') as unknown[];
+        if (broken.length) throw new Error(`${broken.length} rows would break foreign keys: ${JSON.stringify(broken.slice(0, 3))}`);
         conn.prepare('INSERT INTO "zk_migrations" ("name", "appliedAt") VALUES (?, ?)').run(name, new Date().toISOString());
       });
+      // SQLite rebuilds a table to alter it (create new, copy, drop old). With
+      // foreign keys enforced, dropping the old table would cascade-delete every
+      // row that refers to it, and the pragma is a no-op inside a transaction,
+      // so switch enforcement off around the transaction and check by hand.
+      conn.pragma('foreign_keys = OFF');
       try {
         apply();
       } catch (err) {
@@ -46,6 +53,8 @@ export function migrateSqlite(file = sqliteFile(), dir = MIGRATIONS_DIR): Migrat
           `Migration ${name} failed and was rolled back; the database is as it was before it. ` +
             `Cause: ${(err as Error).message}`,
         );
+      } finally {
+        conn.pragma('foreign_keys = ON');
       }
       applied.push(name);
     }
