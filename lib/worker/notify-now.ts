@@ -22,7 +22,7 @@ export async function notifyZoneNow(zoneName: string): Promise<NotifyReport> {
   if (!zone) throw new Error(`no zone ${zoneName}`);
   if (zone.kind !== 'primary') throw new Error(`${zone.name} is a secondary zone; only its primary sends NOTIFY`);
   const soa = zone.records[0]!;
-  const targets = notifyTargets(zone.name, zone.records, zone.alsoNotify);
+  const targets = notifyTargets(zone.name, zone.soa.mname, zone.records, zone.alsoNotify);
   const results = await Promise.all(targets.map((t) => sendNotify(soa, parseHostPort(t, 'target', 53), { source: notifySource() })));
   if (results.length) {
     await db().zoneEvent.createMany({

@@ -7,17 +7,23 @@ import { controlPort, dnsListen, type ListenAddress } from '../config/env';
 import { startControlServer } from './control-server';
 import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
 import { log as defaultLog, type Logger } from './logger';
-import { notifyZoneNow } from './notify-now';
-import { listenTcp, type TcpListener } from './tcp';
+import { notifySource, notifyZoneNow } from './notify-now';
+import { NotifyQueue, type NotifyQueueOptions } from './notify-queue';
+import { DEFAULT_TCP_OPTIONS, listenTcp, type TcpListener, type TcpOptions } from './tcp';
 import { listenUdp } from './udp';
 import { ZoneLoader } from './zone-loader';
 import { ZoneStore } from './zone-store';
+import { ResponseCache } from './response-cache';
 
 export interface WorkerOptions {
   listen?: ListenAddress[];
   controlPort?: number;
   pollIntervalMs?: number;
   log?: Logger;
+  /** TCP idle timeout and connection cap (RFC 7766 §6.2.3, §10); defaults DEFAULT_TCP_OPTIONS. */
+  tcp?: Partial<TcpOptions>;
+  /** Retry timing of outgoing NOTIFY (tests shorten it). */
+  notify?: NotifyQueueOptions;
 }
 
 export interface RunningWorker {
@@ -26,6 +32,7 @@ export interface RunningWorker {
   controlPort: number;
   store: ZoneStore;
   loader: ZoneLoader;
+  notifyQueue: NotifyQueue;
   stop(): Promise<void>;
 }
 
@@ -33,8 +40,16 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const log = opts.log ?? defaultLog;
   const store = new ZoneStore();
   const loader = new ZoneLoader(store, log);
-  const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT };
+  const tcpOpts: TcpOptions = { ...DEFAULT_TCP_OPTIONS, ...opts.tcp };
+  const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store) };
   await loader.sync();
+  const notifyQueue = new NotifyQueue(store, log, { source: notifySource(), ...opts.notify });
+  // Load changed zones first, so that a NOTIFY carries the SOA being served.
+  const refresh = async () => {
+    const result = await loader.sync();
+    void notifyQueue.kick();
+    return result;
+  };
 
   const udp: dgram.Socket[] = [];
   const tcp: TcpListener[] = [];
@@ -43,6 +58,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   let timer: NodeJS.Timeout | undefined;
   const stop = async () => {
     if (timer) clearInterval(timer);
+    await notifyQueue.settle();
     await Promise.all([
       ...udp.map((s) => new Promise<void>((r) => s.close(() => r()))),
       ...tcp.map((s) => s.close()),
@@ -51,13 +67,13 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   };
   try {
     for (const at of opts.listen ?? dnsListen()) {
-      const pair = await bindPair(ctx, at);
+      const pair = await bindPair(ctx, at, tcpOpts);
       udp.push(pair.udp);
       tcp.push(pair.tcp);
       bound.push({ address: at.address, port: pair.port });
     }
     control = await startControlServer(opts.controlPort ?? controlPort(), {
-      'POST /reload': async () => loader.sync(),
+      'POST /reload': refresh,
       'GET /health': async () => ({ ok: true, zones: store.size }),
       'POST /notify': async (body) => notifyZoneNow(String(body.zone ?? '')),
     }, log);
@@ -67,22 +83,24 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   }
   const pollMs = opts.pollIntervalMs ?? 1000;
   timer = setInterval(() => {
-    loader.sync().catch((err: Error) => log.error({ err: err.message }, 'zone poll failed'));
+    refresh().catch((err: Error) => log.error({ err: err.message }, 'zone poll failed'));
   }, pollMs);
+  // Jobs written while no worker ran go out now.
+  void notifyQueue.kick();
   timer.unref();
   const addr = control.address();
   const cport = typeof addr === 'object' && addr ? addr.port : 0;
   log.info({ dns: bound, control: cport, zones: store.size }, 'DNS worker listening');
-  return { dns: bound, controlPort: cport, store, loader, stop };
+  return { dns: bound, controlPort: cport, store, loader, notifyQueue, stop };
 }
 
 /** UDP and TCP on the same port; with port 0, retry until both get the same free port. */
-async function bindPair(ctx: HandlerContext, at: ListenAddress): Promise<{ udp: dgram.Socket; tcp: TcpListener; port: number }> {
+async function bindPair(ctx: HandlerContext, at: ListenAddress, tcpOpts: TcpOptions): Promise<{ udp: dgram.Socket; tcp: TcpListener; port: number }> {
   for (let attempt = 0; ; attempt++) {
     const udp = await listenUdp(ctx, at);
     const port = udp.address().port;
     try {
-      const tcp = await listenTcp(ctx, { address: at.address, port });
+      const tcp = await listenTcp(ctx, { address: at.address, port }, tcpOpts);
       return { udp, tcp, port };
     } catch (err) {
       udp.close();

@@ -125,17 +125,31 @@ describe('applyChangeset', () => {
     expect(err.recordErrors[0]!.message).toMatch(/no A record/);
   });
 
-  it('enqueues one NOTIFY job per also-notify target and in-zone NS address, never ourselves', async () => {
-    await createZone({ name: 'notify.example', nameservers: ['ns1.notify.example.', 'ns2.notify.example.'] }, actor);
+  it('enqueues one NOTIFY job per secondary: NS glue addresses, out-of-zone NS hosts, also-notify; not the SOA MNAME', async () => {
+    await createZone({ name: 'notify.example', nameservers: ['ns1.notify.example.', 'ns2.notify.example.', 'ns.other.example.'] }, actor);
     await setZoneOptions('notify.example', { alsoNotify: ['192.0.2.53:5353'] }, actor);
     const r = await applyChangeset(
       'notify.example',
-      { add: [{ name: 'ns1', type: 'A', content: '127.0.0.1' }, { name: 'ns2', type: 'A', content: '192.0.2.2' }] },
+      { add: [{ name: 'ns1', type: 'A', content: '192.0.2.1' }, { name: 'ns2', type: 'A', content: '192.0.2.2' }] },
       actor,
     );
-    expect(r.notifyTargets.sort()).toEqual(['127.0.0.1:53', '192.0.2.2:53', '192.0.2.53:5353']);
+    // ns1 is the SOA MNAME, the primary itself (RFC 1996 §3.6).
+    expect(r.notifyTargets.sort()).toEqual(['192.0.2.2:53', '192.0.2.53:5353', 'ns.other.example.:53']);
     const jobs = await db().notifyJob.findMany({ where: { zone: { name: 'notify.example.' }, state: 'pending' } });
     expect(jobs.map((j) => Number(j.serial))).toEqual([r.newSerial, r.newSerial, r.newSerial]);
+  });
+
+  it('never notifies its own listen address', async () => {
+    const saved = process.env.ZK_DNS_LISTEN;
+    process.env.ZK_DNS_LISTEN = '127.0.0.1:5300';
+    try {
+      await createZone({ name: 'self.example' }, actor);
+      await setZoneOptions('self.example', { alsoNotify: ['127.0.0.1:5300', '127.0.0.1:5301'] }, actor);
+      const r = await applyChangeset('self.example', { add: [{ name: 'x', type: 'A', content: '192.0.2.1' }] }, actor);
+      expect(r.notifyTargets).toEqual(['127.0.0.1:5301']);
+    } finally {
+      process.env.ZK_DNS_LISTEN = saved;
+    }
   });
 
   it('will not edit a secondary zone', async () => {

@@ -455,7 +455,7 @@ async function commitRecords(
 
 /** One NOTIFY job per target for the zone's new serial; older pending jobs are superseded. */
 async function enqueueNotify(tx: Tx, zone: ZoneRow, records: RR[]): Promise<string[]> {
-  const targets = notifyTargets(zone.name, records, readList(zone.alsoNotify));
+  const targets = notifyTargets(zone.name, zone.soaMname, records, readList(zone.alsoNotify));
   await tx.notifyJob.updateMany({ where: { zoneId: zone.id, state: 'pending' }, data: { state: 'superseded' } });
   if (targets.length) {
     await tx.notifyJob.createMany({ data: targets.map((target) => ({ zoneId: zone.id, serial: zone.serial, target })) });

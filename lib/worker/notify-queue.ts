@@ -1,0 +1,165 @@
+// Sends the NOTIFY jobs that the change service writes in the same
+// transaction as each change (RFC 1996). Jobs live in the database, so a
+// worker that was down at commit time sends them when it starts. Each attempt
+// and its outcome is recorded as an event; a target that does not
+// acknowledge is retried with a doubling delay until GIVE_UP_AFTER_MS.
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import { db } from '../db';
+import { dnsListen, formatHostPort, parseHostPort, type ListenAddress } from '../config/env';
+import type { Logger } from './logger';
+import { sendNotify, type NotifyResult } from './notify';
+import type { ZoneStore } from './zone-store';
+
+export interface NotifyQueueOptions {
+  source?: string;
+  /** Delay before the first retry; doubles each attempt up to maxBackoffMs. */
+  firstBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A job not acknowledged this long after it was written is marked failed. */
+  giveUpAfterMs?: number;
+  /** Timeouts of the UDP tries within one attempt. */
+  timeoutsMs?: number[];
+  workerId?: string;
+}
+
+const DEFAULTS = { firstBackoffMs: 2000, maxBackoffMs: 300_000, giveUpAfterMs: 3_600_000, timeoutsMs: [1000, 2000] };
+/** While one worker sends a job, others leave it alone for this long. */
+const LEASE_MS = 60_000;
+const BATCH = 50;
+
+type Job = Awaited<ReturnType<typeof dueJobs>>[number];
+
+function dueJobs(now: Date) {
+  return db().notifyJob.findMany({
+    where: { state: 'pending', nextAttemptAt: { lte: now } },
+    orderBy: { nextAttemptAt: 'asc' },
+    take: BATCH,
+    include: { zone: { select: { name: true } } },
+  });
+}
+
+export class NotifyQueue {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private readonly opts: Required<Omit<NotifyQueueOptions, 'source' | 'workerId'>> & NotifyQueueOptions;
+
+  constructor(
+    private readonly store: ZoneStore,
+    private readonly log: Logger,
+    opts: NotifyQueueOptions = {},
+  ) {
+    this.opts = { ...DEFAULTS, ...opts };
+  }
+
+  /** Sends whatever is due now; calls during a run cause one more run after it. */
+  kick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.runOnce();
+        } while (this.again);
+      } catch (err) {
+        this.log.error({ err: (err as Error).message }, 'NOTIFY queue run failed; retrying at the next poll');
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Resolves when no run is in progress (for a clean stop). */
+  async settle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async runOnce(): Promise<void> {
+    for (;;) {
+      const now = new Date();
+      const jobs = await dueJobs(now);
+      if (jobs.length === 0) return;
+      const mine: Job[] = [];
+      for (const job of jobs) {
+        // Claim with a lease so that a second worker on the same database skips it.
+        const { count } = await db().notifyJob.updateMany({
+          where: { id: job.id, state: 'pending', attempts: job.attempts, nextAttemptAt: job.nextAttemptAt },
+          data: { nextAttemptAt: new Date(now.getTime() + LEASE_MS) },
+        });
+        if (count === 1) mine.push(job);
+      }
+      await Promise.all(mine.map((job) => this.attempt(job)));
+      if (jobs.length < BATCH) return;
+    }
+  }
+
+  private async attempt(job: Job): Promise<void> {
+    const zone = this.store.get(job.zone.name);
+    if (!zone || zone.id !== job.zoneId) {
+      await this.finish(job, 'failed', 'the zone is not served by this worker');
+      return;
+    }
+    const soa = zone.soa.records[0]!;
+    let results: NotifyResult[];
+    try {
+      const addresses = await resolveTarget(job.target);
+      results = await Promise.all(addresses.map((a) => sendNotify(soa, a, { source: this.opts.source, timeoutsMs: this.opts.timeoutsMs })));
+      if (results.length === 0) results = [{ target: job.target, outcome: 'error', detail: 'resolves only to this server' }];
+    } catch (err) {
+      results = [{ target: job.target, outcome: 'error', detail: (err as Error).message }];
+    }
+    await db().zoneEvent.createMany({
+      data: results.map((r) => ({
+        zoneId: job.zoneId,
+        zoneName: job.zone.name,
+        kind: 'notify-out',
+        peer: r.target,
+        serial: BigInt(zone.serial),
+        outcome: r.outcome,
+        detail: r.detail ?? null,
+        durationMs: r.ms ?? null,
+        workerId: this.opts.workerId ?? null,
+      })),
+    });
+    const summary = results.map((r) => `${r.target} ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`).join('; ');
+    if (results.every((r) => r.outcome === 'acknowledged')) {
+      await this.finish(job, 'acked', summary, job.attempts + 1);
+      this.log.info({ zone: job.zone.name, serial: zone.serial, target: job.target }, 'NOTIFY acknowledged');
+      return;
+    }
+    const attempts = job.attempts + 1;
+    if (Date.now() - job.createdAt.getTime() >= this.opts.giveUpAfterMs) {
+      await this.finish(job, 'failed', `gave up after ${attempts} attempts: ${summary}`, attempts);
+      this.log.warn({ zone: job.zone.name, target: job.target, attempts }, 'NOTIFY never acknowledged; gave up');
+      return;
+    }
+    const delay = Math.min(this.opts.firstBackoffMs * 2 ** (attempts - 1), this.opts.maxBackoffMs);
+    await db().notifyJob.updateMany({
+      where: { id: job.id, state: 'pending' },
+      data: { attempts, lastResult: summary, nextAttemptAt: new Date(Date.now() + delay) },
+    });
+    this.log.info({ zone: job.zone.name, target: job.target, attempts, retryInMs: delay, result: summary }, 'NOTIFY not acknowledged; will retry');
+  }
+
+  private async finish(job: Job, state: 'acked' | 'failed', lastResult: string, attempts = job.attempts): Promise<void> {
+    // A job superseded by a newer change meanwhile keeps that state.
+    await db().notifyJob.updateMany({ where: { id: job.id, state: 'pending' }, data: { state, lastResult, attempts } });
+  }
+}
+
+/**
+ * A target is `ADDRESS:PORT`, or `HOST:PORT` for an NS host without glue in
+ * the zone, looked up with the system resolver now. Never ourselves.
+ */
+export async function resolveTarget(target: string): Promise<ListenAddress[]> {
+  const hp = parseHostPort(target, 'NOTIFY target', 53);
+  let addresses: string[];
+  if (net.isIP(hp.address)) addresses = [hp.address];
+  else addresses = (await dns.lookup(hp.address.replace(/\.$/, ''), { all: true })).map((a) => a.address);
+  const self = new Set(dnsListen().map(formatHostPort));
+  return addresses.map((address) => ({ address, port: hp.port })).filter((a) => !self.has(formatHostPort(a)));
+}
