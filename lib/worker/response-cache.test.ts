@@ -106,6 +106,15 @@ describe('response cache', () => {
     expect(keys.size).toBe(3);
   });
 
+  // Regression: lowercasing ran over QTYPE too, so HTTPS (65, "A") and type 97 ("a") shared a key.
+  it('never folds the question type, only the name', () => {
+    const upper65 = encodeMessage(queryMessage('WWW.c.test.', 'HTTPS')).buf;
+    const upper97 = Buffer.from(upper65);
+    upper97[upper97.length - 3] = 97;
+    expect(cacheKey(upper65, 'udp', 1232)!.key).not.toBe(cacheKey(upper97, 'udp', 1232)!.key);
+    expect(cacheKey(upper65, 'udp', 1232)!.key).toBe(cacheKey(encodeMessage(queryMessage('www.c.test.', 'HTTPS')).buf, 'udp', 1232)!.key);
+  });
+
   it('stays bounded under a flood of distinct names', () => {
     const { store } = setup();
     const ctx: HandlerContext = { store, log, ednsUdpLimit: 1232, cache: new ResponseCache(store, 100) };

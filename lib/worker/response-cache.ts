@@ -29,6 +29,8 @@ interface Entry {
 }
 
 const OPT = 41;
+// Scratch space for lowercasing a question (at most 255 + 4 bytes).
+const LOWER = Buffer.alloc(512);
 
 /**
  * Reads the question straight from the bytes. Returns null whenever the
@@ -73,11 +75,28 @@ export function cacheKey(buf: Buffer, transport: 'udp' | 'tcp', ednsUdpLimit: nu
     edns = 'e';
   }
   if (transport === 'tcp') size = 65535;
-  // The question, lowercased (ASCII letters only: names compare that way, RFC 4343).
-  let q = '';
-  for (let i = 12; i < questionEnd; i++) {
+  // The question, lowercased (ASCII letters only: names compare that way,
+  // RFC 4343), read as one flat latin1 string so the Map need not flatten it.
+  let upper = false;
+  for (let i = 13; i < questionEnd - 4; i++) {
     const c = buf[i]!;
-    q += String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
+    if (c >= 65 && c <= 90) {
+      upper = true;
+      break;
+    }
+  }
+  let q: string;
+  if (!upper) {
+    q = buf.toString('latin1', 12, questionEnd);
+  } else {
+    const n = questionEnd - 12;
+    buf.copy(LOWER, 0, 12, questionEnd);
+    // The name only: QTYPE and QCLASS bytes are numbers, not letters.
+    for (let i = 0; i < n - 4; i++) {
+      const c = LOWER[i]!;
+      if (c >= 65 && c <= 90) LOWER[i] = c + 32;
+    }
+    q = LOWER.toString('latin1', 0, n);
   }
   return { key: `${q}|${size}|${edns}`, questionEnd };
 }
