@@ -108,11 +108,11 @@ describe('response cache', () => {
 
   // Regression: lowercasing ran over QTYPE too, so HTTPS (65, "A") and type 97 ("a") shared a key.
   it('never folds the question type, only the name', () => {
-    const upper65 = encodeMessage(queryMessage('WWW.c.test.', 'HTTPS')).buf;
+    const upper65 = encodeMessage(queryMessage('WWW.c.test.', 'TYPE65')).buf;
     const upper97 = Buffer.from(upper65);
     upper97[upper97.length - 3] = 97;
     expect(cacheKey(upper65, 'udp', 1232)!.key).not.toBe(cacheKey(upper97, 'udp', 1232)!.key);
-    expect(cacheKey(upper65, 'udp', 1232)!.key).toBe(cacheKey(encodeMessage(queryMessage('www.c.test.', 'HTTPS')).buf, 'udp', 1232)!.key);
+    expect(cacheKey(upper65, 'udp', 1232)!.key).toBe(cacheKey(encodeMessage(queryMessage('www.c.test.', 'TYPE65')).buf, 'udp', 1232)!.key);
   });
 
   it('stays bounded under a flood of distinct names', () => {
