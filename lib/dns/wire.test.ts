@@ -554,6 +554,40 @@ describe('truncation', () => {
     expect(decodeMessage(r.buf).answers).toEqual([rr('b.test.', 'A', '192.0.2.2')]);
   });
 
+  describe('essential additionals (RFC 9471 required glue)', () => {
+    const referral = message({ aa: false, answers: [], authorities: nsSet, additionals: [...glue1, ...glue2], edns });
+    const withGlue1 = encodeMessage({ ...referral, additionals: glue1 }).buf.length;
+    const complete = encodeMessage(referral).buf.length;
+
+    it('sets TC when an essential additional RRset is dropped', () => {
+      const r = encodeMessage(referral, { maxSize: withGlue1 + 5, essentialAdditionals: 4 });
+      expect(r.truncated).toBe(true);
+      const back = decodeMessage(r.buf);
+      expect(back.tc).toBe(true);
+      expect(back.authorities).toEqual(nsSet);
+      expect(back.additionals).toEqual(glue1);
+    });
+
+    it('does not set TC when only additionals after the essential ones are dropped', () => {
+      const r = encodeMessage(referral, { maxSize: withGlue1 + 5, essentialAdditionals: 2 });
+      expect(r.truncated).toBe(false);
+      expect(decodeMessage(r.buf).additionals).toEqual(glue1);
+    });
+
+    it('changes nothing when everything fits', () => {
+      const r = encodeMessage(referral, { maxSize: complete, essentialAdditionals: 4 });
+      expect(r.truncated).toBe(false);
+      expect(r.buf.equals(encodeMessage(referral).buf)).toBe(true);
+    });
+
+    it('sets TC when no essential additional fits at all', () => {
+      const bare = encodeMessage({ ...referral, additionals: [] }).buf.length;
+      const r = encodeMessage(referral, { maxSize: bare + 3, essentialAdditionals: 1 });
+      expect(r.truncated).toBe(true);
+      expect(decodeMessage(r.buf).additionals).toEqual([]);
+    });
+  });
+
   it('sets TC and keeps the header, question and OPT when no record fits', () => {
     const r = encodeMessage(full, { maxSize: 60 });
     expect(r.truncated).toBe(true);

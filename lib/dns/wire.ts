@@ -1026,17 +1026,21 @@ const ends: number[] = [];
  * exceed `maxSize`, that minimal message is returned anyway, with TC set. Throws
  * WireError(SERVFAIL) for data that cannot be encoded or a message over 65535 bytes.
  * The returned buffer is the caller's own.
+ *
+ * `essentialAdditionals: n` marks the first n additional records as required: losing any
+ * of them sets TC as well. A referral's in-domain glue is such data (RFC 9471 §3.1); put it
+ * first so that optional additional data is dropped before it.
  */
-export function encodeMessage(msg: Message, opts?: { maxSize?: number }): { buf: Buffer; truncated: boolean } {
+export function encodeMessage(msg: Message, opts?: { maxSize?: number; essentialAdditionals?: number }): { buf: Buffer; truncated: boolean } {
   try {
-    return encodeChecked(msg, opts?.maxSize);
+    return encodeChecked(msg, opts?.maxSize, opts?.essentialAdditionals ?? 0);
   } catch (err) {
     if (err instanceof WireError) throw err;
     throw encodeError(`cannot encode message: ${(err as Error)?.message ?? String(err)}`);
   }
 }
 
-function encodeChecked(msg: Message, maxSize: number | undefined): { buf: Buffer; truncated: boolean } {
+function encodeChecked(msg: Message, maxSize: number | undefined, essential: number): { buf: Buffer; truncated: boolean } {
   if (maxSize !== undefined && !(typeof maxSize === 'number' && maxSize >= 12)) {
     throw encodeError(`maxSize must be a number of at least 12, got ${String(maxSize)}`);
   }
@@ -1080,7 +1084,18 @@ function encodeChecked(msg: Message, maxSize: number | undefined): { buf: Buffer
   }
   const lostData = kept[0]!.length < msg.answers.length || kept[1]!.length < msg.authorities.length;
   const overflow = length > limit;
-  return finish(length, lostData || overflow);
+  return finish(length, lostData || overflow || lostEssential(msg.additionals, kept[2]!, essential));
+}
+
+// Whether any of the first `n` records of `all` is missing from `kept` (an order-keeping subset).
+function lostEssential(all: readonly WireRecord[], kept: readonly WireRecord[], n: number): boolean {
+  const count = Math.min(n, all.length);
+  let k = 0;
+  for (let i = 0; i < count; i++) {
+    if (kept[k] !== all[i]) return true;
+    k++;
+  }
+  return false;
 }
 
 function finish(length: number, setTc: boolean): { buf: Buffer; truncated: boolean } {

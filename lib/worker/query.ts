@@ -1,5 +1,8 @@
 // The QUERY operation: find the zone, resolve the question from memory, and
-// encode the answer within the transport's size limit.
+// encode the answer within the transport's size limit. Over UDP a response that
+// does not fit loses whole RRsets and sets TC (RFC 2181 §9), including when a
+// referral's in-domain glue does not all fit (RFC 9471 §3.1); optional
+// additional data is dropped silently.
 import { encodeMessage, RCODE, type Message } from '../dns/wire';
 import { finish, type HandlerContext, type Request } from './handler';
 import { resolve } from './resolve';
@@ -13,5 +16,5 @@ export function answerQuery(ctx: HandlerContext, req: Request, res: Message): Bu
   res.answers = r.answers;
   res.authorities = r.authorities;
   res.additionals = r.additionals;
-  return encodeMessage(res, { maxSize: req.maxSize }).buf;
+  return encodeMessage(res, { maxSize: req.maxSize, essentialAdditionals: r.requiredGlue }).buf;
 }

@@ -1,10 +1,20 @@
 // Authoritative resolution of one question against one zone snapshot, after
-// RFC 1034 §4.3.2: delegations first, then the exact name (CNAME followed
-// within the zone), then empty non-terminals, then wildcards (RFC 4592),
-// else NXDOMAIN. Negative answers carry the SOA (RFC 2308 §3).
+// RFC 1034 §4.3.2, checked answer by answer against NSD 4.6 (the differential
+// test, nsd-differential.test.ts): delegations first (a referral), then the
+// exact name (a CNAME followed within the zone), then empty non-terminals
+// (NODATA), then wildcards (RFC 4592), else NXDOMAIN. Negative answers carry
+// the SOA with TTL min(SOA TTL, minimum) (RFC 2308 §3, §5).
+//
+// Where NSD and a reading of the RFCs could differ, we follow NSD unless it is
+// clearly wrong; each such point says so where it is decided.
+//
+// Hot path: no database, no encoding. What can be worked out once per snapshot
+// (the set of zone cuts, each referral with its glue, the additional addresses
+// of each MX/SRV/NS RRset, the negative SOA) is, lazily, and kept beside the
+// snapshot in a WeakMap so it goes when the snapshot goes.
 import type { WireRecord } from '../dns/wire';
-import type { RRset, ZoneSnapshot } from './zone-snapshot';
 import { RCODE } from '../dns/wire';
+import type { RRset, ZoneSnapshot } from './zone-snapshot';
 
 export interface Resolution {
   rcode: number;
@@ -12,134 +22,243 @@ export interface Resolution {
   answers: WireRecord[];
   authorities: WireRecord[];
   additionals: WireRecord[];
+  /**
+   * The first `requiredGlue` additionals are a referral's in-domain glue: if they do not
+   * all fit, the response must be truncated (TC) rather than sent without them (RFC 9471 §3.1).
+   */
+  requiredGlue: number;
 }
 
-/** CNAME chains longer than this stop where they are (loop protection). */
-const MAX_CNAME_CHAIN = 8;
+/**
+ * CNAME hops followed before we stop where we are. Loops are caught earlier, by the names
+ * already in the chain (as NSD does: it stops when a CNAME's target is already answered).
+ * NSD has no other limit; this one bounds the work a pathological zone can cause per query.
+ * Resolvers give up long before (Unbound after 11 restarts), so no real chain reaches it.
+ */
+export const MAX_CNAME_CHAIN = 16;
 
+/**
+ * RFC 8482 §4.2: ANY is answered with one RRset, the same one every time: the first of
+ * these types present at the name, else the alphabetically first type there.
+ */
+const ANY_PREFERENCE = ['SOA', 'A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'PTR', 'CAA', 'DS', 'HINFO', 'NAPTR', 'TLSA', 'SSHFP'];
+
+interface Referral {
+  ns: readonly WireRecord[];
+  /** In-domain glue first (required, RFC 9471 §3.1), then other in-zone addresses (optional). */
+  glue: readonly WireRecord[];
+  required: number;
+}
+
+interface Derived {
+  /** Owner names of NS sets below the apex: the zone cuts. */
+  cuts: ReadonlySet<string>;
+  negativeSoa: WireRecord;
+  referrals: Map<string, Referral>;
+  additionals: Map<RRset, readonly WireRecord[]>;
+}
+
+const derivedBySnapshot = new WeakMap<ZoneSnapshot, Derived>();
+
+function derived(zone: ZoneSnapshot): Derived {
+  let d = derivedBySnapshot.get(zone);
+  if (!d) {
+    const cuts = new Set<string>();
+    for (const [name, types] of zone.nodes) if (name !== zone.name && types.has('NS')) cuts.add(name);
+    d = { cuts, negativeSoa: { ...zone.soa.wire[0]!, ttl: zone.negativeTtl }, referrals: new Map(), additionals: new Map() };
+    derivedBySnapshot.set(zone, d);
+  }
+  return d;
+}
+
+/** Answers `qname` (lowercase, absolute, inside `zone`) for `qtype` from the snapshot. */
 export function resolve(zone: ZoneSnapshot, qname: string, qtype: string): Resolution {
-  const res: Resolution = { rcode: RCODE.NOERROR, aa: true, answers: [], authorities: [], additionals: [] };
-  const seen = new Set<string>();
+  const d = derived(zone);
+  const res: Resolution = { rcode: RCODE.NOERROR, aa: true, answers: [], authorities: [], additionals: [], requiredGlue: 0 };
   let name = qname;
-  for (let hops = 0; ; hops++) {
-    seen.add(name);
-    const cut = findCut(zone, name, qtype);
-    if (cut) {
-      // Only a referral for the original question clears AA; after a CNAME the answer stays ours.
-      if (res.answers.length === 0) {
-        res.aa = false;
-        res.authorities.push(...cut.wire);
-        addAddresses(zone, cut.records.map((r) => r.content), res, true);
-      }
+  // Names whose CNAME is already in the answer; allocated only when a chain starts.
+  let chain: string[] | undefined;
+  for (;;) {
+    const cut = d.cuts.size === 0 ? undefined : findCut(zone, d, name, qtype);
+    if (cut !== undefined) {
+      // RFC 1034 §4.3.2 step 3b. After a CNAME the answer so far is ours, so AA stays set
+      // and the referral rides along in authority (NSD does the same).
+      if (res.answers.length === 0) res.aa = false;
+      const ref = referralFor(zone, d, cut);
+      push(res.authorities, ref.ns);
+      push(res.additionals, ref.glue);
+      res.requiredGlue = ref.required;
       return res;
     }
     let node = zone.nodes.get(name);
-    let synthesizedFrom: string | undefined;
-    if (!node) {
-      if (zone.existingNames.has(name)) return noData(zone, res);
-      const wildcard = findWildcard(zone, name);
-      if (!wildcard) {
-        res.rcode = RCODE.NXDOMAIN;
-        res.authorities.push(negativeSoa(zone));
-        return res;
-      }
-      node = zone.nodes.get(wildcard)!;
-      synthesizedFrom = wildcard;
+    let synthesized = false;
+    if (node === undefined) {
+      // An empty non-terminal exists: NODATA, and it blocks wildcards (RFC 4592 §2.2.2).
+      if (zone.existingNames.has(name)) return negative(res, d, RCODE.NOERROR);
+      node = findWildcard(zone, name);
+      // RFC 6604 §2.1: after a CNAME the rcode is that of the last name looked up.
+      if (node === undefined) return negative(res, d, RCODE.NXDOMAIN);
+      synthesized = true;
     }
-    const owner = (set: RRset): WireRecord[] => (synthesizedFrom ? set.wire.map((w) => ({ ...w, name })) : set.wire);
 
     if (qtype === 'ANY') {
-      // RFC 8482 §4.2: answer with one RRset rather than all; pick a stable one.
-      const set = node.get('SOA') ?? node.get('A') ?? node.get('AAAA') ?? node.values().next().value!;
-      res.answers.push(...owner(set));
+      const set = anySet(node);
+      pushOwned(res.answers, set, synthesized ? name : undefined);
+      addTargets(zone, d, set, res);
       return res;
     }
     const set = node.get(qtype);
-    if (set) {
-      res.answers.push(...owner(set));
-      addAdditionals(zone, set, res);
+    if (set !== undefined) {
+      pushOwned(res.answers, set, synthesized ? name : undefined);
+      addTargets(zone, d, set, res);
       return res;
     }
-    const cname = node.get('CNAME');
-    if (cname && qtype !== 'CNAME') {
-      res.answers.push(...owner(cname));
-      const target = cname.records[0]!.content;
-      // RFC 1034 §4.3.2 step 3a: follow only within the zone, and never round a loop.
-      if (!inZone(target, zone.name) || seen.has(target) || hops + 1 >= MAX_CNAME_CHAIN) return res;
-      name = target;
-      continue;
-    }
-    return noData(zone, res);
+    const cname = qtype === 'CNAME' ? undefined : node.get('CNAME');
+    if (cname === undefined) return negative(res, d, RCODE.NOERROR);
+
+    // RFC 1034 §4.3.2 step 3a, RFC 4592 §4.2 for a wildcard CNAME: answer the CNAME with
+    // the query name as owner and go on with its target, but only within the zone, never
+    // round a loop, and not past MAX_CNAME_CHAIN.
+    pushOwned(res.answers, cname, synthesized ? name : undefined);
+    const target = cname.records[0]!.content;
+    (chain ??= []).push(name);
+    if (!inZone(target, zone.name) || chain.includes(target) || chain.length > MAX_CNAME_CHAIN) return res;
+    name = target;
   }
 }
 
-function inZone(name: string, zone: string): boolean {
-  return name === zone || zone === '.' || name.endsWith(`.${zone}`);
+function push(to: WireRecord[], from: readonly WireRecord[]): void {
+  for (let i = 0; i < from.length; i++) to.push(from[i]!);
 }
 
-function noData(zone: ZoneSnapshot, res: Resolution): Resolution {
-  res.authorities.push(negativeSoa(zone));
+/** The RRset's records; synthesized from a wildcard, they carry `owner` instead (RFC 4592 §2.1.1). */
+function pushOwned(to: WireRecord[], set: RRset, owner: string | undefined): void {
+  if (owner === undefined) push(to, set.wire);
+  else for (const w of set.wire) to.push({ ...w, name: owner });
+}
+
+function negative(res: Resolution, d: Derived, rcode: number): Resolution {
+  res.rcode = rcode;
+  res.authorities.push(d.negativeSoa);
   return res;
 }
 
-function negativeSoa(zone: ZoneSnapshot): WireRecord {
-  return { ...zone.soa.wire[0]!, ttl: zone.negativeTtl };
+function inZone(name: string, zone: string): boolean {
+  return name === zone || zone === '.' || (name.length > zone.length && name.endsWith(zone) && name.charCodeAt(name.length - zone.length - 1) === 46);
 }
 
 /**
- * The highest delegation (NS set below the apex) at or above `name`. A DS
- * question at the cut itself belongs to the parent side (RFC 4035 §3.1.4.1).
+ * The highest zone cut at or above `name` (below the apex), or undefined. A DS question at
+ * the cut itself is answered by the parent side (RFC 4035 §3.1.4.1), so that cut is skipped;
+ * one higher up still wins.
  */
-function findCut(zone: ZoneSnapshot, name: string, qtype: string): RRset | undefined {
-  if (name === zone.name) return undefined;
-  const labels = name.slice(0, name.length - zone.name.length - 1).split('.');
-  // Walk from just below the apex down towards the name.
-  let n = zone.name;
-  for (let i = labels.length - 1; i >= 0; i--) {
-    n = zone.name === '.' ? `${labels[i]}.` : `${labels[i]}.${n}`;
-    const ns = zone.nodes.get(n)?.get('NS');
-    if (ns && !(i === 0 && qtype === 'DS')) return ns;
+function findCut(zone: ZoneSnapshot, d: Derived, name: string, qtype: string): string | undefined {
+  let found: string | undefined;
+  const apexLength = zone.name === '.' ? 1 : zone.name.length;
+  let n = name;
+  while (n.length > apexLength) {
+    if (d.cuts.has(n) && !(n === name && qtype === 'DS')) found = n;
+    n = n.slice(n.indexOf('.') + 1);
   }
-  return undefined;
+  return found;
 }
 
 /**
- * RFC 4592 §3.3.1: the closest encloser is the longest existing ancestor;
- * the wildcard `*.<closest encloser>` applies only when it exists.
+ * RFC 4592 §3.3.1: the closest encloser is the longest existing ancestor of `name`; the
+ * wildcard `*.<closest encloser>` answers only if it exists. `name` itself must not exist.
  */
-function findWildcard(zone: ZoneSnapshot, name: string): string | undefined {
+function findWildcard(zone: ZoneSnapshot, name: string): ReadonlyMap<string, RRset> | undefined {
   let n = name;
   while (n !== zone.name) {
-    n = n.slice(n.indexOf('.') + 1);
-    if (zone.existingNames.has(n)) {
-      const wild = `*.${n}`;
-      return zone.nodes.has(wild) ? wild : undefined;
-    }
+    const dot = n.indexOf('.');
+    n = dot === n.length - 1 ? '.' : n.slice(dot + 1);
+    if (zone.existingNames.has(n)) return zone.nodes.get(n === '.' ? '*.' : `*.${n}`);
+    if (n === '.') return undefined;
   }
   return undefined;
 }
 
-/** Addresses of in-zone MX, SRV and NS targets (RFC 1035 §3.3.9, RFC 2782). */
-function addAdditionals(zone: ZoneSnapshot, set: RRset, res: Resolution): void {
-  let targets: string[];
-  if (set.type === 'MX') targets = set.records.map((r) => r.content.split(' ')[1]!);
-  else if (set.type === 'SRV') targets = set.records.map((r) => r.content.split(' ')[3]!);
-  else if (set.type === 'NS') targets = set.records.map((r) => r.content);
-  else return;
-  addAddresses(zone, targets, res, set.type === 'NS');
+function anySet(node: ReadonlyMap<string, RRset>): RRset {
+  for (const t of ANY_PREFERENCE) {
+    const s = node.get(t);
+    if (s !== undefined) return s;
+  }
+  let best: RRset | undefined;
+  for (const s of node.values()) if (best === undefined || s.type < best.type) best = s;
+  return best!;
 }
 
-function addAddresses(zone: ZoneSnapshot, targets: string[], res: Resolution, glue: boolean): void {
-  const done = new Set<string>();
-  for (const t of targets) {
-    if (done.has(t) || !inZone(t, zone.name)) continue;
-    done.add(t);
-    // Addresses below a cut are glue: only for NS targets (RFC 1034 §4.2.1).
-    if (!glue && findCut(zone, t, 'A')) continue;
-    const node = zone.nodes.get(t);
-    for (const type of ['A', 'AAAA']) {
-      const s = node?.get(type);
-      if (s) res.additionals.push(...s.wire);
+/** The referral at `cut`: its NS set and glue, worked out once per snapshot. */
+function referralFor(zone: ZoneSnapshot, d: Derived, cut: string): Referral {
+  let ref = d.referrals.get(cut);
+  if (ref !== undefined) return ref;
+  const ns = zone.nodes.get(cut)!.get('NS')!;
+  const required: string[] = [];
+  const optional: string[] = [];
+  for (const r of ns.records) {
+    const t = r.content;
+    if (required.includes(t) || optional.includes(t)) continue;
+    // RFC 9471 §2: in-domain glue sits at or below the cut; the rest of the zone's
+    // addresses (sibling glue below other cuts, authoritative hosts) are optional.
+    if (inZone(t, cut)) required.push(t);
+    else if (inZone(t, zone.name)) optional.push(t);
+  }
+  const glue: WireRecord[] = [];
+  addAddresses(zone, required, glue, false);
+  const requiredCount = glue.length;
+  addAddresses(zone, optional, glue, false);
+  ref = { ns: ns.wire, glue, required: requiredCount };
+  d.referrals.set(cut, ref);
+  return ref;
+}
+
+/**
+ * Additional section processing for an answered RRset (RFC 1034 §3.7, RFC 1035 §3.3.9,
+ * RFC 2782): in-zone addresses of MX, SRV and NS targets, worked out once per RRset.
+ */
+function addTargets(zone: ZoneSnapshot, d: Derived, set: RRset, res: Resolution): void {
+  if (set.type !== 'MX' && set.type !== 'SRV' && set.type !== 'NS') return;
+  let list = d.additionals.get(set);
+  if (list === undefined) {
+    const targets: string[] = [];
+    for (const r of set.records) {
+      const t = set.type === 'NS' ? r.content : lastField(r.content);
+      if (!targets.includes(t) && inZone(t, zone.name)) targets.push(t);
+    }
+    // Below a cut only glue lives, and glue serves NS sets only: NSD gives no address for
+    // an MX or SRV target there, and neither do we (RFC 1034 §4.2.1).
+    const usable = set.type === 'NS' || d.cuts.size === 0 ? targets : targets.filter((t) => findCut(zone, d, t, 'A') === undefined);
+    const out: WireRecord[] = [];
+    // NS targets must be real hosts (RFC 2181 §10.3); MX and SRV targets may exist only
+    // through a wildcard, and then get its addresses as NSD gives them.
+    addAddresses(zone, usable, out, set.type !== 'NS');
+    list = out;
+    d.additionals.set(set, list);
+  }
+  push(res.additionals, list);
+}
+
+function lastField(content: string): string {
+  return content.slice(content.lastIndexOf(' ') + 1);
+}
+
+/**
+ * A records of every target, then AAAA records (NSD's order: if room runs out, every target
+ * keeps its IPv4 address first). With `wildcards`, a target that does not exist gets the
+ * addresses its wildcard would answer with, owned by the target (RFC 4592 §2.1.1); callers
+ * pass only targets above every cut then. Glue never comes from a wildcard.
+ */
+function addAddresses(zone: ZoneSnapshot, targets: readonly string[], out: WireRecord[], wildcards: boolean): void {
+  for (const type of ['A', 'AAAA']) {
+    for (const t of targets) {
+      let node = zone.nodes.get(t);
+      let owner: string | undefined;
+      if (node === undefined && wildcards && !zone.existingNames.has(t)) {
+        node = findWildcard(zone, t);
+        owner = t;
+      }
+      const set = node?.get(type);
+      if (set !== undefined) pushOwned(out, set, owner);
     }
   }
 }
