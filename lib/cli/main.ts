@@ -13,6 +13,7 @@ import { ZoneError } from '../zones/errors';
 import { applyChangeset, createZone, deleteZone, importZone, setZoneOptions, type Actor, type CommitResult } from '../zones/mutations';
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
 import { parseArgs, UsageError } from './args';
+import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
 import { parseTtl } from '../dns/ttl';
 
 loadDotEnv();
@@ -26,7 +27,7 @@ Zones
   zone delete NAME
   zone import NAME FILE            BIND zone file; creates the zone or replaces its content as one change
   zone export NAME                 the zone file on stdout
-  zone set NAME [--also-notify ADDR[:PORT],…] [--allow-transfer CIDR,…] [--serial-policy POLICY]
+  zone set NAME [--also-notify ADDR[:PORT],…] [--allow-transfer CIDR,…] [--serial-policy POLICY] [--tsig KEY|none]
 
 Records (NAME relative to the zone or absolute; @ for the apex)
   record add ZONE NAME TYPE TTL CONTENT…
@@ -34,6 +35,8 @@ Records (NAME relative to the zone or absolute; @ for the apex)
 
 Replication
   notify ZONE                      send NOTIFY to every secondary now and print each result
+  tsig add NAME ALGORITHM [SECRET] a TSIG key (hmac-sha256|hmac-sha512|hmac-sha1); the secret is generated when omitted
+  tsig list | tsig delete NAME
 
 Users
   user add NAME --role admin|editor|viewer   (password on stdin)
@@ -58,7 +61,7 @@ function printCommit(r: CommitResult): void {
 
 async function zoneCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  const p = parseArgs(rest, ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment'], ['secondary']);
+  const p = parseArgs(rest, ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig'], ['secondary']);
   const name = p.positionals[0];
   const needName = () => {
     if (!name) throw new UsageError(`zone ${sub} needs a zone NAME`);
@@ -122,6 +125,7 @@ async function zoneCommand(args: string[]): Promise<void> {
           alsoNotify: p.options.get('also-notify'),
           allowTransfer: p.options.get('allow-transfer'),
           serialPolicy: p.options.get('serial-policy')?.[0],
+          tsig: p.options.get('tsig')?.[0],
         },
         ACTOR,
       );
@@ -193,6 +197,35 @@ async function notifyCommand(args: string[]): Promise<void> {
   if (report.results.some((r) => r.outcome !== 'acknowledged')) process.exitCode = 1;
 }
 
+async function tsigCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === 'add') {
+    const [name, algorithm, secret] = rest;
+    if (!name || !algorithm) throw new UsageError('tsig add needs NAME ALGORITHM [SECRET]');
+    const key = await createTsigKey(name, algorithm, secret);
+    out(`Created TSIG key ${key.name} (${key.algorithm}).`);
+    if (!secret) {
+      out(`secret: ${key.secret}`);
+      out('The secret is shown once. For BIND: key "' + key.name + '" { algorithm ' + key.algorithm + '; secret "' + key.secret + '"; };');
+    }
+    out(`Require it for a zone's transfers with: zonekeeper zone set ZONE --tsig ${key.name}`);
+    return;
+  }
+  if (sub === 'list') {
+    const keys = await listTsigKeys();
+    if (keys.length === 0) out('No TSIG keys. Create one with: zonekeeper tsig add NAME hmac-sha256');
+    for (const k of keys) out(`${k.name}  ${k.algorithm}  ${k.zones.length ? `zones: ${k.zones.join(', ')}` : 'unused'}`);
+    return;
+  }
+  if (sub === 'delete') {
+    if (!rest[0]) throw new UsageError('tsig delete needs NAME');
+    await deleteTsigKey(rest[0]);
+    out(`Deleted TSIG key ${rest[0]}.`);
+    return;
+  }
+  throw new UsageError(`unknown tsig command "${sub ?? ''}"`);
+}
+
 async function userCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub !== 'add') throw new UsageError(`unknown user command "${sub ?? ''}"`);
@@ -240,6 +273,9 @@ export async function run(argv: string[]): Promise<number> {
         break;
       case 'user':
         await userCommand(rest);
+        break;
+      case 'tsig':
+        await tsigCommand(rest);
         break;
       default:
         throw new UsageError(`unknown command "${cmd}"`);

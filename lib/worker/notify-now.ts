@@ -6,6 +6,8 @@ import { dnsListen, parseHostPort } from '../config/env';
 import { getZone } from '../zones/data';
 import { notifyTargets } from '../zones/notify-targets';
 import { sendNotify, type NotifyResult } from './notify';
+import { resolveTarget } from './notify-queue';
+import type { ZoneStore } from './zone-store';
 
 export interface NotifyReport {
   zone: string;
@@ -17,13 +19,16 @@ export function notifySource(): string | undefined {
   return process.env.ZK_NOTIFY_SOURCE?.trim() || dnsListen()[0]?.address;
 }
 
-export async function notifyZoneNow(zoneName: string): Promise<NotifyReport> {
+export async function notifyZoneNow(store: ZoneStore, zoneName: string): Promise<NotifyReport> {
   const zone = await getZone(zoneName);
   if (!zone) throw new Error(`no zone ${zoneName}`);
   if (zone.kind !== 'primary') throw new Error(`${zone.name} is a secondary zone; only its primary sends NOTIFY`);
   const soa = zone.records[0]!;
+  const keyName = store.get(zone.name)?.transfer.tsigKeyName;
+  const key = keyName ? store.tsigKeys.get(keyName) : undefined;
   const targets = notifyTargets(zone.name, zone.soa.mname, zone.records, zone.alsoNotify);
-  const results = await Promise.all(targets.map((t) => sendNotify(soa, parseHostPort(t, 'target', 53), { source: notifySource() })));
+  const addresses = (await Promise.all(targets.map((t) => resolveTarget(t).catch(() => [parseHostPort(t, 'target', 53)])))).flat();
+  const results = await Promise.all(addresses.map((a) => sendNotify(soa, a, { source: notifySource(), key })));
   if (results.length) {
     await db().zoneEvent.createMany({
       data: results.map((r) => ({

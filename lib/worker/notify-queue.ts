@@ -104,10 +104,11 @@ export class NotifyQueue {
       return;
     }
     const soa = zone.soa.records[0]!;
+    const key = zone.transfer.tsigKeyName ? this.store.tsigKeys.get(zone.transfer.tsigKeyName) : undefined;
     let results: NotifyResult[];
     try {
       const addresses = await resolveTarget(job.target);
-      results = await Promise.all(addresses.map((a) => sendNotify(soa, a, { source: this.opts.source, timeoutsMs: this.opts.timeoutsMs })));
+      results = await Promise.all(addresses.map((a) => sendNotify(soa, a, { source: this.opts.source, timeoutsMs: this.opts.timeoutsMs, key })));
       if (results.length === 0) results = [{ target: job.target, outcome: 'error', detail: 'resolves only to this server' }];
     } catch (err) {
       results = [{ target: job.target, outcome: 'error', detail: (err as Error).message }];

@@ -8,6 +8,7 @@ import type { ListenAddress } from '../config/env';
 import { contentToWire } from '../dns/rdata';
 import type { RR } from '../dns/types';
 import { decodeMessage, encodeMessage, OPCODE, RCODE, type Message } from '../dns/wire';
+import { signMessage, type TsigKey } from '../dns/tsig';
 
 export type NotifyOutcome = 'acknowledged' | 'refused' | 'error' | 'timeout';
 
@@ -45,14 +46,15 @@ export function notifyMessage(soa: RR, id: number): Buffer {
 export async function sendNotify(
   soa: RR,
   target: ListenAddress,
-  opts: { source?: string; timeoutsMs?: number[] } = {},
+  opts: { source?: string; timeoutsMs?: number[]; key?: TsigKey } = {},
 ): Promise<NotifyResult> {
   const label = target.address.includes(':') ? `[${target.address}]:${target.port}` : `${target.address}:${target.port}`;
   const family = net.isIPv6(target.address) ? 'udp6' : 'udp4';
   const socket = dgram.createSocket(family);
   const started = Date.now();
   const id = crypto.randomInt(0, 65536);
-  const packet = notifyMessage(soa, id);
+  // A zone with a TSIG key signs its NOTIFYs with it (RFC 8945), so a secondary can trust them.
+  const packet = opts.key ? signMessage(notifyMessage(soa, id), opts.key).message : notifyMessage(soa, id);
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);

@@ -16,6 +16,7 @@ import { ZoneError, type RecordError } from './errors';
 import { readList, writeList } from './json-lists';
 import { notifyTargets } from './notify-targets';
 import { nudgeWorker } from './nudge';
+import { tsigKeyIdFor } from './tsig-keys';
 import { createZoneSchema, type CreateZoneInput, type RecordDelete } from './schema';
 import { soaFieldsOf, soaRecordOf } from './data';
 import {
@@ -194,6 +195,8 @@ export interface ZoneOptions {
   allowTransfer?: string[];
   serialPolicy?: string;
   primaries?: string[];
+  /** A TSIG key name, or `none` to require no key. */
+  tsig?: string;
 }
 
 function checkAddressPort(text: string, field: string): string {
@@ -234,7 +237,9 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, _acto
     }
     data.serialPolicy = opts.serialPolicy;
   }
-  const { count } = await db().zone.updateMany({ where: { name }, data: data as Prisma.ZoneUpdateManyMutationInput });
+  const extra: { tsigKeyId?: number | null } = {};
+  if (opts.tsig !== undefined) extra.tsigKeyId = await tsigKeyIdFor(opts.tsig);
+  const { count } = await db().zone.updateMany({ where: { name }, data: { ...(data as Prisma.ZoneUpdateManyMutationInput), ...extra } });
   if (count === 0) throw new ZoneError('not-found', `There is no zone ${name}.`);
   await nudgeWorker(name);
 }

@@ -1,0 +1,106 @@
+// A scripted DNS server for tests: UDP and TCP on the same loopback port, every query handed
+// as raw bytes to a handler that returns the raw replies. Over TCP each reply is framed and
+// several queries per connection are served; over UDP only the first reply is sent.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { frame, TcpFrameReader } from '../dns/tcp-framing';
+
+export type Transport = 'udp' | 'tcp';
+
+/** Returns the replies to send, in order; none means stay silent. */
+export type ResponderHandler = (query: Buffer, transport: Transport) => Buffer[] | Promise<Buffer[]>;
+
+export interface Responder {
+  port: number;
+  /** Every query received, in order. */
+  queries: { transport: Transport; message: Buffer }[];
+  /** Handler exceptions, so a test can assert there were none. */
+  errors: unknown[];
+  close(): Promise<void>;
+}
+
+/** Starts on 127.0.0.1 with a port free for both UDP and TCP. */
+export async function startResponder(handler: ResponderHandler): Promise<Responder> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await tryStart(handler);
+    } catch (err) {
+      // The kernel's free TCP port may be taken for UDP; pick again.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw err;
+    }
+  }
+}
+
+async function tryStart(handler: ResponderHandler): Promise<Responder> {
+  const queries: Responder['queries'] = [];
+  const errors: unknown[] = [];
+  const sockets = new Set<net.Socket>();
+  const run = async (query: Buffer, transport: Transport): Promise<Buffer[]> => {
+    queries.push({ transport, message: query });
+    try {
+      return await handler(query, transport);
+    } catch (err) {
+      errors.push(err);
+      return [];
+    }
+  };
+
+  const tcp = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => sock.destroy());
+    const reader = new TcpFrameReader();
+    // Replies go out in query order even when a handler is slow.
+    let chain = Promise.resolve();
+    sock.on('data', (chunk) => {
+      let msgs: Buffer[];
+      try {
+        msgs = reader.push(chunk);
+      } catch {
+        sock.destroy();
+        return;
+      }
+      for (const m of msgs) {
+        chain = chain.then(async () => {
+          const replies = await run(m, 'tcp');
+          for (const r of replies) if (!sock.destroyed) sock.write(frame(r));
+        });
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (tcp.address() as net.AddressInfo).port;
+
+  const udp = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(port, '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    throw err;
+  }
+  udp.on('error', (err) => errors.push(err));
+  udp.on('message', (m, rinfo) => {
+    void run(m, 'udp').then((replies) => {
+      if (replies[0]) udp.send(replies[0], rinfo.port, rinfo.address);
+    });
+  });
+
+  return {
+    port,
+    queries,
+    errors,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await Promise.all([
+        new Promise<void>((resolve) => tcp.close(() => resolve())),
+        new Promise<void>((resolve) => udp.close(() => resolve())),
+      ]);
+    },
+  };
+}

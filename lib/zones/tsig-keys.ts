@@ -1,0 +1,73 @@
+// TSIG keys: created from the CLI (and later the web app), attached to zones
+// with `zone set --tsig`. Secrets are stored base64-encoded, the form BIND's
+// key files and `dig -y` use.
+import { Prisma } from '../generated/prisma/client';
+import { db } from '../db';
+import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, type TsigAlgorithm } from '../dns/tsig';
+import { ZoneError } from './errors';
+
+export interface TsigKeyInfo {
+  name: string;
+  algorithm: TsigAlgorithm;
+  secret: string;
+  zones: string[];
+}
+
+/** Creates a key; generates the secret when none is given. Returns it so it can be shown once. */
+export async function createTsigKey(nameInput: string, algorithmInput: string, secretInput?: string): Promise<TsigKeyInfo> {
+  let name: string;
+  try {
+    name = canonicalKeyName(nameInput);
+  } catch (err) {
+    throw new ZoneError('invalid', `"${nameInput}" is not a valid key name: ${(err as Error).message}`, { name: [(err as Error).message] });
+  }
+  const algorithm = parseAlgorithm(algorithmInput);
+  if (!algorithm) {
+    throw new ZoneError('invalid', `unknown TSIG algorithm "${algorithmInput}": use hmac-sha256, hmac-sha512 or hmac-sha1`, { algorithm: ['hmac-sha256, hmac-sha512 or hmac-sha1'] });
+  }
+  let secret: string;
+  if (secretInput) {
+    try {
+      const bytes = secretFromBase64(secretInput);
+      if (bytes.length < 16) throw new Error('shorter than 16 bytes');
+      secret = secretToBase64(bytes);
+    } catch (err) {
+      throw new ZoneError('invalid', `the secret must be base64 of at least 16 bytes (${(err as Error).message})`, { secret: ['base64, at least 16 bytes'] });
+    }
+  } else {
+    secret = secretToBase64(generateSecret(algorithm));
+  }
+  try {
+    await db().tsigKey.create({ data: { name, algorithm, secret } });
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      throw new ZoneError('exists', `a TSIG key named ${name} already exists`, { name: ['already exists'] });
+    }
+    throw err;
+  }
+  return { name, algorithm, secret, zones: [] };
+}
+
+export async function listTsigKeys(): Promise<TsigKeyInfo[]> {
+  const rows = await db().tsigKey.findMany({ orderBy: { name: 'asc' }, include: { zones: { select: { name: true } } } });
+  return rows.map((k) => ({ name: k.name, algorithm: parseAlgorithm(k.algorithm) ?? 'hmac-sha256', secret: k.secret, zones: k.zones.map((z) => z.name) }));
+}
+
+export async function deleteTsigKey(nameInput: string): Promise<void> {
+  const name = canonicalKeyName(nameInput);
+  const key = await db().tsigKey.findUnique({ where: { name }, include: { zones: { select: { name: true } } } });
+  if (!key) throw new ZoneError('not-found', `there is no TSIG key ${name}`);
+  if (key.zones.length) {
+    throw new ZoneError('conflict', `TSIG key ${name} is in use by ${key.zones.map((z) => z.name).join(', ')}; detach it first with: zonekeeper zone set ZONE --tsig none`);
+  }
+  await db().tsigKey.delete({ where: { name } });
+}
+
+/** The key id for `zone set --tsig NAME` (`none` detaches). */
+export async function tsigKeyIdFor(nameInput: string): Promise<number | null> {
+  if (nameInput.trim().toLowerCase() === 'none') return null;
+  const name = canonicalKeyName(nameInput);
+  const key = await db().tsigKey.findUnique({ where: { name } });
+  if (!key) throw new ZoneError('not-found', `there is no TSIG key ${name}; create it with: zonekeeper tsig add ${name} hmac-sha256`, { tsig: ['unknown key'] });
+  return key.id;
+}
