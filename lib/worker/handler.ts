@@ -13,18 +13,26 @@
 //   | opcode other than QUERY                   | NOTIMP                    |
 //   | class other than IN                       | REFUSED                   |
 //   | name outside every zone we serve          | REFUSED                   |
+//   | AXFR over UDP                             | NOTIMP (RFC 5936 §4.2)    |
+//   | IXFR over UDP                             | our SOA alone (RFC 1995 §2)|
+//   | transfer from outside allow-transfer      | REFUSED                   |
+//   | transfer without the zone's TSIG key      | NOTAUTH (RFC 8945 §5.2)   |
 //   | an exception while answering              | SERVFAIL, worker goes on  |
 import { decodeMessage, encodeMessage, newResponse, OPCODE, peekHeader, RCODE, WireError, type Message } from '../dns/wire';
 import type { Logger } from './logger';
 import { answerQuery } from './query';
 import type { ZoneStore } from './zone-store';
 import { cacheKey, type ResponseCache } from './response-cache';
+import { checkTransferAccess } from './transfer-access';
+import { verifyMessage } from '../dns/tsig';
 
 export type Transport = 'udp' | 'tcp';
 
 /** One request, normalized once (STYLE.md rule 6). */
 export interface Request {
   msg: Message;
+  /** The bytes as received: TSIG is verified over these (RFC 8945 §4.3). */
+  raw: Buffer;
   qname: string; // lowercase, absolute
   qtype: string;
   transport: Transport;
@@ -87,7 +95,7 @@ function handleUncached(ctx: HandlerContext, buf: Buffer, transport: Transport, 
   }
   const res = newResponse(msg);
   try {
-    const reply = dispatch(ctx, msg, res, transport, peer);
+    const reply = dispatch(ctx, buf, msg, res, transport, peer);
     return reply;
   } catch (err) {
     ctx.log.error({ peer, question: msg.questions[0], err: (err as Error).stack }, 'exception while answering; SERVFAIL');
@@ -98,7 +106,7 @@ function handleUncached(ctx: HandlerContext, buf: Buffer, transport: Transport, 
   }
 }
 
-function dispatch(ctx: HandlerContext, msg: Message, res: Message, transport: Transport, peer: Request['peer']): Buffer {
+function dispatch(ctx: HandlerContext, raw: Buffer, msg: Message, res: Message, transport: Transport, peer: Request['peer']): Buffer {
   if (msg.ednsCount > 1) return finish(res, RCODE.FORMERR, undefined);
   if (msg.edns) res.edns = replyEdns(ctx);
   if (msg.edns && msg.edns.version > 0) return finish(res, RCODE.BADVERS, undefined);
@@ -108,6 +116,7 @@ function dispatch(ctx: HandlerContext, msg: Message, res: Message, transport: Tr
   const udpMax = msg.edns ? Math.max(512, Math.min(msg.edns.udpSize, ctx.ednsUdpLimit)) : 512;
   const req: Request = {
     msg,
+    raw,
     qname: q.name.toLowerCase(),
     qtype: q.type,
     transport,
@@ -115,7 +124,23 @@ function dispatch(ctx: HandlerContext, msg: Message, res: Message, transport: Tr
     maxSize: transport === 'tcp' ? 65535 : udpMax,
   };
   if (q.class !== 'IN') return finish(res, RCODE.REFUSED, undefined);
+  if (q.type === 'AXFR' || q.type === 'IXFR') return transferOverUdp(ctx, req, res);
   return answerQuery(ctx, req, res);
+}
+
+/**
+ * Transfers run over TCP (the TCP listener hands them to transfer-out.ts).
+ * Over UDP an IXFR gets our SOA alone, so the client retries over TCP.
+ */
+function transferOverUdp(ctx: HandlerContext, req: Request, res: Message): Buffer {
+  if (req.qtype === 'AXFR' || req.transport === 'tcp') return finish(res, RCODE.NOTIMP, undefined);
+  const zone = ctx.store.get(req.qname);
+  if (!zone) return finish(res, ctx.store.findZone(req.qname) ? RCODE.NOTAUTH : RCODE.REFUSED, undefined);
+  const access = checkTransferAccess(zone, req.peer.address, verifyMessage(req.raw, (n) => ctx.store.tsigKeys.get(n)));
+  if (!access.ok) return finish(res, access.rcode, undefined);
+  res.aa = true;
+  res.answers = [zone.soa.wire[0]!];
+  return encodeMessage(res, { maxSize: req.maxSize }).buf;
 }
 
 export function finish(res: Message, rcode: number, maxSize: number | undefined): Buffer {

@@ -54,6 +54,9 @@ export function cacheKey(buf: Buffer, transport: 'udp' | 'tcp', ednsUdpLimit: nu
   }
   const questionEnd = off + 4;
   if (questionEnd > len) return null;
+  // Transfers depend on who asks (allow-transfer, TSIG): never from the cache.
+  const qtype = buf.readUInt16BE(off);
+  if (qtype === 251 || qtype === 252) return null;
   let size = 512;
   let edns = 'n';
   if (arcount === 0) {

@@ -1,60 +1,266 @@
 // TCP listener (RFC 7766): 2-byte length framing across segments, any number
 // of pipelined queries per connection answered in order, an idle timeout and
 // a cap on concurrent connections.
+//
+// What a hostile or broken client can cost us, per connection, is bounded:
+// - input: the frame reader holds at most one incomplete message (≤ 65537
+//   bytes); complete messages wait in a queue only while we are not reading
+//   (see output), so the queue is at most one socket read.
+// - output: when the client does not read its answers and the write buffer
+//   passes the socket's high-water mark, we stop answering and stop reading
+//   until it drains (backpressure), so at most one answer rides above it.
+// - time: the idle timer restarts only when a whole message arrives or the
+//   client takes our output, so a half frame, or bytes dripped one at a
+//   time, cannot hold a connection past idleTimeoutMs (RFC 7766 §6.2.3, §10).
+// No socket callback throws: an unexpected exception closes that connection only.
 import net from 'node:net';
 import type { ListenAddress } from '../config/env';
 import { frame, TcpFrameReader } from '../dns/tcp-framing';
 import { handleMessage, type HandlerContext } from './handler';
+import { isTransferQuery, serveTransfer } from './transfer-out';
 
 export interface TcpOptions {
+  /** A connection with no complete message and no output taken for this long is closed. */
   idleTimeoutMs: number;
+  /** Connections beyond this many are closed as soon as they are accepted. */
   maxConnections: number;
 }
 
 export const DEFAULT_TCP_OPTIONS: TcpOptions = { idleTimeoutMs: 10_000, maxConnections: 200 };
 
+/** The DNS header is 12 bytes (RFC 1035 §4.1.1); a shorter frame means the client lost the framing. */
+const HEADER_SIZE = 12;
+
+export interface TcpStats {
+  /** Connections open now. */
+  open: number;
+  /** Connections refused because maxConnections were open. */
+  refused: number;
+  /** Connections currently paused because their client is not reading. */
+  paused: number;
+  /** Bytes received as complete messages but not yet answered, over all connections. */
+  queuedBytes: number;
+  /** Bytes written but not yet taken by the kernel, over all connections. */
+  unsentBytes: number;
+}
+
 export interface TcpListener {
   port: number;
+  /** A snapshot of the resources held by clients, for tests and health checks. */
+  stats(): TcpStats;
   /** Stops accepting and closes every open connection. */
   close(): Promise<void>;
 }
 
 export function listenTcp(ctx: HandlerContext, at: ListenAddress, opts: TcpOptions = DEFAULT_TCP_OPTIONS): Promise<TcpListener> {
-  const open = new Set<net.Socket>();
+  const open = new Set<Connection>();
+  let refused = 0;
   const server = net.createServer((socket) => {
-    open.add(socket);
-    socket.on('close', () => open.delete(socket));
-    const peer = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-    const reader = new TcpFrameReader();
-    socket.setTimeout(opts.idleTimeoutMs, () => socket.destroy());
-    socket.on('data', (chunk: Buffer) => {
-      let messages: Buffer[];
-      try {
-        messages = reader.push(chunk);
-      } catch {
-        socket.destroy();
-        return;
-      }
-      for (const m of messages) {
-        const reply = handleMessage(ctx, m, 'tcp', peer);
-        if (reply) socket.write(frame(reply));
-      }
+    const conn = new Connection(ctx, socket, opts.idleTimeoutMs);
+    open.add(conn);
+    socket.on('close', () => {
+      open.delete(conn);
+      conn.closed();
     });
-    socket.on('error', () => socket.destroy());
   });
   server.maxConnections = opts.maxConnections;
+  // Node closes a connection over maxConnections itself and tells us here.
+  server.on('drop', () => {
+    refused++;
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: at.port, host: at.address }, () => {
       server.off('error', reject);
+      // After listening, an error (e.g. from accept) must not become an uncaught exception.
+      server.on('error', (err) => ctx.log.error({ err: err.message }, 'TCP listener error'));
       resolve({
         port: (server.address() as net.AddressInfo).port,
+        stats: () => {
+          const s: TcpStats = { open: open.size, refused, paused: 0, queuedBytes: 0, unsentBytes: 0 };
+          for (const c of open) {
+            if (c.paused) s.paused++;
+            s.queuedBytes += c.queuedBytes;
+            s.unsentBytes += c.socket.writableLength;
+          }
+          return s;
+        },
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());
-            for (const s of open) s.destroy();
+            for (const c of open) c.socket.destroy();
           }),
       });
     });
   });
+}
+
+/** One client connection: its frame reader, its queue of unanswered messages, its idle timer. */
+class Connection {
+  readonly peer: { address: string; port: number };
+  private readonly reader = new TcpFrameReader();
+  // Complete messages not yet answered; only non-empty while the client is not reading.
+  private queue: Buffer[] = [];
+  private head = 0;
+  queuedBytes = 0;
+  paused = false;
+  // Set once we decided to close: nothing more is read or answered.
+  private ending = false;
+  // A zone transfer is being written: later messages wait their turn, in order.
+  private transferring = false;
+  private readonly idle: NodeJS.Timeout;
+
+  constructor(
+    private readonly ctx: HandlerContext,
+    readonly socket: net.Socket,
+    idleTimeoutMs: number,
+  ) {
+    this.peer = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    // Answers are written as soon as they are ready; Nagle would only delay them.
+    socket.setNoDelay(true);
+    this.idle = setTimeout(() => socket.destroy(), idleTimeoutMs);
+    this.idle.unref();
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    // Resets, writes after the peer left: the 'close' that follows cleans up.
+    socket.on('error', () => socket.destroy());
+  }
+
+  closed(): void {
+    clearTimeout(this.idle);
+    this.queue = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.ending) return;
+    let messages: Buffer[];
+    try {
+      messages = this.reader.push(chunk);
+    } catch {
+      // TcpFrameError: a length we will not accept; the stream cannot be resynchronized.
+      this.socket.destroy();
+      return;
+    }
+    if (messages.length === 0) return;
+    this.idle.refresh();
+    for (const m of messages) {
+      this.queue.push(m);
+      this.queuedBytes += m.length;
+    }
+    this.answerQueued();
+  }
+
+  private onDrain(): void {
+    // The client takes its answers: it is alive, and we may answer (and read) again.
+    if (this.ending) return;
+    this.idle.refresh();
+    this.answerQueued();
+  }
+
+  /** Answers queued messages in order until the queue is empty or the client stops reading. */
+  private answerQueued(): void {
+    const socket = this.socket;
+    // One system call for all answers to one read, however many were pipelined.
+    socket.cork();
+    try {
+      let room = true;
+      while (room && !this.transferring && this.head < this.queue.length && !this.ending) {
+        const m = this.queue[this.head]!;
+        this.head++;
+        this.queuedBytes -= m.length;
+        room = this.answer(m);
+      }
+    } finally {
+      socket.uncork();
+    }
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+      if (this.paused && !this.ending) {
+        this.paused = false;
+        socket.resume();
+      }
+    } else if (!this.paused && !this.ending) {
+      // Stop reading until 'drain': a client that sends without reading gets no more of our memory.
+      this.paused = true;
+      socket.pause();
+    }
+  }
+
+  /** Answers one message; false when the write buffer is full (or the connection is going away). */
+  private answer(m: Buffer): boolean {
+    const socket = this.socket;
+    if (m.length < HEADER_SIZE) {
+      // Nothing to answer (rcode table), and a runt frame (a zero length, say) means the
+      // framing is lost or the client is probing: finish the answers already written and close.
+      this.ending = true;
+      this.queue = [];
+      this.head = 0;
+      this.queuedBytes = 0;
+      socket.end();
+      return false;
+    }
+    if (isTransferQuery(m)) {
+      this.startTransfer(m);
+      return false;
+    }
+    let out: Buffer;
+    try {
+      const reply = handleMessage(this.ctx, m, 'tcp', this.peer);
+      if (!reply) return true;
+      out = frame(reply);
+    } catch (err) {
+      // handleMessage answers SERVFAIL for its own exceptions; this is a bug past that net.
+      this.ctx.log.error({ peer: this.peer, err: (err as Error)?.stack ?? String(err) }, 'TCP answer failed; closing the connection');
+      this.ending = true;
+      socket.destroy();
+      return false;
+    }
+    if (socket.destroyed || !socket.writable) {
+      this.ending = true;
+      return false;
+    }
+    return socket.write(out);
+  }
+
+  /**
+   * AXFR/IXFR: many messages, written as fast as the client takes them
+   * (each write waits for 'drain' when the buffer is full). Queued queries
+   * are answered after the transfer, in order (RFC 7766 §6.2.1.1).
+   */
+  private startTransfer(m: Buffer): void {
+    this.transferring = true;
+    serveTransfer(this.ctx, m, this.peer, (msg) => this.sendFrame(msg))
+      .catch((err: Error) => {
+        if (!this.socket.destroyed) this.ctx.log.error({ peer: this.peer, err: err.stack ?? err.message }, 'transfer failed; closing the connection');
+        this.ending = true;
+        this.socket.destroy();
+      })
+      .finally(() => {
+        this.transferring = false;
+        if (!this.ending) this.answerQueued();
+      });
+  }
+
+  private sendFrame(msg: Buffer): Promise<void> {
+    const socket = this.socket;
+    if (socket.destroyed || !socket.writable) return Promise.reject(new Error('connection closed by the client'));
+    // The client is taking a transfer: it is not idle.
+    this.idle.refresh();
+    if (socket.write(frame(msg))) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (err?: Error) => {
+        socket.off('drain', onDrain);
+        socket.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = () => done();
+      const onClose = () => done(new Error('connection closed by the client'));
+      socket.on('drain', onDrain);
+      socket.on('close', onClose);
+    });
+  }
 }

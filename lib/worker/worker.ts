@@ -75,7 +75,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     control = await startControlServer(opts.controlPort ?? controlPort(), {
       'POST /reload': refresh,
       'GET /health': async () => ({ ok: true, zones: store.size }),
-      'POST /notify': async (body) => notifyZoneNow(String(body.zone ?? '')),
+      'POST /notify': async (body) => notifyZoneNow(store, String(body.zone ?? '')),
     }, log);
   } catch (err) {
     await stop();

@@ -3,7 +3,9 @@
 // Runs at start, on every nudge from the control channel, and on a timer as a
 // fallback. Syncs never overlap; a request during a sync runs one more after it.
 import { db } from '../db';
+import { parseAlgorithm, secretFromBase64, type TsigKey } from '../dns/tsig';
 import { soaRecordOf } from '../zones/data';
+import { readList } from '../zones/json-lists';
 import type { Logger } from './logger';
 import { buildSnapshot } from './zone-snapshot';
 import type { ZoneStore } from './zone-store';
@@ -43,6 +45,7 @@ export class ZoneLoader {
   }
 
   private async run(): Promise<SyncResult> {
+    await this.loadKeys();
     const rows = await db().zone.findMany({ select: { id: true, name: true, version: true, kind: true, serial: true } });
     const loaded: string[] = [];
     const removed: string[] = [];
@@ -70,10 +73,24 @@ export class ZoneLoader {
     return { loaded, removed };
   }
 
+  /** The keyring is tiny; read it whole on every sync so a new or changed key applies at once. */
+  private async loadKeys(): Promise<void> {
+    const rows = await db().tsigKey.findMany();
+    const keys = new Map<string, TsigKey>();
+    for (const k of rows) {
+      const algorithm = parseAlgorithm(k.algorithm);
+      if (algorithm) keys.set(k.name, { name: k.name, algorithm, secret: secretFromBase64(k.secret) });
+    }
+    this.store.tsigKeys = keys;
+  }
+
   private async load(id: number): Promise<boolean> {
     const z = await db().zone.findUnique({
       where: { id },
-      include: { records: { where: { disabled: false }, select: { name: true, type: true, ttl: true, content: true } } },
+      include: {
+        records: { where: { disabled: false }, select: { name: true, type: true, ttl: true, content: true } },
+        tsigKey: { select: { name: true } },
+      },
     });
     if (!z) return false;
     this.store.set(
@@ -85,6 +102,7 @@ export class ZoneLoader {
           version: z.version,
           soa: soaRecordOf(z),
           negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
+          transfer: { allow: readList(z.allowTransfer), tsigKeyName: z.tsigKey?.name ?? null },
         },
         z.records,
       ),

@@ -26,7 +26,17 @@ export interface ZoneSnapshot {
   readonly nodes: ReadonlyMap<string, ReadonlyMap<string, RRset>>;
   /** Every name that exists, including empty non-terminals (RFC 4592 §2.2.2). */
   readonly existingNames: ReadonlySet<string>;
+  /** Who may transfer the zone: address ranges, and a TSIG key name when one is required. */
+  readonly transfer: TransferPolicy;
 }
+
+export interface TransferPolicy {
+  allow: readonly string[];
+  tsigKeyName: string | null;
+}
+
+/** Transfers from loopback only, no key: the default of a new zone. */
+export const DEFAULT_TRANSFER_POLICY: TransferPolicy = { allow: ['127.0.0.0/8', '::1/128'], tsigKeyName: null };
 
 export function toRRset(records: RR[]): RRset {
   const first = records[0]!;
@@ -39,7 +49,17 @@ export function toRRset(records: RR[]): RRset {
   };
 }
 
-export function buildSnapshot(z: { id: number; name: string; serial: number; version: number; soa: RR; negativeTtl: number }, records: RR[]): ZoneSnapshot {
+export interface SnapshotHeader {
+  id: number;
+  name: string;
+  serial: number;
+  version: number;
+  soa: RR;
+  negativeTtl: number;
+  transfer?: TransferPolicy;
+}
+
+export function buildSnapshot(z: SnapshotHeader, records: RR[]): ZoneSnapshot {
   const grouped = new Map<string, Map<string, RR[]>>();
   for (const r of [z.soa, ...records]) {
     let types = grouped.get(r.name);
@@ -70,5 +90,6 @@ export function buildSnapshot(z: { id: number; name: string; serial: number; ver
     negativeTtl: z.negativeTtl,
     nodes,
     existingNames,
+    transfer: z.transfer ?? DEFAULT_TRANSFER_POLICY,
   };
 }

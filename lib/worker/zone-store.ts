@@ -1,12 +1,15 @@
 // The set of zones this worker serves, keyed by canonical name. Lookups find
 // the closest enclosing zone; replacing a snapshot is a single Map.set, so a
 // query sees either the old zone or the new one, never a mix.
+import type { TsigKey } from '../dns/tsig';
 import type { ZoneSnapshot } from './zone-snapshot';
 
 export class ZoneStore {
   private zones = new Map<string, ZoneSnapshot>();
   /** Bumped when a zone is added or removed (not when one is replaced): caches check it. */
   namesGeneration = 0;
+  /** TSIG keys by canonical name, replaced whole by the loader. */
+  tsigKeys: ReadonlyMap<string, TsigKey> = new Map();
 
   get size(): number {
     return this.zones.size;

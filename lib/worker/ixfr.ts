@@ -1,0 +1,54 @@
+// IXFR (RFC 1995 §4) from the change journal: for each change from the
+// client's serial to the one we serve, the old SOA and the records removed,
+// then the new SOA and the records added; framed by our current SOA. When the
+// journal does not reach back to the client's serial (or holds more changes
+// than we keep), the caller sends the whole zone instead.
+import { db } from '../db';
+import { contentToWire } from '../dns/rdata';
+import type { RR } from '../dns/types';
+import type { WireRecord } from '../dns/wire';
+import type { ZoneSnapshot } from './zone-snapshot';
+
+/** How many journal entries an IXFR may span; beyond, a full transfer is cheaper. */
+export function ixfrJournalLimit(): number {
+  const n = Number(process.env.ZK_IXFR_MAX_CHANGES ?? 1000);
+  return Number.isInteger(n) && n > 0 ? n : 1000;
+}
+
+const toWire = (r: RR): WireRecord => ({ name: r.name, type: r.type, class: 'IN', ttl: r.ttl, data: contentToWire(r.type, r.content) });
+
+/** The IXFR body from `clientSerial` to the zone's serial, or null when the journal cannot provide it. */
+export async function ixfrRecords(zone: ZoneSnapshot, clientSerial: number, limit = ixfrJournalLimit()): Promise<WireRecord[] | null> {
+  // The newest entries first, back to the client's serial.
+  const rows = await db().change.findMany({
+    where: { zoneId: zone.id },
+    orderBy: { id: 'desc' },
+    take: limit,
+    select: { oldSerial: true, newSerial: true, removed: true, added: true },
+  });
+  const start = rows.findIndex((r) => Number(r.newSerial) === zone.serial);
+  if (start < 0) return null;
+  const chain: typeof rows = [];
+  let want = zone.serial;
+  for (let i = start; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (Number(r.newSerial) !== want) continue;
+    chain.push(r);
+    want = Number(r.oldSerial);
+    if (want === clientSerial) break;
+  }
+  if (want !== clientSerial || chain.length === 0) return null;
+  const soa = zone.soa.wire[0]!;
+  const out: WireRecord[] = [soa];
+  for (const c of chain.reverse()) {
+    // Each journal entry starts its lists with the old and the new SOA; the
+    // entry that created the zone has no old SOA and cannot be sent as a diff.
+    const removed = JSON.parse(c.removed) as RR[];
+    const added = JSON.parse(c.added) as RR[];
+    if (removed[0]?.type !== 'SOA' || added[0]?.type !== 'SOA') return null;
+    for (const r of removed) out.push(toWire(r));
+    for (const r of added) out.push(toWire(r));
+  }
+  out.push(soa);
+  return out;
+}
