@@ -10,8 +10,21 @@ import net from 'node:net';
 import type { ListenAddress } from '../config/env';
 import { handleMessage, type HandlerContext } from './handler';
 
+/**
+ * We only ever send to the address a datagram came from, always an IP
+ * literal. Node's default lookup defers even those to the next tick through
+ * dns.lookup; answering synchronously takes that off the per-packet path
+ * (../shared/notes/dns-performance.md).
+ */
+function literalLookup(address: string, _options: unknown, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const family = net.isIP(address);
+  if (family === 0) callback(Object.assign(new Error(`not an IP address: ${address}`), { code: 'EINVAL' }), address, 0);
+  else callback(null, address, family);
+}
+
 export function listenUdp(ctx: HandlerContext, at: ListenAddress): Promise<dgram.Socket> {
-  const socket = dgram.createSocket({ type: net.isIPv6(at.address) ? 'udp6' : 'udp4', ipv6Only: net.isIPv6(at.address) });
+  const v6 = net.isIPv6(at.address);
+  const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6, lookup: literalLookup });
   // One callback for every send, so the hot path allocates no closure. A failed send
   // (ENOBUFS under load, EPERM from a firewall, an unreachable peer) loses one answer,
   // which UDP clients retry; counting it is all there is to do.
