@@ -10,7 +10,8 @@
 //   | not exactly one question                  | FORMERR                   |
 //   | more than one OPT record                  | FORMERR (RFC 6891 §6.1.1) |
 //   | EDNS version above 0                      | BADVERS (RFC 6891 §6.1.3) |
-//   | opcode other than QUERY                   | NOTIMP                    |
+//   | opcode other than QUERY and NOTIFY        | NOTIMP                    |
+//   | NOTIFY (RFC 1996), after the EDNS guards  | notify-in.ts's own table: FORMERR, REFUSED, NOTAUTH |
 //   | class other than IN                       | REFUSED                   |
 //   | name outside every zone we serve          | REFUSED                   |
 //   | AXFR over UDP                             | NOTIMP (RFC 5936 §4.2)    |
@@ -24,7 +25,8 @@ import { answerQuery } from './query';
 import type { ZoneStore } from './zone-store';
 import { cacheKey, type ResponseCache } from './response-cache';
 import { checkTransferAccess } from './transfer-access';
-import { verifyMessage } from '../dns/tsig';
+import { handleNotify, type NotifyInbox } from './notify-in';
+import { appendTsigError, signMessage, verifyMessage, type TsigFailure } from '../dns/tsig';
 
 export type Transport = 'udp' | 'tcp';
 
@@ -48,6 +50,8 @@ export interface HandlerContext {
   log: Logger;
   /** Our cap on the UDP payload we send with EDNS (RFC 6891 §6.2.5; 1232 avoids fragmentation). */
   ednsUdpLimit: number;
+  /** The secondary engine, for NOTIFY in; without it every NOTIFY is refused. */
+  notifyInbox?: NotifyInbox;
 }
 
 export const EDNS_UDP_LIMIT = 1232;
@@ -65,13 +69,27 @@ export function handleMessage(ctx: HandlerContext, buf: Buffer, transport: Trans
   if (key && reply && CACHEABLE.has(reply[3]! & 0x0f)) {
     // Read the zone after answering: the snapshot the answer came from is the current one.
     const q = decodedQuestionName(buf, key.questionEnd);
-    ctx.cache!.remember(key, reply, q === null ? null : ctx.store.findZone(q) ?? null);
+    if (q !== null) ctx.cache!.remember(key, reply, ctx.store.findZone(q) ?? null);
   }
   return reply;
 }
 
-/** The question name of a message that passed cacheKey(), lowercased, absolute. */
+/**
+ * The question name of a message that passed cacheKey(), lowercased and
+ * absolute; null when a label holds a dot, a backslash or a byte outside
+ * printable ASCII (its presentation form would need escapes: such answers are
+ * not cached, so the zone a cached entry belongs to is always exact).
+ */
 function decodedQuestionName(buf: Buffer, questionEnd: number): string | null {
+  for (let i = 12; i < questionEnd - 4; ) {
+    const l = buf[i]!;
+    for (let j = i + 1; j <= i + l; j++) {
+      const c = buf[j]!;
+      if (c === 0x2e || c === 0x5c || c <= 0x20 || c >= 0x7f) return null;
+    }
+    i += l + 1;
+    if (l === 0) break;
+  }
   const labels: string[] = [];
   let off = 12;
   while (off < questionEnd - 4) {
@@ -95,8 +113,12 @@ function handleUncached(ctx: HandlerContext, buf: Buffer, transport: Transport, 
   }
   const res = newResponse(msg);
   try {
-    const reply = dispatch(ctx, buf, msg, res, transport, peer);
-    return reply;
+    // RFC 8945 §5.2-5.3: a signed request (a secondary's SOA refresh query with its
+    // primaries key) is verified first and answered signed with the same key.
+    const tsig = msg.additionals.some((r) => r.type === 'TSIG') ? verifyMessage(buf, (n) => ctx.store.tsigKeys.get(n)) : null;
+    if (tsig?.status === 'error') return tsigErrorReply(msg, tsig);
+    const reply = dispatch(ctx, buf, msg, res, transport, peer, tsig?.status === 'ok' ? TSIG_ROOM : 0);
+    return tsig?.status === 'ok' ? signMessage(reply, tsig.key, { requestMac: tsig.mac }).message : reply;
   } catch (err) {
     ctx.log.error({ peer, question: msg.questions[0], err: (err as Error).stack }, 'exception while answering; SERVFAIL');
     const fail = newResponse(msg);
@@ -106,24 +128,75 @@ function handleUncached(ctx: HandlerContext, buf: Buffer, transport: Transport, 
   }
 }
 
-function dispatch(ctx: HandlerContext, raw: Buffer, msg: Message, res: Message, transport: Transport, peer: Request['peer']): Buffer {
-  if (msg.ednsCount > 1) return finish(res, RCODE.FORMERR, undefined);
-  if (msg.edns) res.edns = replyEdns(ctx);
-  if (msg.edns && msg.edns.version > 0) return finish(res, RCODE.BADVERS, undefined);
-  if (msg.opcode !== OPCODE.QUERY) return finish(res, RCODE.NOTIMP, undefined);
-  if (msg.questions.length !== 1) return finish(res, RCODE.FORMERR, undefined);
+/** Room kept in a signed reply for its TSIG record (key name, algorithm name, up to a 64-byte MAC). */
+const TSIG_ROOM = 400;
+
+/** NOTAUTH with the TSIG error of RFC 8945 §5.2, or FORMERR; no answer data. */
+function tsigErrorReply(msg: Message, tsig: TsigFailure): Buffer {
+  const res = newResponse(msg);
+  res.rcode = RCODE.NOTAUTH;
+  const out = encodeMessage(res).buf;
+  return tsig.peerError === undefined ? appendTsigError(out, tsig) : out;
+}
+
+/**
+ * The guards every request passes, in the order of the rcode table; null
+ * when the message may be answered. Shared with the TCP transfer path.
+ */
+export function guardRcode(msg: Message): number | null {
+  if (msg.ednsCount > 1) return RCODE.FORMERR;
+  if (msg.edns && msg.edns.version > 0) return RCODE.BADVERS;
+  if (msg.opcode !== OPCODE.QUERY) return RCODE.NOTIMP;
+  if (msg.questions.length !== 1) return RCODE.FORMERR;
+  if (msg.questions[0]!.class !== 'IN') return RCODE.REFUSED;
+  return null;
+}
+
+/**
+ * The name as zone lookups see it: lowercase, and a dot inside a label
+ * (decoded as `\.`) written `\046`, so that walking up the tree by dots
+ * never takes it for a label boundary.
+ */
+export function lookupName(name: string): string {
+  const lower = name.toLowerCase();
+  if (!lower.includes('\\')) return lower;
+  // Walk escape by escape: `\\` is an escaped backslash, and a dot after it a real boundary.
+  let out = '';
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const next = lower[i + 1];
+    out += next === '.' ? '\\046' : `\\${next ?? ''}`;
+    i++;
+  }
+  return out;
+}
+
+function dispatch(ctx: HandlerContext, raw: Buffer, msg: Message, res: Message, transport: Transport, peer: Request['peer'], reserve = 0): Buffer {
+  // Two OPT records: we cannot tell which to honour, so the reply has none (RFC 6891 §6.1.1).
+  if (msg.edns && msg.ednsCount === 1) res.edns = replyEdns(ctx);
+  if (msg.opcode === OPCODE.NOTIFY) {
+    if (msg.ednsCount > 1) return finish(res, RCODE.FORMERR, undefined);
+    if (msg.edns && msg.edns.version > 0) return finish(res, RCODE.BADVERS, undefined);
+    return handleNotify(ctx, raw, msg, res, peer);
+  }
+  const refused = guardRcode(msg);
+  if (refused !== null) return finish(res, refused, undefined);
   const q = msg.questions[0]!;
   const udpMax = msg.edns ? Math.max(512, Math.min(msg.edns.udpSize, ctx.ednsUdpLimit)) : 512;
   const req: Request = {
     msg,
     raw,
-    qname: q.name.toLowerCase(),
+    qname: lookupName(q.name),
     qtype: q.type,
     transport,
     peer,
-    maxSize: transport === 'tcp' ? 65535 : udpMax,
+    // Leave room for a TSIG record when the reply will be signed.
+    maxSize: (transport === 'tcp' ? 65535 : udpMax) - reserve,
   };
-  if (q.class !== 'IN') return finish(res, RCODE.REFUSED, undefined);
   if (q.type === 'AXFR' || q.type === 'IXFR') return transferOverUdp(ctx, req, res);
   return answerQuery(ctx, req, res);
 }
@@ -136,7 +209,9 @@ function transferOverUdp(ctx: HandlerContext, req: Request, res: Message): Buffe
   if (req.qtype === 'AXFR' || req.transport === 'tcp') return finish(res, RCODE.NOTIMP, undefined);
   const zone = ctx.store.get(req.qname);
   if (!zone) return finish(res, ctx.store.findZone(req.qname) ? RCODE.NOTAUTH : RCODE.REFUSED, undefined);
-  const access = checkTransferAccess(zone, req.peer.address, verifyMessage(req.raw, (n) => ctx.store.tsigKeys.get(n)));
+  const tsig = verifyMessage(req.raw, (n) => ctx.store.tsigKeys.get(n));
+  if (tsig.status === 'error' && tsig.tsigError === 'FORMERR') return finish(res, RCODE.FORMERR, undefined);
+  const access = checkTransferAccess(zone, req.peer.address, tsig);
   if (!access.ok) return finish(res, access.rcode, undefined);
   res.aa = true;
   res.answers = [zone.soa.wire[0]!];

@@ -155,3 +155,66 @@ describe('TSIG', () => {
     expect(forged.messages[0]!.rcode).toBe(RCODE.NOTAUTH);
   });
 });
+
+describe('guards on the transfer path', () => {
+  // Regression: the TCP listener handed anything that looked like AXFR/IXFR to the
+  // transfer code before the handler's guards, so these all got the whole zone.
+  const variants: { what: string; patch: (b: Buffer) => Buffer; rcode: number | null }[] = [
+    { what: 'opcode UPDATE → NOTIMP', patch: (b) => { b[2] = (b[2]! & 0x87) | (5 << 3); return b; }, rcode: RCODE.NOTIMP },
+    { what: 'QR set → no reply', patch: (b) => { b[2] = b[2]! | 0x80; return b; }, rcode: null },
+    { what: 'class CH → REFUSED', patch: (b) => { b.writeUInt16BE(3, b.length - 2); return b; }, rcode: RCODE.REFUSED },
+  ];
+  it.each(variants)('$what', async ({ patch, rcode }) => {
+    const q = patch(Buffer.from(encodeMessage(transferQuery('xfr.test.', 'AXFR')).buf));
+    const { sendRaw } = await import('../testing/dns-client');
+    const { decodeMessage } = await import('../dns/wire');
+    const raw = await sendRaw(port, q, 'tcp', 1000);
+    if (rcode === null) expect(raw).toBeNull();
+    else {
+      const m = decodeMessage(raw!);
+      expect(m.rcode).toBe(rcode);
+      expect(m.answers).toEqual([]);
+    }
+  });
+
+  it('EDNS version 1 → BADVERS, with no zone data', async () => {
+    const q = transferQuery('xfr.test.', 'AXFR');
+    q.edns = { udpSize: 1232, version: 1, dnssecOk: false, options: [] };
+    q.ednsCount = 1;
+    const { sendRaw } = await import('../testing/dns-client');
+    const { decodeMessage } = await import('../dns/wire');
+    const m = decodeMessage((await sendRaw(port, encodeMessage(q).buf, 'tcp', 1000))!);
+    expect(m.rcode).toBe(RCODE.BADVERS);
+    expect(m.answers).toEqual([]);
+  });
+
+  it('a TSIG record that is not last → FORMERR, not NOTAUTH', async () => {
+    const { signMessage } = await import('../dns/tsig');
+    const k = await createTsigKey('misplaced-key', 'hmac-sha256');
+    const key = { name: k.name, algorithm: k.algorithm, secret: secretFromBase64(k.secret) };
+    await new Promise((r) => setTimeout(r, 250));
+    const signed = signMessage(encodeMessage(transferQuery('xfr.test.', 'AXFR')).buf, key).message;
+    // Append an OPT record after the TSIG and count it.
+    const opt = Buffer.from([0, 0, 41, 4, 208, 0, 0, 0, 0, 0, 0]);
+    const bad = Buffer.concat([signed, opt]);
+    bad.writeUInt16BE(bad.readUInt16BE(10) + 1, 10);
+    const { sendRaw } = await import('../testing/dns-client');
+    const { decodeMessage } = await import('../dns/wire');
+    const m = decodeMessage((await sendRaw(port, bad, 'tcp', 1000))!);
+    expect(m.rcode).toBe(RCODE.FORMERR);
+  });
+});
+
+describe('names with a dot inside a label', () => {
+  // Regression: "x.xfr" as one label under test. was taken as x under xfr.test.
+  it('are not taken for names in the zone below', async () => {
+    const { sendRaw } = await import('../testing/dns-client');
+    const { decodeMessage } = await import('../dns/wire');
+    // Label "x.xfr" (5 bytes) then "test" then root; type A, class IN.
+    const q = Buffer.concat([Buffer.from('000500000001000000000000', 'hex'), Buffer.from([5]), Buffer.from('x.xfr'), Buffer.from([4]), Buffer.from('test'), Buffer.from([0, 0, 1, 0, 1])]);
+    for (const transport of ['udp', 'udp', 'tcp'] as const) {
+      const m = decodeMessage((await sendRaw(port, q, transport, 1000))!);
+      expect(m.rcode).toBe(RCODE.REFUSED);
+    }
+  });
+});

@@ -7,7 +7,8 @@ import { serialGreater } from '../dns/serial';
 import { appendTsigError, signMessage, verifyMessage, type TsigKey } from '../dns/tsig';
 import { decodeMessage, encodeMessage, newResponse, RCODE, WireError, type Message, type WireRecord } from '../dns/wire';
 import { axfrRecords } from './axfr';
-import type { HandlerContext } from './handler';
+import { guardRcode, lookupName, type HandlerContext } from './handler';
+import { RefusalLog } from './refusal-log';
 import { ixfrRecords } from './ixfr';
 import { checkTransferAccess } from './transfer-access';
 
@@ -20,7 +21,8 @@ const TARGET = 16 * 1024;
 
 /** True when the raw message asks for AXFR or IXFR: the TCP listener hands those to serveTransfer. */
 export function isTransferQuery(buf: Buffer): boolean {
-  if (buf.length < 17 || buf.readUInt16BE(4) !== 1) return false;
+  // QR clear and opcode QUERY only: anything else takes the handler's rcode table.
+  if (buf.length < 17 || (buf[2]! & 0xf8) !== 0 || buf.readUInt16BE(4) !== 1) return false;
   let off = 12;
   for (;;) {
     const l = buf[off];
@@ -42,25 +44,37 @@ export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { ad
     if (err instanceof WireError) return send(errorFrame(buf, RCODE.FORMERR));
     throw err;
   }
-  const q = query.questions[0]!;
-  const kind = q.type === 'IXFR' ? 'ixfr-out' : 'axfr-out';
   const reply = (rcode: number) => {
     const res = newResponse(query);
     res.rcode = rcode;
+    // OPT back when the query had exactly one (RFC 6891 §6.1.1); BADVERS needs it.
+    if (query.edns && query.ednsCount === 1) res.edns = { udpSize: ctx.ednsUdpLimit, version: 0, dnssecOk: false, options: [] };
     return encodeMessage(res).buf;
   };
-  const zone = ctx.store.get(q.name.toLowerCase());
+  // The same guards as every other request (EDNS, opcode, question count, class).
+  const guard = guardRcode(query);
+  if (guard !== null) return send(reply(guard));
+  const q = query.questions[0]!;
+  const kind = q.type === 'IXFR' ? 'ixfr-out' : 'axfr-out';
+  const qname = lookupName(q.name);
+  const zone = ctx.store.get(qname);
   if (!zone) {
     // RFC 5936 §2.2.1: not authoritative for that zone.
-    const inside = ctx.store.findZone(q.name.toLowerCase());
-    ctx.log.info({ peer: peer.address, zone: q.name, kind }, 'transfer refused: not a zone we serve');
+    const inside = ctx.store.findZone(qname);
+    if (refusals(ctx).admit()) ctx.log.info({ peer: peer.address, zone: q.name, kind }, 'transfer refused: not a zone we serve');
     return send(reply(inside ? RCODE.NOTAUTH : RCODE.REFUSED));
   }
+  // An expired secondary copy is not served, not even to our own secondaries.
+  if (zone.expired) return send(reply(RCODE.SERVFAIL));
   const tsig = verifyMessage(buf, (name) => ctx.store.tsigKeys.get(name));
+  // RFC 8945 §5.1: a misplaced or malformed TSIG is a format error, not an auth failure.
+  if (tsig.status === 'error' && tsig.tsigError === 'FORMERR') return send(reply(RCODE.FORMERR));
   const access = checkTransferAccess(zone, peer.address, tsig);
   if (!access.ok) {
-    ctx.log.warn({ peer: peer.address, zone: zone.name, kind, reason: access.reason }, 'transfer refused');
-    await recordEvent(zone.id, zone.name, kind, peer.address, zone.serial, 'refused', access.reason, 0, 0, Date.now() - started, null);
+    if (refusals(ctx).admit()) {
+      ctx.log.warn({ peer: peer.address, zone: zone.name, kind, reason: access.reason }, 'transfer refused');
+      await recordEvent(zone.id, zone.name, kind, peer.address, zone.serial, 'refused', access.reason, 0, 0, Date.now() - started, null);
+    }
     const out = reply(access.rcode);
     return send(tsig.status === 'error' && tsig.tsigError !== 'FORMERR' && tsig.peerError === undefined ? appendTsigError(out, tsig) : out);
   }
@@ -102,6 +116,13 @@ export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { ad
   const ms = Date.now() - started;
   ctx.log.info({ peer: peer.address, zone: zone.name, kind, style, serial: zone.serial, records: records.length, bytes, ms, tsig: key?.name }, 'transfer served');
   await recordEvent(zone.id, zone.name, kind, peer.address, zone.serial, 'ok', describe(style, key), records.length, bytes, ms, key);
+}
+
+const refusalLogs = new WeakMap<HandlerContext, RefusalLog>();
+function refusals(ctx: HandlerContext): RefusalLog {
+  let r = refusalLogs.get(ctx);
+  if (!r) refusalLogs.set(ctx, (r = new RefusalLog(ctx.log)));
+  return r;
 }
 
 function describe(style: string, key: TsigKey | null): string {

@@ -40,6 +40,8 @@ export class ZoneStore {
       if (z) return z;
       if (n === '.') return undefined;
       const dot = n.indexOf('.');
+      // No dot left means the name was not absolute: no zone can hold it (and never loop).
+      if (dot < 0) return undefined;
       n = dot === n.length - 1 ? '.' : n.slice(dot + 1);
     }
   }
