@@ -14,6 +14,8 @@ import { applyChangeset, createZone, deleteZone, importZone, setZoneOptions, typ
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
 import { parseArgs, UsageError } from './args';
 import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
+import { addAutoprimary, deleteAutoprimary, formatAutoprimary, listAutoprimaries } from '../zones/autoprimaries';
+import { db } from '../db';
 import { parseTtl } from '../dns/ttl';
 
 loadDotEnv();
@@ -28,6 +30,9 @@ Zones
   zone import NAME FILE            BIND zone file; creates the zone or replaces its content as one change
   zone export NAME                 the zone file on stdout
   zone set NAME [--also-notify ADDR[:PORT],…] [--allow-transfer CIDR,…] [--serial-policy POLICY] [--tsig KEY|none]
+               [--primary ADDR[:PORT],…]   (secondary zones: the primaries, tried in order)
+  zone retrieve NAME               secondary zones: transfer the whole zone from its primaries now (needs the worker)
+  zone status NAME [--events N]    serial, primaries, last check, next refresh, expiry and the latest events
 
 Records (NAME relative to the zone or absolute; @ for the apex)
   record add ZONE NAME TYPE TTL CONTENT…
@@ -37,6 +42,10 @@ Replication
   notify ZONE                      send NOTIFY to every secondary now and print each result
   tsig add NAME ALGORITHM [SECRET] a TSIG key (hmac-sha256|hmac-sha512|hmac-sha1); the secret is generated when omitted
   tsig list | tsig delete NAME
+  autoprimary add IP[:PORT] NAMESERVER [--account TEXT]
+                                   a NOTIFY from IP for an unknown zone whose NS set names NAMESERVER
+                                   creates it as a secondary of IP:PORT (port 53 by default)
+  autoprimary list | autoprimary delete IP NAMESERVER
 
 Users
   user add NAME --role admin|editor|viewer   (password on stdin)
@@ -61,7 +70,7 @@ function printCommit(r: CommitResult): void {
 
 async function zoneCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  const p = parseArgs(rest, ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig'], ['secondary']);
+  const p = parseArgs(rest, ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events'], ['secondary']);
   const name = p.positionals[0];
   const needName = () => {
     if (!name) throw new UsageError(`zone ${sub} needs a zone NAME`);
@@ -126,10 +135,20 @@ async function zoneCommand(args: string[]): Promise<void> {
           allowTransfer: p.options.get('allow-transfer'),
           serialPolicy: p.options.get('serial-policy')?.[0],
           tsig: p.options.get('tsig')?.[0],
+          primaries: p.options.get('primary'),
         },
         ACTOR,
       );
       out(`Updated ${canonical(name!)}.`);
+      return;
+    }
+    case 'retrieve':
+      await retrieveCommand(needName());
+      return;
+    case 'status': {
+      const n = p.options.has('events') ? Number(p.options.get('events')![0]) : 10;
+      if (!Number.isInteger(n) || n < 0) throw new UsageError('--events needs a number of events');
+      await statusCommand(needName(), n);
       return;
     }
     default:
@@ -195,6 +214,123 @@ async function notifyCommand(args: string[]): Promise<void> {
   out(`${report.zone} serial ${report.serial}:`);
   for (const r of report.results) out(`  ${r.target.padEnd(24)} ${r.outcome}${r.detail ? ` (${r.detail})` : ''}${r.ms !== undefined ? ` ${r.ms} ms` : ''}`);
   if (report.results.some((r) => r.outcome !== 'acknowledged')) process.exitCode = 1;
+}
+
+interface RetrieveReport {
+  zone: string;
+  ok: boolean;
+  status?: string;
+  serial?: number;
+  primary?: string;
+  style?: string;
+  records?: number;
+  error?: string;
+}
+
+async function retrieveCommand(name: string): Promise<void> {
+  const z = await getZone(name);
+  if (!z) throw new ZoneError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
+  if (z.kind !== 'secondary') throw new ZoneError('invalid', `${z.name} is a primary zone; only secondary zones are transferred from a primary.`);
+  let r: RetrieveReport;
+  try {
+    r = await controlRequest<RetrieveReport>('POST', '/retrieve', { zone: z.name }, 330_000);
+  } catch (err) {
+    if (err instanceof ControlUnavailableError) {
+      throw new ZoneError('not-found', `${err.message}. Transfers are made by the DNS worker: start it with npm start or npm run worker.`);
+    }
+    throw err;
+  }
+  if (!r.ok) {
+    process.stderr.write(`zonekeeper: ${r.zone}: the transfer failed: ${r.error ?? 'unknown error'}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  out(`${r.zone}: transferred serial ${r.serial} from ${r.primary} (${r.style ?? r.status}, ${r.records ?? 0} records)`);
+}
+
+/** "3 s ago" / "in 2 h" for a moment relative to now. */
+function relative(d: Date, now = Date.now()): string {
+  const s = Math.round((d.getTime() - now) / 1000);
+  const a = Math.abs(s);
+  const text = a < 120 ? `${a} s` : a < 7200 ? `${Math.round(a / 60)} min` : a < 172_800 ? `${Math.round(a / 3600)} h` : `${Math.round(a / 86_400)} d`;
+  return s < 0 ? `${text} ago` : `in ${text}`;
+}
+
+async function statusCommand(name: string, eventCount: number): Promise<void> {
+  const z = await getZone(name);
+  if (!z) throw new ZoneError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
+  const row = (await db().zone.findUnique({ where: { id: z.id }, include: { tsigKey: { select: { name: true } } } }))!;
+  const when = (d: Date | null) => (d ? `${d.toISOString()} (${relative(d)})` : 'never');
+  const line = (label: string, value: string) => out(`${`${label}:`.padEnd(14)}${value}`);
+  line('zone', z.name);
+  line('kind', z.kind);
+  line('serial', z.kind === 'secondary' && z.serial === 0 ? '0 (not transferred yet)' : String(z.serial));
+  if (z.kind === 'secondary') {
+    line('primaries', z.primaries.join(', ') || 'none');
+    line('tsig key', row.tsigKey?.name ?? 'none');
+    line('last check', row.lastCheckAt ? `${when(row.lastCheckAt)}, ${row.lastError ? `failed: ${row.lastError}` : 'ok'}` : 'never');
+    line('last refresh', when(row.lastRefreshAt));
+    line('next refresh', row.nextRefreshAt ? when(row.nextRefreshAt) : 'at once (when the worker runs)');
+    const expired = row.expiresAt !== null && row.expiresAt.getTime() <= Date.now();
+    line('expires', row.expiresAt ? `${when(row.expiresAt)}${expired ? ': EXPIRED, answering SERVFAIL until a refresh succeeds' : ''}` : 'not served yet');
+    if (row.refreshFailures) line('failures', `${row.refreshFailures} in a row`);
+  } else {
+    line('tsig key', row.tsigKey?.name ?? 'none');
+  }
+  const events = await db().zoneEvent.findMany({ where: { zoneName: z.name }, orderBy: { id: 'desc' }, take: eventCount });
+  if (eventCount === 0) return;
+  out();
+  if (events.length === 0) {
+    out('No events yet.');
+    return;
+  }
+  out(`Latest events (newest first, up to ${eventCount}):`);
+  const rows = events.map((e) => [
+    e.createdAt.toISOString(),
+    e.kind,
+    e.peer || '-',
+    e.serial === null ? '-' : String(e.serial),
+    e.outcome,
+    e.records === null ? '-' : String(e.records),
+    e.bytes === null ? '-' : String(e.bytes),
+    e.durationMs === null ? '-' : `${e.durationMs} ms`,
+    e.detail ?? '',
+  ]);
+  const head = ['TIME', 'KIND', 'PEER', 'SERIAL', 'OUTCOME', 'RECORDS', 'BYTES', 'TIME TAKEN', 'DETAIL'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows]) out(`  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+}
+
+async function autoprimaryCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const p = parseArgs(rest, ['account'], []);
+  const [ip, nameserver] = p.positionals;
+  if (sub === 'add') {
+    if (!ip || !nameserver) throw new UsageError('autoprimary add needs IP[:PORT] NAMESERVER');
+    const a = await addAutoprimary(ip, nameserver, p.options.get('account')?.join(',') ?? '');
+    out(`Added autoprimary ${formatAutoprimary(a)} for nameserver ${a.nameserver}${a.account ? ` (account ${a.account})` : ''}.`);
+    out(`A NOTIFY from ${a.ip} for a zone not served here creates it as a secondary of ${formatAutoprimary(a)} when its NS set names ${a.nameserver}.`);
+    return;
+  }
+  if (sub === 'list') {
+    const list = await listAutoprimaries();
+    if (list.length === 0) {
+      out('No autoprimaries. Add one with: zonekeeper autoprimary add 192.0.2.1 ns2.example.com.');
+      return;
+    }
+    const w = Math.max(7, ...list.map((a) => formatAutoprimary(a).length));
+    const n = Math.max(10, ...list.map((a) => a.nameserver.length));
+    out(`${'PRIMARY'.padEnd(w)}  ${'NAMESERVER'.padEnd(n)}  ACCOUNT`);
+    for (const a of list) out(`${formatAutoprimary(a).padEnd(w)}  ${a.nameserver.padEnd(n)}  ${a.account}`.trimEnd());
+    return;
+  }
+  if (sub === 'delete') {
+    if (!ip || !nameserver) throw new UsageError('autoprimary delete needs IP NAMESERVER');
+    await deleteAutoprimary(ip, nameserver);
+    out(`Deleted autoprimary ${ip} for nameserver ${nameserver}; zones it created stay.`);
+    return;
+  }
+  throw new UsageError(`unknown autoprimary command "${sub ?? ''}"`);
 }
 
 async function tsigCommand(args: string[]): Promise<void> {
@@ -276,6 +412,9 @@ export async function run(argv: string[]): Promise<number> {
         break;
       case 'tsig':
         await tsigCommand(rest);
+        break;
+      case 'autoprimary':
+        await autoprimaryCommand(rest);
         break;
       default:
         throw new UsageError(`unknown command "${cmd}"`);

@@ -62,6 +62,9 @@ describe('rcode table', () => {
     { what: 'EDNS version 1: BADVERS', packet: () => ({ ...queryMessage(`www.${Z}`, 'A', { edns: 1232 }), edns: { udpSize: 1232, version: 1, dnssecOk: false, options: [] } }), rcode: RCODE.BADVERS },
     { what: 'UPDATE opcode: NOTIMP', packet: () => ({ ...queryMessage(Z, 'SOA'), opcode: OPCODE.UPDATE }), rcode: RCODE.NOTIMP },
     { what: 'opcode 3: NOTIMP', packet: () => ({ ...queryMessage(Z, 'SOA'), opcode: 3 }), rcode: RCODE.NOTIMP },
+    // NOTIFY goes to notify-in.ts (its own table is tested in notify-in.test.ts); this context has no secondary engine.
+    { what: 'NOTIFY for a zone we are not secondary for: REFUSED', packet: () => ({ ...queryMessage(Z, 'SOA'), opcode: OPCODE.NOTIFY }), rcode: RCODE.REFUSED },
+    { what: 'NOTIFY without an SOA question: FORMERR', packet: () => ({ ...queryMessage(Z, 'A'), opcode: OPCODE.NOTIFY }), rcode: RCODE.FORMERR },
     { what: 'class CH: REFUSED', packet: () => ({ ...queryMessage(Z, 'SOA'), questions: [{ name: Z, type: 'SOA', class: 'CH' }] }), rcode: RCODE.REFUSED },
     { what: 'not our zone: REFUSED', packet: () => queryMessage('example.org.', 'A'), rcode: RCODE.REFUSED },
     { what: 'our zone: NOERROR', packet: () => queryMessage(`www.${Z}`, 'A'), rcode: RCODE.NOERROR },

@@ -95,4 +95,31 @@ describe('NOTIFY queue', () => {
     await eventually(async () => fake.received.length, (n) => n > seen, 2000);
     expect((fake.received.at(-1)!.msg.answers[0]!.data as { serial: number }).serial).toBe(r.newSerial);
   });
+
+  // Found by bench/propagation.sh: a job committed between a reload and the queue run went out with
+  // the old SOA, BIND answered "zone is up to date", the job counted as acknowledged and the change
+  // never reached BIND.
+  it('holds a job back until the worker serves its serial, then sends the new SOA', async () => {
+    const fake = await startFakeSecondary('ack');
+    const zone = `n${++zoneCount}.test.`;
+    await createZone({ name: zone }, actor);
+    await setZoneOptions(zone, { alsoNotify: [fake.target] }, actor);
+    // No poll and no nudge: this worker reloads only when the test says so.
+    const worker = await startWorker({ listen: [{ address: '127.0.0.1', port: 0 }], controlPort: 0, pollIntervalMs: 600_000, notify: { timeoutsMs: [300] } });
+    running.push({ worker, fake });
+    const served = worker.store.get(zone)!.serial;
+    const seen = fake.received.length;
+    const r = await applyChangeset(zone, { add: [{ name: 'raced', type: 'A', content: '192.0.2.5' }] }, actor);
+    await worker.notifyQueue.kick();
+    expect(worker.store.get(zone)!.serial).toBe(served);
+    expect(fake.received.length).toBe(seen);
+    expect((await jobsOf(zone)).at(-1)).toMatchObject({ state: 'pending', attempts: 0 });
+
+    await worker.loader.sync();
+    await worker.notifyQueue.kick();
+    await eventually(async () => fake.received.length, (n) => n > seen, 2000);
+    expect(fake.received.slice(seen).map((x) => (x.msg.answers[0]!.data as { serial: number }).serial)).toEqual([r.newSerial]);
+    const jobs = await eventually(() => jobsOf(zone), (js) => js.at(-1)?.state === 'acked', 2000);
+    expect(jobs.at(-1)).toMatchObject({ state: 'acked', serial: BigInt(r.newSerial) });
+  });
 });

@@ -6,6 +6,7 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { db } from '../db';
+import { serialGreater } from '../dns/serial';
 import { dnsListen, formatHostPort, parseHostPort, type ListenAddress } from '../config/env';
 import type { Logger } from './logger';
 import { sendNotify, type NotifyResult } from './notify';
@@ -92,16 +93,23 @@ export class NotifyQueue {
         });
         if (count === 1) mine.push(job);
       }
-      await Promise.all(mine.map((job) => this.attempt(job)));
-      if (jobs.length < BATCH) return;
+      const outcomes = await Promise.all(mine.map((job) => this.attempt(job)));
+      // Jobs waiting for a reload are due again at once: stop rather than fetch them again.
+      if (jobs.length < BATCH || outcomes.every((o) => o === 'waiting')) return;
     }
   }
 
-  private async attempt(job: Job): Promise<void> {
+  private async attempt(job: Job): Promise<'waiting' | void> {
     const zone = this.store.get(job.zone.name);
     if (!zone || zone.id !== job.zoneId) {
       await this.finish(job, 'failed', 'the zone is not served by this worker');
       return;
+    }
+    // Committed after our last reload: a NOTIFY now would carry the old SOA, the secondary would
+    // answer "up to date" and not look again (RFC 1996 §3.7). The reload kicks the queue again.
+    if (serialGreater(Number(job.serial), zone.serial) && Date.now() - job.createdAt.getTime() < this.opts.giveUpAfterMs) {
+      await db().notifyJob.updateMany({ where: { id: job.id, state: 'pending' }, data: { nextAttemptAt: job.nextAttemptAt } });
+      return 'waiting';
     }
     const soa = zone.soa.records[0]!;
     const key = zone.transfer.tsigKeyName ? this.store.tsigKeys.get(zone.transfer.tsigKeyName) : undefined;

@@ -10,6 +10,8 @@ import { resolve } from './resolve';
 export function answerQuery(ctx: HandlerContext, req: Request, res: Message): Buffer {
   const zone = ctx.store.findZone(req.qname);
   if (!zone) return finish(res, RCODE.REFUSED, undefined);
+  // A secondary copy past its expire must not be served as authoritative (RFC 1035 §4.3.5).
+  if (zone.expired) return finish(res, RCODE.SERVFAIL, undefined);
   const r = resolve(zone, req.qname, req.qtype);
   res.rcode = r.rcode;
   res.aa = r.aa;

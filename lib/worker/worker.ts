@@ -14,6 +14,8 @@ import { listenUdp } from './udp';
 import { ZoneLoader } from './zone-loader';
 import { ZoneStore } from './zone-store';
 import { ResponseCache } from './response-cache';
+import { SecondaryEngine, type SecondaryEngineOptions } from './secondary/engine';
+import { canonicalName } from '../dns/names';
 
 export interface WorkerOptions {
   listen?: ListenAddress[];
@@ -24,6 +26,8 @@ export interface WorkerOptions {
   tcp?: Partial<TcpOptions>;
   /** Retry timing of outgoing NOTIFY (tests shorten it). */
   notify?: NotifyQueueOptions;
+  /** Refresh limits and transfer bounds of secondary zones (defaults from ZK_REFRESH_MIN/MAX). */
+  secondary?: SecondaryEngineOptions;
 }
 
 export interface RunningWorker {
@@ -33,6 +37,8 @@ export interface RunningWorker {
   store: ZoneStore;
   loader: ZoneLoader;
   notifyQueue: NotifyQueue;
+  /** Secondary zones: refresh timers, NOTIFY in, transfers in. */
+  secondary: SecondaryEngine;
   stop(): Promise<void>;
 }
 
@@ -41,12 +47,15 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const store = new ZoneStore();
   const loader = new ZoneLoader(store, log);
   const tcpOpts: TcpOptions = { ...DEFAULT_TCP_OPTIONS, ...opts.tcp };
-  const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store) };
+  // After a transfer in, serve the new copy and pass the NOTIFY on at once.
+  const secondary = new SecondaryEngine(store, log, { ...opts.secondary, reload: () => refresh() });
+  const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary };
   await loader.sync();
   const notifyQueue = new NotifyQueue(store, log, { source: notifySource(), ...opts.notify });
   // Load changed zones first, so that a NOTIFY carries the SOA being served.
   const refresh = async () => {
     const result = await loader.sync();
+    await secondary.sync().catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
     void notifyQueue.kick();
     return result;
   };
@@ -58,6 +67,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   let timer: NodeJS.Timeout | undefined;
   const stop = async () => {
     if (timer) clearInterval(timer);
+    await secondary.stop();
     await notifyQueue.settle();
     await Promise.all([
       ...udp.map((s) => new Promise<void>((r) => s.close(() => r()))),
@@ -76,6 +86,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
       'POST /reload': refresh,
       'GET /health': async () => ({ ok: true, zones: store.size }),
       'POST /notify': async (body) => notifyZoneNow(store, String(body.zone ?? '')),
+      // `zonekeeper zone retrieve`: a whole-zone transfer now, answered when it has ended.
+      'POST /retrieve': async (body) => {
+        const zone = canonicalName(String(body.zone ?? '').replace(/\.?$/, '.'));
+        const outcome = await secondary.retrieve(zone);
+        return { zone, ...(outcome ?? { ok: false, error: 'the worker is stopping' }) };
+      },
     }, log);
   } catch (err) {
     await stop();
@@ -85,13 +101,14 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   timer = setInterval(() => {
     refresh().catch((err: Error) => log.error({ err: err.message }, 'zone poll failed'));
   }, pollMs);
-  // Jobs written while no worker ran go out now.
+  // Jobs written while no worker ran go out now; secondary zones get their timers.
+  await secondary.sync();
   void notifyQueue.kick();
   timer.unref();
   const addr = control.address();
   const cport = typeof addr === 'object' && addr ? addr.port : 0;
   log.info({ dns: bound, control: cport, zones: store.size }, 'DNS worker listening');
-  return { dns: bound, controlPort: cport, store, loader, notifyQueue, stop };
+  return { dns: bound, controlPort: cport, store, loader, notifyQueue, secondary, stop };
 }
 
 /** UDP and TCP on the same port; with port 0, retry until both get the same free port. */

@@ -46,7 +46,8 @@ export class ZoneLoader {
 
   private async run(): Promise<SyncResult> {
     await this.loadKeys();
-    const rows = await db().zone.findMany({ select: { id: true, name: true, version: true, kind: true, serial: true } });
+    const rows = await db().zone.findMany({ select: { id: true, name: true, version: true, kind: true, serial: true, expiresAt: true } });
+    const now = Date.now();
     const loaded: string[] = [];
     const removed: string[] = [];
     const wanted = new Set<string>();
@@ -55,9 +56,11 @@ export class ZoneLoader {
       if (row.kind === 'secondary' && row.serial === 0n) continue;
       wanted.add(row.name);
       const have = this.store.get(row.name);
-      if (have && have.version === row.version && have.id === row.id) continue;
+      // A secondary past its expiry is swapped for a copy that answers SERVFAIL, and back once refreshed.
+      const expired = row.kind === 'secondary' && row.expiresAt !== null && row.expiresAt.getTime() <= now;
+      if (have && have.version === row.version && have.id === row.id && have.expired === expired) continue;
       try {
-        if (await this.load(row.id)) loaded.push(row.name);
+        if (await this.load(row.id, expired)) loaded.push(row.name);
       } catch (err) {
         // Keep serving the previous copy; the next sync tries again.
         this.log.error({ zone: row.name, err: (err as Error).message }, 'zone load failed; still serving the previous copy');
@@ -84,7 +87,7 @@ export class ZoneLoader {
     this.store.tsigKeys = keys;
   }
 
-  private async load(id: number): Promise<boolean> {
+  private async load(id: number, expired: boolean): Promise<boolean> {
     const z = await db().zone.findUnique({
       where: { id },
       include: {
@@ -103,6 +106,7 @@ export class ZoneLoader {
           soa: soaRecordOf(z),
           negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
           transfer: { allow: readList(z.allowTransfer), tsigKeyName: z.tsigKey?.name ?? null },
+          expired,
         },
         z.records,
       ),

@@ -28,6 +28,8 @@ export interface ZoneSnapshot {
   readonly existingNames: ReadonlySet<string>;
   /** Who may transfer the zone: address ranges, and a TSIG key name when one is required. */
   readonly transfer: TransferPolicy;
+  /** A secondary copy past its SOA expire without a successful refresh: answered SERVFAIL (RFC 1035 §4.3.5). */
+  readonly expired: boolean;
 }
 
 export interface TransferPolicy {
@@ -57,6 +59,7 @@ export interface SnapshotHeader {
   soa: RR;
   negativeTtl: number;
   transfer?: TransferPolicy;
+  expired?: boolean;
 }
 
 export function buildSnapshot(z: SnapshotHeader, records: RR[]): ZoneSnapshot {
@@ -91,5 +94,6 @@ export function buildSnapshot(z: SnapshotHeader, records: RR[]): ZoneSnapshot {
     nodes,
     existingNames,
     transfer: z.transfer ?? DEFAULT_TRANSFER_POLICY,
+    expired: z.expired ?? false,
   };
 }

@@ -8,7 +8,7 @@ import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
 import { parseHostPort, formatHostPort } from '../config/env';
 import { canonicalName, DnsNameError } from '../dns/names';
-import { parseSoaContent } from '../dns/rdata';
+import { parseSoaContent, soaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
 import { parseZoneFile } from '../dns/zone-file';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
@@ -466,4 +466,238 @@ async function enqueueNotify(tx: Tx, zone: ZoneRow, records: RR[]): Promise<stri
     await tx.notifyJob.createMany({ data: targets.map((target) => ({ zoneId: zone.id, serial: zone.serial, target })) });
   }
   return targets;
+}
+
+// ---------------------------------------------------------------- secondary zones
+//
+// What the worker's secondary engine received from a primary is written
+// through these. Each runs in one transaction, and the engine calls them only
+// once a transfer is complete, so a transfer that fails anywhere (cut off,
+// not applicable, refused here) changes nothing: the previous copy stays
+// stored and served. Every applied transfer bumps the zone's version (workers
+// reload it), journals a Change (so this server can serve IXFR to its own
+// secondaries) and queues NOTIFY to the zone's also-notify list.
+
+/** An SOA as received: its fields and its TTL. */
+export interface ReceivedSoa {
+  soa: SoaFields;
+  ttl: number;
+}
+
+/** One IXFR difference sequence (RFC 1995 §4): the records removed and added between two serials. */
+export interface SecondaryDiff {
+  from: ReceivedSoa;
+  to: ReceivedSoa;
+  removed: RR[];
+  added: RR[];
+}
+
+/** The refresh state of a secondary zone after a check or a transfer (see lib/worker/secondary/timers.ts). */
+export interface RefreshState {
+  checkedAt: Date;
+  /** Set when the copy was confirmed current (or replaced) at this time. */
+  refreshedAt?: Date;
+  nextRefreshAt: Date | null;
+  /** Left as stored when undefined (a failed refresh does not move the expiry). */
+  expiresAt?: Date | null;
+  failures: number;
+  error: string | null;
+}
+
+export interface TransferSource {
+  /** The primary, "address:port". */
+  peer: string;
+  /** Accept a serial that is not newer than ours (`zonekeeper zone retrieve`). */
+  force?: boolean;
+  /** Written in the same transaction as the content. */
+  state?: RefreshState;
+}
+
+export interface SecondaryApplyResult {
+  zone: string;
+  changed: boolean;
+  oldSerial: number;
+  newSerial: number;
+  added: number;
+  removed: number;
+  /** Records stored after the apply, the SOA not counted. */
+  records: number;
+}
+
+type StoredRecord = { id: number; name: string; type: string; ttl: number; content: string };
+
+/** Rows per createMany/deleteMany statement: well under every database's bind-variable limit. */
+const WRITE_CHUNK = 500;
+
+/**
+ * Replaces the content of secondary zone `zoneId` with a whole received zone
+ * (AXFR, RFC 5936). A serial that is not newer than the stored one (RFC 1982)
+ * changes nothing unless `source.force`.
+ */
+export async function replaceSecondaryContent(zoneId: number, soa: ReceivedSoa, records: RR[], source: TransferSource): Promise<SecondaryApplyResult> {
+  return db().$transaction(
+    async (tx) => {
+      const zone = await secondaryZoneWithRecords(tx, zoneId);
+      const oldSerial = Number(zone.serial);
+      const newSerial = soa.soa.serial;
+      if (!source.force && oldSerial !== 0 && !serialGreater(newSerial, oldSerial)) {
+        if (source.state) await writeRefreshState(tx, zone.id, source.state);
+        return { zone: zone.name, changed: false, oldSerial, newSerial: oldSerial, added: 0, removed: 0, records: zone.records.length };
+      }
+      const next = dedupe(records.filter((r) => r.type !== 'SOA'));
+      return storeSecondary(tx, zone, next, soa, source, (oldSoa, removed, added) =>
+        // The first copy has no previous version to diff from: journaled like a zone creation.
+        oldSerial === 0
+          ? [{ oldSerial: 0, newSerial, removed: [], added: [soaRr(zone.name, soa), ...next] }]
+          : [{ oldSerial, newSerial, removed: [oldSoa, ...removed], added: [soaRr(zone.name, soa), ...added] }],
+      );
+    },
+    { maxWait: 10_000, timeout: 300_000 },
+  );
+}
+
+/**
+ * Applies received IXFR difference sequences (RFC 1995 §4) in order, as one
+ * transaction. The first must start at the stored serial, and every record it
+ * removes must be stored; otherwise ZoneError('conflict') and nothing changes
+ * (the engine then asks for the whole zone).
+ */
+export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[], source: TransferSource): Promise<SecondaryApplyResult> {
+  if (diffs.length === 0) throw new ZoneError('invalid', 'an incremental transfer without any difference sequence');
+  return db().$transaction(
+    async (tx) => {
+      const zone = await secondaryZoneWithRecords(tx, zoneId);
+      const oldSerial = Number(zone.serial);
+      if (diffs[0]!.from.soa.serial !== oldSerial) {
+        throw new ZoneError('conflict', `${zone.name}: the IXFR starts at serial ${diffs[0]!.from.soa.serial}, we hold ${oldSerial}`);
+      }
+      const current = new Map<string, RR>(zone.records.map((r) => [recordKey(r), { name: r.name, type: r.type, ttl: r.ttl, content: r.content }]));
+      for (const d of diffs) {
+        for (const r of d.removed) {
+          // RFC 1995 §4 deletes name, type and data; the TTL need not match.
+          if (!current.delete(recordKey(r))) {
+            throw new ZoneError('conflict', `${zone.name}: the IXFR to serial ${d.to.soa.serial} deletes ${r.name} ${r.type} ${r.content}, which we do not hold`);
+          }
+        }
+        for (const r of d.added) current.set(recordKey(r), r);
+      }
+      const last = diffs[diffs.length - 1]!;
+      return storeSecondary(tx, zone, [...current.values()], last.to, source, () =>
+        diffs.map((d) => ({
+          oldSerial: d.from.soa.serial,
+          newSerial: d.to.soa.serial,
+          removed: [soaRr(zone.name, d.from), ...d.removed],
+          added: [soaRr(zone.name, d.to), ...d.added],
+        })),
+      );
+    },
+    { maxWait: 10_000, timeout: 300_000 },
+  );
+}
+
+/** Records the outcome of a refresh that transferred nothing (current, or failed). */
+export async function recordRefreshState(zoneId: number, state: RefreshState): Promise<void> {
+  await db().$transaction(async (tx) => writeRefreshState(tx, zoneId, state));
+}
+
+async function secondaryZoneWithRecords(tx: Tx, zoneId: number) {
+  const zone = await tx.zone.findUnique({ where: { id: zoneId }, include: { records: true } });
+  if (!zone) throw new ZoneError('not-found', `zone #${zoneId} no longer exists`);
+  if (zone.kind !== 'secondary') throw new ZoneError('forbidden', `${zone.name} is a primary zone here; a transfer cannot overwrite it`);
+  return zone;
+}
+
+function soaRr(zoneName: string, s: ReceivedSoa): RR {
+  return { name: zoneName, type: 'SOA', ttl: s.ttl, content: soaContent(s.soa) };
+}
+
+function refreshStateData(s: RefreshState) {
+  return {
+    lastCheckAt: s.checkedAt,
+    ...(s.refreshedAt ? { lastRefreshAt: s.refreshedAt } : {}),
+    nextRefreshAt: s.nextRefreshAt,
+    ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
+    refreshFailures: s.failures,
+    lastError: s.error,
+  };
+}
+
+async function writeRefreshState(tx: Tx, zoneId: number, s: RefreshState): Promise<void> {
+  await tx.zone.updateMany({ where: { id: zoneId }, data: refreshStateData(s) });
+}
+
+type JournalEntry = { oldSerial: number; newSerial: number; removed: RR[]; added: RR[] };
+
+/**
+ * Writes `next` as the zone's records (only the difference to what is
+ * stored), the new SOA, the journal entries `journal` builds, the refresh
+ * state and the NOTIFY jobs, inside the caller's transaction.
+ */
+async function storeSecondary(
+  tx: Tx,
+  zone: Awaited<ReturnType<typeof secondaryZoneWithRecords>>,
+  next: RR[],
+  soa: ReceivedSoa,
+  source: TransferSource,
+  journal: (oldSoa: RR, removed: RR[], added: RR[]) => JournalEntry[],
+): Promise<SecondaryApplyResult> {
+  const oldSerial = Number(zone.serial);
+  const stored = zone.records as StoredRecord[];
+  const nextKeys = new Map(next.map((r) => [recordKey(r), r]));
+  const storedKeys = new Map(stored.map((r) => [recordKey(r), r]));
+  const removedRows = stored.filter((r) => nextKeys.get(recordKey(r))?.ttl !== r.ttl);
+  const added = next.filter((r) => storedKeys.get(recordKey(r))?.ttl !== r.ttl);
+  const removed: RR[] = removedRows.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, content: r.content }));
+
+  const bumped = await tx.zone.updateMany({
+    where: { id: zone.id, serial: zone.serial },
+    data: {
+      serial: BigInt(soa.soa.serial),
+      soaMname: soa.soa.mname,
+      soaRname: soa.soa.rname,
+      soaRefresh: soa.soa.refresh,
+      soaRetry: soa.soa.retry,
+      soaExpire: soa.soa.expire,
+      soaMinimum: soa.soa.minimum,
+      soaTtl: soa.ttl,
+      version: { increment: 1 },
+      ...(source.state ? refreshStateData(source.state) : {}),
+    },
+  });
+  if (bumped.count !== 1) throw new ZoneError('conflict', `${zone.name} was changed by another transfer at the same moment`);
+  for (let i = 0; i < removedRows.length; i += WRITE_CHUNK) {
+    await tx.record.deleteMany({ where: { id: { in: removedRows.slice(i, i + WRITE_CHUNK).map((r) => r.id) } } });
+  }
+  for (let i = 0; i < added.length; i += WRITE_CHUNK) {
+    await tx.record.createMany({ data: added.slice(i, i + WRITE_CHUNK).map((r) => ({ zoneId: zone.id, name: r.name, type: r.type, ttl: r.ttl, content: r.content })) });
+  }
+  // A serial that did not move (a forced retrieve) cannot be a journal step: IXFR chains by serial.
+  if (soa.soa.serial !== oldSerial) {
+    for (const e of journal(soaRecordOf(zone), removed, added)) {
+      await tx.change.create({
+        data: {
+          zoneId: zone.id,
+          actor: 'transfer',
+          comment: `transfer from ${source.peer}`,
+          oldSerial: BigInt(e.oldSerial),
+          newSerial: BigInt(e.newSerial),
+          removed: JSON.stringify(e.removed),
+          added: JSON.stringify(e.added),
+        },
+      });
+    }
+    // A secondary notifies only its explicit also-notify list (its NS hosts are its peers' business).
+    const targets = readList(zone.alsoNotify).map((t) => formatHostPort(parseHostPort(t, 'also-notify', 53)));
+    await tx.notifyJob.updateMany({ where: { zoneId: zone.id, state: 'pending' }, data: { state: 'superseded' } });
+    if (targets.length) await tx.notifyJob.createMany({ data: targets.map((target) => ({ zoneId: zone.id, serial: BigInt(soa.soa.serial), target })) });
+  }
+  return {
+    zone: zone.name,
+    changed: true,
+    oldSerial,
+    newSerial: soa.soa.serial,
+    added: added.length,
+    removed: removed.length,
+    records: next.length,
+  };
 }

@@ -1,0 +1,137 @@
+// A real PowerDNS Authoritative 4.7 (Debian's pdns-server with the gsqlite3
+// backend) on a loopback address, for interop tests and benchmarks. Set up
+// as in ../shared/notes/real-peers.md: its own SQLite database made from the
+// packaged schema, its own config folder, foreground, log on stderr (kept in
+// memory and in `pdns.log`). Optionally an autosecondary ("supermaster"
+// setup): it creates a zone when a trusted primary NOTIFYs it and transfers
+// it from that primary's address on port 53. Every wait is bounded; stop()
+// ends the process this helper started, by PID, and removes the folder.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { stopProcess, tail } from './bind';
+import { ask } from './dns-client';
+
+/** The schema Debian's pdns-backend-sqlite3 ships. */
+export const PDNS_SQLITE_SCHEMA = '/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql';
+
+export interface PdnsOptions {
+  /** Path of pdns_server (from requireProgram). */
+  program: string;
+  /** Address to listen on, e.g. 127.0.0.3 (any 127/8 address binds directly). */
+  address: string;
+  port: number;
+  /** Trusted primaries: PowerDNS creates a zone NOTIFYed by `ip` whose NS set names `nameserver`. */
+  autosecondary?: { ip: string; nameserver: string }[];
+  /** Extra `key=value` lines for pdns.conf. */
+  settings?: string[];
+  startTimeoutMs?: number;
+}
+
+export interface RunningPdns {
+  address: string;
+  port: number;
+  dir: string;
+  /** Everything pdns_server has logged so far. */
+  log(): string;
+  /** Resolves with the first match of `re` in the log, or rejects after `withinMs`. */
+  waitForLog(re: RegExp, withinMs: number): Promise<RegExpMatchArray>;
+  /** Reads PowerDNS's own database (zones it created, their records). */
+  query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
+  /** Stops pdns_server (SIGTERM, then SIGKILL after a bounded wait) and removes its folder. */
+  stop(): Promise<void>;
+}
+
+/** Starts pdns_server and resolves once it answers a query (REFUSED for a zone it lacks counts). */
+export async function startPdns(opts: PdnsOptions): Promise<RunningPdns> {
+  if (!fs.existsSync(PDNS_SQLITE_SCHEMA)) throw new Error(`${PDNS_SQLITE_SCHEMA} is missing: apt-get install pdns-backend-sqlite3`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-pdns-'));
+  const dbFile = path.join(dir, 'pdns.sqlite3');
+  const db = new Database(dbFile);
+  db.exec(fs.readFileSync(PDNS_SQLITE_SCHEMA, 'utf8'));
+  const insert = db.prepare("insert into supermasters (ip, nameserver, account) values (?, ?, 'admin')");
+  for (const s of opts.autosecondary ?? []) insert.run(s.ip, s.nameserver.replace(/\.$/, ''));
+  db.close();
+
+  const auto = (opts.autosecondary ?? []).length > 0;
+  fs.writeFileSync(
+    path.join(dir, 'pdns.conf'),
+    [
+      'launch=gsqlite3',
+      `gsqlite3-database=${dbFile}`,
+      `local-address=${opts.address}`,
+      `local-port=${opts.port}`,
+      `socket-dir=${dir}`,
+      'daemon=no',
+      'guardian=no',
+      'disable-syslog=yes',
+      'log-timestamp=yes',
+      'loglevel=6',
+      // No caches: a query shows what the database holds right now.
+      'cache-ttl=0',
+      'query-cache-ttl=0',
+      'negquery-cache-ttl=0',
+      ...(auto ? ['secondary=yes', 'autosecondary=yes', 'allow-notify-from=127.0.0.0/8'] : []),
+      ...(opts.settings ?? []),
+      '',
+    ].join('\n'),
+  );
+
+  const child = spawn(opts.program, [`--config-dir=${dir}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const logFile = path.join(dir, 'pdns.log');
+  const append = (d: Buffer) => {
+    const s = d.toString();
+    output += s;
+    fs.appendFileSync(logFile, s);
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  child.once('error', (err) => (output += `\nspawn error: ${err.message}`));
+
+  const stop = async () => {
+    await stopProcess(child, exit, () => exited);
+    if (!process.env.ZK_KEEP_PEERS) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const waitForLog = async (re: RegExp, withinMs: number) => {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      const m = output.match(re);
+      if (m) return m;
+      if (exited) throw new Error(`pdns_server exited while waiting for ${re} in its log:\n${tail(output)}`);
+      if (Date.now() > deadline) throw new Error(`pdns_server did not log ${re} within ${withinMs} ms:\n${tail(output)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  const query = <T>(sql: string, ...params: unknown[]): T[] => {
+    const ro = new Database(dbFile, { readonly: true, fileMustExist: true });
+    try {
+      return ro.prepare(sql).all(...params) as T[];
+    } finally {
+      ro.close();
+    }
+  };
+
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`pdns_server exited before answering on ${opts.address}:${opts.port}:\n${tail(output)}`);
+    }
+    try {
+      await ask(opts.port, 'zk-ready.invalid.', 'SOA', { timeoutMs: 300 }, opts.address);
+      return { address: opts.address, port: opts.port, dir, log: () => output, waitForLog, query, stop };
+    } catch {
+      // not answering yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`pdns_server did not answer on ${opts.address}:${opts.port} in time:\n${tail(output)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

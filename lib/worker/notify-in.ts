@@ -1,0 +1,126 @@
+// NOTIFY in (RFC 1996): a primary tells us a zone changed. Answered at once
+// (§3.10: same ID and question, QR and AA set, NOERROR); the SOA check and the
+// transfer it asks for run afterwards in the secondary engine. Guard checks,
+// in order, each with its rcode:
+//
+//   | failure                                              | answer   |
+//   |------------------------------------------------------|----------|
+//   | not exactly one question, or QTYPE not SOA (§3.7)    | FORMERR  |
+//   | QCLASS not IN                                        | REFUSED  |
+//   | a zone we are primary for                            | REFUSED  |
+//   | a secondary zone, sender not one of its primaries    | REFUSED  |
+//   | an unknown zone, sender not a registered autoprimary | REFUSED  |
+//   | the zone has a TSIG key, NOTIFY not signed with it   | NOTAUTH  |
+//   | (a bad signature never gets here: handler.ts answers NOTAUTH with the TSIG error) |
+//
+// Senders are matched by address only: NOTIFY leaves from any source port.
+// Refusals are logged and recorded as notify-in events.
+import ipaddr from 'ipaddr.js';
+import type { ListenAddress } from '../config/env';
+import { verifyMessage } from '../dns/tsig';
+import { encodeMessage, lowercased, RCODE, type Message } from '../dns/wire';
+import type { HandlerContext, Request } from './handler';
+import { RefusalLog } from './refusal-log';
+import type { SecondaryEvent } from './secondary/events';
+
+/** What this server is for a zone, as NOTIFY needs to know. */
+export type NotifyZoneInfo =
+  | { kind: 'primary'; id: number }
+  | { kind: 'secondary'; id: number; primaries: readonly ListenAddress[]; tsigKeyName: string | null };
+
+/** The secondary engine as notify-in sees it (lib/worker/secondary/engine.ts implements it). */
+export interface NotifyInbox {
+  /** `zone` canonical; undefined when this server does not have the zone. */
+  zoneInfo(zone: string): NotifyZoneInfo | undefined;
+  /** Whether `address` (canonical) is a registered autoprimary. */
+  isAutoprimary(address: string): boolean;
+  /** An accepted NOTIFY for one of our secondary zones: check its primaries now. */
+  notified(zone: string, from: ListenAddress, serialHint: number | null): void;
+  /** An accepted NOTIFY for a zone we do not have, from an autoprimary. */
+  notifiedUnknown(zone: string, from: ListenAddress, serialHint: number | null): void;
+  /** Records a notify-in event in the background (refusals may be rate-limited). */
+  record(event: SecondaryEvent): void;
+}
+
+/** The canonical text of an address (IPv4-mapped IPv6 as IPv4), or the input when it does not parse. */
+export function canonicalAddress(address: string): string {
+  try {
+    return ipaddr.process(address).toString();
+  } catch {
+    return address;
+  }
+}
+
+export function handleNotify(ctx: HandlerContext, raw: Buffer, msg: Message, res: Message, peer: Request['peer']): Buffer {
+  const answer = (rcode: number) => {
+    res.rcode = rcode;
+    res.aa = rcode === RCODE.NOERROR;
+    return encodeMessage(res).buf;
+  };
+  const q = msg.questions[0];
+  if (msg.questions.length !== 1 || q!.type !== 'SOA') return answer(RCODE.FORMERR);
+  const zone = lowercased(q!.name);
+  const address = canonicalAddress(peer.address);
+  const soa = msg.answers.find((r) => r.type === 'SOA' && lowercased(r.name) === zone);
+  const hint = soa ? ((soa.data as { serial?: number }).serial ?? null) : null;
+  const inbox = ctx.notifyInbox;
+  const refuse = (rcode: number, outcome: string, reason: string, zoneId: number | null) => {
+    // A flood of unwanted NOTIFYs must not become a flood of log lines and rows.
+    if (refusals(ctx).admit()) {
+      ctx.log.warn({ zone, peer: address, reason }, `NOTIFY ${outcome}`);
+      inbox?.record({ zoneId, zoneName: zone, kind: 'notify-in', peer: address, serial: hint, outcome, detail: reason });
+    }
+    return answer(rcode);
+  };
+  if (q!.class !== 'IN') return refuse(RCODE.REFUSED, 'refused', `class ${q!.class}`, null);
+
+  const info = inbox?.zoneInfo(zone);
+  if (!info) {
+    if (inbox?.isAutoprimary(address)) {
+      ctx.log.info({ zone, peer: address, serial: hint }, 'NOTIFY for an unknown zone from an autoprimary; checking its NS set');
+      inbox.notifiedUnknown(zone, { address, port: peer.port }, hint);
+      return answer(RCODE.NOERROR);
+    }
+    return refuse(RCODE.REFUSED, 'refused', `not a zone of ours, and ${address} is no autoprimary`, null);
+  }
+  if (info.kind === 'primary') return refuse(RCODE.REFUSED, 'refused', 'we are the primary for this zone', info.id);
+  if (!info.primaries.some((p) => canonicalAddress(p.address) === address)) {
+    return refuse(RCODE.REFUSED, 'refused', `${address} is not a primary of the zone (${info.primaries.map((p) => p.address).join(', ')})`, info.id);
+  }
+  if (info.tsigKeyName) {
+    // RFC 8945: with a key on the zone, only a NOTIFY signed with that key counts.
+    const v = verifyMessage(raw, (n) => ctx.store.tsigKeys.get(n));
+    if (v.status !== 'ok' || v.key.name !== info.tsigKeyName) {
+      const why = v.status === 'ok' ? `signed with ${v.key.name}` : v.status === 'unsigned' ? 'not signed' : `TSIG ${v.tsigError}`;
+      return refuse(RCODE.NOTAUTH, 'notauth', `the zone needs TSIG key ${info.tsigKeyName}; the NOTIFY was ${why}`, info.id);
+    }
+  }
+  // UDP sources can be forged: accepted NOTIFYs are logged and recorded within a budget too.
+  // (The refreshes they cause coalesce per zone in the engine.)
+  if (acceptances(ctx).admit()) {
+    ctx.log.info({ zone, peer: address, serial: hint }, 'NOTIFY accepted; checking the primary');
+    inbox!.record({ zoneId: info.id, zoneName: zone, kind: 'notify-in', peer: address, serial: hint, outcome: 'ok', detail: null });
+  }
+  inbox!.notified(zone, { address, port: peer.port }, hint);
+  return answer(RCODE.NOERROR);
+}
+
+const refusalLogs = new WeakMap<HandlerContext, RefusalLog>();
+function refusals(ctx: HandlerContext): RefusalLog {
+  let r = refusalLogs.get(ctx);
+  if (!r) refusalLogs.set(ctx, (r = new RefusalLog(ctx.log)));
+  return r;
+}
+
+/** At most 50 accepted NOTIFYs logged and recorded per 10 s per worker; the rest are still acted on. */
+const acceptanceWindows = new WeakMap<HandlerContext, { start: number; used: number }>();
+function acceptances(ctx: HandlerContext): { admit(): boolean } {
+  return {
+    admit() {
+      const now = Date.now();
+      let w = acceptanceWindows.get(ctx);
+      if (!w || now - w.start >= 10_000) acceptanceWindows.set(ctx, (w = { start: now, used: 0 }));
+      return ++w.used <= 50;
+    },
+  };
+}

@@ -1,0 +1,312 @@
+// The secondary engine: keeps one refresh timer per secondary zone (from its
+// SOA, within ZK_REFRESH_MIN/MAX), runs refreshes (refresh.ts) when a timer
+// fires, a NOTIFY arrives (RFC 1996 §4.7) or an operator asks (`zone
+// retrieve`), and tells the loader to reload after a transfer or at expiry so
+// the served copy follows. One refresh per zone at a time: a NOTIFY during a
+// refresh queues one more after it. It also answers notify-in's questions
+// (NotifyInbox): which zones are ours and of what kind, who the autoprimaries
+// are; the registry is re-read from the database on every sync.
+import { parseHostPort, type ListenAddress } from '../../config/env';
+import { db } from '../../db';
+import { readList } from '../../zones/json-lists';
+import type { Logger } from '../logger';
+import { canonicalAddress, type NotifyInbox, type NotifyZoneInfo } from '../notify-in';
+import type { ZoneStore } from '../zone-store';
+import { adoptZone, type AutoprimaryEntry } from './autoprimary';
+import { recordEvent, type SecondaryEvent } from './events';
+import { refreshZone, type RefreshOutcome, type SecondaryZone } from './refresh';
+import { refreshLimits, type RefreshLimits } from './timers';
+import type { TransferLimits } from './transfer-in';
+
+export interface SecondaryEngineOptions {
+  /** Defaults to ZK_REFRESH_MIN / ZK_REFRESH_MAX. */
+  limits?: RefreshLimits;
+  queryTimeoutsMs?: number[];
+  transferLimits?: Partial<TransferLimits>;
+  /** Refreshes running at once; more wait their turn. */
+  maxConcurrent?: number;
+  /** Called after a transfer changed a zone and when a zone expires, so the loader swaps the served copy. */
+  reload?: () => Promise<unknown>;
+}
+
+/** Unknown zones from autoprimaries checked at once; NOTIFYs beyond are dropped (the primary retries). */
+const MAX_ADOPTING = 16;
+
+/** setTimeout's limit (about 24.8 days); a longer wait is re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class SecondaryEngine implements NotifyInbox {
+  private zones = new Map<string, NotifyZoneInfo>();
+  private autoprimaries: AutoprimaryEntry[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly expiryTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly inflight = new Map<string, Promise<RefreshOutcome | null>>();
+  private readonly again = new Set<string>();
+  private readonly adopting = new Map<string, Promise<void>>();
+  private readonly expiredNoted = new Set<string>();
+  private readonly abort = new AbortController();
+  private stopped = false;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly limits: RefreshLimits;
+
+  constructor(
+    private readonly store: ZoneStore,
+    private readonly log: Logger,
+    private readonly opts: SecondaryEngineOptions = {},
+  ) {
+    this.limits = opts.limits ?? refreshLimits();
+  }
+
+  // ------------------------------------------------------------ registry
+
+  /** Re-reads zones and autoprimaries; arms a timer for every secondary zone that has none. */
+  async sync(): Promise<void> {
+    if (this.stopped) return;
+    const [rows, autos] = await Promise.all([
+      db().zone.findMany({
+        select: { id: true, name: true, kind: true, primaries: true, serial: true, nextRefreshAt: true, expiresAt: true, tsigKey: { select: { name: true } } },
+      }),
+      db().autoprimary.findMany(),
+    ]);
+    const zones = new Map<string, NotifyZoneInfo>();
+    const now = Date.now();
+    for (const r of rows) {
+      if (r.kind !== 'secondary') {
+        zones.set(r.name, { kind: 'primary', id: r.id });
+        continue;
+      }
+      zones.set(r.name, { kind: 'secondary', id: r.id, primaries: parsePrimaries(r.primaries), tsigKeyName: r.tsigKey?.name ?? null });
+      if (!this.timers.has(r.name) && !this.inflight.has(r.name)) this.schedule(r.name, r.nextRefreshAt?.getTime() ?? now);
+      if (r.serial !== 0n && r.expiresAt) this.scheduleExpiry(r.name, r.expiresAt.getTime());
+    }
+    for (const name of [...this.timers.keys()]) {
+      if (zones.get(name)?.kind !== 'secondary') this.unschedule(name);
+    }
+    this.zones = zones;
+    this.autoprimaries = autos.map((a) => ({ ip: a.ip, port: a.port, nameserver: a.nameserver, account: a.account }));
+  }
+
+  zoneInfo(zone: string): NotifyZoneInfo | undefined {
+    return this.zones.get(zone);
+  }
+
+  isAutoprimary(address: string): boolean {
+    return this.autoprimaries.some((a) => a.ip === address);
+  }
+
+  record(event: SecondaryEvent): void {
+    void recordEvent(event, this.log);
+  }
+
+  // ------------------------------------------------------------ triggers
+
+  notified(zone: string): void {
+    void this.refreshNow(zone);
+  }
+
+  notifiedUnknown(zone: string, from: ListenAddress): void {
+    if (this.stopped || this.adopting.has(zone)) return;
+    // Forged NOTIFYs for made-up zones must not turn into a stream of NS questions to the autoprimary.
+    if (this.adopting.size >= MAX_ADOPTING) {
+      this.log.warn({ zone, peer: from.address, adopting: this.adopting.size }, 'NOTIFY from an autoprimary dropped: too many zones being checked at once');
+      return;
+    }
+    const address = canonicalAddress(from.address);
+    const entries = this.autoprimaries.filter((a) => a.ip === address);
+    const task = (async () => {
+      const decision = await adoptZone(zone, entries, { log: this.log, queryTimeoutsMs: this.opts.queryTimeoutsMs, signal: this.abort.signal });
+      if (!decision.created) {
+        this.log.warn({ zone, peer: address, reason: decision.detail }, 'NOTIFY from an autoprimary: zone not created');
+        this.record({ zoneId: null, zoneName: zone, kind: 'notify-in', peer: address, outcome: decision.outcome, detail: decision.detail });
+        return;
+      }
+      await this.sync();
+      const info = this.zones.get(zone);
+      this.record({ zoneId: info?.id ?? null, zoneName: zone, kind: 'notify-in', peer: address, outcome: 'ok', detail: decision.detail });
+      // The first transfer now; a failure is retried by the zone's timer (timers.ts: from 5 s, doubling).
+      await this.refreshNow(zone);
+    })()
+      .catch((err: Error) => this.log.error({ zone, err: err.message }, 'autoprimary handling failed'))
+      .finally(() => this.adopting.delete(zone));
+    this.adopting.set(zone, task);
+  }
+
+  /**
+   * Refreshes `zone` now (SOA check, transfer when newer). A call while one
+   * runs marks the zone to run once more afterwards and shares the running one.
+   */
+  refreshNow(zone: string): Promise<RefreshOutcome | null> {
+    const running = this.inflight.get(zone);
+    if (running) {
+      this.again.add(zone);
+      return running;
+    }
+    return this.start(zone, false);
+  }
+
+  /** `zonekeeper zone retrieve`: waits for a running refresh, then transfers the whole zone whatever its serial. */
+  async retrieve(zone: string): Promise<RefreshOutcome | null> {
+    const info = this.zones.get(zone);
+    if (!info) throw new Error(`no zone ${zone}`);
+    if (info.kind !== 'secondary') throw new Error(`${zone} is a primary zone here; only secondary zones are transferred in`);
+    for (let running = this.inflight.get(zone); running; running = this.inflight.get(zone)) await running.catch(() => null);
+    return this.start(zone, true);
+  }
+
+  private start(zone: string, force: boolean): Promise<RefreshOutcome | null> {
+    if (this.stopped) return Promise.resolve(null);
+    this.unschedule(zone);
+    const p = this.run(zone, force)
+      .catch((err: Error) => {
+        this.log.error({ zone, err: err.stack ?? err.message }, 'refresh failed unexpectedly');
+        return null;
+      })
+      .then((outcome) => {
+        this.inflight.delete(zone);
+        if (this.stopped) return outcome;
+        if (this.again.delete(zone)) void this.start(zone, false);
+        else if (outcome) this.schedule(zone, outcome.nextRefreshAt);
+        else if (this.zones.get(zone)?.kind === 'secondary') this.schedule(zone, Date.now() + this.limits.minSeconds * 1000);
+        if (outcome?.expiresAt) this.scheduleExpiry(zone, outcome.expiresAt);
+        return outcome;
+      });
+    this.inflight.set(zone, p);
+    return p;
+  }
+
+  private async run(zone: string, force: boolean): Promise<RefreshOutcome | null> {
+    await this.slot();
+    try {
+      const z = await loadSecondaryZone(zone);
+      if (!z || this.stopped) return null;
+      const outcome = await refreshZone(z, { force }, {
+        log: this.log,
+        limits: this.limits,
+        key: (n) => this.store.tsigKeys.get(n),
+        queryTimeoutsMs: this.opts.queryTimeoutsMs,
+        transferLimits: this.opts.transferLimits,
+        signal: this.abort.signal,
+      });
+      if (outcome.ok) this.expiredNoted.delete(zone);
+      // A refresh that confirms or replaces the copy also lifts an expiry: reload either way.
+      if (outcome.ok && (outcome.status === 'transferred' || (z.expiresAt !== null && z.expiresAt <= Date.now()))) await this.reload();
+      return outcome;
+    } finally {
+      this.release();
+    }
+  }
+
+  // ------------------------------------------------------------ timers
+
+  private schedule(zone: string, at: number): void {
+    this.unschedule(zone);
+    if (this.stopped) return;
+    const delay = Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS);
+    const timer = setTimeout(() => {
+      this.timers.delete(zone);
+      void this.refreshNow(zone);
+    }, delay);
+    timer.unref();
+    this.timers.set(zone, timer);
+  }
+
+  private unschedule(zone: string): void {
+    const t = this.timers.get(zone);
+    if (t) clearTimeout(t);
+    this.timers.delete(zone);
+  }
+
+  /** At `at` the loader must swap in a copy that answers SERVFAIL (it also checks on every sync). */
+  private scheduleExpiry(zone: string, at: number): void {
+    const have = this.expiryTimers.get(zone);
+    if (have?.at === at || this.stopped) return;
+    if (have) clearTimeout(have.timer);
+    const timer = setTimeout(() => {
+      this.expire(zone, at).catch((err: Error) => this.log.error({ zone, err: err.message }, 'expiry check failed; the loader still checks on every sync'));
+    }, Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS));
+    timer.unref();
+    this.expiryTimers.set(zone, { at, timer });
+  }
+
+  private async expire(zone: string, at: number): Promise<void> {
+    this.expiryTimers.delete(zone);
+    if (this.stopped) return;
+    if (Date.now() < at) return this.scheduleExpiry(zone, at);
+    const row = await db().zone.findUnique({ where: { name: zone }, select: { id: true, kind: true, expiresAt: true, serial: true, lastRefreshAt: true } });
+    if (!row || row.kind !== 'secondary' || !row.expiresAt) return;
+    // Refreshed meanwhile (by this worker or another on the same database): a later expiry.
+    if (row.expiresAt.getTime() > Date.now()) return this.scheduleExpiry(zone, row.expiresAt.getTime());
+    await this.reload();
+    if (this.expiredNoted.has(zone)) return;
+    this.expiredNoted.add(zone);
+    const detail = `no successful refresh since ${row.lastRefreshAt?.toISOString() ?? 'the first transfer'}; answering SERVFAIL until one succeeds`;
+    this.log.warn({ zone, serial: Number(row.serial) }, `zone expired: ${detail}`);
+    this.record({ zoneId: row.id, zoneName: zone, kind: 'expire', peer: '', serial: Number(row.serial), outcome: 'expired', detail });
+  }
+
+  private async reload(): Promise<void> {
+    try {
+      await this.opts.reload?.();
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'reload after a transfer failed; the next poll retries');
+    }
+  }
+
+  // ------------------------------------------------------------ concurrency
+
+  private async slot(): Promise<void> {
+    if (this.running < (this.opts.maxConcurrent ?? 10)) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+
+  /** Cancels timers and running transfers; resolves once every refresh has ended. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.expiryTimers.values()) clearTimeout(t.timer);
+    this.timers.clear();
+    this.expiryTimers.clear();
+    this.abort.abort();
+    // Waiters would otherwise never get a slot.
+    for (const w of this.waiting.splice(0)) w();
+    await Promise.allSettled([...this.inflight.values(), ...this.adopting.values()]);
+  }
+}
+
+function parsePrimaries(text: string): ListenAddress[] {
+  const out: ListenAddress[] = [];
+  for (const p of readList(text)) {
+    try {
+      out.push(parseHostPort(p, 'primary', 53));
+    } catch {
+      // A malformed stored entry is skipped; zone status shows the list as stored.
+    }
+  }
+  return out;
+}
+
+/** The zone as a refresh needs it, fresh from the database; null when it is gone or not a secondary. */
+export async function loadSecondaryZone(name: string): Promise<SecondaryZone | null> {
+  const z = await db().zone.findUnique({ where: { name }, include: { tsigKey: { select: { name: true } } } });
+  if (!z || z.kind !== 'secondary') return null;
+  return {
+    id: z.id,
+    name: z.name,
+    serial: Number(z.serial),
+    primaries: parsePrimaries(z.primaries),
+    tsigKeyName: z.tsigKey?.name ?? null,
+    timers: { refresh: z.soaRefresh, retry: z.soaRetry, expire: z.soaExpire },
+    failures: z.refreshFailures,
+    expiresAt: z.expiresAt?.getTime() ?? null,
+  };
+}

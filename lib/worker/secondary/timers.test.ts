@@ -1,0 +1,77 @@
+// The refresh timer arithmetic of secondary zones: limits from the
+// environment, clamping, the retry backoff and expiry.
+import { describe, expect, it } from 'vitest';
+import { afterFailure, afterSuccess, DEFAULT_REFRESH_LIMITS, effectiveTimers, isExpired, refreshLimits, retryDelayMs } from './timers';
+
+const S = 1000;
+
+describe('refreshLimits', () => {
+  it('defaults to one minute .. one day', () => {
+    expect(refreshLimits({})).toEqual(DEFAULT_REFRESH_LIMITS);
+    expect(refreshLimits({})).toEqual({ minSeconds: 60, maxSeconds: 86_400 });
+  });
+  it('reads ZK_REFRESH_MIN and ZK_REFRESH_MAX', () => {
+    expect(refreshLimits({ ZK_REFRESH_MIN: '1', ZK_REFRESH_MAX: '600' })).toEqual({ minSeconds: 1, maxSeconds: 600 });
+    // A minimum above the default maximum raises the maximum with it.
+    expect(refreshLimits({ ZK_REFRESH_MIN: '100000' })).toEqual({ minSeconds: 100_000, maxSeconds: 100_000 });
+  });
+  it.each([['0'], ['-5'], ['1.5'], ['soon']])('rejects ZK_REFRESH_MIN=%s', (v) => {
+    expect(() => refreshLimits({ ZK_REFRESH_MIN: v })).toThrow(/ZK_REFRESH_MIN/);
+  });
+  it('rejects a minimum above the maximum', () => {
+    expect(() => refreshLimits({ ZK_REFRESH_MIN: '600', ZK_REFRESH_MAX: '60' })).toThrow(/above ZK_REFRESH_MAX/);
+  });
+});
+
+describe('effectiveTimers', () => {
+  const limits = { minSeconds: 60, maxSeconds: 3600 };
+  it('takes refresh and retry from the SOA within the limits', () => {
+    expect(effectiveTimers({ refresh: 900, retry: 300, expire: 604_800 }, limits)).toEqual({ refreshMs: 900 * S, retryMs: 300 * S, expireMs: 604_800 * S });
+  });
+  it('raises a refresh or retry below the minimum and lowers one above the maximum', () => {
+    const t = effectiveTimers({ refresh: 5, retry: 86_400, expire: 604_800 }, limits);
+    expect(t.refreshMs).toBe(60 * S);
+    expect(t.retryMs).toBe(3600 * S);
+  });
+  it('never lets the copy expire before one refresh and one retry have run', () => {
+    expect(effectiveTimers({ refresh: 600, retry: 120, expire: 60 }, limits).expireMs).toBe(720 * S);
+    // The clamped values count: a 1-second refresh under a 60-second minimum.
+    expect(effectiveTimers({ refresh: 1, retry: 1, expire: 3 }, limits).expireMs).toBe(120 * S);
+    expect(effectiveTimers({ refresh: 1, retry: 1, expire: 5 }, { minSeconds: 1, maxSeconds: 60 }).expireMs).toBe(5 * S);
+  });
+});
+
+describe('retry backoff', () => {
+  const t = effectiveTimers({ refresh: 3600, retry: 600, expire: 604_800 }, DEFAULT_REFRESH_LIMITS);
+  it('doubles the retry interval with each failure, up to the refresh interval', () => {
+    expect([1, 2, 3, 4, 5, 50].map((n) => retryDelayMs(t, n, false) / S)).toEqual([600, 1200, 2400, 3600, 3600, 3600]);
+  });
+  it('retries a first transfer from 5 s, doubling up to the same cap', () => {
+    expect([1, 2, 3, 4, 10, 12].map((n) => retryDelayMs(t, n, true) / S)).toEqual([5, 10, 20, 40, 2560, 3600]);
+  });
+  it('keeps a retry longer than the refresh as it is', () => {
+    const slow = effectiveTimers({ refresh: 60, retry: 600, expire: 86_400 }, DEFAULT_REFRESH_LIMITS);
+    expect(retryDelayMs(slow, 1, false)).toBe(600 * S);
+    expect(retryDelayMs(slow, 3, false)).toBe(600 * S);
+  });
+  it('treats a zero or fractional count as the first failure', () => {
+    expect(retryDelayMs(t, 0, false)).toBe(600 * S);
+    expect(retryDelayMs(t, 1.7, false)).toBe(600 * S);
+  });
+});
+
+describe('schedule', () => {
+  const t = effectiveTimers({ refresh: 3600, retry: 600, expire: 86_400 }, DEFAULT_REFRESH_LIMITS);
+  const now = Date.UTC(2026, 10, 24, 12, 0, 0);
+  it('after a success: the next check one refresh later, expiry one expire later', () => {
+    expect(afterSuccess(now, t)).toEqual({ nextRefreshAt: now + 3600 * S, expiresAt: now + 86_400 * S });
+  });
+  it('after a failure: the next try one backoff later; the expiry does not move', () => {
+    expect(afterFailure(now, t, 2, false)).toEqual({ nextRefreshAt: now + 1200 * S });
+  });
+  it('expires exactly at expiresAt, and never without a first transfer', () => {
+    expect(isExpired(now, now - 1)).toBe(false);
+    expect(isExpired(now, now)).toBe(true);
+    expect(isExpired(null, now)).toBe(false);
+  });
+});

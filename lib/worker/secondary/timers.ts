@@ -1,0 +1,90 @@
+// The refresh timers of a secondary zone (RFC 1035 §3.3.13, §4.3.5): when to
+// ask a primary for its SOA again, how long to wait after a failed refresh,
+// and when an unrefreshed copy expires. Pure arithmetic; the engine owns the
+// clocks. ZK_REFRESH_MIN and ZK_REFRESH_MAX bound the refresh and retry
+// intervals a primary's SOA may ask for, the way BIND's min/max-refresh-time do.
+
+export interface RefreshLimits {
+  minSeconds: number;
+  maxSeconds: number;
+}
+
+/** One minute to one day: a NOTIFY moves changes at once, polling is the fallback. */
+export const DEFAULT_REFRESH_LIMITS: RefreshLimits = { minSeconds: 60, maxSeconds: 86_400 };
+
+/**
+ * A zone never transferred has nothing to serve, so its first transfer is
+ * retried sooner than the SOA retry: from this many seconds, doubling.
+ */
+export const FIRST_TRANSFER_RETRY_SECONDS = 5;
+
+/** The SOA's timer fields, in seconds. */
+export interface SoaTimers {
+  refresh: number;
+  retry: number;
+  expire: number;
+}
+
+export interface EffectiveTimers {
+  refreshMs: number;
+  retryMs: number;
+  expireMs: number;
+}
+
+function envSeconds(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 2_147_483) throw new Error(`${name}=${raw} is not a number of seconds (1-2147483)`);
+  return n;
+}
+
+/** ZK_REFRESH_MIN / ZK_REFRESH_MAX (seconds); throws on a value that is not a positive integer or on min > max. */
+export function refreshLimits(env: Record<string, string | undefined> = process.env): RefreshLimits {
+  const minSeconds = envSeconds(env.ZK_REFRESH_MIN, DEFAULT_REFRESH_LIMITS.minSeconds, 'ZK_REFRESH_MIN');
+  const maxSeconds = envSeconds(env.ZK_REFRESH_MAX, Math.max(DEFAULT_REFRESH_LIMITS.maxSeconds, minSeconds), 'ZK_REFRESH_MAX');
+  if (minSeconds > maxSeconds) throw new Error(`ZK_REFRESH_MIN (${minSeconds}) is above ZK_REFRESH_MAX (${maxSeconds})`);
+  return { minSeconds, maxSeconds };
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+
+/**
+ * Refresh and retry from the SOA, each held within the limits. Expire is the
+ * SOA's own, but never shorter than one refresh plus one retry: a shorter one
+ * would expire the copy before a failed refresh could be retried even once.
+ */
+export function effectiveTimers(soa: SoaTimers, limits: RefreshLimits): EffectiveTimers {
+  const refresh = clamp(soa.refresh, limits.minSeconds, limits.maxSeconds);
+  const retry = clamp(soa.retry, limits.minSeconds, limits.maxSeconds);
+  const expire = Math.max(soa.expire, refresh + retry);
+  return { refreshMs: refresh * 1000, retryMs: retry * 1000, expireMs: expire * 1000 };
+}
+
+/**
+ * The wait after the `failures`-th refresh failure in a row (1, 2, …): the
+ * retry interval, doubling each time, never beyond max(refresh, retry). For a
+ * zone never transferred the doubling starts at FIRST_TRANSFER_RETRY_SECONDS
+ * (or the retry interval when that is shorter).
+ */
+export function retryDelayMs(t: EffectiveTimers, failures: number, neverTransferred: boolean): number {
+  const n = Math.max(1, Math.floor(failures));
+  const base = neverTransferred ? Math.min(FIRST_TRANSFER_RETRY_SECONDS * 1000, t.retryMs) : t.retryMs;
+  const cap = Math.max(t.refreshMs, t.retryMs);
+  // 2^30 already exceeds any cap; stop doubling before the number grows silly.
+  return Math.min(base * 2 ** Math.min(n - 1, 30), cap);
+}
+
+/** After a successful refresh (current, or transferred) at `now`: next check and expiry. */
+export function afterSuccess(now: number, t: EffectiveTimers): { nextRefreshAt: number; expiresAt: number } {
+  return { nextRefreshAt: now + t.refreshMs, expiresAt: now + t.expireMs };
+}
+
+/** After a failed refresh at `now`: the next attempt. The expiry stays where the last success put it. */
+export function afterFailure(now: number, t: EffectiveTimers, failures: number, neverTransferred: boolean): { nextRefreshAt: number } {
+  return { nextRefreshAt: now + retryDelayMs(t, failures, neverTransferred) };
+}
+
+/** True when a copy last confirmed current with this expiry can no longer be served at `now`. */
+export function isExpired(expiresAt: number | null, now: number): boolean {
+  return expiresAt !== null && now >= expiresAt;
+}

@@ -1,0 +1,134 @@
+// The transfer reader: end-of-transfer detection and the shapes of RFC 1995
+// and RFC 5936, fed records the way transfer-in.ts does (message by message).
+import { describe, expect, it } from 'vitest';
+import { contentToWire } from '../../dns/rdata';
+import type { WireRecord } from '../../dns/wire';
+import { describeSkipped, TransferFormatError, TransferReader } from './xfr-parse';
+
+const Z = 'xfr.test.';
+const soa = (serial: number, ttl = 3600): WireRecord => ({
+  name: 'XFR.test.',
+  type: 'SOA',
+  class: 'IN',
+  ttl,
+  data: contentToWire('SOA', `ns1.${Z} hostmaster.${Z} ${serial} 3600 600 86400 300`),
+});
+const a = (name: string, ip: string): WireRecord => ({ name: `${name}.${Z}`, type: 'A', class: 'IN', ttl: 300, data: ip });
+
+function read(messages: WireRecord[][], ixfrFrom?: number): TransferReader {
+  const r = new TransferReader(Z, ixfrFrom);
+  for (const m of messages) r.addMessage(m);
+  return r;
+}
+
+describe('AXFR', () => {
+  it('is complete at the second SOA, over any number of messages', () => {
+    const r = new TransferReader(Z);
+    r.addMessage([soa(5), a('www', '192.0.2.1')]);
+    expect(r.done).toBe(false);
+    r.addMessage([a('Mail', '192.0.2.2')]);
+    expect(r.done).toBe(false);
+    r.addMessage([soa(5)]);
+    expect(r.done).toBe(true);
+    const c = r.result();
+    expect(c.style).toBe('full');
+    if (c.style !== 'full') return;
+    expect(c.soa.soa.serial).toBe(5);
+    expect(c.soa.ttl).toBe(3600);
+    // Names come out canonical (lowercase), content canonical.
+    expect(c.records).toEqual([
+      { name: `www.${Z}`, type: 'A', ttl: 300, content: '192.0.2.1' },
+      { name: `mail.${Z}`, type: 'A', ttl: 300, content: '192.0.2.2' },
+    ]);
+  });
+
+  it('accepts a zone that is its SOA alone', () => {
+    const c = read([[soa(9), soa(9)]]).result();
+    expect(c).toMatchObject({ style: 'full', records: [] });
+  });
+
+  it('is not complete when the connection ends before the closing SOA', () => {
+    const r = read([[soa(5), a('www', '192.0.2.1')]]);
+    expect(r.done).toBe(false);
+    expect(() => r.result()).toThrow(/ended early/);
+  });
+
+  it.each([
+    ['starts with another type', [[a('www', '192.0.2.1'), soa(5)]], /starts with A/],
+    ['ends with another serial', [[soa(5), a('www', '192.0.2.1'), soa(6)]], /ends with serial 6/],
+    ['has records after the end', [[soa(5), soa(5), a('www', '192.0.2.1')]], /after the end/],
+    ['has an SOA of another zone', [[soa(5), { ...soa(5), name: 'other.test.' }]], /SOA record for other\.test\./],
+  ])('refuses a transfer that %s', (_what, messages, error) => {
+    expect(() => read(messages as WireRecord[][])).toThrow(error as RegExp);
+  });
+
+  it('leaves out records it cannot store and says so', () => {
+    const c = read([
+      [
+        soa(5),
+        { name: `sig.${Z}`, type: 'UNKNOWN_65280', class: 'IN', ttl: 300, data: Buffer.from('00', 'hex') },
+        { name: 'elsewhere.test.', type: 'A', class: 'IN', ttl: 300, data: '192.0.2.9' },
+        { name: `ch.${Z}`, type: 'A', class: 'CH', ttl: 300, data: '192.0.2.8' },
+        a('www', '192.0.2.1'),
+        soa(5),
+      ],
+    ]).result();
+    expect(c.style).toBe('full');
+    if (c.style !== 'full') return;
+    expect(c.records.map((r) => r.name)).toEqual([`www.${Z}`]);
+    expect(describeSkipped(c.skipped)).toBe('left out types this server does not store: 1 UNKNOWN_65280; 1 records outside the zone ignored; 1 records of another class ignored');
+  });
+
+  it('refuses rdata it cannot read', () => {
+    expect(() => read([[soa(5), { name: `mx.${Z}`, type: 'MX', class: 'IN', ttl: 60, data: { preference: 70000, exchange: 'x.' } }, soa(5)]])).toThrow(TransferFormatError);
+  });
+});
+
+describe('IXFR', () => {
+  it('a lone SOA in the first message: we are current (RFC 1995 §2)', () => {
+    const r = read([[soa(7)]], 7);
+    expect(r.done).toBe(true);
+    expect(r.result()).toMatchObject({ style: 'up-to-date', soa: { soa: { serial: 7 } } });
+  });
+
+  it('reads the difference sequences in order, across messages', () => {
+    const r = new TransferReader(Z, 7);
+    r.addMessage([soa(9), soa(7), a('old', '192.0.2.1'), soa(8), a('new', '192.0.2.2')]);
+    r.addMessage([soa(8), soa(9), a('newer', '192.0.2.3')]);
+    expect(r.done).toBe(false);
+    r.addMessage([soa(9)]);
+    expect(r.done).toBe(true);
+    const c = r.result();
+    expect(c.style).toBe('incremental');
+    if (c.style !== 'incremental') return;
+    expect(c.diffs.map((d) => [d.from.soa.serial, d.to.soa.serial, d.removed.length, d.added.length])).toEqual([
+      [7, 8, 1, 1],
+      [8, 9, 0, 1],
+    ]);
+    expect(c.diffs[0]!.removed[0]).toEqual({ name: `old.${Z}`, type: 'A', ttl: 300, content: '192.0.2.1' });
+  });
+
+  it('takes an AXFR-style answer to IXFR as the whole zone', () => {
+    const c = read([[soa(9), a('www', '192.0.2.1'), soa(9)]], 7).result();
+    expect(c).toMatchObject({ style: 'full', records: [{ name: `www.${Z}` }] });
+  });
+
+  it('takes a change that only bumps the serial', () => {
+    const c = read([[soa(8), soa(7), soa(8), soa(8)]], 7).result();
+    expect(c.style).toBe('incremental');
+  });
+
+  it('refuses a chain that does not start at our serial', () => {
+    expect(() => read([[soa(9), soa(6), soa(9), soa(9)]], 7)).toThrow(/starts from serial 6, we asked from 7/);
+  });
+
+  it('refuses a chain with a gap', () => {
+    expect(() => read([[soa(10), soa(7), soa(8), soa(9), soa(10), soa(10)]], 7)).toThrow(/from serial 9 does not follow the one to 8/);
+  });
+
+  it('is not complete when cut between sequences', () => {
+    const r = read([[soa(9), soa(7), a('old', '192.0.2.1'), soa(8)]], 7);
+    expect(r.done).toBe(false);
+    expect(() => r.result()).toThrow(/ended early/);
+  });
+});

@@ -1,0 +1,76 @@
+// Autoprimaries (PowerDNS calls them supermasters): primaries trusted to
+// create secondary zones here. A NOTIFY from `ip` for a zone we do not have
+// creates it when the NS set `ip` serves for the zone names `nameserver`
+// (lib/worker/secondary/autoprimary.ts). Managed from the CLI:
+// `zonekeeper autoprimary add IP[:PORT] NAMESERVER [--account TEXT]`.
+import ipaddr from 'ipaddr.js';
+import { Prisma } from '../generated/prisma/client';
+import { db } from '../db';
+import { formatHostPort, parseHostPort } from '../config/env';
+import { canonicalName, DnsNameError } from '../dns/names';
+import { ZoneError } from './errors';
+import { nudgeWorker } from './nudge';
+
+export interface AutoprimaryInfo {
+  ip: string;
+  /** Where the NS question and the transfers go; the NOTIFY itself may come from any port. */
+  port: number;
+  nameserver: string;
+  account: string;
+  createdAt: Date;
+}
+
+/** `192.0.2.1`, `192.0.2.1:5300`, `[2001:db8::1]:53` → canonical ip and port (53 by default). */
+function parseIpPort(text: string): { ip: string; port: number } {
+  try {
+    const hp = parseHostPort(text.trim(), 'autoprimary', 53);
+    if (!ipaddr.isValid(hp.address)) throw new Error(`"${hp.address}" is not an IP address`);
+    if (hp.port === 0) throw new Error('port 0 cannot be asked');
+    return { ip: ipaddr.process(hp.address).toString(), port: hp.port };
+  } catch (err) {
+    throw new ZoneError('invalid', `autoprimary: ${(err as Error).message}; use IP[:PORT], IPv6 as [2001:db8::1]:53`, { ip: [(err as Error).message] });
+  }
+}
+
+function parseNameserver(text: string): string {
+  try {
+    const t = text.trim();
+    return canonicalName(t.endsWith('.') ? t : `${t}.`);
+  } catch (err) {
+    if (err instanceof DnsNameError) throw new ZoneError('invalid', `"${text}" is not a host name: ${err.message}`, { nameserver: [err.message] });
+    throw err;
+  }
+}
+
+export async function addAutoprimary(ipInput: string, nameserverInput: string, account = ''): Promise<AutoprimaryInfo> {
+  const { ip, port } = parseIpPort(ipInput);
+  const nameserver = parseNameserver(nameserverInput);
+  try {
+    const row = await db().autoprimary.create({ data: { ip, port, nameserver, account: account.trim() } });
+    await nudgeWorker('');
+    return { ip: row.ip, port: row.port, nameserver: row.nameserver, account: row.account, createdAt: row.createdAt };
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      throw new ZoneError('exists', `${ip} is already an autoprimary for nameserver ${nameserver}`);
+    }
+    throw err;
+  }
+}
+
+export async function listAutoprimaries(): Promise<AutoprimaryInfo[]> {
+  const rows = await db().autoprimary.findMany({ orderBy: [{ ip: 'asc' }, { nameserver: 'asc' }] });
+  return rows.map((r) => ({ ip: r.ip, port: r.port, nameserver: r.nameserver, account: r.account, createdAt: r.createdAt }));
+}
+
+/** Removes the autoprimary `IP NAMESERVER`; zones it created stay (they are ordinary secondary zones). */
+export async function deleteAutoprimary(ipInput: string, nameserverInput: string): Promise<void> {
+  const { ip } = parseIpPort(ipInput);
+  const nameserver = parseNameserver(nameserverInput);
+  const { count } = await db().autoprimary.deleteMany({ where: { ip, nameserver } });
+  if (count === 0) throw new ZoneError('not-found', `there is no autoprimary ${ip} for nameserver ${nameserver}; see: zonekeeper autoprimary list`);
+  await nudgeWorker('');
+}
+
+export function formatAutoprimary(a: Pick<AutoprimaryInfo, 'ip' | 'port'>): string {
+  return formatHostPort({ address: a.ip, port: a.port });
+}
