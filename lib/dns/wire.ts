@@ -1106,6 +1106,36 @@ function finish(length: number, setTc: boolean): { buf: Buffer; truncated: boole
 }
 
 /**
+ * A new request with one question (class IN) and nothing else: the shape
+ * every query, transfer request and NOTIFY we send starts from. `edns` adds
+ * an OPT record advertising that payload size.
+ */
+export function newQuery(
+  name: string,
+  type: string,
+  opts: { id?: number; opcode?: number; aa?: boolean; rd?: boolean; edns?: number } = {},
+): Message {
+  return {
+    id: opts.id ?? Math.floor(Math.random() * 65536),
+    qr: false,
+    opcode: opts.opcode ?? OPCODE.QUERY,
+    aa: opts.aa ?? false,
+    tc: false,
+    rd: opts.rd ?? false,
+    ra: false,
+    ad: false,
+    cd: false,
+    rcode: 0,
+    questions: [{ name, type, class: 'IN' }],
+    answers: [],
+    authorities: [],
+    additionals: [],
+    edns: opts.edns === undefined ? undefined : { udpSize: opts.edns, version: 0, dnssecOk: false, options: [] },
+    ednsCount: opts.edns === undefined ? 0 : 1,
+  };
+}
+
+/**
  * The skeleton of a response to `query` (RFC 1035 §4.1.1): same id, opcode, RD and questions
  * (the client's spelling, copied), QR set, everything else empty or false. EDNS is not copied:
  * the handler decides what OPT, if any, to send back.

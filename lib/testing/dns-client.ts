@@ -2,7 +2,7 @@
 // loopback, decoded with our wire wrapper. Bounded in time.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { decodeMessage, encodeMessage, type Message } from '../dns/wire';
+import { decodeMessage, encodeMessage, newQuery, type Message } from '../dns/wire';
 import { frame, TcpFrameReader } from '../dns/tcp-framing';
 
 export interface AskOptions {
@@ -13,24 +13,7 @@ export interface AskOptions {
 }
 
 export function queryMessage(name: string, type: string, opts: AskOptions = {}): Message {
-  return {
-    id: Math.floor(Math.random() * 65536),
-    qr: false,
-    opcode: 0,
-    aa: false,
-    tc: false,
-    rd: opts.rd ?? false,
-    ra: false,
-    ad: false,
-    cd: false,
-    rcode: 0,
-    questions: [{ name, type, class: 'IN' }],
-    answers: [],
-    authorities: [],
-    additionals: [],
-    edns: opts.edns === false || opts.edns === undefined ? undefined : { udpSize: opts.edns, version: 0, dnssecOk: false, options: [] },
-    ednsCount: opts.edns ? 1 : 0,
-  };
+  return newQuery(name, type, { rd: opts.rd, edns: opts.edns === false ? undefined : opts.edns });
 }
 
 export async function ask(port: number, name: string, type: string, opts: AskOptions = {}, host = '127.0.0.1'): Promise<Message> {

@@ -4,9 +4,7 @@
 import net from 'node:net';
 import { signMessage, verifyMessage, type TsigKey } from '../dns/tsig';
 import { frame, TcpFrameReader } from '../dns/tcp-framing';
-import { contentToWire } from '../dns/rdata';
 import { decodeMessage, encodeMessage, type Message } from '../dns/wire';
-import { queryMessage } from './dns-client';
 
 export interface TransferResult {
   messages: Message[];
@@ -17,13 +15,8 @@ export interface TransferResult {
   tsig: 'unsigned' | 'ok' | string;
 }
 
-export function transferQuery(zone: string, type: 'AXFR' | 'IXFR', clientSerial?: number): Message {
-  const q = queryMessage(zone, type);
-  if (type === 'IXFR') {
-    q.authorities = [{ name: zone, type: 'SOA', class: 'IN', ttl: 0, data: contentToWire('SOA', `ns.${zone} h.${zone} ${clientSerial ?? 0} 0 0 0 0`) }];
-  }
-  return q;
-}
+export { transferQuery } from '../worker/secondary/transfer-in';
+import { transferQuery } from '../worker/secondary/transfer-in';
 
 /** Sends `queries` pipelined on one connection and collects the replies of each. */
 export function transferMany(port: number, queries: Buffer[], timeoutMs = 10_000, key?: TsigKey, requestMacs: Buffer[] = []): Promise<TransferResult[]> {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ListenAddress } from '../config/env';
 import { contentToWire } from '../dns/rdata';
 import { signMessage, type TsigKey } from '../dns/tsig';
-import { decodeMessage, encodeMessage, OPCODE, RCODE, type Message } from '../dns/wire';
+import { decodeMessage, encodeMessage, newQuery, OPCODE, RCODE, type Message } from '../dns/wire';
 import { handleMessage, type HandlerContext } from './handler';
 import { log } from './logger';
 import type { NotifyInbox, NotifyZoneInfo } from './notify-in';
@@ -54,24 +54,11 @@ function setup() {
 }
 
 function notify(zone: string, opts: { type?: string; serial?: number; questions?: number } = {}): Message {
-  const q = { name: zone, type: opts.type ?? 'SOA', class: 'IN' };
-  return {
-    id: 4242,
-    qr: false,
-    opcode: OPCODE.NOTIFY,
-    aa: true,
-    tc: false,
-    rd: false,
-    ra: false,
-    ad: false,
-    cd: false,
-    rcode: 0,
-    questions: opts.questions === 0 ? [] : opts.questions === 2 ? [q, q] : [q],
-    answers: opts.serial === undefined ? [] : [{ name: zone, type: 'SOA', class: 'IN', ttl: 3600, data: contentToWire('SOA', `ns1.${zone} h.${zone} ${opts.serial} 3600 600 86400 300`) }],
-    authorities: [],
-    additionals: [],
-    ednsCount: 0,
-  };
+  const m = newQuery(zone, opts.type ?? 'SOA', { id: 4242, opcode: OPCODE.NOTIFY, aa: true });
+  const q = m.questions[0]!;
+  m.questions = opts.questions === 0 ? [] : opts.questions === 2 ? [q, q] : [q];
+  if (opts.serial !== undefined) m.answers = [{ name: zone, type: 'SOA', class: 'IN', ttl: 3600, data: contentToWire('SOA', `ns1.${zone} h.${zone} ${opts.serial} 3600 600 86400 300`) }];
+  return m;
 }
 
 function send(ctx: HandlerContext, m: Message | Buffer, from = PRIMARY): Message {

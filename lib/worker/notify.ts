@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { ListenAddress } from '../config/env';
 import { contentToWire } from '../dns/rdata';
 import type { RR } from '../dns/types';
-import { decodeMessage, encodeMessage, OPCODE, RCODE, type Message } from '../dns/wire';
+import { decodeMessage, encodeMessage, newQuery, OPCODE, RCODE, type Message } from '../dns/wire';
 import { signMessage, type TsigKey } from '../dns/tsig';
 
 export type NotifyOutcome = 'acknowledged' | 'refused' | 'error' | 'timeout';
@@ -22,23 +22,8 @@ export interface NotifyResult {
 const RCODE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(RCODE).map(([k, v]) => [v, k]));
 
 export function notifyMessage(soa: RR, id: number): Buffer {
-  const msg: Message = {
-    id,
-    qr: false,
-    opcode: OPCODE.NOTIFY,
-    aa: true,
-    tc: false,
-    rd: false,
-    ra: false,
-    ad: false,
-    cd: false,
-    rcode: 0,
-    questions: [{ name: soa.name, type: 'SOA', class: 'IN' }],
-    answers: [{ name: soa.name, type: 'SOA', class: 'IN', ttl: soa.ttl, data: contentToWire('SOA', soa.content) }],
-    authorities: [],
-    additionals: [],
-    ednsCount: 0,
-  };
+  const msg = newQuery(soa.name, 'SOA', { id, opcode: OPCODE.NOTIFY, aa: true });
+  msg.answers = [{ name: soa.name, type: 'SOA', class: 'IN', ttl: soa.ttl, data: contentToWire('SOA', soa.content) }];
   return encodeMessage(msg).buf;
 }
 

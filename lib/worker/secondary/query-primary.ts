@@ -9,7 +9,7 @@ import net from 'node:net';
 import type { ListenAddress } from '../../config/env';
 import { frame, TcpFrameReader } from '../../dns/tcp-framing';
 import { signMessage, verifyMessage, type TsigKey } from '../../dns/tsig';
-import { decodeMessage, encodeMessage, lowercased, OPCODE, RCODE, type Message } from '../../dns/wire';
+import { decodeMessage, encodeMessage, lowercased, newQuery, OPCODE, RCODE, type Message } from '../../dns/wire';
 
 export type QueryFailureKind = 'timeout' | 'refused' | 'error';
 
@@ -50,25 +50,8 @@ export function formatPeer(to: ListenAddress): string {
  */
 export async function queryPrimary(to: ListenAddress, name: string, type: string, opts: PrimaryQueryOptions = {}): Promise<Message> {
   const id = crypto.randomInt(0, 65536);
-  const query: Message = {
-    id,
-    qr: false,
-    opcode: OPCODE.QUERY,
-    aa: false,
-    tc: false,
-    rd: false,
-    ra: false,
-    ad: false,
-    cd: false,
-    rcode: 0,
-    questions: [{ name, type, class: 'IN' }],
-    answers: [],
-    authorities: [],
-    additionals: [],
-    // A large NS set or a signed answer then still fits in one datagram.
-    edns: { udpSize: 1232, version: 0, dnssecOk: false, options: [] },
-    ednsCount: 1,
-  };
+  // EDNS: a large NS set or a signed answer then still fits in one datagram.
+  const query: Message = newQuery(name, type, { id, edns: 1232 });
   let wire = encodeMessage(query).buf;
   let requestMac: Buffer | undefined;
   if (opts.key) {

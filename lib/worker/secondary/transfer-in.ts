@@ -11,7 +11,7 @@ import type { ListenAddress } from '../../config/env';
 import { contentToWire } from '../../dns/rdata';
 import { frame, TcpFrameReader } from '../../dns/tcp-framing';
 import { signMessage, verifyMessage, type TsigKey } from '../../dns/tsig';
-import { decodeMessage, encodeMessage, lowercased, OPCODE, RCODE, type Message } from '../../dns/wire';
+import { decodeMessage, encodeMessage, lowercased, newQuery, RCODE, type Message } from '../../dns/wire';
 import { rcodeName, type QueryFailureKind } from './query-primary';
 import { TransferFormatError, TransferReader, type TransferContent } from './xfr-parse';
 
@@ -66,24 +66,10 @@ export class TransferError extends Error {
 }
 
 export function transferQuery(zone: string, type: 'AXFR' | 'IXFR', serial = 0): Message {
-  return {
-    id: crypto.randomInt(0, 65536),
-    qr: false,
-    opcode: OPCODE.QUERY,
-    aa: false,
-    tc: false,
-    rd: false,
-    ra: false,
-    ad: false,
-    cd: false,
-    rcode: 0,
-    questions: [{ name: zone, type, class: 'IN' }],
-    answers: [],
-    // RFC 1995 §3: the IXFR question carries our SOA in the authority section; only its serial matters.
-    authorities: type === 'IXFR' ? [{ name: zone, type: 'SOA', class: 'IN', ttl: 0, data: contentToWire('SOA', `${zone} ${zone} ${serial} 0 0 0 0`) }] : [],
-    additionals: [],
-    ednsCount: 0,
-  };
+  const q = newQuery(zone, type, { id: crypto.randomInt(0, 65536) });
+  // RFC 1995 §3: the IXFR question carries our SOA in the authority section; only its serial matters.
+  if (type === 'IXFR') q.authorities = [{ name: zone, type: 'SOA', class: 'IN', ttl: 0, data: contentToWire('SOA', `${zone} ${zone} ${serial} 0 0 0 0`) }];
+  return q;
 }
 
 export function receiveTransfer(to: ListenAddress, req: TransferRequest): Promise<ReceivedTransfer> {
