@@ -7,7 +7,7 @@ import type { RR } from '../dns/types';
 import { queryMessage } from '../testing/dns-client';
 import { handleMessage, type HandlerContext } from './handler';
 import { log } from './logger';
-import { cacheKey, ResponseCache } from './response-cache';
+import { cacheKey, keyId, ResponseCache } from './response-cache';
 import { buildSnapshot } from './zone-snapshot';
 import { ZoneStore } from './zone-store';
 
@@ -102,7 +102,7 @@ describe('response cache', () => {
   it('separates answers by size limit, so a truncated UDP reply is never served over TCP', () => {
     const raw = encodeMessage(queryMessage('www.c.test.', 'A')).buf;
     const withEdns = encodeMessage(queryMessage('www.c.test.', 'A', { edns: 4096 })).buf;
-    const keys = new Set([cacheKey(raw, 'udp', 1232)!.key, cacheKey(raw, 'tcp', 1232)!.key, cacheKey(withEdns, 'udp', 1232)!.key]);
+    const keys = new Set([keyId(cacheKey(raw, 'udp', 1232)!), keyId(cacheKey(raw, 'tcp', 1232)!), keyId(cacheKey(withEdns, 'udp', 1232)!)]);
     expect(keys.size).toBe(3);
   });
 
@@ -111,8 +111,8 @@ describe('response cache', () => {
     const upper65 = encodeMessage(queryMessage('WWW.c.test.', 'TYPE65')).buf;
     const upper97 = Buffer.from(upper65);
     upper97[upper97.length - 3] = 97;
-    expect(cacheKey(upper65, 'udp', 1232)!.key).not.toBe(cacheKey(upper97, 'udp', 1232)!.key);
-    expect(cacheKey(upper65, 'udp', 1232)!.key).toBe(cacheKey(encodeMessage(queryMessage('www.c.test.', 'TYPE65')).buf, 'udp', 1232)!.key);
+    expect(keyId(cacheKey(upper65, 'udp', 1232)!)).not.toBe(keyId(cacheKey(upper97, 'udp', 1232)!));
+    expect(keyId(cacheKey(upper65, 'udp', 1232)!)).toBe(keyId(cacheKey(encodeMessage(queryMessage('www.c.test.', 'TYPE65')).buf, 'udp', 1232)!));
   });
 
   it('stays bounded under a flood of distinct names', () => {

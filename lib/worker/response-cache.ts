@@ -17,9 +17,17 @@ import type { ZoneSnapshot } from './zone-snapshot';
 import type { ZoneStore } from './zone-store';
 
 export interface CacheKey {
-  key: string;
+  /** The question (name lowercased, type, class) as one flat latin1 string. */
+  question: string;
+  /** Everything else the answer depends on: the size limit and whether the query had OPT. */
+  variant: number;
   /** Offset just past the question section. */
   questionEnd: number;
+}
+
+/** One printable identity of a key (for tests and logs; lookups never build it). */
+export function keyId(k: CacheKey): string {
+  return `${k.question}|${k.variant}`;
 }
 
 interface Entry {
@@ -58,7 +66,7 @@ export function cacheKey(buf: Buffer, transport: 'udp' | 'tcp', ednsUdpLimit: nu
   const qtype = buf.readUInt16BE(off);
   if (qtype === 251 || qtype === 252) return null;
   let size = 512;
-  let edns = 'n';
+  let edns = 0;
   if (arcount === 0) {
     if (questionEnd !== len) return null;
   } else {
@@ -75,7 +83,7 @@ export function cacheKey(buf: Buffer, transport: 'udp' | 'tcp', ednsUdpLimit: nu
     }
     if (p !== len) return null;
     size = Math.max(512, Math.min(buf.readUInt16BE(o + 3), ednsUdpLimit));
-    edns = 'e';
+    edns = 1;
   }
   if (transport === 'tcp') size = 65535;
   // The question, lowercased (ASCII letters only: names compare that way,
@@ -101,11 +109,14 @@ export function cacheKey(buf: Buffer, transport: 'udp' | 'tcp', ednsUdpLimit: nu
     }
     q = LOWER.toString('latin1', 0, n);
   }
-  return { key: `${q}|${size}|${edns}`, questionEnd };
+  // No string concatenation here: a joined key is a rope the Map would flatten on every lookup.
+  return { question: q, variant: size * 2 + edns, questionEnd };
 }
 
 export class ResponseCache {
-  private entries = new Map<string, Entry>();
+  // variant → question → entry: two flat lookups instead of one on a built string.
+  private entries = new Map<number, Map<string, Entry>>();
+  private count = 0;
   hits = 0;
   misses = 0;
 
@@ -115,12 +126,12 @@ export class ResponseCache {
   ) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   /** A copy of the cached response with the query's ID, RD bit and question bytes, or null. */
   lookup(query: Buffer, k: CacheKey): Buffer | null {
-    const e = this.entries.get(k.key);
+    const e = this.entries.get(k.variant)?.get(k.question);
     if (!e || e.namesGeneration !== this.store.namesGeneration || (e.zone && this.store.get(e.zone.name) !== e.zone)) {
       this.misses++;
       return null;
@@ -138,7 +149,13 @@ export class ResponseCache {
 
   remember(k: CacheKey, response: Buffer, zone: ZoneSnapshot | null): void {
     // Bounded: past the limit start again rather than grow (a flood of distinct names).
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(k.key, { bytes: response, zone, namesGeneration: this.store.namesGeneration });
+    if (this.count >= this.maxEntries) {
+      this.entries.clear();
+      this.count = 0;
+    }
+    let byQuestion = this.entries.get(k.variant);
+    if (!byQuestion) this.entries.set(k.variant, (byQuestion = new Map()));
+    if (!byQuestion.has(k.question)) this.count++;
+    byQuestion.set(k.question, { bytes: response, zone, namesGeneration: this.store.namesGeneration });
   }
 }
