@@ -88,7 +88,8 @@ async function startOnce(opts: BindOptions, port: number): Promise<RunningBind> 
   );
 
   const logFile = path.join(dir, 'named.log');
-  const args = ['-g', '-u', 'root', '-c', conf];
+  // -u keeps root as root (named otherwise drops to the "bind" user, who cannot write our folder); named refuses -u when not root.
+  const args = ['-g', ...(process.getuid?.() === 0 ? ['-u', 'root'] : []), '-c', conf];
   if (opts.debugLevel) args.push('-d', String(opts.debugLevel));
   const child = spawn(opts.program, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
