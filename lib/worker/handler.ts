@@ -26,15 +26,15 @@ import type { ZoneStore } from './zone-store';
 import { cacheKey, type ResponseCache } from './response-cache';
 import { checkTransferAccess } from './transfer-access';
 import { handleNotify, type NotifyInbox } from './notify-in';
-import { appendTsigError, signMessage, verifyMessage, type TsigFailure } from '../dns/tsig';
+import { appendTsigError, signMessage, verifyMessage, type TsigFailure, type TsigVerified } from '../dns/tsig';
 
 export type Transport = 'udp' | 'tcp';
 
 /** One request, normalized once (STYLE.md rule 6). */
 export interface Request {
   msg: Message;
-  /** The bytes as received: TSIG is verified over these (RFC 8945 §4.3). */
-  raw: Buffer;
+  /** The request's verified TSIG, when it was signed (a failed one never gets this far). */
+  tsig: TsigVerified | null;
   qname: string; // lowercase, absolute
   qtype: string;
   transport: Transport;
@@ -117,7 +117,7 @@ function handleUncached(ctx: HandlerContext, buf: Buffer, transport: Transport, 
     // primaries key) is verified first and answered signed with the same key.
     const tsig = msg.additionals.some((r) => r.type === 'TSIG') ? verifyMessage(buf, (n) => ctx.store.tsigKeys.get(n)) : null;
     if (tsig?.status === 'error') return tsigErrorReply(msg, tsig);
-    const reply = dispatch(ctx, buf, msg, res, transport, peer, tsig?.status === 'ok' ? TSIG_ROOM : 0);
+    const reply = dispatch(ctx, buf, msg, res, transport, peer, tsig?.status === 'ok' ? tsig : null);
     return tsig?.status === 'ok' ? signMessage(reply, tsig.key, { requestMac: tsig.mac }).message : reply;
   } catch (err) {
     ctx.log.error({ peer, question: msg.questions[0], err: (err as Error).stack }, 'exception while answering; SERVFAIL');
@@ -175,7 +175,8 @@ export function lookupName(name: string): string {
   return out;
 }
 
-function dispatch(ctx: HandlerContext, raw: Buffer, msg: Message, res: Message, transport: Transport, peer: Request['peer'], reserve = 0): Buffer {
+function dispatch(ctx: HandlerContext, raw: Buffer, msg: Message, res: Message, transport: Transport, peer: Request['peer'], tsig: TsigVerified | null): Buffer {
+  const reserve = tsig ? TSIG_ROOM : 0;
   // Two OPT records: we cannot tell which to honour, so the reply has none (RFC 6891 §6.1.1).
   if (msg.edns && msg.ednsCount === 1) res.edns = replyEdns(ctx);
   if (msg.opcode === OPCODE.NOTIFY) {
@@ -189,7 +190,7 @@ function dispatch(ctx: HandlerContext, raw: Buffer, msg: Message, res: Message, 
   const udpMax = msg.edns ? Math.max(512, Math.min(msg.edns.udpSize, ctx.ednsUdpLimit)) : 512;
   const req: Request = {
     msg,
-    raw,
+    tsig,
     qname: lookupName(q.name),
     qtype: q.type,
     transport,
@@ -209,9 +210,8 @@ function transferOverUdp(ctx: HandlerContext, req: Request, res: Message): Buffe
   if (req.qtype === 'AXFR' || req.transport === 'tcp') return finish(res, RCODE.NOTIMP, undefined);
   const zone = ctx.store.get(req.qname);
   if (!zone) return finish(res, ctx.store.findZone(req.qname) ? RCODE.NOTAUTH : RCODE.REFUSED, undefined);
-  const tsig = verifyMessage(req.raw, (n) => ctx.store.tsigKeys.get(n));
-  if (tsig.status === 'error' && tsig.tsigError === 'FORMERR') return finish(res, RCODE.FORMERR, undefined);
-  const access = checkTransferAccess(zone, req.peer.address, tsig);
+  // handleUncached verified any TSIG already and answered failures itself.
+  const access = checkTransferAccess(zone, req.peer.address, req.tsig ?? { status: 'unsigned' });
   if (!access.ok) return finish(res, access.rcode, undefined);
   res.aa = true;
   res.answers = [zone.soa.wire[0]!];
