@@ -91,7 +91,40 @@ async function startOnce(opts: BindOptions, port: number): Promise<RunningBind> 
   // -u keeps root as root (named otherwise drops to the "bind" user, who cannot write our folder); named refuses -u when not root.
   const args = ['-g', ...(process.getuid?.() === 0 ? ['-u', 'root'] : []), '-c', conf];
   if (opts.debugLevel) args.push('-d', String(opts.debugLevel));
-  const child = spawn(opts.program, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const peer = spawnPeer('named', opts.program, args, dir, logFile);
+  const { waitForLog, stop } = peer;
+
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
+  for (;;) {
+    if (peer.exited()) {
+      await stop();
+      throw new Error(`named exited before answering on port ${port}:\n${tail(peer.output())}`);
+    }
+    try {
+      const r = await ask(port, READY_ZONE, 'SOA', { timeoutMs: 300 });
+      if (r.rcode === 0 && r.answers.length === 1) return { port, dir, log: peer.output, waitForLog, stop };
+    } catch {
+      // not answering yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`named did not answer on port ${port} in time:\n${tail(peer.output())}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Ends a child this module started: SIGTERM, then SIGKILL after a bounded wait. */
+/** A test peer's process: output kept in memory and in `logFile`, a bounded log wait, a stop that cleans its folder. */
+export interface PeerProcess {
+  output(): string;
+  exited(): boolean;
+  waitForLog(re: RegExp, withinMs: number): Promise<RegExpMatchArray>;
+  stop(): Promise<void>;
+}
+
+export function spawnPeer(label: string, program: string, args: string[], dir: string, logFile: string): PeerProcess {
+  const child = spawn(program, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const append = (d: Buffer) => {
     const s = d.toString();
@@ -103,43 +136,26 @@ async function startOnce(opts: BindOptions, port: number): Promise<RunningBind> 
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   child.once('error', (err) => (output += `\nspawn error: ${err.message}`));
-
-  const stop = async () => {
-    await stopProcess(child, exit, () => exited);
-    if (!process.env.ZK_KEEP_PEERS) fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    output: () => output,
+    exited: () => exited,
+    stop: async () => {
+      await stopProcess(child, exit, () => exited);
+      if (!process.env.ZK_KEEP_PEERS) fs.rmSync(dir, { recursive: true, force: true });
+    },
+    waitForLog: async (re: RegExp, withinMs: number) => {
+      const deadline = Date.now() + withinMs;
+      for (;;) {
+        const m = output.match(re);
+        if (m) return m;
+        if (exited) throw new Error(`${label} exited while waiting for ${re} in its log:\n${tail(output)}`);
+        if (Date.now() > deadline) throw new Error(`${label} did not log ${re} within ${withinMs} ms:\n${tail(output)}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
   };
-  const waitForLog = async (re: RegExp, withinMs: number) => {
-    const deadline = Date.now() + withinMs;
-    for (;;) {
-      const m = output.match(re);
-      if (m) return m;
-      if (exited) throw new Error(`named exited while waiting for ${re} in its log:\n${tail(output)}`);
-      if (Date.now() > deadline) throw new Error(`named did not log ${re} within ${withinMs} ms:\n${tail(output)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
-
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`named exited before answering on port ${port}:\n${tail(output)}`);
-    }
-    try {
-      const r = await ask(port, READY_ZONE, 'SOA', { timeoutMs: 300 });
-      if (r.rcode === 0 && r.answers.length === 1) return { port, dir, log: () => output, waitForLog, stop };
-    } catch {
-      // not answering yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`named did not answer on port ${port} in time:\n${tail(output)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
-/** Ends a child this module started: SIGTERM, then SIGKILL after a bounded wait. */
 export async function stopProcess(child: ChildProcess, exit: Promise<void>, exited: () => boolean, graceMs = 5000): Promise<void> {
   if (exited() || child.pid === undefined) return;
   // Unref'd: a pending grace timer must not keep the process alive once the child is gone.

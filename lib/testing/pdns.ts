@@ -6,12 +6,11 @@
 // setup): it creates a zone when a trusted primary NOTIFYs it and transfers
 // it from that primary's address on port 53. Every wait is bounded; stop()
 // ends the process this helper started, by PID, and removes the folder.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { stopProcess, tail } from './bind';
+import { spawnPeer, tail } from './bind';
 import { ask } from './dns-client';
 
 /** The schema Debian's pdns-backend-sqlite3 ships. */
@@ -79,34 +78,8 @@ export async function startPdns(opts: PdnsOptions): Promise<RunningPdns> {
     ].join('\n'),
   );
 
-  const child = spawn(opts.program, [`--config-dir=${dir}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const logFile = path.join(dir, 'pdns.log');
-  const append = (d: Buffer) => {
-    const s = d.toString();
-    output += s;
-    fs.appendFileSync(logFile, s);
-  };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  child.once('error', (err) => (output += `\nspawn error: ${err.message}`));
-
-  const stop = async () => {
-    await stopProcess(child, exit, () => exited);
-    if (!process.env.ZK_KEEP_PEERS) fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const waitForLog = async (re: RegExp, withinMs: number) => {
-    const deadline = Date.now() + withinMs;
-    for (;;) {
-      const m = output.match(re);
-      if (m) return m;
-      if (exited) throw new Error(`pdns_server exited while waiting for ${re} in its log:\n${tail(output)}`);
-      if (Date.now() > deadline) throw new Error(`pdns_server did not log ${re} within ${withinMs} ms:\n${tail(output)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const peer = spawnPeer('pdns_server', opts.program, [`--config-dir=${dir}`], dir, path.join(dir, 'pdns.log'));
+  const { waitForLog, stop } = peer;
   const query = <T>(sql: string, ...params: unknown[]): T[] => {
     const ro = new Database(dbFile, { readonly: true, fileMustExist: true });
     try {
@@ -118,19 +91,19 @@ export async function startPdns(opts: PdnsOptions): Promise<RunningPdns> {
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
   for (;;) {
-    if (exited) {
+    if (peer.exited()) {
       await stop();
-      throw new Error(`pdns_server exited before answering on ${opts.address}:${opts.port}:\n${tail(output)}`);
+      throw new Error(`pdns_server exited before answering on ${opts.address}:${opts.port}:\n${tail(peer.output())}`);
     }
     try {
       await ask(opts.port, 'zk-ready.invalid.', 'SOA', { timeoutMs: 300 }, opts.address);
-      return { address: opts.address, port: opts.port, dir, log: () => output, waitForLog, query, stop };
+      return { address: opts.address, port: opts.port, dir, log: peer.output, waitForLog, query, stop };
     } catch {
       // not answering yet
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`pdns_server did not answer on ${opts.address}:${opts.port} in time:\n${tail(output)}`);
+      throw new Error(`pdns_server did not answer on ${opts.address}:${opts.port} in time:\n${tail(peer.output())}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
