@@ -9,6 +9,7 @@ import { getIronSession, unsealData, type SessionOptions } from 'iron-session';
 import { readOrCreateSecret } from '../config/secrets';
 import { can, type Permission } from './permission';
 import { getActiveUser, type SessionUser } from './users';
+import { zoneRights, type ZoneRights } from './zone-access';
 
 export const SESSION_COOKIE = 'zk_session';
 /** How long a login lasts, in seconds. */
@@ -106,4 +107,23 @@ export async function requireUser(permission?: Permission, opts: { returnTo?: st
   if (!user) redirect(loginPath(opts.returnTo));
   if (permission && !can(user.role, permission)) forbidden();
   return user;
+}
+
+/**
+ * The signed-in user and their rights on one zone. A user who may not read
+ * the zone gets the 403 page; with `need: 'write'`, so does one who may only
+ * read it. A zone that does not exist is left to the caller (`notFound()`),
+ * except for editors, who cannot tell a missing zone from one not granted.
+ */
+export async function requireZoneUser(
+  zoneName: string,
+  need: 'read' | 'write',
+  opts: { returnTo?: string } = {},
+): Promise<{ user: SessionUser; rights: ZoneRights; zoneId?: number }> {
+  const user = await requireUser('zone:read', opts);
+  const rights = await zoneRights(user, zoneName);
+  if (rights.zoneId !== undefined || user.role === 'editor') {
+    if (!rights.read || (need === 'write' && !rights.write)) forbidden();
+  }
+  return { user, rights, zoneId: rights.zoneId };
 }

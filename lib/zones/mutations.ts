@@ -10,7 +10,9 @@ import { parseHostPort, formatHostPort } from '../config/env';
 import { canonicalName, DnsNameError } from '../dns/names';
 import { parseSoaContent, soaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
+import { looksLikePrefix, ReversePrefixError, reverseZoneForPrefix } from '../dns/reverse';
 import { parseZoneFile } from '../dns/zone-file';
+import { getSetting } from '../settings/data';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
 import { ZoneError, type RecordError } from './errors';
 import { readList, writeList } from './json-lists';
@@ -49,7 +51,17 @@ export interface CommitResult {
 type Tx = Prisma.TransactionClient;
 type ZoneRow = NonNullable<Awaited<ReturnType<Tx['zone']['findUnique']>>>;
 
-const SOA_DEFAULTS = { refresh: 10800, retry: 3600, expire: 1209600, minimum: 3600 };
+
+/** A zone name, or the reverse zone of an address prefix (`192.0.2.0/24`). */
+function zoneNameOrPrefix(input: string): string {
+  if (!looksLikePrefix(input)) return toZoneName(input);
+  try {
+    return reverseZoneForPrefix(input);
+  } catch (err) {
+    if (err instanceof ReversePrefixError) throw new ZoneError('invalid', err.message, { name: [err.message] });
+    throw err;
+  }
+}
 
 function toZoneName(input: string): string {
   try {
@@ -88,8 +100,11 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
     throw new ZoneError('invalid', 'The zone could not be created; fix the fields marked.', fieldErrors);
   }
   const v = parsed.data;
-  const name = toZoneName(v.name);
-  const policy = v.serialPolicy as SerialPolicy;
+  const name = zoneNameOrPrefix(v.name);
+  const defaults = await getSetting('zoneDefaults');
+  const policy = (v.serialPolicy ?? defaults.serialPolicy) as SerialPolicy;
+  const defaultTtl = v.defaultTtl ?? defaults.defaultTtl;
+  const soaTimers = { soaRefresh: defaults.refresh, soaRetry: defaults.retry, soaExpire: defaults.expire, soaMinimum: defaults.minimum };
 
   if (v.kind === 'secondary') {
     if (v.primaries.length === 0) {
@@ -105,31 +120,32 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
       serialPolicy: policy,
       soaMname: name,
       soaRname: name,
-      soaRefresh: SOA_DEFAULTS.refresh,
-      soaRetry: SOA_DEFAULTS.retry,
-      soaExpire: SOA_DEFAULTS.expire,
-      soaMinimum: SOA_DEFAULTS.minimum,
-      soaTtl: v.defaultTtl,
-      defaultTtl: v.defaultTtl,
+      ...soaTimers,
+      soaTtl: defaultTtl,
+      defaultTtl,
       primaries: writeList(primaries),
+      allowTransfer: writeList(defaults.allowTransfer),
+      alsoNotify: writeList(defaults.alsoNotify),
     }, []);
   }
 
   const nsErrors: string[] = [];
-  const nameservers = (v.nameservers.length ? v.nameservers : [`ns1.${name}`]).flatMap((ns) => {
+  const nsHosts = v.nameservers.length ? v.nameservers : defaults.nameservers.length ? defaults.nameservers : [`ns1.${name}`];
+  const nameservers = nsHosts.flatMap((ns) => {
     const n = normalizeRecordContent('NS', ns, name);
     if (!n.ok) nsErrors.push(n.message);
     return n.ok ? [n.value] : [];
   });
   let rname = `hostmaster.${name}`;
   try {
-    if (v.contact) rname = contactToRname(v.contact, name);
+    const contact = v.contact || defaults.contact;
+    if (contact) rname = contactToRname(contact, name);
   } catch (err) {
     if (!(err instanceof DnsNameError)) throw err;
     throw new ZoneError('invalid', 'The SOA contact is not valid.', { contact: [err.message] });
   }
   if (nsErrors.length) throw new ZoneError('invalid', 'A name server is not valid.', { nameservers: nsErrors });
-  const records: RR[] = [...new Set(nameservers)].map((ns) => ({ name, type: 'NS', ttl: v.defaultTtl, content: ns }));
+  const records: RR[] = [...new Set(nameservers)].map((ns) => ({ name, type: 'NS', ttl: defaultTtl, content: ns }));
   return insertZone(actor, {
     name,
     kind: 'primary',
@@ -137,22 +153,26 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
     serialPolicy: policy,
     soaMname: nameservers[0]!,
     soaRname: rname,
-    soaRefresh: SOA_DEFAULTS.refresh,
-    soaRetry: SOA_DEFAULTS.retry,
-    soaExpire: SOA_DEFAULTS.expire,
-    soaMinimum: SOA_DEFAULTS.minimum,
-    soaTtl: v.defaultTtl,
-    defaultTtl: v.defaultTtl,
+    ...soaTimers,
+    soaTtl: defaultTtl,
+    defaultTtl,
+    allowTransfer: writeList(defaults.allowTransfer),
+    alsoNotify: writeList(defaults.alsoNotify),
   }, records);
 }
 
-type ZoneInsert = Omit<Prisma.ZoneCreateInput, 'records' | 'changes' | 'notifyJobs' | 'replicas' | 'events'>;
+type ZoneInsert = Omit<Prisma.ZoneCreateInput, 'records' | 'changes' | 'notifyJobs' | 'replicas' | 'events' | 'grants'>;
 
 /** Creates the zone row, its records and its first journal entry in one transaction. */
 async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promise<{ name: string; serial: number }> {
   try {
     await db().$transaction(async (tx) => {
       const zone = await tx.zone.create({ data });
+      // An editor may only open zones granted to them; the one they create is.
+      if (actor.userId !== undefined) {
+        const creator = await tx.user.findUnique({ where: { id: actor.userId }, select: { role: true } });
+        if (creator?.role === 'editor') await tx.zoneGrant.create({ data: { userId: actor.userId, zoneId: zone.id } });
+      }
       if (records.length) {
         await tx.record.createMany({ data: records.map((r) => ({ zoneId: zone.id, ...r })) });
       }

@@ -13,8 +13,9 @@ export const createZoneSchema = z.object({
   kind: z.enum(['primary', 'secondary']).default('primary'),
   nameservers: z.array(z.string().trim().min(1)).default([]),
   contact: z.string().trim().optional(),
-  defaultTtl: z.coerce.number().int().min(0).max(2147483647).default(3600),
-  serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]]).default('increment'),
+  // Unset: the admin's zone template (lib/settings) decides.
+  defaultTtl: z.coerce.number().int().min(0).max(2147483647).optional(),
+  serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]]).optional(),
   primaries: z.array(z.string().trim().min(1)).default([]),
 });
 export type CreateZoneInput = z.input<typeof createZoneSchema>;
