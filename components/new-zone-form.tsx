@@ -1,6 +1,6 @@
 'use client';
 import Link from 'next/link';
-import { useActionState } from 'react';
+import { useActionState, useState } from 'react';
 import { createZoneAction, type CreateZoneFormState } from '@/lib/zones/actions';
 import { SERIAL_POLICIES } from '@/lib/dns/types';
 import { describedBy, FieldErrors } from './field-errors';
@@ -9,11 +9,23 @@ import { buttonPrimary, buttonSecondary, hintClass, inputClass, labelClass } fro
 
 const initialState: CreateZoneFormState = {};
 
-/** The form that creates a primary zone: its name, name servers and SOA settings. */
-export function NewZoneForm() {
+/** What the admin's zone template (Settings → Zone defaults) fills in. */
+export interface NewZoneDefaults {
+  nameservers: string[];
+  contact: string;
+  defaultTtl: number;
+  serialPolicy: string;
+}
+
+/**
+ * The form that creates a zone: a primary with its name servers and SOA
+ * settings (pre-filled from the template), or a secondary with its primaries.
+ */
+export function NewZoneForm({ defaults }: { defaults: NewZoneDefaults }) {
   const [state, formAction, pending] = useActionState(createZoneAction, initialState);
   const errors = state.fieldErrors ?? {};
   const values = state.values;
+  const [kind, setKind] = useState(values?.kind === 'secondary' ? 'secondary' : 'primary');
   const invalid = (field: keyof NonNullable<CreateZoneFormState['fieldErrors']>) => Boolean(errors[field]?.length);
 
   return (
@@ -30,6 +42,19 @@ export function NewZoneForm() {
           </div>
         )}
       </div>
+
+      <fieldset>
+        <legend className={labelClass}>Kind</legend>
+        <div className="mt-1 flex flex-wrap gap-4 text-sm">
+          {(['primary', 'secondary'] as const).map((k) => (
+            <label key={k} className="flex items-center gap-2">
+              <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+              {k === 'primary' ? 'Primary: records are edited here' : 'Secondary: records are transferred from a primary'}
+            </label>
+          ))}
+        </div>
+        <FieldErrors id="zone-kind-error" errors={errors.kind} />
+      </fieldset>
 
       <div>
         <label htmlFor="zone-name" className={labelClass}>
@@ -49,12 +74,39 @@ export function NewZoneForm() {
           className={`mt-1 font-mono ${inputClass(invalid('name'))}`}
         />
         <p id="zone-name-hint" className={hintClass}>
-          The domain this server is authoritative for, like <code>example.com</code>.
+          The domain this server is authoritative for, like <code>example.com</code>. For a reverse zone, give the
+          address prefix: <code>192.0.2.0/24</code> becomes <code>2.0.192.in-addr.arpa</code>, <code>2001:db8::/48</code>{' '}
+          its <code>ip6.arpa</code> zone.
         </p>
         <FieldErrors id="zone-name-error" errors={errors.name} />
       </div>
 
-      <div>
+      {kind === 'secondary' && (
+        <div>
+          <label htmlFor="zone-primaries" className={labelClass}>
+            Primaries
+          </label>
+          <textarea
+            id="zone-primaries"
+            name="primaries"
+            rows={2}
+            autoCapitalize="none"
+            spellCheck={false}
+            placeholder={'192.0.2.1\n198.51.100.7:5300'}
+            defaultValue={values?.primaries ?? ''}
+            aria-invalid={invalid('primaries') || undefined}
+            aria-describedby={describedBy('zone-primaries-hint', 'zone-primaries-error', errors.primaries)}
+            className={`mt-1 font-mono ${inputClass(invalid('primaries'))}`}
+          />
+          <p id="zone-primaries-hint" className={hintClass}>
+            The servers to transfer the zone from: an IP address, optionally with :PORT, one per line. The worker
+            fetches the zone at once and then follows the primary&apos;s SOA timers and NOTIFYs.
+          </p>
+          <FieldErrors id="zone-primaries-error" errors={errors.primaries} />
+        </div>
+      )}
+
+      <div hidden={kind !== 'primary'}>
         <label htmlFor="zone-nameservers" className={labelClass}>
           Name servers
         </label>
@@ -65,7 +117,7 @@ export function NewZoneForm() {
           autoCapitalize="none"
           spellCheck={false}
           placeholder={'ns1.example.com.\nns2.example.net.'}
-          defaultValue={values?.nameservers ?? ''}
+          defaultValue={values?.nameservers ?? defaults.nameservers.join('\n')}
           aria-invalid={invalid('nameservers') || undefined}
           aria-describedby={describedBy('zone-nameservers-hint', 'zone-nameservers-error', errors.nameservers)}
           className={`mt-1 font-mono ${inputClass(invalid('nameservers'))}`}
@@ -78,7 +130,7 @@ export function NewZoneForm() {
       </div>
 
       <div className="grid gap-5 sm:grid-cols-2">
-        <div>
+        <div hidden={kind !== 'primary'}>
           <label htmlFor="zone-contact" className={labelClass}>
             SOA contact (email)
           </label>
@@ -90,7 +142,7 @@ export function NewZoneForm() {
             autoCapitalize="none"
             spellCheck={false}
             placeholder="hostmaster@example.com"
-            defaultValue={values?.contact ?? ''}
+            defaultValue={values?.contact ?? defaults.contact}
             aria-invalid={invalid('contact') || undefined}
             aria-describedby={describedBy('zone-contact-hint', 'zone-contact-error', errors.contact)}
             className={`mt-1 ${inputClass(invalid('contact'))}`}
@@ -112,7 +164,7 @@ export function NewZoneForm() {
             inputMode="numeric"
             min={0}
             step={1}
-            defaultValue={values?.defaultTtl ?? '3600'}
+            defaultValue={values?.defaultTtl ?? String(defaults.defaultTtl)}
             aria-invalid={invalid('defaultTtl') || undefined}
             aria-describedby={describedBy('zone-ttl-hint', 'zone-ttl-error', errors.defaultTtl)}
             className={`mt-1 font-mono ${inputClass(invalid('defaultTtl'))}`}
@@ -130,7 +182,7 @@ export function NewZoneForm() {
           <select
             id="zone-serial-policy"
             name="serialPolicy"
-            defaultValue={values?.serialPolicy ?? 'increment'}
+            defaultValue={values?.serialPolicy ?? defaults.serialPolicy}
             aria-invalid={invalid('serialPolicy') || undefined}
             aria-describedby={describedBy('zone-serial-policy-hint', 'zone-serial-policy-error', errors.serialPolicy)}
             className={`mt-1 ${inputClass(invalid('serialPolicy'))}`}

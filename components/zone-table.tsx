@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { ZoneSummary } from '@/lib/zones/data';
+import type { ZoneSort, ZoneSummary } from '@/lib/zones/data';
 import { KindBadge } from './kind-badge';
 import { RelativeTime } from './relative-time';
 
@@ -12,27 +12,46 @@ export function zoneHref(name: string): string {
   return `/zones/${encodeURIComponent(displayZoneName(name))}`;
 }
 
-export function ZoneTable({ zones, now }: { zones: ZoneSummary[]; now: Date }) {
+export interface ZoneTableSort {
+  sort: ZoneSort;
+  desc: boolean;
+  /** The URL that sorts by `column` (descending when `desc`). */
+  href: (column: ZoneSort, desc: boolean) => string;
+}
+
+/** A column header that sorts by its column; clicking the current one flips the direction. */
+function SortHeader({ column, label, sort, align }: { column: ZoneSort; label: string; sort: ZoneTableSort; align?: 'right' }) {
+  const current = sort.sort === column;
+  const nextDesc = current ? !sort.desc : column === 'changed';
+  return (
+    <th
+      scope="col"
+      className={`px-3 py-2 ${align === 'right' ? 'text-right' : ''}`}
+      aria-sort={current ? (sort.desc ? 'descending' : 'ascending') : undefined}
+    >
+      <Link href={sort.href(column, nextDesc)} className="inline-flex items-center gap-1 hover:text-zinc-900">
+        {label}
+        <span aria-hidden="true" className={current ? 'text-zinc-900' : 'text-zinc-300'}>
+          {current && sort.desc ? '▼' : '▲'}
+        </span>
+      </Link>
+    </th>
+  );
+}
+
+export function ZoneTable({ zones, now, sort }: { zones: ZoneSummary[]; now: Date; sort: ZoneTableSort }) {
   return (
     <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm">
       <table className="min-w-full text-sm tabular-nums">
         <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
           <tr>
-            <th scope="col" className="px-3 py-2">
-              Zone
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Kind
-            </th>
-            <th scope="col" className="px-3 py-2 text-right">
-              Serial
-            </th>
+            <SortHeader column="name" label="Zone" sort={sort} />
+            <SortHeader column="kind" label="Kind" sort={sort} />
+            <SortHeader column="serial" label="Serial" sort={sort} align="right" />
             <th scope="col" className="px-3 py-2 text-right">
               Records
             </th>
-            <th scope="col" className="px-3 py-2">
-              Last change
-            </th>
+            <SortHeader column="changed" label="Last change" sort={sort} />
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">

@@ -1,25 +1,46 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ZoneTable } from '@/components/zone-table';
+import { hrefWith, pageParam, param } from '@/components/list-params';
+import { Pager } from '@/components/pager';
 import { buttonPrimary, buttonSecondary, inputBase, linkClass } from '@/components/styles';
-import { requireUser } from '@/lib/auth/session';
+import { ZoneTable } from '@/components/zone-table';
 import { can } from '@/lib/auth/permission';
-import { listZones } from '@/lib/zones/data';
+import { requireUser } from '@/lib/auth/session';
+import { visibleZoneIds } from '@/lib/auth/zone-access';
+import { listZonesPage, ZONE_SORTS, type ZoneKind, type ZoneSort } from '@/lib/zones/data';
 
 export const metadata: Metadata = { title: 'Zones' };
 
-export default async function ZonesPage({ searchParams }: { searchParams: Promise<{ q?: string | string[] }> }) {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const KINDS: { value: '' | ZoneKind; label: string }[] = [
+  { value: '', label: 'All kinds' },
+  { value: 'primary', label: 'Primary' },
+  { value: 'secondary', label: 'Secondary' },
+];
+
+export default async function ZonesPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const q = (Array.isArray(params.q) ? params.q[0] : params.q)?.trim() ?? '';
-  const user = await requireUser('zone:read', { returnTo: q ? `/zones?q=${encodeURIComponent(q)}` : '/zones' });
-  const zones = await listZones({ query: q || undefined });
+  const q = param(params, 'q');
+  const kindParam = param(params, 'kind');
+  const kind = kindParam === 'primary' || kindParam === 'secondary' ? kindParam : undefined;
+  const sortParam = param(params, 'sort');
+  const sort: ZoneSort = (ZONE_SORTS as readonly string[]).includes(sortParam) ? (sortParam as ZoneSort) : 'name';
+  const desc = param(params, 'dir') === 'desc';
+  const state = { q, kind, sort: sort === 'name' ? undefined : sort, dir: desc ? 'desc' : undefined };
+  const here = hrefWith('/zones', { ...state, page: pageParam(params) });
+
+  const user = await requireUser('zone:read', { returnTo: here });
+  const zoneIds = await visibleZoneIds(user);
+  const list = await listZonesPage({ query: q || undefined, kind, sort, desc, page: pageParam(params), zoneIds });
   const canWrite = can(user.role, 'zone:write');
+  const filtered = Boolean(q || kind);
 
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-lg font-semibold tracking-tight">Zones</h1>
-        <form role="search" action="/zones" method="get" className="ml-auto flex items-center gap-2">
+        <form role="search" action="/zones" method="get" className="ml-auto flex flex-wrap items-center gap-2">
           <label htmlFor="zone-search" className="sr-only">
             Search zones
           </label>
@@ -33,6 +54,18 @@ export default async function ZonesPage({ searchParams }: { searchParams: Promis
             spellCheck={false}
             className={`${inputBase} w-56 border-zinc-300`}
           />
+          <label htmlFor="zone-kind" className="sr-only">
+            Kind
+          </label>
+          <select id="zone-kind" name="kind" defaultValue={kind ?? ''} className={`${inputBase} w-36 border-zinc-300`}>
+            {KINDS.map((k) => (
+              <option key={k.value} value={k.value}>
+                {k.label}
+              </option>
+            ))}
+          </select>
+          {state.sort && <input type="hidden" name="sort" value={state.sort} />}
+          {state.dir && <input type="hidden" name="dir" value={state.dir} />}
           <button type="submit" className={buttonSecondary}>
             Search
           </button>
@@ -44,30 +77,54 @@ export default async function ZonesPage({ searchParams }: { searchParams: Promis
         )}
       </div>
 
-      {zones.length > 0 ? (
+      {list.zones.length > 0 ? (
         <>
-          <ZoneTable zones={zones} now={new Date()} />
-          <p className="text-xs text-zinc-500">
-            {zones.length === 1 ? '1 zone' : `${zones.length} zones`}
-            {q && (
-              <>
-                {' '}
-                matching “{q}” ·{' '}
-                <Link href="/zones" className={linkClass}>
-                  show all
-                </Link>
-              </>
-            )}
-          </p>
+          <ZoneTable
+            zones={list.zones}
+            now={new Date()}
+            sort={{ sort, desc, href: (column, d) => hrefWith('/zones', { q, kind, sort: column === 'name' ? undefined : column, dir: d ? 'desc' : undefined }) }}
+          />
+          <div className="flex flex-wrap items-center gap-3">
+            <p className="text-xs text-zinc-500" data-testid="zone-count">
+              {list.total === 1 ? '1 zone' : `${list.total} zones`}
+              {filtered && (
+                <>
+                  {' '}
+                  matching{q && <> “{q}”</>}
+                  {kind && <> of kind {kind}</>} ·{' '}
+                  <Link href="/zones" className={linkClass}>
+                    show all
+                  </Link>
+                </>
+              )}
+            </p>
+            <div className="ml-auto">
+              <Pager page={list.page} pages={list.pages} label="Zone list pages" href={(page) => hrefWith('/zones', { ...state, page })} />
+            </div>
+          </div>
         </>
-      ) : q ? (
+      ) : filtered ? (
         <div className="rounded-md border border-dashed border-zinc-300 bg-white px-6 py-10 text-center text-sm">
-          <p className="font-medium">No zones match “{q}”.</p>
+          <p className="font-medium">
+            No zones match{q && <> “{q}”</>}
+            {kind && <> of kind {kind}</>}.
+          </p>
           <p className="mt-1 text-zinc-600">
             Search looks for the text anywhere in the zone name.{' '}
             <Link href="/zones" className={linkClass}>
               Show all zones
             </Link>
+          </p>
+        </div>
+      ) : zoneIds ? (
+        <div className="rounded-md border border-dashed border-zinc-300 bg-white px-6 py-10 text-center text-sm">
+          <p className="text-base font-medium">No zones are granted to you yet.</p>
+          <p className="mt-1 text-zinc-600">
+            Ask an admin to grant you zones in Settings → Users, or{' '}
+            <Link href="/zones/new" className={linkClass}>
+              create a zone
+            </Link>{' '}
+            yourself; zones you create are yours to edit.
           </p>
         </div>
       ) : (

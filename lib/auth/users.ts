@@ -1,6 +1,9 @@
-// Users: creation, login check, and the first admin created at start-up.
+// Users: creation, login check, the first admin created at start-up, and
+// the user management of /settings/users and `zonekeeper user …` (role,
+// disable, password reset, per-zone grants for editors).
 import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
+import { canonicalName } from '../dns/names';
 import { ZoneError } from '../zones/errors';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import { isRole, type Role } from './permission';
@@ -64,4 +67,197 @@ export async function ensureFirstAdmin(envPassword = process.env.ZK_ADMIN_PASSWO
   const password = envPassword && envPassword.length > 0 ? envPassword : generatePassword();
   await createUser('admin', password, 'admin');
   return { created: true, generatedPassword: envPassword ? null : password };
+}
+
+// ---------------------------------------------------------------- management
+
+/** A row of the user list. */
+export interface UserSummary {
+  id: number;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: Date;
+  /** Zones granted (only editors are limited by them). */
+  grantCount: number;
+  /** The first few granted zone names, for the list. */
+  someGrants: string[];
+}
+
+export interface UserDetail extends Omit<UserSummary, 'someGrants'> {
+  grants: string[];
+}
+
+/** Who is acting: an admin in the web app (guard rails apply to themselves), or null for the CLI. */
+export type UserActor = { id: number } | null;
+
+function normalizeUserName(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+function roleOf(value: string): Role {
+  // A role this version does not know is shown as the least privileged one.
+  return isRole(value) ? value : 'viewer';
+}
+
+export async function listUsers(): Promise<UserSummary[]> {
+  const rows = await db().user.findMany({
+    orderBy: { name: 'asc' },
+    include: {
+      _count: { select: { grants: true } },
+      grants: { take: 3, orderBy: { zone: { name: 'asc' } }, select: { zone: { select: { name: true } } } },
+    },
+  });
+  return rows.map((u) => ({
+    id: u.id,
+    name: u.name,
+    role: roleOf(u.role),
+    disabled: u.disabled,
+    createdAt: u.createdAt,
+    grantCount: u._count.grants,
+    someGrants: u.grants.map((g) => g.zone.name),
+  }));
+}
+
+export async function getUserDetail(name: string): Promise<UserDetail | null> {
+  const u = await db().user.findUnique({
+    where: { name: normalizeUserName(name) },
+    include: { grants: { orderBy: { zone: { name: 'asc' } }, select: { zone: { select: { name: true } } } } },
+  });
+  if (!u) return null;
+  return {
+    id: u.id,
+    name: u.name,
+    role: roleOf(u.role),
+    disabled: u.disabled,
+    createdAt: u.createdAt,
+    grantCount: u.grants.length,
+    grants: u.grants.map((g) => g.zone.name),
+  };
+}
+
+type Tx = Prisma.TransactionClient;
+
+async function findUserOrThrow(tx: Tx, name: string) {
+  const u = await tx.user.findUnique({ where: { name: normalizeUserName(name) } });
+  if (!u) throw new ZoneError('not-found', `There is no user ${normalizeUserName(name)}.`, { user: ['unknown user'] });
+  return u;
+}
+
+/**
+ * Refuses a change that would leave no enabled admin (nobody could manage
+ * users any more), or an admin locking themselves out. Runs inside the
+ * writing transaction, so two admins demoting each other at once cannot
+ * both pass (SQLite serializes write transactions).
+ */
+async function guardAdminLoss(
+  tx: Tx,
+  target: { id: number; role: string; disabled: boolean },
+  after: { role: string; disabled: boolean },
+  actor: UserActor,
+  what: 'role' | 'disabled',
+): Promise<void> {
+  const losesAdmin = target.role === 'admin' && !target.disabled && (after.role !== 'admin' || after.disabled);
+  if (!losesAdmin) return;
+  if (actor && actor.id === target.id) {
+    const message = what === 'role' ? 'You cannot change your own role; ask another admin.' : 'You cannot disable your own account; ask another admin.';
+    throw new ZoneError('forbidden', message, { [what]: [message] });
+  }
+  const others = await tx.user.count({ where: { role: 'admin', disabled: false, id: { not: target.id } } });
+  if (others === 0) {
+    const message = `${target.id === actor?.id ? 'You are' : 'This is'} the last enabled admin; make another user admin first.`;
+    throw new ZoneError('conflict', message, { [what]: [message] });
+  }
+}
+
+export async function setUserRole(name: string, role: string, actor: UserActor): Promise<UserSummary> {
+  if (!isRole(role)) throw new ZoneError('invalid', `role must be admin, editor or viewer, not "${role}"`, { role: ['admin, editor or viewer'] });
+  await db().$transaction(async (tx) => {
+    const u = await findUserOrThrow(tx, name);
+    await guardAdminLoss(tx, u, { role, disabled: u.disabled }, actor, 'role');
+    await tx.user.update({ where: { id: u.id }, data: { role } });
+  });
+  return (await listUsers()).find((u) => u.name === normalizeUserName(name))!;
+}
+
+/** Disables or enables an account. A disabled user's session stops working at their next request. */
+export async function setUserDisabled(name: string, disabled: boolean, actor: UserActor): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const u = await findUserOrThrow(tx, name);
+    await guardAdminLoss(tx, u, { role: u.role, disabled }, actor, 'disabled');
+    await tx.user.update({ where: { id: u.id }, data: { disabled } });
+  });
+}
+
+/** Sets a new password (generated when none is given) and returns it, to be shown once. */
+export async function resetPassword(name: string, password?: string): Promise<string> {
+  const next = password ?? generatePassword();
+  if (next.length < MIN_PASSWORD_LENGTH) {
+    throw new ZoneError('invalid', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`, {
+      password: [`at least ${MIN_PASSWORD_LENGTH} characters`],
+    });
+  }
+  const hash = await hashPassword(next);
+  const { count } = await db().user.updateMany({ where: { name: normalizeUserName(name) }, data: { passwordHash: hash } });
+  if (count === 0) throw new ZoneError('not-found', `There is no user ${normalizeUserName(name)}.`, { user: ['unknown user'] });
+  return next;
+}
+
+function zoneNameOf(input: string): string {
+  const t = input.trim();
+  try {
+    return canonicalName(t.endsWith('.') ? t : `${t}.`);
+  } catch (err) {
+    throw new ZoneError('invalid', `"${input}" is not a zone name: ${(err as Error).message}`, { zone: [(err as Error).message] });
+  }
+}
+
+/** Lets the editor `userName` see and edit `zoneName`. Granting twice is not an error. */
+export async function grantZone(userName: string, zoneName: string): Promise<{ user: string; zone: string }> {
+  const zone = zoneNameOf(zoneName);
+  return db().$transaction(async (tx) => {
+    const u = await findUserOrThrow(tx, userName);
+    if (u.role !== 'editor') {
+      const message = `${u.name} is ${u.role === 'admin' ? 'an admin' : 'a viewer'} and already ${u.role === 'admin' ? 'manages' : 'reads'} every zone; grants apply to editors.`;
+      throw new ZoneError('invalid', message, { zone: [message] });
+    }
+    const z = await tx.zone.findUnique({ where: { name: zone }, select: { id: true } });
+    if (!z) throw new ZoneError('not-found', `There is no zone ${zone}.`, { zone: [`There is no zone ${zone}`] });
+    await tx.zoneGrant.upsert({
+      where: { userId_zoneId: { userId: u.id, zoneId: z.id } },
+      create: { userId: u.id, zoneId: z.id },
+      update: {},
+    });
+    return { user: u.name, zone };
+  });
+}
+
+/** Takes a zone away from an editor; they lose access at their next request. */
+export async function revokeZone(userName: string, zoneName: string): Promise<{ user: string; zone: string }> {
+  const zone = zoneNameOf(zoneName);
+  return db().$transaction(async (tx) => {
+    const u = await findUserOrThrow(tx, userName);
+    const z = await tx.zone.findUnique({ where: { name: zone }, select: { id: true } });
+    const { count } = z ? await tx.zoneGrant.deleteMany({ where: { userId: u.id, zoneId: z.id } }) : { count: 0 };
+    if (count === 0) throw new ZoneError('not-found', `${u.name} has no grant on ${zone}.`, { zone: ['not granted'] });
+    return { user: u.name, zone };
+  });
+}
+
+/**
+ * Up to `limit` zone names containing `query` that `userName` is not granted
+ * yet, for the grant form's suggestions: filtered and capped in the query, so
+ * it stays quick with thousands of zones.
+ */
+export async function suggestZonesToGrant(userName: string, query: string, limit = 20): Promise<string[]> {
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  const u = await db().user.findUnique({ where: { name: normalizeUserName(userName) }, select: { id: true } });
+  const rows = await db().zone.findMany({
+    where: { name: { contains: q }, ...(u ? { grants: { none: { userId: u.id } } } : {}) },
+    orderBy: { name: 'asc' },
+    take: limit,
+    select: { name: true },
+  });
+  return rows.map((r) => r.name);
 }

@@ -12,7 +12,9 @@ import { createZone } from './mutations';
 
 /** The new-zone form's fields, as typed (strings). */
 export interface CreateZoneFormValues {
+  kind: string;
   name: string;
+  primaries: string;
   nameservers: string;
   contact: string;
   defaultTtl: string;
@@ -33,7 +35,9 @@ const FIX_FIELDS = 'The zone could not be created: see the fields marked below.'
 // Form-level checks with messages written for people; the change service
 // validates again (names, contact, NS targets) and its errors come back too.
 const createZoneFormSchema = z.object({
-  name: z.string().trim().min(1, 'Enter a zone name, like example.com').max(254, 'A zone name is at most 253 characters'),
+  kind: z.enum(['primary', 'secondary'], { message: 'Choose primary or secondary' }),
+  name: z.string().trim().min(1, 'Enter a zone name, like example.com, or a prefix, like 192.0.2.0/24').max(254, 'A zone name is at most 253 characters'),
+  primaries: z.string().max(10_000, 'That is too many primaries'),
   nameservers: z.string().max(10_000, 'That is too many name servers'),
   contact: z.string().trim().max(320, 'That contact is too long'),
   defaultTtl: z
@@ -51,7 +55,9 @@ function formValues(formData: FormData): CreateZoneFormValues {
     return typeof v === 'string' ? v : '';
   };
   return {
+    kind: text('kind') || 'primary',
     name: text('name'),
+    primaries: text('primaries'),
     nameservers: text('nameservers'),
     contact: text('contact'),
     defaultTtl: text('defaultTtl'),
@@ -59,8 +65,8 @@ function formValues(formData: FormData): CreateZoneFormValues {
   };
 }
 
-/** One name server per line, or separated by commas or spaces. */
-function splitNameservers(text: string): string[] {
+/** One name server (or primary) per line, or separated by commas or spaces. */
+function splitList(text: string): string[] {
   return text
     .split(/[\s,]+/)
     .map((s) => s.trim())
@@ -84,12 +90,12 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
     const created = await createZone(
       {
         name: v.name,
-        kind: 'primary',
-        nameservers: splitNameservers(v.nameservers),
-        contact: v.contact || undefined,
+        kind: v.kind,
+        nameservers: v.kind === 'primary' ? splitList(v.nameservers) : [],
+        contact: v.kind === 'primary' ? v.contact || undefined : undefined,
         defaultTtl: v.defaultTtl === '' ? undefined : Number(v.defaultTtl),
         serialPolicy: v.serialPolicy,
-        primaries: [],
+        primaries: v.kind === 'secondary' ? splitList(v.primaries) : [],
       },
       { userId: user.id, name: user.name },
     );
@@ -107,7 +113,7 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
   redirect(`/zones/${encodeURIComponent(zoneName.replace(/\.$/, ''))}`);
 }
 
-const FIELDS = ['name', 'nameservers', 'contact', 'defaultTtl', 'serialPolicy'] as const;
+const FIELDS = ['kind', 'name', 'primaries', 'nameservers', 'contact', 'defaultTtl', 'serialPolicy'] as const;
 
 /** The service's field errors under the form's field names; anything else goes to `form`. */
 function knownFieldErrors(errors: Record<string, string[]>): NonNullable<CreateZoneFormState['fieldErrors']> {

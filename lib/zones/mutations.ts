@@ -272,14 +272,39 @@ export interface Changeset {
   /** The serial the editor started from; a different current serial is a conflict. */
   expectedSerial?: number;
   comment?: string;
+  /** New SOA fields (the serial is left to the zone's policy), written in the same change. */
+  soa?: SoaEdit;
+}
+
+/** The SOA fields an editor may set; the serial is never set by hand. */
+export interface SoaEdit {
+  mname: string;
+  rname: string;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+  ttl: number;
+}
+
+export interface ApplyOptions {
+  /** Validate and diff inside the transaction, then write nothing (the editor's live check). */
+  dryRun?: boolean;
+  /**
+   * Refuse adding a record that is already stored (and not removed by the same
+   * changeset). The CLI keeps "add" idempotent; the editor wants to be told.
+   */
+  rejectDuplicates?: boolean;
 }
 
 /** Applies a batch of additions and removals as one change. */
-export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Actor): Promise<CommitResult> {
+export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Actor, opts: ApplyOptions = {}): Promise<CommitResult> {
   const zoneName = toZoneName(zoneInput);
+  const newSoa = cs.soa ? soaEditToFields(cs.soa, zoneName) : undefined;
   return commitRecords(zoneName, actor, cs.comment ?? '', cs.expectedSerial, (zone, current) => {
     const errors: RecordError[] = [];
     const next = new Map(current.map((r) => [recordKey(r), r]));
+    const addedKeys = new Set<string>();
     (cs.remove ?? []).forEach((del, index) => {
       const name = normalizeOwner(del.name, zone.name);
       const type = normalizeType(del.type);
@@ -308,10 +333,43 @@ export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Ac
       const sameSet = [...next.values()].find((r) => r.name === canonicalOr(raw.name, zone.name) && r.type === raw.type.toUpperCase());
       const n = normalizeRecord(raw, zone.name, sameSet?.ttl ?? zone.defaultTtl);
       if (!n.ok) return void errors.push({ index, record: `${raw.name} ${raw.type} ${raw.content}`, message: n.message });
-      next.set(recordKey(n.value), n.value);
+      const key = recordKey(n.value);
+      if (opts.rejectDuplicates && next.has(key)) {
+        return void errors.push({
+          index,
+          record: `${n.value.name} ${n.value.type} ${n.value.content}`,
+          message: `${n.value.name} ${n.value.type} ${n.value.content} is ${addedKeys.has(key) ? 'added twice' : 'already in the zone'}`,
+        });
+      }
+      addedKeys.add(key);
+      next.set(key, n.value);
     });
     return { records: [...next.values()], errors };
-  });
+  }, newSoa, opts.dryRun);
+}
+
+/** Checks the editor's SOA fields; the serial is a placeholder that commitRecords never keeps. */
+function soaEditToFields(e: SoaEdit, zone: string): { soa: SoaFields; ttl: number; keepSerial: false } {
+  const errors: Record<string, string[]> = {};
+  const name = (field: 'mname' | 'rname') => {
+    try {
+      return canonicalName(e[field].trim(), zone);
+    } catch (err) {
+      if (!(err instanceof DnsNameError)) throw err;
+      errors[field] = [err.message];
+      return '';
+    }
+  };
+  const mname = name('mname');
+  const rname = name('rname');
+  for (const k of ['refresh', 'retry', 'expire', 'minimum', 'ttl'] as const) {
+    if (!Number.isInteger(e[k]) || e[k] < 0 || e[k] > 2147483647) errors[k] = [`${k} must be a whole number of seconds from 0 to 2147483647`];
+  }
+  if (Object.keys(errors).length) {
+    const recordErrors = Object.entries(errors).map(([k, m]) => ({ record: `SOA ${k}`, message: `SOA ${k}: ${m[0]}` }));
+    throw new ZoneError('invalid', 'The SOA fields are not valid; nothing was saved.', errors, recordErrors);
+  }
+  return { soa: { mname, rname, serial: 0, refresh: e.refresh, retry: e.retry, expire: e.expire, minimum: e.minimum }, ttl: e.ttl, keepSerial: false };
 }
 
 function canonicalOr(name: string, zone: string): string {
@@ -388,7 +446,8 @@ async function commitRecords(
   comment: string,
   expectedSerial: number | undefined,
   build: BuildNext,
-  newSoa?: { soa: SoaFields; ttl: number },
+  newSoa?: { soa: SoaFields; ttl: number; keepSerial?: boolean },
+  dryRun = false,
 ): Promise<CommitResult> {
   const result = await db().$transaction(async (tx) => {
     const zone = await tx.zone.findUnique({ where: { name: zoneName }, include: { records: true } });
@@ -436,7 +495,11 @@ async function commitRecords(
 
     let newSerial = nextSerial(zone.serialPolicy as SerialPolicy, oldSerial);
     // An imported file may carry a serial ahead of our policy; keep it then.
-    if (newSoa && serialGreater(newSoa.soa.serial, newSerial)) newSerial = newSoa.soa.serial;
+    if (newSoa && newSoa.keepSerial !== false && serialGreater(newSoa.soa.serial, newSerial)) newSerial = newSoa.soa.serial;
+    // The editor's check: everything above ran (validation, diff, serial), nothing is written.
+    if (dryRun) {
+      return { zone: zoneName, changed: true, oldSerial, newSerial, added, removed, notifyTargets: [] } satisfies CommitResult;
+    }
     const soaData = newSoa
       ? {
           soaMname: newSoa.soa.mname,

@@ -3,11 +3,13 @@ import Link from 'next/link';
 import { NewZoneForm } from '@/components/new-zone-form';
 import { linkClass } from '@/components/styles';
 import { requireUser } from '@/lib/auth/session';
+import { getSetting } from '@/lib/settings/data';
 
 export const metadata: Metadata = { title: 'New zone' };
 
 export default async function NewZonePage() {
   await requireUser('zone:write', { returnTo: '/zones/new' });
+  const defaults = await getSetting('zoneDefaults');
   return (
     <div className="max-w-2xl space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
@@ -17,13 +19,21 @@ export default async function NewZonePage() {
         / New zone
       </nav>
       <div>
-        <h1 className="text-lg font-semibold tracking-tight">New primary zone</h1>
+        <h1 className="text-lg font-semibold tracking-tight">New zone</h1>
         <p className="mt-1 text-sm text-zinc-600">
-          Creates the zone with its SOA and NS records.
+          A primary zone starts with its SOA and NS records from the zone template (admins change it in Settings); a
+          secondary zone fills in from its primaries.
         </p>
       </div>
       <div className="rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
-        <NewZoneForm />
+        <NewZoneForm
+          defaults={{
+            nameservers: defaults.nameservers,
+            contact: defaults.contact,
+            defaultTtl: defaults.defaultTtl,
+            serialPolicy: defaults.serialPolicy,
+          }}
+        />
       </div>
     </div>
   );
