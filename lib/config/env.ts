@@ -51,3 +51,12 @@ export function parseHostPort(text: string, what: string, defaultPort?: number):
 export function formatHostPort(a: ListenAddress): string {
   return a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }
+
+/** Seconds between the prober's rounds over every primary zone's secondaries (ZK_PROBE_INTERVAL); 0 turns the timer off. */
+export function probeIntervalMs(): number {
+  const raw = process.env.ZK_PROBE_INTERVAL?.trim();
+  if (!raw) return 60_000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`ZK_PROBE_INTERVAL must be a number of seconds (0 to turn probing off), got "${raw}"`);
+  return n * 1000;
+}

@@ -22,6 +22,8 @@ export interface NotifyQueueOptions {
   /** Timeouts of the UDP tries within one attempt. */
   timeoutsMs?: number[];
   workerId?: string;
+  /** Called when a target acknowledged a NOTIFY (the prober then watches it pick the change up). */
+  onAcknowledged?: (zone: string, serial: number, target: string) => void;
 }
 
 const DEFAULTS = { firstBackoffMs: 2000, maxBackoffMs: 300_000, giveUpAfterMs: 3_600_000, timeoutsMs: [1000, 2000] };
@@ -43,7 +45,7 @@ function dueJobs(now: Date) {
 export class NotifyQueue {
   private running: Promise<void> | null = null;
   private again = false;
-  private readonly opts: Required<Omit<NotifyQueueOptions, 'source' | 'workerId'>> & NotifyQueueOptions;
+  private readonly opts: Required<Omit<NotifyQueueOptions, 'source' | 'workerId' | 'onAcknowledged'>> & NotifyQueueOptions;
 
   constructor(
     private readonly store: ZoneStore,
@@ -138,6 +140,7 @@ export class NotifyQueue {
     if (results.every((r) => r.outcome === 'acknowledged')) {
       await this.finish(job, 'acked', summary, job.attempts + 1);
       this.log.info({ zone: job.zone.name, serial: zone.serial, target: job.target }, 'NOTIFY acknowledged');
+      this.opts.onAcknowledged?.(job.zone.name, zone.serial, job.target);
       return;
     }
     const attempts = job.attempts + 1;

@@ -3,12 +3,13 @@
 // is used by main.ts and by the integration tests (port 0 allowed).
 import type dgram from 'node:dgram';
 import type http from 'node:http';
-import { controlPort, dnsListen, type ListenAddress } from '../config/env';
+import { controlPort, dnsListen, probeIntervalMs, type ListenAddress } from '../config/env';
 import { startControlServer } from './control-server';
 import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
 import { log as defaultLog, type Logger } from './logger';
 import { notifySource, notifyZoneNow } from './notify-now';
 import { NotifyQueue, type NotifyQueueOptions } from './notify-queue';
+import { Prober, type ProberOptions } from './prober';
 import { DEFAULT_TCP_OPTIONS, listenTcp, type TcpListener, type TcpOptions } from './tcp';
 import { listenUdp } from './udp';
 import { ZoneLoader } from './zone-loader';
@@ -26,6 +27,8 @@ export interface WorkerOptions {
   tcp?: Partial<TcpOptions>;
   /** Retry timing of outgoing NOTIFY (tests shorten it). */
   notify?: NotifyQueueOptions;
+  /** The replication prober; the interval defaults to ZK_PROBE_INTERVAL. */
+  probe?: Partial<ProberOptions>;
   /** Refresh limits and transfer bounds of secondary zones (defaults from ZK_REFRESH_MIN/MAX). */
   secondary?: SecondaryEngineOptions;
 }
@@ -39,6 +42,8 @@ export interface RunningWorker {
   notifyQueue: NotifyQueue;
   /** Secondary zones: refresh timers, NOTIFY in, transfers in. */
   secondary: SecondaryEngine;
+  /** Asks secondaries which serial they serve, for the replication dashboard. */
+  prober: Prober;
   stop(): Promise<void>;
 }
 
@@ -51,7 +56,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const secondary = new SecondaryEngine(store, log, { ...opts.secondary, reload: () => refresh() });
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary };
   await loader.sync();
-  const notifyQueue = new NotifyQueue(store, log, { source: notifySource(), ...opts.notify });
+  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), ...opts.probe });
+  const notifyQueue = new NotifyQueue(store, log, {
+    source: notifySource(),
+    onAcknowledged: (zone, serial, target) => prober.chase(zone, serial, target),
+    ...opts.notify,
+  });
   // Load changed zones first, so that a NOTIFY carries the SOA being served.
   const refresh = async () => {
     const result = await loader.sync();
@@ -67,6 +77,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   let timer: NodeJS.Timeout | undefined;
   const stop = async () => {
     if (timer) clearInterval(timer);
+    await prober.stop();
     await secondary.stop();
     await notifyQueue.settle();
     await Promise.all([
@@ -85,7 +96,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     control = await startControlServer(opts.controlPort ?? controlPort(), {
       'POST /reload': refresh,
       'GET /health': async () => ({ ok: true, zones: store.size }),
-      'POST /notify': async (body) => notifyZoneNow(store, String(body.zone ?? '')),
+      'POST /notify': async (body) => {
+        const report = await notifyZoneNow(store, String(body.zone ?? ''));
+        // Watch each target that took the NOTIFY pick up the serial, as after a commit.
+        for (const r of report.results) if (r.outcome === 'acknowledged') prober.chase(report.zone, report.serial, r.target);
+        return report;
+      },
       // `zonekeeper zone retrieve`: a whole-zone transfer now, answered when it has ended.
       'POST /retrieve': async (body) => {
         const zone = canonicalName(String(body.zone ?? '').replace(/\.?$/, '.'));
@@ -104,11 +120,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   // Jobs written while no worker ran go out now; secondary zones get their timers.
   await secondary.sync();
   void notifyQueue.kick();
+  prober.start();
   timer.unref();
   const addr = control.address();
   const cport = typeof addr === 'object' && addr ? addr.port : 0;
   log.info({ dns: bound, control: cport, zones: store.size }, 'DNS worker listening');
-  return { dns: bound, controlPort: cport, store, loader, notifyQueue, secondary, stop };
+  return { dns: bound, controlPort: cport, store, loader, notifyQueue, secondary, prober, stop };
 }
 
 /** UDP and TCP on the same port; with port 0, retry until both get the same free port. */

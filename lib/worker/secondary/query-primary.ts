@@ -18,6 +18,8 @@ export class PrimaryQueryError extends Error {
   constructor(
     readonly kind: QueryFailureKind,
     message: string,
+    /** The answer's rcode, when an answer came. */
+    readonly rcode?: number,
   ) {
     super(message);
     this.name = 'PrimaryQueryError';
@@ -91,7 +93,7 @@ function check(raw: Buffer, id: number, name: string, type: string, key: TsigKey
   if (m.id !== id || !m.qr || m.opcode !== OPCODE.QUERY) throw new PrimaryQueryError('error', 'the answer does not belong to our question');
   if (!q || lowercased(q.name) !== lowercased(name) || q.type !== type) throw new PrimaryQueryError('error', 'the answer echoes another question');
   if (m.rcode !== RCODE.NOERROR) {
-    throw new PrimaryQueryError(m.rcode === RCODE.REFUSED || m.rcode === RCODE.NOTAUTH ? 'refused' : 'error', `the primary answered ${rcodeName(m.rcode)}`);
+    throw new PrimaryQueryError(m.rcode === RCODE.REFUSED || m.rcode === RCODE.NOTAUTH ? 'refused' : 'error', `the primary answered ${rcodeName(m.rcode)}`, m.rcode);
   }
   return m;
 }
