@@ -134,6 +134,9 @@ export class Prober {
     if (!targets) return [];
     const results = await Promise.all(targets.addresses.map((a) => this.track(probeSoa(zoneName, a, this.opts.timeoutsMs))));
     for (const r of results) await this.record(targets.zoneId, zoneName, r);
+    // A server no longer among the zone's NS or also-notify leaves the dashboard.
+    const keep = [...results.map((r) => r.target), ...targets.unresolved];
+    await db().replicaStatus.deleteMany({ where: { zoneId: targets.zoneId, target: { notIn: keep } } });
     return results;
   }
 
@@ -186,22 +189,24 @@ export class Prober {
     return p;
   }
 
-  private async targetsOf(zoneName: string): Promise<{ zoneId: number; addresses: ListenAddress[] } | null> {
+  private async targetsOf(zoneName: string): Promise<{ zoneId: number; addresses: ListenAddress[]; unresolved: string[] } | null> {
     const snapshot = this.store.get(zoneName);
     const row = await db().zone.findUnique({ where: { name: zoneName }, select: { id: true, kind: true, soaMname: true, alsoNotify: true } });
     if (!snapshot || !row || row.kind !== 'primary') return null;
     const targets = notifyTargets(zoneName, row.soaMname, nsAndGlue(snapshot), readList(row.alsoNotify));
     const addresses: ListenAddress[] = [];
+    const unresolved: string[] = [];
     for (const t of targets) {
       try {
         addresses.push(...(await resolveTarget(t)));
       } catch (err) {
         // A host name that does not resolve is a target we cannot reach: say so on the dashboard.
+        unresolved.push(t);
         await this.record(row.id, zoneName, { target: t, state: 'error', error: `cannot resolve: ${(err as Error).message}` });
       }
     }
     const unique = new Map(addresses.map((a) => [formatHostPort(a), a]));
-    return { zoneId: row.id, addresses: [...unique.values()] };
+    return { zoneId: row.id, addresses: [...unique.values()], unresolved };
   }
 
   /** Upserts the target's status; a new serial or state is also kept as a `probe` event. */

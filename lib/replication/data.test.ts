@@ -1,0 +1,81 @@
+// The dashboard's states and timeline, from probe results and events written
+// the way the worker writes them.
+import { describe, expect, it } from 'vitest';
+import { db } from '../db';
+import { applyChangeset, createZone } from '../zones/mutations';
+import { countStates, getZoneReplication, listReplication, propagationTimeline } from './data';
+
+const actor = { name: 'test' };
+
+async function status(zoneId: number, target: string, state: string, serial: number | null) {
+  await db().replicaStatus.create({ data: { zoneId, target, state, serial: serial === null ? null : BigInt(serial), checkedAt: new Date(), lastOkAt: state === 'ok' ? new Date() : null } });
+}
+
+describe('replication states', () => {
+  it('gives each secondary and the zone a state an operator can act on', async () => {
+    const created = await createZone({ name: 'states.test' }, actor);
+    const change = await applyChangeset('states.test', { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
+    const zone = await db().zone.findUniqueOrThrow({ where: { name: 'states.test.' } });
+    await status(zone.id, '192.0.2.10:53', 'ok', change.newSerial);
+    await status(zone.id, '192.0.2.11:53', 'ok', created.serial);
+    const behindMs = 60_000;
+
+    const fresh = await getZoneReplication(zone.id, { behindMs });
+    expect(fresh!.secondaries.map((s) => [s.target, s.state, s.lagSerials])).toEqual([
+      ['192.0.2.10:53', 'in sync', 0],
+      ['192.0.2.11:53', 'propagating', 1],
+    ]);
+    expect(fresh!.state).toBe('propagating');
+
+    // The same lag past the threshold is "behind", with its age in seconds.
+    const later = new Date(Date.now() + 120_000);
+    const old = await getZoneReplication(zone.id, { behindMs, now: later });
+    expect(old!.state).toBe('behind');
+    expect(old!.secondaries[1]!.lagSeconds).toBeGreaterThanOrEqual(119);
+
+    await db().replicaStatus.updateMany({ where: { zoneId: zone.id, target: '192.0.2.11:53' }, data: { state: 'timeout' } });
+    expect((await getZoneReplication(zone.id, { behindMs }))!.state).toBe('unreachable');
+    await db().replicaStatus.updateMany({ where: { zoneId: zone.id, target: '192.0.2.10:53' }, data: { state: 'refused' } });
+    const worst = await getZoneReplication(zone.id, { behindMs });
+    expect(worst!.state).toBe('missing');
+    expect(worst!.secondaries.map((s) => s.state)).toEqual(['missing', 'unreachable']);
+  });
+
+  it('lists zones with no secondaries apart, and counts each state', async () => {
+    await createZone({ name: 'lonely.test' }, actor);
+    const all = await listReplication();
+    expect(all.find((z) => z.zone === 'lonely.test.')?.state).toBe('no secondaries');
+    expect(countStates(all)['no secondaries']).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('propagationTimeline', () => {
+  it('follows a change from NOTIFY through the transfer to the first probe that saw it', async () => {
+    await createZone({ name: 'timeline.test' }, actor);
+    const c = await applyChangeset('timeline.test', { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
+    const zone = await db().zone.findUniqueOrThrow({ where: { name: 'timeline.test.' } });
+    const change = await db().change.findUniqueOrThrow({ where: { id: c.changeId! } });
+    const t = (ms: number) => new Date(change.createdAt.getTime() + ms);
+    const target = '127.0.0.9:5300';
+    await status(zone.id, target, 'ok', c.newSerial);
+    await status(zone.id, '127.0.0.10:53', 'timeout', null);
+    const serial = BigInt(c.newSerial);
+    const ev = { zoneId: zone.id, zoneName: zone.name, serial };
+    await db().zoneEvent.createMany({
+      data: [
+        { ...ev, kind: 'notify-out', peer: target, outcome: 'acknowledged', durationMs: 3, createdAt: t(50) },
+        { ...ev, kind: 'ixfr-out', peer: '127.0.0.9', outcome: 'ok', durationMs: 12, records: 4, createdAt: t(300) },
+        { ...ev, kind: 'probe', peer: target, outcome: 'ok', durationMs: 1, createdAt: t(800) },
+      ],
+    });
+    const [latest] = await propagationTimeline(zone.id);
+    expect(latest!.serial).toBe(c.newSerial);
+    const reached = latest!.targets.find((p) => p.target === target)!;
+    expect(reached.notify?.outcome).toBe('acknowledged');
+    expect(reached.transfer).toMatchObject({ kind: 'IXFR', durationMs: 12 });
+    expect(reached.elapsedMs).toBe(800);
+    expect(latest!.live).toBe(1);
+    expect(latest!.targets).toHaveLength(2);
+    expect(latest!.allLiveAfterMs).toBeNull();
+  });
+});
