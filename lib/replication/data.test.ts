@@ -79,3 +79,28 @@ describe('propagationTimeline', () => {
     expect(latest!.allLiveAfterMs).toBeNull();
   });
 });
+
+describe('renderMetrics', () => {
+  it('exposes serials, lag and counters in the Prometheus text format', async () => {
+    const { renderMetrics } = await import('./metrics');
+    await createZone({ name: 'metrics.test' }, actor);
+    const c = await applyChangeset('metrics.test', { add: [{ name: 'a', type: 'A', content: '192.0.2.7' }] }, actor);
+    const zone = await db().zone.findUniqueOrThrow({ where: { name: 'metrics.test.' } });
+    await status(zone.id, '192.0.2.20:53', 'ok', c.oldSerial);
+    await db().zoneEvent.createMany({
+      data: [
+        { zoneId: zone.id, zoneName: zone.name, kind: 'notify-out', peer: '192.0.2.20:53', outcome: 'acknowledged' },
+        { zoneId: zone.id, zoneName: zone.name, kind: 'notify-out', peer: '192.0.2.20:53', outcome: 'timeout' },
+        { zoneId: zone.id, zoneName: zone.name, kind: 'axfr-out', peer: '192.0.2.20', outcome: 'ok' },
+      ],
+    });
+    const text = await renderMetrics({ zoneIds: [zone.id] });
+    expect(text).toContain(`zonekeeper_zone_serial{zone="metrics.test."} ${c.newSerial}`);
+    expect(text).toContain(`zonekeeper_secondary_serial{zone="metrics.test.",secondary="192.0.2.20:53"} ${c.oldSerial}`);
+    expect(text).toContain('zonekeeper_secondary_lag_serials{zone="metrics.test.",secondary="192.0.2.20:53"} 1');
+    expect(text).toContain('zonekeeper_notify_total{outcome="acknowledged"} 1');
+    expect(text).toContain('zonekeeper_notify_total{outcome="timeout"} 1');
+    expect(text).toContain('zonekeeper_transfers_total{kind="axfr-out",outcome="ok"} 1');
+    expect(text).toMatch(/# TYPE zonekeeper_secondary_lag_seconds gauge/);
+  });
+});
