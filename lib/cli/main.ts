@@ -4,7 +4,7 @@
 import { loadDotEnv } from '../config/dotenv';
 import fs from 'node:fs';
 import { disconnectDb } from '../db';
-import { createUser } from '../auth/users';
+import { createUser, grantZone, listUsers, revokeZone, setUserDisabled } from '../auth/users';
 import { isRole } from '../auth/permission';
 import { serializeZoneFile } from '../dns/zone-file';
 import { migrateDatabase } from '../setup/database';
@@ -13,6 +13,7 @@ import { ZoneError } from '../zones/errors';
 import { applyChangeset, createZone, deleteZone, importZone, setZoneOptions, type Actor, type CommitResult } from '../zones/mutations';
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
 import { parseArgs, UsageError } from './args';
+import { replicationCommand } from './replication';
 import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
 import { addAutoprimary, deleteAutoprimary, formatAutoprimary, listAutoprimaries } from '../zones/autoprimaries';
 import { db } from '../db';
@@ -40,6 +41,8 @@ Records (NAME relative to the zone or absolute; @ for the apex)
 
 Replication
   notify ZONE                      send NOTIFY to every secondary now and print each result
+  replication [ZONE]               per zone its replication state; with ZONE, each secondary's address,
+                                   serial and state (in sync, propagating, behind, unreachable, missing)
   tsig add NAME ALGORITHM [SECRET] a TSIG key (hmac-sha256|hmac-sha512|hmac-sha1); the secret is generated when omitted
   tsig list | tsig delete NAME
   autoprimary add IP[:PORT] NAMESERVER [--account TEXT]
@@ -49,6 +52,11 @@ Replication
 
 Users
   user add NAME --role admin|editor|viewer   (password on stdin)
+  user list                        name, role, enabled or disabled, zones granted
+  user grant USER ZONE             let the editor USER see and edit ZONE
+  user revoke USER ZONE
+  user disable USER | user enable USER
+                                   a disabled user cannot sign in; open sessions stop at once
 
 Options for changes: --comment TEXT
 Environment: DATABASE_URL, ZK_DATA_DIR, ZK_CONTROL_PORT (see README).`;
@@ -364,7 +372,43 @@ async function tsigCommand(args: string[]): Promise<void> {
 
 async function userCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  if (sub !== 'add') throw new UsageError(`unknown user command "${sub ?? ''}"`);
+  switch (sub) {
+    case 'add':
+      return userAddCommand(rest);
+    case 'list': {
+      if (rest.length) throw new UsageError('user list takes no arguments');
+      const users = await listUsers();
+      const w = Math.max(4, ...users.map((u) => u.name.length));
+      out(`${'USER'.padEnd(w)}  ROLE    STATUS    ZONES`);
+      for (const u of users) {
+        const zones = u.role === 'editor' ? (u.grantCount ? `${u.grantCount}${u.someGrants.length ? ` (${u.someGrants.join(', ')}${u.grantCount > u.someGrants.length ? ', …' : ''})` : ''}` : 'none') : 'all';
+        out(`${u.name.padEnd(w)}  ${u.role.padEnd(6)}  ${(u.disabled ? 'disabled' : 'enabled').padEnd(8)}  ${zones}`);
+      }
+      return;
+    }
+    case 'grant':
+    case 'revoke': {
+      const [user, zone, extra] = rest;
+      if (!user || !zone || extra !== undefined) throw new UsageError(`user ${sub} needs USER ZONE`);
+      const r = sub === 'grant' ? await grantZone(user, zone) : await revokeZone(user, zone);
+      out(sub === 'grant' ? `Granted ${r.zone} to ${r.user}.` : `Revoked ${r.zone} from ${r.user}.`);
+      return;
+    }
+    case 'disable':
+    case 'enable': {
+      const [user, extra] = rest;
+      if (!user || extra !== undefined) throw new UsageError(`user ${sub} needs USER`);
+      // No acting user from a shell: only the last-enabled-admin rule applies.
+      await setUserDisabled(user, sub === 'disable', null);
+      out(sub === 'disable' ? `Disabled ${user.toLowerCase()}; open sessions stop at their next request.` : `Enabled ${user.toLowerCase()}.`);
+      return;
+    }
+    default:
+      throw new UsageError(`unknown user command "${sub ?? ''}"`);
+  }
+}
+
+async function userAddCommand(rest: string[]): Promise<void> {
   const p = parseArgs(rest, ['role'], []);
   const name = p.positionals[0];
   const role = p.options.get('role')?.[0];
@@ -415,6 +459,9 @@ export async function run(argv: string[]): Promise<number> {
         break;
       case 'autoprimary':
         await autoprimaryCommand(rest);
+        break;
+      case 'replication':
+        await replicationCommand(rest[0], out);
         break;
       default:
         throw new UsageError(`unknown command "${cmd}"`);
