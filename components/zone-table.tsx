@@ -1,5 +1,7 @@
 import Link from 'next/link';
+import type { ZoneReplicaState } from '@/lib/replication/data';
 import type { ZoneSort, ZoneSummary } from '@/lib/zones/data';
+import { ReplicaStateBadge } from './replication/state-badge';
 import { KindBadge } from './kind-badge';
 import { RelativeTime } from './relative-time';
 
@@ -39,7 +41,18 @@ function SortHeader({ column, label, sort, align }: { column: ZoneSort; label: s
   );
 }
 
-export function ZoneTable({ zones, now, sort }: { zones: ZoneSummary[]; now: Date; sort: ZoneTableSort }) {
+export function ZoneTable({
+  zones,
+  now,
+  sort,
+  replication,
+}: {
+  zones: ZoneSummary[];
+  now: Date;
+  sort: ZoneTableSort;
+  /** Replication state of the primary zones shown, by zone name. */
+  replication: ReadonlyMap<string, ZoneReplicaState>;
+}) {
   return (
     <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm">
       <table className="min-w-full text-sm tabular-nums">
@@ -50,6 +63,9 @@ export function ZoneTable({ zones, now, sort }: { zones: ZoneSummary[]; now: Dat
             <SortHeader column="serial" label="Serial" sort={sort} align="right" />
             <th scope="col" className="px-3 py-2 text-right">
               Records
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Replication
             </th>
             <SortHeader column="changed" label="Last change" sort={sort} />
           </tr>
@@ -67,6 +83,15 @@ export function ZoneTable({ zones, now, sort }: { zones: ZoneSummary[]; now: Dat
               </td>
               <td className="px-3 py-1.5 text-right font-mono">{z.serial}</td>
               <td className="px-3 py-1.5 text-right">{z.recordCount}</td>
+              <td className="px-3 py-1.5">
+                {replication.get(z.name) ? (
+                  <Link href={`${zoneHref(z.name)}/replication`} aria-label={`Replication of ${displayZoneName(z.name)}: ${replication.get(z.name)}`}>
+                    <ReplicaStateBadge state={replication.get(z.name)!} />
+                  </Link>
+                ) : (
+                  <span className="text-zinc-400">—</span>
+                )}
+              </td>
               <td className="px-3 py-1.5 text-zinc-600">
                 <RelativeTime date={z.updatedAt} now={now} />
               </td>

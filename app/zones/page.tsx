@@ -7,6 +7,7 @@ import { ZoneTable } from '@/components/zone-table';
 import { can } from '@/lib/auth/permission';
 import { requireUser } from '@/lib/auth/session';
 import { visibleZoneIds } from '@/lib/auth/zone-access';
+import { listReplication } from '@/lib/replication/data';
 import { listZonesPage, ZONE_SORTS, type ZoneKind, type ZoneSort } from '@/lib/zones/data';
 
 export const metadata: Metadata = { title: 'Zones' };
@@ -33,6 +34,8 @@ export default async function ZonesPage({ searchParams }: { searchParams: Search
   const user = await requireUser('zone:read', { returnTo: here });
   const zoneIds = await visibleZoneIds(user);
   const list = await listZonesPage({ query: q || undefined, kind, sort, desc, page: pageParam(params), zoneIds });
+  const primaries = list.zones.filter((z) => z.kind === 'primary').map((z) => z.id);
+  const replication = new Map((primaries.length ? await listReplication({ zoneIds: primaries }) : []).map((r) => [r.zone, r.state]));
   const canWrite = can(user.role, 'zone:write');
   const filtered = Boolean(q || kind);
 
@@ -82,6 +85,7 @@ export default async function ZonesPage({ searchParams }: { searchParams: Search
           <ZoneTable
             zones={list.zones}
             now={new Date()}
+            replication={replication}
             sort={{ sort, desc, href: (column, d) => hrefWith('/zones', { q, kind, sort: column === 'name' ? undefined : column, dir: d ? 'desc' : undefined }) }}
           />
           <div className="flex flex-wrap items-center gap-3">

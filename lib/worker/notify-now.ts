@@ -2,7 +2,7 @@
 // send the zone's current SOA to every target at once, record each outcome as
 // an event, and report them.
 import { db } from '../db';
-import { dnsListen, parseHostPort } from '../config/env';
+import { dnsListen, formatHostPort, parseHostPort } from '../config/env';
 import { getZone } from '../zones/data';
 import { notifyTargets } from '../zones/notify-targets';
 import { sendNotify, type NotifyResult } from './notify';
@@ -19,7 +19,8 @@ export function notifySource(): string | undefined {
   return process.env.ZK_NOTIFY_SOURCE?.trim() || dnsListen()[0]?.address;
 }
 
-export async function notifyZoneNow(store: ZoneStore, zoneName: string): Promise<NotifyReport> {
+/** NOTIFY to every secondary of the zone now, or only to `only` (ADDRESS:PORT as the dashboard lists it). */
+export async function notifyZoneNow(store: ZoneStore, zoneName: string, only?: string): Promise<NotifyReport> {
   const zone = await getZone(zoneName);
   if (!zone) throw new Error(`no zone ${zoneName}`);
   if (zone.kind !== 'primary') throw new Error(`${zone.name} is a secondary zone; only its primary sends NOTIFY`);
@@ -27,7 +28,11 @@ export async function notifyZoneNow(store: ZoneStore, zoneName: string): Promise
   const keyName = store.get(zone.name)?.transfer.tsigKeyName;
   const key = keyName ? store.tsigKeys.get(keyName) : undefined;
   const targets = notifyTargets(zone.name, zone.soa.mname, zone.records, zone.alsoNotify);
-  const addresses = (await Promise.all(targets.map((t) => resolveTarget(t).catch(() => [parseHostPort(t, 'target', 53)])))).flat();
+  let addresses = (await Promise.all(targets.map((t) => resolveTarget(t).catch(() => [parseHostPort(t, 'target', 53)])))).flat();
+  if (only) {
+    addresses = addresses.filter((a) => formatHostPort(a) === only);
+    if (addresses.length === 0) throw new Error(`${only} is not a secondary of ${zone.name} (not an NS host address or also-notify target)`);
+  }
   const results = await Promise.all(addresses.map((a) => sendNotify(soa, a, { source: notifySource(), key })));
   if (results.length) {
     await db().zoneEvent.createMany({

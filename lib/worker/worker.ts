@@ -97,7 +97,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
       'POST /reload': refresh,
       'GET /health': async () => ({ ok: true, zones: store.size }),
       'POST /notify': async (body) => {
-        const report = await notifyZoneNow(store, String(body.zone ?? ''));
+        const only = typeof body.target === 'string' && body.target ? body.target : undefined;
+        const report = await notifyZoneNow(store, String(body.zone ?? ''), only);
         // Watch each target that took the NOTIFY pick up the serial, as after a commit.
         for (const r of report.results) if (r.outcome === 'acknowledged') prober.chase(report.zone, report.serial, r.target);
         return report;

@@ -9,6 +9,7 @@ import { readList } from './json-lists';
 export type ZoneKind = 'primary' | 'secondary';
 
 export interface ZoneSummary {
+  id: number;
   name: string;
   kind: ZoneKind;
   serial: number;
@@ -128,8 +129,9 @@ export async function listZonesPage(q: ZoneListQuery = {}): Promise<ZoneListPage
   return { zones: rows.map((r) => summaryOf(r, countOf.get(r.id) ?? 0)), total, page, pageSize, pages };
 }
 
-function summaryOf(r: { name: string; kind: string; serial: bigint; updatedAt: Date }, records: number): ZoneSummary {
+function summaryOf(r: { id: number; name: string; kind: string; serial: bigint; updatedAt: Date }, records: number): ZoneSummary {
   return {
+    id: r.id,
     name: r.name,
     kind: r.kind as ZoneKind,
     serial: Number(r.serial),
@@ -145,7 +147,7 @@ export async function listZones(opts: { query?: string } = {}): Promise<ZoneSumm
   const rows = await db().zone.findMany({
     where: q ? { name: { contains: q } } : undefined,
     orderBy: { name: 'asc' },
-    select: { name: true, kind: true, serial: true, updatedAt: true, _count: { select: { records: true } } },
+    select: { id: true, name: true, kind: true, serial: true, updatedAt: true, _count: { select: { records: true } } },
   });
   return rows.map((r) => summaryOf(r, r._count.records));
 }
@@ -193,4 +195,290 @@ export function sortRecords(records: RR[]): RR[] {
     if (a.type !== b.type) return a.type < b.type ? -1 : 1;
     return a.content < b.content ? -1 : a.content > b.content ? 1 : 0;
   });
+}
+
+// ---------------------------------------------------------------- changelog and import preview
+// Imports for this section sit here (ES imports are hoisted) so that edits
+// appended by different people to this file do not collide at its head.
+import { parseZoneFile, type ZoneFileError } from '../dns/zone-file';
+import { parseSoaContent } from '../dns/rdata';
+import { nextSerial, serialGreater } from '../dns/serial';
+import type { RecordError } from './errors';
+import { checkZoneRules } from './validate';
+import { applyRecordDiff, diffRecords, diffSoa, type RecordDiff, type SoaFieldChange } from './import-diff';
+
+/** One committed change as the changelog shows it; `removed`/`added` include the old/new SOA. */
+export interface ChangeEntry {
+  id: number;
+  actor: string;
+  comment: string;
+  createdAt: Date;
+  oldSerial: number;
+  newSerial: number;
+  removed: RR[];
+  added: RR[];
+}
+
+export interface ChangeListQuery {
+  /** Text the comment contains. */
+  query?: string;
+  /** Changes made at or after this instant. */
+  from?: Date;
+  /** Changes made before this instant (exclusive). */
+  to?: Date;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface ChangeListPage {
+  items: ChangeEntry[];
+  total: number;
+  /** The page shown, clamped to the pages there are. */
+  page: number;
+  pages: number;
+  pageSize: number;
+}
+
+/** A stored JSON record list; a malformed one reads as empty rather than breaking the whole changelog. */
+function readChangeRecords(json: string): RR[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    if (!Array.isArray(v)) return [];
+    return v.filter(
+      (r): r is RR =>
+        typeof r === 'object' && r !== null && typeof r.name === 'string' && typeof r.type === 'string' && typeof r.ttl === 'number' && typeof r.content === 'string',
+    );
+  } catch {
+    return [];
+  }
+}
+
+type ChangeRow = { id: number; actor: string; comment: string; createdAt: Date; oldSerial: bigint; newSerial: bigint; removed: string; added: string };
+
+function changeEntryOf(c: ChangeRow): ChangeEntry {
+  return {
+    id: c.id,
+    actor: c.actor,
+    comment: c.comment,
+    createdAt: c.createdAt,
+    oldSerial: Number(c.oldSerial),
+    newSerial: Number(c.newSerial),
+    removed: readChangeRecords(c.removed),
+    added: readChangeRecords(c.added),
+  };
+}
+
+/**
+ * One page of a zone's changelog, newest first, filtered by comment text and
+ * date range in the query itself: a zone may have thousands of changes.
+ */
+export async function listChanges(zoneId: number, q: ChangeListQuery = {}): Promise<ChangeListPage> {
+  const pageSize = Math.min(Math.max(q.pageSize ?? 20, 1), 200);
+  const where: Prisma.ChangeWhereInput = { zoneId };
+  const text = q.query?.trim();
+  if (text) where.comment = { contains: text };
+  if (q.from || q.to) where.createdAt = { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) };
+  const total = await db().change.count({ where });
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(q.page ?? 1, 1), pages);
+  const rows = await db().change.findMany({ where, orderBy: { id: 'desc' }, skip: (page - 1) * pageSize, take: pageSize });
+  return { items: rows.map(changeEntryOf), total, page, pages, pageSize };
+}
+
+/** One change of the zone, or null when it does not exist or belongs to another zone. */
+export async function getChange(zoneId: number, changeId: number): Promise<ChangeEntry | null> {
+  const row = await db().change.findFirst({ where: { id: changeId, zoneId } });
+  return row ? changeEntryOf(row) : null;
+}
+
+/** What importing a zone file would do to a zone, for the import preview. */
+export interface ImportPreview {
+  zone: string;
+  kind: ZoneKind;
+  /** The serial the preview was computed against; the commit expects it. */
+  serial: number;
+  /** Parse errors with line numbers; when any, nothing else is filled in. */
+  errors: ZoneFileError[];
+  diff: RecordDiff;
+  /** SOA fields the file changes; empty when it has no SOA or the same one. */
+  soa: SoaFieldChange[];
+  /** Problems the zone would have with every item applied (CNAME beside data, no apex NS, …). */
+  ruleErrors: RecordError[];
+  /** Records in the file, the SOA included. */
+  fileRecords: number;
+}
+
+/** The import preview of `text` against the zone as stored now; null when there is no such zone. */
+export async function previewImport(zoneName: string, text: string): Promise<ImportPreview | null> {
+  const zone = await getZone(zoneName);
+  if (!zone) return null;
+  const empty: RecordDiff = { adds: [], changes: [], deletes: [], unchanged: 0 };
+  const parsed = parseZoneFile(text, { origin: zone.name, defaultTtl: zone.defaultTtl });
+  const base = { zone: zone.name, kind: zone.kind, serial: zone.serial, fileRecords: parsed.records.length };
+  if (parsed.errors.length) return { ...base, errors: parsed.errors, diff: empty, soa: [], ruleErrors: [] };
+  const diff = diffRecords(zone.records, parsed.records);
+  const soaRr = parsed.records.find((r) => r.type === 'SOA');
+  let soa: SoaFieldChange[] = [];
+  if (soaRr) {
+    const fileSoa = parseSoaContent(soaRr.content);
+    const ahead = serialGreater(fileSoa.serial, nextSerial(zone.serialPolicy, zone.serial));
+    soa = diffSoa({ soa: zone.soa, ttl: zone.soaTtl }, { soa: fileSoa, ttl: soaRr.ttl }, ahead);
+  }
+  const ruleErrors = checkZoneRules(zone.name, applyRecordDiff(zone.records, diff, new Set()));
+  return { ...base, errors: [], diff, soa, ruleErrors };
+}
+
+// ---------------------------------------------------------------- the editor's page of records
+// Imports for this section sit here, as above, so appended sections do not collide.
+import { Prisma as PrismaSql } from '../generated/prisma/client';
+
+/** One RRset: the records of one name and type. */
+export interface RRsetGroup {
+  name: string;
+  type: string;
+  records: RR[];
+}
+
+export type ZoneMeta = Omit<ZoneDetail, 'records'>;
+
+export interface ZoneRecordsPage {
+  zone: ZoneMeta;
+  /** The SOA record, when the zone has one and the filter does not hide it. */
+  soa: RR | null;
+  rrsets: RRsetGroup[];
+  page: number;
+  pageSize: number;
+  /** RRsets matching the filter, over all pages. */
+  rrsetCount: number;
+  pageCount: number;
+  /** Stored records in the zone, the SOA not counted, whatever the filter. */
+  recordCount: number;
+}
+
+export const RRSETS_PER_PAGE = 100;
+
+/** `%`, `_` and the escape character itself taken literally in a LIKE pattern. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of a zone's RRsets, for the editor: grouped by name and type, the
+ * apex first, then by name. Only the page's RRsets are read, so a zone of
+ * 50,000 records costs two indexed aggregate queries and one small read.
+ * `q` filters on the owner name, the type or the content.
+ */
+export async function getZoneRecordsPage(
+  name: string,
+  opts: { q?: string; page?: number; pageSize?: number } = {},
+): Promise<ZoneRecordsPage | null> {
+  let canonical: string;
+  try {
+    canonical = canonicalName(name.endsWith('.') ? name : `${name}.`);
+  } catch {
+    return null;
+  }
+  const z = await db().zone.findUnique({ where: { name: canonical } });
+  if (!z) return null;
+  const pageSize = Math.max(1, Math.min(500, opts.pageSize ?? RRSETS_PER_PAGE));
+  const q = opts.q?.trim().toLowerCase() ?? '';
+  // Raw SQL because an ORM groupBy cannot count groups without fetching them all.
+  // Quoted identifiers and LIKE … ESCAPE read the same on SQLite and PostgreSQL.
+  const filter = q
+    ? PrismaSql.sql`AND ("name" LIKE ${likePattern(q)} ESCAPE '\\' OR "content" LIKE ${likePattern(q)} ESCAPE '\\' OR "type" = ${q.toUpperCase()})`
+    : PrismaSql.empty;
+  const [countRows, recordCount] = await Promise.all([
+    db().$queryRaw<{ n: bigint | number }[]>(
+      PrismaSql.sql`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Record" WHERE "zoneId" = ${z.id} ${filter} GROUP BY "name", "type") AS g`,
+    ),
+    db().record.count({ where: { zoneId: z.id } }),
+  ]);
+  const rrsetCount = Number(countRows[0]?.n ?? 0);
+  const pageCount = Math.max(1, Math.ceil(rrsetCount / pageSize));
+  const page = Math.min(Math.max(1, Math.trunc(opts.page ?? 1) || 1), pageCount);
+  // The apex's few RRsets come first; the rest are paged in index order (an
+  // ORDER BY that puts the apex first would sort every group of the zone).
+  const apexKeys = await db().$queryRaw<{ name: string; type: string }[]>(
+    PrismaSql.sql`SELECT "name", "type" FROM "Record" WHERE "zoneId" = ${z.id} AND "name" = ${z.name} ${filter} GROUP BY "name", "type" ORDER BY "type"`,
+  );
+  const offset = (page - 1) * pageSize;
+  const fromApex = apexKeys.slice(offset, offset + pageSize);
+  const rest = pageSize - fromApex.length;
+  const otherKeys = rest > 0
+    ? await db().$queryRaw<{ name: string; type: string }[]>(
+        PrismaSql.sql`SELECT "name", "type" FROM "Record" WHERE "zoneId" = ${z.id} AND "name" <> ${z.name} ${filter}
+          GROUP BY "name", "type" ORDER BY "name", "type"
+          LIMIT ${rest} OFFSET ${Math.max(0, offset - apexKeys.length)}`,
+      )
+    : [];
+  const keys = [...fromApex, ...otherKeys];
+  const wanted = new Set(keys.map((k) => `${k.name} ${k.type}`));
+  // By name only (an OR of name-and-type pairs defeats the index); other types are dropped below.
+  const rows = keys.length
+    ? (
+        await db().record.findMany({
+          where: { zoneId: z.id, name: { in: [...new Set(keys.map((k) => k.name))] } },
+          orderBy: [{ name: 'asc' }, { type: 'asc' }, { id: 'asc' }],
+          select: { name: true, type: true, ttl: true, content: true },
+        })
+      ).filter((r) => wanted.has(`${r.name} ${r.type}`))
+    : [];
+  const bySet = new Map<string, RR[]>();
+  for (const r of rows) {
+    const k = `${r.name} ${r.type}`;
+    const list = bySet.get(k);
+    if (list) list.push(r);
+    else bySet.set(k, [r]);
+  }
+  const rrsets = keys.map((k) => ({ name: k.name, type: k.type, records: bySet.get(`${k.name} ${k.type}`) ?? [] }));
+  const hasSoa = z.kind === 'primary' || z.serial > 0n;
+  const soa = hasSoa ? soaRecordOf(z) : null;
+  const soaShown = soa && page === 1 && (!q || 'soa'.includes(q) || soa.content.includes(q) || soa.name.includes(q));
+  return {
+    zone: {
+      id: z.id,
+      name: z.name,
+      kind: z.kind as ZoneKind,
+      serial: Number(z.serial),
+      serialPolicy: z.serialPolicy as SerialPolicy,
+      soa: soaFieldsOf(z),
+      soaTtl: z.soaTtl,
+      defaultTtl: z.defaultTtl,
+      primaries: readList(z.primaries),
+      alsoNotify: readList(z.alsoNotify),
+      allowTransfer: readList(z.allowTransfer),
+      version: z.version,
+      updatedAt: z.updatedAt,
+    },
+    soa: soaShown ? soa : null,
+    rrsets,
+    page,
+    pageSize,
+    rrsetCount,
+    pageCount,
+    recordCount,
+  };
+}
+
+/**
+ * The changes committed to a zone after serial `serial` (newest first, at
+ * most `limit`): what made an editor's commit stale.
+ */
+export async function listChangesSince(zoneName: string, serial: number, limit = 10): Promise<ChangeEntry[]> {
+  let canonical: string;
+  try {
+    canonical = canonicalName(zoneName.endsWith('.') ? zoneName : `${zoneName}.`);
+  } catch {
+    return [];
+  }
+  const zone = await db().zone.findUnique({ where: { name: canonical }, select: { id: true } });
+  if (!zone) return [];
+  // The journal is read newest first until the change that produced the editor's serial.
+  const rows = await db().change.findMany({ where: { zoneId: zone.id }, orderBy: { id: 'desc' }, take: limit });
+  const out: ChangeEntry[] = [];
+  for (const c of rows) {
+    if (Number(c.newSerial) === serial) break;
+    out.push(changeEntryOf(c));
+  }
+  return out;
 }

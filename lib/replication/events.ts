@@ -1,0 +1,47 @@
+// The recent transfer and NOTIFY events of a zone, worded for the dashboard.
+import { db } from '../db';
+
+export interface ZoneEventView {
+  id: number;
+  createdAt: Date;
+  label: string;
+  peer: string;
+  serial: number | null;
+  outcome: string;
+  ok: boolean;
+  details: string;
+}
+
+const LABELS: Record<string, string> = {
+  'notify-out': 'NOTIFY sent',
+  'notify-in': 'NOTIFY received',
+  'axfr-out': 'AXFR served',
+  'ixfr-out': 'IXFR served',
+  'axfr-in': 'AXFR received',
+  'ixfr-in': 'IXFR received',
+};
+
+export async function recentZoneEvents(zoneId: number, limit = 20): Promise<ZoneEventView[]> {
+  const rows = await db().zoneEvent.findMany({
+    where: { zoneId, kind: { in: Object.keys(LABELS) } },
+    orderBy: { id: 'desc' },
+    take: limit,
+  });
+  return rows.map((e) => ({
+    id: e.id,
+    createdAt: e.createdAt,
+    label: LABELS[e.kind] ?? e.kind,
+    peer: e.peer,
+    serial: e.serial === null ? null : Number(e.serial),
+    outcome: e.outcome,
+    ok: e.outcome === 'ok' || e.outcome === 'acknowledged',
+    details: [
+      e.records !== null ? `${e.records} records` : '',
+      e.bytes !== null ? `${e.bytes} bytes` : '',
+      e.durationMs !== null ? `${e.durationMs} ms` : '',
+      e.detail ?? '',
+    ]
+      .filter(Boolean)
+      .join(', '),
+  }));
+}
