@@ -9,7 +9,8 @@ const nextConfig: NextConfig = {
   // bundled like any other module.
   serverExternalPackages: ['better-sqlite3', '@prisma/client', '@prisma/adapter-better-sqlite3', 'pino'],
   // forbidden() and app/forbidden.tsx give a real 403 page when a role lacks a permission.
-  experimental: { authInterrupts: true },
+  // Zone file imports are posted to a server action; 1 MB (the default) is about 20,000 records.
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: '20mb' } },
   poweredByHeader: false,
 };
 

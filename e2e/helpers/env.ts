@@ -27,5 +27,7 @@ export const serverEnv: Record<string, string> = {
   ZK_DNS_LISTEN: `${DNS_HOST}:${DNS_PORT}`,
   ZK_CONTROL_PORT: String(CONTROL_PORT),
   ZK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+  // Probe secondaries every 2 s so the replication pages change state within a test.
+  ZK_PROBE_INTERVAL: '2',
   NEXT_TELEMETRY_DISABLED: '1',
 };

@@ -124,3 +124,358 @@ function knownFieldErrors(errors: Record<string, string[]>): NonNullable<CreateZ
   }
   return out;
 }
+
+// ---------------------------------------------------------------- history, revert and import
+// Imports for this section sit here (ES imports are hoisted) so that edits
+// appended by different people to this file do not collide at its head.
+import { requireZoneUser } from '../auth/session';
+import { getChange, getZone, previewImport, type ImportPreview } from './data';
+import { revertEdits, type PendingEdit } from './edits';
+import { commitImport } from './mutations';
+import type { RecordError } from './errors';
+
+/** The zone's path segment in URLs: without the root's trailing dot. */
+function zonePath(zone: string): string {
+  return `/zones/${encodeURIComponent(zone.replace(/\.$/, ''))}`;
+}
+
+function textField(formData: FormData, key: string): string {
+  const v = formData.get(key);
+  return typeof v === 'string' ? v : '';
+}
+
+// A zone file of about 20 000 records is around 1 MB; well above that is a mistake, not a zone.
+const MAX_ZONE_FILE = 16 * 1024 * 1024;
+
+const zoneFileField = z
+  .string()
+  .refine((s) => s.trim() !== '', { message: 'Paste a zone file, or choose one to upload' })
+  .refine((s) => s.length <= MAX_ZONE_FILE, { message: 'That file is larger than 16 MB; split it or use the CLI' });
+
+export interface ImportPreviewState {
+  message?: string;
+  fieldErrors?: { text?: string[] };
+  preview?: ImportPreview;
+}
+
+/** Parses the pasted or uploaded zone file and diffs it against the zone; writes nothing. */
+export async function previewImportAction(_prev: ImportPreviewState, formData: FormData): Promise<ImportPreviewState> {
+  const zone = textField(formData, 'zone');
+  await requireZoneUser(zone, 'write', { returnTo: `${zonePath(zone)}/import` });
+  const text = zoneFileField.safeParse(textField(formData, 'text'));
+  if (!text.success) {
+    return { message: 'There is no zone file to preview.', fieldErrors: { text: z.flattenError(text.error).formErrors } };
+  }
+  const preview = await previewImport(zone, text.data);
+  if (!preview) return { message: `There is no zone ${zone}.` };
+  if (preview.kind !== 'primary') {
+    return { message: `${zone} is a secondary zone; its records come from its primary and cannot be imported here.` };
+  }
+  if (preview.errors.length) {
+    const n = preview.errors.length;
+    return { message: `The zone file has ${n} error${n > 1 ? 's' : ''}; fix ${n > 1 ? 'them' : 'it'} and preview again. Nothing was applied.`, preview };
+  }
+  return { preview };
+}
+
+export interface ImportCommitState {
+  message?: string;
+  fieldErrors?: { comment?: string[] };
+  /** Per-record problems from the change service (zone rules, parse errors with lines). */
+  recordErrors?: RecordError[];
+  /** The zone changed since the preview: the user must preview again. */
+  conflict?: boolean;
+  values?: { comment: string };
+}
+
+const commitImportSchema = z.object({
+  text: zoneFileField,
+  expectedSerial: z.coerce.number().int().min(0).max(4294967295),
+  comment: z.string().trim().min(1, 'Say why, for the changelog').max(500, 'Keep the comment under 500 characters'),
+  excluded: z.string().transform((s, ctx) => {
+    try {
+      const v: unknown = JSON.parse(s || '[]');
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'the selection is malformed' });
+    return z.NEVER;
+  }),
+});
+
+/** Commits the checked items of an import preview as one change, then shows the changelog. */
+export async function commitImportAction(_prev: ImportCommitState, formData: FormData): Promise<ImportCommitState> {
+  const zone = textField(formData, 'zone');
+  const { user } = await requireZoneUser(zone, 'write', { returnTo: `${zonePath(zone)}/import` });
+  const values = { comment: textField(formData, 'comment') };
+  const parsed = commitImportSchema.safeParse({
+    text: textField(formData, 'text'),
+    expectedSerial: textField(formData, 'expectedSerial'),
+    comment: values.comment,
+    excluded: textField(formData, 'excluded'),
+  });
+  if (!parsed.success) {
+    const fe = z.flattenError(parsed.error).fieldErrors;
+    if (fe.comment) return { message: 'The import was not committed: see the comment field.', fieldErrors: { comment: fe.comment }, values };
+    return { message: 'The import could not be read back; preview the file again.', values };
+  }
+  const v = parsed.data;
+  let zoneName: string;
+  try {
+    const result = await commitImport(
+      zone,
+      v.text,
+      { expectedSerial: v.expectedSerial, comment: v.comment, excluded: v.excluded },
+      { userId: user.id, name: user.name },
+    );
+    if (!result.changed) return { message: 'Nothing to commit: the checked items are already in the zone.', values };
+    zoneName = result.zone;
+  } catch (err) {
+    if (err instanceof ZoneError) {
+      return {
+        message:
+          err.code === 'conflict' ? `${err.message.replace(/ Reload the zone and re-apply your edits\.$/, '')} Preview the file again to see the difference against the zone as it is now.` : err.message,
+        recordErrors: err.recordErrors,
+        conflict: err.code === 'conflict',
+        values,
+      };
+    }
+    throw err;
+  }
+  revalidatePath(zonePath(zoneName));
+  revalidatePath(`${zonePath(zoneName)}/history`);
+  redirect(`${zonePath(zoneName)}/history`);
+}
+
+export interface RevertChangeState {
+  message?: string;
+  /** The canonical zone name, which names the sessionStorage key the editor reads. */
+  zone?: string;
+  edits?: PendingEdit[];
+}
+
+/**
+ * The pending edits that undo one change, for the editor to review: nothing
+ * is written here, the user commits them in the zone editor.
+ */
+export async function revertChangeAction(_prev: RevertChangeState, formData: FormData): Promise<RevertChangeState> {
+  const zoneInput = textField(formData, 'zone');
+  await requireZoneUser(zoneInput, 'write', { returnTo: `${zonePath(zoneInput)}/history` });
+  const changeId = Number(textField(formData, 'changeId'));
+  const zone = await getZone(zoneInput);
+  if (!zone) return { message: `There is no zone ${zoneInput}.` };
+  if (zone.kind !== 'primary') return { message: `${zone.name} is a secondary zone; its changes come from its primary and cannot be reverted here.` };
+  const change = Number.isSafeInteger(changeId) ? await getChange(zone.id, changeId) : null;
+  if (!change) return { message: 'That change is not in this zone’s history (any more).' };
+  const edits = revertEdits(change);
+  if (edits.length === 0) return { message: 'That change touched only the SOA; there are no records to revert.' };
+  return { zone: zone.name, edits };
+}
+
+// ---------------------------------------------------------------- the zone editor
+// Imports for this section sit here (ES imports are hoisted) so that sections
+// appended by different people do not collide at the file's head.
+// Aliased: another section of this file imports the same names.
+import { requireZoneUser as requireZoneAccess } from '../auth/session';
+import type { RR } from '../dns/types';
+import { getSetting } from '../settings/data';
+import { ControlUnavailableError, controlRequest } from '../worker/control-client';
+import { listChangesSince } from './data';
+import { editsToChangeset, isPendingEdit, type PendingEdit as QueuedEdit } from './edits';
+import { applyChangeset, type CommitResult } from './mutations';
+
+/** One problem the change service found, tied to a queued edit when its record says which. */
+export interface EditorProblem {
+  /** Index into the submitted edits. */
+  edit?: number;
+  record?: string;
+  message: string;
+}
+
+/** A change that made the editor's serial stale, as the browser shows it. */
+export interface ConflictingChange {
+  id: number;
+  actor: string;
+  /** ISO time. */
+  at: string;
+  comment: string;
+  oldSerial: number;
+  newSerial: number;
+  added: RR[];
+  removed: RR[];
+}
+
+/** What a check or a commit of the pending edits came to. */
+export interface EditorResult {
+  ok: boolean;
+  /** A summary for people; set whenever ok is false, and after a commit. */
+  message?: string;
+  problems: EditorProblem[];
+  /** The comment box's errors (a required comment missing). */
+  commentErrors?: string[];
+  /** Set when the zone changed since the editor loaded it. */
+  conflict?: { currentSerial?: number; changes: ConflictingChange[] };
+  /** The diff the edits make (the SOA not included). */
+  added: RR[];
+  removed: RR[];
+  oldSerial?: number;
+  newSerial?: number;
+  /** The caller may not edit this zone; nothing was checked or written. */
+  forbidden?: boolean;
+}
+
+const MAX_EDITS = 10_000;
+const NOT_ALLOWED = 'You can view this zone but not edit it; nothing was changed.';
+
+function readEdits(input: unknown): QueuedEdit[] | null {
+  if (!Array.isArray(input) || input.length > MAX_EDITS || !input.every(isPendingEdit)) return null;
+  return input;
+}
+
+/** The edit whose own record a service error names, if one does. */
+function problemsFrom(err: ZoneError, edits: readonly QueuedEdit[]): EditorProblem[] {
+  const owner = new Map<string, number>();
+  edits.forEach((e, i) => {
+    const rs = e.kind === 'add' || e.kind === 'delete' ? [e.record] : e.kind === 'change' ? [e.from, e.to] : [];
+    for (const r of rs) owner.set(`${r.name} ${r.type} ${r.content}`, i);
+  });
+  const list = err.recordErrors.length ? err.recordErrors : [{ message: err.message }];
+  return list.map((r) => ({ ...(r.record && owner.has(r.record) ? { edit: owner.get(r.record) } : {}), record: r.record, message: r.message }));
+}
+
+async function conflictOf(zone: string, expectedSerial: number) {
+  const changes = await listChangesSince(zone, expectedSerial, 5);
+  return {
+    currentSerial: changes[0]?.newSerial,
+    changes: changes.map((c) => ({
+      id: c.id,
+      actor: c.actor,
+      at: c.createdAt.toISOString(),
+      comment: c.comment,
+      oldSerial: c.oldSerial,
+      newSerial: c.newSerial,
+      added: c.added,
+      removed: c.removed,
+    })),
+  };
+}
+
+async function runEdits(
+  zone: string,
+  rawEdits: unknown,
+  expectedSerial: unknown,
+  comment: string,
+  dryRun: boolean,
+): Promise<EditorResult & { result?: CommitResult }> {
+  const { user, rights } = await requireZoneAccess(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  if (!rights.write) return { ok: false, forbidden: true, message: NOT_ALLOWED, problems: [], added: [], removed: [] };
+  const edits = readEdits(rawEdits);
+  if (!edits || typeof expectedSerial !== 'number' || !Number.isInteger(expectedSerial)) {
+    return { ok: false, message: 'The pending edits could not be read; discard them and edit again.', problems: [], added: [], removed: [] };
+  }
+  try {
+    const result = await applyChangeset(zone, editsToChangeset(edits, expectedSerial, comment), { userId: user.id, name: user.name }, {
+      dryRun,
+      rejectDuplicates: true,
+    });
+    return { ok: true, problems: [], added: result.added, removed: result.removed, oldSerial: result.oldSerial, newSerial: result.newSerial, result };
+  } catch (err) {
+    if (!(err instanceof ZoneError)) throw err;
+    const base = { ok: false, message: err.message, added: [], removed: [] };
+    if (err.code === 'conflict') return { ...base, problems: [], conflict: await conflictOf(zone, expectedSerial) };
+    if (err.code === 'forbidden') return { ...base, problems: [], forbidden: true };
+    return { ...base, problems: problemsFrom(err, edits) };
+  }
+}
+
+/**
+ * Runs the change service on the pending edits without writing anything: the
+ * zone as it would be after them is validated (CNAME exclusivity, duplicates,
+ * RRset TTLs, NS/MX targets) and diffed, against the serial the editor loaded.
+ */
+export async function checkEditsAction(zone: string, edits: unknown, expectedSerial: unknown): Promise<EditorResult> {
+  const { result: _unused, ...out } = await runEdits(zone, edits, expectedSerial, '', true);
+  return out;
+}
+
+/** Commits the pending edits as one change: one serial bump, one changelog entry, one NOTIFY round. */
+export async function commitEditsAction(zone: string, edits: unknown, expectedSerial: unknown, comment: unknown): Promise<EditorResult> {
+  const text = typeof comment === 'string' ? comment.trim().slice(0, 2000) : '';
+  const { rights } = await requireZoneAccess(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  if (rights.write && !text && (await getSetting('editor')).requireComment) {
+    const msg = 'Write a comment: this server requires one on every change.';
+    return { ok: false, message: msg, commentErrors: [msg], problems: [], added: [], removed: [] };
+  }
+  const { result, ...out } = await runEdits(zone, edits, expectedSerial, text, false);
+  if (!out.ok || !result) return out;
+  revalidatePath(`/zones/${encodeURIComponent(result.zone.replace(/\.$/, ''))}`);
+  return {
+    ...out,
+    message: result.changed ? `Committed: serial ${result.oldSerial} → ${result.newSerial}.` : 'Nothing to commit: the edits leave the zone as it was.',
+  };
+}
+
+/** One target's answer to "Notify secondaries now". */
+export interface NotifyTargetResult {
+  target: string;
+  outcome: 'acknowledged' | 'refused' | 'error' | 'timeout';
+  detail?: string;
+  ms?: number;
+}
+
+export interface WorkerActionResult {
+  ok: boolean;
+  message: string;
+  /** The worker could not be reached. */
+  workerDown?: boolean;
+  serial?: number;
+  results?: NotifyTargetResult[];
+}
+
+function workerDown(err: ControlUnavailableError, what: string): WorkerActionResult {
+  return { ok: false, workerDown: true, message: `The DNS worker is not running, so ${what}. (${err.message})` };
+}
+
+/** Sends the zone's SOA to every secondary now (or only to `target`, ADDRESS:PORT) and reports each one's answer. */
+export async function notifyNowAction(zone: string, target?: string): Promise<WorkerActionResult> {
+  const { rights } = await requireZoneAccess(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  if (!rights.write) return { ok: false, message: 'You can view this zone but not send NOTIFY for it.' };
+  let report: { zone: string; serial: number; results: NotifyTargetResult[] };
+  try {
+    report = await controlRequest('POST', '/notify', { zone, target }, 30_000);
+  } catch (err) {
+    if (err instanceof ControlUnavailableError) return workerDown(err, 'no NOTIFY was sent');
+    return { ok: false, message: `NOTIFY failed: ${(err as Error).message}` };
+  }
+  if (report.results.length === 0) {
+    return { ok: true, serial: report.serial, results: [], message: 'No secondaries to notify: the zone has no NS hosts with addresses and no also-notify targets.' };
+  }
+  const acked = report.results.filter((r) => r.outcome === 'acknowledged').length;
+  return {
+    ok: acked === report.results.length,
+    serial: report.serial,
+    results: report.results,
+    message: `Serial ${report.serial}: ${acked} of ${report.results.length} secondaries acknowledged.`,
+  };
+}
+
+/** Transfers a secondary zone from its primary now (the worker's /retrieve). */
+export async function retrieveNowAction(zone: string): Promise<WorkerActionResult> {
+  const { rights } = await requireZoneAccess(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  if (!rights.write) return { ok: false, message: 'You can view this zone but not retrieve it.' };
+  let r: { ok: boolean; status?: string; serial?: number; primary?: string; records?: number; error?: string };
+  try {
+    r = await controlRequest('POST', '/retrieve', { zone }, 120_000);
+  } catch (err) {
+    if (err instanceof ControlUnavailableError) return workerDown(err, 'nothing was retrieved');
+    return { ok: false, message: `Retrieve failed: ${(err as Error).message}` };
+  }
+  revalidatePath(`/zones/${encodeURIComponent(zone.replace(/\.$/, ''))}`);
+  if (!r.ok) return { ok: false, message: `Retrieve failed: ${r.error ?? 'unknown error'}` };
+  return {
+    ok: true,
+    serial: r.serial,
+    message: `Retrieved serial ${r.serial ?? '?'}${r.primary ? ` from ${r.primary}` : ''}${r.records !== undefined ? ` (${r.records} records)` : ''}${r.status ? `: ${r.status}` : ''}.`,
+  };
+}

@@ -43,13 +43,8 @@ function itemId(kind: ImportItem['kind'], a: RR, b?: RR): string {
   return b ? `${kind}\u0001${lineKey(a)}\u0001${lineKey(b)}` : `${kind}\u0001${lineKey(a)}`;
 }
 
-/** Names read from the root down (RFC 4034 §6.1 order, names already lowercase), then type. */
-function compareRrsets(x: Pick<RR, 'name' | 'type'>, y: Pick<RR, 'name' | 'type'>): number {
-  const kx = x.name.split('.').reverse().join('\u0001');
-  const ky = y.name.split('.').reverse().join('\u0001');
-  if (kx !== ky) return kx < ky ? -1 : 1;
-  return x.type < y.type ? -1 : x.type > y.type ? 1 : 0;
-}
+/** Sorts as names read from the root down (RFC 4034 §6.1 order, names already lowercase), then type. */
+const orderKey = (r: Pick<RR, 'name' | 'type'>) => `${r.name.split('.').reverse().join('\u0001')}\u0000${r.type}`;
 
 function groupByRrset(records: readonly RR[]): Map<string, RR[]> {
   const sets = new Map<string, RR[]>();
@@ -73,9 +68,11 @@ export function diffRecords(current: readonly RR[], incoming: readonly RR[]): Re
   const notSoa = (r: RR) => r.type !== 'SOA';
   const before = groupByRrset(current.filter(notSoa));
   const after = groupByRrset(incoming.filter(notSoa));
-  const keys = [...new Set([...before.keys(), ...after.keys()])];
-  const sample = (k: string) => (before.get(k) ?? after.get(k))![0]!;
-  keys.sort((a, b) => compareRrsets(sample(a), sample(b)));
+  // The sort key is computed once per RRset, not once per comparison.
+  const keys = [...new Set([...before.keys(), ...after.keys()])]
+    .map((k) => ({ k, order: orderKey((before.get(k) ?? after.get(k))![0]!) }))
+    .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+    .map((e) => e.k);
 
   const diff: RecordDiff = { adds: [], changes: [], deletes: [], unchanged: 0 };
   for (const k of keys) {
@@ -127,8 +124,9 @@ export function applyRecordDiff(current: readonly RR[], diff: RecordDiff, exclud
 
 /**
  * The SOA fields the file would change. The serial is listed only when the
- * file's is ahead of the zone's (`serialAhead`), because only then does the
- * commit keep it; otherwise the zone's serial policy decides.
+ * file's is ahead of the zone's next one (`serialAhead`), because only then
+ * does the commit keep it (so secondaries that already hold the old primary's
+ * serial still transfer); otherwise the zone's serial policy decides.
  */
 export function diffSoa(
   current: { soa: SoaFields; ttl: number },
@@ -140,6 +138,6 @@ export function diffSoa(
     if (current.soa[field] !== file.soa[field]) out.push({ field, from: String(current.soa[field]), to: String(file.soa[field]) });
   }
   if (current.ttl !== file.ttl) out.push({ field: 'ttl', from: String(current.ttl), to: String(file.ttl) });
-  if (serialAhead && out.length > 0) out.unshift({ field: 'serial', from: String(current.soa.serial), to: String(file.soa.serial) });
+  if (serialAhead) out.unshift({ field: 'serial', from: String(current.soa.serial), to: String(file.soa.serial) });
   return out;
 }

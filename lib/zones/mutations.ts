@@ -784,3 +784,50 @@ async function storeSecondary(
     records: next.length,
   };
 }
+
+// ---------------------------------------------------------------- import from the browser
+// Imports for this section sit here (ES imports are hoisted) so that edits
+// appended by different people to this file do not collide at its head.
+import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
+
+/** What the user chose on the import preview. */
+export interface ImportSelection {
+  /** The serial the preview was computed against; any other current serial is a conflict. */
+  expectedSerial: number;
+  comment: string;
+  /** Ids of the preview items the user unchecked (SOA_ITEM_ID for the SOA). */
+  excluded: readonly string[];
+}
+
+/**
+ * Applies the checked part of a zone file import to an existing primary zone
+ * as one change. The diff is recomputed inside commitRecords' transaction
+ * from the file and the stored records, and the serial check there makes
+ * sure those are the records the preview showed; so the browser only names
+ * which items to leave out, never the record data itself.
+ */
+export async function commitImport(zoneInput: string, text: string, sel: ImportSelection, actor: Actor): Promise<CommitResult> {
+  const zoneName = toZoneName(zoneInput);
+  const zone = await db().zone.findUnique({ where: { name: zoneName }, select: { defaultTtl: true } });
+  if (!zone) throw new ZoneError('not-found', `There is no zone ${zoneName}.`);
+  const parsed = parseZoneFile(text, { origin: zoneName, defaultTtl: zone.defaultTtl });
+  if (parsed.errors.length) {
+    throw new ZoneError(
+      'invalid',
+      `The zone file has ${parsed.errors.length} error${parsed.errors.length > 1 ? 's' : ''}; nothing was imported.`,
+      {},
+      parsed.errors.map((e) => ({ line: e.line, message: e.message })),
+    );
+  }
+  const excluded = new Set(sel.excluded);
+  const soaRr = parsed.records.find((r) => r.type === 'SOA');
+  const newSoa = soaRr && !excluded.has(SOA_ITEM_ID) ? { soa: parseSoaContent(soaRr.content), ttl: soaRr.ttl } : undefined;
+  return commitRecords(
+    zoneName,
+    actor,
+    sel.comment,
+    sel.expectedSerial,
+    (_zone, current) => ({ records: applyRecordDiff(current, diffRecords(current, parsed.records), excluded), errors: [] }),
+    newSoa,
+  );
+}

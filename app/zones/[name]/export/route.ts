@@ -1,0 +1,50 @@
+// GET /zones/NAME/export: the zone as a BIND zone file, downloaded as NAME.zone.
+import { redirect } from 'next/navigation';
+import { getSessionUser, loginPath, requireZoneUser } from '@/lib/auth/session';
+import { zoneRights } from '@/lib/auth/zone-access';
+import { serializeZoneFile } from '@/lib/dns/zone-file';
+import { getZone } from '@/lib/zones/data';
+
+function plain(status: number, text: string): Response {
+  return new Response(`${text}\n`, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+}
+
+/** A file name any browser and file system accepts; the zone name itself goes in filename* (RFC 6266). */
+function fileName(zone: string): string {
+  return `${zone.replace(/[^A-Za-z0-9._-]/g, '_')}.zone`;
+}
+
+export async function GET(_req: Request, { params }: { params: Promise<{ name: string }> }): Promise<Response> {
+  const { name: raw } = await params;
+  let name: string;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    return plain(404, 'There is no such zone.');
+  }
+  const returnTo = `/zones/${encodeURIComponent(name)}/export`;
+  // 404 and 403 with a reason are decided before requireZoneUser, whose 403
+  // page would not say which zone or why.
+  const user = await getSessionUser();
+  // A browser following an export link while signed out comes back here after login.
+  if (!user) redirect(loginPath(returnTo));
+  const rights = await zoneRights(user, name);
+  // Editors cannot tell a zone that does not exist from one not granted to them.
+  if (rights.zoneId === undefined && user.role !== 'editor') return plain(404, `There is no zone ${name}.`);
+  if (!rights.read) return plain(403, `Your account (${user.name}, ${user.role}) may not read the zone ${name}; ask an admin for access.`);
+  // The one permission gate, as on every page and action; it passes here.
+  await requireZoneUser(name, 'read', { returnTo });
+
+  const zone = await getZone(name);
+  if (!zone) return plain(404, `There is no zone ${name}.`);
+  const shown = zone.name.replace(/\.$/, '');
+  return new Response(serializeZoneFile(zone.name, zone.records), {
+    status: 200,
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${fileName(shown)}"; filename*=UTF-8''${encodeURIComponent(`${shown}.zone`)}`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}

@@ -1,0 +1,65 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { ImportForm } from '@/components/import/import-form';
+import { linkClass } from '@/components/styles';
+import { displayZoneName } from '@/components/zone-table';
+import { requireZoneUser } from '@/lib/auth/session';
+import { getZone } from '@/lib/zones/data';
+
+type Params = Promise<{ name: string }>;
+
+function decodeParam(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { name } = await params;
+  return { title: `Import into ${decodeParam(name) ?? 'zone'}` };
+}
+
+export default async function ZoneImportPage({ params }: { params: Params }) {
+  const { name: raw } = await params;
+  const name = decodeParam(raw);
+  if (name === null) notFound();
+  await requireZoneUser(name, 'write', { returnTo: `/zones/${encodeURIComponent(name)}/import` });
+  const zone = await getZone(name);
+  if (!zone) notFound();
+  const shown = displayZoneName(zone.name);
+  const zoneHref = `/zones/${encodeURIComponent(shown)}`;
+
+  return (
+    <div className="space-y-5">
+      <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
+        <Link href="/zones" className={linkClass}>
+          Zones
+        </Link>{' '}
+        /{' '}
+        <Link href={zoneHref} className={`${linkClass} font-mono`}>
+          {shown}
+        </Link>{' '}
+        / Import
+      </nav>
+      <h1 className="text-xl font-semibold tracking-tight">
+        Import a zone file into <span className="font-mono">{shown}</span>
+      </h1>
+      {zone.kind === 'primary' ? (
+        <>
+          <p className="max-w-3xl text-sm text-zinc-600">
+            The file replaces the zone’s records: you see what would be added, changed and deleted, choose which of those to
+            apply, and commit them as one change. Nothing is written before you commit.
+          </p>
+          <ImportForm zone={zone.name} zoneHref={zoneHref} />
+        </>
+      ) : (
+        <p className="rounded-md border border-dashed border-zinc-300 bg-white px-4 py-6 text-sm text-zinc-600">
+          {shown} is a secondary zone: its records come from its primaries by zone transfer and cannot be imported here.
+        </p>
+      )}
+    </div>
+  );
+}
