@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { logoutAction } from '@/lib/auth/actions';
+import { can } from '@/lib/auth/permission';
 import type { SessionUser } from '@/lib/auth/users';
 import { NavLink } from './nav-link';
 
@@ -16,6 +17,7 @@ export function AppHeader({ user }: { user: SessionUser | null }) {
         </Link>
         <nav aria-label="Main" className="flex items-center gap-1">
           <NavLink href="/zones">Zones</NavLink>
+          {can(user?.role, 'user:manage') && <NavLink href="/settings">Settings</NavLink>}
         </nav>
         {user && (
           <div className="ml-auto flex items-center gap-3 text-sm">

@@ -1,9 +1,33 @@
 'use server';
-// Login and logout, as server actions for the web forms.
+// Login and logout, and the user management of /settings/users, as server
+// actions for the web forms. Each management action checks the session and
+// the `user:manage` permission itself: a page's check does not protect the
+// action, which can be posted to directly.
+import { revalidatePath } from 'next/cache';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { endSession, safeReturnPath, startSession } from './session';
-import { verifyLogin } from './users';
+import { formFieldErrors, formText, type FormState } from '../settings/schema';
+import { ZoneError } from '../zones/errors';
+import { clientAddress, DEFAULT_LOGIN_LIMITS, LoginThrottle } from './rate-limit';
+import {
+  CREATE_USER_FIELDS,
+  createUserFormSchema,
+  GRANT_FIELDS,
+  grantFormSchema,
+  RESET_PASSWORD_FIELDS,
+  resetPasswordFormSchema,
+  setUserDisabledFormSchema,
+  setUserRoleFormSchema,
+  USER_DISABLED_FIELDS,
+  USER_ROLE_FIELDS,
+  type CreateUserState,
+  type GrantField,
+  type ResetPasswordState,
+} from './schema';
+import { endSession, requireUser, safeReturnPath, startSession } from './session';
+import { generatePassword } from './password';
+import { createUser, grantZone, resetPassword, revokeZone, setUserDisabled, setUserRole, suggestZonesToGrant, verifyLogin } from './users';
 
 export interface LoginFormState {
   message?: string;
@@ -19,6 +43,12 @@ const loginSchema = z.object({
 
 const WRONG_LOGIN = 'Wrong user name or password.';
 
+// One throttle for the web process, kept in memory (see rate-limit.ts): a
+// restart forgets it, and several web processes would each count alone.
+// On globalThis so that a dev-server module reload does not reset it.
+const holder = globalThis as unknown as { __zkLoginThrottle?: LoginThrottle };
+const throttle = (holder.__zkLoginThrottle ??= new LoginThrottle(DEFAULT_LOGIN_LIMITS));
+
 export async function loginAction(_prev: LoginFormState, formData: FormData): Promise<LoginFormState> {
   const raw = {
     username: String(formData.get('username') ?? ''),
@@ -29,9 +59,17 @@ export async function loginAction(_prev: LoginFormState, formData: FormData): Pr
     const { fieldErrors } = z.flattenError(parsed.error);
     return { message: 'Enter your user name and password.', fieldErrors, username: raw.username };
   }
+  const address = clientAddress(await headers());
+  // Checked before the password, so a refused attempt costs no bcrypt work and tells nothing.
+  const gate = throttle.attempt(address, parsed.data.username);
+  if (!gate.allowed) {
+    const s = gate.retryAfterSeconds;
+    return { message: `Too many failed sign-ins; wait ${s} second${s === 1 ? '' : 's'} and try again.`, username: raw.username };
+  }
   const user = await verifyLogin(parsed.data.username, parsed.data.password);
   // Never say which of the two was wrong.
   if (!user) return { message: WRONG_LOGIN, username: raw.username };
+  throttle.succeeded(address, parsed.data.username);
   await startSession(user.id);
   redirect(safeReturnPath(formData.get('next')) ?? '/zones');
 }
@@ -39,4 +77,120 @@ export async function loginAction(_prev: LoginFormState, formData: FormData): Pr
 export async function logoutAction(): Promise<void> {
   await endSession();
   redirect('/login');
+}
+
+// ---------------------------------------------------------------- user management
+
+const FIX_FIELDS = 'Nothing was changed: see the fields marked below.';
+
+/** A ZoneError as form state; anything else is unexpected and rethrown. */
+function fromZoneError<F extends string>(err: unknown, fields: readonly F[], values: Partial<Record<F, string>>): FormState<F> {
+  if (!(err instanceof ZoneError)) throw err;
+  return { message: err.message, fieldErrors: formFieldErrors(err.fieldErrors, fields, err.message), values };
+}
+
+function userPath(name: string): string {
+  return `/settings/users/${encodeURIComponent(name.trim().toLowerCase())}`;
+}
+
+export async function createUserAction(_prev: CreateUserState, formData: FormData): Promise<CreateUserState> {
+  await requireUser('user:manage', { returnTo: '/settings/users' });
+  const values = formText(formData, CREATE_USER_FIELDS);
+  values.passwordMode ||= 'generate';
+  const parsed = createUserFormSchema.safeParse(values);
+  // The password is never echoed back into the page.
+  const echo = { ...values, password: '' };
+  if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors, values: echo };
+  const v = parsed.data;
+  const generated = v.passwordMode === 'generate' ? generatePassword() : undefined;
+  let created: CreateUserState['created'];
+  try {
+    const u = await createUser(v.name, generated ?? v.password, v.role);
+    created = { name: u.name, role: u.role, generatedPassword: generated };
+  } catch (err) {
+    return fromZoneError(err, CREATE_USER_FIELDS, echo);
+  }
+  revalidatePath('/settings/users');
+  return { ok: true, message: `Created ${created.name} (${created.role}).`, created };
+}
+
+export async function setUserRoleAction(_prev: FormState<'name' | 'role'>, formData: FormData): Promise<FormState<'name' | 'role'>> {
+  const admin = await requireUser('user:manage', { returnTo: '/settings/users' });
+  const values = formText(formData, USER_ROLE_FIELDS);
+  const parsed = setUserRoleFormSchema.safeParse(values);
+  if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
+  try {
+    await setUserRole(parsed.data.name, parsed.data.role, { id: admin.id });
+  } catch (err) {
+    return fromZoneError(err, USER_ROLE_FIELDS, values);
+  }
+  revalidatePath('/settings/users');
+  revalidatePath(userPath(parsed.data.name));
+  return { ok: true, message: `Role changed to ${parsed.data.role}.`, values };
+}
+
+export async function setUserDisabledAction(_prev: FormState<'name' | 'disabled'>, formData: FormData): Promise<FormState<'name' | 'disabled'>> {
+  const admin = await requireUser('user:manage', { returnTo: '/settings/users' });
+  const values = formText(formData, USER_DISABLED_FIELDS);
+  const parsed = setUserDisabledFormSchema.safeParse(values);
+  if (!parsed.success) return { message: 'That request was not understood; reload the page.', values };
+  const disabled = parsed.data.disabled === 'true';
+  try {
+    await setUserDisabled(parsed.data.name, disabled, { id: admin.id });
+  } catch (err) {
+    return fromZoneError(err, USER_DISABLED_FIELDS, values);
+  }
+  revalidatePath('/settings/users');
+  revalidatePath(userPath(parsed.data.name));
+  return { ok: true, message: disabled ? 'Disabled: the user is signed out at their next request.' : 'Enabled: the user can sign in again.' };
+}
+
+export async function resetPasswordAction(_prev: ResetPasswordState, formData: FormData): Promise<ResetPasswordState> {
+  await requireUser('user:manage', { returnTo: '/settings/users' });
+  const values = formText(formData, RESET_PASSWORD_FIELDS);
+  const parsed = resetPasswordFormSchema.safeParse(values);
+  const echo = { name: values.name };
+  if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors, values: echo };
+  let password: string;
+  try {
+    password = await resetPassword(parsed.data.name, parsed.data.password || undefined);
+  } catch (err) {
+    return fromZoneError(err, RESET_PASSWORD_FIELDS, echo);
+  }
+  return parsed.data.password
+    ? { ok: true, message: 'The password was changed.' }
+    : { ok: true, message: 'The password was changed. It is shown only this once:', generatedPassword: password };
+}
+
+async function changeGrant(formData: FormData, change: typeof grantZone): Promise<FormState<GrantField> & { done?: string }> {
+  await requireUser('user:manage', { returnTo: '/settings/users' });
+  const values = formText(formData, GRANT_FIELDS);
+  const parsed = grantFormSchema.safeParse(values);
+  if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
+  let zone: string;
+  try {
+    zone = (await change(parsed.data.name, parsed.data.zone)).zone;
+  } catch (err) {
+    return fromZoneError(err, GRANT_FIELDS, values);
+  }
+  revalidatePath('/settings/users');
+  revalidatePath(userPath(parsed.data.name));
+  return { ok: true, done: zone };
+}
+
+export async function grantZoneAction(_prev: FormState<GrantField>, formData: FormData): Promise<FormState<GrantField>> {
+  const r = await changeGrant(formData, grantZone);
+  return r.ok ? { ok: true, message: `Granted ${r.done?.replace(/\.$/, '')}.`, values: { name: r.values?.name ?? String(formData.get('name') ?? '') } } : r;
+}
+
+export async function revokeZoneAction(_prev: FormState<GrantField>, formData: FormData): Promise<FormState<GrantField>> {
+  const r = await changeGrant(formData, revokeZone);
+  return r.ok ? { ok: true, message: `Revoked ${r.done?.replace(/\.$/, '')}.` } : r;
+}
+
+/** Zone names for the grant form's suggestions as the admin types. Not a form action. */
+export async function suggestZonesAction(userName: string, query: string): Promise<string[]> {
+  await requireUser('user:manage');
+  if (typeof userName !== 'string' || typeof query !== 'string' || query.length > 254) return [];
+  return suggestZonesToGrant(userName, query, 20);
 }

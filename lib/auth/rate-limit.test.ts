@@ -58,6 +58,24 @@ describe('LoginThrottle', () => {
     expect(th.attempt('198.51.100.10', 'someone-new').allowed).toBe(true);
   });
 
+  // A client that forges a new X-Forwarded-For for every attempt escaped both
+  // address-keyed rules; the per-user budget still stops it.
+  it('limits one user name across made-up addresses', () => {
+    let t = 0;
+    const th = new LoginThrottle({
+      perPair: { limit: 3, windowMs: 60_000 },
+      perAddress: { limit: 10, windowMs: 60_000 },
+      perUser: { limit: 4, windowMs: 900_000 },
+      now: () => t,
+    });
+    for (let i = 0; i < 4; i++) expect(th.attempt(`203.0.113.${i}`, 'admin').allowed).toBe(true);
+    const r = th.attempt('203.0.113.99', 'Admin');
+    expect(r).toEqual({ allowed: false, retryAfterSeconds: 900 });
+    expect(th.attempt('203.0.113.99', 'alice').allowed).toBe(true);
+    t += 900_001;
+    expect(th.attempt('203.0.113.99', 'admin').allowed).toBe(true);
+  });
+
   it('concurrent attempts are counted before the password is checked', () => {
     // Regression guard: counting only after a failed check would let parallel requests all pass.
     const { th } = throttle({ pair: 2 });

@@ -16,6 +16,11 @@ export interface LimitRule {
 export interface ThrottleOptions {
   perPair: LimitRule;
   perAddress: LimitRule;
+  /**
+   * Failures for one user name from any address: the bound that still holds
+   * when a client makes up a new address for each attempt (see clientAddress).
+   */
+  perUser?: LimitRule;
   /** Upper bound on tracked keys, so a flood of made-up names cannot grow memory without end. */
   maxKeys?: number;
   now?: () => number;
@@ -28,6 +33,8 @@ export const DEFAULT_LOGIN_LIMITS: ThrottleOptions = {
   // Higher than perPair so that one person mistyping cannot lock out everyone
   // behind the same address (an office NAT, or a proxy: see clientAddress).
   perAddress: { limit: 30, windowMs: 60_000 },
+  // Guessing one account's password from rotating (forged) addresses gets 20 tries per 15 minutes.
+  perUser: { limit: 20, windowMs: 15 * 60_000 },
 };
 
 export class LoginThrottle {
@@ -49,6 +56,10 @@ export class LoginThrottle {
     const t = this.now();
     const keys = [this.pairKey(address, user), addressKey(address)];
     const rules = [this.opts.perPair, this.opts.perAddress];
+    if (this.opts.perUser) {
+      keys.push(userKey(user));
+      rules.push(this.opts.perUser);
+    }
     let wait = 0;
     keys.forEach((key, i) => {
       const rule = rules[i]!;
@@ -64,10 +75,12 @@ export class LoginThrottle {
   /** A correct password: the pair starts afresh, and this attempt no longer counts against the address. */
   succeeded(address: string, user: string): void {
     this.failures.delete(this.pairKey(address, user));
-    const list = this.failures.get(addressKey(address));
-    if (list?.length) {
-      list.pop();
-      if (list.length === 0) this.failures.delete(addressKey(address));
+    for (const key of [addressKey(address), userKey(user)]) {
+      const list = this.failures.get(key);
+      if (list?.length) {
+        list.pop();
+        if (list.length === 0) this.failures.delete(key);
+      }
     }
   }
 
@@ -92,10 +105,10 @@ export class LoginThrottle {
   }
 
   private sweepIfFull(t: number): void {
-    // Each attempt may add two keys (pair and address): make room for both.
-    const room = this.maxKeys - 2;
+    // Each attempt may add three keys (pair, address, user): make room for them.
+    const room = this.maxKeys - 3;
     if (this.failures.size <= room) return;
-    const longest = Math.max(this.opts.perPair.windowMs, this.opts.perAddress.windowMs);
+    const longest = Math.max(this.opts.perPair.windowMs, this.opts.perAddress.windowMs, this.opts.perUser?.windowMs ?? 0);
     for (const [key, list] of this.failures) {
       if (list[list.length - 1]! <= t - longest) this.failures.delete(key);
     }
@@ -111,13 +124,18 @@ function addressKey(address: string): string {
   return `a\u0000${address}`;
 }
 
+function userKey(user: string): string {
+  return `u\u0000${user.trim().toLowerCase()}`;
+}
+
 /**
  * The client address to throttle by, from the request headers: the first
  * entry of X-Forwarded-For. `next start` fills that header from the socket
  * only when the request does not carry one, so:
  * - with nothing in front, it is the peer's address, unless the client sends
- *   its own X-Forwarded-For, which it can make up (the per-address budget is
- *   then only as good as the client's honesty; put a proxy in front);
+ *   its own X-Forwarded-For, which it can make up (the per-address budgets are
+ *   then only as good as the client's honesty, and the per-user budget is what
+ *   bounds guessing; put a proxy in front);
  * - behind a reverse proxy that sets the header, it is the address the proxy
  *   saw, and the proxy must overwrite (not append to) a client-sent header
  *   for the first entry to be trustworthy.

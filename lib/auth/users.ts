@@ -7,6 +7,7 @@ import { canonicalName } from '../dns/names';
 import { ZoneError } from '../zones/errors';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import { isRole, type Role } from './permission';
+import { MIN_PASSWORD_LENGTH } from './schema';
 
 export interface SessionUser {
   id: number;
@@ -15,7 +16,8 @@ export interface SessionUser {
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-export const MIN_PASSWORD_LENGTH = 8;
+// Defined with the form schemas (which the browser loads); re-exported for existing callers.
+export { MIN_PASSWORD_LENGTH };
 let dummyHash: Promise<string> | undefined;
 
 export async function createUser(name: string, password: string, role: string): Promise<SessionUser> {
@@ -170,14 +172,13 @@ async function guardAdminLoss(
   }
 }
 
-export async function setUserRole(name: string, role: string, actor: UserActor): Promise<UserSummary> {
+export async function setUserRole(name: string, role: string, actor: UserActor): Promise<void> {
   if (!isRole(role)) throw new ZoneError('invalid', `role must be admin, editor or viewer, not "${role}"`, { role: ['admin, editor or viewer'] });
   await db().$transaction(async (tx) => {
     const u = await findUserOrThrow(tx, name);
     await guardAdminLoss(tx, u, { role, disabled: u.disabled }, actor, 'role');
     await tx.user.update({ where: { id: u.id }, data: { role } });
   });
-  return (await listUsers()).find((u) => u.name === normalizeUserName(name))!;
 }
 
 /** Disables or enables an account. A disabled user's session stops working at their next request. */

@@ -1,8 +1,11 @@
 // Writes of admin settings: validated against the key's schema, stored whole.
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { db } from '../db';
+import { formatHostPort, parseHostPort } from '../config/env';
+import { canonicalName } from '../dns/names';
 import { ZoneError } from '../zones/errors';
-import { SETTINGS, type SettingKey, type SettingValue } from './schema';
+import { SETTINGS, type SettingKey, type SettingValue, type ZoneDefaults } from './schema';
 
 export async function setSetting<K extends SettingKey>(key: K, value: unknown): Promise<SettingValue<K>> {
   const schema: z.ZodType = SETTINGS[key];
@@ -14,4 +17,67 @@ export async function setSetting<K extends SettingKey>(key: K, value: unknown): 
   const json = JSON.stringify(parsed.data);
   await db().setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
   return parsed.data as SettingValue<K>;
+}
+
+/**
+ * Saves the zone template from the settings form (lists already split):
+ * name servers, transfer ranges and also-notify targets are checked and
+ * written canonical, each bad entry named in its field's errors, so new
+ * zones never inherit a value the zone settings would refuse.
+ */
+export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer' | 'alsoNotify' | 'nameservers'> & {
+  nameservers: string[];
+  allowTransfer: string[];
+  alsoNotify: string[];
+}): Promise<ZoneDefaults> {
+  const errors: Record<string, string[]> = {};
+  const fail = (field: string, message: string) => (errors[field] ??= []).push(message);
+
+  const nameservers = input.nameservers.map((ns) => {
+    try {
+      // Relative names are kept relative (they name a host inside each new zone); check them against a placeholder origin.
+      canonicalName(ns, 'zone.invalid.');
+      return ns.endsWith('.') ? canonicalName(ns) : ns.toLowerCase();
+    } catch (err) {
+      fail('nameservers', `"${ns}": ${(err as Error).message}`);
+      return ns;
+    }
+  });
+  // The same rules createZone applies, checked now so that a bad default does not break every new zone later.
+  const contact = input.contact.trim();
+  if (contact) {
+    try {
+      if (contact.includes('@')) {
+        const [local, domain] = contact.split('@', 2) as [string, string];
+        if (!local || local.includes('.')) throw new Error(`use a mailbox without dots, like hostmaster@${domain || 'example.com'}`);
+        canonicalName(`${local}.${domain.replace(/\.$/, '')}.`);
+      } else {
+        canonicalName(contact, 'zone.invalid.');
+      }
+    } catch (err) {
+      fail('contact', (err as Error).message);
+    }
+  }
+  const allowTransfer = input.allowTransfer.map((t) => {
+    try {
+      const [addr, bits] = t.includes('/') ? ipaddr.parseCIDR(t) : [ipaddr.parse(t), ipaddr.parse(t).kind() === 'ipv4' ? 32 : 128];
+      return `${addr.toString()}/${bits}`;
+    } catch {
+      fail('allowTransfer', `"${t}" is not an address range like 192.0.2.0/24 or 2001:db8::/32`);
+      return t;
+    }
+  });
+  const alsoNotify = input.alsoNotify.map((t) => {
+    try {
+      const hp = parseHostPort(t, 'also-notify', 53);
+      if (!ipaddr.isValid(hp.address)) throw new Error(`"${t}" is not an IP address`);
+      if (hp.port === 0) throw new Error(`"${t}": port 0 cannot be notified`);
+      return formatHostPort({ address: ipaddr.parse(hp.address).toString(), port: hp.port });
+    } catch (err) {
+      fail('alsoNotify', `${(err as Error).message.replace(/^also-notify: /, '')}; use ADDRESS[:PORT], IPv6 as [2001:db8::1]:53`);
+      return t;
+    }
+  });
+  if (Object.keys(errors).length) throw new ZoneError('invalid', 'The zone defaults were not saved; fix the fields marked.', errors);
+  return setSetting('zoneDefaults', { ...input, nameservers, allowTransfer, alsoNotify });
 }

@@ -38,3 +38,103 @@ export const SETTINGS = {
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
+
+// ---------------------------------------------------------------- forms
+// What the /settings forms submit (strings, as typed) and what their actions
+// return. Shared by the forms (client) and lib/settings/actions.ts,
+// lib/auth/actions.ts (server).
+
+/** The state a settings form's action returns (React 19 resets forms, so values come back too). */
+export interface FormState<F extends string> {
+  /** Set when the last submit succeeded, so the form can say so. */
+  ok?: boolean;
+  message?: string;
+  /** Keyed by field name; `form` holds errors that belong to no field. */
+  fieldErrors?: Partial<Record<F | 'form', string[]>>;
+  values?: Partial<Record<F, string>>;
+}
+
+/** Reads the named text fields of a form (missing ones as ''). */
+export function formText<F extends string>(formData: FormData, fields: readonly F[]): Record<F, string> {
+  const out = {} as Record<F, string>;
+  for (const f of fields) {
+    const v = formData.get(f);
+    out[f] = typeof v === 'string' ? v : '';
+  }
+  return out;
+}
+
+/** A domain error's field errors under the form's field names; others go to `form`. */
+export function formFieldErrors<F extends string>(errors: Record<string, string[]>, fields: readonly F[], message?: string): Partial<Record<F | 'form', string[]>> {
+  const out: Partial<Record<F | 'form', string[]>> = {};
+  for (const [key, messages] of Object.entries(errors)) {
+    const field = (fields as readonly string[]).includes(key) ? (key as F) : 'form';
+    (out[field] ??= []).push(...messages);
+  }
+  if (Object.keys(out).length === 0 && message) out.form = [message];
+  return out;
+}
+
+const wholeSeconds = (label: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${label}: enter a whole number of seconds`)
+    .refine((s) => Number(s) <= 2147483647, `${label}: at most 2147483647`);
+
+export const ZONE_DEFAULTS_FIELDS = ['nameservers', 'contact', 'defaultTtl', 'serialPolicy', 'refresh', 'retry', 'expire', 'minimum', 'allowTransfer', 'alsoNotify'] as const;
+export type ZoneDefaultsField = (typeof ZONE_DEFAULTS_FIELDS)[number];
+
+/** The zone-defaults form; lists are one entry per line (or separated by commas or spaces). */
+export const zoneDefaultsFormSchema = z.object({
+  nameservers: z.string().max(10_000, 'That is too many name servers'),
+  contact: z.string().trim().max(320, 'That contact is too long'),
+  defaultTtl: wholeSeconds('Default TTL'),
+  serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]], { message: 'Choose increment, date or unixtime' }),
+  refresh: wholeSeconds('Refresh'),
+  retry: wholeSeconds('Retry'),
+  expire: wholeSeconds('Expire'),
+  minimum: wholeSeconds('Minimum'),
+  allowTransfer: z.string().max(10_000, 'That is too many ranges'),
+  alsoNotify: z.string().max(10_000, 'That is too many targets'),
+});
+
+/** One entry per line, or separated by commas or spaces. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export const TSIG_FIELDS = ['name', 'algorithm', 'source', 'secret'] as const;
+export type TsigField = (typeof TSIG_FIELDS)[number];
+export const TSIG_ALGORITHMS = ['hmac-sha256', 'hmac-sha512', 'hmac-sha1'] as const;
+
+export const createTsigKeyFormSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Enter a key name, like transfer-key').max(254, 'A key name is at most 253 characters'),
+    algorithm: z.enum(TSIG_ALGORITHMS, { message: 'Choose hmac-sha256, hmac-sha512 or hmac-sha1' }),
+    source: z.enum(['generate', 'paste'], { message: 'Choose to generate or paste a secret' }),
+    secret: z.string().trim().max(1024, 'That secret is too long'),
+  })
+  .refine((v) => v.source === 'generate' || v.secret !== '', { path: ['secret'], message: 'Paste the base64 secret, or choose to generate one' });
+
+/** State of the TSIG form: on success, the one time the secret is shown. */
+export interface CreateTsigKeyState extends FormState<TsigField> {
+  created?: { name: string; algorithm: string; secret: string; bindClause: string };
+}
+
+/** The BIND `key` clause for named.conf, ready to paste. */
+export function bindKeyClause(name: string, algorithm: string, secret: string): string {
+  return `key "${name}" {\n\talgorithm ${algorithm};\n\tsecret "${secret}";\n};`;
+}
+
+export const AUTOPRIMARY_FIELDS = ['ip', 'nameserver', 'account'] as const;
+export type AutoprimaryField = (typeof AUTOPRIMARY_FIELDS)[number];
+
+export const addAutoprimaryFormSchema = z.object({
+  ip: z.string().trim().min(1, 'Enter the primary’s IP address, like 192.0.2.1 or [2001:db8::1]:53').max(64, 'That is not an address'),
+  nameserver: z.string().trim().min(1, 'Enter the name server host name its zones list in NS').max(254, 'A host name is at most 253 characters'),
+  account: z.string().trim().max(100, 'At most 100 characters'),
+});

@@ -1,0 +1,48 @@
+import type { Metadata } from 'next';
+import { EditorSettingsForm, ZoneDefaultsForm } from '@/components/settings/zone-defaults-form';
+import { requireUser } from '@/lib/auth/session';
+import { getSetting } from '@/lib/settings/data';
+
+export const metadata: Metadata = { title: 'Zone defaults · Settings' };
+
+export default async function ZoneDefaultsPage() {
+  await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
+  const [d, editor] = await Promise.all([getSetting('zoneDefaults'), getSetting('editor')]);
+  const current = {
+    nameservers: d.nameservers.join('\n'),
+    contact: d.contact,
+    defaultTtl: String(d.defaultTtl),
+    serialPolicy: d.serialPolicy,
+    refresh: String(d.refresh),
+    retry: String(d.retry),
+    expire: String(d.expire),
+    minimum: String(d.minimum),
+    allowTransfer: d.allowTransfer.join('\n'),
+    alsoNotify: d.alsoNotify.join('\n'),
+  };
+  return (
+    <div className="max-w-3xl space-y-6">
+      <section aria-labelledby="zd-heading" className="space-y-3">
+        <div>
+          <h2 id="zd-heading" className="text-base font-semibold">
+            New zone template
+          </h2>
+          <p className="mt-1 text-sm text-zinc-600">
+            What a new primary zone starts with when its form leaves a field empty. Existing zones keep their own settings.
+          </p>
+        </div>
+        <div className="rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
+          <ZoneDefaultsForm current={current} />
+        </div>
+      </section>
+      <section aria-labelledby="editor-heading" className="space-y-3">
+        <h2 id="editor-heading" className="text-base font-semibold">
+          Zone editor
+        </h2>
+        <div className="rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
+          <EditorSettingsForm requireComment={editor.requireComment} />
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+// User management against a real SQLite database: roles, the admin guard
+// rails, disabling, password resets and per-zone grants for editors.
+import { describe, expect, it } from 'vitest';
+import { db } from '../db';
+import { ZoneError } from '../zones/errors';
+import { createZone } from '../zones/mutations';
+import {
+  createUser,
+  getActiveUser,
+  getUserDetail,
+  grantZone,
+  listUsers,
+  resetPassword,
+  revokeZone,
+  setUserDisabled,
+  setUserRole,
+  suggestZonesToGrant,
+  verifyLogin,
+} from './users';
+import { visibleZoneIds, zoneRights } from './zone-access';
+
+async function expectZoneError(p: Promise<unknown>, code: ZoneError['code']): Promise<ZoneError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ZoneError);
+  expect((err as ZoneError).code).toBe(code);
+  return err as ZoneError;
+}
+
+const PW = 'a-long-password';
+
+describe('admin guard rails', () => {
+  it('refuses to demote or disable the last enabled admin, even from the CLI', async () => {
+    await createUser('solo-admin', PW, 'admin');
+    // Other admins in this file's database would make this not the last one; start from a clean slate.
+    await db().user.updateMany({ where: { role: 'admin', name: { not: 'solo-admin' } }, data: { disabled: true } });
+    const demote = await expectZoneError(setUserRole('solo-admin', 'editor', null), 'conflict');
+    expect(demote.fieldErrors.role?.[0]).toMatch(/last enabled admin/);
+    const disable = await expectZoneError(setUserDisabled('solo-admin', true, null), 'conflict');
+    expect(disable.fieldErrors.disabled?.[0]).toMatch(/last enabled admin/);
+    expect((await getUserDetail('solo-admin'))?.role).toBe('admin');
+  });
+
+  it('an admin cannot demote or disable themselves, but can another admin', async () => {
+    const a = await createUser('admin-a', PW, 'admin');
+    const b = await createUser('admin-b', PW, 'admin');
+    await expectZoneError(setUserRole('admin-a', 'viewer', { id: a.id }), 'forbidden');
+    await expectZoneError(setUserDisabled('ADMIN-A', true, { id: a.id }), 'forbidden');
+    // Keeping one's own role is no loss.
+    await setUserRole('admin-a', 'admin', { id: a.id });
+    await setUserRole('admin-b', 'editor', { id: a.id });
+    expect((await getUserDetail('admin-b'))?.role).toBe('editor');
+    // b is no longer admin, so a is now the last one (plus any enabled from other tests).
+    await setUserDisabled('admin-b', true, { id: a.id });
+    expect(await getActiveUser(b.id)).toBeNull();
+  });
+});
+
+describe('disable, enable and password reset', () => {
+  it('a disabled user cannot sign in or keep a session; enabling restores both', async () => {
+    const u = await createUser('dora', PW, 'editor');
+    await setUserDisabled('dora', true, null);
+    expect(await verifyLogin('dora', PW)).toBeNull();
+    expect(await getActiveUser(u.id)).toBeNull();
+    await setUserDisabled('dora', false, null);
+    expect((await verifyLogin('dora', PW))?.id).toBe(u.id);
+  });
+
+  it('a reset password replaces the old one; a generated one is returned to show once', async () => {
+    await createUser('rita', PW, 'viewer');
+    const generated = await resetPassword('rita');
+    expect(generated).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(await verifyLogin('rita', PW)).toBeNull();
+    expect(await verifyLogin('rita', generated)).not.toBeNull();
+    await expectZoneError(resetPassword('rita', 'short'), 'invalid');
+    await expectZoneError(resetPassword('nobody-here'), 'not-found');
+  });
+
+  it('refuses an unknown role and an unknown user', async () => {
+    await createUser('ron', PW, 'viewer');
+    await expectZoneError(setUserRole('ron', 'root', null), 'invalid');
+    await expectZoneError(setUserRole('no-such-user', 'viewer', null), 'not-found');
+  });
+});
+
+describe('zone grants', () => {
+  it('grants and revokes zones for editors, which is what zone-access reads', async () => {
+    const ed = await createUser('eddie', PW, 'editor');
+    await createZone({ name: 'granted.example' }, { name: 'test' });
+    await createZone({ name: 'other.example' }, { name: 'test' });
+    expect(await grantZone('eddie', 'Granted.Example')).toEqual({ user: 'eddie', zone: 'granted.example.' });
+    // Twice is fine.
+    await grantZone('eddie', 'granted.example.');
+    const detail = await getUserDetail('eddie');
+    expect(detail?.grants).toEqual(['granted.example.']);
+    expect((await listUsers()).find((u) => u.name === 'eddie')).toMatchObject({ grantCount: 1, someGrants: ['granted.example.'] });
+
+    const user = { id: ed.id, role: 'editor' as const };
+    expect(await zoneRights(user, 'granted.example')).toMatchObject({ read: true, write: true });
+    expect(await zoneRights(user, 'other.example')).toMatchObject({ read: false, write: false });
+    expect(await visibleZoneIds(user)).toHaveLength(1);
+
+    await revokeZone('eddie', 'granted.example');
+    expect(await zoneRights(user, 'granted.example')).toMatchObject({ read: false, write: false });
+    await expectZoneError(revokeZone('eddie', 'granted.example'), 'not-found');
+  });
+
+  it('refuses a missing zone, a bad name, and grants to non-editors', async () => {
+    await createUser('gina', PW, 'editor');
+    await createUser('vic', PW, 'viewer');
+    await createZone({ name: 'g.example' }, { name: 'test' });
+    const missing = await expectZoneError(grantZone('gina', 'nope.example'), 'not-found');
+    expect(missing.fieldErrors.zone?.[0]).toMatch(/no zone nope\.example\./);
+    await expectZoneError(grantZone('gina', 'bad..name'), 'invalid');
+    const viewer = await expectZoneError(grantZone('vic', 'g.example'), 'invalid');
+    expect(viewer.message).toMatch(/grants apply to editors/);
+  });
+
+  it('suggests matching zones not yet granted, capped', async () => {
+    await createUser('sam', PW, 'editor');
+    for (const n of ['s1', 's2', 's3']) await createZone({ name: `${n}.suggest.example` }, { name: 'test' });
+    await grantZone('sam', 's2.suggest.example');
+    expect(await suggestZonesToGrant('sam', 'SUGGEST')).toEqual(['s1.suggest.example.', 's3.suggest.example.']);
+    expect(await suggestZonesToGrant('sam', 'suggest', 1)).toEqual(['s1.suggest.example.']);
+    expect(await suggestZonesToGrant('sam', '  ')).toEqual([]);
+  });
+
+  it('deleting a user removes their grants', async () => {
+    await createUser('temp', PW, 'editor');
+    await createZone({ name: 't.example' }, { name: 'test' });
+    await grantZone('temp', 't.example');
+    await db().user.delete({ where: { name: 'temp' } });
+    expect(await db().zoneGrant.count({ where: { zone: { name: 't.example.' } } })).toBe(0);
+  });
+});

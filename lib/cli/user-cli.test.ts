@@ -1,0 +1,67 @@
+// `zonekeeper user list|grant|revoke|disable|enable` as an operator runs them:
+// a real process against this file's database, checked with exit codes and
+// with what the web app reads (zone-access, getActiveUser).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getActiveUser, verifyLogin } from '../auth/users';
+import { zoneRights } from '../auth/zone-access';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/zonekeeper.mjs');
+
+function zk(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: process.env, input, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('zonekeeper user', () => {
+  // Each command is a fresh process (a couple of seconds under tsx), hence the long timeouts.
+  it('grants and revokes zones, lists users, disables and enables', { timeout: 120_000 }, async () => {
+    expect(zk(['user', 'add', 'cli-ed', '--role', 'editor'], 'cli-ed-password').code).toBe(0);
+    expect(zk(['zone', 'create', 'grant.cli.test']).code).toBe(0);
+    const ed = await verifyLogin('cli-ed', 'cli-ed-password');
+    expect(ed).not.toBeNull();
+
+    const grant = zk(['user', 'grant', 'CLI-ED', 'grant.cli.test']);
+    expect(grant).toMatchObject({ code: 0 });
+    expect(grant.stdout).toMatch(/Granted grant\.cli\.test\. to cli-ed\./);
+    expect(await zoneRights(ed!, 'grant.cli.test')).toMatchObject({ read: true, write: true });
+
+    const list = zk(['user', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^cli-ed\s+editor\s+enabled\s+1 \(grant\.cli\.test\.\)$/m);
+
+    expect(zk(['user', 'revoke', 'cli-ed', 'grant.cli.test']).code).toBe(0);
+    expect(await zoneRights(ed!, 'grant.cli.test')).toMatchObject({ read: false });
+    const again = zk(['user', 'revoke', 'cli-ed', 'grant.cli.test']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/has no grant on grant\.cli\.test\./);
+
+    expect(zk(['user', 'disable', 'cli-ed']).code).toBe(0);
+    expect(await getActiveUser(ed!.id)).toBeNull();
+    expect(zk(['user', 'list']).stdout).toMatch(/^cli-ed\s+editor\s+disabled/m);
+    expect(zk(['user', 'enable', 'cli-ed']).code).toBe(0);
+    expect(await getActiveUser(ed!.id)).not.toBeNull();
+  });
+
+  it('refuses what it cannot do, with exit status 1 and the reason', { timeout: 120_000 }, () => {
+    expect(zk(['user', 'add', 'cli-viewer', '--role', 'viewer'], 'viewer-password').code).toBe(0);
+    expect(zk(['zone', 'create', 'v.cli.test']).code).toBe(0);
+    const viewer = zk(['user', 'grant', 'cli-viewer', 'v.cli.test']);
+    expect(viewer.code).toBe(1);
+    expect(viewer.stderr).toMatch(/grants apply to editors/);
+    const missing = zk(['user', 'grant', 'nobody', 'v.cli.test']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no user nobody/);
+    const usage = zk(['user', 'grant', 'cli-viewer']);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toMatch(/user grant needs USER ZONE/);
+    expect(usage.stderr).toMatch(/Usage: zonekeeper/);
+
+    // The only admin cannot be disabled from a shell either.
+    expect(zk(['user', 'add', 'only-admin', '--role', 'admin'], 'admin-password').code).toBe(0);
+    const last = zk(['user', 'disable', 'only-admin']);
+    expect(last.code).toBe(1);
+    expect(last.stderr).toMatch(/last enabled admin/);
+  });
+});

@@ -1,0 +1,150 @@
+'use server';
+// Server actions for /settings (zone defaults, editor settings, TSIG keys,
+// autoprimaries). Each checks the session and `user:manage` itself, since an
+// action can be posted to without the page that shows its form.
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { requireUser } from '../auth/session';
+import { ZoneError } from '../zones/errors';
+import { addAutoprimary, deleteAutoprimary } from '../zones/autoprimaries';
+import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
+import { saveZoneDefaults, setSetting } from './mutations';
+import {
+  addAutoprimaryFormSchema,
+  AUTOPRIMARY_FIELDS,
+  bindKeyClause,
+  createTsigKeyFormSchema,
+  formFieldErrors,
+  formText,
+  splitList,
+  TSIG_FIELDS,
+  ZONE_DEFAULTS_FIELDS,
+  zoneDefaultsFormSchema,
+  type AutoprimaryField,
+  type CreateTsigKeyState,
+  type FormState,
+  type ZoneDefaultsField,
+} from './schema';
+
+const FIX_FIELDS = 'Nothing was saved: see the fields marked below.';
+
+/** A name without its trailing dot, for messages that end with a full stop. */
+function shown(name: string): string {
+  return name.replace(/\.$/, '');
+}
+
+function fromZoneError<F extends string>(err: unknown, fields: readonly F[], values: Partial<Record<F, string>>): FormState<F> {
+  if (!(err instanceof ZoneError)) throw err;
+  const fieldErrors = formFieldErrors(err.fieldErrors, fields, err.message);
+  const onFields = Object.keys(fieldErrors).some((k) => k !== 'form');
+  return { message: onFields ? FIX_FIELDS : err.message, fieldErrors, values };
+}
+
+export async function saveZoneDefaultsAction(_prev: FormState<ZoneDefaultsField>, formData: FormData): Promise<FormState<ZoneDefaultsField>> {
+  await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
+  const values = formText(formData, ZONE_DEFAULTS_FIELDS);
+  const parsed = zoneDefaultsFormSchema.safeParse(values);
+  if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
+  const v = parsed.data;
+  try {
+    await saveZoneDefaults({
+      nameservers: splitList(v.nameservers),
+      contact: v.contact,
+      defaultTtl: Number(v.defaultTtl),
+      serialPolicy: v.serialPolicy,
+      refresh: Number(v.refresh),
+      retry: Number(v.retry),
+      expire: Number(v.expire),
+      minimum: Number(v.minimum),
+      allowTransfer: splitList(v.allowTransfer),
+      alsoNotify: splitList(v.alsoNotify),
+    });
+  } catch (err) {
+    return fromZoneError(err, ZONE_DEFAULTS_FIELDS, values);
+  }
+  revalidatePath('/settings/zone-defaults');
+  return { ok: true, message: 'Saved. Zones created from now on start from these defaults; existing zones keep their settings.' };
+}
+
+export async function saveEditorSettingsAction(_prev: FormState<'requireComment'>, formData: FormData): Promise<FormState<'requireComment'>> {
+  await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
+  // A checkbox sends "on" when ticked and nothing otherwise.
+  const requireComment = formData.get('requireComment') === 'on';
+  try {
+    await setSetting('editor', { requireComment });
+  } catch (err) {
+    return fromZoneError(err, ['requireComment'] as const, {});
+  }
+  revalidatePath('/settings/zone-defaults');
+  return { ok: true, message: requireComment ? 'Saved: every commit now needs a comment.' : 'Saved: comments are optional.' };
+}
+
+export async function createTsigKeyAction(_prev: CreateTsigKeyState, formData: FormData): Promise<CreateTsigKeyState> {
+  await requireUser('user:manage', { returnTo: '/settings/tsig' });
+  const values = formText(formData, TSIG_FIELDS);
+  values.source ||= 'generate';
+  // A pasted secret is not sent back into the page.
+  const echo = { ...values, secret: '' };
+  const parsed = createTsigKeyFormSchema.safeParse(values);
+  if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors, values: echo };
+  const v = parsed.data;
+  let created: NonNullable<CreateTsigKeyState['created']>;
+  try {
+    const key = await createTsigKey(v.name, v.algorithm, v.source === 'paste' ? v.secret : undefined);
+    created = { name: key.name, algorithm: key.algorithm, secret: key.secret, bindClause: bindKeyClause(key.name, key.algorithm, key.secret) };
+  } catch (err) {
+    return fromZoneError(err, TSIG_FIELDS, echo);
+  }
+  revalidatePath('/settings/tsig');
+  return { ok: true, message: `TSIG key ${shown(created.name)} created.`, created };
+}
+
+export async function deleteTsigKeyAction(_prev: FormState<'name'>, formData: FormData): Promise<FormState<'name'>> {
+  await requireUser('user:manage', { returnTo: '/settings/tsig' });
+  const name = String(formData.get('name') ?? '').trim();
+  if (!name) return { message: 'That request was not understood; reload the page.' };
+  try {
+    await deleteTsigKey(name);
+  } catch (err) {
+    if (err instanceof ZoneError && err.code === 'conflict') {
+      // The service's advice names the CLI; here the zones' own settings are the place to look too.
+      const zones = (await listTsigKeys()).find((k) => k.name === name)?.zones ?? [];
+      return {
+        message: `TSIG key ${shown(name)} is in use by ${zones.map(shown).join(', ') || 'a zone'}. Detach it from those zones first (in the zone’s settings, or: zonekeeper zone set ZONE --tsig none).`,
+      };
+    }
+    return fromZoneError(err, ['name'] as const, { name });
+  }
+  revalidatePath('/settings/tsig');
+  return { ok: true, message: `TSIG key ${shown(name)} deleted.` };
+}
+
+export async function addAutoprimaryAction(_prev: FormState<AutoprimaryField>, formData: FormData): Promise<FormState<AutoprimaryField>> {
+  await requireUser('user:manage', { returnTo: '/settings/autoprimaries' });
+  const values = formText(formData, AUTOPRIMARY_FIELDS);
+  const parsed = addAutoprimaryFormSchema.safeParse(values);
+  if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
+  let added: string;
+  try {
+    const a = await addAutoprimary(parsed.data.ip, parsed.data.nameserver, parsed.data.account);
+    added = `${a.ip} for ${shown(a.nameserver)}`;
+  } catch (err) {
+    if (err instanceof ZoneError && err.code === 'exists') return { message: err.message, fieldErrors: { ip: [err.message] }, values };
+    return fromZoneError(err, AUTOPRIMARY_FIELDS, values);
+  }
+  revalidatePath('/settings/autoprimaries');
+  return { ok: true, message: `Added autoprimary ${added}.` };
+}
+
+export async function deleteAutoprimaryAction(_prev: FormState<'ip' | 'nameserver'>, formData: FormData): Promise<FormState<'ip' | 'nameserver'>> {
+  await requireUser('user:manage', { returnTo: '/settings/autoprimaries' });
+  const ip = String(formData.get('ip') ?? '');
+  const nameserver = String(formData.get('nameserver') ?? '');
+  try {
+    await deleteAutoprimary(ip, nameserver);
+  } catch (err) {
+    return fromZoneError(err, ['ip', 'nameserver'] as const, { ip, nameserver });
+  }
+  revalidatePath('/settings/autoprimaries');
+  return { ok: true, message: `Deleted autoprimary ${ip} for ${shown(nameserver)}.` };
+}
