@@ -17,6 +17,7 @@ export function AppHeader({ user }: { user: SessionUser | null }) {
         </Link>
         <nav aria-label="Main" className="flex items-center gap-1">
           <NavLink href="/zones">Zones</NavLink>
+          {user && <NavLink href="/replication">Replication</NavLink>}
           {can(user?.role, 'user:manage') && <NavLink href="/settings">Settings</NavLink>}
         </nav>
         {user && (
