@@ -36,8 +36,9 @@ Zones
   zone status NAME [--events N]    serial, primaries, last check, next refresh, expiry and the latest events
 
 Records (NAME relative to the zone or absolute; @ for the apex)
-  record add ZONE NAME TYPE TTL CONTENT…
-  record delete ZONE NAME TYPE [CONTENT…]
+  record add [--comment TEXT] ZONE NAME TYPE TTL CONTENT…
+  record delete [--comment TEXT] ZONE NAME TYPE [CONTENT…]
+                                   (--comment comes first: everything after TYPE is the record content)
 
 Replication
   notify ZONE                      send NOTIFY to every secondary now and print each result
