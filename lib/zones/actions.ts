@@ -395,7 +395,8 @@ async function runEdits(
  * RRset TTLs, NS/MX targets) and diffed, against the serial the editor loaded.
  */
 export async function checkEditsAction(zone: string, edits: unknown, expectedSerial: unknown): Promise<EditorResult> {
-  const { result: _unused, ...out } = await runEdits(zone, edits, expectedSerial, '', true);
+  const { result, ...out } = await runEdits(zone, edits, expectedSerial, '', true);
+  void result; // the dry run's raw result stays on the server
   return out;
 }
 

@@ -3,15 +3,17 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { KindBadge } from '@/components/kind-badge';
-import { RecordTable } from '@/components/record-table';
 import { RelativeTime } from '@/components/relative-time';
 import { SERIAL_POLICY_LABELS } from '@/components/serial-policy';
 import { linkClass } from '@/components/styles';
+import { ZoneEditor } from '@/components/zone-editor/zone-editor';
 import { displayZoneName } from '@/components/zone-table';
-import { requireUser } from '@/lib/auth/session';
-import { getZone } from '@/lib/zones/data';
+import { requireZoneUser } from '@/lib/auth/session';
+import { getSetting } from '@/lib/settings/data';
+import { getZoneRecordsPage } from '@/lib/zones/data';
 
 type Params = Promise<{ name: string }>;
+type SearchParams = Promise<{ q?: string | string[]; page?: string | string[] }>;
 
 function decodeParam(raw: string): string | null {
   try {
@@ -19,6 +21,10 @@ function decodeParam(raw: string): string | null {
   } catch {
     return null;
   }
+}
+
+function first(v: string | string[] | undefined): string {
+  return (Array.isArray(v) ? v[0] : v) ?? '';
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
@@ -43,13 +49,20 @@ function Field({ label, children, testId }: { label: string; children: ReactNode
   );
 }
 
-export default async function ZonePage({ params }: { params: Params }) {
-  const { name: raw } = await params;
+export default async function ZonePage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  const [{ name: raw }, sp] = await Promise.all([params, searchParams]);
   const name = decodeParam(raw);
   if (name === null) notFound();
-  await requireUser('zone:read', { returnTo: `/zones/${encodeURIComponent(name)}` });
-  const zone = await getZone(name);
-  if (!zone) notFound();
+  const q = first(sp.q).trim().slice(0, 200);
+  const pageNo = Number.parseInt(first(sp.page), 10);
+  const { rights } = await requireZoneUser(name, 'read', { returnTo: `/zones/${encodeURIComponent(name)}` });
+  const [data, editor] = await Promise.all([
+    getZoneRecordsPage(name, { q: q || undefined, page: Number.isFinite(pageNo) ? pageNo : 1 }),
+    getSetting('editor'),
+  ]);
+  if (!data) notFound();
+  const { zone } = data;
+  const hasSoa = zone.kind === 'primary' || zone.serial > 0;
 
   const shown = displayZoneName(zone.name);
   return (
@@ -95,23 +108,33 @@ export default async function ZonePage({ params }: { params: Params }) {
         </Field>
       </dl>
 
-      <section aria-labelledby="records-heading" className="space-y-2">
-        <div className="flex items-baseline gap-2">
-          <h2 id="records-heading" className="text-base font-semibold">
-            Records
-          </h2>
-          <span className="text-xs text-zinc-500">
-            {zone.records.length === 1 ? '1 record' : `${zone.records.length} records`}
-          </span>
-        </div>
-        {zone.records.length > 0 ? (
-          <RecordTable zone={zone.name} records={zone.records} />
-        ) : (
-          <p className="rounded-md border border-dashed border-zinc-300 bg-white px-4 py-6 text-center text-sm text-zinc-600">
-            No records yet: this secondary zone fills in at its first transfer from its primaries.
-          </p>
-        )}
-      </section>
+      <ZoneEditor
+        zone={{
+          name: zone.name,
+          kind: zone.kind,
+          serial: zone.serial,
+          defaultTtl: zone.defaultTtl,
+          soa: {
+            mname: zone.soa.mname,
+            rname: zone.soa.rname,
+            refresh: zone.soa.refresh,
+            retry: zone.soa.retry,
+            expire: zone.soa.expire,
+            minimum: zone.soa.minimum,
+            ttl: zone.soaTtl,
+          },
+          primaries: zone.primaries,
+        }}
+        soaRecord={data.soa}
+        rrsets={data.rrsets}
+        canWrite={rights.write}
+        requireComment={editor.requireComment}
+        q={q}
+        page={data.page}
+        pageCount={data.pageCount}
+        rrsetCount={data.rrsetCount}
+        recordCount={data.recordCount + (hasSoa ? 1 : 0)}
+      />
     </div>
   );
 }
