@@ -145,19 +145,16 @@ describe('getZoneRecordsPage', () => {
     expect((await getZoneRecordsPage('paged.example', { q: 'txt' }))!.rrsetCount).toBe(1);
   });
 
-  it('serves one page of a 50,000-record zone well under 300 ms', async () => {
+  // Its speed is measured by bench/ui.sh; here, that paging holds at that size.
+  it('pages a 50,000-record zone: first, last and filtered pages', async () => {
     const { name } = await createZone({ name: 'big.example', nameservers: ['ns1.big.example.'] }, alice);
     const zone = await db().zone.findUniqueOrThrow({ where: { name } });
     const rows = Array.from({ length: 50_000 }, (_, i) => ({ zoneId: zone.id, name: `host${i}.${name}`, type: 'A', ttl: 300, content: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }));
     for (let i = 0; i < rows.length; i += 5000) await db().record.createMany({ data: rows.slice(i, i + 5000) });
-    await getZoneRecordsPage(name); // warm the connection and the statement cache
     for (const opts of [{}, { page: 400 }, { q: 'host4999' }]) {
-      const t0 = performance.now();
       const p = (await getZoneRecordsPage(name, opts))!;
-      const ms = performance.now() - t0;
       expect(p.recordCount).toBe(50_001);
       expect(p.rrsets.length).toBeGreaterThan(0);
-      expect(ms).toBeLessThan(250);
     }
   });
 });
