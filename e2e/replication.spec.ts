@@ -56,5 +56,11 @@ test.describe('replication dashboard', () => {
     await expect(zoneRow).toContainText(`${secondary} unreachable`);
     // Still the same page: it refreshed its data, not itself.
     expect(await page.evaluate(() => (window as unknown as { zkMarker?: number }).zkMarker)).toBe(2);
+
+    // The zone list shows the state as a badge, and the zone's page a banner saying who is behind.
+    await page.goto(`/zones?q=${zone}`);
+    await expect(page.getByRole('row').filter({ hasText: zone }).getByTestId('replica-state')).toHaveText('unreachable');
+    await page.goto(`/zones/${zone}`);
+    await expect(page.getByTestId('replication-banner')).toContainText(`${secondary} is unreachable`);
   });
 });

@@ -5,10 +5,14 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { requireUser } from '../auth/session';
-import { SERIAL_POLICIES } from '../dns/types';
-import { ZoneError } from './errors';
-import { createZone } from './mutations';
+import { requireUser, requireZoneUser } from '../auth/session';
+import { SERIAL_POLICIES, type RR } from '../dns/types';
+import { getSetting } from '../settings/data';
+import { ControlUnavailableError, controlRequest } from '../worker/control-client';
+import { getChange, getZone, listChangesSince, previewImport, type ImportPreview } from './data';
+import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
+import { ZoneError, type RecordError } from './errors';
+import { applyChangeset, commitImport, createZone, type CommitResult } from './mutations';
 
 /** The new-zone form's fields, as typed (strings). */
 export interface CreateZoneFormValues {
@@ -126,13 +130,6 @@ function knownFieldErrors(errors: Record<string, string[]>): NonNullable<CreateZ
 }
 
 // ---------------------------------------------------------------- history, revert and import
-// Imports for this section sit here (ES imports are hoisted) so that edits
-// appended by different people to this file do not collide at its head.
-import { requireZoneUser } from '../auth/session';
-import { getChange, getZone, previewImport, type ImportPreview } from './data';
-import { revertEdits, type PendingEdit } from './edits';
-import { commitImport } from './mutations';
-import type { RecordError } from './errors';
 
 /** The zone's path segment in URLs: without the root's trailing dot. */
 function zonePath(zone: string): string {
@@ -274,16 +271,6 @@ export async function revertChangeAction(_prev: RevertChangeState, formData: For
 }
 
 // ---------------------------------------------------------------- the zone editor
-// Imports for this section sit here (ES imports are hoisted) so that sections
-// appended by different people do not collide at the file's head.
-// Aliased: another section of this file imports the same names.
-import { requireZoneUser as requireZoneAccess } from '../auth/session';
-import type { RR } from '../dns/types';
-import { getSetting } from '../settings/data';
-import { ControlUnavailableError, controlRequest } from '../worker/control-client';
-import { listChangesSince } from './data';
-import { editsToChangeset, isPendingEdit, type PendingEdit as QueuedEdit } from './edits';
-import { applyChangeset, type CommitResult } from './mutations';
 
 /** One problem the change service found, tied to a queued edit when its record says which. */
 export interface EditorProblem {
@@ -328,13 +315,13 @@ export interface EditorResult {
 const MAX_EDITS = 10_000;
 const NOT_ALLOWED = 'You can view this zone but not edit it; nothing was changed.';
 
-function readEdits(input: unknown): QueuedEdit[] | null {
+function readEdits(input: unknown): PendingEdit[] | null {
   if (!Array.isArray(input) || input.length > MAX_EDITS || !input.every(isPendingEdit)) return null;
   return input;
 }
 
 /** The edit whose own record a service error names, if one does. */
-function problemsFrom(err: ZoneError, edits: readonly QueuedEdit[]): EditorProblem[] {
+function problemsFrom(err: ZoneError, edits: readonly PendingEdit[]): EditorProblem[] {
   const owner = new Map<string, number>();
   edits.forEach((e, i) => {
     const rs = e.kind === 'add' || e.kind === 'delete' ? [e.record] : e.kind === 'change' ? [e.from, e.to] : [];
@@ -368,7 +355,7 @@ async function runEdits(
   comment: string,
   dryRun: boolean,
 ): Promise<EditorResult & { result?: CommitResult }> {
-  const { user, rights } = await requireZoneAccess(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { user, rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
   if (!rights.write) return { ok: false, forbidden: true, message: NOT_ALLOWED, problems: [], added: [], removed: [] };
   const edits = readEdits(rawEdits);
   if (!edits || typeof expectedSerial !== 'number' || !Number.isInteger(expectedSerial)) {
@@ -403,7 +390,7 @@ export async function checkEditsAction(zone: string, edits: unknown, expectedSer
 /** Commits the pending edits as one change: one serial bump, one changelog entry, one NOTIFY round. */
 export async function commitEditsAction(zone: string, edits: unknown, expectedSerial: unknown, comment: unknown): Promise<EditorResult> {
   const text = typeof comment === 'string' ? comment.trim().slice(0, 2000) : '';
-  const { rights } = await requireZoneAccess(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
   if (rights.write && !text && (await getSetting('editor')).requireComment) {
     const msg = 'Write a comment: this server requires one on every change.';
     return { ok: false, message: msg, commentErrors: [msg], problems: [], added: [], removed: [] };
@@ -440,7 +427,7 @@ function workerDown(err: ControlUnavailableError, what: string): WorkerActionRes
 
 /** Sends the zone's SOA to every secondary now (or only to `target`, ADDRESS:PORT) and reports each one's answer. */
 export async function notifyNowAction(zone: string, target?: string): Promise<WorkerActionResult> {
-  const { rights } = await requireZoneAccess(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
   if (!rights.write) return { ok: false, message: 'You can view this zone but not send NOTIFY for it.' };
   let report: { zone: string; serial: number; results: NotifyTargetResult[] };
   try {
@@ -463,7 +450,7 @@ export async function notifyNowAction(zone: string, target?: string): Promise<Wo
 
 /** Transfers a secondary zone from its primary now (the worker's /retrieve). */
 export async function retrieveNowAction(zone: string): Promise<WorkerActionResult> {
-  const { rights } = await requireZoneAccess(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
   if (!rights.write) return { ok: false, message: 'You can view this zone but not retrieve it.' };
   let r: { ok: boolean; status?: string; serial?: number; primary?: string; records?: number; error?: string };
   try {

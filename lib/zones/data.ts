@@ -1,10 +1,15 @@
 // Reads of zones and records for the web app, the CLI and the worker.
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
-import { soaContent } from '../dns/rdata';
+import { parseSoaContent, soaContent } from '../dns/rdata';
+import { nextSerial, serialGreater } from '../dns/serial';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
 import { canonicalName } from '../dns/names';
+import { parseZoneFile, type ZoneFileError } from '../dns/zone-file';
+import type { RecordError } from './errors';
+import { applyRecordDiff, diffRecords, diffSoa, type RecordDiff, type SoaFieldChange } from './import-diff';
 import { readList } from './json-lists';
+import { checkZoneRules } from './validate';
 
 export type ZoneKind = 'primary' | 'secondary';
 
@@ -198,14 +203,6 @@ export function sortRecords(records: RR[]): RR[] {
 }
 
 // ---------------------------------------------------------------- changelog and import preview
-// Imports for this section sit here (ES imports are hoisted) so that edits
-// appended by different people to this file do not collide at its head.
-import { parseZoneFile, type ZoneFileError } from '../dns/zone-file';
-import { parseSoaContent } from '../dns/rdata';
-import { nextSerial, serialGreater } from '../dns/serial';
-import type { RecordError } from './errors';
-import { checkZoneRules } from './validate';
-import { applyRecordDiff, diffRecords, diffSoa, type RecordDiff, type SoaFieldChange } from './import-diff';
 
 /** One committed change as the changelog shows it; `removed`/`added` include the old/new SOA. */
 export interface ChangeEntry {
@@ -329,8 +326,6 @@ export async function previewImport(zoneName: string, text: string): Promise<Imp
 }
 
 // ---------------------------------------------------------------- the editor's page of records
-// Imports for this section sit here, as above, so appended sections do not collide.
-import { Prisma as PrismaSql } from '../generated/prisma/client';
 
 /** One RRset: the records of one name and type. */
 export interface RRsetGroup {
@@ -385,11 +380,11 @@ export async function getZoneRecordsPage(
   // Raw SQL because an ORM groupBy cannot count groups without fetching them all.
   // Quoted identifiers and LIKE … ESCAPE read the same on SQLite and PostgreSQL.
   const filter = q
-    ? PrismaSql.sql`AND ("name" LIKE ${likePattern(q)} ESCAPE '\\' OR "content" LIKE ${likePattern(q)} ESCAPE '\\' OR "type" = ${q.toUpperCase()})`
-    : PrismaSql.empty;
+    ? Prisma.sql`AND ("name" LIKE ${likePattern(q)} ESCAPE '\\' OR "content" LIKE ${likePattern(q)} ESCAPE '\\' OR "type" = ${q.toUpperCase()})`
+    : Prisma.empty;
   const [countRows, recordCount] = await Promise.all([
     db().$queryRaw<{ n: bigint | number }[]>(
-      PrismaSql.sql`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Record" WHERE "zoneId" = ${z.id} ${filter} GROUP BY "name", "type") AS g`,
+      Prisma.sql`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Record" WHERE "zoneId" = ${z.id} ${filter} GROUP BY "name", "type") AS g`,
     ),
     db().record.count({ where: { zoneId: z.id } }),
   ]);
@@ -399,14 +394,14 @@ export async function getZoneRecordsPage(
   // The apex's few RRsets come first; the rest are paged in index order (an
   // ORDER BY that puts the apex first would sort every group of the zone).
   const apexKeys = await db().$queryRaw<{ name: string; type: string }[]>(
-    PrismaSql.sql`SELECT "name", "type" FROM "Record" WHERE "zoneId" = ${z.id} AND "name" = ${z.name} ${filter} GROUP BY "name", "type" ORDER BY "type"`,
+    Prisma.sql`SELECT "name", "type" FROM "Record" WHERE "zoneId" = ${z.id} AND "name" = ${z.name} ${filter} GROUP BY "name", "type" ORDER BY "type"`,
   );
   const offset = (page - 1) * pageSize;
   const fromApex = apexKeys.slice(offset, offset + pageSize);
   const rest = pageSize - fromApex.length;
   const otherKeys = rest > 0
     ? await db().$queryRaw<{ name: string; type: string }[]>(
-        PrismaSql.sql`SELECT "name", "type" FROM "Record" WHERE "zoneId" = ${z.id} AND "name" <> ${z.name} ${filter}
+        Prisma.sql`SELECT "name", "type" FROM "Record" WHERE "zoneId" = ${z.id} AND "name" <> ${z.name} ${filter}
           GROUP BY "name", "type" ORDER BY "name", "type"
           LIMIT ${rest} OFFSET ${Math.max(0, offset - apexKeys.length)}`,
       )

@@ -15,6 +15,7 @@ import { parseZoneFile } from '../dns/zone-file';
 import { getSetting } from '../settings/data';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
 import { ZoneError, type RecordError } from './errors';
+import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
 import { readList, writeList } from './json-lists';
 import { notifyTargets } from './notify-targets';
 import { nudgeWorker } from './nudge';
@@ -786,9 +787,6 @@ async function storeSecondary(
 }
 
 // ---------------------------------------------------------------- import from the browser
-// Imports for this section sit here (ES imports are hoisted) so that edits
-// appended by different people to this file do not collide at its head.
-import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
 
 /** What the user chose on the import preview. */
 export interface ImportSelection {

@@ -3,12 +3,14 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { KindBadge } from '@/components/kind-badge';
+import { ReplicaStateBadge } from '@/components/replication/state-badge';
 import { RelativeTime } from '@/components/relative-time';
 import { SERIAL_POLICY_LABELS } from '@/components/serial-policy';
 import { linkClass } from '@/components/styles';
 import { ZoneEditor } from '@/components/zone-editor/zone-editor';
 import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
+import { getZoneReplication, type ZoneReplicaState } from '@/lib/replication/data';
 import { getSetting } from '@/lib/settings/data';
 import { getZoneRecordsPage } from '@/lib/zones/data';
 
@@ -49,16 +51,20 @@ function Field({ label, children, testId }: { label: string; children: ReactNode
   );
 }
 
+/** States that get a banner on the zone page: something an operator should look at. */
+const OUT_OF_SYNC = new Set<ZoneReplicaState>(['behind', 'unreachable', 'missing']);
+
 export default async function ZonePage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const [{ name: raw }, sp] = await Promise.all([params, searchParams]);
   const name = decodeParam(raw);
   if (name === null) notFound();
   const q = first(sp.q).trim().slice(0, 200);
   const pageNo = Number.parseInt(first(sp.page), 10);
-  const { rights } = await requireZoneUser(name, 'read', { returnTo: `/zones/${encodeURIComponent(name)}` });
-  const [data, editor] = await Promise.all([
+  const { rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: `/zones/${encodeURIComponent(name)}` });
+  const [data, editor, replication] = await Promise.all([
     getZoneRecordsPage(name, { q: q || undefined, page: Number.isFinite(pageNo) ? pageNo : 1 }),
     getSetting('editor'),
+    zoneId === undefined ? null : getZoneReplication(zoneId),
   ]);
   if (!data) notFound();
   const { zone } = data;
@@ -77,7 +83,33 @@ export default async function ZonePage({ params, searchParams }: { params: Param
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="font-mono text-xl font-semibold tracking-tight">{shown}</h1>
         <KindBadge kind={zone.kind} />
+        {replication && (
+          <Link href={`/zones/${encodeURIComponent(shown)}/replication`} className="inline-flex items-center gap-1.5 text-sm">
+            <ReplicaStateBadge state={replication.state} />
+            <span className={linkClass}>Replication</span>
+          </Link>
+        )}
       </div>
+
+      {replication && OUT_OF_SYNC.has(replication.state) && (
+        <div role="alert" data-testid="replication-banner" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          <p className="font-medium">
+            Not every secondary serves serial {replication.serial}:{' '}
+            {replication.secondaries
+              .filter((s) => s.state !== 'in sync')
+              .map((s) => `${s.target} is ${s.state}${s.serial !== null && s.state !== 'missing' ? ` (serial ${s.serial})` : ''}`)
+              .join('; ')}
+            .
+          </p>
+          <p className="mt-1">
+            See the{' '}
+            <Link href={`/zones/${encodeURIComponent(shown)}/replication`} className={linkClass}>
+              replication page
+            </Link>{' '}
+            for when each change reached each secondary, and to notify them again.
+          </p>
+        </div>
+      )}
 
       <dl className="grid grid-cols-2 gap-x-6 gap-y-3 rounded-md border border-zinc-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6">
         <Field label="Serial" testId="zone-serial">
