@@ -1,4 +1,14 @@
-// Helpers for list pages whose state (search, filter, sort, page) lives in the URL.
+// Reading what pages get from the URL: route parameters, and the state of
+// list pages (search, filter, sort, page), which lives in the query string.
+
+/** A dynamic route segment decoded, or null when its %-escapes are broken (the page answers 404). */
+export function decodeParam(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
 
 type Raw = Record<string, string | string[] | undefined>;
 

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { startBind, type RunningBind } from '../lib/testing/bind';
 import { requireProgram } from '../lib/testing/system-program';
 import { uniqueName, zk } from './helpers/cli';
-import { DNS_PORT } from './helpers/env';
+import { BASE_URL, DNS_PORT } from './helpers/env';
 import { signIn } from './helpers/session';
 
 const named = requireProgram('named', 'bind9');
@@ -16,7 +16,7 @@ test.describe('replication dashboard', () => {
     await bind?.stop();
   });
 
-  test('shows a change reaching BIND, then BIND going away, live', async ({ page }) => {
+  test('shows a change reaching BIND, then BIND going away, live', async ({ page, playwright }) => {
     test.setTimeout(120_000);
     const zone = `${uniqueName('rep')}.test`;
     await zk(['zone', 'create', zone, '--ns', `ns1.${zone}.`]);
@@ -62,5 +62,17 @@ test.describe('replication dashboard', () => {
     await expect(page.getByRole('row').filter({ hasText: zone }).getByTestId('replica-state')).toHaveText('unreachable');
     await page.goto(`/zones/${zone}`);
     await expect(page.getByTestId('replication-banner')).toContainText(`${secondary} is unreachable`);
+
+    // Prometheus metrics: for a signed-in user, and refused with the reason without a session or token.
+    const metrics = await page.request.get('/api/metrics');
+    expect(metrics.status()).toBe(200);
+    const text = await metrics.text();
+    expect(text).toContain(`zonekeeper_zone_serial{zone="${zone}."} ${serial}`);
+    expect(text).toContain(`zonekeeper_secondary_up{zone="${zone}.",secondary="${secondary}",state="unreachable"} 0`);
+    const stranger = await playwright.request.newContext({ baseURL: BASE_URL });
+    const anonymous = await stranger.get('/api/metrics');
+    expect(anonymous.status()).toBe(401);
+    expect(await anonymous.text()).toMatch(/ZK_METRICS_TOKEN/);
+    await stranger.dispose();
   });
 });

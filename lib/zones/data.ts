@@ -172,6 +172,11 @@ export async function getZone(name: string): Promise<ZoneDetail | null> {
   if (!z) return null;
   const records: RR[] = z.records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, content: r.content }));
   const hasSoa = z.kind === 'primary' || z.serial > 0n;
+  return { ...zoneHeaderOf(z), records: hasSoa ? [soaRecordOf(z), ...sortRecords(records)] : sortRecords(records) };
+}
+
+/** A zone row as the pages and the CLI read it: settings parsed, serial as a number. */
+function zoneHeaderOf(z: Prisma.ZoneGetPayload<object>): Omit<ZoneDetail, 'records'> {
   return {
     id: z.id,
     name: z.name,
@@ -186,7 +191,6 @@ export async function getZone(name: string): Promise<ZoneDetail | null> {
     allowTransfer: readList(z.allowTransfer),
     version: z.version,
     updatedAt: z.updatedAt,
-    records: hasSoa ? [soaRecordOf(z), ...sortRecords(records)] : sortRecords(records),
   };
 }
 
@@ -430,21 +434,7 @@ export async function getZoneRecordsPage(
   const soa = hasSoa ? soaRecordOf(z) : null;
   const soaShown = soa && page === 1 && (!q || 'soa'.includes(q) || soa.content.includes(q) || soa.name.includes(q));
   return {
-    zone: {
-      id: z.id,
-      name: z.name,
-      kind: z.kind as ZoneKind,
-      serial: Number(z.serial),
-      serialPolicy: z.serialPolicy as SerialPolicy,
-      soa: soaFieldsOf(z),
-      soaTtl: z.soaTtl,
-      defaultTtl: z.defaultTtl,
-      primaries: readList(z.primaries),
-      alsoNotify: readList(z.alsoNotify),
-      allowTransfer: readList(z.allowTransfer),
-      version: z.version,
-      updatedAt: z.updatedAt,
-    },
+    zone: zoneHeaderOf(z),
     soa: soaShown ? soa : null,
     rrsets,
     page,

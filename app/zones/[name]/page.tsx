@@ -13,17 +13,10 @@ import { requireZoneUser } from '@/lib/auth/session';
 import { getZoneReplication, type ZoneReplicaState } from '@/lib/replication/data';
 import { getSetting } from '@/lib/settings/data';
 import { getZoneRecordsPage } from '@/lib/zones/data';
+import { decodeParam } from '@/components/list-params';
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<{ q?: string | string[]; page?: string | string[] }>;
-
-function decodeParam(raw: string): string | null {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return null;
-  }
-}
 
 function first(v: string | string[] | undefined): string {
   return (Array.isArray(v) ? v[0] : v) ?? '';

@@ -7,16 +7,9 @@ import { linkClass } from '@/components/styles';
 import { revokeZoneAction, setUserDisabledAction } from '@/lib/auth/actions';
 import { requireUser } from '@/lib/auth/session';
 import { getUserDetail } from '@/lib/auth/users';
+import { decodeParam } from '@/components/list-params';
 
 type Params = Promise<{ name: string }>;
-
-function decodeParam(raw: string): string | null {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return null;
-  }
-}
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { name } = await params;

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ChangeList } from '@/components/history/change-list';
 import { HistoryFilters } from '@/components/history/history-filters';
-import { hrefWith, pageParam, param } from '@/components/list-params';
+import { hrefWith, pageParam, param, decodeParam } from '@/components/list-params';
 import { Pager } from '@/components/pager';
 import { buttonSecondary, linkClass } from '@/components/styles';
 import { displayZoneName } from '@/components/zone-table';
@@ -12,14 +12,6 @@ import { getZone, listChanges } from '@/lib/zones/data';
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-function decodeParam(raw: string): string | null {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return null;
-  }
-}
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { name } = await params;

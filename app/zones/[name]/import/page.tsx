@@ -6,16 +6,9 @@ import { linkClass } from '@/components/styles';
 import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
 import { getZone } from '@/lib/zones/data';
+import { decodeParam } from '@/components/list-params';
 
 type Params = Promise<{ name: string }>;
-
-function decodeParam(raw: string): string | null {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return null;
-  }
-}
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { name } = await params;

@@ -13,16 +13,9 @@ import { requireZoneUser } from '@/lib/auth/session';
 import { db } from '@/lib/db';
 import { getZoneReplication, propagationTimeline } from '@/lib/replication/data';
 import { recentZoneEvents } from '@/lib/replication/events';
+import { decodeParam } from '@/components/list-params';
 
 type Params = Promise<{ name: string }>;
-
-function decodeParam(raw: string): string | null {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return null;
-  }
-}
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { name } = await params;
