@@ -157,14 +157,19 @@ export async function listZones(opts: { query?: string } = {}): Promise<ZoneSumm
   return rows.map((r) => summaryOf(r, r._count.records));
 }
 
-/** Accepts the name in any case, with or without the trailing dot. */
-export async function getZone(name: string): Promise<ZoneDetail | null> {
-  let canonical: string;
+/** A zone name as typed (any case, trailing dot optional) in canonical form; null when it is no name. */
+function zoneNameOrNull(name: string): string | null {
   try {
-    canonical = canonicalName(name.endsWith('.') ? name : `${name}.`);
+    return canonicalName(name.endsWith('.') ? name : `${name}.`);
   } catch {
     return null;
   }
+}
+
+/** Accepts the name in any case, with or without the trailing dot. */
+export async function getZone(name: string): Promise<ZoneDetail | null> {
+  const canonical = zoneNameOrNull(name);
+  if (canonical === null) return null;
   const z = await db().zone.findUnique({
     where: { name: canonical },
     include: { records: { orderBy: [{ name: 'asc' }, { type: 'asc' }, { id: 'asc' }] } },
@@ -173,6 +178,14 @@ export async function getZone(name: string): Promise<ZoneDetail | null> {
   const records: RR[] = z.records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, content: r.content }));
   const hasSoa = z.kind === 'primary' || z.serial > 0n;
   return { ...zoneHeaderOf(z), records: hasSoa ? [soaRecordOf(z), ...sortRecords(records)] : sortRecords(records) };
+}
+
+/** The zone without its records (pages that need only its name, kind and serial); null when there is none. */
+export async function getZoneHeader(name: string): Promise<Omit<ZoneDetail, 'records'> | null> {
+  const canonical = zoneNameOrNull(name);
+  if (canonical === null) return null;
+  const z = await db().zone.findUnique({ where: { name: canonical } });
+  return z ? zoneHeaderOf(z) : null;
 }
 
 /** A zone row as the pages and the CLI read it: settings parsed, serial as a number. */
@@ -371,12 +384,8 @@ export async function getZoneRecordsPage(
   name: string,
   opts: { q?: string; page?: number; pageSize?: number } = {},
 ): Promise<ZoneRecordsPage | null> {
-  let canonical: string;
-  try {
-    canonical = canonicalName(name.endsWith('.') ? name : `${name}.`);
-  } catch {
-    return null;
-  }
+  const canonical = zoneNameOrNull(name);
+  if (canonical === null) return null;
   const z = await db().zone.findUnique({ where: { name: canonical } });
   if (!z) return null;
   const pageSize = Math.max(1, Math.min(500, opts.pageSize ?? RRSETS_PER_PAGE));

@@ -8,7 +8,7 @@ import { Pager } from '@/components/pager';
 import { buttonSecondary, linkClass } from '@/components/styles';
 import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
-import { getZone, listChanges } from '@/lib/zones/data';
+import { getZoneHeader, listChanges } from '@/lib/zones/data';
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -44,7 +44,7 @@ export default async function ZoneHistoryPage({ params, searchParams }: { params
   const expandedRaw = Number(param(sp, 'expand'));
   const expanded = Number.isSafeInteger(expandedRaw) && expandedRaw > 0 ? expandedRaw : null;
 
-  const zone = await getZone(name);
+  const zone = await getZoneHeader(name);
   if (!zone) notFound();
   const filterOk = !errors.from && !errors.to;
   const result = await listChanges(zone.id, {

@@ -5,7 +5,7 @@ import { ImportForm } from '@/components/import/import-form';
 import { linkClass } from '@/components/styles';
 import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
-import { getZone } from '@/lib/zones/data';
+import { getZoneHeader } from '@/lib/zones/data';
 import { decodeParam } from '@/components/list-params';
 
 type Params = Promise<{ name: string }>;
@@ -20,7 +20,7 @@ export default async function ZoneImportPage({ params }: { params: Params }) {
   const name = decodeParam(raw);
   if (name === null) notFound();
   await requireZoneUser(name, 'write', { returnTo: `/zones/${encodeURIComponent(name)}/import` });
-  const zone = await getZone(name);
+  const zone = await getZoneHeader(name);
   if (!zone) notFound();
   const shown = displayZoneName(zone.name);
   const zoneHref = `/zones/${encodeURIComponent(shown)}`;
