@@ -128,6 +128,7 @@ async function main(): Promise<void> {
       [`big zone (${RECORDS} records)`, `/zones/${BIG.slice(0, -1)}`],
       ['big zone, filtered', `/zones/${BIG.slice(0, -1)}?q=host4999`],
       ['big zone history', `/zones/${BIG.slice(0, -1)}/history`],
+      ['replication dashboard', '/replication'],
     ] as const;
     console.log(`\n${'page'.padEnd(30)} ${'median'.padStart(8)} ${'p95'.padStart(8)}   target ${TARGET_MS} ms`);
     for (const [label, url] of pages) {
