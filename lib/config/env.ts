@@ -60,3 +60,13 @@ export function probeIntervalMs(): number {
   if (!Number.isFinite(n) || n < 0) throw new Error(`ZK_PROBE_INTERVAL must be a number of seconds (0 to turn probing off), got "${raw}"`);
   return n * 1000;
 }
+
+/**
+ * ZK_READ_ONLY=1: a worker that only loads zones and answers (e.g. on a
+ * PostgreSQL hot standby). No migrations, NOTIFY sending, probes, transfers
+ * in or event writes.
+ */
+export function readOnly(): boolean {
+  const raw = process.env.ZK_READ_ONLY?.trim().toLowerCase();
+  return raw === '1' || raw === 'true' || raw === 'yes';
+}
