@@ -5,6 +5,7 @@
 // Never import next/* or server-only here: the worker and CLI use it too.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
 import { databaseProvider, databaseUrl, sqliteUrl, type DatabaseProvider } from './config/database-url';
@@ -57,4 +58,94 @@ export function dbProvider(): DatabaseProvider {
 export function textContains(text: string): Prisma.StringFilter {
   if (dbProvider() === 'postgresql') return { contains: text, mode: 'insensitive' } as Prisma.StringFilter;
   return { contains: text };
+}
+
+/** What the database can do beyond plain queries; callers branch on these, never on the provider. */
+export interface DbCapabilities {
+  /** SELECT … FOR UPDATE SKIP LOCKED: concurrent workers claim disjoint rows. */
+  skipLocked: boolean;
+  /** LISTEN/NOTIFY: workers hear of a commit at once, wherever it was made. */
+  changeFeed: boolean;
+}
+
+export function dbCapabilities(): DbCapabilities {
+  const pg = dbProvider() === 'postgresql';
+  return { skipLocked: pg, changeFeed: pg };
+}
+
+/** The PostgreSQL channel on which committed zone changes are announced; the payload is the zone name. */
+export const CHANGES_CHANNEL = 'zonekeeper_changes';
+
+/**
+ * Tells every worker on this database that `zone` changed (call after the
+ * commit). PostgreSQL: NOTIFY on CHANGES_CHANNEL, heard by listenForChanges in
+ * every worker. SQLite: nothing (one machine; the control-channel nudge and
+ * polling deliver it).
+ */
+export async function announceChange(zone: string): Promise<void> {
+  if (!dbCapabilities().changeFeed) return;
+  await db().$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${zone})`;
+}
+
+export interface ChangeFeed {
+  /** False on SQLite and on a PostgreSQL hot standby (LISTEN is refused during recovery): poll instead. */
+  listening: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Calls `onChange(zone)` for every announceChange on this database, on a
+ * connection of its own (LISTEN holds a session). A dropped connection is
+ * reopened after a second; changes made meanwhile arrive by polling.
+ */
+export async function listenForChanges(
+  onChange: (zone: string) => void,
+  onError: (message: string) => void = () => undefined,
+): Promise<ChangeFeed> {
+  if (!dbCapabilities().changeFeed) return { listening: false, close: async () => undefined };
+  const url = databaseUrl();
+  let closed = false;
+  let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | undefined;
+  const open = async (): Promise<boolean> => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    c.on('error', (err) => onError(`change feed connection failed: ${err.message}`));
+    await c.connect();
+    const [{ standby }] = (await c.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby')).rows as [{ standby: boolean }];
+    if (standby) {
+      await c.end();
+      return false;
+    }
+    c.on('notification', (n) => {
+      if (n.channel === CHANGES_CHANNEL) onChange(n.payload ?? '');
+    });
+    c.on('end', () => {
+      if (closed) return;
+      client = null;
+      retry = setTimeout(reopen, 1000);
+      retry.unref();
+    });
+    await c.query(`LISTEN ${CHANGES_CHANNEL}`);
+    client = c;
+    return true;
+  };
+  const reopen = () => {
+    if (closed) return;
+    open()
+      .then(() => onChange(''))
+      .catch((err: Error) => {
+        onError(`change feed reconnect failed: ${err.message}`);
+        retry = setTimeout(reopen, 1000);
+        retry.unref();
+      });
+  };
+  const listening = await open();
+  return {
+    listening,
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
 }
