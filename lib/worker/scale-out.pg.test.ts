@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../db';
+import { listReplication } from '../replication/data';
+import { recentZoneEvents } from '../replication/events';
 import { freePort } from '../testing/bind';
 import { ask, eventually } from '../testing/dns-client';
 import { startFakeSecondary, type FakeSecondary } from '../testing/fake-secondary';
@@ -104,5 +106,11 @@ describe('two workers on one PostgreSQL database', () => {
     for (const e of events) expect(['w1', 'w2']).toContain(e.workerId);
     const replicas = await eventually(() => db().replicaStatus.findMany({ where: { zone: { name: Z } } }), (rs) => rs.length > 0, 5000, 100);
     for (const r of replicas) expect(['w1', 'w2']).toContain(r.workerId);
+    // What the dashboard reads: the events and the secondaries table name the worker.
+    const zone = await db().zone.findUniqueOrThrow({ where: { name: Z } });
+    const shown = await recentZoneEvents(zone.id);
+    expect(shown.filter((e) => e.label === 'NOTIFY sent').every((e) => /by w[12]$/.test(e.details))).toBe(true);
+    const [replication] = await listReplication({ zoneIds: [zone.id] });
+    expect(replication!.secondaries.map((x) => x.workerId).every((w) => w === 'w1' || w === 'w2')).toBe(true);
   });
 });
