@@ -39,6 +39,8 @@ export interface WorkerOptions {
   workerId?: string;
   /** Load and answer only; write nothing. Defaults to ZK_READ_ONLY. */
   readOnly?: boolean;
+  /** LISTEN for changes where the database can (PostgreSQL); default true. Tests of reload timing turn it off. */
+  changeFeed?: boolean;
 }
 
 export interface RunningWorker {
@@ -142,7 +144,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   timer.unref();
   try {
     // A commit anywhere (web app, CLI, another machine) reloads every worker at once.
-    feed = await listenForChanges(
+    if (opts.changeFeed !== false) feed = await listenForChanges(
       () => void refresh().catch((err: Error) => log.error({ err: err.message }, 'reload on a change notification failed')),
       (message) => log.warn({ err: message }, 'database change feed: falling back to polling until it reconnects'),
     );
