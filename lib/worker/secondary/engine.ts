@@ -7,7 +7,7 @@
 // (NotifyInbox): which zones are ours and of what kind, who the autoprimaries
 // are; the registry is re-read from the database on every sync.
 import { parseHostPort, type ListenAddress } from '../../config/env';
-import { db } from '../../db';
+import { announceChange, db } from '../../db';
 import { readList } from '../../zones/json-lists';
 import type { Logger } from '../logger';
 import { canonicalAddress, type NotifyInbox, type NotifyZoneInfo } from '../notify-in';
@@ -202,6 +202,8 @@ export class SecondaryEngine implements NotifyInbox {
       if (outcome.ok) this.expiredNoted.delete(zone);
       // A refresh that confirms or replaces the copy also lifts an expiry: reload either way.
       if (outcome.ok && (outcome.status === 'transferred' || (z.expiresAt !== null && z.expiresAt <= Date.now()))) await this.reload();
+      // Other workers on the same (PostgreSQL) database serve the new copy at once too.
+      if (outcome.ok && outcome.status === 'transferred') await announceChange(zone).catch(() => undefined);
       return outcome;
     } finally {
       this.release();
