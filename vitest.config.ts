@@ -14,7 +14,8 @@ const POSTGRES_SUITES = [
   'lib/worker/secondary/three-workers.test.ts',
   'lib/replication/*.test.ts',
   'lib/cli/*.test.ts',
-  'lib/zones/mutations.test.ts',
+  'lib/zones/*.test.ts',
+  'lib/auth/users.test.ts',
 ];
 
 // Under CI a missing PostgreSQL must fail (the project's global setup throws),
