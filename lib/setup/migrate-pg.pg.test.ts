@@ -6,13 +6,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { clusterAt, pgQuery } from '../testing/postgres';
 import { listMigrations, migrateSqlite } from './migrate';
 import { migratePostgres, pendingPostgres, PG_MIGRATIONS_DIR } from './migrate-pg';
 
 const cluster = clusterAt(inject('pg').admin);
 let n = 0;
+const tempDirs: string[] = [];
+
+afterAll(() => {
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 async function emptyDatabase(): Promise<string> {
   const name = `zk_migrate_${process.pid}_${++n}`;
@@ -22,6 +27,7 @@ async function emptyDatabase(): Promise<string> {
 
 function migrationsDir(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-pg-migrations-'));
+  tempDirs.push(dir);
   for (const [name, sql] of Object.entries(files)) {
     fs.mkdirSync(path.join(dir, name));
     fs.writeFileSync(path.join(dir, name, 'migration.sql'), sql);
@@ -63,7 +69,9 @@ describe('migratePostgres', () => {
   it('gives the tables the same columns as the SQLite migrations do', async () => {
     const url = await emptyDatabase();
     await migratePostgres(url);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zk-cmp-')), 'cmp.db');
+    const cmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-cmp-'));
+    tempDirs.push(cmpDir);
+    const file = path.join(cmpDir, 'cmp.db');
     migrateSqlite(file);
     const conn = new Database(file, { readonly: true });
     const sqlite: Record<string, string[]> = {};
