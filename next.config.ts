@@ -4,10 +4,10 @@ const nextConfig: NextConfig = {
   // Loaded with Node's own require/import instead of being bundled:
   // better-sqlite3 is a native addon; @prisma/client's runtime loads its WASM
   // query compiler with dynamic imports that must resolve inside node_modules;
-  // the adapter wraps better-sqlite3; pino spawns worker threads by file path.
+  // the adapters wrap better-sqlite3 and pg (whose optional pg-native must not be bundled); pino spawns worker threads by file path.
   // The generated client in lib/generated/prisma is our own TypeScript and is
   // bundled like any other module.
-  serverExternalPackages: ['better-sqlite3', '@prisma/client', '@prisma/adapter-better-sqlite3', 'pino'],
+  serverExternalPackages: ['better-sqlite3', '@prisma/client', '@prisma/adapter-better-sqlite3', '@prisma/adapter-pg', 'pg', 'pino'],
   // forbidden() and app/forbidden.tsx give a real 403 page when a role lacks a permission.
   // Zone file imports are posted to a server action; 1 MB (the default) is about 20,000 records.
   experimental: { authInterrupts: true, serverActions: { bodySizeLimit: '20mb' } },

@@ -1,10 +1,14 @@
 // Prisma CLI configuration. The JS engine with a driver adapter lets
 // `prisma generate` and `prisma migrate deploy` run without downloading
-// engine binaries (see ../shared/notes/prisma-offline.md).
+// engine binaries (see ../shared/notes/prisma-offline.md). The adapter follows
+// DATABASE_URL like lib/db.ts; for PostgreSQL pass `--schema
+// prisma/postgres/schema.prisma` (e.g. to `prisma db execute`). Migrations are
+// applied by lib/setup, not by `prisma migrate deploy`, on both databases.
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { sqliteUrl } from './lib/config/database-url';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { databaseProvider, databaseUrl, sqliteUrl } from './lib/config/database-url';
 
 export default defineConfig({
   experimental: { adapter: true },
@@ -12,6 +16,7 @@ export default defineConfig({
   schema: path.join('prisma', 'schema.prisma'),
   migrations: { path: path.join('prisma', 'migrations') },
   async adapter() {
+    if (databaseProvider() === 'postgresql') return new PrismaPg({ connectionString: databaseUrl() });
     return new PrismaBetterSQLite3({ url: sqliteUrl() });
   },
 });

@@ -3,7 +3,10 @@
 # default caches) on the same 10,000-host zone and query mix, dnsperf on the
 # other core. Alternates the two servers ROUNDS times and prints the medians
 # and their ratio. Needs: pdns-server pdns-backend-sqlite3 dnsperf sqlite3 bind9-dnsutils.
-# Usage: bench/qps.sh [SECONDS_PER_RUN=10] [ROUNDS=3]
+# Usage: [DATABASE_URL=postgresql://…] bench/qps.sh [SECONDS_PER_RUN=10] [ROUNDS=3]
+# Zonekeeper uses DATABASE_URL when it is set (e.g. a PostgreSQL database; the
+# bench zone is created there or its content replaced), else a new SQLite file.
+# Answers come from memory, so the rate should not depend on the database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-10}
@@ -34,7 +37,9 @@ wait_ready() { # port
 }
 
 # Zonekeeper: import the zone through the CLI, then run only the DNS worker.
-export DATABASE_URL="file:$WORK/zk.db" ZK_DATA_DIR="$WORK" ZK_DNS_LISTEN="127.0.0.1:$ZK_PORT" ZK_CONTROL_PORT=5403 ZK_LOG_LEVEL=warn
+export DATABASE_URL="${DATABASE_URL:-file:$WORK/zk.db}"
+echo "zonekeeper database: $(printf '%s' "$DATABASE_URL" | sed -E 's#^(postgres(ql)?://[^:/@]*:)[^@]*@#\1***@#')"
+export ZK_DATA_DIR="$WORK" ZK_DNS_LISTEN="127.0.0.1:$ZK_PORT" ZK_CONTROL_PORT=5403 ZK_LOG_LEVEL=warn
 node bin/zonekeeper.mjs zone import "$ZONE" "$WORK/zone.db" >/dev/null
 taskset -c "$SERVER_CPU" node --import tsx lib/worker/main.ts >"$WORK/zk.log" 2>&1 &
 ZK_PID=$!; PIDS+=("$ZK_PID")

@@ -1,16 +1,32 @@
 // The one Prisma client of the process, built with the driver adapter that
-// DATABASE_URL selects. Nothing else knows which database runs underneath.
+// DATABASE_URL selects (SQLite file or PostgreSQL). Nothing else knows which
+// database runs underneath; the few places where the two differ ask this
+// module (textContains) instead of looking at the URL.
 // Never import next/* or server-only here: the worker and CLI use it too.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from './generated/prisma/client';
-import { databaseUrl, isSqlite, sqliteUrl } from './config/database-url';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient, type Prisma } from './generated/prisma/client';
+import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
+import { databaseProvider, databaseUrl, sqliteUrl, type DatabaseProvider } from './config/database-url';
 
+/**
+ * The client's type is the SQLite client's. The PostgreSQL client is generated
+ * from the same models (prisma/postgres/schema.prisma is written from
+ * prisma/schema.prisma, and lib/setup/schema-drift.test.ts fails when they
+ * differ), so it takes every argument the SQLite client takes and returns the
+ * same rows; it only accepts more (isolation levels, `mode: 'insensitive'`).
+ * TypeScript cannot prove two separately generated generic declarations
+ * equal, hence the one cast below; the drift test also checks the row types.
+ */
 export type Db = PrismaClient;
 
 function createClient(): PrismaClient {
   const url = databaseUrl();
-  if (!isSqlite(url)) {
-    throw new Error(`DATABASE_URL must be a SQLite file: URL (got ${url.split(':')[0]}:…)`);
+  if (databaseProvider(url) === 'postgresql') {
+    // A pool per process; the web app, the worker and the CLI each hold one.
+    const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.ZK_DB_POOL ?? 10) });
+    return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
   }
   const adapter = new PrismaBetterSQLite3({ url: sqliteUrl(url) });
   return new PrismaClient({ adapter });
@@ -28,4 +44,108 @@ export async function disconnectDb(): Promise<void> {
   const client = holder.__zkPrisma;
   holder.__zkPrisma = undefined;
   await client?.$disconnect();
+}
+
+/** Which database the client talks to (for the few callers that must differ, e.g. change notification). */
+export function dbProvider(): DatabaseProvider {
+  return databaseProvider();
+}
+
+/**
+ * A case-insensitive "contains" filter. SQLite's LIKE ignores ASCII case;
+ * PostgreSQL's is exact, so ask for ILIKE there.
+ */
+export function textContains(text: string): Prisma.StringFilter {
+  if (dbProvider() === 'postgresql') return { contains: text, mode: 'insensitive' } as Prisma.StringFilter;
+  return { contains: text };
+}
+
+/** What the database can do beyond plain queries; callers branch on these, never on the provider. */
+export interface DbCapabilities {
+  /** SELECT … FOR UPDATE SKIP LOCKED: concurrent workers claim disjoint rows. */
+  skipLocked: boolean;
+  /** LISTEN/NOTIFY: workers hear of a commit at once, wherever it was made. */
+  changeFeed: boolean;
+}
+
+export function dbCapabilities(): DbCapabilities {
+  const pg = dbProvider() === 'postgresql';
+  return { skipLocked: pg, changeFeed: pg };
+}
+
+/** The PostgreSQL channel on which committed zone changes are announced; the payload is the zone name. */
+export const CHANGES_CHANNEL = 'zonekeeper_changes';
+
+/**
+ * Tells every worker on this database that `zone` changed (call after the
+ * commit). PostgreSQL: NOTIFY on CHANGES_CHANNEL, heard by listenForChanges in
+ * every worker. SQLite: nothing (one machine; the control-channel nudge and
+ * polling deliver it).
+ */
+export async function announceChange(zone: string): Promise<void> {
+  if (!dbCapabilities().changeFeed) return;
+  await db().$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${zone})`;
+}
+
+export interface ChangeFeed {
+  /** False on SQLite and on a PostgreSQL hot standby (LISTEN is refused during recovery): poll instead. */
+  listening: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Calls `onChange(zone)` for every announceChange on this database, on a
+ * connection of its own (LISTEN holds a session). A dropped connection is
+ * reopened after a second; changes made meanwhile arrive by polling.
+ */
+export async function listenForChanges(
+  onChange: (zone: string) => void,
+  onError: (message: string) => void = () => undefined,
+): Promise<ChangeFeed> {
+  if (!dbCapabilities().changeFeed) return { listening: false, close: async () => undefined };
+  const url = databaseUrl();
+  let closed = false;
+  let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | undefined;
+  const open = async (): Promise<boolean> => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    c.on('error', (err) => onError(`change feed connection failed: ${err.message}`));
+    await c.connect();
+    const [{ standby }] = (await c.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby')).rows as [{ standby: boolean }];
+    if (standby) {
+      await c.end();
+      return false;
+    }
+    c.on('notification', (n) => {
+      if (n.channel === CHANGES_CHANNEL) onChange(n.payload ?? '');
+    });
+    c.on('end', () => {
+      if (closed) return;
+      client = null;
+      retry = setTimeout(reopen, 1000);
+      retry.unref();
+    });
+    await c.query(`LISTEN ${CHANGES_CHANNEL}`);
+    client = c;
+    return true;
+  };
+  const reopen = () => {
+    if (closed) return;
+    open()
+      .then(() => onChange(''))
+      .catch((err: Error) => {
+        onError(`change feed reconnect failed: ${err.message}`);
+        retry = setTimeout(reopen, 1000);
+        retry.unref();
+      });
+  };
+  const listening = await open();
+  return {
+    listening,
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
 }

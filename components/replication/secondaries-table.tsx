@@ -36,6 +36,7 @@ export function SecondariesTable({ zone, serial, secondaries, now, canNotify }: 
               </td>
               <td className="px-3 py-1.5 text-zinc-700">
                 <RelativeTime date={s.checkedAt} now={now} />
+                {s.workerId && <span className="text-zinc-500"> · by {s.workerId}</span>}
                 {s.probe !== 'ok' && <span className="block text-xs text-red-700">{s.error ?? s.probe}</span>}
               </td>
               {canNotify && (

@@ -13,6 +13,25 @@ export function isSqlite(url = databaseUrl()): boolean {
   return url.startsWith('file:');
 }
 
+/** postgresql:// or postgres:// (libpq's two spellings). */
+export function isPostgres(url = databaseUrl()): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+export type DatabaseProvider = 'sqlite' | 'postgresql';
+
+/** Which database DATABASE_URL names; anything else is a configuration error. */
+export function databaseProvider(url = databaseUrl()): DatabaseProvider {
+  if (isSqlite(url)) return 'sqlite';
+  if (isPostgres(url)) return 'postgresql';
+  throw new Error(`DATABASE_URL must be a SQLite file: URL or a postgresql:// URL (got ${url.split(':')[0]}:…)`);
+}
+
+/** The URL without its password, for logs and start-up messages. */
+export function redactedUrl(url = databaseUrl()): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}
+
 /** Absolute file path of the SQLite database; creates its folder. */
 export function sqliteFile(url = databaseUrl()): string {
   if (!isSqlite(url)) throw new Error(`DATABASE_URL ${url} is not a SQLite file: URL`);

@@ -1,5 +1,6 @@
 // Configuration from environment variables, with the defaults the README
 // documents. Read once per call so that tests can set variables first.
+import os from 'node:os';
 import path from 'node:path';
 
 export interface ListenAddress {
@@ -58,5 +59,41 @@ export function probeIntervalMs(): number {
   if (!raw) return 60_000;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new Error(`ZK_PROBE_INTERVAL must be a number of seconds (0 to turn probing off), got "${raw}"`);
+  return n * 1000;
+}
+
+/**
+ * ZK_READ_ONLY=1: a worker that only loads zones and answers (e.g. on a
+ * PostgreSQL hot standby). No migrations, NOTIFY sending, probes, transfers
+ * in or event writes.
+ */
+export function readOnly(): boolean {
+  const raw = process.env.ZK_READ_ONLY?.trim().toLowerCase();
+  return raw === '1' || raw === 'true' || raw === 'yes';
+}
+
+/**
+ * This worker's name on the events and replica statuses it records
+ * (ZK_WORKER_ID), so that several workers on one database can be told apart
+ * on the dashboard. Default: host name and the port of the first listener.
+ */
+export function workerId(listen: ListenAddress[] = dnsListen()): string {
+  const set = process.env.ZK_WORKER_ID?.trim();
+  if (set) return set;
+  const first = listen[0];
+  return `${os.hostname()}:${first?.port || `pid${process.pid}`}`;
+}
+
+/**
+ * Seconds between the worker's polls of the database for changed zones
+ * (ZK_POLL_INTERVAL): the fallback behind the control-channel nudge and, on
+ * PostgreSQL, LISTEN. Default 1, or 0.5 for a read-only worker (a standby
+ * cannot LISTEN, so polling is how it follows replication).
+ */
+export function pollIntervalMs(readOnlyWorker = readOnly()): number {
+  const raw = process.env.ZK_POLL_INTERVAL?.trim();
+  if (!raw) return readOnlyWorker ? 500 : 1000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`ZK_POLL_INTERVAL must be a positive number of seconds, got "${raw}"`);
   return n * 1000;
 }

@@ -40,6 +40,8 @@ export async function recentZoneEvents(zoneId: number, limit = 20): Promise<Zone
       e.bytes !== null ? `${e.bytes} bytes` : '',
       e.durationMs !== null ? `${e.durationMs} ms` : '',
       e.detail ?? '',
+      // Several workers may share a database: say which one did it.
+      e.workerId ? `by ${e.workerId}` : '',
     ]
       .filter(Boolean)
       .join(', '),

@@ -63,3 +63,15 @@ export function migrateSqlite(file = sqliteFile(), dir = MIGRATIONS_DIR): Migrat
     conn.close();
   }
 }
+
+/** Migrations not yet applied to the SQLite file, read without writing (ZK_READ_ONLY). */
+export function pendingSqlite(file = sqliteFile(), dir = MIGRATIONS_DIR): string[] {
+  const conn = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const table = conn.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'zk_migrations'`).get();
+    const done = new Set(table ? (conn.prepare('SELECT "name" FROM "zk_migrations"').all() as { name: string }[]).map((r) => r.name) : []);
+    return listMigrations(dir).filter((n) => !done.has(n));
+  } finally {
+    conn.close();
+  }
+}

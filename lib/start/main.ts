@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { dataDir, dnsListen, formatHostPort, webPort } from '../config/env';
-import { databaseUrl } from '../config/database-url';
+import { redactedUrl } from '../config/database-url';
 import { ensureFirstAdmin } from '../auth/users';
 import { disconnectDb } from '../db';
 import { migrateDatabase } from '../setup/database';
@@ -30,7 +30,7 @@ function runToEnd(cmd: string, args: string[], label: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  say(`database: ${databaseUrl()}  data: ${dataDir()}`);
+  say(`database: ${redactedUrl()}  data: ${dataDir()}`);
   const { applied } = await migrateDatabase();
   say(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database schema is current');
 

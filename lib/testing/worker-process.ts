@@ -1,6 +1,7 @@
 // Another Zonekeeper on loopback, for replication tests: the DNS worker
 // (`node --import tsx lib/worker/main.ts`) as a child process with its own
-// SQLite file, data folder, DNS port and control port, and the CLI run
+// database (a SQLite file, or under the postgres test project a database in
+// the run's cluster), data folder, DNS port and control port, and the CLI run
 // against the same environment. The Prisma client is one per process, so a
 // second database needs a second process. Every wait is bounded; stop() ends
 // the process this helper started, by PID, and removes its folder.
@@ -9,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stopProcess, tail } from './bind';
+import { clusterAt, createDatabaseFrom, dropDatabase } from './postgres';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/zonekeeper.mjs');
@@ -33,6 +35,9 @@ export interface WorkerProcess {
 
 export function workerProcess(name: string, opts: { dnsPort: number; controlPort: number; env?: Record<string, string> }): WorkerProcess {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zk-${name}-`));
+  // Under the postgres project, a database of its own from the migrated template, made on first use.
+  const pgAdmin = opts.env?.DATABASE_URL ? undefined : process.env.ZK_TEST_PG_ADMIN;
+  let pgDatabase: Promise<string> | null = null;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: `file:${path.join(dir, 'zonekeeper.db')}`,
@@ -42,13 +47,19 @@ export function workerProcess(name: string, opts: { dnsPort: number; controlPort
     ZK_LOG_LEVEL: 'info',
     ...opts.env,
   };
+  const ready = async () => {
+    if (!pgAdmin) return;
+    pgDatabase ??= createDatabaseFrom(clusterAt(pgAdmin), process.env.ZK_TEST_PG_TEMPLATE!, `zk_${name.replace(/\W/g, '_')}`);
+    env.DATABASE_URL = clusterAt(pgAdmin).url(await pgDatabase);
+  };
   let child: ChildProcess | null = null;
   let exit: Promise<void> = Promise.resolve();
   let exited = true;
   let output = '';
 
-  const cli: WorkerProcess['cli'] = (args) =>
-    new Promise((resolve) => {
+  const cli: WorkerProcess['cli'] = async (args) => {
+    await ready();
+    return new Promise((resolve) => {
       const c = spawn(process.execPath, [BIN, ...args], { env, cwd: ROOT });
       let stdout = '';
       let stderr = '';
@@ -60,6 +71,7 @@ export function workerProcess(name: string, opts: { dnsPort: number; controlPort
         resolve({ status, stdout, stderr });
       });
     });
+  };
 
   const stop = async () => {
     if (child) await stopProcess(child, exit, () => exited);
@@ -76,6 +88,7 @@ export function workerProcess(name: string, opts: { dnsPort: number; controlPort
     cli,
     async start() {
       if (child) throw new Error(`${name} is already running`);
+      await ready();
       exited = false;
       const c = spawn(process.execPath, ['--import', 'tsx', 'lib/worker/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
@@ -95,6 +108,7 @@ export function workerProcess(name: string, opts: { dnsPort: number; controlPort
     stop,
     async remove() {
       await stop();
+      if (pgAdmin && pgDatabase) await dropDatabase(clusterAt(pgAdmin), await pgDatabase).catch(() => undefined);
       if (!process.env.ZK_KEEP_PEERS) fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -52,6 +52,10 @@ export interface HandlerContext {
   ednsUdpLimit: number;
   /** The secondary engine, for NOTIFY in; without it every NOTIFY is refused. */
   notifyInbox?: NotifyInbox;
+  /** Recorded on the events this worker writes (ZK_WORKER_ID). */
+  workerId?: string;
+  /** ZK_READ_ONLY: answer and transfer out, but write nothing (no events). */
+  readOnly?: boolean;
 }
 
 export const EDNS_UDP_LIMIT = 1232;

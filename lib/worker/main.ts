@@ -12,7 +12,8 @@ if (process.env.ZK_LOG_LEVEL) log.level = process.env.ZK_LOG_LEVEL;
 async function main(): Promise<void> {
   await migrateDatabase();
   const worker = await startWorker();
-  console.log(`Zonekeeper DNS worker answering on ${worker.dns.map(formatHostPort).join(', ')} (UDP and TCP), ${worker.store.size} zone(s)`);
+  const mode = [`worker ${worker.workerId}`, worker.readOnly ? 'read-only' : '', worker.changeFeed ? 'listening for database changes' : ''].filter(Boolean).join(', ');
+  console.log(`Zonekeeper DNS worker answering on ${worker.dns.map(formatHostPort).join(', ')} (UDP and TCP), ${worker.store.size} zone(s); ${mode}`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

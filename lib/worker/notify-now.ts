@@ -20,7 +20,7 @@ export function notifySource(): string | undefined {
 }
 
 /** NOTIFY to every secondary of the zone now, or only to `only` (ADDRESS:PORT as the dashboard lists it). */
-export async function notifyZoneNow(store: ZoneStore, zoneName: string, only?: string): Promise<NotifyReport> {
+export async function notifyZoneNow(store: ZoneStore, zoneName: string, only?: string, workerId: string | null = null): Promise<NotifyReport> {
   const zone = await getZone(zoneName);
   if (!zone) throw new Error(`no zone ${zoneName}`);
   if (zone.kind !== 'primary') throw new Error(`${zone.name} is a secondary zone; only its primary sends NOTIFY`);
@@ -45,6 +45,7 @@ export async function notifyZoneNow(store: ZoneStore, zoneName: string, only?: s
         outcome: r.outcome,
         detail: r.detail ?? null,
         durationMs: r.ms ?? null,
+        workerId,
       })),
     });
   }

@@ -5,7 +5,7 @@
 // acknowledge is retried with a doubling delay until GIVE_UP_AFTER_MS.
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import { db } from '../db';
+import { db, dbCapabilities } from '../db';
 import { serialGreater } from '../dns/serial';
 import { dnsListen, formatHostPort, parseHostPort, type ListenAddress } from '../config/env';
 import type { Logger } from './logger';
@@ -40,6 +40,49 @@ function dueJobs(now: Date) {
     take: BATCH,
     include: { zone: { select: { name: true } } },
   });
+}
+
+/**
+ * Takes a lease on due jobs (moves nextAttemptAt LEASE_MS ahead) so that every
+ * other worker on the same database leaves them alone: each NOTIFY goes out
+ * once, not once per worker. `due`: how many due jobs were seen. A job keeps
+ * its original nextAttemptAt in memory, so that "not yet, wait for the reload"
+ * can hand it back.
+ */
+async function claimDueJobs(now: Date): Promise<{ due: number; mine: Job[] }> {
+  const lease = new Date(now.getTime() + LEASE_MS);
+  if (dbCapabilities().skipLocked) {
+    // One statement: rows another worker is claiming at this instant are skipped, not waited for.
+    // Times go in as UTC text: the columns are timestamp(3) holding UTC, whatever the server's TimeZone.
+    const rows = await db().$queryRaw<{ id: number }[]>`
+      WITH due AS (
+        SELECT "id" FROM "NotifyJob"
+        WHERE "state" = 'pending' AND "nextAttemptAt" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+        ORDER BY "nextAttemptAt" LIMIT ${BATCH}
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE "NotifyJob" AS j SET "nextAttemptAt" = (${lease.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      FROM due WHERE j."id" = due."id"
+      RETURNING j."id"`;
+    if (rows.length === 0) return { due: 0, mine: [] };
+    const mine = await db().notifyJob.findMany({
+      where: { id: { in: rows.map((r) => Number(r.id)) } },
+      orderBy: { id: 'asc' },
+      include: { zone: { select: { name: true } } },
+    });
+    return { due: rows.length, mine: mine.map((j) => ({ ...j, nextAttemptAt: now })) };
+  }
+  const jobs = await dueJobs(now);
+  const mine: Job[] = [];
+  for (const job of jobs) {
+    // A conditional update is the claim: a second worker's finds the row changed and skips it.
+    const { count } = await db().notifyJob.updateMany({
+      where: { id: job.id, state: 'pending', attempts: job.attempts, nextAttemptAt: job.nextAttemptAt },
+      data: { nextAttemptAt: lease },
+    });
+    if (count === 1) mine.push(job);
+  }
+  return { due: jobs.length, mine };
 }
 
 export class NotifyQueue {
@@ -83,21 +126,11 @@ export class NotifyQueue {
 
   private async runOnce(): Promise<void> {
     for (;;) {
-      const now = new Date();
-      const jobs = await dueJobs(now);
-      if (jobs.length === 0) return;
-      const mine: Job[] = [];
-      for (const job of jobs) {
-        // Claim with a lease so that a second worker on the same database skips it.
-        const { count } = await db().notifyJob.updateMany({
-          where: { id: job.id, state: 'pending', attempts: job.attempts, nextAttemptAt: job.nextAttemptAt },
-          data: { nextAttemptAt: new Date(now.getTime() + LEASE_MS) },
-        });
-        if (count === 1) mine.push(job);
-      }
+      const { due, mine } = await claimDueJobs(new Date());
+      if (due === 0) return;
       const outcomes = await Promise.all(mine.map((job) => this.attempt(job)));
       // Jobs waiting for a reload are due again at once: stop rather than fetch them again.
-      if (jobs.length < BATCH || outcomes.every((o) => o === 'waiting')) return;
+      if (due < BATCH || outcomes.every((o) => o === 'waiting')) return;
     }
   }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { secretFromBase64, type TsigKey } from '../dns/tsig';
 import { encodeMessage, RCODE } from '../dns/wire';
-import { ask } from '../testing/dns-client';
+import { ask, eventually } from '../testing/dns-client';
 import { transfer, transferMany, transferQuery } from '../testing/xfr-client';
 import { getZone } from '../zones/data';
 import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
@@ -100,7 +100,12 @@ describe('IXFR', () => {
       'new2.xfr.test. A',
       `SOA ${c2.newSerial}`,
     ]);
-    const ev = await db().zoneEvent.findFirst({ where: { zoneName: 'xfr.test.', kind: 'ixfr-out' }, orderBy: { id: 'desc' } });
+    // The event is written after the last message went out: the client may read first (seen on PostgreSQL under load).
+    const ev = await eventually(
+      () => db().zoneEvent.findFirst({ where: { zoneName: 'xfr.test.', kind: 'ixfr-out' }, orderBy: { id: 'desc' } }),
+      (e) => e !== null,
+      2000,
+    );
     expect(ev).toMatchObject({ outcome: 'ok', records: 9 });
     expect(ev!.detail).toMatch(/^ixfr/);
   });

@@ -73,7 +73,7 @@ export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { ad
   if (!access.ok) {
     if (refusals(ctx).admit()) {
       ctx.log.warn({ peer: peer.address, zone: zone.name, kind, reason: access.reason }, 'transfer refused');
-      await recordEvent(zone.id, zone.name, kind, peer.address, zone.serial, 'refused', access.reason, 0, 0, Date.now() - started, null);
+      await recordEvent(ctx, zone.id, zone.name, kind, peer.address, zone.serial, 'refused', access.reason, 0, 0, Date.now() - started, null);
     }
     const out = reply(access.rcode);
     return send(tsig.status === 'error' && tsig.tsigError !== 'FORMERR' && tsig.peerError === undefined ? appendTsigError(out, tsig) : out);
@@ -115,7 +115,7 @@ export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { ad
   }
   const ms = Date.now() - started;
   ctx.log.info({ peer: peer.address, zone: zone.name, kind, style, serial: zone.serial, records: records.length, bytes, ms, tsig: key?.name }, 'transfer served');
-  await recordEvent(zone.id, zone.name, kind, peer.address, zone.serial, 'ok', describe(style, key), records.length, bytes, ms, key);
+  await recordEvent(ctx, zone.id, zone.name, kind, peer.address, zone.serial, 'ok', describe(style, key), records.length, bytes, ms, key);
 }
 
 const refusalLogs = new WeakMap<HandlerContext, RefusalLog>();
@@ -173,6 +173,7 @@ function errorFrame(buf: Buffer, rcode: number): Buffer {
 }
 
 async function recordEvent(
+  ctx: HandlerContext,
   zoneId: number,
   zoneName: string,
   kind: string,
@@ -185,9 +186,23 @@ async function recordEvent(
   durationMs: number,
   key: TsigKey | null,
 ): Promise<void> {
+  // A read-only worker (on a hot standby) writes nothing; its log has the transfer.
+  if (ctx.readOnly) return;
   try {
     await db().zoneEvent.create({
-      data: { zoneId, zoneName, kind, peer, serial: BigInt(serial), outcome, detail: key && !detail.includes('TSIG') ? `${detail}, TSIG ${key.name}` : detail, records, bytes, durationMs },
+      data: {
+        zoneId,
+        zoneName,
+        kind,
+        peer,
+        serial: BigInt(serial),
+        outcome,
+        detail: key && !detail.includes('TSIG') ? `${detail}, TSIG ${key.name}` : detail,
+        records,
+        bytes,
+        durationMs,
+        workerId: ctx.workerId ?? null,
+      },
     });
   } catch {
     // Recording must never break a transfer; the log line above has the facts.

@@ -1,9 +1,13 @@
 // The DNS worker: loads zones into memory, serves them over UDP and TCP on
-// every configured address, reloads on nudges and on a timer. startWorker()
-// is used by main.ts and by the integration tests (port 0 allowed).
+// every configured address, reloads on nudges, on the database's change feed
+// (PostgreSQL LISTEN) and on a timer. startWorker() is used by main.ts and by
+// the integration tests (port 0 allowed). Several workers may serve from one
+// database; a read-only one (ZK_READ_ONLY, e.g. on a hot standby) only loads
+// and answers, and never writes.
 import type dgram from 'node:dgram';
 import type http from 'node:http';
-import { controlPort, dnsListen, probeIntervalMs, type ListenAddress } from '../config/env';
+import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, readOnly as readOnlyFromEnv, workerId as workerIdFromEnv, type ListenAddress } from '../config/env';
+import { listenForChanges, type ChangeFeed } from '../db';
 import { startControlServer } from './control-server';
 import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
 import { log as defaultLog, type Logger } from './logger';
@@ -31,6 +35,12 @@ export interface WorkerOptions {
   probe?: Partial<ProberOptions>;
   /** Refresh limits and transfer bounds of secondary zones (defaults from ZK_REFRESH_MIN/MAX). */
   secondary?: SecondaryEngineOptions;
+  /** Recorded on events and replica statuses; defaults to ZK_WORKER_ID, else host:port of the first listener. */
+  workerId?: string;
+  /** Load and answer only; write nothing. Defaults to ZK_READ_ONLY. */
+  readOnly?: boolean;
+  /** LISTEN for changes where the database can (PostgreSQL); default true. Tests of reload timing turn it off. */
+  changeFeed?: boolean;
 }
 
 export interface RunningWorker {
@@ -44,29 +54,38 @@ export interface RunningWorker {
   secondary: SecondaryEngine;
   /** Asks secondaries which serial they serve, for the replication dashboard. */
   prober: Prober;
+  workerId: string;
+  readOnly: boolean;
+  /** True when a PostgreSQL LISTEN delivers changes at once (else the poll timer does). */
+  changeFeed: boolean;
   stop(): Promise<void>;
 }
 
 export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWorker> {
   const log = opts.log ?? defaultLog;
+  const listen = opts.listen ?? dnsListen();
+  const id = opts.workerId ?? workerIdFromEnv(listen);
+  const readOnly = opts.readOnly ?? readOnlyFromEnv();
   const store = new ZoneStore();
   const loader = new ZoneLoader(store, log);
   const tcpOpts: TcpOptions = { ...DEFAULT_TCP_OPTIONS, ...opts.tcp };
   // After a transfer in, serve the new copy and pass the NOTIFY on at once.
-  const secondary = new SecondaryEngine(store, log, { ...opts.secondary, reload: () => refresh() });
-  const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary };
+  const secondary = new SecondaryEngine(store, log, { ...opts.secondary, workerId: id, readOnly, reload: () => refresh() });
+  const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary, workerId: id, readOnly };
   await loader.sync();
-  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), ...opts.probe });
+  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), workerId: id, ...opts.probe });
   const notifyQueue = new NotifyQueue(store, log, {
     source: notifySource(),
     onAcknowledged: (zone, serial, target) => prober.chase(zone, serial, target),
+    workerId: id,
     ...opts.notify,
   });
   // Load changed zones first, so that a NOTIFY carries the SOA being served.
+  // A read-only worker sends no NOTIFY: the read-write workers on the primary database do.
   const refresh = async () => {
     const result = await loader.sync();
     await secondary.sync().catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
-    void notifyQueue.kick();
+    if (!readOnly) void notifyQueue.kick();
     return result;
   };
 
@@ -75,8 +94,10 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const bound: ListenAddress[] = [];
   let control: http.Server | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let feed: ChangeFeed | undefined;
   const stop = async () => {
     if (timer) clearInterval(timer);
+    await feed?.close();
     await prober.stop();
     await secondary.stop();
     await notifyQueue.settle();
@@ -87,7 +108,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     ]);
   };
   try {
-    for (const at of opts.listen ?? dnsListen()) {
+    for (const at of listen) {
       const pair = await bindPair(ctx, at, tcpOpts);
       udp.push(pair.udp);
       tcp.push(pair.tcp);
@@ -97,8 +118,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
       'POST /reload': refresh,
       'GET /health': async () => ({ ok: true, zones: store.size }),
       'POST /notify': async (body) => {
+        if (readOnly) throw new Error('this worker is read-only (ZK_READ_ONLY) and sends no NOTIFY; ask a read-write worker');
         const only = typeof body.target === 'string' && body.target ? body.target : undefined;
-        const report = await notifyZoneNow(store, String(body.zone ?? ''), only);
+        const report = await notifyZoneNow(store, String(body.zone ?? ''), only, id);
         // Watch each target that took the NOTIFY pick up the serial, as after a commit.
         for (const r of report.results) if (r.outcome === 'acknowledged') prober.chase(report.zone, report.serial, r.target);
         return report;
@@ -114,19 +136,32 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     await stop();
     throw err;
   }
-  const pollMs = opts.pollIntervalMs ?? 1000;
+  // A standby cannot LISTEN: by default it polls a little faster, to follow replication within a second.
+  const pollMs = opts.pollIntervalMs ?? pollIntervalFromEnv(readOnly);
   timer = setInterval(() => {
     refresh().catch((err: Error) => log.error({ err: err.message }, 'zone poll failed'));
   }, pollMs);
+  timer.unref();
+  try {
+    // A commit anywhere (web app, CLI, another machine) reloads every worker at once.
+    if (opts.changeFeed !== false) feed = await listenForChanges(
+      () => void refresh().catch((err: Error) => log.error({ err: err.message }, 'reload on a change notification failed')),
+      (message) => log.warn({ err: message }, 'database change feed: falling back to polling until it reconnects'),
+    );
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'cannot LISTEN for changes; polling only');
+  }
   // Jobs written while no worker ran go out now; secondary zones get their timers.
   await secondary.sync();
-  void notifyQueue.kick();
-  prober.start();
-  timer.unref();
+  if (!readOnly) {
+    void notifyQueue.kick();
+    prober.start();
+  }
   const addr = control.address();
   const cport = typeof addr === 'object' && addr ? addr.port : 0;
-  log.info({ dns: bound, control: cport, zones: store.size }, 'DNS worker listening');
-  return { dns: bound, controlPort: cport, store, loader, notifyQueue, secondary, prober, stop };
+  const changeFeed = feed?.listening ?? false;
+  log.info({ dns: bound, control: cport, zones: store.size, workerId: id, readOnly, changeFeed, pollMs }, 'DNS worker listening');
+  return { dns: bound, controlPort: cport, store, loader, notifyQueue, secondary, prober, workerId: id, readOnly, changeFeed, stop };
 }
 
 /** UDP and TCP on the same port; with port 0, retry until both get the same free port. */

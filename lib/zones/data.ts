@@ -1,6 +1,6 @@
 // Reads of zones and records for the web app, the CLI and the worker.
 import { Prisma } from '../generated/prisma/client';
-import { db } from '../db';
+import { db, textContains } from '../db';
 import { parseSoaContent, soaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
@@ -290,7 +290,7 @@ export async function listChanges(zoneId: number, q: ChangeListQuery = {}): Prom
   const pageSize = Math.min(Math.max(q.pageSize ?? 20, 1), 200);
   const where: Prisma.ChangeWhereInput = { zoneId };
   const text = q.query?.trim();
-  if (text) where.comment = { contains: text };
+  if (text) where.comment = textContains(text);
   if (q.from || q.to) where.createdAt = { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) };
   const total = await db().change.count({ where });
   const pages = Math.max(1, Math.ceil(total / pageSize));

@@ -200,6 +200,8 @@ describe('listChanges', () => {
     expect(last.items.at(-1)?.comment).toBe('zone created');
     const tickets = await listChanges(zoneId, { query: 'Ticket' });
     expect(tickets.items.map((c) => c.comment)).toEqual(['Ticket 20', 'Ticket 15', 'Ticket 10', 'Ticket 5', 'Ticket 0']);
+    // Case does not matter, on PostgreSQL (exact LIKE) as on SQLite.
+    expect((await listChanges(zoneId, { query: 'tICKET' })).total).toBe(5);
     const future = await listChanges(zoneId, { from: new Date(Date.now() + 86_400_000) });
     expect(future.total).toBe(0);
     const past = await listChanges(zoneId, { to: new Date(Date.now() - 86_400_000) });

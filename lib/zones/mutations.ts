@@ -436,6 +436,14 @@ function dedupe(records: RR[]): RR[] {
 type BuildNext = (zone: ZoneRow, current: RR[]) => { records: RR[]; errors: RecordError[] };
 
 /**
+ * Validation runs inside the commit's transaction (it checks the records as
+ * they are now), and a changeset of thousands of records takes seconds to
+ * validate. Prisma's default 5 s limit is enforced on PostgreSQL (not by the
+ * SQLite adapter), so big imports failed there: allow what a big zone needs.
+ */
+const COMMIT_TX = { maxWait: 10_000, timeout: 300_000 };
+
+/**
  * The single write path for records. `build` computes the zone's records as
  * they should be; this validates them, diffs against what is stored and, in
  * one transaction: checks the serial, writes the diff, bumps the serial,
@@ -520,8 +528,13 @@ async function commitRecords(
     if (bumped.count !== 1) {
       throw new ZoneError('conflict', `${zoneName} was changed by someone else at the same moment; reload and try again.`);
     }
-    if (removedRows.length) await tx.record.deleteMany({ where: { id: { in: removedRows.map((r) => r.id) } } });
-    if (added.length) await tx.record.createMany({ data: added.map((r) => ({ zoneId: zone.id, ...r })) });
+    // In chunks: PostgreSQL refuses a statement with more than 32767 parameters (P2029).
+    for (let i = 0; i < removedRows.length; i += WRITE_CHUNK) {
+      await tx.record.deleteMany({ where: { id: { in: removedRows.slice(i, i + WRITE_CHUNK).map((r) => r.id) } } });
+    }
+    for (let i = 0; i < added.length; i += WRITE_CHUNK) {
+      await tx.record.createMany({ data: added.slice(i, i + WRITE_CHUNK).map((r) => ({ zoneId: zone.id, ...r })) });
+    }
     const updated = { ...zone, ...soaData, serial: BigInt(newSerial) };
     const change = await tx.change.create({
       data: {
@@ -537,7 +550,7 @@ async function commitRecords(
     });
     const targets = await enqueueNotify(tx, updated, next);
     return { zone: zoneName, changed: true, oldSerial, newSerial, changeId: change.id, added, removed, notifyTargets: targets } satisfies CommitResult;
-  });
+  }, COMMIT_TX);
   if (result.changed) await nudgeWorker(zoneName);
   return result;
 }

@@ -7,7 +7,7 @@
 // (NotifyInbox): which zones are ours and of what kind, who the autoprimaries
 // are; the registry is re-read from the database on every sync.
 import { parseHostPort, type ListenAddress } from '../../config/env';
-import { db } from '../../db';
+import { announceChange, db } from '../../db';
 import { readList } from '../../zones/json-lists';
 import type { Logger } from '../logger';
 import { canonicalAddress, type NotifyInbox, type NotifyZoneInfo } from '../notify-in';
@@ -27,6 +27,13 @@ export interface SecondaryEngineOptions {
   maxConcurrent?: number;
   /** Called after a transfer changed a zone and when a zone expires, so the loader swaps the served copy. */
   reload?: () => Promise<unknown>;
+  /** Recorded on the events (ZK_WORKER_ID). */
+  workerId?: string;
+  /**
+   * ZK_READ_ONLY: serve what the database holds (a read-write worker keeps
+   * secondary zones current there) and never refresh, transfer in or record.
+   */
+  readOnly?: boolean;
 }
 
 /** Unknown zones from autoprimaries checked at once; NOTIFYs beyond are dropped (the primary retries). */
@@ -96,7 +103,8 @@ export class SecondaryEngine implements NotifyInbox {
   }
 
   record(event: SecondaryEvent): void {
-    void recordEvent(event, this.log);
+    if (this.opts.readOnly) return;
+    void recordEvent(event, this.log, this.opts.workerId ?? null);
   }
 
   // ------------------------------------------------------------ triggers
@@ -106,7 +114,7 @@ export class SecondaryEngine implements NotifyInbox {
   }
 
   notifiedUnknown(zone: string, from: ListenAddress): void {
-    if (this.stopped || this.adopting.has(zone)) return;
+    if (this.stopped || this.opts.readOnly || this.adopting.has(zone)) return;
     // Forged NOTIFYs for made-up zones must not turn into a stream of NS questions to the autoprimary.
     if (this.adopting.size >= MAX_ADOPTING) {
       this.log.warn({ zone, peer: from.address, adopting: this.adopting.size }, 'NOTIFY from an autoprimary dropped: too many zones being checked at once');
@@ -137,6 +145,7 @@ export class SecondaryEngine implements NotifyInbox {
    * runs marks the zone to run once more afterwards and shares the running one.
    */
   refreshNow(zone: string): Promise<RefreshOutcome | null> {
+    if (this.opts.readOnly) return Promise.resolve(null);
     const running = this.inflight.get(zone);
     if (running) {
       this.again.add(zone);
@@ -150,6 +159,7 @@ export class SecondaryEngine implements NotifyInbox {
     const info = this.zones.get(zone);
     if (!info) throw new Error(`no zone ${zone}`);
     if (info.kind !== 'secondary') throw new Error(`${zone} is a primary zone here; only secondary zones are transferred in`);
+    if (this.opts.readOnly) throw new Error('this worker is read-only (ZK_READ_ONLY); ask a read-write worker to retrieve the zone');
     for (let running = this.inflight.get(zone); running; running = this.inflight.get(zone)) await running.catch(() => null);
     return this.start(zone, true);
   }
@@ -187,10 +197,13 @@ export class SecondaryEngine implements NotifyInbox {
         queryTimeoutsMs: this.opts.queryTimeoutsMs,
         transferLimits: this.opts.transferLimits,
         signal: this.abort.signal,
+        workerId: this.opts.workerId,
       });
       if (outcome.ok) this.expiredNoted.delete(zone);
       // A refresh that confirms or replaces the copy also lifts an expiry: reload either way.
       if (outcome.ok && (outcome.status === 'transferred' || (z.expiresAt !== null && z.expiresAt <= Date.now()))) await this.reload();
+      // Other workers on the same (PostgreSQL) database serve the new copy at once too.
+      if (outcome.ok && outcome.status === 'transferred') await announceChange(zone).catch(() => undefined);
       return outcome;
     } finally {
       this.release();
@@ -201,7 +214,7 @@ export class SecondaryEngine implements NotifyInbox {
 
   private schedule(zone: string, at: number): void {
     this.unschedule(zone);
-    if (this.stopped) return;
+    if (this.stopped || this.opts.readOnly) return;
     const delay = Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS);
     const timer = setTimeout(() => {
       this.timers.delete(zone);

@@ -21,7 +21,7 @@ export interface SecondaryEvent {
   durationMs?: number | null;
 }
 
-export async function recordEvent(e: SecondaryEvent, log: Logger): Promise<void> {
+export async function recordEvent(e: SecondaryEvent, log: Logger, workerId: string | null = null): Promise<void> {
   try {
     await db().zoneEvent.create({
       data: {
@@ -35,6 +35,7 @@ export async function recordEvent(e: SecondaryEvent, log: Logger): Promise<void>
         records: e.records ?? null,
         bytes: e.bytes ?? null,
         durationMs: e.durationMs ?? null,
+        workerId,
       },
     });
   } catch (err) {

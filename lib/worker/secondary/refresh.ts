@@ -47,6 +47,8 @@ export interface RefreshDeps {
   transferLimits?: Partial<TransferLimits>;
   signal?: AbortSignal;
   now?: () => number;
+  /** Recorded on the events (ZK_WORKER_ID). */
+  workerId?: string;
 }
 
 export interface RefreshOptions {
@@ -63,7 +65,7 @@ type TransferAttempt = { ok: true; serial: number; style: 'ixfr' | 'axfr' | 'cur
 
 export async function refreshZone(zone: SecondaryZone, opts: RefreshOptions, deps: RefreshDeps): Promise<RefreshOutcome> {
   const now = deps.now ?? Date.now;
-  const event = (e: Omit<SecondaryEvent, 'zoneId' | 'zoneName'>) => recordEvent({ zoneId: zone.id, zoneName: zone.name, ...e }, deps.log);
+  const event = (e: Omit<SecondaryEvent, 'zoneId' | 'zoneName'>) => recordEvent({ zoneId: zone.id, zoneName: zone.name, ...e }, deps.log, deps.workerId);
   const errors: string[] = [];
   const key = zone.tsigKeyName ? deps.key(zone.tsigKeyName) : undefined;
   if (zone.tsigKeyName && !key) errors.push(`the zone's TSIG key ${zone.tsigKeyName} does not exist`);
@@ -148,7 +150,7 @@ function stateAfterTransfer(soa: ReceivedSoa, deps: RefreshDeps): RefreshState {
 async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: TsigKey | undefined, force: boolean, deps: RefreshDeps): Promise<TransferAttempt> {
   const peer = formatPeer(primary);
   const common = { zone: zone.name, key, limits: deps.transferLimits, signal: deps.signal };
-  const event = (e: Omit<SecondaryEvent, 'zoneId' | 'zoneName'>) => recordEvent({ zoneId: zone.id, zoneName: zone.name, ...e }, deps.log);
+  const event = (e: Omit<SecondaryEvent, 'zoneId' | 'zoneName'>) => recordEvent({ zoneId: zone.id, zoneName: zone.name, ...e }, deps.log, deps.workerId);
   const withKey = (detail: string) => (key ? `${detail}, TSIG ${key.name}` : detail);
 
   if (!force && zone.serial !== 0) {
@@ -229,6 +231,7 @@ async function applyFull(
   await recordEvent(
     { zoneId: zone.id, zoneName: zone.name, kind: 'axfr-in', peer: how.peer, serial: soa.soa.serial, outcome: 'ok', detail: withKey(parts.join('; ')), ...how.stats },
     deps.log,
+    deps.workerId,
   );
   deps.log.info({ zone: zone.name, primary: how.peer, serial: soa.soa.serial, records: applied.records, ms: how.stats.durationMs }, 'AXFR applied');
   // A whole zone that is not newer (a primary that went back) was checked, not taken.

@@ -1,0 +1,92 @@
+// PostgreSQL migrations against the run's real cluster: applied once, in
+// order, each in its own transaction; a failing one leaves the database as it
+// was; two processes starting together apply each migration once; and the
+// migrated tables have the same columns as the migrated SQLite database.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { clusterAt, pgQuery } from '../testing/postgres';
+import { listMigrations, migrateSqlite } from './migrate';
+import { migratePostgres, pendingPostgres, PG_MIGRATIONS_DIR } from './migrate-pg';
+
+const cluster = clusterAt(inject('pg').admin);
+let n = 0;
+const tempDirs: string[] = [];
+
+afterAll(() => {
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function emptyDatabase(): Promise<string> {
+  const name = `zk_migrate_${process.pid}_${++n}`;
+  await pgQuery(cluster.url(), `CREATE DATABASE "${name}"`);
+  return cluster.url(name);
+}
+
+function migrationsDir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-pg-migrations-'));
+  tempDirs.push(dir);
+  for (const [name, sql] of Object.entries(files)) {
+    fs.mkdirSync(path.join(dir, name));
+    fs.writeFileSync(path.join(dir, name, 'migration.sql'), sql);
+  }
+  return dir;
+}
+
+describe('migratePostgres', () => {
+  it('applies every migration once; a second run applies nothing', async () => {
+    const url = await emptyDatabase();
+    expect(await pendingPostgres(url)).toEqual(listMigrations(PG_MIGRATIONS_DIR));
+    expect((await migratePostgres(url)).applied).toEqual(listMigrations(PG_MIGRATIONS_DIR));
+    expect((await migratePostgres(url)).applied).toEqual([]);
+    expect(await pendingPostgres(url)).toEqual([]);
+    const recorded = await pgQuery<{ name: string }>(url, 'SELECT "name" FROM "zk_migrations" ORDER BY "name"');
+    expect(recorded.map((r) => r.name)).toEqual(listMigrations(PG_MIGRATIONS_DIR));
+  });
+
+  it('rolls a failing migration back, says which one failed, and keeps the ones before it', async () => {
+    const url = await emptyDatabase();
+    const dir = migrationsDir({
+      '001_ok': 'CREATE TABLE a (x INTEGER);',
+      '002_bad': 'CREATE TABLE b (x INTEGER); INSERT INTO a VALUES (1); INSERT INTO nope VALUES (1);',
+      '003_later': 'CREATE TABLE c (x INTEGER);',
+    });
+    await expect(migratePostgres(url, dir)).rejects.toThrow(/Migration 002_bad failed and was rolled back; the database is as it was before it\. Cause: .*"nope"/);
+    const tables = await pgQuery<{ tablename: string }>(url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+    expect(tables.map((t) => t.tablename)).toEqual(['a', 'zk_migrations']);
+    expect(await pgQuery(url, 'SELECT count(*)::int AS n FROM a')).toEqual([{ n: 0 }]);
+    expect(await pendingPostgres(url, dir)).toEqual(['002_bad', '003_later']);
+  });
+
+  it('applies each migration once when two processes start at the same moment', async () => {
+    const url = await emptyDatabase();
+    const [a, b] = await Promise.all([migratePostgres(url), migratePostgres(url)]);
+    expect([...a.applied, ...b.applied].sort()).toEqual(listMigrations(PG_MIGRATIONS_DIR));
+  });
+
+  it('gives the tables the same columns as the SQLite migrations do', async () => {
+    const url = await emptyDatabase();
+    await migratePostgres(url);
+    const cmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-cmp-'));
+    tempDirs.push(cmpDir);
+    const file = path.join(cmpDir, 'cmp.db');
+    migrateSqlite(file);
+    const conn = new Database(file, { readonly: true });
+    const sqlite: Record<string, string[]> = {};
+    for (const { name } of conn.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]) {
+      sqlite[name] = (conn.prepare(`SELECT name FROM pragma_table_info(?)`).all(name) as { name: string }[]).map((c) => c.name).sort();
+    }
+    conn.close();
+    const pg: Record<string, string[]> = {};
+    for (const r of await pgQuery<{ table_name: string; column_name: string }>(
+      url,
+      `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'`,
+    )) {
+      (pg[r.table_name] ??= []).push(r.column_name);
+    }
+    for (const cols of Object.values(pg)) cols.sort();
+    expect(pg).toEqual(sqlite);
+  });
+});
