@@ -5,8 +5,11 @@
 // reaches them: LISTEN/NOTIFY carries it. The secondary behind them gets one
 // NOTIFY per change, not one per worker (jobs claimed with SKIP LOCKED), and
 // the events and probes name the worker that made them.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { sealData } from 'iron-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { listReplication } from '../replication/data';
@@ -16,6 +19,8 @@ import { ask, eventually } from '../testing/dns-client';
 import { startFakeSecondary, type FakeSecondary } from '../testing/fake-secondary';
 import { workerProcess, type WorkerProcess } from '../testing/worker-process';
 import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
+import { createUser } from '../auth/users';
+import { buildIsCurrent, sourceHash, writeStamp } from '../start/build-stamp';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const Z = 'scale.test.';
@@ -112,5 +117,63 @@ describe('two workers on one PostgreSQL database', () => {
     expect(shown.filter((e) => e.label === 'NOTIFY sent').every((e) => /by w[12]$/.test(e.details))).toBe(true);
     const [replication] = await listReplication({ zoneIds: [zone.id] });
     expect(replication!.secondaries.map((x) => x.workerId).every((w) => w === 'w1' || w === 'w2')).toBe(true);
+  });
+});
+
+// The web app on the same database: what the workers serve is what it shows.
+describe('the web app on the same PostgreSQL database', () => {
+  let web: ChildProcess | undefined;
+  let base = '';
+  let cookie = '';
+  let log = '';
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-scale-web-'));
+
+  beforeAll(async () => {
+    const next = path.join(ROOT, 'node_modules/next/dist/bin/next');
+    const hash = sourceHash();
+    if (!buildIsCurrent(hash)) {
+      // The same build `npm start` makes (and the e2e tests reuse).
+      await new Promise<void>((resolve, reject) => {
+        const b = spawn(process.execPath, [next, 'build'], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'ignore' });
+        b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})`))));
+      });
+      writeStamp(hash);
+    }
+    const user = await createUser('scale-admin', 'scale-admin-password', 'admin');
+    // The web app reads its session key from the data folder; give it one we can sign a cookie with.
+    const secret = 'scale-out-test-session-secret-0123456789abcdef';
+    fs.writeFileSync(path.join(dataDir, 'session-secret'), `${secret}\n`, { mode: 0o600 });
+    const port = await freePort('127.0.0.1');
+    const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL!, ZK_DATA_DIR: dataDir, ZK_CONTROL_PORT: '1', NEXT_TELEMETRY_DISABLED: '1' };
+    web = spawn(process.execPath, [next, 'start', '-H', '127.0.0.1', '-p', String(port)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    web.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    web.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    base = `http://127.0.0.1:${port}`;
+    await eventually(() => fetch(`${base}/login`).then((r) => r.status, () => 0), (s) => s === 200, 60_000, 250);
+    cookie = `zk_session=${await sealData({ userId: user.id }, { password: secret, ttl: 3600 })}`;
+  }, 600_000);
+
+  afterAll(async () => {
+    web?.kill('SIGTERM');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('lists the zone and shows the records the CLI and the change service committed, and the workers who probed', async () => {
+    const get = async (url: string) => {
+      const r = await fetch(base + url, { headers: { cookie }, redirect: 'manual' });
+      return { status: r.status, text: await r.text() };
+    };
+    const list = await get('/zones?q=scale');
+    expect(list.status, log.slice(-2000)).toBe(200);
+    expect(list.text).toContain('scale.test');
+    const zone = await get('/zones/scale.test');
+    expect(zone.status).toBe(200);
+    expect(zone.text).toContain('192.0.2.10');
+    expect(zone.text).toContain('192.0.2.24');
+    const history = await get('/zones/scale.test/history?q=nothing-matches-this');
+    expect(history.status).toBe(200);
+    const replication = await get('/zones/scale.test/replication');
+    expect(replication.status).toBe(200);
+    expect(replication.text).toMatch(/by w[12]/);
   });
 });
