@@ -14,6 +14,7 @@ import { getZoneReplication, type ZoneReplicaState } from '@/lib/replication/dat
 import { getSetting } from '@/lib/settings/data';
 import { getZoneRecordsPage } from '@/lib/zones/data';
 import { decodeParam } from '@/components/list-params';
+import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<{ q?: string | string[]; page?: string | string[] }>;
@@ -66,12 +67,7 @@ export default async function ZonePage({ params, searchParams }: { params: Param
   const shown = displayZoneName(zone.name);
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
-        <Link href="/zones" className={linkClass}>
-          Zones
-        </Link>{' '}
-        / <span className="font-mono">{shown}</span>
-      </nav>
+      <ZoneBreadcrumb zone={zone.name} />
 
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="font-mono text-xl font-semibold tracking-tight">{shown}</h1>

@@ -9,6 +9,7 @@ import { buttonSecondary, linkClass } from '@/components/styles';
 import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
 import { getZoneHeader, listChanges } from '@/lib/zones/data';
+import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -62,16 +63,7 @@ export default async function ZoneHistoryPage({ params, searchParams }: { params
 
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
-        <Link href="/zones" className={linkClass}>
-          Zones
-        </Link>{' '}
-        /{' '}
-        <Link href={zoneHref} className={`${linkClass} font-mono`}>
-          {shown}
-        </Link>{' '}
-        / History
-      </nav>
+      <ZoneBreadcrumb zone={zone.name} here="History" />
 
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-xl font-semibold tracking-tight">

@@ -1,12 +1,11 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ImportForm } from '@/components/import/import-form';
-import { linkClass } from '@/components/styles';
 import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
 import { getZoneHeader } from '@/lib/zones/data';
 import { decodeParam } from '@/components/list-params';
+import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
 
 type Params = Promise<{ name: string }>;
 
@@ -27,16 +26,7 @@ export default async function ZoneImportPage({ params }: { params: Params }) {
 
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
-        <Link href="/zones" className={linkClass}>
-          Zones
-        </Link>{' '}
-        /{' '}
-        <Link href={zoneHref} className={`${linkClass} font-mono`}>
-          {shown}
-        </Link>{' '}
-        / Import
-      </nav>
+      <ZoneBreadcrumb zone={zone.name} here="Import" />
       <h1 className="text-xl font-semibold tracking-tight">
         Import a zone file into <span className="font-mono">{shown}</span>
       </h1>

@@ -1,0 +1,26 @@
+import Link from 'next/link';
+import { linkClass } from './styles';
+import { displayZoneName, zoneHref } from './zone-table';
+
+/** "Zones / example.com / History": where a zone's page sits; the last part is not a link. */
+export function ZoneBreadcrumb({ zone, here }: { zone: string; here?: string }) {
+  const shown = displayZoneName(zone);
+  return (
+    <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
+      <Link href="/zones" className={linkClass}>
+        Zones
+      </Link>{' '}
+      /{' '}
+      {here ? (
+        <>
+          <Link href={zoneHref(zone)} className={`${linkClass} font-mono`}>
+            {shown}
+          </Link>{' '}
+          / {here}
+        </>
+      ) : (
+        <span className="font-mono">{shown}</span>
+      )}
+    </nav>
+  );
+}
