@@ -52,7 +52,6 @@ export interface CommitResult {
 type Tx = Prisma.TransactionClient;
 type ZoneRow = NonNullable<Awaited<ReturnType<Tx['zone']['findUnique']>>>;
 
-
 /** A zone name, or the reverse zone of an address prefix (`192.0.2.0/24`). */
 function zoneNameOrPrefix(input: string): string {
   if (!looksLikePrefix(input)) return toZoneName(input);
