@@ -128,8 +128,10 @@ describe.skipIf(!pdnsServer || !dig || cannotBind !== null)('PowerDNS 4.7 as an 
     const out = await zk('zone', 'import', ZONE, path.join(dir, 'auto.zone'));
     expect(out).toMatch(/serial 0 → 100/);
 
-    await pdns.waitForLog(new RegExp(`Created new slave zone '${ZONE}' from supermaster ${WORKER.replace(/\./g, '\\.')}`), 5000);
-    const serial = await eventually(() => soaSerial(ZONE), (s) => s === 100, 5000, 20);
+    // PowerDNS handles an autoprimary NOTIFY in its once-a-second communicator loop, then asks us
+    // for the NS set and transfers: seconds on a CI machine running two test projects at once.
+    await pdns.waitForLog(new RegExp(`Created new slave zone '${ZONE}' from supermaster ${WORKER.replace(/\./g, '\\.')}`), 20_000);
+    const serial = await eventually(() => soaSerial(ZONE), (s) => s === 100, 20_000, 20);
     expect(serial).toBe(100);
     const www = await ask(53, `www.${ZONE}.`, 'A', {}, PDNS);
     expect(www.aa).toBe(true);
