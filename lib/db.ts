@@ -149,3 +149,22 @@ export async function listenForChanges(
     },
   };
 }
+
+/**
+ * Runs a write transaction, again from the start when SQLite answers "database
+ * is locked". In WAL mode a transaction that has read and then writes fails at
+ * once (SQLITE_BUSY_SNAPSHOT, no busy wait) when another connection (the
+ * worker recording a probe, say) committed in between; running it again from
+ * the top reads the new state, so nothing half-done is ever kept.
+ */
+export async function retryWhenLocked<T>(run: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      const locked = /database is locked|SQLITE_BUSY/i.test(String((err as Error)?.message ?? err));
+      if (!locked || i >= attempts || dbProvider() !== 'sqlite') throw err;
+      await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20 * i));
+    }
+  }
+}
