@@ -17,7 +17,6 @@ import { PacketFuzzer, Prng, query, type FuzzKind, type FuzzPacket } from '../te
 import { applyChangeset, createZone } from '../zones/mutations';
 import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
 import { log } from './logger';
-import { listenUdp } from './udp';
 import { ZoneStore } from './zone-store';
 
 const SEED = Number(process.env.ZK_FUZZ_SEED ?? 20261124);
@@ -469,28 +468,5 @@ describe('the worker under garbage', () => {
     expect(after.peakRssMb - before.rssMb).toBeLessThan(300);
     expect(after.heapMb - before.heapMb).toBeLessThan(100);
     alive();
-  });
-});
-
-describe('the UDP listener', () => {
-  // Regression: a datagram from source port 0 (forgeable with a raw socket) made dgram.send()
-  // throw inside the 'message' callback, an uncaught exception that killed the worker.
-  it('drops a datagram from port 0 instead of throwing', async () => {
-    const ctx: HandlerContext = { store: new ZoneStore(), log, ednsUdpLimit: EDNS_UDP_LIMIT };
-    const socket = await listenUdp(ctx, { address: '127.0.0.1', port: 0 });
-    try {
-      const q = query({ id: 1, name: 'example.org.' });
-      expect(() => socket.emit('message', q, { address: '127.0.0.1', family: 'IPv4', port: 0, size: q.length })).not.toThrow();
-      // The same socket still answers a real client.
-      const reply = await new Promise<Buffer | null>((resolve) => {
-        const c = dgram.createSocket('udp4');
-        const t = setTimeout(() => (c.close(), resolve(null)), 2000);
-        c.on('message', (m) => (clearTimeout(t), c.close(), resolve(m)));
-        c.send(q, socket.address().port, '127.0.0.1');
-      });
-      expect(reply && reply[3]! & 0x0f).toBe(RCODE.REFUSED);
-    } finally {
-      await new Promise<void>((r) => socket.close(() => r()));
-    }
   });
 });
