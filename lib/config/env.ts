@@ -73,6 +73,21 @@ export function readOnly(): boolean {
 }
 
 /**
+ * How many processes answer DNS over UDP (ZK_DNS_PROCESSES): one of them does
+ * everything else too (TCP, transfers, NOTIFY, probes, the control channel),
+ * the others only answer UDP queries from their own copy of the zones, sharing
+ * the sockets through node:cluster. Default: one per CPU core, at most 8.
+ * Each process holds every zone, so memory grows with the count.
+ */
+export function dnsProcesses(): number {
+  const raw = process.env.ZK_DNS_PROCESSES?.trim();
+  if (!raw) return Math.min(os.availableParallelism(), 8);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`ZK_DNS_PROCESSES must be a whole number from 1 to 64, got "${raw}"`);
+  return n;
+}
+
+/**
  * This worker's name on the events and replica statuses it records
  * (ZK_WORKER_ID), so that several workers on one database can be told apart
  * on the dashboard. Default: host name and the port of the first listener.

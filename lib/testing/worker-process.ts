@@ -23,6 +23,8 @@ export interface WorkerProcess {
   env: NodeJS.ProcessEnv;
   /** Everything the worker printed so far (its JSON log lines included). */
   output(): string;
+  /** The PID of the process this helper started, while it runs. */
+  pid(): number | null;
   /** Runs `zonekeeper ARGS…` against this worker's database and control channel. */
   cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }>;
   /** Starts the worker process and waits until it answers; at most once at a time. */
@@ -85,6 +87,7 @@ export function workerProcess(name: string, opts: { dnsPort: number; controlPort
     dir,
     env,
     output: () => output,
+    pid: () => (child && !exited ? (child.pid ?? null) : null),
     cli,
     async start() {
       if (child) throw new Error(`${name} is already running`);

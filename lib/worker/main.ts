@@ -1,31 +1,58 @@
 // Entry point of `npm run worker`: applies pending migrations, then serves
-// DNS until SIGINT/SIGTERM.
+// DNS until SIGINT/SIGTERM. With ZK_DNS_PROCESSES above 1 (the default on a
+// machine with several cores) this process supervises that many DNS processes
+// (cluster.ts) and each of them comes back here with its role.
 import { loadDotEnv } from '../config/dotenv';
 import { migrateDatabase } from '../setup/database';
-import { formatHostPort } from '../config/env';
+import { dnsProcesses, formatHostPort } from '../config/env';
+import { leaderLink } from './cluster-link';
+import { dnsRole, superviseDnsProcesses } from './cluster';
 import { log } from './logger';
+import { startSibling } from './sibling';
 import { startWorker } from './worker';
 
 loadDotEnv();
 if (process.env.ZK_LOG_LEVEL) log.level = process.env.ZK_LOG_LEVEL;
 
-async function main(): Promise<void> {
-  await migrateDatabase();
-  const worker = await startWorker();
-  const mode = [`worker ${worker.workerId}`, worker.readOnly ? 'read-only' : '', worker.changeFeed ? 'listening for database changes' : ''].filter(Boolean).join(', ');
-  console.log(`Zonekeeper DNS worker answering on ${worker.dns.map(formatHostPort).join(', ')} (UDP and TCP), ${worker.store.size} zone(s); ${mode}`);
+function stopOnSignals(what: string, stop: () => Promise<void>): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping DNS worker');
-    worker.stop().then(
+    log.info({ signal }, `stopping ${what}`);
+    stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  const role = dnsRole();
+  if (role === 'sibling') {
+    const sibling = await startSibling(log);
+    stopOnSignals('DNS sibling process', sibling.stop);
+    return;
+  }
+  const processes = dnsProcesses();
+  if (role === null) {
+    await migrateDatabase();
+    if (processes > 1) {
+      superviseDnsProcesses(processes, log);
+      return;
+    }
+  }
+  const worker = await startWorker({ siblings: role === 'leader' ? leaderLink() : undefined });
+  const mode = [
+    `worker ${worker.workerId}`,
+    role === 'leader' ? `${processes} processes answering UDP` : '',
+    worker.readOnly ? 'read-only' : '',
+    worker.changeFeed ? 'listening for database changes' : '',
+  ].filter(Boolean).join(', ');
+  console.log(`Zonekeeper DNS worker answering on ${worker.dns.map(formatHostPort).join(', ')} (UDP and TCP), ${worker.store.size} zone(s); ${mode}`);
+  stopOnSignals('DNS worker', worker.stop);
 }
 
 main().catch((err: Error) => {

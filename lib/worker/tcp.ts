@@ -70,7 +70,8 @@ export function listenTcp(ctx: HandlerContext, at: ListenAddress, opts: TcpOptio
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port: at.port, host: at.address }, () => {
+    // exclusive: inside a cluster of DNS processes (cluster.ts) the leader binds TCP itself.
+    server.listen({ port: at.port, host: at.address, exclusive: true }, () => {
       server.off('error', reject);
       // After listening, an error (e.g. from accept) must not become an uncaught exception.
       server.on('error', (err) => ctx.log.error({ err: err.message }, 'TCP listener error'));

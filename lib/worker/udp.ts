@@ -12,6 +12,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import util from 'node:util';
 import type { ListenAddress } from '../config/env';
+import { OPCODE } from '../dns/wire';
 import { handleMessage, type HandlerContext } from './handler';
 import { attachDirectPath, type Peer } from './udp-direct';
 
@@ -30,7 +31,15 @@ function literalLookup(address: string, _options: unknown, callback: (err: NodeJ
 export interface UdpOptions {
   /** Use dgram's public path even where the direct one is available (tests of both). */
   publicPathOnly?: boolean;
+  /**
+   * Where NOTIFY requests go instead of being answered here (a sibling in a
+   * cluster of DNS processes hands them to the leader, cluster-link.ts).
+   */
+  notifyElsewhere?: (msg: Buffer, peer: Peer) => void;
 }
+
+/** QR clear and opcode NOTIFY, read from the header's third byte. */
+const isNotify = (msg: Buffer): boolean => msg.length >= 12 && (msg[2]! & 0xf8) === OPCODE.NOTIFY << 3;
 
 export function listenUdp(ctx: HandlerContext, at: ListenAddress, opts: UdpOptions = {}): Promise<dgram.Socket> {
   const v6 = net.isIPv6(at.address);
@@ -43,6 +52,10 @@ export function listenUdp(ctx: HandlerContext, at: ListenAddress, opts: UdpOptio
   };
   const respond = (msg: Buffer, peer: Peer): Buffer | null => {
     if (peer.port === 0) return null;
+    if (opts.notifyElsewhere && isNotify(msg)) {
+      opts.notifyElsewhere(msg, peer);
+      return null;
+    }
     try {
       // The peer object Node made for the datagram is passed on, not copied.
       return handleMessage(ctx, msg, 'udp', peer);

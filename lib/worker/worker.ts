@@ -9,7 +9,8 @@ import type http from 'node:http';
 import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, readOnly as readOnlyFromEnv, workerId as workerIdFromEnv, type ListenAddress } from '../config/env';
 import { listenForChanges, type ChangeFeed } from '../db';
 import { startControlServer } from './control-server';
-import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
+import type { LeaderLink } from './cluster-link';
+import { EDNS_UDP_LIMIT, handleMessage, type HandlerContext } from './handler';
 import { log as defaultLog, type Logger } from './logger';
 import { notifySource, notifyZoneNow } from './notify-now';
 import { NotifyQueue, type NotifyQueueOptions } from './notify-queue';
@@ -41,6 +42,8 @@ export interface WorkerOptions {
   readOnly?: boolean;
   /** LISTEN for changes where the database can (PostgreSQL); default true. Tests of reload timing turn it off. */
   changeFeed?: boolean;
+  /** The leader of a cluster of DNS processes (cluster.ts): its siblings reload with it and pass it their NOTIFYs. */
+  siblings?: LeaderLink;
 }
 
 export interface RunningWorker {
@@ -84,6 +87,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   // A read-only worker sends no NOTIFY: the read-write workers on the primary database do.
   const refresh = async () => {
     const result = await loader.sync();
+    // Answers from the siblings must not lag a commit either (the web app waits for this reload).
+    await opts.siblings?.reloadSiblings();
     await secondary.sync().catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
     if (!readOnly) void notifyQueue.kick();
     return result;
@@ -114,6 +119,14 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
       tcp.push(pair.tcp);
       bound.push({ address: at.address, port: pair.port });
     }
+    opts.siblings?.onForwardedNotify((i, msg, peer) => {
+      try {
+        const reply = handleMessage(ctx, msg, 'udp', peer);
+        if (reply) udp[i]?.send(reply, peer.port, peer.address, (err) => err && log.warn({ peer: peer.address, err: err.message }, 'NOTIFY answer not sent'));
+      } catch (err) {
+        log.error({ peer: peer.address, err: (err as Error).message }, 'forwarded NOTIFY failed');
+      }
+    });
     control = await startControlServer(opts.controlPort ?? controlPort(), {
       'POST /reload': refresh,
       'GET /health': async () => ({ ok: true, zones: store.size }),
