@@ -3,6 +3,7 @@
 // address, serial and state, and how the latest changes reached them.
 import { getZoneReplication, listReplication, propagationTimeline, type ZoneReplication } from '../replication/data';
 import { db } from '../db';
+import { absoluteName, DnsNameError } from '../dns/names';
 import { ZoneError } from '../zones/errors';
 
 type Out = (line?: string) => void;
@@ -36,7 +37,14 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
     table([['ZONE', 'SERIAL', 'STATE', 'SECONDARIES'], ...zones.map((z) => [z.zone, String(z.serial), z.state, summary(z)])], out);
     return;
   }
-  const name = zoneArg.endsWith('.') ? zoneArg.toLowerCase() : `${zoneArg.toLowerCase()}.`;
+  let name: string;
+  try {
+    name = absoluteName(zoneArg);
+  } catch (err) {
+    // What is not a name is no zone here either: answer as for any unknown zone.
+    if (err instanceof DnsNameError) throw new ZoneError('not-found', `There is no zone ${zoneArg}.`);
+    throw err;
+  }
   const zone = await db().zone.findUnique({ where: { name }, select: { id: true, kind: true } });
   if (!zone) throw new ZoneError('not-found', `There is no zone ${name}.`);
   if (zone.kind !== 'primary') {
