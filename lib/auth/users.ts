@@ -3,7 +3,7 @@
 // disable, password reset, per-zone grants for editors).
 import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
-import { canonicalName } from '../dns/names';
+import { absoluteName } from '../dns/names';
 import { ZoneError } from '../zones/errors';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import { isRole, type Role } from './permission';
@@ -205,9 +205,8 @@ export async function resetPassword(name: string, password?: string): Promise<st
 }
 
 function zoneNameOf(input: string): string {
-  const t = input.trim();
   try {
-    return canonicalName(t.endsWith('.') ? t : `${t}.`);
+    return absoluteName(input.trim());
   } catch (err) {
     throw new ZoneError('invalid', `"${input}" is not a zone name: ${(err as Error).message}`, { zone: [(err as Error).message] });
   }

@@ -4,7 +4,7 @@
 // granted to them (an editor's own new zones are granted at creation).
 // No next/* imports: the CLI and API routes use it as well as the pages.
 import { db } from '../db';
-import { canonicalName } from '../dns/names';
+import { absoluteName } from '../dns/names';
 import { can } from './permission';
 import type { SessionUser } from './users';
 
@@ -28,7 +28,7 @@ export async function zoneRightsById(user: Pick<SessionUser, 'id' | 'role'>, zon
 export async function zoneRights(user: Pick<SessionUser, 'id' | 'role'>, zoneName: string): Promise<ZoneRights & { zoneId?: number }> {
   let name: string;
   try {
-    name = canonicalName(zoneName.endsWith('.') ? zoneName : `${zoneName}.`);
+    name = absoluteName(zoneName);
   } catch {
     return NONE;
   }

@@ -3,18 +3,11 @@
 // address, serial and state, and how the latest changes reached them.
 import { getZoneReplication, listReplication, propagationTimeline, type ZoneReplication } from '../replication/data';
 import { db } from '../db';
+import { absoluteName, DnsNameError } from '../dns/names';
+import { formatAgo } from '../format/relative-time';
 import { ZoneError } from '../zones/errors';
 
 type Out = (line?: string) => void;
-
-function ago(date: Date | null, now: Date): string {
-  if (!date) return 'never';
-  const s = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
-  if (s < 120) return `${s} s ago`;
-  if (s < 7200) return `${Math.round(s / 60)} min ago`;
-  if (s < 172800) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} days ago`;
-}
 
 function table(rows: string[][], out: Out): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -36,14 +29,21 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
     table([['ZONE', 'SERIAL', 'STATE', 'SECONDARIES'], ...zones.map((z) => [z.zone, String(z.serial), z.state, summary(z)])], out);
     return;
   }
-  const name = zoneArg.endsWith('.') ? zoneArg.toLowerCase() : `${zoneArg.toLowerCase()}.`;
+  let name: string;
+  try {
+    name = absoluteName(zoneArg);
+  } catch (err) {
+    // What is not a name is no zone here either: answer as for any unknown zone.
+    if (err instanceof DnsNameError) throw new ZoneError('not-found', `There is no zone ${zoneArg}.`);
+    throw err;
+  }
   const zone = await db().zone.findUnique({ where: { name }, select: { id: true, kind: true } });
   if (!zone) throw new ZoneError('not-found', `There is no zone ${name}.`);
   if (zone.kind !== 'primary') {
     throw new ZoneError('invalid', `${name} is a secondary zone here; see its refresh state with: zonekeeper zone status ${name}`);
   }
   const z = (await getZoneReplication(zone.id, { now }))!;
-  out(`${z.zone}  serial ${z.serial}  ${z.state}  (last change ${ago(z.lastChangeAt, now)})`);
+  out(`${z.zone}  serial ${z.serial}  ${z.state}  (last change ${formatAgo(z.lastChangeAt, now)})`);
   if (z.secondaries.length === 0) {
     out('No secondaries probed yet. Secondaries are the zone\'s NS hosts (except the SOA primary) and its also-notify list;');
     out('the worker probes them after each NOTIFY and every ZK_PROBE_INTERVAL seconds.');
@@ -57,8 +57,8 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
         s.target,
         s.serial === null ? '-' : String(s.serial),
         s.state,
-        s.lastOkAt ? `${ago(s.lastOkAt, now)}${s.rttMs !== null && s.probe === 'ok' ? ` (${s.rttMs} ms)` : ''}` : 'never',
-        s.probe === 'ok' ? ago(s.checkedAt, now) : `${ago(s.checkedAt, now)}: ${s.error ?? s.probe}`,
+        s.lastOkAt ? `${formatAgo(s.lastOkAt, now)}${s.rttMs !== null && s.probe === 'ok' ? ` (${s.rttMs} ms)` : ''}` : 'never',
+        s.probe === 'ok' ? formatAgo(s.checkedAt, now) : `${formatAgo(s.checkedAt, now)}: ${s.error ?? s.probe}`,
       ]),
     ],
     out,
@@ -67,6 +67,6 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
   if (latest) {
     out();
     const when = latest.allLiveAfterMs !== null ? ` after ${(latest.allLiveAfterMs / 1000).toFixed(1)} s` : '';
-    out(`Latest change: serial ${latest.serial} by ${latest.actor} ${ago(latest.at, now)}: live on ${latest.live} of ${latest.targets.length} secondaries${when}`);
+    out(`Latest change: serial ${latest.serial} by ${latest.actor} ${formatAgo(latest.at, now)}: live on ${latest.live} of ${latest.targets.length} secondaries${when}`);
   }
 }

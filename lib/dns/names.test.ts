@@ -1,6 +1,7 @@
 // Tests for domain-name canonicalisation and the name helpers.
 import { describe, expect, it } from 'vitest';
 import {
+  absoluteName,
   canonicalName,
   DnsNameError,
   isHostname,
@@ -58,6 +59,30 @@ describe('canonicalName', () => {
     const base = Array.from({ length: 4 }, () => 'a'.repeat(61)).join('.');
     expect(canonicalName(`${'b'.repeat(5)}.${base}.`)).toHaveLength(254);
     expect(() => canonicalName(`${'b'.repeat(6)}.${base}.`)).toThrow('too long');
+  });
+});
+
+describe('absoluteName', () => {
+  it.each([
+    ['Example.Test', 'example.test.'],
+    ['example.test.', 'example.test.'],
+    ['WWW.Example.TEST.', 'www.example.test.'],
+    ['localhost', 'localhost.'],
+    ['.', '.'],
+    ['', '.'],
+  ])('%j → %s', (input, expected) => {
+    expect(absoluteName(input)).toBe(expected);
+  });
+
+  it.each([
+    ['www..example.test', 'empty label'],
+    ['my zone.test', 'contains a space'],
+    [' example.test', 'contains a space'], // no trimming: callers decide
+    ['@', 'contains "@"'],
+    [`${'a'.repeat(64)}.test`, 'longer than 63'],
+  ])('rejects %j as canonicalName does', (input, message) => {
+    expect(() => absoluteName(input)).toThrow(DnsNameError);
+    expect(() => absoluteName(input)).toThrow(message);
   });
 });
 

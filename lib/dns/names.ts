@@ -44,6 +44,15 @@ export function canonicalName(input: string, origin?: string): string {
   return validateAbsolute(absolute);
 }
 
+/**
+ * A name typed without its trailing dot (a zone name in a form or on the command line,
+ * a name from dns-packet) read as absolute: the dot is added when missing, then the name
+ * is made canonical. `.` and `` are the root. Throws DnsNameError like canonicalName.
+ */
+export function absoluteName(input: string): string {
+  return canonicalName(input.endsWith('.') ? input : `${input}.`);
+}
+
 function validateAbsolute(name: string): string {
   if (name.includes('\\')) {
     throw new DnsNameError(`"${name}" contains a backslash; escaped characters in names are not supported`);

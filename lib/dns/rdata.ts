@@ -1,6 +1,6 @@
 // Record data: validating and normalising presentation-format rdata, and converting it to and from dns-packet's `data` shapes.
 import ipaddr from 'ipaddr.js';
-import { canonicalName, DnsNameError, isHostname } from './names.ts';
+import { absoluteName, canonicalName, DnsNameError, isHostname } from './names.ts';
 import { isValidSerial } from './serial.ts';
 import { parseTtl } from './ttl.ts';
 import type { SoaFields } from './types.ts';
@@ -209,9 +209,8 @@ function hostField(token: Token | undefined, origin: string, what: string, allow
 /** Names arrive from dns-packet without the trailing dot, and the root as "." (or ""). */
 function wireName(v: unknown, what: string): string {
   if (typeof v !== 'string') throw new RdataError(`${what} is missing from the wire data`);
-  if (v === '' || v === '.') return '.';
   try {
-    return canonicalName(v.endsWith('.') ? v : `${v}.`);
+    return absoluteName(v);
   } catch (e) {
     if (e instanceof DnsNameError) throw new RdataError(`${what}: ${e.message}`);
     throw e;

@@ -1,6 +1,6 @@
 // Tests for RFC 1982 serial arithmetic and the next-serial policies.
 import { describe, expect, it } from 'vitest';
-import { isValidSerial, nextSerial, serialAdd, serialCompare, serialGreater } from './serial.ts';
+import { isValidSerial, nextSerial, serialAdd, serialAtLeast, serialCompare, serialGreater } from './serial.ts';
 
 const MAX = 4294967295;
 
@@ -30,6 +30,26 @@ describe('serialCompare (RFC 1982 §3.2)', () => {
     expect(() => serialCompare(-1, 0)).toThrow(RangeError);
     expect(() => serialCompare(0, 2 ** 32)).toThrow(RangeError);
     expect(() => serialCompare(1.5, 0)).toThrow(RangeError);
+  });
+});
+
+describe('serialAtLeast', () => {
+  it.each([
+    [1, 1, true],
+    [2, 1, true],
+    [1, 2, false],
+    [0, MAX, true], // wrapped: 0 comes after 4294967295
+    [MAX, 0, false],
+    [MAX, MAX, true],
+    [0, 2 ** 31, false], // exactly 2^31 apart: incomparable, so not "at least"
+    [2 ** 31, 0, false],
+  ] as const)('atLeast(%i, %i) → %s', (a, b, expected) => {
+    expect(serialAtLeast(a, b)).toBe(expected);
+  });
+
+  it('rejects values that are not serials, even when equal', () => {
+    expect(() => serialAtLeast(-1, -1)).toThrow(RangeError);
+    expect(() => serialAtLeast(2 ** 32, 0)).toThrow(RangeError);
   });
 });
 

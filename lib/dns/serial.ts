@@ -32,6 +32,15 @@ export function serialGreater(a: number, b: number): boolean {
   return serialCompare(a, b) === 1;
 }
 
+/**
+ * a >= b in RFC 1982 arithmetic: equal, or greater (false when incomparable). What a
+ * secondary serving a holds of a zone at serial b: b itself or a later version.
+ */
+export function serialAtLeast(a: number, b: number): boolean {
+  const c = serialCompare(a, b);
+  return c === 0 || c === 1;
+}
+
 /** RFC 1982 §3.1 addition: n may be 0..2^31-1; wraps mod 2^32. */
 export function serialAdd(s: number, n: number): number {
   check(s, 'serial');

@@ -3,7 +3,7 @@
 // worker's prober) against the primary's serial, turned into one state per
 // secondary and per zone, and the timeline of recent changes reaching them.
 import { db } from '../db';
-import { serialGreater } from '../dns/serial';
+import { serialAtLeast, serialGreater } from '../dns/serial';
 
 /** Per secondary, and per zone (the worst of its secondaries). */
 export type ReplicaState = 'in sync' | 'propagating' | 'behind' | 'unreachable' | 'missing';
@@ -60,7 +60,7 @@ export function secondaryState(row: StatusRow, serial: number, missingSince: Dat
   if (row.state === 'refused' || row.state === 'missing') return 'missing';
   if (row.state !== 'ok') return 'unreachable';
   const theirs = Number(row.serial);
-  if (theirs === serial || serialGreater(theirs, serial)) return 'in sync';
+  if (serialAtLeast(theirs, serial)) return 'in sync';
   return missingSince && now.getTime() - missingSince.getTime() < behindMs ? 'propagating' : 'behind';
 }
 
@@ -188,7 +188,7 @@ export async function propagationTimeline(zoneId: number, limit = 5): Promise<Ch
       const xfr = events.find((e) => (e.kind === 'axfr-out' || e.kind === 'ixfr-out') && e.peer === addressOf(target) && Number(e.serial) === serial && after(e));
       if (xfr) p.transfer = { at: xfr.createdAt, kind: xfr.kind === 'axfr-out' ? 'AXFR' : 'IXFR', durationMs: xfr.durationMs, outcome: xfr.outcome };
       const seen = events.find(
-        (e) => e.kind === 'probe' && e.peer === target && e.outcome === 'ok' && e.serial !== null && after(e) && (Number(e.serial) === serial || serialGreater(Number(e.serial), serial)),
+        (e) => e.kind === 'probe' && e.peer === target && e.outcome === 'ok' && e.serial !== null && after(e) && serialAtLeast(Number(e.serial), serial),
       );
       if (seen) {
         p.seenAt = seen.createdAt;

@@ -7,7 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
 import { formatHostPort, parseHostPort } from '../config/env';
-import { canonicalName, DnsNameError } from '../dns/names';
+import { absoluteName, DnsNameError } from '../dns/names';
 import { ZoneError } from './errors';
 import { nudgeWorker } from './nudge';
 
@@ -34,8 +34,7 @@ function parseIpPort(text: string): { ip: string; port: number } {
 
 function parseNameserver(text: string): string {
   try {
-    const t = text.trim();
-    return canonicalName(t.endsWith('.') ? t : `${t}.`);
+    return absoluteName(text.trim());
   } catch (err) {
     if (err instanceof DnsNameError) throw new ZoneError('invalid', `"${text}" is not a host name: ${err.message}`, { nameserver: [err.message] });
     throw err;

@@ -4,7 +4,7 @@ import { db, textContains } from '../db';
 import { parseSoaContent, soaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
-import { canonicalName } from '../dns/names';
+import { absoluteName } from '../dns/names';
 import { parseZoneFile, type ZoneFileError } from '../dns/zone-file';
 import type { RecordError } from './errors';
 import { applyRecordDiff, diffRecords, diffSoa, type RecordDiff, type SoaFieldChange } from './import-diff';
@@ -160,7 +160,7 @@ export async function listZones(opts: { query?: string } = {}): Promise<ZoneSumm
 /** A zone name as typed (any case, trailing dot optional) in canonical form; null when it is no name. */
 function zoneNameOrNull(name: string): string | null {
   try {
-    return canonicalName(name.endsWith('.') ? name : `${name}.`);
+    return absoluteName(name);
   } catch {
     return null;
   }
@@ -461,7 +461,7 @@ export async function getZoneRecordsPage(
 export async function listChangesSince(zoneName: string, serial: number, limit = 10): Promise<ChangeEntry[]> {
   let canonical: string;
   try {
-    canonical = canonicalName(zoneName.endsWith('.') ? zoneName : `${zoneName}.`);
+    canonical = absoluteName(zoneName);
   } catch {
     return [];
   }

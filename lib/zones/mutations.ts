@@ -7,7 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
 import { db, retryWhenLocked } from '../db';
 import { parseHostPort, formatHostPort } from '../config/env';
-import { canonicalName, DnsNameError } from '../dns/names';
+import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
 import { parseSoaContent, soaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
 import { looksLikePrefix, ReversePrefixError, reverseZoneForPrefix } from '../dns/reverse';
@@ -65,7 +65,7 @@ function zoneNameOrPrefix(input: string): string {
 
 function toZoneName(input: string): string {
   try {
-    const name = canonicalName(input.endsWith('.') ? input : `${input}.`);
+    const name = absoluteName(input);
     if (name === '.') throw new DnsNameError('the root zone cannot be served here');
     return name;
   } catch (err) {

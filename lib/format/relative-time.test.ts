@@ -1,0 +1,50 @@
+// Tests for the relative-time wording shared by the pages and the CLI.
+import { describe, expect, it } from 'vitest';
+import { formatAgo, formatRelative } from './relative-time.ts';
+
+const NOW = new Date('2026-11-24T12:00:00Z');
+const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+describe('formatRelative', () => {
+  it.each([
+    [0, 'just now'],
+    [-44, 'just now'],
+    [44, 'just now'],
+    [-45, '1 minute ago'],
+    [-170, '3 minutes ago'],
+    [300, 'in 5 minutes'],
+    [-3599, '60 minutes ago'],
+    [-3600, '1 hour ago'],
+    [-5 * 3600, '5 hours ago'],
+    [2 * 3600, 'in 2 hours'],
+    [-86400, 'yesterday'],
+    [86400, 'tomorrow'],
+    [-3 * 86400, '3 days ago'],
+    [-29 * 86400, '29 days ago'],
+    [-30 * 86400, '2026-10-25'],
+    [40 * 86400, '2027-01-03'],
+  ])('%i s from now → %s', (seconds, expected) => {
+    expect(formatRelative(at(seconds), NOW)).toBe(expected);
+  });
+});
+
+describe('formatAgo', () => {
+  it.each([
+    [0, '0 s ago'],
+    [-45, '45 s ago'],
+    [-119, '119 s ago'],
+    [-120, '2 min ago'],
+    [-7199, '120 min ago'],
+    [-7200, '2 h ago'],
+    [-172_799, '48 h ago'],
+    [-172_800, '2 days ago'],
+    [-40 * 86400, '40 days ago'],
+    [30, '0 s ago'], // a moment ahead of the clock is not "in 30 s"
+  ])('%i s from now → %s', (seconds, expected) => {
+    expect(formatAgo(at(seconds), NOW)).toBe(expected);
+  });
+
+  it('says never when there is no moment', () => {
+    expect(formatAgo(null, NOW)).toBe('never');
+  });
+});

@@ -1,0 +1,35 @@
+// A moment relative to now, in words: the one place for the web pages' wording
+// and the terminal's. No framework imports, so the CLI can use it too.
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * For pages: "just now", "3 minutes ago", "in 2 hours", "yesterday" (either
+ * direction); the ISO date (YYYY-MM-DD) from 30 days away.
+ */
+export function formatRelative(date: Date, now: Date = new Date()): string {
+  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(seconds);
+  const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  if (abs < 45) return 'just now';
+  if (abs < HOUR) return rtf.format(Math.round(seconds / MINUTE), 'minute');
+  if (abs < DAY) return rtf.format(Math.round(seconds / HOUR), 'hour');
+  if (abs < 30 * DAY) return rtf.format(Math.round(seconds / DAY), 'day');
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * For terminals, in the past only and short enough for a table cell: "45 s ago" under
+ * 2 minutes, then "3 min ago", "5 h ago" under 2 days, then "3 days ago". A moment
+ * ahead of `now` (clock skew) reads "0 s ago"; no moment at all reads "never".
+ */
+export function formatAgo(date: Date | null, now: Date = new Date()): string {
+  if (!date) return 'never';
+  const s = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
+  if (s < 2 * MINUTE) return `${s} s ago`;
+  if (s < 2 * HOUR) return `${Math.round(s / MINUTE)} min ago`;
+  if (s < 2 * DAY) return `${Math.round(s / HOUR)} h ago`;
+  return `${Math.round(s / DAY)} days ago`;
+}
