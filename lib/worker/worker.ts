@@ -21,7 +21,7 @@ import { ZoneLoader } from './zone-loader';
 import { ZoneStore } from './zone-store';
 import { ResponseCache } from './response-cache';
 import { SecondaryEngine, type SecondaryEngineOptions } from './secondary/engine';
-import { canonicalName } from '../dns/names';
+import { absoluteName } from '../dns/names';
 
 export interface WorkerOptions {
   listen?: ListenAddress[];
@@ -140,7 +140,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
       },
       // `zonekeeper zone retrieve`: a whole-zone transfer now, answered when it has ended.
       'POST /retrieve': async (body) => {
-        const zone = canonicalName(String(body.zone ?? '').replace(/\.?$/, '.'));
+        const zone = absoluteName(String(body.zone ?? ''));
         const outcome = await secondary.retrieve(zone);
         return { zone, ...(outcome ?? { ok: false, error: 'the worker is stopping' }) };
       },
