@@ -47,9 +47,9 @@ async function main(): Promise<void> {
   const worker = await startWorker({ siblings: role === 'leader' ? leaderLink() : undefined });
   const mode = [
     `worker ${worker.workerId}`,
-    role === 'leader' ? `${processes} processes answering UDP` : '',
     worker.readOnly ? 'read-only' : '',
     worker.changeFeed ? 'listening for database changes' : '',
+    role === 'leader' ? `${processes} processes answering UDP` : '',
   ].filter(Boolean).join(', ');
   console.log(`Zonekeeper DNS worker answering on ${worker.dns.map(formatHostPort).join(', ')} (UDP and TCP), ${worker.store.size} zone(s); ${mode}`);
   stopOnSignals('DNS worker', worker.stop);
