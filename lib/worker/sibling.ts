@@ -20,7 +20,9 @@ export interface RunningSibling {
   stop(): Promise<void>;
 }
 
-export async function startSibling(log: Logger, listen: ListenAddress[] = dnsListen()): Promise<RunningSibling> {
+export async function startSibling(parentLog: Logger, listen: ListenAddress[] = dnsListen()): Promise<RunningSibling> {
+  // Its reloads repeat the leader's: only warnings and errors are worth a line of their own.
+  const log = parentLog.child({ sibling: process.pid }, { level: parentLog.isLevelEnabled('warn') ? 'warn' : parentLog.level });
   const store = new ZoneStore();
   const loader = new ZoneLoader(store, log);
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), readOnly: true };
