@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { stopProcess, tail } from './bind';
 import { clusterAt, createDatabaseFrom, dropDatabase } from './postgres';
+import { runZonekeeper } from './run-program';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/zonekeeper.mjs');
 
 export interface WorkerProcess {
   name: string;
@@ -61,18 +61,7 @@ export function workerProcess(name: string, opts: { dnsPort: number; controlPort
 
   const cli: WorkerProcess['cli'] = async (args) => {
     await ready();
-    return new Promise((resolve) => {
-      const c = spawn(process.execPath, [BIN, ...args], { env, cwd: ROOT });
-      let stdout = '';
-      let stderr = '';
-      c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => c.kill('SIGKILL'), 60_000);
-      c.on('close', (status) => {
-        clearTimeout(timer);
-        resolve({ status, stdout, stderr });
-      });
-    });
+    return runZonekeeper(args, { env, cwd: ROOT, timeoutMs: 60_000 });
   };
 
   const stop = async () => {

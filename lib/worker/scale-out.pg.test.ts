@@ -17,6 +17,7 @@ import { recentZoneEvents } from '../replication/events';
 import { freePort } from '../testing/bind';
 import { ask, eventually } from '../testing/dns-client';
 import { startFakeSecondary, type FakeSecondary } from '../testing/fake-secondary';
+import { runZonekeeper, type ProgramResult } from '../testing/run-program';
 import { workerProcess, type WorkerProcess } from '../testing/worker-process';
 import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
 import { createUser } from '../auth/users';
@@ -29,19 +30,8 @@ let fake: FakeSecondary;
 let workers: WorkerProcess[] = [];
 
 /** `zonekeeper ARGS` against this file's database, with no worker on its control port. */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [path.join(ROOT, 'bin/zonekeeper.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ZK_CONTROL_PORT: '1' } });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => c.kill('SIGKILL'), 60_000);
-    c.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+function cli(args: string[]): Promise<ProgramResult> {
+  return runZonekeeper(args, { cwd: ROOT, env: { ...process.env, ZK_CONTROL_PORT: '1' }, timeoutMs: 60_000 });
 }
 
 const notifiesOf = (serial: number) =>

@@ -5,13 +5,13 @@
 // zones the worker does not have, from an address registered with
 // `zonekeeper autoprimary add`; the zone whose NS set names the worker's
 // nameserver is created and served, the other is not.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db';
 import { RCODE } from '../../dns/wire';
 import { freePort, startBind, type RunningBind } from '../../testing/bind';
 import { ask, eventually } from '../../testing/dns-client';
+import { runProgram, runZonekeeper } from '../../testing/run-program';
 import { requireProgram } from '../../testing/system-program';
 import { getZone } from '../../zones/data';
 import { createZone } from '../../zones/mutations';
@@ -19,25 +19,9 @@ import { startWorker, type RunningWorker } from '../worker';
 
 const named = requireProgram('named', 'bind9');
 const nsupdate = requireProgram('nsupdate', 'bind9-dnsutils');
-const BIN = path.resolve(import.meta.dirname, '../../../bin/zonekeeper.mjs');
 const OUR_NS = 'ns2.zonekeeper.test.';
 
-function run(program: string, args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(program, args, { env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
-const zk = (args: string[]) => run(process.execPath, [BIN, ...args]);
+const zk = (args: string[]) => runZonekeeper(args, { input: '' });
 
 const zoneFile = (zone: string, ns: string[], extra = '') =>
   [`$TTL 300`, `@ IN SOA ns1.${zone}. hostmaster.${zone}. 1 3600 600 86400 300`, ...ns.map((n) => `@ IN NS ${n}`), `ns1 IN A 127.0.0.1`, `www IN A 192.0.2.1`, extra, ''].join('\n');
@@ -53,7 +37,7 @@ describe.skipIf(!named || !nsupdate)('the worker as secondary of BIND 9', () => 
     return r.rcode === RCODE.NOERROR ? (r.answers[0]!.data as { serial: number }).serial : -1;
   };
   const update = async (lines: string[]) => {
-    const r = await run(nsupdate!, [], [`server 127.0.0.1 ${bindPort}`, 'zone sec.test', ...lines, 'send', ''].join('\n'));
+    const r = await runProgram(nsupdate!, [], { input: [`server 127.0.0.1 ${bindPort}`, 'zone sec.test', ...lines, 'send', ''].join('\n') });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   };

@@ -3,8 +3,6 @@
 // its own secondaries), a transfer cut off midway that changes nothing,
 // IXFR that does not apply, several primaries in order, TSIG, expiry and
 // recovery, `zone retrieve` and `zone status`.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db';
 import { RCODE } from '../../dns/wire';
@@ -12,6 +10,7 @@ import type { RR } from '../../dns/types';
 import type { TsigKey } from '../../dns/tsig';
 import { ask, eventually } from '../../testing/dns-client';
 import { startFakePrimary, type FakePrimary } from '../../testing/fake-primary';
+import { runZonekeeper } from '../../testing/run-program';
 import { transfer } from '../../testing/xfr-client';
 import { getZone } from '../../zones/data';
 import { createZone, setZoneOptions } from '../../zones/mutations';
@@ -19,7 +18,6 @@ import { createTsigKey } from '../../zones/tsig-keys';
 import { sendNotify } from '../notify';
 import { startWorker, type RunningWorker } from '../worker';
 
-const BIN = path.resolve(import.meta.dirname, '../../../bin/zonekeeper.mjs');
 const actor = { name: 'test' };
 const Z = 'fake.test.';
 const rr = (name: string, type: string, content: string, ttl = 300): RR => ({ name: name === '@' ? Z : `${name}.${Z}`, type, ttl, content });
@@ -38,20 +36,7 @@ const servedSerial = async (zone: string) => {
   return r.rcode === RCODE.NOERROR ? (r.answers[0]!.data as { serial: number }).serial : -r.rcode;
 };
 /** The CLI as a child process; asynchronous, because the worker it talks to runs in this process. */
-function zk(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const zk = (args: string[]) => runZonekeeper(args);
 const storedRecords = async (zone: string) => (await getZone(zone))!.records;
 
 beforeAll(async () => {
