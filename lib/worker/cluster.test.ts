@@ -2,8 +2,10 @@
 // `lib/worker/main.ts` in a child process. Freezing the leader with SIGSTOP
 // leaves the shared UDP socket to the sibling, which shows what the sibling
 // does on its own: it answers, it has reloaded before a commit returned, and it
-// hands NOTIFYs to the leader. Then: a sibling that dies is replaced, a leader
-// that dies takes the worker down, and SIGTERM stops every process.
+// hands NOTIFYs to the leader. Freezing the sibling shows that the leader does
+// not serve a change before the sibling has loaded it (until it gives up
+// waiting). Then: a sibling that dies is replaced, a leader that dies takes
+// the worker down, and SIGTERM stops every process.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeMessage, newQuery, OPCODE, RCODE } from '../dns/wire';
@@ -85,6 +87,44 @@ describe('a worker of two DNS processes', () => {
       const m = await ask(w.dnsPort, `fresh.${Z}`, 'A');
       expect(m.rcode).toBe(RCODE.NOERROR);
       expect(m.answers.map((a) => a.data)).toEqual(['192.0.2.77']);
+    } finally {
+      process.kill(leader, 'SIGCONT');
+    }
+  });
+
+  // Regression: the leader served a change as soon as it had loaded it and only then told the
+  // sibling, so for as long as the sibling took to load, answers flipped between the new serial
+  // and the old one (a secondary's test saw the new record, then the old SOA).
+  it('serves a change from no process before every process has loaded it, unless one hangs', async () => {
+    const held = `held.${Z}`;
+    process.kill(sibling, 'SIGSTOP');
+    let firstSeenAt = 0;
+    try {
+      // Only the leader can answer now; it must keep the old copy while it waits for the sibling.
+      const commit = w.cli(['record', 'add', Z, 'held', 'A', '300', '192.0.2.88']);
+      const seen = await eventually(() => ask(w.dnsPort, held, 'A', { timeoutMs: 500 }).catch(() => null), (m) => !!m?.answers.length, 30_000, 50);
+      firstSeenAt = Date.now();
+      expect(seen?.answers.map((a) => a.data)).toEqual(['192.0.2.88']);
+      expect((await commit).status).toBe(0);
+    } finally {
+      process.kill(sibling, 'SIGCONT');
+    }
+    // The leader served it only after saying it had stopped waiting for the sibling.
+    const gaveUpLines = async () =>
+      w
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('have not loaded the change yet') && l.includes(Z))
+        .map((l) => JSON.parse(l) as { time: number; zones: string[] });
+    const gaveUp = await eventually(gaveUpLines, (lines) => lines.length > 0, 5000);
+    expect(gaveUp.length).toBeGreaterThan(0);
+    expect(gaveUp[0]!.zones).toEqual([Z]);
+    expect(firstSeenAt).toBeGreaterThanOrEqual(gaveUp[0]!.time);
+    // Thawed, the sibling serves it too.
+    process.kill(leader, 'SIGSTOP');
+    try {
+      const m = await eventually(() => ask(w.dnsPort, held, 'A', { timeoutMs: 500 }).catch(() => null), (r) => !!r?.answers.length, 10_000, 50);
+      expect(m?.answers.map((a) => a.data)).toEqual(['192.0.2.88']);
     } finally {
       process.kill(leader, 'SIGCONT');
     }

@@ -7,7 +7,7 @@
 // leader's code, so whoever started the worker sees it. A sibling that dies is
 // started again, after a pause that grows while it keeps dying.
 import cluster, { type Worker } from 'node:cluster';
-import { isClusterMessage, SIBLING_RELOAD_TIMEOUT_MS, type ClusterMessage } from './cluster-link';
+import { isClusterMessage, type ClusterMessage } from './cluster-link';
 import type { Logger } from './logger';
 
 export type DnsRole = 'leader' | 'sibling';
@@ -24,42 +24,57 @@ const STOP_GRACE_MS = 8000;
 export function superviseDnsProcesses(count: number, log: Logger): void {
   let stopping = false;
   let leader: Worker;
-  // Siblings whose IPC handler is up (they said hello); only they are asked to reload.
+  // Siblings whose IPC handler is up (they said hello); only they take part in reload rounds.
   const ready = new Set<Worker>();
-  const pending = new Map<number, { waiting: Set<Worker>; timer: NodeJS.Timeout }>();
+  // The leader's current reload round (it runs one at a time; a new one supersedes one it gave up on).
+  let round: { id: number; asked: Set<Worker>; toPrepare: Set<Worker>; toPublish: Set<Worker> | null; preparedSent: boolean } | null = null;
 
   const send = (w: Worker, m: ClusterMessage) => {
     if (w.isConnected()) w.send(m);
   };
-  const finishReload = (id: number) => {
-    const p = pending.get(id);
-    if (!p) return;
-    clearTimeout(p.timer);
-    pending.delete(id);
-    send(leader, { zk: 'reloaded', id, missing: p.waiting.size });
-  };
-  const reload = (id: number) => {
-    const waiting = new Set(ready);
-    if (waiting.size === 0) {
-      send(leader, { zk: 'reloaded', id });
-      return;
+  // Tells the leader each step of the round that every sibling still in it has taken.
+  const settle = () => {
+    if (!round) return;
+    if (!round.preparedSent && round.toPrepare.size === 0) {
+      round.preparedSent = true;
+      send(leader, { zk: 'prepared', id: round.id });
     }
-    const timer = setTimeout(() => {
-      log.warn({ siblings: [...(pending.get(id)?.waiting ?? [])].map((w) => w.process.pid) }, 'DNS sibling processes did not reload in time');
-      finishReload(id);
-    }, SIBLING_RELOAD_TIMEOUT_MS);
-    pending.set(id, { waiting, timer });
-    for (const w of waiting) send(w, { zk: 'reload', id });
+    if (round.toPublish?.size === 0) {
+      send(leader, { zk: 'reloaded', id: round.id });
+      round = null;
+    }
+  };
+  const fromLeader = (m: ClusterMessage) => {
+    if (m.zk === 'reload') {
+      round = { id: m.id, asked: new Set(ready), toPrepare: new Set(ready), toPublish: null, preparedSent: false };
+      for (const w of round.asked) send(w, m);
+    } else if (m.zk === 'publish' && round?.id === m.id) {
+      // Siblings still loading swap as soon as they have (the leader did not wait for them).
+      round.toPublish = new Set(round.asked);
+      for (const w of round.asked) send(w, m);
+    }
+    settle();
+  };
+  const fromSibling = (w: Worker, m: ClusterMessage) => {
+    if (m.zk === 'hello') ready.add(w);
+    else if (m.zk === 'notify') send(leader, m);
+    else if (m.zk === 'prepared' && round?.id === m.id) round.toPrepare.delete(w);
+    else if (m.zk === 'reloaded' && round?.id === m.id) round.toPublish?.delete(w);
+    settle();
   };
   const siblingGone = (w: Worker) => {
     ready.delete(w);
-    for (const [id, p] of pending) if (p.waiting.delete(w) && p.waiting.size === 0) finishReload(id);
+    if (!round) return;
+    round.asked.delete(w);
+    round.toPrepare.delete(w);
+    round.toPublish?.delete(w);
+    settle();
   };
 
   const forkLeader = () => {
     leader = cluster.fork({ ZK_DNS_ROLE: 'leader' });
     leader.on('message', (m: unknown) => {
-      if (isClusterMessage(m) && m.zk === 'reload') reload(m.id);
+      if (isClusterMessage(m)) fromLeader(m);
     });
     leader.on('exit', (code, signal) => {
       if (stopping) return;
@@ -72,12 +87,7 @@ export function superviseDnsProcesses(count: number, log: Logger): void {
     const startedAt = Date.now();
     const w = cluster.fork({ ZK_DNS_ROLE: 'sibling' });
     w.on('message', (m: unknown) => {
-      if (!isClusterMessage(m)) return;
-      if (m.zk === 'hello') ready.add(w);
-      else if (m.zk === 'reloaded') {
-        const p = pending.get(m.id);
-        if (p?.waiting.delete(w) && p.waiting.size === 0) finishReload(m.id);
-      } else if (m.zk === 'notify') send(leader, m);
+      if (isClusterMessage(m)) fromSibling(w, m);
     });
     w.on('exit', (code, signal) => {
       siblingGone(w);

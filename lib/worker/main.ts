@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       return;
     }
   }
-  const worker = await startWorker({ siblings: role === 'leader' ? leaderLink() : undefined });
+  const worker = await startWorker({ siblings: role === 'leader' ? leaderLink(log) : undefined });
   const mode = [
     `worker ${worker.workerId}`,
     worker.readOnly ? 'read-only' : '',

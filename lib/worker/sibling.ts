@@ -1,6 +1,6 @@
 // A sibling DNS process (cluster.ts): its own copy of the zones, answering UDP
 // queries on the sockets it shares with the leader. It writes nothing and
-// sends nothing on its own: it reloads when the leader does, and hands the
+// sends nothing on its own: it reloads in step with the leader, and hands the
 // NOTIFYs it receives to the leader (cluster-link.ts).
 import type dgram from 'node:dgram';
 import { dnsListen, type ListenAddress } from '../config/env';
@@ -27,7 +27,7 @@ export async function startSibling(parentLog: Logger, listen: ListenAddress[] = 
   const loader = new ZoneLoader(store, log);
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), readOnly: true };
   const link = siblingLink(
-    () => loader.sync(),
+    (round) => loader.sync(round),
     (err) => log.error({ err: err.message }, 'sibling reload failed'),
   );
   // Zones first: a socket bound before they are loaded would answer REFUSED.

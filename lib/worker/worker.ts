@@ -42,7 +42,7 @@ export interface WorkerOptions {
   readOnly?: boolean;
   /** LISTEN for changes where the database can (PostgreSQL); default true. Tests of reload timing turn it off. */
   changeFeed?: boolean;
-  /** The leader of a cluster of DNS processes (cluster.ts): its siblings reload with it and pass it their NOTIFYs. */
+  /** The leader of a cluster of DNS processes (cluster.ts): its siblings reload in step with it and pass it their NOTIFYs. */
   siblings?: LeaderLink;
 }
 
@@ -86,9 +86,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   // Load changed zones first, so that a NOTIFY carries the SOA being served.
   // A read-only worker sends no NOTIFY: the read-write workers on the primary database do.
   const refresh = async () => {
-    const result = await loader.sync();
-    // Answers from the siblings must not lag a commit either (the web app waits for this reload).
-    await opts.siblings?.reloadSiblings();
+    // Sibling DNS processes reload in the same round: a commit returns (the web app waits
+    // for this reload) once every process serves it.
+    const result = await loader.sync(opts.siblings?.reloadRound);
     await secondary.sync().catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
     if (!readOnly) void notifyQueue.kick();
     return result;

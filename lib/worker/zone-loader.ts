@@ -2,12 +2,18 @@
 // zone's version; only zones whose version moved are read in full and swapped.
 // Runs at start, on every nudge from the control channel, and on a timer as a
 // fallback. Syncs never overlap; a request during a sync runs one more after it.
+//
+// A sync loads every changed zone before it swaps any in, and swaps them all in
+// one synchronous step. In a cluster of DNS processes (cluster-link.ts) that
+// step waits until the other processes have loaded the same changes, so that
+// they all start serving a new serial within one message of each other rather
+// than one zone-load apart.
 import { db } from '../db';
 import { parseAlgorithm, secretFromBase64, type TsigKey } from '../dns/tsig';
 import { soaRecordOf } from '../zones/data';
 import { readList } from '../zones/json-lists';
 import type { Logger } from './logger';
-import { buildSnapshot } from './zone-snapshot';
+import { buildSnapshot, type ZoneSnapshot } from './zone-snapshot';
 import type { ZoneStore } from './zone-store';
 
 export interface SyncResult {
@@ -15,9 +21,27 @@ export interface SyncResult {
   removed: string[];
 }
 
+/**
+ * One reload done together with the other processes serving the same zones:
+ * called as this process starts loading; once it has loaded, `swapWhenReady`
+ * gets the swap and the names of the zones it changes (none: nothing to wait
+ * for) and calls the swap when the new copies may be served. The swap also
+ * happens if it returns or throws without calling it: the changes are
+ * committed, so serving them late is the worst outcome.
+ */
+export type ReloadRound = () => { swapWhenReady(swap: () => void, zones: string[]): Promise<void> };
+
+interface Staged {
+  keys: ReadonlyMap<string, TsigKey>;
+  loaded: ZoneSnapshot[];
+  removed: string[];
+}
+
 export class ZoneLoader {
   private current: Promise<SyncResult> | null = null;
   private queued: Promise<SyncResult> | null = null;
+  /** The round of the queued sync: the latest caller's that gave one. */
+  private queuedRound: ReloadRound | undefined;
 
   constructor(
     private readonly store: ZoneStore,
@@ -25,13 +49,14 @@ export class ZoneLoader {
   ) {}
 
   /** Brings the store up to date; concurrent callers share the next sync. */
-  sync(): Promise<SyncResult> {
+  sync(round?: ReloadRound): Promise<SyncResult> {
     if (!this.current) {
-      this.current = this.run().finally(() => {
+      this.current = this.run(round).finally(() => {
         this.current = null;
       });
       return this.current;
     }
+    if (round) this.queuedRound = round;
     this.queued ??= this.current.then(
       () => this.startQueued(),
       () => this.startQueued(),
@@ -40,16 +65,47 @@ export class ZoneLoader {
   }
 
   private startQueued(): Promise<SyncResult> {
+    const round = this.queuedRound;
     this.queued = null;
-    return this.sync();
+    this.queuedRound = undefined;
+    return this.sync(round);
   }
 
-  private async run(): Promise<SyncResult> {
-    await this.loadKeys();
+  private async run(round?: ReloadRound): Promise<SyncResult> {
+    const together = round?.();
+    let staged: Staged;
+    try {
+      staged = await this.stage();
+    } catch (err) {
+      // The other processes of the round are waiting for it to end; this one keeps its copy.
+      await together?.swapWhenReady(() => undefined, []).catch(() => undefined);
+      throw err;
+    }
+    const { keys, loaded, removed } = staged;
+    let swapped = false;
+    const swap = () => {
+      if (swapped) return;
+      swapped = true;
+      this.store.tsigKeys = keys;
+      for (const z of loaded) this.store.set(z);
+      for (const name of removed) this.store.delete(name);
+    };
+    const result = { loaded: loaded.map((z) => z.name), removed };
+    try {
+      await together?.swapWhenReady(swap, [...result.loaded, ...removed]);
+    } finally {
+      swap();
+    }
+    if (loaded.length || removed.length) this.log.info({ ...result, zones: this.store.size }, 'zones reloaded');
+    return result;
+  }
+
+  /** Reads what changed since the store was last swapped, without touching the store. */
+  private async stage(): Promise<Staged> {
+    const keys = await this.loadKeys();
     const rows = await db().zone.findMany({ select: { id: true, name: true, version: true, kind: true, serial: true, expiresAt: true } });
     const now = Date.now();
-    const loaded: string[] = [];
-    const removed: string[] = [];
+    const loaded: ZoneSnapshot[] = [];
     const wanted = new Set<string>();
     for (const row of rows) {
       // A secondary that has never been transferred has nothing to serve yet.
@@ -60,34 +116,29 @@ export class ZoneLoader {
       const expired = row.kind === 'secondary' && row.expiresAt !== null && row.expiresAt.getTime() <= now;
       if (have && have.version === row.version && have.id === row.id && have.expired === expired) continue;
       try {
-        if (await this.load(row.id, expired)) loaded.push(row.name);
+        const snapshot = await this.load(row.id, expired);
+        if (snapshot) loaded.push(snapshot);
       } catch (err) {
         // Keep serving the previous copy; the next sync tries again.
         this.log.error({ zone: row.name, err: (err as Error).message }, 'zone load failed; still serving the previous copy');
       }
     }
-    for (const name of this.store.names()) {
-      if (!wanted.has(name)) {
-        this.store.delete(name);
-        removed.push(name);
-      }
-    }
-    if (loaded.length || removed.length) this.log.info({ loaded, removed, zones: this.store.size }, 'zones reloaded');
-    return { loaded, removed };
+    const removed = this.store.names().filter((name) => !wanted.has(name));
+    return { keys, loaded, removed };
   }
 
   /** The keyring is tiny; read it whole on every sync so a new or changed key applies at once. */
-  private async loadKeys(): Promise<void> {
+  private async loadKeys(): Promise<ReadonlyMap<string, TsigKey>> {
     const rows = await db().tsigKey.findMany();
     const keys = new Map<string, TsigKey>();
     for (const k of rows) {
       const algorithm = parseAlgorithm(k.algorithm);
       if (algorithm) keys.set(k.name, { name: k.name, algorithm, secret: secretFromBase64(k.secret) });
     }
-    this.store.tsigKeys = keys;
+    return keys;
   }
 
-  private async load(id: number, expired: boolean): Promise<boolean> {
+  private async load(id: number, expired: boolean): Promise<ZoneSnapshot | null> {
     const z = await db().zone.findUnique({
       where: { id },
       include: {
@@ -95,22 +146,19 @@ export class ZoneLoader {
         tsigKey: { select: { name: true } },
       },
     });
-    if (!z) return false;
-    this.store.set(
-      buildSnapshot(
-        {
-          id: z.id,
-          name: z.name,
-          serial: Number(z.serial),
-          version: z.version,
-          soa: soaRecordOf(z),
-          negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
-          transfer: { allow: readList(z.allowTransfer), tsigKeyName: z.tsigKey?.name ?? null },
-          expired,
-        },
-        z.records,
-      ),
+    if (!z) return null;
+    return buildSnapshot(
+      {
+        id: z.id,
+        name: z.name,
+        serial: Number(z.serial),
+        version: z.version,
+        soa: soaRecordOf(z),
+        negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
+        transfer: { allow: readList(z.allowTransfer), tsigKeyName: z.tsigKey?.name ?? null },
+        expired,
+      },
+      z.records,
     );
-    return true;
   }
 }
