@@ -151,6 +151,16 @@ export async function listenForChanges(
 }
 
 /**
+ * The way every read-then-write transaction runs: `db().$transaction(fn)`,
+ * again from the start when SQLite answers "database is locked" (see
+ * retryWhenLocked). `fn` must do nothing outside the database, since it may
+ * run more than once.
+ */
+export function writeTransaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
+  return retryWhenLocked(() => db().$transaction(fn, options));
+}
+
+/**
  * Runs a write transaction, again from the start when SQLite answers "database
  * is locked". In WAL mode a transaction that has read and then writes fails at
  * once (SQLITE_BUSY_SNAPSHOT, no busy wait) when another connection (the

@@ -2,7 +2,7 @@
 // the user management of /settings/users and `zonekeeper user …` (role,
 // disable, password reset, per-zone grants for editors).
 import { Prisma } from '../generated/prisma/client';
-import { db } from '../db';
+import { db, writeTransaction } from '../db';
 import { absoluteName } from '../dns/names';
 import { ZoneError } from '../zones/errors';
 import { generatePassword, hashPassword, verifyPassword } from './password';
@@ -174,7 +174,7 @@ async function guardAdminLoss(
 
 export async function setUserRole(name: string, role: string, actor: UserActor): Promise<void> {
   if (!isRole(role)) throw new ZoneError('invalid', `role must be admin, editor or viewer, not "${role}"`, { role: ['admin, editor or viewer'] });
-  await db().$transaction(async (tx) => {
+  await writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, name);
     await guardAdminLoss(tx, u, { role, disabled: u.disabled }, actor, 'role');
     await tx.user.update({ where: { id: u.id }, data: { role } });
@@ -183,7 +183,7 @@ export async function setUserRole(name: string, role: string, actor: UserActor):
 
 /** Disables or enables an account. A disabled user's session stops working at their next request. */
 export async function setUserDisabled(name: string, disabled: boolean, actor: UserActor): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, name);
     await guardAdminLoss(tx, u, { role: u.role, disabled }, actor, 'disabled');
     await tx.user.update({ where: { id: u.id }, data: { disabled } });
@@ -215,7 +215,7 @@ function zoneNameOf(input: string): string {
 /** Lets the editor `userName` see and edit `zoneName`. Granting twice is not an error. */
 export async function grantZone(userName: string, zoneName: string): Promise<{ user: string; zone: string }> {
   const zone = zoneNameOf(zoneName);
-  return db().$transaction(async (tx) => {
+  return writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, userName);
     if (u.role !== 'editor') {
       const message = `${u.name} is ${u.role === 'admin' ? 'an admin' : 'a viewer'} and already ${u.role === 'admin' ? 'manages' : 'reads'} every zone; grants apply to editors.`;
@@ -235,7 +235,7 @@ export async function grantZone(userName: string, zoneName: string): Promise<{ u
 /** Takes a zone away from an editor; they lose access at their next request. */
 export async function revokeZone(userName: string, zoneName: string): Promise<{ user: string; zone: string }> {
   const zone = zoneNameOf(zoneName);
-  return db().$transaction(async (tx) => {
+  return writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, userName);
     const z = await tx.zone.findUnique({ where: { name: zone }, select: { id: true } });
     const { count } = z ? await tx.zoneGrant.deleteMany({ where: { userId: u.id, zoneId: z.id } }) : { count: 0 };

@@ -5,7 +5,7 @@
 // jobs. After commit it nudges the worker.
 import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
-import { db, retryWhenLocked } from '../db';
+import { db, writeTransaction } from '../db';
 import { parseHostPort, formatHostPort } from '../config/env';
 import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
 import { parseSoaContent, soaContent } from '../dns/rdata';
@@ -166,7 +166,7 @@ type ZoneInsert = Omit<Prisma.ZoneCreateInput, 'records' | 'changes' | 'notifyJo
 /** Creates the zone row, its records and its first journal entry in one transaction. */
 async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promise<{ name: string; serial: number }> {
   try {
-    await retryWhenLocked(() => db().$transaction(async (tx) => {
+    await writeTransaction(async (tx) => {
       const zone = await tx.zone.create({ data });
       // An editor may only open zones granted to them; the one they create is.
       if (actor.userId !== undefined) {
@@ -192,7 +192,7 @@ async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promis
         });
         await enqueueNotify(tx, zone, records);
       }
-    }));
+    });
   } catch (err) {
     if (isUniqueViolation(err)) {
       throw new ZoneError('exists', `The zone ${data.name} already exists.`, { name: [`${data.name} already exists`] });
@@ -457,7 +457,7 @@ async function commitRecords(
   newSoa?: { soa: SoaFields; ttl: number; keepSerial?: boolean },
   dryRun = false,
 ): Promise<CommitResult> {
-  const result = await retryWhenLocked(() => db().$transaction(async (tx) => {
+  const result = await writeTransaction(async (tx) => {
     const zone = await tx.zone.findUnique({ where: { name: zoneName }, include: { records: true } });
     if (!zone) throw new ZoneError('not-found', `There is no zone ${zoneName}.`);
     if (zone.kind !== 'primary') {
@@ -549,7 +549,7 @@ async function commitRecords(
     });
     const targets = await enqueueNotify(tx, updated, next);
     return { zone: zoneName, changed: true, oldSerial, newSerial, changeId: change.id, added, removed, notifyTargets: targets } satisfies CommitResult;
-  }, COMMIT_TX));
+  }, COMMIT_TX);
   if (result.changed) await nudgeWorker(zoneName);
   return result;
 }
@@ -631,7 +631,7 @@ const WRITE_CHUNK = 500;
  * changes nothing unless `source.force`.
  */
 export async function replaceSecondaryContent(zoneId: number, soa: ReceivedSoa, records: RR[], source: TransferSource): Promise<SecondaryApplyResult> {
-  return db().$transaction(
+  return writeTransaction(
     async (tx) => {
       const zone = await secondaryZoneWithRecords(tx, zoneId);
       const oldSerial = Number(zone.serial);
@@ -660,7 +660,7 @@ export async function replaceSecondaryContent(zoneId: number, soa: ReceivedSoa, 
  */
 export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[], source: TransferSource): Promise<SecondaryApplyResult> {
   if (diffs.length === 0) throw new ZoneError('invalid', 'an incremental transfer without any difference sequence');
-  return db().$transaction(
+  return writeTransaction(
     async (tx) => {
       const zone = await secondaryZoneWithRecords(tx, zoneId);
       const oldSerial = Number(zone.serial);
@@ -693,7 +693,7 @@ export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[]
 
 /** Records the outcome of a refresh that transferred nothing (current, or failed). */
 export async function recordRefreshState(zoneId: number, state: RefreshState): Promise<void> {
-  await db().$transaction(async (tx) => writeRefreshState(tx, zoneId, state));
+  await writeTransaction(async (tx) => writeRefreshState(tx, zoneId, state));
 }
 
 async function secondaryZoneWithRecords(tx: Tx, zoneId: number) {
