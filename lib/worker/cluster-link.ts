@@ -17,9 +17,10 @@
 //   leader ── publish ─► siblings      the leader swaps as it sends, each sibling on receipt
 //   leader ◄─ reloaded ─ siblings      only then does the leader send NOTIFYs
 //
-// A sibling that does not answer in time is not waited for: the leader serves
-// the change without it after SIBLING_RELOAD_TIMEOUT_MS, and the sibling
-// swaps as soon as it has loaded.
+// The leader starts a round only when it has something to swap. A sibling
+// that does not answer in time is not waited for: the leader serves the
+// change without it after SIBLING_RELOAD_TIMEOUT_MS, and the sibling swaps as
+// soon as it has loaded.
 import type { Logger } from './logger';
 import type { Peer } from './udp-direct';
 import type { ReloadRound } from './zone-loader';
@@ -102,14 +103,13 @@ export function leaderLink(log: Logger): LeaderLink {
       send({ zk: 'reload', id });
       return {
         async swapWhenReady(swap, zones) {
-          // With nothing changed here there is nothing to start serving in step: no reason to wait.
-          if (zones.length > 0 && !(await prepared.until(id, SIBLING_RELOAD_TIMEOUT_MS))) {
+          if (!(await prepared.until(id, SIBLING_RELOAD_TIMEOUT_MS))) {
             log.warn({ zones, waitedMs: SIBLING_RELOAD_TIMEOUT_MS }, 'DNS sibling processes have not loaded the change yet; serving it without waiting for them');
           }
           send({ zk: 'publish', id });
           swap();
           // NOTIFYs go out after this: a secondary that asks for the SOA must get the new one.
-          if (zones.length > 0) await reloaded.until(id, SIBLING_RELOAD_TIMEOUT_MS);
+          await reloaded.until(id, SIBLING_RELOAD_TIMEOUT_MS);
         },
       };
     },
@@ -132,8 +132,10 @@ export function siblingLink(reload: (round: ReloadRound) => Promise<unknown>, on
     if (m.zk === 'publish') published.reach(m.id);
     else if (m.zk === 'reload') {
       const { id } = m;
+      let prepared = false;
       const round: ReloadRound = () => ({
         async swapWhenReady(swap) {
+          prepared = true;
           send({ zk: 'prepared', id });
           // The leader publishes within its own timeout; twice that covers a leader that is gone.
           await published.until(id, SIBLING_RELOAD_TIMEOUT_MS * 2);
@@ -142,7 +144,11 @@ export function siblingLink(reload: (round: ReloadRound) => Promise<unknown>, on
       });
       reload(round)
         .catch(onError)
-        .finally(() => send({ zk: 'reloaded', id }));
+        .finally(() => {
+          // A sync that found nothing to load (this copy was current) never started the round.
+          if (!prepared) send({ zk: 'prepared', id });
+          send({ zk: 'reloaded', id });
+        });
     }
   });
   send({ zk: 'hello' });

@@ -26,31 +26,33 @@ export function superviseDnsProcesses(count: number, log: Logger): void {
   let leader: Worker;
   // Siblings whose IPC handler is up (they said hello); only they take part in reload rounds.
   const ready = new Set<Worker>();
-  // The leader's current reload round (it runs one at a time; a new one supersedes one it gave up on).
-  let round: { id: number; asked: Set<Worker>; toPrepare: Set<Worker>; toPublish: Set<Worker> | null; preparedSent: boolean } | null = null;
+  // The leader's current reload round (it runs one at a time; a new one supersedes one it gave up on):
+  // the siblings asked, and which of them have said 'prepared' and 'reloaded' so far.
+  let round: { id: number; asked: Set<Worker>; prepared: Set<Worker>; reloaded: Set<Worker>; published: boolean; preparedSent: boolean } | null = null;
 
   const send = (w: Worker, m: ClusterMessage) => {
     if (w.isConnected()) w.send(m);
   };
+  const all = (of: Set<Worker>, have: Set<Worker>) => [...of].every((w) => have.has(w));
   // Tells the leader each step of the round that every sibling still in it has taken.
   const settle = () => {
     if (!round) return;
-    if (!round.preparedSent && round.toPrepare.size === 0) {
+    if (!round.preparedSent && all(round.asked, round.prepared)) {
       round.preparedSent = true;
       send(leader, { zk: 'prepared', id: round.id });
     }
-    if (round.toPublish?.size === 0) {
+    if (round.published && all(round.asked, round.reloaded)) {
       send(leader, { zk: 'reloaded', id: round.id });
       round = null;
     }
   };
   const fromLeader = (m: ClusterMessage) => {
     if (m.zk === 'reload') {
-      round = { id: m.id, asked: new Set(ready), toPrepare: new Set(ready), toPublish: null, preparedSent: false };
+      round = { id: m.id, asked: new Set(ready), prepared: new Set(), reloaded: new Set(), published: false, preparedSent: false };
       for (const w of round.asked) send(w, m);
     } else if (m.zk === 'publish' && round?.id === m.id) {
       // Siblings still loading swap as soon as they have (the leader did not wait for them).
-      round.toPublish = new Set(round.asked);
+      round.published = true;
       for (const w of round.asked) send(w, m);
     }
     settle();
@@ -58,16 +60,12 @@ export function superviseDnsProcesses(count: number, log: Logger): void {
   const fromSibling = (w: Worker, m: ClusterMessage) => {
     if (m.zk === 'hello') ready.add(w);
     else if (m.zk === 'notify') send(leader, m);
-    else if (m.zk === 'prepared' && round?.id === m.id) round.toPrepare.delete(w);
-    else if (m.zk === 'reloaded' && round?.id === m.id) round.toPublish?.delete(w);
+    else if ((m.zk === 'prepared' || m.zk === 'reloaded') && round?.id === m.id) round[m.zk].add(w);
     settle();
   };
   const siblingGone = (w: Worker) => {
     ready.delete(w);
-    if (!round) return;
-    round.asked.delete(w);
-    round.toPrepare.delete(w);
-    round.toPublish?.delete(w);
+    round?.asked.delete(w);
     settle();
   };
 

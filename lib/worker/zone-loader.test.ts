@@ -2,6 +2,7 @@
 // runs as a round with other DNS processes (cluster-link.ts drives the rounds).
 import { describe, expect, it } from 'vitest';
 import { applyChangeset, deleteZone, importZone } from '../zones/mutations';
+import { createTsigKey } from '../zones/tsig-keys';
 import { log } from './logger';
 import { ZoneLoader, type ReloadRound } from './zone-loader';
 import { ZoneStore } from './zone-store';
@@ -54,7 +55,7 @@ describe('ZoneLoader', () => {
     expect(store.get('b.loader.test.')).toBeUndefined();
   });
 
-  it('tells the round when nothing changed', async () => {
+  it('starts no round when nothing changed, and one when only the TSIG keys did', async () => {
     await importZone('c.loader.test.', zoneText('c.loader.test.'), actor);
     const store = new ZoneStore();
     const loader = new ZoneLoader(store, log);
@@ -62,7 +63,13 @@ describe('ZoneLoader', () => {
     const held = heldRound();
     held.release();
     expect(await loader.sync(held.round)).toEqual({ loaded: [], removed: [] });
+    expect(held.started()).toBe(0);
+
+    await createTsigKey('xfr-key', 'hmac-sha256');
+    await loader.sync(held.round);
+    expect(held.started()).toBe(1);
     expect(held.seen.map((s) => s.zones)).toEqual([[]]);
+    expect([...store.tsigKeys.keys()]).toEqual(['xfr-key.']);
   });
 
   it('serves the change even when the round returns without swapping or throws', async () => {
@@ -89,12 +96,20 @@ describe('ZoneLoader', () => {
     await importZone('e.loader.test.', zoneText('e.loader.test.'), actor);
     const store = new ZoneStore();
     const loader = new ZoneLoader(store, log);
-    const first = loader.sync();
-    const held = heldRound();
-    held.release();
-    // Both arrive while the first sync runs: they share one more sync, which runs the round.
-    const [, second, third] = await Promise.all([first, loader.sync(held.round), loader.sync()]);
+    const firstRound = heldRound();
+    const first = loader.sync(firstRound.round);
+    await expect.poll(() => firstRound.seen.length).toBe(1);
+    // A commit while the first sync is held; both callers arrive meanwhile and share one more sync.
+    await applyChangeset('e.loader.test.', { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
+    const next = heldRound();
+    next.release();
+    const second = loader.sync(next.round);
+    const third = loader.sync();
     expect(second).toBe(third);
-    expect(held.started()).toBe(1);
+    firstRound.release();
+    await first;
+    expect(await second).toEqual({ loaded: ['e.loader.test.'], removed: [] });
+    expect(next.started()).toBe(1);
+    expect(store.get('e.loader.test.')?.serial).toBe(2);
   });
 });

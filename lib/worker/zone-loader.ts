@@ -23,19 +23,14 @@ export interface SyncResult {
 
 /**
  * One reload done together with the other processes serving the same zones:
- * called as this process starts loading; once it has loaded, `swapWhenReady`
- * gets the swap and the names of the zones it changes (none: nothing to wait
- * for) and calls the swap when the new copies may be served. The swap also
- * happens if it returns or throws without calling it: the changes are
- * committed, so serving them late is the worst outcome.
+ * called when a sync has found changes, as it starts loading them (a sync
+ * that finds none calls nothing); once loaded, `swapWhenReady` gets the swap
+ * and the names of the zones it changes, and calls the swap when the new
+ * copies may be served. The swap also happens if it returns or throws without
+ * calling it: the changes are committed, so serving them late is the worst
+ * outcome.
  */
 export type ReloadRound = () => { swapWhenReady(swap: () => void, zones: string[]): Promise<void> };
-
-interface Staged {
-  keys: ReadonlyMap<string, TsigKey>;
-  loaded: ZoneSnapshot[];
-  removed: string[];
-}
 
 export class ZoneLoader {
   private current: Promise<SyncResult> | null = null;
@@ -72,16 +67,21 @@ export class ZoneLoader {
   }
 
   private async run(round?: ReloadRound): Promise<SyncResult> {
+    const { keys, toLoad, removed } = await this.changes();
+    if (toLoad.length === 0 && removed.length === 0 && sameKeys(keys, this.store.tsigKeys)) return { loaded: [], removed: [] };
+    // The other processes serving these zones load while this one does.
     const together = round?.();
-    let staged: Staged;
-    try {
-      staged = await this.stage();
-    } catch (err) {
-      // The other processes of the round are waiting for it to end; this one keeps its copy.
-      await together?.swapWhenReady(() => undefined, []).catch(() => undefined);
-      throw err;
+    const loaded: ZoneSnapshot[] = [];
+    for (const { id, name, expired } of toLoad) {
+      try {
+        const snapshot = await this.load(id, expired);
+        if (snapshot) loaded.push(snapshot);
+      } catch (err) {
+        // Keep serving the previous copy; the next sync tries again.
+        this.log.error({ zone: name, err: (err as Error).message }, 'zone load failed; still serving the previous copy');
+      }
     }
-    const { keys, loaded, removed } = staged;
+    const result = { loaded: loaded.map((z) => z.name), removed };
     let swapped = false;
     const swap = () => {
       if (swapped) return;
@@ -90,7 +90,6 @@ export class ZoneLoader {
       for (const z of loaded) this.store.set(z);
       for (const name of removed) this.store.delete(name);
     };
-    const result = { loaded: loaded.map((z) => z.name), removed };
     try {
       await together?.swapWhenReady(swap, [...result.loaded, ...removed]);
     } finally {
@@ -100,12 +99,12 @@ export class ZoneLoader {
     return result;
   }
 
-  /** Reads what changed since the store was last swapped, without touching the store. */
-  private async stage(): Promise<Staged> {
+  /** What differs between the database and the store: one cheap query for every zone's version. */
+  private async changes(): Promise<{ keys: ReadonlyMap<string, TsigKey>; toLoad: { id: number; name: string; expired: boolean }[]; removed: string[] }> {
     const keys = await this.loadKeys();
     const rows = await db().zone.findMany({ select: { id: true, name: true, version: true, kind: true, serial: true, expiresAt: true } });
     const now = Date.now();
-    const loaded: ZoneSnapshot[] = [];
+    const toLoad: { id: number; name: string; expired: boolean }[] = [];
     const wanted = new Set<string>();
     for (const row of rows) {
       // A secondary that has never been transferred has nothing to serve yet.
@@ -115,16 +114,9 @@ export class ZoneLoader {
       // A secondary past its expiry is swapped for a copy that answers SERVFAIL, and back once refreshed.
       const expired = row.kind === 'secondary' && row.expiresAt !== null && row.expiresAt.getTime() <= now;
       if (have && have.version === row.version && have.id === row.id && have.expired === expired) continue;
-      try {
-        const snapshot = await this.load(row.id, expired);
-        if (snapshot) loaded.push(snapshot);
-      } catch (err) {
-        // Keep serving the previous copy; the next sync tries again.
-        this.log.error({ zone: row.name, err: (err as Error).message }, 'zone load failed; still serving the previous copy');
-      }
+      toLoad.push({ id: row.id, name: row.name, expired });
     }
-    const removed = this.store.names().filter((name) => !wanted.has(name));
-    return { keys, loaded, removed };
+    return { keys, toLoad, removed: this.store.names().filter((name) => !wanted.has(name)) };
   }
 
   /** The keyring is tiny; read it whole on every sync so a new or changed key applies at once. */
@@ -161,4 +153,14 @@ export class ZoneLoader {
       z.records,
     );
   }
+}
+
+/** Whether two keyrings hold the same keys (a changed keyring is a change to serve in step). */
+function sameKeys(a: ReadonlyMap<string, TsigKey>, b: ReadonlyMap<string, TsigKey>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, k] of a) {
+    const other = b.get(name);
+    if (!other || other.algorithm !== k.algorithm || !other.secret.equals(k.secret)) return false;
+  }
+  return true;
 }
