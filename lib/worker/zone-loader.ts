@@ -32,6 +32,14 @@ export interface SyncResult {
  */
 export type ReloadRound = () => { swapWhenReady(swap: () => void, zones: string[]): Promise<void> };
 
+/** A zone whose stored version differs from the one served: to be read in full. */
+interface ZoneToLoad {
+  id: number;
+  name: string;
+  /** A secondary past its expiry: its copy answers SERVFAIL. */
+  expired: boolean;
+}
+
 export class ZoneLoader {
   private current: Promise<SyncResult> | null = null;
   private queued: Promise<SyncResult> | null = null;
@@ -100,11 +108,11 @@ export class ZoneLoader {
   }
 
   /** What differs between the database and the store: one cheap query for every zone's version. */
-  private async changes(): Promise<{ keys: ReadonlyMap<string, TsigKey>; toLoad: { id: number; name: string; expired: boolean }[]; removed: string[] }> {
+  private async changes(): Promise<{ keys: ReadonlyMap<string, TsigKey>; toLoad: ZoneToLoad[]; removed: string[] }> {
     const keys = await this.loadKeys();
     const rows = await db().zone.findMany({ select: { id: true, name: true, version: true, kind: true, serial: true, expiresAt: true } });
     const now = Date.now();
-    const toLoad: { id: number; name: string; expired: boolean }[] = [];
+    const toLoad: ZoneToLoad[] = [];
     const wanted = new Set<string>();
     for (const row of rows) {
       // A secondary that has never been transferred has nothing to serve yet.
