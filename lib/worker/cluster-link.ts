@@ -38,7 +38,7 @@ export function isClusterMessage(m: unknown): m is ClusterMessage {
 }
 
 /** How long the leader waits for the siblings at each step of a round. */
-export const SIBLING_RELOAD_TIMEOUT_MS = 5000;
+const SIBLING_RELOAD_TIMEOUT_MS = 5000;
 
 function send(m: ClusterMessage): void {
   // The channel is gone only when the supervisor is: the child exits on 'disconnect' then.
