@@ -7,11 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const WEB_PORT = 3100;
+// ZK_E2E_PORT_BASE moves all three ports, so that two checkouts can run their browser tests at once.
+const base = Number(process.env.ZK_E2E_PORT_BASE ?? 0);
+export const WEB_PORT = base ? base : 3100;
 export const BASE_URL = `http://127.0.0.1:${WEB_PORT}`;
 export const DNS_HOST = '127.0.0.1';
-export const DNS_PORT = 5391;
-export const CONTROL_PORT = 5392;
+export const DNS_PORT = base ? base + 1 : 5391;
+export const CONTROL_PORT = base ? base + 2 : 5392;
 export const ADMIN_USER = 'admin';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 
