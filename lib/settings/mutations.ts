@@ -1,5 +1,6 @@
 // Writes of admin settings: validated against the key's schema, stored whole.
 import ipaddr from 'ipaddr.js';
+import { parseRange } from '../dns/address-ranges';
 import { z } from 'zod';
 import { db } from '../db';
 import { formatHostPort, parseHostPort } from '../config/env';
@@ -60,10 +61,9 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
   }
   const allowTransfer = input.allowTransfer.map((t) => {
     try {
-      const [addr, bits] = t.includes('/') ? ipaddr.parseCIDR(t) : [ipaddr.parse(t), ipaddr.parse(t).kind() === 'ipv4' ? 32 : 128];
-      return `${addr.toString()}/${bits}`;
-    } catch {
-      fail('allowTransfer', `"${t}" is not an address range like 192.0.2.0/24 or 2001:db8::/32`);
+      return parseRange(t);
+    } catch (err) {
+      fail('allowTransfer', (err as Error).message);
       return t;
     }
   });

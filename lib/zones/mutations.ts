@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
 import { db, writeTransaction } from '../db';
 import { parseHostPort, formatHostPort } from '../config/env';
+import { parseRange } from '../dns/address-ranges';
 import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
 import { parseSoaContent, soaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
@@ -232,14 +233,10 @@ function checkAddressPort(text: string, field: string): string {
 }
 
 function checkCidr(text: string): string {
-  const t = text.trim();
   try {
-    const [addr, bits] = t.includes('/') ? ipaddr.parseCIDR(t) : [ipaddr.parse(t), ipaddr.parse(t).kind() === 'ipv4' ? 32 : 128];
-    return `${addr.toString()}/${bits}`;
-  } catch {
-    throw new ZoneError('invalid', `allow-transfer: "${t}" is not an address range like 192.0.2.0/24 or 2001:db8::/32`, {
-      allowTransfer: [`"${t}" is not an address range`],
-    });
+    return parseRange(text);
+  } catch (err) {
+    throw new ZoneError('invalid', `allow-transfer: ${(err as Error).message}`, { allowTransfer: [(err as Error).message] });
   }
 }
 
