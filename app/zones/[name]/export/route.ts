@@ -1,6 +1,7 @@
 // GET /zones/NAME/export: the zone as a BIND zone file, downloaded as NAME.zone.
 import { redirect } from 'next/navigation';
-import { getSessionUser, loginPath, requireZoneUser } from '@/lib/auth/session';
+import { loginPath } from '@/lib/auth/return-path';
+import { getSessionUser, requireZoneUser } from '@/lib/auth/session';
 import { zoneRights } from '@/lib/auth/zone-access';
 import { serializeZoneFile } from '@/lib/dns/zone-file';
 import { getZone } from '@/lib/zones/data';
