@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sealData } from 'iron-session';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 function option(name: string, fallback: number): number {
@@ -31,7 +30,7 @@ const { migrateDatabase } = await import('../lib/setup/database.ts');
 const { db, disconnectDb } = await import('../lib/db.ts');
 const { createUser } = await import('../lib/auth/users.ts');
 const { createZone } = await import('../lib/zones/mutations.ts');
-const { readOrCreateSecret } = await import('../lib/config/secrets.ts');
+const { createSession } = await import('../lib/auth/session-store.ts');
 const { freePort } = await import('../lib/testing/bind.ts');
 
 const now = () => performance.now();
@@ -103,6 +102,9 @@ async function waitFor(url: string, ms: number): Promise<void> {
 
 async function main(): Promise<void> {
   await seed();
+  // A session of the first user, as if they had signed in.
+  const { token } = await createSession(1, { address: '127.0.0.1', userAgent: 'bench/ui.ts' });
+  const cookie = `zk_session=${token}`;
   const port = await freePort('127.0.0.1');
   const env = {
     ...process.env,
@@ -119,7 +121,6 @@ async function main(): Promise<void> {
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/login`, 600_000);
-    const cookie = `zk_session=${await sealData({ userId: 1 }, { password: readOrCreateSecret('session-secret'), ttl: 3600 })}`;
     const pages = [
       ['zone list', '/zones'],
       ['zone list, page 100', '/zones?page=100'],

@@ -22,13 +22,13 @@ export function AppHeader({ user }: { user: SessionUser | null }) {
         </nav>
         {user && (
           <div className="ml-auto flex items-center gap-3 text-sm">
-            <span className="text-zinc-300">
+            <Link href="/account" className="text-zinc-300 hover:text-white" title="Your account: password and sessions">
               <span className="sr-only">Signed in as </span>
               <span className="font-medium text-white">{user.name}</span>
               <span className="ml-2 rounded bg-zinc-800 px-1.5 py-0.5 text-xs uppercase tracking-wide text-zinc-300">
                 {user.role}
               </span>
-            </span>
+            </Link>
             <form action={logoutAction}>
               <button
                 type="submit"

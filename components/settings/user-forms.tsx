@@ -71,7 +71,7 @@ export function ResetPasswordForm({ name }: { name: string }) {
         </button>
       </div>
       <p id="reset-password-hint" className={hintClass}>
-        Leave empty to generate one; it is shown once. Sessions already open stay open.
+        Leave empty to generate one; it is shown once. Every open session of the user ends.
       </p>
       <FieldErrors id="reset-password-error" errors={errors.password} />
       <FormMessage state={state} />

@@ -9,8 +9,11 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { formFieldErrors, formText, type FormState } from '../settings/schema';
 import { ZoneError } from '../zones/errors';
-import { clientAddress, DEFAULT_LOGIN_LIMITS, LoginThrottle } from './rate-limit';
+import { clientAddress } from './client-address';
+import { DEFAULT_LOGIN_LIMITS, LoginThrottle, throttleMessage } from './rate-limit';
 import {
+  CHANGE_PASSWORD_FIELDS,
+  changePasswordFormSchema,
   CREATE_USER_FIELDS,
   createUserFormSchema,
   GRANT_FIELDS,
@@ -19,15 +22,30 @@ import {
   resetPasswordFormSchema,
   setUserDisabledFormSchema,
   setUserRoleFormSchema,
+  SIGN_OUT_USER_FIELDS,
+  signOutUserFormSchema,
   USER_DISABLED_FIELDS,
   USER_ROLE_FIELDS,
+  type ChangePasswordField,
   type CreateUserState,
   type GrantField,
   type ResetPasswordState,
 } from './schema';
-import { endSession, requireUser, safeReturnPath, startSession } from './session';
-import { generatePassword } from './password';
-import { createUser, grantZone, resetPassword, revokeZone, setUserDisabled, setUserRole, suggestZonesToGrant, verifyLogin } from './users';
+import { safeReturnPath } from './return-path';
+import { endSession, getCurrentSession, requireUser, startSession } from './session';
+import { generatePassword, PasswordChecksBusy } from './password';
+import {
+  changeOwnPassword,
+  createUser,
+  grantZone,
+  resetPassword,
+  revokeZone,
+  setUserDisabled,
+  setUserRole,
+  signOutEverywhere,
+  suggestZonesToGrant,
+  verifyLogin,
+} from './users';
 
 export interface LoginFormState {
   message?: string;
@@ -62,11 +80,16 @@ export async function loginAction(_prev: LoginFormState, formData: FormData): Pr
   const address = clientAddress(await headers());
   // Checked before the password, so a refused attempt costs no bcrypt work and tells nothing.
   const gate = throttle.attempt(address, parsed.data.username);
-  if (!gate.allowed) {
-    const s = gate.retryAfterSeconds;
-    return { message: `Too many failed sign-ins; wait ${s} second${s === 1 ? '' : 's'} and try again.`, username: raw.username };
+  if (!gate.allowed) return { message: throttleMessage(gate, parsed.data.username), username: raw.username };
+  let user: Awaited<ReturnType<typeof verifyLogin>>;
+  try {
+    user = await verifyLogin(parsed.data.username, parsed.data.password);
+  } catch (err) {
+    if (!(err instanceof PasswordChecksBusy)) throw err;
+    // Not the user's fault: the attempt does not count against them.
+    throttle.withdraw(address, parsed.data.username);
+    return { message: 'The server is busy checking many sign-ins right now; try again in a few seconds.', username: raw.username };
   }
-  const user = await verifyLogin(parsed.data.username, parsed.data.password);
   // Never say which of the two was wrong.
   if (!user) return { message: WRONG_LOGIN, username: raw.username };
   throttle.succeeded(address, parsed.data.username);
@@ -74,9 +97,40 @@ export async function loginAction(_prev: LoginFormState, formData: FormData): Pr
   redirect(safeReturnPath(formData.get('next')) ?? '/zones');
 }
 
+/** Ends this browser's session (the cookie is worthless afterwards, even if someone copied it). */
 export async function logoutAction(): Promise<void> {
   await endSession();
   redirect('/login');
+}
+
+// ---------------------------------------------------------------- the user's own account
+
+/** Ends every session of the signed-in user, this one included, wherever they are signed in. */
+export async function signOutEverywhereAction(): Promise<void> {
+  const user = await requireUser(undefined, { returnTo: '/account' });
+  await signOutEverywhere(user.name);
+  await endSession();
+  redirect('/login');
+}
+
+export async function changeOwnPasswordAction(
+  _prev: FormState<ChangePasswordField>,
+  formData: FormData,
+): Promise<FormState<ChangePasswordField>> {
+  const user = await requireUser(undefined, { returnTo: '/account' });
+  const session = await getCurrentSession();
+  const values = formText(formData, CHANGE_PASSWORD_FIELDS);
+  const parsed = changePasswordFormSchema.safeParse(values);
+  // Passwords are never echoed back into the page.
+  if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  try {
+    await changeOwnPassword(user.id, parsed.data.current, parsed.data.password, session?.sessionId);
+  } catch (err) {
+    if (err instanceof PasswordChecksBusy) return { message: 'The server is busy checking many sign-ins right now; try again in a few seconds.' };
+    return fromZoneError(err, CHANGE_PASSWORD_FIELDS, {});
+  }
+  revalidatePath('/account');
+  return { ok: true, message: 'Your password was changed. Every other session of yours was signed out; this one stays.' };
 }
 
 // ---------------------------------------------------------------- user management
@@ -126,7 +180,7 @@ export async function setUserRoleAction(_prev: FormState<'name' | 'role'>, formD
   }
   revalidatePath('/settings/users');
   revalidatePath(userPath(parsed.data.name));
-  return { ok: true, message: `Role changed to ${parsed.data.role}.`, values };
+  return { ok: true, message: `Role changed to ${parsed.data.role}; the user signs in again to use it.`, values };
 }
 
 export async function setUserDisabledAction(_prev: FormState<'name' | 'disabled'>, formData: FormData): Promise<FormState<'name' | 'disabled'>> {
@@ -142,7 +196,7 @@ export async function setUserDisabledAction(_prev: FormState<'name' | 'disabled'
   }
   revalidatePath('/settings/users');
   revalidatePath(userPath(parsed.data.name));
-  return { ok: true, message: disabled ? 'Disabled: the user is signed out at their next request.' : 'Enabled: the user can sign in again.' };
+  return { ok: true, message: disabled ? 'Disabled: every session of the user has ended.' : 'Enabled: the user can sign in again.' };
 }
 
 export async function resetPasswordAction(_prev: ResetPasswordState, formData: FormData): Promise<ResetPasswordState> {
@@ -157,9 +211,30 @@ export async function resetPasswordAction(_prev: ResetPasswordState, formData: F
   } catch (err) {
     return fromZoneError(err, RESET_PASSWORD_FIELDS, echo);
   }
+  revalidatePath(userPath(parsed.data.name));
   return parsed.data.password
-    ? { ok: true, message: 'The password was changed.' }
-    : { ok: true, message: 'The password was changed. It is shown only this once:', generatedPassword: password };
+    ? { ok: true, message: 'The password was changed and the user’s sessions were ended.' }
+    : { ok: true, message: 'The password was changed and the user’s sessions were ended. It is shown only this once:', generatedPassword: password };
+}
+
+/** An admin ends every session of a user (a lost laptop, a shared screen); the user signs in again. */
+export async function signOutUserAction(_prev: FormState<'name'>, formData: FormData): Promise<FormState<'name'>> {
+  const admin = await requireUser('user:manage', { returnTo: '/settings/users' });
+  const values = formText(formData, SIGN_OUT_USER_FIELDS);
+  const parsed = signOutUserFormSchema.safeParse(values);
+  if (!parsed.success) return { message: 'That request was not understood; reload the page.', values };
+  let count: number;
+  try {
+    count = await signOutEverywhere(parsed.data.name);
+  } catch (err) {
+    return fromZoneError(err, SIGN_OUT_USER_FIELDS, values);
+  }
+  if (parsed.data.name.trim().toLowerCase() === admin.name) {
+    await endSession();
+    redirect('/login');
+  }
+  revalidatePath(userPath(parsed.data.name));
+  return { ok: true, message: `Signed out of ${count} session${count === 1 ? '' : 's'}.`, values };
 }
 
 async function changeGrant(formData: FormData, change: typeof grantZone): Promise<FormState<GrantField> & { done?: string }> {

@@ -56,3 +56,16 @@ export const grantFormSchema = z.object({
   name: userName,
   zone: z.string().trim().min(1, 'Type a zone name, like example.com').max(254, 'A zone name is at most 253 characters'),
 });
+
+export const CHANGE_PASSWORD_FIELDS = ['current', 'password', 'confirm'] as const;
+export type ChangePasswordField = (typeof CHANGE_PASSWORD_FIELDS)[number];
+export const changePasswordFormSchema = z
+  .object({
+    current: z.string().min(1, 'Enter your current password').max(1024, 'That password is too long'),
+    password: z.string().min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`).max(1024, 'That password is too long'),
+    confirm: z.string().max(1024, 'That password is too long'),
+  })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two new passwords differ' });
+
+export const SIGN_OUT_USER_FIELDS = ['name'] as const;
+export const signOutUserFormSchema = z.object({ name: userName });

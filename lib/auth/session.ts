@@ -1,101 +1,60 @@
-// Web sessions: an iron-session cookie holding only the user id, sealed with
-// the generated session secret. Every request re-reads the user, so a
-// disabled or deleted account loses access at once. This module uses next/*;
+// Web sessions in the request: the cookie carries a random token, the Session
+// row behind it (session-store.ts) decides whether it is still good. Every
+// request re-reads the row and the user, so logout, a disabled account, a
+// password or role change end a session at once. This module uses next/*;
 // the CLI and the worker must not import it.
 import { cache } from 'react';
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
-import { getIronSession, unsealData, type SessionOptions } from 'iron-session';
-import { readOrCreateSecret } from '../config/secrets';
+import { clientAddress } from './client-address';
 import { can, type Permission } from './permission';
-import { getActiveUser, type SessionUser } from './users';
+import { loginPath } from './return-path';
+import { activeSession, createSession, endSessionByToken, type ActiveSession } from './session-store';
+import type { SessionUser } from './users';
 import { zoneRights, type ZoneRights } from './zone-access';
 
 export const SESSION_COOKIE = 'zk_session';
-/** How long a login lasts, in seconds. */
-export const SESSION_MAX_AGE = 12 * 60 * 60;
-// iron-session sets the cookie's Max-Age to ttl - 60 s so that the cookie
-// expires before the seal does; add the minute back to get a 12 h cookie.
-const SEAL_TTL = SESSION_MAX_AGE + 60;
-
-interface SessionData {
-  userId?: number;
-}
-
-let secret: string | undefined;
-function sessionSecret(): string {
-  secret ??= readOrCreateSecret('session-secret');
-  return secret;
-}
 
 /**
  * Secure cookies only over https: the product serves plain http on localhost
- * by default, where a Secure cookie would be dropped. Next fills
- * x-forwarded-proto from the connection unless a proxy in front set it.
+ * by default, where a Secure cookie would be dropped. x-forwarded-proto comes
+ * from the socket, or from a trusted proxy (lib/start/web-server.ts).
  */
 async function requestIsHttps(): Promise<boolean> {
   const proto = (await headers()).get('x-forwarded-proto') ?? '';
   return proto.split(',')[0]!.trim().toLowerCase() === 'https';
 }
 
-async function sessionOptions(): Promise<SessionOptions> {
-  return {
-    cookieName: SESSION_COOKIE,
-    password: sessionSecret(),
-    ttl: SEAL_TTL,
-    cookieOptions: { httpOnly: true, sameSite: 'lax', secure: await requestIsHttps(), path: '/' },
-  };
-}
-
-/** Writes the session cookie. Only in server actions and route handlers. */
+/** Opens a session for the user and sets its cookie. Only in server actions and route handlers. */
 export async function startSession(userId: number): Promise<void> {
-  const session = await getIronSession<SessionData>(await cookies(), await sessionOptions());
-  session.userId = userId;
-  await session.save();
+  const h = await headers();
+  const { token, expiresAt } = await createSession(userId, { address: clientAddress(h), userAgent: h.get('user-agent') ?? '' });
+  (await cookies()).set(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: await requestIsHttps(),
+    path: '/',
+    expires: expiresAt,
+  });
 }
 
-/** Clears the session cookie. Only in server actions and route handlers. */
+/** Ends this browser's session on the server and clears its cookie. Only in server actions and route handlers. */
 export async function endSession(): Promise<void> {
-  const session = await getIronSession<SessionData>(await cookies(), await sessionOptions());
-  session.destroy();
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  if (token) await endSessionByToken(token);
+  jar.delete(SESSION_COOKIE);
 }
 
-/**
- * The signed-in, enabled user of this request, or null. Memoized per request,
- * so a layout and its page share one database read.
- */
-export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
-  const sealed = (await cookies()).get(SESSION_COOKIE)?.value;
-  if (!sealed) return null;
-  const password = sessionSecret();
-  let data: SessionData;
-  try {
-    data = await unsealData<SessionData>(sealed, { password, ttl: SEAL_TTL });
-  } catch {
-    // A cookie we cannot unseal (garbage, or sealed with another secret) is no session.
-    return null;
-  }
-  const id = data.userId;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id)) return null;
-  return getActiveUser(id);
+/** This request's live session, or null. Memoized per request, so a layout and its page share one read. */
+export const getCurrentSession = cache(async (): Promise<ActiveSession | null> => {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  return token ? activeSession(token) : null;
 });
 
-/**
- * `path` if it is a path on this site (so `?next=` cannot send the user
- * elsewhere after login), otherwise null.
- */
-export function safeReturnPath(path: unknown): string | null {
-  if (typeof path !== 'string' || !path.startsWith('/')) return null;
-  // `//host` and `/\host` are read by browsers as other origins.
-  if (path.startsWith('//') || path.startsWith('/\\')) return null;
-  if (/[\u0000-\u001f\u007f]/.test(path)) return null;
-  if (path === '/login' || path.startsWith('/login?') || path.startsWith('/login/')) return null;
-  return path;
-}
-
-export function loginPath(returnTo?: string): string {
-  const next = safeReturnPath(returnTo);
-  return next ? `/login?next=${encodeURIComponent(next)}` : '/login';
+/** The signed-in, enabled user of this request, or null. */
+export async function getSessionUser(): Promise<SessionUser | null> {
+  return (await getCurrentSession())?.user ?? null;
 }
 
 /**

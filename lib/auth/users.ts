@@ -8,6 +8,7 @@ import { ZoneError } from '../zones/errors';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import { isRole, type Role } from './permission';
 import { MIN_PASSWORD_LENGTH } from './schema';
+import { endUserSessions } from './session-store';
 
 export interface SessionUser {
   id: number;
@@ -172,36 +173,82 @@ async function guardAdminLoss(
   }
 }
 
+/** Changes a user's role; their sessions end, so they sign in again under the new role. */
 export async function setUserRole(name: string, role: string, actor: UserActor): Promise<void> {
   if (!isRole(role)) throw new ZoneError('invalid', `role must be admin, editor or viewer, not "${role}"`, { role: ['admin, editor or viewer'] });
   await writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, name);
+    if (u.role === role) return;
     await guardAdminLoss(tx, u, { role, disabled: u.disabled }, actor, 'role');
     await tx.user.update({ where: { id: u.id }, data: { role } });
+    await endUserSessions(u.id, { tx });
   });
 }
 
-/** Disables or enables an account. A disabled user's session stops working at their next request. */
+/**
+ * Disables or enables an account. Disabling ends every session of the user at
+ * once; enabling brings none back (they sign in again).
+ */
 export async function setUserDisabled(name: string, disabled: boolean, actor: UserActor): Promise<void> {
   await writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, name);
     await guardAdminLoss(tx, u, { role: u.role, disabled }, actor, 'disabled');
     await tx.user.update({ where: { id: u.id }, data: { disabled } });
+    if (disabled) await endUserSessions(u.id, { tx });
   });
 }
 
-/** Sets a new password (generated when none is given) and returns it, to be shown once. */
-export async function resetPassword(name: string, password?: string): Promise<string> {
-  const next = password ?? generatePassword();
-  if (next.length < MIN_PASSWORD_LENGTH) {
+function checkNewPassword(password: string, field = 'password'): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
     throw new ZoneError('invalid', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`, {
-      password: [`at least ${MIN_PASSWORD_LENGTH} characters`],
+      [field]: [`at least ${MIN_PASSWORD_LENGTH} characters`],
     });
   }
+}
+
+/**
+ * Sets a new password (generated when none is given) and returns it, to be
+ * shown once. Every session of the user ends: whoever knew the old password
+ * (or held a cookie) is out.
+ */
+export async function resetPassword(name: string, password?: string): Promise<string> {
+  const next = password ?? generatePassword();
+  checkNewPassword(next);
   const hash = await hashPassword(next);
-  const { count } = await db().user.updateMany({ where: { name: normalizeUserName(name) }, data: { passwordHash: hash } });
-  if (count === 0) throw new ZoneError('not-found', `There is no user ${normalizeUserName(name)}.`, { user: ['unknown user'] });
+  await writeTransaction(async (tx) => {
+    const u = await findUserOrThrow(tx, name);
+    await tx.user.update({ where: { id: u.id }, data: { passwordHash: hash } });
+    await endUserSessions(u.id, { tx });
+  });
   return next;
+}
+
+/**
+ * A user changing their own password: the current one must be right. Their
+ * other sessions end; `keepSessionId` (the browser they changed it from)
+ * stays signed in.
+ */
+export async function changeOwnPassword(userId: number, current: string, next: string, keepSessionId?: string): Promise<void> {
+  const u = await db().user.findUnique({ where: { id: userId } });
+  if (!u || u.disabled || !(await verifyPassword(current, u.passwordHash))) {
+    throw new ZoneError('invalid', 'The current password is not right; nothing was changed.', { current: ['not your current password'] });
+  }
+  checkNewPassword(next, 'password');
+  if (next === current) {
+    throw new ZoneError('invalid', 'The new password is the same as the current one.', { password: ['choose a different password'] });
+  }
+  const hash = await hashPassword(next);
+  await writeTransaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash: hash } });
+    await endUserSessions(userId, { tx, keep: keepSessionId });
+  });
+}
+
+/** Ends every session of the user `name` (an admin's or the CLI's "sign out everywhere"); returns how many ended. */
+export async function signOutEverywhere(name: string): Promise<number> {
+  const u = await db().user.findUnique({ where: { name: normalizeUserName(name) }, select: { id: true } });
+  if (!u) throw new ZoneError('not-found', `There is no user ${normalizeUserName(name)}.`, { user: ['unknown user'] });
+  return endUserSessions(u.id);
 }
 
 function zoneNameOf(input: string): string {

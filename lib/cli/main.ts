@@ -4,7 +4,7 @@
 import { loadDotEnv } from '../config/dotenv';
 import fs from 'node:fs';
 import { disconnectDb } from '../db';
-import { createUser, grantZone, listUsers, revokeZone, setUserDisabled } from '../auth/users';
+import { createUser, grantZone, listUsers, resetPassword, revokeZone, setUserDisabled, signOutEverywhere } from '../auth/users';
 import { isRole } from '../auth/permission';
 import { serializeZoneFile } from '../dns/zone-file';
 import { migrateDatabase } from '../setup/database';
@@ -57,7 +57,10 @@ Users
   user grant USER ZONE             let the editor USER see and edit ZONE
   user revoke USER ZONE
   user disable USER | user enable USER
-                                   a disabled user cannot sign in; open sessions stop at once
+                                   a disabled user cannot sign in; their sessions end at once
+  user password USER               a new password from stdin (empty: one is generated and printed);
+                                   the user's sessions end
+  user signout USER                end every session of USER (sign out everywhere)
 
 Options for changes: --comment TEXT
 Environment: DATABASE_URL, ZK_DATA_DIR, ZK_CONTROL_PORT (see README).`;
@@ -401,7 +404,22 @@ async function userCommand(args: string[]): Promise<void> {
       if (!user || extra !== undefined) throw new UsageError(`user ${sub} needs USER`);
       // No acting user from a shell: only the last-enabled-admin rule applies.
       await setUserDisabled(user, sub === 'disable', null);
-      out(sub === 'disable' ? `Disabled ${user.toLowerCase()}; open sessions stop at their next request.` : `Enabled ${user.toLowerCase()}.`);
+      out(sub === 'disable' ? `Disabled ${user.toLowerCase()}; their sessions have ended.` : `Enabled ${user.toLowerCase()}.`);
+      return;
+    }
+    case 'password': {
+      const [user, extra] = rest;
+      if (!user || extra !== undefined) throw new UsageError('user password needs USER (the new password on stdin; empty to generate one)');
+      const given = (await readStdin()).replace(/\r?\n$/, '');
+      const password = await resetPassword(user, given || undefined);
+      out(given ? `Changed the password of ${user.toLowerCase()}; their sessions have ended.` : `New password for ${user.toLowerCase()} (shown once): ${password}\nTheir sessions have ended.`);
+      return;
+    }
+    case 'signout': {
+      const [user, extra] = rest;
+      if (!user || extra !== undefined) throw new UsageError('user signout needs USER');
+      const n = await signOutEverywhere(user);
+      out(`Ended ${n} session${n === 1 ? '' : 's'} of ${user.toLowerCase()}.`);
       return;
     }
     default:

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { activeSession, createSession } from '../auth/session-store';
 import { getActiveUser, verifyLogin } from '../auth/users';
 import { zoneRights } from '../auth/zone-access';
 
@@ -63,5 +64,40 @@ describe('zonekeeper user', () => {
     const last = zk(['user', 'disable', 'only-admin']);
     expect(last.code).toBe(1);
     expect(last.stderr).toMatch(/last enabled admin/);
+  });
+});
+
+describe('zonekeeper user password and signout', () => {
+  // Before: the cookie held only the user id, so nothing a shell did could end a session.
+  it('end the user’s sessions; enabling a disabled user brings none back', { timeout: 120_000 }, async () => {
+    expect(zk(['user', 'add', 'cli-sess', '--role', 'viewer'], 'first-password').code).toBe(0);
+    const u = await verifyLogin('cli-sess', 'first-password');
+    const open = async () => (await createSession(u!.id, { address: '127.0.0.1', userAgent: 'test' })).token;
+
+    let token = await open();
+    const signout = zk(['user', 'signout', 'cli-sess']);
+    expect(signout).toMatchObject({ code: 0 });
+    expect(signout.stdout).toMatch(/Ended 1 session of cli-sess\./);
+    expect(await activeSession(token)).toBeNull();
+
+    token = await open();
+    const changed = zk(['user', 'password', 'cli-sess'], 'second-password\n');
+    expect(changed.code).toBe(0);
+    expect(await activeSession(token)).toBeNull();
+    expect(await verifyLogin('cli-sess', 'second-password')).not.toBeNull();
+
+    token = await open();
+    const generated = zk(['user', 'password', 'cli-sess'], '');
+    expect(generated.stdout).toMatch(/New password for cli-sess \(shown once\): \S{20}/);
+    expect(await activeSession(token)).toBeNull();
+
+    token = await open();
+    expect(zk(['user', 'disable', 'cli-sess']).code).toBe(0);
+    expect(zk(['user', 'enable', 'cli-sess']).code).toBe(0);
+    expect(await activeSession(token)).toBeNull();
+
+    const nobody = zk(['user', 'signout', 'nobody']);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toMatch(/no user nobody/);
   });
 });

@@ -2,6 +2,7 @@
 // documents. Read once per call so that tests can set variables first.
 import os from 'node:os';
 import path from 'node:path';
+import { parseRange } from '../dns/address-ranges';
 
 export interface ListenAddress {
   address: string;
@@ -15,6 +16,11 @@ export function dataDir(): string {
 
 export function webPort(): number {
   return parsePort(process.env.PORT, 3000, 'PORT');
+}
+
+/** The address the web app listens on (ZK_WEB_HOST); undefined: every address, as `next start` does. */
+export function webHost(): string | undefined {
+  return process.env.ZK_WEB_HOST?.trim() || undefined;
 }
 
 export function controlPort(): number {
@@ -111,4 +117,45 @@ export function pollIntervalMs(readOnlyWorker = readOnly()): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`ZK_POLL_INTERVAL must be a positive number of seconds, got "${raw}"`);
   return n * 1000;
+}
+
+/** Seconds, as a positive whole number, from the variable `name`; `fallback` when unset. */
+function positiveSeconds(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number of seconds above 0, got "${raw}"`);
+  return n;
+}
+
+/**
+ * How long a web session lives: it ends after `idleSeconds` without a request
+ * (ZK_SESSION_IDLE, default 1 hour) and `maxSeconds` after sign-in whatever
+ * the activity (ZK_SESSION_MAX, default 12 hours).
+ */
+export function sessionLifetime(): { idleSeconds: number; maxSeconds: number } {
+  const idleSeconds = positiveSeconds('ZK_SESSION_IDLE', 60 * 60);
+  const maxSeconds = positiveSeconds('ZK_SESSION_MAX', 12 * 60 * 60);
+  return { idleSeconds: Math.min(idleSeconds, maxSeconds), maxSeconds };
+}
+
+/**
+ * Reverse proxies whose X-Forwarded-For the web app believes
+ * (ZK_TRUSTED_PROXIES: comma-separated address ranges, default none). A
+ * request from anywhere else is known by its socket address alone.
+ */
+export function trustedProxies(): string[] {
+  const raw = process.env.ZK_TRUSTED_PROXIES?.trim();
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return parseRange(s);
+      } catch (err) {
+        throw new Error(`ZK_TRUSTED_PROXIES: ${(err as Error).message}`);
+      }
+    });
 }

@@ -1,6 +1,6 @@
 // Tests for the relative-time wording shared by the pages and the CLI.
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatRelative } from './relative-time.ts';
+import { formatAgo, formatDuration, formatRelative } from './relative-time.ts';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
@@ -46,5 +46,18 @@ describe('formatAgo', () => {
 
   it('says never when there is no moment', () => {
     expect(formatAgo(null, NOW)).toBe('never');
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [3600, '1 hour'],
+    [43_200, '12 hours'],
+    [5400, '90 minutes'],
+    [86_400, '1 day'],
+    [45, '45 seconds'],
+    [61, '61 seconds'],
+  ])('%i s → %s', (seconds, expected) => {
+    expect(formatDuration(seconds)).toBe(expected);
   });
 });

@@ -33,3 +33,16 @@ export function formatAgo(date: Date | null, now: Date = new Date()): string {
   if (s < 2 * DAY) return `${Math.round(s / HOUR)} h ago`;
   return `${Math.round(s / DAY)} days ago`;
 }
+
+/** A length of time in words, in its largest whole unit: "1 hour", "12 hours", "90 minutes", "45 seconds". */
+export function formatDuration(seconds: number): string {
+  const units: [number, string][] = [
+    [DAY, 'day'],
+    [HOUR, 'hour'],
+    [MINUTE, 'minute'],
+    [1, 'second'],
+  ];
+  const [size, name] = units.find(([size]) => seconds >= size && seconds % size === 0) ?? [1, 'second'];
+  const n = Math.round(seconds / size);
+  return `${n} ${name}${n === 1 ? '' : 's'}`;
+}

@@ -9,7 +9,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sealData } from 'iron-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { listReplication } from '../replication/data';
@@ -20,6 +19,7 @@ import { startFakeSecondary, type FakeSecondary } from '../testing/fake-secondar
 import { runZonekeeper, type ProgramResult } from '../testing/run-program';
 import { workerProcess, type WorkerProcess } from '../testing/worker-process';
 import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
+import { createSession } from '../auth/session-store';
 import { createUser } from '../auth/users';
 import { buildIsCurrent, sourceHash, writeStamp } from '../start/build-stamp';
 
@@ -122,6 +122,7 @@ describe('the web app on the same PostgreSQL database', () => {
 
   beforeAll(async () => {
     const next = path.join(ROOT, 'node_modules/next/dist/bin/next');
+    const webServer = path.join(ROOT, 'lib/start/web-server.ts');
     const hash = sourceHash();
     if (!buildIsCurrent(hash)) {
       // The same build `npm start` makes (and the e2e tests reuse).
@@ -132,17 +133,23 @@ describe('the web app on the same PostgreSQL database', () => {
       writeStamp(hash);
     }
     const user = await createUser('scale-admin', 'scale-admin-password', 'admin');
-    // The web app reads its session key from the data folder; give it one we can sign a cookie with.
-    const secret = 'scale-out-test-session-secret-0123456789abcdef';
-    fs.writeFileSync(path.join(dataDir, 'session-secret'), `${secret}\n`, { mode: 0o600 });
     const port = await freePort('127.0.0.1');
-    const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL!, ZK_DATA_DIR: dataDir, ZK_CONTROL_PORT: '1', NEXT_TELEMETRY_DISABLED: '1' };
-    web = spawn(process.execPath, [next, 'start', '-H', '127.0.0.1', '-p', String(port)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_URL!,
+      ZK_DATA_DIR: dataDir,
+      ZK_CONTROL_PORT: '1',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      ZK_WEB_HOST: '127.0.0.1',
+    };
+    web = spawn(process.execPath, ['--import', 'tsx', webServer], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     web.stdout!.on('data', (d: Buffer) => (log += d.toString()));
     web.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     base = `http://127.0.0.1:${port}`;
     await eventually(() => fetch(`${base}/login`).then((r) => r.status, () => 0), (s) => s === 200, 60_000, 250);
-    cookie = `zk_session=${await sealData({ userId: user.id }, { password: secret, ttl: 3600 })}`;
+    // A session in the shared database, as a sign-in on any web process would leave.
+    cookie = `zk_session=${(await createSession(user.id, { address: '127.0.0.1', userAgent: 'scale-out test' })).token}`;
   }, 600_000);
 
   afterAll(async () => {

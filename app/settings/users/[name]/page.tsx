@@ -4,8 +4,10 @@ import { notFound } from 'next/navigation';
 import { InlineActionForm } from '@/components/settings/inline-action-form';
 import { GrantZoneForm, ResetPasswordForm, RoleForm } from '@/components/settings/user-forms';
 import { linkClass } from '@/components/styles';
-import { revokeZoneAction, setUserDisabledAction } from '@/lib/auth/actions';
+import { SessionList } from '@/components/account/session-list';
+import { revokeZoneAction, setUserDisabledAction, signOutUserAction } from '@/lib/auth/actions';
 import { requireUser } from '@/lib/auth/session';
+import { listUserSessions } from '@/lib/auth/session-store';
 import { getUserDetail } from '@/lib/auth/users';
 import { decodeParam } from '@/components/list-params';
 
@@ -24,6 +26,7 @@ export default async function UserPage({ params }: { params: Params }) {
   const user = await getUserDetail(name);
   if (!user) notFound();
   const self = user.id === me.id;
+  const sessions = await listUserSessions(user.id);
 
   return (
     <div className="max-w-3xl space-y-5">
@@ -85,6 +88,21 @@ export default async function UserPage({ params }: { params: Params }) {
         <ResetPasswordForm name={user.name} />
       </section>
 
+      <section aria-labelledby="sessions-heading" className="space-y-3 rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
+        <h3 id="sessions-heading" className="text-sm font-semibold">
+          Sessions
+        </h3>
+        <SessionList sessions={sessions} now={new Date()} />
+        {sessions.length > 0 && (
+          <InlineActionForm
+            action={signOutUserAction}
+            fields={{ name: user.name }}
+            label={self ? 'Sign out everywhere (you too)' : 'Sign out everywhere'}
+            accessibleName={`Sign ${user.name} out everywhere`}
+          />
+        )}
+      </section>
+
       <section aria-labelledby="status-heading" className="space-y-2 rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
         <h3 id="status-heading" className="text-sm font-semibold">
           Account
@@ -92,7 +110,7 @@ export default async function UserPage({ params }: { params: Params }) {
         <p className="text-sm text-zinc-600">
           {user.disabled
             ? 'This account is disabled: it cannot sign in, and any open session stopped working.'
-            : 'A disabled account cannot sign in, and its open sessions stop working at once.'}
+            : 'A disabled account cannot sign in, and its open sessions end at once (enabling it again brings none back).'}
         </p>
         {self ? (
           <p className="text-xs text-zinc-500">You cannot disable your own account.</p>
