@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -7,7 +8,10 @@ export const metadata: Metadata = {
   description: 'Self-hosted authoritative DNS',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request, never prerendered at build time, so
+  // that its scripts carry this request's CSP nonce (lib/start/security-headers.ts).
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen bg-zinc-100 font-sans text-zinc-900 antialiased">{children}</body>

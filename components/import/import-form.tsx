@@ -1,13 +1,9 @@
 'use client';
 import Link from 'next/link';
-import { useActionState, useState, useTransition, type FormEvent } from 'react';
-import {
-  commitImportAction,
-  previewImportAction,
-  type ImportCommitState,
-  type ImportPreviewState,
-} from '@/lib/zones/actions';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
 import type { ImportPreview } from '@/lib/zones/data';
+import type { ImportCommitState, ImportPreviewState } from '@/lib/zones/import-upload';
 import { SOA_ITEM_ID } from '@/lib/zones/import-diff';
 import { describedBy, FieldErrors } from '../field-errors';
 import { buttonPrimary, buttonSecondary, hintClass, inputClass, labelClass } from '../styles';
@@ -16,14 +12,33 @@ import { ImportSection } from './import-section';
 const errorBox = 'rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800';
 
 /**
+ * Posts one step of the import to the upload route (a zone file is too big
+ * for a server action) and returns the form state it answers; a refusal
+ * (session ended, no right, too large) comes back as the state's message.
+ */
+async function postImport<T extends { message?: string }>(zone: string, fields: Record<string, string>): Promise<T> {
+  const body = new FormData();
+  for (const [k, v] of Object.entries(fields)) body.set(k, v);
+  let res: Response;
+  try {
+    res = await fetch(`/zones/${encodeURIComponent(zone.replace(/\.$/, ''))}/import/upload`, { method: 'POST', body });
+  } catch {
+    return { message: 'The server could not be reached; check the connection and try again.' } as T;
+  }
+  const answer = (await res.json().catch(() => null)) as (T & { error?: string }) | null;
+  if (!res.ok || !answer) return { message: answer?.error ?? `The server answered ${res.status}; nothing was applied.` } as T;
+  return answer;
+}
+
+/**
  * Import a zone file into an existing primary zone: paste or upload, preview
  * the difference, uncheck what should not change, commit as one change.
  * The file text is kept here between preview and commit; the server
  * recomputes the diff from it at commit time.
  */
 export function ImportForm({ zone, zoneHref }: { zone: string; zoneHref: string }) {
-  const [previewState, previewDispatch, previewPending] = useActionState(previewImportAction, {} as ImportPreviewState);
-  const [, startTransition] = useTransition();
+  const [previewState, setPreviewState] = useState<ImportPreviewState>({});
+  const [previewPending, setPreviewPending] = useState(false);
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [reading, setReading] = useState(false);
@@ -42,11 +57,13 @@ export function ImportForm({ zone, zoneHref }: { zone: string; zoneHref: string 
     } finally {
       setReading(false);
     }
-    const form = new FormData();
-    form.set('zone', zone);
-    form.set('text', content);
     setPreviewed((p) => ({ text: content, round: p.round + 1 }));
-    startTransition(() => previewDispatch(form));
+    setPreviewPending(true);
+    try {
+      setPreviewState(await postImport<ImportPreviewState>(zone, { step: 'preview', text: content }));
+    } finally {
+      setPreviewPending(false);
+    }
   }
 
   const busy = previewPending || reading;
@@ -132,8 +149,9 @@ export function ImportForm({ zone, zoneHref }: { zone: string; zoneHref: string 
 function ImportReview({ zone, preview, text }: { zone: string; preview: ImportPreview; text: string }) {
   const [excluded, setExcluded] = useState<ReadonlySet<string>>(new Set());
   const [comment, setComment] = useState('Zone file import');
-  const [state, dispatch, pending] = useActionState(commitImportAction, {} as ImportCommitState);
-  const [, startTransition] = useTransition();
+  const [state, setState] = useState<ImportCommitState>({});
+  const [pending, setPending] = useState(false);
+  const router = useRouter();
   const { adds, changes, deletes, unchanged } = preview.diff;
   const total = adds.length + changes.length + deletes.length + (preview.soa.length ? 1 : 0);
   const selected = total - excluded.size;
@@ -157,15 +175,23 @@ function ImportReview({ zone, preview, text }: { zone: string; preview: ImportPr
     });
   const allIds = () => [...adds, ...changes, ...deletes].map((i) => i.id).concat(preview.soa.length ? [SOA_ITEM_ID] : []);
 
-  function onCommit(event: FormEvent<HTMLFormElement>) {
+  async function onCommit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData();
-    form.set('zone', zone);
-    form.set('text', text);
-    form.set('expectedSerial', String(preview.serial));
-    form.set('comment', comment);
-    form.set('excluded', JSON.stringify([...excluded]));
-    startTransition(() => dispatch(form));
+    setPending(true);
+    const answer = await postImport<ImportCommitState>(zone, {
+      step: 'commit',
+      text,
+      expectedSerial: String(preview.serial),
+      comment,
+      excluded: JSON.stringify([...excluded]),
+    });
+    if (answer.committed) {
+      // The changelog shows the change just made; stay "pending" until it opens.
+      router.push(`/zones/${encodeURIComponent(answer.committed.replace(/\.$/, ''))}/history`);
+      return;
+    }
+    setState(answer);
+    setPending(false);
   }
 
   if (total === 0) {

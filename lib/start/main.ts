@@ -31,7 +31,8 @@ function runToEnd(cmd: string, args: string[], label: string): Promise<void> {
 
 async function main(): Promise<void> {
   say(`database: ${redactedUrl()}  data: ${dataDir()}`);
-  const { applied } = await migrateDatabase();
+  const { applied, secured } = await migrateDatabase();
+  for (const line of secured) say(`made private (it was readable by other users): ${line}`);
   say(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database schema is current');
 
   const admin = await ensureFirstAdmin();
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     });
   };
   launch('DNS worker', ['--import', 'tsx', path.join(ROOT, 'lib/worker/main.ts')]);
-  launch('web app', [NEXT_BIN, 'start', '-p', String(webPort())]);
+  launch('web app', ['--import', 'tsx', path.join(ROOT, 'lib/start/web-server.ts')]);
   say(`web app: http://localhost:${webPort()}   DNS: ${dnsListen().map(formatHostPort).join(', ')} (UDP and TCP)`);
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));

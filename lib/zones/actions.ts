@@ -9,10 +9,10 @@ import { requireUser, requireZoneUser } from '../auth/session';
 import { SERIAL_POLICIES, type RR } from '../dns/types';
 import { getSetting } from '../settings/data';
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
-import { getChange, getZone, listChangesSince, previewImport, type ImportPreview } from './data';
+import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
 import { ZoneError, type RecordError } from './errors';
-import { applyChangeset, commitImport, createZone, type CommitResult } from './mutations';
+import { applyChangeset, createZone, type CommitResult } from './mutations';
 
 /** The new-zone form's fields, as typed (strings). */
 export interface CreateZoneFormValues {
@@ -139,110 +139,6 @@ function zonePath(zone: string): string {
 function textField(formData: FormData, key: string): string {
   const v = formData.get(key);
   return typeof v === 'string' ? v : '';
-}
-
-// A zone file of about 20 000 records is around 1 MB; well above that is a mistake, not a zone.
-const MAX_ZONE_FILE = 16 * 1024 * 1024;
-
-const zoneFileField = z
-  .string()
-  .refine((s) => s.trim() !== '', { message: 'Paste a zone file, or choose one to upload' })
-  .refine((s) => s.length <= MAX_ZONE_FILE, { message: 'That file is larger than 16 MB; split it or use the CLI' });
-
-export interface ImportPreviewState {
-  message?: string;
-  fieldErrors?: { text?: string[] };
-  preview?: ImportPreview;
-}
-
-/** Parses the pasted or uploaded zone file and diffs it against the zone; writes nothing. */
-export async function previewImportAction(_prev: ImportPreviewState, formData: FormData): Promise<ImportPreviewState> {
-  const zone = textField(formData, 'zone');
-  await requireZoneUser(zone, 'write', { returnTo: `${zonePath(zone)}/import` });
-  const text = zoneFileField.safeParse(textField(formData, 'text'));
-  if (!text.success) {
-    return { message: 'There is no zone file to preview.', fieldErrors: { text: z.flattenError(text.error).formErrors } };
-  }
-  const preview = await previewImport(zone, text.data);
-  if (!preview) return { message: `There is no zone ${zone}.` };
-  if (preview.kind !== 'primary') {
-    return { message: `${zone} is a secondary zone; its records come from its primary and cannot be imported here.` };
-  }
-  if (preview.errors.length) {
-    const n = preview.errors.length;
-    return { message: `The zone file has ${n} error${n > 1 ? 's' : ''}; fix ${n > 1 ? 'them' : 'it'} and preview again. Nothing was applied.`, preview };
-  }
-  return { preview };
-}
-
-export interface ImportCommitState {
-  message?: string;
-  fieldErrors?: { comment?: string[] };
-  /** Per-record problems from the change service (zone rules, parse errors with lines). */
-  recordErrors?: RecordError[];
-  /** The zone changed since the preview: the user must preview again. */
-  conflict?: boolean;
-  values?: { comment: string };
-}
-
-const commitImportSchema = z.object({
-  text: zoneFileField,
-  expectedSerial: z.coerce.number().int().min(0).max(4294967295),
-  comment: z.string().trim().min(1, 'Say why, for the changelog').max(500, 'Keep the comment under 500 characters'),
-  excluded: z.string().transform((s, ctx) => {
-    try {
-      const v: unknown = JSON.parse(s || '[]');
-      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-    } catch {
-      // reported below
-    }
-    ctx.addIssue({ code: 'custom', message: 'the selection is malformed' });
-    return z.NEVER;
-  }),
-});
-
-/** Commits the checked items of an import preview as one change, then shows the changelog. */
-export async function commitImportAction(_prev: ImportCommitState, formData: FormData): Promise<ImportCommitState> {
-  const zone = textField(formData, 'zone');
-  const { user } = await requireZoneUser(zone, 'write', { returnTo: `${zonePath(zone)}/import` });
-  const values = { comment: textField(formData, 'comment') };
-  const parsed = commitImportSchema.safeParse({
-    text: textField(formData, 'text'),
-    expectedSerial: textField(formData, 'expectedSerial'),
-    comment: values.comment,
-    excluded: textField(formData, 'excluded'),
-  });
-  if (!parsed.success) {
-    const fe = z.flattenError(parsed.error).fieldErrors;
-    if (fe.comment) return { message: 'The import was not committed: see the comment field.', fieldErrors: { comment: fe.comment }, values };
-    return { message: 'The import could not be read back; preview the file again.', values };
-  }
-  const v = parsed.data;
-  let zoneName: string;
-  try {
-    const result = await commitImport(
-      zone,
-      v.text,
-      { expectedSerial: v.expectedSerial, comment: v.comment, excluded: v.excluded },
-      { userId: user.id, name: user.name },
-    );
-    if (!result.changed) return { message: 'Nothing to commit: the checked items are already in the zone.', values };
-    zoneName = result.zone;
-  } catch (err) {
-    if (err instanceof ZoneError) {
-      return {
-        message:
-          err.code === 'conflict' ? `${err.message.replace(/ Reload the zone and re-apply your edits\.$/, '')} Preview the file again to see the difference against the zone as it is now.` : err.message,
-        recordErrors: err.recordErrors,
-        conflict: err.code === 'conflict',
-        values,
-      };
-    }
-    throw err;
-  }
-  revalidatePath(zonePath(zoneName));
-  revalidatePath(`${zonePath(zoneName)}/history`);
-  redirect(`${zonePath(zoneName)}/history`);
 }
 
 export interface RevertChangeState {

@@ -34,3 +34,11 @@ export const recordDeleteSchema = z.object({
   content: z.string().trim().optional(),
 });
 export type RecordDelete = z.input<typeof recordDeleteSchema>;
+
+/** A zone file of about 20,000 records is around 1 MB; well above this is a mistake, not a zone (the CLI takes any size). */
+export const MAX_ZONE_FILE = 16 * 1024 * 1024;
+
+export const zoneFileField = z
+  .string()
+  .refine((s) => s.trim() !== '', { message: 'Paste a zone file, or choose one to upload' })
+  .refine((s) => s.length <= MAX_ZONE_FILE, { message: 'That file is larger than 16 MB; split it or use the CLI (zonekeeper zone import)' });
