@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { formFieldErrors, formText, type FormState } from '../settings/schema';
 import { ZoneError } from '../zones/errors';
 import { clientAddress } from './client-address';
-import { DEFAULT_LOGIN_LIMITS, LoginThrottle, throttleMessage } from './rate-limit';
+import { loginThrottle, throttleMessage } from './rate-limit';
 import {
   CHANGE_PASSWORD_FIELDS,
   changePasswordFormSchema,
@@ -61,12 +61,6 @@ const loginSchema = z.object({
 
 const WRONG_LOGIN = 'Wrong user name or password.';
 
-// One throttle for the web process, kept in memory (see rate-limit.ts): a
-// restart forgets it, and several web processes would each count alone.
-// On globalThis so that a dev-server module reload does not reset it.
-const holder = globalThis as unknown as { __zkLoginThrottle?: LoginThrottle };
-const throttle = (holder.__zkLoginThrottle ??= new LoginThrottle(DEFAULT_LOGIN_LIMITS));
-
 export async function loginAction(_prev: LoginFormState, formData: FormData): Promise<LoginFormState> {
   const raw = {
     username: String(formData.get('username') ?? ''),
@@ -78,6 +72,7 @@ export async function loginAction(_prev: LoginFormState, formData: FormData): Pr
     return { message: 'Enter your user name and password.', fieldErrors, username: raw.username };
   }
   const address = clientAddress(await headers());
+  const throttle = loginThrottle();
   // Checked before the password, so a refused attempt costs no bcrypt work and tells nothing.
   const gate = throttle.attempt(address, parsed.data.username);
   if (!gate.allowed) return { message: throttleMessage(gate, parsed.data.username), username: raw.username };

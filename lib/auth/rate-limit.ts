@@ -203,6 +203,25 @@ function userKey(user: string): string {
   return `u\u0000${user}`;
 }
 
+/**
+ * The web process's one throttle, shared by the sign-in form and every other
+ * credential check (the metrics token). On globalThis so that a dev-server
+ * module reload does not reset it.
+ */
+export function loginThrottle(): LoginThrottle {
+  const holder = globalThis as unknown as { __zkLoginThrottle?: LoginThrottle };
+  return (holder.__zkLoginThrottle ??= new LoginThrottle(DEFAULT_LOGIN_LIMITS));
+}
+
+/** A 429 answer for a credential check the throttle refused, with Retry-After (RFC 6585 §4). */
+export function tooManyAttempts(result: { retryAfterSeconds: number }, what: string): Response {
+  const s = result.retryAfterSeconds;
+  return new Response(`Too many wrong ${what} from your address; wait ${s} second${s === 1 ? '' : 's'} and try again.\n`, {
+    status: 429,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(result.retryAfterSeconds) },
+  });
+}
+
 /** What a refused sign-in tells the user: why, and how long to wait. */
 export function throttleMessage(result: { retryAfterSeconds: number; reason: ThrottleReason }, user: string): string {
   const s = result.retryAfterSeconds;
