@@ -459,7 +459,8 @@ export async function run(argv: string[]): Promise<number> {
       out(USAGE);
       return cmd ? 0 : 1;
     }
-    await migrateDatabase();
+    const { secured } = await migrateDatabase();
+    for (const line of secured) process.stderr.write(`zonekeeper: made private (was readable by other users): ${line}\n`);
     switch (cmd) {
       case 'zone':
         await zoneCommand(rest);

@@ -36,7 +36,8 @@ export function redactedUrl(url = databaseUrl()): string {
 export function sqliteFile(url = databaseUrl()): string {
   if (!isSqlite(url)) throw new Error(`DATABASE_URL ${url} is not a SQLite file: URL`);
   const file = path.resolve(url.slice('file:'.length));
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Private: the database holds password hashes and TSIG secrets (lib/setup/private-files.ts).
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   return file;
 }
 

@@ -1,29 +1,52 @@
-// Generated secrets (session key, control-channel key) live as files in
-// ZK_DATA_DIR, created with mode 0600 on first use and read thereafter.
+// Generated secrets (the control-channel key) live as files in ZK_DATA_DIR,
+// created owner-only (0600, in a 0700 folder) on first use and read
+// thereafter. A secret file shorter than 32 bytes is refused wherever it is
+// read — by the worker, the web app and the CLI alike — rather than used: a
+// short key can be guessed, and it is never what we wrote.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir } from '../setup/private-files';
 import { dataDir } from './env';
 
-export type SecretName = 'session-secret' | 'control-secret';
+export type SecretName = 'control-secret';
+
+/** Shortest secret accepted, in bytes (we write 43: 32 random bytes in base64url). */
+export const MIN_SECRET_BYTES = 32;
+
+function checked(file: string, text: string): string {
+  const secret = text.trim();
+  if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+    throw new Error(
+      `${file} holds ${Buffer.byteLength(secret)} bytes; a secret needs at least ${MIN_SECRET_BYTES}. ` +
+        'Delete the file and start again: a new one is generated (restart every Zonekeeper process that shares this folder).',
+    );
+  }
+  return secret;
+}
 
 export function readOrCreateSecret(name: SecretName): string {
   const dir = dataDir();
   const file = path.join(dir, name);
   try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) return existing;
+    return checked(file, fs.readFileSync(file, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  fs.mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const secret = crypto.randomBytes(32).toString('base64url');
-  // 'wx' fails if another process created it meanwhile; then read theirs.
+  // Written whole under a temporary name, then linked into place: a process
+  // starting at the same moment sees either no file or all of it, never a
+  // half-written one. link() fails if another process won; then read theirs.
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, secret + '\n', { mode: 0o600 });
   try {
-    fs.writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+    fs.linkSync(tmp, file);
     return secret;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return fs.readFileSync(file, 'utf8').trim();
+    return checked(file, fs.readFileSync(file, 'utf8'));
+  } finally {
+    fs.rmSync(tmp, { force: true });
   }
 }

@@ -3,19 +3,30 @@
 // migrations folder (prisma/migrations for SQLite, prisma/postgres/migrations).
 import { databaseProvider, databaseUrl, redactedUrl } from '../config/database-url';
 import { readOnly } from '../config/env';
-import { migrateSqlite, pendingSqlite, type MigrationResult } from './migrate';
+import { migrateSqlite, pendingSqlite } from './migrate';
 import { migratePostgres, pendingPostgres } from './migrate-pg';
+import { securePrivateFiles } from './private-files';
 
-export async function migrateDatabase(): Promise<MigrationResult> {
+export interface StartupResult {
+  /** Migrations applied now. */
+  applied: string[];
+  /** Files and folders whose modes were tightened (an installation from before they were made private). */
+  secured: string[];
+}
+
+export async function migrateDatabase(): Promise<StartupResult> {
   const url = databaseUrl();
   // A read-only process (a worker on a hot standby) must not write, and a
   // standby refuses writes anyway: check instead, and refuse to run on a
   // schema older than the code.
   if (readOnly()) {
+    const secured = securePrivateFiles({ createDatabase: false });
     await requireCurrentSchema();
-    return { applied: [] };
+    return { applied: [], secured };
   }
-  return databaseProvider(url) === 'postgresql' ? migratePostgres(url) : migrateSqlite();
+  const secured = securePrivateFiles();
+  const { applied } = databaseProvider(url) === 'postgresql' ? await migratePostgres(url) : migrateSqlite();
+  return { applied, secured };
 }
 
 export async function requireCurrentSchema(): Promise<void> {

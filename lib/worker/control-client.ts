@@ -13,7 +13,13 @@ export function controlRequest<T = unknown>(
   timeoutMs = 5000,
 ): Promise<T> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  const secret = readOrCreateSecret('control-secret');
+  let secret: string;
+  try {
+    secret = readOrCreateSecret('control-secret');
+  } catch (err) {
+    // A refused secret file fails this request (callers that nudge may ignore that), never the caller's write.
+    return Promise.reject(err);
+  }
   return new Promise<T>((resolve, reject) => {
     const req = http.request(
       {

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   }
   const processes = dnsProcesses();
   if (role === null) {
-    await migrateDatabase();
+    const { secured } = await migrateDatabase();
+    for (const line of secured) log.warn({ file: line }, 'made a private file private (it was readable by other users)');
     if (processes > 1) {
       superviseDnsProcesses(processes, log);
       return;
