@@ -1,7 +1,8 @@
 // The changelog, revert, import and export in the browser, against the real
 // product: what the user sees, and what the DNS worker then serves.
 import fs from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './helpers/test';
 import { createUser, uniqueName, zk } from './helpers/cli';
 import { queryUntil, type DnsReply } from './helpers/dns';
 import { DNS_HOST, DNS_PORT } from './helpers/env';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/test';
 import { startBind, type RunningBind } from '../lib/testing/bind';
 import { requireProgram } from '../lib/testing/system-program';
 import { uniqueName, zk } from './helpers/cli';

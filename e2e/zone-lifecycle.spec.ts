@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/test';
 import type { SoaAnswer } from 'dns-packet';
 import { queryUntil } from './helpers/dns';
 import { ADMIN_PASSWORD, ADMIN_USER, DNS_HOST, DNS_PORT } from './helpers/env';

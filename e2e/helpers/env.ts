@@ -16,6 +16,7 @@ export const DNS_PORT = base ? base + 1 : 5391;
 export const CONTROL_PORT = base ? base + 2 : 5392;
 export const ADMIN_USER = 'admin';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
+export const METRICS_TOKEN = 'e2e-metrics-token-0123456789abcdef0123456789';
 
 process.env.ZK_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'zk-e2e-'));
 export const DATA_DIR = process.env.ZK_E2E_DATA_DIR;
@@ -31,5 +32,6 @@ export const serverEnv: Record<string, string> = {
   ZK_ADMIN_PASSWORD: ADMIN_PASSWORD,
   // Probe secondaries every 2 s so the replication pages change state within a test.
   ZK_PROBE_INTERVAL: '2',
+  ZK_METRICS_TOKEN: METRICS_TOKEN,
   NEXT_TELEMETRY_DISABLED: '1',
 };
