@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { db } from '../db';
 import { formatHostPort, parseHostPort } from '../config/env';
 import { canonicalName } from '../dns/names';
+import { normalizeCidr } from '../zones/address-ranges';
 import { ZoneError } from '../zones/errors';
 import { SETTINGS, type SettingKey, type SettingValue, type ZoneDefaults } from './schema';
 
@@ -60,10 +61,9 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
   }
   const allowTransfer = input.allowTransfer.map((t) => {
     try {
-      const [addr, bits] = t.includes('/') ? ipaddr.parseCIDR(t) : [ipaddr.parse(t), ipaddr.parse(t).kind() === 'ipv4' ? 32 : 128];
-      return `${addr.toString()}/${bits}`;
-    } catch {
-      fail('allowTransfer', `"${t}" is not an address range like 192.0.2.0/24 or 2001:db8::/32`);
+      return normalizeCidr(t);
+    } catch (err) {
+      fail('allowTransfer', (err as Error).message);
       return t;
     }
   });

@@ -2,33 +2,14 @@
 // in the zone's allow-transfer ranges, and when the zone has a TSIG key the
 // request must be signed with that key. Address failures are REFUSED; key
 // failures NOTAUTH (with the TSIG error the RFC asks for).
-import ipaddr from 'ipaddr.js';
 import type { TsigKey, TsigVerifyResult } from '../dns/tsig';
 import { RCODE } from '../dns/wire';
+import { addressAllowed } from '../zones/address-ranges';
 import type { ZoneSnapshot } from './zone-snapshot';
 
 export type AccessDecision =
   | { ok: true; key: TsigKey | null }
   | { ok: false; rcode: number; reason: string };
-
-/** True when `address` (IPv4, IPv6 or IPv4-mapped IPv6) lies in one of `ranges`. */
-export function addressAllowed(address: string, ranges: readonly string[]): boolean {
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    addr = ipaddr.process(address);
-  } catch {
-    return false;
-  }
-  for (const r of ranges) {
-    try {
-      const [net, bits] = ipaddr.parseCIDR(r);
-      if (net.kind() === addr.kind() && addr.match([net, bits] as [typeof addr, number])) return true;
-    } catch {
-      // A malformed stored range never grants access.
-    }
-  }
-  return false;
-}
 
 export function checkTransferAccess(zone: ZoneSnapshot, peerAddress: string, tsig: TsigVerifyResult): AccessDecision {
   if (!addressAllowed(peerAddress, zone.transfer.allow)) {

@@ -14,6 +14,7 @@ import { looksLikePrefix, ReversePrefixError, reverseZoneForPrefix } from '../dn
 import { parseZoneFile } from '../dns/zone-file';
 import { getSetting } from '../settings/data';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
+import { AddressRangeError, normalizeCidr } from './address-ranges';
 import { ZoneError, type RecordError } from './errors';
 import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
 import { readList, writeList } from './json-lists';
@@ -232,14 +233,11 @@ function checkAddressPort(text: string, field: string): string {
 }
 
 function checkCidr(text: string): string {
-  const t = text.trim();
   try {
-    const [addr, bits] = t.includes('/') ? ipaddr.parseCIDR(t) : [ipaddr.parse(t), ipaddr.parse(t).kind() === 'ipv4' ? 32 : 128];
-    return `${addr.toString()}/${bits}`;
-  } catch {
-    throw new ZoneError('invalid', `allow-transfer: "${t}" is not an address range like 192.0.2.0/24 or 2001:db8::/32`, {
-      allowTransfer: [`"${t}" is not an address range`],
-    });
+    return normalizeCidr(text);
+  } catch (err) {
+    if (!(err instanceof AddressRangeError)) throw err;
+    throw new ZoneError('invalid', `allow-transfer: ${err.message}`, { allowTransfer: [`"${text.trim()}" is not an address range`] });
   }
 }
 
