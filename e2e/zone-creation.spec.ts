@@ -31,10 +31,10 @@ test('an editor granted only alpha cannot create a zone inside beta: the form na
   const { page, close } = await editorPage(browser, [alpha]);
   try {
     await submitNewZone(page, `www.${beta}`);
-    await expect(page).toHaveURL(/\/zones\/new$/);
     await expect(page.locator('#zone-name-error')).toHaveText(
       `www.${beta}. lies inside ${beta}., which you may not edit: ask an admin to create it or to grant you ${beta}.`,
     );
+    await expect(page).toHaveURL(/\/zones\/new$/);
     await expect(page.getByLabel('Zone name')).toHaveAttribute('aria-describedby', /zone-name-error/);
     await expect(page.getByLabel('Zone name')).toHaveValue(`www.${beta}`);
     expect((await zk(['zone', 'list'])).stdout).not.toContain(`www.${beta}.`);
