@@ -18,14 +18,21 @@ export interface NewZoneDefaults {
 }
 
 /**
+ * Whether this user may create secondary zones: from any primary (admins),
+ * from primaries inside the admin's ranges, or not at all (no ranges set).
+ */
+export type SecondaryAllowance = { kind: 'any' } | { kind: 'ranges'; ranges: string[] } | { kind: 'none' };
+
+/**
  * The form that creates a zone: a primary with its name servers and SOA
  * settings (pre-filled from the template), or a secondary with its primaries.
  */
-export function NewZoneForm({ defaults }: { defaults: NewZoneDefaults }) {
+export function NewZoneForm({ defaults, secondary }: { defaults: NewZoneDefaults; secondary: SecondaryAllowance }) {
   const [state, formAction, pending] = useActionState(createZoneAction, initialState);
   const errors = state.fieldErrors ?? {};
   const values = state.values;
-  const [kind, setKind] = useState(values?.kind === 'secondary' ? 'secondary' : 'primary');
+  const kinds = secondary.kind === 'none' ? (['primary'] as const) : (['primary', 'secondary'] as const);
+  const [kind, setKind] = useState(values?.kind === 'secondary' && secondary.kind !== 'none' ? 'secondary' : 'primary');
   const invalid = (field: keyof NonNullable<CreateZoneFormState['fieldErrors']>) => Boolean(errors[field]?.length);
 
   return (
@@ -43,16 +50,22 @@ export function NewZoneForm({ defaults }: { defaults: NewZoneDefaults }) {
         )}
       </div>
 
-      <fieldset>
+      <fieldset aria-describedby={describedBy(secondary.kind === 'none' ? 'zone-kind-hint' : null, 'zone-kind-error', errors.kind)}>
         <legend className={labelClass}>Kind</legend>
         <div className="mt-1 flex flex-wrap gap-4 text-sm">
-          {(['primary', 'secondary'] as const).map((k) => (
+          {kinds.map((k) => (
             <label key={k} className="flex items-center gap-2">
               <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
               {k === 'primary' ? 'Primary: records are edited here' : 'Secondary: records are transferred from a primary'}
             </label>
           ))}
         </div>
+        {secondary.kind === 'none' && (
+          <p id="zone-kind-hint" className={hintClass}>
+            Secondary zones are created by an admin here: this server connects to whatever primary a secondary zone
+            names. Ask an admin, or ask them to allow your primaries’ address ranges in Settings.
+          </p>
+        )}
         <FieldErrors id="zone-kind-error" errors={errors.kind} />
       </fieldset>
 
@@ -101,6 +114,12 @@ export function NewZoneForm({ defaults }: { defaults: NewZoneDefaults }) {
           <p id="zone-primaries-hint" className={hintClass}>
             The servers to transfer the zone from: an IP address, optionally with :PORT, one per line. The worker
             fetches the zone at once and then follows the primary&apos;s SOA timers and NOTIFYs.
+            {secondary.kind === 'ranges' && (
+              <>
+                {' '}
+                An admin allows primaries in <code>{secondary.ranges.join(', ')}</code> only.
+              </>
+            )}
           </p>
           <FieldErrors id="zone-primaries-error" errors={errors.primaries} />
         </div>

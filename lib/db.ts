@@ -161,6 +161,23 @@ export function writeTransaction<T>(fn: (tx: Prisma.TransactionClient) => Promis
 }
 
 /**
+ * Holds the lock `key` until `tx` ends, for a check that reads other rows
+ * before it writes and that no unique index can guard (a new zone must not
+ * appear above or below another one created at the same moment). PostgreSQL:
+ * an advisory transaction lock, since READ COMMITTED would let both
+ * transactions see nothing and commit. SQLite: nothing to do; a write
+ * transaction that read what another connection then changed fails with
+ * "database is locked" and writeTransaction runs it again, re-reading.
+ */
+export async function lockInTransaction(tx: Prisma.TransactionClient, key: number): Promise<void> {
+  if (dbProvider() !== 'postgresql') return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::bigint)`;
+}
+
+/** The lock keys of lockInTransaction, one per kind of check. */
+export const TX_LOCK = { zoneNames: 0x5a4b0001 } as const;
+
+/**
  * Runs a write transaction, again from the start when SQLite answers "database
  * is locked". In WAL mode a transaction that has read and then writes fails at
  * once (SQLITE_BUSY_SNAPSHOT, no busy wait) when another connection (the

@@ -1,7 +1,7 @@
 'use client';
 import { useActionState } from 'react';
-import { saveEditorSettingsAction, saveZoneDefaultsAction } from '@/lib/settings/actions';
-import type { FormState, ZoneDefaultsField } from '@/lib/settings/schema';
+import { saveEditorSettingsAction, saveSecondaryZonesSettingsAction, saveZoneDefaultsAction } from '@/lib/settings/actions';
+import type { FormState, SecondaryZonesField, ZoneDefaultsField } from '@/lib/settings/schema';
 import { SERIAL_POLICIES } from '@/lib/dns/types';
 import { describedBy, FieldErrors } from '../field-errors';
 import { SERIAL_POLICY_LABELS } from '../serial-policy';
@@ -112,6 +112,43 @@ export function EditorSettingsForm({ requireComment }: { requireComment: boolean
       </div>
       <button type="submit" disabled={pending} className={buttonPrimary}>
         {pending ? 'Saving…' : 'Save editor settings'}
+      </button>
+    </form>
+  );
+}
+
+/** Which primaries editors' secondary zones may name; empty: only admins create secondary zones. */
+export function SecondaryZonesForm({ editorPrimaryRanges }: { editorPrimaryRanges: string }) {
+  const [state, formAction, pending] = useActionState(saveSecondaryZonesSettingsAction, {} as FormState<SecondaryZonesField>);
+  const errors = state.fieldErrors?.editorPrimaryRanges;
+  return (
+    <form action={formAction} noValidate className="space-y-3">
+      <FormMessage state={state} />
+      <div>
+        <label htmlFor="sz-editorPrimaryRanges" className={labelClass}>
+          Primaries editors may use
+        </label>
+        <textarea
+          id="sz-editorPrimaryRanges"
+          name="editorPrimaryRanges"
+          rows={3}
+          autoCapitalize="none"
+          spellCheck={false}
+          placeholder={'192.0.2.0/24\n2001:db8::/32'}
+          defaultValue={state.ok ? editorPrimaryRanges : (state.values?.editorPrimaryRanges ?? editorPrimaryRanges)}
+          aria-invalid={Boolean(errors?.length) || undefined}
+          aria-describedby={describedBy('sz-editorPrimaryRanges-hint', 'sz-editorPrimaryRanges-error', errors)}
+          className={`mt-1 font-mono ${inputClass(Boolean(errors?.length))}`}
+        />
+        <p id="sz-editorPrimaryRanges-hint" className={hintClass}>
+          Address ranges (CIDR), one per line. An editor may create a secondary zone only when every primary it names
+          lies in one of them. Empty: only admins create secondary zones, since the server connects to whatever primary a
+          zone names and reports how it answered.
+        </p>
+        <FieldErrors id="sz-editorPrimaryRanges-error" errors={errors} />
+      </div>
+      <button type="submit" disabled={pending} className={buttonPrimary}>
+        {pending ? 'Saving…' : 'Save secondary zone settings'}
       </button>
     </form>
   );

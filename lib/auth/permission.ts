@@ -3,10 +3,19 @@
 export type Role = 'admin' | 'editor' | 'viewer';
 export const ROLES: readonly Role[] = ['admin', 'editor', 'viewer'];
 
-export type Permission = 'zone:read' | 'zone:write' | 'zone:delete' | 'user:manage';
+export type Permission =
+  | 'zone:read'
+  | 'zone:write'
+  | 'zone:delete'
+  // A zone's primaries, transfer ranges, also-notify and TSIG key, and secondary
+  // zones from any primary: these make the worker connect to an address, or let
+  // others read zones. Editors may name primaries only inside the admin's
+  // allow-list (lib/zones/creation-rules.ts).
+  | 'zone:configure'
+  | 'user:manage';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['zone:read', 'zone:write', 'zone:delete', 'user:manage'],
+  admin: ['zone:read', 'zone:write', 'zone:delete', 'zone:configure', 'user:manage'],
   editor: ['zone:read', 'zone:write'],
   viewer: ['zone:read'],
 };

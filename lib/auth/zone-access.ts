@@ -4,9 +4,13 @@
 // granted to them (an editor's own new zones are granted at creation).
 // No next/* imports: the CLI and API routes use it as well as the pages.
 import { db } from '../db';
+import type { Prisma } from '../generated/prisma/client';
 import { absoluteName } from '../dns/names';
 import { can } from './permission';
 import type { SessionUser } from './users';
+
+/** The client to read grants with: the shared one, or a transaction's (the change service checks inside its write). */
+export type ZoneAccessClient = Pick<Prisma.TransactionClient, 'zone' | 'zoneGrant'>;
 
 export interface ZoneRights {
   read: boolean;
@@ -15,13 +19,57 @@ export interface ZoneRights {
 
 const NONE: ZoneRights = { read: false, write: false };
 
+/** Whether a role reaches every zone, none, or only the zones granted to the user. */
+function scope(user: Pick<SessionUser, 'role'>): { read: 'all' | 'granted' | 'none'; write: 'all' | 'granted' | 'none' } {
+  if (user.role === 'admin') return { read: 'all', write: 'all' };
+  if (user.role === 'viewer') return { read: 'all', write: 'none' };
+  if (user.role !== 'editor' || !can(user.role, 'zone:write')) return { read: 'none', write: 'none' };
+  return { read: 'granted', write: 'granted' };
+}
+
 /** What `user` may do with the zone `zoneId` (which must exist). */
-export async function zoneRightsById(user: Pick<SessionUser, 'id' | 'role'>, zoneId: number): Promise<ZoneRights> {
-  if (user.role === 'admin') return { read: true, write: true };
-  if (user.role === 'viewer') return { read: true, write: false };
-  if (user.role !== 'editor' || !can(user.role, 'zone:write')) return NONE;
-  const grant = await db().zoneGrant.findUnique({ where: { userId_zoneId: { userId: user.id, zoneId } } });
+export async function zoneRightsById(user: Pick<SessionUser, 'id' | 'role'>, zoneId: number, client: ZoneAccessClient = db()): Promise<ZoneRights> {
+  const s = scope(user);
+  if (s.read !== 'granted') return { read: s.read === 'all', write: s.write === 'all' };
+  const grant = await client.zoneGrant.findUnique({ where: { userId_zoneId: { userId: user.id, zoneId } } });
   return grant ? { read: true, write: true } : NONE;
+}
+
+/** Names read per query when looking for zones a user may not edit. */
+const PAGE = 500;
+
+/**
+ * The first `take` zones (by name) matching `where` and `exact` that `user`
+ * may not edit, and whether there are more: for refusing an action over many
+ * zones (a new zone enclosing them) without reading them all. `where` may
+ * match loosely (Prisma's endsWith is a LIKE, in which `_` matches any
+ * character); `exact` then decides, a page of names at a time.
+ */
+export async function zonesNotWritable(
+  user: Pick<SessionUser, 'id' | 'role'>,
+  where: Prisma.ZoneWhereInput,
+  opts: { take: number; exact?: (name: string) => boolean; client?: ZoneAccessClient },
+): Promise<{ names: string[]; more: boolean }> {
+  const s = scope(user).write;
+  if (s === 'all') return { names: [], more: false };
+  const client = opts.client ?? db();
+  const blocked: Prisma.ZoneWhereInput = s === 'none' ? where : { AND: [where, { grants: { none: { userId: user.id } } }] };
+  const found: string[] = [];
+  for (let after: string | undefined; ; ) {
+    const rows = await client.zone.findMany({
+      where: after === undefined ? blocked : { AND: [blocked, { name: { gt: after } }] },
+      select: { name: true },
+      orderBy: { name: 'asc' },
+      take: PAGE,
+    });
+    for (const { name } of rows) {
+      if (opts.exact && !opts.exact(name)) continue;
+      found.push(name);
+      if (found.length > opts.take) return { names: found.slice(0, opts.take), more: true };
+    }
+    if (rows.length < PAGE) return { names: found, more: false };
+    after = rows[rows.length - 1]!.name;
+  }
 }
 
 /** Rights on a zone given by name (any case, trailing dot optional); none when it does not exist. */
@@ -42,8 +90,9 @@ export async function zoneRights(user: Pick<SessionUser, 'id' | 'role'>, zoneNam
  * For filtering lists in the query itself, so that paging stays right.
  */
 export async function visibleZoneIds(user: Pick<SessionUser, 'id' | 'role'>): Promise<number[] | null> {
-  if (user.role === 'admin' || user.role === 'viewer') return null;
-  if (user.role !== 'editor') return [];
+  const s = scope(user).read;
+  if (s === 'all') return null;
+  if (s === 'none') return [];
   const grants = await db().zoneGrant.findMany({ where: { userId: user.id }, select: { zoneId: true } });
   return grants.map((g) => g.zoneId);
 }

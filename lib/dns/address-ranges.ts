@@ -12,9 +12,17 @@ export function canonicalIp(address: string): string | null {
   }
 }
 
+/** Thrown by parseRange; the message names the input. */
+export class AddressRangeError extends Error {
+  constructor(text: string) {
+    super(`"${text}" is not an address range like 192.0.2.0/24 or 2001:db8::/32`);
+    this.name = 'AddressRangeError';
+  }
+}
+
 /**
- * `192.0.2.0/24`, `2001:db8::/32`, or a single address (as /32 or /128) in
- * canonical form; throws an Error saying what is wrong otherwise.
+ * `192.0.2.0/24`, `2001:DB8::/32`, or a single address (that host only, as
+ * /32 or /128) → canonical `ADDRESS/BITS`; AddressRangeError otherwise.
  */
 export function parseRange(text: string): string {
   const t = text.trim();
@@ -26,7 +34,7 @@ export function parseRange(text: string): string {
     const addr = ipaddr.parse(t);
     return `${addr.toString()}/${addr.kind() === 'ipv4' ? 32 : 128}`;
   } catch {
-    throw new Error(`"${t}" is not an address range like 192.0.2.0/24 or 2001:db8::/32`);
+    throw new AddressRangeError(t);
   }
 }
 

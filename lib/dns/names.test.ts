@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   absoluteName,
+  ancestorNames,
   canonicalName,
   DnsNameError,
   isHostname,
@@ -129,12 +130,13 @@ describe('zone membership and relative names', () => {
 
 describe('label helpers', () => {
   it.each([
-    ['.', [], 0, null],
-    ['test.', ['test'], 1, '.'],
-    ['www.example.test.', ['www', 'example', 'test'], 3, 'example.test.'],
-  ])('%s', (name, labels, count, parent) => {
+    ['.', [], 0, null, []],
+    ['test.', ['test'], 1, '.', ['.']],
+    ['www.example.test.', ['www', 'example', 'test'], 3, 'example.test.', ['example.test.', 'test.', '.']],
+  ])('%s', (name, labels, count, parent, ancestors) => {
     expect(nameLabels(name)).toEqual(labels);
     expect(labelCount(name)).toBe(count);
     expect(parentName(name)).toBe(parent);
+    expect(ancestorNames(name)).toEqual(ancestors);
   });
 });

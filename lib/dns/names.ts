@@ -135,3 +135,10 @@ export function parentName(name: string): string | null {
   if (labels.length === 0) return null;
   return labels.length === 1 ? '.' : `${labels.slice(1).join('.')}.`;
 }
+
+/** The names that enclose canonical `name`, closest first, the root last; none for the root. */
+export function ancestorNames(name: string): string[] {
+  const out: string[] = [];
+  for (let p = parentName(name); p !== null; p = parentName(p)) out.push(p);
+  return out;
+}

@@ -1,14 +1,15 @@
 'use server';
-// Server actions for /settings (zone defaults, editor settings, TSIG keys,
-// autoprimaries). Each checks the session and `user:manage` itself, since an
-// action can be posted to without the page that shows its form.
+// Server actions for /settings (zone defaults, editor settings, who may
+// create secondary zones, TSIG keys, autoprimaries). Each checks the session
+// and `user:manage` itself, since an action can be posted to without the page
+// that shows its form.
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requireUser } from '../auth/session';
 import { ZoneError } from '../zones/errors';
 import { addAutoprimary, deleteAutoprimary } from '../zones/autoprimaries';
 import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
-import { saveZoneDefaults, setSetting } from './mutations';
+import { saveSecondaryZonesSettings, saveZoneDefaults, setSetting } from './mutations';
 import {
   addAutoprimaryFormSchema,
   AUTOPRIMARY_FIELDS,
@@ -16,6 +17,8 @@ import {
   createTsigKeyFormSchema,
   formFieldErrors,
   formText,
+  SECONDARY_ZONES_FIELDS,
+  secondaryZonesFormSchema,
   splitList,
   TSIG_FIELDS,
   ZONE_DEFAULTS_FIELDS,
@@ -23,6 +26,7 @@ import {
   type AutoprimaryField,
   type CreateTsigKeyState,
   type FormState,
+  type SecondaryZonesField,
   type ZoneDefaultsField,
 } from './schema';
 
@@ -77,6 +81,27 @@ export async function saveEditorSettingsAction(_prev: FormState<'requireComment'
   }
   revalidatePath('/settings/zone-defaults');
   return { ok: true, message: requireComment ? 'Saved: every commit now needs a comment.' : 'Saved: comments are optional.' };
+}
+
+export async function saveSecondaryZonesSettingsAction(_prev: FormState<SecondaryZonesField>, formData: FormData): Promise<FormState<SecondaryZonesField>> {
+  await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
+  const values = formText(formData, SECONDARY_ZONES_FIELDS);
+  const parsed = secondaryZonesFormSchema.safeParse(values);
+  if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
+  let saved: string[];
+  try {
+    saved = (await saveSecondaryZonesSettings({ editorPrimaryRanges: splitList(parsed.data.editorPrimaryRanges) })).editorPrimaryRanges;
+  } catch (err) {
+    return fromZoneError(err, SECONDARY_ZONES_FIELDS, values);
+  }
+  revalidatePath('/settings/zone-defaults');
+  revalidatePath('/zones/new');
+  return {
+    ok: true,
+    message: saved.length
+      ? `Saved: editors may create secondary zones whose primaries all lie in ${saved.join(', ')}.`
+      : 'Saved: only admins create secondary zones.',
+  };
 }
 
 export async function createTsigKeyAction(_prev: CreateTsigKeyState, formData: FormData): Promise<CreateTsigKeyState> {

@@ -1,10 +1,12 @@
 // Reads of admin settings. A missing or unreadable row gives the defaults, so
 // a fresh install works without any settings written.
 import { db } from '../db';
+import type { Prisma } from '../generated/prisma/client';
 import { SETTINGS, type SettingKey, type SettingValue } from './schema';
 
-export async function getSetting<K extends SettingKey>(key: K): Promise<SettingValue<K>> {
-  const row = await db().setting.findUnique({ where: { key } });
+/** `client`: a transaction's, when the value decides what that transaction may write. */
+export async function getSetting<K extends SettingKey>(key: K, client: Pick<Prisma.TransactionClient, 'setting'> = db()): Promise<SettingValue<K>> {
+  const row = await client.setting.findUnique({ where: { key } });
   let stored: unknown = {};
   if (row) {
     try {

@@ -5,7 +5,7 @@ import { getZone } from '../zones/data';
 import { ZoneError } from '../zones/errors';
 import { createZone } from '../zones/mutations';
 import { getSetting } from './data';
-import { saveZoneDefaults } from './mutations';
+import { saveSecondaryZonesSettings, saveZoneDefaults } from './mutations';
 
 const base = {
   nameservers: [] as string[],
@@ -61,5 +61,17 @@ describe('saveZoneDefaults', () => {
     expect(fe.allowTransfer?.[0]).toMatch(/192\.0\.2\.0\/33/);
     expect(fe.alsoNotify).toHaveLength(2);
     expect(await getSetting('zoneDefaults')).toEqual(before);
+  });
+});
+
+describe('saveSecondaryZonesSettings', () => {
+  it('stores the ranges editors may take primaries from canonical, and names a bad one without saving', async () => {
+    expect(await getSetting('secondaryZones')).toEqual({ editorPrimaryRanges: [] });
+    await saveSecondaryZonesSettings({ editorPrimaryRanges: ['192.0.2.0/24', '2001:DB8::/32', '198.51.100.7', '192.0.2.0/24'] });
+    expect(await getSetting('secondaryZones')).toEqual({ editorPrimaryRanges: ['192.0.2.0/24', '2001:db8::/32', '198.51.100.7/32'] });
+    const err = await saveSecondaryZonesSettings({ editorPrimaryRanges: ['10.0.0.0/8', 'example.com'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ZoneError);
+    expect((err as ZoneError).fieldErrors.editorPrimaryRanges).toEqual(['"example.com" is not an address range like 192.0.2.0/24 or 2001:db8::/32']);
+    expect((await getSetting('secondaryZones')).editorPrimaryRanges).toHaveLength(3);
   });
 });

@@ -6,7 +6,7 @@ import { db } from '../db';
 import { formatHostPort, parseHostPort } from '../config/env';
 import { canonicalName } from '../dns/names';
 import { ZoneError } from '../zones/errors';
-import { SETTINGS, type SettingKey, type SettingValue, type ZoneDefaults } from './schema';
+import { SETTINGS, type SecondaryZonesSettings, type SettingKey, type SettingValue, type ZoneDefaults } from './schema';
 
 export async function setSetting<K extends SettingKey>(key: K, value: unknown): Promise<SettingValue<K>> {
   const schema: z.ZodType = SETTINGS[key];
@@ -80,4 +80,23 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
   });
   if (Object.keys(errors).length) throw new ZoneError('invalid', 'The zone defaults were not saved; fix the fields marked.', errors);
   return setSetting('zoneDefaults', { ...input, nameservers, allowTransfer, alsoNotify });
+}
+
+/**
+ * Saves the ranges editors' secondary zones may take primaries from: each
+ * checked and written canonical, a bad one named in the field's errors.
+ */
+export async function saveSecondaryZonesSettings(input: { editorPrimaryRanges: string[] }): Promise<SecondaryZonesSettings> {
+  const errors: string[] = [];
+  const editorPrimaryRanges = input.editorPrimaryRanges.map((t) => {
+    try {
+      return parseRange(t);
+    } catch (err) {
+      errors.push((err as Error).message);
+      return t;
+    }
+  });
+  if (editorPrimaryRanges.length > 100) errors.push(`at most 100 ranges (${editorPrimaryRanges.length} given); join neighbours into a wider range`);
+  if (errors.length) throw new ZoneError('invalid', 'The secondary zone settings were not saved; fix the field marked.', { editorPrimaryRanges: errors });
+  return setSetting('secondaryZones', { editorPrimaryRanges: [...new Set(editorPrimaryRanges)] });
 }

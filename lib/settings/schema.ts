@@ -32,9 +32,21 @@ export const editorSettingsSchema = z.object({
 });
 export type EditorSettings = z.output<typeof editorSettingsSchema>;
 
+/**
+ * Who besides admins may create secondary zones. A secondary zone makes the
+ * worker connect to the primaries it names, and its status says how each
+ * answered: left to anyone, it is a port scanner run from this server.
+ */
+export const secondaryZonesSettingsSchema = z.object({
+  /** CIDR ranges every primary of an editor's secondary zone must lie in; empty: only admins create secondary zones. */
+  editorPrimaryRanges: z.array(z.string().trim().min(1)).max(100).default([]),
+});
+export type SecondaryZonesSettings = z.output<typeof secondaryZonesSettingsSchema>;
+
 export const SETTINGS = {
   zoneDefaults: zoneDefaultsSchema,
   editor: editorSettingsSchema,
+  secondaryZones: secondaryZonesSettingsSchema,
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
@@ -106,6 +118,14 @@ export function splitList(text: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+export const SECONDARY_ZONES_FIELDS = ['editorPrimaryRanges'] as const;
+export type SecondaryZonesField = (typeof SECONDARY_ZONES_FIELDS)[number];
+
+/** The secondary-zones form: ranges one per line (or separated by commas or spaces). */
+export const secondaryZonesFormSchema = z.object({
+  editorPrimaryRanges: z.string().max(10_000, 'That is too many ranges'),
+});
 
 export const TSIG_FIELDS = ['name', 'algorithm', 'source', 'secret'] as const;
 export type TsigField = (typeof TSIG_FIELDS)[number];

@@ -25,6 +25,7 @@ const sameRows: Record<string, true> = {
   ZoneEvent: true satisfies Same<Sqlite.ZoneEvent, Pg.ZoneEvent>,
   TsigKey: true satisfies Same<Sqlite.TsigKey, Pg.TsigKey>,
   Autoprimary: true satisfies Same<Sqlite.Autoprimary, Pg.Autoprimary>,
+  Session: true satisfies Same<Sqlite.Session, Pg.Session>,
 };
 
 describe('the PostgreSQL schema', () => {

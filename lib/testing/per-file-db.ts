@@ -23,6 +23,8 @@ if (process.env.ZK_TEST_DB === 'postgres') {
 } else {
   const file = path.join(dir, 'zonekeeper.db');
   fs.copyFileSync(inject('baseDb'), file);
+  // Private, as a real start leaves it (lib/setup/private-files.ts), so processes the tests start have nothing to fix.
+  fs.chmodSync(file, 0o600);
   process.env.DATABASE_URL = `file:${file}`;
 }
 process.env.ZK_DATA_DIR = dir;

@@ -76,6 +76,7 @@ describe('NOTIFY guards (notify-in.ts rcode table)', () => {
     { what: 'from an address that is not a primary: REFUSED', msg: () => notify('sec.test.'), from: '192.0.2.99', rcode: RCODE.REFUSED, outcome: 'refused' },
     { what: 'an unknown zone from anyone: REFUSED', msg: () => notify('nobody.test.'), rcode: RCODE.REFUSED, outcome: 'refused' },
     { what: 'a keyed zone, NOTIFY unsigned: NOTAUTH', msg: () => notify('signed.test.'), rcode: RCODE.NOTAUTH, outcome: 'notauth' },
+    { what: 'an unknown zone inside one of ours, from an autoprimary: REFUSED', msg: () => notify('a.b.sec.test.'), from: '198.51.100.7', rcode: RCODE.REFUSED, outcome: 'refused' },
   ];
   it.each(cases)('$what', ({ msg, from, rcode, outcome }) => {
     const { ctx, inbox } = setup();
@@ -87,6 +88,25 @@ describe('NOTIFY guards (notify-in.ts rcode table)', () => {
     expect(inbox.unknown).toEqual([]);
     if (outcome) expect(inbox.events).toMatchObject([{ kind: 'notify-in', outcome }]);
     else expect(inbox.events).toEqual([]);
+  });
+
+  it('an autoprimary announcing a name inside a zone of ours: REFUSED, the reason recorded, the engine not told', () => {
+    // Bug: any name we did not hold as a zone went to the engine, which created it below our zone, taking over its names.
+    const { ctx, inbox } = setup();
+    const r = send(ctx, notify('WWW.mine.test.', { serial: 5 }), '198.51.100.7');
+    expect(r.rcode).toBe(RCODE.REFUSED);
+    expect(inbox.unknown).toEqual([]);
+    expect(inbox.events).toEqual([
+      {
+        zoneId: null,
+        zoneName: 'www.mine.test.',
+        kind: 'notify-in',
+        peer: '198.51.100.7',
+        serial: 5,
+        outcome: 'refused',
+        detail: 'www.mine.test. lies inside our zone mine.test.; an autoprimary never creates a zone below an existing one',
+      },
+    ]);
   });
 
   it('a keyed zone, NOTIFY signed with another key: NOTAUTH', () => {

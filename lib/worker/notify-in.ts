@@ -3,20 +3,24 @@
 // transfer it asks for run afterwards in the secondary engine. Guard checks,
 // in order, each with its rcode:
 //
-//   | failure                                              | answer   |
-//   |------------------------------------------------------|----------|
-//   | not exactly one question, or QTYPE not SOA (§3.7)    | FORMERR  |
-//   | QCLASS not IN                                        | REFUSED  |
-//   | a zone we are primary for                            | REFUSED  |
-//   | a secondary zone, sender not one of its primaries    | REFUSED  |
-//   | an unknown zone, sender not a registered autoprimary | REFUSED  |
-//   | the zone has a TSIG key, NOTIFY not signed with it   | NOTAUTH  |
+//   | failure                                                 | answer  |
+//   |---------------------------------------------------------|---------|
+//   | not exactly one question, or QTYPE not SOA (§3.7)       | FORMERR |
+//   | QCLASS not IN                                           | REFUSED |
+//   | a zone we are primary for                               | REFUSED |
+//   | a secondary zone, sender not one of its primaries       | REFUSED |
+//   | an unknown zone, sender not a registered autoprimary    | REFUSED |
+//   | an unknown zone inside one of ours, from an autoprimary | REFUSED |
+//   | the zone has a TSIG key, NOTIFY not signed with it      | NOTAUTH |
 //   | (a bad signature never gets here: handler.ts answers NOTAUTH with the TSIG error) |
 //
 // Senders are matched by address only: NOTIFY leaves from any source port.
-// Refusals are logged and recorded as notify-in events.
+// Refusals are logged and recorded as notify-in events. An autoprimary never
+// creates a zone at or below one of ours (it would take over names we serve);
+// the change service checks that again when it creates the zone.
 import ipaddr from 'ipaddr.js';
 import type { ListenAddress } from '../config/env';
+import { ancestorNames } from '../dns/names';
 import { verifyMessage } from '../dns/tsig';
 import { encodeMessage, lowercased, RCODE, type Message } from '../dns/wire';
 import type { HandlerContext, Request } from './handler';
@@ -77,6 +81,11 @@ export function handleNotify(ctx: HandlerContext, raw: Buffer, msg: Message, res
   const info = inbox?.zoneInfo(zone);
   if (!info) {
     if (inbox?.isAutoprimary(address)) {
+      const inside = ancestorNames(zone).find((n) => inbox.zoneInfo(n));
+      if (inside) {
+        const reason = `${zone} lies inside our zone ${inside}; an autoprimary never creates a zone below an existing one`;
+        return refuse(RCODE.REFUSED, 'refused', reason, null);
+      }
       ctx.log.info({ zone, peer: address, serial: hint }, 'NOTIFY for an unknown zone from an autoprimary; checking its NS set');
       inbox.notifiedUnknown(zone, { address, port: peer.port }, hint);
       return answer(RCODE.NOERROR);

@@ -7,7 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
 import { db, writeTransaction } from '../db';
 import { parseHostPort, formatHostPort } from '../config/env';
-import { parseRange } from '../dns/address-ranges';
+import { AddressRangeError, parseRange } from '../dns/address-ranges';
 import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
 import { parseSoaContent, soaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
@@ -15,6 +15,7 @@ import { looksLikePrefix, ReversePrefixError, reverseZoneForPrefix } from '../dn
 import { parseZoneFile } from '../dns/zone-file';
 import { getSetting } from '../settings/data';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
+import { checkZoneConfigure, checkZoneCreation } from './creation-rules';
 import { ZoneError, type RecordError } from './errors';
 import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
 import { readList, writeList } from './json-lists';
@@ -33,10 +34,16 @@ import {
   type RawRecord,
 } from './validate';
 
-/** Who makes a change, as the changelog shows it. */
+/**
+ * Who makes a change, as the changelog shows it. The change service reads a
+ * user's role in its own transaction (lib/zones/creation-rules.ts); an actor
+ * without a user is the local operator (the CLI), with an admin's rights.
+ */
 export interface Actor {
   userId?: number;
   name: string;
+  /** The worker creating a zone an autoprimary announced: never at or below an existing zone. */
+  autoprimary?: boolean;
 }
 
 export interface CommitResult {
@@ -168,12 +175,10 @@ type ZoneInsert = Omit<Prisma.ZoneCreateInput, 'records' | 'changes' | 'notifyJo
 async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promise<{ name: string; serial: number }> {
   try {
     await writeTransaction(async (tx) => {
+      const creator = await checkZoneCreation(tx, actor, { name: data.name, kind: data.kind, primaries: readList(data.primaries) });
       const zone = await tx.zone.create({ data });
       // An editor may only open zones granted to them; the one they create is.
-      if (actor.userId !== undefined) {
-        const creator = await tx.user.findUnique({ where: { id: actor.userId }, select: { role: true } });
-        if (creator?.role === 'editor') await tx.zoneGrant.create({ data: { userId: actor.userId, zoneId: zone.id } });
-      }
+      if (creator.kind === 'user' && creator.role === 'editor') await tx.zoneGrant.create({ data: { userId: creator.id, zoneId: zone.id } });
       if (records.length) {
         await tx.record.createMany({ data: records.map((r) => ({ zoneId: zone.id, ...r })) });
       }
@@ -236,12 +241,14 @@ function checkCidr(text: string): string {
   try {
     return parseRange(text);
   } catch (err) {
-    throw new ZoneError('invalid', `allow-transfer: ${(err as Error).message}`, { allowTransfer: [(err as Error).message] });
+    if (!(err instanceof AddressRangeError)) throw err;
+    throw new ZoneError('invalid', `allow-transfer: ${err.message}`, { allowTransfer: [`"${text.trim()}" is not an address range`] });
   }
 }
 
-export async function setZoneOptions(nameInput: string, opts: ZoneOptions, _actor: Actor): Promise<void> {
+export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor: Actor): Promise<void> {
   const name = toZoneName(nameInput);
+  await checkZoneConfigure(db(), actor);
   const data: Prisma.ZoneUpdateInput = { version: { increment: 1 } };
   if (opts.alsoNotify) data.alsoNotify = writeList(opts.alsoNotify.filter(Boolean).map((t) => checkAddressPort(t, 'alsoNotify')));
   if (opts.allowTransfer) data.allowTransfer = writeList(opts.allowTransfer.filter(Boolean).map(checkCidr));

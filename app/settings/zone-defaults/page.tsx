@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { EditorSettingsForm, ZoneDefaultsForm } from '@/components/settings/zone-defaults-form';
+import { EditorSettingsForm, SecondaryZonesForm, ZoneDefaultsForm } from '@/components/settings/zone-defaults-form';
 import { requireUser } from '@/lib/auth/session';
 import { getSetting } from '@/lib/settings/data';
 
@@ -7,7 +7,7 @@ export const metadata: Metadata = { title: 'Zone defaults · Settings' };
 
 export default async function ZoneDefaultsPage() {
   await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
-  const [d, editor] = await Promise.all([getSetting('zoneDefaults'), getSetting('editor')]);
+  const [d, editor, secondary] = await Promise.all([getSetting('zoneDefaults'), getSetting('editor'), getSetting('secondaryZones')]);
   const current = {
     nameservers: d.nameservers.join('\n'),
     contact: d.contact,
@@ -33,6 +33,19 @@ export default async function ZoneDefaultsPage() {
         </div>
         <div className="rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
           <ZoneDefaultsForm current={current} />
+        </div>
+      </section>
+      <section aria-labelledby="secondary-heading" className="space-y-3">
+        <div>
+          <h2 id="secondary-heading" className="text-base font-semibold">
+            Secondary zones
+          </h2>
+          <p className="mt-1 text-sm text-zinc-600">
+            Admins create secondary zones from any primary. Editors may create them only from the ranges listed here.
+          </p>
+        </div>
+        <div className="rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
+          <SecondaryZonesForm editorPrimaryRanges={secondary.editorPrimaryRanges.join('\n')} />
         </div>
       </section>
       <section aria-labelledby="editor-heading" className="space-y-3">

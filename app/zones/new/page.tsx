@@ -1,15 +1,19 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { NewZoneForm } from '@/components/new-zone-form';
+import { NewZoneForm, type SecondaryAllowance } from '@/components/new-zone-form';
 import { linkClass } from '@/components/styles';
+import { can } from '@/lib/auth/permission';
 import { requireUser } from '@/lib/auth/session';
 import { getSetting } from '@/lib/settings/data';
 
 export const metadata: Metadata = { title: 'New zone' };
 
 export default async function NewZonePage() {
-  await requireUser('zone:write', { returnTo: '/zones/new' });
-  const defaults = await getSetting('zoneDefaults');
+  const user = await requireUser('zone:write', { returnTo: '/zones/new' });
+  const [defaults, secondaryZones] = await Promise.all([getSetting('zoneDefaults'), getSetting('secondaryZones')]);
+  // The change service decides (lib/zones/creation-rules.ts); the form only offers what it would accept.
+  const ranges = secondaryZones.editorPrimaryRanges;
+  const secondary: SecondaryAllowance = can(user.role, 'zone:configure') ? { kind: 'any' } : ranges.length ? { kind: 'ranges', ranges } : { kind: 'none' };
   return (
     <div className="max-w-2xl space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
@@ -33,6 +37,7 @@ export default async function NewZonePage() {
             defaultTtl: defaults.defaultTtl,
             serialPolicy: defaults.serialPolicy,
           }}
+          secondary={secondary}
         />
       </div>
     </div>

@@ -57,9 +57,11 @@ export async function adoptZone(zone: string, entries: readonly AutoprimaryEntry
       continue;
     }
     try {
-      await createZone({ name: zone, kind: 'secondary', primaries: [peer] }, { name: `autoprimary ${match.ip}${match.account ? ` (${match.account})` : ''}` });
+      // The change service holds an autoprimary to its rules again in the insert's transaction (lib/zones/creation-rules.ts).
+      await createZone({ name: zone, kind: 'secondary', primaries: [peer] }, { name: `autoprimary ${match.ip}${match.account ? ` (${match.account})` : ''}`, autoprimary: true });
     } catch (err) {
       if (err instanceof ZoneError && err.code === 'exists') return { created: false, outcome: 'exists', detail: `${zone} was created meanwhile` };
+      if (err instanceof ZoneError && err.code === 'forbidden') return { created: false, outcome: 'refused', detail: err.message };
       return { created: false, outcome: 'error', detail: `creating ${zone}: ${(err as Error).message}` };
     }
     const detail = `created from autoprimary ${peer}: its NS set names ${match.nameserver}${match.account ? `; account ${match.account}` : ''}`;

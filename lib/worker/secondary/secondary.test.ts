@@ -2,8 +2,9 @@
 // transfer, NOTIFY → SOA check → IXFR, the journal it keeps (so it can feed
 // its own secondaries), a transfer cut off midway that changes nothing,
 // IXFR that does not apply, several primaries in order, TSIG, expiry and
-// recovery, `zone retrieve` and `zone status`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// recovery, `zone retrieve` and `zone status`; autoprimaries that create
+// zones, and the names they may not take.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db';
 import { RCODE } from '../../dns/wire';
 import type { RR } from '../../dns/types';
@@ -13,6 +14,7 @@ import { startFakePrimary, type FakePrimary } from '../../testing/fake-primary';
 import { runZonekeeper } from '../../testing/run-program';
 import { transfer } from '../../testing/xfr-client';
 import { getZone } from '../../zones/data';
+import { addAutoprimary } from '../../zones/autoprimaries';
 import { createZone, setZoneOptions } from '../../zones/mutations';
 import { createTsigKey } from '../../zones/tsig-keys';
 import { sendNotify } from '../notify';
@@ -237,5 +239,79 @@ describe('several primaries, TSIG, expiry', () => {
     signedPrimary.behaviour.refuse = false;
     const back = await eventually(() => served('www.signed.test.'), (m) => m.rcode === RCODE.NOERROR, 5000, 100);
     expect(back.answers.map((a) => a.data)).toEqual(['192.0.2.7']);
+  });
+});
+
+describe('autoprimaries', () => {
+  const OUR_NS = 'ns2.zonekeeper.test.';
+  const notifyFor = (zone: string) =>
+    sendNotify({ name: zone, type: 'SOA', ttl: 3600, content: `ns1.${zone} hostmaster.${zone} 1 3600 600 86400 300` }, { address: '127.0.0.1', port }, { source: '127.0.0.1' });
+  const startAnnouncing = async (zone: string) => {
+    const p = await startFakePrimary(zone);
+    p.publish(1, [{ name: zone, type: 'NS', ttl: 300, content: OUR_NS }, { name: `www.${zone}`, type: 'A', ttl: 300, content: '192.0.2.77' }]);
+    await addAutoprimary(p.target, OUR_NS);
+    await worker.secondary.sync();
+    return p;
+  };
+  afterEach(async () => {
+    await db().autoprimary.deleteMany({});
+    await worker.secondary.sync();
+  });
+
+  it('a NOTIFY from an autoprimary for a name inside one of our zones is REFUSED, recorded with the reason, and creates nothing', async () => {
+    // Bug: a registered autoprimary whose NS set named us created www.ours.test. below our ours.test., and the worker then answered www.ours.test from the autoprimary's copy.
+    await createZone({ name: 'ours.test' }, actor);
+    await worker.loader.sync();
+    const inner = 'www.ours.test.';
+    const ap = await startAnnouncing(inner);
+    try {
+      const ack = await notifyFor(inner);
+      expect(ack).toMatchObject({ outcome: 'refused', detail: 'REFUSED' });
+      const ev = await eventually(() => events(inner), (e) => e.length > 0, 3000);
+      expect(ev).toEqual([
+        { kind: 'notify-in', outcome: 'refused', serial: 1, peer: '127.0.0.1', detail: 'www.ours.test. lies inside our zone ours.test.; an autoprimary never creates a zone below an existing one' },
+      ]);
+      // Not even the NS question went out, and ours.test. still answers for the name.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(ap.log).toEqual([]);
+      expect(await db().zone.findUnique({ where: { name: inner } })).toBeNull();
+      const r = await served(inner, 'SOA');
+      expect(r).toMatchObject({ rcode: RCODE.NXDOMAIN, aa: true });
+      expect(r.authorities.map((a) => `${a.name} ${a.type}`)).toEqual(['ours.test. SOA']);
+    } finally {
+      await ap.close();
+    }
+  });
+
+  it('a zone above that the worker has not loaded yet is caught by the change service: refused, not created', async () => {
+    // The fast check reads the worker's registry; a zone created since its last sync must still stop the autoprimary.
+    const inner = 'www.late.test.';
+    const ap = await startAnnouncing(inner);
+    try {
+      await db().zone.create({ data: { name: 'late.test.', kind: 'primary', serial: 1n, serialPolicy: 'increment', soaMname: 'ns1.late.test.', soaRname: 'h.late.test.', soaRefresh: 3600, soaRetry: 600, soaExpire: 86400, soaMinimum: 300, soaTtl: 300, defaultTtl: 300 } });
+      const ack = await notifyFor(inner);
+      expect(ack.outcome).toBe('acknowledged');
+      const ev = await eventually(() => events(inner), (e) => e.length > 0, 5000);
+      expect(ev).toEqual([
+        { kind: 'notify-in', outcome: 'refused', serial: null, peer: '127.0.0.1', detail: 'www.late.test. lies inside our zone late.test.; an autoprimary never creates a zone below an existing one.' },
+      ]);
+      expect(ap.log).toEqual(['udp NS']);
+      expect(await db().zone.findUnique({ where: { name: inner } })).toBeNull();
+    } finally {
+      await ap.close();
+    }
+  });
+
+  it('a NOTIFY from an autoprimary for a zone outside ours creates it and transfers it', async () => {
+    const zone = 'adopted.example.';
+    const ap = await startAnnouncing(zone);
+    try {
+      expect((await notifyFor(zone)).outcome).toBe('acknowledged');
+      const r = await eventually(() => served(`www.${zone}`), (m) => m.rcode === RCODE.NOERROR, 5000);
+      expect(r.answers.map((a) => a.data)).toEqual(['192.0.2.77']);
+      expect((await events(zone)).find((e) => e.kind === 'notify-in')).toMatchObject({ outcome: 'ok' });
+    } finally {
+      await ap.close();
+    }
   });
 });
