@@ -6,7 +6,7 @@
 // and answers, and never writes.
 import type dgram from 'node:dgram';
 import type http from 'node:http';
-import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, readOnly as readOnlyFromEnv, workerId as workerIdFromEnv, type ListenAddress } from '../config/env';
+import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, readOnly as readOnlyFromEnv, tcpLimits, workerId as workerIdFromEnv, type ListenAddress } from '../config/env';
 import { listenForChanges, type ChangeFeed } from '../db';
 import { startControlServer } from './control-server';
 import type { LeaderLink } from './cluster-link';
@@ -28,7 +28,7 @@ export interface WorkerOptions {
   controlPort?: number;
   pollIntervalMs?: number;
   log?: Logger;
-  /** TCP idle timeout and connection cap (RFC 7766 §6.2.3, §10); defaults DEFAULT_TCP_OPTIONS. */
+  /** TCP idle timeout, connection caps and lifetime (RFC 7766 §6.2.2, §6.2.3, §10); defaults from ZK_TCP_* (tcpLimits()). */
   tcp?: Partial<TcpOptions>;
   /** Retry timing of outgoing NOTIFY (tests shorten it). */
   notify?: NotifyQueueOptions;
@@ -71,7 +71,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const readOnly = opts.readOnly ?? readOnlyFromEnv();
   const store = new ZoneStore();
   const loader = new ZoneLoader(store, log);
-  const tcpOpts: TcpOptions = { ...DEFAULT_TCP_OPTIONS, ...opts.tcp };
+  const tcpOpts: TcpOptions = { ...DEFAULT_TCP_OPTIONS, ...tcpLimits(), ...opts.tcp };
   // After a transfer in, serve the new copy and pass the NOTIFY on at once.
   const secondary = new SecondaryEngine(store, log, { ...opts.secondary, workerId: id, readOnly, reload: () => refresh() });
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary, workerId: id, readOnly };
