@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RR } from '../dns/types';
 import { frame, TcpFrameReader } from '../dns/tcp-framing';
 import { decodeMessage, encodeMessage, newQuery, RCODE } from '../dns/wire';
+import { Prng } from '../testing/packet-fuzz';
 import { applyChangeset, createZone } from '../zones/mutations';
 import { EDNS_UDP_LIMIT, handleMessage, type HandlerContext } from './handler';
 import { log } from './logger';
@@ -91,6 +92,17 @@ describe('classify', () => {
     expect(formerr[3]! & 0x0f).toBe(RCODE.FORMERR);
     expect(classify(formerr)).toBe(KIND.error << 16);
     expect(classify(Buffer.alloc(3))).toBe(KIND.error << 16);
+  });
+
+  it('never throws, whatever the bytes (a reply cut short, pointers in loops)', () => {
+    const rng = new Prng(7);
+    const real = [reply(`www.${Z}`, 'A'), reply(`nope.${Z}`, 'A'), reply(`a.sub.${Z}`, 'A'), reply(`www.${Z}`, 'MX')];
+    for (let i = 0; i < 20_000; i++) {
+      const b = i % 2 ? rng.bytes(rng.range(0, 80)) : Buffer.from(real[i % real.length]!);
+      if (i % 2 === 0) for (let k = rng.range(1, 4); k > 0; k--) b[rng.range(0, b.length - 1)] = rng.range(0, 255);
+      const cut = i % 3 === 0 ? b.subarray(0, rng.range(0, b.length)) : b;
+      expect(() => [classify(cut), truncated(cut)]).not.toThrow();
+    }
   });
 
   it('truncates to the header and question, TC set', () => {

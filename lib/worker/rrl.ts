@@ -12,7 +12,7 @@
 // what one client may hold of it is capped in tcp.ts instead.
 //
 // What is counted together (a bucket) is one client prefix (IPv4 /24, IPv6 /56
-// by default) and one kind of answer, keyed like NSD's classes:
+// by default) and one kind of answer, keyed much as NSD and BIND key them:
 //
 //   | kind     | the response                           | counted per                         |
 //   |----------|----------------------------------------|-------------------------------------|
@@ -23,14 +23,14 @@
 //   | error    | any other rcode (REFUSED, FORMERR, SERVFAIL, NOTIMP…), and every opcode but QUERY | nothing: one bucket per prefix |
 //
 // So a resolver asking many different names is not slowed by asking them
-// (NODATA per question as BIND counts it: resolvers ask AAAA of every name,
-// and many names have none), while an attacker cannot buy a fresh budget with
-// fresh names: random names give NXDOMAIN (one budget per zone), and random
-// names under a wildcard give the same answer data (one budget per wildcard
-// answer; BIND and NSD key these by the wildcard's owner). Refusals and
-// errors, the reflection favourite, share one budget per prefix. Keys are
-// hashed to 16 bits; a collision merges two budgets, which only makes the
-// limit stricter.
+// (NODATA per question, not per zone as NSD counts it: resolvers ask AAAA of
+// every name, and many names have none), while an attacker cannot buy a fresh
+// budget with fresh names: random names give NXDOMAIN (one budget per zone),
+// and random names under a wildcard give the same answer data (one budget per
+// wildcard answer; NSD keys these by the wildcard's owner). Refusals and
+// errors, the reflection favourite, share one budget per prefix. Names and
+// data are hashed to 16 bits; a collision merges two budgets, which only makes
+// the limit stricter.
 //
 // Everything is read from the encoded response, so the limiter needs nothing
 // from the resolver and costs the same whether the answer came from the
@@ -152,7 +152,7 @@ export class ResponseRateLimiter {
     const ti = this.keys[i] === 0 ? this.burst : this.tokens(i, now);
     const tj = this.keys[j] === 0 ? this.burst : this.tokens(j, now);
     const slot = ti >= this.burst ? i : tj >= this.burst ? j : ti >= tj ? i : j;
-    if (Math.min(ti, tj) < this.burst) this.counts.evicted++;
+    if (Math.max(ti, tj) < this.burst) this.counts.evicted++;
     this.keys[slot] = key;
     this.credit[slot] = this.burst;
     this.stamp[slot] = now;
@@ -190,7 +190,7 @@ export function classify(reply: Buffer): number {
   const rcode = reply[3]! & 0x0f;
   if (opcode !== 0 || (rcode !== 0 && rcode !== 3) || reply.readUInt16BE(4) !== 1) return KIND.error << 16;
   let off = skipName(reply, 12);
-  if (off < 0) return KIND.error << 16;
+  if (off < 0 || off + 4 > reply.length) return KIND.error << 16;
   off += 4;
   const answers = reply.readUInt16BE(6);
   if (rcode === 0 && answers > 0) {
@@ -258,7 +258,7 @@ function hashName(buf: Buffer, off: number): number {
     }
     off = end;
   }
-  return h >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** A hash of buf[start, end), four bytes to a step (this runs for every positive answer). */
