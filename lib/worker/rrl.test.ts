@@ -98,9 +98,10 @@ describe('classify', () => {
     const rng = new Prng(7);
     const real = [reply(`www.${Z}`, 'A'), reply(`nope.${Z}`, 'A'), reply(`a.sub.${Z}`, 'A'), reply(`www.${Z}`, 'MX')];
     for (let i = 0; i < 20_000; i++) {
-      const b = i % 2 ? rng.bytes(rng.range(0, 80)) : Buffer.from(real[i % real.length]!);
-      if (i % 2 === 0) for (let k = rng.range(1, 4); k > 0; k--) b[rng.range(0, b.length - 1)] = rng.range(0, 255);
-      const cut = i % 3 === 0 ? b.subarray(0, rng.range(0, b.length)) : b;
+      const damaged = rng.chance(0.5);
+      const b = damaged ? Buffer.from(real[rng.range(0, real.length - 1)]!) : rng.bytes(rng.range(0, 80));
+      if (damaged) for (let k = rng.range(0, 3); k > 0; k--) b[rng.range(0, b.length - 1)] = rng.range(0, 255);
+      const cut = rng.chance(0.5) ? b.subarray(0, rng.range(0, b.length)) : b;
       expect(() => [classify(cut), truncated(cut)]).not.toThrow();
     }
   });
