@@ -1,12 +1,11 @@
-// ZK_DNS_PROCESSES: a bad value stops the worker with the reason, before anything starts.
+// The worker's numeric settings: a bad value stops the worker with the reason, before anything starts.
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dnsProcesses } from './env';
+import { dnsProcesses, rrlSettings, tcpLimits } from './env';
 
-const saved = process.env.ZK_DNS_PROCESSES;
+const saved = { ...process.env };
 afterEach(() => {
-  if (saved === undefined) delete process.env.ZK_DNS_PROCESSES;
-  else process.env.ZK_DNS_PROCESSES = saved;
+  process.env = { ...saved };
 });
 
 describe('ZK_DNS_PROCESSES', () => {
@@ -25,5 +24,48 @@ describe('ZK_DNS_PROCESSES', () => {
   it.each(['0', '65', '1.5', 'two', '-2'])('refuses %j, saying what it takes', (raw) => {
     process.env.ZK_DNS_PROCESSES = raw;
     expect(() => dnsProcesses()).toThrow(`ZK_DNS_PROCESSES must be a whole number from 1 to 64, got "${raw}"`);
+  });
+});
+
+describe('TCP limits (ZK_TCP_*)', () => {
+  it('default to 200 connections, 16 per client, 120 s each', () => {
+    for (const k of ['ZK_TCP_MAX_CLIENTS', 'ZK_TCP_MAX_PER_CLIENT', 'ZK_TCP_MAX_LIFETIME']) delete process.env[k];
+    expect(tcpLimits()).toEqual({ maxConnections: 200, maxPerClient: 16, maxLifetimeMs: 120_000 });
+  });
+
+  it('take whole numbers; a lifetime of 0 is no limit', () => {
+    Object.assign(process.env, { ZK_TCP_MAX_CLIENTS: '500', ZK_TCP_MAX_PER_CLIENT: ' 4 ', ZK_TCP_MAX_LIFETIME: '0' });
+    expect(tcpLimits()).toEqual({ maxConnections: 500, maxPerClient: 4, maxLifetimeMs: 0 });
+  });
+
+  it.each([
+    ['ZK_TCP_MAX_CLIENTS', '0', 'ZK_TCP_MAX_CLIENTS must be a whole number from 1 to 100000, got "0"'],
+    ['ZK_TCP_MAX_PER_CLIENT', 'many', 'ZK_TCP_MAX_PER_CLIENT must be a whole number from 1 to 100000, got "many"'],
+    ['ZK_TCP_MAX_LIFETIME', '2m', 'ZK_TCP_MAX_LIFETIME must be a whole number from 0 to 86400 seconds (0: no limit), got "2m"'],
+  ])('refuses %s=%j, saying what it takes', (name, raw, message) => {
+    process.env[name] = raw;
+    expect(() => tcpLimits()).toThrow(message);
+  });
+});
+
+describe('response rate limiting (ZK_RRL_*)', () => {
+  it('defaults to 200 responses a second, slip 2, IPv4 /24 and IPv6 /56', () => {
+    for (const k of ['ZK_RRL_RESPONSES_PER_SECOND', 'ZK_RRL_SLIP', 'ZK_RRL_IPV4_PREFIX', 'ZK_RRL_IPV6_PREFIX']) delete process.env[k];
+    expect(rrlSettings()).toEqual({ responsesPerSecond: 200, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56 });
+  });
+
+  it('is turned off with 0', () => {
+    process.env.ZK_RRL_RESPONSES_PER_SECOND = '0';
+    expect(rrlSettings().responsesPerSecond).toBe(0);
+  });
+
+  it.each([
+    ['ZK_RRL_RESPONSES_PER_SECOND', '-1', 'ZK_RRL_RESPONSES_PER_SECOND must be a whole number from 0 to 1000000000 (0: off), got "-1"'],
+    ['ZK_RRL_SLIP', '11', 'ZK_RRL_SLIP must be a whole number from 0 to 10, got "11"'],
+    ['ZK_RRL_IPV4_PREFIX', '33', 'ZK_RRL_IPV4_PREFIX must be a whole number from 8 to 32, got "33"'],
+    ['ZK_RRL_IPV6_PREFIX', '128', 'ZK_RRL_IPV6_PREFIX must be a whole number from 16 to 64, got "128"'],
+  ])('refuses %s=%j, saying what it takes', (name, raw, message) => {
+    process.env[name] = raw;
+    expect(() => rrlSettings()).toThrow(message);
   });
 });

@@ -86,11 +86,62 @@ export function readOnly(): boolean {
  * Each process holds every zone, so memory grows with the count.
  */
 export function dnsProcesses(): number {
-  const raw = process.env.ZK_DNS_PROCESSES?.trim();
-  if (!raw) return Math.min(os.availableParallelism(), 8);
+  return wholeNumber('ZK_DNS_PROCESSES', Math.min(os.availableParallelism(), 8), 1, 64);
+}
+
+/** A whole number from `name`, from `min` to `max`; `fallback` when unset or blank. A bad value throws, naming the variable. */
+function wholeNumber(name: string, fallback: number, min: number, max: number, unit = ''): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`ZK_DNS_PROCESSES must be a whole number from 1 to 64, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}${unit}, got "${raw}"`);
   return n;
+}
+
+/**
+ * What one client may hold of the leader's TCP listener (RFC 7766 §6.2.2,
+ * §6.2.3, §10). A client is an IPv4 address or an IPv6 /64 (lib/worker/client-key.ts).
+ */
+export interface TcpLimits {
+  /** Connections open at once, all clients together (ZK_TCP_MAX_CLIENTS). */
+  maxConnections: number;
+  /** Connections open at once from one client (ZK_TCP_MAX_PER_CLIENT). */
+  maxPerClient: number;
+  /** After this long a connection takes no new queries, finishes its answers and transfers, and closes; 0: no limit (ZK_TCP_MAX_LIFETIME, seconds). */
+  maxLifetimeMs: number;
+}
+
+export const TCP_LIMIT_DEFAULTS: TcpLimits = { maxConnections: 200, maxPerClient: 16, maxLifetimeMs: 120_000 };
+
+export function tcpLimits(): TcpLimits {
+  return {
+    maxConnections: wholeNumber('ZK_TCP_MAX_CLIENTS', TCP_LIMIT_DEFAULTS.maxConnections, 1, 100_000),
+    maxPerClient: wholeNumber('ZK_TCP_MAX_PER_CLIENT', TCP_LIMIT_DEFAULTS.maxPerClient, 1, 100_000),
+    maxLifetimeMs: wholeNumber('ZK_TCP_MAX_LIFETIME', TCP_LIMIT_DEFAULTS.maxLifetimeMs / 1000, 0, 86_400, ' seconds (0: no limit)') * 1000,
+  };
+}
+
+/** Response rate limiting over UDP (lib/worker/rrl.ts). */
+export interface RrlSettings {
+  /** Responses per second to one client prefix for one kind of answer, over all DNS processes; 0 turns RRL off (ZK_RRL_RESPONSES_PER_SECOND). */
+  responsesPerSecond: number;
+  /** Of the responses over the limit, every slip-th is sent truncated and the rest dropped; 0 drops them all (ZK_RRL_SLIP). */
+  slip: number;
+  /** Clients are counted by IPv4 /ipv4PrefixLength (ZK_RRL_IPV4_PREFIX). */
+  ipv4PrefixLength: number;
+  /** …and by IPv6 /ipv6PrefixLength (ZK_RRL_IPV6_PREFIX). */
+  ipv6PrefixLength: number;
+}
+
+export const RRL_DEFAULTS: RrlSettings = { responsesPerSecond: 200, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56 };
+
+export function rrlSettings(): RrlSettings {
+  return {
+    responsesPerSecond: wholeNumber('ZK_RRL_RESPONSES_PER_SECOND', RRL_DEFAULTS.responsesPerSecond, 0, 1_000_000_000, ' (0: off)'),
+    slip: wholeNumber('ZK_RRL_SLIP', RRL_DEFAULTS.slip, 0, 10),
+    ipv4PrefixLength: wholeNumber('ZK_RRL_IPV4_PREFIX', RRL_DEFAULTS.ipv4PrefixLength, 8, 32),
+    ipv6PrefixLength: wholeNumber('ZK_RRL_IPV6_PREFIX', RRL_DEFAULTS.ipv6PrefixLength, 16, 64),
+  };
 }
 
 /**

@@ -31,12 +31,12 @@ function stopOnSignals(what: string, stop: () => Promise<void>): void {
 
 async function main(): Promise<void> {
   const role = dnsRole();
+  const processes = dnsProcesses();
   if (role === 'sibling') {
-    const sibling = await startSibling(log);
+    const sibling = await startSibling(log, processes);
     stopOnSignals('DNS sibling process', sibling.stop);
     return;
   }
-  const processes = dnsProcesses();
   if (role === null) {
     const { secured } = await migrateDatabase();
     for (const line of secured) log.warn({ file: line }, 'made a private file private (it was readable by other users)');
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       return;
     }
   }
-  const worker = await startWorker({ siblings: role === 'leader' ? leaderLink(log) : undefined });
+  const worker = await startWorker(role === 'leader' ? { siblings: leaderLink(log), processes } : {});
   const mode = [
     `worker ${worker.workerId}`,
     worker.readOnly ? 'read-only' : '',

@@ -12,12 +12,14 @@ export class RefusalLog {
     private readonly log: Logger,
     private readonly burst = 20,
     private readonly windowMs = 10_000,
+    /** What was not logged, in the summary line. */
+    private readonly what = 'refusals',
   ) {}
 
   /** True when this refusal may be logged and recorded. */
   admit(now = Date.now()): boolean {
     if (now - this.windowStart >= this.windowMs) {
-      if (this.suppressed > 0) this.log.warn({ suppressed: this.suppressed, windowMs: this.windowMs }, 'more refusals were not logged');
+      if (this.suppressed > 0) this.log.warn({ suppressed: this.suppressed, windowMs: this.windowMs }, `more ${this.what} were not logged`);
       this.windowStart = now;
       this.used = 0;
       this.suppressed = 0;

@@ -3,11 +3,12 @@
 // sends nothing on its own: it reloads in step with the leader, and hands the
 // NOTIFYs it receives to the leader (cluster-link.ts).
 import type dgram from 'node:dgram';
-import { dnsListen, type ListenAddress } from '../config/env';
+import { dnsListen, rrlSettings, type ListenAddress } from '../config/env';
 import { siblingLink } from './cluster-link';
 import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
 import type { Logger } from './logger';
 import { ResponseCache } from './response-cache';
+import { rateLimiterFor } from './rrl';
 import { listenUdp } from './udp';
 import { ZoneLoader } from './zone-loader';
 import { ZoneStore } from './zone-store';
@@ -20,12 +21,14 @@ export interface RunningSibling {
   stop(): Promise<void>;
 }
 
-export async function startSibling(parentLog: Logger, listen: ListenAddress[] = dnsListen()): Promise<RunningSibling> {
+export async function startSibling(parentLog: Logger, processes: number, listen: ListenAddress[] = dnsListen()): Promise<RunningSibling> {
   // Its reloads repeat the leader's: only warnings and errors are worth a line of their own.
   const log = parentLog.child({ sibling: process.pid }, { level: parentLog.isLevelEnabled('warn') ? 'warn' : parentLog.level });
   const store = new ZoneStore();
   const loader = new ZoneLoader(store, log);
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), readOnly: true };
+  // Its own share of the rate: it sees only the datagrams the kernel hands it.
+  const rrl = rateLimiterFor(rrlSettings(), { processes, log });
   const link = siblingLink(
     (round) => loader.sync(round),
     (err) => log.error({ err: err.message }, 'sibling reload failed'),
@@ -35,7 +38,7 @@ export async function startSibling(parentLog: Logger, listen: ListenAddress[] = 
   const sockets: dgram.Socket[] = [];
   try {
     for (const [i, at] of listen.entries()) {
-      sockets.push(await listenUdp(ctx, at, { notifyElsewhere: (msg, peer) => link.forwardNotify(i, msg, peer) }));
+      sockets.push(await listenUdp(ctx, at, { rrl, notifyElsewhere: (msg, peer) => link.forwardNotify(i, msg, peer) }));
     }
   } catch (err) {
     for (const s of sockets) s.close();

@@ -1,8 +1,11 @@
 // DNS over TCP as RFC 7766 asks of a server: framing across segments, pipelining answered in
 // order, an idle timeout, a connection limit, large answers whole, and one bad client costing
-// only its own connection. The real worker on 127.0.0.1 port 0, with short timeouts.
+// only its own connection; what one client may hold (a per-client cap, a connection lifetime).
+// The real worker on 127.0.0.1 port 0, with short timeouts; other clients come from other
+// loopback addresses (127.0.0.0/8 is all local).
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RR } from '../dns/types';
 import { decodeMessage, RCODE, type Message } from '../dns/wire';
 import { frame, TcpFrameReader } from '../dns/tcp-framing';
 import { ask } from '../testing/dns-client';
@@ -13,6 +16,7 @@ import { log } from './logger';
 import { listenTcp, type TcpListener } from './tcp';
 import { startWorker, type RunningWorker } from './worker';
 import { ZoneLoader } from './zone-loader';
+import { buildSnapshot } from './zone-snapshot';
 import { ZoneStore } from './zone-store';
 
 const actor = { name: 'test' };
@@ -48,9 +52,9 @@ class Client {
     socket.on('error', closed);
   }
 
-  static open(p = port): Promise<Client> {
+  static open(p = port, localAddress?: string): Promise<Client> {
     return new Promise((resolve, reject) => {
-      const s = net.connect({ port: p, host: '127.0.0.1' });
+      const s = net.connect({ port: p, host: '127.0.0.1', localAddress });
       s.once('connect', () => resolve(new Client(s)));
       s.once('error', reject);
     });
@@ -339,5 +343,139 @@ describe('the TCP listener', () => {
     } finally {
       await l.close();
     }
+  });
+});
+
+describe('what one client may hold (RFC 7766 §6.2.2, §10)', () => {
+  const PER_CLIENT = 2;
+  let limited: RunningWorker;
+  let lport: number;
+
+  beforeAll(async () => {
+    // Through the environment, as an operator sets it.
+    const saved = { ...process.env };
+    process.env.ZK_TCP_MAX_CLIENTS = '10';
+    process.env.ZK_TCP_MAX_PER_CLIENT = String(PER_CLIENT);
+    try {
+      limited = await startWorker({ listen: [{ address: '127.0.0.1', port: 0 }], controlPort: 0, pollIntervalMs: 60_000, tcp: { idleTimeoutMs: 5000 } });
+    } finally {
+      process.env = saved;
+    }
+    lport = limited.dns[0]!.port;
+  });
+
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it('refuses a client over its own cap while another client still connects', async () => {
+    // Regression: one client could open all 200 slots and keep them by asking every few seconds.
+    const mine: Client[] = [];
+    for (let i = 0; i < PER_CLIENT; i++) {
+      const c = await Client.open(lport, '127.0.0.2');
+      c.write(frame(www(i)));
+      expect((await c.frameCount(1))[0]?.id).toBe(i);
+      mine.push(c);
+    }
+    const over = await Client.open(lport, '127.0.0.2');
+    over.write(frame(www(99)));
+    expect(await over.closedWithin(2000)).toBe(true);
+    expect(over.frames).toHaveLength(0);
+
+    const other = await Client.open(lport, '127.0.0.3');
+    other.write(frame(www(7)));
+    expect((await other.frameCount(1))[0]?.id).toBe(7);
+    // The capped client keeps what it holds, and gets a slot back when it frees one.
+    mine[0]!.write(frame(www(10)));
+    expect((await mine[0]!.frameCount(2))[1]?.id).toBe(10);
+    mine.pop()!.destroy();
+    // The server sees the close a moment later; until then a new connection may still be refused.
+    let again: Client | null = null;
+    for (const deadline = Date.now() + 3000; !again && Date.now() < deadline; ) {
+      const c = await Client.open(lport, '127.0.0.2');
+      c.write(frame(www(11)));
+      await c.until(() => c.frames.length > 0 || c.closedAt !== null, 1000);
+      if (c.frames.length > 0) again = c;
+      else c.destroy();
+    }
+    expect(again?.frames[0]?.readUInt16BE(0)).toBe(11);
+    for (const c of [...mine, over, other, again!]) c.destroy();
+  });
+});
+
+describe('connection lifetime', () => {
+  const LIFETIME_MS = 300;
+  // Far longer than any wait below: only the lifetime can close these connections in time.
+  const IDLE = 20_000;
+  const WITHIN = 10_000;
+  const Z = 'life.test.';
+  let listener: TcpListener;
+  // About 12 MB of AXFR: more than loopback's socket buffers hold, so a client that does not read stalls it.
+  const records = 6000;
+
+  beforeAll(async () => {
+    const store = new ZoneStore();
+    const soa: RR = { name: Z, type: 'SOA', ttl: 3600, content: `ns1.${Z} hostmaster.${Z} 1 3600 600 86400 120` };
+    store.set(
+      buildSnapshot({ id: 1, name: Z, serial: 1, version: 1, soa, negativeTtl: 120 }, [
+        { name: Z, type: 'NS', ttl: 300, content: `ns1.${Z}` },
+        { name: `www.${Z}`, type: 'A', ttl: 300, content: '192.0.2.1' },
+        ...Array.from({ length: records }, (_, i): RR => ({
+          name: `h${i}.${Z}`,
+          type: 'TXT',
+          ttl: 300,
+          content: Array.from({ length: 8 }, (_, k) => `"${i} ${k} ${'t'.repeat(240)}"`).join(' '),
+        })),
+      ]),
+    );
+    // readOnly: no transfer events to record (the zone is not in the database).
+    listener = await listenTcp({ store, log, ednsUdpLimit: EDNS_UDP_LIMIT, readOnly: true }, { address: '127.0.0.1', port: 0 }, {
+      idleTimeoutMs: IDLE,
+      maxConnections: 10,
+      maxLifetimeMs: LIFETIME_MS,
+    });
+  });
+
+  afterAll(async () => {
+    await listener?.close();
+  });
+
+  it('closes a connection that keeps asking once its lifetime is over, after answering', async () => {
+    // Regression: a client asking every few seconds reset the idle timer and held its slot for ever.
+    const c = await Client.open(listener.port);
+    let sent = 0;
+    while (c.closedAt === null && sent < 60) {
+      c.write(frame(query({ id: sent, name: `www.${Z}`, type: T_A })));
+      sent++;
+      await sleep(50);
+    }
+    expect(await c.closedWithin(WITHIN)).toBe(true);
+    // Whatever it answered, it answered in order; a query sent after it stopped reading is the client's to retry.
+    const ids = c.frames.map((f) => f.readUInt16BE(0));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids).toEqual(ids.map((_, i) => i));
+    expect(listener.stats().retired).toBeGreaterThanOrEqual(1);
+    c.destroy();
+  });
+
+  it('finishes a zone transfer under way when the lifetime ends, and what was asked after it', async () => {
+    const c = await Client.open(listener.port);
+    // The client does not read: the transfer (megabytes) stalls in the socket buffers past the lifetime.
+    c.socket.pause();
+    c.write(Buffer.concat([frame(query({ id: 1, name: Z, type: 252 })), frame(query({ id: 2, name: `www.${Z}`, type: T_A }))]));
+    await sleep(LIFETIME_MS + 300);
+    // The transfer really is under way: the server holds output the client has not taken.
+    expect(listener.stats().unsentBytes).toBeGreaterThan(0);
+    expect(c.closedAt).toBeNull();
+    c.socket.resume();
+    expect(await c.closedWithin(WITHIN)).toBe(true);
+    const msgs = c.frames.map((f) => decodeMessage(f));
+    const axfr = msgs.filter((m) => m.id === 1).flatMap((m) => m.answers);
+    expect(axfr[0]?.type).toBe('SOA');
+    expect(axfr.at(-1)?.type).toBe('SOA');
+    expect(axfr).toHaveLength(records + 4);
+    expect(msgs.at(-1)?.id).toBe(2);
+    expect(msgs.at(-1)?.answers.map((a) => a.data)).toEqual(['192.0.2.1']);
+    c.destroy();
   });
 });

@@ -1,6 +1,6 @@
 // TCP listener (RFC 7766): 2-byte length framing across segments, any number
-// of pipelined queries per connection answered in order, an idle timeout and
-// a cap on concurrent connections.
+// of pipelined queries per connection answered in order, an idle timeout, a
+// cap on concurrent connections, a smaller cap per client, and a lifetime.
 //
 // What a hostile or broken client can cost us, per connection, is bounded:
 // - input: the frame reader holds at most one incomplete message (≤ 65537
@@ -12,21 +12,41 @@
 // - time: the idle timer restarts only when a whole message arrives or the
 //   client takes our output, so a half frame, or bytes dripped one at a
 //   time, cannot hold a connection past idleTimeoutMs (RFC 7766 §6.2.3, §10).
+//
+// What one client can hold of the listener is bounded too (RFC 7766 §6.2.2
+// lets a server limit connections per client address, §10 asks it to defend
+// its slots). Without that, one client could take every slot and keep them by
+// asking a question every few seconds:
+// - at most maxPerClient connections per client; more are closed at accept.
+//   TCP sources cannot be forged (the handshake), so the address is the real
+//   client's. A client is an IPv4 address or an IPv6 /64: an IPv6 host is
+//   routinely given a whole /64 and could open each connection from a new
+//   address, so counting /128s would not limit it at all;
+// - after maxLifetimeMs a connection takes no new queries, answers those it
+//   already received, lets a zone transfer in progress finish (one is never
+//   cut), and closes, so that busy clients too give their slots back in turn.
+//   Clients retry unanswered queries on a new connection (RFC 7766 §6.2.4).
 // No socket callback throws: an unexpected exception closes that connection only.
 import net from 'node:net';
-import type { ListenAddress } from '../config/env';
+import { TCP_LIMIT_DEFAULTS, type ListenAddress, type TcpLimits } from '../config/env';
 import { frame, TcpFrameReader } from '../dns/tcp-framing';
+import { prefixText } from './client-prefix';
 import { handleMessage, type HandlerContext } from './handler';
+import { RefusalLog } from './refusal-log';
 import { isTransferQuery, serveTransfer } from './transfer-out';
 
-export interface TcpOptions {
+/** maxConnections: beyond it, connections are closed as soon as they are accepted; so are those beyond maxPerClient from one client. */
+export interface TcpOptions extends TcpLimits {
   /** A connection with no complete message and no output taken for this long is closed. */
   idleTimeoutMs: number;
-  /** Connections beyond this many are closed as soon as they are accepted. */
-  maxConnections: number;
 }
 
-export const DEFAULT_TCP_OPTIONS: TcpOptions = { idleTimeoutMs: 10_000, maxConnections: 200 };
+export const DEFAULT_TCP_OPTIONS: TcpOptions = { idleTimeoutMs: 10_000, ...TCP_LIMIT_DEFAULTS };
+
+/** The client a connection counts against for maxPerClient: its IPv4 address, or its IPv6 /64. */
+export function tcpClient(address: string): string {
+  return prefixText(address, 32, 64);
+}
 
 /** The DNS header is 12 bytes (RFC 1035 §4.1.1); a shorter frame means the client lost the framing. */
 const HEADER_SIZE = 12;
@@ -36,6 +56,10 @@ export interface TcpStats {
   open: number;
   /** Connections refused because maxConnections were open. */
   refused: number;
+  /** Connections refused because their client had maxPerClient open. */
+  refusedPerClient: number;
+  /** Connections that reached maxLifetimeMs and were closed once their answers were out. */
+  retired: number;
   /** Connections currently paused because their client is not reading. */
   paused: number;
   /** Bytes received as complete messages but not yet answered, over all connections. */
@@ -52,21 +76,41 @@ export interface TcpListener {
   close(): Promise<void>;
 }
 
-export function listenTcp(ctx: HandlerContext, at: ListenAddress, opts: TcpOptions = DEFAULT_TCP_OPTIONS): Promise<TcpListener> {
+export function listenTcp(ctx: HandlerContext, at: ListenAddress, options: Partial<TcpOptions> = {}): Promise<TcpListener> {
+  const opts: TcpOptions = { ...DEFAULT_TCP_OPTIONS, ...options };
   const open = new Set<Connection>();
-  let refused = 0;
+  // Open connections per client (tcpClient()); a client with none has no entry.
+  const perClient = new Map<string, number>();
+  const counts = { refused: 0, refusedPerClient: 0, retired: 0 };
+  // A client hammering the caps must not turn into a line per connection.
+  const refusals = new RefusalLog(ctx.log, 20, 10_000, 'refused TCP connections');
   const server = net.createServer((socket) => {
-    const conn = new Connection(ctx, socket, opts.idleTimeoutMs);
+    // An error after we let go of the socket must not become an uncaught exception.
+    socket.on('error', () => socket.destroy());
+    const client = tcpClient(socket.remoteAddress ?? '');
+    const held = perClient.get(client) ?? 0;
+    if (held >= opts.maxPerClient) {
+      counts.refusedPerClient++;
+      if (refusals.admit()) ctx.log.warn({ client, open: held, maxPerClient: opts.maxPerClient }, 'TCP connection refused: the client holds as many as it may');
+      socket.destroy();
+      return;
+    }
+    perClient.set(client, held + 1);
+    const conn = new Connection(ctx, socket, opts.idleTimeoutMs, opts.maxLifetimeMs, () => counts.retired++);
     open.add(conn);
     socket.on('close', () => {
       open.delete(conn);
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left > 0) perClient.set(client, left);
+      else perClient.delete(client);
       conn.closed();
     });
   });
   server.maxConnections = opts.maxConnections;
   // Node closes a connection over maxConnections itself and tells us here.
-  server.on('drop', () => {
-    refused++;
+  server.on('drop', (data?: { remoteAddress?: string }) => {
+    counts.refused++;
+    if (refusals.admit()) ctx.log.warn({ client: data?.remoteAddress, maxConnections: opts.maxConnections }, 'TCP connection refused: every connection slot is taken');
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -78,7 +122,7 @@ export function listenTcp(ctx: HandlerContext, at: ListenAddress, opts: TcpOptio
       resolve({
         port: (server.address() as net.AddressInfo).port,
         stats: () => {
-          const s: TcpStats = { open: open.size, refused, paused: 0, queuedBytes: 0, unsentBytes: 0 };
+          const s: TcpStats = { open: open.size, ...counts, paused: 0, queuedBytes: 0, unsentBytes: 0 };
           for (const c of open) {
             if (c.paused) s.paused++;
             s.queuedBytes += c.queuedBytes;
@@ -96,7 +140,7 @@ export function listenTcp(ctx: HandlerContext, at: ListenAddress, opts: TcpOptio
   });
 }
 
-/** One client connection: its frame reader, its queue of unanswered messages, its idle timer. */
+/** One client connection: its frame reader, its queue of unanswered messages, its idle and lifetime timers. */
 class Connection {
   readonly peer: { address: string; port: number };
   private readonly reader = new TcpFrameReader();
@@ -109,18 +153,25 @@ class Connection {
   private ending = false;
   // A zone transfer is being written: later messages wait their turn, in order.
   private transferring = false;
+  // Past its lifetime: nothing more is read; what was received is answered, then it closes.
+  private retiring = false;
   private readonly idle: NodeJS.Timeout;
+  private readonly lifetime: NodeJS.Timeout | null;
 
   constructor(
     private readonly ctx: HandlerContext,
     readonly socket: net.Socket,
     idleTimeoutMs: number,
+    maxLifetimeMs: number,
+    private readonly onRetire: () => void,
   ) {
     this.peer = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     // Answers are written as soon as they are ready; Nagle would only delay them.
     socket.setNoDelay(true);
     this.idle = setTimeout(() => socket.destroy(), idleTimeoutMs);
     this.idle.unref();
+    this.lifetime = maxLifetimeMs > 0 ? setTimeout(() => this.retire(), maxLifetimeMs) : null;
+    this.lifetime?.unref();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     // Resets, writes after the peer left: the 'close' that follows cleans up.
@@ -129,13 +180,30 @@ class Connection {
 
   closed(): void {
     clearTimeout(this.idle);
+    if (this.lifetime) clearTimeout(this.lifetime);
     this.queue = [];
     this.head = 0;
     this.queuedBytes = 0;
   }
 
-  private onData(chunk: Buffer): void {
+  /** The lifetime is over: take no new queries, and close once every received one is answered. */
+  private retire(): void {
     if (this.ending) return;
+    this.retiring = true;
+    this.onRetire();
+    this.socket.pause();
+    this.closeWhenDone();
+  }
+
+  private closeWhenDone(): void {
+    if (!this.retiring || this.ending || this.transferring || this.head < this.queue.length) return;
+    this.ending = true;
+    // end(), not destroy(): the answers still in the write buffer go out first.
+    this.socket.end();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.ending || this.retiring) return;
     let messages: Buffer[];
     try {
       messages = this.reader.push(chunk);
@@ -181,13 +249,14 @@ class Connection {
       this.head = 0;
       if (this.paused && !this.ending) {
         this.paused = false;
-        socket.resume();
+        if (!this.retiring) socket.resume();
       }
     } else if (!this.paused && !this.ending) {
       // Stop reading until 'drain': a client that sends without reading gets no more of our memory.
       this.paused = true;
       socket.pause();
     }
+    this.closeWhenDone();
   }
 
   /** Answers one message; false when the write buffer is full (or the connection is going away). */

@@ -7,13 +7,15 @@
 // 0 — which cannot be answered — gets no reply.
 //
 // Datagrams take the direct path of udp-direct.ts where this Node allows it,
-// else dgram's 'message' event; both answer through respond() below.
+// else dgram's 'message' event; both answer through respond() below, which
+// passes every reply through response rate limiting (rrl.ts) when it is on.
 import dgram from 'node:dgram';
 import net from 'node:net';
 import util from 'node:util';
 import type { ListenAddress } from '../config/env';
 import { OPCODE } from '../dns/wire';
 import { handleMessage, type HandlerContext } from './handler';
+import type { ResponseRateLimiter } from './rrl';
 import { attachDirectPath, type Peer } from './udp-direct';
 
 /**
@@ -36,6 +38,8 @@ export interface UdpOptions {
    * cluster of DNS processes hands them to the leader, cluster-link.ts).
    */
   notifyElsewhere?: (msg: Buffer, peer: Peer) => void;
+  /** Response rate limiting; absent when it is off. */
+  rrl?: ResponseRateLimiter | null;
 }
 
 /** QR clear and opcode NOTIFY, read from the header's third byte. */
@@ -46,6 +50,7 @@ export function listenUdp(ctx: HandlerContext, at: ListenAddress, opts: UdpOptio
   const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6, lookup: literalLookup });
   // A failed send (ENOBUFS under load, EPERM from a firewall, an unreachable peer) loses
   // one answer, which UDP clients retry; counting it is all there is to do.
+  const rrl = opts.rrl ?? null;
   let sendFailures = 0;
   const sendFailed = (why: string): void => {
     if (++sendFailures % 1000 === 1) ctx.log.warn({ err: why, sendFailures }, 'UDP send failed');
@@ -58,7 +63,8 @@ export function listenUdp(ctx: HandlerContext, at: ListenAddress, opts: UdpOptio
     }
     try {
       // The peer object Node made for the datagram is passed on, not copied.
-      return handleMessage(ctx, msg, 'udp', peer);
+      const reply = handleMessage(ctx, msg, 'udp', peer);
+      return reply && rrl ? rrl.limit(peer.address, reply) : reply;
     } catch (err) {
       // handleMessage answers SERVFAIL for its own exceptions; this is a bug past that net.
       ctx.log.error({ peer: peer.address, err: (err as Error)?.stack ?? String(err) }, 'UDP answer failed; datagram dropped');

@@ -6,7 +6,7 @@
 // and answers, and never writes.
 import type dgram from 'node:dgram';
 import type http from 'node:http';
-import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, readOnly as readOnlyFromEnv, workerId as workerIdFromEnv, type ListenAddress } from '../config/env';
+import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, readOnly as readOnlyFromEnv, rrlSettings, tcpLimits, workerId as workerIdFromEnv, type ListenAddress, type RrlSettings } from '../config/env';
 import { listenForChanges, type ChangeFeed } from '../db';
 import { startControlServer } from './control-server';
 import type { LeaderLink } from './cluster-link';
@@ -15,6 +15,7 @@ import { log as defaultLog, type Logger } from './logger';
 import { notifySource, notifyZoneNow } from './notify-now';
 import { NotifyQueue, type NotifyQueueOptions } from './notify-queue';
 import { Prober, type ProberOptions } from './prober';
+import { rateLimiterFor, type ResponseRateLimiter } from './rrl';
 import { DEFAULT_TCP_OPTIONS, listenTcp, type TcpListener, type TcpOptions } from './tcp';
 import { listenUdp } from './udp';
 import { ZoneLoader } from './zone-loader';
@@ -28,8 +29,12 @@ export interface WorkerOptions {
   controlPort?: number;
   pollIntervalMs?: number;
   log?: Logger;
-  /** TCP idle timeout and connection cap (RFC 7766 §6.2.3, §10); defaults DEFAULT_TCP_OPTIONS. */
+  /** TCP idle timeout, connection caps and lifetime (RFC 7766 §6.2.2, §6.2.3, §10); defaults from ZK_TCP_* (tcpLimits()). */
   tcp?: Partial<TcpOptions>;
+  /** Response rate limiting over UDP; defaults from ZK_RRL_* (rrlSettings()). */
+  rrl?: Partial<RrlSettings>;
+  /** How many DNS processes share the UDP sockets (cluster.ts); each allows its share of the RRL rate. Default 1. */
+  processes?: number;
   /** Retry timing of outgoing NOTIFY (tests shorten it). */
   notify?: NotifyQueueOptions;
   /** The replication prober; the interval defaults to ZK_PROBE_INTERVAL. */
@@ -71,7 +76,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const readOnly = opts.readOnly ?? readOnlyFromEnv();
   const store = new ZoneStore();
   const loader = new ZoneLoader(store, log);
-  const tcpOpts: TcpOptions = { ...DEFAULT_TCP_OPTIONS, ...opts.tcp };
+  const tcpOpts: TcpOptions = { ...DEFAULT_TCP_OPTIONS, ...tcpLimits(), ...opts.tcp };
+  const rrl = rateLimiterFor({ ...rrlSettings(), ...opts.rrl }, { processes: opts.processes, log });
   // After a transfer in, serve the new copy and pass the NOTIFY on at once.
   const secondary = new SecondaryEngine(store, log, { ...opts.secondary, workerId: id, readOnly, reload: () => refresh() });
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary, workerId: id, readOnly };
@@ -114,14 +120,16 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   };
   try {
     for (const at of listen) {
-      const pair = await bindPair(ctx, at, tcpOpts);
+      const pair = await bindPair(ctx, at, tcpOpts, rrl);
       udp.push(pair.udp);
       tcp.push(pair.tcp);
       bound.push({ address: at.address, port: pair.port });
     }
     opts.siblings?.onForwardedNotify((i, msg, peer) => {
       try {
-        const reply = handleMessage(ctx, msg, 'udp', peer);
+        // A sibling's NOTIFY is a UDP answer of ours like any other: rate limited here.
+        const answer = handleMessage(ctx, msg, 'udp', peer);
+        const reply = answer && rrl ? rrl.limit(peer.address, answer) : answer;
         if (reply) udp[i]?.send(reply, peer.port, peer.address, (err) => err && log.warn({ peer: peer.address, err: err.message }, 'NOTIFY answer not sent'));
       } catch (err) {
         log.error({ peer: peer.address, err: (err as Error).message }, 'forwarded NOTIFY failed');
@@ -178,9 +186,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
 }
 
 /** UDP and TCP on the same port; with port 0, retry until both get the same free port. */
-async function bindPair(ctx: HandlerContext, at: ListenAddress, tcpOpts: TcpOptions): Promise<{ udp: dgram.Socket; tcp: TcpListener; port: number }> {
+async function bindPair(ctx: HandlerContext, at: ListenAddress, tcpOpts: TcpOptions, rrl: ResponseRateLimiter | null): Promise<{ udp: dgram.Socket; tcp: TcpListener; port: number }> {
   for (let attempt = 0; ; attempt++) {
-    const udp = await listenUdp(ctx, at);
+    const udp = await listenUdp(ctx, at, { rrl });
     const port = udp.address().port;
     try {
       const tcp = await listenTcp(ctx, { address: at.address, port }, tcpOpts);
