@@ -1,6 +1,7 @@
 // Who may create which zone where, as an editor meets it on /zones/new, and
 // the admin's setting that lets editors create secondary zones.
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from './helpers/test';
 import { createUser, uniqueName, zk } from './helpers/cli';
 import { DNS_HOST, DNS_PORT } from './helpers/env';
 import { queryUntil } from './helpers/dns';
