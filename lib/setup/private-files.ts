@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dataDir } from '../config/env';
 import { isSqlite, sqliteFile } from '../config/database-url';
+import { SECRET_FILES } from '../config/secrets';
 
 const PRIVATE_DIR = 0o700;
 const PRIVATE_FILE = 0o600;
@@ -47,9 +48,8 @@ export function securePrivateFiles(opts: { createDatabase?: boolean } = {}): str
   const fixed: string[] = [];
   const data = dataDir();
   fixed.push(...ensurePrivateDir(data));
-  for (const e of fs.existsSync(data) ? fs.readdirSync(data, { withFileTypes: true }) : []) {
-    if (e.isFile()) fixed.push(...tighten(path.join(data, e.name), PRIVATE_FILE));
-  }
+  // Only the files we write there: ZK_DATA_DIR may be a folder the operator keeps other things in.
+  for (const name of SECRET_FILES) fixed.push(...tighten(path.join(data, name), PRIVATE_FILE));
   if (isSqlite()) {
     const file = sqliteFile();
     // The database's own folder is tightened only when it is the data folder (done above):
