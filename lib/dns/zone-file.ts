@@ -316,64 +316,78 @@ function compareNames(x: string, y: string): number {
 // Apex records read best as SOA, then NS; the rest alphabetically.
 const typeRank = (t: string) => (t === 'SOA' ? 0 : t === 'NS' ? 1 : 2);
 
-function mostCommonTtl(records: RR[]): number {
-  const counts = new Map<number, number>();
-  for (const r of records) counts.set(r.ttl, (counts.get(r.ttl) ?? 0) + 1);
+/** The TTL most records have, the lowest on a tie (3600 for none): the file's $TTL. `counts` maps TTL → records. */
+export function defaultTtlOf(counts: ReadonlyMap<number, number>): number {
   let best = 3600;
   let bestCount = 0;
   for (const [ttl, n] of counts) {
-    if (n > bestCount || (n === bestCount && ttl < best)) {
-      best = ttl;
-      bestCount = n;
-    }
+    if (n > bestCount || (n === bestCount && ttl < best)) [best, bestCount] = [ttl, n];
   }
   return best;
 }
 
+function mostCommonTtl(records: RR[]): number {
+  const counts = new Map<number, number>();
+  for (const r of records) counts.set(r.ttl, (counts.get(r.ttl) ?? 0) + 1);
+  return defaultTtlOf(counts);
+}
+
+/** Widths of the owner, TTL and type columns, so that the content column lines up. */
+export interface ZoneFileColumns {
+  owner: number;
+  ttl: number;
+  type: number;
+}
+
+/** The first lines of a zone file: $ORIGIN and $TTL. */
+export function zoneFileHead(origin: string, defaultTtl: number): string {
+  return `$ORIGIN ${canonicalName(origin)}\n$TTL ${defaultTtl}\n`;
+}
+
+/** One record as zone file text (several lines for the SOA), ending with a newline. */
+export function zoneFileRecord(zone: string, r: RR, cols: ZoneFileColumns): string {
+  const type = r.type.toUpperCase();
+  const head = `${relativeName(r.name, zone).padEnd(cols.owner)} ${String(r.ttl).padStart(cols.ttl)} IN ${type.padEnd(cols.type)} `;
+  if (type !== 'SOA') return `${head}${r.content}\n`;
+  const f = parseSoaContent(r.content);
+  const indent = ' '.repeat(head.length + 4);
+  return [
+    `${head}${f.mname} ${f.rname} (`,
+    `${indent}${String(f.serial).padEnd(10)} ; serial`,
+    `${indent}${String(f.refresh).padEnd(10)} ; refresh`,
+    `${indent}${String(f.retry).padEnd(10)} ; retry`,
+    `${indent}${String(f.expire).padEnd(10)} ; expire`,
+    `${indent}${String(f.minimum).padEnd(10)} ; minimum`,
+    `${indent})`,
+    '',
+  ].join('\n');
+}
+
+/** Orders one owner name's records as a zone file reads best: SOA, NS, then the other types alphabetically. */
+export function compareRecordsAtName(x: RR, y: RR): number {
+  return (
+    typeRank(x.type) - typeRank(y.type) ||
+    (x.type < y.type ? -1 : x.type > y.type ? 1 : 0) ||
+    (x.content < y.content ? -1 : x.content > y.content ? 1 : 0)
+  );
+}
+
 /**
- * A zone file parseZoneFile reads back to the same records: $ORIGIN and $TTL first,
- * SOA next, then names in canonical order; owners relative, every TTL explicit.
+ * A zone file parseZoneFile reads back to the same records, for a set held in
+ * memory: $ORIGIN and $TTL first, the SOA, then names in canonical order,
+ * owners relative, columns aligned. A whole zone of any size is exported by
+ * lib/zones/zone-export.ts, which streams it with the same line format.
  */
 export function serializeZoneFile(origin: string, records: RR[]): string {
   const zone = canonicalName(origin);
   const soaFirst = (r: RR) => (r.type === 'SOA' ? 0 : 1);
-  const sorted = [...records].sort(
-    (x, y) =>
-      soaFirst(x) - soaFirst(y) ||
-      compareNames(x.name, y.name) ||
-      typeRank(x.type) - typeRank(y.type) ||
-      (x.type < y.type ? -1 : x.type > y.type ? 1 : 0) ||
-      (x.content < y.content ? -1 : x.content > y.content ? 1 : 0),
-  );
-  const rows = sorted.map((r) => ({
-    owner: relativeName(r.name, zone),
-    ttl: String(r.ttl),
-    type: r.type.toUpperCase(),
-    content: r.content,
-  }));
-  const w = (pick: (row: (typeof rows)[number]) => string) => Math.max(0, ...rows.map((row) => pick(row).length));
-  const ownerW = w((r) => r.owner);
-  const ttlW = w((r) => r.ttl);
-  const typeW = w((r) => r.type);
-
-  const lines = [`$ORIGIN ${zone}`, `$TTL ${mostCommonTtl(records)}`];
-  for (const row of rows) {
-    const head = `${row.owner.padEnd(ownerW)} ${row.ttl.padStart(ttlW)} IN ${row.type.padEnd(typeW)} `;
-    if (row.type === 'SOA') {
-      const f = parseSoaContent(row.content);
-      const indent = ' '.repeat(head.length + 4);
-      lines.push(
-        `${head}${f.mname} ${f.rname} (`,
-        `${indent}${String(f.serial).padEnd(10)} ; serial`,
-        `${indent}${String(f.refresh).padEnd(10)} ; refresh`,
-        `${indent}${String(f.retry).padEnd(10)} ; retry`,
-        `${indent}${String(f.expire).padEnd(10)} ; expire`,
-        `${indent}${String(f.minimum).padEnd(10)} ; minimum`,
-        `${indent})`,
-      );
-    } else {
-      lines.push(`${head}${row.content}`);
-    }
+  const sorted = [...records].sort((x, y) => soaFirst(x) - soaFirst(y) || compareNames(x.name, y.name) || compareRecordsAtName(x, y));
+  const cols: ZoneFileColumns = { owner: 0, ttl: 0, type: 0 };
+  // A loop, not Math.max(...rows): spreading a big zone's rows overflows the call stack.
+  for (const r of sorted) {
+    cols.owner = Math.max(cols.owner, relativeName(r.name, zone).length);
+    cols.ttl = Math.max(cols.ttl, String(r.ttl).length);
+    cols.type = Math.max(cols.type, r.type.length);
   }
-  return `${lines.join('\n')}\n`;
+  return zoneFileHead(zone, mostCommonTtl(records)) + sorted.map((r) => zoneFileRecord(zone, r, cols)).join('');
 }

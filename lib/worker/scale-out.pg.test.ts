@@ -5,7 +5,6 @@
 // reaches them: LISTEN/NOTIFY carries it. The secondary behind them gets one
 // NOTIFY per change, not one per worker (jobs claimed with SKIP LOCKED), and
 // the events and probes name the worker that made them.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +16,11 @@ import { freePort } from '../testing/bind';
 import { ask, eventually } from '../testing/dns-client';
 import { startFakeSecondary, type FakeSecondary } from '../testing/fake-secondary';
 import { runZonekeeper, type ProgramResult } from '../testing/run-program';
+import { startWebServer, type TestWebServer } from '../testing/web-server';
 import { workerProcess, type WorkerProcess } from '../testing/worker-process';
 import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
 import { createSession } from '../auth/session-store';
 import { createUser } from '../auth/users';
-import { buildIsCurrent, sourceHash, writeStamp } from '../start/build-stamp';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const Z = 'scale.test.';
@@ -114,56 +113,29 @@ describe('two workers on one PostgreSQL database', () => {
 
 // The web app on the same database: what the workers serve is what it shows.
 describe('the web app on the same PostgreSQL database', () => {
-  let web: ChildProcess | undefined;
-  let base = '';
+  let web: TestWebServer | undefined;
   let cookie = '';
-  let log = '';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-scale-web-'));
 
   beforeAll(async () => {
-    const next = path.join(ROOT, 'node_modules/next/dist/bin/next');
-    const webServer = path.join(ROOT, 'lib/start/web-server.ts');
-    const hash = sourceHash();
-    if (!buildIsCurrent(hash)) {
-      // The same build `npm start` makes (and the e2e tests reuse).
-      await new Promise<void>((resolve, reject) => {
-        const b = spawn(process.execPath, [next, 'build'], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'ignore' });
-        b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})`))));
-      });
-      writeStamp(hash);
-    }
     const user = await createUser('scale-admin', 'scale-admin-password', 'admin');
-    const port = await freePort('127.0.0.1');
-    const env = {
-      ...process.env,
-      DATABASE_URL: process.env.DATABASE_URL!,
-      ZK_DATA_DIR: dataDir,
-      ZK_CONTROL_PORT: '1',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      ZK_WEB_HOST: '127.0.0.1',
-    };
-    web = spawn(process.execPath, ['--import', 'tsx', webServer], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    web.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    web.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    base = `http://127.0.0.1:${port}`;
-    await eventually(() => fetch(`${base}/login`).then((r) => r.status, () => 0), (s) => s === 200, 60_000, 250);
+    web = await startWebServer({ DATABASE_URL: process.env.DATABASE_URL!, ZK_DATA_DIR: dataDir });
     // A session in the shared database, as a sign-in on any web process would leave.
     cookie = `zk_session=${(await createSession(user.id, { address: '127.0.0.1', userAgent: 'scale-out test' })).token}`;
   }, 600_000);
 
   afterAll(async () => {
-    web?.kill('SIGTERM');
+    await web?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('lists the zone and shows the records the CLI and the change service committed, and the workers who probed', async () => {
     const get = async (url: string) => {
-      const r = await fetch(base + url, { headers: { cookie }, redirect: 'manual' });
+      const r = await fetch(web!.base + url, { headers: { cookie }, redirect: 'manual' });
       return { status: r.status, text: await r.text() };
     };
     const list = await get('/zones?q=scale');
-    expect(list.status, log.slice(-2000)).toBe(200);
+    expect(list.status, web!.log().slice(-2000)).toBe(200);
     expect(list.text).toContain('scale.test');
     const zone = await get('/zones/scale.test');
     expect(zone.status).toBe(200);

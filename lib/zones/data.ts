@@ -158,7 +158,7 @@ export async function listZones(opts: { query?: string } = {}): Promise<ZoneSumm
 }
 
 /** A zone name as typed (any case, trailing dot optional) in canonical form; null when it is no name. */
-function zoneNameOrNull(name: string): string | null {
+export function zoneNameOrNull(name: string): string | null {
   try {
     return absoluteName(name);
   } catch {

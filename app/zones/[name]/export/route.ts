@@ -1,10 +1,10 @@
-// GET /zones/NAME/export: the zone as a BIND zone file, downloaded as NAME.zone.
+// GET /zones/NAME/export: the zone as a BIND zone file, downloaded as NAME.zone,
+// streamed (lib/zones/zone-export.ts) so that a zone of any size exports in bounded memory.
 import { redirect } from 'next/navigation';
 import { loginPath } from '@/lib/auth/return-path';
 import { getSessionUser, requireZoneUser } from '@/lib/auth/session';
 import { zoneRights } from '@/lib/auth/zone-access';
-import { serializeZoneFile } from '@/lib/dns/zone-file';
-import { getZone } from '@/lib/zones/data';
+import { exportZoneFile } from '@/lib/zones/zone-export';
 
 function plain(status: number, text: string): Response {
   return new Response(`${text}\n`, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
@@ -36,10 +36,24 @@ export async function GET(_req: Request, { params }: { params: Promise<{ name: s
   // The one permission gate, as on every page and action; it passes here.
   await requireZoneUser(name, 'read', { returnTo });
 
-  const zone = await getZone(name);
-  if (!zone) return plain(404, `There is no zone ${name}.`);
-  const shown = zone.name.replace(/\.$/, '');
-  return new Response(serializeZoneFile(zone.name, zone.records), {
+  const exported = await exportZoneFile(name);
+  if (!exported) return plain(404, `There is no zone ${name}.`);
+  const shown = exported.zone.replace(/\.$/, '');
+  // Streamed: a zone of a million records never sits in memory whole; the browser's
+  // download pace sets how fast pages are read (pull()).
+  const chunks = exported.chunks;
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return new Response(body, {
     status: 200,
     headers: {
       'Content-Type': 'text/plain; charset=utf-8',
