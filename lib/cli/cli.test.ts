@@ -5,6 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../testing/bind';
+import { runZonekeeper } from '../testing/run-program';
+import { startWorker } from '../worker/worker';
 import { getZone } from '../zones/data';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/zonekeeper.mjs');
@@ -72,5 +75,29 @@ describe('zonekeeper CLI', () => {
     const weak = zk(['user', 'add', 'dave', '--role', 'viewer'], 'short\n');
     expect(weak.code).toBe(1);
     expect(weak.stderr).toMatch(/at least 8 characters/);
+  });
+});
+
+describe('a change while the worker is not running', () => {
+  // Before: the CLI printed the new serial and nothing else, so nobody knew the change was not served yet.
+  it('says the change is stored and served when the worker starts; with the worker up it says nothing of it', async () => {
+    const nobody = String(await freePort('127.0.0.1'));
+    const down = spawnSync(process.execPath, [BIN, 'zone', 'create', 'down.cli.test'], { env: { ...process.env, ZK_CONTROL_PORT: nobody }, encoding: 'utf8', timeout: 30_000 });
+    expect(down.status).toBe(0);
+    expect(down.stdout).toMatch(/Created zone down\.cli\.test\./);
+    expect(down.stdout).toMatch(new RegExp(`Stored\\. The DNS worker on this machine is not running \\(nothing answers on 127\\.0\\.0\\.1:${nobody}\\), so it serves this change when it starts`));
+
+    const worker = await startWorker({ listen: [{ address: '127.0.0.1', port: 0 }], controlPort: 0, pollIntervalMs: 60_000 });
+    try {
+      // Asynchronous, so this process's worker can answer the CLI.
+      const up = await runZonekeeper(['record', 'add', 'down.cli.test', 'www', 'A', '300', '192.0.2.1'], {
+        env: { ...process.env, ZK_CONTROL_PORT: String(worker.controlPort) },
+      });
+      expect(up.status).toBe(0);
+      expect(up.stdout).toMatch(/serial 1 → 2/);
+      expect(up.stdout).not.toMatch(/not running/);
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import { disconnectDb } from '../db';
 import { createUser, grantZone, listUsers, resetPassword, revokeZone, setUserDisabled, signOutEverywhere } from '../auth/users';
 import { isRole } from '../auth/permission';
-import { serializeZoneFile } from '../dns/zone-file';
 import { migrateDatabase } from '../setup/database';
 import { getZone, listZones } from '../zones/data';
+import { exportZoneFile } from '../zones/zone-export';
 import { ZoneError } from '../zones/errors';
 import { applyChangeset, createZone, deleteZone, importZone, setZoneOptions, type Actor, type CommitResult } from '../zones/mutations';
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
@@ -17,6 +17,8 @@ import { replicationCommand } from './replication';
 import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
 import { addAutoprimary, deleteAutoprimary, formatAutoprimary, listAutoprimaries } from '../zones/autoprimaries';
 import { db } from '../db';
+import { controlPort } from '../config/env';
+import { databaseProvider } from '../config/database-url';
 import { parseTtl } from '../dns/ttl';
 
 loadDotEnv();
@@ -134,9 +136,9 @@ async function zoneCommand(args: string[]): Promise<void> {
       return;
     }
     case 'export': {
-      const z = await getZone(needName());
-      if (!z) throw new ZoneError('not-found', `There is no zone ${canonical(name!)}. See: zonekeeper zone list`);
-      process.stdout.write(serializeZoneFile(z.name, z.records));
+      const exported = await exportZoneFile(needName());
+      if (!exported) throw new ZoneError('not-found', `There is no zone ${canonical(name!)}. See: zonekeeper zone list`);
+      await writeStream(process.stdout, exported.chunks);
       return;
     }
     case 'set': {
@@ -439,6 +441,13 @@ async function userAddCommand(rest: string[]): Promise<void> {
   out(`Created user ${u.name} (${u.role}).`);
 }
 
+/** Writes every chunk, waiting whenever the reader (a pipe, a slow disk) is behind, so memory stays bounded. */
+async function writeStream(stream: NodeJS.WritableStream, chunks: AsyncIterable<string>): Promise<void> {
+  for await (const chunk of chunks) {
+    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  }
+}
+
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) {
     process.stderr.write('Password: ');
@@ -450,6 +459,33 @@ async function readStdin(): Promise<string> {
 
 function canonical(name: string): string {
   return name.endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.`;
+}
+
+/** Commands whose change the DNS worker serves (records, zones, keys, autoprimaries). */
+const SERVED_CHANGES: Record<string, readonly string[]> = {
+  zone: ['create', 'delete', 'import', 'set'],
+  record: ['add', 'delete'],
+  tsig: ['add', 'delete'],
+  autoprimary: ['add', 'delete'],
+};
+
+/**
+ * After a change, says so when the worker on this machine is not running: the
+ * change is stored, and served when the worker starts (on PostgreSQL, workers
+ * on other machines serve it now). A worker that is merely slow to answer is
+ * not reported: it reloads the change on its own.
+ */
+async function noteIfWorkerDown(): Promise<void> {
+  try {
+    await controlRequest('GET', '/health', undefined, 2000);
+  } catch (err) {
+    if (!(err instanceof ControlUnavailableError && err.notRunning)) return;
+    const elsewhere = databaseProvider() === 'postgresql' ? '; DNS workers on other machines of this database serve it already' : '';
+    out(
+      `Stored. The DNS worker on this machine is not running (nothing answers on 127.0.0.1:${controlPort()}), ` +
+        `so it serves this change when it starts (npm start, or npm run worker)${elsewhere}.`,
+    );
+  }
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -486,6 +522,7 @@ export async function run(argv: string[]): Promise<number> {
       default:
         throw new UsageError(`unknown command "${cmd}"`);
     }
+    if (SERVED_CHANGES[cmd]?.includes(rest[0] ?? '')) await noteIfWorkerDown();
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof UsageError) {

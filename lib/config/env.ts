@@ -18,9 +18,26 @@ export function webPort(): number {
   return parsePort(process.env.PORT, 3000, 'PORT');
 }
 
-/** The address the web app listens on (ZK_WEB_HOST); undefined: every address, as `next start` does. */
-export function webHost(): string | undefined {
-  return process.env.ZK_WEB_HOST?.trim() || undefined;
+/**
+ * Where the web app listens (ZK_WEB_LISTEN: `ADDRESS` or `ADDRESS:PORT`, IPv6
+ * as `[::1]:3000`; the port otherwise from PORT). Default loopback only, as
+ * PowerDNS's web server and API default to: the console holds admin power,
+ * so serving other machines is a choice (`0.0.0.0`, `[::]`), best made with a
+ * TLS reverse proxy in front.
+ */
+export function webListen(): ListenAddress {
+  const raw = process.env.ZK_WEB_LISTEN?.trim() || '127.0.0.1';
+  const at = parseHostPort(raw, 'ZK_WEB_LISTEN', webPort());
+  if (!/^[0-9.]+$/.test(at.address) && !at.address.includes(':')) {
+    throw new Error(`ZK_WEB_LISTEN: "${raw}" is not an IP address (127.0.0.1, 0.0.0.0, [::1]:3000)`);
+  }
+  return at;
+}
+
+/** The web app's address for people: `http://127.0.0.1:3000`; an all-addresses listener shows as localhost. */
+export function webUrl(at: ListenAddress = webListen()): string {
+  const host = at.address === '0.0.0.0' || at.address === '::' ? 'localhost' : at.address.includes(':') ? `[${at.address}]` : at.address;
+  return `http://${host}:${at.port}`;
 }
 
 export function controlPort(): number {

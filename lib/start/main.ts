@@ -5,7 +5,7 @@ import { loadDotEnv } from '../config/dotenv';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { dataDir, dnsListen, formatHostPort, webPort } from '../config/env';
+import { dataDir, dnsListen, formatHostPort, webListen, webUrl } from '../config/env';
 import { redactedUrl } from '../config/database-url';
 import { ensureFirstAdmin } from '../auth/users';
 import { disconnectDb } from '../db';
@@ -30,6 +30,8 @@ function runToEnd(cmd: string, args: string[], label: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // Settings are checked before anything starts, so a typo stops here with its reason.
+  const web = webListen();
   say(`database: ${redactedUrl()}  data: ${dataDir()}`);
   const { applied, secured } = await migrateDatabase();
   for (const line of secured) say(`made private (it was readable by other users): ${line}`);
@@ -78,7 +80,8 @@ async function main(): Promise<void> {
   };
   launch('DNS worker', ['--import', 'tsx', path.join(ROOT, 'lib/worker/main.ts')]);
   launch('web app', ['--import', 'tsx', path.join(ROOT, 'lib/start/web-server.ts')]);
-  say(`web app: http://localhost:${webPort()}   DNS: ${dnsListen().map(formatHostPort).join(', ')} (UDP and TCP)`);
+  const loopbackOnly = web.address === '127.0.0.1' || web.address === '::1';
+  say(`web app: ${webUrl(web)}${loopbackOnly ? ' (this machine only; ZK_WEB_LISTEN=0.0.0.0 serves others, better behind a TLS proxy)' : ''}   DNS: ${dnsListen().map(formatHostPort).join(', ')} (UDP and TCP)`);
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
   // npm exits on SIGTERM without passing it on; when whoever started us is

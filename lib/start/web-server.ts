@@ -6,11 +6,11 @@
 //   forwarding headers from anyone else are dropped (lib/auth/client-address.ts);
 // - the security headers and a per-request CSP nonce (security-headers.ts);
 // - a request line Next would choke on (a malformed percent escape) gets 400.
-// Listens on PORT (3000) at ZK_WEB_HOST (all addresses by default).
+// Listens at ZK_WEB_LISTEN (127.0.0.1 by default) on PORT (3000).
 import http from 'node:http';
 import path from 'node:path';
 import { loadDotEnv } from '../config/dotenv';
-import { trustedProxies, webHost, webPort } from '../config/env';
+import { formatHostPort, trustedProxies, webListen } from '../config/env';
 import { CLIENT_ADDRESS_HEADER, FORWARDING_HEADERS, resolveClientAddress } from '../auth/client-address';
 import { ROOT } from './build-stamp';
 import { contentSecurityPolicy, newNonce, securityHeaders } from './security-headers';
@@ -60,19 +60,18 @@ export function requestListener(handle: Handler, trusted: readonly string[]): ht
 async function main(): Promise<void> {
   (process.env as Record<string, string>).NODE_ENV ??= 'production';
   const trusted = trustedProxies();
-  const port = webPort();
-  const host = webHost();
+  const at = webListen();
   // Imported here, after NODE_ENV is set: Next reads it when it loads.
   const { default: next } = await import('next');
-  const app = next({ dev: false, dir: ROOT, port, hostname: host ?? 'localhost' });
+  const app = next({ dev: false, dir: ROOT, port: at.port, hostname: at.address });
   await app.prepare();
   const server = http.createServer(requestListener(app.getRequestHandler(), trusted));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(at.port, at.address, () => resolve());
   });
   process.stdout.write(
-    `[web] listening on ${host ?? 'every address'} port ${port}` +
+    `[web] listening on ${formatHostPort(at)}` +
       (trusted.length ? `; X-Forwarded-For believed from ${trusted.join(', ')}` : '; X-Forwarded-For ignored (no ZK_TRUSTED_PROXIES)') +
       '\n',
   );

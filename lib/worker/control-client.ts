@@ -4,7 +4,14 @@ import http from 'node:http';
 import { controlPort } from '../config/env';
 import { readOrCreateSecret } from '../config/secrets';
 
-export class ControlUnavailableError extends Error {}
+export class ControlUnavailableError extends Error {
+  /** Nothing listens on the control port: the worker is not running (not merely slow). */
+  readonly notRunning: boolean;
+  constructor(message: string, opts: { notRunning?: boolean } = {}) {
+    super(message);
+    this.notRunning = opts.notRunning ?? false;
+  }
+}
 
 export function controlRequest<T = unknown>(
   method: 'GET' | 'POST',
@@ -58,6 +65,7 @@ export function controlRequest<T = unknown>(
           ? err
           : new ControlUnavailableError(
               `cannot reach the DNS worker on 127.0.0.1:${controlPort()} (${(err as Error).message}); is it running?`,
+              { notRunning: (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' },
             ),
       ),
     );

@@ -11,7 +11,7 @@ import { getSetting } from '../settings/data';
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
 import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
-import { ZoneError, type RecordError } from './errors';
+import { ZoneError } from './errors';
 import { applyChangeset, createZone, type CommitResult } from './mutations';
 
 /** The new-zone form's fields, as typed (strings). */
