@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   const at = webListen();
   // Imported here, after NODE_ENV is set: Next reads it when it loads.
   const { default: next } = await import('next');
-  const app = next({ dev: false, dir: ROOT, port: at.port, hostname: at.address });
+  // Next names itself by this host only where a request carries no Host header.
+  const hostname = at.address === '0.0.0.0' || at.address === '::' ? 'localhost' : at.address;
+  const app = next({ dev: false, dir: ROOT, port: at.port, hostname });
   await app.prepare();
   const server = http.createServer(requestListener(app.getRequestHandler(), trusted));
   await new Promise<void>((resolve, reject) => {
