@@ -39,7 +39,7 @@ export interface WorkerOptions {
   notify?: NotifyQueueOptions;
   /** The replication prober; the interval defaults to ZK_PROBE_INTERVAL. */
   probe?: Partial<ProberOptions>;
-  /** Refresh limits and transfer bounds of secondary zones (defaults from ZK_REFRESH_MIN/MAX). */
+  /** Refresh limits and transfer bounds of secondary zones (defaults from ZK_REFRESH_MIN/MAX, ZK_RETRY_MAX). */
   secondary?: SecondaryEngineOptions;
   /** Recorded on events and replica statuses; defaults to ZK_WORKER_ID, else host:port of the first listener. */
   workerId?: string;

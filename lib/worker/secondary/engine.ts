@@ -19,7 +19,7 @@ import { refreshLimits, type RefreshLimits } from './timers';
 import type { TransferLimits } from './transfer-in';
 
 export interface SecondaryEngineOptions {
-  /** Defaults to ZK_REFRESH_MIN / ZK_REFRESH_MAX. */
+  /** Defaults to ZK_REFRESH_MIN / ZK_REFRESH_MAX / ZK_RETRY_MAX. */
   limits?: RefreshLimits;
   queryTimeoutsMs?: number[];
   transferLimits?: Partial<TransferLimits>;
