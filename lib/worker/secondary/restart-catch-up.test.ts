@@ -41,7 +41,8 @@ beforeAll(async () => {
   primary = await startWorker({
     listen: [{ address: '127.0.0.1', port: ports.primary }],
     controlPort: 0,
-    notify: { firstBackoffMs: 200, timeoutsMs: [500, 500] },
+    // No re-notify: only the secondary's own check on start may move it.
+    notify: { firstBackoffMs: 200, timeoutsMs: [500, 500], renotify: { maxPerSerial: 0 } },
     probe: { intervalMs: 0 },
   });
   // UDP (the SOA checks) is passed on at once; TCP (the transfers) waits while `hold` is set.
