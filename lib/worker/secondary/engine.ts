@@ -167,7 +167,7 @@ export class SecondaryEngine implements NotifyInbox {
       const info = this.zones.get(zone);
       this.record({ zoneId: info?.id ?? null, zoneName: zone, kind: 'notify-in', peer: address, outcome: 'ok', detail: decision.detail });
       // The first transfer now; a failure is retried by the zone's timer (timers.ts: from 5 s, doubling).
-      await this.refreshNow(zone);
+      await this.refreshNow(zone, true);
     })()
       .catch((err: Error) => this.log.error({ zone, err: err.message }, 'autoprimary handling failed'))
       .finally(() => this.adopting.delete(zone));
