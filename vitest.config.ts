@@ -11,6 +11,8 @@ const POSTGRES_SUITES = [
   'lib/worker/prober.test.ts',
   'lib/worker/transfer-out.test.ts',
   'lib/worker/secondary/secondary.test.ts',
+  'lib/worker/secondary/engine.test.ts',
+  'lib/worker/secondary/restart-catch-up.test.ts',
   'lib/worker/secondary/three-workers.test.ts',
   'lib/replication/*.test.ts',
   'lib/cli/*.test.ts',

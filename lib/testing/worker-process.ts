@@ -31,6 +31,8 @@ export interface WorkerProcess {
   start(): Promise<void>;
   /** Stops the process (SIGTERM, then SIGKILL after a bounded wait). */
   stop(): Promise<void>;
+  /** Ends the process at once with SIGKILL, as a crash would (nothing is finished or flushed), and waits for it to exit. */
+  kill(): Promise<void>;
   /** Stops it and removes its folder. */
   remove(): Promise<void>;
 }
@@ -98,6 +100,13 @@ export function workerProcess(name: string, opts: { dnsPort: number; controlPort
       }
     },
     stop,
+    async kill() {
+      // SIGKILL reaches only the process we started: under a supervisor (several DNS processes) its children would live on.
+      if (env.ZK_DNS_PROCESSES !== '1') throw new Error(`${name}: kill() needs ZK_DNS_PROCESSES=1 in its environment`);
+      if (!child || exited) return;
+      child.kill('SIGKILL');
+      await stop();
+    },
     async remove() {
       await stop();
       if (pgAdmin && pgDatabase) await dropDatabase(clusterAt(pgAdmin), await pgDatabase).catch(() => undefined);

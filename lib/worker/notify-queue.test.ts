@@ -7,6 +7,7 @@ import { OPCODE } from '../dns/wire';
 import { eventually } from '../testing/dns-client';
 import { startFakeSecondary, type FakeSecondary } from '../testing/fake-secondary';
 import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
+import { DEFAULT_RENOTIFY, renotifyDelayMs } from './notify-queue';
 import { startWorker, type RunningWorker, type WorkerOptions } from './worker';
 
 const actor = { name: 'test' };
@@ -121,5 +122,12 @@ describe('NOTIFY queue', () => {
     expect(fake.received.slice(seen).map((x) => (x.msg.answers[0]!.data as { serial: number }).serial)).toEqual([r.newSerial]);
     const jobs = await eventually(() => jobsOf(zone), (js) => js.at(-1)?.state === 'acked', 2000);
     expect(jobs.at(-1)).toMatchObject({ state: 'acked', serial: BigInt(r.newSerial) });
+  });
+});
+
+describe('re-notify backoff', () => {
+  it('waits a minute after the last NOTIFY of a serial, doubling to an hour, eight times at most', () => {
+    expect(Array.from({ length: DEFAULT_RENOTIFY.maxPerSerial }, (_, k) => renotifyDelayMs(k) / 60_000)).toEqual([1, 2, 4, 8, 16, 32, 60, 60]);
+    expect(renotifyDelayMs(1000)).toBe(3_600_000);
   });
 });

@@ -3,6 +3,11 @@
 // worker that was down at commit time sends them when it starts. Each attempt
 // and its outcome is recorded as an event; a target that does not
 // acknowledge is retried with a doubling delay until GIVE_UP_AFTER_MS.
+//
+// It also re-notifies a secondary the prober sees serving an older serial
+// than ours (renotifyBehind): an acknowledged NOTIFY is no promise of a
+// transfer (the secondary may die before storing it, or fail and wait for a
+// long SOA retry), and nothing else would tell it again until its refresh.
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { db, dbCapabilities } from '../db';
@@ -24,6 +29,33 @@ export interface NotifyQueueOptions {
   workerId?: string;
   /** Called when a target acknowledged a NOTIFY (the prober then watches it pick the change up). */
   onAcknowledged?: (zone: string, serial: number, target: string) => void;
+  /** Re-notifying secondaries that stay behind (tests shorten it; maxPerSerial 0 turns it off). */
+  renotify?: Partial<RenotifyPolicy>;
+}
+
+/**
+ * When a secondary seen behind gets one more NOTIFY: the k-th (k = 0, 1, …)
+ * of one serial to one target goes out min(firstDelayMs · 2^k, maxDelayMs)
+ * after the last NOTIFY job of that serial to it (else after the change), at
+ * most maxPerSerial times. Each is a single attempt, not retried.
+ */
+export interface RenotifyPolicy {
+  firstDelayMs: number;
+  maxDelayMs: number;
+  maxPerSerial: number;
+}
+
+/**
+ * One minute (the chase after a NOTIFY has then seen it not move), doubling
+ * to an hour, eight times: about three hours of trying for one serial, then
+ * nothing until the next change or an operator's re-notify. A secondary
+ * that acknowledges and never transfers costs eight packets per change.
+ */
+export const DEFAULT_RENOTIFY: RenotifyPolicy = { firstDelayMs: 60_000, maxDelayMs: 3_600_000, maxPerSerial: 8 };
+
+/** How long after the last NOTIFY of a serial to a target its `k`-th re-notify (k = 0, 1, …) may go out. */
+export function renotifyDelayMs(k: number, policy: RenotifyPolicy = DEFAULT_RENOTIFY): number {
+  return Math.min(policy.firstDelayMs * 2 ** Math.min(Math.max(0, k), 30), policy.maxDelayMs);
 }
 
 const DEFAULTS = { firstBackoffMs: 2000, maxBackoffMs: 300_000, giveUpAfterMs: 3_600_000, timeoutsMs: [1000, 2000] };
@@ -88,7 +120,16 @@ async function claimDueJobs(now: Date): Promise<{ due: number; mine: Job[] }> {
 export class NotifyQueue {
   private running: Promise<void> | null = null;
   private again = false;
-  private readonly opts: Required<Omit<NotifyQueueOptions, 'source' | 'workerId' | 'onAcknowledged'>> & NotifyQueueOptions;
+  private readonly opts: Required<Omit<NotifyQueueOptions, 'source' | 'workerId' | 'onAcknowledged' | 'renotify'>> & NotifyQueueOptions;
+  private readonly renotify: RenotifyPolicy;
+  /**
+   * "zoneId target" → the serial last considered and the time before which
+   * no re-notify of it can be due: probes every minute of a secondary that
+   * stays behind then cost no query until then (Infinity: the cap is reached).
+   */
+  private readonly renotifyNotBefore = new Map<string, { serial: number; at: number }>();
+  /** Re-notify decisions under way, one per "zoneId target": a chase and a round probing it at once queue one NOTIFY, not two. */
+  private readonly renotifyChecks = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly store: ZoneStore,
@@ -96,6 +137,59 @@ export class NotifyQueue {
     opts: NotifyQueueOptions = {},
   ) {
     this.opts = { ...DEFAULTS, ...opts };
+    this.renotify = { ...DEFAULT_RENOTIFY, ...opts.renotify };
+  }
+
+  /**
+   * A probe saw `target` (ADDRESS:PORT) serve `theirs`, older than the
+   * `serial` we serve: queue one NOTIFY to it when the policy allows, and
+   * send it at once. Not while a NOTIFY job for that serial to it is pending.
+   * Returns whether one was queued.
+   */
+  renotifyBehind(zoneId: number, zoneName: string, target: string, serial: number, theirs: number): Promise<boolean> {
+    if (this.renotify.maxPerSerial <= 0) return Promise.resolve(false);
+    const key = `${zoneId} ${target}`;
+    if (this.renotifyChecks.has(key)) return Promise.resolve(false);
+    const check = this.decideRenotify(key, zoneId, zoneName, target, serial, theirs).finally(() => this.renotifyChecks.delete(key));
+    this.renotifyChecks.set(key, check);
+    return check;
+  }
+
+  private async decideRenotify(key: string, zoneId: number, zoneName: string, target: string, serial: number, theirs: number): Promise<boolean> {
+    const now = Date.now();
+    const known = this.renotifyNotBefore.get(key);
+    if (known && known.serial === serial && now < known.at) return false;
+    const jobs = await db().notifyJob.findMany({
+      where: { zoneId, target, serial: BigInt(serial) },
+      select: { state: true, reason: true, createdAt: true },
+    });
+    if (jobs.some((j) => j.state === 'pending')) return false;
+    const sent = jobs.filter((j) => j.reason === 'behind').length;
+    if (sent >= this.renotify.maxPerSerial) {
+      if (known?.at !== Infinity || known.serial !== serial) {
+        this.log.info({ zone: zoneName, target, serial, theirs, renotified: sent }, 'secondary still behind; re-notified as often as allowed for this serial');
+      }
+      this.renotifyNotBefore.set(key, { serial, at: Infinity });
+      return false;
+    }
+    let last = Math.max(0, ...jobs.map((j) => j.createdAt.getTime()));
+    if (last === 0) {
+      // No NOTIFY of this serial went to this address (it was sent to the NS host's name, or never): count from the change.
+      const change = await db().change.findFirst({ where: { zoneId }, orderBy: { id: 'desc' }, select: { createdAt: true } });
+      last = change?.createdAt.getTime() ?? 0;
+    }
+    const due = last + renotifyDelayMs(sent, this.renotify);
+    if (now < due) {
+      this.renotifyNotBefore.set(key, { serial, at: due });
+      return false;
+    }
+    this.renotifyNotBefore.delete(key);
+    await db().notifyJob.create({
+      data: { zoneId, serial: BigInt(serial), target, reason: 'behind', lastResult: `it served serial ${theirs} when probed` },
+    });
+    this.log.info({ zone: zoneName, target, serial, theirs, renotify: sent + 1 }, 'secondary behind; NOTIFY again');
+    void this.kick();
+    return true;
   }
 
   /** Sends whatever is due now; calls during a run cause one more run after it. */
@@ -119,8 +213,9 @@ export class NotifyQueue {
     return this.running;
   }
 
-  /** Resolves when no run is in progress (for a clean stop). */
+  /** Resolves when no run and no re-notify decision is in progress (for a clean stop). */
   async settle(): Promise<void> {
+    await Promise.allSettled([...this.renotifyChecks.values()]);
     while (this.running) await this.running;
   }
 
@@ -156,6 +251,7 @@ export class NotifyQueue {
     } catch (err) {
       results = [{ target: job.target, outcome: 'error', detail: (err as Error).message }];
     }
+    const behind = job.reason === 'behind';
     await db().zoneEvent.createMany({
       data: results.map((r) => ({
         zoneId: job.zoneId,
@@ -164,7 +260,8 @@ export class NotifyQueue {
         peer: r.target,
         serial: BigInt(zone.serial),
         outcome: r.outcome,
-        detail: r.detail ?? null,
+        // The dashboard's event list and `zone status` show why this NOTIFY went out again.
+        detail: behind ? [`re-notify: ${job.lastResult ?? 'behind'}`, r.detail].filter(Boolean).join('; ') : (r.detail ?? null),
         durationMs: r.ms ?? null,
         workerId: this.opts.workerId ?? null,
       })),
@@ -177,6 +274,12 @@ export class NotifyQueue {
       return;
     }
     const attempts = job.attempts + 1;
+    // A re-notify is not retried: the next one, if any, comes by its own backoff (renotifyBehind).
+    if (behind) {
+      await this.finish(job, 'failed', summary, attempts);
+      this.log.info({ zone: job.zone.name, target: job.target, result: summary }, 'NOTIFY again to a secondary behind not acknowledged');
+      return;
+    }
     if (Date.now() - job.createdAt.getTime() >= this.opts.giveUpAfterMs) {
       await this.finish(job, 'failed', `gave up after ${attempts} attempts: ${summary}`, attempts);
       this.log.warn({ zone: job.zone.name, target: job.target, attempts }, 'NOTIFY never acknowledged; gave up');

@@ -1,10 +1,12 @@
 // The replication prober against scripted secondaries on loopback: what each
-// kind of answer is recorded as, and the chase after a NOTIFY that sees the
-// secondary pick up the new serial.
+// kind of answer is recorded as, the chase after a NOTIFY that sees the
+// secondary pick up the new serial, and the NOTIFY sent again to a secondary
+// that stays behind (with backoff, a cap, and never to one that is away).
 import { afterEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { contentToWire } from '../dns/rdata';
 import { decodeMessage, encodeMessage, newResponse, OPCODE, RCODE, type Message } from '../dns/wire';
+import { getZoneReplication } from '../replication/data';
 import { eventually } from '../testing/dns-client';
 import { startResponder, type Responder } from '../testing/dns-responder';
 import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
@@ -126,5 +128,94 @@ describe('Prober in the worker', () => {
     const status = await db().replicaStatus.findFirstOrThrow({ where: { zone: { name: 'gone.test.' } } });
     expect(status).toMatchObject({ state: 'timeout', serial: BigInt(created.serial) });
     expect(status.lastOkAt).not.toBeNull();
+  });
+});
+
+describe('re-notifying secondaries that stay behind', () => {
+  it('a secondary the dashboard shows behind after acknowledging a NOTIFY gets another one, and catches up', async () => {
+    // Bug: a secondary that acknowledged a NOTIFY and died before the transfer stayed behind for hours; the dashboard showed it behind and nothing was done.
+    const notifies: number[] = [];
+    let served = 0;
+    const sec = await secondary(
+      () => ({ serial: served }),
+      (serial) => {
+        notifies.push(serial);
+        // It drops the first NOTIFY of a serial on the floor after acknowledging it; it takes the next.
+        if (notifies.filter((n) => n === serial).length >= 2) setTimeout(() => (served = serial), 100);
+      },
+    );
+    const target = `127.0.0.1:${sec.port}`;
+    const created = await createZone({ name: 'behind.test' }, actor);
+    served = created.serial;
+    await setZoneOptions('behind.test', { alsoNotify: [target] }, actor);
+    const worker = await startWorker({
+      listen: [{ address: '127.0.0.1', port: 0 }],
+      controlPort: 0,
+      pollIntervalMs: 100,
+      notify: { firstBackoffMs: 100, timeoutsMs: [500], renotify: { firstDelayMs: 3000, maxDelayMs: 10_000, maxPerSerial: 3 } },
+      probe: { intervalMs: 0, chaseDelaysMs: [0, 200, 400, 800, 1600, 3200] },
+    });
+    cleanup.push(() => worker.stop());
+    process.env.ZK_CONTROL_PORT = String(worker.controlPort);
+
+    const commit = await applyChangeset('behind.test', { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
+    const zoneId = (await db().zone.findUniqueOrThrow({ where: { name: 'behind.test.' } })).id;
+    // The chase after the first NOTIFY sees it stay on the old serial: the dashboard says behind.
+    await eventually(() => db().replicaStatus.findFirst({ where: { zoneId, target } }), (r) => r?.state === 'ok' && Number(r.serial) === created.serial, 3000);
+    await new Promise((r) => setTimeout(r, 300));
+    const rep = (await getZoneReplication(zoneId, { behindMs: 200 }))!;
+    expect(rep.secondaries.find((x) => x.target === target)).toMatchObject({ state: 'behind', serial: created.serial });
+    expect(notifies).toEqual([commit.newSerial]);
+
+    // Nothing else happens, and a NOTIFY comes again; the secondary takes it this time.
+    await eventually(async () => notifies.length, (n) => n >= 2, 15_000);
+    expect(notifies).toEqual([commit.newSerial, commit.newSerial]);
+    const status = await eventually(() => db().replicaStatus.findFirst({ where: { zoneId, target } }), (r) => Number(r?.serial) === commit.newSerial, 5000);
+    expect(status).toMatchObject({ state: 'ok' });
+    expect((await getZoneReplication(zoneId, { behindMs: 200 }))!.state).toBe('in sync');
+    const sent = await db().zoneEvent.findMany({ where: { zoneId, kind: 'notify-out', peer: target }, orderBy: { id: 'asc' } });
+    expect(sent.map((e) => [e.outcome, Number(e.serial), e.detail])).toEqual([
+      ['acknowledged', commit.newSerial, null],
+      ['acknowledged', commit.newSerial, `re-notify: it served serial ${created.serial} when probed`],
+    ]);
+    // The second one came after the policy's first delay, not at once.
+    expect(sent[1]!.createdAt.getTime() - sent[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(2900);
+    expect(await db().notifyJob.findMany({ where: { zoneId, reason: 'behind' }, select: { target: true, state: true, attempts: true } })).toEqual([{ target, state: 'acked', attempts: 1 }]);
+    // In sync now: no more NOTIFYs.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(notifies).toHaveLength(2);
+  });
+
+  it('re-notifies with a doubling delay up to a cap, and never a secondary that does not answer probes', async () => {
+    const stuck: number[] = [];
+    const away: number[] = [];
+    const created = await createZone({ name: 'stuck.test' }, actor);
+    // Acknowledges every NOTIFY and never transfers.
+    const s1 = await secondary(() => ({ serial: created.serial }), () => stuck.push(Date.now()));
+    // Acknowledges NOTIFY but never answers a probe: unreachable on the dashboard, not behind.
+    const s2 = await secondary(() => 'silent', () => away.push(Date.now()));
+    await setZoneOptions('stuck.test', { alsoNotify: [`127.0.0.1:${s1.port}`, `127.0.0.1:${s2.port}`] }, actor);
+    const worker = await startWorker({
+      listen: [{ address: '127.0.0.1', port: 0 }],
+      controlPort: 0,
+      pollIntervalMs: 100,
+      notify: { firstBackoffMs: 100, timeoutsMs: [500], renotify: { firstDelayMs: 400, maxDelayMs: 800, maxPerSerial: 3 } },
+      probe: { intervalMs: 150, timeoutsMs: [100], chaseDelaysMs: [0] },
+    });
+    cleanup.push(() => worker.stop());
+    process.env.ZK_CONTROL_PORT = String(worker.controlPort);
+
+    const commit = await applyChangeset('stuck.test', { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
+    await eventually(async () => stuck.length, (n) => n >= 4, 15_000);
+    // Then nothing more for this serial, however often it is probed.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(stuck).toHaveLength(4);
+    const gaps = stuck.slice(1).map((t, i) => t - stuck[i]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(350);
+    expect(gaps[1]).toBeGreaterThanOrEqual(750);
+    expect(gaps[2]).toBeGreaterThanOrEqual(750);
+    expect(away).toHaveLength(1);
+    const events = await db().zoneEvent.findMany({ where: { zoneName: 'stuck.test.', serial: BigInt(commit.newSerial), kind: 'notify-out', detail: { startsWith: 're-notify' } } });
+    expect(events.map((e) => e.peer)).toEqual(Array(3).fill(`127.0.0.1:${s1.port}`));
   });
 });

@@ -8,6 +8,9 @@
 // It runs on a timer over all zones, and "chases" a zone right after each
 // NOTIFY: the secondary usually transfers within a second of it, so the
 // target is probed at short, growing delays until it serves the new serial.
+// A probe that finds a secondary answering with an older serial than the one
+// we serve says so (onBehind); the NOTIFY queue decides whether to notify it
+// again.
 import { db } from '../db';
 import { formatHostPort, type ListenAddress } from '../config/env';
 import { lowercased, RCODE } from '../dns/wire';
@@ -44,6 +47,8 @@ export interface ProberOptions {
   timeoutsMs?: number[];
   /** Delays of the probes after a NOTIFY, until the target serves the new serial. */
   chaseDelaysMs?: number[];
+  /** A probe found `target` (ADDRESS:PORT) serving `theirs`, older (RFC 1982) than our served `serial`. */
+  onBehind?: (zone: { id: number; name: string }, target: string, serial: number, theirs: number) => void;
 }
 
 const DEFAULT_CHASE_MS = [0, 200, 400, 800, 1500, 3000, 6000, 12_000, 30_000, 60_000];
@@ -229,6 +234,8 @@ export class Prober {
       create: { zoneId, target: r.target, ...data },
       update: data,
     });
+    const ours = this.store.get(zoneName)?.serial;
+    if (ok && ours !== undefined && serialGreater(ours, r.serial!)) this.opts.onBehind?.({ id: zoneId, name: zoneName }, r.target, ours, r.serial!);
     const changed = !before || before.state !== r.state || (ok && before.serial !== BigInt(r.serial!));
     if (changed) {
       await db().zoneEvent.create({

@@ -39,7 +39,7 @@ export interface WorkerOptions {
   notify?: NotifyQueueOptions;
   /** The replication prober; the interval defaults to ZK_PROBE_INTERVAL. */
   probe?: Partial<ProberOptions>;
-  /** Refresh limits and transfer bounds of secondary zones (defaults from ZK_REFRESH_MIN/MAX). */
+  /** Refresh limits and transfer bounds of secondary zones (defaults from ZK_REFRESH_MIN/MAX, ZK_RETRY_MAX). */
   secondary?: SecondaryEngineOptions;
   /** Recorded on events and replica statuses; defaults to ZK_WORKER_ID, else host:port of the first listener. */
   workerId?: string;
@@ -82,7 +82,10 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const secondary = new SecondaryEngine(store, log, { ...opts.secondary, workerId: id, readOnly, reload: () => refresh() });
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary, workerId: id, readOnly };
   await loader.sync();
-  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), workerId: id, ...opts.probe });
+  // A secondary the prober sees behind is notified again, within the queue's backoff (RFC 1996 NOTIFY is only a hint).
+  const onBehind: ProberOptions['onBehind'] = (zone, target, serial, theirs) =>
+    void notifyQueue.renotifyBehind(zone.id, zone.name, target, serial, theirs).catch((err: Error) => log.warn({ zone: zone.name, target, err: err.message }, 're-notify check failed'));
+  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), workerId: id, onBehind, ...opts.probe });
   const notifyQueue = new NotifyQueue(store, log, {
     source: notifySource(),
     onAcknowledged: (zone, serial, target) => prober.chase(zone, serial, target),

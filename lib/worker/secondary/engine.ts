@@ -2,8 +2,9 @@
 // SOA, within ZK_REFRESH_MIN/MAX), runs refreshes (refresh.ts) when a timer
 // fires, a NOTIFY arrives (RFC 1996 §4.7) or an operator asks (`zone
 // retrieve`), and tells the loader to reload after a transfer or at expiry so
-// the served copy follows. One refresh per zone at a time: a NOTIFY during a
-// refresh queues one more after it. It also answers notify-in's questions
+// the served copy follows. On start it checks every secondary zone once,
+// paced, before arming its timer. One refresh per zone at a time: a NOTIFY
+// during a refresh queues one more after it. It also answers notify-in's questions
 // (NotifyInbox): which zones are ours and of what kind, who the autoprimaries
 // are; the registry is re-read from the database on every sync.
 import { parseHostPort, type ListenAddress } from '../../config/env';
@@ -19,12 +20,14 @@ import { refreshLimits, type RefreshLimits } from './timers';
 import type { TransferLimits } from './transfer-in';
 
 export interface SecondaryEngineOptions {
-  /** Defaults to ZK_REFRESH_MIN / ZK_REFRESH_MAX. */
+  /** Defaults to ZK_REFRESH_MIN / ZK_REFRESH_MAX / ZK_RETRY_MAX. */
   limits?: RefreshLimits;
   queryTimeoutsMs?: number[];
   transferLimits?: Partial<TransferLimits>;
-  /** Refreshes running at once; more wait their turn. */
+  /** Refreshes running at once; more wait their turn (NOTIFYs and `zone retrieve` first). */
   maxConcurrent?: number;
+  /** Start-up checks begun per second at most (STARTUP_CHECKS_PER_SECOND). */
+  startupChecksPerSecond?: number;
   /** Called after a transfer changed a zone and when a zone expires, so the loader swaps the served copy. */
   reload?: () => Promise<unknown>;
   /** Recorded on the events (ZK_WORKER_ID). */
@@ -42,6 +45,17 @@ const MAX_ADOPTING = 16;
 /** setTimeout's limit (about 24.8 days); a longer wait is re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * The start-up checks begin at most this many a second (50,000 zones: about
+ * four minutes), and only while fewer than `maxConcurrent` refreshes wait for
+ * a slot: a primary that answers slowly slows them further, and a NOTIFY
+ * never queues behind them.
+ */
+export const STARTUP_CHECKS_PER_SECOND = 200;
+const STARTUP_TICK_MS = 50;
+
+const DEFAULT_MAX_CONCURRENT = 10;
+
 export class SecondaryEngine implements NotifyInbox {
   private zones = new Map<string, NotifyZoneInfo>();
   private autoprimaries: AutoprimaryEntry[] = [];
@@ -54,8 +68,13 @@ export class SecondaryEngine implements NotifyInbox {
   private readonly abort = new AbortController();
   private stopped = false;
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Refreshes waiting for a slot; urgent ones (NOTIFY, `zone retrieve`) before the others. */
+  private readonly waiting: { urgent: (() => void)[]; other: (() => void)[] } = { urgent: [], other: [] };
   private readonly limits: RefreshLimits;
+  private synced = false;
+  /** Zones still to check at start, in order (a Set keeps insertion order); they have no timer yet. */
+  private readonly startupPending = new Set<string>();
+  private startupTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: ZoneStore,
@@ -67,7 +86,11 @@ export class SecondaryEngine implements NotifyInbox {
 
   // ------------------------------------------------------------ registry
 
-  /** Re-reads zones and autoprimaries; arms a timer for every secondary zone that has none. */
+  /**
+   * Re-reads zones and autoprimaries; arms a timer for every secondary zone
+   * that has none. The first sync queues every secondary zone for a check
+   * instead (startupChecks).
+   */
   async sync(): Promise<void> {
     if (this.stopped) return;
     const [rows, autos] = await Promise.all([
@@ -76,21 +99,32 @@ export class SecondaryEngine implements NotifyInbox {
       }),
       db().autoprimary.findMany(),
     ]);
+    if (this.stopped) return;
     const zones = new Map<string, NotifyZoneInfo>();
     const now = Date.now();
+    const first = !this.synced;
+    this.synced = true;
+    const startup: { name: string; order: number }[] = [];
     for (const r of rows) {
       if (r.kind !== 'secondary') {
         zones.set(r.name, { kind: 'primary', id: r.id });
         continue;
       }
       zones.set(r.name, { kind: 'secondary', id: r.id, primaries: parsePrimaries(r.primaries), tsigKeyName: r.tsigKey?.name ?? null });
-      if (!this.timers.has(r.name) && !this.inflight.has(r.name)) this.schedule(r.name, r.nextRefreshAt?.getTime() ?? now);
+      const due = r.nextRefreshAt?.getTime() ?? now;
+      // Nothing to serve yet first, then the most overdue.
+      if (first && !this.opts.readOnly) startup.push({ name: r.name, order: r.serial === 0n ? 0 : due });
+      else if (!this.timers.has(r.name) && !this.inflight.has(r.name) && !this.startupPending.has(r.name)) this.schedule(r.name, due);
       if (r.serial !== 0n && r.expiresAt) this.scheduleExpiry(r.name, r.expiresAt.getTime());
     }
     for (const name of [...this.timers.keys()]) {
       if (zones.get(name)?.kind !== 'secondary') this.unschedule(name);
     }
+    for (const name of this.startupPending) {
+      if (zones.get(name)?.kind !== 'secondary') this.startupPending.delete(name);
+    }
     this.zones = zones;
+    if (startup.length > 0) this.startupChecks(startup.sort((a, b) => a.order - b.order).map((z) => z.name));
     this.autoprimaries = autos.map((a) => ({ ip: a.ip, port: a.port, nameserver: a.nameserver, account: a.account }));
   }
 
@@ -110,7 +144,7 @@ export class SecondaryEngine implements NotifyInbox {
   // ------------------------------------------------------------ triggers
 
   notified(zone: string): void {
-    void this.refreshNow(zone);
+    void this.refreshNow(zone, true);
   }
 
   notifiedUnknown(zone: string, from: ListenAddress): void {
@@ -133,7 +167,7 @@ export class SecondaryEngine implements NotifyInbox {
       const info = this.zones.get(zone);
       this.record({ zoneId: info?.id ?? null, zoneName: zone, kind: 'notify-in', peer: address, outcome: 'ok', detail: decision.detail });
       // The first transfer now; a failure is retried by the zone's timer (timers.ts: from 5 s, doubling).
-      await this.refreshNow(zone);
+      await this.refreshNow(zone, true);
     })()
       .catch((err: Error) => this.log.error({ zone, err: err.message }, 'autoprimary handling failed'))
       .finally(() => this.adopting.delete(zone));
@@ -143,15 +177,16 @@ export class SecondaryEngine implements NotifyInbox {
   /**
    * Refreshes `zone` now (SOA check, transfer when newer). A call while one
    * runs marks the zone to run once more afterwards and shares the running one.
+   * `urgent` (a NOTIFY): ahead of timers and start-up checks waiting for a slot.
    */
-  refreshNow(zone: string): Promise<RefreshOutcome | null> {
+  refreshNow(zone: string, urgent = false): Promise<RefreshOutcome | null> {
     if (this.opts.readOnly) return Promise.resolve(null);
     const running = this.inflight.get(zone);
     if (running) {
       this.again.add(zone);
       return running;
     }
-    return this.start(zone, false);
+    return this.start(zone, false, urgent);
   }
 
   /** `zonekeeper zone retrieve`: waits for a running refresh, then transfers the whole zone whatever its serial. */
@@ -161,13 +196,15 @@ export class SecondaryEngine implements NotifyInbox {
     if (info.kind !== 'secondary') throw new Error(`${zone} is a primary zone here; only secondary zones are transferred in`);
     if (this.opts.readOnly) throw new Error('this worker is read-only (ZK_READ_ONLY); ask a read-write worker to retrieve the zone');
     for (let running = this.inflight.get(zone); running; running = this.inflight.get(zone)) await running.catch(() => null);
-    return this.start(zone, true);
+    return this.start(zone, true, true);
   }
 
-  private start(zone: string, force: boolean): Promise<RefreshOutcome | null> {
+  private start(zone: string, force: boolean, urgent: boolean): Promise<RefreshOutcome | null> {
     if (this.stopped) return Promise.resolve(null);
     this.unschedule(zone);
-    const p = this.run(zone, force)
+    // Any refresh is the start-up check too; its outcome arms the timer.
+    this.startupPending.delete(zone);
+    const p = this.run(zone, force, urgent)
       .catch((err: Error) => {
         this.log.error({ zone, err: err.stack ?? err.message }, 'refresh failed unexpectedly');
         return null;
@@ -175,7 +212,8 @@ export class SecondaryEngine implements NotifyInbox {
       .then((outcome) => {
         this.inflight.delete(zone);
         if (this.stopped) return outcome;
-        if (this.again.delete(zone)) void this.start(zone, false);
+        // The NOTIFY that came during the refresh asks again.
+        if (this.again.delete(zone)) void this.start(zone, false, true);
         else if (outcome) this.schedule(zone, outcome.nextRefreshAt);
         else if (this.zones.get(zone)?.kind === 'secondary') this.schedule(zone, Date.now() + this.limits.minSeconds * 1000);
         if (outcome?.expiresAt) this.scheduleExpiry(zone, outcome.expiresAt);
@@ -185,8 +223,8 @@ export class SecondaryEngine implements NotifyInbox {
     return p;
   }
 
-  private async run(zone: string, force: boolean): Promise<RefreshOutcome | null> {
-    await this.slot();
+  private async run(zone: string, force: boolean, urgent: boolean): Promise<RefreshOutcome | null> {
+    await this.slot(urgent);
     try {
       const z = await loadSecondaryZone(zone);
       if (!z || this.stopped) return null;
@@ -208,6 +246,44 @@ export class SecondaryEngine implements NotifyInbox {
     } finally {
       this.release();
     }
+  }
+
+  // ------------------------------------------------------------ start-up
+
+  /**
+   * Asks the primaries of every secondary zone for their SOA now, paced. The
+   * stored next refresh may be hours away, yet the copy can already be behind:
+   * a NOTIFY is a best-efforts hint (RFC 1996 §3.1) that this worker may have
+   * acknowledged and then died before its transfer was stored, and the
+   * primary does not send it again. RFC 1035 §4.3.5 lets a freshly loaded
+   * zone wait REFRESH seconds; like BIND at load, we do not.
+   */
+  private startupChecks(zones: string[]): void {
+    for (const z of zones) this.startupPending.add(z);
+    const perSecond = this.opts.startupChecksPerSecond ?? STARTUP_CHECKS_PER_SECOND;
+    const perTick = Math.max(1, Math.round((perSecond * STARTUP_TICK_MS) / 1000));
+    const maxWaiting = this.opts.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+    const started = Date.now();
+    this.log.info({ zones: zones.length, perSecond }, 'checking every secondary zone with its primaries');
+    const tick = () => {
+      let begun = 0;
+      for (const zone of this.startupPending) {
+        if (begun >= perTick || this.waiting.other.length >= maxWaiting) break;
+        this.startupPending.delete(zone);
+        if (this.inflight.has(zone) || this.zones.get(zone)?.kind !== 'secondary') continue;
+        begun++;
+        void this.refreshNow(zone);
+      }
+      if (this.startupPending.size === 0 || this.stopped) {
+        clearInterval(this.startupTimer);
+        this.startupTimer = undefined;
+        if (!this.stopped) this.log.info({ zones: zones.length, ms: Date.now() - started }, 'start-up checks of secondary zones begun');
+      }
+    };
+    clearInterval(this.startupTimer);
+    this.startupTimer = setInterval(tick, STARTUP_TICK_MS);
+    this.startupTimer.unref();
+    tick();
   }
 
   // ------------------------------------------------------------ timers
@@ -268,16 +344,16 @@ export class SecondaryEngine implements NotifyInbox {
 
   // ------------------------------------------------------------ concurrency
 
-  private async slot(): Promise<void> {
-    if (this.running < (this.opts.maxConcurrent ?? 10)) {
+  private async slot(urgent: boolean): Promise<void> {
+    if (this.running < (this.opts.maxConcurrent ?? DEFAULT_MAX_CONCURRENT)) {
       this.running++;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve) => (urgent ? this.waiting.urgent : this.waiting.other).push(resolve));
   }
 
   private release(): void {
-    const next = this.waiting.shift();
+    const next = this.waiting.urgent.shift() ?? this.waiting.other.shift();
     if (next) next();
     else this.running--;
   }
@@ -285,13 +361,15 @@ export class SecondaryEngine implements NotifyInbox {
   /** Cancels timers and running transfers; resolves once every refresh has ended. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.startupTimer);
+    this.startupPending.clear();
     for (const t of this.timers.values()) clearTimeout(t);
     for (const t of this.expiryTimers.values()) clearTimeout(t.timer);
     this.timers.clear();
     this.expiryTimers.clear();
     this.abort.abort();
     // Waiters would otherwise never get a slot.
-    for (const w of this.waiting.splice(0)) w();
+    for (const w of [...this.waiting.urgent.splice(0), ...this.waiting.other.splice(0)]) w();
     await Promise.allSettled([...this.inflight.values(), ...this.adopting.values()]);
   }
 }

@@ -49,7 +49,7 @@ beforeAll(async () => {
     listen: [{ address: '127.0.0.1', port: 0 }],
     controlPort: 0,
     pollIntervalMs: 60_000,
-    secondary: { limits: { minSeconds: 1, maxSeconds: 3600 }, queryTimeoutsMs: [300, 300], transferLimits: { idleMs: 2000, timeoutMs: 10_000 } },
+    secondary: { limits: { minSeconds: 1, maxSeconds: 3600, retryMaxSeconds: 3600 }, queryTimeoutsMs: [300, 300], transferLimits: { idleMs: 2000, timeoutMs: 10_000 } },
   });
   port = worker.dns[0]!.port;
   process.env.ZK_CONTROL_PORT = String(worker.controlPort);

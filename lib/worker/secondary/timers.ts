@@ -2,15 +2,26 @@
 // ask a primary for its SOA again, how long to wait after a failed refresh,
 // and when an unrefreshed copy expires. Pure arithmetic; the engine owns the
 // clocks. ZK_REFRESH_MIN and ZK_REFRESH_MAX bound the refresh and retry
-// intervals a primary's SOA may ask for, the way BIND's min/max-refresh-time do.
+// intervals a primary's SOA may ask for, the way BIND's min/max-refresh-time do;
+// ZK_RETRY_MAX bounds how far apart the retries after failures may grow.
 
 export interface RefreshLimits {
   minSeconds: number;
   maxSeconds: number;
+  /**
+   * The longest wait between two tries after failed refreshes. A copy that
+   * missed a change (a transfer broken off, a primary briefly away) must not
+   * stay behind for a doubled SOA retry of most of an hour: RFC 1035 §4.3.5
+   * has the secondary retry every RETRY seconds, not ever more rarely.
+   */
+  retryMaxSeconds: number;
 }
 
-/** One minute to one day: a NOTIFY moves changes at once, polling is the fallback. */
-export const DEFAULT_REFRESH_LIMITS: RefreshLimits = { minSeconds: 60, maxSeconds: 86_400 };
+/**
+ * One minute to one day: a NOTIFY moves changes at once, polling is the
+ * fallback. After failures, tries at most five minutes apart.
+ */
+export const DEFAULT_REFRESH_LIMITS: RefreshLimits = { minSeconds: 60, maxSeconds: 86_400, retryMaxSeconds: 300 };
 
 /**
  * A zone never transferred has nothing to serve, so its first transfer is
@@ -29,6 +40,8 @@ export interface EffectiveTimers {
   refreshMs: number;
   retryMs: number;
   expireMs: number;
+  /** The retry backoff never grows beyond this (ZK_RETRY_MAX). */
+  retryMaxMs: number;
 }
 
 function envSeconds(raw: string | undefined, fallback: number, name: string): number {
@@ -38,38 +51,48 @@ function envSeconds(raw: string | undefined, fallback: number, name: string): nu
   return n;
 }
 
-/** ZK_REFRESH_MIN / ZK_REFRESH_MAX (seconds); throws on a value that is not a positive integer or on min > max. */
+const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+
+/**
+ * ZK_REFRESH_MIN / ZK_REFRESH_MAX / ZK_RETRY_MAX (seconds); throws on a value
+ * that is not a positive integer, on min > max, or on a retry cap outside
+ * min..max. Unset, the retry cap is its default moved into min..max.
+ */
 export function refreshLimits(env: Record<string, string | undefined> = process.env): RefreshLimits {
   const minSeconds = envSeconds(env.ZK_REFRESH_MIN, DEFAULT_REFRESH_LIMITS.minSeconds, 'ZK_REFRESH_MIN');
   const maxSeconds = envSeconds(env.ZK_REFRESH_MAX, Math.max(DEFAULT_REFRESH_LIMITS.maxSeconds, minSeconds), 'ZK_REFRESH_MAX');
   if (minSeconds > maxSeconds) throw new Error(`ZK_REFRESH_MIN (${minSeconds}) is above ZK_REFRESH_MAX (${maxSeconds})`);
-  return { minSeconds, maxSeconds };
+  const retryMaxSeconds = envSeconds(env.ZK_RETRY_MAX, clamp(DEFAULT_REFRESH_LIMITS.retryMaxSeconds, minSeconds, maxSeconds), 'ZK_RETRY_MAX');
+  if (retryMaxSeconds < minSeconds || retryMaxSeconds > maxSeconds) {
+    throw new Error(`ZK_RETRY_MAX (${retryMaxSeconds}) must lie between ZK_REFRESH_MIN (${minSeconds}) and ZK_REFRESH_MAX (${maxSeconds})`);
+  }
+  return { minSeconds, maxSeconds, retryMaxSeconds };
 }
 
-const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
-
 /**
- * Refresh and retry from the SOA, each held within the limits. Expire is the
- * SOA's own, but never shorter than one refresh plus one retry: a shorter one
- * would expire the copy before a failed refresh could be retried even once.
+ * Refresh and retry from the SOA, each held within the limits (the retry also
+ * within the retry cap). Expire is the SOA's own, but never shorter than one
+ * refresh plus one retry: a shorter one would expire the copy before a failed
+ * refresh could be retried even once.
  */
 export function effectiveTimers(soa: SoaTimers, limits: RefreshLimits): EffectiveTimers {
   const refresh = clamp(soa.refresh, limits.minSeconds, limits.maxSeconds);
-  const retry = clamp(soa.retry, limits.minSeconds, limits.maxSeconds);
+  const retry = clamp(soa.retry, limits.minSeconds, Math.min(limits.maxSeconds, limits.retryMaxSeconds));
   const expire = Math.max(soa.expire, refresh + retry);
-  return { refreshMs: refresh * 1000, retryMs: retry * 1000, expireMs: expire * 1000 };
+  return { refreshMs: refresh * 1000, retryMs: retry * 1000, expireMs: expire * 1000, retryMaxMs: limits.retryMaxSeconds * 1000 };
 }
 
 /**
  * The wait after the `failures`-th refresh failure in a row (1, 2, …): the
- * retry interval, doubling each time, never beyond max(refresh, retry). For a
- * zone never transferred the doubling starts at FIRST_TRANSFER_RETRY_SECONDS
- * (or the retry interval when that is shorter).
+ * retry interval, doubling each time, never beyond the refresh interval nor
+ * the retry cap (a retry longer than the refresh is kept). For a zone never
+ * transferred the doubling starts at FIRST_TRANSFER_RETRY_SECONDS (or the
+ * retry interval when that is shorter).
  */
 export function retryDelayMs(t: EffectiveTimers, failures: number, neverTransferred: boolean): number {
   const n = Math.max(1, Math.floor(failures));
   const base = neverTransferred ? Math.min(FIRST_TRANSFER_RETRY_SECONDS * 1000, t.retryMs) : t.retryMs;
-  const cap = Math.max(t.refreshMs, t.retryMs);
+  const cap = Math.max(Math.min(t.refreshMs, t.retryMaxMs), t.retryMs);
   // 2^30 already exceeds any cap; stop doubling before the number grows silly.
   return Math.min(base * 2 ** Math.min(n - 1, 30), cap);
 }
