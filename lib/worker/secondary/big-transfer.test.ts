@@ -63,7 +63,8 @@ describe('a 400,000-record IXFR into a one-process worker', () => {
 
     expect(primary.log).toContain('tcp IXFR 1');
     expect((await ask(worker.dnsPort, `host7.${Z}`, 'A')).answers.map((a) => a.data)).toEqual(['10.64.0.7']);
-    expect(report.answered).toBeGreaterThan(appliedMs / 10 / 2);
     expect(report.longestWaitMs).toBeLessThan(500);
+    // Most questions answered: the client really asked all along (at most a few datagrams lost).
+    expect(report.answered).toBeGreaterThan(report.sent * 0.95);
   });
 });
