@@ -3,6 +3,8 @@
 // database runs underneath; the few places where the two differ ask this
 // module (textContains) instead of looking at the URL.
 // Never import next/* or server-only here: the worker and CLI use it too.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -152,8 +154,6 @@ parentPort.on('message', () => { clearInterval(timer); conn.close(); parentPort.
  */
 export async function checkpointInBackground(onError: (message: string) => void = () => undefined): Promise<() => Promise<void>> {
   if (dbProvider() !== 'sqlite') return async () => undefined;
-  const { Worker } = await import('node:worker_threads');
-  const { createRequire } = await import('node:module');
   await db().$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const thread = new Worker(CHECKPOINTER, { eval: true, workerData: { driver, file: sqliteFile(), everyMs: CHECKPOINT_EVERY_MS } });
