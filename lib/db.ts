@@ -3,12 +3,14 @@
 // database runs underneath; the few places where the two differ ask this
 // module (textContains) instead of looking at the URL.
 // Never import next/* or server-only here: the worker and CLI use it too.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
-import { databaseProvider, databaseUrl, sqliteUrl, type DatabaseProvider } from './config/database-url';
+import { databaseProvider, databaseUrl, sqliteFile, sqliteUrl, type DatabaseProvider } from './config/database-url';
 
 /**
  * The client's type is the SQLite client's. The PostgreSQL client is generated
@@ -28,8 +30,70 @@ function createClient(): PrismaClient {
     const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.ZK_DB_POOL ?? 10) });
     return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
   }
-  const adapter = new PrismaBetterSQLite3({ url: sqliteUrl(url) });
+  const adapter = new OneSqliteUserAtATime({ url: sqliteUrl(url) });
   return new PrismaClient({ adapter });
+}
+
+type SqliteAdapter = Awaited<ReturnType<PrismaBetterSQLite3['connect']>>;
+type SqliteTransaction = Awaited<ReturnType<SqliteAdapter['startTransaction']>>;
+
+/**
+ * better-sqlite3 gives the process one connection. The adapter runs one
+ * transaction on it at a time, but a query outside any transaction runs
+ * straight on the connection: while a transaction is open it reads that
+ * transaction's uncommitted rows, and its writes join the transaction and
+ * are rolled back with it. A transaction that gives the event loop a turn
+ * (a big transfer applied in slices, lib/time-slice.ts) leaves it open for
+ * long enough to matter. So here every use of the connection waits its turn:
+ * a query for its one statement, a transaction from BEGIN to COMMIT or
+ * ROLLBACK. (Inside a transaction, use its client `tx`, never db(): a query
+ * on db() would wait for the transaction to end.)
+ */
+class OneSqliteUserAtATime extends PrismaBetterSQLite3 {
+  override async connect(): Promise<SqliteAdapter> {
+    const adapter = await super.connect();
+    let last: Promise<void> = Promise.resolve();
+    /** Waits for the connection; the returned function frees it for the next user. */
+    const turn = async (): Promise<() => void> => {
+      let free!: () => void;
+      const mine = new Promise<void>((resolve) => (free = resolve));
+      const before = last;
+      last = mine;
+      await before;
+      return free;
+    };
+    const alone = async <T>(run: () => Promise<T>): Promise<T> => {
+      const free = await turn();
+      try {
+        return await run();
+      } finally {
+        free();
+      }
+    };
+    return Object.assign(Object.create(adapter) as SqliteAdapter, {
+      queryRaw: (q: Parameters<SqliteAdapter['queryRaw']>[0]) => alone(() => adapter.queryRaw(q)),
+      executeRaw: (q: Parameters<SqliteAdapter['executeRaw']>[0]) => alone(() => adapter.executeRaw(q)),
+      executeScript: (script: string) => alone(() => adapter.executeScript(script)),
+      startTransaction: async (level?: Parameters<SqliteAdapter['startTransaction']>[0]): Promise<SqliteTransaction> => {
+        const free = await turn();
+        let tx: SqliteTransaction;
+        try {
+          tx = await adapter.startTransaction(level);
+        } catch (err) {
+          free();
+          throw err;
+        }
+        const end = (how: () => Promise<void>) => async () => {
+          try {
+            await how();
+          } finally {
+            free();
+          }
+        };
+        return Object.assign(Object.create(tx) as SqliteTransaction, { commit: end(() => tx.commit()), rollback: end(() => tx.rollback()) });
+      },
+    });
+  }
 }
 
 const holder = globalThis as unknown as { __zkPrisma?: PrismaClient };
@@ -58,6 +122,49 @@ export function dbProvider(): DatabaseProvider {
 export function textContains(text: string): Prisma.StringFilter {
   if (dbProvider() === 'postgresql') return { contains: text, mode: 'insensitive' } as Prisma.StringFilter;
   return { contains: text };
+}
+
+/** How often checkpointInBackground copies the SQLite WAL into the database file. */
+const CHECKPOINT_EVERY_MS = 1000;
+
+// The checkpointing thread: plain JavaScript, its own connection to the file.
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const conn = new Database(workerData.file, { timeout: 0 });
+const timer = setInterval(() => {
+  try {
+    // PASSIVE: copies what no reader still needs and never waits for a lock.
+    conn.pragma('wal_checkpoint(PASSIVE)');
+  } catch (err) {
+    parentPort.postMessage(String(err && err.message));
+  }
+}, workerData.everyMs);
+parentPort.on('message', () => { clearInterval(timer); conn.close(); parentPort.close(); });
+`;
+
+/**
+ * SQLite copies its write-ahead log into the database file (a checkpoint) at
+ * the end of the commit that takes the log past 1000 pages, inside that
+ * commit's synchronous call. After a big transfer that is tens of megabytes:
+ * 250–400 ms in which a DNS process answers nothing (measured 2026-12-05).
+ * A process that answers queries calls this: its own commits no longer
+ * checkpoint, and a thread with a connection of its own does it every second
+ * instead. Nothing to do on PostgreSQL. Returns a function that stops it.
+ */
+export async function checkpointInBackground(onError: (message: string) => void = () => undefined): Promise<() => Promise<void>> {
+  if (dbProvider() !== 'sqlite') return async () => undefined;
+  await db().$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const thread = new Worker(CHECKPOINTER, { eval: true, workerData: { driver, file: sqliteFile(), everyMs: CHECKPOINT_EVERY_MS } });
+  thread.on('message', (m: string) => onError(m));
+  thread.on('error', (err) => onError(err.message));
+  thread.unref();
+  return async () => {
+    const exited = new Promise((resolve) => thread.once('exit', resolve));
+    thread.postMessage('stop');
+    await exited;
+  };
 }
 
 /** What the database can do beyond plain queries; callers branch on these, never on the provider. */

@@ -20,6 +20,7 @@ const sameRows: Record<string, true> = {
   Zone: true satisfies Same<Sqlite.Zone, Pg.Zone>,
   Record: true satisfies Same<Sqlite.Record, Pg.Record>,
   Change: true satisfies Same<Sqlite.Change, Pg.Change>,
+  ChangePart: true satisfies Same<Sqlite.ChangePart, Pg.ChangePart>,
   NotifyJob: true satisfies Same<Sqlite.NotifyJob, Pg.NotifyJob>,
   ReplicaStatus: true satisfies Same<Sqlite.ReplicaStatus, Pg.ReplicaStatus>,
   ZoneEvent: true satisfies Same<Sqlite.ZoneEvent, Pg.ZoneEvent>,

@@ -97,7 +97,11 @@ export async function startFakePrimary(zone: string, opts: { key?: TsigKey } = {
         const fromKeys = new Set(from.records.map(key));
         const removed = from.records.filter((r) => !toKeys.has(key(r)));
         if (fake.behaviour.corruptIxfr) removed.push({ name: `never-there.${zone}`, type: 'A', ttl: 300, content: '192.0.2.254' });
-        body.push(from.soa, ...removed.map(toWire), to.soa, ...to.records.filter((r) => !fromKeys.has(key(r))).map(toWire));
+        // One push per record: spreading a big version's records would overflow the call stack.
+        body.push(from.soa);
+        for (const r of removed) body.push(toWire(r));
+        body.push(to.soa);
+        for (const r of to.records) if (!fromKeys.has(key(r))) body.push(toWire(r));
       }
       body.push(v.soa);
     } else body = [v.soa, ...v.records.map(toWire), v.soa];

@@ -7,6 +7,8 @@ import { db } from '../db';
 import { contentToWire } from '../dns/rdata';
 import type { RR } from '../dns/types';
 import type { WireRecord } from '../dns/wire';
+import { TimeSlice } from '../time-slice';
+import { readChangeRecords } from '../zones/journal';
 import type { ZoneSnapshot } from './zone-snapshot';
 
 /** How many journal entries an IXFR may span; beyond, a full transfer is cheaper. */
@@ -24,7 +26,7 @@ export async function ixfrRecords(zone: ZoneSnapshot, clientSerial: number, limi
     where: { zoneId: zone.id },
     orderBy: { id: 'desc' },
     take: limit,
-    select: { oldSerial: true, newSerial: true, removed: true, added: true },
+    select: { id: true, oldSerial: true, newSerial: true, removed: true, added: true },
   });
   const start = rows.findIndex((r) => Number(r.newSerial) === zone.serial);
   if (start < 0) return null;
@@ -38,16 +40,19 @@ export async function ixfrRecords(zone: ZoneSnapshot, clientSerial: number, limi
     if (want === clientSerial) break;
   }
   if (want !== clientSerial || chain.length === 0) return null;
+  // A journal entry may hold hundreds of thousands of records (a big transfer
+  // in): read and convert them in slices, so that queries are answered meanwhile.
+  const slice = new TimeSlice();
+  const records = await readChangeRecords(db(), chain, slice);
   const soa = zone.soa.wire[0]!;
   const out: WireRecord[] = [soa];
   for (const c of chain.reverse()) {
     // Each journal entry starts its lists with the old and the new SOA; the
     // entry that created the zone has no old SOA and cannot be sent as a diff.
-    const removed = JSON.parse(c.removed) as RR[];
-    const added = JSON.parse(c.added) as RR[];
+    const { removed, added } = records.get(c.id)!;
     if (removed[0]?.type !== 'SOA' || added[0]?.type !== 'SOA') return null;
-    for (const r of removed) out.push(toWire(r));
-    for (const r of added) out.push(toWire(r));
+    await slice.forEach(removed, (r) => out.push(toWire(r)));
+    await slice.forEach(added, (r) => out.push(toWire(r)));
   }
   out.push(soa);
   return out;

@@ -7,7 +7,7 @@
 import type dgram from 'node:dgram';
 import type http from 'node:http';
 import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, readOnly as readOnlyFromEnv, rrlSettings, tcpLimits, workerId as workerIdFromEnv, type ListenAddress, type RrlSettings } from '../config/env';
-import { listenForChanges, type ChangeFeed } from '../db';
+import { checkpointInBackground, listenForChanges, type ChangeFeed } from '../db';
 import { startControlServer } from './control-server';
 import type { LeaderLink } from './cluster-link';
 import { EDNS_UDP_LIMIT, handleMessage, type HandlerContext } from './handler';
@@ -81,6 +81,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   // After a transfer in, serve the new copy and pass the NOTIFY on at once.
   const secondary = new SecondaryEngine(store, log, { ...opts.secondary, workerId: id, readOnly, reload: () => refresh() });
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary, workerId: id, readOnly };
+  // Its commits (a big transfer in) must not end in a checkpoint that holds up the answers.
+  const stopCheckpoints = readOnly ? async () => undefined : await checkpointInBackground((err) => log.warn({ err }, 'WAL checkpoint failed'));
   await loader.sync();
   // A secondary the prober sees behind is notified again, within the queue's backoff (RFC 1996 NOTIFY is only a hint).
   const onBehind: ProberOptions['onBehind'] = (zone, target, serial, theirs) =>
@@ -115,6 +117,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     await prober.stop();
     await secondary.stop();
     await notifyQueue.settle();
+    await stopCheckpoints();
     await Promise.all([
       ...udp.map((s) => new Promise<void>((r) => s.close(() => r()))),
       ...tcp.map((s) => s.close()),

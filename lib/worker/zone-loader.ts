@@ -10,10 +10,11 @@
 // than one zone-load apart.
 import { db } from '../db';
 import { parseAlgorithm, secretFromBase64, type TsigKey } from '../dns/tsig';
-import { soaRecordOf } from '../zones/data';
+import { TimeSlice } from '../time-slice';
+import { readZoneRecords, soaRecordOf } from '../zones/data';
 import { readList } from '../zones/json-lists';
 import type { Logger } from './logger';
-import { buildSnapshot, type ZoneSnapshot } from './zone-snapshot';
+import { buildSnapshotInSlices, type ZoneSnapshot } from './zone-snapshot';
 import type { ZoneStore } from './zone-store';
 
 export interface SyncResult {
@@ -138,16 +139,26 @@ export class ZoneLoader {
     return keys;
   }
 
+  /**
+   * Reads one zone and builds its snapshot, a slice at a time: the process
+   * answers queries from the copies it serves meanwhile, and a zone of
+   * hundreds of thousands of records would otherwise hold it for seconds.
+   */
   private async load(id: number, expired: boolean): Promise<ZoneSnapshot | null> {
-    const z = await db().zone.findUnique({
-      where: { id },
-      include: {
-        records: { where: { disabled: false }, select: { name: true, type: true, ttl: true, content: true } },
-        tsigKey: { select: { name: true } },
-      },
-    });
-    if (!z) return null;
-    return buildSnapshot(
+    const slice = new TimeSlice();
+    let z;
+    let records;
+    // The records come in pages, outside any transaction: a commit between two pages would
+    // mix two versions. Every commit bumps the version, so an unchanged one means none came.
+    for (let attempt = 1; ; attempt++) {
+      z = await db().zone.findUnique({ where: { id }, include: { tsigKey: { select: { name: true } } } });
+      if (!z) return null;
+      records = await readZoneRecords(db(), z.id, { enabledOnly: true, slice });
+      const now = await db().zone.findUnique({ where: { id }, select: { version: true } });
+      // After a few tries serve what was read: its version is behind, so the next sync reloads it.
+      if (now?.version === z.version || attempt === 3) break;
+    }
+    return buildSnapshotInSlices(
       {
         id: z.id,
         name: z.name,
@@ -158,7 +169,8 @@ export class ZoneLoader {
         transfer: { allow: readList(z.allowTransfer), tsigKeyName: z.tsigKey?.name ?? null },
         expired,
       },
-      z.records,
+      records,
+      slice,
     );
   }
 }

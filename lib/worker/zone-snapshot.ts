@@ -4,6 +4,7 @@
 import { contentToWire } from '../dns/rdata';
 import type { RR } from '../dns/types';
 import type { WireRecord } from '../dns/wire';
+import type { TimeSlice } from '../time-slice';
 
 export interface RRset {
   name: string;
@@ -62,26 +63,66 @@ export interface SnapshotHeader {
   expired?: boolean;
 }
 
-export function buildSnapshot(z: SnapshotHeader, records: RR[]): ZoneSnapshot {
+export function buildSnapshot(z: SnapshotHeader, records: readonly RR[]): ZoneSnapshot {
+  const steps = snapshotSteps(z, records);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * buildSnapshot for a zone that may be big, in the worker that answers
+ * queries meanwhile: gives the event loop a turn whenever `slice` is used up
+ * (a 200,000-record zone took seconds to build in one go). The snapshot is
+ * swapped in whole afterwards, as ever.
+ */
+export async function buildSnapshotInSlices(z: SnapshotHeader, records: readonly RR[], slice: TimeSlice): Promise<ZoneSnapshot> {
+  const steps = snapshotSteps(z, records);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (slice.due) await slice.pause();
+  }
+}
+
+/** Records between two chances to pause. */
+const STEP = 256;
+
+/** The work of building a snapshot, yielding every STEP records so a caller may pause. */
+function* snapshotSteps(z: SnapshotHeader, records: readonly RR[]): Generator<void, ZoneSnapshot> {
   const grouped = new Map<string, Map<string, RR[]>>();
-  for (const r of [z.soa, ...records]) {
+  const group = (r: RR) => {
     let types = grouped.get(r.name);
     if (!types) grouped.set(r.name, (types = new Map()));
     const list = types.get(r.type);
     if (list) list.push(r);
     else types.set(r.type, [r]);
+  };
+  group(z.soa);
+  for (let i = 0; i < records.length; i++) {
+    group(records[i]!);
+    if (i % STEP === STEP - 1) yield;
   }
   const nodes = new Map<string, Map<string, RRset>>();
   const existingNames = new Set<string>();
+  let done = 0;
   for (const [name, types] of grouped) {
     const sets = new Map<string, RRset>();
-    for (const [type, list] of types) sets.set(type, toRRset(list));
+    for (const [type, list] of types) {
+      sets.set(type, toRRset(list));
+      done += list.length;
+    }
     nodes.set(name, sets);
     // The name and every ancestor down to the apex exist.
     for (let n: string = name; n.length >= z.name.length; n = n.slice(n.indexOf('.') + 1)) {
       if (existingNames.has(n)) break;
       existingNames.add(n);
       if (n === z.name) break;
+    }
+    if (done >= STEP) {
+      done = 0;
+      yield;
     }
   }
   return {

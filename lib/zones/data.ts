@@ -8,8 +8,10 @@ import { absoluteName } from '../dns/names';
 import { parseZoneFile, type ZoneFileError } from '../dns/zone-file';
 import type { RecordError } from './errors';
 import { applyRecordDiff, diffRecords, diffSoa, type RecordDiff, type SoaFieldChange } from './import-diff';
+import { readChangeRecords } from './journal';
 import { readList } from './json-lists';
 import { checkZoneRules } from './validate';
+import { TimeSlice } from '../time-slice';
 
 export type ZoneKind = 'primary' | 'secondary';
 
@@ -180,6 +182,40 @@ export async function getZone(name: string): Promise<ZoneDetail | null> {
   return { ...zoneHeaderOf(z), records: hasSoa ? [soaRecordOf(z), ...sortRecords(records)] : sortRecords(records) };
 }
 
+/** A stored record and its row id. */
+export type StoredRecord = RR & { id: number };
+
+/** Rows per query in readZoneRecords: one page is a short synchronous step for SQLite and Prisma. */
+const RECORD_PAGE = 2000;
+
+/**
+ * Every record of a zone (only the enabled ones with `enabledOnly`), read a
+ * page at a time in id order along the index Record(zoneId, id), giving the
+ * event loop a turn between pages once the slice is used up: one query for a
+ * 200,000-record zone held the worker for seconds. `client` may be a
+ * transaction's.
+ */
+export async function readZoneRecords(
+  client: Pick<Prisma.TransactionClient, 'record'>,
+  zoneId: number,
+  opts: { enabledOnly?: boolean; slice?: TimeSlice } = {},
+): Promise<StoredRecord[]> {
+  const slice = opts.slice ?? new TimeSlice();
+  const out: StoredRecord[] = [];
+  for (let after = 0; ; ) {
+    await slice.maybePause();
+    const page = await client.record.findMany({
+      where: { zoneId, id: { gt: after }, ...(opts.enabledOnly ? { disabled: false } : {}) },
+      orderBy: { id: 'asc' },
+      take: RECORD_PAGE,
+      select: { id: true, name: true, type: true, ttl: true, content: true },
+    });
+    for (const r of page) out.push(r);
+    if (page.length < RECORD_PAGE) return out;
+    after = page.at(-1)!.id;
+  }
+}
+
 /** The zone without its records (pages that need only its name, kind and serial); null when there is none. */
 export async function getZoneHeader(name: string): Promise<Omit<ZoneDetail, 'records'> | null> {
   const canonical = zoneNameOrNull(name);
@@ -253,33 +289,20 @@ export interface ChangeListPage {
   pageSize: number;
 }
 
-/** A stored JSON record list; a malformed one reads as empty rather than breaking the whole changelog. */
-function readChangeRecords(json: string): RR[] {
-  try {
-    const v: unknown = JSON.parse(json);
-    if (!Array.isArray(v)) return [];
-    return v.filter(
-      (r): r is RR =>
-        typeof r === 'object' && r !== null && typeof r.name === 'string' && typeof r.type === 'string' && typeof r.ttl === 'number' && typeof r.content === 'string',
-    );
-  } catch {
-    return [];
-  }
-}
-
 type ChangeRow = { id: number; actor: string; comment: string; createdAt: Date; oldSerial: bigint; newSerial: bigint; removed: string; added: string };
 
-function changeEntryOf(c: ChangeRow): ChangeEntry {
-  return {
+/** The changelog entries of stored changes, with every record of each (lib/zones/journal.ts). */
+async function changeEntriesOf(rows: ChangeRow[]): Promise<ChangeEntry[]> {
+  const records = await readChangeRecords(db(), rows);
+  return rows.map((c) => ({
     id: c.id,
     actor: c.actor,
     comment: c.comment,
     createdAt: c.createdAt,
     oldSerial: Number(c.oldSerial),
     newSerial: Number(c.newSerial),
-    removed: readChangeRecords(c.removed),
-    added: readChangeRecords(c.added),
-  };
+    ...records.get(c.id)!,
+  }));
 }
 
 /**
@@ -296,13 +319,13 @@ export async function listChanges(zoneId: number, q: ChangeListQuery = {}): Prom
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(q.page ?? 1, 1), pages);
   const rows = await db().change.findMany({ where, orderBy: { id: 'desc' }, skip: (page - 1) * pageSize, take: pageSize });
-  return { items: rows.map(changeEntryOf), total, page, pages, pageSize };
+  return { items: await changeEntriesOf(rows), total, page, pages, pageSize };
 }
 
 /** One change of the zone, or null when it does not exist or belongs to another zone. */
 export async function getChange(zoneId: number, changeId: number): Promise<ChangeEntry | null> {
   const row = await db().change.findFirst({ where: { id: changeId, zoneId } });
-  return row ? changeEntryOf(row) : null;
+  return row ? (await changeEntriesOf([row]))[0]! : null;
 }
 
 /** What importing a zone file would do to a zone, for the import preview. */
@@ -469,10 +492,6 @@ export async function listChangesSince(zoneName: string, serial: number, limit =
   if (!zone) return [];
   // The journal is read newest first until the change that produced the editor's serial.
   const rows = await db().change.findMany({ where: { zoneId: zone.id }, orderBy: { id: 'desc' }, take: limit });
-  const out: ChangeEntry[] = [];
-  for (const c of rows) {
-    if (Number(c.newSerial) === serial) break;
-    out.push(changeEntryOf(c));
-  }
-  return out;
+  const since = rows.findIndex((c) => Number(c.newSerial) === serial);
+  return changeEntriesOf(since < 0 ? rows : rows.slice(0, since));
 }
