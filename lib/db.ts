@@ -3,12 +3,12 @@
 // database runs underneath; the few places where the two differ ask this
 // module (textContains) instead of looking at the URL.
 // Never import next/* or server-only here: the worker and CLI use it too.
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
-import { databaseProvider, databaseUrl, sqliteUrl, type DatabaseProvider } from './config/database-url';
+import { databaseProvider, databaseUrl, sqliteFile, type DatabaseProvider } from './config/database-url';
+import { LOCK_WAIT_MS, pgAdapter, sqliteAdapter } from './db-adapters';
+import { databaseFailure, isTransientConflict } from './db-errors';
 
 /**
  * The client's type is the SQLite client's. The PostgreSQL client is generated
@@ -25,11 +25,10 @@ function createClient(): PrismaClient {
   const url = databaseUrl();
   if (databaseProvider(url) === 'postgresql') {
     // A pool per process; the web app, the worker and the CLI each hold one.
-    const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.ZK_DB_POOL ?? 10) });
+    const adapter = pgAdapter(url, Number(process.env.ZK_DB_POOL ?? 10));
     return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
   }
-  const adapter = new PrismaBetterSQLite3({ url: sqliteUrl(url) });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: sqliteAdapter(sqliteFile(url)) });
 }
 
 const holder = globalThis as unknown as { __zkPrisma?: PrismaClient };
@@ -151,13 +150,27 @@ export async function listenForChanges(
 }
 
 /**
- * The way every read-then-write transaction runs: `db().$transaction(fn)`,
- * again from the start when SQLite answers "database is locked" (see
- * retryWhenLocked). `fn` must do nothing outside the database, since it may
- * run more than once.
+ * Prisma gives up on a transaction that has not started after `maxWait` (2 s
+ * by default), but only once the adapter has started it: the adapter's own
+ * bound (LOCK_WAIT_MS on SQLite) must come first, with its clearer message.
  */
-export function writeTransaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
-  return retryWhenLocked(() => db().$transaction(fn, options));
+const START_WAIT_MS = LOCK_WAIT_MS + 10_000;
+
+/**
+ * The way every read-then-write transaction runs: `db().$transaction(fn)`,
+ * again from the start after a conflict with another writer (see
+ * retryWhenLocked). `fn` must do nothing outside the database, since it may
+ * run more than once. A failure of the database itself (a full disk, a lock
+ * held past LOCK_WAIT_MS) comes out as a DatabaseError (lib/db-errors.ts),
+ * after the transaction was rolled back. `timeout`: how long `fn` may run
+ * (Prisma's default is 5 s).
+ */
+export async function writeTransaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { timeout?: number }): Promise<T> {
+  try {
+    return await retryWhenLocked(() => db().$transaction(fn, { ...options, maxWait: START_WAIT_MS }));
+  } catch (err) {
+    throw databaseFailure(err) ?? err;
+  }
 }
 
 /**
@@ -165,9 +178,9 @@ export function writeTransaction<T>(fn: (tx: Prisma.TransactionClient) => Promis
  * before it writes and that no unique index can guard (a new zone must not
  * appear above or below another one created at the same moment). PostgreSQL:
  * an advisory transaction lock, since READ COMMITTED would let both
- * transactions see nothing and commit. SQLite: nothing to do; a write
- * transaction that read what another connection then changed fails with
- * "database is locked" and writeTransaction runs it again, re-reading.
+ * transactions see nothing and commit. SQLite: nothing to do; every
+ * transaction holds the write lock from its start (BEGIN IMMEDIATE,
+ * db-adapters.ts), so writing transactions never overlap.
  */
 export async function lockInTransaction(tx: Prisma.TransactionClient, key: number): Promise<void> {
   if (dbProvider() !== 'postgresql') return;
@@ -178,19 +191,18 @@ export async function lockInTransaction(tx: Prisma.TransactionClient, key: numbe
 export const TX_LOCK = { zoneNames: 0x5a4b0001 } as const;
 
 /**
- * Runs a write transaction, again from the start when SQLite answers "database
- * is locked". In WAL mode a transaction that has read and then writes fails at
- * once (SQLITE_BUSY_SNAPSHOT, no busy wait) when another connection (the
- * worker recording a probe, say) committed in between; running it again from
- * the top reads the new state, so nothing half-done is ever kept.
+ * Runs a write transaction, again from the start after a conflict that doing
+ * so resolves (db-errors.ts isTransientConflict): on PostgreSQL a
+ * serialization failure or a deadlock; on SQLite "database is locked", which
+ * BEGIN IMMEDIATE (db-adapters.ts) should leave nothing to cause. Running it
+ * again from the top reads the new state, so nothing half-done is ever kept.
  */
 export async function retryWhenLocked<T>(run: () => Promise<T>, attempts = 8): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await run();
     } catch (err) {
-      const locked = /database is locked|SQLITE_BUSY/i.test(String((err as Error)?.message ?? err));
-      if (!locked || i >= attempts || dbProvider() !== 'sqlite') throw err;
+      if (!isTransientConflict(err) || i >= attempts) throw err;
       await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20 * i));
     }
   }

@@ -444,7 +444,7 @@ type BuildNext = (zone: ZoneRow, current: RR[]) => { records: RR[]; errors: Reco
  * validate. Prisma's default 5 s limit is enforced on PostgreSQL (not by the
  * SQLite adapter), so big imports failed there: allow what a big zone needs.
  */
-const COMMIT_TX = { maxWait: 10_000, timeout: 300_000 };
+const COMMIT_TX = { timeout: 300_000 };
 
 /**
  * The single write path for records. `build` computes the zone's records as
@@ -652,7 +652,7 @@ export async function replaceSecondaryContent(zoneId: number, soa: ReceivedSoa, 
           : [{ oldSerial, newSerial, removed: [oldSoa, ...removed], added: [soaRr(zone.name, soa), ...added] }],
       );
     },
-    { maxWait: 10_000, timeout: 300_000 },
+    COMMIT_TX,
   );
 }
 
@@ -691,7 +691,7 @@ export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[]
         })),
       );
     },
-    { maxWait: 10_000, timeout: 300_000 },
+    COMMIT_TX,
   );
 }
 
