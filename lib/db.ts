@@ -174,21 +174,25 @@ export async function writeTransaction<T>(fn: (tx: Prisma.TransactionClient) => 
 }
 
 /**
- * Holds the lock `key` until `tx` ends, for a check that reads other rows
- * before it writes and that no unique index can guard (a new zone must not
- * appear above or below another one created at the same moment). PostgreSQL:
- * an advisory transaction lock, since READ COMMITTED would let both
- * transactions see nothing and commit. SQLite: nothing to do; every
- * transaction holds the write lock from its start (BEGIN IMMEDIATE,
- * db-adapters.ts), so writing transactions never overlap.
+ * Holds the lock `key` (for one `name`, when given) until `tx` ends, for a
+ * check that reads other rows before it writes and that no unique index can
+ * guard (a new zone must not appear above or below another one created at
+ * the same moment), or to make writers of one thing take turns (commits to
+ * one zone). PostgreSQL: an advisory transaction lock, since READ COMMITTED
+ * would let both transactions read the same state and one of them then
+ * fail or commit on a stale read. SQLite: nothing to do; every transaction
+ * holds the write lock from its start (BEGIN IMMEDIATE, db-adapters.ts), so
+ * writing transactions never overlap.
  */
-export async function lockInTransaction(tx: Prisma.TransactionClient, key: number): Promise<void> {
+export async function lockInTransaction(tx: Prisma.TransactionClient, key: number, name?: string): Promise<void> {
   if (dbProvider() !== 'postgresql') return;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::bigint)`;
+  // The one-key and two-key forms are separate lock spaces (PostgreSQL's advisory lock functions).
+  if (name === undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::bigint)`;
+  else await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::int4, hashtext(${name}))`;
 }
 
 /** The lock keys of lockInTransaction, one per kind of check. */
-export const TX_LOCK = { zoneNames: 0x5a4b0001 } as const;
+export const TX_LOCK = { zoneNames: 0x5a4b0001, zoneChanges: 0x5a4b0002 } as const;
 
 /**
  * Runs a write transaction, again from the start after a conflict that doing

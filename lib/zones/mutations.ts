@@ -5,7 +5,7 @@
 // jobs. After commit it nudges the worker.
 import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
-import { db, writeTransaction } from '../db';
+import { db, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
 import { parseHostPort, formatHostPort } from '../config/env';
 import { AddressRangeError, parseRange } from '../dns/address-ranges';
 import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
@@ -462,6 +462,8 @@ async function commitRecords(
   dryRun = false,
 ): Promise<CommitResult> {
   const result = await writeTransaction(async (tx) => {
+    // Commits to one zone take turns: one that read the serial another is replacing would fail as a conflict.
+    if (!dryRun) await lockInTransaction(tx, TX_LOCK.zoneChanges, zoneName);
     const zone = await tx.zone.findUnique({ where: { name: zoneName }, include: { records: true } });
     if (!zone) throw new ZoneError('not-found', `There is no zone ${zoneName}.`);
     if (zone.kind !== 'primary') {
