@@ -108,3 +108,8 @@ export function databaseFailure(err: unknown): DatabaseError | null {
   if (isTransientConflict(err)) return busyError(err);
   return null;
 }
+
+/** What to log for a failure: a DatabaseError's one line instead of Prisma's message with its call site. */
+export function failureMessage(err: unknown): string {
+  return databaseFailure(err)?.message ?? String((err as Error)?.message ?? err);
+}

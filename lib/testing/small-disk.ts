@@ -10,8 +10,8 @@ import path from 'node:path';
 
 export interface SmallDisk {
   dir: string;
-  /** Writes a filler file until the disk has no room left (ENOSPC). */
-  fill(): void;
+  /** Writes a filler file until the disk has no room left (ENOSPC), then gives `leaveBytes` back. */
+  fill(leaveBytes?: number): void;
   /** Removes the filler: the disk has room again. */
   free(): void;
   /** Unmounts and removes the folder; for afterAll, after every process using it has stopped. */
@@ -35,7 +35,7 @@ export function mountSmallDisk(sizeMb: number): SmallDisk | null {
   const filler = path.join(dir, FILLER);
   return {
     dir,
-    fill() {
+    fill(leaveBytes = 0) {
       const fd = fs.openSync(filler, 'a');
       const chunk = Buffer.alloc(64 * 1024, 0x5a);
       try {
@@ -54,6 +54,7 @@ export function mountSmallDisk(sizeMb: number): SmallDisk | null {
       } finally {
         fs.closeSync(fd2);
       }
+      if (leaveBytes > 0) fs.truncateSync(filler, Math.max(0, fs.statSync(filler).size - leaveBytes));
     },
     free() {
       fs.rmSync(filler, { force: true });

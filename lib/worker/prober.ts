@@ -9,6 +9,7 @@
 // NOTIFY: the secondary usually transfers within a second of it, so the
 // target is probed at short, growing delays until it serves the new serial.
 import { db } from '../db';
+import { failureMessage } from '../db-errors';
 import { formatHostPort, type ListenAddress } from '../config/env';
 import { lowercased, RCODE } from '../dns/wire';
 import { serialGreater } from '../dns/serial';
@@ -120,7 +121,7 @@ export class Prober {
           await this.probeZone(name);
         }
       } catch (err) {
-        this.log.error({ err: (err as Error).message }, 'probe round failed');
+        this.log.error({ err: failureMessage(err) }, 'probe round failed');
       } finally {
         this.round = null;
       }
@@ -178,7 +179,7 @@ export class Prober {
       }
       return caughtUp;
     } catch (err) {
-      this.log.warn({ zone: zoneName, target, err: (err as Error).message }, 'probe after NOTIFY failed');
+      this.log.warn({ zone: zoneName, target, err: failureMessage(err) }, 'probe after NOTIFY failed');
       return false;
     }
   }
