@@ -21,7 +21,7 @@ import { workerProcess, type WorkerProcess } from '../testing/worker-process';
 import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
 import { createSession } from '../auth/session-store';
 import { createUser } from '../auth/users';
-import { buildIsCurrent, sourceHash, writeStamp } from '../start/build-stamp';
+import { ensureWebBuild } from '../testing/web-build';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const Z = 'scale.test.';
@@ -121,17 +121,9 @@ describe('the web app on the same PostgreSQL database', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-scale-web-'));
 
   beforeAll(async () => {
-    const next = path.join(ROOT, 'node_modules/next/dist/bin/next');
     const webServer = path.join(ROOT, 'lib/start/web-server.ts');
-    const hash = sourceHash();
-    if (!buildIsCurrent(hash)) {
-      // The same build `npm start` makes (and the e2e tests reuse).
-      await new Promise<void>((resolve, reject) => {
-        const b = spawn(process.execPath, [next, 'build'], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'ignore' });
-        b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})`))));
-      });
-      writeStamp(hash);
-    }
+    // The same build `npm start` makes (and the e2e tests reuse).
+    await ensureWebBuild();
     const user = await createUser('scale-admin', 'scale-admin-password', 'admin');
     const port = await freePort('127.0.0.1');
     const env = {
