@@ -4,7 +4,6 @@
 // it was restarted. Here the real web server (lib/start/web-server.ts) runs on
 // a database on a small tmpfs that the test fills and frees, and commits
 // through the change service by the zone import's HTTP route.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,12 +11,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSession } from '../auth/session-store';
 import { createUser } from '../auth/users';
 import { db, disconnectDb } from '../db';
-import { freePort } from '../testing/bind';
-import { eventually } from '../testing/dns-client';
 import { mountSmallDisk } from '../testing/small-disk';
-import { ensureWebBuild } from '../testing/web-build';
+import { startWebServer, type WebServerProcess } from '../testing/web-server';
 import { createZone } from '../zones/mutations';
-import { ROOT } from './build-stamp';
 
 const Z = 'web-full.test.';
 const disk = mountSmallDisk(16);
@@ -31,37 +27,24 @@ const zoneFile = [`$ORIGIN ${Z}`, `@ 300 IN NS ns1.example.net.`]
 describe.skipIf(!disk)('the web app on a disk that fills up', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-web-full-'));
   const previousUrl = process.env.DATABASE_URL;
-  let web: ChildProcess | undefined;
-  let exited: Promise<number | null> = Promise.resolve(null);
+  let web: WebServerProcess | undefined;
   let base = '';
   let cookie = '';
-  let log = '';
 
   beforeAll(async () => {
     fs.copyFileSync(inject('baseDb'), file);
     fs.chmodSync(file, 0o600);
     await disconnectDb();
     process.env.DATABASE_URL = `file:${file}`;
-    await ensureWebBuild();
     const user = await createUser('full-admin', 'full-admin-password', 'admin');
     await createZone({ name: Z, nameservers: ['ns1.example.net.'] }, { name: 'test' });
-    const port = await freePort('127.0.0.1');
-    const env = { ...process.env, DATABASE_URL: `file:${file}`, ZK_DATA_DIR: dataDir, ZK_CONTROL_PORT: '1', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), ZK_WEB_HOST: '127.0.0.1' };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/start/web-server.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    web = child;
-    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    base = `http://127.0.0.1:${port}`;
-    await eventually(() => fetch(`${base}/login`).then((r) => r.status, () => 0), (s) => s === 200, 60_000, 250);
+    web = await startWebServer({ DATABASE_URL: `file:${file}`, ZK_DATA_DIR: dataDir });
+    base = web.base;
     cookie = `zk_session=${(await createSession(user.id, { address: '127.0.0.1', userAgent: 'disk-full test' })).token}`;
   }, 600_000);
 
   afterAll(async () => {
-    if (web && web.exitCode === null) {
-      web.kill('SIGKILL');
-      await exited;
-    }
+    await web?.stop();
     await disconnectDb();
     process.env.DATABASE_URL = previousUrl;
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -87,7 +70,7 @@ describe.skipIf(!disk)('the web app on a disk that fills up', () => {
     const before = await serial();
     disk!.fill();
     const r = await commitImport(before);
-    expect(r.status, log.slice(-2000)).toBe(200);
+    expect(r.status, web!.output().slice(-2000)).toBe(200);
     expect(r.body.message).toBe(fullMessage);
     expect(r.body.committed).toBeUndefined();
     expect(await serial()).toBe(before);
@@ -107,8 +90,8 @@ describe.skipIf(!disk)('the web app on a disk that fills up', () => {
 
   it('stops within a few seconds on SIGTERM', async () => {
     const sent = Date.now();
-    web!.kill('SIGTERM');
-    await exited;
+    web!.child.kill('SIGTERM');
+    await web!.exited;
     expect(Date.now() - sent).toBeLessThan(4000);
   });
 });

@@ -5,7 +5,6 @@
 // reaches them: LISTEN/NOTIFY carries it. The secondary behind them gets one
 // NOTIFY per change, not one per worker (jobs claimed with SKIP LOCKED), and
 // the events and probes name the worker that made them.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +20,7 @@ import { workerProcess, type WorkerProcess } from '../testing/worker-process';
 import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
 import { createSession } from '../auth/session-store';
 import { createUser } from '../auth/users';
-import { ensureWebBuild } from '../testing/web-build';
+import { startWebServer, type WebServerProcess } from '../testing/web-server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const Z = 'scale.test.';
@@ -114,38 +113,22 @@ describe('two workers on one PostgreSQL database', () => {
 
 // The web app on the same database: what the workers serve is what it shows.
 describe('the web app on the same PostgreSQL database', () => {
-  let web: ChildProcess | undefined;
+  let web: WebServerProcess | undefined;
   let base = '';
   let cookie = '';
-  let log = '';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-scale-web-'));
 
   beforeAll(async () => {
-    const webServer = path.join(ROOT, 'lib/start/web-server.ts');
-    // The same build `npm start` makes (and the e2e tests reuse).
-    await ensureWebBuild();
     const user = await createUser('scale-admin', 'scale-admin-password', 'admin');
-    const port = await freePort('127.0.0.1');
-    const env = {
-      ...process.env,
-      DATABASE_URL: process.env.DATABASE_URL!,
-      ZK_DATA_DIR: dataDir,
-      ZK_CONTROL_PORT: '1',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      ZK_WEB_HOST: '127.0.0.1',
-    };
-    web = spawn(process.execPath, ['--import', 'tsx', webServer], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    web.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    web.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    base = `http://127.0.0.1:${port}`;
-    await eventually(() => fetch(`${base}/login`).then((r) => r.status, () => 0), (s) => s === 200, 60_000, 250);
+    // The same build `npm start` makes (and the e2e tests reuse).
+    web = await startWebServer({ DATABASE_URL: process.env.DATABASE_URL!, ZK_DATA_DIR: dataDir });
+    base = web.base;
     // A session in the shared database, as a sign-in on any web process would leave.
     cookie = `zk_session=${(await createSession(user.id, { address: '127.0.0.1', userAgent: 'scale-out test' })).token}`;
   }, 600_000);
 
   afterAll(async () => {
-    web?.kill('SIGTERM');
+    await web?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -155,7 +138,7 @@ describe('the web app on the same PostgreSQL database', () => {
       return { status: r.status, text: await r.text() };
     };
     const list = await get('/zones?q=scale');
-    expect(list.status, log.slice(-2000)).toBe(200);
+    expect(list.status, web!.output().slice(-2000)).toBe(200);
     expect(list.text).toContain('scale.test');
     const zone = await get('/zones/scale.test');
     expect(zone.status).toBe(200);
