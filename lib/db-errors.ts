@@ -8,8 +8,7 @@
 // into a DatabaseError whose message people can act on; the CLI prints it, the
 // web app shows it beside the form, the worker logs it and records it.
 // Never import next/* or server-only here: the worker and CLI use it too.
-import path from 'node:path';
-import { databaseProvider, databaseUrl, redactedUrl } from './config/database-url';
+import { databaseProvider, databaseUrl, redactedUrl, sqliteFile } from './config/database-url';
 
 export type DatabaseFailureKind =
   | 'disk-full' // SQLITE_FULL, PostgreSQL 53100: no room to store the change
@@ -33,22 +32,22 @@ export class DatabaseError extends Error {
 }
 
 /** Where the database is, for messages: the SQLite file, or the PostgreSQL URL without its password. */
-export function databaseLocation(url = databaseUrl()): string {
+function databaseLocation(url = databaseUrl()): string {
   try {
-    return databaseProvider(url) === 'sqlite' ? path.resolve(url.slice('file:'.length)) : redactedUrl(url);
+    return databaseProvider(url) === 'sqlite' ? sqliteFile(url) : redactedUrl(url);
   } catch {
     return redactedUrl(url);
   }
 }
 
-export function diskFullError(cause?: unknown, location = databaseLocation()): DatabaseError {
+function diskFullError(cause?: unknown, location = databaseLocation()): DatabaseError {
   return new DatabaseError('disk-full', `The database disk is full (${location}): nothing was changed. Free space on that disk and try again.`, { cause });
 }
 
 /** `waitedMs`: how long we waited for the write lock, when we know. */
 export function busyError(cause?: unknown, waitedMs?: number, location = databaseLocation()): DatabaseError {
   const waited = waitedMs === undefined ? '' : ` for ${waitedMs >= 1000 ? `${Math.round(waitedMs / 1000)} s` : `${waitedMs} ms`}`;
-  return new DatabaseError('busy', `The database is busy (${location}): another process held it${waited}, so nothing was changed. Try again.`, { cause });
+  return new DatabaseError('busy', `The database is busy (${location}): another write held it${waited}, so nothing was changed. Try again.`, { cause });
 }
 
 /** The errors an error wraps (cause, Prisma's meta.driverAdapterError), itself first. */

@@ -88,7 +88,7 @@ describe('writeTransaction on SQLite', () => {
     const file = sqliteFile();
     const other = new Database(file);
     const client = new PrismaClient({ adapter: sqliteAdapter(file, { lockWaitMs: 300 }) });
-    const busy = `The database is busy (${file}): another process held it for 300 ms, so nothing was changed. Try again.`;
+    const busy = `The database is busy (${file}): another write held it for 300 ms, so nothing was changed. Try again.`;
     try {
       other.exec('BEGIN IMMEDIATE');
       const started = Date.now();

@@ -1,7 +1,10 @@
 // The one Prisma client of the process, built with the driver adapter that
 // DATABASE_URL selects (SQLite file or PostgreSQL). Nothing else knows which
 // database runs underneath; the few places where the two differ ask this
-// module (textContains) instead of looking at the URL.
+// module (textContains) instead of looking at the URL. The adapters come from
+// db-adapters.ts, which makes every transaction end even when its COMMIT fails
+// and makes SQLite writers wait their turn; failures of the database itself
+// come out of writeTransaction as a DatabaseError (db-errors.ts).
 // Never import next/* or server-only here: the worker and CLI use it too.
 import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
