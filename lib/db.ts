@@ -1,16 +1,19 @@
 // The one Prisma client of the process, built with the driver adapter that
 // DATABASE_URL selects (SQLite file or PostgreSQL). Nothing else knows which
 // database runs underneath; the few places where the two differ ask this
-// module (textContains) instead of looking at the URL.
+// module (textContains) instead of looking at the URL. The adapters come from
+// db-adapters.ts, which makes every transaction end even when its COMMIT fails
+// and makes SQLite writers wait their turn; failures of the database itself
+// come out of writeTransaction as a DatabaseError (db-errors.ts).
 // Never import next/* or server-only here: the worker and CLI use it too.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
-import { databaseProvider, databaseUrl, sqliteFile, sqliteUrl, type DatabaseProvider } from './config/database-url';
+import { databaseProvider, databaseUrl, sqliteFile, type DatabaseProvider } from './config/database-url';
+import { LOCK_WAIT_MS, pgAdapter, quietSqliteCheckpoints, sqliteAdapter } from './db-adapters';
+import { databaseFailure, isTransientConflict } from './db-errors';
 
 /**
  * The client's type is the SQLite client's. The PostgreSQL client is generated
@@ -27,73 +30,10 @@ function createClient(): PrismaClient {
   const url = databaseUrl();
   if (databaseProvider(url) === 'postgresql') {
     // A pool per process; the web app, the worker and the CLI each hold one.
-    const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.ZK_DB_POOL ?? 10) });
+    const adapter = pgAdapter(url, Number(process.env.ZK_DB_POOL ?? 10));
     return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
   }
-  const adapter = new OneSqliteUserAtATime({ url: sqliteUrl(url) });
-  return new PrismaClient({ adapter });
-}
-
-type SqliteAdapter = Awaited<ReturnType<PrismaBetterSQLite3['connect']>>;
-type SqliteTransaction = Awaited<ReturnType<SqliteAdapter['startTransaction']>>;
-
-/**
- * better-sqlite3 gives the process one connection. The adapter runs one
- * transaction on it at a time, but a query outside any transaction runs
- * straight on the connection: while a transaction is open it reads that
- * transaction's uncommitted rows, and its writes join the transaction and
- * are rolled back with it. A transaction that gives the event loop a turn
- * (a big transfer applied in slices, lib/time-slice.ts) leaves it open for
- * long enough to matter. So here every use of the connection waits its turn:
- * a query for its one statement, a transaction from BEGIN to COMMIT or
- * ROLLBACK. (Inside a transaction, use its client `tx`, never db(): a query
- * on db() would wait for the transaction to end.)
- */
-class OneSqliteUserAtATime extends PrismaBetterSQLite3 {
-  override async connect(): Promise<SqliteAdapter> {
-    const adapter = await super.connect();
-    let last: Promise<void> = Promise.resolve();
-    /** Waits for the connection; the returned function frees it for the next user. */
-    const turn = async (): Promise<() => void> => {
-      let free!: () => void;
-      const mine = new Promise<void>((resolve) => (free = resolve));
-      const before = last;
-      last = mine;
-      await before;
-      return free;
-    };
-    const alone = async <T>(run: () => Promise<T>): Promise<T> => {
-      const free = await turn();
-      try {
-        return await run();
-      } finally {
-        free();
-      }
-    };
-    return Object.assign(Object.create(adapter) as SqliteAdapter, {
-      queryRaw: (q: Parameters<SqliteAdapter['queryRaw']>[0]) => alone(() => adapter.queryRaw(q)),
-      executeRaw: (q: Parameters<SqliteAdapter['executeRaw']>[0]) => alone(() => adapter.executeRaw(q)),
-      executeScript: (script: string) => alone(() => adapter.executeScript(script)),
-      startTransaction: async (level?: Parameters<SqliteAdapter['startTransaction']>[0]): Promise<SqliteTransaction> => {
-        const free = await turn();
-        let tx: SqliteTransaction;
-        try {
-          tx = await adapter.startTransaction(level);
-        } catch (err) {
-          free();
-          throw err;
-        }
-        const end = (how: () => Promise<void>) => async () => {
-          try {
-            await how();
-          } finally {
-            free();
-          }
-        };
-        return Object.assign(Object.create(tx) as SqliteTransaction, { commit: end(() => tx.commit()), rollback: end(() => tx.rollback()) });
-      },
-    });
-  }
+  return new PrismaClient({ adapter: sqliteAdapter(sqliteFile(url)) });
 }
 
 const holder = globalThis as unknown as { __zkPrisma?: PrismaClient };
@@ -154,7 +94,11 @@ parentPort.on('message', () => { clearInterval(timer); conn.close(); parentPort.
  */
 export async function checkpointInBackground(onError: (message: string) => void = () => undefined): Promise<() => Promise<void>> {
   if (dbProvider() !== 'sqlite') return async () => undefined;
+  // Every connection of the process: the ones opened from now on, and the two already open
+  // (queries outside transactions, and transactions: lib/db-adapters.ts).
+  quietSqliteCheckpoints();
   await db().$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
+  await db().$transaction((tx) => tx.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0'));
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const thread = new Worker(CHECKPOINTER, { eval: true, workerData: { driver, file: sqliteFile(), everyMs: CHECKPOINT_EVERY_MS } });
   thread.on('message', (m: string) => onError(m));
@@ -258,46 +202,63 @@ export async function listenForChanges(
 }
 
 /**
- * The way every read-then-write transaction runs: `db().$transaction(fn)`,
- * again from the start when SQLite answers "database is locked" (see
- * retryWhenLocked). `fn` must do nothing outside the database, since it may
- * run more than once.
+ * Prisma gives up on a transaction that has not started after `maxWait` (2 s
+ * by default), but only once the adapter has started it: the adapter's own
+ * bound (LOCK_WAIT_MS on SQLite) must come first, with its clearer message.
  */
-export function writeTransaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
-  return retryWhenLocked(() => db().$transaction(fn, options));
+const START_WAIT_MS = LOCK_WAIT_MS + 10_000;
+
+/**
+ * The way every read-then-write transaction runs: `db().$transaction(fn)`,
+ * again from the start after a conflict with another writer (see
+ * retryWhenLocked). `fn` must do nothing outside the database, since it may
+ * run more than once. A failure of the database itself (a full disk, a lock
+ * held past LOCK_WAIT_MS) comes out as a DatabaseError (lib/db-errors.ts),
+ * after the transaction was rolled back. `timeout`: how long `fn` may run
+ * (Prisma's default is 5 s).
+ */
+export async function writeTransaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { timeout?: number }): Promise<T> {
+  try {
+    return await retryWhenLocked(() => db().$transaction(fn, { ...options, maxWait: START_WAIT_MS }));
+  } catch (err) {
+    throw databaseFailure(err) ?? err;
+  }
 }
 
 /**
- * Holds the lock `key` until `tx` ends, for a check that reads other rows
- * before it writes and that no unique index can guard (a new zone must not
- * appear above or below another one created at the same moment). PostgreSQL:
- * an advisory transaction lock, since READ COMMITTED would let both
- * transactions see nothing and commit. SQLite: nothing to do; a write
- * transaction that read what another connection then changed fails with
- * "database is locked" and writeTransaction runs it again, re-reading.
+ * Holds the lock `key` (for one `name`, when given) until `tx` ends, for a
+ * check that reads other rows before it writes and that no unique index can
+ * guard (a new zone must not appear above or below another one created at
+ * the same moment), or to make writers of one thing take turns (commits to
+ * one zone). PostgreSQL: an advisory transaction lock, since READ COMMITTED
+ * would let both transactions read the same state and one of them then
+ * fail or commit on a stale read. SQLite: nothing to do; every transaction
+ * holds the write lock from its start (BEGIN IMMEDIATE, db-adapters.ts), so
+ * writing transactions never overlap.
  */
-export async function lockInTransaction(tx: Prisma.TransactionClient, key: number): Promise<void> {
+export async function lockInTransaction(tx: Prisma.TransactionClient, key: number, name?: string): Promise<void> {
   if (dbProvider() !== 'postgresql') return;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::bigint)`;
+  // The one-key and two-key forms are separate lock spaces (PostgreSQL's advisory lock functions).
+  if (name === undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::bigint)`;
+  else await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::int4, hashtext(${name}))`;
 }
 
 /** The lock keys of lockInTransaction, one per kind of check. */
-export const TX_LOCK = { zoneNames: 0x5a4b0001 } as const;
+export const TX_LOCK = { zoneNames: 0x5a4b0001, zoneChanges: 0x5a4b0002 } as const;
 
 /**
- * Runs a write transaction, again from the start when SQLite answers "database
- * is locked". In WAL mode a transaction that has read and then writes fails at
- * once (SQLITE_BUSY_SNAPSHOT, no busy wait) when another connection (the
- * worker recording a probe, say) committed in between; running it again from
- * the top reads the new state, so nothing half-done is ever kept.
+ * Runs a write transaction, again from the start after a conflict that doing
+ * so resolves (db-errors.ts isTransientConflict): on PostgreSQL a
+ * serialization failure or a deadlock; on SQLite "database is locked", which
+ * BEGIN IMMEDIATE (db-adapters.ts) should leave nothing to cause. Running it
+ * again from the top reads the new state, so nothing half-done is ever kept.
  */
 export async function retryWhenLocked<T>(run: () => Promise<T>, attempts = 8): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await run();
     } catch (err) {
-      const locked = /database is locked|SQLITE_BUSY/i.test(String((err as Error)?.message ?? err));
-      if (!locked || i >= attempts || dbProvider() !== 'sqlite') throw err;
+      if (!isTransientConflict(err) || i >= attempts) throw err;
       await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20 * i));
     }
   }

@@ -200,8 +200,8 @@ export function ZoneEditor({
         setNotice({ ok: true, text: r.message ?? 'Committed.' });
         router.refresh();
       } else {
-        // A missing comment says nothing about the edits: the last check stands.
-        if (!r.commentErrors) setCheck(r);
+        // A missing comment, or a database that could not store the change, says nothing about the edits: the last check stands.
+        if (!r.commentErrors && !r.notStored) setCheck(r);
         setCommentErrors(r.commentErrors);
         setNotice({ ok: false, text: r.message ?? 'The edits were not committed.' });
       }

@@ -8,6 +8,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { formFieldErrors, formText, type FormState } from '../settings/schema';
+import { databaseFailure } from '../db-errors';
 import { ZoneError } from '../zones/errors';
 import { clientAddress } from './client-address';
 import { loginThrottle, throttleMessage } from './rate-limit';
@@ -132,8 +133,10 @@ export async function changeOwnPasswordAction(
 
 const FIX_FIELDS = 'Nothing was changed: see the fields marked below.';
 
-/** A ZoneError as form state; anything else is unexpected and rethrown. */
+/** A ZoneError (or a database failure: a full disk) as form state; anything else is unexpected and rethrown. */
 function fromZoneError<F extends string>(err: unknown, fields: readonly F[], values: Partial<Record<F, string>>): FormState<F> {
+  const down = databaseFailure(err);
+  if (down) return { message: down.message, values };
   if (!(err instanceof ZoneError)) throw err;
   return { message: err.message, fieldErrors: formFieldErrors(err.fieldErrors, fields, err.message), values };
 }

@@ -11,6 +11,7 @@
 import crypto from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
+import { databaseFailure } from '../db-errors';
 import { sessionLifetime } from '../config/env';
 import { isRole } from './permission';
 import type { SessionUser } from './users';
@@ -92,7 +93,12 @@ export async function activeSession(token: string, now = new Date()): Promise<Ac
   if (u.disabled || !isRole(u.role)) return null;
   const touchEveryMs = Math.min(60_000, (sessionLifetime().idleSeconds * 1000) / 4);
   if (now.getTime() - row.lastSeenAt.getTime() >= touchEveryMs) {
-    await db().session.updateMany({ where: { id }, data: { lastSeenAt: now } });
+    // A mark missed (a full disk) only moves the idle end a minute closer; it must not refuse the page.
+    await db()
+      .session.updateMany({ where: { id }, data: { lastSeenAt: now } })
+      .catch((err: unknown) => {
+        if (!databaseFailure(err)) throw err;
+      });
   }
   return { user: { id: u.id, name: u.name, role: u.role }, sessionId: id };
 }

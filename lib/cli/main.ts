@@ -1,9 +1,11 @@
 // The `zonekeeper` command line. Every write goes through the change service
 // (lib/zones), exactly as the web app's do. Errors go to stderr with exit
-// status 1 and say what to fix.
+// status 1 and say what to fix. bin/zonekeeper.mjs calls run() with the
+// process's arguments; tests run many commands in one process the same way.
 import { loadDotEnv } from '../config/dotenv';
 import fs from 'node:fs';
 import { disconnectDb } from '../db';
+import { databaseFailure } from '../db-errors';
 import { createUser, grantZone, listUsers, resetPassword, revokeZone, setUserDisabled, signOutEverywhere } from '../auth/users';
 import { isRole } from '../auth/permission';
 import { migrateDatabase } from '../setup/database';
@@ -525,6 +527,7 @@ export async function run(argv: string[]): Promise<number> {
     if (SERVED_CHANGES[cmd]?.includes(rest[0] ?? '')) await noteIfWorkerDown();
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
+    const database = databaseFailure(err);
     if (err instanceof UsageError) {
       process.stderr.write(`zonekeeper: ${err.message}\n\n${USAGE}\n`);
     } else if (err instanceof ZoneError) {
@@ -536,6 +539,9 @@ export async function run(argv: string[]): Promise<number> {
       for (const [field, msgs] of Object.entries(err.fieldErrors)) {
         for (const m of msgs) if (!err.message.includes(m)) process.stderr.write(`  ${field}: ${m}\n`);
       }
+    } else if (database) {
+      // A full disk or a database held by another writer: what happened and what to do, not a stack.
+      process.stderr.write(`zonekeeper: ${database.message}\n`);
     } else {
       process.stderr.write(`zonekeeper: unexpected failure: ${(err as Error).stack ?? err}\n`);
     }
@@ -544,5 +550,3 @@ export async function run(argv: string[]): Promise<number> {
     await disconnectDb();
   }
 }
-
-run(process.argv.slice(2)).then((code) => process.exit(code));

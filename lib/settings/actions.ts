@@ -6,6 +6,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requireUser } from '../auth/session';
+import { databaseFailure } from '../db-errors';
 import { ZoneError } from '../zones/errors';
 import { addAutoprimary, deleteAutoprimary } from '../zones/autoprimaries';
 import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
@@ -37,7 +38,10 @@ function shown(name: string): string {
   return name.replace(/\.$/, '');
 }
 
+/** A ZoneError (or a database failure: a full disk) as form state; anything else is unexpected and rethrown. */
 function fromZoneError<F extends string>(err: unknown, fields: readonly F[], values: Partial<Record<F, string>>): FormState<F> {
+  const down = databaseFailure(err);
+  if (down) return { message: down.message, values };
   if (!(err instanceof ZoneError)) throw err;
   const fieldErrors = formFieldErrors(err.fieldErrors, fields, err.message);
   const onFields = Object.keys(fieldErrors).some((k) => k !== 'form');

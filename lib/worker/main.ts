@@ -14,12 +14,24 @@ import { startWorker } from './worker';
 loadDotEnv();
 if (process.env.ZK_LOG_LEVEL) log.level = process.env.ZK_LOG_LEVEL;
 
+/**
+ * A graceful stop waits for running transfers, NOTIFYs and database writes;
+ * past this it exits anyway. Whatever it leaves undone is either rolled back
+ * by the database or found again at the next start (pending NOTIFY jobs,
+ * refresh timers), and a stop must never hang, whatever hangs inside.
+ */
+const STOP_WITHIN_MS = 5000;
+
 function stopOnSignals(what: string, stop: () => Promise<void>): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, `stopping ${what}`);
+    setTimeout(() => {
+      log.error({ signal, withinMs: STOP_WITHIN_MS }, `${what} did not stop in time; exiting without finishing`);
+      process.exit(1);
+    }, STOP_WITHIN_MS).unref();
     stop().then(
       () => process.exit(0),
       () => process.exit(1),

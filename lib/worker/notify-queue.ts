@@ -11,6 +11,7 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { db, dbCapabilities } from '../db';
+import { failureMessage } from '../db-errors';
 import { serialGreater } from '../dns/serial';
 import { dnsListen, formatHostPort, parseHostPort, type ListenAddress } from '../config/env';
 import type { Logger } from './logger';
@@ -205,7 +206,7 @@ export class NotifyQueue {
           await this.runOnce();
         } while (this.again);
       } catch (err) {
-        this.log.error({ err: (err as Error).message }, 'NOTIFY queue run failed; retrying at the next poll');
+        this.log.error({ err: failureMessage(err) }, 'NOTIFY queue run failed; retrying at the next poll');
       } finally {
         this.running = null;
       }

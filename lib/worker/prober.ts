@@ -12,6 +12,7 @@
 // we serve says so (onBehind); the NOTIFY queue decides whether to notify it
 // again.
 import { db } from '../db';
+import { failureMessage } from '../db-errors';
 import { formatHostPort, type ListenAddress } from '../config/env';
 import { lowercased, RCODE } from '../dns/wire';
 import { serialGreater } from '../dns/serial';
@@ -125,7 +126,7 @@ export class Prober {
           await this.probeZone(name);
         }
       } catch (err) {
-        this.log.error({ err: (err as Error).message }, 'probe round failed');
+        this.log.error({ err: failureMessage(err) }, 'probe round failed');
       } finally {
         this.round = null;
       }
@@ -183,7 +184,7 @@ export class Prober {
       }
       return caughtUp;
     } catch (err) {
-      this.log.warn({ zone: zoneName, target, err: (err as Error).message }, 'probe after NOTIFY failed');
+      this.log.warn({ zone: zoneName, target, err: failureMessage(err) }, 'probe after NOTIFY failed');
       return false;
     }
   }

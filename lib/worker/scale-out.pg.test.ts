@@ -16,7 +16,7 @@ import { freePort } from '../testing/bind';
 import { ask, eventually } from '../testing/dns-client';
 import { startFakeSecondary, type FakeSecondary } from '../testing/fake-secondary';
 import { runZonekeeper, type ProgramResult } from '../testing/run-program';
-import { startWebServer, type TestWebServer } from '../testing/web-server';
+import { startWebServer, type WebServerProcess } from '../testing/web-server';
 import { workerProcess, type WorkerProcess } from '../testing/worker-process';
 import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
 import { createSession } from '../auth/session-store';
@@ -113,7 +113,7 @@ describe('two workers on one PostgreSQL database', () => {
 
 // The web app on the same database: what the workers serve is what it shows.
 describe('the web app on the same PostgreSQL database', () => {
-  let web: TestWebServer | undefined;
+  let web: WebServerProcess | undefined;
   let cookie = '';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-scale-web-'));
 
@@ -135,7 +135,7 @@ describe('the web app on the same PostgreSQL database', () => {
       return { status: r.status, text: await r.text() };
     };
     const list = await get('/zones?q=scale');
-    expect(list.status, web!.log().slice(-2000)).toBe(200);
+    expect(list.status, web!.output().slice(-2000)).toBe(200);
     expect(list.text).toContain('scale.test');
     const zone = await get('/zones/scale.test');
     expect(zone.status).toBe(200);

@@ -8,6 +8,7 @@ import type dgram from 'node:dgram';
 import type http from 'node:http';
 import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, readOnly as readOnlyFromEnv, rrlSettings, tcpLimits, workerId as workerIdFromEnv, type ListenAddress, type RrlSettings } from '../config/env';
 import { checkpointInBackground, listenForChanges, type ChangeFeed } from '../db';
+import { failureMessage } from '../db-errors';
 import { startControlServer } from './control-server';
 import type { LeaderLink } from './cluster-link';
 import { EDNS_UDP_LIMIT, handleMessage, type HandlerContext } from './handler';
@@ -166,7 +167,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   // A standby cannot LISTEN: by default it polls a little faster, to follow replication within a second.
   const pollMs = opts.pollIntervalMs ?? pollIntervalFromEnv(readOnly);
   timer = setInterval(() => {
-    refresh().catch((err: Error) => log.error({ err: err.message }, 'zone poll failed'));
+    refresh().catch((err: unknown) => log.error({ err: failureMessage(err) }, 'zone poll failed'));
   }, pollMs);
   timer.unref();
   try {

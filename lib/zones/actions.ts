@@ -11,6 +11,7 @@ import { getSetting } from '../settings/data';
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
 import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
+import { databaseFailure } from '../db-errors';
 import { ZoneError } from './errors';
 import { applyChangeset, createZone, type CommitResult } from './mutations';
 
@@ -105,6 +106,8 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
     );
     zoneName = created.name;
   } catch (err) {
+    const down = databaseFailure(err);
+    if (down) return { message: down.message, values };
     if (err instanceof ZoneError) {
       const fieldErrors = knownFieldErrors(err.fieldErrors);
       // The service's message usually repeats a field's; then the summary just points at the fields.
@@ -206,6 +209,8 @@ export interface EditorResult {
   newSerial?: number;
   /** The caller may not edit this zone; nothing was checked or written. */
   forbidden?: boolean;
+  /** The database refused to store the change (a full disk): the edits themselves are fine; commit again later. */
+  notStored?: boolean;
 }
 
 const MAX_EDITS = 10_000;
@@ -264,6 +269,9 @@ async function runEdits(
     });
     return { ok: true, problems: [], added: result.added, removed: result.removed, oldSerial: result.oldSerial, newSerial: result.newSerial, result };
   } catch (err) {
+    // A full disk or a database held by another writer: nothing was written, and the edits stay queued.
+    const down = databaseFailure(err);
+    if (down) return { ok: false, notStored: true, message: down.message, problems: [], added: [], removed: [] };
     if (!(err instanceof ZoneError)) throw err;
     const base = { ok: false, message: err.message, added: [], removed: [] };
     if (err.code === 'conflict') return { ...base, problems: [], conflict: await conflictOf(zone, expectedSerial) };

@@ -4,6 +4,7 @@
 // it to app/zones/[name]/import/upload/route.ts, which checks the user before
 // it reads the body and then calls these. No next/* imports.
 import { z } from 'zod';
+import { databaseFailure } from '../db-errors';
 import { previewImport, type ImportPreview } from './data';
 import { ZoneError, type RecordError } from './errors';
 import { commitImport, type Actor } from './mutations';
@@ -80,6 +81,8 @@ export async function commitUpload(
     if (!result.changed) return { message: 'Nothing to commit: the checked items are already in the zone.', values };
     return { committed: result.zone };
   } catch (err) {
+    const down = databaseFailure(err);
+    if (down) return { message: down.message, values };
     if (!(err instanceof ZoneError)) throw err;
     return {
       message:

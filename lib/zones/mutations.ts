@@ -5,7 +5,7 @@
 // jobs. After commit it nudges the worker.
 import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
-import { db, writeTransaction } from '../db';
+import { db, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
 import { parseHostPort, formatHostPort } from '../config/env';
 import { AddressRangeError, parseRange } from '../dns/address-ranges';
 import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
@@ -434,7 +434,7 @@ type BuildNext = (zone: ZoneRow, current: RR[]) => { records: RR[]; errors: Reco
  * validate. Prisma's default 5 s limit is enforced on PostgreSQL (not by the
  * SQLite adapter), so big imports failed there: allow what a big zone needs.
  */
-const COMMIT_TX = { maxWait: 10_000, timeout: 300_000 };
+const COMMIT_TX = { timeout: 300_000 };
 
 /**
  * The single write path for records. `build` computes the zone's records as
@@ -452,6 +452,8 @@ async function commitRecords(
   dryRun = false,
 ): Promise<CommitResult> {
   const result = await writeTransaction(async (tx) => {
+    // Commits to one zone take turns: one that read the serial another is replacing would fail as a conflict.
+    if (!dryRun) await lockInTransaction(tx, TX_LOCK.zoneChanges, zoneName);
     const zone = await tx.zone.findUnique({ where: { name: zoneName }, include: { records: true } });
     if (!zone) throw new ZoneError('not-found', `There is no zone ${zoneName}.`);
     if (zone.kind !== 'primary') {
@@ -659,7 +661,7 @@ export async function replaceSecondaryContent(zoneId: number, soa: ReceivedSoa, 
           : [{ oldSerial, newSerial, removed: [oldSoa, ...removed], added: [soaRr(zone.name, soa), ...added] }],
       );
     },
-    { maxWait: 10_000, timeout: 300_000 },
+    COMMIT_TX,
   );
 }
 
@@ -700,7 +702,7 @@ export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[]
         })),
       );
     },
-    { maxWait: 10_000, timeout: 300_000 },
+    COMMIT_TX,
   );
 }
 

@@ -7,7 +7,7 @@ import { isSqlite, sqliteFile } from '../config/database-url';
 import { db } from '../db';
 import { parseZoneFile } from '../dns/zone-file';
 import { runZonekeeper } from '../testing/run-program';
-import { startWebServer, type TestWebServer } from '../testing/web-server';
+import { startWebServer, type WebServerProcess } from '../testing/web-server';
 import { applyChangeset, createZone } from './mutations';
 import { exportZoneFile } from './zone-export';
 
@@ -76,7 +76,7 @@ describe('a very large zone', () => {
   const address = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
   /** The zone file as imported, normalised to one space between fields. */
   const imported = (i: number) => `${owner(i)} 300 IN A ${address(i)}`;
-  let web: TestWebServer | undefined;
+  let web: WebServerProcess | undefined;
   let cookie = '';
 
   beforeAll(async () => {
@@ -133,7 +133,7 @@ describe('a very large zone', () => {
 
   it('exports through the web route, streamed, line for line', { timeout: 300_000 }, async () => {
     const res = await fetch(`${web!.base}/zones/${ZONE.slice(0, -1)}/export`, { headers: { cookie } });
-    expect(res.status, web!.log().slice(-2000)).toBe(200);
+    expect(res.status, web!.output().slice(-2000)).toBe(200);
     expect(res.headers.get('content-disposition')).toContain('big.export.test.zone');
     expectSameRecords(await res.text());
   });

@@ -9,6 +9,7 @@
 // are; the registry is re-read from the database on every sync.
 import { parseHostPort, type ListenAddress } from '../../config/env';
 import { announceChange, db } from '../../db';
+import { databaseFailure } from '../../db-errors';
 import { readList } from '../../zones/json-lists';
 import type { Logger } from '../logger';
 import { canonicalAddress, type NotifyInbox, type NotifyZoneInfo } from '../notify-in';
@@ -206,7 +207,7 @@ export class SecondaryEngine implements NotifyInbox {
     this.startupPending.delete(zone);
     const p = this.run(zone, force, urgent)
       .catch((err: Error) => {
-        this.log.error({ zone, err: err.stack ?? err.message }, 'refresh failed unexpectedly');
+        this.log.error({ zone, err: databaseFailure(err)?.message ?? err.stack ?? err.message }, 'refresh failed unexpectedly');
         return null;
       })
       .then((outcome) => {

@@ -1,7 +1,9 @@
 // Events of the secondary side (notify-in, axfr-in, ixfr-in, refresh,
 // expire), written for `zonekeeper zone status` and the dashboard. Writing
-// one must never break what it records: a failure is logged and forgotten.
+// one must never break what it records: a failure (a full disk) is logged
+// and forgotten, never retried, so that it cannot loop.
 import { db } from '../../db';
+import { failureMessage } from '../../db-errors';
 import type { Logger } from '../logger';
 
 export type SecondaryEventKind = 'notify-in' | 'axfr-in' | 'ixfr-in' | 'refresh' | 'expire';
@@ -39,6 +41,6 @@ export async function recordEvent(e: SecondaryEvent, log: Logger, workerId: stri
       },
     });
   } catch (err) {
-    log.warn({ zone: e.zoneName, kind: e.kind, err: (err as Error).message }, 'could not record an event');
+    log.warn({ zone: e.zoneName, kind: e.kind, err: failureMessage(err) }, 'could not record an event');
   }
 }

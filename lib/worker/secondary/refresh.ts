@@ -10,6 +10,7 @@ import { serialGreater } from '../../dns/serial';
 import type { TsigKey } from '../../dns/tsig';
 import type { RR } from '../../dns/types';
 import { lowercased } from '../../dns/wire';
+import { DatabaseError, failureMessage } from '../../db-errors';
 import { ZoneError } from '../../zones/errors';
 import {
   applySecondaryDiffs,
@@ -61,7 +62,10 @@ export type RefreshOutcome = (
   | { ok: false; error: string }
 ) & { nextRefreshAt: number; expiresAt: number | null };
 
-type TransferAttempt = { ok: true; serial: number; style: 'ixfr' | 'axfr' | 'current'; records: number; soa: ReceivedSoa } | { ok: false; error: string };
+type TransferAttempt =
+  | { ok: true; serial: number; style: 'ixfr' | 'axfr' | 'current'; records: number; soa: ReceivedSoa }
+  /** `unstored`: received, but the database refused it (a full disk); another primary would fare no better. */
+  | { ok: false; error: string; unstored?: boolean };
 
 export async function refreshZone(zone: SecondaryZone, opts: RefreshOptions, deps: RefreshDeps): Promise<RefreshOutcome> {
   const now = deps.now ?? Date.now;
@@ -96,6 +100,7 @@ export async function refreshZone(zone: SecondaryZone, opts: RefreshOptions, dep
         return succeed(zone, { soa: t.soa, serial: t.serial, status: 'transferred', primary: peer, style: t.style, records: t.records }, deps);
       }
       errors.push(`${peer}: ${t.error}`);
+      if (t.unstored) break;
     }
   }
   // A worker that stops mid-refresh has learnt nothing about the primaries: leave the state as it was.
@@ -135,7 +140,7 @@ async function writeState(zone: SecondaryZone, state: RefreshState, deps: Refres
   try {
     await recordRefreshState(zone.id, state);
   } catch (err) {
-    deps.log.error({ zone: zone.name, err: (err as Error).message }, 'could not record the refresh state');
+    deps.log.error({ zone: zone.name, err: failureMessage(err) }, 'could not record the refresh state');
   }
 }
 
@@ -152,6 +157,12 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
   const common = { zone: zone.name, key, limits: deps.transferLimits, signal: deps.signal };
   const event = (e: Omit<SecondaryEvent, 'zoneId' | 'zoneName'>) => recordEvent({ zoneId: zone.id, zoneName: zone.name, ...e }, deps.log, deps.workerId);
   const withKey = (detail: string) => (key ? `${detail}, TSIG ${key.name}` : detail);
+  // The primary did its part; our database could not keep it. The copy served stays the one stored.
+  const unstored = async (kind: 'ixfr-in' | 'axfr-in', err: DatabaseError, stats?: { records: number; bytes: number; durationMs: number }): Promise<TransferAttempt> => {
+    deps.log.error({ zone: zone.name, primary: peer, err: err.message }, 'transfer received but not stored');
+    await event({ kind, peer, serial: zone.serial || null, outcome: 'error', detail: withKey(`not stored: ${err.message}`), ...stats });
+    return { ok: false, error: `not stored: ${err.message}`, unstored: true };
+  };
 
   if (!force && zone.serial !== 0) {
     const started = Date.now();
@@ -179,6 +190,7 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
           deps.log.info({ zone: zone.name, primary: peer, from: zone.serial, to: applied.newSerial, changes: c.diffs.length, ms: r.ms }, 'IXFR applied');
           return { ok: true, serial: applied.newSerial, style: 'ixfr', records: applied.records, soa: c.soa };
         } catch (err) {
+          if (err instanceof DatabaseError) return unstored('ixfr-in', err, stats);
           if (!(err instanceof ZoneError)) throw err;
           deps.log.warn({ zone: zone.name, primary: peer, err: err.message }, 'IXFR does not apply; trying AXFR');
           await event({ kind: 'ixfr-in', peer, serial: zone.serial, outcome: 'error', detail: withKey(`${err.message}; trying AXFR`), ...stats });
@@ -187,6 +199,7 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
         try {
           return await applyFull(zone, c.soa, c.records, describeSkipped(c.skipped), { peer, force, stats, note: 'the whole zone in answer to IXFR' }, withKey, deps);
         } catch (err) {
+          if (err instanceof DatabaseError) return unstored('axfr-in', err, stats);
           const e = err as Error;
           await event({ kind: 'axfr-in', peer, serial: zone.serial, outcome: 'error', detail: withKey(e.message), ...stats });
           return { ok: false, error: e.message };
@@ -198,11 +211,14 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
   }
 
   const started = Date.now();
+  let stats: { records: number; bytes: number; durationMs: number } | undefined;
   try {
     const r = await receiveTransfer(primary, { ...common, type: 'AXFR' });
     if (r.content.style !== 'full') throw new TransferError('error', `the answer to AXFR is not a whole zone (${r.content.style})`, r.bytes, r.messages);
-    return await applyFull(zone, r.content.soa, r.content.records, describeSkipped(r.content.skipped), { peer, force, stats: { records: r.records, bytes: r.bytes, durationMs: r.ms } }, withKey, deps);
+    stats = { records: r.records, bytes: r.bytes, durationMs: r.ms };
+    return await applyFull(zone, r.content.soa, r.content.records, describeSkipped(r.content.skipped), { peer, force, stats }, withKey, deps);
   } catch (err) {
+    if (err instanceof DatabaseError) return unstored('axfr-in', err, stats);
     const e = err as Error;
     deps.log.warn({ zone: zone.name, primary: peer, err: e.message }, 'AXFR failed');
     await event({ kind: 'axfr-in', peer, serial: zone.serial || null, outcome: e instanceof TransferError ? e.kind : 'error', detail: withKey(e.message), bytes: e instanceof TransferError ? e.bytes : null, durationMs: Date.now() - started });

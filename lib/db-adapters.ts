@@ -1,0 +1,309 @@
+// The driver adapters under lib/db.ts's Prisma client, wrapped where Prisma's
+// own leave a process stuck or fail a write for a lock. Only lib/db.ts uses
+// this module.
+//
+// 1. A transaction always ends. Prisma's transaction manager sends COMMIT (or
+//    ROLLBACK) through the transaction's executeRaw and only afterwards calls
+//    its commit() (or rollback()), which is where the adapter lets go of what
+//    it holds: the SQLite adapter its one-transaction-at-a-time lock, the
+//    PostgreSQL adapter its pooled connection. When that COMMIT fails (SQLite
+//    on a full disk answers SQLITE_FULL) neither is ever called, and every
+//    later transaction of the process waits forever. GuardedTransaction rolls
+//    a failed COMMIT back and releases before the error goes on.
+// 2. SQLite writers queue instead of failing. The adapter opens transactions
+//    with a deferred BEGIN; one that reads and then writes while another
+//    process writes fails at once with SQLITE_BUSY (SQLite skips the busy
+//    handler when a reader asks to become a writer, since waiting could
+//    deadlock), which Prisma reports as P1008 "Operation has timed out". Here
+//    every transaction starts with BEGIN IMMEDIATE, taking the write lock
+//    first, and waits for it (LOCK_WAIT_MS at most) without blocking the
+//    event loop: SQLite's own busy_timeout sleeps inside the synchronous
+//    driver call, which would stop the worker answering DNS meanwhile.
+// 3. A SQLite transaction has a connection of its own. The adapter runs
+//    everything on one connection, so a query from elsewhere in the process
+//    ran inside whatever transaction was open, saw its uncommitted rows (the
+//    worker's zone loader could load half a transfer) and was undone with it.
+//    Queries outside transactions now go to a second connection and see only
+//    what is committed, as they do on PostgreSQL.
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
+import { busyError, driverErrorCode } from './db-errors';
+
+type SqlDriverAdapter = Awaited<ReturnType<SqlDriverAdapterFactory['connect']>>;
+type Transaction = Awaited<ReturnType<SqlDriverAdapter['startTransaction']>>;
+type SqlQuery = Parameters<SqlDriverAdapter['queryRaw']>[0];
+type SqlResultSet = Awaited<ReturnType<SqlDriverAdapter['queryRaw']>>;
+type IsolationLevel = Parameters<SqlDriverAdapter['startTransaction']>[0];
+type Queryable = Pick<SqlDriverAdapter, 'queryRaw' | 'executeRaw'>;
+type Outcome = 'commit' | 'rollback' | 'broken';
+
+/**
+ * How long a SQLite write waits for another writer (another process, or a
+ * transaction of this one) before it gives up with "the database is busy".
+ */
+export const LOCK_WAIT_MS = 30_000;
+
+const sql = (text: string): SqlQuery => ({ sql: text, args: [], argTypes: [] });
+
+/** Errors after which SQLite may have rolled the transaction back by itself (https://sqlite.org/lang_transaction.html). */
+const ROLLS_BACK = /^SQLITE_(FULL|IOERR|NOMEM|BUSY|INTERRUPT|CORRUPT)/;
+
+/** A transaction that ends, whatever happens to its COMMIT or ROLLBACK; `finish` releases what it holds, once. */
+class GuardedTransaction implements Transaction {
+  readonly options = { usePhantomQuery: false };
+  private ended = false;
+  /** A failure after which SQLite may have ended the transaction: later statements must not run outside it. */
+  private broken: unknown = null;
+
+  constructor(
+    readonly provider: Transaction['provider'],
+    readonly adapterName: string,
+    private readonly conn: Queryable,
+    private readonly finish: (outcome: Outcome) => Promise<void>,
+  ) {}
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.statement(() => this.conn.queryRaw(query));
+  }
+
+  async executeRaw(query: SqlQuery): Promise<number> {
+    if (query.sql === 'ROLLBACK') {
+      await this.rollBack();
+      return 0;
+    }
+    if (query.sql !== 'COMMIT') return this.statement(() => this.conn.executeRaw(query));
+    try {
+      return await this.statement(() => this.conn.executeRaw(query));
+    } catch (err) {
+      await this.rollBack();
+      throw err;
+    }
+  }
+
+  commit(): Promise<void> {
+    return this.end('commit');
+  }
+
+  rollback(): Promise<void> {
+    return this.end('rollback');
+  }
+
+  private async statement<T>(run: () => Promise<T>): Promise<T> {
+    // Once released, the connection may already carry the next transaction.
+    if (this.ended) throw new Error('this transaction has already ended');
+    if (this.broken) throw this.broken;
+    try {
+      return await run();
+    } catch (err) {
+      if (ROLLS_BACK.test(driverErrorCode(err) ?? '')) this.broken = err;
+      throw err;
+    }
+  }
+
+  /** ROLLBACK, and release even when it fails; "no transaction is active" (SQLite rolled back itself) is no failure. */
+  private async rollBack(): Promise<void> {
+    if (this.ended) return;
+    let outcome: Outcome = 'rollback';
+    try {
+      await this.conn.executeRaw(sql('ROLLBACK'));
+    } catch (err) {
+      if (!/no transaction is active/i.test(String((err as Error)?.message))) outcome = 'broken';
+    }
+    await this.end(outcome);
+  }
+
+  private async end(outcome: Outcome): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.finish(outcome);
+  }
+}
+
+/** One transaction at a time per connection, first come first served; a waiter gives up after `timeoutMs`. */
+class TurnLock {
+  private held = false;
+  private readonly waiters: (() => void)[] = [];
+
+  acquire(timeoutMs: number): Promise<(() => void) | null> {
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve(this.releaser());
+    }
+    return new Promise((resolve) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve(this.releaser());
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        resolve(null);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.held = false;
+    };
+  }
+}
+
+function isBusy(err: unknown): boolean {
+  return /^SQLITE_BUSY/.test(driverErrorCode(err) ?? '');
+}
+
+/** Runs `run` again while SQLite answers SQLITE_BUSY, sleeping between tries, until `deadline`. */
+async function untilUnlocked<T>(run: () => Promise<T>, started: number, waitMs: number, location: string): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+      const left = started + waitMs - Date.now();
+      if (left <= 0) throw busyError(err, waitMs, location);
+      // From 2 ms up to 50 ms, with jitter so that waiting processes do not retry in step.
+      const pause = Math.min(50, 2 * 1.5 ** attempt) * (0.5 + Math.random());
+      await new Promise((r) => setTimeout(r, Math.min(left, pause)));
+    }
+  }
+}
+
+class SqliteAdapter implements SqlDriverAdapter {
+  readonly provider = 'sqlite' as const;
+  readonly adapterName: string;
+  private readonly turn = new TurnLock();
+
+  constructor(
+    /** Queries outside transactions. */
+    private readonly main: SqlDriverAdapter,
+    /** Transactions, one at a time; reopened when a ROLLBACK left it in doubt. */
+    private txConn: SqlDriverAdapter | null,
+    private readonly open: () => Promise<SqlDriverAdapter>,
+    private readonly lockWaitMs: number,
+    private readonly location: string,
+  ) {
+    this.adapterName = main.adapterName;
+  }
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return untilUnlocked(() => this.main.queryRaw(query), Date.now(), this.lockWaitMs, this.location);
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return untilUnlocked(() => this.main.executeRaw(query), Date.now(), this.lockWaitMs, this.location);
+  }
+
+  executeScript(script: string): Promise<void> {
+    return this.main.executeScript(script);
+  }
+
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    if (isolationLevel && isolationLevel !== 'SERIALIZABLE') throw new Error(`SQLite transactions are SERIALIZABLE; ${isolationLevel} cannot be chosen`);
+    const started = Date.now();
+    const release = await this.turn.acquire(this.lockWaitMs);
+    if (!release) throw busyError(undefined, this.lockWaitMs, this.location);
+    try {
+      const conn = (this.txConn ??= await this.open());
+      await untilUnlocked(() => conn.executeRaw(sql('BEGIN IMMEDIATE')), started, this.lockWaitMs, this.location);
+      return new GuardedTransaction(this.provider, this.adapterName, conn, async (outcome) => {
+        if (outcome === 'broken') {
+          // A ROLLBACK that failed leaves the connection's state unknown: the next transaction gets a new one.
+          this.txConn = null;
+          await conn.dispose().catch(() => undefined);
+        }
+        release();
+      });
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.main.dispose(), this.txConn?.dispose()]);
+  }
+}
+
+/** Whether connections opened from now on leave checkpoints to a thread of their own (lib/db.ts checkpointInBackground). */
+let quietCheckpoints = false;
+
+/** From now on, this process's SQLite connections never checkpoint at the end of a commit. */
+export function quietSqliteCheckpoints(): void {
+  quietCheckpoints = true;
+}
+
+/**
+ * better-sqlite3 on the SQLite file `file`: two connections (see 3. above),
+ * SQLite's busy timeout off (we wait ourselves), writers waiting up to
+ * `lockWaitMs` for the lock.
+ */
+export function sqliteAdapter(file: string, opts: { lockWaitMs?: number } = {}): SqlDriverAdapterFactory {
+  const factory = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 0 });
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect() {
+      const open = async () => {
+        const conn = await factory.connect();
+        if (quietCheckpoints) await conn.queryRaw(sql('PRAGMA wal_autocheckpoint = 0'));
+        return conn;
+      };
+      return new SqliteAdapter(await open(), await open(), open, opts.lockWaitMs ?? LOCK_WAIT_MS, file);
+    },
+  };
+}
+
+class PgAdapter implements SqlDriverAdapter {
+  readonly provider: SqlDriverAdapter['provider'];
+  readonly adapterName: string;
+
+  constructor(private readonly inner: SqlDriverAdapter) {
+    this.provider = inner.provider;
+    this.adapterName = inner.adapterName;
+  }
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.inner.queryRaw(query);
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.inner.executeRaw(query);
+  }
+
+  executeScript(script: string): Promise<void> {
+    return this.inner.executeScript(script);
+  }
+
+  getConnectionInfo() {
+    return this.inner.getConnectionInfo!();
+  }
+
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    const tx = await this.inner.startTransaction(isolationLevel);
+    // Either call only hands the pooled connection back; the SQL was sent through executeRaw.
+    return new GuardedTransaction(tx.provider, tx.adapterName, tx, (outcome) => (outcome === 'commit' ? tx.commit() : tx.rollback()));
+  }
+
+  dispose(): Promise<void> {
+    return this.inner.dispose();
+  }
+}
+
+/** PostgreSQL through a pool of `max` connections, transactions guarded as above. */
+export function pgAdapter(connectionString: string, max: number): SqlDriverAdapterFactory {
+  const factory = new PrismaPg({ connectionString, max });
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect() {
+      return new PgAdapter(await factory.connect());
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// A full disk reached the user as a Prisma stack trace, and SQLite's busy
+// lock as "Operation has timed out": every shape those failures come in maps
+// to the one DatabaseError, and nothing else does.
+import { describe, expect, it } from 'vitest';
+import { sqliteFile } from './config/database-url';
+import { databaseFailure, isTransientConflict } from './db-errors';
+import { Prisma } from './generated/prisma/client';
+import { ZoneError } from './zones/errors';
+
+const known = (code: string, message: string, meta?: Record<string, unknown>) =>
+  new Prisma.PrismaClientKnownRequestError(message, { code, clientVersion: '6.19.3', meta });
+/** What @prisma/adapter-pg throws for an SQLSTATE it has no name for. */
+const pgError = (code: string, message: string) => Object.assign(new Error('postgres'), { name: 'DriverAdapterError', cause: { kind: 'postgres', code, message, originalCode: code } });
+
+describe('databaseFailure', () => {
+  it('knows a full disk in every shape: SQLite at COMMIT or in a statement, PostgreSQL 53100', () => {
+    const shapes = [
+      Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }),
+      known('SQLITE_FULL', '\nInvalid `tx.record.createMany()` invocation:\n\ndatabase or disk is full'),
+      known('P2010', 'Raw query failed', { driverAdapterError: pgError('53100', 'could not extend file "base/16384/16385": No space left on device') }),
+      pgError('53100', 'could not extend file'),
+    ];
+    for (const err of shapes) {
+      const d = databaseFailure(err);
+      expect(d?.kind).toBe('disk-full');
+      expect(d?.message).toBe(`The database disk is full (${sqliteFile()}): nothing was changed. Free space on that disk and try again.`);
+    }
+  });
+
+  it('knows the lock under its names: SQLITE_BUSY, P1008 "Operation has timed out", P2028, P2034, 40001, 40P01', () => {
+    const shapes = [
+      known('P1008', 'Operation has timed out', { driverAdapterError: { cause: { kind: 'SocketTimeout', originalCode: 'SQLITE_BUSY' } } }),
+      Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY_SNAPSHOT' }),
+      known('P2028', 'Transaction API error: Unable to start a transaction in the given time.'),
+      known('P2034', 'Transaction failed due to a write conflict or a deadlock. Please retry your transaction'),
+      pgError('40P01', 'deadlock detected'),
+    ];
+    for (const err of shapes) {
+      expect(isTransientConflict(err)).toBe(true);
+      expect(databaseFailure(err)?.message).toMatch(/^The database is busy \(.+\): another write held it, so nothing was changed\. Try again\.$/);
+    }
+  });
+
+  it('leaves everything else to its caller: our own errors, constraint violations, bugs', () => {
+    for (const err of [
+      new ZoneError('conflict', 'example.test. changed since you loaded it'),
+      known('P2002', 'Unique constraint failed on the fields: (`name`)'),
+      new TypeError("Cannot read properties of undefined (reading 'id')"),
+      pgError('23514', 'new row violates check constraint'),
+    ]) {
+      expect(databaseFailure(err)).toBeNull();
+      expect(isTransientConflict(err)).toBe(false);
+    }
+  });
+});

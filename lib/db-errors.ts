@@ -1,0 +1,114 @@
+// What a failure of the database itself (not of our data) means, in one place.
+// A full disk or a write lock that never came free reaches us in many shapes:
+// better-sqlite3's SqliteError (code SQLITE_FULL), the Prisma adapter's
+// DriverAdapterError (originalCode SQLITE_BUSY, or a PostgreSQL SQLSTATE),
+// Prisma's own errors wrapping those (P1008 "Operation has timed out" is
+// SQLITE_BUSY renamed, P2034 a PostgreSQL write conflict, P2028 a transaction
+// that could not start in time). databaseFailure() turns every one of them
+// into a DatabaseError whose message people can act on; the CLI prints it, the
+// web app shows it beside the form, the worker logs it and records it.
+// Never import next/* or server-only here: the worker and CLI use it too.
+import { databaseProvider, databaseUrl, redactedUrl, sqliteFile } from './config/database-url';
+
+export type DatabaseFailureKind =
+  | 'disk-full' // SQLITE_FULL, PostgreSQL 53100: no room to store the change
+  | 'busy'; // another writer held the database longer than we wait for it
+
+/**
+ * A change the database refused for a reason of its own. Nothing of the
+ * change was stored (the transaction was rolled back), and the message says
+ * so in one line, with what to do. Deliberately without a `code` property:
+ * Prisma rewraps any error that has one into its own error type.
+ */
+export class DatabaseError extends Error {
+  constructor(
+    readonly kind: DatabaseFailureKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DatabaseError';
+  }
+}
+
+/** Where the database is, for messages: the SQLite file, or the PostgreSQL URL without its password. */
+function databaseLocation(url = databaseUrl()): string {
+  try {
+    return databaseProvider(url) === 'sqlite' ? sqliteFile(url) : redactedUrl(url);
+  } catch {
+    return redactedUrl(url);
+  }
+}
+
+function diskFullError(cause?: unknown, location = databaseLocation()): DatabaseError {
+  return new DatabaseError('disk-full', `The database disk is full (${location}): nothing was changed. Free space on that disk and try again.`, { cause });
+}
+
+/** `waitedMs`: how long we waited for the write lock, when we know. */
+export function busyError(cause?: unknown, waitedMs?: number, location = databaseLocation()): DatabaseError {
+  const waited = waitedMs === undefined ? '' : ` for ${waitedMs >= 1000 ? `${Math.round(waitedMs / 1000)} s` : `${waitedMs} ms`}`;
+  return new DatabaseError('busy', `The database is busy (${location}): another write held it${waited}, so nothing was changed. Try again.`, { cause });
+}
+
+/** The errors an error wraps (cause, Prisma's meta.driverAdapterError), itself first. */
+function chain(err: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let e: unknown = err; e && typeof e === 'object' && out.length < 8 && !out.includes(e); ) {
+    out.push(e);
+    const o = e as { cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    e = o.meta?.driverAdapterError ?? o.cause;
+  }
+  return out;
+}
+
+/**
+ * The database's own error code somewhere in `err`: `SQLITE_FULL`,
+ * `SQLITE_BUSY_SNAPSHOT`, a PostgreSQL SQLSTATE such as `53100`, or Prisma's
+ * `P1008`, `P2028`, `P2034`; the innermost one found wins.
+ */
+export function driverErrorCode(err: unknown): string | undefined {
+  let found: string | undefined;
+  for (const e of chain(err)) {
+    const o = e as { code?: unknown; originalCode?: unknown; kind?: unknown };
+    // A DriverAdapterError's cause: { originalCode, kind, code? (PostgreSQL's SQLSTATE) }.
+    if (typeof o.originalCode === 'string') found = o.originalCode;
+    else if (o.kind === 'postgres' && typeof o.code === 'string') found = o.code;
+    else if (typeof o.code === 'string') found = o.code;
+  }
+  return found;
+}
+
+const DISK_FULL = /^(SQLITE_FULL|53100)$/;
+const BUSY = /^(SQLITE_BUSY\w*|SQLITE_LOCKED\w*|P1008|P2028|P2034|40001|40P01)$/;
+
+/**
+ * A conflict with another writer that running the transaction again from the
+ * start resolves: SQLite's "database is locked" in any of its forms, a
+ * PostgreSQL serialization failure (40001, P2034) or deadlock (40P01). Not a
+ * DatabaseError: that one has already waited as long as we wait.
+ */
+export function isTransientConflict(err: unknown): boolean {
+  if (err instanceof DatabaseError) return false;
+  const code = driverErrorCode(err);
+  if (code) return BUSY.test(code);
+  return /database is locked|Operation has timed out/i.test(String((err as Error)?.message ?? err));
+}
+
+/**
+ * The DatabaseError that `err` amounts to, or null when it is something else
+ * (a bug, a constraint the caller maps itself, a ZoneError).
+ */
+export function databaseFailure(err: unknown): DatabaseError | null {
+  if (err instanceof DatabaseError) return err;
+  for (const e of chain(err)) if (e instanceof DatabaseError) return e;
+  const code = driverErrorCode(err);
+  const message = String((err as Error)?.message ?? err);
+  if ((code && DISK_FULL.test(code)) || /database or disk is full|could not extend file|No space left on device/i.test(message)) return diskFullError(err);
+  if (isTransientConflict(err)) return busyError(err);
+  return null;
+}
+
+/** What to log for a failure: a DatabaseError's one line instead of Prisma's message with its call site. */
+export function failureMessage(err: unknown): string {
+  return databaseFailure(err)?.message ?? String((err as Error)?.message ?? err);
+}
