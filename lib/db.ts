@@ -101,13 +101,16 @@ export async function checkpointInBackground(onError: (message: string) => void 
   await db().$transaction((tx) => tx.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0'));
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const thread = new Worker(CHECKPOINTER, { eval: true, workerData: { driver, file: sqliteFile(), everyMs: CHECKPOINT_EVERY_MS } });
+  // Watched from the start: a thread that has already ended (it could not open the file, say) must not hold up a stop.
+  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
   thread.on('message', (m: string) => onError(m));
   thread.on('error', (err) => onError(err.message));
   thread.unref();
   return async () => {
-    const exited = new Promise((resolve) => thread.once('exit', resolve));
     thread.postMessage('stop');
-    await exited;
+    // Bounded, so that a stuck thread never keeps the process from stopping.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+    await thread.terminate();
   };
 }
 

@@ -85,9 +85,14 @@ async function tryStart(handler: ResponderHandler): Promise<Responder> {
     throw err;
   }
   udp.on('error', (err) => errors.push(err));
+  let closed = false;
   udp.on('message', (m, rinfo) => {
     void run(m, 'udp').then((replies) => {
-      if (replies[0]) udp.send(replies[0], rinfo.port, rinfo.address);
+      // The test may have closed the responder while this reply was being made.
+      if (!replies[0] || closed) return;
+      udp.send(replies[0], rinfo.port, rinfo.address, (err) => {
+        if (err) errors.push(err);
+      });
     });
   });
 
@@ -96,6 +101,7 @@ async function tryStart(handler: ResponderHandler): Promise<Responder> {
     queries,
     errors,
     close: async () => {
+      closed = true;
       for (const s of sockets) s.destroy();
       await Promise.all([
         new Promise<void>((resolve) => tcp.close(() => resolve())),
