@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       cli.push(performance.now() - t0);
       const want = Number(/serial \d+ → (\d+)/.exec(out)?.[1]);
       const commit = Date.parse((committedAt.get(`${ZONE}.`, want) as { at: string }).at);
-      const got = await Promise.all(secondaries.map((s) => untilSerial(s.host, s.port, ZONE, want, 10_000)));
+      const got = await Promise.all(secondaries.map(async (s) => (await untilSerial(s.host, s.port, ZONE, want, 10_000))?.at ?? null));
       got.forEach((at, k) => {
         const s = secondaries[k]!;
         if (at === null) return void s.missed++;

@@ -16,8 +16,8 @@ export interface SweepOptions {
   inFlight?: number;
   /** A question unanswered after this long is asked again. */
   retryMs?: number;
-  /** Called every 100 ms; a non-null string ends the sweep (the server died, or its memory ran past a cap). */
-  abort?: () => string | null;
+  /** Called every 100 ms with the count answered so far; a non-null string ends the sweep (the server died, or its memory ran past a cap). */
+  abort?: (answered: number) => string | null;
 }
 
 export interface SweepResult {
@@ -130,7 +130,7 @@ export function sweepSoa(opts: SweepOptions, startedAt = performance.now()): Pro
     });
     const tick = setInterval(() => (expire(), pump()), 5);
     const checks = setInterval(() => {
-      const why = opts.abort?.();
+      const why = opts.abort?.(answered);
       if (why) finish(why);
       else if (performance.now() - startedAt > opts.withinMs) finish('timeout');
     }, 100);
@@ -148,11 +148,17 @@ export async function serialOf(host: string, port: number, zone: string, timeout
   }
 }
 
-/** The wall-clock time (ms since the epoch) at which `host:port` was first seen serving `want` for `zone` (asked every few ms), or null after `withinMs`. */
-export async function untilSerial(host: string, port: number, zone: string, want: number, withinMs: number): Promise<number | null> {
+/**
+ * The wall-clock time (ms since the epoch) at which `host:port` was first seen
+ * serving `want` for `zone` (a serial, or a test of the serial), asked every
+ * few ms, and that serial; null after `withinMs`.
+ */
+export async function untilSerial(host: string, port: number, zone: string, want: number | ((serial: number) => boolean), withinMs: number): Promise<{ at: number; serial: number } | null> {
   const t0 = performance.now();
+  const ok = typeof want === 'number' ? (s: number) => s === want : want;
   while (performance.now() - t0 < withinMs) {
-    if ((await serialOf(host, port, zone)) === want) return Date.now();
+    const serial = await serialOf(host, port, zone);
+    if (serial !== null && ok(serial)) return { at: Date.now(), serial };
     await new Promise((r) => setTimeout(r, 2));
   }
   return null;

@@ -42,6 +42,11 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
+/** Descendants of this process whose command name is `comm` (named, started by a helper that does not say its PID). */
+export function descendantsNamed(name: string): number[] {
+  return processTree(process.pid).filter((p) => comm(p) === name);
+}
+
 /** Resident memory of one process in bytes (VmRSS), 0 once it is gone. */
 export function rss(pid: number): number {
   try {
@@ -58,10 +63,24 @@ export function cpuMs(pid: number): number {
   return f ? (Number(f[11]) + Number(f[12])) * TICK_MS : 0;
 }
 
-/** Resident memory of a process and its descendants together, and of each. */
-export function treeRss(pid: number): { total: number; each: number[] } {
-  const each = processTree(pid).map(rss);
-  return { total: each.reduce((a, b) => a + b, 0), each };
+function comm(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}
+
+/** Resident memory of a process and its descendants together, and of each (with its command name: tsx runs an esbuild helper beside node). */
+export function treeRss(pid: number): { total: number; each: number[]; names: string[] } {
+  const tree = processTree(pid);
+  const each = tree.map(rss);
+  return { total: each.reduce((a, b) => a + b, 0), each, names: tree.map(comm) };
+}
+
+/** `1.2 GB (node 120 MB + esbuild 18 MB + …)`. */
+export function treeRssText(r: { total: number; each: number[]; names: string[] }): string {
+  return `${mb(r.total)} (${r.each.map((b, i) => `${r.names[i]} ${mb(b)}`).join(' + ')})`;
 }
 
 /** CPU time of a process and its descendants, per PID (a process that ends between two readings drops out of both). */
