@@ -336,8 +336,15 @@ function startCell(s: StartFigures | undefined, total: number): string {
   return `stopped (${w.stopped}) after ${seconds(Math.max(w.lastMs || 0, 0))}: ${w.answered} of ${total} answered`;
 }
 
+// Read once at start: the code measured is the code of this moment, whatever is committed while the run goes on.
+const COMMIT = (() => {
+  const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT }).toString().trim();
+  return dirty ? `${head} with uncommitted changes` : head;
+})();
+
 function header(what: string): string {
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+  const commit = COMMIT;
   return `${what} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit}, ${machineLoad()}`;
 }
 
