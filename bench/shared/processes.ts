@@ -71,11 +71,22 @@ function comm(pid: number): string {
   }
 }
 
-/** Resident memory of a process and its descendants together, and of each (with its command name: tsx runs an esbuild helper beside node). */
+/** A Zonekeeper DNS process's role (ZK_DNS_ROLE in its environment: leader or sibling), else the command name. */
+function label(pid: number): string {
+  try {
+    const role = /(?:^|\0)ZK_DNS_ROLE=([^\0]*)/.exec(fs.readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1];
+    if (role) return role;
+  } catch {
+    // gone, or not ours to read
+  }
+  return comm(pid);
+}
+
+/** Resident memory of a process and its descendants together, and of each, labelled (a worker's supervisor is `node`, its DNS processes leader and sibling). */
 export function treeRss(pid: number): { total: number; each: number[]; names: string[] } {
   const tree = processTree(pid);
   const each = tree.map(rss);
-  return { total: each.reduce((a, b) => a + b, 0), each, names: tree.map(comm) };
+  return { total: each.reduce((a, b) => a + b, 0), each, names: tree.map(label) };
 }
 
 /** `1.2 GB (node 120 MB + esbuild 18 MB + …)`. */
