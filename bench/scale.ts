@@ -85,6 +85,19 @@ async function cleanup(): Promise<void> {
 const now = () => performance.now();
 const log = (line: string) => console.log(`[${seconds(now())}] ${line}`);
 
+/** What could not be measured, printed under the tables: one part failing must not cost the run its other figures. */
+const failures: string[] = [];
+async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    const message = `${what} failed: ${(err as Error).message}`;
+    failures.push(message.split('\n')[0]!);
+    log(message);
+    return undefined;
+  }
+}
+
 // ---------------------------------------------------------------- databases and processes
 
 let pgAdmin: string | undefined;
@@ -355,7 +368,7 @@ interface ServerFigures {
   rss?: ReturnType<typeof treeRss>;
   rssAfterIdle?: number;
   idleCpuMs?: number;
-  changes: Record<string, ChangeTiming[]>;
+  changes: Record<string, ChangeTiming[] | undefined>;
   pages?: PageTime[];
 }
 
@@ -382,10 +395,11 @@ async function measureBindZones(conf: string, names: readonly string[], updatabl
     await new Promise((r) => setTimeout(r, 2000));
     out.idleCpuMs = await idleCpuMs(pid, IDLE_MS);
     out.rssAfterIdle = treeRss(pid).total;
-    out.changes.nsupdate = [];
-    for (const [k, zone] of updatable.entries()) {
-      out.changes.nsupdate.push(await timeChange(port, zone, () => nsupdate(port, zone, `bench-nsupdate-${k}`, `192.0.2.${k + 1}`), false));
-    }
+    out.changes.nsupdate = await attempt('BIND: nsupdate', async () => {
+      const xs: ChangeTiming[] = [];
+      for (const [k, zone] of updatable.entries()) xs.push(await timeChange(port, zone, () => nsupdate(port, zone, `bench-nsupdate-${k}`, `192.0.2.${k + 1}`), false));
+      return xs;
+    });
   }
   await bind.stop();
   return out;
@@ -409,17 +423,20 @@ async function measureZonekeeperZones(url: string, names: readonly string[], adm
   log(`Zonekeeper: RSS ${treeRssText(out.rss)}, idle ${cpuShare(out.idleCpuMs)}`);
 
   useDatabase(url, z);
-  out.changes.cli = [];
-  for (const [k, zone] of zonesFor.cli.entries()) {
-    out.changes.cli.push(await timeChange(z.port, zone, () => zk(z, ['record', 'add', zone, `bench-cli-${k}`, 'A', '300', `192.0.2.${k + 1}`]), true));
-  }
+  out.changes.cli = await attempt('Zonekeeper: CLI record add', async () => {
+    const xs: ChangeTiming[] = [];
+    for (const [k, zone] of zonesFor.cli.entries()) xs.push(await timeChange(z.port, zone, () => zk(z, ['record', 'add', zone, `bench-cli-${k}`, 'A', '300', `192.0.2.${k + 1}`]), true));
+    return xs;
+  });
   const { applyChangeset } = await import('../lib/zones/mutations.ts');
-  out.changes.service = [];
-  for (const [k, zone] of zonesFor.service.entries()) {
-    const add = [{ name: `bench-service-${k}`, type: 'A', ttl: 300, content: `192.0.2.${k + 1}` }];
-    out.changes.service.push(await timeChange(z.port, zone, () => applyChangeset(zone, { add, comment: 'bench/scale.ts' }, { name: 'bench' }), true));
-  }
-  log(`Zonekeeper: CLI ${changeCell(medianChange(out.changes.cli))}; change service ${changeCell(medianChange(out.changes.service))}`);
+  out.changes.service = await attempt('Zonekeeper: change service call', async () => {
+    const xs: ChangeTiming[] = [];
+    for (const [k, zone] of zonesFor.service.entries()) {
+      const add = [{ name: `bench-service-${k}`, type: 'A', ttl: 300, content: `192.0.2.${k + 1}` }];
+      xs.push(await timeChange(z.port, zone, () => applyChangeset(zone, { add, comment: 'bench/scale.ts' }, { name: 'bench' }), true));
+    }
+    return xs;
+  });
 
   if (WITH_WEB) {
     const { startWebServer } = await import('../lib/testing/web-server.ts');
@@ -428,16 +445,16 @@ async function measureZonekeeperZones(url: string, names: readonly string[], adm
     const web = await startWebServer({ DATABASE_URL: url, ZK_DATA_DIR: z.env.ZK_DATA_DIR!, ZK_CONTROL_PORT: String(z.controlPort) });
     cleanups.push(() => web.stop());
     const { token } = await createSession(adminId, { address: HOST, userAgent: 'bench/scale.ts' });
-    if (fs.existsSync(CHROMIUM)) out.changes.web = await webChanges(web.base, token, z.port, zonesFor.web);
-    else log(`${CHROMIUM} is missing (apt-get install chromium): no change through the web app`);
+    if (fs.existsSync(CHROMIUM)) out.changes.web = await attempt('Zonekeeper: the zone editor in Chromium', () => webChanges(web.base, token, z.port, zonesFor.web));
+    else failures.push(`${CHROMIUM} is missing (apt-get install chromium): no change through the web app`);
     const mid = names[Math.floor(names.length / 2)]!.replace(/\.$/, '');
-    out.pages = await timePages(web.base, `zk_session=${token}`, [
+    out.pages = await attempt('the web pages', () => timePages(web.base, `zk_session=${token}`, [
       [`zone list (${names.length} zones)`, '/zones'],
       ['zone list, page 100', '/zones?page=100'],
       ['zone search', `/zones?q=${mid}`],
       [`a zone's page (${RECORDS} records)`, `/zones/${names[1]!.replace(/\.$/, '')}`],
       ['replication dashboard', '/replication'],
-    ], RUNS);
+    ], RUNS));
     await web.stop();
   }
   await z.proc.stop();
@@ -590,51 +607,52 @@ async function bigZoneMode(): Promise<void> {
   }
   const laterMs = (xs: AxfrTiming[]) => quantile(xs.map((x) => x.ms), 0.5);
   log(`AXFR first: Zonekeeper ${ms(zkFirst.ms)}, BIND ${ms(bindFirst.ms)}; later: ${ms(laterMs(later.zk))} / ${ms(laterMs(later.bind))}`);
-  const nsu = await timeChange(bindPort, BIG_ZONE, () => nsupdate(bindPort, BIG_ZONE, 'bench-nsupdate', '192.0.2.1'), false);
+  const nsu = await attempt('BIND: nsupdate', () => timeChange(bindPort, BIG_ZONE, () => nsupdate(bindPort, BIG_ZONE, 'bench-nsupdate', '192.0.2.1'), false));
   await bind.stop();
 
   // Secondaries of the Zonekeeper primary: BIND (debug level 3 logs the kind of each transfer) and another Zonekeeper.
-  const bindT0 = now();
-  const bindSec = await startBind({
-    program: namedProgram(),
-    debugLevel: 3,
-    options: ['notify no;', 'allow-notify { 127.0.0.0/8; };', 'min-refresh-time 86400;', 'min-retry-time 86400;'],
-    config: (d) => `zone "${BIG_ZONE}" { type secondary; primaries { ${HOST} port ${z.port}; }; file "${d}/big.secondary"; };`,
-    startTimeoutMs: 60_000,
-  });
-  cleanups.push(() => bindSec.stop());
-  const bindInitial = bindSec.waitForLog(/transferred serial \d+/, 900_000).then(() => now() - bindT0, () => NaN);
-  const secDb = path.join(work, 'secondary.db');
-  const z2 = await startZonekeeper(`file:${secDb}`, { ZK_DNS_PROCESSES: '1' });
-  await z2.proc.waitForOutput(/answering on/, 120_000);
-  await zk(z2, ['zone', 'create', BIG_ZONE, '--secondary', '--primary', `${HOST}:${z.port}`]);
-  const zkT0 = now();
-  const initial = [await bindInitial, await untilSerial(HOST, z2.port, BIG_ZONE, () => true, 900_000).then((r) => (r ? now() - zkT0 : NaN))];
-  log(`secondaries have the zone: BIND ${seconds(initial[0]!)} after its start, Zonekeeper ${seconds(initial[1]!)} after the zone was created (first transfer, AXFR)`);
-  await zk(z, ['zone', 'set', BIG_ZONE, '--also-notify', `${HOST}:${bindSec.port},${HOST}:${z2.port}`]);
+  const replication = await attempt('the secondaries and the commits', async () => {
+    const bindT0 = now();
+    const bindSec = await startBind({
+      program: namedProgram(),
+      debugLevel: 3,
+      options: ['notify no;', 'allow-notify { 127.0.0.0/8; };', 'min-refresh-time 86400;', 'min-retry-time 86400;'],
+      config: (d) => `zone "${BIG_ZONE}" { type secondary; primaries { ${HOST} port ${z.port}; }; file "${d}/big.secondary"; };`,
+      startTimeoutMs: 60_000,
+    });
+    cleanups.push(() => bindSec.stop());
+    const bindInitial = bindSec.waitForLog(/transferred serial \d+/, 900_000).then(() => now() - bindT0, () => NaN);
+    const secDb = path.join(work, 'secondary.db');
+    const z2 = await startZonekeeper(`file:${secDb}`, { ZK_DNS_PROCESSES: '1' });
+    await z2.proc.waitForOutput(/answering on/, 120_000);
+    await zk(z2, ['zone', 'create', BIG_ZONE, '--secondary', '--primary', `${HOST}:${z.port}`]);
+    const zkT0 = now();
+    const initial = { bind: await bindInitial, zk: await untilSerial(HOST, z2.port, BIG_ZONE, () => true, 900_000).then((r) => (r ? now() - zkT0 : NaN)) };
+    log(`secondaries have the zone: BIND ${seconds(initial.bind)} after its start, Zonekeeper ${seconds(initial.zk)} after the zone was created (first transfer, AXFR)`);
+    await zk(z, ['zone', 'set', BIG_ZONE, '--also-notify', `${HOST}:${bindSec.port},${HOST}:${z2.port}`]);
 
-  // One-record commits: through the CLI, then the change service; each watched on the primary and both secondaries.
-  useDatabase(url, z);
-  const { applyChangeset } = await import('../lib/zones/mutations.ts');
-  const commits: { label: string; primary: ChangeTiming; bind: number | null; zk: number | null; bindKind: string; zkKind: string }[] = [];
-  const ways: [string, () => Promise<unknown>][] = [
-    ['CLI record add', () => zk(z, ['record', 'add', BIG_ZONE, 'bench-cli', 'A', '300', '192.0.2.10'])],
-    ['change service call', () => applyChangeset(BIG_ZONE, { add: [{ name: 'bench-service', type: 'A', ttl: 300, content: '192.0.2.11' }], comment: 'bench/scale.ts' }, { name: 'bench' })],
-  ];
-  for (const [label, act] of ways) {
-    const logAt = bindSec.log().length;
-    const old = await serialOf(HOST, z.port, BIG_ZONE, 2000);
-    const wall = Date.now();
-    const moved = (s: number) => s !== old;
-    const secondaries = Promise.all([untilSerial(HOST, bindSec.port, BIG_ZONE, moved, 300_000), untilSerial(HOST, z2.port, BIG_ZONE, moved, 300_000)]);
-    const primary = await timeChange(z.port, BIG_ZONE, act, true);
-    const [b, s] = await secondaries;
-    commits.push({ label, primary, bind: b ? b.at - wall : null, zk: s ? s.at - wall : null, bindKind: await secondaryTransferKind(bindSec, logAt), zkKind: zkTransferKind(secDb) });
-    log(`${label}: primary ${changeCell({ ...primary, n: 1 })}; BIND secondary ${ms(b ? b.at - wall : null)}, Zonekeeper secondary ${ms(s ? s.at - wall : null)}`);
-  }
+    // One-record commits: through the CLI, then the change service; each watched on the primary and both secondaries.
+    useDatabase(url, z);
+    const { applyChangeset } = await import('../lib/zones/mutations.ts');
+    const commits: { label: string; primary: ChangeTiming; bind: number | null; zk: number | null; bindKind: string; zkKind: string }[] = [];
+    const ways: [string, () => Promise<unknown>][] = [
+      ['CLI record add', () => zk(z, ['record', 'add', BIG_ZONE, 'bench-cli', 'A', '300', '192.0.2.10'])],
+      ['change service call', () => applyChangeset(BIG_ZONE, { add: [{ name: 'bench-service', type: 'A', ttl: 300, content: '192.0.2.11' }], comment: 'bench/scale.ts' }, { name: 'bench' })],
+    ];
+    for (const [label, act] of ways) {
+      const logAt = bindSec.log().length;
+      const old = await serialOf(HOST, z.port, BIG_ZONE, 2000);
+      const wall = Date.now();
+      const moved = (serial: number) => serial !== old;
+      const secondaries = Promise.all([untilSerial(HOST, bindSec.port, BIG_ZONE, moved, 300_000), untilSerial(HOST, z2.port, BIG_ZONE, moved, 300_000)]);
+      const primary = await timeChange(z.port, BIG_ZONE, act, true);
+      const [b, s2] = await secondaries;
+      commits.push({ label, primary, bind: b ? b.at - wall : null, zk: s2 ? s2.at - wall : null, bindKind: await secondaryTransferKind(bindSec, logAt), zkKind: zkTransferKind(secDb) });
+      log(`${label}: primary ${changeCell({ ...primary, n: 1 })}; BIND secondary ${ms(b ? b.at - wall : null)}, Zonekeeper secondary ${ms(s2 ? s2.at - wall : null)}`);
+    }
+    return { initial, commits, secRss: treeRss(z2.proc.pid).total, bindSecRss: treeRss(namedPid() ?? 0).total };
+  });
   const zkRssAfter = treeRss(z.proc.pid);
-  const secRss = treeRss(z2.proc.pid).total;
-  const bindSecRss = treeRss(namedPid() ?? 0).total;
 
   const rows: Row[] = [
     ['`zonekeeper zone import` of the zone file (target 30 s)', importCell, '– (named loads the file)', '–'],
@@ -644,13 +662,13 @@ async function bigZoneMode(): Promise<void> {
     ['peak memory while loading', mb(zkStart.peakRss), mb(bindStart.peakRss), ratio(zkStart.peakRss, bindStart.peakRss)],
     ['first AXFR after start (raw TCP reader)', ms(zkFirst.ms), ms(bindFirst.ms), ratio(zkFirst.ms, bindFirst.ms)],
     ['later AXFR, median of 3', ms(laterMs(later.zk)), ms(laterMs(later.bind)), ratio(laterMs(later.zk), laterMs(later.bind))],
-    ...commits.map((c): Row => [`one-record commit → served: ${c.label}`, changeCell({ ...c.primary, n: 1 }), `nsupdate ${ms(nsu.toServeMs)}`, ratio(c.primary.toServeMs, nsu.toServeMs)]),
-    ...commits.map((c): Row => [`  …served by the secondaries (from the start of the ${c.label})`, `Zonekeeper secondary ${ms(c.zk)} by ${c.zkKind}`, `BIND secondary ${ms(c.bind)} by ${c.bindKind}`, '–']),
-    ['memory after the commits: primary / Zonekeeper secondary (1 process) / BIND secondary', `${mb(zkRssAfter.total)} / ${mb(secRss)}`, mb(bindSecRss), '–'],
+    ...(replication?.commits ?? []).map((c): Row => [`one-record commit → served: ${c.label}`, changeCell({ ...c.primary, n: 1 }), nsu ? `nsupdate ${ms(nsu.toServeMs)}` : '–', ratio(c.primary.toServeMs, nsu?.toServeMs)]),
+    ...(replication?.commits ?? []).map((c): Row => [`  …served by the secondaries (from the start of the ${c.label})`, `Zonekeeper secondary ${ms(c.zk)} by ${c.zkKind}`, `BIND secondary ${ms(c.bind)} by ${c.bindKind}`, '–']),
+    ['memory after the commits: primary / Zonekeeper secondary (1 process) / BIND secondary', `${mb(zkRssAfter.total)} / ${replication ? mb(replication.secRss) : '–'}`, replication ? mb(replication.bindSecRss) : '–', '–'],
   ];
   printTable(header(title), rows, [
     `AXFR: ${zkFirst.records} records, ${mb(zkFirst.bytes)} in ${zkFirst.messages} messages from Zonekeeper; ${mb(bindFirst.bytes)} in ${bindFirst.messages} from BIND.`,
-    `Initial transfer (AXFR) to the secondaries: BIND ${seconds(initial[0]!)} from its start, Zonekeeper ${seconds(initial[1]!)} from the zone's creation.`,
+    ...(replication ? [`Initial transfer (AXFR) to the secondaries: BIND ${seconds(replication.initial.bind)} from its start, Zonekeeper ${seconds(replication.initial.zk)} from the zone's creation.`] : []),
   ]);
 }
 
@@ -702,6 +720,7 @@ try {
   if (MODE === 'big-zone') await bigZoneMode();
   else if (MODE === 'cli') await cliMode();
   else await zonesMode();
+  for (const f of failures) console.log(`not measured: ${f}`);
   console.log(`\nran ${seconds(now() - began)}; ${machineLoad()} at the end. Other work on these cores makes the figures noisy: compare the two servers within one run.`);
 } catch (err) {
   console.error(`bench/scale failed: ${(err as Error).stack ?? String(err)}`);
