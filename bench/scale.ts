@@ -580,6 +580,8 @@ async function bigZoneMode(): Promise<void> {
   if (zkStart.sweep.answered !== 1) throw new Error(`the worker did not serve ${BIG_ZONE} (${zkStart.sweep.stopped}):\n${z.proc.output().slice(-3000)}`);
   const zkRss = treeRss(z.proc.pid);
   log(`Zonekeeper: serving after ${seconds(zkStart.sweep.lastMs)}, RSS ${treeRssText(zkRss)}`);
+  // A sibling process answers UDP as soon as it has loaded; transfers come from the leader, over TCP, once it says it answers.
+  await z.proc.waitForOutput(/answering on/, START_TIMEOUT_MS);
   const zkFirst = await timeAxfr(HOST, z.port, BIG_ZONE, 600_000);
 
   const bindPort = await freePort(HOST);
