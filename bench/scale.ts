@@ -245,8 +245,9 @@ async function commitTime(zone: string, serial: number): Promise<number | null> 
 
 /** Runs `act` (one change to `zone`) while asking the server for the zone's serial every few ms, until it moves. */
 async function timeChange(port: number, zone: string, act: () => Promise<unknown>, journal: boolean): Promise<ChangeTiming> {
-  const old = await serialOf(HOST, port, zone, 2000);
-  if (old === null) throw new Error(`${zone} does not answer on port ${port} before the change`);
+  // A busy server (a reload, a start-up beside it) may take seconds to answer: wait for it, bounded.
+  const old = (await untilSerial(HOST, port, zone, () => true, 30_000))?.serial;
+  if (old === undefined) throw new Error(`${zone} did not answer on port ${port} within 30 s before the change`);
   const wall = Date.now();
   const t = now();
   const seen = untilSerial(HOST, port, zone, (s) => s !== old, 120_000);
@@ -395,6 +396,7 @@ async function measureBindZones(conf: string, names: readonly string[], updatabl
     await new Promise((r) => setTimeout(r, 2000));
     out.idleCpuMs = await idleCpuMs(pid, IDLE_MS);
     out.rssAfterIdle = treeRss(pid).total;
+    log(`BIND: RSS ${treeRssText(out.rss)}, idle ${cpuShare(out.idleCpuMs)}`);
     out.changes.nsupdate = await attempt('BIND: nsupdate', async () => {
       const xs: ChangeTiming[] = [];
       for (const [k, zone] of updatable.entries()) xs.push(await timeChange(port, zone, () => nsupdate(port, zone, `bench-nsupdate-${k}`, `192.0.2.${k + 1}`), false));
