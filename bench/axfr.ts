@@ -11,17 +11,17 @@
 //   --profile     run the worker under node --cpu-prof and print where its time went
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { parseZoneFile } from '../lib/dns/zone-file.ts';
-import { frame } from '../lib/dns/tcp-framing.ts';
-import { encodeMessage } from '../lib/dns/wire.ts';
 import { freePort, startBind, stopProcess, tail } from '../lib/testing/bind.ts';
-import { ask, queryMessage } from '../lib/testing/dns-client.ts';
+import { ask } from '../lib/testing/dns-client.ts';
 import { findProgram } from '../lib/testing/system-program.ts';
+import { timeAxfr, type AxfrTiming } from './shared/axfr-timer.ts';
+import { bigZoneText } from './shared/big-zone.ts';
+import { cpuMs, rss } from './shared/processes.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -39,26 +39,6 @@ const PROFILE = process.argv.includes('--profile');
 const now = () => performance.now();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-
-/** The zone file: SOA, 2 NS with glue, then hosts with A, every 4th AAAA, every 10th TXT, up to exactly `n` records. */
-function zoneText(n: number): string {
-  const lines = [
-    `$ORIGIN ${ZONE}.`,
-    '$TTL 3600',
-    '@ IN SOA ns1 hostmaster 1 86400 3600 1209600 300',
-    '@ IN NS ns1',
-    '@ IN NS ns2',
-    'ns1 IN A 127.0.0.1',
-    'ns2 IN A 127.0.0.2',
-  ];
-  let count = 5;
-  for (let i = 0; count < n; i++) {
-    lines.push(`host${i} IN A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
-    if (++count < n && i % 4 === 0) (lines.push(`host${i} IN AAAA 2001:db8::${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}`), count++);
-    if (count < n && i % 10 === 0) (lines.push(`host${i} IN TXT "host ${i} of the AXFR benchmark"`), count++);
-  }
-  return lines.join('\n') + '\n';
-}
 
 /** Creates the zone through the CLI (SOA and NS only), then writes every other record straight into SQLite. */
 async function bulkLoad(dbFile: string, text: string, env: NodeJS.ProcessEnv, work: string): Promise<void> {
@@ -85,86 +65,6 @@ async function bulkLoad(dbFile: string, text: string, env: NodeJS.ProcessEnv, wo
   })();
   conn.close();
   console.log(`worker load: parse ${((t1 - t0) / 1000).toFixed(1)} s, zone created by the CLI ${((t2 - t1) / 1000).toFixed(1)} s, bulk insert ${((now() - t2) / 1000).toFixed(1)} s`);
-}
-
-interface AxfrTiming {
-  ms: number;
-  /** CPU time the server process spent meanwhile (user + system), robust to a busy machine. */
-  cpuMs?: number;
-  records: number;
-  messages: number;
-  bytes: number;
-}
-
-/** One AXFR over TCP, read at the byte level: frames, headers and record boundaries only; ends at the second SOA. */
-function timeAxfr(host: string, port: number, zone: string, timeoutMs = 120_000): Promise<AxfrTiming> {
-  return new Promise((resolve, reject) => {
-    const query = frame(encodeMessage(queryMessage(`${zone}.`, 'AXFR')).buf);
-    const sock = net.connect({ host, port });
-    let pending: Buffer = Buffer.alloc(0);
-    let started = 0;
-    let records = 0;
-    let messages = 0;
-    let bytes = 0;
-    let soas = 0;
-    const timer = setTimeout(() => (sock.destroy(), reject(new Error(`AXFR from ${host}:${port} timed out after ${records} records`))), timeoutMs);
-    const fail = (err: Error) => (clearTimeout(timer), sock.destroy(), reject(err));
-    sock.on('connect', () => {
-      started = now();
-      sock.write(query);
-    });
-    sock.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      let off = 0;
-      while (pending.length - off >= 2) {
-        const len = pending.readUInt16BE(off);
-        if (pending.length - off - 2 < len) break;
-        const msg = pending.subarray(off + 2, off + 2 + len);
-        off += 2 + len;
-        messages++;
-        const rcode = msg[3]! & 0x0f;
-        if (rcode !== 0) return fail(new Error(`AXFR from ${host}:${port}: rcode ${rcode}`));
-        let p = 12;
-        for (let q = msg.readUInt16BE(4); q > 0; q--) p = skipName(msg, p) + 4;
-        for (let a = msg.readUInt16BE(6); a > 0; a--) {
-          p = skipName(msg, p);
-          if (msg.readUInt16BE(p) === 6) soas++;
-          p += 10 + msg.readUInt16BE(p + 8);
-          records++;
-        }
-        if (soas >= 2) {
-          const ms = now() - started;
-          clearTimeout(timer);
-          sock.destroy();
-          return resolve({ ms, records, messages, bytes });
-        }
-      }
-      pending = pending.subarray(off);
-    });
-    sock.on('error', fail);
-    sock.on('close', () => fail(new Error(`AXFR from ${host}:${port}: connection closed after ${records} records`)));
-  });
-}
-
-function skipName(msg: Buffer, p: number): number {
-  for (;;) {
-    const l = msg[p]!;
-    if (l === 0) return p + 1;
-    if ((l & 0xc0) === 0xc0) return p + 2;
-    p += l + 1;
-  }
-}
-
-/** User + system CPU time of a process so far, in ms (/proc/PID/stat fields 14 and 15, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function rss(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
 }
 
 async function waitForSerial(port: number, withinMs: number): Promise<void> {
@@ -224,7 +124,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
     let t = now();
-    const text = zoneText(RECORDS);
+    const text = bigZoneText(ZONE, RECORDS);
     const zoneFile = path.join(work, 'zone.db');
     fs.writeFileSync(zoneFile, text);
     console.log(`zone ${ZONE}: ${RECORDS} records, ${mb(text.length)} zone file, generated in ${((now() - t) / 1000).toFixed(1)} s`);

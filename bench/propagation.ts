@@ -16,9 +16,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { freePort, startBind, stopProcess, tail } from '../lib/testing/bind.ts';
-import { ask } from '../lib/testing/dns-client.ts';
 import { startPdns } from '../lib/testing/pdns.ts';
 import { findProgram } from '../lib/testing/system-program.ts';
+import { untilSerial } from './shared/dns-watch.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -31,25 +31,6 @@ const WORKER = `${NET}.2`;
 const PDNS = `${NET}.3`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function serial(host: string, port: number): Promise<number | null> {
-  try {
-    const r = await ask(port, `${ZONE}.`, 'SOA', { timeoutMs: 250 }, host);
-    return r.rcode === 0 && r.answers[0]?.type === 'SOA' ? (r.answers[0].data as { serial: number }).serial : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The wall-clock time (ms since the epoch) at which `host:port` was first seen serving `want` (fast polling), or null after `withinMs`. */
-async function until(host: string, port: number, want: number, withinMs: number): Promise<number | null> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < withinMs) {
-    if ((await serial(host, port)) === want) return Date.now();
-    await sleep(2);
-  }
-  return null;
-}
 
 function stats(xs: number[]): string {
   if (xs.length === 0) return 'no samples';
@@ -126,7 +107,7 @@ async function main(): Promise<void> {
 
     // PowerDNS creates the zone on the NOTIFY that follows this import.
     await zk('zone', 'import', ZONE, path.join(work, 'zone.db'));
-    if ((await until(PDNS, 53, 1, 10_000)) === null) throw new Error(`PowerDNS did not pick the zone up:\n${tail(pdns.log())}`);
+    if ((await untilSerial(PDNS, 53, ZONE, 1, 10_000)) === null) throw new Error(`PowerDNS did not pick the zone up:\n${tail(pdns.log())}`);
 
     const bind = await startBind({
       program: named,
@@ -155,7 +136,7 @@ async function main(): Promise<void> {
       cli.push(performance.now() - t0);
       const want = Number(/serial \d+ → (\d+)/.exec(out)?.[1]);
       const commit = Date.parse((committedAt.get(`${ZONE}.`, want) as { at: string }).at);
-      const got = await Promise.all(secondaries.map((s) => until(s.host, s.port, want, 10_000)));
+      const got = await Promise.all(secondaries.map(async (s) => (await untilSerial(s.host, s.port, ZONE, want, 10_000))?.at ?? null));
       got.forEach((at, k) => {
         const s = secondaries[k]!;
         if (at === null) return void s.missed++;

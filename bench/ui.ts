@@ -19,7 +19,6 @@ const ZONES = option('zones', 10_000);
 const RECORDS = option('records', 50_000);
 const RUNS = option('runs', 15);
 const BIG = 'big-zone.test.';
-const TARGET_MS = 300;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-bench-ui-'));
 process.env.ZK_DATA_DIR = dir;
@@ -32,9 +31,9 @@ const { createUser } = await import('../lib/auth/users.ts');
 const { createZone } = await import('../lib/zones/mutations.ts');
 const { createSession } = await import('../lib/auth/session-store.ts');
 const { freePort } = await import('../lib/testing/bind.ts');
+const { pageLines, timePages } = await import('./shared/page-times.ts');
 
 const now = () => performance.now();
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
 async function seed(): Promise<void> {
   const t0 = now();
@@ -131,21 +130,8 @@ async function main(): Promise<void> {
       ['big zone history', `/zones/${BIG.slice(0, -1)}/history`],
       ['replication dashboard', '/replication'],
     ] as const;
-    console.log(`\n${'page'.padEnd(30)} ${'median'.padStart(8)} ${'p95'.padStart(8)}   target ${TARGET_MS} ms`);
-    for (const [label, url] of pages) {
-      const times: number[] = [];
-      let status = 0;
-      for (let i = 0; i < RUNS + 3; i++) {
-        const t = now();
-        const res = await fetch(base + url, { headers: { cookie }, redirect: 'manual' });
-        await res.text();
-        status = res.status;
-        if (i >= 3) times.push(now() - t);
-      }
-      const med = pct(times, 0.5);
-      const note = status !== 200 ? `  (HTTP ${status}!)` : med <= TARGET_MS ? '' : '  over target';
-      console.log(`${label.padEnd(30)} ${med.toFixed(0).padStart(6)} ms ${pct(times, 0.95).toFixed(0).padStart(6)} ms${note}`);
-    }
+    console.log('');
+    for (const line of pageLines(await timePages(base, cookie, pages, RUNS))) console.log(line);
   } catch (err) {
     console.error(String(err));
     console.error(log.split('\n').slice(-40).join('\n'));

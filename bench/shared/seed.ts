@@ -1,0 +1,171 @@
+// Bulk seeding for the scale benchmarks: zones written straight into a
+// migrated Zonekeeper database (one multi-row statement per chunk on
+// PostgreSQL, prepared inserts in one transaction on SQLite), and the same
+// zones as BIND zone files. Seeding is setup, not what is measured: it writes
+// the rows the change service would have written (the zone, its records and
+// its "zone created" Change), without going through it zone by zone.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+export interface SeedRecord {
+  name: string;
+  type: string;
+  ttl: number;
+  content: string;
+}
+
+export interface SeedZone {
+  /** Canonical: lowercase, trailing dot. */
+  name: string;
+  serial: number;
+  records: SeedRecord[];
+}
+
+/** The SOA every seeded zone carries (the serial aside). */
+export const SEED_SOA = { mname: 'ns1.example.net.', rname: 'hostmaster.example.net.', refresh: 10800, retry: 3600, expire: 1209600, minimum: 3600, ttl: 3600 };
+
+export function soaContent(serial: number): string {
+  const s = SEED_SOA;
+  return `${s.mname} ${s.rname} ${serial} ${s.refresh} ${s.retry} ${s.expire} ${s.minimum}`;
+}
+
+/** Zone names for a hosting provider's many small zones: zone-000000.example. … */
+export function manyZoneNames(count: number): string[] {
+  const width = Math.max(5, String(count - 1).length);
+  return Array.from({ length: count }, (_, i) => `zone-${String(i).padStart(width, '0')}.example.`);
+}
+
+/**
+ * A small customer zone of `n` records, its SOA counted: 2 NS, MX, SPF TXT,
+ * mail and www (A and AAAA), then hosts with an A each. Canonical content, as
+ * the change service stores it.
+ */
+export function smallZoneRecords(zone: string, n: number, seq: number): SeedRecord[] {
+  const a = (i: number) => `10.${(seq >> 8) & 255}.${seq & 255}.${i & 255}`;
+  const base: SeedRecord[] = [
+    { name: zone, type: 'NS', ttl: 3600, content: 'ns1.example.net.' },
+    { name: zone, type: 'NS', ttl: 3600, content: 'ns2.example.net.' },
+    { name: zone, type: 'MX', ttl: 3600, content: `10 mail.${zone}` },
+    { name: zone, type: 'TXT', ttl: 3600, content: '"v=spf1 mx -all"' },
+    { name: `mail.${zone}`, type: 'A', ttl: 3600, content: a(1) },
+    { name: `www.${zone}`, type: 'A', ttl: 3600, content: a(2) },
+    { name: `www.${zone}`, type: 'AAAA', ttl: 3600, content: `2001:db8::${seq.toString(16)}` },
+  ];
+  const out = base.slice(0, Math.max(0, n - 1));
+  for (let i = 0; out.length < n - 1; i++) out.push({ name: `host${i}.${zone}`, type: 'A', ttl: 3600, content: a(i + 3) });
+  return out;
+}
+
+/** The zone's "zone created" journal entry, as createZone writes it. */
+function createdChange(z: SeedZone): { removed: string; added: string } {
+  const soa = { name: z.name, type: 'SOA', ttl: SEED_SOA.ttl, content: soaContent(z.serial) };
+  return { removed: '[]', added: JSON.stringify([soa, ...z.records]) };
+}
+
+/**
+ * Writes `zones` (produced lazily, a chunk at a time, so that half a million
+ * zones never sit in memory at once) into the database at `url`, which must
+ * be migrated and hold none of these names yet.
+ */
+export async function seedDatabase(url: string, zones: Iterable<SeedZone>): Promise<{ zones: number; records: number }> {
+  return url.startsWith('postgres') ? seedPostgres(url, zones) : seedSqlite(url.replace(/^file:/, ''), zones);
+}
+
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const x of items) {
+    chunk.push(x);
+    if (chunk.length === size) (yield chunk, (chunk = []));
+  }
+  if (chunk.length) yield chunk;
+}
+
+function seedSqlite(file: string, zones: Iterable<SeedZone>): { zones: number; records: number } {
+  const conn = new Database(file);
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = OFF');
+  const now = new Date().toISOString().replace('Z', '+00:00');
+  const s = SEED_SOA;
+  const zone = conn.prepare(
+    'insert into "Zone" (name, kind, serial, soaMname, soaRname, soaRefresh, soaRetry, soaExpire, soaMinimum, soaTtl, defaultTtl, createdAt, updatedAt) values (?, \'primary\', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const record = conn.prepare('insert into "Record" (zoneId, name, type, ttl, content) values (?, ?, ?, ?, ?)');
+  const change = conn.prepare('insert into "Change" (zoneId, actor, comment, oldSerial, newSerial, removed, added, createdAt) values (?, \'bench\', \'zone created\', 0, ?, ?, ?, ?)');
+  let nz = 0;
+  let nr = 0;
+  for (const chunk of chunks(zones, 5000)) {
+    conn.transaction(() => {
+      for (const z of chunk) {
+        const id = Number(zone.run(z.name, z.serial, s.mname, s.rname, s.refresh, s.retry, s.expire, s.minimum, s.ttl, s.ttl, now, now).lastInsertRowid);
+        for (const r of z.records) record.run(id, r.name, r.type, r.ttl, r.content);
+        const c = createdChange(z);
+        change.run(id, z.serial, c.removed, c.added, now);
+        nz++;
+        nr += z.records.length;
+      }
+    })();
+  }
+  conn.close();
+  return { zones: nz, records: nr };
+}
+
+async function seedPostgres(url: string, zones: Iterable<SeedZone>): Promise<{ zones: number; records: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const s = SEED_SOA;
+  let nz = 0;
+  let nr = 0;
+  try {
+    for (const chunk of chunks(zones, 2000)) {
+      await client.query('BEGIN');
+      const ids = await client.query<{ id: number; name: string }>(
+        `insert into "Zone" (name, kind, serial, "soaMname", "soaRname", "soaRefresh", "soaRetry", "soaExpire", "soaMinimum", "soaTtl", "defaultTtl", "updatedAt")
+         select n, 'primary', sr, $3, $4, $5, $6, $7, $8, $9, $9, now() from unnest($1::text[], $2::bigint[]) as t(n, sr) returning id, name`,
+        [chunk.map((z) => z.name), chunk.map((z) => z.serial), s.mname, s.rname, s.refresh, s.retry, s.expire, s.minimum, s.ttl],
+      );
+      const idOf = new Map(ids.rows.map((r) => [r.name, r.id]));
+      // Records in statements of at most ~50,000 rows: one array parameter per column.
+      for (const part of chunks(chunk.flatMap((z) => z.records.map((r) => [idOf.get(z.name)!, r] as const)), 50_000)) {
+        await client.query(
+          'insert into "Record" ("zoneId", name, type, ttl, content) select * from unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[])',
+          [part.map((p) => p[0]), part.map((p) => p[1].name), part.map((p) => p[1].type), part.map((p) => p[1].ttl), part.map((p) => p[1].content)],
+        );
+        nr += part.length;
+      }
+      const changes = chunk.map(createdChange);
+      await client.query(
+        `insert into "Change" ("zoneId", actor, comment, "oldSerial", "newSerial", removed, added)
+         select id, 'bench', 'zone created', 0, sr, rm, ad from unnest($1::int[], $2::bigint[], $3::text[], $4::text[]) as t(id, sr, rm, ad)`,
+        [chunk.map((z) => idOf.get(z.name)!), chunk.map((z) => z.serial), changes.map((c) => c.removed), changes.map((c) => c.added)],
+      );
+      await client.query('COMMIT');
+      nz += chunk.length;
+    }
+    // A database in use has planner statistics; a freshly filled one would be read with guesses.
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+  return { zones: nz, records: nr };
+}
+
+/** The zone as a BIND zone file (absolute names throughout). */
+export function zoneFileText(z: SeedZone): string {
+  const lines = [`$TTL ${SEED_SOA.ttl}`, `${z.name} ${SEED_SOA.ttl} IN SOA ${soaContent(z.serial)}`];
+  for (const r of z.records) lines.push(`${r.name} ${r.ttl} IN ${r.type} ${r.content}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Writes each zone's file into `dir` and returns the zone statements for named.conf. */
+export function writeBindZones(dir: string, zones: Iterable<SeedZone>, extra: (zone: string) => string = () => ''): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const statements: string[] = [];
+  for (const z of zones) {
+    const file = path.join(dir, `${z.name}db`);
+    fs.writeFileSync(file, zoneFileText(z));
+    statements.push(`zone "${z.name}" { type primary; file "${file}";${extra(z.name)} };`);
+  }
+  return statements.join('\n');
+}
