@@ -108,12 +108,14 @@ describe('the start-up check of secondary zones', () => {
   it('spreads many zones over time at the configured rate, with bounded concurrency', async () => {
     const p = await primary(30);
     const names = await transferredZones(60, p.port);
-    const e = await engine({ startupChecksPerSecond: 40, maxConcurrent: 4 });
+    // A question the engine stops waiting for frees its slot while the primary still counts it
+    // open: the timeout is long enough that a busy machine's pauses never reach it.
+    const e = await engine({ startupChecksPerSecond: 40, maxConcurrent: 4, queryTimeoutsMs: [10_000] });
     const started = Date.now();
     await e.sync();
     await expect.poll(() => p.asked.size, { timeout: 10_000 }).toBe(60);
     const times = [...p.asked.values()].sort((a, b) => a - b);
-    expect(times[0]! - started).toBeLessThan(500);
+    expect(times[0]! - started).toBeLessThan(1500);
     // 60 zones at 40 a second: about 1.5 s from the first question to the last, not all at once.
     expect(times.at(-1)! - times[0]!).toBeGreaterThan(1100);
     const inFirstHalfSecond = times.filter((t) => t - times[0]! < 500).length;
