@@ -411,6 +411,7 @@ export async function importZone(zoneInput: string, text: string, actor: Actor, 
     );
   }
   const soaRr = parsed.records.find((r) => r.type === 'SOA');
+  // parseZoneFile keeps one of identical records already.
   const records = parsed.records.filter((r) => r.type !== 'SOA');
   if (!existing) {
     if (!soaRr) throw new ZoneError('invalid', 'The zone file has no SOA record; a new zone needs one.', {}, [{ line: 1, message: 'no SOA record' }]);
@@ -430,7 +431,7 @@ export async function importZone(zoneInput: string, text: string, actor: Actor, 
       soaMinimum: soa.minimum,
       soaTtl: soaRr.ttl,
       defaultTtl: soaRr.ttl,
-    }, dedupe(records));
+    }, records);
     return { zone: zoneName, changed: true, oldSerial: 0, newSerial: soa.serial, added: records, removed: [], notifyTargets: [] };
   }
   return commitRecords(
@@ -438,13 +439,9 @@ export async function importZone(zoneInput: string, text: string, actor: Actor, 
     actor,
     comment,
     undefined,
-    wholeZone(() => dedupe(records)),
+    wholeZone(() => records),
     soaRr ? { soa: parseSoaContent(soaRr.content), ttl: soaRr.ttl } : undefined,
   );
-}
-
-function dedupe(records: RR[]): RR[] {
-  return [...new Map(records.map((r) => [recordKey(r), r])).values()];
 }
 
 function plainRecord(r: RR): RR {

@@ -3,6 +3,7 @@
 // (RRset TTLs, CNAME exclusivity, NS/MX targets). Pure: no database.
 import { canonicalName, DnsNameError, isInZone } from '../dns/names';
 import { normalizeContent, RdataError, RECORD_TYPES } from '../dns/rdata';
+import { RecordIndex } from '../dns/record-index';
 import type { RR } from '../dns/types';
 import type { RecordError } from './errors';
 
@@ -83,16 +84,12 @@ export function pointerTarget(r: Pick<RR, 'type' | 'content'>): string | undefin
  */
 export function checkZoneRules(zone: string, records: readonly RR[]): RecordError[] {
   const errors: RecordError[] = [];
-  const byName = new Map<string, RR[]>();
-  for (const r of records) {
-    const list = byName.get(r.name);
-    if (list) list.push(r);
-    else byName.set(r.name, [r]);
-  }
-  for (const [name, list] of byName) checkNameRules(zone, name, list, errors);
-  const isCname = (name: string) => byName.get(name)?.some((r) => r.type === 'CNAME') ?? false;
+  const byName = new RecordIndex<RR>();
+  for (const r of records) byName.add(r);
+  for (const name of byName.names()) checkNameRules(zone, name, byName.at(name), errors);
+  const isCname = (name: string) => byName.at(name).some((r) => r.type === 'CNAME');
   for (const r of records) checkPointer(r, isCname, errors);
-  checkApexNs(zone, byName.get(zone) ?? [], errors);
+  checkApexNs(zone, byName.at(zone), errors);
   return errors;
 }
 
