@@ -9,6 +9,7 @@ import { db, executeBulk, jsonArrayRows, lockInTransaction, TX_LOCK, writeTransa
 import { parseHostPort, formatHostPort } from '../config/env';
 import { AddressRangeError, parseRange } from '../dns/address-ranges';
 import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
+import { RecordIndex } from '../dns/record-index';
 import { parseSoaContent, soaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
 import { looksLikePrefix, ReversePrefixError, reverseZoneForPrefix } from '../dns/reverse';
@@ -465,10 +466,10 @@ type PlanCommit = (tx: Tx, zone: ZoneRow, slice: TimeSlice) => Promise<CommitPla
  * A change that replaces the zone's whole content (an import): reads every
  * record, checks the whole zone as `build` makes it, and diffs.
  */
-function wholeZone(build: (current: RR[]) => RR[]): PlanCommit {
+function wholeZone(build: (current: readonly RR[]) => RR[]): PlanCommit {
   return async (tx, zone, slice) => {
     const stored = await readZoneRecords(tx, zone.id, { slice });
-    const next = build(stored.map(plainRecord));
+    const next = build(stored);
     const errors = checkZoneRules(zone.name, next);
     if (errors.length) return { errors, removedRows: [], added: [], notifyRecords: [] };
     return { errors, ...(await diffStored(stored, next, slice)), notifyRecords: next };
@@ -476,23 +477,30 @@ function wholeZone(build: (current: RR[]) => RR[]): PlanCommit {
 }
 
 /**
- * What turns the stored records into `next`: the rows to delete and the
- * records to insert. Records are the same when name, type and content are; a
- * record whose TTL changes is both deleted and inserted.
+ * What turns the stored records into `next` (which holds each record once):
+ * the rows to delete and the records to insert. A stored row stays when
+ * `next` holds its record (name, type, content) with its TTL; a record whose
+ * TTL changes is deleted and inserted. A record stored twice (nothing writes
+ * one; a database edited by hand might hold one) is judged row by row.
  */
 async function diffStored(stored: readonly StoredRecord[], next: readonly RR[], slice: TimeSlice): Promise<{ removedRows: StoredRecord[]; added: RR[] }> {
-  const nextKeys = new Map<string, RR>();
-  await slice.forEach(next, (r) => nextKeys.set(recordKey(r), r));
-  const storedKeys = new Map<string, StoredRecord>();
-  const removedRows: StoredRecord[] = [];
-  await slice.forEach(stored, (r) => {
-    const key = recordKey(r);
-    storedKeys.set(key, r);
-    if (nextKeys.get(key)?.ttl !== r.ttl) removedRows.push(r);
-  });
+  // Row indexes by name: a key string per record cost an import of 1,000,000 records 4 s (measured 2026-12-05).
+  const rows = new RecordIndex<number>((i) => stored[i]!);
+  await slice.forEach(stored.keys(), (i) => rows.add(i));
+  const kept = new Uint8Array(stored.length);
   const added: RR[] = [];
   await slice.forEach(next, (r) => {
-    if (storedKeys.get(recordKey(r))?.ttl !== r.ttl) added.push(r);
+    let stays = false;
+    for (const i of rows.same(r)) {
+      if (stored[i]!.ttl !== r.ttl) continue;
+      kept[i] = 1;
+      stays = true;
+    }
+    if (!stays) added.push(r);
+  });
+  const removedRows: StoredRecord[] = [];
+  await slice.forEach(stored.keys(), (i) => {
+    if (!kept[i]) removedRows.push(stored[i]!);
   });
   return { removedRows, added };
 }
