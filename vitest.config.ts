@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 // make sense there (*.pg.test.ts). Everything runs on SQLite in `sqlite`.
 const POSTGRES_SUITES = [
   'lib/**/*.pg.test.ts',
+  'lib/db-bulk.test.ts',
   'lib/worker/worker.test.ts',
   'lib/worker/notify-queue.test.ts',
   'lib/worker/prober.test.ts',

@@ -25,6 +25,11 @@
 //    worker's zone loader could load half a transfer) and was undone with it.
 //    Queries outside transactions now go to a second connection and see only
 //    what is committed, as they do on PostgreSQL.
+// 4. A bulk statement finds its transaction. lib/db.ts executeBulk sends big
+//    statements straight to the adapter transaction, past Prisma's query
+//    compiler; startTransaction records that transaction in the scope
+//    (transactionScope) that writeTransaction opens around it.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
@@ -35,8 +40,28 @@ type Transaction = Awaited<ReturnType<SqlDriverAdapter['startTransaction']>>;
 type SqlQuery = Parameters<SqlDriverAdapter['queryRaw']>[0];
 type SqlResultSet = Awaited<ReturnType<SqlDriverAdapter['queryRaw']>>;
 type IsolationLevel = Parameters<SqlDriverAdapter['startTransaction']>[0];
-type Queryable = Pick<SqlDriverAdapter, 'queryRaw' | 'executeRaw'>;
+export type Queryable = Pick<SqlDriverAdapter, 'queryRaw' | 'executeRaw'>;
 type Outcome = 'commit' | 'rollback' | 'broken';
+
+/**
+ * One lib/db.ts writeTransaction, for the bulk statements it sends past
+ * Prisma (lib/db.ts executeBulk): `connection` is the adapter transaction,
+ * set when startTransaction runs inside the scope writeTransaction opens for
+ * it; `client` is the Prisma transaction client handed to its callback.
+ */
+export interface TransactionScope {
+  connection?: Queryable;
+  client?: unknown;
+}
+
+export const transactionScope = new AsyncLocalStorage<TransactionScope>();
+
+function enterScope(tx: GuardedTransaction): GuardedTransaction {
+  const scope = transactionScope.getStore();
+  // The first transaction started in the scope is its own; a second one would belong to a nested call.
+  if (scope && !scope.connection) scope.connection = tx;
+  return tx;
+}
 
 /**
  * How long a SQLite write waits for another writer (another process, or a
@@ -212,14 +237,16 @@ class SqliteAdapter implements SqlDriverAdapter {
     try {
       const conn = (this.txConn ??= await this.open());
       await untilUnlocked(() => conn.executeRaw(sql('BEGIN IMMEDIATE')), started, this.lockWaitMs, this.location);
-      return new GuardedTransaction(this.provider, this.adapterName, conn, async (outcome) => {
-        if (outcome === 'broken') {
-          // A ROLLBACK that failed leaves the connection's state unknown: the next transaction gets a new one.
-          this.txConn = null;
-          await conn.dispose().catch(() => undefined);
-        }
-        release();
-      });
+      return enterScope(
+        new GuardedTransaction(this.provider, this.adapterName, conn, async (outcome) => {
+          if (outcome === 'broken') {
+            // A ROLLBACK that failed leaves the connection's state unknown: the next transaction gets a new one.
+            this.txConn = null;
+            await conn.dispose().catch(() => undefined);
+          }
+          release();
+        }),
+      );
     } catch (err) {
       release();
       throw err;
@@ -288,7 +315,7 @@ class PgAdapter implements SqlDriverAdapter {
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     const tx = await this.inner.startTransaction(isolationLevel);
     // Either call only hands the pooled connection back; the SQL was sent through executeRaw.
-    return new GuardedTransaction(tx.provider, tx.adapterName, tx, (outcome) => (outcome === 'commit' ? tx.commit() : tx.rollback()));
+    return enterScope(new GuardedTransaction(tx.provider, tx.adapterName, tx, (outcome) => (outcome === 'commit' ? tx.commit() : tx.rollback())));
   }
 
   dispose(): Promise<void> {

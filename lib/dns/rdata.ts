@@ -275,10 +275,14 @@ function ipv4(text: string): string {
 }
 
 function ipv6(text: string): string {
-  if (text.includes('%') || !ipaddr.IPv6.isValid(text)) {
+  let addr: ipaddr.IPv6;
+  try {
+    // Parsed once (isValid would parse it a first time): an import may hold hundreds of thousands.
+    if (text.includes('%')) throw new Error('a zone index');
+    addr = ipaddr.IPv6.parse(text);
+  } catch {
     throw new RdataError(`AAAA record needs an IPv6 address like 2001:db8::1, got "${text}"`);
   }
-  const addr = ipaddr.IPv6.parse(text);
   // RFC 5952 §5: IPv4-mapped addresses keep the dotted-quad tail.
   if (addr.isIPv4MappedAddress()) return `::ffff:${addr.toIPv4Address().toString()}`;
   return addr.toRFC5952String();

@@ -100,6 +100,13 @@ describe('parseZoneFile: records', () => {
     expect(records).toHaveLength(1);
   });
 
+  it('drops exact duplicates at a name holding many records, keeping the first of each in file order', () => {
+    const hosts = Array.from({ length: 50 }, (_, i) => `big A 192.0.2.${i}`);
+    const { records, errors } = parse(lines('$TTL 60', ...hosts, 'big A 192.0.2.7', 'big TXT "x"', ...hosts.slice(40), 'big TXT "x"'));
+    expect(errors).toEqual([]);
+    expect(records.map((r) => r.content)).toEqual([...hosts.map((h) => h.split(' ')[2]), '"x"']);
+  });
+
   it('handles CRLF line endings', () => {
     const { records, errors } = parse('$TTL 60\r\nwww A 192.0.2.1\r\n');
     expect(errors).toEqual([]);

@@ -1,6 +1,7 @@
 // Zone files: the one parser and serializer for BIND master-file syntax (RFC 1035 §5).
 import { canonicalName, DnsNameError, isInZone, nameLabels, relativeName } from './names.ts';
 import { isRecordType, normalizeContent, parseSoaContent, RdataError } from './rdata.ts';
+import { RecordIndex } from './record-index.ts';
 import { parseTtl } from './ttl.ts';
 import type { RR } from './types.ts';
 
@@ -25,28 +26,46 @@ interface Entry {
   broken: boolean;
 }
 
-const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\r';
+// Character codes the lexer compares: one number per character beats a string per character on files of a million lines.
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const QUOTE = 34;
+const LPAREN = 40;
+const RPAREN = 41;
+const SEMICOLON = 59;
+const BACKSLASH = 92;
 
-function lex(text: string, errors: ZoneFileError[]): Entry[] {
-  const entries: Entry[] = [];
+const isSpace = (c: number) => c === SPACE || c === TAB || c === CR;
+/** What ends an unquoted token. */
+const endsToken = (c: number) => isSpace(c) || c === LF || c === SEMICOLON || c === LPAREN || c === RPAREN || c === QUOTE;
+
+/**
+ * The logical lines of `text`, one at a time: parsed as they come, the tokens
+ * of a million-line file die young instead of all living until the end.
+ */
+function* lex(text: string, errors: ZoneFileError[]): Generator<Entry> {
+  const n = text.length;
   let line = 1;
   let depth = 0;
   let parenLine = 0;
   let entry: Entry | null = null;
   let atLineStart = true;
-  const flush = () => {
-    if (entry && entry.tokens.length > 0) entries.push(entry);
-    entry = null;
-  };
+  // A backslash escapes the next character, unless that is the end of the line.
+  const step = (i: number) => (text.charCodeAt(i) === BACKSLASH && text.charCodeAt(i + 1) !== LF ? 2 : 1);
 
   let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '\n') {
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === LF) {
       line++;
       i++;
       atLineStart = true;
-      if (depth === 0) flush();
+      if (depth === 0) {
+        if (entry && entry.tokens.length > 0) yield entry;
+        entry = null;
+      }
       continue;
     }
     if (atLineStart && depth === 0) {
@@ -57,13 +76,14 @@ function lex(text: string, errors: ZoneFileError[]): Entry[] {
     const cur: Entry = entry!;
     if (isSpace(c)) {
       i++;
-    } else if (c === ';') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '(') {
+    } else if (c === SEMICOLON) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? n : end;
+    } else if (c === LPAREN) {
       if (depth === 0) parenLine = line;
       depth++;
       i++;
-    } else if (c === ')') {
+    } else if (c === RPAREN) {
       if (depth === 0) {
         errors.push({ line, message: 'unexpected ")" without a matching "("' });
         cur.broken = true;
@@ -71,10 +91,10 @@ function lex(text: string, errors: ZoneFileError[]): Entry[] {
         depth--;
       }
       i++;
-    } else if (c === '"') {
+    } else if (c === QUOTE) {
       const start = i++;
-      while (i < text.length && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' && text[i + 1] !== '\n' ? 2 : 1;
-      if (i >= text.length || text[i] !== '"') {
+      while (i < n && text.charCodeAt(i) !== QUOTE && text.charCodeAt(i) !== LF) i += step(i);
+      if (i >= n || text.charCodeAt(i) !== QUOTE) {
         errors.push({ line, message: 'quoted string is not closed on this line' });
         cur.broken = true;
         continue; // resume at the newline
@@ -83,18 +103,15 @@ function lex(text: string, errors: ZoneFileError[]): Entry[] {
       cur.tokens.push({ text: text.slice(start, i), quoted: true, line });
     } else {
       const start = i;
-      while (i < text.length && !isSpace(text[i]) && !'\n;()"'.includes(text[i])) {
-        i += text[i] === '\\' && text[i + 1] !== '\n' ? 2 : 1;
-      }
-      cur.tokens.push({ text: text.slice(start, Math.min(i, text.length)), quoted: false, line });
+      while (i < n && !endsToken(text.charCodeAt(i))) i += step(i);
+      cur.tokens.push({ text: text.slice(start, Math.min(i, n)), quoted: false, line });
     }
   }
   if (depth > 0) {
     errors.push({ line: parenLine, message: `"(" opened on line ${parenLine} is never closed` });
     if (entry) (entry as Entry).broken = true;
   }
-  flush();
-  return entries;
+  if (entry && (entry as Entry).tokens.length > 0) yield entry;
 }
 
 const CLASSES = new Set(['IN', 'CH', 'HS', 'CS', 'ANY', 'NONE']);
@@ -255,7 +272,8 @@ export function parseZoneFile(
 /** Whole-zone rules that need every record: one SOA at the apex, CNAME alone, no duplicates. */
 function checkZone(parsed: Parsed[], zone: string, errors: ZoneFileError[]): RR[] {
   const kept: Parsed[] = [];
-  const seen = new Set<string>();
+  const byName = new RecordIndex<Parsed>((p) => p.rr);
+  const cnameOwners = new Set<string>();
   let soaLine: number | undefined;
   for (const p of parsed) {
     if (p.rr.type === 'SOA') {
@@ -270,26 +288,21 @@ function checkZone(parsed: Parsed[], zone: string, errors: ZoneFileError[]): RR[
       soaLine = p.line;
     }
     // Identical records are one record in DNS (RFC 2181 §5); keep the first.
-    const key = `${p.rr.name} ${p.rr.type} ${p.rr.content}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (byName.same(p.rr).length > 0) continue;
+    byName.add(p);
     kept.push(p);
+    if (p.rr.type === 'CNAME') cnameOwners.add(p.rr.name);
   }
 
   // RFC 1034 §3.6.2: a name with a CNAME has no other data (and only one CNAME).
-  const byName = new Map<string, Parsed[]>();
-  for (const p of kept) {
-    const list = byName.get(p.rr.name) ?? [];
-    list.push(p);
-    byName.set(p.rr.name, list);
-  }
   const dropped = new Set<Parsed>();
-  for (const [name, list] of byName) {
+  for (const name of cnameOwners) {
+    const list = byName.at(name);
+    if (list.length === 1) continue;
     const cnames = list.filter((p) => p.rr.type === 'CNAME');
-    if (cnames.length === 0 || list.length === 1) continue;
     const first = list.find((p) => p !== cnames[0])!;
     for (const c of cnames) {
-      const other = c === cnames[0] ? first : cnames[0];
+      const other = c === cnames[0] ? first : cnames[0]!;
       errors.push({
         line: c.line,
         message: `${name} has a CNAME and other records (${other.rr.type} on line ${other.line}); a CNAME must be the only record at its name (RFC 1034 §3.6.2)`,
@@ -297,7 +310,7 @@ function checkZone(parsed: Parsed[], zone: string, errors: ZoneFileError[]): RR[
       dropped.add(c);
     }
   }
-  return kept.filter((p) => !dropped.has(p)).map((p) => p.rr);
+  return dropped.size ? kept.filter((p) => !dropped.has(p)).map((p) => p.rr) : kept.map((p) => p.rr);
 }
 
 // ---------------------------------------------------------------------------

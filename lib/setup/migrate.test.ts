@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { pointerTarget } from '../zones/validate';
 import { listMigrations, migrateSqlite, MIGRATIONS_DIR } from './migrate';
 
 function tempDir(): string {
@@ -40,6 +41,36 @@ describe('migrateSqlite', () => {
     expect(after.prepare('SELECT count(*) AS n FROM "Change"').get()).toEqual({ n: 1 });
     expect(after.pragma('foreign_keys', { simple: true })).toBe(1);
     after.close();
+  });
+
+  // Records stored before Record.target existed must get it, or a CNAME could be put where one of them points.
+  it('gives the NS and MX records stored before it their targets', () => {
+    const dir = tempDir();
+    const before = path.join(dir, 'migrations');
+    for (const name of listMigrations().filter((m) => m < '20261207000000')) {
+      fs.mkdirSync(path.join(before, name), { recursive: true });
+      fs.copyFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'), path.join(before, name, 'migration.sql'));
+    }
+    const file = path.join(dir, 'd.db');
+    migrateSqlite(file, before);
+    const conn = new Database(file);
+    conn.exec(`INSERT INTO "Zone" (name, kind, serial, soaMname, soaRname, soaRefresh, soaRetry, soaExpire, soaMinimum, soaTtl, defaultTtl, updatedAt)
+               VALUES ('old.test.', 'primary', 5, 'ns1.old.test.', 'h.old.test.', 1, 1, 1, 1, 1, 1, '2026-01-01')`);
+    const rows = [
+      ['old.test.', 'NS', 'ns1.old.test.'],
+      ['old.test.', 'MX', '10 mail.old.test.'],
+      ['old.test.', 'MX', '0 .'],
+      ['www.old.test.', 'A', '192.0.2.1'],
+      ['old.test.', 'TXT', '"v=spf1 mx -all"'],
+    ];
+    for (const [name, type, content] of rows) conn.prepare(`INSERT INTO "Record" (zoneId, name, type, ttl, content) VALUES (1, ?, ?, 60, ?)`).run(name, type, content);
+    conn.close();
+    migrateSqlite(file);
+    const after = new Database(file);
+    const stored = after.prepare('SELECT type, content, target FROM "Record" ORDER BY id').all() as { type: string; content: string; target: string | null }[];
+    after.close();
+    expect(stored.map((r) => r.target)).toEqual(stored.map((r) => pointerTarget(r) ?? null));
+    expect(stored.map((r) => r.target)).toEqual(['ns1.old.test.', 'mail.old.test.', '.', null, null]);
   });
 
   it('rolls a failing migration back and says which one failed', () => {

@@ -8,7 +8,7 @@ import { encodeMessage, RCODE } from '../dns/wire';
 import { ask, eventually } from '../testing/dns-client';
 import { transfer, transferMany, transferQuery } from '../testing/xfr-client';
 import { getZone } from '../zones/data';
-import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
+import { applyChangeset, createZone, importZone, setZoneOptions } from '../zones/mutations';
 import { createTsigKey } from '../zones/tsig-keys';
 import { startWorker, type RunningWorker } from './worker';
 
@@ -120,6 +120,26 @@ describe('IXFR', () => {
     const udp = decodeMessage((await sendRaw(port, encodeMessage(udpQuery).buf, 'udp'))!);
     expect(udp.answers.map((x) => x.type)).toEqual(['SOA']);
     expect((udp.answers[0]!.data as { serial: number }).serial).toBe(serial);
+  });
+
+  it('sends a zone file import as one difference sequence, however many records it changed', async () => {
+    const file = (text: string, serial: number) =>
+      [`$ORIGIN imp-xfr.test.`, '$TTL 300', `@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 300`, '@ IN NS ns1', 'ns1 IN A 192.0.2.1']
+        .concat(Array.from({ length: 3000 }, (_, i) => `host${i} IN TXT "${text} ${i}"`))
+        .join('\n');
+    await importZone('imp-xfr.test', file('first', 10), actor);
+    // Every TXT changes: more records than one journal row holds (lib/zones/journal.ts JOURNAL_PIECE).
+    const imported = await importZone('imp-xfr.test', file('second', 11), actor);
+    expect(imported).toMatchObject({ changed: true, oldSerial: 10, newSerial: 11 });
+    expect([imported.removed.length, imported.added.length]).toEqual([3000, 3000]);
+    await waitServed('imp-xfr.test.', 11);
+    const r = await transfer(port, 'imp-xfr.test.', 'IXFR', { serial: 10 });
+    const soaAt = r.records.flatMap((x, i) => (x.type === 'SOA' ? [`${i} ${(x.data as { serial: number }).serial}`] : []));
+    // RFC 1995 §4: new SOA, old SOA, what went, new SOA, what came, new SOA.
+    expect(soaAt).toEqual(['0 11', '1 10', '3002 11', '6003 11']);
+    const txt = (from: number, to: number) => new Set(r.records.slice(from, to).map((x) => `${x.name.toLowerCase()} ${Buffer.concat(x.data as Buffer[]).toString()}`));
+    expect(txt(2, 3002)).toEqual(new Set(Array.from({ length: 3000 }, (_, i) => `host${i}.imp-xfr.test. first ${i}`)));
+    expect(txt(3003, 6003)).toEqual(new Set(Array.from({ length: 3000 }, (_, i) => `host${i}.imp-xfr.test. second ${i}`)));
   });
 
   it('falls back to the whole zone when the journal does not reach back', async () => {

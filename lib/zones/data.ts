@@ -216,6 +216,41 @@ export async function readZoneRecords(
   }
 }
 
+/** Names per query in readRecordsAt: a bound list well within every database's limit. */
+const NAMES_PER_QUERY = 500;
+
+/**
+ * The records of zone `zoneId` whose owner name (or, with `by: 'target'`, the
+ * name an NS or MX record points at) is one of `names`, of `types` only when
+ * given, in id order: what a change reads instead of the whole zone, each
+ * along an index (Record(zoneId, name, type), Record(zoneId, target)). Sorted
+ * here, not by the query: asked for id order, SQLite walks the whole zone
+ * along Record(zoneId, id) instead (a one-record commit to a zone of
+ * 1,000,000 records took 400 ms of CPU, measured 2026-12-05).
+ */
+export async function readRecordsAt(
+  client: Pick<Prisma.TransactionClient, 'record'>,
+  zoneId: number,
+  names: Iterable<string>,
+  opts: { by?: 'name' | 'target'; types?: readonly string[] } = {},
+): Promise<StoredRecord[]> {
+  const list = [...new Set(names)];
+  const out: StoredRecord[] = [];
+  for (let i = 0; i < list.length; i += NAMES_PER_QUERY) {
+    const chunk = list.slice(i, i + NAMES_PER_QUERY);
+    const rows = await client.record.findMany({
+      where: {
+        zoneId,
+        ...(opts.by === 'target' ? { target: { in: chunk } } : { name: { in: chunk } }),
+        ...(opts.types ? { type: { in: [...opts.types] } } : {}),
+      },
+      select: { id: true, name: true, type: true, ttl: true, content: true },
+    });
+    for (const r of rows) out.push(r);
+  }
+  return out.sort((a, b) => a.id - b.id);
+}
+
 /** The zone without its records (pages that need only its name, kind and serial); null when there is none. */
 export async function getZoneHeader(name: string): Promise<Omit<ZoneDetail, 'records'> | null> {
   const canonical = zoneNameOrNull(name);

@@ -7,7 +7,8 @@
 // process for seconds inside Prisma and SQLite (30 MB took about 6 s,
 // measured 2026-12-05), and the worker answers DNS queries from that same
 // process. This module is the one place that knows the split.
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
+import { executeBulk } from '../db';
 import type { RR } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 
@@ -25,14 +26,21 @@ export interface ChangeHead {
   newSerial: bigint;
 }
 
-/** Writes one change with all its records, inside the caller's transaction. */
-export async function writeChange(tx: Client, head: ChangeHead, removed: RR[], added: RR[], slice = new TimeSlice()): Promise<{ id: number }> {
+/**
+ * Writes one change with all its records, inside the caller's transaction.
+ * The parts go past Prisma (lib/db.ts executeBulk): through it, the parts of
+ * a 1,000,000-record import cost 5 s of CPU more (measured 2026-12-05).
+ */
+export async function writeChange(tx: Prisma.TransactionClient, head: ChangeHead, removed: RR[], added: RR[], slice = new TimeSlice()): Promise<{ id: number }> {
   const pieces = Math.max(1, Math.ceil(removed.length / JOURNAL_PIECE), Math.ceil(added.length / JOURNAL_PIECE));
   const piece = (list: RR[], i: number) => JSON.stringify(list.slice(i * JOURNAL_PIECE, (i + 1) * JOURNAL_PIECE));
   const change = await tx.change.create({ data: { ...head, removed: piece(removed, 0), added: piece(added, 0) }, select: { id: true } });
   for (let i = 1; i < pieces; i++) {
     await slice.maybePause();
-    await tx.changePart.create({ data: { changeId: change.id, removed: piece(removed, i), added: piece(added, i) } });
+    await executeBulk(
+      tx,
+      Prisma.sql`INSERT INTO "ChangePart" ("changeId", "removed", "added") VALUES (CAST(${change.id} AS INTEGER), ${piece(removed, i)}, ${piece(added, i)})`,
+    );
   }
   return change;
 }

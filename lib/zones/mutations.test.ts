@@ -176,6 +176,19 @@ ns1 IN A 192.0.2.53
     expect(second.newSerial).toBe(2026010101);
   });
 
+  it('replaces a record stored twice like any other: kept while the file has it, both rows gone once it has not', async () => {
+    await importZone('twins.example', file('192.0.2.1').replace('imp.example', 'twins.example').replace('    IN NS ns1', '@   IN NS ns1'), actor);
+    const zone = await db().zone.findUniqueOrThrow({ where: { name: 'twins.example.' } });
+    const twin = { zoneId: zone.id, name: 'twin.twins.example.', type: 'A', ttl: 3600, content: '192.0.2.77' };
+    await db().record.createMany({ data: [twin, twin] });
+    const withTwin = `${file('192.0.2.1').replace('imp.example', 'twins.example').replace('    IN NS ns1', '@   IN NS ns1')}twin IN A 192.0.2.77\n`;
+    expect((await importZone('twins.example', withTwin, actor)).changed).toBe(false);
+    expect(await db().record.count({ where: { zoneId: zone.id, name: twin.name } })).toBe(2);
+    const r = await importZone('twins.example', file('192.0.2.1').replace('imp.example', 'twins.example').replace('    IN NS ns1', '@   IN NS ns1'), actor);
+    expect(r.removed).toEqual([{ name: twin.name, type: 'A', ttl: 3600, content: '192.0.2.77' }, { name: twin.name, type: 'A', ttl: 3600, content: '192.0.2.77' }]);
+    expect(await db().record.count({ where: { zoneId: zone.id, name: twin.name } })).toBe(0);
+  });
+
   it('names the bad line and changes nothing', async () => {
     await createZone({ name: 'badimp.example' }, actor);
     const before = await getZone('badimp.example');

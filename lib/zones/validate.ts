@@ -3,6 +3,7 @@
 // (RRset TTLs, CNAME exclusivity, NS/MX targets). Pure: no database.
 import { canonicalName, DnsNameError, isInZone } from '../dns/names';
 import { normalizeContent, RdataError, RECORD_TYPES } from '../dns/rdata';
+import { RecordIndex } from '../dns/record-index';
 import type { RR } from '../dns/types';
 import type { RecordError } from './errors';
 
@@ -66,59 +67,112 @@ export function describeRecord(r: Pick<RR, 'name' | 'type' | 'content'>): string
 }
 
 /**
+ * The name an NS or MX record points at, where RFC 2181 §10.2/10.3 want a
+ * host with addresses, never an alias; undefined for other types. Stored
+ * beside each record (Record.target) so that a change can find what points
+ * at a name without reading the zone.
+ */
+export function pointerTarget(r: Pick<RR, 'type' | 'content'>): string | undefined {
+  if (r.type === 'NS') return r.content;
+  if (r.type === 'MX') return r.content.split(/\s+/)[1];
+  return undefined;
+}
+
+/**
  * Checks the rules that involve more than one record, on the zone as it
  * would be after the change (SOA excluded). Returns one error per problem.
  */
 export function checkZoneRules(zone: string, records: readonly RR[]): RecordError[] {
   const errors: RecordError[] = [];
-  const byName = new Map<string, Map<string, RR[]>>();
+  const byName = new RecordIndex<RR>();
+  for (const r of records) byName.add(r);
+  for (const name of byName.names()) checkNameRules(zone, name, byName.at(name), errors);
+  const isCname = (name: string) => byName.at(name).some((r) => r.type === 'CNAME');
+  for (const r of records) checkPointer(r, isCname, errors);
+  checkApexNs(zone, byName.at(zone), errors);
+  return errors;
+}
+
+/** What a change's validation knows of the zone as it would be after it (see lib/zones/neighbourhood.ts). */
+export interface Neighbourhood {
+  /** Every record at each name the change touches, and at the apex. */
+  names: ReadonlyMap<string, readonly RR[]>;
+  /** Other names, among the targets of NS and MX records in `names`, that hold a CNAME. */
+  cnames: ReadonlySet<string>;
+  /** NS and MX records outside `names` that point at a name in it. */
+  pointers: readonly RR[];
+}
+
+/**
+ * The rules of checkZoneRules for a change that touched only the names in
+ * `n.names`: every problem that involves one of them, found from what the
+ * neighbourhood holds. A zone that met the rules before the change meets them
+ * after it exactly when this finds nothing, since every other name keeps its
+ * records.
+ */
+export function checkChangeRules(zone: string, n: Neighbourhood): RecordError[] {
+  const errors: RecordError[] = [];
+  for (const [name, list] of n.names) checkNameRules(zone, name, list, errors);
+  const isCname = (name: string) => {
+    const list = n.names.get(name);
+    return list ? list.some((r) => r.type === 'CNAME') : n.cnames.has(name);
+  };
+  for (const list of n.names.values()) for (const r of list) checkPointer(r, isCname, errors);
+  for (const r of n.pointers) checkPointer(r, isCname, errors);
+  const apex = n.names.get(zone);
+  if (apex) checkApexNs(zone, apex, errors);
+  return errors;
+}
+
+/** The rules on the records of one name: a CNAME alone and once, never at the apex; one TTL per RRset. */
+function checkNameRules(zone: string, name: string, records: readonly RR[], errors: RecordError[]): void {
+  // Most names hold one record: nothing to compare it with.
+  if (records.length === 1 && !(name === zone && records[0]!.type === 'CNAME')) return;
+  const types = new Map<string, RR[]>();
   for (const r of records) {
-    let types = byName.get(r.name);
-    if (!types) byName.set(r.name, (types = new Map()));
     const set = types.get(r.type);
     if (set) set.push(r);
     else types.set(r.type, [r]);
   }
-  for (const [name, types] of byName) {
-    const cname = types.get('CNAME');
-    if (cname) {
-      // RFC 1034 §3.6.2 and RFC 2181 §10.1: a CNAME stands alone, and once.
-      if (cname.length > 1) errors.push({ record: `${name} CNAME`, message: `${name} has ${cname.length} CNAME records; a name may have only one` });
-      const others = [...types.keys()].filter((t) => t !== 'CNAME');
-      if (others.length > 0 || name === zone) {
-        errors.push({
-          record: `${name} CNAME`,
-          message:
-            name === zone
-              ? `${name} is the zone apex; it cannot have a CNAME (it has the SOA and NS records)`
-              : `${name} has a CNAME and other data (${others.join(', ')}); a CNAME must be the only record at its name`,
-        });
-      }
-    }
-    for (const [type, set] of types) {
-      // RFC 2181 §5.2: all records of one RRset share one TTL.
-      const ttls = new Set(set.map((r) => r.ttl));
-      if (ttls.size > 1) {
-        errors.push({
-          record: `${name} ${type}`,
-          message: `${name} ${type} has records with different TTLs (${[...ttls].join(', ')}); records of one set must share one TTL`,
-        });
-      }
+  const cname = types.get('CNAME');
+  if (cname) {
+    // RFC 1034 §3.6.2 and RFC 2181 §10.1: a CNAME stands alone, and once.
+    if (cname.length > 1) errors.push({ record: `${name} CNAME`, message: `${name} has ${cname.length} CNAME records; a name may have only one` });
+    const others = [...types.keys()].filter((t) => t !== 'CNAME');
+    if (others.length > 0 || name === zone) {
+      errors.push({
+        record: `${name} CNAME`,
+        message:
+          name === zone
+            ? `${name} is the zone apex; it cannot have a CNAME (it has the SOA and NS records)`
+            : `${name} has a CNAME and other data (${others.join(', ')}); a CNAME must be the only record at its name`,
+      });
     }
   }
-  // RFC 2181 §10.2/10.3: NS and MX must point at a name with addresses, never an alias.
-  for (const r of records) {
-    let target: string | undefined;
-    if (r.type === 'NS') target = r.content;
-    else if (r.type === 'MX') target = r.content.split(/\s+/)[1];
-    if (target && byName.get(target)?.has('CNAME')) {
-      errors.push({ record: describeRecord(r), message: `${r.type} of ${r.name} points at ${target}, which is a CNAME; point it at the real host name` });
+  for (const [type, set] of types) {
+    // RFC 2181 §5.2: all records of one RRset share one TTL.
+    const ttls = new Set(set.map((r) => r.ttl));
+    if (ttls.size > 1) {
+      errors.push({
+        record: `${name} ${type}`,
+        message: `${name} ${type} has records with different TTLs (${[...ttls].join(', ')}); records of one set must share one TTL`,
+      });
     }
   }
-  if (!byName.get(zone)?.has('NS')) {
+}
+
+/** RFC 2181 §10.2/10.3: NS and MX must point at a name with addresses, never an alias. */
+function checkPointer(r: RR, isCname: (name: string) => boolean, errors: RecordError[]): void {
+  const target = pointerTarget(r);
+  if (target && isCname(target)) {
+    errors.push({ record: describeRecord(r), message: `${r.type} of ${r.name} points at ${target}, which is a CNAME; point it at the real host name` });
+  }
+}
+
+function checkApexNs(zone: string, apex: readonly RR[], errors: RecordError[]): void {
+  if (!apex.some((r) => r.type === 'NS')) {
     errors.push({ record: `${zone} NS`, message: `the zone apex ${zone} needs at least one NS record` });
   }
-  return errors;
 }
 
 export function recordKey(r: Pick<RR, 'name' | 'type' | 'content'>): string {
