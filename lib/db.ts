@@ -247,7 +247,7 @@ export async function lockInTransaction(tx: Prisma.TransactionClient, key: numbe
 }
 
 /** The lock keys of lockInTransaction, one per kind of check. */
-export const TX_LOCK = { zoneNames: 0x5a4b0001, zoneChanges: 0x5a4b0002 } as const;
+export const TX_LOCK = { zoneNames: 0x5a4b0001, zoneChanges: 0x5a4b0002, changeFeed: 0x5a4b0003 } as const;
 
 /**
  * Runs a write transaction, again from the start after a conflict that doing

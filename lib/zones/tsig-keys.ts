@@ -2,9 +2,10 @@
 // with `zone set --tsig`. Secrets are stored base64-encoded, the form BIND's
 // key files and `dig -y` use.
 import { Prisma } from '../generated/prisma/client';
-import { db } from '../db';
+import { db, writeTransaction } from '../db';
 import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, type TsigAlgorithm } from '../dns/tsig';
 import { ZoneError } from './errors';
+import { markChanged } from './zone-changes';
 
 export interface TsigKeyInfo {
   name: string;
@@ -38,7 +39,10 @@ export async function createTsigKey(nameInput: string, algorithmInput: string, s
     secret = secretToBase64(generateSecret(algorithm));
   }
   try {
-    await db().tsigKey.create({ data: { name, algorithm, secret } });
+    await writeTransaction(async (tx) => {
+      await tx.tsigKey.create({ data: { name, algorithm, secret } });
+      await markChanged(tx);
+    });
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
       throw new ZoneError('exists', `a TSIG key named ${name} already exists`, { name: ['already exists'] });
@@ -60,7 +64,10 @@ export async function deleteTsigKey(nameInput: string): Promise<void> {
   if (key.zones.length) {
     throw new ZoneError('conflict', `TSIG key ${name} is in use by ${key.zones.map((z) => z.name).join(', ')}; detach it first with: zonekeeper zone set ZONE --tsig none`);
   }
-  await db().tsigKey.delete({ where: { name } });
+  await writeTransaction(async (tx) => {
+    await tx.tsigKey.delete({ where: { name } });
+    await markChanged(tx);
+  });
 }
 
 /** The key id for `zone set --tsig NAME` (`none` detaches). */
