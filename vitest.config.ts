@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 const POSTGRES_SUITES = [
   'lib/**/*.pg.test.ts',
   'lib/worker/worker.test.ts',
+  'lib/worker/idle-work.test.ts',
   'lib/worker/notify-queue.test.ts',
   'lib/worker/prober.test.ts',
   'lib/worker/transfer-out.test.ts',

@@ -15,6 +15,8 @@ import { databaseProvider, databaseUrl, sqliteFile, type DatabaseProvider } from
 import { LOCK_WAIT_MS, pgAdapter, quietSqliteCheckpoints, sqliteAdapter } from './db-adapters';
 import { databaseFailure, isTransientConflict } from './db-errors';
 
+export { queryCounts } from './db-adapters';
+
 /**
  * The client's type is the SQLite client's. The PostgreSQL client is generated
  * from the same models (prisma/postgres/schema.prisma is written from
