@@ -10,6 +10,7 @@ const POSTGRES_SUITES = [
   'lib/worker/idle-work.test.ts',
   'lib/worker/notify-queue.test.ts',
   'lib/worker/prober.test.ts',
+  'lib/worker/probe-sweep.test.ts',
   'lib/worker/transfer-out.test.ts',
   'lib/worker/secondary/secondary.test.ts',
   'lib/worker/secondary/engine.test.ts',

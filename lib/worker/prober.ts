@@ -5,13 +5,18 @@
 // a `probe` event, so that the time from a commit to "live on that secondary"
 // can be read back later for each change.
 //
-// It runs on a timer over all zones, and "chases" a zone right after each
-// NOTIFY: the secondary usually transfers within a second of it, so the
-// target is probed at short, growing delays until it serves the new serial.
+// It "chases" a zone right after each NOTIFY: the secondary usually transfers
+// within a second of it, so the target is probed at short, growing delays
+// until it serves the new serial. Besides, a slow sweep goes over every
+// primary zone, at most `zonesPerSecond` zones a second, and starts again no
+// sooner than `intervalMs` after it began: a sweep takes max(interval, zones /
+// rate), so with 50,000 zones it costs what 10 probes a second cost, not
+// hundreds.
 // A probe that finds a secondary answering with an older serial than the one
 // we serve says so (onBehind); the NOTIFY queue decides whether to notify it
 // again.
 import { db } from '../db';
+import type { Prisma } from '../generated/prisma/client';
 import { failureMessage } from '../db-errors';
 import { formatHostPort, type ListenAddress } from '../config/env';
 import { lowercased, RCODE } from '../dns/wire';
@@ -42,8 +47,10 @@ export interface ProbeResult {
 }
 
 export interface ProberOptions {
-  /** Between rounds over every zone; 0: no timer (chases after NOTIFY still run). */
+  /** Between the starts of two sweeps over every zone; 0: no sweeps (chases after NOTIFY still run). */
   intervalMs: number;
+  /** The most zones a sweep probes in a second (PROBE_ZONES_PER_SECOND). */
+  zonesPerSecond?: number;
   workerId?: string;
   timeoutsMs?: number[];
   /** Delays of the probes after a NOTIFY, until the target serves the new serial. */
@@ -53,6 +60,15 @@ export interface ProberOptions {
 }
 
 const DEFAULT_CHASE_MS = [0, 200, 400, 800, 1500, 3000, 6000, 12_000, 30_000, 60_000];
+
+/** The sweep's pace: 600 zones fit in the default minute; 50,000 take 83 minutes. */
+export const PROBE_ZONES_PER_SECOND = 10;
+/** Zones a sweep reads from the database at a time. */
+const SWEEP_PAGE = 100;
+
+/** What probing a zone needs of its row: where NOTIFY goes, and which secondaries the dashboard lists. */
+const PROBE_ROW = { id: true, name: true, kind: true, soaMname: true, alsoNotify: true, replicas: { select: { target: true } } } as const;
+type ProbeRow = Prisma.ZoneGetPayload<{ select: typeof PROBE_ROW }>;
 
 /** Asks `to` for the zone's SOA over UDP (TCP when truncated) and classifies the answer. */
 export async function probeSoa(zone: string, to: ListenAddress, timeoutsMs = [1000, 2000]): Promise<ProbeResult> {
@@ -89,9 +105,10 @@ function nsAndGlue(zone: ZoneSnapshot): RR[] {
 }
 
 export class Prober {
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | null = null;
+  private sweeping: Promise<void> | null = null;
   private stopped = false;
+  /** Wakes the sweep from its pause when the prober stops. */
+  private wake: (() => void) | null = null;
   /** zone → target → the serial being chased and its pending timer. */
   private readonly chases = new Map<string, { serial: number; timer: NodeJS.Timeout | undefined }>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -103,46 +120,84 @@ export class Prober {
   ) {}
 
   start(): void {
-    if (this.opts.intervalMs <= 0) return;
-    this.timer = setInterval(() => void this.probeAll(), this.opts.intervalMs);
-    this.timer.unref();
+    if (this.opts.intervalMs <= 0 || this.sweeping) return;
+    this.sweeping = this.sweep();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.wake?.();
     for (const c of this.chases.values()) clearTimeout(c.timer);
     this.chases.clear();
-    await Promise.allSettled([this.round, ...this.inFlight]);
+    await Promise.allSettled([this.sweeping, ...this.inFlight]);
   }
 
-  /** One round over every primary zone this worker serves. Rounds never overlap. */
-  probeAll(): Promise<void> {
-    this.round ??= (async () => {
+  /**
+   * Sweeps over every primary zone this worker serves, again and again: one
+   * zone no sooner than 1 / zonesPerSecond seconds after the one before (a
+   * slow probe is not made up for by a burst after it), the next sweep no
+   * sooner than intervalMs after the last began. The zones are read a page at
+   * a time, so a sweep holds no list of every zone.
+   */
+  private async sweep(): Promise<void> {
+    const gapMs = 1000 / (this.opts.zonesPerSecond ?? PROBE_ZONES_PER_SECOND);
+    let next = Date.now();
+    while (!this.stopped) {
+      const began = Date.now();
       try {
-        const rows = await db().zone.findMany({ where: { kind: 'primary' }, select: { name: true } });
-        for (const { name } of rows) {
-          if (this.stopped) return;
-          await this.probeZone(name);
+        for (let after = 0; ; ) {
+          const page = await db().zone.findMany({ where: { kind: 'primary', id: { gt: after } }, orderBy: { id: 'asc' }, take: SWEEP_PAGE, select: PROBE_ROW });
+          for (const row of page) {
+            await this.pause(next);
+            if (this.stopped) return;
+            next = Date.now() + gapMs;
+            await this.probeRow(row);
+          }
+          if (page.length < SWEEP_PAGE) break;
+          after = page.at(-1)!.id;
         }
       } catch (err) {
-        this.log.error({ err: failureMessage(err) }, 'probe round failed');
-      } finally {
-        this.round = null;
+        this.log.error({ err: failureMessage(err) }, 'probe sweep failed');
       }
-    })();
-    return this.round;
+      // An empty sweep waits its gap too, rather than spin.
+      next = Math.max(next, began + this.opts.intervalMs, Date.now() + gapMs);
+      await this.pause(next);
+    }
+  }
+
+  /** Waits until `at` (ms since the epoch), or until the prober stops. */
+  private pause(at: number): Promise<void> {
+    const ms = at - Date.now();
+    if (ms <= 0 || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      timer.unref();
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
   }
 
   /** Probes every secondary of one zone now and records the results. */
   async probeZone(zoneName: string): Promise<ProbeResult[]> {
-    const targets = await this.targetsOf(zoneName);
+    const row = await db().zone.findUnique({ where: { name: zoneName }, select: PROBE_ROW });
+    return row ? this.probeRow(row) : [];
+  }
+
+  private async probeRow(row: ProbeRow): Promise<ProbeResult[]> {
+    const targets = await this.targetsOf(row);
     if (!targets) return [];
-    const results = await Promise.all(targets.addresses.map((a) => this.track(probeSoa(zoneName, a, this.opts.timeoutsMs))));
-    for (const r of results) await this.record(targets.zoneId, zoneName, r);
+    const results = await Promise.all(targets.addresses.map((a) => this.track(probeSoa(row.name, a, this.opts.timeoutsMs))));
+    for (const r of results) await this.record(row.id, row.name, r);
     // A server no longer among the zone's NS or also-notify leaves the dashboard.
-    const keep = [...results.map((r) => r.target), ...targets.unresolved];
-    await db().replicaStatus.deleteMany({ where: { zoneId: targets.zoneId, target: { notIn: keep } } });
+    const keep = new Set([...results.map((r) => r.target), ...targets.unresolved]);
+    const gone = row.replicas.map((r) => r.target).filter((t) => !keep.has(t));
+    if (gone.length > 0) await db().replicaStatus.deleteMany({ where: { zoneId: row.id, target: { in: gone } } });
     return results;
   }
 
@@ -195,11 +250,10 @@ export class Prober {
     return p;
   }
 
-  private async targetsOf(zoneName: string): Promise<{ zoneId: number; addresses: ListenAddress[]; unresolved: string[] } | null> {
-    const snapshot = this.store.get(zoneName);
-    const row = await db().zone.findUnique({ where: { name: zoneName }, select: { id: true, kind: true, soaMname: true, alsoNotify: true } });
-    if (!snapshot || !row || row.kind !== 'primary') return null;
-    const targets = notifyTargets(zoneName, row.soaMname, nsAndGlue(snapshot), readList(row.alsoNotify));
+  private async targetsOf(row: ProbeRow): Promise<{ addresses: ListenAddress[]; unresolved: string[] } | null> {
+    const snapshot = this.store.get(row.name);
+    if (!snapshot || row.kind !== 'primary') return null;
+    const targets = notifyTargets(row.name, row.soaMname, nsAndGlue(snapshot), readList(row.alsoNotify));
     const addresses: ListenAddress[] = [];
     const unresolved: string[] = [];
     for (const t of targets) {
@@ -208,11 +262,11 @@ export class Prober {
       } catch (err) {
         // A host name that does not resolve is a target we cannot reach: say so on the dashboard.
         unresolved.push(t);
-        await this.record(row.id, zoneName, { target: t, state: 'error', error: `cannot resolve: ${(err as Error).message}` });
+        await this.record(row.id, row.name, { target: t, state: 'error', error: `cannot resolve: ${(err as Error).message}` });
       }
     }
     const unique = new Map(addresses.map((a) => [formatHostPort(a), a]));
-    return { zoneId: row.id, addresses: [...unique.values()], unresolved };
+    return { addresses: [...unique.values()], unresolved };
   }
 
   /** Upserts the target's status; a new serial or state is also kept as a `probe` event. */
