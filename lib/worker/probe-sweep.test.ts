@@ -2,7 +2,7 @@
 // that serves them all: it goes at a bounded pace, and starts again no sooner
 // than the interval (a file of its own: zones of other tests would be swept too).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { db } from '../db';
+import { db, queryCounts } from '../db';
 import { contentToWire } from '../dns/rdata';
 import { decodeMessage, encodeMessage, newResponse, OPCODE } from '../dns/wire';
 import { eventually } from '../testing/dns-client';
@@ -60,5 +60,25 @@ describe('the probe sweep', () => {
     // Every zone's secondary is recorded as in step.
     const statuses = await eventually(() => db().replicaStatus.findMany(), (rs) => rs.length === ZONES, 5000);
     expect(statuses.every((s) => s.state === 'ok')).toBe(true);
+  });
+
+  it('records a sweep that finds nothing new with a few queries, not some per zone, and still moves each check time', async () => {
+    // Bug: each zone's probe read and wrote its status on its own: the database work grew with the zones swept.
+    const first = names[0]!;
+    const last = names[ZONES - 1]!;
+    const before = new Map((await db().replicaStatus.findMany({ include: { zone: true } })).map((s) => [s.zone.name, s.checkedAt.getTime()]));
+    // From the start of one sweep to the end of the next one's records.
+    const sweep = asked.get(first)!.length;
+    await eventually(async () => asked.get(first)?.length ?? 0, (n) => n > sweep, 10_000, 5);
+    const start = { ...queryCounts };
+    await eventually(async () => asked.get(last)?.length ?? 0, (n) => n > sweep, 10_000, 5);
+    await eventually(() => db().replicaStatus.findFirstOrThrow({ where: { zone: { name: last } } }), (s) => s.checkedAt.getTime() > before.get(last)!, 5000, 5);
+    // The sweep's page of zones and two batches of records (besides the worker's polls), where each
+    // zone read and wrote its own status before.
+    expect(queryCounts.queries - start.queries).toBeLessThan(ZONES);
+    const after = await db().replicaStatus.findMany({ include: { zone: true } });
+    expect(after.every((s) => s.state === 'ok' && s.checkedAt.getTime() > before.get(s.zone.name)!)).toBe(true);
+    // Nothing new: no probe event beyond the first of each zone.
+    expect(await db().zoneEvent.count({ where: { kind: 'probe' } })).toBe(ZONES);
   });
 });
