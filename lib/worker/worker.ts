@@ -101,8 +101,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     // Sibling DNS processes reload in the same round: a commit returns (the web app waits
     // for this reload) once every process serves it.
     const result = await loader.sync(opts.siblings?.reloadRound);
-    await secondary.sync().catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
-    if (!readOnly) void notifyQueue.kick();
+    await secondary.sync(loader.feedAt).catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
+    // New NOTIFY jobs come with a change to their zone, which this sync has just loaded.
+    if (!readOnly) void (result.loaded.length > 0 ? notifyQueue.kick() : notifyQueue.poll());
     return result;
   };
 

@@ -66,11 +66,22 @@ export class ZoneLoader {
   private readonly expiries = new ExpiryWatch();
   /** Zones to compare at the next sync whatever the feed says: their expiry came, or their load failed. */
   private pending = new Set<string>();
+  private readAt: number | null = null;
 
   constructor(
     private readonly store: ZoneStore,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * The change feed's newest row as of this loader's latest read, which began
+   * after every sync() call that has returned (null before the first). A
+   * reader of the feed at this row, right after such a call, has nothing new
+   * to read: the secondary engine skips its own read then.
+   */
+  get feedAt(): number | null {
+    return this.readAt;
+  }
 
   /** Brings the store up to date; concurrent callers share the next sync. */
   sync(round?: ReloadRound): Promise<SyncResult> {
@@ -141,6 +152,7 @@ export class ZoneLoader {
    */
   private async changes(): Promise<Changes> {
     const feed = await this.feed.read();
+    this.readAt = Math.max(this.readAt ?? 0, feed.upTo);
     const now = Date.now();
     for (const name of this.expiries.due(now)) this.pending.add(name);
     const keys = feed.everything || feed.shared ? await this.loadKeys() : this.store.tsigKeys;

@@ -97,16 +97,18 @@ export class SecondaryEngine implements NotifyInbox {
    * or when this process fell behind the feed) and the autoprimaries when
    * they changed; arms a timer for every secondary zone that has none. The
    * first sync queues every secondary zone for a check instead
-   * (startupChecks).
+   * (startupChecks). `feedAt`: the zone loader's feed position right after
+   * a sync of its own (ZoneLoader.feedAt); when this engine stands there
+   * too, nothing new can be read and it asks the database nothing.
    */
-  sync(): Promise<void> {
-    const run = this.syncing.then(() => this.syncOnce());
+  sync(feedAt?: number | null): Promise<void> {
+    const run = this.syncing.then(() => this.syncOnce(feedAt ?? null));
     this.syncing = run.catch(() => undefined);
     return run;
   }
 
-  private async syncOnce(): Promise<void> {
-    if (this.stopped) return;
+  private async syncOnce(feedAt: number | null): Promise<void> {
+    if (this.stopped || (feedAt !== null && feedAt === this.feed.position)) return;
     const changes = await this.feed.read();
     const select = { id: true, name: true, kind: true, primaries: true, serial: true, nextRefreshAt: true, expiresAt: true, tsigKey: { select: { name: true } } } as const;
     const [rows, autos] = await Promise.all([
