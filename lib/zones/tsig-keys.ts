@@ -5,6 +5,7 @@ import { Prisma } from '../generated/prisma/client';
 import { db, writeTransaction } from '../db';
 import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, type TsigAlgorithm } from '../dns/tsig';
 import { ZoneError } from './errors';
+import { nudgeWorker } from './nudge';
 import { markChanged } from './zone-changes';
 
 export interface TsigKeyInfo {
@@ -49,6 +50,8 @@ export async function createTsigKey(nameInput: string, algorithmInput: string, s
     }
     throw err;
   }
+  // A worker serves with the new key at once (a zone's transfers may name it next).
+  await nudgeWorker('');
   return { name, algorithm, secret, zones: [] };
 }
 
@@ -68,6 +71,8 @@ export async function deleteTsigKey(nameInput: string): Promise<void> {
     await tx.tsigKey.delete({ where: { name } });
     await markChanged(tx);
   });
+  // Transfers and NOTIFYs signed with it stop at once, not at the next poll.
+  await nudgeWorker('');
 }
 
 /** The key id for `zone set --tsig NAME` (`none` detaches). */

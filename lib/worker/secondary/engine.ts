@@ -258,9 +258,11 @@ export class SecondaryEngine implements NotifyInbox {
       });
       if (outcome.ok) this.expiredNoted.delete(zone);
       // A refresh that confirms or replaces the copy also lifts an expiry: reload either way.
-      if (outcome.ok && (outcome.status === 'transferred' || (z.expiresAt !== null && z.expiresAt <= Date.now()))) await this.reload();
-      // Other workers on the same (PostgreSQL) database serve the new copy at once too.
-      if (outcome.ok && outcome.status === 'transferred') await announceChange(zone).catch(() => undefined);
+      if (outcome.ok && (outcome.status === 'transferred' || (z.expiresAt !== null && z.expiresAt <= Date.now()))) {
+        await this.reload();
+        // Other workers on the same (PostgreSQL) database serve it at once too.
+        await announceChange(zone).catch(() => undefined);
+      }
       return outcome;
     } finally {
       this.release();
