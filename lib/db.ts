@@ -15,6 +15,8 @@ import { databaseProvider, databaseUrl, sqliteFile, type DatabaseProvider } from
 import { LOCK_WAIT_MS, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
 import { databaseFailure, isTransientConflict } from './db-errors';
 
+export { queryCounts } from './db-adapters';
+
 /**
  * The client's type is the SQLite client's. The PostgreSQL client is generated
  * from the same models (prisma/postgres/schema.prisma is written from
@@ -307,7 +309,7 @@ export async function lockInTransaction(tx: Prisma.TransactionClient, key: numbe
 }
 
 /** The lock keys of lockInTransaction, one per kind of check. */
-export const TX_LOCK = { zoneNames: 0x5a4b0001, zoneChanges: 0x5a4b0002 } as const;
+export const TX_LOCK = { zoneNames: 0x5a4b0001, zoneChanges: 0x5a4b0002, changeFeed: 0x5a4b0003 } as const;
 
 /**
  * Runs a write transaction, again from the start after a conflict that doing

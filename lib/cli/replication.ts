@@ -46,7 +46,7 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
   out(`${z.zone}  serial ${z.serial}  ${z.state}  (last change ${formatAgo(z.lastChangeAt, now)})`);
   if (z.secondaries.length === 0) {
     out('No secondaries probed yet. Secondaries are the zone\'s NS hosts (except the SOA primary) and its also-notify list;');
-    out('the worker probes them after each NOTIFY and every ZK_PROBE_INTERVAL seconds.');
+    out('the worker probes them after each NOTIFY and in a slow sweep over every zone (ZK_PROBE_INTERVAL, ZK_PROBE_RATE).');
     return;
   }
   out();

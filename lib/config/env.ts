@@ -76,13 +76,26 @@ export function formatHostPort(a: ListenAddress): string {
   return a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }
 
-/** Seconds between the prober's rounds over every primary zone's secondaries (ZK_PROBE_INTERVAL); 0 turns the timer off. */
+/** Seconds between the starts of the prober's sweeps over every primary zone's secondaries (ZK_PROBE_INTERVAL); 0 turns the sweeps off. */
 export function probeIntervalMs(): number {
   const raw = process.env.ZK_PROBE_INTERVAL?.trim();
   if (!raw) return 60_000;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new Error(`ZK_PROBE_INTERVAL must be a number of seconds (0 to turn probing off), got "${raw}"`);
   return n * 1000;
+}
+
+/**
+ * The most zones the prober's sweep probes in a second (ZK_PROBE_RATE,
+ * default 1): what the sweep costs, whatever the number of zones. A sweep
+ * takes the longer of ZK_PROBE_INTERVAL and zones / rate.
+ */
+export function probeZonesPerSecond(): number {
+  const raw = process.env.ZK_PROBE_RATE?.trim();
+  if (!raw) return 1;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`ZK_PROBE_RATE must be a number of zones a second above 0, got "${raw}"`);
+  return n;
 }
 
 /**

@@ -27,6 +27,7 @@ const sameRows: Record<string, true> = {
   TsigKey: true satisfies Same<Sqlite.TsigKey, Pg.TsigKey>,
   Autoprimary: true satisfies Same<Sqlite.Autoprimary, Pg.Autoprimary>,
   Session: true satisfies Same<Sqlite.Session, Pg.Session>,
+  ZoneChange: true satisfies Same<Sqlite.ZoneChange, Pg.ZoneChange>,
 };
 
 describe('the PostgreSQL schema', () => {

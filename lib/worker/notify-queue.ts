@@ -63,6 +63,8 @@ const DEFAULTS = { firstBackoffMs: 2000, maxBackoffMs: 300_000, giveUpAfterMs: 3
 /** While one worker sends a job, others leave it alone for this long. */
 const LEASE_MS = 60_000;
 const BATCH = 50;
+/** The longest a poll trusts that no job is due without asking the database again. */
+const QUIET_MAX_MS = 60_000;
 
 type Job = Awaited<ReturnType<typeof dueJobs>>[number];
 
@@ -121,6 +123,8 @@ async function claimDueJobs(now: Date): Promise<{ due: number; mine: Job[] }> {
 export class NotifyQueue {
   private running: Promise<void> | null = null;
   private again = false;
+  /** Before this time (ms since the epoch) no pending job is due, as of the last run; 0: not known. */
+  private quietUntil = 0;
   private readonly opts: Required<Omit<NotifyQueueOptions, 'source' | 'workerId' | 'onAcknowledged' | 'renotify'>> & NotifyQueueOptions;
   private readonly renotify: RenotifyPolicy;
   /**
@@ -193,6 +197,17 @@ export class NotifyQueue {
     return true;
   }
 
+  /**
+   * What a poll that found no changed zone calls: sends whatever is due, but
+   * asks the database only once the earliest pending job the last run saw
+   * is due (or QUIET_MAX_MS have passed). A new job comes with a change to
+   * its zone, and the sync that loads it calls kick().
+   */
+  poll(): Promise<void> {
+    if (Date.now() < this.quietUntil) return Promise.resolve();
+    return this.kick();
+  }
+
   /** Sends whatever is due now; calls during a run cause one more run after it. */
   kick(): Promise<void> {
     if (this.running) {
@@ -221,9 +236,15 @@ export class NotifyQueue {
   }
 
   private async runOnce(): Promise<void> {
+    this.quietUntil = 0;
     for (;;) {
-      const { due, mine } = await claimDueJobs(new Date());
-      if (due === 0) return;
+      const now = new Date();
+      const { due, mine } = await claimDueJobs(now);
+      if (due === 0) {
+        const next = await db().notifyJob.findFirst({ where: { state: 'pending' }, orderBy: { nextAttemptAt: 'asc' }, select: { nextAttemptAt: true } });
+        this.quietUntil = Math.min(next?.nextAttemptAt.getTime() ?? Infinity, now.getTime() + QUIET_MAX_MS);
+        return;
+      }
       const outcomes = await Promise.all(mine.map((job) => this.attempt(job)));
       // Jobs waiting for a reload are due again at once: stop rather than fetch them again.
       if (due < BATCH || outcomes.every((o) => o === 'waiting')) return;

@@ -200,7 +200,7 @@ describe('re-notifying secondaries that stay behind', () => {
       controlPort: 0,
       pollIntervalMs: 100,
       notify: { firstBackoffMs: 100, timeoutsMs: [500], renotify: { firstDelayMs: 400, maxDelayMs: 800, maxPerSerial: 3 } },
-      probe: { intervalMs: 150, timeoutsMs: [100], chaseDelaysMs: [0] },
+      probe: { intervalMs: 150, zonesPerSecond: 100, timeoutsMs: [100], chaseDelaysMs: [0] },
     });
     cleanup.push(() => worker.stop());
     process.env.ZK_CONTROL_PORT = String(worker.controlPort);

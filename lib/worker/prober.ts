@@ -5,13 +5,21 @@
 // a `probe` event, so that the time from a commit to "live on that secondary"
 // can be read back later for each change.
 //
-// It runs on a timer over all zones, and "chases" a zone right after each
-// NOTIFY: the secondary usually transfers within a second of it, so the
-// target is probed at short, growing delays until it serves the new serial.
+// It "chases" a zone right after each NOTIFY: the secondary usually transfers
+// within a second of it, so the target is probed at short, growing delays
+// until it serves the new serial. Besides, a slow sweep goes over every
+// primary zone, at most `zonesPerSecond` zones a second (ZK_PROBE_RATE), and
+// starts again no sooner than `intervalMs` after it began: a sweep takes
+// max(interval, zones / rate). Its cost is that of the rate, whatever the
+// number of zones: the packets of each zone's probes, and a few queries per
+// RECORD_EVERY zones to write what they found (a query through the client
+// costs a millisecond or more of CPU). The chase after each NOTIFY, not the
+// sweep, is what follows changes.
 // A probe that finds a secondary answering with an older serial than the one
 // we serve says so (onBehind); the NOTIFY queue decides whether to notify it
 // again.
-import { db } from '../db';
+import { db, writeTransaction } from '../db';
+import type { Prisma, ReplicaStatus } from '../generated/prisma/client';
 import { failureMessage } from '../db-errors';
 import { formatHostPort, type ListenAddress } from '../config/env';
 import { lowercased, RCODE } from '../dns/wire';
@@ -42,8 +50,10 @@ export interface ProbeResult {
 }
 
 export interface ProberOptions {
-  /** Between rounds over every zone; 0: no timer (chases after NOTIFY still run). */
+  /** Between the starts of two sweeps over every zone; 0: no sweeps (chases after NOTIFY still run). */
   intervalMs: number;
+  /** The most zones a sweep probes in a second (ZK_PROBE_RATE). */
+  zonesPerSecond: number;
   workerId?: string;
   timeoutsMs?: number[];
   /** Delays of the probes after a NOTIFY, until the target serves the new serial. */
@@ -53,6 +63,15 @@ export interface ProberOptions {
 }
 
 const DEFAULT_CHASE_MS = [0, 200, 400, 800, 1500, 3000, 6000, 12_000, 30_000, 60_000];
+
+/** Zones a sweep reads from the database at a time. */
+const SWEEP_PAGE = 100;
+/** Zones whose probes a sweep records together: at the default rate, a check time on the dashboard is at most 10 s late. */
+const RECORD_EVERY = 10;
+
+/** What probing a zone needs of its row: where NOTIFY goes. */
+const PROBE_ROW = { id: true, name: true, kind: true, soaMname: true, alsoNotify: true } as const;
+type ProbeRow = Prisma.ZoneGetPayload<{ select: typeof PROBE_ROW }>;
 
 /** Asks `to` for the zone's SOA over UDP (TCP when truncated) and classifies the answer. */
 export async function probeSoa(zone: string, to: ListenAddress, timeoutsMs = [1000, 2000]): Promise<ProbeResult> {
@@ -89,9 +108,10 @@ function nsAndGlue(zone: ZoneSnapshot): RR[] {
 }
 
 export class Prober {
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | null = null;
+  private sweeping: Promise<void> | null = null;
   private stopped = false;
+  /** Wakes the sweep from its pause when the prober stops. */
+  private wake: (() => void) | null = null;
   /** zone → target → the serial being chased and its pending timer. */
   private readonly chases = new Map<string, { serial: number; timer: NodeJS.Timeout | undefined }>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -103,47 +123,98 @@ export class Prober {
   ) {}
 
   start(): void {
-    if (this.opts.intervalMs <= 0) return;
-    this.timer = setInterval(() => void this.probeAll(), this.opts.intervalMs);
-    this.timer.unref();
+    if (this.opts.intervalMs <= 0 || this.sweeping) return;
+    this.sweeping = this.sweep();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.wake?.();
     for (const c of this.chases.values()) clearTimeout(c.timer);
     this.chases.clear();
-    await Promise.allSettled([this.round, ...this.inFlight]);
+    await Promise.allSettled([this.sweeping, ...this.inFlight]);
   }
 
-  /** One round over every primary zone this worker serves. Rounds never overlap. */
-  probeAll(): Promise<void> {
-    this.round ??= (async () => {
+  /**
+   * Sweeps over every primary zone this worker serves, again and again: one
+   * zone no sooner than 1 / zonesPerSecond seconds after the one before (a
+   * slow probe is not made up for by a burst after it), the next sweep no
+   * sooner than intervalMs after the last began. The zones are read a page at
+   * a time, so a sweep holds no list of every zone, and what they found is
+   * written RECORD_EVERY zones at a time (record()).
+   */
+  private async sweep(): Promise<void> {
+    const gapMs = 1000 / this.opts.zonesPerSecond;
+    let next = Date.now();
+    while (!this.stopped) {
+      const began = Date.now();
+      const found: ZoneProbe[] = [];
       try {
-        const rows = await db().zone.findMany({ where: { kind: 'primary' }, select: { name: true } });
-        for (const { name } of rows) {
-          if (this.stopped) return;
-          await this.probeZone(name);
+        for (let after = 0; ; ) {
+          const page = await db().zone.findMany({ where: { kind: 'primary', id: { gt: after } }, orderBy: { id: 'asc' }, take: SWEEP_PAGE, select: PROBE_ROW });
+          for (const row of page) {
+            await this.pause(next);
+            if (this.stopped) break;
+            next = Date.now() + gapMs;
+            const probe = await this.probeRow(row);
+            if (probe) found.push(probe);
+            if (found.length >= RECORD_EVERY) await this.recordSwept(found.splice(0));
+          }
+          if (this.stopped || page.length < SWEEP_PAGE) break;
+          after = page.at(-1)!.id;
         }
+        await this.recordSwept(found.splice(0));
       } catch (err) {
-        this.log.error({ err: failureMessage(err) }, 'probe round failed');
-      } finally {
-        this.round = null;
+        this.log.error({ err: failureMessage(err) }, 'probe sweep failed');
       }
-    })();
-    return this.round;
+      // An empty sweep waits its gap too, rather than spin.
+      next = Math.max(next, began + this.opts.intervalMs, Date.now() + gapMs);
+      await this.pause(next);
+    }
+  }
+
+  /** record() for the sweep, which goes on whatever happens to one batch (a zone deleted meanwhile, say). */
+  private async recordSwept(probes: ZoneProbe[]): Promise<void> {
+    try {
+      await this.record(probes);
+    } catch (err) {
+      this.log.warn({ zones: probes.map((p) => p.zoneName), err: failureMessage(err) }, 'probe results not recorded');
+    }
+  }
+
+  /** Waits until `at` (ms since the epoch), or until the prober stops. */
+  private pause(at: number): Promise<void> {
+    const ms = at - Date.now();
+    if (ms <= 0 || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      timer.unref();
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
   }
 
   /** Probes every secondary of one zone now and records the results. */
   async probeZone(zoneName: string): Promise<ProbeResult[]> {
-    const targets = await this.targetsOf(zoneName);
-    if (!targets) return [];
-    const results = await Promise.all(targets.addresses.map((a) => this.track(probeSoa(zoneName, a, this.opts.timeoutsMs))));
-    for (const r of results) await this.record(targets.zoneId, zoneName, r);
-    // A server no longer among the zone's NS or also-notify leaves the dashboard.
-    const keep = [...results.map((r) => r.target), ...targets.unresolved];
-    await db().replicaStatus.deleteMany({ where: { zoneId: targets.zoneId, target: { notIn: keep } } });
-    return results;
+    const row = await db().zone.findUnique({ where: { name: zoneName }, select: PROBE_ROW });
+    const probe = row ? await this.probeRow(row) : null;
+    if (!probe) return [];
+    await this.record([probe]);
+    return probe.results.filter((r) => !probe.unresolved.includes(r));
+  }
+
+  /** Asks every secondary of the zone for its SOA; null when this worker does not serve it as a primary. */
+  private async probeRow(row: ProbeRow): Promise<ZoneProbe | null> {
+    const targets = await this.targetsOf(row);
+    if (!targets) return null;
+    const answers = await Promise.all(targets.addresses.map((a) => this.track(probeSoa(row.name, a, this.opts.timeoutsMs))));
+    return { zoneId: row.id, zoneName: row.name, results: [...targets.unresolved, ...answers], unresolved: targets.unresolved, at: new Date(), everyTarget: true };
   }
 
   /**
@@ -179,7 +250,7 @@ export class Prober {
       let caughtUp = true;
       for (const a of addresses) {
         const r = await probeSoa(zoneName, a, this.opts.timeoutsMs);
-        await this.record(zone.id, zoneName, r);
+        await this.record([{ zoneId: zone.id, zoneName, results: [r], unresolved: [], at: new Date(), everyTarget: false }]);
         if (r.state !== 'ok' || r.serial === undefined || serialGreater(serial, r.serial)) caughtUp = false;
       }
       return caughtUp;
@@ -195,64 +266,110 @@ export class Prober {
     return p;
   }
 
-  private async targetsOf(zoneName: string): Promise<{ zoneId: number; addresses: ListenAddress[]; unresolved: string[] } | null> {
-    const snapshot = this.store.get(zoneName);
-    const row = await db().zone.findUnique({ where: { name: zoneName }, select: { id: true, kind: true, soaMname: true, alsoNotify: true } });
-    if (!snapshot || !row || row.kind !== 'primary') return null;
-    const targets = notifyTargets(zoneName, row.soaMname, nsAndGlue(snapshot), readList(row.alsoNotify));
+  /** The addresses to probe, and as results the targets whose host name does not resolve. */
+  private async targetsOf(row: ProbeRow): Promise<{ addresses: ListenAddress[]; unresolved: ProbeResult[] } | null> {
+    const snapshot = this.store.get(row.name);
+    if (!snapshot || row.kind !== 'primary') return null;
+    const targets = notifyTargets(row.name, row.soaMname, nsAndGlue(snapshot), readList(row.alsoNotify));
     const addresses: ListenAddress[] = [];
-    const unresolved: string[] = [];
+    const unresolved: ProbeResult[] = [];
     for (const t of targets) {
       try {
         addresses.push(...(await resolveTarget(t)));
       } catch (err) {
         // A host name that does not resolve is a target we cannot reach: say so on the dashboard.
-        unresolved.push(t);
-        await this.record(row.id, zoneName, { target: t, state: 'error', error: `cannot resolve: ${(err as Error).message}` });
+        unresolved.push({ target: t, state: 'error', error: `cannot resolve: ${(err as Error).message}` });
       }
     }
     const unique = new Map(addresses.map((a) => [formatHostPort(a), a]));
-    return { zoneId: row.id, addresses: [...unique.values()], unresolved };
+    return { addresses: [...unique.values()], unresolved };
   }
 
-  /** Upserts the target's status; a new serial or state is also kept as a `probe` event. */
-  private async record(zoneId: number, zoneName: string, r: ProbeResult): Promise<void> {
-    const now = new Date();
-    const before = await db().replicaStatus.findUnique({ where: { zoneId_target: { zoneId, target: r.target } } });
-    const ok = r.state === 'ok';
-    const data = {
-      state: r.state,
-      // An unreachable secondary keeps the serial it was last seen serving.
-      serial: ok ? BigInt(r.serial!) : (before?.serial ?? null),
-      error: r.error ?? null,
-      rttMs: r.rttMs ?? null,
-      checkedAt: now,
-      lastOkAt: ok ? now : (before?.lastOkAt ?? null),
-      workerId: this.opts.workerId ?? null,
-    };
-    await db().replicaStatus.upsert({
-      where: { zoneId_target: { zoneId, target: r.target } },
-      create: { zoneId, target: r.target, ...data },
-      update: data,
+  /**
+   * Writes what the probes found to ReplicaStatus, in one transaction (one
+   * commit, where SQLite waits for the disk, for all of them). A target on a
+   * new serial, or in a new state, is upserted with every field and kept as
+   * a `probe` event at the time of its probe. Targets in the state they were
+   * (what a sweep finds almost always) only have their check time moved, in
+   * one statement for all of them: a sweep costs a few queries per
+   * RECORD_EVERY zones, not several per zone. (Their round-trip time stays
+   * that of the last probe that saw something new.) A probe of every target
+   * of a zone also drops the servers no longer among them.
+   */
+  private async record(probes: ZoneProbe[]): Promise<void> {
+    if (probes.length === 0) return;
+    const workerId = this.opts.workerId ?? null;
+    await writeTransaction(async (tx) => {
+      const statuses = await tx.replicaStatus.findMany({ where: { zoneId: { in: probes.map((p) => p.zoneId) } } });
+      const known = new Map(statuses.map((s) => [`${s.zoneId} ${s.target}`, s]));
+      const same: { ok: number[]; failed: number[] } = { ok: [], failed: [] };
+      const gone: number[] = [];
+      for (const p of probes) {
+        for (const r of p.results) {
+          const before = known.get(`${p.zoneId} ${r.target}`) ?? null;
+          if (before && sameAs(before, r)) (r.state === 'ok' ? same.ok : same.failed).push(before.id);
+          else await recordChange(tx, p, r, before, workerId);
+        }
+        // A server no longer among the zone's NS or also-notify leaves the dashboard.
+        const targets = new Set(p.results.map((r) => r.target));
+        if (p.everyTarget) for (const s of statuses) if (s.zoneId === p.zoneId && !targets.has(s.target)) gone.push(s.id);
+      }
+      const now = new Date();
+      if (same.ok.length > 0) await tx.replicaStatus.updateMany({ where: { id: { in: same.ok } }, data: { checkedAt: now, lastOkAt: now, workerId } });
+      if (same.failed.length > 0) await tx.replicaStatus.updateMany({ where: { id: { in: same.failed } }, data: { checkedAt: now, workerId } });
+      if (gone.length > 0) await tx.replicaStatus.deleteMany({ where: { id: { in: gone } } });
     });
-    const ours = this.store.get(zoneName)?.serial;
-    if (ok && ours !== undefined && serialGreater(ours, r.serial!)) this.opts.onBehind?.({ id: zoneId, name: zoneName }, r.target, ours, r.serial!);
-    const changed = !before || before.state !== r.state || (ok && before.serial !== BigInt(r.serial!));
-    if (changed) {
-      await db().zoneEvent.create({
-        data: {
-          zoneId,
-          zoneName,
-          kind: 'probe',
-          peer: r.target,
-          serial: ok ? BigInt(r.serial!) : null,
-          outcome: r.state,
-          detail: r.error ?? null,
-          durationMs: r.rttMs ?? null,
-          workerId: this.opts.workerId ?? null,
-          createdAt: now,
-        },
-      });
-    }
+    for (const p of probes) for (const r of p.results) this.checkBehind(p, r);
   }
+
+  /** A target answering an older serial than ours is reported, on every probe that sees it (the NOTIFY queue paces what it does). */
+  private checkBehind(p: ZoneProbe, r: ProbeResult): void {
+    const ours = this.store.get(p.zoneName)?.serial;
+    if (r.state === 'ok' && ours !== undefined && serialGreater(ours, r.serial!)) this.opts.onBehind?.({ id: p.zoneId, name: p.zoneName }, r.target, ours, r.serial!);
+  }
+}
+
+/** What probing one zone found, to be recorded. */
+interface ZoneProbe {
+  zoneId: number;
+  zoneName: string;
+  /** One per target probed, the unresolved ones included. */
+  results: ProbeResult[];
+  /** Those of `results` whose host name did not resolve. */
+  unresolved: ProbeResult[];
+  /** When the probes were answered. */
+  at: Date;
+  /** Every target of the zone was probed (not a chase of one): statuses of other targets are stale. */
+  everyTarget: boolean;
+}
+
+/** Upserts a target's status seen anew, and keeps the news as a `probe` event. */
+async function recordChange(tx: Prisma.TransactionClient, p: ZoneProbe, r: ProbeResult, before: ReplicaStatus | null, workerId: string | null): Promise<void> {
+  const { zoneId, zoneName, at } = p;
+  const ok = r.state === 'ok';
+  const data = {
+    state: r.state,
+    // An unreachable secondary keeps the serial it was last seen serving.
+    serial: ok ? BigInt(r.serial!) : (before?.serial ?? null),
+    error: r.error ?? null,
+    rttMs: r.rttMs ?? null,
+    checkedAt: at,
+    lastOkAt: ok ? at : (before?.lastOkAt ?? null),
+    workerId,
+  };
+  await tx.replicaStatus.upsert({
+    where: { zoneId_target: { zoneId, target: r.target } },
+    create: { zoneId, target: r.target, ...data },
+    update: data,
+  });
+  // A new reason alone (another error text in the same state) is no event.
+  if (before && before.state === r.state && (!ok || before.serial === BigInt(r.serial!))) return;
+  await tx.zoneEvent.create({
+    data: { zoneId, zoneName, kind: 'probe', peer: r.target, serial: ok ? BigInt(r.serial!) : null, outcome: r.state, detail: r.error ?? null, durationMs: r.rttMs ?? null, workerId, createdAt: at },
+  });
+}
+
+/** Whether a probe found a target as its status already says: same state, serial and reason. */
+function sameAs(before: ReplicaStatus, r: ProbeResult): boolean {
+  return before.state === r.state && (r.state !== 'ok' || before.serial === BigInt(r.serial!)) && before.error === (r.error ?? null);
 }

@@ -6,7 +6,7 @@
 // and answers, and never writes.
 import type dgram from 'node:dgram';
 import type http from 'node:http';
-import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, readOnly as readOnlyFromEnv, rrlSettings, tcpLimits, workerId as workerIdFromEnv, type ListenAddress, type RrlSettings } from '../config/env';
+import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, probeZonesPerSecond, readOnly as readOnlyFromEnv, rrlSettings, tcpLimits, workerId as workerIdFromEnv, type ListenAddress, type RrlSettings } from '../config/env';
 import { checkpointInBackground, listenForChanges, type ChangeFeed } from '../db';
 import { failureMessage } from '../db-errors';
 import { startControlServer } from './control-server';
@@ -38,7 +38,7 @@ export interface WorkerOptions {
   processes?: number;
   /** Retry timing of outgoing NOTIFY (tests shorten it). */
   notify?: NotifyQueueOptions;
-  /** The replication prober; the interval defaults to ZK_PROBE_INTERVAL. */
+  /** The replication prober; the interval and the sweep's rate default to ZK_PROBE_INTERVAL and ZK_PROBE_RATE. */
   probe?: Partial<ProberOptions>;
   /** Refresh limits and transfer bounds of secondary zones (defaults from ZK_REFRESH_MIN/MAX, ZK_RETRY_MAX). */
   secondary?: SecondaryEngineOptions;
@@ -88,7 +88,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   // A secondary the prober sees behind is notified again, within the queue's backoff (RFC 1996 NOTIFY is only a hint).
   const onBehind: ProberOptions['onBehind'] = (zone, target, serial, theirs) =>
     void notifyQueue.renotifyBehind(zone.id, zone.name, target, serial, theirs).catch((err: Error) => log.warn({ zone: zone.name, target, err: err.message }, 're-notify check failed'));
-  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), workerId: id, onBehind, ...opts.probe });
+  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), zonesPerSecond: probeZonesPerSecond(), workerId: id, onBehind, ...opts.probe });
   const notifyQueue = new NotifyQueue(store, log, {
     source: notifySource(),
     onAcknowledged: (zone, serial, target) => prober.chase(zone, serial, target),
@@ -101,8 +101,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     // Sibling DNS processes reload in the same round: a commit returns (the web app waits
     // for this reload) once every process serves it.
     const result = await loader.sync(opts.siblings?.reloadRound);
-    await secondary.sync().catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
-    if (!readOnly) void notifyQueue.kick();
+    await secondary.sync(loader.feedAt).catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
+    // New NOTIFY jobs come with a change to their zone, which this sync has just loaded.
+    if (!readOnly) void (result.loaded.length > 0 ? notifyQueue.kick() : notifyQueue.poll());
     return result;
   };
 

@@ -1,7 +1,8 @@
 // The loader against a real database: what a sync swaps in, and when, when it
 // runs as a round with other DNS processes (cluster-link.ts drives the rounds).
 import { describe, expect, it } from 'vitest';
-import { applyChangeset, deleteZone, importZone } from '../zones/mutations';
+import { db } from '../db';
+import { applyChangeset, createZone, deleteZone, importZone, replaceSecondaryContent } from '../zones/mutations';
 import { createTsigKey } from '../zones/tsig-keys';
 import { log } from './logger';
 import { ZoneLoader, type ReloadRound } from './zone-loader';
@@ -111,5 +112,46 @@ describe('ZoneLoader', () => {
     expect(await second).toEqual({ loaded: ['e.loader.test.'], removed: [] });
     expect(next.started()).toBe(1);
     expect(store.get('e.loader.test.')?.serial).toBe(2);
+  });
+
+  it('compares every zone once changes it had not read have been pruned from the feed', async () => {
+    // A worker that stalls through more changes than the feed keeps must not miss the ones it never read.
+    await importZone('f.loader.test.', zoneText('f.loader.test.'), actor);
+    await importZone('g.loader.test.', zoneText('g.loader.test.'), actor);
+    const store = new ZoneStore();
+    const loader = new ZoneLoader(store, log);
+    await loader.sync();
+    await applyChangeset('f.loader.test.', { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
+    // Pruned before this loader read it, as KEEP_ROWS later changes would have it.
+    const { seq } = await db().zoneChange.findFirstOrThrow({ orderBy: { seq: 'desc' } });
+    await db().zoneChange.deleteMany({ where: { seq: { lte: seq } } });
+    await applyChangeset('g.loader.test.', { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
+    const result = await loader.sync();
+    expect(result.loaded.sort()).toEqual(['f.loader.test.', 'g.loader.test.']);
+    expect(store.get('f.loader.test.')?.serial).toBe(2);
+  });
+
+  it('serves a secondary zone as expired once its expiry passes, with nothing written to say so', async () => {
+    const zone = 'h.loader.test.';
+    await createZone({ name: zone, kind: 'secondary', primaries: ['192.0.2.1'] }, actor);
+    const { id } = await db().zone.findUniqueOrThrow({ where: { name: zone } });
+    const now = Date.now();
+    const expiresAt = new Date(now + 1000);
+    const soa = { mname: `ns1.${zone}`, rname: `hostmaster.${zone}`, serial: 5, refresh: 3600, retry: 600, expire: 86400, minimum: 300 };
+    await replaceSecondaryContent(id, { soa, ttl: 300 }, [{ name: zone, type: 'NS', ttl: 300, content: `ns1.${zone}` }], {
+      peer: 'test',
+      state: { checkedAt: new Date(now), refreshedAt: new Date(now), nextRefreshAt: new Date(now + 3_600_000), expiresAt, failures: 0, error: null },
+    });
+    const store = new ZoneStore();
+    const loader = new ZoneLoader(store, log);
+    await loader.sync();
+    expect(store.get(zone)?.expired).toBe(false);
+    const feed = await db().zoneChange.count();
+    await new Promise((r) => setTimeout(r, expiresAt.getTime() - Date.now() + 50));
+    expect(await loader.sync()).toEqual({ loaded: [zone], removed: [] });
+    expect(store.get(zone)?.expired).toBe(true);
+    expect(await db().zoneChange.count()).toBe(feed);
+    // Once seen expired, the zone costs nothing more until something is written about it.
+    expect(await loader.sync()).toEqual({ loaded: [], removed: [] });
   });
 });

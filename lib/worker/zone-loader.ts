@@ -1,6 +1,10 @@
-// Keeps the ZoneStore in step with the database: one cheap query lists every
-// zone's version; only zones whose version moved are read in full and swapped.
-// Runs at start, on every nudge from the control channel, and on a timer as a
+// Keeps the ZoneStore in step with the database. The change feed
+// (lib/zones/zone-changes.ts) names the zones written since the last sync, and
+// an expiry watch the secondary zones whose copy has just expired; only those
+// zones' versions are read, and only zones whose version moved are read in full
+// and swapped. Every zone is compared only at the first sync (and if this
+// process fell behind the feed). Runs at start, on every nudge from the control
+// channel, on each change the database announces, and on a timer as a
 // fallback. Syncs never overlap; a request during a sync runs one more after it.
 //
 // A sync loads every changed zone before it swaps any in, and swaps them all in
@@ -9,10 +13,13 @@
 // they all start serving a new serial within one message of each other rather
 // than one zone-load apart.
 import { db } from '../db';
+import type { Prisma } from '../generated/prisma/client';
 import { parseAlgorithm, secretFromBase64, type TsigKey } from '../dns/tsig';
 import { TimeSlice } from '../time-slice';
 import { readZoneRecords, soaRecordOf } from '../zones/data';
 import { readList } from '../zones/json-lists';
+import { ChangeCursor, findByNames } from '../zones/zone-changes';
+import { ExpiryWatch } from './expiry-watch';
 import type { Logger } from './logger';
 import { buildSnapshotInSlices, type ZoneSnapshot } from './zone-snapshot';
 import type { ZoneStore } from './zone-store';
@@ -41,16 +48,40 @@ interface ZoneToLoad {
   expired: boolean;
 }
 
+/** What a sync found to do, and `done`, which records that it was done except the zones that failed to load. */
+interface Changes {
+  keys: ReadonlyMap<string, TsigKey>;
+  toLoad: ZoneToLoad[];
+  removed: string[];
+  done(failed: string[]): void;
+}
+
 export class ZoneLoader {
   private current: Promise<SyncResult> | null = null;
   private queued: Promise<SyncResult> | null = null;
   /** The round of the queued sync: the latest caller's that gave one. */
   private queuedRound: ReloadRound | undefined;
+  private readonly feed = new ChangeCursor();
+  /** Served secondary zones by expiry, so that an expired copy is swapped without a write to tell. */
+  private readonly expiries = new ExpiryWatch();
+  /** Zones to compare at the next sync whatever the feed says: their expiry came, or their load failed. */
+  private pending = new Set<string>();
+  private readAt: number | null = null;
 
   constructor(
     private readonly store: ZoneStore,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * The change feed's newest row as of this loader's latest read, which began
+   * after every sync() call that has returned (null before the first). A
+   * reader of the feed at this row, right after such a call, has nothing new
+   * to read: the secondary engine skips its own read then.
+   */
+  get feedAt(): number | null {
+    return this.readAt;
+  }
 
   /** Brings the store up to date; concurrent callers share the next sync. */
   sync(round?: ReloadRound): Promise<SyncResult> {
@@ -76,17 +107,22 @@ export class ZoneLoader {
   }
 
   private async run(round?: ReloadRound): Promise<SyncResult> {
-    const { keys, toLoad, removed } = await this.changes();
-    if (toLoad.length === 0 && removed.length === 0 && sameKeys(keys, this.store.tsigKeys)) return { loaded: [], removed: [] };
+    const { keys, toLoad, removed, done } = await this.changes();
+    if (toLoad.length === 0 && removed.length === 0 && sameKeys(keys, this.store.tsigKeys)) {
+      done([]);
+      return { loaded: [], removed: [] };
+    }
     // The other processes serving these zones load while this one does.
     const together = round?.();
     const loaded: ZoneSnapshot[] = [];
+    const failed: string[] = [];
     for (const { id, name, expired } of toLoad) {
       try {
         const snapshot = await this.load(id, expired);
         if (snapshot) loaded.push(snapshot);
       } catch (err) {
         // Keep serving the previous copy; the next sync tries again.
+        failed.push(name);
         this.log.error({ zone: name, err: (err as Error).message }, 'zone load failed; still serving the previous copy');
       }
     }
@@ -98,6 +134,7 @@ export class ZoneLoader {
       this.store.tsigKeys = keys;
       for (const z of loaded) this.store.set(z);
       for (const name of removed) this.store.delete(name);
+      done(failed);
     };
     try {
       await together?.swapWhenReady(swap, [...result.loaded, ...removed]);
@@ -108,27 +145,55 @@ export class ZoneLoader {
     return result;
   }
 
-  /** What differs between the database and the store: one cheap query for every zone's version. */
-  private async changes(): Promise<{ keys: ReadonlyMap<string, TsigKey>; toLoad: ZoneToLoad[]; removed: string[] }> {
-    const keys = await this.loadKeys();
-    const rows = await db().zone.findMany({ select: { id: true, name: true, version: true, kind: true, serial: true, expiresAt: true } });
+  /**
+   * What differs between the database and the store, for the zones the change
+   * feed names and those in `pending`: O(changes). Every zone only when the
+   * feed says so (the first sync, or this process fell behind it).
+   */
+  private async changes(): Promise<Changes> {
+    const feed = await this.feed.read();
+    this.readAt = Math.max(this.readAt ?? 0, feed.upTo);
     const now = Date.now();
+    for (const name of this.expiries.due(now)) this.pending.add(name);
+    const keys = feed.everything || feed.shared ? await this.loadKeys() : this.store.tsigKeys;
+    let names: Set<string>;
+    let rows: ZoneState[];
+    if (feed.everything) {
+      rows = await db().zone.findMany({ select: ZONE_STATE });
+      names = new Set([...rows.map((r) => r.name), ...this.store.names()]);
+    } else {
+      names = new Set([...feed.zones, ...this.pending]);
+      rows = await findByNames(names, (some) => db().zone.findMany({ where: { name: { in: some } }, select: ZONE_STATE }));
+    }
+    const byName = new Map(rows.map((r) => [r.name, r]));
     const toLoad: ZoneToLoad[] = [];
-    const wanted = new Set<string>();
-    for (const row of rows) {
+    const removed: string[] = [];
+    const expiries = new Map<string, number | null>();
+    for (const name of names) {
+      const row = byName.get(name);
       // A secondary that has never been transferred has nothing to serve yet.
-      if (row.kind === 'secondary' && row.serial === 0n) continue;
-      wanted.add(row.name);
-      const have = this.store.get(row.name);
+      if (!row || (row.kind === 'secondary' && row.serial === 0n)) {
+        if (this.store.get(name)) removed.push(name);
+        expiries.set(name, null);
+        continue;
+      }
       // A secondary past its expiry is swapped for a copy that answers SERVFAIL, and back once refreshed.
-      const expired = row.kind === 'secondary' && row.expiresAt !== null && row.expiresAt.getTime() <= now;
+      const expiresAt = row.kind === 'secondary' ? (row.expiresAt?.getTime() ?? null) : null;
+      const expired = expiresAt !== null && expiresAt <= now;
+      expiries.set(name, expired ? null : expiresAt);
+      const have = this.store.get(name);
       if (have && have.version === row.version && have.id === row.id && have.expired === expired) continue;
       toLoad.push({ id: row.id, name: row.name, expired });
     }
-    return { keys, toLoad, removed: this.store.names().filter((name) => !wanted.has(name)) };
+    const done = (failed: string[]) => {
+      this.feed.advance(feed);
+      for (const [name, at] of expiries) this.expiries.set(name, at);
+      this.pending = new Set(failed);
+    };
+    return { keys, toLoad, removed, done };
   }
 
-  /** The keyring is tiny; read it whole on every sync so a new or changed key applies at once. */
+  /** The keyring is tiny: read whole whenever the feed says it changed. */
   private async loadKeys(): Promise<ReadonlyMap<string, TsigKey>> {
     const rows = await db().tsigKey.findMany();
     const keys = new Map<string, TsigKey>();
@@ -174,6 +239,10 @@ export class ZoneLoader {
     );
   }
 }
+
+/** What a sync compares of each zone it looks at. */
+const ZONE_STATE = { id: true, name: true, version: true, kind: true, serial: true, expiresAt: true } as const;
+type ZoneState = Prisma.ZoneGetPayload<{ select: typeof ZONE_STATE }>;
 
 /** Whether two keyrings hold the same keys (a changed keyring is a change to serve in step). */
 function sameKeys(a: ReadonlyMap<string, TsigKey>, b: ReadonlyMap<string, TsigKey>): boolean {

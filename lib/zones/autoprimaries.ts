@@ -5,11 +5,12 @@
 // `zonekeeper autoprimary add IP[:PORT] NAMESERVER [--account TEXT]`.
 import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
-import { db } from '../db';
+import { db, writeTransaction } from '../db';
 import { formatHostPort, parseHostPort } from '../config/env';
 import { absoluteName, DnsNameError } from '../dns/names';
 import { ZoneError } from './errors';
 import { nudgeWorker } from './nudge';
+import { markChanged } from './zone-changes';
 
 export interface AutoprimaryInfo {
   ip: string;
@@ -45,7 +46,11 @@ export async function addAutoprimary(ipInput: string, nameserverInput: string, a
   const { ip, port } = parseIpPort(ipInput);
   const nameserver = parseNameserver(nameserverInput);
   try {
-    const row = await db().autoprimary.create({ data: { ip, port, nameserver, account: account.trim() } });
+    const row = await writeTransaction(async (tx) => {
+      const created = await tx.autoprimary.create({ data: { ip, port, nameserver, account: account.trim() } });
+      await markChanged(tx);
+      return created;
+    });
     await nudgeWorker('');
     return { ip: row.ip, port: row.port, nameserver: row.nameserver, account: row.account, createdAt: row.createdAt };
   } catch (err) {
@@ -65,7 +70,11 @@ export async function listAutoprimaries(): Promise<AutoprimaryInfo[]> {
 export async function deleteAutoprimary(ipInput: string, nameserverInput: string): Promise<void> {
   const { ip } = parseIpPort(ipInput);
   const nameserver = parseNameserver(nameserverInput);
-  const { count } = await db().autoprimary.deleteMany({ where: { ip, nameserver } });
+  const count = await writeTransaction(async (tx) => {
+    const deleted = await tx.autoprimary.deleteMany({ where: { ip, nameserver } });
+    if (deleted.count > 0) await markChanged(tx);
+    return deleted.count;
+  });
   if (count === 0) throw new ZoneError('not-found', `there is no autoprimary ${ip} for nameserver ${nameserver}; see: zonekeeper autoprimary list`);
   await nudgeWorker('');
 }

@@ -27,6 +27,7 @@ import { createZoneSchema, type CreateZoneInput, type RecordDelete } from './sch
 import { readRecordsAt, readZoneRecords, soaFieldsOf, soaRecordOf, type StoredRecord } from './data';
 import { readNeighbourhood, readNotifyRecords, type RecordsByName } from './neighbourhood';
 import { writeChange } from './journal';
+import { markChanged } from './zone-changes';
 import { TimeSlice } from '../time-slice';
 import {
   checkChangeRules,
@@ -192,6 +193,7 @@ async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promis
         await writeChange(tx, head, [], [soaRecordOf(zone), ...records], slice);
         await enqueueNotify(tx, zone, records);
       }
+      await markChanged(tx, zone.name);
     }, COMMIT_TX);
   } catch (err) {
     if (isUniqueViolation(err)) {
@@ -205,7 +207,11 @@ async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promis
 
 export async function deleteZone(nameInput: string, _actor: Actor): Promise<void> {
   const name = toZoneName(nameInput);
-  const { count } = await db().zone.deleteMany({ where: { name } });
+  const count = await writeTransaction(async (tx) => {
+    const deleted = await tx.zone.deleteMany({ where: { name } });
+    if (deleted.count > 0) await markChanged(tx, name);
+    return deleted.count;
+  });
   if (count === 0) throw new ZoneError('not-found', `There is no zone ${name}.`);
   await nudgeWorker(name);
 }
@@ -257,7 +263,11 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
   }
   const extra: { tsigKeyId?: number | null } = {};
   if (opts.tsig !== undefined) extra.tsigKeyId = await tsigKeyIdFor(opts.tsig);
-  const { count } = await db().zone.updateMany({ where: { name }, data: { ...(data as Prisma.ZoneUpdateManyMutationInput), ...extra } });
+  const count = await writeTransaction(async (tx) => {
+    const updated = await tx.zone.updateMany({ where: { name }, data: { ...(data as Prisma.ZoneUpdateManyMutationInput), ...extra } });
+    if (updated.count > 0) await markChanged(tx, name);
+    return updated.count;
+  });
   if (count === 0) throw new ZoneError('not-found', `There is no zone ${name}.`);
   await nudgeWorker(name);
 }
@@ -600,6 +610,7 @@ async function commitRecords(
       slice,
     );
     const targets = await enqueueNotify(tx, updated, notifyRecords);
+    await markChanged(tx, zoneName);
     return { zone: zoneName, changed: true, oldSerial, newSerial, changeId: change.id, added, removed, notifyTargets: targets } satisfies CommitResult;
   }, COMMIT_TX);
   if (result.changed) await nudgeWorker(zoneName);
@@ -809,8 +820,21 @@ function refreshStateData(s: RefreshState) {
   };
 }
 
+/**
+ * A refresh that confirms the copy moves its expiry later, which no worker
+ * needs to hear of: a worker looks at the zone again when the expiry it knows
+ * passes. An expiry lifted, brought forward or newly set changes what it must
+ * serve (an expired copy answers SERVFAIL), so that goes on the change feed.
+ */
 async function writeRefreshState(tx: Tx, zoneId: number, s: RefreshState): Promise<void> {
+  const before = s.expiresAt === undefined ? null : await tx.zone.findUnique({ where: { id: zoneId }, select: { name: true, expiresAt: true } });
   await tx.zone.updateMany({ where: { id: zoneId }, data: refreshStateData(s) });
+  if (before && expiryNews(before.expiresAt, s.expiresAt ?? null, Date.now())) await markChanged(tx, before.name);
+}
+
+function expiryNews(old: Date | null, next: Date | null, now: number): boolean {
+  const expired = (d: Date | null) => d !== null && d.getTime() <= now;
+  return expired(old) !== expired(next) || (next !== null && (old === null || next < old));
 }
 
 type JournalEntry = { oldSerial: number; newSerial: number; removed: RR[]; added: RR[] };
@@ -865,6 +889,7 @@ async function storeSecondary(
     await tx.notifyJob.updateMany({ where: { zoneId: zone.id, state: 'pending' }, data: { state: 'superseded' } });
     if (targets.length) await tx.notifyJob.createMany({ data: targets.map((target) => ({ zoneId: zone.id, serial: BigInt(soa.soa.serial), target })) });
   }
+  await markChanged(tx, zone.name);
   return {
     zone: zone.name,
     changed: true,

@@ -2,9 +2,11 @@
 // with `zone set --tsig`. Secrets are stored base64-encoded, the form BIND's
 // key files and `dig -y` use.
 import { Prisma } from '../generated/prisma/client';
-import { db } from '../db';
+import { db, writeTransaction } from '../db';
 import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, type TsigAlgorithm } from '../dns/tsig';
 import { ZoneError } from './errors';
+import { nudgeWorker } from './nudge';
+import { markChanged } from './zone-changes';
 
 export interface TsigKeyInfo {
   name: string;
@@ -38,13 +40,18 @@ export async function createTsigKey(nameInput: string, algorithmInput: string, s
     secret = secretToBase64(generateSecret(algorithm));
   }
   try {
-    await db().tsigKey.create({ data: { name, algorithm, secret } });
+    await writeTransaction(async (tx) => {
+      await tx.tsigKey.create({ data: { name, algorithm, secret } });
+      await markChanged(tx);
+    });
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
       throw new ZoneError('exists', `a TSIG key named ${name} already exists`, { name: ['already exists'] });
     }
     throw err;
   }
+  // A worker serves with the new key at once (a zone's transfers may name it next).
+  await nudgeWorker('');
   return { name, algorithm, secret, zones: [] };
 }
 
@@ -60,7 +67,12 @@ export async function deleteTsigKey(nameInput: string): Promise<void> {
   if (key.zones.length) {
     throw new ZoneError('conflict', `TSIG key ${name} is in use by ${key.zones.map((z) => z.name).join(', ')}; detach it first with: zonekeeper zone set ZONE --tsig none`);
   }
-  await db().tsigKey.delete({ where: { name } });
+  await writeTransaction(async (tx) => {
+    await tx.tsigKey.delete({ where: { name } });
+    await markChanged(tx);
+  });
+  // Transfers and NOTIFYs signed with it stop at once, not at the next poll.
+  await nudgeWorker('');
 }
 
 /** The key id for `zone set --tsig NAME` (`none` detaches). */

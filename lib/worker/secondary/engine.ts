@@ -6,11 +6,13 @@
 // paced, before arming its timer. One refresh per zone at a time: a NOTIFY
 // during a refresh queues one more after it. It also answers notify-in's questions
 // (NotifyInbox): which zones are ours and of what kind, who the autoprimaries
-// are; the registry is re-read from the database on every sync.
+// are; each sync re-reads what the change feed names (lib/zones/zone-changes.ts),
+// the whole registry only at the first.
 import { parseHostPort, type ListenAddress } from '../../config/env';
 import { announceChange, db } from '../../db';
 import { databaseFailure } from '../../db-errors';
 import { readList } from '../../zones/json-lists';
+import { ChangeCursor, findByNames } from '../../zones/zone-changes';
 import type { Logger } from '../logger';
 import { canonicalAddress, type NotifyInbox, type NotifyZoneInfo } from '../notify-in';
 import type { ZoneStore } from '../zone-store';
@@ -76,6 +78,9 @@ export class SecondaryEngine implements NotifyInbox {
   /** Zones still to check at start, in order (a Set keeps insertion order); they have no timer yet. */
   private readonly startupPending = new Set<string>();
   private startupTimer: NodeJS.Timeout | undefined;
+  private readonly feed = new ChangeCursor();
+  /** The sync under way: syncs run one after another, each from where the last left the feed. */
+  private syncing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: ZoneStore,
@@ -88,20 +93,32 @@ export class SecondaryEngine implements NotifyInbox {
   // ------------------------------------------------------------ registry
 
   /**
-   * Re-reads zones and autoprimaries; arms a timer for every secondary zone
-   * that has none. The first sync queues every secondary zone for a check
-   * instead (startupChecks).
+   * Re-reads the zones the change feed names (every zone at the first sync,
+   * or when this process fell behind the feed) and the autoprimaries when
+   * they changed; arms a timer for every secondary zone that has none. The
+   * first sync queues every secondary zone for a check instead
+   * (startupChecks). `feedAt`: the zone loader's feed position right after
+   * a sync of its own (ZoneLoader.feedAt); when this engine stands there
+   * too, nothing new can be read and it asks the database nothing.
    */
-  async sync(): Promise<void> {
-    if (this.stopped) return;
+  sync(feedAt?: number | null): Promise<void> {
+    const run = this.syncing.then(() => this.syncOnce(feedAt ?? null));
+    this.syncing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async syncOnce(feedAt: number | null): Promise<void> {
+    if (this.stopped || (feedAt !== null && feedAt === this.feed.position)) return;
+    const changes = await this.feed.read();
+    const select = { id: true, name: true, kind: true, primaries: true, serial: true, nextRefreshAt: true, expiresAt: true, tsigKey: { select: { name: true } } } as const;
     const [rows, autos] = await Promise.all([
-      db().zone.findMany({
-        select: { id: true, name: true, kind: true, primaries: true, serial: true, nextRefreshAt: true, expiresAt: true, tsigKey: { select: { name: true } } },
-      }),
-      db().autoprimary.findMany(),
+      changes.everything ? db().zone.findMany({ select }) : findByNames(changes.zones, (names) => db().zone.findMany({ where: { name: { in: names } }, select })),
+      changes.everything || changes.shared ? db().autoprimary.findMany() : null,
     ]);
     if (this.stopped) return;
-    const zones = new Map<string, NotifyZoneInfo>();
+    const zones = changes.everything ? new Map<string, NotifyZoneInfo>() : this.zones;
+    // A zone named without a row was deleted.
+    for (const name of changes.zones) zones.delete(name);
     const now = Date.now();
     const first = !this.synced;
     this.synced = true;
@@ -118,15 +135,16 @@ export class SecondaryEngine implements NotifyInbox {
       else if (!this.timers.has(r.name) && !this.inflight.has(r.name) && !this.startupPending.has(r.name)) this.schedule(r.name, due);
       if (r.serial !== 0n && r.expiresAt) this.scheduleExpiry(r.name, r.expiresAt.getTime());
     }
-    for (const name of [...this.timers.keys()]) {
-      if (zones.get(name)?.kind !== 'secondary') this.unschedule(name);
-    }
-    for (const name of this.startupPending) {
-      if (zones.get(name)?.kind !== 'secondary') this.startupPending.delete(name);
+    const looked = changes.everything ? [...this.timers.keys(), ...this.startupPending] : changes.zones;
+    for (const name of looked) {
+      if (zones.get(name)?.kind === 'secondary') continue;
+      this.unschedule(name);
+      this.startupPending.delete(name);
     }
     this.zones = zones;
     if (startup.length > 0) this.startupChecks(startup.sort((a, b) => a.order - b.order).map((z) => z.name));
-    this.autoprimaries = autos.map((a) => ({ ip: a.ip, port: a.port, nameserver: a.nameserver, account: a.account }));
+    if (autos) this.autoprimaries = autos.map((a) => ({ ip: a.ip, port: a.port, nameserver: a.nameserver, account: a.account }));
+    this.feed.advance(changes);
   }
 
   zoneInfo(zone: string): NotifyZoneInfo | undefined {
@@ -240,9 +258,11 @@ export class SecondaryEngine implements NotifyInbox {
       });
       if (outcome.ok) this.expiredNoted.delete(zone);
       // A refresh that confirms or replaces the copy also lifts an expiry: reload either way.
-      if (outcome.ok && (outcome.status === 'transferred' || (z.expiresAt !== null && z.expiresAt <= Date.now()))) await this.reload();
-      // Other workers on the same (PostgreSQL) database serve the new copy at once too.
-      if (outcome.ok && outcome.status === 'transferred') await announceChange(zone).catch(() => undefined);
+      if (outcome.ok && (outcome.status === 'transferred' || (z.expiresAt !== null && z.expiresAt <= Date.now()))) {
+        await this.reload();
+        // Other workers on the same (PostgreSQL) database serve it at once too.
+        await announceChange(zone).catch(() => undefined);
+      }
       return outcome;
     } finally {
       this.release();

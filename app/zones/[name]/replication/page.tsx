@@ -83,7 +83,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
         {rep.secondaries.length === 0 ? (
           <p className="rounded-md border border-dashed border-zinc-300 bg-white px-4 py-6 text-center text-sm text-zinc-600">
             No secondaries probed yet. They are the zone&apos;s NS hosts (except the SOA primary) and its also-notify targets; the worker
-            probes them after each NOTIFY and every minute (ZK_PROBE_INTERVAL).
+            probes them after each NOTIFY and in a slow sweep over every zone (ZK_PROBE_INTERVAL, ZK_PROBE_RATE).
           </p>
         ) : (
           <SecondariesTable zone={zone.name} serial={rep.serial} secondaries={rep.secondaries} now={now} canNotify={rights.write} />

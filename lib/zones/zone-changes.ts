@@ -1,0 +1,124 @@
+// The change feed: how a worker learns which zones to reload without looking
+// at every zone. Every write that changes what a worker serves (records, zone
+// settings, creation, deletion, a transfer in, a secondary's expiry lifted, the
+// TSIG keys, the autoprimaries) appends a ZoneChange row in its own
+// transaction, through markChanged(); a worker reads the rows after the last
+// one it saw (ChangeCursor), so an idle poll reads no zone at all.
+//
+// Rows must become visible in `seq` order: a reader that has seen seq 11 never
+// looks back for a 10 committed after it. SQLite writers take turns (BEGIN
+// IMMEDIATE, lib/db-adapters.ts), so they are. PostgreSQL hands out sequence
+// values as rows are inserted, not as transactions commit, so there the append
+// takes a lock that its transaction holds until it ends: appends and their
+// commits take turns, and the append is each transaction's last statement, so
+// the turn lasts no longer than the commit. (A reader re-reading an overlap
+// window instead would need a bound on how long a transaction may hold a
+// sequence value before committing, and an import may run for minutes;
+// LISTEN/NOTIFY is lost while its connection is down and absent on a standby.
+// Both stay what they were: ways to wake the workers at once.)
+//
+// The table keeps about the newest KEEP_ROWS rows: every PRUNE_EVERY-th append
+// deletes those before them, in the same transaction. A reader whose next rows
+// have been pruned (a worker that stalled through KEEP_ROWS changes) is told to
+// compare everything once; a worker that starts compares everything anyway.
+import type { Prisma } from '../generated/prisma/client';
+import { db, lockInTransaction, TX_LOCK } from '../db';
+
+/** The rows kept: at 100 changes a second, a reader may fall behind by a quarter of an hour. */
+export const KEEP_ROWS = 100_000;
+const PRUNE_EVERY = 1000;
+/** Rows per query when a reader catches up. */
+const READ_PAGE = 10_000;
+/** Names per query when a reader looks the named zones up: well under any database's bind-variable limit. */
+const NAMES_PER_QUERY = 500;
+
+/** The `zone` of a row about what every zone shares: the TSIG keys and the autoprimaries. */
+const SHARED = '';
+
+/**
+ * Records, inside `tx`, that `zone` (canonical name) changed in what a worker
+ * serves or how it keeps it; without a zone, that the TSIG keys or the
+ * autoprimaries did. Call it last in the transaction (see above).
+ */
+export async function markChanged(tx: Prisma.TransactionClient, zone: string = SHARED): Promise<void> {
+  await lockInTransaction(tx, TX_LOCK.changeFeed);
+  const { seq } = await tx.zoneChange.create({ data: { zone }, select: { seq: true } });
+  if (seq % PRUNE_EVERY === 0) await tx.zoneChange.deleteMany({ where: { seq: { lte: seq - KEEP_ROWS } } });
+}
+
+/** What changed after a cursor's position. */
+export interface ZoneChanges {
+  /** The zones named (canonical names). */
+  zones: Set<string>;
+  /** The TSIG keys or the autoprimaries changed. */
+  shared: boolean;
+  /** Compare everything: the cursor has not started, or rows it never read have been pruned. */
+  everything: boolean;
+  /** The position after these changes (ChangeCursor.advance). */
+  upTo: number;
+}
+
+/**
+ * One reader's position in the feed. read() leaves it where it is; the reader
+ * calls advance() once it has acted on what it read, so that a reader that
+ * fails half-way reads the same rows again.
+ */
+export class ChangeCursor {
+  private at: number | null = null;
+
+  /** Where the cursor stands: the last row acted on (null before the first read). */
+  get position(): number | null {
+    return this.at;
+  }
+
+  async read(): Promise<ZoneChanges> {
+    if (this.at === null) {
+      // The position is taken before the full comparison the caller makes, so that a change
+      // committed during it is read again afterwards rather than missed.
+      const last = await db().zoneChange.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
+      return { zones: new Set(), shared: true, everything: true, upTo: last?.seq ?? 0 };
+    }
+    const from = this.at;
+    const zones = new Set<string>();
+    let shared = false;
+    let upTo = from;
+    let first: number | undefined;
+    for (;;) {
+      // Raw SQL: every poll of every worker runs this, and compiling the query through the
+      // client costs more CPU than running it.
+      const rows = await db().$queryRaw<{ seq: number | bigint; zone: string }[]>`SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ${upTo} ORDER BY "seq" LIMIT ${READ_PAGE}`;
+      for (const r of rows) {
+        if (r.zone === SHARED) shared = true;
+        else zones.add(r.zone);
+      }
+      if (rows.length > 0) {
+        first ??= Number(rows[0]!.seq);
+        upTo = Number(rows.at(-1)!.seq);
+      }
+      if (rows.length < READ_PAGE) break;
+    }
+    // A gap after the position is an append rolled back, or rows pruned before this reader read
+    // them. Pruning deletes from the oldest row up: only if it has passed the position can a row
+    // have gone unread.
+    let everything = false;
+    if (first !== undefined && first > from + 1) {
+      const oldest = await db().zoneChange.findFirst({ orderBy: { seq: 'asc' }, select: { seq: true } });
+      everything = (oldest?.seq ?? first) > from;
+    }
+    return { zones, shared, everything, upTo };
+  }
+
+  advance(to: ZoneChanges): void {
+    this.at = to.upTo;
+  }
+}
+
+/** What `find` returns for all of `names`, asked NAMES_PER_QUERY names at a time. */
+export async function findByNames<T>(names: Iterable<string>, find: (names: string[]) => Promise<T[]>): Promise<T[]> {
+  const list = [...names];
+  const out: T[] = [];
+  for (let i = 0; i < list.length; i += NAMES_PER_QUERY) {
+    for (const row of await find(list.slice(i, i + NAMES_PER_QUERY))) out.push(row);
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+-- CreateTable
+CREATE TABLE "ZoneChange" (
+    "seq" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "zone" TEXT NOT NULL
+);
+

@@ -1,0 +1,8 @@
+-- CreateTable
+CREATE TABLE "ZoneChange" (
+    "seq" SERIAL NOT NULL,
+    "zone" TEXT NOT NULL,
+
+    CONSTRAINT "ZoneChange_pkey" PRIMARY KEY ("seq")
+);
+
