@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `zonekeeper` command: runs the TypeScript CLI through tsx's loader.
-import { register } from 'tsx/esm/api';
+// `zonekeeper` command: runs lib/cli/main.ts from its JavaScript bundle, built
+// again first when a source changed (lib/cli/bundle.mjs); through tsx only
+// when the bundle cannot be built.
+import { loadCli } from '../lib/cli/bundle.mjs';
 
-register();
-const { run } = await import('../lib/cli/main.ts');
-process.exit(await run(process.argv.slice(2)));
+const cli = await loadCli();
+process.exit(await cli.run(process.argv.slice(2)));
