@@ -31,7 +31,6 @@
 //    (transactionScope) that writeTransaction opens around it.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
 import { busyError, driverErrorCode } from './db-errors';
 
@@ -337,14 +336,20 @@ class PgAdapter implements SqlDriverAdapter {
   }
 }
 
-/** PostgreSQL through a pool of `max` connections, transactions guarded as above. */
+/**
+ * PostgreSQL through a pool of `max` connections, transactions guarded as
+ * above. The driver is loaded with the first connection, so that a process on
+ * SQLite never loads it: `pg` costs a CLI command tens of milliseconds (it
+ * even starts Node's fetch implementation, to ask whether it runs on
+ * Cloudflare).
+ */
 export function pgAdapter(connectionString: string, max: number): SqlDriverAdapterFactory {
-  const factory = new PrismaPg({ connectionString, max });
   return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
+    provider: 'postgres',
+    adapterName: '@prisma/adapter-pg',
     async connect() {
-      return new PgAdapter(await factory.connect());
+      const { PrismaPg } = await import('@prisma/adapter-pg');
+      return new PgAdapter(await new PrismaPg({ connectionString, max }).connect());
     },
   };
 }

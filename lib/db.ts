@@ -8,7 +8,7 @@
 // Never import next/* or server-only here: the worker and CLI use it too.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import pg from 'pg';
+import type pg from 'pg';
 import { Prisma, PrismaClient } from './generated/prisma/client';
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
 import { databaseProvider, databaseUrl, sqliteFile, type DatabaseProvider } from './config/database-url';
@@ -175,8 +175,10 @@ export async function listenForChanges(
   let closed = false;
   let client: pg.Client | null = null;
   let retry: NodeJS.Timeout | undefined;
+  // Loaded here, not at the top: a process on SQLite never needs the driver (lib/db-adapters.ts).
+  const { default: driver } = await import('pg');
   const open = async (): Promise<boolean> => {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    const c = new driver.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
     c.on('error', (err) => onError(`change feed connection failed: ${err.message}`));
     await c.connect();
     const [{ standby }] = (await c.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby')).rows as [{ standby: boolean }];

@@ -4,8 +4,8 @@
 // (SQLite's busy lock under Prisma's name, which the lock retry did not know).
 // Eight processes run the 25 commands each, one after another, through the
 // CLI's own entry (lib/testing/cli-runs.ts): the same code and the same
-// database traffic per command, without 200 process starts (1–2 s of CPU each
-// under tsx, several minutes on a 2-core machine).
+// database traffic per command, without 200 process starts (when this test was
+// written, 1–2 s of CPU each under tsx: several minutes on a 2-core machine).
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { db } from '../db';

@@ -7,7 +7,7 @@
 // nothing left to apply.
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { databaseUrl } from '../config/database-url';
 import { listMigrations, type MigrationResult } from './migrate';
 
@@ -17,7 +17,9 @@ export const PG_MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma
 const LOCK_KEY = '134601815713650';
 
 async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+  // Loaded here, not at the top: a process on SQLite (every CLI command) never needs the driver (lib/db-adapters.ts).
+  const { default: driver } = await import('pg');
+  const client = new driver.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
   await client.connect();
   return client;
 }

@@ -1,7 +1,8 @@
 // `zonekeeper` commands run one after another in this one process, each
 // exactly as bin/zonekeeper.mjs runs one (lib/cli/main.ts run(), with its own
 // database client, opened and closed), for tests that need hundreds of them:
-// a CLI process costs 1–2 s of CPU to start under tsx. The commands come as
+// each process start costs more than the command itself (Node, the bundle,
+// Prisma's WebAssembly query compiler; bench/cli.sh). The commands come as
 // JSON (an array of argument lists) in ZK_CLI_RUNS; the exit status is the
 // number of commands that failed (at most 100), their messages on stderr.
 import { run } from '../cli/main';

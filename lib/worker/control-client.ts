@@ -1,6 +1,5 @@
 // Client side of the worker's loopback control channel, used by the web app
 // and the CLI. Authenticated with the secret in ZK_DATA_DIR (control-secret).
-import http from 'node:http';
 import { controlPort } from '../config/env';
 import { readOrCreateSecret } from '../config/secrets';
 
@@ -13,20 +12,17 @@ export class ControlUnavailableError extends Error {
   }
 }
 
-export function controlRequest<T = unknown>(
+export async function controlRequest<T = unknown>(
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
   timeoutMs = 5000,
 ): Promise<T> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  let secret: string;
-  try {
-    secret = readOrCreateSecret('control-secret');
-  } catch (err) {
-    // A refused secret file fails this request (callers that nudge may ignore that), never the caller's write.
-    return Promise.reject(err);
-  }
+  // A refused secret file fails this request (callers that nudge may ignore that), never the caller's write.
+  const secret = readOrCreateSecret('control-secret');
+  // Loaded with the first request: a CLI command that only reads never talks to the worker, and node:http costs it ~10 ms.
+  const http = await import('node:http');
   return new Promise<T>((resolve, reject) => {
     const req = http.request(
       {

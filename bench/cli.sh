@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Start-to-exit time of `zonekeeper --help`, `zone list` and `record add` on a
+# small zone, each as its own process, against the 300 ms target.
+# Usage: bench/cli.sh [RUNS=15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec node --import tsx bench/cli.ts --runs "${1:-15}"

@@ -1,0 +1,110 @@
+// The `zonekeeper` command runs from its JavaScript bundle (lib/cli/bundle.mjs):
+// no TypeScript is compiled when a command runs, an edit under lib/ is served
+// at once, and a bundle that cannot be built leaves the command working
+// through tsx. Behaviour, not timing: bench/cli.sh measures the time.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-cli-bundle-'));
+
+// Loaded with --import into the command's process: tsx cannot be resolved, and
+// loading any TypeScript file fails, so a command that works loaded neither.
+const BLOCK_TYPESCRIPT = path.join(dir, 'block-typescript.mjs');
+fs.writeFileSync(
+  BLOCK_TYPESCRIPT,
+  `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`
+export async function resolve(specifier, context, next) {
+  if (specifier === 'tsx' || specifier.startsWith('tsx/')) throw new Error('tsx is blocked in this test: ' + specifier);
+  const resolved = await next(specifier, context);
+  if (/\\\\.[cm]?tsx?$/.test(new URL(resolved.url).pathname)) throw new Error('TypeScript loaded at run time: ' + resolved.url);
+  return resolved;
+}\`));
+`,
+);
+
+function zk(root: string, args: string[], opts: { blockTypeScript?: boolean } = {}): { code: number; stdout: string; stderr: string } {
+  const node = opts.blockTypeScript ? ['--import', pathToFileURL(BLOCK_TYPESCRIPT).href] : [];
+  const r = spawnSync(process.execPath, [...node, path.join(root, 'bin/zonekeeper.mjs'), ...args], { env: process.env, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A copy of the checkout's code (not its bundle) that a test may edit, sharing node_modules. */
+function copyOfCheckout(name: string): string {
+  const root = path.join(dir, name);
+  for (const item of ['bin', 'lib', 'prisma', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+    fs.cpSync(path.join(ROOT, item), path.join(root, item), {
+      recursive: true,
+      preserveTimestamps: true,
+      filter: (src) => src !== path.join(ROOT, 'lib/generated/cli'),
+    });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
+  return root;
+}
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('the zonekeeper command in this checkout', () => {
+  const bundle = path.join(ROOT, 'lib/generated/cli/zonekeeper.cjs');
+  beforeAll(() => {
+    // Built now if a source changed since the last build (or by another test file's command).
+    expect(zk(ROOT, ['--help']).code).toBe(0);
+  });
+
+  it('runs with tsx unavailable and no TypeScript file loaded, and does not rebuild a current bundle', () => {
+    const built = fs.statSync(bundle).mtimeMs;
+    const create = zk(ROOT, ['zone', 'create', 'bundle.test', '--ns', 'ns1.bundle.test.'], { blockTypeScript: true });
+    expect(create.stderr).not.toMatch(/blocked|TypeScript loaded/);
+    expect(create).toMatchObject({ code: 0 });
+    expect(create.stdout).toMatch(/Created zone bundle\.test\. with serial 1/);
+
+    const add = zk(ROOT, ['record', 'add', 'bundle.test', 'www', 'A', '300', '192.0.2.1'], { blockTypeScript: true });
+    expect(add).toMatchObject({ code: 0 });
+    expect(add.stdout).toMatch(/serial 1 → 2/);
+
+    const list = zk(ROOT, ['zone', 'list'], { blockTypeScript: true });
+    expect(list).toMatchObject({ code: 0 });
+    expect(list.stdout).toMatch(/bundle\.test\.\s+primary\s+2\s+3/);
+
+    const help = zk(ROOT, ['--help'], { blockTypeScript: true });
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: zonekeeper <command>/);
+
+    const bad = zk(ROOT, ['record', 'add', 'bundle.test'], { blockTypeScript: true });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/record add needs ZONE NAME TYPE TTL CONTENT/);
+
+    expect(fs.statSync(bundle).mtimeMs).toBe(built);
+  });
+});
+
+describe('the zonekeeper command in a checkout being edited', () => {
+  it('serves an edit under lib/ at the next command, from a bundle built again', () => {
+    const root = copyOfCheckout('edited');
+    expect(zk(root, ['--help']).stdout).toMatch(/^Usage: zonekeeper <command>/);
+
+    const usage = path.join(root, 'lib/cli/usage.ts');
+    fs.writeFileSync(usage, fs.readFileSync(usage, 'utf8').replace('Usage: zonekeeper <command>', 'Usage (edited): zonekeeper <command>'));
+    const edited = zk(root, ['--help'], { blockTypeScript: true });
+    expect(edited).toMatchObject({ code: 0, stderr: '' });
+    expect(edited.stdout).toMatch(/^Usage \(edited\): zonekeeper <command>/);
+  });
+
+  it('runs the TypeScript through tsx when the bundle cannot be written', () => {
+    const root = copyOfCheckout('unwritable');
+    // Where the bundle's folder should be, a file: every write into it fails (even for root, which ignores modes).
+    fs.writeFileSync(path.join(root, 'lib/generated/cli'), '');
+    const help = zk(root, ['--help']);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: zonekeeper <command>/);
+    const usage = zk(root, ['frobnicate']);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});

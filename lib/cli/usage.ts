@@ -1,0 +1,45 @@
+// The `zonekeeper` command's usage text: printed by `--help` and after a usage
+// error. A module of its own so that `--help` loads nothing else (main.ts).
+export const USAGE = `Usage: zonekeeper <command>
+
+Zones
+  zone create NAME [--ns HOST …] [--contact EMAIL] [--ttl TTL] [--serial-policy increment|date|unixtime]
+  zone create NAME --secondary --primary ADDR[:PORT] …
+  zone list
+  zone delete NAME
+  zone import NAME FILE            BIND zone file; creates the zone or replaces its content as one change
+  zone export NAME                 the zone file on stdout
+  zone set NAME [--also-notify ADDR[:PORT],…] [--allow-transfer CIDR,…] [--serial-policy POLICY] [--tsig KEY|none]
+               [--primary ADDR[:PORT],…]   (secondary zones: the primaries, tried in order)
+  zone retrieve NAME               secondary zones: transfer the whole zone from its primaries now (needs the worker)
+  zone status NAME [--events N]    serial, primaries, last check, next refresh, expiry and the latest events
+
+Records (NAME relative to the zone or absolute; @ for the apex)
+  record add [--comment TEXT] ZONE NAME TYPE TTL CONTENT…
+  record delete [--comment TEXT] ZONE NAME TYPE [CONTENT…]
+                                   (--comment comes first: everything after TYPE is the record content)
+
+Replication
+  notify ZONE                      send NOTIFY to every secondary now and print each result
+  replication [ZONE]               per zone its replication state; with ZONE, each secondary's address,
+                                   serial and state (in sync, propagating, behind, unreachable, missing)
+  tsig add NAME ALGORITHM [SECRET] a TSIG key (hmac-sha256|hmac-sha512|hmac-sha1); the secret is generated when omitted
+  tsig list | tsig delete NAME
+  autoprimary add IP[:PORT] NAMESERVER [--account TEXT]
+                                   a NOTIFY from IP for an unknown zone whose NS set names NAMESERVER
+                                   creates it as a secondary of IP:PORT (port 53 by default)
+  autoprimary list | autoprimary delete IP NAMESERVER
+
+Users
+  user add NAME --role admin|editor|viewer   (password on stdin)
+  user list                        name, role, enabled or disabled, zones granted
+  user grant USER ZONE             let the editor USER see and edit ZONE
+  user revoke USER ZONE
+  user disable USER | user enable USER
+                                   a disabled user cannot sign in; their sessions end at once
+  user password USER               a new password from stdin (empty: one is generated and printed);
+                                   the user's sessions end
+  user signout USER                end every session of USER (sign out everywhere)
+
+Options for changes: --comment TEXT
+Environment: DATABASE_URL, ZK_DATA_DIR, ZK_CONTROL_PORT (see README).`;
