@@ -112,19 +112,19 @@ export class WireError extends Error {
 }
 
 // The largest DNS message: the TCP length prefix is 16 bits (RFC 1035 §4.2.2).
-const MAX_MESSAGE = 65535;
+export const MAX_MESSAGE = 65535;
 // Compression pointers carry a 14-bit offset (RFC 1035 §4.1.4).
-const MAX_POINTER = 0x3fff;
-const T_A = 1;
-const T_NS = 2;
-const T_CNAME = 5;
-const T_SOA = 6;
+export const MAX_POINTER = 0x3fff;
+export const T_A = 1;
+export const T_NS = 2;
+export const T_CNAME = 5;
+export const T_SOA = 6;
 const T_PTR = 12;
 const T_HINFO = 13;
-const T_MX = 15;
+export const T_MX = 15;
 const T_TXT = 16;
-const T_AAAA = 28;
-const T_SRV = 33;
+export const T_AAAA = 28;
+export const T_SRV = 33;
 const T_NAPTR = 35;
 const T_DNAME = 39;
 const T_OPT = 41;
@@ -769,6 +769,20 @@ function nameField(v: unknown, what: string): string {
  * writes the same name in presentation form, compression included; returns where it ended.
  */
 function writeWireName(bytes: Buffer, at: number, end: number): number {
+  writeName(wireNameText(bytes, at, end), true);
+  return wireNameEnd;
+}
+
+// Where the name read by the last wireNameText ended.
+let wireNameEnd = 0;
+
+/**
+ * The presentation form of the uncompressed name at `bytes[at]` (ending before `end`), as the
+ * decoder spells a name: absolute, RFC 1035 §5.1 escapes for dots, backslashes and bytes that
+ * are not printable ASCII, letters in the case they have. Throws WireError(SERVFAIL) when the
+ * bytes are not a name.
+ */
+export function wireNameText(bytes: Buffer, at: number, end: number): string {
   let name = '';
   let p = at;
   for (;;) {
@@ -780,8 +794,22 @@ function writeWireName(bytes: Buffer, at: number, end: number): number {
     name += '.';
     p += 1 + len;
   }
-  writeName(name === '' ? '.' : name, true);
-  return p + 1;
+  wireNameEnd = p + 1;
+  return name === '' ? '.' : name;
+}
+
+/**
+ * Writes `name` (presentation form, RFC 1035 §5.1 escapes) at `out[at]` in uncompressed wire
+ * form, the root label included, and returns where it ends; `out` needs 255 bytes of room.
+ * Throws WireError(SERVFAIL) for a name that cannot be encoded.
+ */
+export function nameToWire(name: string, out: Buffer, at: number): number {
+  if (name === '.') {
+    out[at] = 0;
+    return at + 1;
+  }
+  parseName(name);
+  return at + NAME.copy(out, at, 0, nameWireLength);
 }
 
 // RDLENGTH and RDATA of rdata held in wire form: copied, with the names that RFC 1035 lets us
