@@ -196,7 +196,7 @@ function transferOverUdp(ctx: HandlerContext, req: Request, res: Message): Buffe
   const access = checkTransferAccess(zone, req.peer.address, req.tsig ?? { status: 'unsigned' });
   if (!access.ok) return finish(res, access.rcode, undefined);
   res.aa = true;
-  res.answers = [zone.soa.wire[0]!];
+  res.answers = [zone.soaRecord()];
   return encodeMessage(res, { maxSize: req.maxSize }).buf;
 }
 

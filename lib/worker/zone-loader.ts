@@ -14,7 +14,7 @@ import { TimeSlice } from '../time-slice';
 import { readZoneRecords, soaRecordOf } from '../zones/data';
 import { readList } from '../zones/json-lists';
 import type { Logger } from './logger';
-import { buildSnapshotInSlices, type ZoneSnapshot } from './zone-snapshot';
+import { ZoneBuilder, type ZoneSnapshot } from './zone-snapshot';
 import type { ZoneStore } from './zone-store';
 
 export interface SyncResult {
@@ -158,20 +158,21 @@ export class ZoneLoader {
       // After a few tries serve what was read: its version is behind, so the next sync reloads it.
       if (now?.version === z.version || attempt === 3) break;
     }
-    return buildSnapshotInSlices(
-      {
-        id: z.id,
-        name: z.name,
-        serial: Number(z.serial),
-        version: z.version,
-        soa: soaRecordOf(z),
-        negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
-        transfer: { allow: readList(z.allowTransfer), tsigKeyName: z.tsigKey?.name ?? null },
-        expired,
-      },
-      records,
-      slice,
-    );
+    const b = new ZoneBuilder({
+      id: z.id,
+      name: z.name,
+      serial: Number(z.serial),
+      version: z.version,
+      soa: soaRecordOf(z),
+      negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
+      transfer: { allow: readList(z.allowTransfer), tsigKeyName: z.tsigKey?.name ?? null },
+      expired,
+    });
+    for (const r of records) {
+      b.add(r.name, r.type, r.ttl, r.content);
+      if (slice.due) await slice.pause();
+    }
+    return b.finishInSlices(slice);
   }
 }
 
