@@ -376,24 +376,23 @@ export class ZoneBuilder {
   private names: Buffer = Buffer.allocUnsafe(256);
   private namesLength = 0;
   private slots: Int32Array = new Int32Array(16);
+  // Per node: its name, its hash (so that growing the table and laying it out never hash a
+  // name again), its first set and how many it has; the sets of a node are a list.
   private nodeCount = 0;
   private nodeNameAt: Uint32Array = new Uint32Array(8);
   private nodeNameLength: Uint8Array = new Uint8Array(8);
-  private nodeFirstSet: Int32Array = new Int32Array(8);
-  private nodeLastSet: Int32Array = new Int32Array(8);
-  private nodeSets: Uint32Array = new Uint32Array(8);
-  // Each node's hash, so that growing the table and laying it out never hash a name again.
   private nodeHash: Uint32Array = new Uint32Array(8);
+  private nodeFirstSet: Int32Array = new Int32Array(8);
+  private nodeSets: Uint16Array = new Uint16Array(8);
+  // Per set: its type, the next set of its node, its records and their bytes.
   private setCount = 0;
   private setType: Uint16Array = new Uint16Array(8);
   private setNext: Int32Array = new Int32Array(8);
-  private setFirstRecord: Int32Array = new Int32Array(8);
-  private setLastRecord: Int32Array = new Int32Array(8);
   private setSize: Uint32Array = new Uint32Array(8);
+  private setBytes: Uint32Array = new Uint32Array(8);
+  // Per record, in the order added: its set; its tail (TTL, RDLENGTH, rdata) in `tails`.
   private recordCount = 0;
-  private recordAt: Uint32Array = new Uint32Array(16);
-  private recordNext: Int32Array = new Int32Array(16);
-  // Record tails (TTL, RDLENGTH, rdata) in the order added.
+  private recordSet: Uint32Array = new Uint32Array(16);
   private tails: Buffer = Buffer.allocUnsafe(1024);
   private tailsLength = 0;
   // The last owner and set added: records of one owner and type usually come together.
@@ -439,32 +438,31 @@ export class ZoneBuilder {
     t[at + 5] = rdlength & 0xff;
     this.tailsLength = at + 6 + rdlength;
     const r = this.recordCount++;
-    this.recordAt = grown(this.recordAt, r + 1);
-    this.recordNext = grown(this.recordNext, r + 1);
-    this.recordAt[r] = at;
-    this.recordNext[r] = -1;
-    if (this.setLastRecord[set]! < 0) this.setFirstRecord[set] = r;
-    else this.recordNext[this.setLastRecord[set]!] = r;
-    this.setLastRecord[set] = r;
+    this.recordSet = grown(this.recordSet, r + 1);
+    this.recordSet[r] = set;
     this.setSize[set]!++;
+    this.setBytes[set] += 6 + rdlength;
   }
 
+  /** The node's set of type `code`, added at the end of its list when new. */
   private setOf(node: number, code: number): number {
-    for (let s = this.nodeFirstSet[node]!; s >= 0; s = this.setNext[s]!) if (this.setType[s] === code) return s;
+    let last = -1;
+    for (let s = this.nodeFirstSet[node]!; s >= 0; s = this.setNext[s]!) {
+      if (this.setType[s] === code) return s;
+      last = s;
+    }
+    if (this.nodeSets[node] === 0xffff) throw new Error(`more types at one name than a zone can hold`);
     const s = this.setCount++;
     this.setType = grown(this.setType, s + 1);
     this.setNext = grown(this.setNext, s + 1);
-    this.setFirstRecord = grown(this.setFirstRecord, s + 1);
-    this.setLastRecord = grown(this.setLastRecord, s + 1);
     this.setSize = grown(this.setSize, s + 1);
+    this.setBytes = grown(this.setBytes, s + 1);
     this.setType[s] = code;
     this.setNext[s] = -1;
-    this.setFirstRecord[s] = -1;
-    this.setLastRecord[s] = -1;
     this.setSize[s] = 0;
-    if (this.nodeLastSet[node]! < 0) this.nodeFirstSet[node] = s;
-    else this.setNext[this.nodeLastSet[node]!] = s;
-    this.nodeLastSet[node] = s;
+    this.setBytes[s] = 0;
+    if (last < 0) this.nodeFirstSet[node] = s;
+    else this.setNext[last] = s;
     this.nodeSets[node]!++;
     return s;
   }
@@ -523,16 +521,14 @@ export class ZoneBuilder {
     const n = this.nodeCount++;
     this.nodeNameAt = grown(this.nodeNameAt, n + 1);
     this.nodeNameLength = grown(this.nodeNameLength, n + 1);
-    this.nodeFirstSet = grown(this.nodeFirstSet, n + 1);
-    this.nodeLastSet = grown(this.nodeLastSet, n + 1);
-    this.nodeSets = grown(this.nodeSets, n + 1);
     this.nodeHash = grown(this.nodeHash, n + 1);
+    this.nodeFirstSet = grown(this.nodeFirstSet, n + 1);
+    this.nodeSets = grown(this.nodeSets, n + 1);
     this.nodeNameAt[n] = at;
     this.nodeNameLength[n] = len;
-    this.nodeFirstSet[n] = -1;
-    this.nodeLastSet[n] = -1;
-    this.nodeSets[n] = 0;
     this.nodeHash[n] = hash;
+    this.nodeFirstSet[n] = -1;
+    this.nodeSets[n] = 0;
     if (n > 0) {
       this.slots[slot] = n + 1;
       // Keep the table at most half full.
@@ -622,7 +618,9 @@ export class ZoneBuilder {
       put32(data, slot * 4, n + 1);
     }
     yield;
-    // Sets in node order, records in set order: each node's sets and each set's records lie together.
+    // Sets in node order, each node's in the order their types came: each node's sets lie
+    // together, and so will each set's records. A set's bytes start where the previous set's
+    // end; setBytes becomes where its next record goes.
     let cuts = 0;
     let set = 0;
     let p = recordsAt;
@@ -639,17 +637,24 @@ export class ZoneBuilder {
         put32(data, so + 4, this.setSize[s]!);
         put16(data, so + 8, this.setType[s]!);
         if (n > 0 && this.setType[s] === T_NS) flags |= CUT;
-        for (let r = this.setFirstRecord[s]!; r >= 0; r = this.recordNext[r]!) {
-          const at = this.recordAt[r]!;
-          const len = 6 + ((this.tails[at + 4]! << 8) | this.tails[at + 5]!);
-          copyBytes(this.tails, at, at + len, data, p);
-          p += len;
-        }
+        const bytes = this.setBytes[s]!;
+        this.setBytes[s] = p;
+        p += bytes;
         set++;
       }
       if (flags & CUT) cuts++;
       data[o + 11] = flags;
       if (n % STEP === 0) yield;
+    }
+    // Records in the order added, each to the end of its set so far.
+    const t = this.tails;
+    for (let r = 0, at = 0; r < this.recordCount; r++) {
+      const end = at + 6 + ((t[at + 4]! << 8) | t[at + 5]!);
+      const s = this.recordSet[r]!;
+      copyBytes(t, at, end, data, this.setBytes[s]!);
+      this.setBytes[s] += end - at;
+      at = end;
+      if (r % (STEP * 16) === 0) yield;
     }
     return new ZoneSnapshot(this.z, { data, slots, nodes, sets, records: this.recordCount, cuts });
   }
