@@ -616,8 +616,8 @@ export class ZoneBuilder {
       let slot = this.nodeHash[n]! & (slots - 1);
       while (u32(data, slot * 4) !== 0) slot = (slot + 1) & (slots - 1);
       put32(data, slot * 4, n + 1);
+      if (n % (STEP * 16) === 0) yield;
     }
-    yield;
     // Sets in node order, each node's in the order their types came: each node's sets lie
     // together, and so will each set's records. A set's bytes start where the previous set's
     // end; setBytes becomes where its next record goes.
