@@ -142,3 +142,26 @@ export function ancestorNames(name: string): string[] {
   for (let p = parentName(name); p !== null; p = parentName(p)) out.push(p);
   return out;
 }
+
+/**
+ * A name in the decoder's spelling (lib/dns/wire.ts) as zone lookups see it:
+ * lowercase, and a dot inside a label (decoded as `\.`) written `\046`, so
+ * that walking up the tree by dots never takes it for a label boundary.
+ */
+export function lookupName(name: string): string {
+  const lower = name.toLowerCase();
+  if (!lower.includes('\\')) return lower;
+  // Walk escape by escape: `\\` is an escaped backslash, and a dot after it a real boundary.
+  let out = '';
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const next = lower[i + 1];
+    out += next === '.' ? '\\046' : `\\${next ?? ''}`;
+    i++;
+  }
+  return out;
+}

@@ -48,6 +48,21 @@ export interface WireRecord {
   data: unknown;
 }
 
+/**
+ * Rdata already in wire form, uncompressed (RFC 1035 §3.3): `bytes[start, end)`. A zone held
+ * in memory keeps its records this way and hands views of them to the encoder as `data`,
+ * which copies them, compressing the names inside NS, CNAME, PTR, MX and SOA rdata exactly as
+ * it does for the same record given as dns-packet data (RFC 1035 §4.1.4): a record encodes to
+ * the same bytes either way.
+ */
+export class WireRdata {
+  constructor(
+    readonly bytes: Buffer,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
 export interface Question {
   /** Absolute, trailing dot, the client's case. */
   name: string;
@@ -97,19 +112,19 @@ export class WireError extends Error {
 }
 
 // The largest DNS message: the TCP length prefix is 16 bits (RFC 1035 §4.2.2).
-const MAX_MESSAGE = 65535;
+export const MAX_MESSAGE = 65535;
 // Compression pointers carry a 14-bit offset (RFC 1035 §4.1.4).
-const MAX_POINTER = 0x3fff;
-const T_A = 1;
-const T_NS = 2;
-const T_CNAME = 5;
-const T_SOA = 6;
+export const MAX_POINTER = 0x3fff;
+export const T_A = 1;
+export const T_NS = 2;
+export const T_CNAME = 5;
+export const T_SOA = 6;
 const T_PTR = 12;
 const T_HINFO = 13;
-const T_MX = 15;
+export const T_MX = 15;
 const T_TXT = 16;
-const T_AAAA = 28;
-const T_SRV = 33;
+export const T_AAAA = 28;
+export const T_SRV = 33;
 const T_NAPTR = 35;
 const T_DNAME = 39;
 const T_OPT = 41;
@@ -143,6 +158,11 @@ function typeName(code: number): string {
   return TYPE_NAME.get(code) ?? `UNKNOWN_${code}`;
 }
 
+/** The mnemonic of a type code, as the decoder reports it (`UNKNOWN_<n>` when dns-packet has none). */
+export function typeNameOf(code: number): string {
+  return typeName(code);
+}
+
 function className(code: number): string {
   return CLASS_NAME.get(code) ?? `UNKNOWN_${code}`;
 }
@@ -171,6 +191,11 @@ function typeCode(type: string): number {
   if (n < 0) n = numericMnemonic(upper, 'TYPE');
   if (n < 0) throw new WireError(RCODE.SERVFAIL, `unknown record type "${type}"`);
   return n;
+}
+
+/** The code of a type mnemonic (`TYPE<n>` and `UNKNOWN_<n>` too); throws WireError(SERVFAIL) for one we cannot name. */
+export function typeCodeOf(type: string): number {
+  return typeCode(type);
 }
 
 function classCode(klass: string): number {
@@ -402,7 +427,7 @@ function decodeChecked(buf: Buffer): Message {
           class: className(klass),
           // RFC 2181 §8: a TTL with the top bit set is treated as zero.
           ttl: ttl > 0x7fffffff ? 0 : ttl,
-          data: decodeRdata(buf, type, pos + 8, rdStart, rdEnd),
+          data: decodeRdataAt(buf, type, pos + 8, rdStart, rdEnd),
         });
       }
       pos = rdEnd;
@@ -445,7 +470,7 @@ function readCharString(buf: Buffer, at: number, rdEnd: number): number {
 // Types whose rdata holds domain names are decoded here, so compressed names inside them are
 // followed safely and come out in our name form; the rest go to dns-packet's codecs, held to
 // their RDLENGTH (dns-packet's own decoders mostly ignore it).
-function decodeRdata(buf: Buffer, type: number, rdlenAt: number, rdStart: number, rdEnd: number): unknown {
+function decodeRdataAt(buf: Buffer, type: number, rdlenAt: number, rdStart: number, rdEnd: number): unknown {
   switch (type) {
     case T_A: {
       if (rdEnd - rdStart !== 4) throw formerr('A rdata must be 4 bytes');
@@ -574,6 +599,8 @@ function formatIPv6(buf: Buffer, at: number): string {
 // room for a full message plus one maximal record written past the limit before we notice.
 
 const SCRATCH = Buffer.allocUnsafe(2 * MAX_MESSAGE + 4096);
+// Where an IPv6 address's dotted-quad tail is parsed: past anything a message can use.
+const ADDRESS_AT = SCRATCH.length - 64;
 let off = 0;
 // Lowercased name suffix (presentation form, trailing dot) → offset of its first occurrence.
 const compression = new Map<string, number>();
@@ -685,7 +712,7 @@ function writeName(name: string, compress: boolean): void {
     return;
   }
   parseName(name);
-  if (!compress) {
+  if (!compress || standaloneRdata) {
     NAME.copy(SCRATCH, off, 0, nameWireLength);
     off += nameWireLength;
     return;
@@ -737,8 +764,91 @@ function nameField(v: unknown, what: string): string {
   return v;
 }
 
+/**
+ * Writes the uncompressed name at `bytes[at]` (rdata held in wire form) exactly as writeName
+ * writes the same name in presentation form, compression included; returns where it ended.
+ */
+function writeWireName(bytes: Buffer, at: number, end: number): number {
+  writeName(wireNameText(bytes, at, end), true);
+  return wireNameEnd;
+}
+
+// Where the name read by the last wireNameText ended.
+let wireNameEnd = 0;
+
+/**
+ * The presentation form of the uncompressed name at `bytes[at]` (ending before `end`), as the
+ * decoder spells a name: absolute, RFC 1035 §5.1 escapes for dots, backslashes and bytes that
+ * are not printable ASCII, letters in the case they have. Throws WireError(SERVFAIL) when the
+ * bytes are not a name.
+ */
+export function wireNameText(bytes: Buffer, at: number, end: number): string {
+  let name = '';
+  let p = at;
+  for (;;) {
+    if (p >= end) throw encodeError('domain name runs past its rdata');
+    const len = bytes[p]!;
+    if (len === 0) break;
+    if (len > 63 || p + 1 + len > end) throw encodeError('malformed domain name in wire rdata');
+    name += labelText(bytes, p + 1, p + 1 + len);
+    name += '.';
+    p += 1 + len;
+  }
+  wireNameEnd = p + 1;
+  return name === '' ? '.' : name;
+}
+
+/**
+ * Writes `name` (presentation form, RFC 1035 §5.1 escapes) at `out[at]` in uncompressed wire
+ * form, the root label included, and returns where it ends; `out` needs 255 bytes of room.
+ * Throws WireError(SERVFAIL) for a name that cannot be encoded.
+ */
+export function nameToWire(name: string, out: Buffer, at: number): number {
+  if (name === '.') {
+    out[at] = 0;
+    return at + 1;
+  }
+  parseName(name);
+  return at + NAME.copy(out, at, 0, nameWireLength);
+}
+
+// RDLENGTH and RDATA of rdata held in wire form: copied, with the names that RFC 1035 lets us
+// compress (and that writeRdata compresses) written through writeName.
+function writeWireRdata(type: number, d: WireRdata): void {
+  const lenAt = off;
+  off += 2;
+  const b = d.bytes;
+  let p = d.start;
+  room(d.end - p + 2);
+  switch (type) {
+    case T_NS:
+    case T_CNAME:
+    case T_PTR:
+      p = writeWireName(b, p, d.end);
+      break;
+    case T_MX:
+      if (d.end - p < 3) throw encodeError('MX rdata too short');
+      SCRATCH[off++] = b[p]!;
+      SCRATCH[off++] = b[p + 1]!;
+      p = writeWireName(b, p + 2, d.end);
+      break;
+    case T_SOA:
+      p = writeWireName(b, p, d.end);
+      p = writeWireName(b, p, d.end);
+      if (d.end - p !== 20) throw encodeError('SOA rdata has the wrong length');
+      break;
+  }
+  if (p > d.end) throw encodeError('wire rdata runs past its end');
+  off += b.copy(SCRATCH, off, p, d.end);
+  const rdlength = off - lenAt - 2;
+  if (rdlength > MAX_MESSAGE) throw encodeError('rdata too large');
+  SCRATCH[lenAt] = rdlength >> 8;
+  SCRATCH[lenAt + 1] = rdlength & 0xff;
+}
+
 // Writes RDLENGTH and RDATA at `off`.
 function writeRdata(type: number, data: unknown, typeLabel: string): void {
+  if (data instanceof WireRdata) return writeWireRdata(type, data);
   const lenAt = off;
   off += 2;
   switch (type) {
@@ -833,7 +943,7 @@ function writeRdata(type: number, data: unknown, typeLabel: string): void {
 }
 
 // Dotted quad, four decimal octets; dns-packet's parser silently accepts "abc" or "1.2.3".
-function writeIPv4(s: string, from: number, to: number, at: number): boolean {
+function writeIPv4(s: string, from: number, to: number, at: number, out: Buffer = SCRATCH): boolean {
   let parts = 0;
   let octet = 0;
   let digits = 0;
@@ -844,20 +954,20 @@ function writeIPv4(s: string, from: number, to: number, at: number): boolean {
       if (++digits > 3 || octet > 255) return false;
     } else if (c === 46) {
       if (digits === 0 || parts === 3) return false;
-      SCRATCH[at + parts++] = octet;
+      out[at + parts++] = octet;
       octet = 0;
       digits = 0;
     } else return false;
   }
   if (digits === 0 || parts !== 3) return false;
-  SCRATCH[at + 3] = octet;
+  out[at + 3] = octet;
   return true;
 }
 
 const V6 = new Uint16Array(8);
 
 // RFC 4291 §2.2 text forms: hex groups, at most one "::", optionally a dotted-quad tail.
-function writeIPv6(s: string, at: number): boolean {
+function writeIPv6(s: string, at: number, out: Buffer = SCRATCH): boolean {
   const n = s.length;
   let groups = 0;
   let gap = -1;
@@ -880,9 +990,9 @@ function writeIPv6(s: string, at: number): boolean {
     if (j < n && s.charCodeAt(j) === 46) {
       // Embedded IPv4 takes the last two groups.
       if (groups > 6) return false;
-      if (!writeIPv4(s, i, n, at + 16)) return false; // parsed past the address, copied below
-      V6[groups++] = (SCRATCH[at + 16]! << 8) | SCRATCH[at + 17]!;
-      V6[groups++] = (SCRATCH[at + 18]! << 8) | SCRATCH[at + 19]!;
+      if (!writeIPv4(s, i, n, ADDRESS_AT)) return false;
+      V6[groups++] = (SCRATCH[ADDRESS_AT]! << 8) | SCRATCH[ADDRESS_AT + 1]!;
+      V6[groups++] = (SCRATCH[ADDRESS_AT + 2]! << 8) | SCRATCH[ADDRESS_AT + 3]!;
       i = n;
       break;
     }
@@ -904,16 +1014,16 @@ function writeIPv6(s: string, at: number): boolean {
   }
   if (gap < 0 ? groups !== 8 : groups > 7) return false;
   const tail = gap < 0 ? 0 : groups - gap;
-  SCRATCH.fill(0, at, at + 16);
+  out.fill(0, at, at + 16);
   const head = gap < 0 ? groups : gap;
   for (let g = 0; g < head; g++) {
-    SCRATCH[at + 2 * g] = V6[g]! >> 8;
-    SCRATCH[at + 2 * g + 1] = V6[g]! & 0xff;
+    out[at + 2 * g] = V6[g]! >> 8;
+    out[at + 2 * g + 1] = V6[g]! & 0xff;
   }
   for (let g = 0; g < tail; g++) {
     const slot = 8 - tail + g;
-    SCRATCH[at + 2 * slot] = V6[gap + g]! >> 8;
-    SCRATCH[at + 2 * slot + 1] = V6[gap + g]! & 0xff;
+    out[at + 2 * slot] = V6[gap + g]! >> 8;
+    out[at + 2 * slot + 1] = V6[gap + g]! & 0xff;
   }
   return true;
 }
@@ -1103,6 +1213,57 @@ function finish(length: number, setTc: boolean): { buf: Buffer; truncated: boole
   const buf = Buffer.allocUnsafe(length);
   SCRATCH.copy(buf, 0, 0, length);
   return { buf, truncated: (SCRATCH[2]! & 0x02) !== 0 };
+}
+
+// Set while encodeRdata runs: names are written whole, as rdata outside a message holds them.
+let standaloneRdata = false;
+
+/**
+ * The rdata of one record in wire form, uncompressed (RFC 1035 §3.3), from dns-packet `data`
+ * (or a WireRdata): the bytes the encoder writes for it in a message without compression.
+ * Throws WireError(SERVFAIL) for data that cannot be encoded, as encodeMessage does.
+ */
+export function encodeRdata(type: string, data: unknown): Buffer {
+  standaloneRdata = true;
+  try {
+    compression.clear();
+    off = 0;
+    writeRdata(typeCode(type), data, type);
+    return Buffer.from(SCRATCH.subarray(2, off));
+  } catch (err) {
+    if (err instanceof WireError) throw err;
+    throw encodeError(`cannot encode ${type} rdata: ${(err as Error)?.message ?? String(err)}`);
+  } finally {
+    standaloneRdata = false;
+  }
+}
+
+/**
+ * dns-packet `data` of rdata held in wire form (`bytes[start, end)`, uncompressed), as the
+ * decoder gives it for the same record in a message. Throws WireError(FORMERR) when the bytes
+ * are not that type's rdata.
+ */
+export function decodeRdata(type: string, bytes: Buffer, start: number, end: number): unknown {
+  // The length prefix first: dns-packet's codecs read it.
+  const rd = Buffer.allocUnsafe(end - start + 2);
+  rd.writeUInt16BE(end - start, 0);
+  bytes.copy(rd, 2, start, end);
+  try {
+    return decodeRdataAt(rd, typeCode(type), 0, 2, rd.length);
+  } catch (err) {
+    if (err instanceof WireError) throw err;
+    throw formerr(`malformed ${type} rdata: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+/** Writes the four bytes of a dotted-quad IPv4 address at `out[at]`; false when `text` is not one (some bytes may be written). */
+export function ipv4ToWire(text: string, out: Buffer, at: number): boolean {
+  return writeIPv4(text, 0, text.length, at, out);
+}
+
+/** Writes the sixteen bytes of an IPv6 address in RFC 4291 §2.2 text form at `out[at]`; false when it is not one (some bytes may be written). */
+export function ipv6ToWire(text: string, out: Buffer, at: number): boolean {
+  return writeIPv6(text, at, out);
 }
 
 /**

@@ -20,6 +20,7 @@
 //   | transfer without the zone's TSIG key      | NOTAUTH (RFC 8945 §5.2)   |
 //   | an exception while answering              | SERVFAIL, worker goes on  |
 import { decodeMessage, encodeMessage, newResponse, OPCODE, peekHeader, RCODE, WireError, type Message } from '../dns/wire';
+import { lookupName } from '../dns/names';
 import type { Logger } from './logger';
 import { answerQuery } from './query';
 import type { ZoneStore } from './zone-store';
@@ -156,29 +157,6 @@ export function guardRcode(msg: Message): number | null {
   return null;
 }
 
-/**
- * The name as zone lookups see it: lowercase, and a dot inside a label
- * (decoded as `\.`) written `\046`, so that walking up the tree by dots
- * never takes it for a label boundary.
- */
-export function lookupName(name: string): string {
-  const lower = name.toLowerCase();
-  if (!lower.includes('\\')) return lower;
-  // Walk escape by escape: `\\` is an escaped backslash, and a dot after it a real boundary.
-  let out = '';
-  for (let i = 0; i < lower.length; i++) {
-    const c = lower[i]!;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const next = lower[i + 1];
-    out += next === '.' ? '\\046' : `\\${next ?? ''}`;
-    i++;
-  }
-  return out;
-}
-
 function dispatch(ctx: HandlerContext, raw: Buffer, msg: Message, res: Message, transport: Transport, peer: Request['peer'], tsig: TsigVerified | null): Buffer {
   const reserve = tsig ? TSIG_ROOM : 0;
   // Two OPT records: we cannot tell which to honour, so the reply has none (RFC 6891 §6.1.1).
@@ -218,7 +196,7 @@ function transferOverUdp(ctx: HandlerContext, req: Request, res: Message): Buffe
   const access = checkTransferAccess(zone, req.peer.address, req.tsig ?? { status: 'unsigned' });
   if (!access.ok) return finish(res, access.rcode, undefined);
   res.aa = true;
-  res.answers = [zone.soa.wire[0]!];
+  res.answers = [zone.soaRecord()];
   return encodeMessage(res, { maxSize: req.maxSize }).buf;
 }
 

@@ -44,7 +44,7 @@ export async function ixfrRecords(zone: ZoneSnapshot, clientSerial: number, limi
   // in): read and convert them in slices, so that queries are answered meanwhile.
   const slice = new TimeSlice();
   const records = await readChangeRecords(db(), chain, slice);
-  const soa = zone.soa.wire[0]!;
+  const soa = zone.soaRecord();
   const out: WireRecord[] = [soa];
   for (const c of chain.reverse()) {
     // Each journal entry starts its lists with the old and the new SOA; the

@@ -2,7 +2,8 @@
 // hung the worker.
 import { describe, expect, it } from 'vitest';
 import { decodeMessage } from '../dns/wire';
-import { handleMessage, lookupName, type HandlerContext } from './handler';
+import { lookupName } from '../dns/names';
+import { handleMessage, type HandlerContext } from './handler';
 import { log } from './logger';
 import { buildSnapshot } from './zone-snapshot';
 import { ZoneStore } from './zone-store';

@@ -5,11 +5,8 @@
 import { loadDotEnv } from '../config/dotenv';
 import { migrateDatabase } from '../setup/database';
 import { dnsProcesses, formatHostPort } from '../config/env';
-import { leaderLink } from './cluster-link';
 import { dnsRole, superviseDnsProcesses } from './cluster';
 import { log } from './logger';
-import { startSibling } from './sibling';
-import { startWorker } from './worker';
 
 loadDotEnv();
 if (process.env.ZK_LOG_LEVEL) log.level = process.env.ZK_LOG_LEVEL;
@@ -44,7 +41,9 @@ function stopOnSignals(what: string, stop: () => Promise<void>): void {
 async function main(): Promise<void> {
   const role = dnsRole();
   const processes = dnsProcesses();
+  // The DNS code is imported only by the processes that serve: the supervisor stays small.
   if (role === 'sibling') {
+    const { startSibling } = await import('./sibling');
     const sibling = await startSibling(log, processes);
     stopOnSignals('DNS sibling process', sibling.stop);
     return;
@@ -57,6 +56,8 @@ async function main(): Promise<void> {
       return;
     }
   }
+  const { startWorker } = await import('./worker');
+  const { leaderLink } = await import('./cluster-link');
   const worker = await startWorker(role === 'leader' ? { siblings: leaderLink(log), processes } : {});
   const mode = [
     `worker ${worker.workerId}`,

@@ -263,7 +263,7 @@ export class NotifyQueue {
       await db().notifyJob.updateMany({ where: { id: job.id, state: 'pending' }, data: { nextAttemptAt: job.nextAttemptAt } });
       return 'waiting';
     }
-    const soa = zone.soa.records[0]!;
+    const soa = zone.soaRR();
     const key = zone.transfer.tsigKeyName ? this.store.tsigKeys.get(zone.transfer.tsigKeyName) : undefined;
     let results: NotifyResult[];
     try {

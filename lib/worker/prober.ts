@@ -97,14 +97,8 @@ export async function probeSoa(zone: string, to: ListenAddress, timeoutsMs = [10
 
 /** The zone's NS, and the glue of NS hosts inside it, from the served snapshot. */
 function nsAndGlue(zone: ZoneSnapshot): RR[] {
-  const out: RR[] = [];
-  const ns = zone.nodes.get(zone.name)?.get('NS')?.records ?? [];
-  out.push(...ns);
-  for (const r of ns) {
-    const host = zone.nodes.get(r.content);
-    for (const type of ['A', 'AAAA']) out.push(...(host?.get(type)?.records ?? []));
-  }
-  return out;
+  const ns = zone.recordsAt(zone.name, 'NS');
+  return [...ns, ...ns.flatMap((r) => zone.addressesOf(r.content))];
 }
 
 export class Prober {

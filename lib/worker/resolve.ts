@@ -12,9 +12,8 @@
 // (the set of zone cuts, each referral with its glue, the additional addresses
 // of each MX/SRV/NS RRset, the negative SOA) is, lazily, and kept beside the
 // snapshot in a WeakMap so it goes when the snapshot goes.
-import type { WireRecord } from '../dns/wire';
-import { RCODE } from '../dns/wire';
-import type { RRset, ZoneSnapshot } from './zone-snapshot';
+import { RCODE, T_A, T_AAAA, T_CNAME, T_MX, T_NS, T_SRV, typeCodeOf, typeNameOf, type WireRecord } from '../dns/wire';
+import type { ZoneSnapshot } from './zone-snapshot';
 
 export interface Resolution {
   rcode: number;
@@ -41,7 +40,7 @@ export const MAX_CNAME_CHAIN = 16;
  * RFC 8482 §4.2: ANY is answered with one RRset, the same one every time: the first of
  * these types present at the name, else the alphabetically first type there.
  */
-const ANY_PREFERENCE = ['SOA', 'A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'PTR', 'CAA', 'DS', 'HINFO', 'NAPTR', 'TLSA', 'SSHFP'];
+const ANY_PREFERENCE = ['SOA', 'A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'PTR', 'CAA', 'DS', 'HINFO', 'NAPTR', 'TLSA', 'SSHFP'].map(typeCodeOf);
 
 interface Referral {
   ns: readonly WireRecord[];
@@ -51,11 +50,10 @@ interface Referral {
 }
 
 interface Derived {
-  /** Owner names of NS sets below the apex: the zone cuts. */
-  cuts: ReadonlySet<string>;
   negativeSoa: WireRecord;
   referrals: Map<string, Referral>;
-  additionals: Map<RRset, readonly WireRecord[]>;
+  /** The additional addresses of an answered MX, SRV or NS set, by set. */
+  additionals: Map<number, readonly WireRecord[]>;
 }
 
 const derivedBySnapshot = new WeakMap<ZoneSnapshot, Derived>();
@@ -63,9 +61,7 @@ const derivedBySnapshot = new WeakMap<ZoneSnapshot, Derived>();
 function derived(zone: ZoneSnapshot): Derived {
   let d = derivedBySnapshot.get(zone);
   if (!d) {
-    const cuts = new Set<string>();
-    for (const [name, types] of zone.nodes) if (name !== zone.name && types.has('NS')) cuts.add(name);
-    d = { cuts, negativeSoa: { ...zone.soa.wire[0]!, ttl: zone.negativeTtl }, referrals: new Map(), additionals: new Map() };
+    d = { negativeSoa: zone.soaRecord(zone.negativeTtl), referrals: new Map(), additionals: new Map() };
     derivedBySnapshot.set(zone, d);
   }
   return d;
@@ -75,11 +71,13 @@ function derived(zone: ZoneSnapshot): Derived {
 export function resolve(zone: ZoneSnapshot, qname: string, qtype: string): Resolution {
   const d = derived(zone);
   const res: Resolution = { rcode: RCODE.NOERROR, aa: true, answers: [], authorities: [], additionals: [], requiredGlue: 0 };
+  const any = qtype === 'ANY';
+  const type = any ? -1 : typeCodeOf(qtype);
   let name = qname;
   // Names whose CNAME is already in the answer; allocated only when a chain starts.
   let chain: string[] | undefined;
   for (;;) {
-    const cut = d.cuts.size === 0 ? undefined : findCut(zone, d, name, qtype);
+    const cut = zone.cutCount === 0 ? undefined : findCut(zone, name, qtype);
     if (cut !== undefined) {
       // RFC 1034 §4.3.2 step 3b. After a CNAME the answer so far is ours, so AA stays set
       // and the referral rides along in authority (NSD does the same).
@@ -90,37 +88,37 @@ export function resolve(zone: ZoneSnapshot, qname: string, qtype: string): Resol
       res.requiredGlue = ref.required;
       return res;
     }
-    let node = zone.nodes.get(name);
-    let synthesized = false;
-    if (node === undefined) {
-      // An empty non-terminal exists: NODATA, and it blocks wildcards (RFC 4592 §2.2.2).
-      if (zone.existingNames.has(name)) return negative(res, d, RCODE.NOERROR);
+    let node = zone.findNode(name);
+    if (node < 0) {
       node = findWildcard(zone, name);
       // RFC 6604 §2.1: after a CNAME the rcode is that of the last name looked up.
-      if (node === undefined) return negative(res, d, RCODE.NXDOMAIN);
-      synthesized = true;
+      if (node < 0) return negative(res, d, RCODE.NXDOMAIN);
+    } else if (zone.setsAtNode(node) === 0) {
+      // An empty non-terminal exists: NODATA, and it blocks wildcards (RFC 4592 §2.2.2).
+      return negative(res, d, RCODE.NOERROR);
     }
-
-    if (qtype === 'ANY') {
-      const set = anySet(node);
-      pushOwned(res.answers, set, synthesized ? name : undefined);
+    // Records synthesized from a wildcard carry the name asked for (RFC 4592 §2.1.1); the
+    // others are owned by it anyway.
+    if (any) {
+      const set = anySet(zone, node);
+      zone.pushRecords(res.answers, set, name);
       addTargets(zone, d, set, res);
       return res;
     }
-    const set = node.get(qtype);
-    if (set !== undefined) {
-      pushOwned(res.answers, set, synthesized ? name : undefined);
+    const set = zone.findSet(node, type);
+    if (set >= 0) {
+      zone.pushRecords(res.answers, set, name);
       addTargets(zone, d, set, res);
       return res;
     }
-    const cname = qtype === 'CNAME' ? undefined : node.get('CNAME');
-    if (cname === undefined) return negative(res, d, RCODE.NOERROR);
+    const cname = type === T_CNAME ? -1 : zone.findSet(node, T_CNAME);
+    if (cname < 0) return negative(res, d, RCODE.NOERROR);
 
     // RFC 1034 §4.3.2 step 3a, RFC 4592 §4.2 for a wildcard CNAME: answer the CNAME with
     // the query name as owner and go on with its target, but only within the zone, never
     // round a loop, and not past MAX_CNAME_CHAIN.
-    pushOwned(res.answers, cname, synthesized ? name : undefined);
-    const target = cname.records[0]!.content;
+    zone.pushRecords(res.answers, cname, name);
+    const target = zone.targetName(cname, 0);
     (chain ??= []).push(name);
     if (!inZone(target, zone.name) || chain.includes(target) || chain.length > MAX_CNAME_CHAIN) return res;
     name = target;
@@ -129,12 +127,6 @@ export function resolve(zone: ZoneSnapshot, qname: string, qtype: string): Resol
 
 function push(to: WireRecord[], from: readonly WireRecord[]): void {
   for (let i = 0; i < from.length; i++) to.push(from[i]!);
-}
-
-/** The RRset's records; synthesized from a wildcard, they carry `owner` instead (RFC 4592 §2.1.1). */
-function pushOwned(to: WireRecord[], set: RRset, owner: string | undefined): void {
-  if (owner === undefined) push(to, set.wire);
-  else for (const w of set.wire) to.push({ ...w, name: owner });
 }
 
 function negative(res: Resolution, d: Derived, rcode: number): Resolution {
@@ -152,12 +144,15 @@ function inZone(name: string, zone: string): boolean {
  * the cut itself is answered by the parent side (RFC 4035 §3.1.4.1), so that cut is skipped;
  * one higher up still wins.
  */
-function findCut(zone: ZoneSnapshot, d: Derived, name: string, qtype: string): string | undefined {
+function findCut(zone: ZoneSnapshot, name: string, qtype: string): string | undefined {
   let found: string | undefined;
   const apexLength = zone.name === '.' ? 1 : zone.name.length;
   let n = name;
   while (n.length > apexLength) {
-    if (d.cuts.has(n) && !(n === name && qtype === 'DS')) found = n;
+    if (!(n === name && qtype === 'DS')) {
+      const node = zone.findNode(n);
+      if (node >= 0 && zone.isCut(node)) found = n;
+    }
     n = n.slice(n.indexOf('.') + 1);
   }
   return found;
@@ -165,38 +160,50 @@ function findCut(zone: ZoneSnapshot, d: Derived, name: string, qtype: string): s
 
 /**
  * RFC 4592 §3.3.1: the closest encloser is the longest existing ancestor of `name`; the
- * wildcard `*.<closest encloser>` answers only if it exists. `name` itself must not exist.
+ * wildcard `*.<closest encloser>` answers only if it exists and owns records. `name` itself
+ * must not exist. Returns the wildcard's node, or -1.
  */
-function findWildcard(zone: ZoneSnapshot, name: string): ReadonlyMap<string, RRset> | undefined {
+function findWildcard(zone: ZoneSnapshot, name: string): number {
   let n = name;
   while (n !== zone.name) {
     const dot = n.indexOf('.');
     n = dot === n.length - 1 ? '.' : n.slice(dot + 1);
-    if (zone.existingNames.has(n)) return zone.nodes.get(n === '.' ? '*.' : `*.${n}`);
-    if (n === '.') return undefined;
+    if (zone.findNode(n) >= 0) {
+      const w = zone.findNode(n === '.' ? '*.' : `*.${n}`);
+      return w >= 0 && zone.setsAtNode(w) > 0 ? w : -1;
+    }
+    if (n === '.') return -1;
   }
-  return undefined;
+  return -1;
 }
 
-function anySet(node: ReadonlyMap<string, RRset>): RRset {
+function anySet(zone: ZoneSnapshot, node: number): number {
   for (const t of ANY_PREFERENCE) {
-    const s = node.get(t);
-    if (s !== undefined) return s;
+    const s = zone.findSet(node, t);
+    if (s >= 0) return s;
   }
-  let best: RRset | undefined;
-  for (const s of node.values()) if (best === undefined || s.type < best.type) best = s;
-  return best!;
+  let best = -1;
+  let bestType = '';
+  const first = zone.firstSet(node);
+  for (let s = first; s < first + zone.setsAtNode(node); s++) {
+    const type = typeNameOf(zone.setType(s));
+    if (best < 0 || type < bestType) {
+      best = s;
+      bestType = type;
+    }
+  }
+  return best;
 }
 
 /** The referral at `cut`: its NS set and glue, worked out once per snapshot. */
 function referralFor(zone: ZoneSnapshot, d: Derived, cut: string): Referral {
   let ref = d.referrals.get(cut);
   if (ref !== undefined) return ref;
-  const ns = zone.nodes.get(cut)!.get('NS')!;
+  const ns = zone.findSet(zone.findNode(cut), T_NS);
   const required: string[] = [];
   const optional: string[] = [];
-  for (const r of ns.records) {
-    const t = r.content;
+  for (let i = 0; i < zone.setSize(ns); i++) {
+    const t = zone.targetName(ns, i);
     if (required.includes(t) || optional.includes(t)) continue;
     // RFC 9471 §2: in-domain glue sits at or below the cut; the rest of the zone's
     // addresses (sibling glue below other cuts, authoritative hosts) are optional.
@@ -207,7 +214,9 @@ function referralFor(zone: ZoneSnapshot, d: Derived, cut: string): Referral {
   addAddresses(zone, required, glue, false);
   const requiredCount = glue.length;
   addAddresses(zone, optional, glue, false);
-  ref = { ns: ns.wire, glue, required: requiredCount };
+  const nsRecords: WireRecord[] = [];
+  zone.pushRecords(nsRecords, ns, cut);
+  ref = { ns: nsRecords, glue, required: requiredCount };
   d.referrals.set(cut, ref);
   return ref;
 }
@@ -216,30 +225,27 @@ function referralFor(zone: ZoneSnapshot, d: Derived, cut: string): Referral {
  * Additional section processing for an answered RRset (RFC 1034 §3.7, RFC 1035 §3.3.9,
  * RFC 2782): in-zone addresses of MX, SRV and NS targets, worked out once per RRset.
  */
-function addTargets(zone: ZoneSnapshot, d: Derived, set: RRset, res: Resolution): void {
-  if (set.type !== 'MX' && set.type !== 'SRV' && set.type !== 'NS') return;
+function addTargets(zone: ZoneSnapshot, d: Derived, set: number, res: Resolution): void {
+  const type = zone.setType(set);
+  if (type !== T_MX && type !== T_SRV && type !== T_NS) return;
   let list = d.additionals.get(set);
   if (list === undefined) {
     const targets: string[] = [];
-    for (const r of set.records) {
-      const t = set.type === 'NS' ? r.content : lastField(r.content);
+    for (let i = 0; i < zone.setSize(set); i++) {
+      const t = zone.targetName(set, i);
       if (!targets.includes(t) && inZone(t, zone.name)) targets.push(t);
     }
     // Below a cut only glue lives, and glue serves NS sets only: NSD gives no address for
     // an MX or SRV target there, and neither do we (RFC 1034 §4.2.1).
-    const usable = set.type === 'NS' || d.cuts.size === 0 ? targets : targets.filter((t) => findCut(zone, d, t, 'A') === undefined);
+    const usable = type === T_NS || zone.cutCount === 0 ? targets : targets.filter((t) => findCut(zone, t, 'A') === undefined);
     const out: WireRecord[] = [];
     // NS targets must be real hosts (RFC 2181 §10.3); MX and SRV targets may exist only
     // through a wildcard, and then get its addresses as NSD gives them.
-    addAddresses(zone, usable, out, set.type !== 'NS');
+    addAddresses(zone, usable, out, type !== T_NS);
     list = out;
     d.additionals.set(set, list);
   }
   push(res.additionals, list);
-}
-
-function lastField(content: string): string {
-  return content.slice(content.lastIndexOf(' ') + 1);
 }
 
 /**
@@ -249,16 +255,12 @@ function lastField(content: string): string {
  * pass only targets above every cut then. Glue never comes from a wildcard.
  */
 function addAddresses(zone: ZoneSnapshot, targets: readonly string[], out: WireRecord[], wildcards: boolean): void {
-  for (const type of ['A', 'AAAA']) {
+  for (const type of [T_A, T_AAAA]) {
     for (const t of targets) {
-      let node = zone.nodes.get(t);
-      let owner: string | undefined;
-      if (node === undefined && wildcards && !zone.existingNames.has(t)) {
-        node = findWildcard(zone, t);
-        owner = t;
-      }
-      const set = node?.get(type);
-      if (set !== undefined) pushOwned(out, set, owner);
+      let node = zone.findNode(t);
+      if (node < 0) node = wildcards ? findWildcard(zone, t) : -1;
+      const set = node < 0 ? -1 : zone.findSet(node, type);
+      if (set >= 0) zone.pushRecords(out, set, t);
     }
   }
 }

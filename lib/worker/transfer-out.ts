@@ -6,8 +6,9 @@ import { db } from '../db';
 import { serialGreater } from '../dns/serial';
 import { appendTsigError, signMessage, verifyMessage, type TsigKey } from '../dns/tsig';
 import { decodeMessage, encodeMessage, newResponse, RCODE, WireError, type Message, type WireRecord } from '../dns/wire';
-import { axfrRecords } from './axfr';
-import { guardRcode, lookupName, type HandlerContext } from './handler';
+import { axfrMessages } from './axfr';
+import { lookupName } from '../dns/names';
+import { guardRcode, type HandlerContext } from './handler';
 import { RefusalLog } from './refusal-log';
 import { ixfrRecords } from './ixfr';
 import { checkTransferAccess } from './transfer-access';
@@ -79,7 +80,8 @@ export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { ad
     return send(tsig.status === 'error' && tsig.tsigError !== 'FORMERR' && tsig.peerError === undefined ? appendTsigError(out, tsig) : out);
   }
 
-  let records: WireRecord[];
+  // The records of an IXFR (the journal's diffs, or one SOA), or null for the whole zone.
+  let records: WireRecord[] | null = null;
   let style: 'axfr' | 'ixfr' | 'up-to-date' = 'axfr';
   if (q.type === 'IXFR') {
     const clientSoa = query.authorities.find((r) => r.type === 'SOA');
@@ -87,22 +89,21 @@ export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { ad
     const clientSerial = (clientSoa.data as { serial: number }).serial;
     if (!serialGreater(zone.serial, clientSerial)) {
       // RFC 1995 §2: the client is current; one SOA says so.
-      records = [zone.soa.wire[0]!];
+      records = [zone.soaRecord()];
       style = 'up-to-date';
     } else {
-      const diff = await ixfrRecords(zone, clientSerial);
-      records = diff ?? axfrRecords(zone);
-      style = diff ? 'ixfr' : 'axfr';
+      records = await ixfrRecords(zone, clientSerial);
+      style = records ? 'ixfr' : 'axfr';
     }
-  } else {
-    records = axfrRecords(zone);
   }
 
   const key = access.key;
   let previousMac: Buffer | undefined = tsig.status === 'ok' ? tsig.mac : undefined;
   let first = true;
   let bytes = 0;
-  for (const chunk of pack(query, records)) {
+  // The whole zone: SOA, the other records, SOA (RFC 5936 §2.2).
+  const count = records ? records.length : zone.recordCount + 1;
+  for (const chunk of records ? pack(query, records) : axfrMessages(zone, query, MESSAGE_LIMIT)) {
     let wire = chunk;
     if (key) {
       const signed = signMessage(wire, key, first ? { requestMac: previousMac } : { previousMac });
@@ -114,8 +115,8 @@ export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { ad
     await send(wire);
   }
   const ms = Date.now() - started;
-  ctx.log.info({ peer: peer.address, zone: zone.name, kind, style, serial: zone.serial, records: records.length, bytes, ms, tsig: key?.name }, 'transfer served');
-  await recordEvent(ctx, zone.id, zone.name, kind, peer.address, zone.serial, 'ok', describe(style, key), records.length, bytes, ms, key);
+  ctx.log.info({ peer: peer.address, zone: zone.name, kind, style, serial: zone.serial, records: count, bytes, ms, tsig: key?.name }, 'transfer served');
+  await recordEvent(ctx, zone.id, zone.name, kind, peer.address, zone.serial, 'ok', describe(style, key), count, bytes, ms, key);
 }
 
 const refusalLogs = new WeakMap<HandlerContext, RefusalLog>();

@@ -13,15 +13,15 @@
 // they all start serving a new serial within one message of each other rather
 // than one zone-load apart.
 import { db } from '../db';
-import type { Prisma } from '../generated/prisma/client';
 import { parseAlgorithm, secretFromBase64, type TsigKey } from '../dns/tsig';
 import { TimeSlice } from '../time-slice';
-import { readZoneRecords, soaRecordOf } from '../zones/data';
+import type { Prisma } from '../generated/prisma/client';
+import { soaRecordOf, zoneRecordPages } from '../zones/data';
 import { readList } from '../zones/json-lists';
 import { ChangeCursor, findByNames } from '../zones/zone-changes';
 import { ExpiryWatch } from './expiry-watch';
 import type { Logger } from './logger';
-import { buildSnapshotInSlices, type ZoneSnapshot } from './zone-snapshot';
+import { DEFAULT_TRANSFER_POLICY, ZoneBuilder, type TransferPolicy, type ZoneSnapshot } from './zone-snapshot';
 import type { ZoneStore } from './zone-store';
 
 export interface SyncResult {
@@ -116,16 +116,8 @@ export class ZoneLoader {
     const together = round?.();
     const loaded: ZoneSnapshot[] = [];
     const failed: string[] = [];
-    for (const { id, name, expired } of toLoad) {
-      try {
-        const snapshot = await this.load(id, expired);
-        if (snapshot) loaded.push(snapshot);
-      } catch (err) {
-        // Keep serving the previous copy; the next sync tries again.
-        failed.push(name);
-        this.log.error({ zone: name, err: (err as Error).message }, 'zone load failed; still serving the previous copy');
-      }
-    }
+    const slice = new TimeSlice();
+    for (const batch of batches(toLoad)) loaded.push(...(await this.loadBatch(batch, slice, failed)));
     const result = { loaded: loaded.map((z) => z.name), removed };
     let swapped = false;
     const swap = () => {
@@ -205,39 +197,91 @@ export class ZoneLoader {
   }
 
   /**
-   * Reads one zone and builds its snapshot, a slice at a time: the process
-   * answers queries from the copies it serves meanwhile, and a zone of
-   * hundreds of thousands of records would otherwise hold it for seconds.
+   * Reads some zones and builds their snapshots, a slice at a time: the
+   * process answers queries from the copies it serves meanwhile, and a zone of
+   * hundreds of thousands of records would otherwise hold it for seconds. The
+   * zones' rows come in one query, and their versions again in one after the
+   * records (50,000 small zones took three queries each before).
    */
-  private async load(id: number, expired: boolean): Promise<ZoneSnapshot | null> {
-    const slice = new TimeSlice();
-    let z;
-    let records;
+  private async loadBatch(zones: ZoneToLoad[], slice: TimeSlice, failed: string[]): Promise<ZoneSnapshot[]> {
+    const out: ZoneSnapshot[] = [];
+    let batch = zones;
     // The records come in pages, outside any transaction: a commit between two pages would
     // mix two versions. Every commit bumps the version, so an unchanged one means none came.
-    for (let attempt = 1; ; attempt++) {
-      z = await db().zone.findUnique({ where: { id }, include: { tsigKey: { select: { name: true } } } });
-      if (!z) return null;
-      records = await readZoneRecords(db(), z.id, { enabledOnly: true, slice });
-      const now = await db().zone.findUnique({ where: { id }, select: { version: true } });
-      // After a few tries serve what was read: its version is behind, so the next sync reloads it.
-      if (now?.version === z.version || attempt === 3) break;
+    for (let attempt = 1; batch.length > 0; attempt++) {
+      const expired = new Map(batch.map((z) => [z.id, z.expired]));
+      // By id range, not a list of ids: Prisma took 0.2–1 s for a list of 500.
+      const ids = { gte: batch[0]!.id, lte: batch.at(-1)!.id };
+      const rows = await db().zone.findMany({ where: { id: ids }, include: { tsigKey: { select: { name: true } } }, orderBy: { id: 'asc' } });
+      const built: ZoneSnapshot[] = [];
+      for (const z of rows) {
+        if (!expired.has(z.id)) continue;
+        try {
+          built.push(await this.build(z, expired.get(z.id)!, slice));
+        } catch (err) {
+          // Keep serving the previous copy; the next sync tries again.
+          failed.push(z.name);
+          this.log.error({ zone: z.name, err: (err as Error).message }, 'zone load failed; still serving the previous copy');
+        }
+      }
+      const versions = await db().zone.findMany({ where: { id: ids }, select: { id: true, version: true } });
+      const now = new Map(versions.map((v) => [v.id, v.version]));
+      const again = new Set<number>();
+      for (const z of built) {
+        const version = now.get(z.id);
+        // Deleted meanwhile: the next sync removes it.
+        if (version === undefined) continue;
+        // After a few tries serve what was read: its version is behind, so the next sync reloads it.
+        if (version === z.version || attempt === 3) out.push(z);
+        else again.add(z.id);
+      }
+      batch = batch.filter((z) => again.has(z.id));
     }
-    return buildSnapshotInSlices(
-      {
-        id: z.id,
-        name: z.name,
-        serial: Number(z.serial),
-        version: z.version,
-        soa: soaRecordOf(z),
-        negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
-        transfer: { allow: readList(z.allowTransfer), tsigKeyName: z.tsigKey?.name ?? null },
-        expired,
-      },
-      records,
-      slice,
-    );
+    return out;
   }
+
+  private async build(z: Prisma.ZoneGetPayload<{ include: { tsigKey: { select: { name: true } } } }>, expired: boolean, slice: TimeSlice): Promise<ZoneSnapshot> {
+    const b = new ZoneBuilder({
+      id: z.id,
+      name: z.name,
+      serial: Number(z.serial),
+      version: z.version,
+      soa: soaRecordOf(z),
+      negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
+      transfer: transferPolicy(readList(z.allowTransfer), z.tsigKey?.name ?? null),
+      expired,
+    });
+    for await (const page of zoneRecordPages(z.id, slice)) {
+      for (const [, name, type, ttl, content] of page) b.add(name, type, ttl, content);
+      if (slice.due) await slice.pause();
+    }
+    return b.finishInSlices(slice);
+  }
+}
+
+/** Zones read per batch: two queries for their rows and versions, and the records of each. */
+const BATCH = 500;
+
+/**
+ * The zones to load in batches of neighbouring ids, read by id range: at most BATCH zones,
+ * and a range at most twice that wide, so a batch never reads many rows it does not load.
+ */
+function batches(toLoad: ZoneToLoad[]): ZoneToLoad[][] {
+  const sorted = [...toLoad].sort((a, b) => a.id - b.id);
+  const out: ZoneToLoad[][] = [];
+  for (const z of sorted) {
+    const last = out.at(-1);
+    if (last && last.length < BATCH && z.id - last[0]!.id < 2 * BATCH) last.push(z);
+    else out.push([z]);
+  }
+  return out;
+}
+
+/** The zone's transfer policy; the default one shared (50,000 zones hold one copy). */
+function transferPolicy(allow: string[], tsigKeyName: string | null): TransferPolicy {
+  const d = DEFAULT_TRANSFER_POLICY;
+  if (tsigKeyName === null && allow.length === d.allow.length && allow.every((a, i) => a === d.allow[i])) return d;
+  return { allow, tsigKeyName };
 }
 
 /** What a sync compares of each zone it looks at. */

@@ -1,6 +1,6 @@
 // Reads of zones and records for the web app, the CLI and the worker.
 import { Prisma } from '../generated/prisma/client';
-import { db, textContains } from '../db';
+import { db, selectRows, textContains } from '../db';
 import { parseSoaContent, soaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
@@ -187,6 +187,28 @@ export type StoredRecord = RR & { id: number };
 
 /** Rows per query in readZoneRecords: one page is a short synchronous step for SQLite and Prisma. */
 const RECORD_PAGE = 2000;
+
+/** One enabled record as zoneRecordPages reads it: row id, name, type, TTL, content. */
+export type RecordRow = [id: number, name: string, type: string, ttl: number, content: string];
+
+const RECORD_PAGE_SQL = 'SELECT "id", "name", "type", "ttl", "content" FROM "Record" WHERE "zoneId" = ? AND "id" > ? AND "disabled" = false ORDER BY "id" LIMIT ?';
+
+/**
+ * The enabled records of a zone as the DNS worker loads them: pages of rows in
+ * id order along the index Record(zoneId, id), read in bulk (selectRows) and
+ * not as objects, with the event loop given a turn between pages once the
+ * slice is used up. Outside any transaction: a commit between two pages shows,
+ * so the caller compares the zone's version before and after.
+ */
+export async function* zoneRecordPages(zoneId: number, slice: TimeSlice): AsyncGenerator<RecordRow[]> {
+  for (let after = 0; ; ) {
+    await slice.maybePause();
+    const page = (await selectRows(RECORD_PAGE_SQL, [zoneId, after, RECORD_PAGE])) as RecordRow[];
+    if (page.length > 0) yield page;
+    if (page.length < RECORD_PAGE) return;
+    after = page.at(-1)![0];
+  }
+}
 
 /**
  * Every record of a zone (only the enabled ones with `enabledOnly`), read a
