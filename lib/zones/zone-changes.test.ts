@@ -114,4 +114,17 @@ describe('the change feed', () => {
     // One that had read no further than `last` has missed pruned rows: it compares everything.
     expect((await behind.read()).everything).toBe(true);
   });
+
+  it('tells a reader whose position is past the newest row (a database restored under it) to compare everything, then goes on from there', async () => {
+    await writeTransaction((tx) => markChanged(tx, 'before-restore.feed.test.'));
+    const newest = (await db().zoneChange.findFirstOrThrow({ orderBy: { seq: 'desc' } })).seq;
+    const atEnd = await cursorAtEnd();
+    expect(await next(atEnd)).toMatchObject({ everything: false, shared: false, zones: new Set() });
+    // A worker that had read rows the restored database never had.
+    const ahead = new ChangeCursor();
+    ahead.advance({ zones: new Set(), shared: false, everything: false, upTo: newest + 500 });
+    expect(await next(ahead)).toMatchObject({ everything: true, upTo: newest });
+    await writeTransaction((tx) => markChanged(tx, 'after-restore.feed.test.'));
+    expect(await next(ahead)).toMatchObject({ everything: false, zones: new Set(['after-restore.feed.test.']) });
+  });
 });

@@ -63,6 +63,11 @@ export interface ZoneChanges {
  * calls advance() once it has acted on what it read, so that a reader that
  * fails half-way reads the same rows again.
  */
+interface FeedRow {
+  seq: number | bigint;
+  zone: string;
+}
+
 export class ChangeCursor {
   private at: number | null = null;
 
@@ -83,20 +88,31 @@ export class ChangeCursor {
     let shared = false;
     let upTo = from;
     let first: number | undefined;
-    for (;;) {
+    let newest: number | null = null;
+    for (let page = 0; ; page++) {
       // Raw SQL: every poll of every worker runs this, and compiling the query through the
-      // client costs more CPU than running it.
-      const rows = await db().$queryRaw<{ seq: number | bigint; zone: string }[]>`SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ${upTo} ORDER BY "seq" LIMIT ${READ_PAGE}`;
-      for (const r of rows) {
+      // client costs more CPU than running it. The first page also brings the newest row,
+      // whatever its number, so that a feed that went backwards is seen at no extra cost.
+      const rows =
+        page === 0
+          ? await db().$queryRaw<FeedRow[]>`SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ${upTo} OR "seq" = (SELECT MAX("seq") FROM "ZoneChange") ORDER BY "seq" LIMIT ${READ_PAGE}`
+          : await db().$queryRaw<FeedRow[]>`SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ${upTo} ORDER BY "seq" LIMIT ${READ_PAGE}`;
+      if (page === 0) newest = rows.length > 0 ? Number(rows.at(-1)!.seq) : null;
+      const fresh = rows.filter((r) => Number(r.seq) > from);
+      for (const r of fresh) {
         if (r.zone === SHARED) shared = true;
         else zones.add(r.zone);
       }
-      if (rows.length > 0) {
-        first ??= Number(rows[0]!.seq);
-        upTo = Number(rows.at(-1)!.seq);
+      if (fresh.length > 0) {
+        first ??= Number(fresh[0]!.seq);
+        upTo = Number(fresh.at(-1)!.seq);
       }
       if (rows.length < READ_PAGE) break;
     }
+    // The feed's newest row is behind this reader's position, or the feed is empty though the
+    // reader has read rows: the database was restored from a backup or replaced under a running
+    // worker. Its numbers start again below the position, so compare everything once.
+    if ((newest ?? 0) < from) return { zones, shared: true, everything: true, upTo: newest ?? 0 };
     // A gap after the position is an append rolled back, or rows pruned before this reader read
     // them. Pruning deletes from the oldest row up: only if it has passed the position can a row
     // have gone unread.
