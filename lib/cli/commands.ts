@@ -23,6 +23,7 @@ import { controlPort } from '../config/env';
 import { databaseProvider } from '../config/database-url';
 import { parseTtl } from '../dns/ttl';
 import { USAGE } from './usage';
+import { formatOffset } from '../format/relative-time';
 
 const changeService = () => import('../zones/mutations');
 const userStore = () => import('../auth/users');
@@ -227,19 +228,11 @@ async function retrieveCommand(name: string): Promise<void> {
   out(`${r.zone}: transferred serial ${r.serial} from ${r.primary} (${r.style ?? r.status}, ${r.records ?? 0} records)`);
 }
 
-/** "3 s ago" / "in 2 h" for a moment relative to now. */
-function relative(d: Date, now = Date.now()): string {
-  const s = Math.round((d.getTime() - now) / 1000);
-  const a = Math.abs(s);
-  const text = a < 120 ? `${a} s` : a < 7200 ? `${Math.round(a / 60)} min` : a < 172_800 ? `${Math.round(a / 3600)} h` : `${Math.round(a / 86_400)} d`;
-  return s < 0 ? `${text} ago` : `in ${text}`;
-}
-
 async function statusCommand(name: string, eventCount: number): Promise<void> {
   const z = await getZone(name);
   if (!z) throw new ZoneError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
   const row = (await db().zone.findUnique({ where: { id: z.id }, include: { tsigKey: { select: { name: true } } } }))!;
-  const when = (d: Date | null) => (d ? `${d.toISOString()} (${relative(d)})` : 'never');
+  const when = (d: Date | null) => (d ? `${d.toISOString()} (${formatOffset(d)})` : 'never');
   const line = (label: string, value: string) => out(`${`${label}:`.padEnd(14)}${value}`);
   line('zone', z.name);
   line('kind', z.kind);

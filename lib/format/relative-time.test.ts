@@ -1,6 +1,6 @@
 // Tests for the relative-time wording shared by the pages and the CLI.
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatDuration, formatRelative } from './relative-time.ts';
+import { formatAgo, formatDuration, formatOffset, formatRelative } from './relative-time.ts';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
@@ -46,6 +46,25 @@ describe('formatAgo', () => {
 
   it('says never when there is no moment', () => {
     expect(formatAgo(null, NOW)).toBe('never');
+  });
+});
+
+describe('formatOffset', () => {
+  const now = new Date('2026-12-05T12:00:00Z');
+  const at = (ms: number) => new Date(now.getTime() + ms);
+  it.each([
+    // A check written 400 ms after the CLI took its clock reading has happened, not "in 0 s".
+    [400, '0 s ago'],
+    [-400, '0 s ago'],
+    [0, '0 s ago'],
+    [-3000, '3 s ago'],
+    [1600, 'in 2 s'],
+    [60 * 60_000, 'in 60 min'],
+    [-5 * 3_600_000, '5 h ago'],
+    [24 * 3_600_000, 'in 24 h'],
+    [-3 * 86_400_000, '3 d ago'],
+  ])('%i ms from now reads "%s"', (ms, text) => {
+    expect(formatOffset(at(ms), now)).toBe(text);
   });
 });
 

@@ -34,6 +34,18 @@ export function formatAgo(date: Date | null, now: Date = new Date()): string {
   return `${Math.round(s / DAY)} days ago`;
 }
 
+/**
+ * For terminals, either direction: "3 s ago", "in 2 h", "5 d ago". A moment less than half
+ * a second ahead of `now` or behind it reads "0 s ago": it has as good as happened (the CLI
+ * may read a check the worker wrote a moment after the CLI took its `now`).
+ */
+export function formatOffset(date: Date, now: Date = new Date()): string {
+  const ms = date.getTime() - now.getTime();
+  const a = Math.round(Math.abs(ms) / 1000);
+  const text = a < 2 * MINUTE ? `${a} s` : a < 2 * HOUR ? `${Math.round(a / MINUTE)} min` : a < 2 * DAY ? `${Math.round(a / HOUR)} h` : `${Math.round(a / DAY)} d`;
+  return ms > 0 && a > 0 ? `in ${text}` : `${text} ago`;
+}
+
 /** A length of time in words, in its largest whole unit: "1 hour", "12 hours", "90 minutes", "45 seconds". */
 export function formatDuration(seconds: number): string {
   const units: [number, string][] = [
