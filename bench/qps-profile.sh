@@ -28,8 +28,9 @@ node --import tsx bench/make-zone.ts "$ZONE" 10000 "$WORK" >/dev/null
 export DATABASE_URL="file:$WORK/zk.db" ZK_DATA_DIR="$WORK" ZK_LOG_LEVEL=warn ZK_PROBE_INTERVAL=0
 export ZK_RRL_RESPONSES_PER_SECOND=1000000000 ZK_DNS_LISTEN="127.0.0.1:$ZK_PORT" ZK_CONTROL_PORT=5413
 node bin/zonekeeper.mjs zone import "$ZONE" "$WORK/zone.db" >/dev/null
-# --perf-basic-prof: V8 writes /tmp/perf-PID.map so that perf can name JIT-compiled functions.
-ZK_DNS_PROCESSES=1 taskset -c "$SERVER_CPU" node --perf-basic-prof --import tsx lib/worker/main.ts >"$WORK/zk.log" 2>&1 &
+# --perf-basic-prof: V8 writes /tmp/perf-PID.map so that perf can name JIT-compiled functions;
+# the V8 log it also writes goes into the work folder, which is removed at the end.
+ZK_DNS_PROCESSES=1 taskset -c "$SERVER_CPU" node --perf-basic-prof --logfile="$WORK/v8-%p.log" --import tsx lib/worker/main.ts >"$WORK/zk.log" 2>&1 &
 ZK_PID=$!; PIDS+=("$ZK_PID")
 
 sqlite3 "$WORK/pdns.sqlite3" < /usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql
