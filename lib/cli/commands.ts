@@ -101,7 +101,7 @@ async function zoneCommand(args: string[]): Promise<void> {
     }
     case 'export': {
       const exported = await exportZoneFile(needName());
-      if (!exported) throw new ZoneError('not-found', `There is no zone ${canonical(name!)}. See: zonekeeper zone list`);
+      if (!exported) throw noSuchZone(name!);
       await writeStream(process.stdout, exported.chunks);
       return;
     }
@@ -167,6 +167,29 @@ async function recordCommand(args: string[]): Promise<void> {
   throw new UsageError(`unknown record command "${sub ?? ''}"`);
 }
 
+/** The zone named, or the error that says there is none and where to look. */
+async function existingZone(name: string): Promise<NonNullable<Awaited<ReturnType<typeof getZone>>>> {
+  const z = await getZone(name);
+  if (!z) throw noSuchZone(name);
+  return z;
+}
+
+function noSuchZone(name: string): ZoneError {
+  return new ZoneError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
+}
+
+/** POSTs `{ zone }` to the worker's control channel; when no worker answers, says what it would have done and how to start it. */
+async function askWorker<T>(path: string, zone: string, timeoutMs: number, whoDoesIt: string): Promise<T> {
+  try {
+    return await controlRequest<T>('POST', path, { zone }, timeoutMs);
+  } catch (err) {
+    if (err instanceof ControlUnavailableError) {
+      throw new ZoneError('not-found', `${err.message}. ${whoDoesIt}: start it with npm start or npm run worker.`);
+    }
+    throw err;
+  }
+}
+
 interface NotifyReport {
   zone: string;
   serial: number;
@@ -176,17 +199,8 @@ interface NotifyReport {
 async function notifyCommand(args: string[]): Promise<void> {
   const zone = args[0];
   if (!zone) throw new UsageError('notify needs a ZONE');
-  const z = await getZone(zone);
-  if (!z) throw new ZoneError('not-found', `There is no zone ${canonical(zone)}. See: zonekeeper zone list`);
-  let report: NotifyReport;
-  try {
-    report = await controlRequest<NotifyReport>('POST', '/notify', { zone: z.name }, 30_000);
-  } catch (err) {
-    if (err instanceof ControlUnavailableError) {
-      throw new ZoneError('not-found', `${err.message}. NOTIFY is sent by the DNS worker: start it with npm start or npm run worker.`);
-    }
-    throw err;
-  }
+  const z = await existingZone(zone);
+  const report = await askWorker<NotifyReport>('/notify', z.name, 30_000, 'NOTIFY is sent by the DNS worker');
   if (report.results.length === 0) {
     out(`${report.zone} serial ${report.serial}: no secondaries to notify (add NS hosts with addresses in the zone, or zonekeeper zone set ${z.name} --also-notify ADDR[:PORT])`);
     return;
@@ -208,18 +222,9 @@ interface RetrieveReport {
 }
 
 async function retrieveCommand(name: string): Promise<void> {
-  const z = await getZone(name);
-  if (!z) throw new ZoneError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
+  const z = await existingZone(name);
   if (z.kind !== 'secondary') throw new ZoneError('invalid', `${z.name} is a primary zone; only secondary zones are transferred from a primary.`);
-  let r: RetrieveReport;
-  try {
-    r = await controlRequest<RetrieveReport>('POST', '/retrieve', { zone: z.name }, 330_000);
-  } catch (err) {
-    if (err instanceof ControlUnavailableError) {
-      throw new ZoneError('not-found', `${err.message}. Transfers are made by the DNS worker: start it with npm start or npm run worker.`);
-    }
-    throw err;
-  }
+  const r = await askWorker<RetrieveReport>('/retrieve', z.name, 330_000, 'Transfers are made by the DNS worker');
   if (!r.ok) {
     process.stderr.write(`zonekeeper: ${r.zone}: the transfer failed: ${r.error ?? 'unknown error'}\n`);
     process.exitCode = 1;
@@ -229,8 +234,7 @@ async function retrieveCommand(name: string): Promise<void> {
 }
 
 async function statusCommand(name: string, eventCount: number): Promise<void> {
-  const z = await getZone(name);
-  if (!z) throw new ZoneError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
+  const z = await existingZone(name);
   const row = (await db().zone.findUnique({ where: { id: z.id }, include: { tsigKey: { select: { name: true } } } }))!;
   const when = (d: Date | null) => (d ? `${d.toISOString()} (${formatOffset(d)})` : 'never');
   const line = (label: string, value: string) => out(`${`${label}:`.padEnd(14)}${value}`);
