@@ -94,7 +94,7 @@ export function* axfrMessages(zone: ZoneSnapshot, query: Message, limit: number)
   };
 
   start();
-  const soa = zone.setRecordsAt(0);
+  const soa = zone.setRecordsAt(zone.soaSet);
   let full = place(0, T_SOA, soa);
   if (full) yield full;
   for (let node = 0; node < zone.nodeCount; node++) {

@@ -1,32 +1,26 @@
 // An immutable, lookup-ready copy of one zone, built from the database and
 // swapped in whole when the zone's version changes (STYLE.md rule 9). The
-// answer path reads only these snapshots, never the database.
+// answer path reads only these snapshots, never the database. A change to a
+// zone served already is applied to its snapshot (zone-patch.ts), giving a new
+// one; a new zone, or one the journal cannot bring up to date, is built whole.
 //
 // A zone is held compactly, the way BIND, Knot and NSD hold theirs: not a
 // JavaScript object per record or field, but one Buffer per zone with the
-// names and records in wire form (a zone of a million records takes 47 MB
+// names and records in wire form (a zone of a million records takes 51 MB
 // where it took 600 MB of objects, a zone of 20 records about 1.4 KB where it
-// took 13 KB). Every DNS process holds its own copy (node:cluster processes
-// share no memory), so this is what a zone costs once per process. The layout
-// of `data`:
-//
-//   hash slots   u32 × slots      node index + 1 (0: free), open addressing by owner name
-//   nodes        12 bytes each    names at u32 | first set u32 | sets u16 | name length u8 | flags u8
-//   sets         10 bytes each    records at u32 | records u32 | type u16
-//   names        bytes            each node's owner as wire labels, without the apex
-//   records      bytes            per record TTL u32 | RDLENGTH u16 | rdata: the tail of an RR
-//                                 as it goes into a message (RFC 1035 §4.1.3), rdata uncompressed
-//
-// Table integers are little-endian; the record tails are in network order, so
-// a transfer copies them as they are. Nodes come in the order their owners
+// took 13 KB), laid out as snapshot-layout.ts says. Every DNS process holds its
+// own copy (node:cluster processes share no memory), so this is what a zone
+// costs once per process. A builder lays out nodes in the order their owners
 // first appear (the apex first, then the records as read), then the empty
-// non-terminals; an owner's sets come in the order their types first appear,
-// and records as read. The SOA is the apex's first set.
+// non-terminals; an owner's sets in the order their types first appear, and
+// records as read. The SOA is the apex's first set. A patch appends what it
+// adds to each region.
 import { lookupName } from '../dns/names';
 import { MAX_RDATA, rdataToContent, writeContentRdata } from '../dns/rdata-wire';
 import type { RR } from '../dns/types';
-import { nameToWire, T_MX, T_NS, T_SRV, typeCodeOf, typeNameOf, wireNameText, WireError, WireRdata, type WireRecord } from '../dns/wire';
+import { T_MX, T_NS, T_SRV, typeCodeOf, typeNameOf, wireNameText, WireRdata, type WireRecord } from '../dns/wire';
 import type { TimeSlice } from '../time-slice';
+import { CUT, GONE, hashText, hashWire, NAME, NODE_BYTES, put16, put32, relativeEnd, relativeWire, sameName, SET_BYTES, u16, u32 } from './snapshot-layout';
 
 export interface TransferPolicy {
   allow: readonly string[];
@@ -45,116 +39,31 @@ export interface SnapshotHeader {
   negativeTtl: number;
   transfer?: TransferPolicy;
   expired?: boolean;
+  /**
+   * How many times the zone's records changed with no journal entry (a secondary's retrieve at
+   * an unchanged serial): a snapshot can be patched only up to a zone with the same count.
+   */
+  unjournaled?: number;
 }
 
-const NODE_BYTES = 12;
-const SET_BYTES = 10;
-/** Node flag: an NS set below the apex, a zone cut (RFC 1034 §4.2.1). */
-const CUT = 1;
-
-const u16 = (b: Buffer, o: number): number => b[o]! | (b[o + 1]! << 8);
-const u32 = (b: Buffer, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000;
-function put16(b: Buffer, o: number, v: number): void {
-  b[o] = v & 0xff;
-  b[o + 1] = v >>> 8;
-}
-function put32(b: Buffer, o: number, v: number): void {
-  b[o] = v & 0xff;
-  b[o + 1] = (v >>> 8) & 0xff;
-  b[o + 2] = (v >>> 16) & 0xff;
-  b[o + 3] = v >>> 24;
-}
-
-// FNV-1a over a relative owner name in presentation form: its labels joined by dots. The
-// same value comes from the wire labels (hashWire), so either form finds a node. -1 for a
-// name that is not plain (an escape, an uppercase letter, anything past ASCII): such a name
-// is looked up by its wire form instead (relativeWire).
-const FNV_BASIS = 0x811c9dc5;
-function hashText(s: string, end: number): number {
-  let h = FNV_BASIS;
-  for (let i = 0; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 92 || c > 127 || (c >= 65 && c <= 90)) return -1;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  return h >>> 0;
-}
-function hashWire(b: Buffer, at: number, len: number): number {
-  let h = FNV_BASIS;
-  const end = at + len;
-  for (let p = at; p < end; ) {
-    const l = b[p]!;
-    if (p > at) h = Math.imul(h ^ 46, 0x01000193);
-    for (let i = p + 1; i <= p + l; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-    p += l + 1;
-  }
-  return h >>> 0;
-}
-
-/** Whether the wire labels at `b[at]` (`len` bytes) spell `s[0, end)` (plain: see hashText). */
-function sameName(b: Buffer, at: number, len: number, s: string, end: number): boolean {
-  // Each label's length byte stands where the dot before it (or the start) stands in the text.
-  if (len !== end + 1) return false;
-  let p = at;
-  let i = 0;
-  while (i < end) {
-    const l = b[p]!;
-    if (i > 0) {
-      if (s.charCodeAt(i) !== 46) return false;
-      i++;
-    }
-    for (let k = 1; k <= l; k++) {
-      const c = b[p + k]!;
-      // A dot in the text is a label boundary; one inside a stored label is not (`a\.b`).
-      if (c !== s.charCodeAt(i++) || c === 46) return false;
-    }
-    p += l + 1;
-  }
-  return i === end && p === at + len;
-}
-
-/**
- * Where the part of `name` below the apex `zone` ends: `name[0, end)` is it. 0 for the apex
- * itself, -1 for a name outside the zone. Names are in the decoder's spelling (or lookupName's),
- * and zone names are plain, so a name is in the zone exactly when it ends with a dot and the
- * zone's name, wherever else it has escapes.
- */
-function relativeEnd(name: string, zone: string): number {
-  if (name === zone) return 0;
-  if (zone === '.') return name.length > 1 && name.charCodeAt(name.length - 1) === 46 ? name.length - 1 : -1;
-  const end = name.length - zone.length - 1;
-  return end > 0 && name.charCodeAt(end) === 46 && name.endsWith(zone) ? end : -1;
-}
-
-// Owner names from secondary zones may hold any byte (RFC 2181 §11): the decoder spells those
-// with escapes (`\.`, `\\`, `\DDD`), and lookupName writes a dot inside a label `\046`. Such a
-// name is turned into wire form here, where every spelling of it is the same bytes.
-const NAME = Buffer.allocUnsafe(256);
-const APEX = Buffer.allocUnsafe(256);
-
-/**
- * The labels of `name` below the apex `zone`, lowercased, in wire form at NAME[0, length):
- * returns the length, 0 for the apex itself, -1 when the name is not in the zone or not a name.
- */
-function relativeWire(name: string, zone: string): number {
-  let len: number;
-  try {
-    len = nameToWire(name, NAME, 0);
-  } catch (err) {
-    if (err instanceof WireError) return -1;
-    throw err;
-  }
-  const apexLength = nameToWire(zone, APEX, 0);
-  const rel = len - apexLength;
-  if (rel < 0) return -1;
-  // RFC 4343: only ASCII letters fold.
-  for (let i = 0; i < len; i++) {
-    const c = NAME[i]!;
-    if (c >= 65 && c <= 90) NAME[i] = c + 32;
-  }
-  let p = 0;
-  while (p < rel) p += NAME[p]! + 1;
-  return p === rel && NAME.compare(APEX, 0, apexLength, rel, len) === 0 ? rel : -1;
+/** Where each region of a snapshot's buffer starts, and what they hold (snapshot-layout.ts). */
+export interface SnapshotLayout {
+  data: Buffer;
+  /** Hash slots (a power of two); they start the buffer. */
+  slots: number;
+  nodesAt: number;
+  setsAt: number;
+  namesAt: number;
+  recordsAt: number;
+  /** Node and set entries, those a patch left behind included. */
+  nodes: number;
+  sets: number;
+  /** Nodes in the hash slots: names that exist. */
+  live: number;
+  records: number;
+  cuts: number;
+  /** Bytes a patch left behind: entries, names and records nothing refers to any more. */
+  dead: number;
 }
 
 export class ZoneSnapshot {
@@ -168,20 +77,25 @@ export class ZoneSnapshot {
   readonly transfer: TransferPolicy;
   /** A secondary copy past its SOA expire without a successful refresh: answered SERVFAIL (RFC 1035 §4.3.5). */
   readonly expired: boolean;
-  /** Every name (owners and empty non-terminals, RFC 4592 §2.2.2) and record, laid out as above. */
+  readonly unjournaled: number;
+  /** Every name (owners and empty non-terminals, RFC 4592 §2.2.2) and record, laid out as snapshot-layout.ts says. */
   readonly data: Buffer;
-  /** Names that exist: owners first, then empty non-terminals. Node 0 is the apex. */
+  /** Node entries (names that exist, and those a patch removed). Node 0 is the apex. */
   readonly nodeCount: number;
   readonly setCount: number;
   readonly recordCount: number;
   /** How many owners below the apex have an NS set (zone cuts). */
   readonly cutCount: number;
+  readonly layout: Readonly<SnapshotLayout>;
   private readonly mask: number;
   private readonly nodesAt: number;
   private readonly setsAt: number;
+  private readonly namesAt: number;
+  /** Where the record tails start (layout.recordsAt). */
+  private readonly tailsAt: number;
 
-  /** Built by ZoneBuilder. */
-  constructor(z: SnapshotHeader, layout: { data: Buffer; slots: number; nodes: number; sets: number; records: number; cuts: number }) {
+  /** Built by ZoneBuilder, or by a patch of another snapshot. */
+  constructor(z: SnapshotHeader, layout: SnapshotLayout) {
     this.id = z.id;
     this.name = z.name;
     this.serial = z.serial;
@@ -189,14 +103,18 @@ export class ZoneSnapshot {
     this.negativeTtl = z.negativeTtl;
     this.transfer = z.transfer ?? DEFAULT_TRANSFER_POLICY;
     this.expired = z.expired ?? false;
+    this.unjournaled = z.unjournaled ?? 0;
     this.data = layout.data;
     this.nodeCount = layout.nodes;
     this.setCount = layout.sets;
     this.recordCount = layout.records;
     this.cutCount = layout.cuts;
+    this.layout = layout;
     this.mask = layout.slots - 1;
-    this.nodesAt = layout.slots * 4;
-    this.setsAt = this.nodesAt + layout.nodes * NODE_BYTES;
+    this.nodesAt = layout.nodesAt;
+    this.setsAt = layout.setsAt;
+    this.namesAt = layout.namesAt;
+    this.tailsAt = layout.recordsAt;
   }
 
   /**
@@ -207,38 +125,49 @@ export class ZoneSnapshot {
     const end = relativeEnd(name, this.name);
     if (end <= 0) return end === 0 ? 0 : -1;
     const hash = hashText(name, end);
-    if (hash < 0) return this.findWire(relativeWire(name, this.name));
+    if (hash < 0) {
+      const rel = relativeWire(name, this.name);
+      return rel <= 0 ? rel : this.findWire(NAME, 0, rel);
+    }
     const d = this.data;
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
       const entry = u32(d, slot * 4);
       if (entry === 0) return -1;
       const n = this.nodesAt + (entry - 1) * NODE_BYTES;
-      if (sameName(d, u32(d, n), d[n + 10]!, name, end)) return entry - 1;
+      if (sameName(d, this.namesAt + u32(d, n), d[n + 10]!, name, end)) return entry - 1;
     }
   }
 
-  /** The node whose name below the apex is NAME[0, rel) (relativeWire's answer), or -1. */
-  private findWire(rel: number): number {
-    if (rel <= 0) return rel;
+  /** The node whose name below the apex is the wire labels `b[at, at + len)` (lowercase), or -1. */
+  findWire(b: Buffer, at: number, len: number): number {
+    if (len === 0) return 0;
     const d = this.data;
-    for (let slot = hashWire(NAME, 0, rel) & this.mask; ; slot = (slot + 1) & this.mask) {
+    for (let slot = hashWire(b, at, len) & this.mask; ; slot = (slot + 1) & this.mask) {
       const entry = u32(d, slot * 4);
       if (entry === 0) return -1;
       const n = this.nodesAt + (entry - 1) * NODE_BYTES;
-      const at = u32(d, n);
-      if (d[n + 10] === rel && NAME.compare(d, at, at + rel, 0, rel) === 0) return entry - 1;
+      const name = this.namesAt + u32(d, n);
+      if (d[n + 10] === len && b.compare(d, name, name + len, at, at + len) === 0) return entry - 1;
     }
   }
 
   /** Where the node's owner name (wire labels without the apex) starts in `data`, and its length. */
   nodeNameAt(node: number): number {
-    return u32(this.data, this.nodesAt + node * NODE_BYTES);
+    return this.namesAt + u32(this.data, this.nodesAt + node * NODE_BYTES);
   }
   nodeNameLength(node: number): number {
     return this.data[this.nodesAt + node * NODE_BYTES + 10]!;
   }
   firstSet(node: number): number {
     return u32(this.data, this.nodesAt + node * NODE_BYTES + 4);
+  }
+  /** How many names one label below the node exist. */
+  childCount(node: number): number {
+    return u32(this.data, this.nodesAt + node * NODE_BYTES + 12);
+  }
+  /** Whether a patch removed the node (its name no longer exists). */
+  isGone(node: number): boolean {
+    return (this.data[this.nodesAt + node * NODE_BYTES + 11]! & GONE) !== 0;
   }
   /** How many RRsets the node owns; 0 for an empty non-terminal. */
   setsAtNode(node: number): number {
@@ -261,7 +190,7 @@ export class ZoneSnapshot {
   }
   /** Where the set's first record tail starts in `data`; the others follow it. */
   setRecordsAt(set: number): number {
-    return u32(this.data, this.setsAt + set * SET_BYTES);
+    return this.tailsAt + u32(this.data, this.setsAt + set * SET_BYTES);
   }
   setSize(set: number): number {
     return u32(this.data, this.setsAt + set * SET_BYTES + 4);
@@ -294,10 +223,15 @@ export class ZoneSnapshot {
     return lookupName(wireNameText(this.data, at + 6 + (type === T_MX ? 2 : type === T_SRV ? 6 : 0), at + this.recordLength(at)));
   }
 
+  /** The SOA's set: the apex's first. */
+  get soaSet(): number {
+    return this.firstSet(0);
+  }
+
   /** The SOA record as encoder input (with `ttl` instead of its own, for negative answers). */
   soaRecord(ttl?: number): WireRecord {
     const out: WireRecord[] = [];
-    this.pushRecords(out, 0, this.name, ttl);
+    this.pushRecords(out, this.soaSet, this.name, ttl);
     return out[0]!;
   }
 
@@ -384,6 +318,7 @@ export class ZoneBuilder {
   private nodeHash: Uint32Array = new Uint32Array(8);
   private nodeFirstSet: Int32Array = new Int32Array(8);
   private nodeSets: Uint16Array = new Uint16Array(8);
+  private nodeChildren: Uint32Array = new Uint32Array(8);
   // Per set: its type, the next set of its node, its records and their bytes.
   private setCount = 0;
   private setType: Uint16Array = new Uint16Array(8);
@@ -524,11 +459,13 @@ export class ZoneBuilder {
     this.nodeHash = grown(this.nodeHash, n + 1);
     this.nodeFirstSet = grown(this.nodeFirstSet, n + 1);
     this.nodeSets = grown(this.nodeSets, n + 1);
+    this.nodeChildren = grown(this.nodeChildren, n + 1);
     this.nodeNameAt[n] = at;
     this.nodeNameLength[n] = len;
     this.nodeHash[n] = hash;
     this.nodeFirstSet[n] = -1;
     this.nodeSets[n] = 0;
+    this.nodeChildren[n] = 0;
     if (n > 0) {
       this.slots[slot] = n + 1;
       // Keep the table at most half full.
@@ -584,7 +521,8 @@ export class ZoneBuilder {
   /** Adds the empty non-terminals, then lays everything out in one Buffer; yields now and then. */
   *finish(): Generator<void, ZoneSnapshot> {
     // Every ancestor of an owner down to the apex exists (RFC 4592 §2.2.2); those that own
-    // nothing are empty non-terminals, named by the tail of their descendant's name.
+    // nothing are empty non-terminals, named by the tail of their descendant's name. Each
+    // node is counted once in its parent: an owner here, an empty non-terminal as it is added.
     const owners = this.nodeCount;
     for (let n = 1; n < owners; n++) {
       let at = this.nodeNameAt[n]!;
@@ -593,8 +531,12 @@ export class ZoneBuilder {
         const skip = this.names[at]! + 1;
         at += skip;
         len -= skip;
-        if (this.findWire(at, len) >= 0) break;
-        this.addNode(at, len, this.foundHash, this.freeSlot);
+        const parent = this.findWire(at, len);
+        if (parent >= 0) {
+          this.nodeChildren[parent]!++;
+          break;
+        }
+        this.nodeChildren[this.addNode(at, len, this.foundHash, this.freeSlot)] = 1;
       }
       if (n % STEP === 0) yield;
     }
@@ -627,13 +569,14 @@ export class ZoneBuilder {
     for (let n = 0; n < nodes; n++) {
       const o = nodesAt + n * NODE_BYTES;
       let flags = 0;
-      put32(data, o, namesAt + this.nodeNameAt[n]!);
+      put32(data, o, this.nodeNameAt[n]!);
       put32(data, o + 4, set);
       put16(data, o + 8, this.nodeSets[n]!);
       data[o + 10] = this.nodeNameLength[n]!;
+      put32(data, o + 12, this.nodeChildren[n]!);
       for (let s = this.nodeFirstSet[n]!; s >= 0; s = this.setNext[s]!) {
         const so = setsAt + set * SET_BYTES;
-        put32(data, so, p);
+        put32(data, so, p - recordsAt);
         put32(data, so + 4, this.setSize[s]!);
         put16(data, so + 8, this.setType[s]!);
         if (n > 0 && this.setType[s] === T_NS) flags |= CUT;
@@ -656,7 +599,7 @@ export class ZoneBuilder {
       at = end;
       if (r % (STEP * 16) === 0) yield;
     }
-    return new ZoneSnapshot(this.z, { data, slots, nodes, sets, records: this.recordCount, cuts });
+    return new ZoneSnapshot(this.z, { data, slots, nodesAt, setsAt, namesAt, recordsAt, nodes, sets, live: nodes, records: this.recordCount, cuts, dead: 0 });
   }
 }
 
