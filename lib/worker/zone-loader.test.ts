@@ -2,6 +2,7 @@
 // runs as a round with other DNS processes (cluster-link.ts drives the rounds).
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
+import { queryCounts } from '../db-adapters';
 import { applyChangeset, createZone, deleteZone, importZone, replaceSecondaryContent } from '../zones/mutations';
 import { createTsigKey } from '../zones/tsig-keys';
 import { log } from './logger';
@@ -153,5 +154,52 @@ describe('ZoneLoader', () => {
     expect(await db().zoneChange.count()).toBe(feed);
     // Once seen expired, the zone costs nothing more until something is written about it.
     expect(await loader.sync()).toEqual({ loaded: [], removed: [] });
+  });
+
+  it('applies a commit to the copy it serves from the journal, without reading the zone again', async () => {
+    const zone = 'i.loader.test.';
+    const hosts = Array.from({ length: 3000 }, (_, i) => `h${i} IN A 192.0.2.${i % 250}`);
+    await importZone(zone, [zoneText(zone), ...hosts, ''].join('\n'), actor);
+    const store = new ZoneStore();
+    const loader = new ZoneLoader(store, log);
+    await loader.sync();
+    const ask = (name: string) => store.get(zone)!.recordsAt(`${name}.${zone}`, 'A').map((r) => r.content);
+    expect(ask('h2999')).toEqual(['192.0.2.249']);
+
+    await applyChangeset(zone, { add: [{ name: 'new', type: 'A', content: '192.0.2.77' }], remove: [{ name: 'h5', type: 'A', content: '192.0.2.5' }] }, actor);
+    const rows = queryCounts.rows;
+    expect(await loader.sync()).toEqual({ loaded: [zone], removed: [] });
+    // The journal entry and a few rows about the zone, not its 3,000 records.
+    expect(queryCounts.rows - rows).toBeLessThan(20);
+    expect([ask('new'), ask('h5'), ask('h6')]).toEqual([['192.0.2.77'], [], ['192.0.2.6']]);
+    expect(store.get(zone)!.findNode(`h5.${zone}`)).toBe(-1);
+    expect(store.get(zone)!.serial).toBe(2);
+  });
+
+  it('reads a secondary zone in full after a retrieve changed its records at the same serial', async () => {
+    const zone = 'j.loader.test.';
+    await createZone({ name: zone, kind: 'secondary', primaries: ['192.0.2.1'] }, actor);
+    const { id } = await db().zone.findUniqueOrThrow({ where: { name: zone } });
+    const soa = { mname: `ns1.${zone}`, rname: `hostmaster.${zone}`, serial: 5, refresh: 3600, retry: 600, expire: 86400, minimum: 300 };
+    const transfer = (address: string, force = false) =>
+      replaceSecondaryContent(
+        id,
+        { soa, ttl: 300 },
+        [
+          { name: zone, type: 'NS', ttl: 300, content: `ns1.${zone}` },
+          { name: `www.${zone}`, type: 'A', ttl: 300, content: address },
+        ],
+        { peer: 'test', force },
+      );
+    await transfer('192.0.2.1');
+    const store = new ZoneStore();
+    const loader = new ZoneLoader(store, log);
+    await loader.sync();
+    // The primary changed its records without a new serial; an operator forced a retrieve.
+    await transfer('192.0.2.2', true);
+    const rows = queryCounts.rows;
+    await loader.sync();
+    expect(queryCounts.rows - rows).toBeGreaterThan(0);
+    expect(store.get(zone)!.recordsAt(`www.${zone}`, 'A').map((r) => r.content)).toEqual(['192.0.2.2']);
   });
 });

@@ -24,6 +24,8 @@ export interface ChangeHead {
   comment: string;
   oldSerial: bigint;
   newSerial: bigint;
+  /** The zone's version after this change: a worker patches its copy with the changes since the version it serves. */
+  version: number;
 }
 
 /**

@@ -189,7 +189,7 @@ async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promis
       const slice = new TimeSlice();
       await insertRecords(tx, zone.id, records, slice);
       if (zone.kind === 'primary') {
-        const head = { zoneId: zone.id, userId: actor.userId ?? null, actor: actor.name, comment: 'zone created', oldSerial: 0n, newSerial: zone.serial };
+        const head = { zoneId: zone.id, userId: actor.userId ?? null, actor: actor.name, comment: 'zone created', oldSerial: 0n, newSerial: zone.serial, version: zone.version };
         await writeChange(tx, head, [], [soaRecordOf(zone), ...records], slice);
         await enqueueNotify(tx, zone, records);
       }
@@ -599,12 +599,13 @@ async function commitRecords(
     if (bumped.count !== 1) {
       throw new ZoneError('conflict', `${zoneName} was changed by someone else at the same moment; reload and try again.`);
     }
+    const version = await versionNow(tx, zone.id);
     await deleteRecords(tx, removedRows, slice);
     await insertRecords(tx, zone.id, added, slice);
     const updated = { ...zone, ...soaData, serial: BigInt(newSerial) };
     const change = await writeChange(
       tx,
-      { zoneId: zone.id, userId: actor.userId ?? null, actor: actor.name, comment, oldSerial: zone.serial, newSerial: BigInt(newSerial) },
+      { zoneId: zone.id, userId: actor.userId ?? null, actor: actor.name, comment, oldSerial: zone.serial, newSerial: BigInt(newSerial), version },
       [soaRecordOf(zone), ...removed],
       [soaRecordOf(updated), ...added],
       slice,
@@ -615,6 +616,11 @@ async function commitRecords(
   }, COMMIT_TX);
   if (result.changed) await nudgeWorker(zoneName);
   return result;
+}
+
+/** The zone's version as this transaction wrote it (settings changes bump it too, without taking the zone's turn). */
+async function versionNow(tx: Tx, zoneId: number): Promise<number> {
+  return (await tx.zone.findUniqueOrThrow({ where: { id: zoneId }, select: { version: true } })).version;
 }
 
 /** One NOTIFY job per target for the zone's new serial; older pending jobs are superseded. */
@@ -872,16 +878,19 @@ async function storeSecondary(
       soaMinimum: soa.soa.minimum,
       soaTtl: soa.ttl,
       version: { increment: 1 },
+      // Records changed at an unchanged serial have no journal entry: workers cannot patch across it.
+      ...(soa.soa.serial === oldSerial && (removed.length || added.length) ? { unjournaled: { increment: 1 } } : {}),
       ...(source.state ? refreshStateData(source.state) : {}),
     },
   });
   if (bumped.count !== 1) throw new ZoneError('conflict', `${zone.name} was changed by another transfer at the same moment`);
+  const version = await versionNow(tx, zone.id);
   await deleteRecords(tx, removedRows, slice);
   await insertRecords(tx, zone.id, added, slice);
   // A serial that did not move (a forced retrieve) cannot be a journal step: IXFR chains by serial.
   if (soa.soa.serial !== oldSerial) {
     for (const e of journal(soaRecordOf(zone), removed, added)) {
-      const head = { zoneId: zone.id, actor: 'transfer', comment: `transfer from ${source.peer}`, oldSerial: BigInt(e.oldSerial), newSerial: BigInt(e.newSerial) };
+      const head = { zoneId: zone.id, actor: 'transfer', comment: `transfer from ${source.peer}`, oldSerial: BigInt(e.oldSerial), newSerial: BigInt(e.newSerial), version };
       await writeChange(tx, head, e.removed, e.added, slice);
     }
     // A secondary notifies only its explicit also-notify list (its NS hosts are its peers' business).
