@@ -95,9 +95,10 @@ export function* axfrMessages(zone: ZoneSnapshot, query: Message, limit: number)
 
   start();
   const soa = zone.setRecordsAt(zone.soaSet);
-  let full = place(0, T_SOA, soa);
+  let full = place(zone.apex, T_SOA, soa);
   if (full) yield full;
   for (let node = 0; node < zone.nodeCount; node++) {
+    if (zone.isGone(node)) continue;
     const firstSet = zone.firstSet(node);
     const sets = zone.setsAtNode(node);
     for (let s = firstSet; s < firstSet + sets; s++) {
@@ -111,7 +112,7 @@ export function* axfrMessages(zone: ZoneSnapshot, query: Message, limit: number)
       }
     }
   }
-  full = place(0, T_SOA, soa);
+  full = place(zone.apex, T_SOA, soa);
   if (full) yield full;
   yield finish();
 }

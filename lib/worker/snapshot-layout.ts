@@ -1,29 +1,56 @@
-// The binary layout of a ZoneSnapshot's buffer, shared by the builder that
-// lays a zone out (zone-snapshot.ts) and the patch that applies a journal
-// entry to a laid-out zone (zone-patch.ts). Regions, each starting where the
-// snapshot says (its *At fields):
+// The binary layout of a ZoneSnapshot, shared by the builder that lays a zone
+// out (zone-snapshot.ts) and the patch that applies journal entries to a
+// laid-out zone (zone-patch.ts). One buffer holds four regions, each starting
+// where the snapshot says (its *At fields) and each with room to grow:
 //
-//   hash slots   u32 × slots      node index + 1 (0: free), open addressing by owner name
 //   nodes        16 bytes each    name u32 | first set u32 | sets u16 | name length u8 | flags u8 | children u32
 //   sets         10 bytes each    records u32 | records u32 | type u16
 //   names        bytes            each node's owner as wire labels, without the apex
 //   records      bytes            per record TTL u32 | RDLENGTH u16 | rdata: the tail of an RR
 //                                 as it goes into a message (RFC 1035 §4.1.3), rdata uncompressed
 //
-// A node's name is an offset into the names, a set's records an offset into
-// the records, so a patch copies each region whole and appends to it. A node
+// and the hash slots (u32 node index + 1, 0 free; open addressing by owner
+// name, linear probing) are Buffers of SLOT_CHUNK slots each. A node's name is
+// an offset into the names, a set's records an offset into the records. A node
 // counts the nodes one label below it (its children), so that a name losing its
-// last record can tell whether it stays as an empty non-terminal. Table
-// integers are little-endian; the record tails are in network order, so a
-// transfer copies them as they are.
+// last record can tell whether it stays as an empty non-terminal.
+//
+// The four regions only grow: a patch never writes what an older snapshot
+// reads. It appends new entries (a node whose sets or children change gets a
+// new entry in place of the old one), names and records beyond the lengths the
+// older snapshot uses, in the same buffer while there is room, and copies only
+// the slot chunks it changes. So a change of a few records costs what it
+// touches, not the zone: fresh memory costs a page fault per 4 KB here, and a
+// copy of a million-record zone's 55 MB took 165 ms (measured 2026-12-05).
+// Table integers are little-endian; the record tails are in network order, so
+// a transfer copies them as they are.
 import { nameToWire, WireError } from '../dns/wire';
 
 export const NODE_BYTES = 16;
 export const SET_BYTES = 10;
 /** Node flag: an NS set below the apex, a zone cut (RFC 1034 §4.2.1). */
 export const CUT = 1;
-/** Node flag: a node a patch removed; it stays in the table, out of the hash slots, owning nothing. */
-export const GONE = 2;
+
+/** Hash slots per chunk: 64 KB. */
+export const SLOT_SHIFT = 14;
+export const SLOT_CHUNK = 1 << SLOT_SHIFT;
+export const SLOT_MASK = SLOT_CHUNK - 1;
+
+/** `count` free hash slots in chunks. */
+export function emptySlots(count: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let left = count; left > 0; left -= SLOT_CHUNK) out.push(Buffer.alloc(Math.min(left, SLOT_CHUNK) * 4));
+  return out;
+}
+
+/**
+ * The capacity given to a region of `used` entries or bytes: what it holds for a small zone,
+ * whose patches copy it whole; an eighth more for a big one, so that its patches append. Room
+ * never written costs no memory: the kernel maps a page at its first write.
+ */
+export function roomFor(used: number, entryBytes: number): number {
+  return used * entryBytes < 65536 ? used : used + (used >>> 3) + 1024;
+}
 
 export const u16 = (b: Buffer, o: number): number => b[o]! | (b[o + 1]! << 8);
 export const u32 = (b: Buffer, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000;

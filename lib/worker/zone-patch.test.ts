@@ -150,7 +150,7 @@ describe('patchSnapshot', () => {
       records.push(...added);
       zone = patchSnapshot(zone, header(i + 2), [{ removed: [], added }])!;
     }
-    expect(zone.layout.slots).toBeGreaterThan(64);
+    expect(zone.layout.slotCount).toBeGreaterThan(64);
     for (let i = 0; i < 1000; i++) expect(zone.recordsAt(abs(`h${i}`), 'A')).toHaveLength(1);
     expect(zone.findNode(abs('h1000'))).toBe(-1);
     expectSameZone(zone, buildSnapshot(header(51), records));

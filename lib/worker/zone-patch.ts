@@ -4,16 +4,17 @@
 // a few records to a zone of a million is served in milliseconds instead of
 // the seconds a rebuild takes.
 //
-// The new snapshot is a copy of the old buffer, region by region, with what
-// the change adds appended to each region: new names and their nodes, a fresh
-// run of sets for each owner the change touches, the records of each set it
-// changes. The old entries stay behind unreferenced (counted as dead); once
-// they are half of the buffer the caller rebuilds the zone instead, which
-// compacts it. The old snapshot is not touched: queries in flight keep it.
+// The new snapshot appends to the old one's regions (snapshot-layout.ts): new
+// names, a new entry for each name whose sets or children change, a fresh run
+// of sets for each owner the change touches, the records of each set it
+// changes; and it copies the hash slot chunks it changes. It writes nothing an
+// older snapshot reads, so queries and transfers in flight keep theirs. What it
+// replaces stays behind unreferenced (counted as dead); once that is half of
+// the zone the caller rebuilds the zone instead, which compacts it.
 import { MAX_RDATA, writeContentRdata } from '../dns/rdata-wire';
 import type { RR } from '../dns/types';
 import { T_NS, T_SOA, typeCodeOf } from '../dns/wire';
-import { CUT, GONE, hashWire, NAME, NODE_BYTES, put16, put32, relativeWire, SET_BYTES, u32 } from './snapshot-layout';
+import { CUT, emptySlots, hashWire, NAME, NODE_BYTES, put16, put32, relativeWire, roomFor, SET_BYTES, SLOT_MASK, SLOT_SHIFT, u32 } from './snapshot-layout';
 import { ZoneSnapshot, type SnapshotHeader, type SnapshotLayout } from './zone-snapshot';
 
 /** One journal entry: records removed, then records added (its SOAs are ignored: the header has the zone's). */
@@ -209,11 +210,12 @@ class Plan {
     const touched = [...this.names.values()];
     const born = touched.filter((p) => p.keep && !p.exists);
     const gone = touched.filter((p) => p.exists && !p.keep);
+    // A name that stays and was touched gets a new entry: its sets or its children changed.
+    const replaced = touched.filter((p) => p.keep && p.exists);
     const rewritten = this.owners.filter((o) => o.keep);
-    const live = L.live + born.length - gone.length;
     let newSets = 0;
     let newRecordBytes = 0;
-    let dead = L.dead;
+    let dead = L.dead + replaced.length * NODE_BYTES;
     let records = old.recordCount;
     for (const o of this.owners) {
       if (o.old >= 0) {
@@ -237,30 +239,23 @@ class Plan {
     for (const p of gone) dead += NODE_BYTES + p.rel.length;
     let newNameBytes = 0;
     for (const p of born) newNameBytes += p.rel.length;
-
-    const total = L.data.length + (born.length * NODE_BYTES + newSets * SET_BYTES + newNameBytes + newRecordBytes);
-    if (dead > MIN_DEAD && dead * 2 > total) return null;
-
-    // Regions as before, each grown by what it gains; the hash slots doubled once too full.
-    let slots = L.slots;
-    while (live * 4 > slots * 3) slots *= 2;
-    const nodes = L.nodes + born.length;
+    const nodes = L.nodes + born.length + replaced.length;
     const sets = L.sets + newSets;
-    const nodesAt = slots * 4;
-    const setsAt = nodesAt + nodes * NODE_BYTES;
-    const namesAt = setsAt + sets * SET_BYTES;
-    const oldNames = L.recordsAt - L.namesAt;
-    const recordsAt = namesAt + oldNames + newNameBytes;
-    const oldRecords = L.data.length - L.recordsAt;
-    const data = Buffer.allocUnsafeSlow(recordsAt + oldRecords + newRecordBytes);
-    d.copy(data, nodesAt, L.nodesAt, L.setsAt);
-    d.copy(data, setsAt, L.setsAt, L.namesAt);
-    d.copy(data, namesAt, L.namesAt, L.recordsAt);
-    d.copy(data, recordsAt, L.recordsAt, L.data.length);
-    const table = new Table(data, slots, nodesAt, namesAt);
+    const names = L.names + newNameBytes;
+    const recordBytes = L.recordBytes + newRecordBytes;
+    if (dead > MIN_DEAD && dead * 2 > nodes * NODE_BYTES + sets * SET_BYTES + names + recordBytes) return null;
 
-    // New names and their nodes.
-    let nameAt = oldNames;
+    const { data, nodesAt, setsAt, namesAt, recordsAt, arena } = this.room(nodes, sets, names, recordBytes);
+    arena.nodes = nodes;
+    arena.sets = sets;
+    arena.names = names;
+    arena.records = recordBytes;
+    const gones = new Uint8Array((nodes + 7) >>> 3);
+    if (L.gone) gones.set(L.gone);
+    const markGone = (n: number) => (gones[n >>> 3]! |= 1 << (n & 7));
+
+    // New entries: the new names, then those that replace an old one.
+    let nameAt = L.names;
     let node = L.nodes;
     for (const p of born) {
       p.rel.copy(data, namesAt + nameAt);
@@ -273,19 +268,21 @@ class Plan {
       data[o + 11] = 0;
       nameAt += p.rel.length;
     }
+    for (const p of replaced) {
+      p.node = node++;
+      d.copy(data, nodesAt + p.node * NODE_BYTES, L.nodesAt + p.old * NODE_BYTES, L.nodesAt + (p.old + 1) * NODE_BYTES);
+      markGone(p.old);
+    }
     for (const p of touched) if (p.keep) put32(data, nodesAt + p.node * NODE_BYTES + 12, p.children);
     let cuts = old.cutCount;
     for (const p of gone) {
-      const o = nodesAt + p.old * NODE_BYTES;
-      if (data[o + 11]! & CUT) cuts--;
-      put16(data, o + 8, 0);
-      put32(data, o + 12, 0);
-      data[o + 11] = GONE;
+      if (d[L.nodesAt + p.old * NODE_BYTES + 11]! & CUT) cuts--;
+      markGone(p.old);
     }
 
-    // Each changed owner's sets, in a run of their own; the records of each changed set after the old ones.
+    // Each changed owner's sets, in a run of their own; the records of each changed set after the others.
     let set = L.sets;
-    let recordAt = oldRecords;
+    let recordAt = L.recordBytes;
     for (const o of rewritten) {
       const at = nodesAt + o.node * NODE_BYTES;
       const wasCut = (data[at + 11]! & CUT) !== 0;
@@ -307,17 +304,68 @@ class Plan {
       data[at + 11] = cut ? CUT : 0;
       cuts += Number(cut) - Number(wasCut);
     }
+    const apex = this.names.get('')!.node;
 
-    // The hash slots: the old ones with the gone names out and the new ones in, or all anew.
-    if (slots === L.slots) {
-      d.copy(data, 0, 0, L.nodesAt);
+    // The hash slots: the old chunks, those it changes copied; all anew once they are too full.
+    const live = L.live + born.length - gone.length;
+    let slotCount = L.slotCount;
+    while (live * 4 > slotCount * 3) slotCount *= 2;
+    let slots: Buffer[];
+    if (slotCount === L.slotCount) {
+      const table = new Slots(L.slots.slice(), slotCount, data, nodesAt, namesAt, true);
       for (const p of gone) table.remove(p.old);
+      for (const p of replaced) if (p.rel.length > 0) table.replace(p.old, p.node);
       for (const p of born) table.insert(p.node);
+      slots = table.chunks;
     } else {
-      data.fill(0, 0, nodesAt);
-      for (let n = 1; n < nodes; n++) if (!(data[nodesAt + n * NODE_BYTES + 11]! & GONE)) table.insert(n);
+      const table = new Slots(emptySlots(slotCount), slotCount, data, nodesAt, namesAt, false);
+      for (let n = 0; n < nodes; n++) if (n !== apex && !(gones[n >>> 3]! & (1 << (n & 7)))) table.insert(n);
+      slots = table.chunks;
     }
-    return new ZoneSnapshot(header, { data, slots, nodesAt, setsAt, namesAt, recordsAt, nodes, sets, live, records, cuts, dead });
+    return new ZoneSnapshot(header, {
+      data,
+      slots,
+      slotCount,
+      nodesAt,
+      setsAt,
+      namesAt,
+      recordsAt,
+      nodes,
+      sets,
+      names,
+      recordBytes,
+      apex,
+      live,
+      records,
+      cuts,
+      dead,
+      gone: gones,
+      arena,
+    });
+  }
+
+  /**
+   * Where the new snapshot's regions go: in the old buffer, after what the old snapshot uses,
+   * when the old snapshot is the newest laid out there and each region has room; else in a new
+   * buffer with the old regions copied in.
+   */
+  private room(nodes: number, sets: number, names: number, recordBytes: number) {
+    const { d, L } = this;
+    const a = L.arena;
+    const newest = a.nodes === L.nodes && a.sets === L.sets && a.names === L.names && a.records === L.recordBytes;
+    const fits =
+      nodes * NODE_BYTES <= L.setsAt - L.nodesAt && sets * SET_BYTES <= L.namesAt - L.setsAt && names <= L.recordsAt - L.namesAt && recordBytes <= d.length - L.recordsAt;
+    if (newest && fits) return { data: d, nodesAt: L.nodesAt, setsAt: L.setsAt, namesAt: L.namesAt, recordsAt: L.recordsAt, arena: a };
+    const nodesAt = 0;
+    const setsAt = roomFor(nodes, NODE_BYTES) * NODE_BYTES;
+    const namesAt = setsAt + roomFor(sets, SET_BYTES) * SET_BYTES;
+    const recordsAt = namesAt + roomFor(names, 1);
+    const data = Buffer.allocUnsafeSlow(recordsAt + roomFor(recordBytes, 1));
+    d.copy(data, nodesAt, L.nodesAt, L.nodesAt + L.nodes * NODE_BYTES);
+    d.copy(data, setsAt, L.setsAt, L.setsAt + L.sets * SET_BYTES);
+    d.copy(data, namesAt, L.namesAt, L.namesAt + L.names);
+    d.copy(data, recordsAt, L.recordsAt, L.recordsAt + L.recordBytes);
+    return { data, nodesAt, setsAt, namesAt, recordsAt, arena: { nodes: 0, sets: 0, names: 0, records: 0 } };
   }
 }
 
@@ -348,47 +396,78 @@ function encodeTail(r: RR): Buffer | null {
   return TAIL.subarray(0, end);
 }
 
-/** The open-addressing hash slots of a buffer being written (linear probing, as lookups walk them). */
-class Table {
+/**
+ * The hash slots of the snapshot being written (linear probing, as lookups walk them): the old
+ * snapshot's chunks, each copied before its first change (`shared`), or new ones.
+ */
+class Slots {
   private readonly mask: number;
+  private readonly copied = new Set<number>();
 
   constructor(
+    readonly chunks: Buffer[],
+    count: number,
     private readonly data: Buffer,
-    slots: number,
     private readonly nodesAt: number,
     private readonly namesAt: number,
+    private readonly shared: boolean,
   ) {
-    this.mask = slots - 1;
+    this.mask = count - 1;
   }
 
-  private hash(node: number): number {
+  private get(slot: number): number {
+    return u32(this.chunks[slot >>> SLOT_SHIFT]!, (slot & SLOT_MASK) << 2);
+  }
+
+  private set(slot: number, entry: number): void {
+    const c = slot >>> SLOT_SHIFT;
+    if (this.shared && !this.copied.has(c)) {
+      const copy = Buffer.allocUnsafeSlow(this.chunks[c]!.length);
+      this.chunks[c]!.copy(copy);
+      this.chunks[c] = copy;
+      this.copied.add(c);
+    }
+    put32(this.chunks[c]!, (slot & SLOT_MASK) << 2, entry);
+  }
+
+  private home(node: number): number {
     const o = this.nodesAt + node * NODE_BYTES;
-    return hashWire(this.data, this.namesAt + u32(this.data, o), this.data[o + 10]!);
+    return hashWire(this.data, this.namesAt + u32(this.data, o), this.data[o + 10]!) & this.mask;
+  }
+
+  /** The slot holding `node`. */
+  private find(node: number): number {
+    let slot = this.home(node);
+    while (this.get(slot) !== node + 1) slot = (slot + 1) & this.mask;
+    return slot;
   }
 
   insert(node: number): void {
-    let slot = this.hash(node) & this.mask;
-    while (u32(this.data, slot * 4) !== 0) slot = (slot + 1) & this.mask;
-    put32(this.data, slot * 4, node + 1);
+    let slot = this.home(node);
+    while (this.get(slot) !== 0) slot = (slot + 1) & this.mask;
+    this.set(slot, node + 1);
+  }
+
+  /** Points the slot of `from` at `to`, an entry of the same name. */
+  replace(from: number, to: number): void {
+    this.set(this.find(from), to + 1);
   }
 
   /** Takes the node out, moving back the entries after it that would no longer be found (Knuth's algorithm R). */
   remove(node: number): void {
-    const d = this.data;
     const mask = this.mask;
-    let i = this.hash(node) & mask;
-    while (u32(d, i * 4) !== node + 1) i = (i + 1) & mask;
+    let i = this.find(node);
     for (;;) {
-      put32(d, i * 4, 0);
+      this.set(i, 0);
       let j = i;
       for (;;) {
         j = (j + 1) & mask;
-        const entry = u32(d, j * 4);
+        const entry = this.get(j);
         if (entry === 0) return;
-        const home = this.hash(entry - 1) & mask;
+        const home = this.home(entry - 1);
         // The entry at j stays when its home slot lies cyclically in (i, j].
         if (i <= j ? i < home && home <= j : i < home || home <= j) continue;
-        put32(d, i * 4, entry);
+        this.set(i, entry);
         i = j;
         break;
       }

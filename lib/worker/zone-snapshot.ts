@@ -20,7 +20,7 @@ import { MAX_RDATA, rdataToContent, writeContentRdata } from '../dns/rdata-wire'
 import type { RR } from '../dns/types';
 import { T_MX, T_NS, T_SRV, typeCodeOf, typeNameOf, wireNameText, WireRdata, type WireRecord } from '../dns/wire';
 import type { TimeSlice } from '../time-slice';
-import { CUT, GONE, hashText, hashWire, NAME, NODE_BYTES, put16, put32, relativeEnd, relativeWire, sameName, SET_BYTES, u16, u32 } from './snapshot-layout';
+import { CUT, hashText, hashWire, NAME, NODE_BYTES, put16, put32, relativeEnd, relativeWire, sameName, SET_BYTES, SLOT_MASK, SLOT_SHIFT, emptySlots, roomFor, u16, u32 } from './snapshot-layout';
 
 export interface TransferPolicy {
   allow: readonly string[];
@@ -46,24 +46,46 @@ export interface SnapshotHeader {
   unjournaled?: number;
 }
 
-/** Where each region of a snapshot's buffer starts, and what they hold (snapshot-layout.ts). */
+/**
+ * The lengths in use in a buffer's regions by the newest snapshot laid out in it. A patch of that
+ * snapshot appends in the same buffer, beyond what older snapshots read; a patch of any other
+ * copies the buffer.
+ */
+export interface Arena {
+  nodes: number;
+  sets: number;
+  names: number;
+  records: number;
+}
+
+/** Where each region of a snapshot's buffer starts, how much of it the snapshot uses, and its hash slots. */
 export interface SnapshotLayout {
+  /** The node, set, name and record regions, each with room to grow (snapshot-layout.ts). */
   data: Buffer;
-  /** Hash slots (a power of two); they start the buffer. */
-  slots: number;
+  /** The hash slots, SLOT_CHUNK to a Buffer: a patch copies the chunks it changes. */
+  slots: Buffer[];
+  /** How many hash slots (a power of two). */
+  slotCount: number;
   nodesAt: number;
   setsAt: number;
   namesAt: number;
   recordsAt: number;
-  /** Node and set entries, those a patch left behind included. */
+  /** Node and set entries in use (those a patch left behind included), name and record bytes. */
   nodes: number;
   sets: number;
+  names: number;
+  recordBytes: number;
+  /** The apex's node (0 unless a patch replaced its entry). */
+  apex: number;
   /** Nodes in the hash slots: names that exist. */
   live: number;
   records: number;
   cuts: number;
   /** Bytes a patch left behind: entries, names and records nothing refers to any more. */
   dead: number;
+  /** Node entries a patch replaced or removed, one bit each; null when there are none. */
+  gone: Uint8Array | null;
+  arena: Arena;
 }
 
 export class ZoneSnapshot {
@@ -80,19 +102,22 @@ export class ZoneSnapshot {
   readonly unjournaled: number;
   /** Every name (owners and empty non-terminals, RFC 4592 §2.2.2) and record, laid out as snapshot-layout.ts says. */
   readonly data: Buffer;
-  /** Node entries (names that exist, and those a patch removed). Node 0 is the apex. */
+  /** Node entries, those a patch replaced or removed included (isGone). */
   readonly nodeCount: number;
-  readonly setCount: number;
+  /** The apex's node. */
+  readonly apex: number;
   readonly recordCount: number;
   /** How many owners below the apex have an NS set (zone cuts). */
   readonly cutCount: number;
   readonly layout: Readonly<SnapshotLayout>;
+  private readonly slots: Buffer[];
   private readonly mask: number;
   private readonly nodesAt: number;
   private readonly setsAt: number;
   private readonly namesAt: number;
   /** Where the record tails start (layout.recordsAt). */
   private readonly tailsAt: number;
+  private readonly gone: Uint8Array | null;
 
   /** Built by ZoneBuilder, or by a patch of another snapshot. */
   constructor(z: SnapshotHeader, layout: SnapshotLayout) {
@@ -106,15 +131,22 @@ export class ZoneSnapshot {
     this.unjournaled = z.unjournaled ?? 0;
     this.data = layout.data;
     this.nodeCount = layout.nodes;
-    this.setCount = layout.sets;
+    this.apex = layout.apex;
     this.recordCount = layout.records;
     this.cutCount = layout.cuts;
     this.layout = layout;
-    this.mask = layout.slots - 1;
+    this.slots = layout.slots;
+    this.mask = layout.slotCount - 1;
     this.nodesAt = layout.nodesAt;
     this.setsAt = layout.setsAt;
     this.namesAt = layout.namesAt;
     this.tailsAt = layout.recordsAt;
+    this.gone = layout.gone;
+  }
+
+  /** The hash slot `slot`'s entry: node index + 1, 0 when free. */
+  private slot(slot: number): number {
+    return u32(this.slots[slot >>> SLOT_SHIFT]!, (slot & SLOT_MASK) << 2);
   }
 
   /**
@@ -123,15 +155,15 @@ export class ZoneSnapshot {
    */
   findNode(name: string): number {
     const end = relativeEnd(name, this.name);
-    if (end <= 0) return end === 0 ? 0 : -1;
+    if (end <= 0) return end === 0 ? this.apex : -1;
     const hash = hashText(name, end);
     if (hash < 0) {
       const rel = relativeWire(name, this.name);
-      return rel <= 0 ? rel : this.findWire(NAME, 0, rel);
+      return rel < 0 ? -1 : this.findWire(NAME, 0, rel);
     }
     const d = this.data;
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-      const entry = u32(d, slot * 4);
+      const entry = this.slot(slot);
       if (entry === 0) return -1;
       const n = this.nodesAt + (entry - 1) * NODE_BYTES;
       if (sameName(d, this.namesAt + u32(d, n), d[n + 10]!, name, end)) return entry - 1;
@@ -140,10 +172,10 @@ export class ZoneSnapshot {
 
   /** The node whose name below the apex is the wire labels `b[at, at + len)` (lowercase), or -1. */
   findWire(b: Buffer, at: number, len: number): number {
-    if (len === 0) return 0;
+    if (len === 0) return this.apex;
     const d = this.data;
     for (let slot = hashWire(b, at, len) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const entry = u32(d, slot * 4);
+      const entry = this.slot(slot);
       if (entry === 0) return -1;
       const n = this.nodesAt + (entry - 1) * NODE_BYTES;
       const name = this.namesAt + u32(d, n);
@@ -165,9 +197,9 @@ export class ZoneSnapshot {
   childCount(node: number): number {
     return u32(this.data, this.nodesAt + node * NODE_BYTES + 12);
   }
-  /** Whether a patch removed the node (its name no longer exists). */
+  /** Whether the node entry is not this snapshot's: a patch replaced it, or removed its name. */
   isGone(node: number): boolean {
-    return (this.data[this.nodesAt + node * NODE_BYTES + 11]! & GONE) !== 0;
+    return this.gone !== null && (this.gone[node >>> 3]! & (1 << (node & 7))) !== 0;
   }
   /** How many RRsets the node owns; 0 for an empty non-terminal. */
   setsAtNode(node: number): number {
@@ -225,7 +257,7 @@ export class ZoneSnapshot {
 
   /** The SOA's set: the apex's first. */
   get soaSet(): number {
-    return this.firstSet(0);
+    return this.firstSet(this.apex);
   }
 
   /** The SOA record as encoder input (with `ttl` instead of its own, for negative answers). */
@@ -543,21 +575,21 @@ export class ZoneBuilder {
 
     const nodes = this.nodeCount;
     const sets = this.setCount;
-    let slots = 16;
-    while (slots < nodes * 1.5) slots *= 2;
-    const nodesAt = slots * 4;
-    const setsAt = nodesAt + nodes * NODE_BYTES;
-    const namesAt = setsAt + sets * SET_BYTES;
-    const recordsAt = namesAt + this.namesLength;
+    let slotCount = 16;
+    while (slotCount < nodes * 1.5) slotCount *= 2;
+    const nodesAt = 0;
+    const setsAt = nodesAt + roomFor(nodes, NODE_BYTES) * NODE_BYTES;
+    const namesAt = setsAt + roomFor(sets, SET_BYTES) * SET_BYTES;
+    const recordsAt = namesAt + roomFor(this.namesLength, 1);
     // Memory of its own, not a slice of Node's shared 8 KB pool: a small zone's buffer would
     // keep its slab alive, garbage included (50,000 zones took 136 MB instead of 71 MB).
-    const data = Buffer.allocUnsafeSlow(recordsAt + this.tailsLength);
-    data.fill(0, 0, nodesAt);
+    const data = Buffer.allocUnsafeSlow(recordsAt + roomFor(this.tailsLength, 1));
     this.names.copy(data, namesAt, 0, this.namesLength);
+    const slots = emptySlots(slotCount);
     for (let n = 1; n < nodes; n++) {
-      let slot = this.nodeHash[n]! & (slots - 1);
-      while (u32(data, slot * 4) !== 0) slot = (slot + 1) & (slots - 1);
-      put32(data, slot * 4, n + 1);
+      let slot = this.nodeHash[n]! & (slotCount - 1);
+      while (u32(slots[slot >>> SLOT_SHIFT]!, (slot & SLOT_MASK) << 2) !== 0) slot = (slot + 1) & (slotCount - 1);
+      put32(slots[slot >>> SLOT_SHIFT]!, (slot & SLOT_MASK) << 2, n + 1);
       if (n % (STEP * 16) === 0) yield;
     }
     // Sets in node order, each node's in the order their types came: each node's sets lie
@@ -599,7 +631,27 @@ export class ZoneBuilder {
       at = end;
       if (r % (STEP * 16) === 0) yield;
     }
-    return new ZoneSnapshot(this.z, { data, slots, nodesAt, setsAt, namesAt, recordsAt, nodes, sets, live: nodes, records: this.recordCount, cuts, dead: 0 });
+    const used = { nodes, sets, names: this.namesLength, records: this.tailsLength };
+    return new ZoneSnapshot(this.z, {
+      data,
+      slots,
+      slotCount,
+      nodesAt,
+      setsAt,
+      namesAt,
+      recordsAt,
+      nodes,
+      sets,
+      names: used.names,
+      recordBytes: used.records,
+      apex: 0,
+      live: nodes,
+      records: this.recordCount,
+      cuts,
+      dead: 0,
+      gone: null,
+      arena: { ...used },
+    });
   }
 }
 
