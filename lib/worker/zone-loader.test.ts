@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { queryCounts } from '../db-adapters';
-import { applyChangeset, createZone, deleteZone, importZone, replaceSecondaryContent } from '../zones/mutations';
+import { applyChangeset, applySecondaryDiffs, createZone, deleteZone, importZone, replaceSecondaryContent } from '../zones/mutations';
 import { createTsigKey } from '../zones/tsig-keys';
 import { log } from './logger';
 import { ZoneLoader, type ReloadRound } from './zone-loader';
@@ -201,5 +201,30 @@ describe('ZoneLoader', () => {
     await loader.sync();
     expect(queryCounts.rows - rows).toBeGreaterThan(0);
     expect(store.get(zone)!.recordsAt(`www.${zone}`, 'A').map((r) => r.content)).toEqual(['192.0.2.2']);
+  });
+
+  it('applies a small IXFR to a big secondary zone reading only the names it touches, and serves it patched', async () => {
+    const zone = 'k.loader.test.';
+    await createZone({ name: zone, kind: 'secondary', primaries: ['192.0.2.1'] }, actor);
+    const { id } = await db().zone.findUniqueOrThrow({ where: { name: zone } });
+    const soa = (serial: number) => ({ soa: { mname: `ns1.${zone}`, rname: `hostmaster.${zone}`, serial, refresh: 3600, retry: 600, expire: 86400, minimum: 300 }, ttl: 300 });
+    const host = (i: number, address = `10.0.${i >> 8}.${i & 255}`) => ({ name: `h${i}.${zone}`, type: 'A', ttl: 300, content: address });
+    const hosts = Array.from({ length: 3000 }, (_, i) => host(i));
+    await replaceSecondaryContent(id, soa(1), [{ name: zone, type: 'NS', ttl: 300, content: `ns1.${zone}` }, ...hosts], { peer: 'test' });
+    const store = new ZoneStore();
+    const loader = new ZoneLoader(store, log);
+    await loader.sync();
+
+    let rows = queryCounts.rows;
+    const applied = await applySecondaryDiffs(id, [{ from: soa(1), to: soa(2), removed: [host(7)], added: [host(7, '192.0.2.7'), host(5000)] }], { peer: 'test' });
+    expect(queryCounts.rows - rows).toBeLessThan(20);
+    expect(applied).toMatchObject({ changed: true, newSerial: 2, added: 2, removed: 1, records: 3002 });
+    rows = queryCounts.rows;
+    await loader.sync();
+    expect(queryCounts.rows - rows).toBeLessThan(20);
+    const served = store.get(zone)!;
+    expect([served.serial, served.recordCount]).toEqual([2, 3003]);
+    expect(served.recordsAt(`h7.${zone}`, 'A').map((r) => r.content)).toEqual(['192.0.2.7']);
+    expect(served.recordsAt(`h5000.${zone}`, 'A')).toHaveLength(1);
   });
 });

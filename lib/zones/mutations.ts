@@ -769,11 +769,18 @@ export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[]
   return writeTransaction(
     async (tx) => {
       const slice = new TimeSlice();
-      const zone = await secondaryZoneWithRecords(tx, zoneId, slice);
-      const oldSerial = Number(zone.serial);
+      const header = await secondaryZone(tx, zoneId);
+      const oldSerial = Number(header.serial);
       if (diffs[0]!.from.soa.serial !== oldSerial) {
-        throw new ZoneError('conflict', `${zone.name}: the IXFR starts at serial ${diffs[0]!.from.soa.serial}, we hold ${oldSerial}`);
+        throw new ZoneError('conflict', `${header.name}: the IXFR starts at serial ${diffs[0]!.from.soa.serial}, we hold ${oldSerial}`);
       }
+      // A small difference reads and rewrites only the names it touches, the rest of the zone
+      // staying as it is; a big one reads the whole zone, a page and a slice at a time.
+      const names = new Set<string>();
+      for (const d of diffs) for (const r of [...d.removed, ...d.added]) names.add(r.name);
+      const few = names.size <= IXFR_NAMES_READ_AT;
+      const zone = few ? { ...header, records: await readRecordsAt(tx, header.id, names) } : { ...header, records: await readZoneRecords(tx, header.id, { slice }) };
+      const untouched = few ? (await tx.record.count({ where: { zoneId: header.id } })) - zone.records.length : 0;
       const current = new Map<string, RR>();
       await slice.forEach(zone.records, (r) => current.set(recordKey(r), { name: r.name, type: r.type, ttl: r.ttl, content: r.content }));
       for (const d of diffs) {
@@ -786,7 +793,7 @@ export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[]
         await slice.forEach(d.added, (r) => current.set(recordKey(r), r));
       }
       const last = diffs[diffs.length - 1]!;
-      return storeSecondary(tx, zone, [...current.values()], last.to, source, slice, () =>
+      return storeSecondary(tx, zone, [...current.values()], last.to, { ...source, untouched }, slice, () =>
         diffs.map((d) => ({
           oldSerial: d.from.soa.serial,
           newSerial: d.to.soa.serial,
@@ -799,15 +806,23 @@ export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[]
   );
 }
 
+/** Names an IXFR may touch for its records to be read by name rather than the whole zone's (a query per 500 names). */
+const IXFR_NAMES_READ_AT = 2000;
+
 /** Records the outcome of a refresh that transferred nothing (current, or failed). */
 export async function recordRefreshState(zoneId: number, state: RefreshState): Promise<void> {
   await writeTransaction(async (tx) => writeRefreshState(tx, zoneId, state));
 }
 
-async function secondaryZoneWithRecords(tx: Tx, zoneId: number, slice: TimeSlice) {
+async function secondaryZone(tx: Tx, zoneId: number) {
   const zone = await tx.zone.findUnique({ where: { id: zoneId } });
   if (!zone) throw new ZoneError('not-found', `zone #${zoneId} no longer exists`);
   if (zone.kind !== 'secondary') throw new ZoneError('forbidden', `${zone.name} is a primary zone here; a transfer cannot overwrite it`);
+  return zone;
+}
+
+async function secondaryZoneWithRecords(tx: Tx, zoneId: number, slice: TimeSlice) {
+  const zone = await secondaryZone(tx, zoneId);
   return { ...zone, records: await readZoneRecords(tx, zone.id, { slice }) };
 }
 
@@ -846,8 +861,9 @@ function expiryNews(old: Date | null, next: Date | null, now: number): boolean {
 type JournalEntry = { oldSerial: number; newSerial: number; removed: RR[]; added: RR[] };
 
 /**
- * Writes `next` as the zone's records (only the difference to what is
- * stored), the new SOA, the journal entries `journal` builds, the refresh
+ * Writes `next` in place of `zone.records` (the whole zone, or the records at
+ * the names an IXFR touches, with `source.untouched` more left as they are;
+ * only the difference is written), the new SOA, the journal entries `journal` builds, the refresh
  * state and the NOTIFY jobs, inside the caller's transaction. A transfer may
  * carry hundreds of thousands of records and the worker that applies it
  * answers queries meanwhile: every loop over them gives the event loop a turn
@@ -858,7 +874,7 @@ async function storeSecondary(
   zone: Awaited<ReturnType<typeof secondaryZoneWithRecords>>,
   next: RR[],
   soa: ReceivedSoa,
-  source: TransferSource,
+  source: TransferSource & { untouched?: number },
   slice: TimeSlice,
   journal: (oldSoa: RR, removed: RR[], added: RR[]) => JournalEntry[],
 ): Promise<SecondaryApplyResult> {
@@ -906,7 +922,7 @@ async function storeSecondary(
     newSerial: soa.soa.serial,
     added: added.length,
     removed: removed.length,
-    records: next.length,
+    records: next.length + (source.untouched ?? 0),
   };
 }
 
