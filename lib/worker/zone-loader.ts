@@ -27,6 +27,7 @@ import { JOURNAL_PIECE, readChangeRecords } from '../zones/journal';
 import { readList } from '../zones/json-lists';
 import { ChangeCursor, findByNames } from '../zones/zone-changes';
 import { ExpiryWatch } from './expiry-watch';
+import { collectGarbage } from './heap';
 import type { Logger } from './logger';
 import { patchSnapshot } from './zone-patch';
 import { DEFAULT_TRANSFER_POLICY, ZoneBuilder, type SnapshotHeader, type TransferPolicy, type ZoneSnapshot } from './zone-snapshot';
@@ -77,6 +78,8 @@ export class ZoneLoader {
   /** Zones to compare at the next sync whatever the feed says: their expiry came, or their load failed. */
   private pending = new Set<string>();
   private readAt: number | null = null;
+  /** Records read from the database by builds since the last full garbage collection. */
+  private readSinceGc = 0;
 
   constructor(
     private readonly store: ZoneStore,
@@ -144,6 +147,10 @@ export class ZoneLoader {
       swap();
     }
     if (loaded.length || removed.length) this.log.info({ ...result, zones: this.store.size }, 'zones reloaded');
+    if (this.readSinceGc >= GC_AFTER_RECORDS) {
+      this.readSinceGc = 0;
+      collectGarbage();
+    }
     return result;
   }
 
@@ -283,6 +290,7 @@ export class ZoneLoader {
     const b = new ZoneBuilder(header);
     for await (const page of zoneRecordPages(z.id, slice)) {
       for (const [, name, type, ttl, content] of page) b.add(name, type, ttl, content);
+      this.readSinceGc += page.length;
       if (slice.due) await slice.pause();
     }
     return b.finishInSlices(slice);
@@ -305,6 +313,9 @@ function headerOf(z: ZoneRow, expired: boolean): SnapshotHeader {
     unjournaled: z.unjournaled,
   };
 }
+
+/** Records read in full after which a sync ends with a full garbage collection (heap.ts). */
+const GC_AFTER_RECORDS = 200_000;
 
 /** Journal records beyond which a rebuild is cheaper than a patch (besides a quarter of the zone). */
 const PATCH_RECORDS = 20_000;
