@@ -37,6 +37,12 @@ export function manyZoneNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `zone-${String(i).padStart(width, '0')}.example.`);
 }
 
+/** 2001:db8::/32 address number `seq` (below 2^32) in canonical form (RFC 5952): past 65,535 a group more. */
+function ipv6(seq: number): string {
+  const high = seq >>> 16;
+  return `2001:db8::${high ? `${high.toString(16)}:` : ''}${(seq & 0xffff).toString(16)}`;
+}
+
 /**
  * A small customer zone of `n` records, its SOA counted: 2 NS, MX, SPF TXT,
  * mail and www (A and AAAA), then hosts with an A each. Canonical content, as
@@ -51,7 +57,7 @@ export function smallZoneRecords(zone: string, n: number, seq: number): SeedReco
     { name: zone, type: 'TXT', ttl: 3600, content: '"v=spf1 mx -all"' },
     { name: `mail.${zone}`, type: 'A', ttl: 3600, content: a(1) },
     { name: `www.${zone}`, type: 'A', ttl: 3600, content: a(2) },
-    { name: `www.${zone}`, type: 'AAAA', ttl: 3600, content: `2001:db8::${seq.toString(16)}` },
+    { name: `www.${zone}`, type: 'AAAA', ttl: 3600, content: ipv6(seq) },
   ];
   const out = base.slice(0, Math.max(0, n - 1));
   for (let i = 0; out.length < n - 1; i++) out.push({ name: `host${i}.${zone}`, type: 'A', ttl: 3600, content: a(i + 3) });
