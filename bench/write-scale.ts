@@ -2,19 +2,26 @@
 // database: `zonekeeper zone import` of a big zone file into a new zone, the
 // file imported again over it with some records changed (one change over the
 // stored zone), then one-record commits through the change service on that
-// zone. Prints wall and CPU time of each, and checks that each import was one
-// change (one Change row, one serial step). Targets: an import of 1,000,000
-// records within 30 s, a one-record commit within 100 ms. An import that
-// fails is reported as such; when the first one does, the zone is written
-// straight into the database instead, so that the later steps still run.
+// zone, with the DNS worker running as in production (a commit nudges it and
+// may wait for it), each commit once the worker serves the one before. Prints
+// wall and CPU time of each, the time from each commit's return until the
+// worker serves it, and checks that each import was one change (one Change
+// row, one serial step). Targets: an import of 1,000,000 records within 30 s,
+// a one-record commit within 100 ms. An import that fails is reported as
+// such; when the first one does, the zone is written straight into the
+// database instead, so that the later steps still run.
 //
-// Usage: node --import tsx bench/write-scale.ts [--records N] [--commits K] [--keep]
-//   --keep  leave the database and the zone files in the temporary folder
+// Usage: node --import tsx bench/write-scale.ts [--records N] [--commits K] [--keep] [--no-worker]
+//   --keep       leave the database and the zone files in the temporary folder
+//   --no-worker  commit with no worker running (its nudge fails at once)
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parseZoneFile } from '../lib/dns/zone-file.ts';
+import { freePort, stopProcess } from '../lib/testing/bind.ts';
+import { ask } from '../lib/testing/dns-client.ts';
 import { runProgram } from '../lib/testing/run-program.ts';
 import { bigZoneText } from './shared/big-zone.ts';
 
@@ -29,13 +36,15 @@ const RECORDS = option('records', 1_000_000);
 const COMMITS = option('commits', 20);
 const WARM = 6;
 const KEEP = process.argv.includes('--keep');
+const WORKER = !process.argv.includes('--no-worker');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-write-bench-'));
 const env = {
   ...process.env,
   DATABASE_URL: `file:${path.join(work, 'zonekeeper.db')}`,
   ZK_DATA_DIR: work,
-  // No worker listens: the nudge after a commit fails at once, as it does when the worker is down.
+  // No worker listens while the zone is imported (its nudge fails at once, as when the worker is down);
+  // the commits below have one (startWorker) unless --no-worker.
   ZK_CONTROL_PORT: '1',
   ZK_LOG_LEVEL: 'silent',
 };
@@ -77,6 +86,49 @@ async function seedZone(text: string): Promise<void> {
   conn.close();
 }
 
+/** The DNS worker as `npm run worker` starts it on the bench's database, once it answers; stop() ends it. */
+async function startWorker(): Promise<{ dnsPort: number; stop(): Promise<void> }> {
+  const dnsPort = await freePort('127.0.0.1');
+  const controlPort = await freePort('127.0.0.1');
+  const workerEnv = {
+    ...env,
+    ZK_DNS_LISTEN: `127.0.0.1:${dnsPort}`,
+    ZK_CONTROL_PORT: String(controlPort),
+    ZK_PROBE_INTERVAL: '0',
+    ZK_LOG_LEVEL: 'warn',
+    // Asked for the SOA every few ms below: response rate limiting out of reach.
+    ZK_RRL_RESPONSES_PER_SECOND: '1000000000',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 10 * 60_000;
+  while (!output.includes('Zonekeeper DNS worker answering')) {
+    if (exited || Date.now() > deadline) {
+      await stopProcess(child, exit, () => exited);
+      throw new Error(`the worker did not start:\n${output.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // From here on, this process's commits nudge it.
+  process.env.ZK_CONTROL_PORT = String(controlPort);
+  return { dnsPort, stop: () => stopProcess(child, exit, () => exited) };
+}
+
+/** Waits until the worker on `port` serves `serial` for the zone (at most a minute); the time it took. */
+async function servedAfter(port: number, serial: number): Promise<number> {
+  const t0 = performance.now();
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    const m = await ask(port, ZONE, 'SOA', { timeoutMs: 1000 }).catch(() => null);
+    if ((m?.answers[0]?.data as { serial?: number } | undefined)?.serial === serial) return performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`the worker did not serve serial ${serial} within a minute`);
+}
+
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
@@ -90,6 +142,10 @@ function changedText(text: string, added: number): string {
   for (let i = 0; i < added; i++) lines.push(`added${i} IN A 198.51.100.${i % 250}`);
   return lines.join('\n') + '\n';
 }
+
+type Worker = Awaited<ReturnType<typeof startWorker>>;
+// The worker the commits run beside, stopped at the end whatever happens (the `as`: set inside main()).
+let worker = null as Worker | null;
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, in ${work}`);
@@ -127,9 +183,13 @@ async function main(): Promise<void> {
   );
   console.log(`  ${second.output}`);
 
+  worker = WORKER ? await startWorker() : null;
+  console.log(worker ? `DNS worker running (port ${worker.dnsPort}); each commit below starts once it serves the one before` : 'no DNS worker running (--no-worker)');
+
   // The first commits of a process run cold (Prisma's query compiler loading, code not yet optimized),
   // on any zone: timed apart, as a long-running web app pays them once.
   const actor = { name: 'bench' };
+  const served: number[] = [];
   const commit = async (i: number) => {
     const name = `commit${i >> 1}`;
     const t0 = performance.now();
@@ -140,15 +200,19 @@ async function main(): Promise<void> {
       actor,
     );
     const c = process.cpuUsage(c0);
+    const wall = performance.now() - t0;
     if (!r.changed) throw new Error(`commit ${i} changed nothing`);
-    return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
+    if (worker) served.push(await servedAfter(worker.dnsPort, r.newSerial));
+    return { wall, cpu: (c.user + c.system) / 1000 };
   };
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   const cold: string[] = [];
+  if (worker) await servedAfter(worker.dnsPort, (await changes()).serial);
   for (let i = 0; i < WARM; i++) {
     const t = await commit(i);
     cold.push(`${ms(t.wall)} (CPU ${ms(t.cpu)})`);
   }
+  served.length = 0;
   console.log(`one-record commits, the process's first ${WARM}: ${cold.join(', ')}`);
   const wall: number[] = [];
   const cpu: number[] = [];
@@ -160,6 +224,7 @@ async function main(): Promise<void> {
   console.log(
     `one-record commits, the next ${COMMITS} (adds and deletes): wall median ${ms(quantile(wall, 0.5))}, p90 ${ms(quantile(wall, 0.9))}, max ${ms(Math.max(...wall))}; CPU median ${ms(quantile(cpu, 0.5))}, max ${ms(Math.max(...cpu))}`,
   );
+  if (worker) console.log(`  served by the worker after the commit returned: median ${ms(quantile(served, 0.5))}, max ${ms(Math.max(...served))}`);
   const last = await changes();
   console.log(`changes ${last.count} (+${last.count - afterSecond.count} for ${WARM + COMMITS} commits)`);
   await disconnectDb();
@@ -168,5 +233,6 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
+  await worker?.stop();
   if (!KEEP) fs.rmSync(work, { recursive: true, force: true });
 }

@@ -77,6 +77,14 @@ const sql = (text: string): SqlQuery => ({ sql: text, args: [], argTypes: [] });
  */
 export const queryCounts = { queries: 0, rows: 0 };
 
+/**
+ * While a test holds an array in `statements`, the SQL of every statement run
+ * inside a transaction is appended to it, in order: tests ask the database how
+ * it runs a piece of work (EXPLAIN QUERY PLAN), e.g. that a one-record commit
+ * walks no table.
+ */
+export const statementTrace: { statements: string[] | null } = { statements: null };
+
 async function counted(result: Promise<SqlResultSet>): Promise<SqlResultSet> {
   const r = await result;
   queryCounts.queries++;
@@ -102,10 +110,12 @@ class GuardedTransaction implements Transaction {
   ) {}
 
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    statementTrace.statements?.push(query.sql);
     return counted(this.statement(() => this.conn.queryRaw(query)));
   }
 
   async executeRaw(query: SqlQuery): Promise<number> {
+    statementTrace.statements?.push(query.sql);
     if (query.sql === 'ROLLBACK') {
       await this.rollBack();
       return 0;

@@ -16,7 +16,7 @@ import { databaseProvider, databaseUrl, sqliteFile, type DatabaseProvider } from
 import { LOCK_WAIT_MS, pgAdapter, queryCounts, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
 import { databaseFailure, isTransientConflict } from './db-errors';
 
-export { queryCounts } from './db-adapters';
+export { queryCounts, statementTrace } from './db-adapters';
 
 /**
  * The client's type is the SQLite client's. The PostgreSQL client is generated
