@@ -43,6 +43,18 @@ export function emptySlots(count: number): Buffer[] {
   return out;
 }
 
+/** A buffer for regions of `nodes` and `sets` entries, `names` and `records` bytes, each with the room roomFor gives. */
+export function allocateRegions(nodes: number, sets: number, names: number, records: number) {
+  const nodesAt = 0;
+  const setsAt = roomFor(nodes, NODE_BYTES) * NODE_BYTES;
+  const namesAt = setsAt + roomFor(sets, SET_BYTES) * SET_BYTES;
+  const recordsAt = namesAt + roomFor(names, 1);
+  // Memory of its own, not a slice of Node's shared 8 KB pool: a small zone's buffer would
+  // keep its slab alive, garbage included (50,000 zones took 136 MB instead of 71 MB).
+  const data = Buffer.allocUnsafeSlow(recordsAt + roomFor(records, 1));
+  return { data, nodesAt, setsAt, namesAt, recordsAt };
+}
+
 /**
  * The capacity given to a region of `used` entries or bytes: what it holds for a small zone,
  * whose patches copy it whole; an eighth more for a big one, so that its patches append. Room

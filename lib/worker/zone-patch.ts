@@ -14,7 +14,7 @@
 import { MAX_RDATA, writeContentRdata } from '../dns/rdata-wire';
 import type { RR } from '../dns/types';
 import { T_NS, T_SOA, typeCodeOf } from '../dns/wire';
-import { CUT, emptySlots, hashWire, NAME, NODE_BYTES, put16, put32, relativeWire, roomFor, SET_BYTES, SLOT_MASK, SLOT_SHIFT, u32 } from './snapshot-layout';
+import { allocateRegions, CUT, emptySlots, hashWire, NAME, NODE_BYTES, put16, put32, relativeWire, SET_BYTES, SLOT_MASK, SLOT_SHIFT, u32 } from './snapshot-layout';
 import { ZoneSnapshot, type SnapshotHeader, type SnapshotLayout } from './zone-snapshot';
 
 /** One journal entry: records removed, then records added (its SOAs are ignored: the header has the zone's). */
@@ -245,11 +245,9 @@ class Plan {
     const recordBytes = L.recordBytes + newRecordBytes;
     if (dead > MIN_DEAD && dead * 2 > nodes * NODE_BYTES + sets * SET_BYTES + names + recordBytes) return null;
 
-    const { data, nodesAt, setsAt, namesAt, recordsAt, arena } = this.room(nodes, sets, names, recordBytes);
-    arena.nodes = nodes;
-    arena.sets = sets;
-    arena.names = names;
-    arena.records = recordBytes;
+    const { arena, ...regions } = this.room(nodes, sets, names, recordBytes);
+    const { data, nodesAt, setsAt, namesAt, recordsAt } = regions;
+    Object.assign(arena, { nodes, sets, names, records: recordBytes });
     const gones = new Uint8Array((nodes + 7) >>> 3);
     if (L.gone) gones.set(L.gone);
     const markGone = (n: number) => (gones[n >>> 3]! |= 1 << (n & 7));
@@ -322,26 +320,8 @@ class Plan {
       for (let n = 0; n < nodes; n++) if (n !== apex && !(gones[n >>> 3]! & (1 << (n & 7)))) table.insert(n);
       slots = table.chunks;
     }
-    return new ZoneSnapshot(header, {
-      data,
-      slots,
-      slotCount,
-      nodesAt,
-      setsAt,
-      namesAt,
-      recordsAt,
-      nodes,
-      sets,
-      names,
-      recordBytes,
-      apex,
-      live,
-      records,
-      cuts,
-      dead,
-      gone: gones,
-      arena,
-    });
+    const rest = { names, recordBytes, apex, live, records, dead, gone: gones };
+    return new ZoneSnapshot(header, { ...regions, slots, slotCount, nodes, sets, cuts, ...rest, arena });
   }
 
   /**
@@ -356,16 +336,13 @@ class Plan {
     const fits =
       nodes * NODE_BYTES <= L.setsAt - L.nodesAt && sets * SET_BYTES <= L.namesAt - L.setsAt && names <= L.recordsAt - L.namesAt && recordBytes <= d.length - L.recordsAt;
     if (newest && fits) return { data: d, nodesAt: L.nodesAt, setsAt: L.setsAt, namesAt: L.namesAt, recordsAt: L.recordsAt, arena: a };
-    const nodesAt = 0;
-    const setsAt = roomFor(nodes, NODE_BYTES) * NODE_BYTES;
-    const namesAt = setsAt + roomFor(sets, SET_BYTES) * SET_BYTES;
-    const recordsAt = namesAt + roomFor(names, 1);
-    const data = Buffer.allocUnsafeSlow(recordsAt + roomFor(recordBytes, 1));
+    const regions = allocateRegions(nodes, sets, names, recordBytes);
+    const { data, nodesAt, setsAt, namesAt, recordsAt } = regions;
     d.copy(data, nodesAt, L.nodesAt, L.nodesAt + L.nodes * NODE_BYTES);
     d.copy(data, setsAt, L.setsAt, L.setsAt + L.sets * SET_BYTES);
     d.copy(data, namesAt, L.namesAt, L.namesAt + L.names);
     d.copy(data, recordsAt, L.recordsAt, L.recordsAt + L.recordBytes);
-    return { data, nodesAt, setsAt, namesAt, recordsAt, arena: { nodes: 0, sets: 0, names: 0, records: 0 } };
+    return { ...regions, arena: { nodes: 0, sets: 0, names: 0, records: 0 } };
   }
 }
 

@@ -20,7 +20,7 @@ import { MAX_RDATA, rdataToContent, writeContentRdata } from '../dns/rdata-wire'
 import type { RR } from '../dns/types';
 import { T_MX, T_NS, T_SRV, typeCodeOf, typeNameOf, wireNameText, WireRdata, type WireRecord } from '../dns/wire';
 import type { TimeSlice } from '../time-slice';
-import { CUT, hashText, hashWire, NAME, NODE_BYTES, put16, put32, relativeEnd, relativeWire, sameName, SET_BYTES, SLOT_MASK, SLOT_SHIFT, emptySlots, roomFor, u16, u32 } from './snapshot-layout';
+import { CUT, hashText, hashWire, NAME, NODE_BYTES, put16, put32, relativeEnd, relativeWire, sameName, SET_BYTES, SLOT_MASK, SLOT_SHIFT, allocateRegions, emptySlots, u16, u32 } from './snapshot-layout';
 
 export interface TransferPolicy {
   allow: readonly string[];
@@ -577,13 +577,8 @@ export class ZoneBuilder {
     const sets = this.setCount;
     let slotCount = 16;
     while (slotCount < nodes * 1.5) slotCount *= 2;
-    const nodesAt = 0;
-    const setsAt = nodesAt + roomFor(nodes, NODE_BYTES) * NODE_BYTES;
-    const namesAt = setsAt + roomFor(sets, SET_BYTES) * SET_BYTES;
-    const recordsAt = namesAt + roomFor(this.namesLength, 1);
-    // Memory of its own, not a slice of Node's shared 8 KB pool: a small zone's buffer would
-    // keep its slab alive, garbage included (50,000 zones took 136 MB instead of 71 MB).
-    const data = Buffer.allocUnsafeSlow(recordsAt + roomFor(this.tailsLength, 1));
+    const regions = allocateRegions(nodes, sets, this.namesLength, this.tailsLength);
+    const { data, nodesAt, setsAt, namesAt, recordsAt } = regions;
     this.names.copy(data, namesAt, 0, this.namesLength);
     const slots = emptySlots(slotCount);
     for (let n = 1; n < nodes; n++) {
@@ -632,26 +627,8 @@ export class ZoneBuilder {
       if (r % (STEP * 16) === 0) yield;
     }
     const used = { nodes, sets, names: this.namesLength, records: this.tailsLength };
-    return new ZoneSnapshot(this.z, {
-      data,
-      slots,
-      slotCount,
-      nodesAt,
-      setsAt,
-      namesAt,
-      recordsAt,
-      nodes,
-      sets,
-      names: used.names,
-      recordBytes: used.records,
-      apex: 0,
-      live: nodes,
-      records: this.recordCount,
-      cuts,
-      dead: 0,
-      gone: null,
-      arena: { ...used },
-    });
+    const rest = { names: used.names, recordBytes: used.records, apex: 0, live: nodes, records: this.recordCount, dead: 0, gone: null };
+    return new ZoneSnapshot(this.z, { ...regions, slots, slotCount, nodes, sets, cuts, ...rest, arena: { ...used } });
   }
 }
 
