@@ -187,27 +187,8 @@ describe('a changeset on a zone of 100,000 records', () => {
     expect(reads).toBeLessThan(25);
   });
 
-  // Before: each read of a touched name walked the zone's 100,000 rows in id order (SQLite chose the
-  // (zoneId, id) index for the ORDER BY), so a commit cost in proportion to the zone though it returned a handful.
-  it('costs no more CPU on this zone than on a zone of a dozen records', async () => {
-    const small = 'hood-small.test.';
-    await createZone({ name: small, nameservers: [`ns1.${small}`, `ns2.${small}`] }, actor);
-    await applyChangeset(small, { add: BASE.map((r) => ({ ...r, name: r.name.replace(Z, small), content: r.content.replace(Z, small) })) }, actor);
-    const medianCpuMs = async (zone: string) => {
-      const times: number[] = [];
-      for (let i = 0; i < 12; i++) {
-        const cs = i % 2 ? { remove: [{ name: `cost.${zone}`, type: 'A' }] } : { add: [{ name: `cost.${zone}`, type: 'A', ttl: 300, content: '192.0.2.9' }] };
-        const before = process.cpuUsage();
-        await applyChangeset(zone, cs, actor);
-        const used = process.cpuUsage(before);
-        times.push((used.user + used.system) / 1000);
-      }
-      return times.sort((a, b) => a - b)[times.length >> 1]!;
-    };
-    await medianCpuMs(small); // warm
-    const [onSmall, onBig] = [await medianCpuMs(small), await medianCpuMs(Z)];
-    expect(onBig).toBeLessThan(onSmall * 2 + 5);
-  });
+  // That each of those reads goes along an index, and none walks the zone's rows (as one did in id
+  // order before), is pinned by the query plans of lib/zones/commit-plan.test.ts, not by timing.
 
   // Before: the change service read all 100,002 records to commit one.
   it('commits one record reading a handful of records, and serves the change as before', async () => {
