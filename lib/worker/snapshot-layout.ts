@@ -43,16 +43,23 @@ export function emptySlots(count: number): Buffer[] {
   return out;
 }
 
-/** A buffer for regions of `nodes` and `sets` entries, `names` and `records` bytes, each with the room roomFor gives. */
-export function allocateRegions(nodes: number, sets: number, names: number, records: number) {
-  const nodesAt = 0;
-  const setsAt = roomFor(nodes, NODE_BYTES) * NODE_BYTES;
+/**
+ * A buffer for regions of `nodes` and `sets` entries, `names` and `records` bytes, each with the
+ * room roomFor gives, after `slotBytes` of hash slots (zeroed) when the slots are to live in it.
+ * `roomy`: whether any region has room beyond what it holds.
+ */
+export function allocateRegions(nodes: number, sets: number, names: number, records: number, slotBytes = 0) {
+  const nodesAt = slotBytes;
+  const setsAt = nodesAt + roomFor(nodes, NODE_BYTES) * NODE_BYTES;
   const namesAt = setsAt + roomFor(sets, SET_BYTES) * SET_BYTES;
   const recordsAt = namesAt + roomFor(names, 1);
+  const size = recordsAt + roomFor(records, 1);
   // Memory of its own, not a slice of Node's shared 8 KB pool: a small zone's buffer would
   // keep its slab alive, garbage included (50,000 zones took 136 MB instead of 71 MB).
-  const data = Buffer.allocUnsafeSlow(recordsAt + roomFor(records, 1));
-  return { data, nodesAt, setsAt, namesAt, recordsAt };
+  const data = Buffer.allocUnsafeSlow(size);
+  data.fill(0, 0, slotBytes);
+  const roomy = size > slotBytes + nodes * NODE_BYTES + sets * SET_BYTES + names + records;
+  return { data, nodesAt, setsAt, namesAt, recordsAt, roomy };
 }
 
 /**

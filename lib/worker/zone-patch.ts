@@ -247,7 +247,7 @@ class Plan {
 
     const { arena, ...regions } = this.room(nodes, sets, names, recordBytes);
     const { data, nodesAt, setsAt, namesAt, recordsAt } = regions;
-    Object.assign(arena, { nodes, sets, names, records: recordBytes });
+    if (arena) Object.assign(arena, { nodes, sets, names, records: recordBytes });
     const gones = new Uint8Array((nodes + 7) >>> 3);
     if (L.gone) gones.set(L.gone);
     const markGone = (n: number) => (gones[n >>> 3]! |= 1 << (n & 7));
@@ -310,7 +310,9 @@ class Plan {
     while (live * 4 > slotCount * 3) slotCount *= 2;
     let slots: Buffer[];
     if (slotCount === L.slotCount) {
-      const table = new Slots(L.slots.slice(), slotCount, data, nodesAt, namesAt, true);
+      // A chunk that lies in the old buffer is copied out of it: the new snapshot must not keep that buffer.
+      const chunks = L.slots.map((c) => (data !== d && c.buffer === d.buffer ? copyOf(c) : c));
+      const table = new Slots(chunks, slotCount, data, nodesAt, namesAt, true);
       for (const p of gone) table.remove(p.old);
       for (const p of replaced) if (p.rel.length > 0) table.replace(p.old, p.node);
       for (const p of born) table.insert(p.node);
@@ -332,18 +334,25 @@ class Plan {
   private room(nodes: number, sets: number, names: number, recordBytes: number) {
     const { d, L } = this;
     const a = L.arena;
-    const newest = a.nodes === L.nodes && a.sets === L.sets && a.names === L.names && a.records === L.recordBytes;
+    const newest = a !== null && a.nodes === L.nodes && a.sets === L.sets && a.names === L.names && a.records === L.recordBytes;
     const fits =
       nodes * NODE_BYTES <= L.setsAt - L.nodesAt && sets * SET_BYTES <= L.namesAt - L.setsAt && names <= L.recordsAt - L.namesAt && recordBytes <= d.length - L.recordsAt;
     if (newest && fits) return { data: d, nodesAt: L.nodesAt, setsAt: L.setsAt, namesAt: L.namesAt, recordsAt: L.recordsAt, arena: a };
-    const regions = allocateRegions(nodes, sets, names, recordBytes);
+    const { roomy, ...regions } = allocateRegions(nodes, sets, names, recordBytes);
     const { data, nodesAt, setsAt, namesAt, recordsAt } = regions;
     d.copy(data, nodesAt, L.nodesAt, L.nodesAt + L.nodes * NODE_BYTES);
     d.copy(data, setsAt, L.setsAt, L.setsAt + L.sets * SET_BYTES);
     d.copy(data, namesAt, L.namesAt, L.namesAt + L.names);
     d.copy(data, recordsAt, L.recordsAt, L.recordsAt + L.recordBytes);
-    return { ...regions, arena: { nodes: 0, sets: 0, names: 0, records: 0 } };
+    return { ...regions, arena: roomy ? { nodes: 0, sets: 0, names: 0, records: 0 } : null };
   }
+}
+
+/** A copy of `b` in memory of its own. */
+function copyOf(b: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(b.length);
+  b.copy(out);
+  return out;
 }
 
 /** Where `tails` holds a record with the rdata of `tail` (whatever its TTL), or -1. */
@@ -399,9 +408,7 @@ class Slots {
   private set(slot: number, entry: number): void {
     const c = slot >>> SLOT_SHIFT;
     if (this.shared && !this.copied.has(c)) {
-      const copy = Buffer.allocUnsafeSlow(this.chunks[c]!.length);
-      this.chunks[c]!.copy(copy);
-      this.chunks[c] = copy;
+      this.chunks[c] = copyOf(this.chunks[c]!);
       this.copied.add(c);
     }
     put32(this.chunks[c]!, (slot & SLOT_MASK) << 2, entry);

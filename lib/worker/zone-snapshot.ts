@@ -20,7 +20,7 @@ import { MAX_RDATA, rdataToContent, writeContentRdata } from '../dns/rdata-wire'
 import type { RR } from '../dns/types';
 import { T_MX, T_NS, T_SRV, typeCodeOf, typeNameOf, wireNameText, WireRdata, type WireRecord } from '../dns/wire';
 import type { TimeSlice } from '../time-slice';
-import { CUT, hashText, hashWire, NAME, NODE_BYTES, put16, put32, relativeEnd, relativeWire, sameName, SET_BYTES, SLOT_MASK, SLOT_SHIFT, allocateRegions, emptySlots, u16, u32 } from './snapshot-layout';
+import { CUT, hashText, hashWire, NAME, NODE_BYTES, put16, put32, relativeEnd, relativeWire, sameName, SET_BYTES, SLOT_CHUNK, SLOT_MASK, SLOT_SHIFT, allocateRegions, emptySlots, u16, u32 } from './snapshot-layout';
 
 export interface TransferPolicy {
   allow: readonly string[];
@@ -62,7 +62,7 @@ export interface Arena {
 export interface SnapshotLayout {
   /** The node, set, name and record regions, each with room to grow (snapshot-layout.ts). */
   data: Buffer;
-  /** The hash slots, SLOT_CHUNK to a Buffer: a patch copies the chunks it changes. */
+  /** The hash slots, SLOT_CHUNK to a Buffer (a small zone's one chunk lies in `data`): a patch copies the chunks it changes. */
   slots: Buffer[];
   /** How many hash slots (a power of two). */
   slotCount: number;
@@ -85,7 +85,8 @@ export interface SnapshotLayout {
   dead: number;
   /** Node entries a patch replaced or removed, one bit each; null when there are none. */
   gone: Uint8Array | null;
-  arena: Arena;
+  /** Null when the regions have no room to append (a small zone: its patches copy it). */
+  arena: Arena | null;
 }
 
 export class ZoneSnapshot {
@@ -109,7 +110,6 @@ export class ZoneSnapshot {
   readonly recordCount: number;
   /** How many owners below the apex have an NS set (zone cuts). */
   readonly cutCount: number;
-  readonly layout: Readonly<SnapshotLayout>;
   private readonly slots: Buffer[];
   private readonly mask: number;
   private readonly nodesAt: number;
@@ -118,6 +118,13 @@ export class ZoneSnapshot {
   /** Where the record tails start (layout.recordsAt). */
   private readonly tailsAt: number;
   private readonly gone: Uint8Array | null;
+  // The rest of the layout, for the next patch (kept as fields: an object per zone costs 50,000 zones megabytes).
+  private readonly setEntries: number;
+  private readonly nameBytes: number;
+  private readonly recordBytes: number;
+  private readonly live: number;
+  private readonly dead: number;
+  private readonly arena: Arena | null;
 
   /** Built by ZoneBuilder, or by a patch of another snapshot. */
   constructor(z: SnapshotHeader, layout: SnapshotLayout) {
@@ -134,7 +141,6 @@ export class ZoneSnapshot {
     this.apex = layout.apex;
     this.recordCount = layout.records;
     this.cutCount = layout.cuts;
-    this.layout = layout;
     this.slots = layout.slots;
     this.mask = layout.slotCount - 1;
     this.nodesAt = layout.nodesAt;
@@ -142,6 +148,36 @@ export class ZoneSnapshot {
     this.namesAt = layout.namesAt;
     this.tailsAt = layout.recordsAt;
     this.gone = layout.gone;
+    this.setEntries = layout.sets;
+    this.nameBytes = layout.names;
+    this.recordBytes = layout.recordBytes;
+    this.live = layout.live;
+    this.dead = layout.dead;
+    this.arena = layout.arena;
+  }
+
+  /** How the snapshot is laid out (for a patch, and tests). */
+  get layout(): SnapshotLayout {
+    return {
+      data: this.data,
+      slots: this.slots,
+      slotCount: this.mask + 1,
+      nodesAt: this.nodesAt,
+      setsAt: this.setsAt,
+      namesAt: this.namesAt,
+      recordsAt: this.tailsAt,
+      nodes: this.nodeCount,
+      sets: this.setEntries,
+      names: this.nameBytes,
+      recordBytes: this.recordBytes,
+      apex: this.apex,
+      live: this.live,
+      records: this.recordCount,
+      cuts: this.cutCount,
+      dead: this.dead,
+      gone: this.gone,
+      arena: this.arena,
+    };
   }
 
   /** The hash slot `slot`'s entry: node index + 1, 0 when free. */
@@ -577,10 +613,12 @@ export class ZoneBuilder {
     const sets = this.setCount;
     let slotCount = 16;
     while (slotCount < nodes * 1.5) slotCount *= 2;
-    const regions = allocateRegions(nodes, sets, this.namesLength, this.tailsLength);
+    // A small zone's hash slots lie at the start of its buffer: one allocation per zone.
+    const inData = slotCount <= SLOT_CHUNK;
+    const { roomy, ...regions } = allocateRegions(nodes, sets, this.namesLength, this.tailsLength, inData ? slotCount * 4 : 0);
     const { data, nodesAt, setsAt, namesAt, recordsAt } = regions;
     this.names.copy(data, namesAt, 0, this.namesLength);
-    const slots = emptySlots(slotCount);
+    const slots = inData ? [data.subarray(0, slotCount * 4)] : emptySlots(slotCount);
     for (let n = 1; n < nodes; n++) {
       let slot = this.nodeHash[n]! & (slotCount - 1);
       while (u32(slots[slot >>> SLOT_SHIFT]!, (slot & SLOT_MASK) << 2) !== 0) slot = (slot + 1) & (slotCount - 1);
@@ -628,7 +666,7 @@ export class ZoneBuilder {
     }
     const used = { nodes, sets, names: this.namesLength, records: this.tailsLength };
     const rest = { names: used.names, recordBytes: used.records, apex: 0, live: nodes, records: this.recordCount, dead: 0, gone: null };
-    return new ZoneSnapshot(this.z, { ...regions, slots, slotCount, nodes, sets, cuts, ...rest, arena: { ...used } });
+    return new ZoneSnapshot(this.z, { ...regions, slots, slotCount, nodes, sets, cuts, ...rest, arena: roomy ? used : null });
   }
 }
 
