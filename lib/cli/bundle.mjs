@@ -3,9 +3,19 @@
 // most of a second compiling lib/ and the generated Prisma client on every
 // run). esbuild bundles lib/cli/main.ts with everything it imports (our code,
 // the generated Prisma clients, the npm packages; not better-sqlite3, a
-// native addon) into lib/generated/cli/zonekeeper.cjs.
+// native addon) into lib/generated/cli/: zonekeeper.cjs, the entry, and
+// chunks that it and they load when a command first needs them.
 //
-// Freshness: the bundle's first line records the size and modification time
+// Chunks: esbuild splits the code at every `import()` (main.ts loads the
+// commands, commands.ts the change service and the user store, lib/db.ts the
+// PostgreSQL driver), so `--help` reads a few kilobytes instead of 1.7 MB, a
+// read such as `zone list` neither zod nor pg, and a module shared by two
+// chunks sits in a third one that both load: every module still runs once. esbuild splits ES
+// modules only; each chunk is then turned into CommonJS, where an import of
+// another chunk is a require() that loadBundle answers (vm.Script code has
+// no dynamic import).
+//
+// Freshness: the entry's first line records the size and modification time
 // of every file of ours it was built from (lib/, the generated clients), of
 // this file, and of npm's lockfiles, which stand for the packages: npm
 // rewrites node_modules/.package-lock.json whenever it installs. bin/zonekeeper.mjs
@@ -22,7 +32,7 @@
 // - Prisma's WebAssembly query compiler, which the generated client imports as
 //   a 2.5 MB base64 module (parsing and decoding it took ~100 ms a run), is
 //   read from a .wasm file written beside the bundle;
-// - V8's compiled code for the bundle is cached beside it after the first run
+// - V8's compiled code for each chunk is cached beside it after the first run
 //   (Node 20 has no module compile cache; vm.Script takes cachedData).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -37,12 +47,15 @@ export const BUNDLE = path.join(OUT_DIR, 'zonekeeper.cjs');
 const HEADER = '//zonekeeper-cli ';
 /** Files whose change means a rebuild although esbuild did not read them: this builder, and npm's record of what it installed. */
 const EXTRA_INPUTS = [path.relative(ROOT, fileURLToPath(import.meta.url)), 'package-lock.json', 'node_modules/.package-lock.json'];
+/** How long a file of an earlier build is kept: a command started before the build may still load it. */
+const STALE_AFTER_MS = 60_000;
 /** Prisma's query compiler as a base64 module, per database; see prismaWasmFiles. */
 const PRISMA_WASM = /^@prisma\/client\/runtime\/query_compiler_bg\.(\w+)\.wasm-base64\.m?js$/;
 
 /**
- * @typedef {{ id: string, inputs: [string, number, number][] }} Header
- *   id: a hash of the bundle's code (names its V8 code cache); inputs: [path from ROOT, mtimeMs, size].
+ * @typedef {{ id: string, inputs: [string, number, number][], chunks: string[] }} Header
+ *   id: a hash of the build's code (names its V8 code caches); inputs: [path from ROOT, mtimeMs, size];
+ *   chunks: the files beside the entry that it may load.
  * @typedef {{ run(argv: string[]): Promise<number> }} Cli
  * @typedef {Cli & { isUsageRequest(argv: string[]): boolean }} Main  lib/cli/main.ts's exports
  */
@@ -71,6 +84,8 @@ function currentHeader(code) {
     const [m, s] = stamp(rel);
     if (m !== mtimeMs || s !== size) return null;
   }
+  // Chunks are loaded when a command needs them, too late to build them again: they must all be there now.
+  if (!Array.isArray(header.chunks) || !header.chunks.every((c) => fs.existsSync(path.join(OUT_DIR, c)))) return null;
   return header;
 }
 
@@ -147,20 +162,22 @@ function prismaWasmFiles() {
   };
 }
 
-/** Builds the bundle (and its .wasm files) from the current sources. Throws when esbuild reports an error. */
+/** Builds the bundle (its entry, chunks and .wasm files) from the current sources. Throws when esbuild reports an error. */
 export async function buildBundle() {
-  const { build } = await import('esbuild');
+  const { build, transform } = await import('esbuild');
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const started = Date.now();
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: [ENTRY],
+    entryPoints: { zonekeeper: ENTRY },
     bundle: true,
+    splitting: true,
+    outdir: OUT_DIR,
+    chunkNames: '[name]-[hash]',
+    outExtension: { '.js': '.cjs' },
     platform: 'node',
-    format: 'cjs',
+    format: 'esm',
     target: 'node20',
-    // import() of a bundled module becomes a lazy require: vm.Script code (see loadCli) has no dynamic import.
-    supported: { 'dynamic-import': false },
     external: ['better-sqlite3', 'pg-native'],
     plugins: [esmSemantics(), prismaWasmFiles()],
     metafile: true,
@@ -168,9 +185,18 @@ export async function buildBundle() {
     logLevel: 'silent',
     legalComments: 'none',
   });
-  // esbuild escapes non-ASCII characters in code, not in the comments it keeps (a few, from packages), and one is
-  // enough for V8 to decode, hold and scan the whole bundle as a two-byte string (reading it took 3x as long).
-  const code = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const files = await Promise.all(
+    result.outputFiles.map(async (file) => {
+      // An import() of a chunk becomes a lazy require() (vm.Script code has no dynamic import), an import a require().
+      const cjs = await transform(file.text, { format: 'cjs', target: 'node20', supported: { 'dynamic-import': false }, legalComments: 'none' });
+      // esbuild escapes non-ASCII characters in code, not in the comments it keeps (a few, from packages), and one is
+      // enough for V8 to decode, hold and scan a whole chunk as a two-byte string (reading it took 3x as long).
+      const code = cjs.code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      return { name: path.basename(file.path), code };
+    }),
+  );
+  const entry = files.find((f) => f.name === path.basename(BUNDLE));
+  const chunks = files.filter((f) => f !== entry);
   // Not each file under node_modules (hundreds of stat calls a run): the lockfiles stand for them.
   const ours = Object.keys(result.metafile.inputs).filter((p) => !p.includes(':') && !p.split('/').includes('node_modules'));
   const rels = [...ours, ...EXTRA_INPUTS];
@@ -182,14 +208,48 @@ export async function buildBundle() {
     return [rel, mtimeMs >= started - margin ? -1 : mtimeMs, size];
   });
   /** @type {Header} */
-  const header = { id: await shortHash(code), inputs };
-  writeAtomically(BUNDLE, `${HEADER}${JSON.stringify(header)}\n${code}`);
-  // Code caches and .wasm files of earlier builds.
-  const keep = new Set(['zonekeeper.cjs', `zonekeeper.${header.id}.v8cache`, ...[...code.matchAll(/"(query-compiler\.[\w.]+\.wasm)"/g)].map((m) => m[1])]);
-  for (const f of fs.readdirSync(OUT_DIR)) if (!keep.has(f) && !f.endsWith('.tmp')) fs.rmSync(path.join(OUT_DIR, f), { force: true });
+  const header = { id: await shortHash(files.map((f) => `${f.name}\n${f.code}`).join('\n')), inputs, chunks: chunks.map((c) => c.name) };
+  // Chunks first, named by their content (esbuild's hash): a process still running the previous build keeps
+  // finding its own. The entry last: once it is there, the build is current.
+  for (const c of chunks) if (!fs.existsSync(path.join(OUT_DIR, c.name))) writeAtomically(path.join(OUT_DIR, c.name), c.code);
+  writeAtomically(BUNDLE, `${HEADER}${JSON.stringify(header)}\n${entry.code}`);
+  // Chunks, code caches and .wasm files of earlier builds, once no command still running can need them.
+  const keep = new Set([path.basename(BUNDLE), ...header.chunks, ...files.flatMap((f) => [...f.code.matchAll(/"(query-compiler\.[\w.]+\.wasm)"/g)].map((m) => m[1]))]);
+  const current = (f) => keep.has(f) || f.endsWith(`.${header.id}.v8cache`) || f.endsWith('.tmp');
+  for (const f of fs.readdirSync(OUT_DIR)) {
+    if (current(f)) continue;
+    const file = path.join(OUT_DIR, f);
+    try {
+      if (fs.statSync(file).mtimeMs < started - STALE_AFTER_MS) fs.rmSync(file, { force: true });
+    } catch {
+      // Removed meanwhile by another build.
+    }
+  }
 }
 
-/** The bundle's exports when it is current, compiled with V8's cache when there is one; otherwise null. */
+/**
+ * One file of the build (the entry or a chunk) as CommonJS through vm.Script,
+ * with V8's cached code for it when there is some. `require` answers its
+ * imports of other chunks (`./chunk-….cjs`) and everything else as Node would
+ * from the bundle's folder.
+ */
+function runChunk(name, code, id, require) {
+  const cacheFile = path.join(OUT_DIR, `${name}.${id}.v8cache`);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const filename = path.join(OUT_DIR, name);
+  // The wrapper Node gives a CommonJS module.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename, cachedData });
+  const module = { exports: {} };
+  const loaded = { module, script, cacheFile, cached: cachedData !== undefined && !script.cachedDataRejected };
+  return { loaded, run: () => script.runInThisContext()(module.exports, require, module, filename, OUT_DIR) };
+}
+
+/** The bundle's exports when it is current, with a loader for its chunks; otherwise null. */
 function loadBundle() {
   let code;
   try {
@@ -200,29 +260,37 @@ function loadBundle() {
   }
   const header = currentHeader(code);
   if (!header) return null;
-  const cacheFile = path.join(OUT_DIR, `zonekeeper.${header.id}.v8cache`);
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  // The wrapper Node gives a CommonJS module.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
-  const script = new vm.Script(wrapped, { filename: BUNDLE, cachedData });
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, OUT_DIR);
+  const nodeRequire = createRequire(BUNDLE);
+  /** Chunks by file name, each run once, the first time one asks for it (as Node does for modules). */
+  const chunks = new Map();
+  const require = Object.assign((id) => {
+    if (!id.startsWith('./')) return nodeRequire(id);
+    const name = id.slice(2);
+    let chunk = chunks.get(name);
+    if (!chunk) {
+      chunk = runChunk(name, fs.readFileSync(path.join(OUT_DIR, name), 'latin1'), header.id, require);
+      chunks.set(name, chunk);
+      chunk.run();
+    }
+    return chunk.loaded.module.exports;
+  }, nodeRequire);
+  const entry = runChunk(path.basename(BUNDLE), code, header.id, require);
+  entry.run();
   /** @type {Main} */
-  const main = module.exports;
+  const main = entry.loaded.module.exports;
   return {
     async run(argv) {
       const status = await main.run(argv);
-      // Written after a command, so that it holds the functions the command compiled too (the usage text loads none of them).
-      if ((!cachedData || script.cachedDataRejected) && !main.isUsageRequest(argv)) {
-        try {
-          writeAtomically(cacheFile, script.createCachedData());
-        } catch {
-          // Only slower next time.
+      // Written after a command that worked, so that a chunk's cache holds the functions the command compiled
+      // too; the usage text loads none of them, and a failure (a typo, a missing zone) only some.
+      if (status === 0 && !main.isUsageRequest(argv)) {
+        for (const { loaded } of [entry, ...chunks.values()]) {
+          if (loaded.cached) continue;
+          try {
+            writeAtomically(loaded.cacheFile, loaded.script.createCachedData());
+          } catch {
+            // Only slower next time.
+          }
         }
       }
       return status;
