@@ -2,7 +2,7 @@
 // compiles no TypeScript (issue 15: small commands in under 300 ms; tsx spent
 // most of a second compiling lib/ and the generated Prisma client on every
 // run). esbuild bundles lib/cli/main.ts with everything it imports (our code,
-// the generated Prisma clients, the npm packages; not better-sqlite3, a
+// the generated Prisma clients, the npm packages; of better-sqlite3 all but its
 // native addon) into lib/generated/cli/: zonekeeper.cjs, the entry, and
 // chunks that it and they load when a command first needs them.
 //
@@ -162,11 +162,42 @@ function prismaWasmFiles() {
   };
 }
 
+/**
+ * esbuild plugin: better-sqlite3's JavaScript is bundled like any package, and
+ * its native addon is loaded straight from the file the `bindings` package
+ * would find, which is found here, once. At run time `bindings` looks for it
+ * by trying a dozen paths, each a failed require() with a stack trace, and
+ * Node's loader read the package's ten modules one by one: ~20 ms of every
+ * command together. The addon is an input of the build (addonInputs): when it
+ * moves or changes, the bundle is built again.
+ */
+function sqliteAddon(addonInputs) {
+  return {
+    name: 'zonekeeper-sqlite-addon',
+    setup(build) {
+      build.onResolve({ filter: /^bindings$/ }, (args) => {
+        const pkg = path.dirname(args.importer).split(`${path.sep}better-sqlite3${path.sep}`)[0] + `${path.sep}better-sqlite3`;
+        if (!args.importer.startsWith(pkg + path.sep)) return undefined;
+        const bindings = createRequire(args.importer)('bindings');
+        const addon = bindings({ bindings: 'better_sqlite3.node', module_root: pkg, path: true });
+        addonInputs.push(path.relative(ROOT, addon));
+        return { path: addon, namespace: 'zonekeeper-addon' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'zonekeeper-addon' }, (args) => ({
+        contents: `module.exports = () => require(require("node:path").join(__dirname, ${JSON.stringify(path.relative(OUT_DIR, args.path))}));`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** Builds the bundle (its entry, chunks and .wasm files) from the current sources. Throws when esbuild reports an error. */
 export async function buildBundle() {
   const { build, transform } = await import('esbuild');
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const started = Date.now();
+  /** @type {string[]} */
+  const addonInputs = [];
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { zonekeeper: ENTRY },
@@ -178,8 +209,8 @@ export async function buildBundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['better-sqlite3', 'pg-native'],
-    plugins: [esmSemantics(), prismaWasmFiles()],
+    external: ['pg-native'],
+    plugins: [esmSemantics(), prismaWasmFiles(), sqliteAddon(addonInputs)],
     metafile: true,
     write: false,
     logLevel: 'silent',
@@ -199,7 +230,7 @@ export async function buildBundle() {
   const chunks = files.filter((f) => f !== entry);
   // Not each file under node_modules (hundreds of stat calls a run): the lockfiles stand for them.
   const ours = Object.keys(result.metafile.inputs).filter((p) => !p.includes(':') && !p.split('/').includes('node_modules'));
-  const rels = [...ours, ...EXTRA_INPUTS];
+  const rels = [...ours, ...new Set(addonInputs), ...EXTRA_INPUTS];
   const inputs = rels.map((rel) => {
     const [mtimeMs, size] = stamp(rel);
     // Changed since the build started, so esbuild may have read either content: recorded as unknown, built again next

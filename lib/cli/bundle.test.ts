@@ -65,16 +65,18 @@ function freshDatabase(name: string): Record<string, string> {
   return { DATABASE_URL: `file:${path.join(data, 'zk.db')}`, ZK_DATA_DIR: data, ZK_CONTROL_PORT: '1' };
 }
 
-/** The bundle's files that `args` read, by what they hold: the Prisma client, zod. */
-function bundleReads(args: string[], env: Record<string, string>): { code: number; files: string[]; prisma: boolean; zod: boolean } {
+/** The bundle's files that `args` read, by what they hold: the Prisma client, better-sqlite3, zod. */
+function bundleReads(args: string[], env: Record<string, string>): { code: number; files: string[]; prisma: boolean; sqlite: boolean; zod: boolean } {
   const reads = path.join(dir, `reads-${args.join('-')}.txt`);
   const r = zk(ROOT, args, { env: { ...env, ZK_TEST_READS: reads }, node: ['--require', RECORD_READS] });
   const files = fs.readFileSync(reads, 'utf8').split('\n').filter(Boolean);
-  const text = files.map((f) => fs.readFileSync(f, 'latin1')).join('\n');
+  // Code only: the entry's first line lists the build's inputs, the SQLite addon among them.
+  const text = files.map((f) => fs.readFileSync(f, 'latin1').replace(/^\/\/zonekeeper-cli .*\n/, '')).join('\n');
   return {
     code: r.code,
     files,
     prisma: text.includes('getPrismaClient'),
+    sqlite: text.includes('better_sqlite3.node'),
     zod: text.includes('ZodError'),
   };
 }
@@ -128,15 +130,15 @@ describe('the zonekeeper command in this checkout', () => {
     expect(fs.statSync(bundle).mtimeMs).toBe(built);
   });
 
-  it('answers --help without loading the Prisma client or zod, and a read without zod', () => {
+  it('answers --help without loading the Prisma client, SQLite or zod, and a read without zod', () => {
     const env = freshDatabase('reads');
     const help = bundleReads(['--help'], env);
-    expect(help).toMatchObject({ code: 0, prisma: false, zod: false });
+    expect(help).toMatchObject({ code: 0, prisma: false, sqlite: false, zod: false });
     expect(help.files).toContain(bundle);
 
     // The same check sees them when a command needs them, so its silence above means something.
     const list = bundleReads(['zone', 'list'], env);
-    expect(list).toMatchObject({ code: 0, prisma: true, zod: false });
+    expect(list).toMatchObject({ code: 0, prisma: true, sqlite: true, zod: false });
     const create = bundleReads(['zone', 'create', 'reads.test', '--ns', 'ns1.reads.test.'], env);
     expect(create).toMatchObject({ code: 0, prisma: true, zod: true });
   });
