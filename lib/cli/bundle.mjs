@@ -54,8 +54,8 @@ const PRISMA_WASM = /^@prisma\/client\/runtime\/query_compiler_bg\.(\w+)\.wasm-b
 
 /**
  * @typedef {{ id: string, inputs: [string, number, number][], chunks: string[] }} Header
- *   id: a hash of the build's code (names its V8 code caches); inputs: [path from ROOT, mtimeMs, size];
- *   chunks: the files beside the entry that it may load.
+ *   id: a hash of the build's code (names the folder of its chunks and V8 code caches, buildDir);
+ *   inputs: [path from ROOT, mtimeMs, size]; chunks: the files in that folder that the entry may load.
  * @typedef {{ run(argv: string[]): Promise<number> }} Cli
  * @typedef {Cli & { isUsageRequest(argv: string[]): boolean }} Main  lib/cli/main.ts's exports
  */
@@ -85,8 +85,18 @@ function currentHeader(code) {
     if (m !== mtimeMs || s !== size) return null;
   }
   // Chunks are loaded when a command needs them, too late to build them again: they must all be there now.
-  if (!Array.isArray(header.chunks) || !header.chunks.every((c) => fs.existsSync(path.join(OUT_DIR, c)))) return null;
+  if (!Array.isArray(header.chunks) || !header.chunks.every((c) => fs.existsSync(path.join(buildDir(header.id), c)))) return null;
   return header;
+}
+
+/**
+ * The folder of one build's chunks and code caches, named by the build's id.
+ * esbuild names a chunk by its content before the CommonJS transform, so the
+ * same name may hold other code after a change to this file: a folder per
+ * build keeps two builds' chunks apart.
+ */
+function buildDir(id) {
+  return path.join(OUT_DIR, id);
 }
 
 /** A short hash of `data` (node:crypto is loaded only to build: it costs a command start-up ~10 ms). */
@@ -240,18 +250,18 @@ export async function buildBundle() {
   });
   /** @type {Header} */
   const header = { id: await shortHash(files.map((f) => `${f.name}\n${f.code}`).join('\n')), inputs, chunks: chunks.map((c) => c.name) };
-  // Chunks first, named by their content (esbuild's hash): a process still running the previous build keeps
-  // finding its own. The entry last: once it is there, the build is current.
-  for (const c of chunks) if (!fs.existsSync(path.join(OUT_DIR, c.name))) writeAtomically(path.join(OUT_DIR, c.name), c.code);
+  // Chunks first, in a folder of this build's own: a process still running the previous build keeps finding its
+  // own. The entry last: once it is there, the build is current.
+  fs.mkdirSync(buildDir(header.id), { recursive: true });
+  for (const c of chunks) writeAtomically(path.join(buildDir(header.id), c.name), c.code);
   writeAtomically(BUNDLE, `${HEADER}${JSON.stringify(header)}\n${entry.code}`);
-  // Chunks, code caches and .wasm files of earlier builds, once no command still running can need them.
-  const keep = new Set([path.basename(BUNDLE), ...header.chunks, ...files.flatMap((f) => [...f.code.matchAll(/"(query-compiler\.[\w.]+\.wasm)"/g)].map((m) => m[1]))]);
-  const current = (f) => keep.has(f) || f.endsWith(`.${header.id}.v8cache`) || f.endsWith('.tmp');
+  // Earlier builds' folders and .wasm files, once no command still running can need them.
+  const keep = new Set([path.basename(BUNDLE), header.id, ...files.flatMap((f) => [...f.code.matchAll(/"(query-compiler\.[\w.]+\.wasm)"/g)].map((m) => m[1]))]);
   for (const f of fs.readdirSync(OUT_DIR)) {
-    if (current(f)) continue;
+    if (keep.has(f) || f.endsWith('.tmp')) continue;
     const file = path.join(OUT_DIR, f);
     try {
-      if (fs.statSync(file).mtimeMs < started - STALE_AFTER_MS) fs.rmSync(file, { force: true });
+      if (fs.statSync(file).mtimeMs < started - STALE_AFTER_MS) fs.rmSync(file, { recursive: true, force: true });
     } catch {
       // Removed meanwhile by another build.
     }
@@ -262,17 +272,17 @@ export async function buildBundle() {
  * One file of the build (the entry or a chunk) as CommonJS through vm.Script,
  * with V8's cached code for it when there is some. `require` answers its
  * imports of other chunks (`./chunk-….cjs`) and everything else as Node would
- * from the bundle's folder.
+ * from the bundle's folder, which is also its __dirname (where the .wasm files
+ * are, and from where import.meta's replacements name the sources).
  */
-function runChunk(name, code, id, require) {
-  const cacheFile = path.join(OUT_DIR, `${name}.${id}.v8cache`);
+function runChunk(filename, code, id, require) {
+  const cacheFile = path.join(buildDir(id), `${path.basename(filename)}.v8cache`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
-  const filename = path.join(OUT_DIR, name);
   // The wrapper Node gives a CommonJS module.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename, cachedData });
   const module = { exports: {} };
@@ -299,13 +309,14 @@ function loadBundle() {
     const name = id.slice(2);
     let chunk = chunks.get(name);
     if (!chunk) {
-      chunk = runChunk(name, fs.readFileSync(path.join(OUT_DIR, name), 'latin1'), header.id, require);
+      const file = path.join(buildDir(header.id), name);
+      chunk = runChunk(file, fs.readFileSync(file, 'latin1'), header.id, require);
       chunks.set(name, chunk);
       chunk.run();
     }
     return chunk.loaded.module.exports;
   }, nodeRequire);
-  const entry = runChunk(path.basename(BUNDLE), code, header.id, require);
+  const entry = runChunk(BUNDLE, code, header.id, require);
   entry.run();
   /** @type {Main} */
   const main = entry.loaded.module.exports;

@@ -66,15 +66,21 @@ function freshDatabase(name: string): Record<string, string> {
 }
 
 /** The bundle's files that `args` read, by what they hold: the Prisma client, better-sqlite3, zod. */
-function bundleReads(args: string[], env: Record<string, string>): { code: number; files: string[]; prisma: boolean; sqlite: boolean; zod: boolean } {
-  const reads = path.join(dir, `reads-${args.join('-')}.txt`);
-  const r = zk(ROOT, args, { env: { ...env, ZK_TEST_READS: reads }, node: ['--require', RECORD_READS] });
-  const files = fs.readFileSync(reads, 'utf8').split('\n').filter(Boolean);
+function bundleReads(
+  args: string[],
+  env: Record<string, string>,
+  root = ROOT,
+): { code: number; files: string[]; text: string; prisma: boolean; sqlite: boolean; zod: boolean } {
+  const reads = path.join(dir, `reads-${path.basename(root)}-${args.join('-')}.txt`);
+  const r = zk(root, args, { env: { ...env, ZK_TEST_READS: reads }, node: ['--require', RECORD_READS] });
+  // The code it ran, not the code caches beside it.
+  const files = fs.readFileSync(reads, 'utf8').split('\n').filter((f) => f.endsWith('.cjs'));
   // Code only: the entry's first line lists the build's inputs, the SQLite addon among them.
   const text = files.map((f) => fs.readFileSync(f, 'latin1').replace(/^\/\/zonekeeper-cli .*\n/, '')).join('\n');
   return {
     code: r.code,
     files,
+    text,
     prisma: text.includes('getPrismaClient'),
     sqlite: text.includes('better_sqlite3.node'),
     zod: text.includes('ZodError'),
@@ -193,6 +199,24 @@ describe('the zonekeeper command in a checkout being edited', () => {
     const edited = zk(root, ['zone', 'list'], { env, blockTypeScript: true });
     expect(edited).toMatchObject({ code: 0, stderr: '' });
     expect(edited.stdout).toMatch(/^No zones \(edited\) yet\./);
+  });
+
+  it('serves a change to the builder in every chunk, not only in the entry', () => {
+    // Regression: esbuild names a chunk by its code before the CommonJS transform, so a change to the transform
+    // alone kept the names, and a build that left an existing chunk file alone served the previous build's code.
+    const root = copyOfCheckout('builder-edited');
+    const env = freshDatabase('builder-edited');
+    expect(bundleReads(['zone', 'list'], env, root).code).toBe(0);
+
+    const builder = path.join(root, 'lib/cli/bundle.mjs');
+    const source = fs.readFileSync(builder, 'utf8');
+    const edited = source.replace("legalComments: 'none' });", "legalComments: 'none', banner: '/* edited builder */' });");
+    expect(edited).not.toBe(source);
+    fs.writeFileSync(builder, edited);
+    const after = bundleReads(['zone', 'list'], env, root);
+    expect(after).toMatchObject({ code: 0, prisma: true });
+    expect(after.files.length).toBeGreaterThan(2);
+    for (const file of after.files) expect(fs.readFileSync(file, 'latin1'), file).toContain('/* edited builder */');
   });
 
   it('runs the TypeScript through tsx when the bundle cannot be written', () => {
