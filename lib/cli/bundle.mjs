@@ -201,6 +201,30 @@ function sqliteAddon(addonInputs) {
   };
 }
 
+/**
+ * esbuild plugin: zod's `locales` namespace (z.locales, z.core.locales) holds
+ * English only. zod re-exports every language's messages there, half of its
+ * 750 KB, which a command that validates (any change) read and ran on each
+ * start; it configures English itself (zod/v4/classic/schemas.js imports
+ * locales/en.js), and nothing of ours picks another language.
+ */
+function zodEnglishOnly() {
+  return {
+    name: 'zonekeeper-zod-english-only',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+        if (!/[\\/]zod[\\/]v4[\\/](classic|core)[\\/][^\\/]+$/.test(args.importer)) return undefined;
+        return { path: path.join(path.dirname(args.importer), '../locales/index.js'), namespace: 'zonekeeper-zod-locales' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'zonekeeper-zod-locales' }, (args) => ({
+        contents: 'export { default as en } from "./en.js";',
+        resolveDir: path.dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** Builds the bundle (its entry, chunks and .wasm files) from the current sources. Throws when esbuild reports an error. */
 export async function buildBundle() {
   const { build, transform } = await import('esbuild');
@@ -220,7 +244,7 @@ export async function buildBundle() {
     format: 'esm',
     target: 'node20',
     external: ['pg-native'],
-    plugins: [esmSemantics(), prismaWasmFiles(), sqliteAddon(addonInputs)],
+    plugins: [esmSemantics(), prismaWasmFiles(), sqliteAddon(addonInputs), zodEnglishOnly()],
     metafile: true,
     write: false,
     logLevel: 'silent',
