@@ -8,12 +8,12 @@
 //
 // Chunks: esbuild splits the code at every `import()` (main.ts loads the
 // commands, commands.ts the change service and the user store, lib/db.ts the
-// PostgreSQL driver), so `--help` reads a few kilobytes instead of 1.7 MB, a
-// read such as `zone list` neither zod nor pg, and a module shared by two
-// chunks sits in a third one that both load: every module still runs once. esbuild splits ES
-// modules only; each chunk is then turned into CommonJS, where an import of
-// another chunk is a require() that loadBundle answers (vm.Script code has
-// no dynamic import).
+// PostgreSQL driver), so `--help` reads a few kilobytes instead of 1.7 MB and
+// a read such as `zone list` neither zod nor pg; a module shared by two chunks
+// sits in a third one that both load, so every module still runs once. esbuild
+// splits ES modules only; each chunk is then turned into CommonJS, where an
+// import of another chunk is a require() that loadBundle answers (vm.Script
+// code has no dynamic import). A build's chunks sit in a folder of its own.
 //
 // Freshness: the entry's first line records the size and modification time
 // of every file of ours it was built from (lib/, the generated clients), of
@@ -26,14 +26,17 @@
 // TypeScript through tsx, as before the bundle existed, which reports errors
 // the usual way. `npm ci` builds it at postinstall (`node lib/cli/bundle.mjs`).
 //
-// Three things differ from running the sources, each kept equivalent:
+// What differs from running the sources, each kept equivalent:
 // - import.meta.url/dirname/filename in a bundled file still name that source
 //   file (lib/setup/migrate.ts finds prisma/migrations from its own folder);
 // - Prisma's WebAssembly query compiler, which the generated client imports as
 //   a 2.5 MB base64 module (parsing and decoding it took ~100 ms a run), is
 //   read from a .wasm file written beside the bundle;
-// - V8's compiled code for each chunk is cached beside it after the first run
-//   (Node 20 has no module compile cache; vm.Script takes cachedData).
+// - better-sqlite3's native addon is loaded from the path found when building
+//   (sqliteAddon), and zod's `locales` holds English only (zodEnglishOnly);
+// - V8's compiled code for each chunk is cached in the build's folder after
+//   the first command that works (Node 20 has no module compile cache;
+//   vm.Script takes cachedData).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -53,9 +56,9 @@ const STALE_AFTER_MS = 60_000;
 const PRISMA_WASM = /^@prisma\/client\/runtime\/query_compiler_bg\.(\w+)\.wasm-base64\.m?js$/;
 
 /**
- * @typedef {{ id: string, inputs: [string, number, number][], chunks: string[] }} Header
+ * @typedef {{ id: string, inputs: [string, number, number][] }} Header
  *   id: a hash of the build's code (names the folder of its chunks and V8 code caches, buildDir);
- *   inputs: [path from ROOT, mtimeMs, size]; chunks: the files in that folder that the entry may load.
+ *   inputs: [path from ROOT, mtimeMs, size].
  * @typedef {{ run(argv: string[]): Promise<number> }} Cli
  * @typedef {Cli & { isUsageRequest(argv: string[]): boolean }} Main  lib/cli/main.ts's exports
  */
@@ -84,8 +87,10 @@ function currentHeader(code) {
     const [m, s] = stamp(rel);
     if (m !== mtimeMs || s !== size) return null;
   }
-  // Chunks are loaded when a command needs them, too late to build them again: they must all be there now.
-  if (!Array.isArray(header.chunks) || !header.chunks.every((c) => fs.existsSync(path.join(buildDir(header.id), c)))) return null;
+  // Chunks are loaded when a command needs them, too late to build them again: they must be there now. buildBundle
+  // writes them all before the entry, and removes a build's folder only long after a newer entry replaced it, so
+  // the folder stands for them (a check of each chunk cost every command ~2 ms).
+  if (!fs.existsSync(buildDir(header.id))) return null;
   return header;
 }
 
@@ -281,7 +286,7 @@ export async function buildBundle() {
     return [rel, mtimeMs >= started - margin ? -1 : mtimeMs, size];
   });
   /** @type {Header} */
-  const header = { id: await shortHash(files.map((f) => `${f.name}\n${f.code}`).join('\n')), inputs, chunks: chunks.map((c) => c.name) };
+  const header = { id: await shortHash(files.map((f) => `${f.name}\n${f.code}`).join('\n')), inputs };
   // Chunks first, in a folder of this build's own: a process still running the previous build keeps finding its
   // own. The entry last: once it is there, the build is current.
   fs.mkdirSync(buildDir(header.id), { recursive: true });
