@@ -50,7 +50,7 @@ export const BUNDLE = path.join(OUT_DIR, 'zonekeeper.cjs');
 const HEADER = '//zonekeeper-cli ';
 /** Files whose change means a rebuild although esbuild did not read them: this builder, and npm's record of what it installed. */
 const EXTRA_INPUTS = [path.relative(ROOT, fileURLToPath(import.meta.url)), 'package-lock.json', 'node_modules/.package-lock.json'];
-/** How long a file of an earlier build is kept: a command started before the build may still load it. */
+/** How long a .wasm file no build uses is kept: a command started before the build may still read it. */
 const STALE_AFTER_MS = 60_000;
 /** Prisma's query compiler as a base64 module, per database; see prismaWasmFiles. */
 const PRISMA_WASM = /^@prisma\/client\/runtime\/query_compiler_bg\.(\w+)\.wasm-base64\.m?js$/;
@@ -291,17 +291,36 @@ export async function buildBundle() {
   // own. The entry last: once it is there, the build is current.
   fs.mkdirSync(buildDir(header.id), { recursive: true });
   for (const c of chunks) writeAtomically(path.join(buildDir(header.id), c.name), c.code);
+  const previous = previousBuildId();
   writeAtomically(BUNDLE, `${HEADER}${JSON.stringify(header)}\n${entry.code}`);
-  // Earlier builds' folders and .wasm files, once no command still running can need them.
-  const keep = new Set([path.basename(BUNDLE), header.id, ...files.flatMap((f) => [...f.code.matchAll(/"(query-compiler\.[\w.]+\.wasm)"/g)].map((m) => m[1]))]);
+  // Earlier builds, but for the one just replaced: a command that started on it loads its chunks as it goes. The
+  // .wasm files this build does not use, once no command still running can need them.
+  const keep = new Set([path.basename(BUNDLE), header.id, previous, ...files.flatMap((f) => [...f.code.matchAll(/"(query-compiler\.[\w.]+\.wasm)"/g)].map((m) => m[1]))]);
   for (const f of fs.readdirSync(OUT_DIR)) {
     if (keep.has(f) || f.endsWith('.tmp')) continue;
     const file = path.join(OUT_DIR, f);
     try {
-      if (fs.statSync(file).mtimeMs < started - STALE_AFTER_MS) fs.rmSync(file, { recursive: true, force: true });
+      const st = fs.statSync(file);
+      if (st.isDirectory() || st.mtimeMs < started - STALE_AFTER_MS) fs.rmSync(file, { recursive: true, force: true });
     } catch {
       // Removed meanwhile by another build.
     }
+  }
+}
+
+/** The id of the build whose entry is in place now, if there is one. */
+function previousBuildId() {
+  try {
+    const fd = fs.openSync(BUNDLE, 'r');
+    try {
+      const head = Buffer.alloc(64);
+      const text = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString('latin1');
+      return /^\/\/zonekeeper-cli \{"id":"(\w+)"/.exec(text)?.[1];
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
 }
 

@@ -207,6 +207,11 @@ describe('the zonekeeper command in a checkout being edited', () => {
     const root = copyOfCheckout('builder-edited');
     const env = freshDatabase('builder-edited');
     expect(bundleReads(['zone', 'list'], env, root).code).toBe(0);
+    const builds = () => fs.readdirSync(path.join(root, 'lib/generated/cli')).filter((f) => /^[0-9a-f]{16}$/.test(f));
+    const [first] = builds();
+    // Built long ago: what counts is that it was in use until now.
+    const longAgo = new Date(Date.now() - 3600_000);
+    fs.utimesSync(path.join(root, 'lib/generated/cli', first!), longAgo, longAgo);
 
     const builder = path.join(root, 'lib/cli/bundle.mjs');
     const source = fs.readFileSync(builder, 'utf8');
@@ -218,6 +223,9 @@ describe('the zonekeeper command in a checkout being edited', () => {
     expect(after).toMatchObject({ code: 0, prisma: true });
     expect(after.files.length).toBeGreaterThan(2);
     for (const file of after.files) expect(fs.readFileSync(file, 'latin1'), file).toContain('/* edited builder */');
+    // The build it replaced stays, for a command that started on it and has chunks still to load.
+    expect(builds()).toHaveLength(2);
+    expect(builds()).toContain(first);
   });
 
   it('runs the TypeScript through tsx when the bundle cannot be written', () => {
