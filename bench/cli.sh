@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Start-to-exit time of `zonekeeper --help`, `zone list` and `record add` on a
-# small zone, each as its own process, against the 300 ms target.
+# Start-to-exit time of `zonekeeper --help`, `zone list`, `zone status`,
+# `record add` and `record delete` on a small zone, each as its own process,
+# against the 300 ms target; `node -e 0` beside them for Node's own start.
 # Usage: bench/cli.sh [RUNS=15]
 set -euo pipefail
 cd "$(dirname "$0")/.."

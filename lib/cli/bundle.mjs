@@ -2,10 +2,20 @@
 // compiles no TypeScript (issue 15: small commands in under 300 ms; tsx spent
 // most of a second compiling lib/ and the generated Prisma client on every
 // run). esbuild bundles lib/cli/main.ts with everything it imports (our code,
-// the generated Prisma clients, the npm packages; not better-sqlite3, a
-// native addon) into lib/generated/cli/zonekeeper.cjs.
+// the generated Prisma clients, the npm packages; of better-sqlite3 all but its
+// native addon) into lib/generated/cli/: zonekeeper.cjs, the entry, and
+// chunks that it and they load when a command first needs them.
 //
-// Freshness: the bundle's first line records the size and modification time
+// Chunks: esbuild splits the code at every `import()` (main.ts loads the
+// commands, commands.ts the change service and the user store, lib/db.ts the
+// PostgreSQL driver), so `--help` reads a few kilobytes instead of 1.7 MB and
+// a read such as `zone list` neither zod nor pg; a module shared by two chunks
+// sits in a third one that both load, so every module still runs once. esbuild
+// splits ES modules only; each chunk is then turned into CommonJS, where an
+// import of another chunk is a require() that loadBundle answers (vm.Script
+// code has no dynamic import). A build's chunks sit in a folder of its own.
+//
+// Freshness: the entry's first line records the size and modification time
 // of every file of ours it was built from (lib/, the generated clients), of
 // this file, and of npm's lockfiles, which stand for the packages: npm
 // rewrites node_modules/.package-lock.json whenever it installs. bin/zonekeeper.mjs
@@ -16,14 +26,17 @@
 // TypeScript through tsx, as before the bundle existed, which reports errors
 // the usual way. `npm ci` builds it at postinstall (`node lib/cli/bundle.mjs`).
 //
-// Three things differ from running the sources, each kept equivalent:
+// What differs from running the sources, each kept equivalent:
 // - import.meta.url/dirname/filename in a bundled file still name that source
 //   file (lib/setup/migrate.ts finds prisma/migrations from its own folder);
 // - Prisma's WebAssembly query compiler, which the generated client imports as
 //   a 2.5 MB base64 module (parsing and decoding it took ~100 ms a run), is
 //   read from a .wasm file written beside the bundle;
-// - V8's compiled code for the bundle is cached beside it after the first run
-//   (Node 20 has no module compile cache; vm.Script takes cachedData).
+// - better-sqlite3's native addon is loaded from the path found when building
+//   (sqliteAddon), and zod's `locales` holds English only (zodEnglishOnly);
+// - V8's compiled code for each chunk is cached in the build's folder after
+//   the first command that works (Node 20 has no module compile cache;
+//   vm.Script takes cachedData).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -37,12 +50,15 @@ export const BUNDLE = path.join(OUT_DIR, 'zonekeeper.cjs');
 const HEADER = '//zonekeeper-cli ';
 /** Files whose change means a rebuild although esbuild did not read them: this builder, and npm's record of what it installed. */
 const EXTRA_INPUTS = [path.relative(ROOT, fileURLToPath(import.meta.url)), 'package-lock.json', 'node_modules/.package-lock.json'];
+/** How long a .wasm file no build uses is kept: a command started before the build may still read it. */
+const STALE_AFTER_MS = 60_000;
 /** Prisma's query compiler as a base64 module, per database; see prismaWasmFiles. */
 const PRISMA_WASM = /^@prisma\/client\/runtime\/query_compiler_bg\.(\w+)\.wasm-base64\.m?js$/;
 
 /**
  * @typedef {{ id: string, inputs: [string, number, number][] }} Header
- *   id: a hash of the bundle's code (names its V8 code cache); inputs: [path from ROOT, mtimeMs, size].
+ *   id: a hash of the build's code (names the folder of its chunks and V8 code caches, buildDir);
+ *   inputs: [path from ROOT, mtimeMs, size].
  * @typedef {{ run(argv: string[]): Promise<number> }} Cli
  * @typedef {Cli & { isUsageRequest(argv: string[]): boolean }} Main  lib/cli/main.ts's exports
  */
@@ -71,7 +87,21 @@ function currentHeader(code) {
     const [m, s] = stamp(rel);
     if (m !== mtimeMs || s !== size) return null;
   }
+  // Chunks are loaded when a command needs them, too late to build them again: they must be there now. buildBundle
+  // writes them all before the entry, and removes a build's folder only long after a newer entry replaced it, so
+  // the folder stands for them (a check of each chunk cost every command ~2 ms).
+  if (!fs.existsSync(buildDir(header.id))) return null;
   return header;
+}
+
+/**
+ * The folder of one build's chunks and code caches, named by the build's id.
+ * esbuild names a chunk by its content before the CommonJS transform, so the
+ * same name may hold other code after a change to this file: a folder per
+ * build keeps two builds' chunks apart.
+ */
+function buildDir(id) {
+  return path.join(OUT_DIR, id);
 }
 
 /** A short hash of `data` (node:crypto is loaded only to build: it costs a command start-up ~10 ms). */
@@ -147,33 +177,107 @@ function prismaWasmFiles() {
   };
 }
 
-/** Builds the bundle (and its .wasm files) from the current sources. Throws when esbuild reports an error. */
+/**
+ * esbuild plugin: better-sqlite3's JavaScript is bundled like any package, and
+ * its native addon is loaded straight from the file the `bindings` package
+ * would find, which is found here, once. At run time `bindings` looks for it
+ * by trying a dozen paths, each a failed require() with a stack trace, and
+ * Node's loader read the package's ten modules one by one: ~20 ms of every
+ * command together. The addon is an input of the build (addonInputs): when it
+ * moves or changes, the bundle is built again.
+ */
+function sqliteAddon(addonInputs) {
+  return {
+    name: 'zonekeeper-sqlite-addon',
+    setup(build) {
+      build.onResolve({ filter: /^bindings$/ }, (args) => {
+        const pkg = path.dirname(args.importer).split(`${path.sep}better-sqlite3${path.sep}`)[0] + `${path.sep}better-sqlite3`;
+        if (!args.importer.startsWith(pkg + path.sep)) return undefined;
+        const bindings = createRequire(args.importer)('bindings');
+        const addon = bindings({ bindings: 'better_sqlite3.node', module_root: pkg, path: true });
+        addonInputs.push(path.relative(ROOT, addon));
+        return { path: addon, namespace: 'zonekeeper-addon' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'zonekeeper-addon' }, (args) => ({
+        contents: `module.exports = () => require(require("node:path").join(__dirname, ${JSON.stringify(path.relative(OUT_DIR, args.path))}));`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * esbuild plugin: zod's `locales` namespace (z.locales, z.core.locales) holds
+ * English only. zod re-exports every language's messages there, half of its
+ * 750 KB, which a command that validates (any change) read and ran on each
+ * start; it configures English itself (zod/v4/classic/schemas.js imports
+ * locales/en.js), and nothing of ours picks another language.
+ */
+function zodEnglishOnly() {
+  return {
+    name: 'zonekeeper-zod-english-only',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+        if (!/[\\/]zod[\\/]v4[\\/](classic|core)[\\/][^\\/]+$/.test(args.importer)) return undefined;
+        return { path: path.join(path.dirname(args.importer), '../locales/index.js'), namespace: 'zonekeeper-zod-locales' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'zonekeeper-zod-locales' }, (args) => ({
+        contents: 'export { default as en } from "./en.js";',
+        resolveDir: path.dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** Builds the bundle (its entry, chunks and .wasm files) from the current sources. Throws when esbuild reports an error. */
 export async function buildBundle() {
-  const { build } = await import('esbuild');
+  const { build, transform } = await import('esbuild');
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const started = Date.now();
+  /** @type {string[]} */
+  const addonInputs = [];
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: [ENTRY],
+    entryPoints: { zonekeeper: ENTRY },
     bundle: true,
+    splitting: true,
+    outdir: OUT_DIR,
+    chunkNames: '[name]-[hash]',
+    outExtension: { '.js': '.cjs' },
     platform: 'node',
-    format: 'cjs',
+    format: 'esm',
     target: 'node20',
-    // import() of a bundled module becomes a lazy require: vm.Script code (see loadCli) has no dynamic import.
-    supported: { 'dynamic-import': false },
-    external: ['better-sqlite3', 'pg-native'],
-    plugins: [esmSemantics(), prismaWasmFiles()],
+    external: ['pg-native'],
+    plugins: [esmSemantics(), prismaWasmFiles(), sqliteAddon(addonInputs), zodEnglishOnly()],
     metafile: true,
     write: false,
     logLevel: 'silent',
     legalComments: 'none',
   });
-  // esbuild escapes non-ASCII characters in code, not in the comments it keeps (a few, from packages), and one is
-  // enough for V8 to decode, hold and scan the whole bundle as a two-byte string (reading it took 3x as long).
-  const code = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const files = await Promise.all(
+    result.outputFiles.map(async (file) => {
+      // An import() of a chunk becomes a lazy require() (vm.Script code has no dynamic import), an import a require().
+      // Whitespace and comments go: every command reads its chunks whole (a quarter less to read and scan). Names
+      // stay, as in stack traces.
+      const cjs = await transform(file.text, {
+        format: 'cjs',
+        target: 'node20',
+        supported: { 'dynamic-import': false },
+        legalComments: 'none',
+        minifyWhitespace: true,
+      });
+      // esbuild escapes non-ASCII characters in code, not in the comments it keeps (a few, from packages), and one is
+      // enough for V8 to decode, hold and scan a whole chunk as a two-byte string (reading it took 3x as long).
+      const code = cjs.code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      return { name: path.basename(file.path), code };
+    }),
+  );
+  const entry = files.find((f) => f.name === path.basename(BUNDLE));
+  const chunks = files.filter((f) => f !== entry);
   // Not each file under node_modules (hundreds of stat calls a run): the lockfiles stand for them.
   const ours = Object.keys(result.metafile.inputs).filter((p) => !p.includes(':') && !p.split('/').includes('node_modules'));
-  const rels = [...ours, ...EXTRA_INPUTS];
+  const rels = [...ours, ...new Set(addonInputs), ...EXTRA_INPUTS];
   const inputs = rels.map((rel) => {
     const [mtimeMs, size] = stamp(rel);
     // Changed since the build started, so esbuild may have read either content: recorded as unknown, built again next
@@ -182,14 +286,67 @@ export async function buildBundle() {
     return [rel, mtimeMs >= started - margin ? -1 : mtimeMs, size];
   });
   /** @type {Header} */
-  const header = { id: await shortHash(code), inputs };
-  writeAtomically(BUNDLE, `${HEADER}${JSON.stringify(header)}\n${code}`);
-  // Code caches and .wasm files of earlier builds.
-  const keep = new Set(['zonekeeper.cjs', `zonekeeper.${header.id}.v8cache`, ...[...code.matchAll(/"(query-compiler\.[\w.]+\.wasm)"/g)].map((m) => m[1])]);
-  for (const f of fs.readdirSync(OUT_DIR)) if (!keep.has(f) && !f.endsWith('.tmp')) fs.rmSync(path.join(OUT_DIR, f), { force: true });
+  const header = { id: await shortHash(files.map((f) => `${f.name}\n${f.code}`).join('\n')), inputs };
+  // Chunks first, in a folder of this build's own: a process still running the previous build keeps finding its
+  // own. The entry last: once it is there, the build is current.
+  fs.mkdirSync(buildDir(header.id), { recursive: true });
+  for (const c of chunks) writeAtomically(path.join(buildDir(header.id), c.name), c.code);
+  const previous = previousBuildId();
+  writeAtomically(BUNDLE, `${HEADER}${JSON.stringify(header)}\n${entry.code}`);
+  // Earlier builds, but for the one just replaced: a command that started on it loads its chunks as it goes. The
+  // .wasm files this build does not use, once no command still running can need them.
+  const keep = new Set([path.basename(BUNDLE), header.id, previous, ...files.flatMap((f) => [...f.code.matchAll(/"(query-compiler\.[\w.]+\.wasm)"/g)].map((m) => m[1]))]);
+  for (const f of fs.readdirSync(OUT_DIR)) {
+    if (keep.has(f) || f.endsWith('.tmp')) continue;
+    const file = path.join(OUT_DIR, f);
+    try {
+      const st = fs.statSync(file);
+      if (st.isDirectory() || st.mtimeMs < started - STALE_AFTER_MS) fs.rmSync(file, { recursive: true, force: true });
+    } catch {
+      // Removed meanwhile by another build.
+    }
+  }
 }
 
-/** The bundle's exports when it is current, compiled with V8's cache when there is one; otherwise null. */
+/** The id of the build whose entry is in place now, if there is one. */
+function previousBuildId() {
+  try {
+    const fd = fs.openSync(BUNDLE, 'r');
+    try {
+      const head = Buffer.alloc(64);
+      const text = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString('latin1');
+      return /^\/\/zonekeeper-cli \{"id":"(\w+)"/.exec(text)?.[1];
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One file of the build (the entry or a chunk) as CommonJS through vm.Script,
+ * with V8's cached code for it when there is some. `require` answers its
+ * imports of other chunks (`./chunk-….cjs`) and everything else as Node would
+ * from the bundle's folder, which is also its __dirname (where the .wasm files
+ * are, and from where import.meta's replacements name the sources).
+ */
+function runChunk(filename, code, id, require) {
+  const cacheFile = path.join(buildDir(id), `${path.basename(filename)}.v8cache`);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  // The wrapper Node gives a CommonJS module.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename, cachedData });
+  const module = { exports: {} };
+  const loaded = { module, script, cacheFile, cached: cachedData !== undefined && !script.cachedDataRejected };
+  return { loaded, run: () => script.runInThisContext()(module.exports, require, module, filename, OUT_DIR) };
+}
+
+/** The bundle's exports when it is current, with a loader for its chunks; otherwise null. */
 function loadBundle() {
   let code;
   try {
@@ -200,29 +357,38 @@ function loadBundle() {
   }
   const header = currentHeader(code);
   if (!header) return null;
-  const cacheFile = path.join(OUT_DIR, `zonekeeper.${header.id}.v8cache`);
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  // The wrapper Node gives a CommonJS module.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
-  const script = new vm.Script(wrapped, { filename: BUNDLE, cachedData });
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, OUT_DIR);
+  const nodeRequire = createRequire(BUNDLE);
+  /** Chunks by file name, each run once, the first time one asks for it (as Node does for modules). */
+  const chunks = new Map();
+  const require = Object.assign((id) => {
+    if (!id.startsWith('./')) return nodeRequire(id);
+    const name = id.slice(2);
+    let chunk = chunks.get(name);
+    if (!chunk) {
+      const file = path.join(buildDir(header.id), name);
+      chunk = runChunk(file, fs.readFileSync(file, 'latin1'), header.id, require);
+      chunks.set(name, chunk);
+      chunk.run();
+    }
+    return chunk.loaded.module.exports;
+  }, nodeRequire);
+  const entry = runChunk(BUNDLE, code, header.id, require);
+  entry.run();
   /** @type {Main} */
-  const main = module.exports;
+  const main = entry.loaded.module.exports;
   return {
     async run(argv) {
       const status = await main.run(argv);
-      // Written after a command, so that it holds the functions the command compiled too (the usage text loads none of them).
-      if ((!cachedData || script.cachedDataRejected) && !main.isUsageRequest(argv)) {
-        try {
-          writeAtomically(cacheFile, script.createCachedData());
-        } catch {
-          // Only slower next time.
+      // Written after a command that worked, so that a chunk's cache holds the functions the command compiled
+      // too; the usage text loads none of them, and a failure (a typo, a missing zone) only some.
+      if (status === 0 && !main.isUsageRequest(argv)) {
+        for (const { loaded } of [entry, ...chunks.values()]) {
+          if (loaded.cached) continue;
+          try {
+            writeAtomically(loaded.cacheFile, loaded.script.createCachedData());
+          } catch {
+            // Only slower next time.
+          }
         }
       }
       return status;
