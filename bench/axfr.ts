@@ -21,20 +21,17 @@ import { ask } from '../lib/testing/dns-client.ts';
 import { findProgram } from '../lib/testing/system-program.ts';
 import { timeAxfr, type AxfrTiming } from './shared/axfr-timer.ts';
 import { bigZoneText } from './shared/big-zone.ts';
+import { flag, numberOption } from './shared/options.ts';
 import { cpuMs, rss } from './shared/processes.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ZONE = 'axfr-bench.test';
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const RECORDS = option('records', 1_000_000);
-const ROUNDS = option('rounds', 3);
-const CLI_IMPORT = process.argv.includes('--cli-import');
-const PROFILE = process.argv.includes('--profile');
+const RECORDS = numberOption('records', 1_000_000);
+const ROUNDS = numberOption('rounds', 3);
+const CLI_IMPORT = flag('cli-import');
+const PROFILE = flag('profile');
 
 const now = () => performance.now();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;

@@ -14,11 +14,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { numberOption } from './shared/options.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin/zonekeeper.mjs');
-const runsAt = process.argv.indexOf('--runs');
-const RUNS = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 15;
+const RUNS = numberOption('runs', 15);
 const TARGET_MS = 300;
 const ZONE = 'bench.test';
 

@@ -19,12 +19,12 @@ import { freePort, startBind, stopProcess, tail } from '../lib/testing/bind.ts';
 import { startPdns } from '../lib/testing/pdns.ts';
 import { findProgram } from '../lib/testing/system-program.ts';
 import { untilSerial } from './shared/dns-watch.ts';
+import { numberOption } from './shared/options.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ZONE = 'propagation.test';
-const i = process.argv.indexOf('--changes');
-const CHANGES = i > 0 ? Number(process.argv[i + 1]) : 50;
+const CHANGES = numberOption('changes', 50);
 // A random 127.X.Y.0/24 of our own: the worker on .2 port 53, PowerDNS on .3.
 const NET = `127.${100 + Math.floor(Math.random() * 100)}.${1 + Math.floor(Math.random() * 254)}`;
 const WORKER = `${NET}.2`;

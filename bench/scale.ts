@@ -46,27 +46,20 @@ import { bigZoneText } from './shared/big-zone.ts';
 import { serialOf, sweepSoa, untilSerial, type SweepResult } from './shared/dns-watch.ts';
 import { pageLines, quantile, timePages, type PageTime } from './shared/page-times.ts';
 import { descendantsNamed, idleCpuMs, machineLoad, mb, seconds, startLogged, treeCpu, treeRss, treeRssText, type LoggedProcess } from './shared/processes.ts';
+import { flag, numberOption } from './shared/options.ts';
 import { manyZoneNames, seedDatabase, smallZoneRecords, writeBindZones, type SeedZone } from './shared/seed.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-function option(name: string, fallback: number): number {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(argv[i + 1]);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number, got "${argv[i + 1]}"`);
-  return n;
-}
 const MODE = flag('big-zone') ? 'big-zone' : flag('cli') ? 'cli' : 'zones';
-const ZONES = option('zones', 50_000);
-const RECORDS = option('records', MODE === 'big-zone' ? 1_000_000 : 20);
-const CHANGES = option('changes', 3);
-const RUNS = option('runs', 10);
-const IDLE_MS = option('idle-seconds', 20) * 1000;
-const MAX_RSS = option('max-rss-gb', 16) * 1e9;
-const START_TIMEOUT_MS = option('start-timeout', 1800) * 1000;
-const IMPORT_TIMEOUT_MS = option('import-timeout', 900) * 1000;
+const ZONES = numberOption('zones', 50_000);
+const RECORDS = numberOption('records', MODE === 'big-zone' ? 1_000_000 : 20);
+const CHANGES = numberOption('changes', 3);
+const RUNS = numberOption('runs', 10);
+const IDLE_MS = numberOption('idle-seconds', 20) * 1000;
+const MAX_RSS = numberOption('max-rss-gb', 16) * 1e9;
+const START_TIMEOUT_MS = numberOption('start-timeout', 1800) * 1000;
+const IMPORT_TIMEOUT_MS = numberOption('import-timeout', 900) * 1000;
 const WITH_BIND = !flag('no-bind');
 const WITH_WEB = !flag('no-web');
 const POSTGRES = flag('postgres') || /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '');

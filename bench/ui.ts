@@ -9,15 +9,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { numberOption } from './shared/options.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const ZONES = option('zones', 10_000);
-const RECORDS = option('records', 50_000);
-const RUNS = option('runs', 15);
+const ZONES = numberOption('zones', 10_000);
+const RECORDS = numberOption('records', 50_000);
+const RUNS = numberOption('runs', 15);
 const BIG = 'big-zone.test.';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-bench-ui-'));

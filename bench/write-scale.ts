@@ -24,19 +24,16 @@ import { freePort, stopProcess } from '../lib/testing/bind.ts';
 import { ask } from '../lib/testing/dns-client.ts';
 import { runProgram } from '../lib/testing/run-program.ts';
 import { bigZoneText } from './shared/big-zone.ts';
+import { flag, numberOption } from './shared/options.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ZONE = 'write-bench.test.';
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const RECORDS = option('records', 1_000_000);
-const COMMITS = option('commits', 20);
+const RECORDS = numberOption('records', 1_000_000);
+const COMMITS = numberOption('commits', 20);
 const WARM = 6;
-const KEEP = process.argv.includes('--keep');
-const WORKER = !process.argv.includes('--no-worker');
+const KEEP = flag('keep');
+const WORKER = !flag('no-worker');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-write-bench-'));
 const env = {
