@@ -85,10 +85,15 @@ export const queryCounts = { queries: 0, rows: 0 };
  */
 export const statementTrace: { statements: string[] | null } = { statements: null };
 
+/** Counts one query that returned `rows` rows in queryCounts (Prisma's, and the bulk reads of lib/db.ts selectRows). */
+export function countQuery(rows: number): void {
+  queryCounts.queries++;
+  queryCounts.rows += rows;
+}
+
 async function counted(result: Promise<SqlResultSet>): Promise<SqlResultSet> {
   const r = await result;
-  queryCounts.queries++;
-  queryCounts.rows += r.rows.length;
+  countQuery(r.rows.length);
   return r;
 }
 

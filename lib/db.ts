@@ -13,7 +13,7 @@ import type pg from 'pg';
 import { Prisma, PrismaClient } from './generated/prisma/client';
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
 import { databaseProvider, databaseUrl, sqliteFile, type DatabaseProvider } from './config/database-url';
-import { LOCK_WAIT_MS, pgAdapter, queryCounts, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
+import { countQuery, LOCK_WAIT_MS, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
 import { databaseFailure, isTransientConflict } from './db-errors';
 
 export { queryCounts, statementTrace } from './db-adapters';
@@ -74,8 +74,7 @@ export async function selectRows(sql: string, args: readonly (string | number)[]
   holder.__zkRows ??= createRowReader();
   const rows = await holder.__zkRows.rows(sql, args);
   // Counted with Prisma's queries: tests pin what a piece of work reads, bulk reads included.
-  queryCounts.queries++;
-  queryCounts.rows += rows.length;
+  countQuery(rows.length);
   return rows;
 }
 
