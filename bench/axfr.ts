@@ -135,8 +135,8 @@ async function main(): Promise<void> {
       ZK_DNS_LISTEN: `127.0.0.1:${workerPort}`,
       ZK_CONTROL_PORT: String(await freePort('127.0.0.1')),
       ZK_LOG_LEVEL: 'warn',
-      // One process, so that its PID's RSS and CPU time are the worker's (a sibling would hold a second copy).
-      ZK_DNS_PROCESSES: '1',
+      // One answering thread: transfers come from the main thread, and a thread more would only add its heap.
+      ZK_DNS_THREADS: '1',
     };
     t = now();
     if (CLI_IMPORT) {

@@ -3,9 +3,9 @@
 # default caches) on the same 10,000-host zone and query mix, dnsperf on the
 # same machine. Two comparisons, ROUNDS alternations each, medians printed:
 #   per core      each server pinned to one core, dnsperf to another;
-#                 Zonekeeper as one process (ZK_DNS_PROCESSES=1)
+#                 Zonekeeper with one answering thread (ZK_DNS_THREADS=1)
 #   whole machine nothing pinned; each server as it runs by default
-#                 (Zonekeeper: one DNS process per core; PowerDNS: its defaults)
+#                 (Zonekeeper: one answering thread per core; PowerDNS: its defaults)
 # Needs: pdns-server pdns-backend-sqlite3 dnsperf sqlite3 bind9-dnsutils.
 # Usage: [DATABASE_URL=postgresql://…] bench/qps.sh [SECONDS_PER_RUN=10] [ROUNDS=3]
 # Zonekeeper uses DATABASE_URL when it is set (e.g. a PostgreSQL database; the
@@ -52,7 +52,7 @@ export ZK_DATA_DIR="$WORK" ZK_LOG_LEVEL=warn ZK_PROBE_INTERVAL=0
 # ZK_RRL_RESPONSES_PER_SECOND=0 bench/qps.sh measures without it.
 export ZK_RRL_RESPONSES_PER_SECOND="${ZK_RRL_RESPONSES_PER_SECOND:-1000000000}"
 ZK_DNS_LISTEN="127.0.0.1:$ZK1_PORT" ZK_CONTROL_PORT=5403 node bin/zonekeeper.mjs zone import "$ZONE" "$WORK/zone.db" >/dev/null
-ZK_DNS_LISTEN="127.0.0.1:$ZK1_PORT" ZK_CONTROL_PORT=5403 ZK_DNS_PROCESSES=1 \
+ZK_DNS_LISTEN="127.0.0.1:$ZK1_PORT" ZK_CONTROL_PORT=5403 ZK_DNS_THREADS=1 \
   taskset -c "$SERVER_CPU" node --import tsx lib/worker/main.ts >"$WORK/zk1.log" 2>&1 &
 ZK1_PID=$!; PIDS+=("$ZK1_PID")
 # The second worker on the same database only answers (it must not send NOTIFYs twice).

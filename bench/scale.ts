@@ -502,7 +502,7 @@ async function zonesMode(): Promise<void> {
     ['change → served: change service, in-process call', changeCell(change('service')), nsu ? `nsupdate ${ms(nsu.toServeMs)}` : '–', ratio(change('service')?.toServeMs, nsu?.toServeMs)],
   ];
   printTable(header(title), rows, [
-    'Zonekeeper: `node --import tsx lib/worker/main.ts` (default ZK_DNS_PROCESSES: a supervisor and one DNS process per core), RRL raised out of reach;',
+    'Zonekeeper: `node --import tsx lib/worker/main.ts` (default ZK_DNS_THREADS: one process, one thread answering UDP per core), RRL raised out of reach;',
     'BIND: `named -g` with one zone file per zone. "returned": the command, call or click until it came back.',
   ]);
   if (zkf.pages) {
@@ -575,7 +575,7 @@ async function bigZoneMode(): Promise<void> {
   if (zkStart.sweep.answered !== 1) throw new Error(`the worker did not serve ${BIG_ZONE} (${zkStart.sweep.stopped}):\n${z.proc.output().slice(-3000)}`);
   const zkRss = treeRss(z.proc.pid);
   log(`Zonekeeper: serving after ${seconds(zkStart.sweep.lastMs)}, RSS ${treeRssText(zkRss)}`);
-  // A sibling process answers UDP as soon as it has loaded; transfers come from the leader, over TCP, once it says it answers.
+  // UDP answers come as soon as the main thread has loaded; TCP transfers once it says it answers (its answer threads started).
   await z.proc.waitForOutput(/answering on/, START_TIMEOUT_MS);
   const zkFirst = await timeAxfr(HOST, z.port, BIG_ZONE, 600_000);
 
@@ -620,7 +620,7 @@ async function bigZoneMode(): Promise<void> {
     cleanups.push(() => bindSec.stop());
     const bindInitial = bindSec.waitForLog(/transferred serial \d+/, 900_000).then(() => now() - bindT0, () => NaN);
     const secDb = path.join(work, 'secondary.db');
-    const z2 = await startZonekeeper(`file:${secDb}`, { ZK_DNS_PROCESSES: '1' });
+    const z2 = await startZonekeeper(`file:${secDb}`, { ZK_DNS_THREADS: '1' });
     await z2.proc.waitForOutput(/answering on/, 120_000);
     await zk(z2, ['zone', 'create', BIG_ZONE, '--secondary', '--primary', `${HOST}:${z.port}`]);
     const zkT0 = now();

@@ -1,6 +1,6 @@
 // What the benchmarks read about the servers they start: memory and CPU time
-// of a process and its descendants from /proc (a Zonekeeper worker is a
-// supervisor and its DNS processes; named is one process), the machine's load
+// of a process and its descendants from /proc (a Zonekeeper worker is one process,
+// its answer threads included; named is one process), the machine's load
 // while they ran, and a child process started, logged and stopped by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -71,22 +71,11 @@ function comm(pid: number): string {
   }
 }
 
-/** A Zonekeeper DNS process's role (ZK_DNS_ROLE in its environment: leader or sibling), else the command name. */
-function label(pid: number): string {
-  try {
-    const role = /(?:^|\0)ZK_DNS_ROLE=([^\0]*)/.exec(fs.readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1];
-    if (role) return role;
-  } catch {
-    // gone, or not ours to read
-  }
-  return comm(pid);
-}
-
-/** Resident memory of a process and its descendants together, and of each, labelled (a worker's supervisor is `node`, its DNS processes leader and sibling). */
+/** Resident memory of a process and its descendants together, and of each, labelled with its command name. */
 export function treeRss(pid: number): { total: number; each: number[]; names: string[] } {
   const tree = processTree(pid);
   const each = tree.map(rss);
-  return { total: each.reduce((a, b) => a + b, 0), each, names: tree.map(label) };
+  return { total: each.reduce((a, b) => a + b, 0), each, names: tree.map(comm) };
 }
 
 /** `1.2 GB (node 120 MB + esbuild 18 MB + …)`. */

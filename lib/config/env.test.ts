@@ -1,29 +1,42 @@
 // The worker's numeric settings: a bad value stops the worker with the reason, before anything starts.
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dnsProcesses, rrlSettings, tcpLimits } from './env';
+import { dnsThreads, rrlSettings, tcpLimits } from './env';
 
 const saved = { ...process.env };
 afterEach(() => {
   process.env = { ...saved };
 });
 
-describe('ZK_DNS_PROCESSES', () => {
-  it('defaults to one process per core, at most 8', () => {
+describe('ZK_DNS_THREADS', () => {
+  it('defaults to one thread per core, at most 8', () => {
+    delete process.env.ZK_DNS_THREADS;
     delete process.env.ZK_DNS_PROCESSES;
-    expect(dnsProcesses()).toBe(Math.min(os.availableParallelism(), 8));
+    expect(dnsThreads()).toBe(Math.min(os.availableParallelism(), 8));
   });
 
   it('takes a whole number from 1 to 64', () => {
-    process.env.ZK_DNS_PROCESSES = ' 3 ';
-    expect(dnsProcesses()).toBe(3);
+    process.env.ZK_DNS_THREADS = ' 3 ';
+    expect(dnsThreads()).toBe(3);
+    process.env.ZK_DNS_THREADS = '1';
+    expect(dnsThreads()).toBe(1);
+  });
+
+  it('still reads the older name ZK_DNS_PROCESSES, unless ZK_DNS_THREADS is set', () => {
+    delete process.env.ZK_DNS_THREADS;
     process.env.ZK_DNS_PROCESSES = '1';
-    expect(dnsProcesses()).toBe(1);
+    expect(dnsThreads()).toBe(1);
+    process.env.ZK_DNS_THREADS = '2';
+    expect(dnsThreads()).toBe(2);
   });
 
   it.each(['0', '65', '1.5', 'two', '-2'])('refuses %j, saying what it takes', (raw) => {
+    delete process.env.ZK_DNS_PROCESSES;
+    process.env.ZK_DNS_THREADS = raw;
+    expect(() => dnsThreads()).toThrow(`ZK_DNS_THREADS must be a whole number from 1 to 64, got "${raw}"`);
+    delete process.env.ZK_DNS_THREADS;
     process.env.ZK_DNS_PROCESSES = raw;
-    expect(() => dnsProcesses()).toThrow(`ZK_DNS_PROCESSES must be a whole number from 1 to 64, got "${raw}"`);
+    expect(() => dnsThreads()).toThrow(`ZK_DNS_PROCESSES must be a whole number from 1 to 64, got "${raw}"`);
   });
 });
 

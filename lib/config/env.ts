@@ -109,14 +109,16 @@ export function readOnly(): boolean {
 }
 
 /**
- * How many processes answer DNS over UDP (ZK_DNS_PROCESSES): one of them does
- * everything else too (TCP, transfers, NOTIFY, probes, the control channel),
- * the others only answer UDP queries from their own copy of the zones, sharing
- * the sockets through node:cluster. Default: one per CPU core, at most 8.
- * Each process holds every zone, so memory grows with the count.
+ * How many threads of the worker answer DNS over UDP (ZK_DNS_THREADS): the
+ * main one does everything else too (TCP, transfers, NOTIFY, probes, the
+ * control channel), the others only answer UDP queries on the same sockets,
+ * from the same zones in shared memory. Default: one per CPU core, at most 8.
+ * ZK_DNS_PROCESSES is the older name (when the others were processes, each
+ * with its own copy), still read when ZK_DNS_THREADS is not set.
  */
-export function dnsProcesses(): number {
-  return wholeNumber('ZK_DNS_PROCESSES', Math.min(os.availableParallelism(), 8), 1, 64);
+export function dnsThreads(): number {
+  const name = !process.env.ZK_DNS_THREADS?.trim() && process.env.ZK_DNS_PROCESSES?.trim() ? 'ZK_DNS_PROCESSES' : 'ZK_DNS_THREADS';
+  return wholeNumber(name, Math.min(os.availableParallelism(), 8), 1, 64);
 }
 
 /** A whole number from `name`, from `min` to `max`; `fallback` when unset or blank. A bad value throws, naming the variable. */

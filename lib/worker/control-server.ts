@@ -50,7 +50,6 @@ export function startControlServer(
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    // exclusive: inside a cluster of DNS processes (cluster.ts) only the leader listens here.
     server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
       server.off('error', reject);
       resolve(server);

@@ -63,7 +63,7 @@ describe.skipIf(!disk)('a secondary worker whose disk fills up', () => {
       dnsPort: await freePort('127.0.0.1'),
       controlPort: await freePort('127.0.0.1'),
       // One process, so that SIGTERM reaches the one holding the database.
-      env: { DATABASE_URL: `file:${file}`, ZK_DNS_PROCESSES: '1', ZK_PROBE_INTERVAL: '0' },
+      env: { DATABASE_URL: `file:${file}`, ZK_DNS_THREADS: '1', ZK_PROBE_INTERVAL: '0' },
     });
     await worker.start();
     const created = await worker.cli(['zone', 'create', Z, '--secondary', '--primary', primary.target]);

@@ -1,11 +1,10 @@
 // Entry point of `npm run worker`: applies pending migrations, then serves
-// DNS until SIGINT/SIGTERM. With ZK_DNS_PROCESSES above 1 (the default on a
-// machine with several cores) this process supervises that many DNS processes
-// (cluster.ts) and each of them comes back here with its role.
+// DNS until SIGINT/SIGTERM. With ZK_DNS_THREADS above 1 (the default on a
+// machine with several cores) that many threads answer UDP queries
+// (answer-threads.ts).
 import { loadDotEnv } from '../config/dotenv';
 import { migrateDatabase } from '../setup/database';
-import { dnsProcesses, formatHostPort } from '../config/env';
-import { dnsRole, superviseDnsProcesses } from './cluster';
+import { dnsThreads, formatHostPort } from '../config/env';
 import { log } from './logger';
 
 loadDotEnv();
@@ -39,31 +38,24 @@ function stopOnSignals(what: string, stop: () => Promise<void>): void {
 }
 
 async function main(): Promise<void> {
-  const role = dnsRole();
-  const processes = dnsProcesses();
-  // The DNS code is imported only by the processes that serve: the supervisor stays small.
-  if (role === 'sibling') {
-    const { startSibling } = await import('./sibling');
-    const sibling = await startSibling(log, processes);
-    stopOnSignals('DNS sibling process', sibling.stop);
-    return;
-  }
-  if (role === null) {
-    const { secured } = await migrateDatabase();
-    for (const line of secured) log.warn({ file: line }, 'made a private file private (it was readable by other users)');
-    if (processes > 1) {
-      superviseDnsProcesses(processes, log);
-      return;
-    }
-  }
+  const { secured } = await migrateDatabase();
+  for (const line of secured) log.warn({ file: line }, 'made a private file private (it was readable by other users)');
   const { startWorker } = await import('./worker');
-  const { leaderLink } = await import('./cluster-link');
-  const worker = await startWorker(role === 'leader' ? { siblings: leaderLink(log), processes } : {});
+  let stop: (() => Promise<void>) | undefined;
+  const worker = await startWorker({
+    threads: dnsThreads(),
+    // Its sockets are closed with it: stop, and let whoever runs the worker start it again.
+    onThreadLost: (err) => {
+      log.error({ err: err.message }, 'an answer thread ended; stopping the worker');
+      void (stop?.() ?? Promise.resolve()).finally(() => process.exit(1));
+    },
+  });
+  stop = worker.stop;
   const mode = [
     `worker ${worker.workerId}`,
     worker.readOnly ? 'read-only' : '',
     worker.changeFeed ? 'listening for database changes' : '',
-    role === 'leader' ? `${processes} processes answering UDP` : '',
+    worker.threads > 1 ? `${worker.threads} threads answering UDP` : '',
   ].filter(Boolean).join(', ');
   console.log(`Zonekeeper DNS worker answering on ${worker.dns.map(formatHostPort).join(', ')} (UDP and TCP), ${worker.store.size} zone(s); ${mode}`);
   stopOnSignals('DNS worker', worker.stop);

@@ -125,9 +125,9 @@ describe('the limiter', () => {
   const www = reply(`www.${Z}`, 'A');
   type Outcome = 'sent' | 'tc' | 'dropped';
   const outcome = (out: Buffer | null, of: Buffer = www): Outcome => (out === of ? 'sent' : out === null ? 'dropped' : 'tc');
-  function limiter(over: Partial<typeof settings> = {}, processes = 1) {
+  function limiter(over: Partial<typeof settings> = {}, answerers = 1) {
     const clock = { now: 5_000_000 };
-    return { clock, rrl: new ResponseRateLimiter({ ...settings, ...over }, { clock: () => clock.now, processes, slots: 1024 }) };
+    return { clock, rrl: new ResponseRateLimiter({ ...settings, ...over }, { clock: () => clock.now, answerers, slots: 1024 }) };
   }
   const flood = (rrl: ResponseRateLimiter, address: string, n: number, of = www) => Array.from({ length: n }, () => outcome(rrl.limit(address, of), of));
 
@@ -163,7 +163,7 @@ describe('the limiter', () => {
     expect(flood(limiter({ slip: 1 }).rrl, '192.0.2.7', 20).slice(10)).toEqual(Array(10).fill('tc'));
   });
 
-  it('gives each of several DNS processes its share of the rate', () => {
+  it('gives each of several answer threads its share of the rate', () => {
     expect(flood(limiter({}, 2).rrl, '192.0.2.7', 20).filter((o) => o === 'sent')).toHaveLength(5);
   });
 

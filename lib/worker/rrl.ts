@@ -54,8 +54,8 @@ const KIND_NAMES = ['answer', 'nodata', 'nxdomain', 'referral', 'error'];
 const ANSWER_DATA_BYTES = 16;
 
 export interface RrlOptions {
-  /** How many DNS processes share the UDP sockets (cluster.ts): each allows its share of the rate. */
-  processes?: number;
+  /** How many threads read the shared UDP sockets (answer-threads.ts): each allows its share of the rate. */
+  answerers?: number;
   /** Milliseconds, for tests; Date.now by default. */
   clock?: () => number;
   /** Buckets in the table, a power of two (65,536 by default, about 1.8 MB). */
@@ -92,9 +92,9 @@ export class ResponseRateLimiter {
     private readonly opts: RrlOptions = {},
   ) {
     if (settings.responsesPerSecond <= 0) throw new Error('a rate limiter needs a rate above 0 (0 means no limiter)');
-    // Every process sees about its share of each client's datagrams (the kernel spreads them
-    // over the processes reading the shared socket), so the sum stays near the configured rate.
-    const rate = settings.responsesPerSecond / Math.max(1, opts.processes ?? 1);
+    // Every thread sees about its share of each client's datagrams (the kernel spreads them
+    // over the threads reading the shared socket), so the sum stays near the configured rate.
+    const rate = settings.responsesPerSecond / Math.max(1, opts.answerers ?? 1);
     this.perMs = rate / 1000;
     this.burst = Math.max(1, rate);
     const slots = opts.slots ?? 65_536;

@@ -36,10 +36,32 @@ export const SLOT_SHIFT = 14;
 export const SLOT_CHUNK = 1 << SLOT_SHIFT;
 export const SLOT_MASK = SLOT_CHUNK - 1;
 
+let shared = false;
+
+/**
+ * From now on, lay snapshots out in memory every thread of the process can read
+ * (SharedArrayBuffer): the worker's answer threads (answer-threads.ts) then
+ * serve the leader's snapshots instead of holding copies of their own.
+ */
+export function shareSnapshotMemory(): void {
+  shared = true;
+}
+
+/**
+ * `size` bytes for a snapshot, of its own rather than a slice of Node's shared 8 KB pool (a
+ * small zone's buffer would keep its slab alive, garbage included: 50,000 zones took 136 MB
+ * instead of 71 MB). Zeroed when `zeroed`; shared memory always is, and costs nothing more
+ * for that: the kernel maps a zero page at its first write.
+ */
+export function snapshotMemory(size: number, zeroed = false): Buffer {
+  if (shared) return Buffer.from(new SharedArrayBuffer(size));
+  return zeroed ? Buffer.alloc(size) : Buffer.allocUnsafeSlow(size);
+}
+
 /** `count` free hash slots in chunks. */
 export function emptySlots(count: number): Buffer[] {
   const out: Buffer[] = [];
-  for (let left = count; left > 0; left -= SLOT_CHUNK) out.push(Buffer.alloc(Math.min(left, SLOT_CHUNK) * 4));
+  for (let left = count; left > 0; left -= SLOT_CHUNK) out.push(snapshotMemory(Math.min(left, SLOT_CHUNK) * 4, true));
   return out;
 }
 
@@ -54,9 +76,7 @@ export function allocateRegions(nodes: number, sets: number, names: number, reco
   const namesAt = setsAt + roomFor(sets, SET_BYTES) * SET_BYTES;
   const recordsAt = namesAt + roomFor(names, 1);
   const size = recordsAt + roomFor(records, 1);
-  // Memory of its own, not a slice of Node's shared 8 KB pool: a small zone's buffer would
-  // keep its slab alive, garbage included (50,000 zones took 136 MB instead of 71 MB).
-  const data = Buffer.allocUnsafeSlow(size);
+  const data = snapshotMemory(size);
   data.fill(0, 0, slotBytes);
   const roomy = size > slotBytes + nodes * NODE_BYTES + sets * SET_BYTES + names + records;
   return { data, nodesAt, setsAt, namesAt, recordsAt, roomy };

@@ -114,7 +114,6 @@ export function listenTcp(ctx: HandlerContext, at: ListenAddress, options: Parti
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    // exclusive: inside a cluster of DNS processes (cluster.ts) the leader binds TCP itself.
     server.listen({ port: at.port, host: at.address, exclusive: true }, () => {
       server.off('error', reject);
       // After listening, an error (e.g. from accept) must not become an uncaught exception.

@@ -49,6 +49,12 @@ export function udpHandleOf(socket: dgram.Socket): UdpHandle | null {
   return h as UdpHandle;
 }
 
+/** The file descriptor of a bound socket, for another thread to answer on (answer-threads.ts); null when unknown. */
+export function udpFd(socket: dgram.Socket): number | null {
+  const fd = (udpHandleOf(socket) as { fd?: unknown } | null)?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : null;
+}
+
 /**
  * Takes a bound socket's datagrams over. `onSendError` gets the errno of a
  * failed send (negative, as libuv reports it). Returns false, changing

@@ -34,12 +34,17 @@ export interface UdpOptions {
   /** Use dgram's public path even where the direct one is available (tests of both). */
   publicPathOnly?: boolean;
   /**
-   * Where NOTIFY requests go instead of being answered here (a sibling in a
-   * cluster of DNS processes hands them to the leader, cluster-link.ts).
+   * Where NOTIFY requests go instead of being answered here (an answer thread
+   * hands them to the main thread, answer-thread.ts).
    */
   notifyElsewhere?: (msg: Buffer, peer: Peer) => void;
   /** Response rate limiting; absent when it is off. */
   rrl?: ResponseRateLimiter | null;
+  /**
+   * Answer on this already bound socket (another thread's, whose address is `at`) instead
+   * of binding one: the kernel hands each datagram to whichever thread reads first.
+   */
+  fd?: number;
 }
 
 /** QR clear and opcode NOTIFY, read from the header's third byte. */
@@ -74,7 +79,7 @@ export function listenUdp(ctx: HandlerContext, at: ListenAddress, opts: UdpOptio
   socket.on('error', (err) => ctx.log.error({ err: err.message }, 'UDP socket error'));
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind(at.port, at.address, () => {
+    const bound = () => {
       socket.off('error', reject);
       const direct = !opts.publicPathOnly && attachDirectPath(socket, v6, respond, (errno) => sendFailed(util.getSystemErrorName(errno)));
       if (!direct) {
@@ -94,6 +99,8 @@ export function listenUdp(ctx: HandlerContext, at: ListenAddress, opts: UdpOptio
         });
       }
       resolve(socket);
-    });
+    };
+    if (opts.fd === undefined) socket.bind(at.port, at.address, bound);
+    else socket.bind({ fd: opts.fd }, bound);
   });
 }

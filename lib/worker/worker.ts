@@ -10,7 +10,7 @@ import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeInt
 import { checkpointInBackground, listenForChanges, type ChangeFeed } from '../db';
 import { failureMessage } from '../db-errors';
 import { startControlServer } from './control-server';
-import type { LeaderLink } from './cluster-link';
+import { startAnswerThreads, type AnswerThreads } from './answer-threads';
 import { EDNS_UDP_LIMIT, handleMessage, type HandlerContext } from './handler';
 import { log as defaultLog, type Logger } from './logger';
 import { notifySource, notifyZoneNow } from './notify-now';
@@ -21,6 +21,8 @@ import { DEFAULT_TCP_OPTIONS, listenTcp, type TcpListener, type TcpOptions } fro
 import { listenUdp } from './udp';
 import { ZoneLoader } from './zone-loader';
 import { ZoneStore } from './zone-store';
+import { shareSnapshotMemory } from './snapshot-layout';
+import type { Peer } from './udp-direct';
 import { ResponseCache } from './response-cache';
 import { SecondaryEngine, type SecondaryEngineOptions } from './secondary/engine';
 import { absoluteName } from '../dns/names';
@@ -34,8 +36,13 @@ export interface WorkerOptions {
   tcp?: Partial<TcpOptions>;
   /** Response rate limiting over UDP; defaults from ZK_RRL_* (rrlSettings()). */
   rrl?: Partial<RrlSettings>;
-  /** How many DNS processes share the UDP sockets (cluster.ts); each allows its share of the RRL rate. Default 1. */
-  processes?: number;
+  /**
+   * How many threads answer UDP queries, this one included (answer-threads.ts); each allows
+   * its share of the RRL rate. Default 1.
+   */
+  threads?: number;
+  /** An answer thread ended on its own: the UDP sockets it shared are closed (main.ts stops the worker). */
+  onThreadLost?: (err: Error) => void;
   /** Retry timing of outgoing NOTIFY (tests shorten it). */
   notify?: NotifyQueueOptions;
   /** The replication prober; the interval and the sweep's rate default to ZK_PROBE_INTERVAL and ZK_PROBE_RATE. */
@@ -48,8 +55,6 @@ export interface WorkerOptions {
   readOnly?: boolean;
   /** LISTEN for changes where the database can (PostgreSQL); default true. Tests of reload timing turn it off. */
   changeFeed?: boolean;
-  /** The leader of a cluster of DNS processes (cluster.ts): its siblings reload in step with it and pass it their NOTIFYs. */
-  siblings?: LeaderLink;
 }
 
 export interface RunningWorker {
@@ -67,6 +72,8 @@ export interface RunningWorker {
   readOnly: boolean;
   /** True when a PostgreSQL LISTEN delivers changes at once (else the poll timer does). */
   changeFeed: boolean;
+  /** How many threads answer UDP queries, this one included. */
+  threads: number;
   stop(): Promise<void>;
 }
 
@@ -78,7 +85,10 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const store = new ZoneStore();
   const loader = new ZoneLoader(store, log);
   const tcpOpts: TcpOptions = { ...DEFAULT_TCP_OPTIONS, ...tcpLimits(), ...opts.tcp };
-  const rrl = rateLimiterFor({ ...rrlSettings(), ...opts.rrl }, { processes: opts.processes, log });
+  const threadCount = Math.max(1, opts.threads ?? 1);
+  // Snapshots built from now on can be handed to the answer threads without a copy.
+  if (threadCount > 1) shareSnapshotMemory();
+  const rrl = rateLimiterFor({ ...rrlSettings(), ...opts.rrl }, { answerers: threadCount, log });
   // After a transfer in, serve the new copy and pass the NOTIFY on at once.
   const secondary = new SecondaryEngine(store, log, { ...opts.secondary, workerId: id, readOnly, reload: () => refresh() });
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary, workerId: id, readOnly };
@@ -98,9 +108,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   // Load changed zones first, so that a NOTIFY carries the SOA being served.
   // A read-only worker sends no NOTIFY: the read-write workers on the primary database do.
   const refresh = async () => {
-    // Sibling DNS processes reload in the same round: a commit returns (the web app waits
-    // for this reload) once every process serves it.
-    const result = await loader.sync(opts.siblings?.reloadRound);
+    // The answer threads take the change before this thread serves it: a commit returns (the
+    // web app waits for this reload) once every thread serves it.
+    const result = await loader.sync();
     await secondary.sync(loader.feedAt).catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
     // New NOTIFY jobs come with a change to their zone, which this sync has just loaded.
     if (!readOnly) void (result.loaded.length > 0 ? notifyQueue.kick() : notifyQueue.poll());
@@ -111,6 +121,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const tcp: TcpListener[] = [];
   const bound: ListenAddress[] = [];
   let control: http.Server | undefined;
+  let threads: AnswerThreads | null = null;
   let timer: NodeJS.Timeout | undefined;
   let feed: ChangeFeed | undefined;
   const stop = async () => {
@@ -120,6 +131,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     await secondary.stop();
     await notifyQueue.settle();
     await stopCheckpoints();
+    // The threads close the sockets they share with this one as they end; this one's own
+    // close of them follows at once (a second close of the same numbers, see answer-threads.ts).
+    await threads?.stop();
     await Promise.all([
       ...udp.map((s) => new Promise<void>((r) => s.close(() => r()))),
       ...tcp.map((s) => s.close()),
@@ -133,16 +147,21 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
       tcp.push(pair.tcp);
       bound.push({ address: at.address, port: pair.port });
     }
-    opts.siblings?.onForwardedNotify((i, msg, peer) => {
+    // A NOTIFY an answer thread received is a UDP answer of ours like any other: rate limited here.
+    const onNotify = (i: number, msg: Buffer, peer: Peer) => {
       try {
-        // A sibling's NOTIFY is a UDP answer of ours like any other: rate limited here.
         const answer = handleMessage(ctx, msg, 'udp', peer);
         const reply = answer && rrl ? rrl.limit(peer.address, answer) : answer;
         if (reply) udp[i]?.send(reply, peer.port, peer.address, (err) => err && log.warn({ peer: peer.address, err: err.message }, 'NOTIFY answer not sent'));
       } catch (err) {
         log.error({ peer: peer.address, err: (err as Error).message }, 'forwarded NOTIFY failed');
       }
-    });
+    };
+    if (threadCount > 1) {
+      const onLost = opts.onThreadLost ?? ((err: Error) => log.error({ err: err.message }, 'answer thread lost'));
+      threads = await startAnswerThreads({ count: threadCount - 1, store, sockets: udp, log, onNotify, onLost });
+      if (threads) loader.publishTo(threads.publish);
+    }
     control = await startControlServer(opts.controlPort ?? controlPort(), {
       'POST /reload': refresh,
       'GET /health': async () => ({ ok: true, zones: store.size }),
@@ -189,8 +208,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const addr = control.address();
   const cport = typeof addr === 'object' && addr ? addr.port : 0;
   const changeFeed = feed?.listening ?? false;
-  log.info({ dns: bound, control: cport, zones: store.size, workerId: id, readOnly, changeFeed, pollMs }, 'DNS worker listening');
-  return { dns: bound, controlPort: cport, store, loader, notifyQueue, secondary, prober, workerId: id, readOnly, changeFeed, stop };
+  const answering = threads ? threads.count + 1 : 1;
+  log.info({ dns: bound, control: cport, zones: store.size, workerId: id, readOnly, changeFeed, pollMs, threads: answering }, 'DNS worker listening');
+  return { dns: bound, controlPort: cport, store, loader, notifyQueue, secondary, prober, workerId: id, readOnly, changeFeed, threads: answering, stop };
 }
 
 /** UDP and TCP on the same port; with port 0, retry until both get the same free port. */

@@ -14,10 +14,10 @@
 // to date, is read in full.
 //
 // A sync loads every changed zone before it swaps any in, and swaps them all in
-// one synchronous step. In a cluster of DNS processes (cluster-link.ts) that
-// step waits until the other processes have loaded the same changes, so that
-// they all start serving a new serial within one message of each other rather
-// than one zone-load apart.
+// one synchronous step. With answer threads (answer-threads.ts) the step first
+// hands the new snapshots to them and waits until they serve them, so that
+// the threads and this one start serving a new serial within one message of
+// each other, and a NOTIFY sent after the sync finds it served everywhere.
 import { db } from '../db';
 import { parseAlgorithm, secretFromBase64, type TsigKey } from '../dns/tsig';
 import { TimeSlice } from '../time-slice';
@@ -38,16 +38,21 @@ export interface SyncResult {
   removed: string[];
 }
 
+/** What one sync swaps in: the zones loaded, the names of those removed, and the TSIG keys. */
+export interface StoreChange {
+  loaded: readonly ZoneSnapshot[];
+  removed: readonly string[];
+  keys: ReadonlyMap<string, TsigKey>;
+}
+
 /**
- * One reload done together with the other processes serving the same zones:
- * called when a sync has found changes, as it starts loading them (a sync
- * that finds none calls nothing); once loaded, `swapWhenReady` gets the swap
- * and the names of the zones it changes, and calls the swap when the new
- * copies may be served. The swap also happens if it returns or throws without
- * calling it: the changes are committed, so serving them late is the worst
- * outcome.
+ * Hands a sync's change to the others that serve this store's zones (the
+ * answer threads) and resolves once they serve it; the store swaps it in
+ * then. A sync that finds nothing to change calls nothing. The swap happens
+ * also when the publisher throws: the changes are committed, so serving them
+ * late is the worst outcome.
  */
-export type ReloadRound = () => { swapWhenReady(swap: () => void, zones: string[]): Promise<void> };
+export type Publisher = (change: StoreChange) => Promise<void>;
 
 /** A zone whose stored version differs from the one served: to be read in full. */
 interface ZoneToLoad {
@@ -67,11 +72,13 @@ interface Changes {
   done(failed: string[]): void;
 }
 
+/** Zone names a reload's log line lists before it counts the rest. */
+const LOGGED_NAMES = 20;
+
 export class ZoneLoader {
   private current: Promise<SyncResult> | null = null;
   private queued: Promise<SyncResult> | null = null;
-  /** The round of the queued sync: the latest caller's that gave one. */
-  private queuedRound: ReloadRound | undefined;
+  private publisher: Publisher | null = null;
   private readonly feed = new ChangeCursor();
   /** Served secondary zones by expiry, so that an expired copy is swapped without a write to tell. */
   private readonly expiries = new ExpiryWatch();
@@ -96,15 +103,19 @@ export class ZoneLoader {
     return this.readAt;
   }
 
+  /** From the next sync on, every change goes through `publisher` before the store swaps it in. */
+  publishTo(publisher: Publisher): void {
+    this.publisher = publisher;
+  }
+
   /** Brings the store up to date; concurrent callers share the next sync. */
-  sync(round?: ReloadRound): Promise<SyncResult> {
+  sync(): Promise<SyncResult> {
     if (!this.current) {
-      this.current = this.run(round).finally(() => {
+      this.current = this.run().finally(() => {
         this.current = null;
       });
       return this.current;
     }
-    if (round) this.queuedRound = round;
     this.queued ??= this.current.then(
       () => this.startQueued(),
       () => this.startQueued(),
@@ -113,20 +124,16 @@ export class ZoneLoader {
   }
 
   private startQueued(): Promise<SyncResult> {
-    const round = this.queuedRound;
     this.queued = null;
-    this.queuedRound = undefined;
-    return this.sync(round);
+    return this.sync();
   }
 
-  private async run(round?: ReloadRound): Promise<SyncResult> {
+  private async run(): Promise<SyncResult> {
     const { keys, toLoad, removed, done } = await this.changes();
     if (toLoad.length === 0 && removed.length === 0 && sameKeys(keys, this.store.tsigKeys)) {
       done([]);
       return { loaded: [], removed: [] };
     }
-    // The other processes serving these zones load while this one does.
-    const together = round?.();
     const loaded: ZoneSnapshot[] = [];
     const failed: string[] = [];
     const slice = new TimeSlice();
@@ -142,11 +149,15 @@ export class ZoneLoader {
       done(failed);
     };
     try {
-      await together?.swapWhenReady(swap, [...result.loaded, ...removed]);
+      await this.publisher?.({ loaded, removed, keys });
     } finally {
       swap();
     }
-    if (loaded.length || removed.length) this.log.info({ ...result, zones: this.store.size }, 'zones reloaded');
+    if (loaded.length || removed.length) {
+      // A start loads every zone: name a few, count the rest (a line per 50,000 names is a megabyte).
+      const some = (names: string[]) => (names.length <= LOGGED_NAMES ? names : [...names.slice(0, LOGGED_NAMES), `… ${names.length - LOGGED_NAMES} more`]);
+      this.log.info({ loaded: some(result.loaded), removed: some(removed), zones: this.store.size }, 'zones reloaded');
+    }
     if (this.readSinceGc >= GC_AFTER_RECORDS) {
       this.readSinceGc = 0;
       collectGarbage();

@@ -14,7 +14,7 @@
 import { MAX_RDATA, writeContentRdata } from '../dns/rdata-wire';
 import type { RR } from '../dns/types';
 import { T_NS, T_SOA, typeCodeOf } from '../dns/wire';
-import { allocateRegions, CUT, emptySlots, hashWire, NAME, NODE_BYTES, put16, put32, relativeWire, SET_BYTES, SLOT_MASK, SLOT_SHIFT, u32 } from './snapshot-layout';
+import { allocateRegions, CUT, emptySlots, snapshotMemory, hashWire, NAME, NODE_BYTES, put16, put32, relativeWire, SET_BYTES, SLOT_MASK, SLOT_SHIFT, u32 } from './snapshot-layout';
 import { ZoneSnapshot, type SnapshotHeader, type SnapshotLayout } from './zone-snapshot';
 
 /** One journal entry: records removed, then records added (its SOAs are ignored: the header has the zone's). */
@@ -248,7 +248,7 @@ class Plan {
     const { arena, ...regions } = this.room(nodes, sets, names, recordBytes);
     const { data, nodesAt, setsAt, namesAt, recordsAt } = regions;
     if (arena) Object.assign(arena, { nodes, sets, names, records: recordBytes });
-    const gones = new Uint8Array((nodes + 7) >>> 3);
+    const gones = snapshotMemory((nodes + 7) >>> 3, true);
     if (L.gone) gones.set(L.gone);
     const markGone = (n: number) => (gones[n >>> 3]! |= 1 << (n & 7));
 
@@ -350,7 +350,7 @@ class Plan {
 
 /** A copy of `b` in memory of its own. */
 function copyOf(b: Buffer): Buffer {
-  const out = Buffer.allocUnsafeSlow(b.length);
+  const out = snapshotMemory(b.length);
   b.copy(out);
   return out;
 }

@@ -8,9 +8,9 @@
 // JavaScript object per record or field, but one Buffer per zone with the
 // names and records in wire form (a zone of a million records takes 51 MB
 // where it took 600 MB of objects, a zone of 20 records about 1.4 KB where it
-// took 13 KB), laid out as snapshot-layout.ts says. Every DNS process holds its
-// own copy (node:cluster processes share no memory), so this is what a zone
-// costs once per process. A builder lays out nodes in the order their owners
+// took 13 KB), laid out as snapshot-layout.ts says. The worker's answer threads
+// read the main thread's snapshots in shared memory (answer-threads.ts), so
+// this is what a zone costs the worker, whatever its threads. A builder lays out nodes in the order their owners
 // first appear (the apex first, then the records as read), then the empty
 // non-terminals; an owner's sets in the order their types first appear, and
 // records as read. The SOA is the apex's first set. A patch appends what it
@@ -45,6 +45,9 @@ export interface SnapshotHeader {
    */
   unjournaled?: number;
 }
+
+/** What a snapshot keeps of its header: the SOA record is in its data. */
+export type SnapshotIdentity = Omit<SnapshotHeader, 'soa'>;
 
 /**
  * The lengths in use in a buffer's regions by the newest snapshot laid out in it. A patch of that
@@ -127,7 +130,7 @@ export class ZoneSnapshot {
   private readonly arena: Arena | null;
 
   /** Built by ZoneBuilder, or by a patch of another snapshot. */
-  constructor(z: SnapshotHeader, layout: SnapshotLayout) {
+  constructor(z: SnapshotIdentity, layout: SnapshotLayout) {
     this.id = z.id;
     this.name = z.name;
     this.serial = z.serial;

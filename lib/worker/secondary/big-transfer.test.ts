@@ -1,6 +1,6 @@
 // Regression (issue 14, item 5): a one-process worker answered nothing for 28 s while it applied a 400,000-record IXFR.
-// The worker runs as its own process (ZK_DNS_PROCESSES=1, the README's advice
-// for big zones) and holds a 200,000-record secondary zone; the scripted
+// The worker answers from its main thread only (ZK_DNS_THREADS=1: no answer
+// thread to take over while it works) and holds a 200,000-record secondary zone; the scripted
 // primary then publishes a version in which every one of those records is
 // replaced (an IXFR of 200,000 deletions and 200,000 additions). A client on
 // a thread of its own asks a question every 10 ms throughout, and no answer
@@ -36,7 +36,7 @@ beforeAll(async () => {
   worker = workerProcess('big-ixfr', {
     dnsPort: await freePort('127.0.0.1'),
     controlPort: await freePort('127.0.0.1'),
-    env: { ZK_DNS_PROCESSES: '1' },
+    env: { ZK_DNS_THREADS: '1' },
   });
   const created = await worker.cli(['zone', 'create', 'big-ixfr.test', '--secondary', '--primary', primary.target]);
   expect(created.stderr).toBe('');

@@ -51,7 +51,7 @@ beforeAll(async () => {
     const reply = await sendRaw(ports.primary, query, transport, 2000);
     return reply ? [reply] : [];
   });
-  ns2 = workerProcess('ns2', { dnsPort: ports.ns2, controlPort: await freePort('127.0.0.1'), env: { ZK_LOG_LEVEL: 'info', ZK_DNS_PROCESSES: '1' } });
+  ns2 = workerProcess('ns2', { dnsPort: ports.ns2, controlPort: await freePort('127.0.0.1'), env: { ZK_LOG_LEVEL: 'info', ZK_DNS_THREADS: '1' } });
   const create = await ns2.cli(['zone', 'create', 'crash.test', '--secondary', '--primary', `127.0.0.1:${relay.port}`]);
   expect(create.stderr).toBe('');
   await ns2.start();

@@ -1,0 +1,79 @@
+// What the worker's main thread and its answer threads (answer-threads.ts,
+// answer-thread.ts) say to each other over a worker_threads message port.
+//
+// Snapshots cross as images: the snapshot's fields and its buffers, which lie
+// in shared memory (snapshot-layout.ts, shareSnapshotMemory), so a thread gets
+// views of the very bytes the main thread serves, not a copy. A patch never
+// writes what an older snapshot reads, so a thread may keep answering from an
+// older image while the main thread patches the next one.
+import type { TsigKey } from '../dns/tsig';
+import type { Peer } from './udp-direct';
+import { DEFAULT_TRANSFER_POLICY, ZoneSnapshot, type SnapshotIdentity, type SnapshotLayout } from './zone-snapshot';
+
+/** A snapshot as it is posted: structured clone keeps SharedArrayBuffer views shared. */
+export interface SnapshotImage {
+  identity: SnapshotIdentity;
+  layout: Omit<SnapshotLayout, 'arena'>;
+}
+
+/** What a thread needs to answer on the main thread's sockets. */
+export interface AnswerThreadData {
+  /** Number of this thread (1 and up; the main thread answers too). */
+  thread: number;
+  /** The main thread's UDP sockets: their file descriptors and families, in listener order. */
+  sockets: { fd: number; address: string; port: number }[];
+  /** How many threads answer in all (each allows its share of the RRL rate). */
+  answerers: number;
+  logLevel: string;
+}
+
+export type ToThread =
+  /** Serve these snapshots and stop serving the removed zones; `keys` replaces the TSIG keys when present. */
+  | { t: 'zones'; id: number; set: SnapshotImage[]; removed: string[]; keys?: TsigKey[] }
+  /** Every zone is in: start answering on the sockets. */
+  | { t: 'listen' };
+
+export type FromThread =
+  /** The change `id` is served. */
+  | { t: 'applied'; id: number }
+  /** Answering on every socket. */
+  | { t: 'listening' }
+  /** Binding a socket failed: the thread stops. */
+  | { t: 'failed'; error: string }
+  /** A NOTIFY this thread received on listener `listener`, for the main thread's secondary engine to act on and answer. */
+  | { t: 'notify'; listener: number; bytes: Uint8Array; peer: Peer };
+
+export function imageOf(z: ZoneSnapshot): SnapshotImage {
+  const { arena: _, ...layout } = z.layout;
+  const identity: SnapshotIdentity = {
+    id: z.id,
+    name: z.name,
+    serial: z.serial,
+    version: z.version,
+    negativeTtl: z.negativeTtl,
+    // Most zones have the default policy: a thread keeps its own one object for all of them.
+    transfer: z.transfer === DEFAULT_TRANSFER_POLICY ? undefined : z.transfer,
+    expired: z.expired,
+    unjournaled: z.unjournaled,
+  };
+  return { identity, layout };
+}
+
+/** Structured clone hands Uint8Arrays over; the snapshot reads Buffers. */
+const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** The snapshot an image describes, over the same memory; it is never patched here (no arena). */
+export function snapshotOf(img: SnapshotImage): ZoneSnapshot {
+  const { layout } = img;
+  return new ZoneSnapshot(img.identity, { ...layout, data: asBuffer(layout.data), slots: layout.slots.map(asBuffer), arena: null });
+}
+
+export function keysOf(keys: readonly TsigKey[]): Map<string, TsigKey> {
+  return new Map(keys.map((k) => [k.name, { ...k, secret: asBuffer(k.secret) }]));
+}
+
+/** Whether every buffer of an image lies in shared memory (else posting it copies it). */
+export function isShared(img: SnapshotImage): boolean {
+  const { data, slots, gone } = img.layout;
+  return [data, ...slots, ...(gone ? [gone] : [])].every((b) => b.buffer instanceof SharedArrayBuffer);
+}
