@@ -128,7 +128,7 @@ export async function startAnswerThreads(opts: AnswerThreadOptions): Promise<Ans
     sockets.push({ fd, address, port });
   }
   const answerers = opts.count + 1;
-  const entry = answerThreadEntry(log);
+  const entry = await answerThreadEntry(log);
   let stopping = false;
   const threads: Thread[] = [];
   for (let i = 1; i <= opts.count; i++) {
