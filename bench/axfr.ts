@@ -148,7 +148,7 @@ async function main(): Promise<void> {
 
     // The worker as `npm run worker` runs it, in its own process.
     const profDir = path.join(work, 'prof');
-    const args = [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', 'tsx', path.join(ROOT, 'lib/worker/main.ts')];
+    const args = [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), path.join(ROOT, 'lib/bundle-entry.mjs'), path.join(ROOT, 'lib/worker/main.ts')];
     const worker = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let workerOut = '';
     worker.stdout!.on('data', (d: Buffer) => (workerOut += d));

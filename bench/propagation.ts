@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     await zk('zone', 'list');
-    const worker = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const worker = spawn(process.execPath, [path.join(ROOT, 'lib/bundle-entry.mjs'), path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let workerOut = '';
     worker.stdout!.on('data', (d: Buffer) => (workerOut += d));
     worker.stderr!.on('data', (d: Buffer) => (workerOut += d));

@@ -153,7 +153,7 @@ async function startZonekeeper(url: string, env: Record<string, string> = {}): P
     ...env,
   };
   const startedAt = now();
-  const proc = startLogged(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env: fullEnv });
+  const proc = startLogged(process.execPath, [path.join(ROOT, 'lib/bundle-entry.mjs'), path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env: fullEnv });
   cleanups.push(() => proc.stop());
   return { proc, port, controlPort, env: fullEnv, startedAt };
 }
@@ -502,7 +502,7 @@ async function zonesMode(): Promise<void> {
     ['change → served: change service, in-process call', changeCell(change('service')), nsu ? `nsupdate ${ms(nsu.toServeMs)}` : '–', ratio(change('service')?.toServeMs, nsu?.toServeMs)],
   ];
   printTable(header(title), rows, [
-    'Zonekeeper: `node --import tsx lib/worker/main.ts` (default ZK_DNS_THREADS: one process, one thread answering UDP per core), RRL raised out of reach;',
+    'Zonekeeper: `npm run worker` (`node lib/bundle-entry.mjs lib/worker/main.ts`, default ZK_DNS_THREADS: one process, one thread answering UDP per core), RRL raised out of reach;',
     'BIND: `named -g` with one zone file per zone. "returned": the command, call or click until it came back.',
   ]);
   if (zkf.pages) {

@@ -96,7 +96,7 @@ async function startWorker(): Promise<{ dnsPort: number; stop(): Promise<void> }
     // Asked for the SOA every few ms below: response rate limiting out of reach.
     ZK_RRL_RESPONSES_PER_SECOND: '1000000000',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'lib/bundle-entry.mjs'), path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   let output = '';

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       stopAll(1);
     });
   };
-  launch('DNS worker', ['--import', 'tsx', path.join(ROOT, 'lib/worker/main.ts')]);
+  launch('DNS worker', [path.join(ROOT, 'lib/bundle-entry.mjs'), path.join(ROOT, 'lib/worker/main.ts')]);
   launch('web app', ['--import', 'tsx', path.join(ROOT, 'lib/start/web-server.ts')]);
   const loopbackOnly = web.address === '127.0.0.1' || web.address === '::1';
   say(`web app: ${webUrl(web)}${loopbackOnly ? ' (this machine only; ZK_WEB_LISTEN=0.0.0.0 serves others, better behind a TLS proxy)' : ''}   DNS: ${dnsListen().map(formatHostPort).join(', ')} (UDP and TCP)`);
