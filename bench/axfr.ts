@@ -23,6 +23,7 @@ import { timeAxfr, type AxfrTiming } from './shared/axfr-timer.ts';
 import { bigZoneText } from './shared/big-zone.ts';
 import { flag, numberOption } from './shared/options.ts';
 import { cpuMs, rss } from './shared/processes.ts';
+import { WORKER_NODE_ARGS } from '../lib/worker/command.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
 
     // The worker as `npm run worker` runs it, in its own process.
     const profDir = path.join(work, 'prof');
-    const args = [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), path.join(ROOT, 'lib/bundle-entry.mjs'), path.join(ROOT, 'lib/worker/main.ts')];
+    const args = [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...WORKER_NODE_ARGS];
     const worker = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let workerOut = '';
     worker.stdout!.on('data', (d: Buffer) => (workerOut += d));

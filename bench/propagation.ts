@@ -20,6 +20,7 @@ import { startPdns } from '../lib/testing/pdns.ts';
 import { findProgram } from '../lib/testing/system-program.ts';
 import { untilSerial } from './shared/dns-watch.ts';
 import { numberOption } from './shared/options.ts';
+import { WORKER_NODE_ARGS } from '../lib/worker/command.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     await zk('zone', 'list');
-    const worker = spawn(process.execPath, [path.join(ROOT, 'lib/bundle-entry.mjs'), path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const worker = spawn(process.execPath, [...WORKER_NODE_ARGS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let workerOut = '';
     worker.stdout!.on('data', (d: Buffer) => (workerOut += d));
     worker.stderr!.on('data', (d: Buffer) => (workerOut += d));

@@ -48,6 +48,7 @@ import { pageLines, quantile, timePages, type PageTime } from './shared/page-tim
 import { descendantsNamed, idleCpuMs, machineLoad, mb, seconds, startLogged, treeCpu, treeRss, treeRssText, type LoggedProcess } from './shared/processes.ts';
 import { flag, numberOption } from './shared/options.ts';
 import { manyZoneNames, seedDatabase, smallZoneRecords, writeBindZones, type SeedZone } from './shared/seed.ts';
+import { WORKER_NODE_ARGS } from '../lib/worker/command.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
@@ -153,7 +154,7 @@ async function startZonekeeper(url: string, env: Record<string, string> = {}): P
     ...env,
   };
   const startedAt = now();
-  const proc = startLogged(process.execPath, [path.join(ROOT, 'lib/bundle-entry.mjs'), path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env: fullEnv });
+  const proc = startLogged(process.execPath, [...WORKER_NODE_ARGS], { cwd: ROOT, env: fullEnv });
   cleanups.push(() => proc.stop());
   return { proc, port, controlPort, env: fullEnv, startedAt };
 }
@@ -502,7 +503,7 @@ async function zonesMode(): Promise<void> {
     ['change → served: change service, in-process call', changeCell(change('service')), nsu ? `nsupdate ${ms(nsu.toServeMs)}` : '–', ratio(change('service')?.toServeMs, nsu?.toServeMs)],
   ];
   printTable(header(title), rows, [
-    'Zonekeeper: `npm run worker` (`node lib/bundle-entry.mjs lib/worker/main.ts`, default ZK_DNS_THREADS: one process, one thread answering UDP per core), RRL raised out of reach;',
+    'Zonekeeper: `npm run worker` (lib/worker/command.ts, default ZK_DNS_THREADS: one process, one thread answering UDP per core), RRL raised out of reach;',
     'BIND: `named -g` with one zone file per zone. "returned": the command, call or click until it came back.',
   ]);
   if (zkf.pages) {

@@ -25,6 +25,7 @@ import { ask } from '../lib/testing/dns-client.ts';
 import { runProgram } from '../lib/testing/run-program.ts';
 import { bigZoneText } from './shared/big-zone.ts';
 import { flag, numberOption } from './shared/options.ts';
+import { WORKER_NODE_ARGS } from '../lib/worker/command.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ZONE = 'write-bench.test.';
@@ -96,7 +97,7 @@ async function startWorker(): Promise<{ dnsPort: number; stop(): Promise<void> }
     // Asked for the SOA every few ms below: response rate limiting out of reach.
     ZK_RRL_RESPONSES_PER_SECOND: '1000000000',
   };
-  const child = spawn(process.execPath, [path.join(ROOT, 'lib/bundle-entry.mjs'), path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...WORKER_NODE_ARGS], { cwd: ROOT, env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   let output = '';

@@ -11,6 +11,7 @@ import { ensureFirstAdmin } from '../auth/users';
 import { disconnectDb } from '../db';
 import { migrateDatabase } from '../setup/database';
 import { buildIsCurrent, ROOT, sourceHash, writeStamp } from './build-stamp';
+import { WORKER_NODE_ARGS } from '../worker/command';
 
 loadDotEnv();
 
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
       stopAll(1);
     });
   };
-  launch('DNS worker', [path.join(ROOT, 'lib/bundle-entry.mjs'), path.join(ROOT, 'lib/worker/main.ts')]);
+  launch('DNS worker', [...WORKER_NODE_ARGS]);
   launch('web app', ['--import', 'tsx', path.join(ROOT, 'lib/start/web-server.ts')]);
   const loopbackOnly = web.address === '127.0.0.1' || web.address === '::1';
   say(`web app: ${webUrl(web)}${loopbackOnly ? ' (this machine only; ZK_WEB_LISTEN=0.0.0.0 serves others, better behind a TLS proxy)' : ''}   DNS: ${dnsListen().map(formatHostPort).join(', ')} (UDP and TCP)`);

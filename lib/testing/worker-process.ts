@@ -1,5 +1,5 @@
 // Another Zonekeeper on loopback, for replication tests: the DNS worker
-// (`npm run worker`: `node lib/bundle-entry.mjs lib/worker/main.ts`) as a child process with its own
+// (`npm run worker`, lib/worker/command.ts) as a child process with its own
 // database (a SQLite file, or under the postgres test project a database in
 // the run's cluster), data folder, DNS port and control port, and the CLI run
 // against the same environment. The Prisma client is one per process, so a
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { stopProcess, tail } from './bind';
 import { clusterAt, createDatabaseFrom, dropDatabase } from './postgres';
 import { runZonekeeper } from './run-program';
+import { WORKER_NODE_ARGS } from '../worker/command';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -84,7 +85,7 @@ export function workerProcess(name: string, opts: { dnsPort: number; controlPort
       if (child) throw new Error(`${name} is already running`);
       await ready();
       exited = false;
-      const c = spawn(process.execPath, ['lib/bundle-entry.mjs', 'lib/worker/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const c = spawn(process.execPath, [...WORKER_NODE_ARGS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       exit = new Promise<void>((resolve) => c.once('exit', () => ((exited = true), resolve())));
       c.stdout!.on('data', (d: Buffer) => (output += d.toString()));
