@@ -8,6 +8,7 @@ const POSTGRES_SUITES = [
   'lib/**/*.pg.test.ts',
   'lib/db-bulk.test.ts',
   'lib/worker/worker.test.ts',
+  'lib/worker/zone-loader.test.ts',
   'lib/worker/idle-work.test.ts',
   'lib/worker/notify-queue.test.ts',
   'lib/worker/prober.test.ts',

@@ -210,6 +210,27 @@ export async function* zoneRecordPages(zoneId: number, slice: TimeSlice): AsyncG
   }
 }
 
+/** A record as rangeRecordPages reads it: its zone's id, then a RecordRow. */
+export type ZoneRecordRow = [zoneId: number, id: number, name: string, type: string, ttl: number, content: string];
+
+const RANGE_PAGE_SQL =
+  'SELECT "zoneId", "id", "name", "type", "ttl", "content" FROM "Record" WHERE "zoneId" >= ? AND "zoneId" <= ? AND ("zoneId" > ? OR ("zoneId" = ? AND "id" > ?)) AND "disabled" = false ORDER BY "zoneId", "id" LIMIT ?';
+
+/**
+ * The enabled records of every zone whose id lies in [first, last], as
+ * zoneRecordPages reads one zone's, in (zone, id) order: one query per page
+ * however many zones, where 50,000 small zones took a query each.
+ */
+export async function* rangeRecordPages(first: number, last: number, slice: TimeSlice): AsyncGenerator<ZoneRecordRow[]> {
+  for (let zone = first, after = 0; ; ) {
+    await slice.maybePause();
+    const page = (await selectRows(RANGE_PAGE_SQL, [first, last, zone, zone, after, RECORD_PAGE])) as ZoneRecordRow[];
+    if (page.length > 0) yield page;
+    if (page.length < RECORD_PAGE) return;
+    [zone, after] = page.at(-1)!;
+  }
+}
+
 /**
  * Every record of a zone (only the enabled ones with `enabledOnly`), read a
  * page at a time in id order along the index Record(zoneId, id), giving the
