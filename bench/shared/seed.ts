@@ -175,3 +175,54 @@ export function writeBindZones(dir: string, zones: Iterable<SeedZone>, extra: (z
   }
   return statements.join('\n');
 }
+
+/** Where every seeded primary zone's two secondaries are (TEST-NET-1, never reached: the rows stand for what a prober saw). */
+export const SEED_SECONDARIES = ['192.0.2.1:53', '192.0.2.2:53'] as const;
+
+/**
+ * What the prober would have recorded for the zones seedDatabase wrote: two
+ * secondaries per primary zone, nearly all in sync, and one zone in 500 of
+ * each exception, chosen by id: 1 lagging (its second secondary serves the
+ * serial before; half of these zones' last change is two days old, so they
+ * are "behind" and the others "propagating" under a ZK_BEHIND_AFTER longer
+ * than the run), 2 unreachable (a timeout), 3 missing (refused), 4 with no
+ * secondaries yet. A dashboard measured over zones without any ReplicaStatus
+ * row reads far less than one in use does.
+ */
+export async function seedReplicaStatus(url: string): Promise<void> {
+  const [a, b] = SEED_SECONDARIES;
+  const insert = (checked: string) => `
+    insert into "ReplicaStatus" ("zoneId", "target", "serial", "state", "error", "rttMs", "checkedAt", "lastOkAt")
+    select z."id", t."target",
+      case when t."target" = '${b}' and z."id" % 500 = 1 then (z."serial" + 4294967295) % 4294967296
+           when t."target" = '${a}' and z."id" % 500 = 3 then null
+           else z."serial" end,
+      case when t."target" = '${b}' and z."id" % 500 = 2 then 'timeout'
+           when t."target" = '${a}' and z."id" % 500 = 3 then 'refused'
+           else 'ok' end,
+      case when t."target" = '${b}' and z."id" % 500 = 2 then 'no answer'
+           when t."target" = '${a}' and z."id" % 500 = 3 then 'REFUSED: the server does not serve this zone, or does not answer us'
+           else null end,
+      3, ${checked}, ${checked}
+    from "Zone" z cross join (select '${a}' as "target" union all select '${b}') t
+    where z."kind" = 'primary' and z."id" % 500 <> 4`;
+  const oldChanges = (old: string) => `update "Change" set "createdAt" = ${old} where "zoneId" % 1000 = 1`;
+  if (url.startsWith('postgres')) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(insert('now()'));
+      await client.query(oldChanges("now() - interval '2 days'"));
+      await client.query('ANALYZE');
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const conn = new Database(url.replace(/^file:/, ''));
+  // DateTime columns hold ISO text on SQLite, as seedSqlite writes them.
+  const text = (d: Date) => `'${d.toISOString().replace('Z', '+00:00')}'`;
+  conn.exec(insert(text(new Date())));
+  conn.exec(oldChanges(text(new Date(Date.now() - 2 * 86_400_000))));
+  conn.close();
+}
