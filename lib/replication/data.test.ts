@@ -49,6 +49,37 @@ describe('replication states', () => {
   });
 });
 
+/** A zone at `serial` whose secondaries last answered as given: [probe state, serial they served]. */
+async function zoneWith(name: string, serial: number, secondaries: [string, number | null][]): Promise<void> {
+  await createZone({ name }, actor);
+  const zone = await db().zone.update({ where: { name: `${name}.` }, data: { serial: BigInt(serial) } });
+  for (const [i, [state, theirs]] of secondaries.entries()) await status(zone.id, `192.0.2.${i + 1}:53`, state, theirs);
+}
+
+describe('the journal of lagging zones', () => {
+  // Read for every lagging zone at once: a zone with a long history still gives only its newest 200 changes.
+  it('dates and counts what each lagging secondary lacks from the newest 200 changes of its zone', async () => {
+    const t0 = Date.now() - 3_600_000;
+    async function history(name: string, changes: number, theirs: number): Promise<void> {
+      await zoneWith(name, changes, [['ok', theirs]]);
+      const zone = await db().zone.findUniqueOrThrow({ where: { name: `${name}.` } });
+      await db().change.deleteMany({ where: { zoneId: zone.id } });
+      await db().change.createMany({
+        data: Array.from({ length: changes }, (_, i) => ({
+          zoneId: zone.id, actor: 'test', oldSerial: BigInt(i), newSerial: BigInt(i + 1), removed: '[]', added: '[]', createdAt: new Date(t0 + (i + 1) * 1000),
+        })),
+      });
+    }
+    await history('long-history.test', 250, 10);
+    await history('short-history.test', 3, 1);
+    const now = new Date(t0 + 1_000_000);
+    const byName = new Map((await listReplication({ now, behindMs: 60_000 })).map((z) => [z.zone, z.secondaries[0]!]));
+    // Serials 51..250 are the newest 200: the first it lacks among them is 51, committed at t0 + 51 s.
+    expect(byName.get('long-history.test.')).toMatchObject({ state: 'behind', lagSerials: 200, lagSeconds: 1_000 - 51 });
+    expect(byName.get('short-history.test.')).toMatchObject({ state: 'behind', lagSerials: 2, lagSeconds: 1_000 - 2 });
+  });
+});
+
 describe('propagationTimeline', () => {
   it('follows a change from NOTIFY through the transfer to the first probe that saw it', async () => {
     await createZone({ name: 'timeline.test' }, actor);

@@ -4,6 +4,7 @@
 // secondary and per zone, and the timeline of recent changes reaching them.
 import { db } from '../db';
 import { serialAtLeast, serialGreater } from '../dns/serial';
+import { Prisma } from '../generated/prisma/client';
 
 /** Per secondary, and per zone (the worst of its secondaries). */
 export type ReplicaState = 'in sync' | 'propagating' | 'behind' | 'unreachable' | 'missing';
@@ -69,10 +70,48 @@ export function zoneState(secondaries: readonly { state: ReplicaState }[]): Zone
   return REPLICA_STATES.find((s) => secondaries.some((x) => x.state === s))!;
 }
 
+/** Changes read per zone to date a secondary's lag: one further behind counts as behind all the same. */
+const JOURNAL_DEPTH = 200;
+/** Zones per statement where each binds values: SQLite binds at most 999 in one. */
+const IDS_PER_READ = 400;
+
+function* chunked<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/**
+ * The newest JOURNAL_DEPTH changes of each zone, newest first: when each
+ * change a lagging secondary lacks was committed. Two queries for every
+ * IDS_PER_READ zones, however long their history.
+ */
+async function recentChanges(zoneIds: readonly number[]): Promise<Map<number, { newSerial: bigint; createdAt: Date }[]>> {
+  const out = new Map<number, { newSerial: bigint; createdAt: Date }[]>();
+  for (const ids of chunked(zoneIds, IDS_PER_READ)) {
+    // The id of each zone's JOURNAL_DEPTH-th newest change, from the (zoneId, id) index alone; null when it has fewer.
+    const floors = await db().$queryRaw<{ id: number | bigint; floor: number | bigint | null }[]>`
+      SELECT z."id" AS "id",
+        (SELECT c."id" FROM "Change" c WHERE c."zoneId" = z."id" ORDER BY c."id" DESC LIMIT 1 OFFSET ${JOURNAL_DEPTH - 1}) AS "floor"
+      FROM "Zone" z WHERE z."id" IN (${Prisma.join(ids)})`;
+    const whole = floors.filter((f) => f.floor === null).map((f) => Number(f.id));
+    const cut = floors.filter((f) => f.floor !== null).map((f) => ({ zoneId: Number(f.id), id: { gte: Number(f.floor) } }));
+    const rows = await db().change.findMany({
+      where: { OR: [...(whole.length ? [{ zoneId: { in: whole } }] : []), ...cut] },
+      orderBy: { id: 'desc' },
+      select: { zoneId: true, newSerial: true, createdAt: true },
+    });
+    for (const r of rows) {
+      const list = out.get(r.zoneId) ?? [];
+      list.push(r);
+      out.set(r.zoneId, list);
+    }
+  }
+  return out;
+}
+
 /**
  * Every primary zone (or the named ones) with its secondaries' states. Three
- * queries whatever the number of zones; the journal is read only for zones
- * with a secondary that lags.
+ * queries whatever the number of zones, and two more for every IDS_PER_READ
+ * zones with a secondary that lags: only those need their journal.
  */
 export async function listReplication(opts: { zoneIds?: number[] | null; now?: Date; behindMs?: number } = {}): Promise<ZoneReplication[]> {
   const now = opts.now ?? new Date();
@@ -88,15 +127,14 @@ export async function listReplication(opts: { zoneIds?: number[] | null; now?: D
     list.push(s);
     byZone.set(s.zoneId, list);
   }
+  // Only a lagging zone needs its journal: when was each missing change made?
+  const lagging = zones.filter((z) => (byZone.get(z.id) ?? []).some((r) => r.state === 'ok' && r.serial !== null && r.serial !== z.serial));
+  const journals = await recentChanges(lagging.map((z) => z.id));
   const out: ZoneReplication[] = [];
   for (const z of zones) {
     const serial = Number(z.serial);
     const rows = byZone.get(z.id) ?? [];
-    const lagging = rows.some((r) => r.state === 'ok' && r.serial !== null && Number(r.serial) !== serial);
-    // Only a lagging zone needs its journal: when was each missing change made?
-    const changes = lagging
-      ? await db().change.findMany({ where: { zoneId: z.id }, orderBy: { id: 'desc' }, take: 200, select: { oldSerial: true, newSerial: true, createdAt: true } })
-      : [];
+    const changes = journals.get(z.id) ?? [];
     const secondaries = rows.map((r) => {
       const theirs = r.serial === null ? null : Number(r.serial);
       // The first change after the serial they serve: they have been missing it since then.
