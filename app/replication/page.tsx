@@ -7,25 +7,23 @@ import { ReplicaStateBadge } from '@/components/replication/state-badge';
 import { linkClass } from '@/components/styles';
 import { displayZoneName } from '@/components/zone-table';
 import { requireUser } from '@/lib/auth/session';
-import { visibleZoneIds } from '@/lib/auth/zone-access';
-import { countStates, listReplication, REPLICA_STATES, type ZoneReplicaState } from '@/lib/replication/data';
+import { listReplicationPage, ZONE_STATES, type ZoneReplicaState } from '@/lib/replication/data';
 
 export const metadata: Metadata = { title: 'Replication' };
 
-const STATES: ZoneReplicaState[] = [...REPLICA_STATES, 'no secondaries'];
 const PAGE_SIZE = 100;
+/** The states an operator acts on: named beside the count of zones shown, each a link to its filter. */
+const NEEDS_ACTION: ZoneReplicaState[] = ['missing', 'unreachable', 'behind'];
+const count = (n: number) => n.toLocaleString('en');
 
 export default async function ReplicationPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const stateParam = param(params, 'state');
-  const filter = (STATES as string[]).includes(stateParam) ? (stateParam as ZoneReplicaState) : undefined;
-  const user = await requireUser('zone:read', { returnTo: hrefWith('/replication', { state: filter }) });
-  const zones = await listReplication({ zoneIds: await visibleZoneIds(user) });
-  const counts = countStates(zones);
-  const shown = filter ? zones.filter((z) => z.state === filter) : zones;
-  const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
-  const page = Math.min(pageParam(params), pages);
-  const rows = shown.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const filter = (ZONE_STATES as string[]).includes(stateParam) ? (stateParam as ZoneReplicaState) : undefined;
+  const user = await requireUser('zone:read', { returnTo: hrefWith('/replication', { state: filter, page: pageParam(params) }) });
+  const { zones: rows, counts, total, matching, page, pages } = await listReplicationPage({ visibleTo: user, state: filter, page: pageParam(params), pageSize: PAGE_SIZE });
+  const first = (page - 1) * PAGE_SIZE + 1;
+  const needsAction = filter ? [] : NEEDS_ACTION.filter((s) => counts[s] > 0);
 
   return (
     <div className="space-y-4">
@@ -43,9 +41,9 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
           aria-current={!filter ? 'page' : undefined}
           className={`rounded-md border px-3 py-1.5 text-sm ${!filter ? 'border-zinc-800 bg-zinc-800 text-white' : 'border-zinc-300 bg-white hover:bg-zinc-50'}`}
         >
-          All <span className="font-semibold tabular-nums">{zones.length}</span>
+          All <span className="font-semibold tabular-nums">{count(total)}</span>
         </Link>
-        {STATES.map((s) => (
+        {ZONE_STATES.map((s) => (
           <Link
             key={s}
             href={hrefWith('/replication', { state: s })}
@@ -53,10 +51,35 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
             data-testid={`count-${s.replace(' ', '-')}`}
             className={`rounded-md border px-3 py-1.5 text-sm ${filter === s ? 'border-zinc-800 bg-zinc-800 text-white' : 'border-zinc-300 bg-white hover:bg-zinc-50'}`}
           >
-            {s} <span className="font-semibold tabular-nums">{counts[s]}</span>
+            {s} <span className="font-semibold tabular-nums">{count(counts[s])}</span>
           </Link>
         ))}
       </nav>
+
+      {rows.length > 0 && (
+        <p className="text-sm text-zinc-600" data-testid="replication-summary">
+          Showing {count(first)}–{count(first + rows.length - 1)} of {count(matching)} {filter ? `${filter} ` : ''}
+          {matching === 1 ? 'zone' : 'zones'}
+          {filter ? (
+            <>
+              {' · '}
+              <Link href="/replication" className={linkClass}>
+                show every zone
+              </Link>
+            </>
+          ) : (
+            ', worst state first'
+          )}
+          {needsAction.map((s) => (
+            <span key={s}>
+              {' · '}
+              <Link href={hrefWith('/replication', { state: s })} className={linkClass}>
+                {count(counts[s])} {s}
+              </Link>
+            </span>
+          ))}
+        </p>
+      )}
 
       {rows.length === 0 ? (
         <div className="rounded-md border border-dashed border-zinc-300 bg-white px-6 py-10 text-center text-sm">

@@ -1,9 +1,10 @@
 // The dashboard's states and timeline, from probe results and events written
 // the way the worker writes them.
 import { describe, expect, it } from 'vitest';
+import { createUser, grantZone } from '../auth/users';
 import { db } from '../db';
 import { applyChangeset, createZone } from '../zones/mutations';
-import { countStates, getZoneReplication, listReplication, propagationTimeline } from './data';
+import { getZoneReplication, listReplication, listReplicationPage, propagationTimeline, ZONE_STATES, type ZoneReplicaState } from './data';
 
 const actor = { name: 'test' };
 
@@ -45,7 +46,7 @@ describe('replication states', () => {
     await createZone({ name: 'lonely.test' }, actor);
     const all = await listReplication();
     expect(all.find((z) => z.zone === 'lonely.test.')?.state).toBe('no secondaries');
-    expect(countStates(all)['no secondaries']).toBeGreaterThanOrEqual(1);
+    expect((await listReplicationPage()).counts['no secondaries']).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -77,6 +78,82 @@ describe('the journal of lagging zones', () => {
     // Serials 51..250 are the newest 200: the first it lacks among them is 51, committed at t0 + 51 s.
     expect(byName.get('long-history.test.')).toMatchObject({ state: 'behind', lagSerials: 200, lagSeconds: 1_000 - 51 });
     expect(byName.get('short-history.test.')).toMatchObject({ state: 'behind', lagSerials: 2, lagSeconds: 1_000 - 2 });
+  });
+});
+
+describe('the dashboard a page at a time', () => {
+  // The database ranks and counts the zones, listReplication says each zone's state: the two must agree,
+  // on every rule of secondaryState (RFC 1982 wrap-around and the undefined half-way point included).
+  it('counts and pages exactly the states listReplication gives, worst first, then by name', async () => {
+    await zoneWith('p-synced.test', 10, [['ok', 10], ['ok', 11]]);
+    await zoneWith('p-wrapped-ahead.test', 4294967295, [['ok', 3]]); // 3 is after 4294967295: in sync
+    await zoneWith('p-wrapped-behind.test', 5, [['ok', 4294967295]]); // 4294967295 is before 5: lagging
+    await zoneWith('p-half-way.test', 0, [['ok', 2147483648]]); // neither before nor after: not in sync
+    await zoneWith('p-no-serial.test', 7, [['ok', null]]);
+    await zoneWith('p-timeout.test', 1, [['ok', 1], ['timeout', 1]]);
+    await zoneWith('p-error.test', 1, [['error', null]]);
+    await zoneWith('p-refused.test', 1, [['timeout', 1], ['refused', null]]);
+    await zoneWith('p-missing.test', 1, [['missing', null], ['ok', 0]]);
+    await zoneWith('p-lonely.test', 1, []);
+    // Lagging behind a change just committed: propagating, until behindMs has passed.
+    const created = await createZone({ name: 'p-fresh.test' }, actor);
+    await applyChangeset('p-fresh.test', { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
+    await status((await db().zone.findUniqueOrThrow({ where: { name: 'p-fresh.test.' } })).id, '192.0.2.1:53', 'ok', created.serial);
+
+    for (const behindMs of [60_000, 1]) {
+      const opts = { behindMs, now: new Date(Date.now() + 1000) };
+      const all = await listReplication(opts);
+      const order = (z: { state: ZoneReplicaState; zone: string }) => [ZONE_STATES.indexOf(z.state), z.zone] as const;
+      const expected = [...all].sort((a, b) => {
+        const [x, y] = [order(a), order(b)];
+        return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0);
+      });
+      expect(new Set(expected.map((z) => z.state))).toEqual(new Set(behindMs === 1 ? ZONE_STATES.filter((s) => s !== 'propagating') : ZONE_STATES));
+
+      // Pages of 3: every zone once, in order, whatever page boundary falls inside the lagging ones.
+      const first = await listReplicationPage({ ...opts, pageSize: 3 });
+      expect(first.total).toBe(all.length);
+      expect(first.pages).toBe(Math.ceil(all.length / 3));
+      const paged = [first.zones];
+      for (let page = 2; page <= first.pages; page++) paged.push((await listReplicationPage({ ...opts, pageSize: 3, page })).zones);
+      expect(paged.flat().map((z) => [z.zone, z.state])).toEqual(expected.map((z) => [z.zone, z.state]));
+      expect(paged.slice(0, -1).every((p) => p.length === 3)).toBe(true);
+
+      for (const state of ZONE_STATES) {
+        const want = expected.filter((z) => z.state === state);
+        expect(first.counts[state], state).toBe(want.length);
+        const filtered = await listReplicationPage({ ...opts, state, pageSize: 2 });
+        expect(filtered.matching).toBe(want.length);
+        expect(filtered.zones.map((z) => z.zone)).toEqual(want.slice(0, 2).map((z) => z.zone));
+        const last = await listReplicationPage({ ...opts, state, pageSize: 2, page: filtered.pages });
+        expect(last.zones.map((z) => z.zone)).toEqual(want.slice((filtered.pages - 1) * 2).map((z) => z.zone));
+      }
+      expect(ZONE_STATES.reduce((n, s) => n + first.counts[s], 0)).toBe(first.total);
+    }
+  });
+
+  it('shows an editor only the zones granted to them, and a viewer every zone', async () => {
+    await zoneWith('mine.rights.test', 3, [['ok', 3]]);
+    await zoneWith('theirs.rights.test', 3, [['timeout', 3]]);
+    const editor = await createUser('rights-editor', 'a-long-password', 'editor');
+    const stranger = await createUser('rights-stranger', 'a-long-password', 'editor');
+    const viewer = await createUser('rights-viewer', 'a-long-password', 'viewer');
+    await grantZone('rights-editor', 'mine.rights.test');
+
+    const mine = await listReplicationPage({ visibleTo: editor });
+    expect(mine.zones.map((z) => z.zone)).toEqual(['mine.rights.test.']);
+    expect(mine.total).toBe(1);
+    expect(mine.counts).toMatchObject({ 'in sync': 1, unreachable: 0 });
+    // Filtering for the state of a zone they may not see finds nothing, and says so by its count.
+    expect((await listReplicationPage({ visibleTo: editor, state: 'unreachable' })).zones).toEqual([]);
+
+    const none = await listReplicationPage({ visibleTo: stranger });
+    expect(none.total).toBe(0);
+    expect(none.zones).toEqual([]);
+
+    const everything = await listReplicationPage({ visibleTo: viewer, pageSize: 500 });
+    expect(everything.total).toBe((await listReplication()).length);
+    expect(everything.zones.map((z) => z.zone)).toEqual(expect.arrayContaining(['mine.rights.test.', 'theirs.rights.test.']));
   });
 });
 

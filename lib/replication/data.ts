@@ -2,6 +2,8 @@
 // /api/metrics: what each secondary serves (ReplicaStatus, written by the
 // worker's prober) against the primary's serial, turned into one state per
 // secondary and per zone, and the timeline of recent changes reaching them.
+import type { SessionUser } from '../auth/users';
+import { visibleZoneSql } from '../auth/zone-access';
 import { db } from '../db';
 import { serialAtLeast, serialGreater } from '../dns/serial';
 import { Prisma } from '../generated/prisma/client';
@@ -12,6 +14,12 @@ export type ZoneReplicaState = ReplicaState | 'no secondaries';
 
 /** Worst first: the zone shows the first of these that any secondary is in. */
 export const REPLICA_STATES: readonly ReplicaState[] = ['missing', 'unreachable', 'behind', 'propagating', 'in sync'];
+
+/** Every zone state, worst first: the dashboard's order and its filters. */
+export const ZONE_STATES: readonly ZoneReplicaState[] = [...REPLICA_STATES, 'no secondaries'];
+
+/** Probe outcomes that mean the secondary does not have the zone (an authoritative-only server refuses a zone it lacks). */
+const MISSING_PROBES: readonly string[] = ['refused', 'missing'];
 
 /** How long a secondary may lag a change before it counts as behind rather than propagating (ZK_BEHIND_AFTER, seconds). */
 export function behindAfterMs(): number {
@@ -58,7 +66,8 @@ interface StatusRow {
 
 /** A secondary's state from its last probe, the primary's serial and when the change it lacks was made. */
 export function secondaryState(row: StatusRow, serial: number, missingSince: Date | null, now: Date, behindMs: number): ReplicaState {
-  if (row.state === 'refused' || row.state === 'missing') return 'missing';
+  // The same rule, less the journal, in SQL: secondaryRankSql below.
+  if (MISSING_PROBES.includes(row.state)) return 'missing';
   if (row.state !== 'ok') return 'unreachable';
   const theirs = Number(row.serial);
   if (serialAtLeast(theirs, serial)) return 'in sync';
@@ -171,11 +180,120 @@ export async function getZoneReplication(zoneId: number, opts: { now?: Date; beh
   return { ...z, lastChangeAt: last?.createdAt ?? null };
 }
 
-/** Counts per zone state, for the dashboard's header. */
-export function countStates(zones: readonly ZoneReplication[]): Record<ZoneReplicaState, number> {
-  const counts: Record<ZoneReplicaState, number> = { missing: 0, unreachable: 0, behind: 0, propagating: 0, 'in sync': 0, 'no secondaries': 0 };
-  for (const z of zones) counts[z.state]++;
-  return counts;
+// ---------------------------------------------------------------- the dashboard, a page at a time
+
+/** A zone state's place in ZONE_STATES: how the queries below name it. */
+const rank = (state: ZoneReplicaState) => ZONE_STATES.indexOf(state);
+/**
+ * What SQL alone can say of a secondary that serves an older serial: it is
+ * behind or propagating, and which depends on when the first change it lacks
+ * was committed (the journal). Counted and listed as one rank there, split here.
+ */
+const LAGGING = rank('behind');
+const LAGGING_STATES: readonly ZoneReplicaState[] = ['behind', 'propagating'];
+
+/**
+ * secondaryState of the ReplicaStatus row `r` of the zone `z`, as a rank, up to
+ * the journal: lagging secondaries come out as LAGGING. The serial test is
+ * serialAtLeast's (RFC 1982 §3.2): theirs is at least ours when (theirs − ours)
+ * mod 2^32 is below 2^31; a missing serial reads as 0, as Number(null) does.
+ */
+function secondaryRankSql(): Prisma.Sql {
+  const n = (state: ZoneReplicaState) => Prisma.raw(String(rank(state)));
+  return Prisma.sql`CASE
+    WHEN r."state" IN (${Prisma.join(MISSING_PROBES)}) THEN ${n('missing')}
+    WHEN r."state" <> 'ok' THEN ${n('unreachable')}
+    WHEN (COALESCE(r."serial", 0) - z."serial" + 4294967296) % 4294967296 < 2147483648 THEN ${n('in sync')}
+    ELSE ${Prisma.raw(String(LAGGING))} END`;
+}
+
+/** The primary zones `visibleTo` may see (all when omitted), each with its zoneState as a rank: columns id, name, rank. */
+function rankedZonesSql(visibleTo: Pick<SessionUser, 'id' | 'role'> | undefined): Prisma.Sql {
+  // The worst of its secondaries, as zoneState takes it; none: 'no secondaries'.
+  const zoneRank = Prisma.sql`COALESCE((SELECT MIN(${secondaryRankSql()}) FROM "ReplicaStatus" r WHERE r."zoneId" = z."id"), ${Prisma.raw(String(rank('no secondaries')))})`;
+  const visible = visibleTo ? visibleZoneSql(visibleTo) : Prisma.sql`1 = 1`;
+  return Prisma.sql`SELECT z."id" AS "id", z."name" AS "name", ${zoneRank} AS "rank" FROM "Zone" z WHERE z."kind" = 'primary' AND ${visible}`;
+}
+
+async function replicationOf(ids: readonly number[], opts: { now: Date; behindMs: number }): Promise<ZoneReplication[]> {
+  const out: ZoneReplication[] = [];
+  for (const zoneIds of chunked(ids, IDS_PER_READ)) out.push(...(await listReplication({ ...opts, zoneIds })));
+  return out;
+}
+
+export interface ReplicationPage {
+  /** This page's zones: worst state first, then by name. */
+  zones: ZoneReplication[];
+  /** Zones in each state, of every zone the user may see (whatever the filter). */
+  counts: Record<ZoneReplicaState, number>;
+  /** Zones the user may see. */
+  total: number;
+  /** Of those, the ones the state filter keeps (all without one). */
+  matching: number;
+  page: number;
+  pages: number;
+  pageSize: number;
+}
+
+/**
+ * One page of the dashboard: the counts per state over every zone the user may
+ * see, and `pageSize` zones of those in `state` (or of all), worst state first,
+ * then by name. The database ranks and counts the zones; only the page's zones
+ * and the lagging ones (to tell behind from propagating, from their journal)
+ * are read as ZoneReplication, so its cost hardly grows with the number of
+ * zones that are fine.
+ */
+export async function listReplicationPage(
+  opts: { visibleTo?: Pick<SessionUser, 'id' | 'role'>; state?: ZoneReplicaState; page?: number; pageSize?: number; now?: Date; behindMs?: number } = {},
+): Promise<ReplicationPage> {
+  const read = { now: opts.now ?? new Date(), behindMs: opts.behindMs ?? behindAfterMs() };
+  const ranked = rankedZonesSql(opts.visibleTo);
+  // One pass over the zones for both: the count of each rank, and the lagging zones by name.
+  const tally = await db().$queryRaw<{ rank: number | bigint; n: number | bigint; id: number | bigint | null }[]>`
+    WITH ranked AS MATERIALIZED (${ranked})
+    SELECT "rank", COUNT(*) AS "n", NULL AS "id", NULL AS "name" FROM ranked GROUP BY "rank"
+    UNION ALL
+    SELECT "rank", 0, "id", "name" FROM ranked WHERE "rank" = ${Prisma.raw(String(LAGGING))}
+    ORDER BY "name"`;
+  // The lagging zones in full: their journal says behind or propagating. (One that changed state
+  // between the two reads shows on the next refresh.)
+  const lagging = await replicationOf(tally.flatMap((r) => (r.id === null ? [] : [Number(r.id)])), read);
+  const laggingIn = (state: ZoneReplicaState) => lagging.filter((z) => z.state === state);
+
+  const counts = Object.fromEntries(ZONE_STATES.map((s) => [s, 0])) as Record<ZoneReplicaState, number>;
+  for (const r of tally) if (r.id === null && Number(r.rank) !== LAGGING) counts[ZONE_STATES[Number(r.rank)]!] = Number(r.n);
+  for (const s of LAGGING_STATES) counts[s] = laggingIn(s).length;
+  const total = ZONE_STATES.reduce((sum, s) => sum + counts[s], 0);
+
+  const shown = opts.state ? [opts.state] : ZONE_STATES;
+  const matching = shown.reduce((sum, s) => sum + counts[s], 0);
+  const pageSize = Math.min(Math.max(Math.floor(opts.pageSize ?? 100), 1), IDS_PER_READ);
+  const pages = Math.max(1, Math.ceil(matching / pageSize));
+  const page = Math.min(Math.max(Math.floor(opts.page ?? 1), 1), pages);
+
+  // The page, state by state in the order shown: the lagging ones from `lagging`, the others
+  // from the database by name (which walks the name index and stops once it has the page).
+  const parts: (ZoneReplication[] | Promise<ZoneReplication[]>)[] = [];
+  let offset = (page - 1) * pageSize;
+  let room = pageSize;
+  for (const state of shown) {
+    const take = Math.min(Math.max(counts[state] - offset, 0), room);
+    if (take > 0 && LAGGING_STATES.includes(state)) parts.push(laggingIn(state).slice(offset, offset + take));
+    else if (take > 0) parts.push(zonesRanked(ranked, state, offset, take, read));
+    offset = Math.max(offset - counts[state], 0);
+    room -= take;
+  }
+  const zones = (await Promise.all(parts)).flat();
+  return { zones, counts, total, matching, page, pages, pageSize };
+}
+
+/** `take` zones in `state` (not a lagging one) after `skip` of them, by name. */
+async function zonesRanked(ranked: Prisma.Sql, state: ZoneReplicaState, skip: number, take: number, read: { now: Date; behindMs: number }): Promise<ZoneReplication[]> {
+  const rows = await db().$queryRaw<{ id: number | bigint }[]>`
+    SELECT "id" FROM (${ranked}) ranked WHERE "rank" = ${Prisma.raw(String(rank(state)))} ORDER BY "name" LIMIT ${take} OFFSET ${skip}`;
+  const byId = new Map((await replicationOf(rows.map((r) => Number(r.id)), read)).map((z) => [z.zoneId, z]));
+  // A zone deleted since it was ranked is left out.
+  return rows.flatMap((r) => byId.get(Number(r.id)) ?? []);
 }
 
 export interface TargetProgress {
