@@ -89,17 +89,18 @@ async function main(): Promise<void> {
   const rows = await db().replicaStatus.count();
   log(`seeded: ${ZONES} zones, ${rows} ReplicaStatus rows, ${Math.floor(ZONES / 2)} zones granted to the editor`);
 
-  const { visibleZoneIds } = await import('../lib/auth/zone-access.ts');
-  const { countStates, listReplication } = await import('../lib/replication/data.ts');
-  const counts = countStates(await listReplication());
+  const { listReplication, listReplicationPage } = await import('../lib/replication/data.ts');
+  const { counts } = await listReplicationPage();
   log(`states: ${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(', ')}`);
 
   console.log(`\n${title} — reads in this process, ${RUNS} runs — ${machineLoad()}`);
   console.log(`${'read'.padEnd(58)} ${'median'.padStart(9)} ${'p95'.padStart(9)}`);
   const lines = [
     await timeCall('listReplication(), every zone (CLI, /api/metrics)', () => listReplication()),
-    await timeCall('dashboard, admin: listReplication + countStates', async () => countStates(await listReplication({ zoneIds: await visibleZoneIds(admin) }))),
-    await timeCall('dashboard, editor of half: listReplication + countStates', async () => countStates(await listReplication({ zoneIds: await visibleZoneIds(editor) }))),
+    await timeCall('dashboard, admin: listReplicationPage, page 1', () => listReplicationPage({ visibleTo: admin })),
+    await timeCall('dashboard, admin: page 250', () => listReplicationPage({ visibleTo: admin, page: 250 })),
+    await timeCall('dashboard, admin: state behind', () => listReplicationPage({ visibleTo: admin, state: 'behind' })),
+    await timeCall('dashboard, editor of half the zones: page 1', () => listReplicationPage({ visibleTo: editor })),
   ];
   for (const l of lines) console.log(l);
 
