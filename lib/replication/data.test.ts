@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createUser, grantZone } from '../auth/users';
 import { db } from '../db';
 import { applyChangeset, createZone } from '../zones/mutations';
-import { getZoneReplication, listReplication, listReplicationPage, propagationTimeline, ZONE_STATES, type ZoneReplicaState } from './data';
+import { getZoneReplication, listReplication, listReplicationPage, propagationTimeline, ZONE_STATES, type ZoneReplicaState, type ZoneReplication } from './data';
 
 const actor = { name: 'test' };
 
@@ -110,14 +110,18 @@ describe('the dashboard a page at a time', () => {
       });
       expect(new Set(expected.map((z) => z.state))).toEqual(new Set(behindMs === 1 ? ZONE_STATES.filter((s) => s !== 'propagating') : ZONE_STATES));
 
-      // Pages of 3: every zone once, in order, whatever page boundary falls inside the lagging ones.
+      // Every zone once, in order, wherever a page boundary falls (inside the lagging ones too).
       const first = await listReplicationPage({ ...opts, pageSize: 3 });
       expect(first.total).toBe(all.length);
-      expect(first.pages).toBe(Math.ceil(all.length / 3));
-      const paged = [first.zones];
-      for (let page = 2; page <= first.pages; page++) paged.push((await listReplicationPage({ ...opts, pageSize: 3, page })).zones);
-      expect(paged.flat().map((z) => [z.zone, z.state])).toEqual(expected.map((z) => [z.zone, z.state]));
-      expect(paged.slice(0, -1).every((p) => p.length === 3)).toBe(true);
+      for (const pageSize of [1, 2, 3, 5]) {
+        const pages = Math.ceil(all.length / pageSize);
+        const paged: ZoneReplication[][] = [];
+        for (let page = 1; page <= pages; page++) paged.push((await listReplicationPage({ ...opts, pageSize, page })).zones);
+        expect(paged.flat().map((z) => [z.zone, z.state]), `pages of ${pageSize}`).toEqual(expected.map((z) => [z.zone, z.state]));
+        expect(paged.slice(0, -1).every((p) => p.length === pageSize)).toBe(true);
+      }
+      // A page past the end is the last one.
+      expect((await listReplicationPage({ ...opts, pageSize: 3, page: 99 })).page).toBe(first.pages);
 
       for (const state of ZONE_STATES) {
         const want = expected.filter((z) => z.state === state);

@@ -199,20 +199,30 @@ const LAGGING_STATES: readonly ZoneReplicaState[] = ['behind', 'propagating'];
  * mod 2^32 is below 2^31; a missing serial reads as 0, as Number(null) does.
  */
 function secondaryRankSql(): Prisma.Sql {
-  const n = (state: ZoneReplicaState) => Prisma.raw(String(rank(state)));
   return Prisma.sql`CASE
-    WHEN r."state" IN (${Prisma.join(MISSING_PROBES)}) THEN ${n('missing')}
-    WHEN r."state" <> 'ok' THEN ${n('unreachable')}
-    WHEN (COALESCE(r."serial", 0) - z."serial" + 4294967296) % 4294967296 < 2147483648 THEN ${n('in sync')}
-    ELSE ${Prisma.raw(String(LAGGING))} END`;
+    WHEN r."state" IN (${Prisma.join(MISSING_PROBES)}) THEN ${sqlInt(rank('missing'))}
+    WHEN r."state" <> 'ok' THEN ${sqlInt(rank('unreachable'))}
+    WHEN (COALESCE(r."serial", 0) - z."serial" + 4294967296) % 4294967296 < 2147483648 THEN ${sqlInt(rank('in sync'))}
+    ELSE ${sqlInt(LAGGING)} END`;
 }
 
-/** The primary zones `visibleTo` may see (all when omitted), each with its zoneState as a rank: columns id, name, rank. */
+/** A whole number of ours (a rank, a count) written into the statement: a bound parameter leaves PostgreSQL guessing its type. */
+const sqlInt = (n: number) => Prisma.raw(String(Math.trunc(n)));
+
+/**
+ * The primary zones `visibleTo` may see (all when omitted), each with the rank
+ * of its zoneState: the worst of its secondaries, 'no secondaries' without
+ * any. Columns id, name, rank. A join and one aggregate: a subquery per zone
+ * costs PostgreSQL far more (it estimates it high enough to compile it first).
+ */
 function rankedZonesSql(visibleTo: Pick<SessionUser, 'id' | 'role'> | undefined): Prisma.Sql {
-  // The worst of its secondaries, as zoneState takes it; none: 'no secondaries'.
-  const zoneRank = Prisma.sql`COALESCE((SELECT MIN(${secondaryRankSql()}) FROM "ReplicaStatus" r WHERE r."zoneId" = z."id"), ${Prisma.raw(String(rank('no secondaries')))})`;
   const visible = visibleTo ? visibleZoneSql(visibleTo) : Prisma.sql`1 = 1`;
-  return Prisma.sql`SELECT z."id" AS "id", z."name" AS "name", ${zoneRank} AS "rank" FROM "Zone" z WHERE z."kind" = 'primary' AND ${visible}`;
+  return Prisma.sql`
+    SELECT z."id" AS "id", z."name" AS "name",
+      MIN(CASE WHEN r."zoneId" IS NULL THEN ${sqlInt(rank('no secondaries'))} ELSE ${secondaryRankSql()} END) AS "rank"
+    FROM "Zone" z LEFT JOIN "ReplicaStatus" r ON r."zoneId" = z."id"
+    WHERE z."kind" = 'primary' AND ${visible}
+    GROUP BY z."id", z."name"`;
 }
 
 async function replicationOf(ids: readonly number[], opts: { now: Date; behindMs: number }): Promise<ZoneReplication[]> {
@@ -221,7 +231,7 @@ async function replicationOf(ids: readonly number[], opts: { now: Date; behindMs
   return out;
 }
 
-export interface ReplicationPage {
+export interface ReplicationListPage {
   /** This page's zones: worst state first, then by name. */
   zones: ZoneReplication[];
   /** Zones in each state, of every zone the user may see (whatever the filter). */
@@ -235,65 +245,74 @@ export interface ReplicationPage {
   pageSize: number;
 }
 
+type PageOptions = { visibleTo?: Pick<SessionUser, 'id' | 'role'>; state?: ZoneReplicaState; page?: number; pageSize?: number; now?: Date; behindMs?: number };
+
 /**
  * One page of the dashboard: the counts per state over every zone the user may
  * see, and `pageSize` zones of those in `state` (or of all), worst state first,
- * then by name. The database ranks and counts the zones; only the page's zones
- * and the lagging ones (to tell behind from propagating, from their journal)
- * are read as ZoneReplication, so its cost hardly grows with the number of
- * zones that are fine.
+ * then by name. One statement ranks and counts the zones in the database and
+ * returns the lagging ones and the page; only those are read as
+ * ZoneReplication (the lagging ones because their journal tells behind from
+ * propagating), so the cost hardly grows with the number of zones that are fine.
  */
-export async function listReplicationPage(
-  opts: { visibleTo?: Pick<SessionUser, 'id' | 'role'>; state?: ZoneReplicaState; page?: number; pageSize?: number; now?: Date; behindMs?: number } = {},
-): Promise<ReplicationPage> {
+export async function listReplicationPage(opts: PageOptions = {}): Promise<ReplicationListPage> {
   const read = { now: opts.now ?? new Date(), behindMs: opts.behindMs ?? behindAfterMs() };
-  const ranked = rankedZonesSql(opts.visibleTo);
-  // One pass over the zones for both: the count of each rank, and the lagging zones by name.
-  const tally = await db().$queryRaw<{ rank: number | bigint; n: number | bigint; id: number | bigint | null }[]>`
-    WITH ranked AS MATERIALIZED (${ranked})
-    SELECT "rank", COUNT(*) AS "n", NULL AS "id", NULL AS "name" FROM ranked GROUP BY "rank"
-    UNION ALL
-    SELECT "rank", 0, "id", "name" FROM ranked WHERE "rank" = ${Prisma.raw(String(LAGGING))}
-    ORDER BY "name"`;
-  // The lagging zones in full: their journal says behind or propagating. (One that changed state
-  // between the two reads shows on the next refresh.)
-  const lagging = await replicationOf(tally.flatMap((r) => (r.id === null ? [] : [Number(r.id)])), read);
+  const pageSize = Math.min(Math.max(Math.floor(opts.pageSize ?? 100), 1), IDS_PER_READ);
+  const page = Math.max(Math.floor(opts.page ?? 1), 1);
+  const shown = opts.state ? [opts.state] : ZONE_STATES;
+  const start = (page - 1) * pageSize;
+
+  // The page in the database's order, rank then name, skips the lagging zones: they sit in one
+  // block there, which only the journal orders (behind, then propagating). Up to `start` of them
+  // may come before the page, so it is read from that many zones earlier.
+  const fromDb = shown.filter((s) => !LAGGING_STATES.includes(s)).map(rank);
+  const laggingShown = shown.some((s) => LAGGING_STATES.includes(s));
+  const lagBefore = laggingShown ? Prisma.sql`(SELECT CASE WHEN COUNT(*) < ${sqlInt(start)} THEN COUNT(*) ELSE ${sqlInt(start)} END FROM ranked WHERE "rank" = ${sqlInt(LAGGING)})` : Prisma.sql`0`;
+  const pageRows = fromDb.length
+    ? Prisma.sql`UNION ALL SELECT * FROM (
+        SELECT 2 AS "part", "rank", 0 AS "n", "id", "name" FROM ranked WHERE "rank" IN (${Prisma.join(fromDb.map(sqlInt))})
+        ORDER BY "rank", "name" LIMIT ${sqlInt(pageSize)} + ${lagBefore} OFFSET ${sqlInt(start)} - ${lagBefore}) page`
+    : Prisma.empty;
+  const rows = await db().$queryRaw<{ part: number | bigint; rank: number | bigint; n: number | bigint; id: number | bigint | null }[]>`
+    WITH ranked AS MATERIALIZED (${rankedZonesSql(opts.visibleTo)})
+    SELECT 0 AS "part", "rank", COUNT(*) AS "n", CAST(NULL AS BIGINT) AS "id", CAST(NULL AS TEXT) AS "name" FROM ranked GROUP BY "rank"
+    UNION ALL SELECT 1, "rank", 0, "id", "name" FROM ranked WHERE "rank" = ${sqlInt(LAGGING)}
+    ${pageRows}
+    ORDER BY "part", "rank", "name"`;
+  const part = (n: number) => rows.filter((r) => Number(r.part) === n);
+
+  // Every zone read in full at once: the lagging ones, and those the page may show.
+  const byId = new Map((await replicationOf([...part(1), ...part(2)].map((r) => Number(r.id)), read)).map((z) => [z.zoneId, z]));
+  const inFull = (rs: typeof rows) => rs.flatMap((r) => byId.get(Number(r.id)) ?? []); // less any zone deleted meanwhile
+  const lagging = inFull(part(1));
   const laggingIn = (state: ZoneReplicaState) => lagging.filter((z) => z.state === state);
 
   const counts = Object.fromEntries(ZONE_STATES.map((s) => [s, 0])) as Record<ZoneReplicaState, number>;
-  for (const r of tally) if (r.id === null && Number(r.rank) !== LAGGING) counts[ZONE_STATES[Number(r.rank)]!] = Number(r.n);
+  for (const r of part(0)) if (Number(r.rank) !== LAGGING) counts[ZONE_STATES[Number(r.rank)]!] = Number(r.n);
+  // (A lagging zone caught up between the statement and its reading shows on the next refresh.)
   for (const s of LAGGING_STATES) counts[s] = laggingIn(s).length;
   const total = ZONE_STATES.reduce((sum, s) => sum + counts[s], 0);
-
-  const shown = opts.state ? [opts.state] : ZONE_STATES;
   const matching = shown.reduce((sum, s) => sum + counts[s], 0);
-  const pageSize = Math.min(Math.max(Math.floor(opts.pageSize ?? 100), 1), IDS_PER_READ);
   const pages = Math.max(1, Math.ceil(matching / pageSize));
-  const page = Math.min(Math.max(Math.floor(opts.page ?? 1), 1), pages);
+  // A page past the end (an old link): the last one.
+  if (page > pages) return listReplicationPage({ ...opts, ...read, page: pages });
 
-  // The page, state by state in the order shown: the lagging ones from `lagging`, the others
-  // from the database by name (which walks the name index and stops once it has the page).
-  const parts: (ZoneReplication[] | Promise<ZoneReplication[]>)[] = [];
-  let offset = (page - 1) * pageSize;
-  let room = pageSize;
-  for (const state of shown) {
-    const take = Math.min(Math.max(counts[state] - offset, 0), room);
-    if (take > 0 && LAGGING_STATES.includes(state)) parts.push(laggingIn(state).slice(offset, offset + take));
-    else if (take > 0) parts.push(zonesRanked(ranked, state, offset, take, read));
-    offset = Math.max(offset - counts[state], 0);
-    room -= take;
-  }
-  const zones = (await Promise.all(parts)).flat();
+  // Positions: the zones worse than lagging, then the lagging ones (behind, then propagating), then the others.
+  const journal = shown.filter((s) => LAGGING_STATES.includes(s)).flatMap(laggingIn);
+  const before = shown.filter((s) => rank(s) < LAGGING).reduce((sum, s) => sum + counts[s], 0);
+  const end = Math.min(start + pageSize, matching);
+  // How many of the zones before position i are not lagging: the database's position of the zone at i.
+  const inDb = (i: number) => i - Math.min(Math.max(i - before, 0), journal.length);
+  // Where the statement began reading the page: as many lagging zones before `start` as it counted.
+  const counted = Number(part(0).find((r) => Number(r.rank) === LAGGING)?.n ?? 0);
+  const offset = laggingShown ? start - Math.min(counted, start) : start;
+  const window = part(2).slice(inDb(start) - offset, inDb(end) - offset);
+  const zones = [
+    ...inFull(window.filter((r) => Number(r.rank) < LAGGING)),
+    ...journal.slice(Math.max(start - before, 0), Math.max(end - before, 0)),
+    ...inFull(window.filter((r) => Number(r.rank) > LAGGING)),
+  ];
   return { zones, counts, total, matching, page, pages, pageSize };
-}
-
-/** `take` zones in `state` (not a lagging one) after `skip` of them, by name. */
-async function zonesRanked(ranked: Prisma.Sql, state: ZoneReplicaState, skip: number, take: number, read: { now: Date; behindMs: number }): Promise<ZoneReplication[]> {
-  const rows = await db().$queryRaw<{ id: number | bigint }[]>`
-    SELECT "id" FROM (${ranked}) ranked WHERE "rank" = ${Prisma.raw(String(rank(state)))} ORDER BY "name" LIMIT ${take} OFFSET ${skip}`;
-  const byId = new Map((await replicationOf(rows.map((r) => Number(r.id)), read)).map((z) => [z.zoneId, z]));
-  // A zone deleted since it was ranked is left out.
-  return rows.flatMap((r) => byId.get(Number(r.id)) ?? []);
 }
 
 export interface TargetProgress {
