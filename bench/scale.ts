@@ -47,7 +47,7 @@ import { serialOf, sweepSoa, untilSerial, type SweepResult } from './shared/dns-
 import { pageLines, quantile, timePages, type PageTime } from './shared/page-times.ts';
 import { descendantsNamed, idleCpuMs, machineLoad, mb, seconds, startLogged, treeCpu, treeRss, treeRssText, type LoggedProcess } from './shared/processes.ts';
 import { flag, numberOption } from './shared/options.ts';
-import { manyZoneNames, seedDatabase, smallZoneRecords, writeBindZones, type SeedZone } from './shared/seed.ts';
+import { manyZoneNames, seedDatabase, seedReplicaStatus, smallZoneRecords, writeBindZones, type SeedZone } from './shared/seed.ts';
 import { WORKER_NODE_ARGS } from '../lib/worker/command.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -450,6 +450,7 @@ async function measureZonekeeperZones(url: string, names: readonly string[], adm
       ['zone search', `/zones?q=${mid}`],
       [`a zone's page (${RECORDS} records)`, `/zones/${names[1]!.replace(/\.$/, '')}`],
       ['replication dashboard', '/replication'],
+      ['replication dashboard, page 250', '/replication?page=250'],
     ], RUNS));
     await web.stop();
   }
@@ -473,7 +474,9 @@ async function zonesMode(): Promise<void> {
   }
   let t = now();
   const seeded = await seedDatabase(url, zones());
-  log(`seeded ${seeded.zones} zones, ${seeded.records} records (plus SOAs) in ${seconds(now() - t)}`);
+  // What the prober would have found of two secondaries per zone: the replication dashboard reads these.
+  await seedReplicaStatus(url);
+  log(`seeded ${seeded.zones} zones, ${seeded.records} records (plus SOAs) and their secondaries' status in ${seconds(now() - t)}`);
   const pick = (from: number) => names.slice(1 + from * CHANGES, 1 + (from + 1) * CHANGES);
   const zonesFor = { cli: pick(0), service: pick(1), web: pick(2) };
 

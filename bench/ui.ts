@@ -29,6 +29,7 @@ const { createZone } = await import('../lib/zones/mutations.ts');
 const { createSession } = await import('../lib/auth/session-store.ts');
 const { freePort } = await import('../lib/testing/bind.ts');
 const { pageLines, timePages } = await import('./shared/page-times.ts');
+const { seedReplicaStatus } = await import('./shared/seed.ts');
 
 const now = () => performance.now();
 
@@ -80,7 +81,9 @@ async function seed(): Promise<void> {
     await db().record.createMany({ data });
   }
   await disconnectDb();
-  console.log(`seeded ${ZONES} zones and ${BIG} with ${RECORDS} records in ${((now() - t0) / 1000).toFixed(1)} s`);
+  // Two secondaries per primary zone, as the prober would have recorded them: what /replication reads.
+  await seedReplicaStatus(process.env.DATABASE_URL!);
+  console.log(`seeded ${ZONES} zones, their secondaries' status and ${BIG} with ${RECORDS} records in ${((now() - t0) / 1000).toFixed(1)} s`);
 }
 
 async function waitFor(url: string, ms: number): Promise<void> {
