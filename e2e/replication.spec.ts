@@ -1,7 +1,7 @@
 import { expect, test } from './helpers/test';
 import { startBind, type RunningBind } from '../lib/testing/bind';
 import { requireProgram } from '../lib/testing/system-program';
-import { uniqueName, zk } from './helpers/cli';
+import { createUser, uniqueName, zk } from './helpers/cli';
 import { BASE_URL, DNS_PORT } from './helpers/env';
 import { signIn } from './helpers/session';
 
@@ -75,4 +75,33 @@ test.describe('replication dashboard', () => {
     expect(await anonymous.text()).toMatch(/ZK_METRICS_TOKEN/);
     await stranger.dispose();
   });
+});
+
+// The dashboard counts and pages in the database: an editor's view must still hold only the zones granted to them.
+test('an editor sees and counts only the zones granted to them', async ({ page }) => {
+  const mine = `${uniqueName('rep-mine')}.test`;
+  const theirs = `${uniqueName('rep-theirs')}.test`;
+  // Their only NS is the SOA primary: no secondary to probe, so their state stays "no secondaries".
+  await zk(['zone', 'create', mine, '--ns', `ns1.${mine}.`]);
+  await zk(['zone', 'create', theirs, '--ns', `ns1.${theirs}.`]);
+  const editor = await createUser('editor');
+  await zk(['user', 'grant', editor.name, mine]);
+
+  await signIn(page, editor.name, editor.password);
+  await page.goto('/replication');
+  const rows = page.getByTestId('replication-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText(mine);
+  await expect(page.getByText(theirs)).toHaveCount(0);
+  await expect(page.getByTestId('replication-summary')).toHaveText('Showing 1–1 of 1 zone, worst state first');
+  const filters = page.getByRole('navigation', { name: 'Filter by state' });
+  await expect(filters.getByRole('link', { name: /^All/ })).toHaveText('All 1');
+
+  // Its state's filter keeps it, in the URL; the summary says how to see every zone again.
+  await filters.getByRole('link', { name: 'no secondaries 1' }).click();
+  await expect(page).toHaveURL(/\/replication\?state=no(\+|%20)secondaries$/);
+  await expect(rows).toHaveCount(1);
+  await expect(page.getByTestId('replication-summary')).toHaveText('Showing 1–1 of 1 no secondaries zone · show every zone');
+  await page.getByTestId('replication-summary').getByRole('link', { name: 'show every zone' }).click();
+  await expect(page).toHaveURL(/\/replication$/);
 });

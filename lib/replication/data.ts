@@ -217,7 +217,7 @@ const sqlInt = (n: number) => Prisma.raw(String(Math.trunc(n)));
  */
 function rankedZonesSql(visibleTo: Pick<SessionUser, 'id' | 'role'> | undefined): Prisma.Sql {
   const visible = visibleTo ? visibleZoneSql(visibleTo) : Prisma.sql`1 = 1`;
-  // Grouped by the key alone (an id has one name): on PostgreSQL, 50,000 zones took 77 ms so and 140 ms by (id, name).
+  // Grouped by the key alone (an id has one name): PostgreSQL ranked 50,000 zones in 77 ms so, in 140 ms by (id, name).
   return Prisma.sql`
     SELECT z."id" AS "id", MIN(z."name") AS "name",
       MIN(CASE WHEN r."zoneId" IS NULL THEN ${sqlInt(rank('no secondaries'))} ELSE ${secondaryRankSql()} END) AS "rank"
