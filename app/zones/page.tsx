@@ -6,7 +6,7 @@ import { buttonPrimary, buttonSecondary, inputBase, linkClass } from '@/componen
 import { ZoneTable } from '@/components/zone-table';
 import { can } from '@/lib/auth/permission';
 import { requireUser } from '@/lib/auth/session';
-import { visibleZoneIds } from '@/lib/auth/zone-access';
+import { visibleZoneWhere } from '@/lib/auth/zone-access';
 import { listReplication } from '@/lib/replication/data';
 import { listZonesPage, ZONE_SORTS, type ZoneKind, type ZoneSort } from '@/lib/zones/data';
 
@@ -32,8 +32,10 @@ export default async function ZonesPage({ searchParams }: { searchParams: Search
   const here = hrefWith('/zones', { ...state, page: pageParam(params) });
 
   const user = await requireUser('zone:read', { returnTo: here });
-  const zoneIds = await visibleZoneIds(user);
-  const list = await listZonesPage({ query: q || undefined, kind, sort, desc, page: pageParam(params), zoneIds });
+  const visible = visibleZoneWhere(user);
+  const list = await listZonesPage({ query: q || undefined, kind, sort, desc, page: pageParam(params), visible });
+  // An editor's list is their grants: an empty one says how to get some.
+  const limited = Object.keys(visible).length > 0;
   const primaries = list.zones.filter((z) => z.kind === 'primary').map((z) => z.id);
   const replication = new Map((primaries.length ? await listReplication({ zoneIds: primaries }) : []).map((r) => [r.zone, r.state]));
   const canWrite = can(user.role, 'zone:write');
@@ -120,7 +122,7 @@ export default async function ZonesPage({ searchParams }: { searchParams: Search
             </Link>
           </p>
         </div>
-      ) : zoneIds ? (
+      ) : limited ? (
         <div className="rounded-md border border-dashed border-zinc-300 bg-white px-6 py-10 text-center text-sm">
           <p className="text-base font-medium">No zones are granted to you yet.</p>
           <p className="mt-1 text-zinc-600">

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { ZoneError } from '../zones/errors';
+import { renderMetrics } from '../replication/metrics';
+import { listZonesPage } from '../zones/data';
 import { createZone } from '../zones/mutations';
 import {
   createUser,
@@ -17,7 +19,7 @@ import {
   suggestZonesToGrant,
   verifyLogin,
 } from './users';
-import { visibleZoneIds, zoneRights } from './zone-access';
+import { visibleZoneWhere, zoneRights } from './zone-access';
 
 async function expectZoneError(p: Promise<unknown>, code: ZoneError['code']): Promise<ZoneError> {
   const err = await p.then(
@@ -100,11 +102,28 @@ describe('zone grants', () => {
     const user = { id: ed.id, role: 'editor' as const };
     expect(await zoneRights(user, 'granted.example')).toMatchObject({ read: true, write: true });
     expect(await zoneRights(user, 'other.example')).toMatchObject({ read: false, write: false });
-    expect(await visibleZoneIds(user)).toHaveLength(1);
+    expect(await db().zone.count({ where: visibleZoneWhere(user) })).toBe(1);
 
     await revokeZone('eddie', 'granted.example');
     expect(await zoneRights(user, 'granted.example')).toMatchObject({ read: false, write: false });
     await expectZoneError(revokeZone('eddie', 'granted.example'), 'not-found');
+  });
+
+  it('lists and counts an editor\'s zones however many are granted (a list of ids failed past 999 on SQLite)', async () => {
+    const many = await createUser('manny', PW, 'editor');
+    const soa = { kind: 'primary', serial: 1n, soaMname: 'ns1.example.', soaRname: 'hostmaster.example.', soaRefresh: 3600, soaRetry: 600, soaExpire: 86400, soaMinimum: 300, soaTtl: 3600, defaultTtl: 3600 };
+    await db().zone.createMany({ data: Array.from({ length: 1100 }, (_, i) => ({ ...soa, name: `g${i}.many.example.` })) });
+    await db().zone.createMany({ data: Array.from({ length: 5 }, (_, i) => ({ ...soa, name: `other${i}.many.example.` })) });
+    const granted = await db().zone.findMany({ where: { name: { startsWith: 'g' }, AND: { name: { endsWith: '.many.example.' } } }, select: { id: true } });
+    await db().zoneGrant.createMany({ data: granted.map((z) => ({ userId: many.id, zoneId: z.id })) });
+    const editor = { id: many.id, role: 'editor' as const };
+
+    const page = await listZonesPage({ query: 'many.example', visible: visibleZoneWhere(editor), pageSize: 50 });
+    expect(page.total).toBe(1100);
+    expect(page.zones.every((z) => z.name.startsWith('g'))).toBe(true);
+    const metrics = await renderMetrics({ visible: visibleZoneWhere(editor) });
+    expect(metrics).toContain('zonekeeper_zone_serial{zone="g1099.many.example."} 1');
+    expect(metrics).not.toContain('other0.many.example.');
   });
 
   it('refuses a missing zone, a bad name, and grants to non-editors', async () => {

@@ -206,7 +206,7 @@ describe('renderMetrics', () => {
         { zoneId: zone.id, zoneName: zone.name, kind: 'axfr-out', peer: '192.0.2.20', outcome: 'ok' },
       ],
     });
-    const text = await renderMetrics({ zoneIds: [zone.id] });
+    const text = await renderMetrics({ visible: { id: zone.id } });
     expect(text).toContain(`zonekeeper_zone_serial{zone="metrics.test."} ${c.newSerial}`);
     expect(text).toContain(`zonekeeper_secondary_serial{zone="metrics.test.",secondary="192.0.2.20:53"} ${c.oldSerial}`);
     expect(text).toContain('zonekeeper_secondary_lag_serials{zone="metrics.test.",secondary="192.0.2.20:53"} 1');

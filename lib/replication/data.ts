@@ -122,10 +122,10 @@ async function recentChanges(zoneIds: readonly number[]): Promise<Map<number, { 
  * queries whatever the number of zones, and two more for every IDS_PER_READ
  * zones with a secondary that lags: only those need their journal.
  */
-export async function listReplication(opts: { zoneIds?: number[] | null; now?: Date; behindMs?: number } = {}): Promise<ZoneReplication[]> {
+export async function listReplication(opts: { zoneIds?: number[] | null; visible?: Prisma.ZoneWhereInput; now?: Date; behindMs?: number } = {}): Promise<ZoneReplication[]> {
   const now = opts.now ?? new Date();
   const behindMs = opts.behindMs ?? behindAfterMs();
-  const zoneWhere = { kind: 'primary', ...(opts.zoneIds ? { id: { in: opts.zoneIds } } : {}) };
+  const zoneWhere = { kind: 'primary', ...opts.visible, ...(opts.zoneIds ? { id: { in: opts.zoneIds } } : {}) };
   const [zones, statuses] = await Promise.all([
     db().zone.findMany({ where: zoneWhere, select: { id: true, name: true, serial: true, updatedAt: true }, orderBy: { name: 'asc' } }),
     db().replicaStatus.findMany({ where: { zone: zoneWhere }, orderBy: { target: 'asc' } }),

@@ -2,6 +2,7 @@
 // per-secondary serial and lag, and NOTIFY and transfer counters by outcome.
 // The counters are counts of the recorded events, so they only grow.
 import { db } from '../db';
+import type { Prisma } from '../generated/prisma/client';
 import { listReplication, type ZoneReplication } from './data';
 
 /** Label values escaped as the format requires: backslash, double quote, newline. */
@@ -17,9 +18,10 @@ function metric(lines: string[], name: string, type: 'gauge' | 'counter', help: 
   }
 }
 
-export async function renderMetrics(opts: { zoneIds?: number[] | null } = {}): Promise<string> {
-  const zones: ZoneReplication[] = await listReplication({ zoneIds: opts.zoneIds });
-  const zoneFilter = opts.zoneIds ? { zoneId: { in: opts.zoneIds } } : {};
+/** `visible`: only the zones it lets through (visibleZoneWhere); absent, every zone. */
+export async function renderMetrics(opts: { visible?: Prisma.ZoneWhereInput } = {}): Promise<string> {
+  const zones: ZoneReplication[] = await listReplication({ visible: opts.visible });
+  const zoneFilter = opts.visible ? { zone: opts.visible } : {};
   const [notify, transfers] = await Promise.all([
     db().zoneEvent.groupBy({ by: ['outcome'], where: { kind: 'notify-out', ...zoneFilter }, _count: { _all: true } }),
     db().zoneEvent.groupBy({ by: ['kind', 'outcome'], where: { kind: { in: ['axfr-out', 'ixfr-out', 'axfr-in', 'ixfr-in'] }, ...zoneFilter }, _count: { _all: true } }),

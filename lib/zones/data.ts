@@ -83,8 +83,8 @@ export interface ZoneListQuery {
   /** 1-based. */
   page?: number;
   pageSize?: number;
-  /** Only these zones (an editor's grants); null or absent: every zone. */
-  zoneIds?: number[] | null;
+  /** Only the zones this filter lets through (visibleZoneWhere: an editor's grants); absent: every zone. */
+  visible?: Prisma.ZoneWhereInput;
 }
 
 export interface ZoneListPage {
@@ -112,7 +112,7 @@ export async function listZonesPage(q: ZoneListQuery = {}): Promise<ZoneListPage
   const where: Prisma.ZoneWhereInput = {
     ...(text ? { name: { contains: text } } : {}),
     ...(q.kind ? { kind: q.kind } : {}),
-    ...(q.zoneIds ? { id: { in: q.zoneIds } } : {}),
+    ...q.visible,
   };
   const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), 500);
   const total = await db().zone.count({ where });

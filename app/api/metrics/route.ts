@@ -8,7 +8,8 @@ import { headers } from 'next/headers';
 import { clientAddress } from '@/lib/auth/client-address';
 import { loginThrottle, tooManyAttempts } from '@/lib/auth/rate-limit';
 import { getSessionUser } from '@/lib/auth/session';
-import { visibleZoneIds } from '@/lib/auth/zone-access';
+import { visibleZoneWhere } from '@/lib/auth/zone-access';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import { renderMetrics } from '@/lib/replication/metrics';
 
 export const dynamic = 'force-dynamic';
@@ -44,17 +45,17 @@ export async function GET(request: Request): Promise<Response> {
       return plain(401, 'That metrics token is wrong.', { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
     throttle.succeeded(address, THROTTLE_NAME);
-    return metrics(null);
+    return metrics(undefined);
   }
   const user = await getSessionUser();
   if (!user) {
     return plain(401, 'Sign in, or set ZK_METRICS_TOKEN on the server and send it as "Authorization: Bearer <token>".', { 'www-authenticate': 'Bearer' });
   }
-  return metrics(await visibleZoneIds(user));
+  return metrics(visibleZoneWhere(user));
 }
 
-async function metrics(zoneIds: number[] | null): Promise<Response> {
-  return new Response(await renderMetrics({ zoneIds }), {
+async function metrics(visible: Prisma.ZoneWhereInput | undefined): Promise<Response> {
+  return new Response(await renderMetrics({ visible }), {
     headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
   });
 }
