@@ -80,9 +80,9 @@ PDNS_PID=$!; PIDS+=("$PDNS_PID")
 wait_ready "$ZK1_PORT"
 wait_ready "$ZKN_PORT"
 wait_ready "$PDNS_PORT"
-ZKN_PROCS=$(grep -o '[0-9]* processes answering UDP' "$WORK/zkn.log" | grep -o '^[0-9]*' || echo 1)
+ZKN_THREADS=$(grep -o '[0-9]* threads answering UDP' "$WORK/zkn.log" | grep -o '^[0-9]*' || echo 1)
 
-# CPU ticks of a process and its children (the DNS processes of a Zonekeeper worker).
+# CPU ticks of a process and its children (a Zonekeeper worker is one process, its threads included).
 cpu_ticks() {
   local total=0 p
   for p in "$1" $(pgrep -P "$1" || true); do
@@ -118,7 +118,7 @@ done
 
 TICK=$(getconf CLK_TCK)
 node -e '
-const [file, tick, secs, cores, procs] = process.argv.slice(1);
+const [file, tick, secs, cores, threads] = process.argv.slice(1);
 const lines = require("fs").readFileSync(file, "utf8").trim().split("\n").map((l) => l.split(" "));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const of = (n) => lines.filter((l) => l[0] === n);
@@ -130,6 +130,6 @@ const show = (title, zkLabel, mode) => {
   console.log(`  powerdns:   ${Math.round(pd.qps)} qps, ${pd.cpuUs.toFixed(1)} µs CPU per query (median of ${pd.n})`);
   console.log(`  ratio zonekeeper/powerdns: ${(zk.qps / pd.qps).toFixed(2)}x qps, ${(pd.cpuUs / zk.cpuUs).toFixed(2)}x CPU efficiency`);
 };
-show("per core (each server pinned to one core, dnsperf on another):", "1 process", "core");
-show(`whole machine (${cores} cores, nothing pinned, each server as it runs by default; dnsperf shares the cores):`, `${procs} DNS processes`, "machine");
-' "$WORK/results" "$TICK" "$SECS" "$CORES" "$ZKN_PROCS"
+show("per core (each server pinned to one core, dnsperf on another):", "1 thread", "core");
+show(`whole machine (${cores} cores, nothing pinned, each server as it runs by default; dnsperf shares the cores):`, `${threads} answering threads`, "machine");
+' "$WORK/results" "$TICK" "$SECS" "$CORES" "$ZKN_THREADS"
