@@ -6,24 +6,43 @@ import { readOrCreateSecret } from '../config/secrets';
 export class ControlUnavailableError extends Error {
   /** Nothing listens on the control port: the worker is not running (not merely slow). */
   readonly notRunning: boolean;
-  constructor(message: string, opts: { notRunning?: boolean } = {}) {
+  /** The request's body was sent: the worker may have acted on it, although no answer came. */
+  readonly delivered: boolean;
+  constructor(message: string, opts: { notRunning?: boolean; delivered?: boolean } = {}) {
     super(message);
     this.notRunning = opts.notRunning ?? false;
+    this.delivered = opts.delivered ?? false;
   }
 }
 
-export async function controlRequest<T = unknown>(
+export interface ControlExchangeOptions {
+  /** How long the request may wait for the worker, idle, before it gives up. */
+  timeoutMs: number;
+  /**
+   * Send the body only once the worker has read the request's head (HTTP
+   * `Expect: 100-continue`, RFC 9110 §10.1.1), and give up with the body
+   * unsent (`delivered` false) when that takes longer than this: the worker
+   * then cannot have acted on it. For a request that must not be repeated
+   * when its outcome is unknown.
+   */
+  acceptMs?: number;
+}
+
+/** One request to the worker: the status and body of its answer, whatever the status. */
+export async function controlExchange(
   method: 'GET' | 'POST',
   path: string,
-  body?: unknown,
-  timeoutMs = 5000,
-): Promise<T> {
+  body: unknown,
+  opts: ControlExchangeOptions,
+): Promise<{ status: number; text: string }> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   // A refused secret file fails this request (callers that nudge may ignore that), never the caller's write.
   const secret = readOrCreateSecret('control-secret');
   // Loaded with the first request: a CLI command that only reads never talks to the worker, and node:http costs it ~10 ms.
   const http = await import('node:http');
-  return new Promise<T>((resolve, reject) => {
+  const waitForAccept = opts.acceptMs !== undefined && payload !== undefined;
+  return new Promise((resolve, reject) => {
+    let delivered = !waitForAccept;
     const req = http.request(
       {
         host: '127.0.0.1',
@@ -34,37 +53,54 @@ export async function controlRequest<T = unknown>(
           authorization: `Bearer ${secret}`,
           'content-type': 'application/json',
           ...(payload ? { 'content-length': payload.length } : {}),
+          ...(waitForAccept ? { expect: '100-continue' } : {}),
         },
-        timeout: timeoutMs,
+        timeout: waitForAccept ? opts.acceptMs : opts.timeoutMs,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 500) >= 400) {
-            reject(new Error(`worker answered ${res.statusCode}: ${text}`));
-            return;
-          }
-          try {
-            resolve((text ? JSON.parse(text) : null) as T);
-          } catch {
-            reject(new Error(`worker sent invalid JSON: ${text.slice(0, 200)}`));
-          }
+          // Answered before the body went (a refusal): the body never goes.
+          if (!delivered) req.destroy();
+          resolve({ status: res.statusCode ?? 500, text: Buffer.concat(chunks).toString('utf8') });
         });
+        res.on('error', (err) => reject(new ControlUnavailableError(`the DNS worker's answer broke off (${err.message})`, { delivered })));
       },
     );
-    req.on('timeout', () => req.destroy(new ControlUnavailableError('the DNS worker did not answer in time')));
+    req.on('continue', () => {
+      delivered = true;
+      req.setTimeout(opts.timeoutMs);
+      req.end(payload);
+    });
+    req.on('timeout', () =>
+      req.destroy(new ControlUnavailableError(delivered ? 'the DNS worker did not answer in time' : 'the DNS worker did not take the request in time', { delivered })),
+    );
     req.on('error', (err) =>
       reject(
         err instanceof ControlUnavailableError
           ? err
           : new ControlUnavailableError(
               `cannot reach the DNS worker on 127.0.0.1:${controlPort()} (${(err as Error).message}); is it running?`,
-              { notRunning: (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' },
+              { notRunning: (err as NodeJS.ErrnoException).code === 'ECONNREFUSED', delivered },
             ),
       ),
     );
-    req.end(payload);
+    if (!waitForAccept) req.end(payload);
   });
+}
+
+export async function controlRequest<T = unknown>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  timeoutMs = 5000,
+): Promise<T> {
+  const { status, text } = await controlExchange(method, path, body, { timeoutMs });
+  if (status >= 400) throw new Error(`worker answered ${status}: ${text}`);
+  try {
+    return (text ? JSON.parse(text) : null) as T;
+  } catch {
+    throw new Error(`worker sent invalid JSON: ${text.slice(0, 200)}`);
+  }
 }
