@@ -44,3 +44,22 @@ export function sqliteFile(url = databaseUrl()): string {
 export function sqliteUrl(url = databaseUrl()): string {
   return `file:${sqliteFile(url)}`;
 }
+
+/**
+ * The database itself, however DATABASE_URL spells it from wherever the
+ * process started: a SQLite file by its real path (a relative URL resolves
+ * from the current directory, a link to the file it names), PostgreSQL by
+ * its URL. Two processes with the same identity use the same data; two
+ * spellings of one PostgreSQL server differ, which errs on the safe side.
+ * It may hold a password: compare hashes of it, never show it.
+ */
+export function databaseIdentity(url = databaseUrl()): string {
+  if (!isSqlite(url)) return url;
+  const file = path.resolve(url.slice('file:'.length));
+  try {
+    return `file:${fs.realpathSync(file)}`;
+  } catch {
+    // Not created yet: no worker serves it.
+    return `file:${file}`;
+  }
+}
