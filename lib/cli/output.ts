@@ -12,7 +12,7 @@ export interface CommandOutput {
   /** Text to standard error, as it is. */
   err(text: string): void;
   /** Chunks to standard output, waiting whenever the reader (a pipe, a slow disk) is behind, so memory stays bounded. */
-  stream(chunks: AsyncIterable<string>): Promise<void>;
+  stream(chunks: AsyncIterable<string> | Iterable<string>): Promise<void>;
   /** The status a command that did not throw ends with: 1 when it reports a failure it printed itself. */
   exitCode: number;
 }
@@ -45,7 +45,7 @@ export class CapturedOutput implements CommandOutput {
     this.stderrParts.push(text);
   };
 
-  async stream(chunks: AsyncIterable<string>): Promise<void> {
+  async stream(chunks: AsyncIterable<string> | Iterable<string>): Promise<void> {
     for await (const chunk of chunks) this.stdoutParts.push(chunk);
   }
 

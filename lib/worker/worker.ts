@@ -10,6 +10,7 @@ import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeInt
 import { checkpointInBackground, listenForChanges, type ChangeFeed } from '../db';
 import { failureMessage } from '../db-errors';
 import { startControlServer } from './control-server';
+import { cliCommandRoute } from './control-cli';
 import { startAnswerThreads, type AnswerThreads } from './answer-threads';
 import { EDNS_UDP_LIMIT, handleMessage, type HandlerContext } from './handler';
 import { log as defaultLog, type Logger } from './logger';
@@ -179,6 +180,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
         const outcome = await secondary.retrieve(zone);
         return { zone, ...(outcome ?? { ok: false, error: 'the worker is stopping' }) };
       },
+      'POST /cli': cliCommandRoute({ readOnly, zones: () => store.size, log }),
     }, log);
   } catch (err) {
     await stop();
