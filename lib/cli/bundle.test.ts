@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../testing/bind';
+import { eventually } from '../testing/dns-client';
+import { workerProcess } from '../testing/worker-process';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-cli-bundle-'));
@@ -147,6 +150,24 @@ describe('the zonekeeper command in this checkout', () => {
     expect(list).toMatchObject({ code: 0, prisma: true, sqlite: true, zod: false });
     const create = bundleReads(['zone', 'create', 'reads.test', '--ns', 'ns1.reads.test.'], env);
     expect(create).toMatchObject({ code: 0, prisma: true, zod: true });
+  });
+
+  it('hands a command to the running DNS worker without loading the Prisma client, SQLite or zod', { timeout: 90_000 }, async () => {
+    const worker = workerProcess('bundle-reads', { dnsPort: await freePort('127.0.0.1'), controlPort: await freePort('127.0.0.1') });
+    try {
+      await worker.start();
+      const { DATABASE_URL, ZK_DATA_DIR, ZK_CONTROL_PORT } = worker.env as Record<string, string>;
+      const env = { DATABASE_URL, ZK_DATA_DIR, ZK_CONTROL_PORT };
+      const add = bundleReads(['zone', 'create', 'worker-reads.test', '--ns', 'ns1.worker-reads.test.'], env);
+      expect(add).toMatchObject({ code: 0, prisma: false, sqlite: false, zod: false });
+      // Its log comes through a pipe this process reads while it waits.
+      expect(await eventually(async () => worker.output(), (o) => o.includes('"command":"zone create","exitCode":0,"msg":"ran a CLI command"'), 5000)).toMatch(/ran a CLI command/);
+      // With the worker stopped the same check sees them, so its silence above means something.
+      await worker.stop();
+      expect(bundleReads(['zone', 'list'], env)).toMatchObject({ code: 0, prisma: true });
+    } finally {
+      await worker.remove();
+    }
   });
 
   it('prints what the TypeScript sources print, byte for byte, with the same exit status', () => {
