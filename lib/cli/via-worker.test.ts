@@ -39,9 +39,10 @@ function zk(args: string[], env: Record<string, string> = {}): Promise<ProgramRe
   return runZonekeeper(args, { env: { ...process.env, ZK_CONTROL_PORT: String(worker.controlPort), ...env } });
 }
 
-/** The CLI with a data folder of its own, so another control secret: the worker refuses it and it runs every command itself. */
+/** The CLI with a data folder of its own, so another control secret: the worker refuses it (401) and it runs every command itself. */
 function zkInProcess(args: string[]): Promise<ProgramResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-cli-own-'));
+  fs.writeFileSync(path.join(dir, 'control-secret'), `${'another-secret-'.repeat(4)}\n`, { mode: 0o600 });
   return zk(args, { ZK_DATA_DIR: dir }).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
 }
 

@@ -12,7 +12,10 @@
 // it. A change is never run twice: once its request has gone, an unknown
 // outcome is reported, not retried here.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { databaseIdentity } from '../config/database-url';
+import { dataDir } from '../config/env';
 import { ControlUnavailableError, controlExchange } from '../worker/control-client';
 import { processOutput, type CommandOutput } from './output';
 
@@ -97,6 +100,8 @@ export function databaseFingerprint(): string {
 export async function runViaWorker(argv: string[], io: CommandOutput = processOutput()): Promise<number | null> {
   const kind = workerMayRun(argv);
   if (!kind) return null;
+  // A worker of this data folder made the secret when it started: without one, none runs, and none is made here.
+  if (!fs.existsSync(path.join(dataDir(), 'control-secret'))) return null;
   const request: WorkerCommandRequest = { argv, database: databaseFingerprint() };
   let answer: { status: number; text: string };
   try {

@@ -26,8 +26,9 @@ export function cliCommandRoute(worker: { readOnly: boolean; zones: () => number
     // Loaded with the first command: a worker that never runs one never loads the CLI's code.
     const { runCommandInWorker } = await import('../cli/commands');
     const io = new CapturedOutput();
+    const started = performance.now();
     const exitCode = await runCommandInWorker(argv, io);
-    worker.log.info({ command: argv.slice(0, 2).join(' '), exitCode }, 'ran a CLI command');
+    worker.log.info({ command: argv.slice(0, 2).join(' '), exitCode, ms: Math.round(performance.now() - started) }, 'ran a CLI command');
     return { ran: true, exitCode, stdout: io.stdout, stderr: io.stderr };
   };
 }
