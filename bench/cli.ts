@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../lib/testing/bind.ts';
+import { WORKER_NODE_ARGS } from '../lib/worker/command.ts';
 import { flag, numberOption } from './shared/options.ts';
 import { cpuBetween, machineLoad, startLogged, treeCpu, type LoggedProcess } from './shared/processes.ts';
 
@@ -64,10 +65,10 @@ interface Worker {
   env: NodeJS.ProcessEnv;
 }
 
-/** The DNS worker on the bench's database, as `npm run worker` starts it (one DNS process per core). */
+/** The DNS worker on the bench's database, started as `npm run worker` starts it. */
 async function startWorker(): Promise<Worker> {
   const workerEnv = { ...env, ZK_CONTROL_PORT: String(await freePort('127.0.0.1')), ZK_DNS_LISTEN: `127.0.0.1:${await freePort('127.0.0.1')}` };
-  const proc = startLogged(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/worker/main.ts')], { cwd: ROOT, env: workerEnv });
+  const proc = startLogged(process.execPath, [...WORKER_NODE_ARGS], { cwd: ROOT, env: workerEnv });
   await proc.waitForOutput(/answering on/, 60_000);
   return { proc, env: workerEnv };
 }
