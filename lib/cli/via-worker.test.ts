@@ -16,7 +16,8 @@ import { readOrCreateSecret } from '../config/secrets';
 import type { Logger } from '../worker/logger';
 import { startWorker, type RunningWorker } from '../worker/worker';
 import { getZone } from '../zones/data';
-import { databaseFingerprint, workerMayRun, WORKER_MAX_EVENTS, WORKER_MAX_LISTED_ZONES } from './via-worker';
+import { databaseIdentity } from '../config/database-url';
+import { workerMayRun, WORKER_MAX_EVENTS, WORKER_MAX_LISTED_ZONES } from './via-worker';
 
 let worker: RunningWorker;
 /** The commands the worker logged as run for the CLI. */
@@ -118,7 +119,7 @@ describe('a command the worker runs for the CLI', () => {
     const before = await serial('secret.via.test');
     ranInWorker.length = 0;
     const argv = ['record', 'add', 'secret.via.test', 'www', 'A', '300', '192.0.2.1'];
-    const database = databaseFingerprint();
+    const database = databaseIdentity();
 
     expect((await postCli({ argv, database })).status).toBe(401);
     expect((await postCli({ argv, database }, 'Bearer not-the-secret-not-the-secret-not-the-secret')).status).toBe(401);

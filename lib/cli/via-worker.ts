@@ -6,12 +6,11 @@
 // commands.ts, and it imports nothing of Prisma: that is the saving.
 //
 // The worker runs a command only when it serves the same database (the
-// request carries a hash of its identity) and holds the same control secret
+// request names it, without its password) and holds the same control secret
 // (ZK_DATA_DIR), and only the small commands below; anything else runs in this
 // process exactly as before, and so does every command when no worker takes
 // it. A change is never run twice: once its request has gone, an unknown
 // outcome is reported, not retried here.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { databaseIdentity } from '../config/database-url';
@@ -52,7 +51,7 @@ const ANSWER_MS = 60_000;
 /** The request of `POST /cli`. */
 export interface WorkerCommandRequest {
   argv: string[];
-  /** databaseFingerprint() of the CLI's DATABASE_URL. */
+  /** databaseIdentity() of the CLI's DATABASE_URL: no password in it. */
   database: string;
 }
 
@@ -86,11 +85,6 @@ function eventsAsked(argv: readonly string[]): number {
   return 0;
 }
 
-/** A hash of the database's identity (databaseIdentity): the same in the CLI and the worker when they use one database. */
-export function databaseFingerprint(): string {
-  return createHash('sha256').update(databaseIdentity()).digest('base64url');
-}
-
 /**
  * Has the DNS worker run `argv` when it may and will: prints what it printed
  * and returns its exit status. Returns null when the command is to run in
@@ -102,7 +96,7 @@ export async function runViaWorker(argv: string[], io: CommandOutput = processOu
   if (!kind) return null;
   // A worker of this data folder made the secret when it started: without one, none runs, and none is made here.
   if (!fs.existsSync(path.join(dataDir(), 'control-secret'))) return null;
-  const request: WorkerCommandRequest = { argv, database: databaseFingerprint() };
+  const request: WorkerCommandRequest = { argv, database: databaseIdentity() };
   let answer: { status: number; text: string };
   try {
     answer = await controlExchange('POST', '/cli', request, { acceptMs: ACCEPT_MS, timeoutMs: ANSWER_MS });

@@ -47,19 +47,30 @@ export function sqliteUrl(url = databaseUrl()): string {
 
 /**
  * The database itself, however DATABASE_URL spells it from wherever the
- * process started: a SQLite file by its real path (a relative URL resolves
- * from the current directory, a link to the file it names), PostgreSQL by
- * its URL. Two processes with the same identity use the same data; two
- * spellings of one PostgreSQL server differ, which errs on the safe side.
- * It may hold a password: compare hashes of it, never show it.
+ * process started, and with no secret in it: a SQLite file by its real path
+ * (a relative URL resolves from the current directory, a link to the file it
+ * names), a PostgreSQL database by its URL without the password. Two
+ * processes with the same identity use the same data; two spellings of one
+ * PostgreSQL server differ, which errs on the safe side. The CLI sends it to
+ * whatever listens on the control port, so it must not hold the password.
  */
 export function databaseIdentity(url = databaseUrl()): string {
-  if (!isSqlite(url)) return url;
-  const file = path.resolve(url.slice('file:'.length));
+  if (isSqlite(url)) {
+    const file = path.resolve(url.slice('file:'.length));
+    try {
+      return `file:${fs.realpathSync(file)}`;
+    } catch {
+      // Not created yet: no worker serves it.
+      return `file:${file}`;
+    }
+  }
   try {
-    return `file:${fs.realpathSync(file)}`;
+    const u = new URL(url);
+    u.password = '';
+    // libpq also takes it as a parameter (password, sslpassword).
+    for (const key of [...u.searchParams.keys()]) if (/pass/i.test(key)) u.searchParams.delete(key);
+    return u.href;
   } catch {
-    // Not created yet: no worker serves it.
-    return `file:${file}`;
+    return redactedUrl(url);
   }
 }

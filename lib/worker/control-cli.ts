@@ -10,7 +10,8 @@
 import type { ControlRoute } from './control-server';
 import type { Logger } from './logger';
 import { CapturedOutput } from '../cli/output';
-import { databaseFingerprint, workerMayRun, type WorkerCommandResult } from '../cli/via-worker';
+import { databaseIdentity } from '../config/database-url';
+import { workerMayRun, type WorkerCommandResult } from '../cli/via-worker';
 
 const REQUEST_KEYS = new Set(['argv', 'database']);
 
@@ -21,7 +22,7 @@ export function cliCommandRoute(worker: { readOnly: boolean; zones: () => number
       return { ran: false, reason: 'the request holds more or other than { argv, database }' };
     }
     // The CLI then runs it on its own database, which this worker does not serve.
-    if (database !== databaseFingerprint()) return { ran: false, reason: 'this worker serves another database' };
+    if (database !== databaseIdentity()) return { ran: false, reason: 'this worker serves another database' };
     if (!workerMayRun(argv, { zones: worker.zones(), readOnly: worker.readOnly })) return { ran: false, reason: 'the CLI runs this command itself' };
     // Loaded with the first command: a worker that never runs one never loads the CLI's code.
     const { runCommandInWorker } = await import('../cli/commands');
