@@ -23,7 +23,8 @@ export type WorkerCommandKind = 'read' | 'change';
 
 /**
  * What the worker may run: commands whose work is small whatever the size of
- * the database, on the worker's own event loop (it answers DNS there too).
+ * the database, on the worker's main thread (its reloads, transfers and TCP
+ * answers run there too).
  * Not: anything that reads this process's files or stdin (`zone import`,
  * `user add`, `user password`), streams a zone of any size (`zone export`),
  * deletes one (`zone delete`), or asks the worker itself (`notify`, `zone
