@@ -1,5 +1,6 @@
 // Client side of the worker's loopback control channel, used by the web app
 // and the CLI. Authenticated with the secret in ZK_DATA_DIR (control-secret).
+import type { Socket } from 'node:net';
 import { controlPort } from '../config/env';
 import { readOrCreateSecret } from '../config/secrets';
 
@@ -38,15 +39,15 @@ export async function controlExchange(
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   // A refused secret file fails this request (callers that nudge may ignore that), never the caller's write.
   const secret = readOrCreateSecret('control-secret');
-  // Loaded with the first request: a CLI command that only reads never talks to the worker, and node:http costs it ~10 ms.
-  const http = await import('node:http');
   const waitForAccept = opts.acceptMs !== undefined && payload !== undefined;
+  const socket = await connect(waitForAccept ? opts.acceptMs! : opts.timeoutMs);
+  // Loaded once a worker answers: a CLI command finding none runs without it (node:http cost it 10–20 ms of CPU).
+  const http = await import('node:http');
   return new Promise((resolve, reject) => {
     let delivered = !waitForAccept;
     const req = http.request(
       {
-        host: '127.0.0.1',
-        port: controlPort(),
+        createConnection: () => socket,
         method,
         path,
         headers: {
@@ -55,7 +56,6 @@ export async function controlExchange(
           ...(payload ? { 'content-length': payload.length } : {}),
           ...(waitForAccept ? { expect: '100-continue' } : {}),
         },
-        timeout: waitForAccept ? opts.acceptMs : opts.timeoutMs,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -68,6 +68,8 @@ export async function controlExchange(
         res.on('error', (err) => reject(new ControlUnavailableError(`the DNS worker's answer broke off (${err.message})`, { delivered })));
       },
     );
+    // Set on the request, not as its `timeout` option, which a socket of our own (createConnection) does not get.
+    req.setTimeout(waitForAccept ? opts.acceptMs! : opts.timeoutMs);
     req.on('continue', () => {
       delivered = true;
       req.setTimeout(opts.timeoutMs);
@@ -77,16 +79,34 @@ export async function controlExchange(
       req.destroy(new ControlUnavailableError(delivered ? 'the DNS worker did not answer in time' : 'the DNS worker did not take the request in time', { delivered })),
     );
     req.on('error', (err) =>
+      reject(err instanceof ControlUnavailableError ? err : new ControlUnavailableError(`the connection to the DNS worker broke off (${err.message})`, { delivered })),
+    );
+    if (!waitForAccept) req.end(payload);
+  });
+}
+
+/** A connection to the control port: rejects, `notRunning`, when nothing listens there. */
+async function connect(timeoutMs: number): Promise<Socket> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port: controlPort() });
+    const slow = () => socket.destroy(new ControlUnavailableError('the DNS worker did not take the connection in time'));
+    socket.setTimeout(timeoutMs, slow);
+    const failed = (err: Error) =>
       reject(
         err instanceof ControlUnavailableError
           ? err
-          : new ControlUnavailableError(
-              `cannot reach the DNS worker on 127.0.0.1:${controlPort()} (${(err as Error).message}); is it running?`,
-              { notRunning: (err as NodeJS.ErrnoException).code === 'ECONNREFUSED', delivered },
-            ),
-      ),
-    );
-    if (!waitForAccept) req.end(payload);
+          : new ControlUnavailableError(`cannot reach the DNS worker on 127.0.0.1:${controlPort()} (${err.message}); is it running?`, {
+              notRunning: (err as NodeJS.ErrnoException).code === 'ECONNREFUSED',
+            }),
+      );
+    socket.once('error', failed);
+    socket.once('connect', () => {
+      // From here the request's own timeout and error listeners report; an error in between must not go unhandled.
+      socket.setTimeout(0);
+      socket.off('timeout', slow).off('error', failed).on('error', () => {});
+      resolve(socket);
+    });
   });
 }
 
