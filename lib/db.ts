@@ -171,7 +171,7 @@ parentPort.on('message', () => { clearInterval(timer); conn.close(); parentPort.
  * SQLite copies its write-ahead log into the database file (a checkpoint) at
  * the end of the commit that takes the log past 1000 pages, inside that
  * commit's synchronous call. After a big transfer that is tens of megabytes:
- * 250–400 ms in which a DNS process answers nothing (measured 2026-12-05).
+ * 250–400 ms in which the worker answers nothing (measured 2026-12-05).
  * A process that answers queries calls this: its own commits no longer
  * checkpoint, and a thread with a connection of its own does it every second
  * instead. Nothing to do on PostgreSQL. Returns a function that stops it.

@@ -155,7 +155,7 @@ export function tcpLimits(): TcpLimits {
 
 /** Response rate limiting over UDP (lib/worker/rrl.ts). */
 export interface RrlSettings {
-  /** Responses per second to one client prefix for one kind of answer, over all DNS processes; 0 turns RRL off (ZK_RRL_RESPONSES_PER_SECOND). */
+  /** Responses per second to one client prefix for one kind of answer, over all answering threads; 0 turns RRL off (ZK_RRL_RESPONSES_PER_SECOND). */
   responsesPerSecond: number;
   /** Of the responses over the limit, every slip-th is sent truncated and the rest dropped; 0 drops them all (ZK_RRL_SLIP). */
   slip: number;

@@ -74,7 +74,7 @@ describe('ns1 (primary) → ns2 → ns3, three databases', () => {
     expect(three[0]).toEqual(['192.0.2.77']);
     expect(two[1]).toBeLessThan(2000);
     expect(three[1]).toBeLessThan(2000);
-    // Its DNS processes swap within one message of each other (cluster-link.ts): the next question may reach the other.
+    // Its answer threads swap within one message of each other (answer-threads.ts): the next question may reach the other.
     expect(await eventually(() => soaSerial(ports.ns3), (s) => s === 2, 1000, 20)).toBe(2);
   });
 
