@@ -42,8 +42,12 @@ function stamp(rel) {
   }
 }
 
-/** @param {string} file @param {string | Uint8Array} data */
-function writeAtomically(file, data) {
+/**
+ * Writes `data` to `file` all at once for readers: a process that reads it sees the old file or
+ * the new one (the temporary name is unique among the processes writing at once).
+ * @param {string} file @param {string | Uint8Array} data
+ */
+export function writeAtomically(file, data) {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, data);
   fs.renameSync(tmp, file);

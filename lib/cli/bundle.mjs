@@ -42,6 +42,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { writeAtomically } from '../bundle-entry.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ENTRY = path.join(ROOT, 'lib/cli/main.ts');
@@ -108,14 +109,6 @@ function buildDir(id) {
 async function shortHash(data) {
   const { createHash } = await import('node:crypto');
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
-}
-
-/** Writes `data` to `file` all at once for readers: a process that reads it sees the old file or the new one. */
-function writeAtomically(file, data) {
-  // Unique among the processes writing at once, each of which writes one file at a time.
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }
 
 /**
