@@ -6,6 +6,7 @@
 // views of the very bytes the main thread serves, not a copy. A patch never
 // writes what an older snapshot reads, so a thread may keep answering from an
 // older image while the main thread patches the next one.
+import type { RrlSettings } from '../config/env';
 import type { TsigKey } from '../dns/tsig';
 import type { Peer } from './udp-direct';
 import { DEFAULT_TRANSFER_POLICY, ZoneSnapshot, type SnapshotIdentity, type SnapshotLayout } from './zone-snapshot';
@@ -24,6 +25,8 @@ export interface AnswerThreadData {
   sockets: { fd: number; address: string; port: number }[];
   /** How many threads answer in all (each allows its share of the RRL rate). */
   answerers: number;
+  /** The worker's response rate limiting settings (the main thread's, overrides included). */
+  rrl: RrlSettings;
   logLevel: string;
 }
 

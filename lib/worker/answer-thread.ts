@@ -8,7 +8,6 @@
 // modules, not a second Prisma client.
 import type dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
-import { rrlSettings } from '../config/env';
 import { collectGarbage } from './heap';
 import { keysOf, snapshotOf, type AnswerThreadData, type FromThread, type ToThread } from './answer-link';
 import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
@@ -26,7 +25,7 @@ const send = (m: FromThread) => port.postMessage(m);
 const store = new ZoneStore();
 const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), readOnly: true };
 // Its own share of the rate: it sees only the datagrams the kernel hands it.
-const rrl = rateLimiterFor(rrlSettings(), { answerers: data.answerers, log });
+const rrl = rateLimiterFor(data.rrl, { answerers: data.answerers, log });
 const sockets: dgram.Socket[] = [];
 
 // The answer path catches its own errors; anything else is logged, not fatal: the thread shares

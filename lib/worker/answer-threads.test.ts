@@ -71,3 +71,26 @@ describe.skipIf(!dig)('a worker with an answer thread', () => {
     expect(isShared(imageOf(z))).toBe(true);
   });
 });
+
+describe.skipIf(!dig)('an answer thread and response rate limiting', () => {
+  let limited: RunningWorker;
+
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it('applies the worker\'s own settings, not only the environment\'s', async () => {
+    // One answer a second over two threads, nothing sent truncated.
+    limited = await startWorker({ listen: [{ address: '127.0.0.1', port: 0 }], controlPort: 0, pollIntervalMs: 60_000, threads: 2, probe: { intervalMs: 0 }, rrl: { responsesPerSecond: 1, slip: 0 } });
+    const at = port;
+    port = limited.dns[0]!.port;
+    try {
+      const out = await digWhileBlocked(['+short', '+time=1', '+tries=1', ...[1, 2, 3, 4].flatMap(() => [`www.${Z}`, 'A'])], 5000);
+      // Each dropped question waits out its second, in which the thread's bucket refills by half an
+      // answer: at most two of the four get through (all four at the environment's 200 a second).
+      expect(out.split('\n').filter((l) => l === '192.0.2.1').length).toBeLessThanOrEqual(2);
+    } finally {
+      port = at;
+    }
+  }, 30_000);
+});

@@ -24,6 +24,7 @@ import type dgram from 'node:dgram';
 import { Worker } from 'node:worker_threads';
 import { bundledEntry } from '../bundle-entry.mjs';
 import { imageOf, isShared, type AnswerThreadData, type FromThread, type ToThread } from './answer-link';
+import type { RrlSettings } from '../config/env';
 import type { Logger } from './logger';
 import { udpFd, type Peer } from './udp-direct';
 import type { StoreChange } from './zone-loader';
@@ -40,6 +41,8 @@ export interface AnswerThreadOptions {
   count: number;
   store: ZoneStore;
   sockets: readonly dgram.Socket[];
+  /** The main thread's response rate limiting settings, which each thread applies to its share. */
+  rrl: RrlSettings;
   log: Logger;
   /** A NOTIFY a thread received on listener `listener`, to be handled as if the main thread had. */
   onNotify(listener: number, msg: Buffer, peer: Peer): void;
@@ -134,7 +137,7 @@ export async function startAnswerThreads(opts: AnswerThreadOptions): Promise<Ans
   let stopping = false;
   const threads: Thread[] = [];
   for (let i = 1; i <= opts.count; i++) {
-    const data: AnswerThreadData = { thread: i, sockets, answerers, logLevel: log.level };
+    const data: AnswerThreadData = { thread: i, sockets, answerers, rrl: opts.rrl, logLevel: log.level };
     const worker = new Worker(entry, { workerData: data });
     worker.on('error', (err) => log.error({ thread: i, err: err.stack ?? err.message }, 'answer thread failed'));
     worker.on('exit', (code) => {

@@ -89,7 +89,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const threadCount = Math.max(1, opts.threads ?? 1);
   // Snapshots built from now on can be handed to the answer threads without a copy.
   if (threadCount > 1) shareSnapshotMemory();
-  const rrl = rateLimiterFor({ ...rrlSettings(), ...opts.rrl }, { answerers: threadCount, log });
+  const rrlConfig: RrlSettings = { ...rrlSettings(), ...opts.rrl };
+  const rrl = rateLimiterFor(rrlConfig, { answerers: threadCount, log });
   // After a transfer in, serve the new copy and pass the NOTIFY on at once.
   const secondary = new SecondaryEngine(store, log, { ...opts.secondary, workerId: id, readOnly, reload: () => refresh() });
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary, workerId: id, readOnly };
@@ -160,7 +161,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     };
     if (threadCount > 1) {
       const onLost = opts.onThreadLost ?? ((err: Error) => log.error({ err: err.message }, 'answer thread lost'));
-      threads = await startAnswerThreads({ count: threadCount - 1, store, sockets: udp, log, onNotify, onLost });
+      threads = await startAnswerThreads({ count: threadCount - 1, store, sockets: udp, rrl: rrlConfig, log, onNotify, onLost });
       if (threads) loader.publishTo(threads.publish);
     }
     control = await startControlServer(opts.controlPort ?? controlPort(), {
