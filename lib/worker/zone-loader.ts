@@ -22,7 +22,7 @@ import { db } from '../db';
 import { parseAlgorithm, secretFromBase64, type TsigKey } from '../dns/tsig';
 import { TimeSlice } from '../time-slice';
 import type { Prisma } from '../generated/prisma/client';
-import { rangeRecordPages, soaRecordOf, zoneRecordPages } from '../zones/data';
+import { rangeRecordPages, soaRecordOf } from '../zones/data';
 import { JOURNAL_PIECE, readChangeRecords } from '../zones/journal';
 import { readList } from '../zones/json-lists';
 import { ChangeCursor, findByNames } from '../zones/zone-changes';
@@ -243,16 +243,16 @@ export class ZoneLoader {
       const rows = await db().zone.findMany({ where: { id: ids }, include: { tsigKey: { select: { name: true } } }, orderBy: { id: 'asc' } });
       // Zones new here that fill most of the id range (a start) have their records read together.
       const together = batch.length > 1 && batch.length * 2 > ids.lte - ids.gte + 1 && batch.every((z) => !z.served);
-      const read = together ? await this.readRange(rows.filter((z) => wanted.has(z.id)), wanted, ids, slice) : null;
+      const read = together ? await this.readRecords(rows.filter((z) => wanted.has(z.id)), wanted, ids.gte, ids.lte, slice) : null;
       const built: ZoneSnapshot[] = [];
       for (const z of rows) {
         const want = wanted.get(z.id);
         if (!want) continue;
         try {
-          const header = headerOf(z, want.expired);
-          const fromRange = read?.get(z.id);
-          if (fromRange instanceof Error) throw fromRange;
-          built.push((want.served && (await this.patch(want.served, z, header, slice))) || (await (fromRange ? fromRange.finishInSlices(slice) : this.build(z, header, slice))));
+          const patched = want.served ? await this.patch(want.served, z, headerOf(z, want.expired), slice) : null;
+          const copy = patched ?? read?.get(z.id) ?? (await this.readRecords([z], wanted, z.id, z.id, slice)).get(z.id)!;
+          if (copy instanceof Error) throw copy;
+          built.push(copy instanceof ZoneBuilder ? await copy.finishInSlices(slice) : copy);
         } catch (err) {
           // Keep serving the previous copy; the next sync tries again.
           failed.push(z.name);
@@ -302,24 +302,21 @@ export class ZoneLoader {
     return patchSnapshot(served, header, steps);
   }
 
-  private async build(z: ZoneRow, header: SnapshotHeader, slice: TimeSlice): Promise<ZoneSnapshot> {
-    const b = new ZoneBuilder(header);
-    for await (const page of zoneRecordPages(z.id, slice)) {
-      for (const [, name, type, ttl, content] of page) b.add(name, type, ttl, content);
-      this.readSinceGc += page.length;
-      if (slice.due) await slice.pause();
-    }
-    return b.finishInSlices(slice);
-  }
-
   /**
-   * The records of the zones in `rows` (all in the id range `ids`) read in one pass: for each
-   * zone a builder holding them, or the error its records gave, which fails that zone alone.
+   * The records of the zones in `rows` (all with ids from `first` to `last`) read in one pass,
+   * a page at a time: for each zone a builder holding them, or the error its header or records
+   * gave, which fails that zone alone.
    */
-  private async readRange(rows: ZoneRow[], wanted: Map<number, ZoneToLoad>, ids: { gte: number; lte: number }, slice: TimeSlice): Promise<Map<number, ZoneBuilder | Error>> {
+  private async readRecords(rows: ZoneRow[], wanted: Map<number, ZoneToLoad>, first: number, last: number, slice: TimeSlice): Promise<Map<number, ZoneBuilder | Error>> {
     const builders = new Map<number, ZoneBuilder | Error>();
-    for (const z of rows) builders.set(z.id, new ZoneBuilder(headerOf(z, wanted.get(z.id)!.expired)));
-    for await (const page of rangeRecordPages(ids.gte, ids.lte, slice)) {
+    for (const z of rows) {
+      try {
+        builders.set(z.id, new ZoneBuilder(headerOf(z, wanted.get(z.id)!.expired)));
+      } catch (err) {
+        builders.set(z.id, err as Error);
+      }
+    }
+    for await (const page of rangeRecordPages(first, last, slice)) {
       for (const [zoneId, , name, type, ttl, content] of page) {
         const b = builders.get(zoneId);
         if (!(b instanceof ZoneBuilder)) continue;

@@ -188,43 +188,30 @@ export type StoredRecord = RR & { id: number };
 /** Rows per query in readZoneRecords: one page is a short synchronous step for SQLite and Prisma. */
 const RECORD_PAGE = 2000;
 
-/** One enabled record as zoneRecordPages reads it: row id, name, type, TTL, content. */
-export type RecordRow = [id: number, name: string, type: string, ttl: number, content: string];
-
-const RECORD_PAGE_SQL = 'SELECT "id", "name", "type", "ttl", "content" FROM "Record" WHERE "zoneId" = ? AND "id" > ? AND "disabled" = false ORDER BY "id" LIMIT ?';
-
-/**
- * The enabled records of a zone as the DNS worker loads them: pages of rows in
- * id order along the index Record(zoneId, id), read in bulk (selectRows) and
- * not as objects, with the event loop given a turn between pages once the
- * slice is used up. Outside any transaction: a commit between two pages shows,
- * so the caller compares the zone's version before and after.
- */
-export async function* zoneRecordPages(zoneId: number, slice: TimeSlice): AsyncGenerator<RecordRow[]> {
-  for (let after = 0; ; ) {
-    await slice.maybePause();
-    const page = (await selectRows(RECORD_PAGE_SQL, [zoneId, after, RECORD_PAGE])) as RecordRow[];
-    if (page.length > 0) yield page;
-    if (page.length < RECORD_PAGE) return;
-    after = page.at(-1)![0];
-  }
-}
-
-/** A record as rangeRecordPages reads it: its zone's id, then a RecordRow. */
+/** One enabled record as rangeRecordPages reads it: its zone's id, row id, name, type, TTL, content. */
 export type ZoneRecordRow = [zoneId: number, id: number, name: string, type: string, ttl: number, content: string];
 
-const RANGE_PAGE_SQL =
-  'SELECT "zoneId", "id", "name", "type", "ttl", "content" FROM "Record" WHERE "zoneId" >= ? AND "zoneId" <= ? AND ("zoneId" > ? OR ("zoneId" = ? AND "id" > ?)) AND "disabled" = false ORDER BY "zoneId", "id" LIMIT ?';
+const COLUMNS = '"zoneId", "id", "name", "type", "ttl", "content"';
+/** The rest of one zone, from a record on: a seek along the index Record(zoneId, id). */
+const ZONE_REST_SQL = `SELECT ${COLUMNS} FROM "Record" WHERE "zoneId" = ? AND "id" > ? AND "disabled" = false ORDER BY "id" LIMIT ?`;
+/** The zones after one, up to a last: a seek too. One query over the whole range would rescan it from its start on every page. */
+const NEXT_ZONES_SQL = `SELECT ${COLUMNS} FROM "Record" WHERE "zoneId" > ? AND "zoneId" <= ? AND "disabled" = false ORDER BY "zoneId", "id" LIMIT ?`;
 
 /**
- * The enabled records of every zone whose id lies in [first, last], as
- * zoneRecordPages reads one zone's, in (zone, id) order: one query per page
- * however many zones, where 50,000 small zones took a query each.
+ * The enabled records of the zones whose ids lie from `first` to `last` (one
+ * zone when they are equal) as the DNS worker loads them: pages of rows in
+ * (zone, id) order along the index Record(zoneId, id), read in bulk
+ * (selectRows) and not as objects, with the event loop given a turn between
+ * pages once the slice is used up. A page takes one or two queries however
+ * many zones it spans, where 50,000 small zones took a query each. Outside any
+ * transaction: a commit between two pages shows, so the caller compares the
+ * zones' versions before and after.
  */
 export async function* rangeRecordPages(first: number, last: number, slice: TimeSlice): AsyncGenerator<ZoneRecordRow[]> {
   for (let zone = first, after = 0; ; ) {
     await slice.maybePause();
-    const page = (await selectRows(RANGE_PAGE_SQL, [first, last, zone, zone, after, RECORD_PAGE])) as ZoneRecordRow[];
+    const page = (await selectRows(ZONE_REST_SQL, [zone, after, RECORD_PAGE])) as ZoneRecordRow[];
+    if (page.length < RECORD_PAGE && zone < last) page.push(...((await selectRows(NEXT_ZONES_SQL, [zone, last, RECORD_PAGE - page.length])) as ZoneRecordRow[]));
     if (page.length > 0) yield page;
     if (page.length < RECORD_PAGE) return;
     [zone, after] = page.at(-1)!;
