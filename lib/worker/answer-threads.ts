@@ -135,13 +135,15 @@ export async function startAnswerThreads(opts: AnswerThreadOptions): Promise<Ans
   // thread beside a loader thread of its own, about 59 MB (measured 2026-12-06, empty store).
   const entry = (await bundledEntry('lib/worker/answer-thread.ts')) ?? new URL('./answer-thread-boot.mjs', import.meta.url);
   let stopping = false;
+  // Until every thread answers, an end is a failed start (Thread.listen), not a lost thread.
+  let started = false;
   const threads: Thread[] = [];
   for (let i = 1; i <= opts.count; i++) {
     const data: AnswerThreadData = { thread: i, sockets, answerers, rrl: opts.rrl, logLevel: log.level };
     const worker = new Worker(entry, { workerData: data });
     worker.on('error', (err) => log.error({ thread: i, err: err.stack ?? err.message }, 'answer thread failed'));
     worker.on('exit', (code) => {
-      if (!stopping) opts.onLost(new Error(`answer thread ${i} ended (exit code ${code}); the UDP sockets it shared are closed`));
+      if (started && !stopping) opts.onLost(new Error(`answer thread ${i} ended (exit code ${code}); the UDP sockets it shared are closed`));
     });
     threads.push(new Thread(worker, opts.onNotify));
   }
@@ -176,6 +178,7 @@ export async function startAnswerThreads(opts: AnswerThreadOptions): Promise<Ans
       for (const t of threads) t.post(m);
     }
     await Promise.all(threads.map((t) => t.listen(START_TIMEOUT_MS)));
+    started = true;
   } catch (err) {
     await stop();
     throw err;
