@@ -63,7 +63,7 @@ export function imageOf(z: ZoneSnapshot): SnapshotImage {
 }
 
 /** Structured clone hands Uint8Arrays over; the snapshot reads Buffers. */
-const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+export const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 /** The snapshot an image describes, over the same memory; it is never patched here (no arena). */
 export function snapshotOf(img: SnapshotImage): ZoneSnapshot {

@@ -23,7 +23,7 @@
 import type dgram from 'node:dgram';
 import { Worker } from 'node:worker_threads';
 import { bundledEntry } from '../bundle-entry.mjs';
-import { imageOf, isShared, type AnswerThreadData, type FromThread, type ToThread } from './answer-link';
+import { asBuffer, imageOf, isShared, type AnswerThreadData, type FromThread, type ToThread } from './answer-link';
 import type { RrlSettings } from '../config/env';
 import type { Logger } from './logger';
 import { udpFd, type Peer } from './udp-direct';
@@ -72,7 +72,7 @@ class Thread {
         this.waiting.delete(m.id);
       } else if (m.t === 'listening') this.listening?.();
       else if (m.t === 'failed') this.failed?.(new Error(m.error));
-      else if (m.t === 'notify') onNotify(m.listener, Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength), m.peer);
+      else if (m.t === 'notify') onNotify(m.listener, asBuffer(m.bytes), m.peer);
     });
   }
 
