@@ -78,6 +78,9 @@ export async function selectRows(sql: string, args: readonly (string | number)[]
   return rows;
 }
 
+/** PostgreSQL's type id of `timestamp without time zone`. */
+const PG_TIMESTAMP = 1114;
+
 function createRowReader(): RowReader {
   const url = databaseUrl();
   if (databaseProvider(url) === 'postgresql') {
@@ -89,7 +92,9 @@ function createRowReader(): RowReader {
       async rows(sql, args) {
         if (!pool) {
           const { default: driver } = await import('pg');
-          pool = new driver.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0, allowExitOnIdle: true });
+          // A `timestamp` (Prisma's DateTime, in UTC) comes as its text: the driver would read it as local time.
+          const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === PG_TIMESTAMP ? (text: string) => text : driver.types.getTypeParser(oid, format)) };
+          pool = new driver.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0, allowExitOnIdle: true, types });
           // An idle connection that breaks must not take the process with it; the next query reconnects.
           pool.on('error', () => undefined);
         }

@@ -173,6 +173,32 @@ describe('ZoneLoader', () => {
     expect(await loader.sync()).toEqual({ loaded: [], removed: [] });
   });
 
+  it('at a start, serves a secondary whose copy expired while it was down as expired, and a current one as current, whatever the time zone', async () => {
+    const now = Date.now();
+    const secondary = async (zone: string, expiresAt: Date) => {
+      await createZone({ name: zone, kind: 'secondary', primaries: ['192.0.2.1'] }, actor);
+      const { id } = await db().zone.findUniqueOrThrow({ where: { name: zone } });
+      const soa = { mname: `ns1.${zone}`, rname: `hostmaster.${zone}`, serial: 5, refresh: 3600, retry: 600, expire: 86400, minimum: 300 };
+      await replaceSecondaryContent(id, { soa, ttl: 300 }, [{ name: zone, type: 'NS', ttl: 300, content: `ns1.${zone}` }], {
+        peer: 'test',
+        state: { checkedAt: new Date(now), refreshedAt: new Date(now), nextRefreshAt: new Date(now + 3_600_000), expiresAt, failures: 0, error: null },
+      });
+    };
+    await secondary('past.loader.test.', new Date(now - 60_000));
+    await secondary('future.loader.test.', new Date(now + 3_600_000));
+    // The stored times are UTC; a reader taking them for local time would move them by 14 hours here.
+    const zoneBefore = process.env.TZ;
+    process.env.TZ = 'Pacific/Kiritimati';
+    try {
+      const store = new ZoneStore();
+      await new ZoneLoader(store, log).sync();
+      expect([store.get('past.loader.test.')?.expired, store.get('future.loader.test.')?.expired]).toEqual([true, false]);
+    } finally {
+      if (zoneBefore === undefined) delete process.env.TZ;
+      else process.env.TZ = zoneBefore;
+    }
+  });
+
   it('applies a commit to the copy it serves from the journal, without reading the zone again', async () => {
     const zone = 'i.loader.test.';
     const hosts = Array.from({ length: 3000 }, (_, i) => `h${i} IN A 192.0.2.${i % 250}`);

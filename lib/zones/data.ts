@@ -1,6 +1,6 @@
 // Reads of zones and records for the web app, the CLI and the worker.
 import { Prisma } from '../generated/prisma/client';
-import { db, selectRows, textContains } from '../db';
+import { db, textContains } from '../db';
 import { parseSoaContent, soaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
@@ -186,37 +186,7 @@ export async function getZone(name: string): Promise<ZoneDetail | null> {
 export type StoredRecord = RR & { id: number };
 
 /** Rows per query in readZoneRecords: one page is a short synchronous step for SQLite and Prisma. */
-const RECORD_PAGE = 2000;
-
-/** One enabled record as rangeRecordPages reads it: its zone's id, row id, name, type, TTL, content. */
-export type ZoneRecordRow = [zoneId: number, id: number, name: string, type: string, ttl: number, content: string];
-
-const COLUMNS = '"zoneId", "id", "name", "type", "ttl", "content"';
-/** The rest of one zone, from a record on: a seek along the index Record(zoneId, id). */
-const ZONE_REST_SQL = `SELECT ${COLUMNS} FROM "Record" WHERE "zoneId" = ? AND "id" > ? AND "disabled" = false ORDER BY "id" LIMIT ?`;
-/** The zones after one, up to a last: a seek too. One query over the whole range would rescan it from its start on every page. */
-const NEXT_ZONES_SQL = `SELECT ${COLUMNS} FROM "Record" WHERE "zoneId" > ? AND "zoneId" <= ? AND "disabled" = false ORDER BY "zoneId", "id" LIMIT ?`;
-
-/**
- * The enabled records of the zones whose ids lie from `first` to `last` (one
- * zone when they are equal) as the DNS worker loads them: pages of rows in
- * (zone, id) order along the index Record(zoneId, id), read in bulk
- * (selectRows) and not as objects, with the event loop given a turn between
- * pages once the slice is used up. A page takes one or two queries however
- * many zones it spans, where 50,000 small zones took a query each. Outside any
- * transaction: a commit between two pages shows, so the caller compares the
- * zones' versions before and after.
- */
-export async function* rangeRecordPages(first: number, last: number, slice: TimeSlice): AsyncGenerator<ZoneRecordRow[]> {
-  for (let zone = first, after = 0; ; ) {
-    await slice.maybePause();
-    const page = (await selectRows(ZONE_REST_SQL, [zone, after, RECORD_PAGE])) as ZoneRecordRow[];
-    if (page.length < RECORD_PAGE && zone < last) page.push(...((await selectRows(NEXT_ZONES_SQL, [zone, last, RECORD_PAGE - page.length])) as ZoneRecordRow[]));
-    if (page.length > 0) yield page;
-    if (page.length < RECORD_PAGE) return;
-    [zone, after] = page.at(-1)!;
-  }
-}
+export const RECORD_PAGE = 2000;
 
 /**
  * Every record of a zone (only the enabled ones with `enabledOnly`), read a
