@@ -17,12 +17,17 @@ export interface SnapshotImage {
   layout: Omit<SnapshotLayout, 'arena'>;
 }
 
-/** What a thread needs to answer on the main thread's sockets. */
+/** One of the main thread's UDP sockets: its file descriptor and address. */
+export interface AnswerSocket {
+  fd: number;
+  address: string;
+  port: number;
+}
+
+/** What a thread is started with. */
 export interface AnswerThreadData {
   /** Number of this thread (1 and up; the main thread answers too). */
   thread: number;
-  /** The main thread's UDP sockets: their file descriptors and families, in listener order. */
-  sockets: { fd: number; address: string; port: number }[];
   /** How many threads answer in all (each allows its share of the RRL rate). */
   answerers: number;
   /** The worker's response rate limiting settings (the main thread's, overrides included). */
@@ -33,8 +38,8 @@ export interface AnswerThreadData {
 export type ToThread =
   /** Serve these snapshots and stop serving the removed zones; `keys` replaces the TSIG keys when present. */
   | { t: 'zones'; id: number; set: SnapshotImage[]; removed: string[]; keys?: TsigKey[] }
-  /** Every zone is in: start answering on the sockets. */
-  | { t: 'listen' };
+  /** Every zone is in: start answering on the main thread's UDP sockets, in listener order. */
+  | { t: 'listen'; sockets: AnswerSocket[] };
 
 export type FromThread =
   /** The change `id` is served. */

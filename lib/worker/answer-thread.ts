@@ -9,7 +9,7 @@
 import type dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
 import { collectGarbage } from './heap';
-import { keysOf, snapshotOf, type AnswerThreadData, type FromThread, type ToThread } from './answer-link';
+import { keysOf, snapshotOf, type AnswerSocket, type AnswerThreadData, type FromThread, type ToThread } from './answer-link';
 import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
 import { log as rootLog } from './logger';
 import { ResponseCache } from './response-cache';
@@ -32,8 +32,8 @@ const sockets: dgram.Socket[] = [];
 // the main thread's sockets, and its end would close them (answer-threads.ts).
 process.on('uncaughtException', (err) => log.error({ err: err.stack ?? String(err) }, 'answer thread: unexpected error'));
 
-async function listen(): Promise<void> {
-  for (const [i, s] of data.sockets.entries()) {
+async function listen(on: AnswerSocket[]): Promise<void> {
+  for (const [i, s] of on.entries()) {
     const at = { address: s.address, port: s.port };
     sockets.push(await listenUdp(ctx, at, { rrl, fd: s.fd, notifyElsewhere: (msg, peer) => send({ t: 'notify', listener: i, bytes: msg, peer: { address: peer.address, port: peer.port } }) }));
   }
@@ -48,7 +48,7 @@ port.on('message', (m: ToThread) => {
   } else if (m.t === 'listen') {
     // What the images of every zone left behind goes now, not when V8 gets round to it.
     collectGarbage();
-    listen().then(
+    listen(m.sockets).then(
       () => send({ t: 'listening' }),
       (err: Error) => send({ t: 'failed', error: err.message }),
     );

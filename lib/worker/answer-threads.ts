@@ -9,7 +9,9 @@
 // reads the main thread's own UDP sockets (the same file descriptors): the
 // kernel hands each datagram to whichever thread asks first.
 //
-// Every change is handed to the threads before the main thread swaps it in,
+// The threads start before the first load and take each batch of zones while
+// the main thread reads the next; they listen once it is done. After that,
+// every change is handed to the threads before the main thread swaps it in,
 // and a sync returns (so a commit returns, and NOTIFYs go out) only once every
 // thread serves it. A thread's messages are handled in a few microseconds, so
 // the threads and the main thread start serving a new serial within one
@@ -23,7 +25,7 @@
 import type dgram from 'node:dgram';
 import { Worker } from 'node:worker_threads';
 import { bundledEntry } from '../bundle-entry.mjs';
-import { asBuffer, imageOf, isShared, type AnswerThreadData, type FromThread, type ToThread } from './answer-link';
+import { asBuffer, imageOf, isShared, type AnswerSocket, type AnswerThreadData, type FromThread, type ToThread } from './answer-link';
 import type { RrlSettings } from '../config/env';
 import type { Logger } from './logger';
 import { udpFd, type Peer } from './udp-direct';
@@ -32,15 +34,13 @@ import type { ZoneStore } from './zone-store';
 
 /** How long a change waits for the threads before it is served without them. */
 const APPLY_TIMEOUT_MS = 5000;
-/** Zones per message while the threads take the whole store at their start. */
-const START_BATCH = 5000;
+/** How long the threads may take to start answering once the main thread's load is done. */
 const START_TIMEOUT_MS = 120_000;
 
 export interface AnswerThreadOptions {
   /** How many threads to start beside the main one. */
   count: number;
   store: ZoneStore;
-  sockets: readonly dgram.Socket[];
   /** The main thread's response rate limiting settings, which each thread applies to its share. */
   rrl: RrlSettings;
   log: Logger;
@@ -52,8 +52,15 @@ export interface AnswerThreadOptions {
 
 export interface AnswerThreads {
   count: number;
-  /** The loader's publisher: hands `change` to every thread, resolved once all serve it. */
+  /** The loader's publisher: hands `change` to every thread, resolved once all serve it (at once before they listen). */
   publish(change: StoreChange): Promise<void>;
+  /**
+   * Starts the threads answering on the main thread's UDP sockets, once they
+   * have taken every change published so far. False, with the threads
+   * stopped, when this Node does not show a socket's file descriptor
+   * (udp-direct.ts): the main thread answers alone then.
+   */
+  listen(sockets: readonly dgram.Socket[]): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +68,8 @@ class Thread {
   private readonly waiting = new Map<number, () => void>();
   private listening: (() => void) | null = null;
   private failed: ((err: Error) => void) | null = null;
+  /** Why the thread ended, once it has. */
+  private ended: Error | null = null;
 
   constructor(
     readonly worker: Worker,
@@ -73,6 +82,10 @@ class Thread {
       } else if (m.t === 'listening') this.listening?.();
       else if (m.t === 'failed') this.failed?.(new Error(m.error));
       else if (m.t === 'notify') onNotify(m.listener, asBuffer(m.bytes), m.peer);
+    });
+    worker.once('exit', (code) => {
+      this.ended = new Error(`an answer thread exited with code ${code} while starting`);
+      this.failed?.(this.ended);
     });
   }
 
@@ -95,8 +108,9 @@ class Thread {
     });
   }
 
-  listen(timeoutMs: number): Promise<void> {
+  listen(sockets: AnswerSocket[], timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (this.ended) return reject(this.ended);
       const timer = setTimeout(() => reject(new Error(`an answer thread did not start within ${timeoutMs / 1000} s`)), timeoutMs);
       this.listening = () => {
         clearTimeout(timer);
@@ -106,30 +120,17 @@ class Thread {
         clearTimeout(timer);
         reject(err);
       };
-      this.worker.once('exit', (code) => this.failed?.(new Error(`an answer thread exited with code ${code} while starting`)));
-      this.post({ t: 'listen' });
+      this.post({ t: 'listen', sockets });
     });
   }
 }
 
 /**
- * Starts `count` threads on the main thread's sockets, hands them every zone
- * in the store, and resolves once all answer. Null when this Node does not
- * show a socket's file descriptor (udp-direct.ts): the main thread answers
- * alone then.
+ * Starts `count` threads, which take the zones published to them (the
+ * loader's first sync streams them in) and answer once `listen` is called.
  */
-export async function startAnswerThreads(opts: AnswerThreadOptions): Promise<AnswerThreads | null> {
+export async function startAnswerThreads(opts: AnswerThreadOptions): Promise<AnswerThreads> {
   const { log, store } = opts;
-  const sockets: AnswerThreadData['sockets'] = [];
-  for (const s of opts.sockets) {
-    const fd = udpFd(s);
-    if (fd === null) {
-      log.warn('this Node does not show a UDP socket\'s file descriptor; answering from the main thread only');
-      return null;
-    }
-    const { address, port } = s.address();
-    sockets.push({ fd, address, port });
-  }
   const answerers = opts.count + 1;
   // Bundled, a thread costs about 24 MB; through tsx, which compiles every module again in the
   // thread beside a loader thread of its own, about 59 MB (measured 2026-12-06, empty store).
@@ -139,7 +140,7 @@ export async function startAnswerThreads(opts: AnswerThreadOptions): Promise<Ans
   let started = false;
   const threads: Thread[] = [];
   for (let i = 1; i <= opts.count; i++) {
-    const data: AnswerThreadData = { thread: i, sockets, answerers, rrl: opts.rrl, logLevel: log.level };
+    const data: AnswerThreadData = { thread: i, answerers, rrl: opts.rrl, logLevel: log.level };
     const worker = new Worker(entry, { workerData: data });
     worker.on('error', (err) => log.error({ thread: i, err: err.stack ?? err.message }, 'answer thread failed'));
     worker.on('exit', (code) => {
@@ -159,6 +160,11 @@ export async function startAnswerThreads(opts: AnswerThreadOptions): Promise<Ans
     };
     const copied = m.set.filter((img) => !isShared(img)).length;
     if (copied) log.warn({ zones: copied }, 'snapshots not in shared memory: each answer thread gets a copy');
+    // Not answering yet, a thread serves nothing to keep in step; it takes every change before its listen message.
+    if (!started) {
+      for (const t of threads) t.post(m);
+      return;
+    }
     const served = await Promise.all(threads.map((t) => t.apply(m, APPLY_TIMEOUT_MS)));
     if (served.includes(false)) {
       log.warn({ zones: [...change.loaded.map((z) => z.name), ...change.removed], waitedMs: APPLY_TIMEOUT_MS }, 'answer threads have not taken the change yet; serving it without waiting for them');
@@ -170,18 +176,27 @@ export async function startAnswerThreads(opts: AnswerThreadOptions): Promise<Ans
     await Promise.all(threads.map((t) => t.worker.terminate()));
   };
 
-  try {
-    const names = store.names();
-    for (let at = 0; at < names.length || at === 0; at += START_BATCH) {
-      const set = names.slice(at, at + START_BATCH).map((n) => imageOf(store.get(n)!));
-      const m: ToThread = { t: 'zones', id: next++, set, removed: [], keys: at === 0 ? [...store.tsigKeys.values()] : undefined };
-      for (const t of threads) t.post(m);
+  const listen = async (udp: readonly dgram.Socket[]): Promise<boolean> => {
+    const sockets: AnswerSocket[] = [];
+    for (const s of udp) {
+      const fd = udpFd(s);
+      if (fd === null) {
+        log.warn('this Node does not show a UDP socket\'s file descriptor; answering from the main thread only');
+        await stop();
+        return false;
+      }
+      const { address, port } = s.address();
+      sockets.push({ fd, address, port });
     }
-    await Promise.all(threads.map((t) => t.listen(START_TIMEOUT_MS)));
+    try {
+      await Promise.all(threads.map((t) => t.listen(sockets, START_TIMEOUT_MS)));
+    } catch (err) {
+      await stop();
+      throw err;
+    }
     started = true;
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { count: opts.count, publish, stop };
+    return true;
+  };
+
+  return { count: opts.count, publish, listen, stop };
 }

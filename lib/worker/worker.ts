@@ -96,7 +96,31 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const ctx: HandlerContext = { store, log, ednsUdpLimit: EDNS_UDP_LIMIT, cache: new ResponseCache(store), notifyInbox: secondary, workerId: id, readOnly };
   // Its commits (a big transfer in) must not end in a checkpoint that holds up the answers.
   const stopCheckpoints = readOnly ? async () => undefined : await checkpointInBackground((err) => log.warn({ err }, 'WAL checkpoint failed'));
-  await loader.sync();
+  const udp: dgram.Socket[] = [];
+  // A NOTIFY an answer thread received is a UDP answer of ours like any other: rate limited here.
+  const onNotify = (i: number, msg: Buffer, peer: Peer) => {
+    try {
+      const answer = handleMessage(ctx, msg, 'udp', peer);
+      const reply = answer && rrl ? rrl.limit(peer.address, answer) : answer;
+      if (reply) udp[i]?.send(reply, peer.port, peer.address, (err) => err && log.warn({ peer: peer.address, err: err.message }, 'NOTIFY answer not sent'));
+    } catch (err) {
+      log.error({ peer: peer.address, err: (err as Error).message }, 'forwarded NOTIFY failed');
+    }
+  };
+  // The threads start first: they take the zones while the first sync reads them, and listen after it.
+  let threads: AnswerThreads | null = null;
+  if (threadCount > 1) {
+    const onLost = opts.onThreadLost ?? ((err: Error) => log.error({ err: err.message }, 'answer thread lost'));
+    threads = await startAnswerThreads({ count: threadCount - 1, store, rrl: rrlConfig, log, onNotify, onLost });
+    loader.publishTo(threads.publish);
+  }
+  try {
+    await loader.sync();
+  } catch (err) {
+    await threads?.stop();
+    await stopCheckpoints();
+    throw err;
+  }
   // A secondary the prober sees behind is notified again, within the queue's backoff (RFC 1996 NOTIFY is only a hint).
   const onBehind: ProberOptions['onBehind'] = (zone, target, serial, theirs) =>
     void notifyQueue.renotifyBehind(zone.id, zone.name, target, serial, theirs).catch((err: Error) => log.warn({ zone: zone.name, target, err: err.message }, 're-notify check failed'));
@@ -119,11 +143,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     return result;
   };
 
-  const udp: dgram.Socket[] = [];
   const tcp: TcpListener[] = [];
   const bound: ListenAddress[] = [];
   let control: http.Server | undefined;
-  let threads: AnswerThreads | null = null;
   let timer: NodeJS.Timeout | undefined;
   let feed: ChangeFeed | undefined;
   const stop = async () => {
@@ -149,20 +171,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
       tcp.push(pair.tcp);
       bound.push({ address: at.address, port: pair.port });
     }
-    // A NOTIFY an answer thread received is a UDP answer of ours like any other: rate limited here.
-    const onNotify = (i: number, msg: Buffer, peer: Peer) => {
-      try {
-        const answer = handleMessage(ctx, msg, 'udp', peer);
-        const reply = answer && rrl ? rrl.limit(peer.address, answer) : answer;
-        if (reply) udp[i]?.send(reply, peer.port, peer.address, (err) => err && log.warn({ peer: peer.address, err: err.message }, 'NOTIFY answer not sent'));
-      } catch (err) {
-        log.error({ peer: peer.address, err: (err as Error).message }, 'forwarded NOTIFY failed');
-      }
-    };
-    if (threadCount > 1) {
-      const onLost = opts.onThreadLost ?? ((err: Error) => log.error({ err: err.message }, 'answer thread lost'));
-      threads = await startAnswerThreads({ count: threadCount - 1, store, sockets: udp, rrl: rrlConfig, log, onNotify, onLost });
-      if (threads) loader.publishTo(threads.publish);
+    if (threads && !(await threads.listen(udp))) {
+      threads = null;
+      loader.publishTo(null);
     }
     control = await startControlServer(opts.controlPort ?? controlPort(), {
       'POST /reload': refresh,

@@ -53,6 +53,33 @@ describe('ZoneLoader', () => {
     expect(store.get('b.loader.test.')).toBeUndefined();
   });
 
+  it('with nothing served yet, serves and publishes each batch as it is read; later, a sync as one change', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e'].map((l) => `${l}.batch.loader.test.`);
+    for (const name of names) await importZone(name, zoneText(name), actor);
+    const store = new ZoneStore();
+    const loader = new ZoneLoader(store, log, 2);
+    const held = heldPublisher();
+    held.release();
+    // What the store served each time the publisher was handed a batch.
+    const servedAtEach: number[] = [];
+    loader.publishTo(async (change) => {
+      servedAtEach.push(names.filter((n) => store.get(n)).length);
+      await held.publish(change);
+    });
+    await loader.sync();
+    const ours = held.names().map((batch) => batch.filter((n) => names.includes(n))).filter((batch) => batch.length > 0);
+    expect(ours.flat()).toEqual(names);
+    expect(ours.length).toBeGreaterThanOrEqual(3);
+    // Each batch went in before the next was read.
+    expect(servedAtEach.filter((n, i) => i > 0 && n > servedAtEach[i - 1]!).length).toBeGreaterThanOrEqual(2);
+
+    for (const name of names) await applyChangeset(name, { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
+    const before = held.seen.length;
+    await loader.sync();
+    expect(held.seen.length - before).toBe(1);
+    expect(held.names().at(-1)).toEqual(names);
+  });
+
   it('publishes nothing when nothing changed, and the keys when only the TSIG keys did', async () => {
     await importZone('c.loader.test.', zoneText('c.loader.test.'), actor);
     const store = new ZoneStore();

@@ -18,6 +18,9 @@
 // hands the new snapshots to them and waits until they serve them, so that
 // the threads and this one start serving a new serial within one message of
 // each other, and a NOTIFY sent after the sync finds it served everywhere.
+// Only a sync that starts with nothing served (a start) swaps each batch in as
+// it is read: there is no older state to keep consistent, and the answer
+// threads take one batch while this thread reads the next.
 import { db } from '../db';
 import { parseAlgorithm, secretFromBase64, type TsigKey } from '../dns/tsig';
 import { TimeSlice } from '../time-slice';
@@ -91,6 +94,8 @@ export class ZoneLoader {
   constructor(
     private readonly store: ZoneStore,
     private readonly log: Logger,
+    /** Zones read per batch (tests make it small). */
+    private readonly batchSize = BATCH,
   ) {}
 
   /**
@@ -103,8 +108,8 @@ export class ZoneLoader {
     return this.readAt;
   }
 
-  /** From the next sync on, every change goes through `publisher` before the store swaps it in. */
-  publishTo(publisher: Publisher): void {
+  /** From the next sync on, every change goes through `publisher` (none: null) before the store swaps it in. */
+  publishTo(publisher: Publisher | null): void {
     this.publisher = publisher;
   }
 
@@ -137,22 +142,23 @@ export class ZoneLoader {
     const loaded: ZoneSnapshot[] = [];
     const failed: string[] = [];
     const slice = new TimeSlice();
-    for (const batch of batches(toLoad)) loaded.push(...(await this.loadBatch(batch, slice, failed)));
-    const result = { loaded: loaded.map((z) => z.name), removed };
-    let swapped = false;
-    const swap = () => {
-      if (swapped) return;
-      swapped = true;
-      this.store.tsigKeys = keys;
-      for (const z of loaded) this.store.set(z);
-      for (const name of removed) this.store.delete(name);
-      done(failed);
-    };
-    try {
-      await this.publisher?.({ loaded, removed, keys });
-    } finally {
-      swap();
+    // With nothing served yet (a start), there is no old state to keep answering: each batch is
+    // served as soon as it is read, and the answer threads take it while the next one is read.
+    const asRead = this.store.size === 0;
+    let swapped = 0;
+    for (const batch of batches(toLoad, this.batchSize)) {
+      loaded.push(...(await this.loadBatch(batch, slice, failed)));
+      if (asRead && loaded.length > swapped) {
+        await this.swapIn({ loaded: loaded.slice(swapped), removed: [], keys });
+        swapped = loaded.length;
+      }
     }
+    try {
+      if (swapped < loaded.length || removed.length > 0 || this.store.tsigKeys !== keys) await this.swapIn({ loaded: loaded.slice(swapped), removed, keys });
+    } finally {
+      done(failed);
+    }
+    const result = { loaded: loaded.map((z) => z.name), removed };
     if (loaded.length || removed.length) {
       // A start loads every zone: name a few, count the rest (a line per 50,000 names is a megabyte).
       const some = (names: string[]) => (names.length <= LOGGED_NAMES ? names : [...names.slice(0, LOGGED_NAMES), `… ${names.length - LOGGED_NAMES} more`]);
@@ -163,6 +169,17 @@ export class ZoneLoader {
       collectGarbage();
     }
     return result;
+  }
+
+  /** Hands `change` to the publisher, then serves it here; also when the publisher throws (it is committed). */
+  private async swapIn(change: StoreChange): Promise<void> {
+    try {
+      await this.publisher?.(change);
+    } finally {
+      this.store.tsigKeys = change.keys;
+      for (const z of change.loaded) this.store.set(z);
+      for (const name of change.removed) this.store.delete(name);
+    }
   }
 
   /**
@@ -360,12 +377,12 @@ const BATCH = 500;
  * The zones to load in batches of neighbouring ids, read by id range: at most BATCH zones,
  * and a range at most twice that wide, so a batch never reads many rows it does not load.
  */
-function batches(toLoad: ZoneToLoad[]): ZoneToLoad[][] {
+function batches(toLoad: ZoneToLoad[], size: number): ZoneToLoad[][] {
   const sorted = [...toLoad].sort((a, b) => a.id - b.id);
   const out: ZoneToLoad[][] = [];
   for (const z of sorted) {
     const last = out.at(-1);
-    if (last && last.length < BATCH && z.id - last[0]!.id < 2 * BATCH) last.push(z);
+    if (last && last.length < size && z.id - last[0]!.id < 2 * size) last.push(z);
     else out.push([z]);
   }
   return out;
