@@ -2,7 +2,7 @@
 // that serves them all: it goes at a bounded pace, and starts again no sooner
 // than the interval (a file of its own: zones of other tests would be swept too).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { db, queryCounts } from '../db';
+import { db, queryCounts, statementTrace } from '../db';
 import { contentToWire } from '../dns/rdata';
 import { decodeMessage, encodeMessage, newResponse, OPCODE } from '../dns/wire';
 import { eventually } from '../testing/dns-client';
@@ -80,5 +80,28 @@ describe('the probe sweep', () => {
     expect(after.every((s) => s.state === 'ok' && s.checkedAt.getTime() > before.get(s.zone.name)!)).toBe(true);
     // Nothing new: no probe event beyond the first of each zone.
     expect(await db().zoneEvent.count({ where: { kind: 'probe' } })).toBe(ZONES);
+  });
+
+  it('records a sweep that finds every secondary changed with a few queries too, and keeps each change as an event', async () => {
+    // Bug: each target seen anew was written, and its event kept, by queries of its own: a secondary
+    // that went away cost a sweep of 50,000 zones four queries a zone.
+    // Every statement of the transactions that record probes, writes included, from the moment the
+    // secondary serves other serials than the ones recorded until every zone's status says so.
+    const written: string[] = [];
+    statementTrace.statements = written;
+    try {
+      for (const name of names) serials.set(name, serials.get(name)! + 1000);
+      await eventually(() => db().replicaStatus.findMany({ include: { zone: true } }), (rs) => rs.every((s) => s.serial === BigInt(serials.get(s.zone.name)!)), 10_000, 5);
+    } finally {
+      statementTrace.statements = null;
+    }
+    const after = await db().replicaStatus.findMany({ include: { zone: true } });
+    // A few writes per batch of zones (besides the check times of a batch probed before the change),
+    // where each zone had two or three of its own.
+    expect(written.filter((sql) => /^\s*(INSERT|UPDATE|DELETE)/i.test(sql)).length).toBeLessThan(ZONES);
+    expect(after).toHaveLength(ZONES);
+    expect(after.every((s) => s.state === 'ok' && s.lastOkAt !== null)).toBe(true);
+    // One event for each zone's new serial, besides the first of each.
+    expect(await db().zoneEvent.count({ where: { kind: 'probe' } })).toBe(2 * ZONES);
   });
 });

@@ -281,11 +281,12 @@ export class Prober {
 
   /**
    * Writes what the probes found to ReplicaStatus, in one transaction (one
-   * commit, where SQLite waits for the disk, for all of them). A target on a
-   * new serial, or in a new state, is upserted with every field and kept as
-   * a `probe` event at the time of its probe. Targets in the state they were
-   * (what a sweep finds almost always) only have their check time moved, in
-   * one statement for all of them: a sweep costs a few queries per
+   * commit, where SQLite waits for the disk, for all of them). A target
+   * seen anew (another serial, state or reason) has its row written again
+   * with every field, and a new serial or state is kept as a `probe` event at
+   * the time of its probe. Targets in the state they were (what a sweep finds
+   * almost always) only have their check time moved. Each of these is one
+   * statement for the whole batch: a sweep costs a few queries per
    * RECORD_EVERY zones, not several per zone. (Their round-trip time stays
    * that of the last probe that saw something new.) A probe of every target
    * of a zone also drops the servers no longer among them.
@@ -297,12 +298,21 @@ export class Prober {
       const statuses = await tx.replicaStatus.findMany({ where: { zoneId: { in: probes.map((p) => p.zoneId) } } });
       const known = new Map(statuses.map((s) => [`${s.zoneId} ${s.target}`, s]));
       const same: { ok: number[]; failed: number[] } = { ok: [], failed: [] };
+      // Rows seen anew are replaced, and their news kept, in one statement each for the batch:
+      // when a secondary goes away, every zone a sweep probes has news (a query each cost 1-3 ms).
       const gone: number[] = [];
+      const fresh: Prisma.ReplicaStatusCreateManyInput[] = [];
+      const events: Prisma.ZoneEventCreateManyInput[] = [];
       for (const p of probes) {
         for (const r of p.results) {
           const before = known.get(`${p.zoneId} ${r.target}`) ?? null;
-          if (before && sameAs(before, r)) (r.state === 'ok' ? same.ok : same.failed).push(before.id);
-          else await recordChange(tx, p, r, before, workerId);
+          if (before && sameAs(before, r)) {
+            (r.state === 'ok' ? same.ok : same.failed).push(before.id);
+            continue;
+          }
+          if (before) gone.push(before.id);
+          fresh.push(statusOf(p, r, before, workerId));
+          if (isNews(before, r)) events.push(eventOf(p, r, workerId));
         }
         // A server no longer among the zone's NS or also-notify leaves the dashboard.
         const targets = new Set(p.results.map((r) => r.target));
@@ -312,6 +322,8 @@ export class Prober {
       if (same.ok.length > 0) await tx.replicaStatus.updateMany({ where: { id: { in: same.ok } }, data: { checkedAt: now, lastOkAt: now, workerId } });
       if (same.failed.length > 0) await tx.replicaStatus.updateMany({ where: { id: { in: same.failed } }, data: { checkedAt: now, workerId } });
       if (gone.length > 0) await tx.replicaStatus.deleteMany({ where: { id: { in: gone } } });
+      if (fresh.length > 0) await tx.replicaStatus.createMany({ data: fresh });
+      if (events.length > 0) await tx.zoneEvent.createMany({ data: events });
     });
     for (const p of probes) for (const r of p.results) this.checkBehind(p, r);
   }
@@ -337,30 +349,32 @@ interface ZoneProbe {
   everyTarget: boolean;
 }
 
-/** Upserts a target's status seen anew, and keeps the news as a `probe` event. */
-async function recordChange(tx: Prisma.TransactionClient, p: ZoneProbe, r: ProbeResult, before: ReplicaStatus | null, workerId: string | null): Promise<void> {
-  const { zoneId, zoneName, at } = p;
+/** A target's status as a probe found it anew. */
+function statusOf(p: ZoneProbe, r: ProbeResult, before: ReplicaStatus | null, workerId: string | null): Prisma.ReplicaStatusCreateManyInput {
   const ok = r.state === 'ok';
-  const data = {
+  return {
+    zoneId: p.zoneId,
+    target: r.target,
     state: r.state,
     // An unreachable secondary keeps the serial it was last seen serving.
     serial: ok ? BigInt(r.serial!) : (before?.serial ?? null),
     error: r.error ?? null,
     rttMs: r.rttMs ?? null,
-    checkedAt: at,
-    lastOkAt: ok ? at : (before?.lastOkAt ?? null),
+    checkedAt: p.at,
+    lastOkAt: ok ? p.at : (before?.lastOkAt ?? null),
     workerId,
   };
-  await tx.replicaStatus.upsert({
-    where: { zoneId_target: { zoneId, target: r.target } },
-    create: { zoneId, target: r.target, ...data },
-    update: data,
-  });
-  // A new reason alone (another error text in the same state) is no event.
-  if (before && before.state === r.state && (!ok || before.serial === BigInt(r.serial!))) return;
-  await tx.zoneEvent.create({
-    data: { zoneId, zoneName, kind: 'probe', peer: r.target, serial: ok ? BigInt(r.serial!) : null, outcome: r.state, detail: r.error ?? null, durationMs: r.rttMs ?? null, workerId, createdAt: at },
-  });
+}
+
+/** Whether a probe is news to keep as an event: a new state, or a new serial. A new reason alone (another error text in the same state) is not. */
+function isNews(before: ReplicaStatus | null, r: ProbeResult): boolean {
+  return !before || before.state !== r.state || (r.state === 'ok' && before.serial !== BigInt(r.serial!));
+}
+
+/** The `probe` event that keeps a probe's news, at the time of the probe. */
+function eventOf(p: ZoneProbe, r: ProbeResult, workerId: string | null): Prisma.ZoneEventCreateManyInput {
+  const ok = r.state === 'ok';
+  return { zoneId: p.zoneId, zoneName: p.zoneName, kind: 'probe', peer: r.target, serial: ok ? BigInt(r.serial!) : null, outcome: r.state, detail: r.error ?? null, durationMs: r.rttMs ?? null, workerId, createdAt: p.at };
 }
 
 /** Whether a probe found a target as its status already says: same state, serial and reason. */
