@@ -9,4 +9,14 @@
 // zones that second collection only cost 0.7 s of CPU over the idle seconds
 // that followed (5 % of a core over 15 s; measured 2026-12-06). V8 reads the
 // flag only as the process starts.
-export const WORKER_NODE_ARGS = ['--no-memory-reducer', 'lib/bundle-entry.mjs', 'lib/worker/main.ts'] as const;
+//
+// --liftoff-only: V8 compiles WebAssembly with its fast baseline compiler
+// only. Prisma's query compiler is WebAssembly; with V8's default tiering its
+// functions that turn hot are compiled again by the optimizing compiler on
+// helper threads, a little more with each query the worker makes while idle
+// (polls, probes). That took 0.3–0.5 % of a core over the first minute after
+// a start with 50,000 zones, about half of all the idle worker's CPU
+// (measured 2026-12-06 with perf). The worker's bulk reads do not go through
+// Prisma (lib/zones/load-reads.ts), and its few queries do not need the
+// faster code.
+export const WORKER_NODE_ARGS = ['--no-memory-reducer', '--liftoff-only', 'lib/bundle-entry.mjs', 'lib/worker/main.ts'] as const;
