@@ -95,6 +95,15 @@ export function isTransientConflict(err: unknown): boolean {
 }
 
 /**
+ * Whether `err` is Prisma's report of a unique constraint the write broke
+ * (P2002): not a failure of the database but of our data, which each caller
+ * maps to its own message (a name already taken) or answers by reading again.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'P2002' && err instanceof Error;
+}
+
+/**
  * The DatabaseError that `err` amounts to, or null when it is something else
  * (a bug, a constraint the caller maps itself, a ZoneError).
  */

@@ -6,6 +6,7 @@ import { ZoneError } from '../zones/errors';
 import { renderMetrics } from '../replication/metrics';
 import { listZonesPage } from '../zones/data';
 import { createZone } from '../zones/mutations';
+import { createTsigKey } from '../zones/tsig-keys';
 import {
   createUser,
   getActiveUser,
@@ -152,5 +153,16 @@ describe('zone grants', () => {
     await grantZone('temp', 't.example');
     await db().user.delete({ where: { name: 'temp' } });
     expect(await db().zoneGrant.count({ where: { zone: { name: 't.example.' } } })).toBe(0);
+  });
+
+  it('refuses a second user or TSIG key of a name already taken, saying so, and keeps the first', async () => {
+    await createUser('twice', 'first-password-1', 'viewer');
+    const err = await expectZoneError(createUser('twice', 'second-password-2', 'admin'), 'exists');
+    expect(err.message).toMatch(/a user named twice already exists/);
+    expect(await db().user.findUniqueOrThrow({ where: { name: 'twice' } })).toMatchObject({ role: 'viewer' });
+
+    const key = await createTsigKey('twice-key', 'hmac-sha256');
+    expect((await expectZoneError(createTsigKey('twice-key', 'hmac-sha512'), 'exists')).message).toMatch(/already exists/);
+    expect(await db().tsigKey.findUniqueOrThrow({ where: { name: 'twice-key.' } })).toMatchObject({ algorithm: 'hmac-sha256', secret: key.secret });
   });
 });

@@ -1,7 +1,8 @@
 // Users: creation, login check, the first admin created at start-up, and
 // the user management of /settings/users and `zonekeeper user …` (role,
 // disable, password reset, per-zone grants for editors).
-import { Prisma } from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
+import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
 import { absoluteName } from '../dns/names';
 import { ZoneError } from '../zones/errors';
@@ -38,7 +39,7 @@ export async function createUser(name: string, password: string, role: string): 
     const u = await db().user.create({ data: { name: n, passwordHash: await hashPassword(password), role } });
     return { id: u.id, name: u.name, role };
   } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+    if (isUniqueViolation(err)) {
       throw new ZoneError('exists', `a user named ${n} already exists`, { name: ['already taken'] });
     }
     throw err;

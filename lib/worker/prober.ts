@@ -20,7 +20,7 @@
 // again.
 import { db, writeTransaction } from '../db';
 import type { Prisma, ReplicaStatus } from '../generated/prisma/client';
-import { failureMessage } from '../db-errors';
+import { failureMessage, isUniqueViolation } from '../db-errors';
 import { formatHostPort, type ListenAddress } from '../config/env';
 import { lowercased, RCODE } from '../dns/wire';
 import { serialGreater } from '../dns/serial';
@@ -293,6 +293,19 @@ export class Prober {
    */
   private async record(probes: ZoneProbe[]): Promise<void> {
     if (probes.length === 0) return;
+    try {
+      await this.write(probes);
+    } catch (err) {
+      // A chase and a sweep that found the same target anew at the same moment (PostgreSQL runs
+      // them side by side): the one that lost writes again over what the other wrote.
+      if (!isUniqueViolation(err)) throw err;
+      await this.write(probes);
+    }
+    for (const p of probes) for (const r of p.results) this.checkBehind(p, r);
+  }
+
+  /** record()'s transaction. */
+  private async write(probes: ZoneProbe[]): Promise<void> {
     const workerId = this.opts.workerId ?? null;
     await writeTransaction(async (tx) => {
       const statuses = await tx.replicaStatus.findMany({ where: { zoneId: { in: probes.map((p) => p.zoneId) } } });
@@ -325,7 +338,6 @@ export class Prober {
       if (fresh.length > 0) await tx.replicaStatus.createMany({ data: fresh });
       if (events.length > 0) await tx.zoneEvent.createMany({ data: events });
     });
-    for (const p of probes) for (const r of p.results) this.checkBehind(p, r);
   }
 
   /** A target answering an older serial than ours is reported, on every probe that sees it (the NOTIFY queue paces what it does). */

@@ -4,7 +4,7 @@
 // (lib/worker/secondary/autoprimary.ts). Managed from the CLI:
 // `zonekeeper autoprimary add IP[:PORT] NAMESERVER [--account TEXT]`.
 import ipaddr from 'ipaddr.js';
-import { Prisma } from '../generated/prisma/client';
+import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
 import { formatHostPort, parseHostPort } from '../config/env';
 import { absoluteName, DnsNameError } from '../dns/names';
@@ -54,7 +54,7 @@ export async function addAutoprimary(ipInput: string, nameserverInput: string, a
     await nudgeWorker('');
     return { ip: row.ip, port: row.port, nameserver: row.nameserver, account: row.account, createdAt: row.createdAt };
   } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+    if (isUniqueViolation(err)) {
       throw new ZoneError('exists', `${ip} is already an autoprimary for nameserver ${nameserver}`);
     }
     throw err;

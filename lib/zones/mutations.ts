@@ -5,6 +5,7 @@
 // jobs. After commit it nudges the worker.
 import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
+import { isUniqueViolation } from '../db-errors';
 import { db, executeBulk, jsonArrayRows, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
 import { parseHostPort, formatHostPort } from '../config/env';
 import { AddressRangeError, parseRange } from '../dns/address-ranges';
@@ -99,10 +100,6 @@ function contactToRname(contact: string, zone: string): string {
     return canonicalName(`${local}.${domain.replace(/\.$/, '')}.`);
   }
   return canonicalName(c, zone);
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
 
 // ---------------------------------------------------------------- zones

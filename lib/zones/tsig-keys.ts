@@ -1,7 +1,7 @@
 // TSIG keys: created from the CLI (and later the web app), attached to zones
 // with `zone set --tsig`. Secrets are stored base64-encoded, the form BIND's
 // key files and `dig -y` use.
-import { Prisma } from '../generated/prisma/client';
+import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
 import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, type TsigAlgorithm } from '../dns/tsig';
 import { ZoneError } from './errors';
@@ -45,7 +45,7 @@ export async function createTsigKey(nameInput: string, algorithmInput: string, s
       await markChanged(tx);
     });
   } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+    if (isUniqueViolation(err)) {
       throw new ZoneError('exists', `a TSIG key named ${name} already exists`, { name: ['already exists'] });
     }
     throw err;
