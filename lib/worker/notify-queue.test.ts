@@ -60,6 +60,30 @@ describe('NOTIFY queue', () => {
     expect(events.some((e) => e.outcome === 'acknowledged' && Number(e.serial) === r.newSerial)).toBe(true);
   });
 
+  it('sends a commit\'s NOTIFY at once while another zone\'s NOTIFY still waits for a secondary that does not answer', async () => {
+    // Found by bench/scale.sh --big-zone: a commit 3 s after another reached both secondaries 2.9 s
+    // late, its NOTIFY queued behind the previous run's wait for an address that never answered.
+    const silent = await startFakeSecondary('silent');
+    const fake = await startFakeSecondary('ack');
+    const { zone: quiet, worker } = await setup(silent, { timeoutsMs: [1500, 1500] });
+    const busy = `n${++zoneCount}.test.`;
+    await createZone({ name: busy }, actor);
+    await setZoneOptions(busy, { alsoNotify: [fake.target] }, actor);
+    await eventually(async () => worker.store.get(busy)?.serial, (s) => s !== undefined, 2000);
+    await eventually(() => jobsOf(busy), (js) => js.every((j) => j.state !== 'pending'), 3000);
+
+    const asked = silent.received.length;
+    await applyChangeset(quiet, { add: [{ name: 'www', type: 'A', content: '192.0.2.3' }] }, actor);
+    await eventually(async () => silent.received.length, (n) => n > asked, 2000);
+    const before = fake.received.length;
+    const t0 = Date.now();
+    const r = await applyChangeset(busy, { add: [{ name: 'www', type: 'A', content: '192.0.2.4' }] }, actor);
+    await eventually(async () => fake.received.length, (n) => n > before, 3000);
+    // Well before the silent secondary's 3 s of timeouts have run out.
+    expect(fake.received.at(-1)!.at - t0).toBeLessThan(1000);
+    expect((fake.received.at(-1)!.msg.answers[0]!.data as { serial: number }).serial).toBe(r.newSerial);
+  });
+
   it('retries a silent or refusing secondary with backoff until it acknowledges', async () => {
     const fake = await startFakeSecondary('ack');
     const { zone } = await setup(fake);

@@ -121,8 +121,11 @@ async function claimDueJobs(now: Date): Promise<{ due: number; mine: Job[] }> {
 }
 
 export class NotifyQueue {
+  /** A run claiming due jobs; it does not wait for the NOTIFYs it starts (see runOnce). */
   private running: Promise<void> | null = null;
   private again = false;
+  /** NOTIFYs under way, each settling once its job is acknowledged, retried later or given up. */
+  private readonly sending = new Set<Promise<unknown>>();
   /** Before this time (ms since the epoch) no pending job is due, as of the last run; 0: not known. */
   private quietUntil = 0;
   private readonly opts: Required<Omit<NotifyQueueOptions, 'source' | 'workerId' | 'onAcknowledged' | 'renotify'>> & NotifyQueueOptions;
@@ -208,33 +211,52 @@ export class NotifyQueue {
     return this.kick();
   }
 
-  /** Sends whatever is due now; calls during a run cause one more run after it. */
+  /**
+   * Sends whatever is due now; calls during a run cause one more run after it.
+   * Resolves once the NOTIFYs due by then have been sent and answered (or
+   * retried later, or given up).
+   */
   kick(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
+    if (this.running) this.again = true;
+    else {
+      this.running = (async () => {
+        try {
+          do {
+            this.again = false;
+            await this.runOnce();
+          } while (this.again);
+        } catch (err) {
+          this.log.error({ err: failureMessage(err) }, 'NOTIFY queue run failed; retrying at the next poll');
+        } finally {
+          this.running = null;
+        }
+      })();
     }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.runOnce();
-        } while (this.again);
-      } catch (err) {
-        this.log.error({ err: failureMessage(err) }, 'NOTIFY queue run failed; retrying at the next poll');
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+    return this.running!.then(() => this.sent());
   }
 
-  /** Resolves when no run and no re-notify decision is in progress (for a clean stop). */
+  /** Resolves when no run, no NOTIFY and no re-notify decision is in progress (for a clean stop). */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.renotifyChecks.values()]);
-    while (this.running) await this.running;
+    while (this.running || this.sending.size > 0) {
+      await this.running;
+      await this.sent();
+    }
   }
 
+  /** Resolves once the NOTIFYs under way now have settled. */
+  private async sent(): Promise<void> {
+    await Promise.allSettled([...this.sending]);
+  }
+
+  /**
+   * Claims the due jobs and starts their NOTIFYs. A batch that is not full is
+   * all that was due: the run ends without waiting for its answers, so a job
+   * of the next commit is claimed and sent at once, not after a secondary that
+   * does not answer has timed out (3 s with the default timeouts). A full
+   * batch is waited for before the next is claimed, which bounds the NOTIFYs
+   * in flight.
+   */
   private async runOnce(): Promise<void> {
     this.quietUntil = 0;
     for (;;) {
@@ -245,10 +267,25 @@ export class NotifyQueue {
         this.quietUntil = Math.min(next?.nextAttemptAt.getTime() ?? Infinity, now.getTime() + QUIET_MAX_MS);
         return;
       }
-      const outcomes = await Promise.all(mine.map((job) => this.attempt(job)));
+      const attempts = mine.map((job) => this.track(job));
+      if (due < BATCH) return;
       // Jobs waiting for a reload are due again at once: stop rather than fetch them again.
-      if (due < BATCH || outcomes.every((o) => o === 'waiting')) return;
+      if ((await Promise.all(attempts)).every((o) => o === 'waiting')) return;
     }
+  }
+
+  /** attempt(job), kept among those under way until it settles; a failure is logged, and the job is tried again once its lease ends. */
+  private track(job: Job): Promise<'waiting' | void> {
+    const p = this.attempt(job).catch((err: unknown) => {
+      this.log.error({ zone: job.zone.name, target: job.target, err: failureMessage(err) }, 'NOTIFY attempt failed; retrying once its lease ends');
+    });
+    this.sending.add(p);
+    void p.finally(() => {
+      this.sending.delete(p);
+      // Its retry time replaces the lease a run may have taken for the next job due.
+      this.quietUntil = 0;
+    });
+    return p;
   }
 
   private async attempt(job: Job): Promise<'waiting' | void> {
