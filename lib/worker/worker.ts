@@ -109,12 +109,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   };
   // The threads start first: they take the zones while the first sync reads them, and listen after it.
   let threads: AnswerThreads | null = null;
-  if (threadCount > 1) {
-    const onLost = opts.onThreadLost ?? ((err: Error) => log.error({ err: err.message }, 'answer thread lost'));
-    threads = await startAnswerThreads({ count: threadCount - 1, store, rrl: rrlConfig, log, onNotify, onLost });
-    loader.publishTo(threads.publish);
-  }
   try {
+    if (threadCount > 1) {
+      const onLost = opts.onThreadLost ?? ((err: Error) => log.error({ err: err.message }, 'answer thread lost'));
+      threads = await startAnswerThreads({ count: threadCount - 1, store, rrl: rrlConfig, log, onNotify, onLost });
+      loader.publishTo(threads.publish);
+    }
     await loader.sync();
   } catch (err) {
     await threads?.stop();
