@@ -27,8 +27,8 @@ import { TimeSlice } from '../time-slice';
 import { soaRecordOf } from '../zones/data';
 import { JOURNAL_PIECE, readChangeRecords } from '../zones/journal';
 import { readList } from '../zones/json-lists';
-import { allZoneStates, rangeRecordPages, zoneLoadRows, zoneVersions, type ZoneLoadRow, type ZoneState } from '../zones/load-reads';
-import { ChangeCursor, findByNames } from '../zones/zone-changes';
+import { allZoneStates, rangeRecordPages, zoneLoadRows, zoneStatesNamed, zoneVersions, type ZoneLoadRow, type ZoneState } from '../zones/load-reads';
+import { ChangeCursor } from '../zones/zone-changes';
 import { ExpiryWatch } from './expiry-watch';
 import { collectGarbage } from './heap';
 import type { Logger } from './logger';
@@ -200,7 +200,7 @@ export class ZoneLoader {
       names = new Set([...rows.map((r) => r.name), ...this.store.names()]);
     } else {
       names = new Set([...feed.zones, ...this.pending]);
-      rows = await findByNames(names, (some) => db().zone.findMany({ where: { name: { in: some } }, select: ZONE_STATE }) as Promise<ZoneState[]>);
+      rows = await zoneStatesNamed(names);
     }
     const byName = new Map(rows.map((r) => [r.name, r]));
     const toLoad: ZoneToLoad[] = [];
@@ -394,9 +394,6 @@ function transferPolicy(allow: string[], tsigKeyName: string | null): TransferPo
   if (tsigKeyName === null && allow.length === d.allow.length && allow.every((a, i) => a === d.allow[i])) return d;
   return { allow, tsigKeyName };
 }
-
-/** What a sync compares of each zone it looks at. */
-const ZONE_STATE = { id: true, name: true, version: true, kind: true, serial: true, expiresAt: true } as const;
 
 /** Whether two keyrings hold the same keys (a changed keyring is a change to serve in step). */
 function sameKeys(a: ReadonlyMap<string, TsigKey>, b: ReadonlyMap<string, TsigKey>): boolean {

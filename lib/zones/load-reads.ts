@@ -6,6 +6,7 @@
 import { selectRows } from '../db';
 import type { TimeSlice } from '../time-slice';
 import { RECORD_PAGE, type ZoneKind, type ZoneSoaRow } from './data';
+import { findByNames } from './zone-changes';
 
 /** One enabled record as rangeRecordPages reads it: its zone's id, row id, name, type, TTL, content. */
 export type ZoneRecordRow = [zoneId: number, id: number, name: string, type: string, ttl: number, content: string];
@@ -51,15 +52,23 @@ const STATE_SQL = 'SELECT "id", "name", "version", "kind", "serial", "expiresAt"
 
 /** Every zone's state, for the worker's first sync (and one after it fell behind the change feed). */
 export async function allZoneStates(): Promise<ZoneState[]> {
-  const rows = await selectRows(STATE_SQL, []);
-  return rows.map(([id, name, version, kind, serial, expiresAt]) => ({
+  return (await selectRows(STATE_SQL, [])).map(stateOf);
+}
+
+/** The states of the zones named (those that exist), for a sync that reads only the zones the change feed names. */
+export function zoneStatesNamed(names: Iterable<string>): Promise<ZoneState[]> {
+  return findByNames(names, async (some) => (await selectRows(`${STATE_SQL} WHERE "name" IN (${some.map(() => '?').join(', ')})`, some)).map(stateOf));
+}
+
+function stateOf([id, name, version, kind, serial, expiresAt]: unknown[]): ZoneState {
+  return {
     id: id as number,
     name: name as string,
     version: version as number,
     kind: kind as ZoneKind,
     serial: BigInt(serial as number | string),
     expiresAt: dateOf(expiresAt),
-  }));
+  };
 }
 
 /** A zone's row as the worker builds its snapshot from it. */
@@ -116,7 +125,6 @@ export async function zoneVersions(first: number, last: number): Promise<Map<num
  */
 function dateOf(v: unknown): Date | null {
   if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v;
   if (typeof v === 'number' || typeof v === 'bigint') return new Date(Number(v));
   const text = String(v);
   return new Date(/(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
