@@ -14,7 +14,8 @@ import { migrateDatabase } from '../setup/database';
 import { getZone, listZones } from '../zones/data';
 import { exportZoneFile } from '../zones/zone-export';
 import { ZoneError } from '../zones/errors';
-import type { Actor, CommitResult } from '../zones/mutations';
+import type { Actor } from '../zones/actor';
+import type { CommitResult } from '../zones/changes';
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
 import { parseArgs, UsageError } from './args';
 import { replicationCommand } from './replication';
@@ -28,7 +29,8 @@ import { USAGE } from './usage';
 import { processOutput, type CommandOutput } from './output';
 import { formatOffset } from '../format/relative-time';
 
-const changeService = () => import('../zones/mutations');
+const zoneLifecycle = () => import('../zones/zone-lifecycle');
+const zoneChanges = () => import('../zones/changes');
 const userStore = () => import('../auth/users');
 
 
@@ -54,7 +56,7 @@ async function zoneCommand(args: string[], io: CommandOutput): Promise<void> {
   switch (sub) {
     case 'create': {
       const secondary = p.flags.has('secondary');
-      const { createZone } = await changeService();
+      const { createZone } = await zoneLifecycle();
       const z = await createZone(
         {
           name: needName(),
@@ -82,7 +84,7 @@ async function zoneCommand(args: string[], io: CommandOutput): Promise<void> {
       return;
     }
     case 'delete':
-      await (await changeService()).deleteZone(needName(), ACTOR);
+      await (await zoneLifecycle()).deleteZone(needName(), ACTOR);
       io.out(`Deleted zone ${canonical(name!)}.`);
       return;
     case 'import': {
@@ -94,7 +96,7 @@ async function zoneCommand(args: string[], io: CommandOutput): Promise<void> {
       } catch (err) {
         throw new ZoneError('invalid', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
-      const { importZone } = await changeService();
+      const { importZone } = await zoneChanges();
       printCommit(await importZone(needName(), text, ACTOR, p.options.get('comment')?.join(',') ?? `import of ${file}`), io);
       return;
     }
@@ -105,7 +107,7 @@ async function zoneCommand(args: string[], io: CommandOutput): Promise<void> {
       return;
     }
     case 'set': {
-      const { setZoneOptions } = await changeService();
+      const { setZoneOptions } = await zoneLifecycle();
       await setZoneOptions(
         needName(),
         {
@@ -144,7 +146,7 @@ async function recordCommand(args: string[], io: CommandOutput): Promise<void> {
     comment = inline ?? rest[1] ?? '';
     rest = rest.slice(inline === undefined ? 2 : 1);
   }
-  const { applyChangeset } = await changeService();
+  const { applyChangeset } = await zoneChanges();
   if (sub === 'add') {
     const [zone, name, type, ttl, ...content] = rest;
     if (!zone || !name || !type || !ttl || content.length === 0) throw new UsageError('record add needs ZONE NAME TYPE TTL CONTENT…');

@@ -13,7 +13,8 @@ import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
 import { databaseFailure } from '../db-errors';
 import { ZoneError } from './errors';
-import { applyChangeset, createZone, type CommitResult } from './mutations';
+import { applyChangeset, type CommitResult } from './changes';
+import { createZone } from './zone-lifecycle';
 
 /** The new-zone form's fields, as typed (strings). */
 export interface CreateZoneFormValues {

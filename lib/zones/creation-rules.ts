@@ -24,7 +24,7 @@ import { ancestorNames, isInZone } from '../dns/names';
 import { getSetting } from '../settings/data';
 import { addressAllowed } from '../dns/address-ranges';
 import { ZoneError } from './errors';
-import type { Actor } from './mutations';
+import type { Actor } from './actor';
 
 type Tx = Prisma.TransactionClient;
 

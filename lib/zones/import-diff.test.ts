@@ -7,7 +7,8 @@ import type { RR } from '../dns/types';
 import { getZone, listChanges, previewImport } from './data';
 import { ZoneError } from './errors';
 import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
-import { applyChangeset, commitImport, createZone } from './mutations';
+import { applyChangeset, commitImport } from './changes';
+import { createZone } from './zone-lifecycle';
 
 const actor = { name: 'tester' };
 const rr = (name: string, type: string, ttl: number, content: string): RR => ({ name, type, ttl, content });

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { databaseFailure } from '../db-errors';
 import { previewImport, type ImportPreview } from './data';
 import { ZoneError, type RecordError } from './errors';
-import { commitImport, type Actor } from './mutations';
+import type { Actor } from './actor';
+import { commitImport } from './changes';
 import { zoneFileField } from './schema';
 
 export interface ImportPreviewState {

@@ -5,7 +5,7 @@
 import { formatHostPort } from '../../config/env';
 import { lowercased } from '../../dns/wire';
 import { ZoneError } from '../../zones/errors';
-import { createZone } from '../../zones/mutations';
+import { createZone } from '../../zones/zone-lifecycle';
 import type { Logger } from '../logger';
 import { formatPeer, queryPrimary } from './query-primary';
 

@@ -12,14 +12,7 @@ import type { RR } from '../../dns/types';
 import { lowercased } from '../../dns/wire';
 import { DatabaseError, failureMessage } from '../../db-errors';
 import { ZoneError } from '../../zones/errors';
-import {
-  applySecondaryDiffs,
-  recordRefreshState,
-  replaceSecondaryContent,
-  type ReceivedSoa,
-  type RefreshState,
-  type SecondaryApplyResult,
-} from '../../zones/mutations';
+import { applySecondaryDiffs, recordRefreshState, replaceSecondaryContent, type ReceivedSoa, type RefreshState, type SecondaryApplyResult } from '../../zones/secondary-store';
 import type { Logger } from '../logger';
 import { recordEvent, type SecondaryEvent } from './events';
 import { formatPeer, PrimaryQueryError, queryPrimary } from './query-primary';
