@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import type { RR } from '../dns/types';
-import { getZone, listChanges, previewImport } from './data';
+import { getZone, listChanges } from './data';
+import { previewImport } from './import-preview';
 import { ZoneError } from './errors';
 import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
 import { applyChangeset, commitImport } from './changes';

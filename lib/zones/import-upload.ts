@@ -5,7 +5,7 @@
 // it reads the body and then calls these. No next/* imports.
 import { z } from 'zod';
 import { databaseFailure } from '../db-errors';
-import { previewImport, type ImportPreview } from './data';
+import { previewImport, type ImportPreview } from './import-preview';
 import { ZoneError, type RecordError } from './errors';
 import type { Actor } from './actor';
 import { commitImport } from './changes';
