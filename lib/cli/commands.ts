@@ -7,11 +7,11 @@
 // A command writes through a CommandOutput (output.ts): the process's stdout
 // and stderr here, buffers when the DNS worker runs it for the CLI.
 import fs from 'node:fs';
-import { disconnectDb } from '../db';
 import { databaseFailure } from '../db-errors';
 import { isRole } from '../auth/permission';
-import { migrateDatabase } from '../setup/database';
-import { getZone, listZones } from '../zones/data';
+import { closeDatabase, migrateDatabase } from '../setup/database';
+import { getZone, getZoneRefreshStatus, listZones } from '../zones/data';
+import { latestZoneEvents } from '../replication/events';
 import { exportZoneFile } from '../zones/zone-export';
 import { ZoneError } from '../zones/errors';
 import type { Actor } from '../zones/actor';
@@ -21,7 +21,6 @@ import { parseArgs, UsageError } from './args';
 import { replicationCommand } from './replication';
 import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
 import { addAutoprimary, deleteAutoprimary, formatAutoprimary, listAutoprimaries } from '../zones/autoprimaries';
-import { db } from '../db';
 import { controlPort } from '../config/env';
 import { databaseProvider } from '../config/database-url';
 import { parseTtl } from '../dns/ttl';
@@ -236,7 +235,7 @@ async function retrieveCommand(name: string, io: CommandOutput): Promise<void> {
 
 async function statusCommand(name: string, eventCount: number, io: CommandOutput): Promise<void> {
   const z = await existingZone(name);
-  const row = (await db().zone.findUnique({ where: { id: z.id }, include: { tsigKey: { select: { name: true } } } }))!;
+  const row = (await getZoneRefreshStatus(z.id))!;
   const when = (d: Date | null) => (d ? `${d.toISOString()} (${formatOffset(d)})` : 'never');
   const line = (label: string, value: string) => io.out(`${`${label}:`.padEnd(14)}${value}`);
   line('zone', z.name);
@@ -244,7 +243,7 @@ async function statusCommand(name: string, eventCount: number, io: CommandOutput
   line('serial', z.kind === 'secondary' && z.serial === 0 ? '0 (not transferred yet)' : String(z.serial));
   if (z.kind === 'secondary') {
     line('primaries', z.primaries.join(', ') || 'none');
-    line('tsig key', row.tsigKey?.name ?? 'none');
+    line('tsig key', row.tsigKey ?? 'none');
     line('last check', row.lastCheckAt ? `${when(row.lastCheckAt)}, ${row.lastError ? `failed: ${row.lastError}` : 'ok'}` : 'never');
     line('last refresh', when(row.lastRefreshAt));
     line('next refresh', row.nextRefreshAt ? when(row.nextRefreshAt) : 'at once (when the worker runs)');
@@ -252,9 +251,9 @@ async function statusCommand(name: string, eventCount: number, io: CommandOutput
     line('expires', row.expiresAt ? `${when(row.expiresAt)}${expired ? ': EXPIRED, answering SERVFAIL until a refresh succeeds' : ''}` : 'not served yet');
     if (row.refreshFailures) line('failures', `${row.refreshFailures} in a row`);
   } else {
-    line('tsig key', row.tsigKey?.name ?? 'none');
+    line('tsig key', row.tsigKey ?? 'none');
   }
-  const events = await db().zoneEvent.findMany({ where: { zoneName: z.name }, orderBy: { id: 'desc' }, take: eventCount });
+  const events = await latestZoneEvents(z.name, eventCount);
   if (eventCount === 0) return;
   io.out();
   if (events.length === 0) {
@@ -456,7 +455,7 @@ export async function runCommand(argv: string[], io: CommandOutput = processOutp
   try {
     return await execute(argv, io, 'cli');
   } finally {
-    await disconnectDb();
+    await closeDatabase();
   }
 }
 

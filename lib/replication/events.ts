@@ -1,4 +1,5 @@
-// The recent transfer and NOTIFY events of a zone, worded for the dashboard.
+// The recent transfer and NOTIFY events of a zone, worded for the dashboard,
+// and as stored for `zonekeeper zone status`.
 import { db } from '../db';
 
 export interface ZoneEventView {
@@ -46,4 +47,27 @@ export async function recentZoneEvents(zoneId: number, limit = 20): Promise<Zone
       .filter(Boolean)
       .join(', '),
   }));
+}
+
+/** One stored event as `zonekeeper zone status` lists it: every kind, every column it prints. */
+export interface ZoneEventRow {
+  createdAt: Date;
+  kind: string;
+  peer: string;
+  serial: bigint | null;
+  outcome: string;
+  records: number | null;
+  bytes: number | null;
+  durationMs: number | null;
+  detail: string | null;
+}
+
+/** The latest `limit` events of the zone named `zoneName` (a deleted zone's too), newest first. */
+export async function latestZoneEvents(zoneName: string, limit: number): Promise<ZoneEventRow[]> {
+  return db().zoneEvent.findMany({
+    where: { zoneName },
+    orderBy: { id: 'desc' },
+    take: limit,
+    select: { createdAt: true, kind: true, peer: true, serial: true, outcome: true, records: true, bytes: true, durationMs: true, detail: true },
+  });
 }

@@ -254,6 +254,41 @@ export async function getZoneHeader(name: string): Promise<Omit<ZoneDetail, 'rec
   return z ? zoneHeaderOf(z) : null;
 }
 
+/** The zone of id `zoneId` without its records (a page that has the id from the access check); null when there is none. */
+export async function getZoneHeaderById(zoneId: number): Promise<Omit<ZoneDetail, 'records'> | null> {
+  const z = await db().zone.findUnique({ where: { id: zoneId } });
+  return z ? zoneHeaderOf(z) : null;
+}
+
+/** A zone's TSIG key and the refresh state of a secondary zone, as `zonekeeper zone status` shows them. */
+export interface ZoneRefreshStatus {
+  /** The name of the key its transfers need, or null. */
+  tsigKey: string | null;
+  lastCheckAt: Date | null;
+  lastRefreshAt: Date | null;
+  nextRefreshAt: Date | null;
+  expiresAt: Date | null;
+  refreshFailures: number;
+  lastError: string | null;
+}
+
+/** The refresh status of the zone of id `zoneId`; null when there is none. */
+export async function getZoneRefreshStatus(zoneId: number): Promise<ZoneRefreshStatus | null> {
+  const z = await db().zone.findUnique({
+    where: { id: zoneId },
+    select: {
+      tsigKey: { select: { name: true } },
+      lastCheckAt: true,
+      lastRefreshAt: true,
+      nextRefreshAt: true,
+      expiresAt: true,
+      refreshFailures: true,
+      lastError: true,
+    },
+  });
+  return z ? { ...z, tsigKey: z.tsigKey?.name ?? null } : null;
+}
+
 /** A zone row as the pages and the CLI read it: settings parsed, serial as a number. */
 function zoneHeaderOf(z: Prisma.ZoneGetPayload<object>): Omit<ZoneDetail, 'records'> {
   return {

@@ -10,8 +10,8 @@ import { RelativeTime } from '@/components/relative-time';
 import { linkClass } from '@/components/styles';
 import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
-import { db } from '@/lib/db';
 import { getZoneReplication, propagationTimeline } from '@/lib/replication/data';
+import { getZoneHeaderById } from '@/lib/zones/data';
 import { recentZoneEvents } from '@/lib/replication/events';
 import { decodeParam } from '@/components/list-params';
 
@@ -29,7 +29,8 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
   const shown = displayZoneName(name.toLowerCase());
   const { rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: `/zones/${encodeURIComponent(shown)}/replication` });
   if (zoneId === undefined) notFound();
-  const zone = await db().zone.findUniqueOrThrow({ where: { id: zoneId }, select: { name: true, kind: true } });
+  const zone = await getZoneHeaderById(zoneId);
+  if (!zone) notFound();
   const now = new Date();
   const zoneHref = `/zones/${encodeURIComponent(displayZoneName(zone.name))}`;
 
