@@ -1,11 +1,11 @@
 // `zonekeeper replication [ZONE]`: the replication dashboard in a terminal.
 // Without a zone, one line per primary zone; with one, each secondary's
 // address, serial and state, and how the latest changes reached them.
-import { getZoneReplication, listReplication, propagationTimeline, type ZoneReplication } from '../replication/data';
-import { absoluteName, DnsNameError } from '../dns/names';
-import { formatAgo } from '../format/relative-time';
-import { getZoneHeader } from '../zones/data';
-import { ZoneError } from '../zones/errors';
+import { getZoneReplication, listReplication, propagationTimeline, type ZoneReplication } from '../../replication/data';
+import { absoluteName, DnsNameError } from '../../dns/names';
+import { formatAgo } from '../../format/relative-time';
+import { getZoneHeader } from '../../zones/data';
+import { ZoneError } from '../../zones/errors';
 
 type Out = (line?: string) => void;
 
