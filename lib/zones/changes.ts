@@ -258,12 +258,12 @@ function wholeZone(build: (current: readonly RR[]) => RR[]): PlanCommit {
   };
 }
 
-
 /**
  * The single write path for records. `plan` reads what the change needs of
  * the zone, validates it and works out what to delete and insert; this runs
- * it and, in one transaction: checks the serial, writes the diff, bumps the
- * serial, records the Change and enqueues NOTIFY jobs.
+ * it and, in one transaction: checks the serial, then writes the diff, the
+ * bumped serial, the Change and the NOTIFY jobs as a new zone version
+ * (lib/zones/zone-version.ts).
  */
 async function commitRecords(
   zoneName: string,
