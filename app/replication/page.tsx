@@ -5,9 +5,10 @@ import { Pager } from '@/components/pager';
 import { AutoRefresh } from '@/components/replication/auto-refresh';
 import { ReplicaStateBadge } from '@/components/replication/state-badge';
 import { linkClass } from '@/components/styles';
-import { displayZoneName } from '@/components/zone-table';
 import { requireUser } from '@/lib/auth/session';
 import { listReplicationPage, ZONE_STATES, type ZoneReplicaState } from '@/lib/replication/data';
+import { zoneHref } from '@/lib/zones/zone-urls';
+import { displayName } from '@/lib/dns/names';
 
 export const metadata: Metadata = { title: 'Replication' };
 
@@ -107,13 +108,13 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
             </thead>
             <tbody className="divide-y divide-zinc-100">
               {rows.map((z) => {
-                const shownName = displayZoneName(z.zone);
+                const shownName = displayName(z.zone);
                 const inSync = z.secondaries.filter((s) => s.state === 'in sync').length;
                 const problems = z.secondaries.filter((s) => s.state !== 'in sync');
                 return (
                   <tr key={z.zone} data-testid="replication-row" className="align-top hover:bg-zinc-50">
                     <td className="px-3 py-1.5 font-mono">
-                      <Link href={`/zones/${encodeURIComponent(shownName)}/replication`} className="font-medium text-blue-700 hover:text-blue-900 hover:underline">
+                      <Link href={zoneHref(shownName, 'replication')} className="font-medium text-blue-700 hover:text-blue-900 hover:underline">
                         {shownName}
                       </Link>
                     </td>

@@ -1,12 +1,13 @@
 import Link from 'next/link';
 import type { UserSummary } from '@/lib/auth/users';
 import { linkClass } from '../styles';
+import { displayName } from '@/lib/dns/names';
 
 function zonesCell(u: UserSummary): string {
   if (u.role === 'admin') return 'all (manage)';
   if (u.role === 'viewer') return 'all (read only)';
   if (u.grantCount === 0) return 'none';
-  const shown = u.someGrants.map((z) => z.replace(/\.$/, '')).join(', ');
+  const shown = u.someGrants.map(displayName).join(', ');
   return u.grantCount > u.someGrants.length ? `${shown} and ${u.grantCount - u.someGrants.length} more` : shown;
 }
 

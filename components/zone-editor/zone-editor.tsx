@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { relativeName } from '@/lib/dns/names';
+import { displayName, relativeName } from '@/lib/dns/names';
 import type { RR } from '@/lib/dns/types';
 import { checkEditsAction, commitEditsAction, type EditorResult } from '@/lib/zones/actions';
 import { editProblem, parseStoredEdits, pendingStorageKey, queueProblems, type PendingEdit, type SoaEdit } from '@/lib/zones/edits';
@@ -13,6 +13,7 @@ import { PendingPanel, type PanelProblem } from './pending-panel';
 import { RecordForm } from './record-form';
 import { SoaForm } from './soa-form';
 import { WorkerActions } from './worker-actions';
+import { zoneHref } from '@/lib/zones/zone-urls';
 
 export interface EditorZone {
   name: string;
@@ -240,20 +241,19 @@ export function ZoneEditor({
     return s ? `${pathname}?${s}` : pathname;
   };
 
-  const shown = zone.name.replace(/\.$/, '');
-  const zonePath = `/zones/${encodeURIComponent(shown)}`;
+  const shown = displayName(zone.name);
 
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
-        <Link href={`${zonePath}/history`} className={linkClass}>
+        <Link href={zoneHref(zone.name, 'history')} className={linkClass}>
           History
         </Link>
-        <Link href={`${zonePath}/export`} className={linkClass}>
+        <Link href={zoneHref(zone.name, 'export')} className={linkClass}>
           Export
         </Link>
         {editable && (
-          <Link href={`${zonePath}/import`} className={linkClass}>
+          <Link href={zoneHref(zone.name, 'import')} className={linkClass}>
             Import
           </Link>
         )}

@@ -47,6 +47,7 @@ import {
   suggestZonesToGrant,
   verifyLogin,
 } from './users';
+import { displayName } from '../dns/names';
 
 export interface LoginFormState {
   message?: string;
@@ -253,12 +254,12 @@ async function changeGrant(formData: FormData, change: typeof grantZone): Promis
 
 export async function grantZoneAction(_prev: FormState<GrantField>, formData: FormData): Promise<FormState<GrantField>> {
   const r = await changeGrant(formData, grantZone);
-  return r.ok ? { ok: true, message: `Granted ${r.done?.replace(/\.$/, '')}.`, values: { name: r.values?.name ?? String(formData.get('name') ?? '') } } : r;
+  return r.ok ? { ok: true, message: `Granted ${displayName(r.done ?? '')}.`, values: { name: r.values?.name ?? String(formData.get('name') ?? '') } } : r;
 }
 
 export async function revokeZoneAction(_prev: FormState<GrantField>, formData: FormData): Promise<FormState<GrantField>> {
   const r = await changeGrant(formData, revokeZone);
-  return r.ok ? { ok: true, message: `Revoked ${r.done?.replace(/\.$/, '')}.` } : r;
+  return r.ok ? { ok: true, message: `Revoked ${displayName(r.done ?? '')}.` } : r;
 }
 
 /** Zone names for the grant form's suggestions as the admin types. Not a form action. */

@@ -30,13 +30,9 @@ import {
   type SecondaryZonesField,
   type ZoneDefaultsField,
 } from './schema';
+import { displayName } from '../dns/names';
 
 const FIX_FIELDS = 'Nothing was saved: see the fields marked below.';
-
-/** A name without its trailing dot, for messages that end with a full stop. */
-function shown(name: string): string {
-  return name.replace(/\.$/, '');
-}
 
 /** A ZoneError (or a database failure: a full disk) as form state; anything else is unexpected and rethrown. */
 function fromZoneError<F extends string>(err: unknown, fields: readonly F[], values: Partial<Record<F, string>>): FormState<F> {
@@ -125,7 +121,7 @@ export async function createTsigKeyAction(_prev: CreateTsigKeyState, formData: F
     return fromZoneError(err, TSIG_FIELDS, echo);
   }
   revalidatePath('/settings/tsig');
-  return { ok: true, message: `TSIG key ${shown(created.name)} created.`, created };
+  return { ok: true, message: `TSIG key ${displayName(created.name)} created.`, created };
 }
 
 export async function deleteTsigKeyAction(_prev: FormState<'name'>, formData: FormData): Promise<FormState<'name'>> {
@@ -139,13 +135,13 @@ export async function deleteTsigKeyAction(_prev: FormState<'name'>, formData: Fo
       // The service's advice names the CLI; here the zones' own settings are the place to look too.
       const zones = (await listTsigKeys()).find((k) => k.name === name)?.zones ?? [];
       return {
-        message: `TSIG key ${shown(name)} is in use by ${zones.map(shown).join(', ') || 'a zone'}. Detach it from those zones first (in the zone’s settings, or: zonekeeper zone set ZONE --tsig none).`,
+        message: `TSIG key ${displayName(name)} is in use by ${zones.map(displayName).join(', ') || 'a zone'}. Detach it from those zones first (in the zone’s settings, or: zonekeeper zone set ZONE --tsig none).`,
       };
     }
     return fromZoneError(err, ['name'] as const, { name });
   }
   revalidatePath('/settings/tsig');
-  return { ok: true, message: `TSIG key ${shown(name)} deleted.` };
+  return { ok: true, message: `TSIG key ${displayName(name)} deleted.` };
 }
 
 export async function addAutoprimaryAction(_prev: FormState<AutoprimaryField>, formData: FormData): Promise<FormState<AutoprimaryField>> {
@@ -156,7 +152,7 @@ export async function addAutoprimaryAction(_prev: FormState<AutoprimaryField>, f
   let added: string;
   try {
     const a = await addAutoprimary(parsed.data.ip, parsed.data.nameserver, parsed.data.account);
-    added = `${a.ip} for ${shown(a.nameserver)}`;
+    added = `${a.ip} for ${displayName(a.nameserver)}`;
   } catch (err) {
     if (err instanceof ZoneError && err.code === 'exists') return { message: err.message, fieldErrors: { ip: [err.message] }, values };
     return fromZoneError(err, AUTOPRIMARY_FIELDS, values);
@@ -175,5 +171,5 @@ export async function deleteAutoprimaryAction(_prev: FormState<'ip' | 'nameserve
     return fromZoneError(err, ['ip', 'nameserver'] as const, { ip, nameserver });
   }
   revalidatePath('/settings/autoprimaries');
-  return { ok: true, message: `Deleted autoprimary ${ip} for ${shown(nameserver)}.` };
+  return { ok: true, message: `Deleted autoprimary ${ip} for ${displayName(nameserver)}.` };
 }

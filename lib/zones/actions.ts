@@ -14,6 +14,7 @@ import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from '
 import { databaseFailure } from '../db-errors';
 import { ZoneError } from './errors';
 import { applyChangeset, createZone, type CommitResult } from './mutations';
+import { zoneHref } from './zone-urls';
 
 /** The new-zone form's fields, as typed (strings). */
 export interface CreateZoneFormValues {
@@ -117,7 +118,7 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
     throw err;
   }
   revalidatePath('/zones');
-  redirect(`/zones/${encodeURIComponent(zoneName.replace(/\.$/, ''))}`);
+  redirect(zoneHref(zoneName));
 }
 
 const FIELDS = ['kind', 'name', 'primaries', 'nameservers', 'contact', 'defaultTtl', 'serialPolicy'] as const;
@@ -136,7 +137,7 @@ function knownFieldErrors(errors: Record<string, string[]>): NonNullable<CreateZ
 
 /** The zone's path segment in URLs: without the root's trailing dot. */
 function zonePath(zone: string): string {
-  return `/zones/${encodeURIComponent(zone.replace(/\.$/, ''))}`;
+  return zoneHref(zone);
 }
 
 function textField(formData: FormData, key: string): string {
@@ -256,7 +257,7 @@ async function runEdits(
   comment: string,
   dryRun: boolean,
 ): Promise<EditorResult & { result?: CommitResult }> {
-  const { user, rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { user, rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (!rights.write) return { ok: false, forbidden: true, message: NOT_ALLOWED, problems: [], added: [], removed: [] };
   const edits = readEdits(rawEdits);
   if (!edits || typeof expectedSerial !== 'number' || !Number.isInteger(expectedSerial)) {
@@ -294,14 +295,14 @@ export async function checkEditsAction(zone: string, edits: unknown, expectedSer
 /** Commits the pending edits as one change: one serial bump, one changelog entry, one NOTIFY round. */
 export async function commitEditsAction(zone: string, edits: unknown, expectedSerial: unknown, comment: unknown): Promise<EditorResult> {
   const text = typeof comment === 'string' ? comment.trim().slice(0, 2000) : '';
-  const { rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (rights.write && !text && (await getSetting('editor')).requireComment) {
     const msg = 'Write a comment: this server requires one on every change.';
     return { ok: false, message: msg, commentErrors: [msg], problems: [], added: [], removed: [] };
   }
   const { result, ...out } = await runEdits(zone, edits, expectedSerial, text, false);
   if (!out.ok || !result) return out;
-  revalidatePath(`/zones/${encodeURIComponent(result.zone.replace(/\.$/, ''))}`);
+  revalidatePath(zoneHref(result.zone));
   return {
     ...out,
     message: result.changed ? `Committed: serial ${result.oldSerial} → ${result.newSerial}.` : 'Nothing to commit: the edits leave the zone as it was.',
@@ -331,7 +332,7 @@ function workerDown(err: ControlUnavailableError, what: string): WorkerActionRes
 
 /** Sends the zone's SOA to every secondary now (or only to `target`, ADDRESS:PORT) and reports each one's answer. */
 export async function notifyNowAction(zone: string, target?: string): Promise<WorkerActionResult> {
-  const { rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (!rights.write) return { ok: false, message: 'You can view this zone but not send NOTIFY for it.' };
   let report: { zone: string; serial: number; results: NotifyTargetResult[] };
   try {
@@ -354,7 +355,7 @@ export async function notifyNowAction(zone: string, target?: string): Promise<Wo
 
 /** Transfers a secondary zone from its primary now (the worker's /retrieve). */
 export async function retrieveNowAction(zone: string): Promise<WorkerActionResult> {
-  const { rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (!rights.write) return { ok: false, message: 'You can view this zone but not retrieve it.' };
   let r: { ok: boolean; status?: string; serial?: number; primary?: string; records?: number; error?: string };
   try {
@@ -363,7 +364,7 @@ export async function retrieveNowAction(zone: string): Promise<WorkerActionResul
     if (err instanceof ControlUnavailableError) return workerDown(err, 'nothing was retrieved');
     return { ok: false, message: `Retrieve failed: ${(err as Error).message}` };
   }
-  revalidatePath(`/zones/${encodeURIComponent(zone.replace(/\.$/, ''))}`);
+  revalidatePath(zoneHref(zone));
   if (!r.ok) return { ok: false, message: `Retrieve failed: ${r.error ?? 'unknown error'}` };
   return {
     ok: true,

@@ -8,13 +8,14 @@ import { RelativeTime } from '@/components/relative-time';
 import { SERIAL_POLICY_LABELS } from '@/components/serial-policy';
 import { linkClass } from '@/components/styles';
 import { ZoneEditor } from '@/components/zone-editor/zone-editor';
-import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
 import { getZoneReplication, type ZoneReplicaState } from '@/lib/replication/data';
 import { getSetting } from '@/lib/settings/data';
 import { getZoneRecordsPage } from '@/lib/zones/data';
 import { decodeParam } from '@/components/list-params';
 import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
+import { zoneHref } from '@/lib/zones/zone-urls';
+import { displayName } from '@/lib/dns/names';
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<{ q?: string | string[]; page?: string | string[] }>;
@@ -54,7 +55,7 @@ export default async function ZonePage({ params, searchParams }: { params: Param
   if (name === null) notFound();
   const q = first(sp.q).trim().slice(0, 200);
   const pageNo = Number.parseInt(first(sp.page), 10);
-  const { rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: `/zones/${encodeURIComponent(name)}` });
+  const { rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: zoneHref(name) });
   const [data, editor, replication] = await Promise.all([
     getZoneRecordsPage(name, { q: q || undefined, page: Number.isFinite(pageNo) ? pageNo : 1 }),
     getSetting('editor'),
@@ -64,7 +65,7 @@ export default async function ZonePage({ params, searchParams }: { params: Param
   const { zone } = data;
   const hasSoa = zone.kind === 'primary' || zone.serial > 0;
 
-  const shown = displayZoneName(zone.name);
+  const shown = displayName(zone.name);
   return (
     <div className="space-y-5">
       <ZoneBreadcrumb zone={zone.name} />
@@ -73,7 +74,7 @@ export default async function ZonePage({ params, searchParams }: { params: Param
         <h1 className="font-mono text-xl font-semibold tracking-tight">{shown}</h1>
         <KindBadge kind={zone.kind} />
         {replication && (
-          <Link href={`/zones/${encodeURIComponent(shown)}/replication`} className="inline-flex items-center gap-1.5 text-sm">
+          <Link href={zoneHref(shown, 'replication')} className="inline-flex items-center gap-1.5 text-sm">
             <ReplicaStateBadge state={replication.state} />
             <span className={linkClass}>Replication</span>
           </Link>
@@ -92,7 +93,7 @@ export default async function ZonePage({ params, searchParams }: { params: Param
           </p>
           <p className="mt-1">
             See the{' '}
-            <Link href={`/zones/${encodeURIComponent(shown)}/replication`} className={linkClass}>
+            <Link href={zoneHref(shown, 'replication')} className={linkClass}>
               replication page
             </Link>{' '}
             for when each change reached each secondary, and to notify them again.

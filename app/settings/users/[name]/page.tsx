@@ -10,6 +10,7 @@ import { requireUser } from '@/lib/auth/session';
 import { listUserSessions } from '@/lib/auth/session-store';
 import { getUserDetail } from '@/lib/auth/users';
 import { decodeParam } from '@/components/list-params';
+import { displayName } from '@/lib/dns/names';
 
 type Params = Promise<{ name: string }>;
 
@@ -59,12 +60,12 @@ export default async function UserPage({ params }: { params: Params }) {
               <ul aria-label="Granted zones" className="divide-y divide-zinc-100 rounded border border-zinc-200">
                 {user.grants.map((z) => (
                   <li key={z} className="flex items-center justify-between gap-3 px-3 py-1.5 text-sm">
-                    <span className="font-mono">{z.replace(/\.$/, '')}</span>
+                    <span className="font-mono">{displayName(z)}</span>
                     <InlineActionForm
                       action={revokeZoneAction}
                       fields={{ name: user.name, zone: z }}
                       label="Revoke"
-                      accessibleName={`Revoke ${z.replace(/\.$/, '')}`}
+                      accessibleName={`Revoke ${displayName(z)}`}
                     />
                   </li>
                 ))}

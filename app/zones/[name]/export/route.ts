@@ -5,6 +5,8 @@ import { loginPath } from '@/lib/auth/return-path';
 import { getSessionUser, requireZoneUser } from '@/lib/auth/session';
 import { zoneRights } from '@/lib/auth/zone-access';
 import { exportZoneFile } from '@/lib/zones/zone-export';
+import { zoneHref } from '@/lib/zones/zone-urls';
+import { displayName } from '@/lib/dns/names';
 
 function plain(status: number, text: string): Response {
   return new Response(`${text}\n`, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
@@ -23,7 +25,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ name: s
   } catch {
     return plain(404, 'There is no such zone.');
   }
-  const returnTo = `/zones/${encodeURIComponent(name)}/export`;
+  const returnTo = zoneHref(name, 'export');
   // 404 and 403 with a reason are decided before requireZoneUser, whose 403
   // page would not say which zone or why.
   const user = await getSessionUser();
@@ -38,7 +40,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ name: s
 
   const exported = await exportZoneFile(name);
   if (!exported) return plain(404, `There is no zone ${name}.`);
-  const shown = exported.zone.replace(/\.$/, '');
+  const shown = displayName(exported.zone);
   // Streamed: a zone of a million records never sits in memory whole; the browser's
   // download pace sets how fast pages are read (pull()).
   const chunks = exported.chunks;

@@ -6,10 +6,11 @@ import { HistoryFilters } from '@/components/history/history-filters';
 import { hrefWith, pageParam, param, decodeParam } from '@/components/list-params';
 import { Pager } from '@/components/pager';
 import { buttonSecondary, linkClass } from '@/components/styles';
-import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
 import { getZoneHeader, listChanges } from '@/lib/zones/data';
 import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
+import { zoneHref } from '@/lib/zones/zone-urls';
+import { displayName } from '@/lib/dns/names';
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -32,7 +33,7 @@ export default async function ZoneHistoryPage({ params, searchParams }: { params
   const [{ name: raw }, sp] = await Promise.all([params, searchParams]);
   const name = decodeParam(raw);
   if (name === null) notFound();
-  const base = `/zones/${encodeURIComponent(name)}/history`;
+  const base = zoneHref(name, 'history');
   const { rights } = await requireZoneUser(name, 'read', { returnTo: base });
 
   const values = { q: param(sp, 'q'), from: param(sp, 'from'), to: param(sp, 'to') };
@@ -56,8 +57,7 @@ export default async function ZoneHistoryPage({ params, searchParams }: { params
     page: pageParam(sp),
   });
   const href = (extra: Record<string, string | number | undefined>) => hrefWith(base, { ...values, page: result.page, ...extra });
-  const shown = displayZoneName(zone.name);
-  const zoneHref = `/zones/${encodeURIComponent(shown)}`;
+  const shown = displayName(zone.name);
   const canWrite = rights.write && zone.kind === 'primary';
   const filtered = values.q !== '' || values.from !== '' || values.to !== '';
 
@@ -71,11 +71,11 @@ export default async function ZoneHistoryPage({ params, searchParams }: { params
         </h1>
         <div className="flex gap-2">
           {/* A plain link: the route handler answers with an attachment, which the browser downloads. */}
-          <a href={`${zoneHref}/export`} className={buttonSecondary} download={`${shown}.zone`}>
+          <a href={zoneHref(zone.name, 'export')} className={buttonSecondary} download={`${shown}.zone`}>
             Export zone file
           </a>
           {canWrite && (
-            <Link href={`${zoneHref}/import`} className={buttonSecondary}>
+            <Link href={zoneHref(zone.name, 'import')} className={buttonSecondary}>
               Import zone file
             </Link>
           )}

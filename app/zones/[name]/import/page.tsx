@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { ImportForm } from '@/components/import/import-form';
-import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
 import { getZoneHeader } from '@/lib/zones/data';
 import { decodeParam } from '@/components/list-params';
 import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
+import { zoneHref } from '@/lib/zones/zone-urls';
+import { displayName } from '@/lib/dns/names';
 
 type Params = Promise<{ name: string }>;
 
@@ -18,11 +19,10 @@ export default async function ZoneImportPage({ params }: { params: Params }) {
   const { name: raw } = await params;
   const name = decodeParam(raw);
   if (name === null) notFound();
-  await requireZoneUser(name, 'write', { returnTo: `/zones/${encodeURIComponent(name)}/import` });
+  await requireZoneUser(name, 'write', { returnTo: zoneHref(name, 'import') });
   const zone = await getZoneHeader(name);
   if (!zone) notFound();
-  const shown = displayZoneName(zone.name);
-  const zoneHref = `/zones/${encodeURIComponent(shown)}`;
+  const shown = displayName(zone.name);
 
   return (
     <div className="space-y-5">
@@ -36,7 +36,7 @@ export default async function ZoneImportPage({ params }: { params: Params }) {
             The file replaces the zone’s records: you see what would be added, changed and deleted, choose which of those to
             apply, and commit them as one change. Nothing is written before you commit.
           </p>
-          <ImportForm zone={zone.name} zoneHref={zoneHref} />
+          <ImportForm zone={zone.name} zoneHref={zoneHref(zone.name)} />
         </>
       ) : (
         <p className="rounded-md border border-dashed border-zinc-300 bg-white px-4 py-6 text-sm text-zinc-600">

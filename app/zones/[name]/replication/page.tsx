@@ -8,12 +8,13 @@ import { ReplicaStateBadge } from '@/components/replication/state-badge';
 import { PropagationTimeline } from '@/components/replication/timeline';
 import { RelativeTime } from '@/components/relative-time';
 import { linkClass } from '@/components/styles';
-import { displayZoneName } from '@/components/zone-table';
 import { requireZoneUser } from '@/lib/auth/session';
 import { db } from '@/lib/db';
 import { getZoneReplication, propagationTimeline } from '@/lib/replication/data';
 import { recentZoneEvents } from '@/lib/replication/events';
 import { decodeParam } from '@/components/list-params';
+import { zoneHref } from '@/lib/zones/zone-urls';
+import { displayName } from '@/lib/dns/names';
 
 type Params = Promise<{ name: string }>;
 
@@ -26,12 +27,12 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
   const { name: raw } = await params;
   const name = decodeParam(raw);
   if (name === null) notFound();
-  const shown = displayZoneName(name.toLowerCase());
-  const { rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: `/zones/${encodeURIComponent(shown)}/replication` });
+  const shown = displayName(name.toLowerCase());
+  const { rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: zoneHref(shown, 'replication') });
   if (zoneId === undefined) notFound();
   const zone = await db().zone.findUniqueOrThrow({ where: { id: zoneId }, select: { name: true, kind: true } });
   const now = new Date();
-  const zoneHref = `/zones/${encodeURIComponent(displayZoneName(zone.name))}`;
+  const recordsHref = zoneHref(zone.name);
 
   const header = (
     <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
@@ -39,8 +40,8 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
         Replication
       </Link>{' '}
       /{' '}
-      <Link href={zoneHref} className={linkClass}>
-        <span className="font-mono">{displayZoneName(zone.name)}</span>
+      <Link href={recordsHref} className={linkClass}>
+        <span className="font-mono">{displayName(zone.name)}</span>
       </Link>
     </nav>
   );
@@ -49,8 +50,8 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
       <div className="space-y-4">
         {header}
         <p className="rounded-md border border-zinc-200 bg-white p-4 text-sm">
-          {displayZoneName(zone.name)} is a secondary zone here: this server is one of its secondaries. Its refresh state is on the{' '}
-          <Link href={zoneHref} className={linkClass}>
+          {displayName(zone.name)} is a secondary zone here: this server is one of its secondaries. Its refresh state is on the{' '}
+          <Link href={recordsHref} className={linkClass}>
             zone page
           </Link>
           .
@@ -65,7 +66,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
     <div className="space-y-5">
       {header}
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="font-mono text-xl font-semibold tracking-tight">{displayZoneName(zone.name)}</h1>
+        <h1 className="font-mono text-xl font-semibold tracking-tight">{displayName(zone.name)}</h1>
         <ReplicaStateBadge state={rep.state} />
         <span className="text-sm text-zinc-600">
           primary serial <span className="font-mono" data-testid="primary-serial">{rep.serial}</span>

@@ -12,6 +12,7 @@ import { zoneRights } from '@/lib/auth/zone-access';
 import { BodyTooLarge, readFormCapped } from '@/lib/http/body';
 import { commitUpload, previewUpload } from '@/lib/zones/import-upload';
 import { MAX_ZONE_FILE } from '@/lib/zones/schema';
+import { zoneHref } from '@/lib/zones/zone-urls';
 
 /** The zone file plus the commit's selection (ids of the unticked items) and comment. */
 const MAX_BODY = 2 * MAX_ZONE_FILE;
@@ -55,7 +56,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ nam
     { userId: user.id, name: user.name },
   );
   if (state.committed) {
-    const path = `/zones/${encodeURIComponent(state.committed.replace(/\.$/, ''))}`;
+    const path = zoneHref(state.committed);
     revalidatePath(path);
     revalidatePath(`${path}/history`);
   }
