@@ -54,12 +54,12 @@ export async function saveZoneDefaultsAction(_prev: FormState<ZoneDefaultsField>
     await saveZoneDefaults({
       nameservers: splitList(v.nameservers),
       contact: v.contact,
-      defaultTtl: Number(v.defaultTtl),
+      defaultTtl: v.defaultTtl,
       serialPolicy: v.serialPolicy,
-      refresh: Number(v.refresh),
-      retry: Number(v.retry),
-      expire: Number(v.expire),
-      minimum: Number(v.minimum),
+      refresh: v.refresh,
+      retry: v.retry,
+      expire: v.expire,
+      minimum: v.minimum,
       allowTransfer: splitList(v.allowTransfer),
       alsoNotify: splitList(v.alsoNotify),
     });

@@ -2,9 +2,11 @@
 // Shared by the settings page, the CLI and the change service (new zones take
 // their defaults from here).
 import { z } from 'zod';
+import { MAX_TTL } from '../dns/ttl';
 import { SERIAL_POLICIES } from '../dns/types';
+import { ttlText } from '../zones/schema';
 
-const ttlField = z.number().int().min(0).max(2147483647);
+const ttlField = z.number().int().min(0).max(MAX_TTL);
 
 /** The template a new primary zone starts from. */
 export const zoneDefaultsSchema = z.object({
@@ -87,13 +89,6 @@ export function formFieldErrors<F extends string>(errors: Record<string, string[
   return out;
 }
 
-const wholeSeconds = (label: string) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, `${label}: enter a whole number of seconds`)
-    .refine((s) => Number(s) <= 2147483647, `${label}: at most 2147483647`);
-
 export const ZONE_DEFAULTS_FIELDS = ['nameservers', 'contact', 'defaultTtl', 'serialPolicy', 'refresh', 'retry', 'expire', 'minimum', 'allowTransfer', 'alsoNotify'] as const;
 export type ZoneDefaultsField = (typeof ZONE_DEFAULTS_FIELDS)[number];
 
@@ -101,12 +96,12 @@ export type ZoneDefaultsField = (typeof ZONE_DEFAULTS_FIELDS)[number];
 export const zoneDefaultsFormSchema = z.object({
   nameservers: z.string().max(10_000, 'That is too many name servers'),
   contact: z.string().trim().max(320, 'That contact is too long'),
-  defaultTtl: wholeSeconds('Default TTL'),
+  defaultTtl: ttlText('Default TTL'),
   serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]], { message: 'Choose increment, date or unixtime' }),
-  refresh: wholeSeconds('Refresh'),
-  retry: wholeSeconds('Retry'),
-  expire: wholeSeconds('Expire'),
-  minimum: wholeSeconds('Minimum'),
+  refresh: ttlText('Refresh'),
+  retry: ttlText('Retry'),
+  expire: ttlText('Expire'),
+  minimum: ttlText('Minimum'),
   allowTransfer: z.string().max(10_000, 'That is too many ranges'),
   alsoNotify: z.string().max(10_000, 'That is too many targets'),
 });

@@ -14,6 +14,7 @@ import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from '
 import { databaseFailure } from '../db-errors';
 import { ZoneError } from './errors';
 import { applyChangeset, createZone, type CommitResult } from './mutations';
+import { createZoneFormSchema } from './schema';
 import { zoneHref } from './zone-urls';
 
 /** The new-zone form's fields, as typed (strings). */
@@ -35,25 +36,7 @@ export interface CreateZoneFormState {
   values?: CreateZoneFormValues;
 }
 
-const MAX_TTL = 2147483647;
 const FIX_FIELDS = 'The zone could not be created: see the fields marked below.';
-
-// Form-level checks with messages written for people; the change service
-// validates again (names, contact, NS targets) and its errors come back too.
-const createZoneFormSchema = z.object({
-  kind: z.enum(['primary', 'secondary'], { message: 'Choose primary or secondary' }),
-  name: z.string().trim().min(1, 'Enter a zone name, like example.com, or a prefix, like 192.0.2.0/24').max(254, 'A zone name is at most 253 characters'),
-  primaries: z.string().max(10_000, 'That is too many primaries'),
-  nameservers: z.string().max(10_000, 'That is too many name servers'),
-  contact: z.string().trim().max(320, 'That contact is too long'),
-  defaultTtl: z
-    .string()
-    .trim()
-    .refine((s) => s === '' || (/^\d+$/.test(s) && Number(s) <= MAX_TTL), {
-      message: `Enter a whole number of seconds from 0 to ${MAX_TTL}`,
-    }),
-  serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]], { message: 'Choose increment, date or unixtime' }),
-});
 
 function formValues(formData: FormData): CreateZoneFormValues {
   const text = (key: string) => {
@@ -99,7 +82,7 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
         kind: v.kind,
         nameservers: v.kind === 'primary' ? splitList(v.nameservers) : [],
         contact: v.kind === 'primary' ? v.contact || undefined : undefined,
-        defaultTtl: v.defaultTtl === '' ? undefined : Number(v.defaultTtl),
+        defaultTtl: v.defaultTtl,
         serialPolicy: v.serialPolicy,
         primaries: v.kind === 'secondary' ? splitList(v.primaries) : [],
       },
