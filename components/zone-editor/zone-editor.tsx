@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { displayName, relativeName } from '@/lib/dns/names';
+import { relativeName } from '@/lib/dns/names';
 import type { RR } from '@/lib/dns/types';
 import { checkEditsAction, commitEditsAction, type EditorResult } from '@/lib/zones/actions';
 import { editProblem, parseStoredEdits, pendingStorageKey, queueProblems, type PendingEdit, type SoaEdit } from '@/lib/zones/edits';
@@ -241,7 +241,6 @@ export function ZoneEditor({
     return s ? `${pathname}?${s}` : pathname;
   };
 
-  const shown = displayName(zone.name);
 
   return (
     <div className="space-y-4">

@@ -7,6 +7,7 @@ import { formatHostPort, parseHostPort } from '../config/env';
 import { canonicalName } from '../dns/names';
 import { ZoneError } from '../zones/errors';
 import { SETTINGS, type SecondaryZonesSettings, type SettingKey, type SettingValue, type ZoneDefaults } from './schema';
+import { contactToRname } from '../dns/contact';
 
 export async function setSetting<K extends SettingKey>(key: K, value: unknown): Promise<SettingValue<K>> {
   const schema: z.ZodType = SETTINGS[key];
@@ -48,13 +49,7 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
   const contact = input.contact.trim();
   if (contact) {
     try {
-      if (contact.includes('@')) {
-        const [local, domain] = contact.split('@', 2) as [string, string];
-        if (!local || local.includes('.')) throw new Error(`use a mailbox without dots, like hostmaster@${domain || 'example.com'}`);
-        canonicalName(`${local}.${domain.replace(/\.$/, '')}.`);
-      } else {
-        canonicalName(contact, 'zone.invalid.');
-      }
+      contactToRname(contact, 'zone.invalid.');
     } catch (err) {
       fail('contact', (err as Error).message);
     }

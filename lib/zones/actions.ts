@@ -6,7 +6,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { requireUser, requireZoneUser } from '../auth/session';
-import { SERIAL_POLICIES, type RR } from '../dns/types';
+import type { RR } from '../dns/types';
 import { getSetting } from '../settings/data';
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
 import { getChange, getZone, listChangesSince } from './data';

@@ -16,6 +16,7 @@ import { decodeParam } from '@/components/list-params';
 import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { displayName } from '@/lib/dns/names';
+import { rnameToContact } from '@/lib/dns/contact';
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<{ q?: string | string[]; page?: string | string[] }>;
@@ -27,12 +28,6 @@ function first(v: string | string[] | undefined): string {
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { name } = await params;
   return { title: decodeParam(name) ?? 'Zone' };
-}
-
-/** `hostmaster.example.com.` as the mailbox it stands for (RFC 1035 §8). */
-function rnameAsEmail(rname: string): string {
-  const [local, ...rest] = rname.replace(/\.$/, '').split('.');
-  return rest.length ? `${local}@${rest.join('.')}` : rname;
 }
 
 function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -117,7 +112,7 @@ export default async function ZonePage({ params, searchParams }: { params: Param
               </span>
             </Field>
             <Field label="Contact">
-              <span title={zone.soa.rname}>{rnameAsEmail(zone.soa.rname)}</span>
+              <span title={zone.soa.rname}>{rnameToContact(zone.soa.rname)}</span>
             </Field>
           </>
         ) : (
