@@ -15,7 +15,8 @@ import { frame, TcpFrameReader } from '../dns/tcp-framing';
 import { ask } from '../testing/dns-client';
 import { PacketFuzzer, Prng, query, type FuzzKind, type FuzzPacket } from '../testing/packet-fuzz';
 import { applyChangeset, createZone } from '../zones/mutations';
-import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
+import { EDNS_UDP_LIMIT } from './handler';
+import type { HandlerContext } from './request';
 import { log } from './logger';
 import { ZoneStore } from './zone-store';
 
