@@ -2,8 +2,8 @@
 // checks, then the records packed into messages of at most 64 KiB with name
 // compression, each signed when the request was (RFC 8945 §5.3.1), and one
 // event recorded per transfer.
-import { db } from '../db';
 import { serialGreater } from '../dns/serial';
+import { recordZoneEvents, type ZoneEvent } from '../replication/zone-events';
 import { appendTsigError, signMessage, type TsigKey } from '../dns/tsig';
 import { encodeMessage, newResponse, RCODE, type Message, type WireRecord } from '../dns/wire';
 import { axfrMessages } from './axfr';
@@ -71,7 +71,7 @@ export async function serveTransfer(ctx: HandlerContext, req: Request, send: Sen
   if (!access.ok) {
     if (refusals(ctx).admit()) {
       ctx.log.warn({ peer: peer.address, zone: zone.name, kind, reason: access.reason }, 'transfer refused');
-      await recordEvent(ctx, zone.id, zone.name, kind, peer.address, zone.serial, 'refused', access.reason, 0, 0, Date.now() - started, null);
+      await recordEvent(ctx, { zoneId: zone.id, zoneName: zone.name, kind, peer: peer.address, serial: zone.serial, outcome: 'refused', detail: access.reason, records: 0, bytes: 0, durationMs: Date.now() - started });
     }
     const out = reply(access.rcode);
     return send(tsig.status === 'error' && tsig.tsigError !== 'FORMERR' && tsig.peerError === undefined ? appendTsigError(out, tsig) : out);
@@ -113,7 +113,7 @@ export async function serveTransfer(ctx: HandlerContext, req: Request, send: Sen
   }
   const ms = Date.now() - started;
   ctx.log.info({ peer: peer.address, zone: zone.name, kind, style, serial: zone.serial, records: count, bytes, ms, tsig: key?.name }, 'transfer served');
-  await recordEvent(ctx, zone.id, zone.name, kind, peer.address, zone.serial, 'ok', describe(style, key), count, bytes, ms, key);
+  await recordEvent(ctx, { zoneId: zone.id, zoneName: zone.name, kind, peer: peer.address, serial: zone.serial, outcome: 'ok', detail: describe(style, key), records: count, bytes, durationMs: ms });
 }
 
 const refusalLogs = new WeakMap<HandlerContext, RefusalLog>();
@@ -162,38 +162,12 @@ function estimateSize(r: WireRecord): number {
   return r.name.length + 12 + rdata;
 }
 
-async function recordEvent(
-  ctx: HandlerContext,
-  zoneId: number,
-  zoneName: string,
-  kind: string,
-  peer: string,
-  serial: number,
-  outcome: string,
-  detail: string,
-  records: number,
-  bytes: number,
-  durationMs: number,
-  key: TsigKey | null,
-): Promise<void> {
+/** Records a transfer served or refused for the dashboard. */
+async function recordEvent(ctx: HandlerContext, event: ZoneEvent): Promise<void> {
   // A read-only worker (on a hot standby) writes nothing; its log has the transfer.
   if (ctx.readOnly) return;
   try {
-    await db().zoneEvent.create({
-      data: {
-        zoneId,
-        zoneName,
-        kind,
-        peer,
-        serial: BigInt(serial),
-        outcome,
-        detail: key && !detail.includes('TSIG') ? `${detail}, TSIG ${key.name}` : detail,
-        records,
-        bytes,
-        durationMs,
-        workerId: ctx.workerId ?? null,
-      },
-    });
+    await recordZoneEvents([{ ...event, workerId: ctx.workerId ?? null }]);
   } catch {
     // Recording must never break a transfer; the log line above has the facts.
   }
