@@ -5,7 +5,7 @@ import { dnsListen, formatHostPort, parseHostPort } from '../config/env';
 import { recordZoneEvents } from '../replication/zone-events';
 import { getZone } from '../zones/data';
 import { notifyTargets } from '../zones/notify-targets';
-import { sendNotify, type NotifyResult } from './notify';
+import { sendNotify, type NotifyResult } from './notify-out';
 import { resolveTarget } from './notify-queue';
 import type { ZoneStore } from './zone-store';
 

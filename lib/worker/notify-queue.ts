@@ -16,7 +16,7 @@ import { serialGreater } from '../dns/serial';
 import { dnsListen, formatHostPort, parseHostPort, type ListenAddress } from '../config/env';
 import { recordZoneEvents } from '../replication/zone-events';
 import type { Logger } from './logger';
-import { sendNotify, type NotifyResult } from './notify';
+import { sendNotify, type NotifyResult } from './notify-out';
 import type { ZoneStore } from './zone-store';
 
 export interface NotifyQueueOptions {
