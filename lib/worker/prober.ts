@@ -22,7 +22,7 @@ import { db, writeTransaction } from '../db';
 import type { Prisma, ReplicaStatus } from '../generated/prisma/client';
 import { failureMessage, isUniqueViolation } from '../db-errors';
 import { formatHostPort, type ListenAddress } from '../config/env';
-import { lowercased, RCODE } from '../dns/wire';
+import { lowercased, RCODE, rcodeName } from '../dns/wire';
 import { recordZoneEvents, type ZoneEvent } from '../replication/zone-events';
 import { serialGreater } from '../dns/serial';
 import type { RR } from '../dns/types';
@@ -30,7 +30,7 @@ import { notifyTargets } from '../zones/notify-targets';
 import { readList } from '../zones/json-lists';
 import type { Logger } from './logger';
 import { resolveTarget } from './notify-queue';
-import { PrimaryQueryError, queryPrimary, rcodeName } from './secondary/query-primary';
+import { PrimaryQueryError, queryPrimary } from './secondary/query-primary';
 import type { ZoneSnapshot } from './zone-snapshot';
 import type { ZoneStore } from './zone-store';
 
