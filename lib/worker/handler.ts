@@ -2,7 +2,7 @@
 // Reads the request once (request.ts: decoded, TSIG verified, classified),
 // checks guards in order, dispatches per operation.
 //
-// The rcode table (tested in handler.test.ts):
+// The rcode table (tested in handler.test.ts; the TSIG rows in request.test.ts):
 //
 //   | failure                                   | answer                    |
 //   |-------------------------------------------|---------------------------|

@@ -6,7 +6,7 @@
 // operation imports the dispatcher that imports it.
 import { lookupName } from '../dns/names';
 import { verifyMessage, type TsigVerifyResult } from '../dns/tsig';
-import { decodeMessage, encodeMessage, OPCODE, peekHeader, WireError, RCODE, type Message } from '../dns/wire';
+import { decodeMessage, encodeMessage, OPCODE, peekHeader, RCODE, WireError, type Message } from '../dns/wire';
 import type { Logger } from './logger';
 import type { NotifyInbox } from './notify-inbox';
 import type { ResponseCache } from './response-cache';
