@@ -3,9 +3,9 @@
 // compression, each signed when the request was (RFC 8945 §5.3.1), and one
 // event recorded per transfer.
 import { serialGreater } from '../dns/serial';
-import { recordZoneEvents, type ZoneEvent } from '../replication/zone-events';
 import { appendTsigError, signMessage, type TsigKey } from '../dns/tsig';
 import { encodeMessage, newResponse, RCODE, type Message, type WireRecord } from '../dns/wire';
+import { recordZoneEvents, type ZoneEvent } from '../replication/zone-events';
 import { axfrMessages } from './axfr';
 import { guardRcode } from './handler';
 import { RefusalLog } from './refusal-log';
