@@ -36,6 +36,13 @@ export const RCODE = {
   BADVERS: 16,
 } as const;
 
+const RCODE_NAMES = new Map<number, string>(Object.entries(RCODE).map(([name, n]) => [n, name]));
+
+/** An rcode's name for logs, events and error messages: `REFUSED`; `rcode 6` for one without a name here. */
+export function rcodeName(rcode: number): string {
+  return RCODE_NAMES.get(rcode) ?? `rcode ${rcode}`;
+}
+
 /** Opcodes as numbers (RFC 1035 §4.1.1, RFC 1996, RFC 2136). */
 export const OPCODE = { QUERY: 0, NOTIFY: 4, UPDATE: 5 } as const;
 

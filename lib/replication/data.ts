@@ -7,6 +7,7 @@ import { visibleZoneSql } from '../auth/zone-access';
 import { db } from '../db';
 import { serialAtLeast, serialGreater } from '../dns/serial';
 import { Prisma } from '../generated/prisma/client';
+import type { ZoneEventKind } from './zone-events';
 
 /** Per secondary, and per zone (the worst of its secondaries). */
 export type ReplicaState = 'in sync' | 'propagating' | 'behind' | 'unreachable' | 'missing';
@@ -350,7 +351,7 @@ export async function propagationTimeline(zoneId: number, limit = 5): Promise<Ch
   const [targets, events] = await Promise.all([
     db().replicaStatus.findMany({ where: { zoneId }, select: { target: true }, orderBy: { target: 'asc' } }),
     db().zoneEvent.findMany({
-      where: { zoneId, createdAt: { gte: since }, kind: { in: ['notify-out', 'axfr-out', 'ixfr-out', 'probe'] } },
+      where: { zoneId, createdAt: { gte: since }, kind: { in: ['notify-out', 'axfr-out', 'ixfr-out', 'probe'] satisfies ZoneEventKind[] } },
       orderBy: { id: 'asc' },
     }),
   ]);

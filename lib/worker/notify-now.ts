@@ -1,11 +1,11 @@
 // "Notify secondaries now" (CLI `zonekeeper notify`, the web button later):
 // send the zone's current SOA to every target at once, record each outcome as
 // an event, and report them.
-import { db } from '../db';
 import { dnsListen, formatHostPort, parseHostPort } from '../config/env';
+import { recordZoneEvents } from '../replication/zone-events';
 import { getZone } from '../zones/data';
 import { notifyTargets } from '../zones/notify-targets';
-import { sendNotify, type NotifyResult } from './notify';
+import { sendNotify, type NotifyResult } from './notify-out';
 import { resolveTarget } from './notify-queue';
 import type { ZoneStore } from './zone-store';
 
@@ -34,20 +34,18 @@ export async function notifyZoneNow(store: ZoneStore, zoneName: string, only?: s
     if (addresses.length === 0) throw new Error(`${only} is not a secondary of ${zone.name} (not an NS host address or also-notify target)`);
   }
   const results = await Promise.all(addresses.map((a) => sendNotify(soa, a, { source: notifySource(), key })));
-  if (results.length) {
-    await db().zoneEvent.createMany({
-      data: results.map((r) => ({
-        zoneId: zone.id,
-        zoneName: zone.name,
-        kind: 'notify-out',
-        peer: r.target,
-        serial: BigInt(zone.serial),
-        outcome: r.outcome,
-        detail: r.detail ?? null,
-        durationMs: r.ms ?? null,
-        workerId,
-      })),
-    });
-  }
+  await recordZoneEvents(
+    results.map((r) => ({
+      zoneId: zone.id,
+      zoneName: zone.name,
+      kind: 'notify-out',
+      peer: r.target,
+      serial: zone.serial,
+      outcome: r.outcome,
+      detail: r.detail ?? null,
+      durationMs: r.ms ?? null,
+      workerId,
+    })),
+  );
   return { zone: zone.name, serial: zone.serial, results };
 }

@@ -14,8 +14,9 @@ import { db, dbCapabilities } from '../db';
 import { failureMessage } from '../db-errors';
 import { serialGreater } from '../dns/serial';
 import { dnsListen, formatHostPort, parseHostPort, type ListenAddress } from '../config/env';
+import { recordZoneEvents } from '../replication/zone-events';
 import type { Logger } from './logger';
-import { sendNotify, type NotifyResult } from './notify';
+import { sendNotify, type NotifyResult } from './notify-out';
 import type { ZoneStore } from './zone-store';
 
 export interface NotifyQueueOptions {
@@ -311,20 +312,20 @@ export class NotifyQueue {
       results = [{ target: job.target, outcome: 'error', detail: (err as Error).message }];
     }
     const behind = job.reason === 'behind';
-    await db().zoneEvent.createMany({
-      data: results.map((r) => ({
+    await recordZoneEvents(
+      results.map((r) => ({
         zoneId: job.zoneId,
         zoneName: job.zone.name,
         kind: 'notify-out',
         peer: r.target,
-        serial: BigInt(zone.serial),
+        serial: zone.serial,
         outcome: r.outcome,
         // The dashboard's event list and `zone status` show why this NOTIFY went out again.
         detail: behind ? [`re-notify: ${job.lastResult ?? 'behind'}`, r.detail].filter(Boolean).join('; ') : (r.detail ?? null),
         durationMs: r.ms ?? null,
         workerId: this.opts.workerId ?? null,
       })),
-    });
+    );
     const summary = results.map((r) => `${r.target} ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`).join('; ');
     if (results.every((r) => r.outcome === 'acknowledged')) {
       await this.finish(job, 'acked', summary, job.attempts + 1);

@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { ListenAddress } from '../config/env';
 import { contentToWire } from '../dns/rdata';
 import type { RR } from '../dns/types';
-import { decodeMessage, encodeMessage, newQuery, OPCODE, RCODE, type Message } from '../dns/wire';
+import { decodeMessage, encodeMessage, newQuery, OPCODE, RCODE, rcodeName, type Message } from '../dns/wire';
 import { signMessage, type TsigKey } from '../dns/tsig';
 
 export type NotifyOutcome = 'acknowledged' | 'refused' | 'error' | 'timeout';
@@ -18,8 +18,6 @@ export interface NotifyResult {
   detail?: string;
   ms?: number;
 }
-
-const RCODE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(RCODE).map(([k, v]) => [v, k]));
 
 export function notifyMessage(soa: RR, id: number): Buffer {
   const msg = newQuery(soa.name, 'SOA', { id, opcode: OPCODE.NOTIFY, aa: true });
@@ -57,8 +55,7 @@ export async function sendNotify(
       const ms = Date.now() - started;
       if (reply instanceof Error) return { target: label, outcome: 'error', detail: reply.message, ms };
       if (reply.rcode === RCODE.NOERROR) return { target: label, outcome: 'acknowledged', ms };
-      const name = RCODE_NAMES[reply.rcode] ?? `rcode ${reply.rcode}`;
-      return { target: label, outcome: reply.rcode === RCODE.REFUSED || reply.rcode === RCODE.NOTAUTH ? 'refused' : 'error', detail: name, ms };
+      return { target: label, outcome: reply.rcode === RCODE.REFUSED || reply.rcode === RCODE.NOTAUTH ? 'refused' : 'error', detail: rcodeName(reply.rcode), ms };
     }
     return { target: label, outcome: 'timeout', detail: 'no answer', ms: Date.now() - started };
   } catch (err) {
