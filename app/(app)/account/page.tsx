@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import { ChangePasswordForm } from '@/components/account/change-password-form';
 import { SessionList } from '@/components/account/session-list';
-import { AppHeader } from '@/components/app-header';
 import { buttonSecondary } from '@/components/styles';
 import { signOutEverywhereAction } from '@/lib/auth/actions';
 import { getCurrentSession, requireUser } from '@/lib/auth/session';
@@ -16,40 +15,37 @@ export default async function AccountPage() {
   const [session, sessions] = await Promise.all([getCurrentSession(), listUserSessions(user.id)]);
   const { idleSeconds, maxSeconds } = sessionLifetime();
   return (
-    <>
-      <AppHeader user={user} />
-      <main className="mx-auto max-w-6xl space-y-5 px-4 py-6">
-        <div>
-          <h1 className="text-lg font-semibold tracking-tight">Your account</h1>
-          <p className="text-sm text-zinc-600">
-            Signed in as <span className="font-mono">{user.name}</span> ({user.role}).
-          </p>
-        </div>
+    <div className="space-y-5">
+      <div>
+        <h1 className="text-lg font-semibold tracking-tight">Your account</h1>
+        <p className="text-sm text-zinc-600">
+          Signed in as <span className="font-mono">{user.name}</span> ({user.role}).
+        </p>
+      </div>
 
-        <section aria-labelledby="sessions-heading" className="space-y-3 rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
-          <h2 id="sessions-heading" className="text-sm font-semibold">
-            Where you are signed in
-          </h2>
-          <p className="text-sm text-zinc-600">
-            A session ends after {formatDuration(idleSeconds)} without use and {formatDuration(maxSeconds)} after signing in at the latest,
-            when you log out, and when your password or role changes. If you left a session open somewhere, end them all here.
-          </p>
-          <SessionList sessions={sessions} currentId={session?.sessionId} now={new Date()} />
-          <form action={signOutEverywhereAction}>
-            <button type="submit" className={buttonSecondary}>
-              Sign out everywhere
-            </button>
-          </form>
-        </section>
+      <section aria-labelledby="sessions-heading" className="space-y-3 rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
+        <h2 id="sessions-heading" className="text-sm font-semibold">
+          Where you are signed in
+        </h2>
+        <p className="text-sm text-zinc-600">
+          A session ends after {formatDuration(idleSeconds)} without use and {formatDuration(maxSeconds)} after signing in at the latest,
+          when you log out, and when your password or role changes. If you left a session open somewhere, end them all here.
+        </p>
+        <SessionList sessions={sessions} currentId={session?.sessionId} now={new Date()} />
+        <form action={signOutEverywhereAction}>
+          <button type="submit" className={buttonSecondary}>
+            Sign out everywhere
+          </button>
+        </form>
+      </section>
 
-        <section aria-labelledby="password-heading" className="space-y-3 rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
-          <h2 id="password-heading" className="text-sm font-semibold">
-            Change your password
-          </h2>
-          <p className="text-sm text-zinc-600">Your other sessions end; this one stays signed in.</p>
-          <ChangePasswordForm />
-        </section>
-      </main>
-    </>
+      <section aria-labelledby="password-heading" className="space-y-3 rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
+        <h2 id="password-heading" className="text-sm font-semibold">
+          Change your password
+        </h2>
+        <p className="text-sm text-zinc-600">Your other sessions end; this one stays signed in.</p>
+        <ChangePasswordForm />
+      </section>
+    </div>
   );
 }
