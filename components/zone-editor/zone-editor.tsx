@@ -8,7 +8,7 @@ import { checkEditsAction, commitEditsAction, type EditorResult } from '@/lib/zo
 import { editProblem, parseStoredEdits, pendingStorageKey, queueProblems, type PendingEdit, type SoaEdit } from '@/lib/zones/edits';
 import { isEditorType } from '@/lib/zones/record-fields';
 import { recordKey } from '@/lib/zones/validate';
-import { buttonPrimary, buttonSecondary, inputBase, linkClass } from '../styles';
+import { buttonPrimary, buttonSecondary, inputBase, linkClass, tableBox } from '../styles';
 import { PendingPanel, type PanelProblem } from './pending-panel';
 import { RecordForm } from './record-form';
 import { SoaForm } from './soa-form';
@@ -304,7 +304,8 @@ export function ZoneEditor({
             {recordCount === 1 ? '1 record' : `${recordCount} records`}
             {q ? ` · ${rrsetCount} record set${rrsetCount === 1 ? '' : 's'} match “${q}”` : ''}
           </span>
-          <form role="search" onSubmit={applyFilter} className="ml-auto flex items-center gap-2">
+          {/* On a phone the filter takes a row of its own below the title and Add record. */}
+          <form role="search" onSubmit={applyFilter} className="order-last flex w-full items-center gap-2 sm:order-none sm:ml-auto sm:w-auto">
             <label htmlFor="record-filter" className="sr-only">
               Filter records
             </label>
@@ -316,14 +317,14 @@ export function ZoneEditor({
               placeholder="Filter by name, type or content"
               autoCapitalize="none"
               spellCheck={false}
-              className={`${inputBase} w-64 border-zinc-300`}
+              className={`${inputBase} min-w-0 flex-1 border-zinc-300 sm:w-64 sm:flex-none`}
             />
             <button type="submit" className={buttonSecondary}>
               Filter
             </button>
           </form>
           {editable && (
-            <button type="button" onClick={() => setForm({ mode: 'add' })} className={buttonPrimary}>
+            <button type="button" onClick={() => setForm({ mode: 'add' })} className={`${buttonPrimary} ml-auto sm:ml-0`}>
               Add record
             </button>
           )}
@@ -386,7 +387,7 @@ export function ZoneEditor({
         )}
 
         {pageCount > 1 && (
-          <nav aria-label="Record pages" className="flex items-center gap-3 text-sm">
+          <nav aria-label="Record pages" className="flex flex-wrap items-center gap-3 text-sm">
             {page > 1 ? (
               <Link href={pageHref(page - 1)} className={linkClass} rel="prev">
                 ← Previous
@@ -447,7 +448,7 @@ function RRsetTable({
   if (owners.length === 0) return null;
   const cols = editable ? 5 : 4;
   return (
-    <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm">
+    <div className={tableBox}>
       <table className="min-w-full text-sm tabular-nums">
         <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
           <tr>
@@ -481,14 +482,14 @@ function RRsetTable({
                   const isEditing = editing !== null && recordKey(editing) === key;
                   const rows = [
                     <tr key={`${set.type} ${r.content}`} className={`align-top hover:bg-zinc-50 ${pending?.kind === 'delete' ? 'bg-red-50/60' : pending ? 'bg-amber-50/60' : ''}`}>
-                      <td className="px-3 py-1.5 font-mono" title={o.name}>
+                      <td className="whitespace-nowrap px-3 py-1.5 font-mono" title={o.name}>
                         {si === 0 && ri === 0 ? <span className="font-medium text-zinc-900">{shownName}</span> : <span className="sr-only">{shownName}</span>}
                       </td>
-                      <td className="px-3 py-1.5 text-right font-mono text-zinc-600">{r.ttl}</td>
-                      <td className="px-3 py-1.5 font-mono">
+                      <td className="whitespace-nowrap px-3 py-1.5 text-right font-mono text-zinc-600">{r.ttl}</td>
+                      <td className="whitespace-nowrap px-3 py-1.5 font-mono">
                         {ri === 0 ? <span className="font-semibold text-zinc-800">{set.type}</span> : <span className="sr-only">{set.type}</span>}
                       </td>
-                      <td className={`break-all px-3 py-1.5 font-mono text-zinc-800 ${pending?.kind === 'delete' ? 'line-through' : ''}`}>{r.content}</td>
+                      <td className={`min-w-48 break-all px-3 py-1.5 font-mono text-zinc-800 ${pending?.kind === 'delete' ? 'line-through' : ''}`}>{r.content}</td>
                       {editable && (
                         <td className="whitespace-nowrap px-3 py-1 text-right">
                           {pending ? (
