@@ -14,13 +14,13 @@ export function ZoneBreadcrumb({ zone, here }: { zone: string; here?: string }) 
       /{' '}
       {here ? (
         <>
-          <Link href={zoneHref(zone)} className={`${linkClass} font-mono`}>
+          <Link href={zoneHref(zone)} className={`${linkClass} break-all font-mono`}>
             {shown}
           </Link>{' '}
           / {here}
         </>
       ) : (
-        <span className="font-mono">{shown}</span>
+        <span className="break-all font-mono">{shown}</span>
       )}
     </nav>
   );

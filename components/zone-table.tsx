@@ -4,6 +4,7 @@ import type { ZoneSort, ZoneSummary } from '@/lib/zones/data';
 import { ReplicaStateBadge } from './replication/state-badge';
 import { KindBadge } from './kind-badge';
 import { RelativeTime } from './relative-time';
+import { tableBox } from './styles';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { displayName } from '@/lib/dns/names';
 
@@ -47,8 +48,8 @@ export function ZoneTable({
   replication: ReadonlyMap<string, ZoneReplicaState>;
 }) {
   return (
-    <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm">
-      <table className="min-w-full text-sm tabular-nums">
+    <div className={tableBox}>
+      <table className="min-w-full whitespace-nowrap text-sm tabular-nums">
         <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
           <tr>
             <SortHeader column="name" label="Zone" sort={sort} />

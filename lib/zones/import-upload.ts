@@ -1,7 +1,7 @@
 // Zone file imports from the browser: the preview (parse and diff, nothing
 // written) and the commit of the ticked items as one change. The zone file
 // can be megabytes, more than a server action may carry, so the browser posts
-// it to app/zones/[name]/import/upload/route.ts, which checks the user before
+// it to app/(app)/zones/[name]/import/upload/route.ts, which checks the user before
 // it reads the body and then calls these. No next/* imports.
 import { z } from 'zod';
 import { databaseFailure } from '../db-errors';

@@ -4,7 +4,7 @@ import { hrefWith, pageParam, param } from '@/components/list-params';
 import { Pager } from '@/components/pager';
 import { AutoRefresh } from '@/components/replication/auto-refresh';
 import { ReplicaStateBadge } from '@/components/replication/state-badge';
-import { linkClass } from '@/components/styles';
+import { linkClass, tableBox } from '@/components/styles';
 import { requireUser } from '@/lib/auth/session';
 import { listReplicationPage, ZONE_STATES, type ZoneReplicaState } from '@/lib/replication/data';
 import { zoneHref } from '@/lib/zones/zone-urls';
@@ -96,7 +96,7 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
           </p>
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm">
+        <div className={tableBox}>
           <table className="min-w-full text-sm tabular-nums">
             <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
               <tr>
@@ -113,16 +113,16 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
                 const problems = z.secondaries.filter((s) => s.state !== 'in sync');
                 return (
                   <tr key={z.zone} data-testid="replication-row" className="align-top hover:bg-zinc-50">
-                    <td className="px-3 py-1.5 font-mono">
+                    <td className="whitespace-nowrap px-3 py-1.5 font-mono">
                       <Link href={zoneHref(shownName, 'replication')} className="font-medium text-blue-700 hover:text-blue-900 hover:underline">
                         {shownName}
                       </Link>
                     </td>
-                    <td className="px-3 py-1.5 text-right font-mono">{z.serial}</td>
-                    <td className="px-3 py-1.5">
+                    <td className="whitespace-nowrap px-3 py-1.5 text-right font-mono">{z.serial}</td>
+                    <td className="whitespace-nowrap px-3 py-1.5">
                       <ReplicaStateBadge state={z.state} />
                     </td>
-                    <td className="px-3 py-1.5 text-zinc-700">
+                    <td className="min-w-60 px-3 py-1.5 text-zinc-700">
                       {z.secondaries.length === 0 ? (
                         '—'
                       ) : (

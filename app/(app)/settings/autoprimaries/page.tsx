@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { AutoprimaryForm } from '@/components/settings/autoprimary-form';
 import { InlineActionForm } from '@/components/settings/inline-action-form';
+import { tableBox } from '@/components/styles';
 import { requireUser } from '@/lib/auth/session';
 import { deleteAutoprimaryAction } from '@/lib/settings/actions';
 import { formatAutoprimary, listAutoprimaries } from '@/lib/zones/autoprimaries';
@@ -25,7 +26,7 @@ export default async function AutoprimariesPage() {
         {list.length === 0 ? (
           <p className="rounded-md border border-dashed border-zinc-300 bg-white px-4 py-6 text-center text-sm text-zinc-600">No autoprimaries.</p>
         ) : (
-          <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm">
+          <div className={tableBox}>
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Autoprimaries</caption>
               <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">

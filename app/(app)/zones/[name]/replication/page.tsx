@@ -7,7 +7,7 @@ import { SecondariesTable } from '@/components/replication/secondaries-table';
 import { ReplicaStateBadge } from '@/components/replication/state-badge';
 import { PropagationTimeline } from '@/components/replication/timeline';
 import { RelativeTime } from '@/components/relative-time';
-import { linkClass } from '@/components/styles';
+import { linkClass, tableBox } from '@/components/styles';
 import { requireZoneUser } from '@/lib/auth/session';
 import { db } from '@/lib/db';
 import { getZoneReplication, propagationTimeline } from '@/lib/replication/data';
@@ -66,7 +66,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
     <div className="space-y-5">
       {header}
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="font-mono text-xl font-semibold tracking-tight">{displayName(zone.name)}</h1>
+        <h1 className="break-all font-mono text-xl font-semibold tracking-tight">{displayName(zone.name)}</h1>
         <ReplicaStateBadge state={rep.state} />
         <span className="text-sm text-zinc-600">
           primary serial <span className="font-mono" data-testid="primary-serial">{rep.serial}</span>
@@ -105,8 +105,8 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
         {events.length === 0 ? (
           <p className="text-sm text-zinc-600">None recorded yet.</p>
         ) : (
-          <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm">
-            <table className="min-w-full text-xs tabular-nums">
+          <div className={tableBox}>
+            <table className="min-w-full whitespace-nowrap text-xs tabular-nums">
               <thead className="border-b border-zinc-200 bg-zinc-50 text-left font-semibold uppercase tracking-wide text-zinc-600">
                 <tr>
                   <th scope="col" className="px-3 py-2">When</th>
@@ -127,7 +127,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
                     <td className="px-3 py-1 font-mono">{e.peer}</td>
                     <td className="px-3 py-1 text-right font-mono">{e.serial ?? '—'}</td>
                     <td className={`px-3 py-1 ${e.ok ? 'text-green-800' : 'text-red-700'}`}>{e.outcome}</td>
-                    <td className="px-3 py-1 text-zinc-600">{e.details}</td>
+                    <td className="min-w-60 whitespace-normal px-3 py-1 text-zinc-600">{e.details}</td>
                   </tr>
                 ))}
               </tbody>

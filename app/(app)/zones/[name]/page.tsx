@@ -66,7 +66,7 @@ export default async function ZonePage({ params, searchParams }: { params: Param
       <ZoneBreadcrumb zone={zone.name} />
 
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="font-mono text-xl font-semibold tracking-tight">{shown}</h1>
+        <h1 className="break-all font-mono text-xl font-semibold tracking-tight">{shown}</h1>
         <KindBadge kind={zone.kind} />
         {replication && (
           <Link href={zoneHref(shown, 'replication')} className="inline-flex items-center gap-1.5 text-sm">

@@ -43,9 +43,10 @@ export default async function ZonesPage({ searchParams }: { searchParams: Search
 
   return (
     <div className="space-y-4">
+      {/* One row; on a phone the search takes a row of its own below the title and New zone. */}
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-lg font-semibold tracking-tight">Zones</h1>
-        <form role="search" action="/zones" method="get" className="ml-auto flex flex-wrap items-center gap-2">
+        <form role="search" action="/zones" method="get" className="order-last flex w-full items-center gap-2 sm:order-none sm:ml-auto sm:w-auto">
           <label htmlFor="zone-search" className="sr-only">
             Search zones
           </label>
@@ -57,12 +58,12 @@ export default async function ZonesPage({ searchParams }: { searchParams: Search
             placeholder="Search zones"
             autoCapitalize="none"
             spellCheck={false}
-            className={`${inputBase} w-56 border-zinc-300`}
+            className={`${inputBase} min-w-0 flex-1 border-zinc-300 sm:w-56 sm:flex-none`}
           />
           <label htmlFor="zone-kind" className="sr-only">
             Kind
           </label>
-          <select id="zone-kind" name="kind" defaultValue={kind ?? ''} className={`${inputBase} w-36 border-zinc-300`}>
+          <select id="zone-kind" name="kind" defaultValue={kind ?? ''} className={`${inputBase} max-w-36 shrink-0 border-zinc-300 sm:w-36`}>
             {KINDS.map((k) => (
               <option key={k.value} value={k.value}>
                 {k.label}
@@ -76,7 +77,7 @@ export default async function ZonesPage({ searchParams }: { searchParams: Search
           </button>
         </form>
         {canWrite && (
-          <Link href="/zones/new" className={buttonPrimary}>
+          <Link href="/zones/new" className={`${buttonPrimary} ml-auto sm:ml-0`}>
             <span aria-hidden="true">+</span> New zone
           </Link>
         )}

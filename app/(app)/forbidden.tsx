@@ -1,6 +1,6 @@
 import { StatusPage } from '@/components/status-page';
 
-export default function ZonesForbidden() {
+export default function AppForbidden() {
   return (
     <div className="py-10">
       <StatusPage status="403" title="Not allowed">
