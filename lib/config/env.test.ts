@@ -1,7 +1,7 @@
-// The worker's numeric settings: a bad value stops the worker with the reason, before anything starts.
+// Settings from the environment: a bad value stops the program with the variable named and what it takes, before anything starts.
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dnsThreads, rrlSettings, tcpLimits } from './env';
+import { controlPort, dnsListen, dnsThreads, rrlSettings, tcpLimits, webListen, webPort } from './env';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -80,5 +80,34 @@ describe('response rate limiting (ZK_RRL_*)', () => {
   ])('refuses %s=%j, saying what it takes', (name, raw, message) => {
     process.env[name] = raw;
     expect(() => rrlSettings()).toThrow(message);
+  });
+});
+
+describe('listen addresses and ports', () => {
+  it('read ZK_DNS_LISTEN and ZK_WEB_LISTEN canonical, the web port from PORT when not given', () => {
+    process.env.ZK_DNS_LISTEN = '127.0.0.1:5300, [::1]:5300';
+    expect(dnsListen()).toEqual([
+      { address: '127.0.0.1', port: 5300 },
+      { address: '::1', port: 5300 },
+    ]);
+    process.env.ZK_WEB_LISTEN = '::';
+    process.env.PORT = '8080';
+    expect(webListen()).toEqual({ address: '::', port: 8080 });
+  });
+
+  // Port 0 was taken here (a listener on a port nobody knows) and refused elsewhere; now it is refused everywhere.
+  it.each([
+    ['ZK_DNS_LISTEN', '127.0.0.1:0', () => dnsListen(), 'ZK_DNS_LISTEN: "127.0.0.1:0": the port must be a whole number from 1 to 65535'],
+    ['ZK_WEB_LISTEN', '[::1]:0', () => webListen(), 'ZK_WEB_LISTEN: "[::1]:0": the port must be a whole number from 1 to 65535'],
+    ['PORT', '0', () => webPort(), 'PORT: "0" is not a port: use a whole number from 1 to 65535'],
+    ['ZK_CONTROL_PORT', '0', () => controlPort(), 'ZK_CONTROL_PORT: "0" is not a port: use a whole number from 1 to 65535'],
+  ])('%s refuses port 0, saying what it takes', (name, raw, read, message) => {
+    process.env[name] = raw;
+    expect(read).toThrow(message);
+  });
+
+  it('refuses a host name as a listen address', () => {
+    process.env.ZK_DNS_LISTEN = 'localhost:5300';
+    expect(() => dnsListen()).toThrow('ZK_DNS_LISTEN: "localhost:5300" is not an IP address');
   });
 });

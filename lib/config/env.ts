@@ -2,12 +2,10 @@
 // documents. Read once per call so that tests can set variables first.
 import os from 'node:os';
 import path from 'node:path';
-import { parseRange } from '../dns/address-ranges';
+import { AddressError, formatHost, parseAddressPort, parsePort, parseRange, type HostPort } from '../dns/address';
 
-export interface ListenAddress {
-  address: string;
-  port: number;
-}
+/** Where a listener binds: an IP address and a port (lib/dns/address.ts). */
+export type ListenAddress = HostPort;
 
 export function dataDir(): string {
   // The hint keeps Turbopack from tracing the whole project into the build for this runtime path.
@@ -15,7 +13,7 @@ export function dataDir(): string {
 }
 
 export function webPort(): number {
-  return parsePort(process.env.PORT, 3000, 'PORT');
+  return portVariable('PORT', 3000);
 }
 
 /**
@@ -27,53 +25,38 @@ export function webPort(): number {
  */
 export function webListen(): ListenAddress {
   const raw = process.env.ZK_WEB_LISTEN?.trim() || '127.0.0.1';
-  const at = parseHostPort(raw, 'ZK_WEB_LISTEN', webPort());
-  if (!/^[0-9.]+$/.test(at.address) && !at.address.includes(':')) {
-    throw new Error(`ZK_WEB_LISTEN: "${raw}" is not an IP address (127.0.0.1, 0.0.0.0, [::1]:3000)`);
-  }
-  return at;
+  return named('ZK_WEB_LISTEN', () => parseAddressPort(raw, webPort()));
 }
 
 /** The web app's address for people: `http://127.0.0.1:3000`; an all-addresses listener shows as localhost. */
 export function webUrl(at: ListenAddress = webListen()): string {
-  const host = at.address === '0.0.0.0' || at.address === '::' ? 'localhost' : at.address.includes(':') ? `[${at.address}]` : at.address;
+  const host = at.address === '0.0.0.0' || at.address === '::' ? 'localhost' : formatHost(at.address);
   return `http://${host}:${at.port}`;
 }
 
 export function controlPort(): number {
-  return parsePort(process.env.ZK_CONTROL_PORT, 5380, 'ZK_CONTROL_PORT');
+  return portVariable('ZK_CONTROL_PORT', 5380);
 }
 
 export function dnsListen(): ListenAddress[] {
   const raw = process.env.ZK_DNS_LISTEN?.trim() || '127.0.0.1:5300';
-  return raw.split(',').map((s) => parseHostPort(s.trim(), 'ZK_DNS_LISTEN'));
+  return raw.split(',').map((s) => named('ZK_DNS_LISTEN', () => parseAddressPort(s)));
 }
 
-function parsePort(raw: string | undefined, fallback: number, name: string): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new Error(`${name}=${raw} is not a port number (0-65535)`);
+/** A port (1-65535) from the variable `name`; `fallback` when unset or blank. */
+function portVariable(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  return raw ? named(name, () => parsePort(raw)) : fallback;
+}
+
+/** `parse()`, with the variable's name in front of an address error's message. */
+function named<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof AddressError) throw new Error(`${name}: ${err.message}`);
+    throw err;
   }
-  return n;
-}
-
-/** Parses `192.0.2.1:53`, `[2001:db8::1]:53`; without a port, `defaultPort`. */
-export function parseHostPort(text: string, what: string, defaultPort?: number): ListenAddress {
-  const bracketed = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text);
-  const plain = /^([0-9.]+|[A-Za-z0-9.-]+)(?::(\d+))?$/.exec(text);
-  const bareV6 = defaultPort !== undefined && /^[0-9a-fA-F:]+$/.test(text) && text.includes('::') ? [text, text, undefined] : null;
-  const m = bracketed ?? plain ?? bareV6;
-  if (!m) throw new Error(`${what}: "${text}" is not ADDRESS:PORT (IPv6 as [::1]:5300)`);
-  if (m[2] === undefined) {
-    if (defaultPort === undefined) throw new Error(`${what}: "${text}" needs a port (ADDRESS:PORT)`);
-    return { address: m[1]!, port: defaultPort };
-  }
-  return { address: m[1]!, port: parsePort(m[2], 0, what) };
-}
-
-export function formatHostPort(a: ListenAddress): string {
-  return a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }
 
 /** Seconds between the starts of the prober's sweeps over every primary zone's secondaries (ZK_PROBE_INTERVAL); 0 turns the sweeps off. */
@@ -234,11 +217,5 @@ export function trustedProxies(): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((s) => {
-      try {
-        return parseRange(s);
-      } catch (err) {
-        throw new Error(`ZK_TRUSTED_PROXIES: ${(err as Error).message}`);
-      }
-    });
+    .map((s) => named('ZK_TRUSTED_PROXIES', () => parseRange(s)));
 }

@@ -59,7 +59,10 @@ describe('saveZoneDefaults', () => {
     expect(fe.nameservers?.[0]).toMatch(/bad\.\.name/);
     expect(fe.contact?.[0]).toMatch(/without dots/);
     expect(fe.allowTransfer?.[0]).toMatch(/192\.0\.2\.0\/33/);
-    expect(fe.alsoNotify).toHaveLength(2);
+    expect(fe.alsoNotify).toEqual([
+      '"not-an-ip" is not an IP address; use ADDRESS[:PORT], IPv6 as [2001:db8::1]:53',
+      '"192.0.2.1:0": the port must be a whole number from 1 to 65535',
+    ]);
     expect(await getSetting('zoneDefaults')).toEqual(before);
   });
 });

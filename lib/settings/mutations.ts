@@ -1,9 +1,7 @@
 // Writes of admin settings: validated against the key's schema, stored whole.
-import ipaddr from 'ipaddr.js';
-import { parseRange } from '../dns/address-ranges';
+import { formatHostPort, parseAddressPort, parseRange } from '../dns/address';
 import { z } from 'zod';
 import { db } from '../db';
-import { formatHostPort, parseHostPort } from '../config/env';
 import { canonicalName } from '../dns/names';
 import { ZoneError } from '../zones/errors';
 import { SETTINGS, type SecondaryZonesSettings, type SettingKey, type SettingValue, type ZoneDefaults } from './schema';
@@ -64,12 +62,9 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
   });
   const alsoNotify = input.alsoNotify.map((t) => {
     try {
-      const hp = parseHostPort(t, 'also-notify', 53);
-      if (!ipaddr.isValid(hp.address)) throw new Error(`"${t}" is not an IP address`);
-      if (hp.port === 0) throw new Error(`"${t}": port 0 cannot be notified`);
-      return formatHostPort({ address: ipaddr.parse(hp.address).toString(), port: hp.port });
+      return formatHostPort(parseAddressPort(t, 53));
     } catch (err) {
-      fail('alsoNotify', `${(err as Error).message.replace(/^also-notify: /, '')}; use ADDRESS[:PORT], IPv6 as [2001:db8::1]:53`);
+      fail('alsoNotify', (err as Error).message);
       return t;
     }
   });

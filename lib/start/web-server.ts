@@ -10,7 +10,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import { loadDotEnv } from '../config/dotenv';
-import { formatHostPort, trustedProxies, webListen } from '../config/env';
+import { trustedProxies, webListen } from '../config/env';
+import { formatHostPort } from '../dns/address';
 import { CLIENT_ADDRESS_HEADER, FORWARDING_HEADERS, resolveClientAddress } from '../auth/client-address';
 import { ROOT } from './build-stamp';
 import { contentSecurityPolicy, newNonce, securityHeaders } from './security-headers';

@@ -4,7 +4,8 @@
 // (answer-threads.ts).
 import { loadDotEnv } from '../config/dotenv';
 import { migrateDatabase } from '../setup/database';
-import { dnsThreads, formatHostPort } from '../config/env';
+import { dnsThreads } from '../config/env';
+import { formatHostPort } from '../dns/address';
 import { log } from './logger';
 
 loadDotEnv();

@@ -1,7 +1,8 @@
 // "Notify secondaries now" (CLI `zonekeeper notify`, the web button later):
 // send the zone's current SOA to every target at once, record each outcome as
 // an event, and report them.
-import { dnsListen, formatHostPort, parseHostPort } from '../config/env';
+import { dnsListen } from '../config/env';
+import { formatHostPort, splitHostPort } from '../dns/address';
 import { recordZoneEvents } from '../replication/zone-events';
 import { getZone } from '../zones/data';
 import { notifyTargets } from '../zones/notify-targets';
@@ -28,7 +29,7 @@ export async function notifyZoneNow(store: ZoneStore, zoneName: string, only?: s
   const keyName = store.get(zone.name)?.transfer.tsigKeyName;
   const key = keyName ? store.tsigKeys.get(keyName) : undefined;
   const targets = notifyTargets(zone.name, zone.soa.mname, zone.records, zone.alsoNotify);
-  let addresses = (await Promise.all(targets.map((t) => resolveTarget(t).catch(() => [parseHostPort(t, 'target', 53)])))).flat();
+  let addresses = (await Promise.all(targets.map((t) => resolveTarget(t).catch(() => [splitHostPort(t, 53)])))).flat();
   if (only) {
     addresses = addresses.filter((a) => formatHostPort(a) === only);
     if (addresses.length === 0) throw new Error(`${only} is not a secondary of ${zone.name} (not an NS host address or also-notify target)`);

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { ListenAddress } from '../config/env';
+import { formatHostPort } from '../dns/address';
 import { contentToWire } from '../dns/rdata';
 import type { RR } from '../dns/types';
 import { decodeMessage, encodeMessage, newQuery, OPCODE, RCODE, rcodeName, type Message } from '../dns/wire';
@@ -31,7 +32,7 @@ export async function sendNotify(
   target: ListenAddress,
   opts: { source?: string; timeoutsMs?: number[]; key?: TsigKey } = {},
 ): Promise<NotifyResult> {
-  const label = target.address.includes(':') ? `[${target.address}]:${target.port}` : `${target.address}:${target.port}`;
+  const label = formatHostPort(target);
   const family = net.isIPv6(target.address) ? 'udp6' : 'udp4';
   const socket = dgram.createSocket(family);
   const started = Date.now();

@@ -15,14 +15,13 @@
 //   each answered. Without `zone:configure`, a user names only primaries
 //   inside the admin's allow-list (Settings → Zone defaults), so that the
 //   zone's status is no port scanner.
-import { parseHostPort } from '../config/env';
 import { lockInTransaction, TX_LOCK } from '../db';
 import type { Prisma } from '../generated/prisma/client';
 import { can, isRole, type Permission, type Role } from '../auth/permission';
 import { zoneRightsById, zonesNotWritable } from '../auth/zone-access';
 import { ancestorNames, isInZone } from '../dns/names';
 import { getSetting } from '../settings/data';
-import { addressAllowed } from '../dns/address-ranges';
+import { addressAllowed, parseAddressPort } from '../dns/address';
 import { ZoneError } from './errors';
 import type { Actor } from './mutations';
 
@@ -103,7 +102,7 @@ async function checkPrimaries(tx: Tx, creator: Creator, primaries: readonly stri
       'Only an admin can create a secondary zone here, since it makes this server connect to the primaries named. Ask an admin to create it, or to allow your primaries’ address ranges in Settings → Zone defaults.';
     throw new ZoneError('forbidden', message, { kind: [message] });
   }
-  const outside = primaries.filter((p) => !addressAllowed(parseHostPort(p, 'primary', 53).address, ranges));
+  const outside = primaries.filter((p) => !addressAllowed(parseAddressPort(p, 53).address, ranges));
   if (outside.length === 0) return;
   const message = `${outside.join(', ')} ${outside.length > 1 ? 'are' : 'is'} outside the ranges an admin allows for primaries (${ranges.join(', ')}): name a primary inside them, or ask an admin to create the zone or to allow the range.`;
   throw new ZoneError('forbidden', message, { primaries: [message] });

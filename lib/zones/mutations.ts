@@ -3,12 +3,10 @@
 // be, then in one transaction writes the records, bumps the SOA serial by the
 // zone's policy, writes the Change (changelog + IXFR journal) and the NOTIFY
 // jobs. After commit it nudges the worker.
-import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation } from '../db-errors';
 import { db, executeBulk, jsonArrayRows, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
-import { parseHostPort, formatHostPort } from '../config/env';
-import { AddressRangeError, parseRange } from '../dns/address-ranges';
+import { AddressError, AddressRangeError, formatHostPort, parseAddressPort, parseRange, storedAddressPorts } from '../dns/address';
 import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
 import { RecordIndex } from '../dns/record-index';
 import { parseSoaContent, soaContent } from '../dns/rdata';
@@ -224,13 +222,10 @@ export interface ZoneOptions {
 
 function checkAddressPort(text: string, field: string): string {
   try {
-    const hp = parseHostPort(text.trim(), field, 53);
-    if (!ipaddr.isValid(hp.address)) throw new Error(`"${text}" is not an IP address`);
-    return formatHostPort({ address: ipaddr.parse(hp.address).toString(), port: hp.port });
+    return formatHostPort(parseAddressPort(text, 53));
   } catch (err) {
-    throw new ZoneError('invalid', `${field}: ${(err as Error).message}; use ADDRESS[:PORT], IPv6 as [2001:db8::1]:53`, {
-      [field]: [(err as Error).message],
-    });
+    if (!(err instanceof AddressError)) throw err;
+    throw new ZoneError('invalid', `${field}: ${err.message}`, { [field]: [err.message] });
   }
 }
 
@@ -907,7 +902,7 @@ async function storeSecondary(
       await writeChange(tx, head, e.removed, e.added, slice);
     }
     // A secondary notifies only its explicit also-notify list (its NS hosts are its peers' business).
-    const targets = readList(zone.alsoNotify).map((t) => formatHostPort(parseHostPort(t, 'also-notify', 53)));
+    const targets = storedAddressPorts(readList(zone.alsoNotify), 53).map(formatHostPort);
     await tx.notifyJob.updateMany({ where: { zoneId: zone.id, state: 'pending' }, data: { state: 'superseded' } });
     if (targets.length) await tx.notifyJob.createMany({ data: targets.map((target) => ({ zoneId: zone.id, serial: BigInt(soa.soa.serial), target })) });
   }

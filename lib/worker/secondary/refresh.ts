@@ -22,7 +22,8 @@ import {
 } from '../../zones/mutations';
 import type { Logger } from '../logger';
 import { recordEvent, type SecondaryEvent } from './events';
-import { formatPeer, PrimaryQueryError, queryPrimary } from './query-primary';
+import { formatHostPort } from '../../dns/address';
+import { PrimaryQueryError, queryPrimary } from './query-primary';
 import { afterFailure, afterSuccess, effectiveTimers, type RefreshLimits, type SoaTimers } from './timers';
 import { receiveTransfer, TransferError, type ReceivedTransfer, type TransferLimits } from './transfer-in';
 import { describeSkipped } from './xfr-parse';
@@ -77,7 +78,7 @@ export async function refreshZone(zone: SecondaryZone, opts: RefreshOptions, dep
   else {
     for (const primary of zone.primaries) {
       if (deps.signal?.aborted) break;
-      const peer = formatPeer(primary);
+      const peer = formatHostPort(primary);
       const started = now();
       let remote: number;
       try {
@@ -153,7 +154,7 @@ function stateAfterTransfer(soa: ReceivedSoa, deps: RefreshDeps): RefreshState {
 
 /** IXFR (unless forced or never transferred), then AXFR; each attempt recorded. */
 async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: TsigKey | undefined, force: boolean, deps: RefreshDeps): Promise<TransferAttempt> {
-  const peer = formatPeer(primary);
+  const peer = formatHostPort(primary);
   const common = { zone: zone.name, key, limits: deps.transferLimits, signal: deps.signal };
   const event = (e: Omit<SecondaryEvent, 'zoneId' | 'zoneName'>) => recordEvent({ zoneId: zone.id, zoneName: zone.name, ...e }, deps.log, deps.workerId);
   const withKey = (detail: string) => (key ? `${detail}, TSIG ${key.name}` : detail);
