@@ -4,6 +4,7 @@
 import type { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
+import { adminPassword } from '../config/env';
 import { absoluteName } from '../dns/names';
 import { ZoneError } from '../zones/errors';
 import { generatePassword, hashPassword, verifyPassword } from './password';
@@ -66,7 +67,7 @@ export async function getActiveUser(id: number): Promise<SessionUser | null> {
  * Creates `admin` when there are no users. Returns the password when it was
  * generated (so the caller prints it once), or null.
  */
-export async function ensureFirstAdmin(envPassword = process.env.ZK_ADMIN_PASSWORD): Promise<{ created: boolean; generatedPassword: string | null }> {
+export async function ensureFirstAdmin(envPassword = adminPassword()): Promise<{ created: boolean; generatedPassword: string | null }> {
   if ((await db().user.count()) > 0) return { created: false, generatedPassword: null };
   const password = envPassword && envPassword.length > 0 ? envPassword : generatePassword();
   await createUser('admin', password, 'admin');

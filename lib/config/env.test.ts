@@ -1,7 +1,22 @@
 // Settings from the environment: a bad value stops the program with the variable named and what it takes, before anything starts.
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { controlPort, dnsListen, dnsThreads, rrlSettings, tcpLimits, webListen, webPort } from './env';
+import {
+  behindAfterMs,
+  controlPort,
+  dbPoolSize,
+  DEFAULT_REFRESH_LIMITS,
+  dnsListen,
+  dnsThreads,
+  ixfrMaxChanges,
+  logLevel,
+  notifySource,
+  refreshLimits,
+  rrlSettings,
+  tcpLimits,
+  webListen,
+  webPort,
+} from './env';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -109,5 +124,72 @@ describe('listen addresses and ports', () => {
   it('refuses a host name as a listen address', () => {
     process.env.ZK_DNS_LISTEN = 'localhost:5300';
     expect(() => dnsListen()).toThrow('ZK_DNS_LISTEN: "localhost:5300" is not an IP address');
+  });
+});
+
+describe('refresh limits (ZK_REFRESH_MIN, ZK_REFRESH_MAX, ZK_RETRY_MAX)', () => {
+  const set = (vars: Record<string, string>) => {
+    for (const k of ['ZK_REFRESH_MIN', 'ZK_REFRESH_MAX', 'ZK_RETRY_MAX']) delete process.env[k];
+    Object.assign(process.env, vars);
+  };
+
+  it('default to one minute .. one day, retries at most five minutes apart', () => {
+    set({});
+    expect(refreshLimits()).toEqual(DEFAULT_REFRESH_LIMITS);
+    expect(refreshLimits()).toEqual({ minSeconds: 60, maxSeconds: 86_400, retryMaxSeconds: 300 });
+  });
+
+  it('are read from the three variables', () => {
+    set({ ZK_REFRESH_MIN: '1', ZK_REFRESH_MAX: '600', ZK_RETRY_MAX: '120' });
+    expect(refreshLimits()).toEqual({ minSeconds: 1, maxSeconds: 600, retryMaxSeconds: 120 });
+    // A minimum above the default maximum raises the maximum with it, and the retry cap with both.
+    set({ ZK_REFRESH_MIN: '100000' });
+    expect(refreshLimits()).toEqual({ minSeconds: 100_000, maxSeconds: 100_000, retryMaxSeconds: 100_000 });
+    // A maximum below the default retry cap lowers it.
+    set({ ZK_REFRESH_MIN: '1', ZK_REFRESH_MAX: '30' });
+    expect(refreshLimits()).toEqual({ minSeconds: 1, maxSeconds: 30, retryMaxSeconds: 30 });
+  });
+
+  it.each([
+    [{ ZK_RETRY_MAX: '30' }, 'ZK_RETRY_MAX (30) must lie between ZK_REFRESH_MIN (60) and ZK_REFRESH_MAX (86400)'],
+    [{ ZK_RETRY_MAX: '100000' }, 'ZK_RETRY_MAX (100000) must lie between'],
+    [{ ZK_RETRY_MAX: 'soon' }, 'ZK_RETRY_MAX must be a whole number from 1 to 2147483 seconds, got "soon"'],
+    [{ ZK_REFRESH_MIN: '0' }, 'ZK_REFRESH_MIN must be a whole number from 1 to 2147483 seconds, got "0"'],
+    [{ ZK_REFRESH_MIN: '-5' }, 'ZK_REFRESH_MIN must be a whole number'],
+    [{ ZK_REFRESH_MIN: '1.5' }, 'ZK_REFRESH_MIN must be a whole number'],
+    [{ ZK_REFRESH_MIN: '600', ZK_REFRESH_MAX: '60' }, 'ZK_REFRESH_MIN (600) is above ZK_REFRESH_MAX (60)'],
+  ])('refuse %j, saying why', (vars, message) => {
+    set(vars);
+    expect(() => refreshLimits()).toThrow(message);
+  });
+});
+
+describe('other settings', () => {
+  it('take their defaults when unset', () => {
+    for (const k of ['ZK_DB_POOL', 'ZK_IXFR_MAX_CHANGES', 'ZK_BEHIND_AFTER', 'ZK_LOG_LEVEL', 'ZK_NOTIFY_SOURCE']) delete process.env[k];
+    process.env.ZK_DNS_LISTEN = '[::1]:5300';
+    expect([dbPoolSize(), ixfrMaxChanges(), behindAfterMs(), notifySource()]).toEqual([10, 1000, 300_000, '::1']);
+    (process.env as Record<string, string>).NODE_ENV = 'production';
+    expect(logLevel()).toBe('info');
+  });
+
+  it('take good values', () => {
+    Object.assign(process.env, { ZK_DB_POOL: '25', ZK_IXFR_MAX_CHANGES: '50', ZK_BEHIND_AFTER: '0.5', ZK_LOG_LEVEL: 'Debug', ZK_NOTIFY_SOURCE: ' 192.0.2.53 ' });
+    expect([dbPoolSize(), ixfrMaxChanges(), behindAfterMs(), logLevel(), notifySource()]).toEqual([25, 50, 500, 'debug', '192.0.2.53']);
+  });
+
+  // Bug: ZK_DB_POOL=ten made a pool of NaN connections, and a bad ZK_IXFR_MAX_CHANGES or ZK_BEHIND_AFTER was silently replaced by the default.
+  it.each([
+    ['ZK_DB_POOL', 'ten', () => dbPoolSize(), 'ZK_DB_POOL must be a whole number from 1 to 1000, got "ten"'],
+    ['ZK_DB_POOL', '0', () => dbPoolSize(), 'ZK_DB_POOL must be a whole number from 1 to 1000, got "0"'],
+    ['ZK_IXFR_MAX_CHANGES', 'lots', () => ixfrMaxChanges(), 'ZK_IXFR_MAX_CHANGES must be a whole number from 1 to 1000000, got "lots"'],
+    ['ZK_IXFR_MAX_CHANGES', '-1', () => ixfrMaxChanges(), 'ZK_IXFR_MAX_CHANGES must be a whole number from 1 to 1000000, got "-1"'],
+    ['ZK_BEHIND_AFTER', '5m', () => behindAfterMs(), 'ZK_BEHIND_AFTER must be a number of seconds above 0, got "5m"'],
+    ['ZK_BEHIND_AFTER', '0', () => behindAfterMs(), 'ZK_BEHIND_AFTER must be a number of seconds above 0, got "0"'],
+    ['ZK_LOG_LEVEL', 'verbose', () => logLevel(), 'ZK_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    ['ZK_NOTIFY_SOURCE', 'ns1.example.net', () => notifySource(), 'ZK_NOTIFY_SOURCE: "ns1.example.net" is not an IP address'],
+  ])('%s=%j is refused, saying what it takes', (name, raw, read, message) => {
+    process.env[name] = raw;
+    expect(read).toThrow(message);
   });
 });

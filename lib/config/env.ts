@@ -1,8 +1,15 @@
 // Configuration from environment variables, with the defaults the README
-// documents. Read once per call so that tests can set variables first.
+// documents: the one reader of process.env in lib/ and app/ (DATABASE_URL
+// has its own reader, ./database-url.ts, re-exported here). Each function
+// reads its variable when called, so that tests can set variables first; a
+// bad value throws an error naming the variable and what it takes.
+// checkWorkerSettings() and checkWebSettings() read them all at start, so a
+// bad value stops the program before it serves.
 import os from 'node:os';
 import path from 'node:path';
-import { AddressError, formatHost, parseAddressPort, parsePort, parseRange, type HostPort } from '../dns/address';
+import { AddressError, canonicalIp, formatHost, parseAddressPort, parsePort, parseRange, type HostPort } from '../dns/address';
+
+export { databaseUrl } from './database-url';
 
 /** Where a listener binds: an IP address and a port (lib/dns/address.ts). */
 export type ListenAddress = HostPort;
@@ -218,4 +225,114 @@ export function trustedProxies(): string[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => named('ZK_TRUSTED_PROXIES', () => parseRange(s)));
+}
+
+/** A number of seconds above 0 (fractions allowed) from the variable `name`; `fallback` when unset or blank. */
+function secondsAboveZero(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a number of seconds above 0, got "${raw}"`);
+  return n;
+}
+
+/** PostgreSQL connections each process keeps (ZK_DB_POOL, default 10). */
+export function dbPoolSize(): number {
+  return wholeNumber('ZK_DB_POOL', 10, 1, 1000);
+}
+
+/** How many journal entries an IXFR may span (ZK_IXFR_MAX_CHANGES, default 1000); beyond, a full transfer is cheaper. */
+export function ixfrMaxChanges(): number {
+  return wholeNumber('ZK_IXFR_MAX_CHANGES', 1000, 1, 1_000_000);
+}
+
+/** How long a secondary may lag a change before it counts as behind rather than propagating (ZK_BEHIND_AFTER, seconds, default 300). */
+export function behindAfterMs(): number {
+  return secondsAboveZero('ZK_BEHIND_AFTER', 300) * 1000;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The worker's log level (ZK_LOG_LEVEL); default info, or warn under tests (NODE_ENV=test). */
+export function logLevel(): LogLevel {
+  const raw = process.env.ZK_LOG_LEVEL?.trim();
+  if (!raw) return process.env.NODE_ENV === 'test' ? 'warn' : 'info';
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (!level) throw new Error(`ZK_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
+}
+
+/** The source address of outgoing NOTIFY messages (ZK_NOTIFY_SOURCE); default the first DNS listen address. */
+export function notifySource(): string | undefined {
+  const raw = process.env.ZK_NOTIFY_SOURCE?.trim();
+  if (!raw) return dnsListen()[0]?.address;
+  const address = canonicalIp(raw);
+  if (address === null) throw new Error(`ZK_NOTIFY_SOURCE: "${raw}" is not an IP address (like 192.0.2.1 or 2001:db8::1)`);
+  return address;
+}
+
+/** The password of the first admin user, read on the first start only (ZK_ADMIN_PASSWORD); undefined when unset or empty. */
+export function adminPassword(): string | undefined {
+  return process.env.ZK_ADMIN_PASSWORD || undefined;
+}
+
+/** The bearer token /api/metrics accepts (ZK_METRICS_TOKEN); empty when unset. Its length is judged by the route, which says what is wrong. */
+export function metricsToken(): string {
+  return process.env.ZK_METRICS_TOKEN ?? '';
+}
+
+/** The limits a secondary zone's refresh and retry intervals are held within (lib/worker/secondary/timers.ts). */
+export interface RefreshLimits {
+  /** The shortest refresh and retry interval taken from a primary's SOA (ZK_REFRESH_MIN). */
+  minSeconds: number;
+  /** The longest (ZK_REFRESH_MAX). */
+  maxSeconds: number;
+  /**
+   * The longest wait between two tries after failed refreshes (ZK_RETRY_MAX).
+   * A copy that missed a change (a transfer broken off, a primary briefly
+   * away) must not stay behind for a doubled SOA retry of most of an hour:
+   * RFC 1035 §4.3.5 has the secondary retry every RETRY seconds, not ever
+   * more rarely.
+   */
+  retryMaxSeconds: number;
+}
+
+/**
+ * One minute to one day: a NOTIFY moves changes at once, polling is the
+ * fallback. After failures, tries at most five minutes apart.
+ */
+export const DEFAULT_REFRESH_LIMITS: RefreshLimits = { minSeconds: 60, maxSeconds: 86_400, retryMaxSeconds: 300 };
+
+/** 2^31 milliseconds, the longest a Node timer waits. */
+const MAX_TIMER_SECONDS = 2_147_483;
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+
+/**
+ * ZK_REFRESH_MIN / ZK_REFRESH_MAX / ZK_RETRY_MAX (seconds); throws on a value
+ * that is not a whole number of seconds, on min > max, or on a retry cap
+ * outside min..max. Unset, the maximum is raised to the minimum and the
+ * retry cap is its default moved into min..max.
+ */
+export function refreshLimits(): RefreshLimits {
+  const unit = ' seconds';
+  const minSeconds = wholeNumber('ZK_REFRESH_MIN', DEFAULT_REFRESH_LIMITS.minSeconds, 1, MAX_TIMER_SECONDS, unit);
+  const maxSeconds = wholeNumber('ZK_REFRESH_MAX', Math.max(DEFAULT_REFRESH_LIMITS.maxSeconds, minSeconds), 1, MAX_TIMER_SECONDS, unit);
+  if (minSeconds > maxSeconds) throw new Error(`ZK_REFRESH_MIN (${minSeconds}) is above ZK_REFRESH_MAX (${maxSeconds})`);
+  const retryMaxSeconds = wholeNumber('ZK_RETRY_MAX', clamp(DEFAULT_REFRESH_LIMITS.retryMaxSeconds, minSeconds, maxSeconds), 1, MAX_TIMER_SECONDS, unit);
+  if (retryMaxSeconds < minSeconds || retryMaxSeconds > maxSeconds) {
+    throw new Error(`ZK_RETRY_MAX (${retryMaxSeconds}) must lie between ZK_REFRESH_MIN (${minSeconds}) and ZK_REFRESH_MAX (${maxSeconds})`);
+  }
+  return { minSeconds, maxSeconds, retryMaxSeconds };
+}
+
+/** Reads every setting the DNS worker takes, so that a bad one stops it at start with the reason. */
+export function checkWorkerSettings(): void {
+  for (const read of [dataDir, dnsListen, controlPort, dnsThreads, tcpLimits, rrlSettings, probeIntervalMs, probeZonesPerSecond, pollIntervalMs, workerId, ixfrMaxChanges, refreshLimits, notifySource, logLevel, dbPoolSize]) read();
+}
+
+/** Reads every setting the web app takes, so that a bad one stops it at start with the reason. */
+export function checkWebSettings(): void {
+  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize]) read();
 }

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { loadDotEnv } from '../config/dotenv';
-import { trustedProxies, webListen } from '../config/env';
+import { checkWebSettings, trustedProxies, webListen } from '../config/env';
 import { formatHostPort } from '../dns/address';
 import { CLIENT_ADDRESS_HEADER, FORWARDING_HEADERS, resolveClientAddress } from '../auth/client-address';
 import { ROOT } from './build-stamp';
@@ -60,6 +60,7 @@ export function requestListener(handle: Handler, trusted: readonly string[]): ht
 
 async function main(): Promise<void> {
   (process.env as Record<string, string>).NODE_ENV ??= 'production';
+  checkWebSettings();
   const trusted = trustedProxies();
   const at = webListen();
   // Imported here, after NODE_ENV is set: Next reads it when it loads.

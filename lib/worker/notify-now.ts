@@ -1,7 +1,7 @@
 // "Notify secondaries now" (CLI `zonekeeper notify`, the web button later):
 // send the zone's current SOA to every target at once, record each outcome as
 // an event, and report them.
-import { dnsListen } from '../config/env';
+import { notifySource } from '../config/env';
 import { formatHostPort, splitHostPort } from '../dns/address';
 import { recordZoneEvents } from '../replication/zone-events';
 import { getZone } from '../zones/data';
@@ -14,10 +14,6 @@ export interface NotifyReport {
   zone: string;
   serial: number;
   results: NotifyResult[];
-}
-
-export function notifySource(): string | undefined {
-  return process.env.ZK_NOTIFY_SOURCE?.trim() || dnsListen()[0]?.address;
 }
 
 /** NOTIFY to every secondary of the zone now, or only to `only` (ADDRESS:PORT as the dashboard lists it). */

@@ -8,7 +8,7 @@
 // (NotifyInbox): which zones are ours and of what kind, who the autoprimaries
 // are; each sync re-reads what the change feed names (lib/zones/zone-changes.ts),
 // the whole registry only at the first.
-import type { ListenAddress } from '../../config/env';
+import { refreshLimits, type ListenAddress, type RefreshLimits } from '../../config/env';
 import { canonicalIp, storedAddressPorts } from '../../dns/address';
 import { announceChange, db } from '../../db';
 import { databaseFailure } from '../../db-errors';
@@ -20,7 +20,6 @@ import type { ZoneStore } from '../zone-store';
 import { adoptZone, type AutoprimaryEntry } from './autoprimary';
 import { recordEvent, type SecondaryEvent } from './events';
 import { refreshZone, type RefreshOutcome, type SecondaryZone } from './refresh';
-import { refreshLimits, type RefreshLimits } from './timers';
 import type { TransferLimits } from './transfer-in';
 
 export interface SecondaryEngineOptions {

@@ -5,7 +5,8 @@
 // first primary that answers decides. Every transfer and every failed check
 // is recorded as an event, and the zone's refresh state (next check, expiry,
 // failures) is written back.
-import type { ListenAddress } from '../../config/env';
+import type { ListenAddress, RefreshLimits } from '../../config/env';
+import { formatHostPort } from '../../dns/address';
 import { serialGreater } from '../../dns/serial';
 import type { TsigKey } from '../../dns/tsig';
 import type { RR } from '../../dns/types';
@@ -22,9 +23,8 @@ import {
 } from '../../zones/mutations';
 import type { Logger } from '../logger';
 import { recordEvent, type SecondaryEvent } from './events';
-import { formatHostPort } from '../../dns/address';
 import { PrimaryQueryError, queryPrimary } from './query-primary';
-import { afterFailure, afterSuccess, effectiveTimers, type RefreshLimits, type SoaTimers } from './timers';
+import { afterFailure, afterSuccess, effectiveTimers, type SoaTimers } from './timers';
 import { receiveTransfer, TransferError, type ReceivedTransfer, type TransferLimits } from './transfer-in';
 import { describeSkipped } from './xfr-parse';
 
