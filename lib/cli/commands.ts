@@ -13,7 +13,7 @@ import { isRole } from '../auth/permission';
 import { migrateDatabase } from '../setup/database';
 import { getZone, listZones } from '../zones/data';
 import { exportZoneFile } from '../zones/zone-export';
-import { ZoneError } from '../zones/errors';
+import { AppError } from '../errors';
 import type { Actor, CommitResult } from '../zones/mutations';
 import { ControlUnavailableError, controlRequest } from '../worker/control-client';
 import { parseArgs, UsageError } from './args';
@@ -92,7 +92,7 @@ async function zoneCommand(args: string[], io: CommandOutput): Promise<void> {
       try {
         text = fs.readFileSync(file, 'utf8');
       } catch (err) {
-        throw new ZoneError('invalid', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new AppError('invalid', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
       const { importZone } = await changeService();
       printCommit(await importZone(needName(), text, ACTOR, p.options.get('comment')?.join(',') ?? `import of ${file}`), io);
@@ -173,8 +173,8 @@ async function existingZone(name: string): Promise<NonNullable<Awaited<ReturnTyp
   return z;
 }
 
-function noSuchZone(name: string): ZoneError {
-  return new ZoneError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
+function noSuchZone(name: string): AppError {
+  return new AppError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
 }
 
 /** POSTs `{ zone }` to the worker's control channel; when no worker answers, says what it would have done and how to start it. */
@@ -183,7 +183,7 @@ async function askWorker<T>(path: string, zone: string, timeoutMs: number, whoDo
     return await controlRequest<T>('POST', path, { zone }, timeoutMs);
   } catch (err) {
     if (err instanceof ControlUnavailableError) {
-      throw new ZoneError('not-found', `${err.message}. ${whoDoesIt}: start it with npm start or npm run worker.`);
+      throw new AppError('not-found', `${err.message}. ${whoDoesIt}: start it with npm start or npm run worker.`);
     }
     throw err;
   }
@@ -222,7 +222,7 @@ interface RetrieveReport {
 
 async function retrieveCommand(name: string, io: CommandOutput): Promise<void> {
   const z = await existingZone(name);
-  if (z.kind !== 'secondary') throw new ZoneError('invalid', `${z.name} is a primary zone; only secondary zones are transferred from a primary.`);
+  if (z.kind !== 'secondary') throw new AppError('invalid', `${z.name} is a primary zone; only secondary zones are transferred from a primary.`);
   const r = await askWorker<RetrieveReport>('/retrieve', z.name, 330_000, 'Transfers are made by the DNS worker');
   if (!r.ok) {
     io.err(`zonekeeper: ${r.zone}: the transfer failed: ${r.error ?? 'unknown error'}\n`);
@@ -513,7 +513,7 @@ function reportFailure(err: unknown, io: CommandOutput): void {
   const database = databaseFailure(err);
   if (err instanceof UsageError) {
     io.err(`zonekeeper: ${err.message}\n\n${USAGE}\n`);
-  } else if (err instanceof ZoneError) {
+  } else if (err instanceof AppError) {
     io.err(`zonekeeper: ${err.message}\n`);
     for (const e of err.recordErrors) {
       const where = e.line !== undefined ? `line ${e.line}` : e.record ?? (e.index !== undefined ? `record ${e.index + 1}` : '');

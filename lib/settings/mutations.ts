@@ -3,7 +3,7 @@ import { formatHostPort, parseAddressPort, parseRange } from '../dns/address';
 import { z } from 'zod';
 import { db } from '../db';
 import { canonicalName } from '../dns/names';
-import { ZoneError } from '../zones/errors';
+import { AppError } from '../errors';
 import { SETTINGS, type SecondaryZonesSettings, type SettingKey, type SettingValue, type ZoneDefaults } from './schema';
 import { contactToRname } from '../dns/contact';
 
@@ -12,7 +12,7 @@ export async function setSetting<K extends SettingKey>(key: K, value: unknown): 
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const fieldErrors = z.flattenError(parsed.error as z.ZodError<Record<string, unknown>>).fieldErrors as Record<string, string[]>;
-    throw new ZoneError('invalid', 'The settings were not saved; fix the fields marked.', fieldErrors);
+    throw new AppError('invalid', 'The settings were not saved; fix the fields marked.', fieldErrors);
   }
   const json = JSON.stringify(parsed.data);
   await db().setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
@@ -68,7 +68,7 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
       return t;
     }
   });
-  if (Object.keys(errors).length) throw new ZoneError('invalid', 'The zone defaults were not saved; fix the fields marked.', errors);
+  if (Object.keys(errors).length) throw new AppError('invalid', 'The zone defaults were not saved; fix the fields marked.', errors);
   return setSetting('zoneDefaults', { ...input, nameservers, allowTransfer, alsoNotify });
 }
 
@@ -87,6 +87,6 @@ export async function saveSecondaryZonesSettings(input: { editorPrimaryRanges: s
     }
   });
   if (editorPrimaryRanges.length > 100) errors.push(`at most 100 ranges (${editorPrimaryRanges.length} given); join neighbours into a wider range`);
-  if (errors.length) throw new ZoneError('invalid', 'The secondary zone settings were not saved; fix the field marked.', { editorPrimaryRanges: errors });
+  if (errors.length) throw new AppError('invalid', 'The secondary zone settings were not saved; fix the field marked.', { editorPrimaryRanges: errors });
   return setSetting('secondaryZones', { editorPrimaryRanges: [...new Set(editorPrimaryRanges)] });
 }

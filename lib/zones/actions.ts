@@ -1,6 +1,6 @@
 'use server';
 // Server actions for the zone pages: check the session and permission, turn
-// the form into the change service's input, and map its ZoneError back to
+// the form into the change service's input, and map its AppError back to
 // the form.
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
@@ -12,7 +12,7 @@ import { ControlUnavailableError, controlRequest } from '../worker/control-clien
 import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
 import { databaseFailure } from '../db-errors';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { applyChangeset, createZone, type CommitResult } from './mutations';
 import { createZoneFormSchema } from './schema';
 import { zoneHref } from './zone-urls';
@@ -92,7 +92,7 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
   } catch (err) {
     const down = databaseFailure(err);
     if (down) return { message: down.message, values };
-    if (err instanceof ZoneError) {
+    if (err instanceof AppError) {
       const fieldErrors = knownFieldErrors(err.fieldErrors);
       // The service's message usually repeats a field's; then the summary just points at the fields.
       const onFields = Object.keys(fieldErrors).some((k) => k !== 'form');
@@ -206,7 +206,7 @@ function readEdits(input: unknown): PendingEdit[] | null {
 }
 
 /** The edit whose own record a service error names, if one does. */
-function problemsFrom(err: ZoneError, edits: readonly PendingEdit[]): EditorProblem[] {
+function problemsFrom(err: AppError, edits: readonly PendingEdit[]): EditorProblem[] {
   const owner = new Map<string, number>();
   edits.forEach((e, i) => {
     const rs = e.kind === 'add' || e.kind === 'delete' ? [e.record] : e.kind === 'change' ? [e.from, e.to] : [];
@@ -256,7 +256,7 @@ async function runEdits(
     // A full disk or a database held by another writer: nothing was written, and the edits stay queued.
     const down = databaseFailure(err);
     if (down) return { ok: false, notStored: true, message: down.message, problems: [], added: [], removed: [] };
-    if (!(err instanceof ZoneError)) throw err;
+    if (!(err instanceof AppError)) throw err;
     const base = { ok: false, message: err.message, added: [], removed: [] };
     if (err.code === 'conflict') return { ...base, problems: [], conflict: await conflictOf(zone, expectedSerial) };
     if (err.code === 'forbidden') return { ...base, problems: [], forbidden: true };

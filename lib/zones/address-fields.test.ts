@@ -5,20 +5,20 @@
 import { describe, expect, it } from 'vitest';
 import { getZone } from './data';
 import { addAutoprimary } from './autoprimaries';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { createZone, setZoneOptions } from './mutations';
 
 const actor = { name: 'tester' };
 const PORT_RULE = 'the port must be a whole number from 1 to 65535';
 
-async function refusal(p: Promise<unknown>): Promise<ZoneError> {
+async function refusal(p: Promise<unknown>): Promise<AppError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ZoneError);
-  expect((err as ZoneError).code).toBe('invalid');
-  return err as ZoneError;
+  expect(err).toBeInstanceOf(AppError);
+  expect((err as AppError).code).toBe('invalid');
+  return err as AppError;
 }
 
 describe('port 0', () => {

@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
 import { AddressError, formatHostPort, parseAddressPort } from '../dns/address';
 import { absoluteName, DnsNameError } from '../dns/names';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { nudgeWorker } from './nudge';
 import { markChanged } from './zone-changes';
 
@@ -27,7 +27,7 @@ function parseIpPort(text: string): { ip: string; port: number } {
     return { ip: address, port };
   } catch (err) {
     if (!(err instanceof AddressError)) throw err;
-    throw new ZoneError('invalid', `autoprimary: ${err.message}`, { ip: [err.message] });
+    throw new AppError('invalid', `autoprimary: ${err.message}`, { ip: [err.message] });
   }
 }
 
@@ -35,7 +35,7 @@ function parseNameserver(text: string): string {
   try {
     return absoluteName(text.trim());
   } catch (err) {
-    if (err instanceof DnsNameError) throw new ZoneError('invalid', `"${text}" is not a host name: ${err.message}`, { nameserver: [err.message] });
+    if (err instanceof DnsNameError) throw new AppError('invalid', `"${text}" is not a host name: ${err.message}`, { nameserver: [err.message] });
     throw err;
   }
 }
@@ -53,7 +53,7 @@ export async function addAutoprimary(ipInput: string, nameserverInput: string, a
     return { ip: row.ip, port: row.port, nameserver: row.nameserver, account: row.account, createdAt: row.createdAt };
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new ZoneError('exists', `${ip} is already an autoprimary for nameserver ${nameserver}`);
+      throw new AppError('exists', `${ip} is already an autoprimary for nameserver ${nameserver}`);
     }
     throw err;
   }
@@ -73,7 +73,7 @@ export async function deleteAutoprimary(ipInput: string, nameserverInput: string
     if (deleted.count > 0) await markChanged(tx);
     return deleted.count;
   });
-  if (count === 0) throw new ZoneError('not-found', `there is no autoprimary ${ip} for nameserver ${nameserver}; see: zonekeeper autoprimary list`);
+  if (count === 0) throw new AppError('not-found', `there is no autoprimary ${ip} for nameserver ${nameserver}; see: zonekeeper autoprimary list`);
   await nudgeWorker('');
 }
 

@@ -12,7 +12,7 @@ import type { TsigKey } from '../../dns/tsig';
 import type { RR } from '../../dns/types';
 import { lowercased } from '../../dns/wire';
 import { DatabaseError, failureMessage } from '../../db-errors';
-import { ZoneError } from '../../zones/errors';
+import { AppError } from '../../errors';
 import {
   applySecondaryDiffs,
   recordRefreshState,
@@ -192,7 +192,7 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
           return { ok: true, serial: applied.newSerial, style: 'ixfr', records: applied.records, soa: c.soa };
         } catch (err) {
           if (err instanceof DatabaseError) return unstored('ixfr-in', err, stats);
-          if (!(err instanceof ZoneError)) throw err;
+          if (!(err instanceof AppError)) throw err;
           deps.log.warn({ zone: zone.name, primary: peer, err: err.message }, 'IXFR does not apply; trying AXFR');
           await event({ kind: 'ixfr-in', peer, serial: zone.serial, outcome: 'error', detail: withKey(`${err.message}; trying AXFR`), ...stats });
         }
@@ -240,7 +240,7 @@ async function applyFull(
   try {
     applied = await replaceSecondaryContent(zone.id, soa, records, { peer: how.peer, force: how.force, state: stateAfterTransfer(soa, deps) });
   } catch (err) {
-    if (!(err instanceof ZoneError)) throw err;
+    if (!(err instanceof AppError)) throw err;
     throw new TransferError('error', `not stored: ${err.message}`, how.stats.bytes);
   }
   const parts = [how.note ?? 'whole zone', applied.changed ? `${applied.records} records (+${applied.added} −${applied.removed})` : `serial ${soa.soa.serial} is not newer than ours; kept`];
