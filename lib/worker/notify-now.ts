@@ -6,15 +6,10 @@ import { formatHostPort, splitHostPort } from '../dns/address';
 import { recordZoneEvents } from '../replication/zone-events';
 import { getZone } from '../zones/data';
 import { notifyTargets } from '../zones/notify-targets';
-import { sendNotify, type NotifyResult } from './notify-out';
+import type { NotifyReport } from '../control/protocol';
+import { sendNotify } from './notify-out';
 import { resolveTarget } from './notify-queue';
 import type { ZoneStore } from './zone-store';
-
-export interface NotifyReport {
-  zone: string;
-  serial: number;
-  results: NotifyResult[];
-}
 
 /** NOTIFY to every secondary of the zone now, or only to `only` (ADDRESS:PORT as the dashboard lists it). */
 export async function notifyZoneNow(store: ZoneStore, zoneName: string, only?: string, workerId: string | null = null): Promise<NotifyReport> {

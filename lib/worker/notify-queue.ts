@@ -17,7 +17,8 @@ import { dnsListen, type ListenAddress } from '../config/env';
 import { formatHostPort, splitHostPort } from '../dns/address';
 import { recordZoneEvents } from '../replication/zone-events';
 import type { Logger } from './logger';
-import { sendNotify, type NotifyResult } from './notify-out';
+import type { NotifyResult } from '../control/protocol';
+import { sendNotify } from './notify-out';
 import type { ZoneStore } from './zone-store';
 
 export interface NotifyQueueOptions {

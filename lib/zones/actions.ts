@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { requireUser, requireZoneUser } from '../auth/session';
 import type { RR } from '../dns/types';
 import { getSetting } from '../settings/data';
-import { ControlUnavailableError, controlRequest } from '../worker/control-client';
+import { ControlUnavailableError, controlRequest } from '../control/client';
+import type { NotifyReport, NotifyResult, RetrieveReply } from '../control/protocol';
 import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
 import { databaseFailure } from '../db-errors';
@@ -292,21 +293,13 @@ export async function commitEditsAction(zone: string, edits: unknown, expectedSe
   };
 }
 
-/** One target's answer to "Notify secondaries now". */
-export interface NotifyTargetResult {
-  target: string;
-  outcome: 'acknowledged' | 'refused' | 'error' | 'timeout';
-  detail?: string;
-  ms?: number;
-}
-
 export interface WorkerActionResult {
   ok: boolean;
   message: string;
   /** The worker could not be reached. */
   workerDown?: boolean;
   serial?: number;
-  results?: NotifyTargetResult[];
+  results?: NotifyResult[];
 }
 
 function workerDown(err: ControlUnavailableError, what: string): WorkerActionResult {
@@ -317,9 +310,9 @@ function workerDown(err: ControlUnavailableError, what: string): WorkerActionRes
 export async function notifyNowAction(zone: string, target?: string): Promise<WorkerActionResult> {
   const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (!rights.write) return { ok: false, message: 'You can view this zone but not send NOTIFY for it.' };
-  let report: { zone: string; serial: number; results: NotifyTargetResult[] };
+  let report: NotifyReport;
   try {
-    report = await controlRequest('POST', '/notify', { zone, target }, 30_000);
+    report = await controlRequest('POST /notify', { zone, target }, 30_000);
   } catch (err) {
     if (err instanceof ControlUnavailableError) return workerDown(err, 'no NOTIFY was sent');
     return { ok: false, message: `NOTIFY failed: ${(err as Error).message}` };
@@ -340,9 +333,9 @@ export async function notifyNowAction(zone: string, target?: string): Promise<Wo
 export async function retrieveNowAction(zone: string): Promise<WorkerActionResult> {
   const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (!rights.write) return { ok: false, message: 'You can view this zone but not retrieve it.' };
-  let r: { ok: boolean; status?: string; serial?: number; primary?: string; records?: number; error?: string };
+  let r: RetrieveReply;
   try {
-    r = await controlRequest('POST', '/retrieve', { zone }, 120_000);
+    r = await controlRequest('POST /retrieve', { zone }, 120_000);
   } catch (err) {
     if (err instanceof ControlUnavailableError) return workerDown(err, 'nothing was retrieved');
     return { ok: false, message: `Retrieve failed: ${(err as Error).message}` };

@@ -6,6 +6,7 @@
 // is recorded as an event, and the zone's refresh state (next check, expiry,
 // failures) is written back.
 import type { ListenAddress, RefreshLimits } from '../../config/env';
+import type { RefreshResult } from '../../control/protocol';
 import { formatHostPort } from '../../dns/address';
 import { serialGreater } from '../../dns/serial';
 import type { TsigKey } from '../../dns/tsig';
@@ -58,10 +59,7 @@ export interface RefreshOptions {
   force?: boolean;
 }
 
-export type RefreshOutcome = (
-  | { ok: true; status: 'current' | 'transferred'; serial: number; primary: string; style?: 'ixfr' | 'axfr'; records?: number }
-  | { ok: false; error: string }
-) & { nextRefreshAt: number; expiresAt: number | null };
+export type RefreshOutcome = RefreshResult & { nextRefreshAt: number; expiresAt: number | null };
 
 type TransferAttempt =
   | { ok: true; serial: number; style: 'ixfr' | 'axfr' | 'current'; records: number; soa: ReceivedSoa }
