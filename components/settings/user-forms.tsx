@@ -3,7 +3,7 @@
 import { useActionState, useEffect, useId, useRef, useState } from 'react';
 import { grantZoneAction, resetPasswordAction, setUserRoleAction, suggestZonesAction } from '@/lib/auth/actions';
 import type { ResetPasswordState } from '@/lib/auth/schema';
-import type { FormState } from '@/lib/settings/schema';
+import type { FormState } from '@/lib/forms';
 import { describedBy, FieldErrors } from '../field-errors';
 import { buttonPrimary, buttonSecondary, hintClass, inputClass, labelClass } from '../styles';
 import { FormMessage, OneTimeValue } from './form-message';

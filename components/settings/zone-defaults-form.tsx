@@ -1,7 +1,8 @@
 'use client';
 import { useActionState } from 'react';
 import { saveEditorSettingsAction, saveSecondaryZonesSettingsAction, saveZoneDefaultsAction } from '@/lib/settings/actions';
-import type { FormState, SecondaryZonesField, ZoneDefaultsField } from '@/lib/settings/schema';
+import type { FormState } from '@/lib/forms';
+import type { SecondaryZonesField, ZoneDefaultsField } from '@/lib/settings/schema';
 import { SERIAL_POLICIES } from '@/lib/dns/types';
 import { describedBy, FieldErrors } from '../field-errors';
 import { SERIAL_POLICY_LABELS } from '../serial-policy';

@@ -13,9 +13,10 @@ import { isRole } from '../auth/permission';
 import { migrateDatabase } from '../setup/database';
 import { getZone, listZones } from '../zones/data';
 import { exportZoneFile } from '../zones/zone-export';
-import { ZoneError } from '../zones/errors';
+import { AppError } from '../errors';
 import type { Actor, CommitResult } from '../zones/mutations';
-import { ControlUnavailableError, controlRequest } from '../worker/control-client';
+import { ControlUnavailableError, controlRequest } from '../control/client';
+import type { ControlReply, ControlRoute } from '../control/protocol';
 import { parseArgs, UsageError } from './args';
 import { replicationCommand } from './replication';
 import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
@@ -92,7 +93,7 @@ async function zoneCommand(args: string[], io: CommandOutput): Promise<void> {
       try {
         text = fs.readFileSync(file, 'utf8');
       } catch (err) {
-        throw new ZoneError('invalid', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new AppError('invalid', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
       const { importZone } = await changeService();
       printCommit(await importZone(needName(), text, ACTOR, p.options.get('comment')?.join(',') ?? `import of ${file}`), io);
@@ -173,33 +174,27 @@ async function existingZone(name: string): Promise<NonNullable<Awaited<ReturnTyp
   return z;
 }
 
-function noSuchZone(name: string): ZoneError {
-  return new ZoneError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
+function noSuchZone(name: string): AppError {
+  return new AppError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
 }
 
 /** POSTs `{ zone }` to the worker's control channel; when no worker answers, says what it would have done and how to start it. */
-async function askWorker<T>(path: string, zone: string, timeoutMs: number, whoDoesIt: string): Promise<T> {
+async function askWorker<R extends Extract<ControlRoute, 'POST /notify' | 'POST /retrieve'>>(route: R, zone: string, timeoutMs: number, whoDoesIt: string): Promise<ControlReply<R>> {
   try {
-    return await controlRequest<T>('POST', path, { zone }, timeoutMs);
+    return await controlRequest(route, { zone }, timeoutMs);
   } catch (err) {
     if (err instanceof ControlUnavailableError) {
-      throw new ZoneError('not-found', `${err.message}. ${whoDoesIt}: start it with npm start or npm run worker.`);
+      throw new AppError('not-found', `${err.message}. ${whoDoesIt}: start it with npm start or npm run worker.`);
     }
     throw err;
   }
-}
-
-interface NotifyReport {
-  zone: string;
-  serial: number;
-  results: { target: string; outcome: string; detail?: string; ms?: number }[];
 }
 
 async function notifyCommand(args: string[], io: CommandOutput): Promise<void> {
   const zone = args[0];
   if (!zone) throw new UsageError('notify needs a ZONE');
   const z = await existingZone(zone);
-  const report = await askWorker<NotifyReport>('/notify', z.name, 30_000, 'NOTIFY is sent by the DNS worker');
+  const report = await askWorker('POST /notify', z.name, 30_000, 'NOTIFY is sent by the DNS worker');
   if (report.results.length === 0) {
     io.out(`${report.zone} serial ${report.serial}: no secondaries to notify (add NS hosts with addresses in the zone, or zonekeeper zone set ${z.name} --also-notify ADDR[:PORT])`);
     return;
@@ -209,21 +204,10 @@ async function notifyCommand(args: string[], io: CommandOutput): Promise<void> {
   if (report.results.some((r) => r.outcome !== 'acknowledged')) io.exitCode = 1;
 }
 
-interface RetrieveReport {
-  zone: string;
-  ok: boolean;
-  status?: string;
-  serial?: number;
-  primary?: string;
-  style?: string;
-  records?: number;
-  error?: string;
-}
-
 async function retrieveCommand(name: string, io: CommandOutput): Promise<void> {
   const z = await existingZone(name);
-  if (z.kind !== 'secondary') throw new ZoneError('invalid', `${z.name} is a primary zone; only secondary zones are transferred from a primary.`);
-  const r = await askWorker<RetrieveReport>('/retrieve', z.name, 330_000, 'Transfers are made by the DNS worker');
+  if (z.kind !== 'secondary') throw new AppError('invalid', `${z.name} is a primary zone; only secondary zones are transferred from a primary.`);
+  const r = await askWorker('POST /retrieve', z.name, 330_000, 'Transfers are made by the DNS worker');
   if (!r.ok) {
     io.err(`zonekeeper: ${r.zone}: the transfer failed: ${r.error ?? 'unknown error'}\n`);
     io.exitCode = 1;
@@ -433,7 +417,7 @@ const SERVED_CHANGES: Record<string, readonly string[]> = {
  */
 async function noteIfWorkerDown(io: CommandOutput): Promise<void> {
   try {
-    await controlRequest('GET', '/health', undefined, 2000);
+    await controlRequest('GET /health', undefined, 2000);
   } catch (err) {
     if (!(err instanceof ControlUnavailableError && err.notRunning)) return;
     const elsewhere = databaseProvider() === 'postgresql' ? '; DNS workers on other machines of this database serve it already' : '';
@@ -513,7 +497,7 @@ function reportFailure(err: unknown, io: CommandOutput): void {
   const database = databaseFailure(err);
   if (err instanceof UsageError) {
     io.err(`zonekeeper: ${err.message}\n\n${USAGE}\n`);
-  } else if (err instanceof ZoneError) {
+  } else if (err instanceof AppError) {
     io.err(`zonekeeper: ${err.message}\n`);
     for (const e of err.recordErrors) {
       const where = e.line !== undefined ? `line ${e.line}` : e.record ?? (e.index !== undefined ? `record ${e.index + 1}` : '');

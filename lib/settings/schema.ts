@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { MAX_TTL } from '../dns/ttl';
 import { SERIAL_POLICIES } from '../dns/types';
+import type { FormState } from '../forms';
 import { ttlText } from '../zones/schema';
 
 const ttlField = z.number().int().min(0).max(MAX_TTL);
@@ -54,40 +55,8 @@ export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
 
 // ---------------------------------------------------------------- forms
-// What the /settings forms submit (strings, as typed) and what their actions
-// return. Shared by the forms (client) and lib/settings/actions.ts,
-// lib/auth/actions.ts (server).
-
-/** The state a settings form's action returns (React 19 resets forms, so values come back too). */
-export interface FormState<F extends string> {
-  /** Set when the last submit succeeded, so the form can say so. */
-  ok?: boolean;
-  message?: string;
-  /** Keyed by field name; `form` holds errors that belong to no field. */
-  fieldErrors?: Partial<Record<F | 'form', string[]>>;
-  values?: Partial<Record<F, string>>;
-}
-
-/** Reads the named text fields of a form (missing ones as ''). */
-export function formText<F extends string>(formData: FormData, fields: readonly F[]): Record<F, string> {
-  const out = {} as Record<F, string>;
-  for (const f of fields) {
-    const v = formData.get(f);
-    out[f] = typeof v === 'string' ? v : '';
-  }
-  return out;
-}
-
-/** A domain error's field errors under the form's field names; others go to `form`. */
-export function formFieldErrors<F extends string>(errors: Record<string, string[]>, fields: readonly F[], message?: string): Partial<Record<F | 'form', string[]>> {
-  const out: Partial<Record<F | 'form', string[]>> = {};
-  for (const [key, messages] of Object.entries(errors)) {
-    const field = (fields as readonly string[]).includes(key) ? (key as F) : 'form';
-    (out[field] ??= []).push(...messages);
-  }
-  if (Object.keys(out).length === 0 && message) out.form = [message];
-  return out;
-}
+// What the /settings forms submit (strings, as typed); their state is
+// lib/forms.ts's FormState.
 
 export const ZONE_DEFAULTS_FIELDS = ['nameservers', 'contact', 'defaultTtl', 'serialPolicy', 'refresh', 'retry', 'expire', 'minimum', 'allowTransfer', 'alsoNotify'] as const;
 export type ZoneDefaultsField = (typeof ZONE_DEFAULTS_FIELDS)[number];

@@ -18,20 +18,11 @@
 // Refusals are logged and recorded as notify-in events. An autoprimary never
 // creates a zone at or below one of ours (it would take over names we serve);
 // the change service checks that again when it creates the zone.
-import ipaddr from 'ipaddr.js';
+import { canonicalIp } from '../dns/address';
 import { ancestorNames } from '../dns/names';
 import { encodeMessage, lowercased, RCODE, type Message } from '../dns/wire';
 import { RefusalLog } from './refusal-log';
 import type { HandlerContext, Request } from './request';
-
-/** The canonical text of an address (IPv4-mapped IPv6 as IPv4), or the input when it does not parse. */
-export function canonicalAddress(address: string): string {
-  try {
-    return ipaddr.process(address).toString();
-  } catch {
-    return address;
-  }
-}
 
 export function handleNotify(ctx: HandlerContext, req: Request, res: Message): Buffer {
   const { msg, peer } = req;
@@ -43,7 +34,7 @@ export function handleNotify(ctx: HandlerContext, req: Request, res: Message): B
   const q = msg.questions[0];
   if (msg.questions.length !== 1 || q!.type !== 'SOA') return answer(RCODE.FORMERR);
   const zone = lowercased(q!.name);
-  const address = canonicalAddress(peer.address);
+  const address = canonicalIp(peer.address) ?? peer.address;
   const soa = msg.answers.find((r) => r.type === 'SOA' && lowercased(r.name) === zone);
   const hint = soa ? ((soa.data as { serial?: number }).serial ?? null) : null;
   const inbox = ctx.notifyInbox;
@@ -72,7 +63,7 @@ export function handleNotify(ctx: HandlerContext, req: Request, res: Message): B
     return refuse(RCODE.REFUSED, 'refused', `not a zone of ours, and ${address} is no autoprimary`, null);
   }
   if (info.kind === 'primary') return refuse(RCODE.REFUSED, 'refused', 'we are the primary for this zone', info.id);
-  if (!info.primaries.some((p) => canonicalAddress(p.address) === address)) {
+  if (!info.primaries.some((p) => canonicalIp(p.address) === address)) {
     return refuse(RCODE.REFUSED, 'refused', `${address} is not a primary of the zone (${info.primaries.map((p) => p.address).join(', ')})`, info.id);
   }
   if (info.tsigKeyName) {

@@ -5,19 +5,12 @@ import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { ListenAddress } from '../config/env';
+import type { NotifyResult } from '../control/protocol';
+import { formatHostPort } from '../dns/address';
 import { contentToWire } from '../dns/rdata';
 import type { RR } from '../dns/types';
 import { decodeMessage, encodeMessage, newQuery, OPCODE, RCODE, rcodeName, type Message } from '../dns/wire';
 import { signMessage, type TsigKey } from '../dns/tsig';
-
-export type NotifyOutcome = 'acknowledged' | 'refused' | 'error' | 'timeout';
-
-export interface NotifyResult {
-  target: string;
-  outcome: NotifyOutcome;
-  detail?: string;
-  ms?: number;
-}
 
 export function notifyMessage(soa: RR, id: number): Buffer {
   const msg = newQuery(soa.name, 'SOA', { id, opcode: OPCODE.NOTIFY, aa: true });
@@ -31,7 +24,7 @@ export async function sendNotify(
   target: ListenAddress,
   opts: { source?: string; timeoutsMs?: number[]; key?: TsigKey } = {},
 ): Promise<NotifyResult> {
-  const label = target.address.includes(':') ? `[${target.address}]:${target.port}` : `${target.address}:${target.port}`;
+  const label = formatHostPort(target);
   const family = net.isIPv6(target.address) ? 'udp6' : 'udp4';
   const socket = dgram.createSocket(family);
   const started = Date.now();

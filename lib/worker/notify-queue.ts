@@ -13,10 +13,12 @@ import net from 'node:net';
 import { db, dbCapabilities } from '../db';
 import { failureMessage } from '../db-errors';
 import { serialGreater } from '../dns/serial';
-import { dnsListen, formatHostPort, parseHostPort, type ListenAddress } from '../config/env';
+import { dnsListen, type ListenAddress } from '../config/env';
+import { formatHostPort, splitHostPort } from '../dns/address';
 import { recordZoneEvents } from '../replication/zone-events';
 import type { Logger } from './logger';
-import { sendNotify, type NotifyResult } from './notify-out';
+import type { NotifyResult } from '../control/protocol';
+import { sendNotify } from './notify-out';
 import type { ZoneStore } from './zone-store';
 
 export interface NotifyQueueOptions {
@@ -364,7 +366,7 @@ export class NotifyQueue {
  * the zone, looked up with the system resolver now. Never ourselves.
  */
 export async function resolveTarget(target: string): Promise<ListenAddress[]> {
-  const hp = parseHostPort(target, 'NOTIFY target', 53);
+  const hp = splitHostPort(target, 53);
   let addresses: string[];
   if (net.isIP(hp.address)) addresses = [hp.address];
   else addresses = (await dns.lookup(hp.address.replace(/\.$/, ''), { all: true })).map((a) => a.address);

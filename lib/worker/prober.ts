@@ -21,7 +21,8 @@
 import { db, writeTransaction } from '../db';
 import type { Prisma, ReplicaStatus } from '../generated/prisma/client';
 import { failureMessage, isUniqueViolation } from '../db-errors';
-import { formatHostPort, type ListenAddress } from '../config/env';
+import type { ListenAddress } from '../config/env';
+import { formatHostPort } from '../dns/address';
 import { lowercased, RCODE, rcodeName } from '../dns/wire';
 import { recordZoneEvents, type ZoneEvent } from '../replication/zone-events';
 import { serialGreater } from '../dns/serial';

@@ -1,6 +1,6 @@
 'use server';
 // Server actions for the zone pages: check the session and permission, turn
-// the form into the change service's input, and map its ZoneError back to
+// the form into the change service's input, and map its AppError back to
 // the form.
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
@@ -8,11 +8,12 @@ import { z } from 'zod';
 import { requireUser, requireZoneUser } from '../auth/session';
 import type { RR } from '../dns/types';
 import { getSetting } from '../settings/data';
-import { ControlUnavailableError, controlRequest } from '../worker/control-client';
+import { ControlUnavailableError, controlRequest } from '../control/client';
+import type { NotifyReport, NotifyResult, RetrieveReply } from '../control/protocol';
 import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
 import { databaseFailure } from '../db-errors';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { applyChangeset, createZone, type CommitResult } from './mutations';
 import { createZoneFormSchema } from './schema';
 import { zoneHref } from './zone-urls';
@@ -92,7 +93,7 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
   } catch (err) {
     const down = databaseFailure(err);
     if (down) return { message: down.message, values };
-    if (err instanceof ZoneError) {
+    if (err instanceof AppError) {
       const fieldErrors = knownFieldErrors(err.fieldErrors);
       // The service's message usually repeats a field's; then the summary just points at the fields.
       const onFields = Object.keys(fieldErrors).some((k) => k !== 'form');
@@ -206,7 +207,7 @@ function readEdits(input: unknown): PendingEdit[] | null {
 }
 
 /** The edit whose own record a service error names, if one does. */
-function problemsFrom(err: ZoneError, edits: readonly PendingEdit[]): EditorProblem[] {
+function problemsFrom(err: AppError, edits: readonly PendingEdit[]): EditorProblem[] {
   const owner = new Map<string, number>();
   edits.forEach((e, i) => {
     const rs = e.kind === 'add' || e.kind === 'delete' ? [e.record] : e.kind === 'change' ? [e.from, e.to] : [];
@@ -256,7 +257,7 @@ async function runEdits(
     // A full disk or a database held by another writer: nothing was written, and the edits stay queued.
     const down = databaseFailure(err);
     if (down) return { ok: false, notStored: true, message: down.message, problems: [], added: [], removed: [] };
-    if (!(err instanceof ZoneError)) throw err;
+    if (!(err instanceof AppError)) throw err;
     const base = { ok: false, message: err.message, added: [], removed: [] };
     if (err.code === 'conflict') return { ...base, problems: [], conflict: await conflictOf(zone, expectedSerial) };
     if (err.code === 'forbidden') return { ...base, problems: [], forbidden: true };
@@ -292,21 +293,13 @@ export async function commitEditsAction(zone: string, edits: unknown, expectedSe
   };
 }
 
-/** One target's answer to "Notify secondaries now". */
-export interface NotifyTargetResult {
-  target: string;
-  outcome: 'acknowledged' | 'refused' | 'error' | 'timeout';
-  detail?: string;
-  ms?: number;
-}
-
 export interface WorkerActionResult {
   ok: boolean;
   message: string;
   /** The worker could not be reached. */
   workerDown?: boolean;
   serial?: number;
-  results?: NotifyTargetResult[];
+  results?: NotifyResult[];
 }
 
 function workerDown(err: ControlUnavailableError, what: string): WorkerActionResult {
@@ -317,9 +310,9 @@ function workerDown(err: ControlUnavailableError, what: string): WorkerActionRes
 export async function notifyNowAction(zone: string, target?: string): Promise<WorkerActionResult> {
   const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (!rights.write) return { ok: false, message: 'You can view this zone but not send NOTIFY for it.' };
-  let report: { zone: string; serial: number; results: NotifyTargetResult[] };
+  let report: NotifyReport;
   try {
-    report = await controlRequest('POST', '/notify', { zone, target }, 30_000);
+    report = await controlRequest('POST /notify', { zone, target }, 30_000);
   } catch (err) {
     if (err instanceof ControlUnavailableError) return workerDown(err, 'no NOTIFY was sent');
     return { ok: false, message: `NOTIFY failed: ${(err as Error).message}` };
@@ -340,9 +333,9 @@ export async function notifyNowAction(zone: string, target?: string): Promise<Wo
 export async function retrieveNowAction(zone: string): Promise<WorkerActionResult> {
   const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (!rights.write) return { ok: false, message: 'You can view this zone but not retrieve it.' };
-  let r: { ok: boolean; status?: string; serial?: number; primary?: string; records?: number; error?: string };
+  let r: RetrieveReply;
   try {
-    r = await controlRequest('POST', '/retrieve', { zone }, 120_000);
+    r = await controlRequest('POST /retrieve', { zone }, 120_000);
   } catch (err) {
     if (err instanceof ControlUnavailableError) return workerDown(err, 'nothing was retrieved');
     return { ok: false, message: `Retrieve failed: ${(err as Error).message}` };

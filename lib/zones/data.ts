@@ -6,7 +6,7 @@ import { nextSerial, serialGreater } from '../dns/serial';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
 import { absoluteName } from '../dns/names';
 import { parseZoneFile, type ZoneFileError } from '../dns/zone-file';
-import type { RecordError } from './errors';
+import type { RecordError } from '../errors';
 import { applyRecordDiff, diffRecords, diffSoa, type RecordDiff, type SoaFieldChange } from './import-diff';
 import { readChangeRecords } from './journal';
 import { readList } from './json-lists';

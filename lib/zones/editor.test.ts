@@ -5,20 +5,20 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { getZone, getZoneRecordsPage, listChangesSince } from './data';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { editsToChangeset, type PendingEdit } from './edits';
 import { applyChangeset, createZone } from './mutations';
 
 const alice = { name: 'alice' };
 const bob = { name: 'bob' };
 
-async function zoneError(p: Promise<unknown>): Promise<ZoneError> {
+async function zoneError(p: Promise<unknown>): Promise<AppError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ZoneError);
-  return err as ZoneError;
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
 }
 
 async function counts(zone: string) {

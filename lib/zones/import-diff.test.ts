@@ -5,20 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import type { RR } from '../dns/types';
 import { getZone, listChanges, previewImport } from './data';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
 import { applyChangeset, commitImport, createZone } from './mutations';
 
 const actor = { name: 'tester' };
 const rr = (name: string, type: string, ttl: number, content: string): RR => ({ name, type, ttl, content });
 
-async function rejection(p: Promise<unknown>): Promise<ZoneError> {
+async function rejection(p: Promise<unknown>): Promise<AppError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ZoneError);
-  return err as ZoneError;
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
 }
 
 describe('diffRecords', () => {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { databaseFailure } from '../db-errors';
 import { previewImport, type ImportPreview } from './data';
-import { ZoneError, type RecordError } from './errors';
+import { AppError, type RecordError } from '../errors';
 import { commitImport, type Actor } from './mutations';
 import { zoneFileField } from './schema';
 
@@ -83,7 +83,7 @@ export async function commitUpload(
   } catch (err) {
     const down = databaseFailure(err);
     if (down) return { message: down.message, values };
-    if (!(err instanceof ZoneError)) throw err;
+    if (!(err instanceof AppError)) throw err;
     return {
       message:
         err.code === 'conflict'

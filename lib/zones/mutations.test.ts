@@ -3,19 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { getZone } from './data';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { applyChangeset, createZone, deleteZone, importZone, setZoneOptions } from './mutations';
 
 const actor = { name: 'tester' };
 
-async function expectZoneError(p: Promise<unknown>, code: ZoneError['code']): Promise<ZoneError> {
+async function expectAppError(p: Promise<unknown>, code: AppError['code']): Promise<AppError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ZoneError);
-  expect((err as ZoneError).code).toBe(code);
-  return err as ZoneError;
+  expect(err).toBeInstanceOf(AppError);
+  expect((err as AppError).code).toBe(code);
+  return err as AppError;
 }
 
 describe('createZone', () => {
@@ -35,9 +35,9 @@ describe('createZone', () => {
 
   it('refuses a duplicate zone and a bad name with field errors', async () => {
     await createZone({ name: 'dup.example' }, actor);
-    const dup = await expectZoneError(createZone({ name: 'DUP.example.' }, actor), 'exists');
+    const dup = await expectAppError(createZone({ name: 'DUP.example.' }, actor), 'exists');
     expect(dup.fieldErrors.name?.[0]).toMatch(/already exists/);
-    const bad = await expectZoneError(createZone({ name: 'bad..example' }, actor), 'invalid');
+    const bad = await expectAppError(createZone({ name: 'bad..example' }, actor), 'invalid');
     expect(bad.fieldErrors.name?.[0]).toMatch(/empty label/);
   });
 
@@ -81,7 +81,7 @@ describe('applyChangeset', () => {
 
   it('rejects the whole changeset when one record is bad, and writes nothing', async () => {
     const { serial } = await createZone({ name: 'atomic.example' }, actor);
-    const err = await expectZoneError(
+    const err = await expectAppError(
       applyChangeset('atomic.example', { add: [{ name: 'ok', type: 'A', content: '192.0.2.1' }, { name: 'bad', type: 'A', content: '999.1.1.1' }] }, actor),
       'invalid',
     );
@@ -96,17 +96,17 @@ describe('applyChangeset', () => {
   it('refuses a CNAME beside other data, and an NS pointing at a CNAME', async () => {
     await createZone({ name: 'cname.example' }, actor);
     await applyChangeset('cname.example', { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
-    const e1 = await expectZoneError(applyChangeset('cname.example', { add: [{ name: 'www', type: 'CNAME', content: 'web' }] }, actor), 'invalid');
+    const e1 = await expectAppError(applyChangeset('cname.example', { add: [{ name: 'www', type: 'CNAME', content: 'web' }] }, actor), 'invalid');
     expect(e1.recordErrors[0]!.message).toMatch(/CNAME and other data/);
     await applyChangeset('cname.example', { add: [{ name: 'alias', type: 'CNAME', content: 'www' }] }, actor);
-    const e2 = await expectZoneError(applyChangeset('cname.example', { add: [{ name: '@', type: 'NS', content: 'alias' }] }, actor), 'invalid');
+    const e2 = await expectAppError(applyChangeset('cname.example', { add: [{ name: '@', type: 'NS', content: 'alias' }] }, actor), 'invalid');
     expect(e2.recordErrors[0]!.message).toMatch(/points at alias\.cname\.example\., which is a CNAME/);
   });
 
   it('refuses a commit from a stale editor and names who changed the zone', async () => {
     const { serial } = await createZone({ name: 'stale.example' }, actor);
     await applyChangeset('stale.example', { add: [{ name: 'a', type: 'A', content: '192.0.2.1' }] }, { name: 'alice' });
-    const err = await expectZoneError(
+    const err = await expectAppError(
       applyChangeset('stale.example', { add: [{ name: 'b', type: 'A', content: '192.0.2.2' }], expectedSerial: serial }, actor),
       'conflict',
     );
@@ -121,7 +121,7 @@ describe('applyChangeset', () => {
     expect((await getZone('del.example'))?.records.filter((r) => r.type === 'A').map((r) => r.content)).toEqual(['192.0.2.2']);
     await applyChangeset('del.example', { remove: [{ name: 'x.del.example.', type: 'a' }] }, actor);
     expect((await getZone('del.example'))?.records.filter((r) => r.type === 'A')).toEqual([]);
-    const err = await expectZoneError(applyChangeset('del.example', { remove: [{ name: 'x', type: 'A' }] }, actor), 'invalid');
+    const err = await expectAppError(applyChangeset('del.example', { remove: [{ name: 'x', type: 'A' }] }, actor), 'invalid');
     expect(err.recordErrors[0]!.message).toMatch(/no A record/);
   });
 
@@ -154,7 +154,7 @@ describe('applyChangeset', () => {
 
   it('will not edit a secondary zone', async () => {
     await createZone({ name: 'sec.example', kind: 'secondary', primaries: ['192.0.2.1'] }, actor);
-    await expectZoneError(applyChangeset('sec.example', { add: [{ name: 'a', type: 'A', content: '192.0.2.1' }] }, actor), 'forbidden');
+    await expectAppError(applyChangeset('sec.example', { add: [{ name: 'a', type: 'A', content: '192.0.2.1' }] }, actor), 'forbidden');
   });
 });
 
@@ -198,7 +198,7 @@ ns1 IN A 192.0.2.53
 www IN A 999.1.1.1
 ok IN A 192.0.2.1
 `;
-    const err = await expectZoneError(importZone('badimp.example', text, actor), 'invalid');
+    const err = await expectAppError(importZone('badimp.example', text, actor), 'invalid');
     expect(err.recordErrors[0]).toMatchObject({ line: 4 });
     expect(err.message).toMatch(/line 4/);
     expect(await getZone('badimp.example')).toEqual(before);
@@ -210,6 +210,6 @@ describe('deleteZone', () => {
     await createZone({ name: 'gone.example' }, actor);
     await deleteZone('gone.example', actor);
     expect(await getZone('gone.example')).toBeNull();
-    await expectZoneError(deleteZone('gone.example', actor), 'not-found');
+    await expectAppError(deleteZone('gone.example', actor), 'not-found');
   });
 });

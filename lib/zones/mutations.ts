@@ -3,12 +3,10 @@
 // be, then in one transaction writes the records, bumps the SOA serial by the
 // zone's policy, writes the Change (changelog + IXFR journal) and the NOTIFY
 // jobs. After commit it nudges the worker.
-import ipaddr from 'ipaddr.js';
 import { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation } from '../db-errors';
 import { db, executeBulk, jsonArrayRows, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
-import { parseHostPort, formatHostPort } from '../config/env';
-import { AddressRangeError, parseRange } from '../dns/address-ranges';
+import { AddressError, AddressRangeError, formatHostPort, parseAddressPort, parseRange, storedAddressPorts } from '../dns/address';
 import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
 import { RecordIndex } from '../dns/record-index';
 import { parseSoaContent, soaContent } from '../dns/rdata';
@@ -18,7 +16,7 @@ import { parseZoneFile } from '../dns/zone-file';
 import { getSetting } from '../settings/data';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
 import { checkZoneConfigure, checkZoneCreation } from './creation-rules';
-import { ZoneError, type RecordError } from './errors';
+import { AppError, type RecordError } from '../errors';
 import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
 import { readList, writeList } from './json-lists';
 import { notifyTargets } from './notify-targets';
@@ -74,7 +72,7 @@ function zoneNameOrPrefix(input: string): string {
   try {
     return reverseZoneForPrefix(input);
   } catch (err) {
-    if (err instanceof ReversePrefixError) throw new ZoneError('invalid', err.message, { name: [err.message] });
+    if (err instanceof ReversePrefixError) throw new AppError('invalid', err.message, { name: [err.message] });
     throw err;
   }
 }
@@ -85,7 +83,7 @@ function toZoneName(input: string): string {
     if (name === '.') throw new DnsNameError('the root zone cannot be served here');
     return name;
   } catch (err) {
-    if (err instanceof DnsNameError) throw new ZoneError('invalid', err.message, { name: [err.message] });
+    if (err instanceof DnsNameError) throw new AppError('invalid', err.message, { name: [err.message] });
     throw err;
   }
 }
@@ -109,7 +107,7 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
   if (!parsed.success) {
     const fieldErrors: Record<string, string[]> = {};
     for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
-    throw new ZoneError('invalid', 'The zone could not be created; fix the fields marked.', fieldErrors);
+    throw new AppError('invalid', 'The zone could not be created; fix the fields marked.', fieldErrors);
   }
   const v = parsed.data;
   const name = zoneNameOrPrefix(v.name);
@@ -120,7 +118,7 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
 
   if (v.kind === 'secondary') {
     if (v.primaries.length === 0) {
-      throw new ZoneError('invalid', 'A secondary zone needs at least one primary (ADDRESS[:PORT]).', {
+      throw new AppError('invalid', 'A secondary zone needs at least one primary (ADDRESS[:PORT]).', {
         primaries: ['Give at least one primary server address'],
       });
     }
@@ -154,9 +152,9 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
     if (contact) rname = contactToRname(contact, name);
   } catch (err) {
     if (!(err instanceof DnsNameError)) throw err;
-    throw new ZoneError('invalid', 'The SOA contact is not valid.', { contact: [err.message] });
+    throw new AppError('invalid', 'The SOA contact is not valid.', { contact: [err.message] });
   }
-  if (nsErrors.length) throw new ZoneError('invalid', 'A name server is not valid.', { nameservers: nsErrors });
+  if (nsErrors.length) throw new AppError('invalid', 'A name server is not valid.', { nameservers: nsErrors });
   const records: RR[] = [...new Set(nameservers)].map((ns) => ({ name, type: 'NS', ttl: defaultTtl, content: ns }));
   return insertZone(actor, {
     name,
@@ -194,7 +192,7 @@ async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promis
     }, COMMIT_TX);
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new ZoneError('exists', `The zone ${data.name} already exists.`, { name: [`${data.name} already exists`] });
+      throw new AppError('exists', `The zone ${data.name} already exists.`, { name: [`${data.name} already exists`] });
     }
     throw err;
   }
@@ -209,7 +207,7 @@ export async function deleteZone(nameInput: string, _actor: Actor): Promise<void
     if (deleted.count > 0) await markChanged(tx, name);
     return deleted.count;
   });
-  if (count === 0) throw new ZoneError('not-found', `There is no zone ${name}.`);
+  if (count === 0) throw new AppError('not-found', `There is no zone ${name}.`);
   await nudgeWorker(name);
 }
 
@@ -224,13 +222,10 @@ export interface ZoneOptions {
 
 function checkAddressPort(text: string, field: string): string {
   try {
-    const hp = parseHostPort(text.trim(), field, 53);
-    if (!ipaddr.isValid(hp.address)) throw new Error(`"${text}" is not an IP address`);
-    return formatHostPort({ address: ipaddr.parse(hp.address).toString(), port: hp.port });
+    return formatHostPort(parseAddressPort(text, 53));
   } catch (err) {
-    throw new ZoneError('invalid', `${field}: ${(err as Error).message}; use ADDRESS[:PORT], IPv6 as [2001:db8::1]:53`, {
-      [field]: [(err as Error).message],
-    });
+    if (!(err instanceof AddressError)) throw err;
+    throw new AppError('invalid', `${field}: ${err.message}`, { [field]: [err.message] });
   }
 }
 
@@ -239,7 +234,7 @@ function checkCidr(text: string): string {
     return parseRange(text);
   } catch (err) {
     if (!(err instanceof AddressRangeError)) throw err;
-    throw new ZoneError('invalid', `allow-transfer: ${err.message}`, { allowTransfer: [`"${text.trim()}" is not an address range`] });
+    throw new AppError('invalid', `allow-transfer: ${err.message}`, { allowTransfer: [`"${text.trim()}" is not an address range`] });
   }
 }
 
@@ -252,7 +247,7 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
   if (opts.primaries) data.primaries = writeList(opts.primaries.filter(Boolean).map((t) => checkAddressPort(t, 'primaries')));
   if (opts.serialPolicy !== undefined) {
     if (!['increment', 'date', 'unixtime'].includes(opts.serialPolicy)) {
-      throw new ZoneError('invalid', `serial policy must be increment, date or unixtime, not "${opts.serialPolicy}"`, {
+      throw new AppError('invalid', `serial policy must be increment, date or unixtime, not "${opts.serialPolicy}"`, {
         serialPolicy: ['choose increment, date or unixtime'],
       });
     }
@@ -265,7 +260,7 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
     if (updated.count > 0) await markChanged(tx, name);
     return updated.count;
   });
-  if (count === 0) throw new ZoneError('not-found', `There is no zone ${name}.`);
+  if (count === 0) throw new AppError('not-found', `There is no zone ${name}.`);
   await nudgeWorker(name);
 }
 
@@ -390,7 +385,7 @@ function soaEditToFields(e: SoaEdit, zone: string): { soa: SoaFields; ttl: numbe
   }
   if (Object.keys(errors).length) {
     const recordErrors = Object.entries(errors).map(([k, m]) => ({ record: `SOA ${k}`, message: `SOA ${k}: ${m[0]}` }));
-    throw new ZoneError('invalid', 'The SOA fields are not valid; nothing was saved.', errors, recordErrors);
+    throw new AppError('invalid', 'The SOA fields are not valid; nothing was saved.', errors, recordErrors);
   }
   return { soa: { mname, rname, serial: 0, refresh: e.refresh, retry: e.retry, expire: e.expire, minimum: e.minimum }, ttl: e.ttl, keepSerial: false };
 }
@@ -411,7 +406,7 @@ export async function importZone(zoneInput: string, text: string, actor: Actor, 
   const parsed = parseZoneFile(text, { origin: zoneName, defaultTtl: existing?.defaultTtl });
   if (parsed.errors.length) {
     const first = parsed.errors[0]!;
-    throw new ZoneError(
+    throw new AppError(
       'invalid',
       `The zone file has ${parsed.errors.length} error${parsed.errors.length > 1 ? 's' : ''}; nothing was imported. First: line ${first.line}: ${first.message}`,
       {},
@@ -422,10 +417,10 @@ export async function importZone(zoneInput: string, text: string, actor: Actor, 
   // parseZoneFile keeps one of identical records already.
   const records = parsed.records.filter((r) => r.type !== 'SOA');
   if (!existing) {
-    if (!soaRr) throw new ZoneError('invalid', 'The zone file has no SOA record; a new zone needs one.', {}, [{ line: 1, message: 'no SOA record' }]);
+    if (!soaRr) throw new AppError('invalid', 'The zone file has no SOA record; a new zone needs one.', {}, [{ line: 1, message: 'no SOA record' }]);
     const soa = parseSoaContent(soaRr.content);
     const rules = checkZoneRules(zoneName, records);
-    if (rules.length) throw new ZoneError('invalid', `The zone file breaks ${rules.length} zone rule(s); nothing was imported.`, {}, rules);
+    if (rules.length) throw new AppError('invalid', `The zone file breaks ${rules.length} zone rule(s); nothing was imported.`, {}, rules);
     await insertZone(actor, {
       name: zoneName,
       kind: 'primary',
@@ -540,14 +535,14 @@ async function commitRecords(
     // Commits to one zone take turns: one that read the serial another is replacing would fail as a conflict.
     if (!dryRun) await lockInTransaction(tx, TX_LOCK.zoneChanges, zoneName);
     const zone = await tx.zone.findUnique({ where: { name: zoneName } });
-    if (!zone) throw new ZoneError('not-found', `There is no zone ${zoneName}.`);
+    if (!zone) throw new AppError('not-found', `There is no zone ${zoneName}.`);
     if (zone.kind !== 'primary') {
-      throw new ZoneError('forbidden', `${zoneName} is a secondary zone; its records come from its primary and cannot be edited here.`);
+      throw new AppError('forbidden', `${zoneName} is a secondary zone; its records come from its primary and cannot be edited here.`);
     }
     const oldSerial = Number(zone.serial);
     if (expectedSerial !== undefined && expectedSerial !== oldSerial) {
       const last = await tx.change.findFirst({ where: { zoneId: zone.id }, orderBy: { id: 'desc' } });
-      throw new ZoneError(
+      throw new AppError(
         'conflict',
         `${zoneName} changed since you loaded it (serial ${expectedSerial} → ${oldSerial}` +
           (last ? `, by ${last.actor} at ${last.createdAt.toISOString()}` : '') +
@@ -557,7 +552,7 @@ async function commitRecords(
     const slice = new TimeSlice();
     const { errors, removedRows, added, notifyRecords } = await plan(tx, zone, slice);
     if (errors.length) {
-      throw new ZoneError('invalid', `The change has ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was saved.`, {}, errors);
+      throw new AppError('invalid', `The change has ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was saved.`, {}, errors);
     }
     const removed: RR[] = removedRows.map(plainRecord);
 
@@ -594,7 +589,7 @@ async function commitRecords(
       data: { serial: BigInt(newSerial), version: { increment: 1 }, ...soaData },
     });
     if (bumped.count !== 1) {
-      throw new ZoneError('conflict', `${zoneName} was changed by someone else at the same moment; reload and try again.`);
+      throw new AppError('conflict', `${zoneName} was changed by someone else at the same moment; reload and try again.`);
     }
     const version = await versionNow(tx, zone.id);
     await deleteRecords(tx, removedRows, slice);
@@ -758,18 +753,18 @@ export async function replaceSecondaryContent(zoneId: number, soa: ReceivedSoa, 
 /**
  * Applies received IXFR difference sequences (RFC 1995 §4) in order, as one
  * transaction. The first must start at the stored serial, and every record it
- * removes must be stored; otherwise ZoneError('conflict') and nothing changes
+ * removes must be stored; otherwise AppError('conflict') and nothing changes
  * (the engine then asks for the whole zone).
  */
 export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[], source: TransferSource): Promise<SecondaryApplyResult> {
-  if (diffs.length === 0) throw new ZoneError('invalid', 'an incremental transfer without any difference sequence');
+  if (diffs.length === 0) throw new AppError('invalid', 'an incremental transfer without any difference sequence');
   return writeTransaction(
     async (tx) => {
       const slice = new TimeSlice();
       const header = await secondaryZone(tx, zoneId);
       const oldSerial = Number(header.serial);
       if (diffs[0]!.from.soa.serial !== oldSerial) {
-        throw new ZoneError('conflict', `${header.name}: the IXFR starts at serial ${diffs[0]!.from.soa.serial}, we hold ${oldSerial}`);
+        throw new AppError('conflict', `${header.name}: the IXFR starts at serial ${diffs[0]!.from.soa.serial}, we hold ${oldSerial}`);
       }
       // A small difference reads and rewrites only the names it touches, the rest of the zone
       // staying as it is; a big one reads the whole zone, a page and a slice at a time.
@@ -784,7 +779,7 @@ export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[]
         await slice.forEach(d.removed, (r) => {
           // RFC 1995 §4 deletes name, type and data; the TTL need not match.
           if (!current.delete(recordKey(r))) {
-            throw new ZoneError('conflict', `${zone.name}: the IXFR to serial ${d.to.soa.serial} deletes ${r.name} ${r.type} ${r.content}, which we do not hold`);
+            throw new AppError('conflict', `${zone.name}: the IXFR to serial ${d.to.soa.serial} deletes ${r.name} ${r.type} ${r.content}, which we do not hold`);
           }
         });
         await slice.forEach(d.added, (r) => current.set(recordKey(r), r));
@@ -813,8 +808,8 @@ export async function recordRefreshState(zoneId: number, state: RefreshState): P
 
 async function secondaryZone(tx: Tx, zoneId: number) {
   const zone = await tx.zone.findUnique({ where: { id: zoneId } });
-  if (!zone) throw new ZoneError('not-found', `zone #${zoneId} no longer exists`);
-  if (zone.kind !== 'secondary') throw new ZoneError('forbidden', `${zone.name} is a primary zone here; a transfer cannot overwrite it`);
+  if (!zone) throw new AppError('not-found', `zone #${zoneId} no longer exists`);
+  if (zone.kind !== 'secondary') throw new AppError('forbidden', `${zone.name} is a primary zone here; a transfer cannot overwrite it`);
   return zone;
 }
 
@@ -896,7 +891,7 @@ async function storeSecondary(
       ...(source.state ? refreshStateData(source.state) : {}),
     },
   });
-  if (bumped.count !== 1) throw new ZoneError('conflict', `${zone.name} was changed by another transfer at the same moment`);
+  if (bumped.count !== 1) throw new AppError('conflict', `${zone.name} was changed by another transfer at the same moment`);
   const version = await versionNow(tx, zone.id);
   await deleteRecords(tx, removedRows, slice);
   await insertRecords(tx, zone.id, added, slice);
@@ -907,7 +902,7 @@ async function storeSecondary(
       await writeChange(tx, head, e.removed, e.added, slice);
     }
     // A secondary notifies only its explicit also-notify list (its NS hosts are its peers' business).
-    const targets = readList(zone.alsoNotify).map((t) => formatHostPort(parseHostPort(t, 'also-notify', 53)));
+    const targets = storedAddressPorts(readList(zone.alsoNotify), 53).map(formatHostPort);
     await tx.notifyJob.updateMany({ where: { zoneId: zone.id, state: 'pending' }, data: { state: 'superseded' } });
     if (targets.length) await tx.notifyJob.createMany({ data: targets.map((target) => ({ zoneId: zone.id, serial: BigInt(soa.soa.serial), target })) });
   }
@@ -944,10 +939,10 @@ export interface ImportSelection {
 export async function commitImport(zoneInput: string, text: string, sel: ImportSelection, actor: Actor): Promise<CommitResult> {
   const zoneName = toZoneName(zoneInput);
   const zone = await db().zone.findUnique({ where: { name: zoneName }, select: { defaultTtl: true } });
-  if (!zone) throw new ZoneError('not-found', `There is no zone ${zoneName}.`);
+  if (!zone) throw new AppError('not-found', `There is no zone ${zoneName}.`);
   const parsed = parseZoneFile(text, { origin: zoneName, defaultTtl: zone.defaultTtl });
   if (parsed.errors.length) {
-    throw new ZoneError(
+    throw new AppError(
       'invalid',
       `The zone file has ${parsed.errors.length} error${parsed.errors.length > 1 ? 's' : ''}; nothing was imported.`,
       {},

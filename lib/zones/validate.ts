@@ -6,7 +6,7 @@ import { normalizeContent, RdataError, RECORD_TYPES } from '../dns/rdata';
 import { RecordIndex } from '../dns/record-index';
 import { MAX_TTL } from '../dns/ttl';
 import type { RR } from '../dns/types';
-import type { RecordError } from './errors';
+import type { RecordError } from '../errors';
 
 export interface RawRecord {
   name: string;

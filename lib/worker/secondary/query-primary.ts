@@ -35,10 +35,6 @@ export interface PrimaryQueryOptions {
 
 export const DEFAULT_QUERY_TIMEOUTS_MS = [2000, 3000];
 
-export function formatPeer(to: ListenAddress): string {
-  return to.address.includes(':') ? `[${to.address}]:${to.port}` : `${to.address}:${to.port}`;
-}
-
 /**
  * Asks `to` one question and returns its answer once it is a NOERROR response
  * to exactly that question (verified when signed). Any other rcode, a

@@ -1,8 +1,10 @@
-// Client side of the worker's loopback control channel, used by the web app
-// and the CLI. Authenticated with the secret in ZK_DATA_DIR (control-secret).
+// Client side of the worker's loopback control channel (./protocol.ts), used
+// by the web app and the CLI. Authenticated with the secret in ZK_DATA_DIR
+// (control-secret).
 import type { Socket } from 'node:net';
 import { controlPort } from '../config/env';
 import { readOrCreateSecret } from '../config/secrets';
+import { routeParts, type ControlReply, type ControlRequest, type ControlRoute } from './protocol';
 
 export class ControlUnavailableError extends Error {
   /** Nothing listens on the control port: the worker is not running (not merely slow). */
@@ -30,12 +32,12 @@ export interface ControlExchangeOptions {
 }
 
 /** One request to the worker: the status and body of its answer, whatever the status. */
-export async function controlExchange(
-  method: 'GET' | 'POST',
-  path: string,
-  body: unknown,
+export async function controlExchange<R extends ControlRoute>(
+  route: R,
+  body: ControlRequest<R>,
   opts: ControlExchangeOptions,
 ): Promise<{ status: number; text: string }> {
+  const { method, path } = routeParts(route);
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   // A refused secret file fails this request (callers that nudge may ignore that), never the caller's write.
   const secret = readOrCreateSecret('control-secret');
@@ -110,16 +112,13 @@ async function connect(timeoutMs: number): Promise<Socket> {
   });
 }
 
-export async function controlRequest<T = unknown>(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-  timeoutMs = 5000,
-): Promise<T> {
-  const { status, text } = await controlExchange(method, path, body, { timeoutMs });
+/** One request to the worker and its reply; throws when it answers with an error status or not JSON. */
+export async function controlRequest<R extends ControlRoute>(route: R, body: ControlRequest<R>, timeoutMs = 5000): Promise<ControlReply<R>> {
+  const { status, text } = await controlExchange(route, body, { timeoutMs });
   if (status >= 400) throw new Error(`worker answered ${status}: ${text}`);
   try {
-    return (text ? JSON.parse(text) : null) as T;
+    // The worker's handlers are typed by the same ControlApi (lib/worker/control-server.ts).
+    return (text ? JSON.parse(text) : null) as ControlReply<R>;
   } catch {
     throw new Error(`worker sent invalid JSON: ${text.slice(0, 200)}`);
   }

@@ -1,14 +1,18 @@
-// The one error type of the change service, with a closed set of codes.
-// Actions, API routes and the CLI map these to form messages, HTTP statuses
-// and exit codes; anything else that escapes is an unexpected failure.
+// The one error type for failures people cause and can fix (bad input, a
+// name taken, a stale edit, no permission), with a closed set of codes.
+// Thrown by the change service, users, settings and autoprimaries; actions
+// turn it into form state (lib/forms.ts), API routes into HTTP statuses and
+// the CLI into exit codes. Anything else that escapes is an unexpected
+// failure.
 
-export type ZoneErrorCode =
+export type AppErrorCode =
   | 'invalid' // input failed validation; fieldErrors / recordErrors say where
   | 'exists' // a zone or user of that name already exists
   | 'not-found' // no such zone / record
   | 'conflict' // the zone changed since the editor loaded it (stale serial)
   | 'forbidden'; // the zone is read-only here (secondary) or the user may not
 
+/** A refused record: where it was, and why. */
 export interface RecordError {
   /** Index into the submitted list, or the zone-file line number. */
   index?: number;
@@ -17,14 +21,14 @@ export interface RecordError {
   message: string;
 }
 
-export class ZoneError extends Error {
+export class AppError extends Error {
   constructor(
-    readonly code: ZoneErrorCode,
+    readonly code: AppErrorCode,
     message: string,
     readonly fieldErrors: Record<string, string[]> = {},
     readonly recordErrors: RecordError[] = [],
   ) {
     super(message);
-    this.name = 'ZoneError';
+    this.name = 'AppError';
   }
 }
