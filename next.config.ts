@@ -10,7 +10,7 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['better-sqlite3', '@prisma/client', '@prisma/adapter-better-sqlite3', '@prisma/adapter-pg', 'pg', 'pino'],
   // forbidden() and app/forbidden.tsx give a real 403 page when a role lacks a permission.
   // Server actions keep Next's 1 MB body limit; zone files are uploaded to a route
-  // (app/zones/[name]/import/file) that checks the user before it reads the body.
+  // (app/(app)/zones/[name]/import/upload) that checks the user before it reads the body.
   experimental: { authInterrupts: true },
   poweredByHeader: false,
 };

@@ -179,17 +179,16 @@ export function NewZoneForm({ defaults, secondary }: { defaults: NewZoneDefaults
           <input
             id="zone-ttl"
             name="defaultTtl"
-            type="number"
-            inputMode="numeric"
-            min={0}
-            step={1}
+            type="text"
+            spellCheck={false}
+            autoComplete="off"
             defaultValue={values?.defaultTtl ?? String(defaults.defaultTtl)}
             aria-invalid={invalid('defaultTtl') || undefined}
             aria-describedby={describedBy('zone-ttl-hint', 'zone-ttl-error', errors.defaultTtl)}
             className={`mt-1 font-mono ${inputClass(invalid('defaultTtl'))}`}
           />
           <p id="zone-ttl-hint" className={hintClass}>
-            Seconds. Used for the SOA and NS records and for records added without a TTL.
+            Seconds, or a duration like 1h or 1d. Used for the SOA and NS records and for records added without a TTL.
           </p>
           <FieldErrors id="zone-ttl-error" errors={errors.defaultTtl} />
         </div>

@@ -16,3 +16,10 @@ export function inputClass(invalid: boolean): string {
 export const labelClass = 'block text-sm font-medium text-zinc-800';
 export const hintClass = 'mt-1 text-xs text-zinc-500';
 export const linkClass = 'font-medium text-blue-700 hover:text-blue-900 hover:underline';
+
+/**
+ * The box around a wide table: the table scrolls sideways inside it, never
+ * the page. `relative` makes it the containing block of the table's sr-only
+ * (absolutely positioned) labels, which otherwise widen the page on a phone.
+ */
+export const tableBox = 'relative overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm';

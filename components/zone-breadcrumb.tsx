@@ -1,10 +1,11 @@
 import Link from 'next/link';
 import { linkClass } from './styles';
-import { displayZoneName, zoneHref } from './zone-table';
+import { zoneHref } from '@/lib/zones/zone-urls';
+import { displayName } from '@/lib/dns/names';
 
 /** "Zones / example.com / History": where a zone's page sits; the last part is not a link. */
 export function ZoneBreadcrumb({ zone, here }: { zone: string; here?: string }) {
-  const shown = displayZoneName(zone);
+  const shown = displayName(zone);
   return (
     <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
       <Link href="/zones" className={linkClass}>
@@ -13,13 +14,13 @@ export function ZoneBreadcrumb({ zone, here }: { zone: string; here?: string }) 
       /{' '}
       {here ? (
         <>
-          <Link href={zoneHref(zone)} className={`${linkClass} font-mono`}>
+          <Link href={zoneHref(zone)} className={`${linkClass} break-all font-mono`}>
             {shown}
           </Link>{' '}
           / {here}
         </>
       ) : (
-        <span className="font-mono">{shown}</span>
+        <span className="break-all font-mono">{shown}</span>
       )}
     </nav>
   );

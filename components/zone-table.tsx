@@ -4,15 +4,9 @@ import type { ZoneSort, ZoneSummary } from '@/lib/zones/data';
 import { ReplicaStateBadge } from './replication/state-badge';
 import { KindBadge } from './kind-badge';
 import { RelativeTime } from './relative-time';
-
-/** A zone's name as people read it and as it appears in URLs: without the root's trailing dot. */
-export function displayZoneName(name: string): string {
-  return name === '.' ? name : name.replace(/\.$/, '');
-}
-
-export function zoneHref(name: string): string {
-  return `/zones/${encodeURIComponent(displayZoneName(name))}`;
-}
+import { tableBox } from './styles';
+import { zoneHref } from '@/lib/zones/zone-urls';
+import { displayName } from '@/lib/dns/names';
 
 export interface ZoneTableSort {
   sort: ZoneSort;
@@ -54,8 +48,8 @@ export function ZoneTable({
   replication: ReadonlyMap<string, ZoneReplicaState>;
 }) {
   return (
-    <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm">
-      <table className="min-w-full text-sm tabular-nums">
+    <div className={tableBox}>
+      <table className="min-w-full whitespace-nowrap text-sm tabular-nums">
         <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
           <tr>
             <SortHeader column="name" label="Zone" sort={sort} />
@@ -75,7 +69,7 @@ export function ZoneTable({
             <tr key={z.name} className="hover:bg-zinc-50">
               <td className="px-3 py-1.5 font-mono">
                 <Link href={zoneHref(z.name)} className="font-medium text-blue-700 hover:text-blue-900 hover:underline">
-                  {displayZoneName(z.name)}
+                  {displayName(z.name)}
                 </Link>
               </td>
               <td className="px-3 py-1.5">
@@ -85,7 +79,7 @@ export function ZoneTable({
               <td className="px-3 py-1.5 text-right">{z.recordCount}</td>
               <td className="px-3 py-1.5">
                 {replication.get(z.name) ? (
-                  <Link href={`${zoneHref(z.name)}/replication`} aria-label={`Replication of ${displayZoneName(z.name)}: ${replication.get(z.name)}`}>
+                  <Link href={zoneHref(z.name, 'replication')} aria-label={`Replication of ${displayName(z.name)}: ${replication.get(z.name)}`}>
                     <ReplicaStateBadge state={replication.get(z.name)!} />
                   </Link>
                 ) : (

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sqliteFile } from './config/database-url';
 import { databaseFailure, isTransientConflict } from './db-errors';
 import { Prisma } from './generated/prisma/client';
-import { ZoneError } from './zones/errors';
+import { AppError } from './errors';
 
 const known = (code: string, message: string, meta?: Record<string, unknown>) =>
   new Prisma.PrismaClientKnownRequestError(message, { code, clientVersion: '6.19.3', meta });
@@ -43,7 +43,7 @@ describe('databaseFailure', () => {
 
   it('leaves everything else to its caller: our own errors, constraint violations, bugs', () => {
     for (const err of [
-      new ZoneError('conflict', 'example.test. changed since you loaded it'),
+      new AppError('conflict', 'example.test. changed since you loaded it'),
       known('P2002', 'Unique constraint failed on the fields: (`name`)'),
       new TypeError("Cannot read properties of undefined (reading 'id')"),
       pgError('23514', 'new row violates check constraint'),

@@ -105,7 +105,7 @@ export function isUniqueViolation(err: unknown): boolean {
 
 /**
  * The DatabaseError that `err` amounts to, or null when it is something else
- * (a bug, a constraint the caller maps itself, a ZoneError).
+ * (a bug, a constraint the caller maps itself, an AppError).
  */
 export function databaseFailure(err: unknown): DatabaseError | null {
   if (err instanceof DatabaseError) return err;

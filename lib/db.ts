@@ -13,6 +13,7 @@ import type pg from 'pg';
 import { Prisma, PrismaClient } from './generated/prisma/client';
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
 import { databaseProvider, databaseUrl, sqliteFile, type DatabaseProvider } from './config/database-url';
+import { dbPoolSize } from './config/env';
 import { countQuery, LOCK_WAIT_MS, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
 import { databaseFailure, isTransientConflict } from './db-errors';
 
@@ -33,7 +34,7 @@ function createClient(): PrismaClient {
   const url = databaseUrl();
   if (databaseProvider(url) === 'postgresql') {
     // A pool per process; the web app, the worker and the CLI each hold one.
-    const adapter = pgAdapter(url, Number(process.env.ZK_DB_POOL ?? 10));
+    const adapter = pgAdapter(url, dbPoolSize());
     return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
   }
   return new PrismaClient({ adapter: sqliteAdapter(sqliteFile(url)) });

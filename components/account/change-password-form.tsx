@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { changeOwnPasswordAction } from '@/lib/auth/actions';
 import type { ChangePasswordField } from '@/lib/auth/schema';
-import type { FormState } from '@/lib/settings/schema';
+import type { FormState } from '@/lib/forms';
 import { describedBy, FieldErrors } from '../field-errors';
 import { FormMessage } from '../settings/form-message';
 import { buttonPrimary, hintClass, inputClass, labelClass } from '../styles';

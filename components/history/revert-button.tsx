@@ -4,6 +4,7 @@ import { useState, useTransition } from 'react';
 import { revertChangeAction } from '@/lib/zones/actions';
 import { pendingStorageKey, type PendingEdit } from '@/lib/zones/edits';
 import { buttonSecondary } from '../styles';
+import { zoneHref } from '@/lib/zones/zone-urls';
 
 /**
  * Appends `edits` to the zone's pending edits in this tab's sessionStorage,
@@ -45,7 +46,7 @@ export function RevertButton({ zone, changeId, serial }: { zone: string; changeI
         return;
       }
       appendPendingEdits(result.zone, result.edits);
-      router.push(`/zones/${encodeURIComponent(result.zone.replace(/\.$/, ''))}`);
+      router.push(zoneHref(result.zone));
     });
   }
 

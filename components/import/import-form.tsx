@@ -8,6 +8,7 @@ import { SOA_ITEM_ID } from '@/lib/zones/import-diff';
 import { describedBy, FieldErrors } from '../field-errors';
 import { buttonPrimary, buttonSecondary, hintClass, inputClass, labelClass } from '../styles';
 import { ImportSection } from './import-section';
+import { zoneHref } from '@/lib/zones/zone-urls';
 
 const errorBox = 'rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800';
 
@@ -21,7 +22,7 @@ async function postImport<T extends { message?: string }>(zone: string, fields: 
   for (const [k, v] of Object.entries(fields)) body.set(k, v);
   let res: Response;
   try {
-    res = await fetch(`/zones/${encodeURIComponent(zone.replace(/\.$/, ''))}/import/upload`, { method: 'POST', body });
+    res = await fetch(zoneHref(zone, 'import/upload'), { method: 'POST', body });
   } catch {
     return { message: 'The server could not be reached; check the connection and try again.' } as T;
   }
@@ -187,7 +188,7 @@ function ImportReview({ zone, preview, text }: { zone: string; preview: ImportPr
     });
     if (answer.committed) {
       // The changelog shows the change just made; stay "pending" until it opens.
-      router.push(`/zones/${encodeURIComponent(answer.committed.replace(/\.$/, ''))}/history`);
+      router.push(zoneHref(answer.committed, 'history'));
       return;
     }
     setState(answer);

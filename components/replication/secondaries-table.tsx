@@ -1,13 +1,14 @@
 import type { SecondaryStatus } from '@/lib/replication/data';
 import { RelativeTime } from '../relative-time';
+import { tableBox } from '../styles';
 import { NotifyButton } from './notify-button';
 import { ReplicaStateBadge } from './state-badge';
 
 /** Per secondary of one zone: address, serial served, state, last answer, and a re-notify button. */
 export function SecondariesTable({ zone, serial, secondaries, now, canNotify }: { zone: string; serial: number; secondaries: SecondaryStatus[]; now: Date; canNotify: boolean }) {
   return (
-    <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm">
-      <table className="min-w-full text-sm tabular-nums">
+    <div className={tableBox}>
+      <table className="min-w-full whitespace-nowrap text-sm tabular-nums">
         <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
           <tr>
             <th scope="col" className="px-3 py-2">Secondary</th>
@@ -37,7 +38,7 @@ export function SecondariesTable({ zone, serial, secondaries, now, canNotify }: 
               <td className="px-3 py-1.5 text-zinc-700">
                 <RelativeTime date={s.checkedAt} now={now} />
                 {s.workerId && <span className="text-zinc-500"> · by {s.workerId}</span>}
-                {s.probe !== 'ok' && <span className="block text-xs text-red-700">{s.error ?? s.probe}</span>}
+                {s.probe !== 'ok' && <span className="block min-w-48 whitespace-normal text-xs text-red-700">{s.error ?? s.probe}</span>}
               </td>
               {canNotify && (
                 <td className="px-3 py-1.5">

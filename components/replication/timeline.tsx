@@ -21,28 +21,30 @@ export function PropagationTimeline({ changes, now }: { changes: ChangePropagati
                 (c.allLiveAfterMs !== null ? ` after ${secs(c.allLiveAfterMs)}` : '')}
           </p>
           {c.targets.length > 0 && (
-            <table className="mt-2 min-w-full text-xs tabular-nums">
-              <thead className="text-left text-zinc-500">
-                <tr>
-                  <th scope="col" className="py-1 pr-3 font-medium">Secondary</th>
-                  <th scope="col" className="py-1 pr-3 font-medium">NOTIFY</th>
-                  <th scope="col" className="py-1 pr-3 font-medium">Transfer</th>
-                  <th scope="col" className="py-1 font-medium">Serving it</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.targets.map((t) => (
-                  <tr key={t.target}>
-                    <td className="py-0.5 pr-3 font-mono">{t.target}</td>
-                    <td className="py-0.5 pr-3">{t.notify ? `${t.notify.outcome} ${plus(c.at, t.notify.at)}` : '—'}</td>
-                    <td className="py-0.5 pr-3">
-                      {t.transfer ? `${t.transfer.kind}${t.transfer.durationMs !== null ? ` ${t.transfer.durationMs} ms` : ''} ${plus(c.at, t.transfer.at)}` : '—'}
-                    </td>
-                    <td className="py-0.5">{t.elapsedMs !== undefined ? <span className="text-green-800">after {secs(t.elapsedMs)}</span> : <span className="text-zinc-500">not yet</span>}</td>
+            <div className="mt-2 overflow-x-auto">
+              <table className="min-w-full whitespace-nowrap text-xs tabular-nums">
+                <thead className="text-left text-zinc-500">
+                  <tr>
+                    <th scope="col" className="py-1 pr-3 font-medium">Secondary</th>
+                    <th scope="col" className="py-1 pr-3 font-medium">NOTIFY</th>
+                    <th scope="col" className="py-1 pr-3 font-medium">Transfer</th>
+                    <th scope="col" className="py-1 font-medium">Serving it</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {c.targets.map((t) => (
+                    <tr key={t.target}>
+                      <td className="py-0.5 pr-3 font-mono">{t.target}</td>
+                      <td className="py-0.5 pr-3">{t.notify ? `${t.notify.outcome} ${plus(c.at, t.notify.at)}` : '—'}</td>
+                      <td className="py-0.5 pr-3">
+                        {t.transfer ? `${t.transfer.kind}${t.transfer.durationMs !== null ? ` ${t.transfer.durationMs} ms` : ''} ${plus(c.at, t.transfer.at)}` : '—'}
+                      </td>
+                      <td className="py-0.5">{t.elapsedMs !== undefined ? <span className="text-green-800">after {secs(t.elapsedMs)}</span> : <span className="text-zinc-500">not yet</span>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </li>
       ))}

@@ -1,7 +1,8 @@
 'use client';
 import { useActionState } from 'react';
 import { addAutoprimaryAction } from '@/lib/settings/actions';
-import type { AutoprimaryField, FormState } from '@/lib/settings/schema';
+import type { FormState } from '@/lib/forms';
+import type { AutoprimaryField } from '@/lib/settings/schema';
 import { describedBy, FieldErrors } from '../field-errors';
 import { buttonPrimary, hintClass, inputClass, labelClass } from '../styles';
 import { FormMessage } from './form-message';

@@ -1,6 +1,6 @@
 'use client';
 import { useActionState } from 'react';
-import type { FormState } from '@/lib/settings/schema';
+import type { FormState } from '@/lib/forms';
 
 type Action = (prev: FormState<string>, formData: FormData) => Promise<FormState<string>>;
 

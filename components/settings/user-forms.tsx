@@ -3,10 +3,11 @@
 import { useActionState, useEffect, useId, useRef, useState } from 'react';
 import { grantZoneAction, resetPasswordAction, setUserRoleAction, suggestZonesAction } from '@/lib/auth/actions';
 import type { ResetPasswordState } from '@/lib/auth/schema';
-import type { FormState } from '@/lib/settings/schema';
+import type { FormState } from '@/lib/forms';
 import { describedBy, FieldErrors } from '../field-errors';
 import { buttonPrimary, buttonSecondary, hintClass, inputClass, labelClass } from '../styles';
 import { FormMessage, OneTimeValue } from './form-message';
+import { displayName } from '@/lib/dns/names';
 
 export function RoleForm({ name, role, self }: { name: string; role: string; self: boolean }) {
   const [state, formAction, pending] = useActionState(setUserRoleAction, {} as FormState<'name' | 'role'>);
@@ -103,7 +104,7 @@ export function GrantZoneForm({ name }: { name: string }) {
       suggestZonesAction(name, query).then(
         (list) => {
           // Answers can arrive out of order; keep only the one for what is typed now.
-          if (latest.current === query) setSuggestions(list.map((z) => z.replace(/\.$/, '')));
+          if (latest.current === query) setSuggestions(list.map(displayName));
         },
         () => setSuggestions([]),
       );

@@ -1,19 +1,20 @@
 import Link from 'next/link';
 import type { UserSummary } from '@/lib/auth/users';
-import { linkClass } from '../styles';
+import { linkClass, tableBox } from '../styles';
+import { displayName } from '@/lib/dns/names';
 
 function zonesCell(u: UserSummary): string {
   if (u.role === 'admin') return 'all (manage)';
   if (u.role === 'viewer') return 'all (read only)';
   if (u.grantCount === 0) return 'none';
-  const shown = u.someGrants.map((z) => z.replace(/\.$/, '')).join(', ');
+  const shown = u.someGrants.map(displayName).join(', ');
   return u.grantCount > u.someGrants.length ? `${shown} and ${u.grantCount - u.someGrants.length} more` : shown;
 }
 
 /** The user list: name (links to the user's page), role, whether disabled, and the zones they reach. */
 export function UserTable({ users, me }: { users: UserSummary[]; me: number }) {
   return (
-    <div className="overflow-x-auto rounded-md border border-zinc-200 bg-white shadow-sm">
+    <div className={tableBox}>
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Users</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">

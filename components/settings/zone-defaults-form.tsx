@@ -1,7 +1,8 @@
 'use client';
 import { useActionState } from 'react';
 import { saveEditorSettingsAction, saveSecondaryZonesSettingsAction, saveZoneDefaultsAction } from '@/lib/settings/actions';
-import type { FormState, SecondaryZonesField, ZoneDefaultsField } from '@/lib/settings/schema';
+import type { FormState } from '@/lib/forms';
+import type { SecondaryZonesField, ZoneDefaultsField } from '@/lib/settings/schema';
 import { SERIAL_POLICIES } from '@/lib/dns/types';
 import { describedBy, FieldErrors } from '../field-errors';
 import { SERIAL_POLICY_LABELS } from '../serial-policy';
@@ -37,7 +38,7 @@ export function ZoneDefaultsForm({ current }: { current: Values }) {
     </div>
   );
   const seconds = (f: ZoneDefaultsField, label: string, hint: string) =>
-    field(f, label, hint, (c) => <input {...c} type="number" min={0} step={1} inputMode="numeric" className={`mt-1 font-mono ${inputClass(invalid(f))}`} />);
+    field(f, label, hint, (c) => <input {...c} type="text" spellCheck={false} autoComplete="off" className={`mt-1 font-mono ${inputClass(invalid(f))}`} />);
 
   return (
     // After a save React resets the form to the defaultValues, which are then the stored values.
@@ -50,7 +51,7 @@ export function ZoneDefaultsForm({ current }: { current: Values }) {
         {field('contact', 'SOA contact', 'An e-mail address or an RNAME. Empty: hostmaster@<zone>.', (c) => (
           <input {...c} type="text" autoCapitalize="none" spellCheck={false} placeholder="hostmaster@example.net" className={`mt-1 ${inputClass(invalid('contact'))}`} />
         ))}
-        {seconds('defaultTtl', 'Default TTL', 'Seconds; for the SOA, the NS records and records added without a TTL.')}
+        {seconds('defaultTtl', 'Default TTL', 'Seconds, or a duration like 1h or 1d; for the SOA, the NS records and records added without a TTL.')}
         {field('serialPolicy', 'Serial policy', 'How the SOA serial advances on every change.', (c) => (
           <select {...c} className={`mt-1 ${inputClass(invalid('serialPolicy'))}`}>
             {SERIAL_POLICIES.map((p) => (
@@ -62,7 +63,7 @@ export function ZoneDefaultsForm({ current }: { current: Values }) {
         ))}
       </div>
       <fieldset className="grid gap-5 sm:grid-cols-4">
-        <legend className="mb-2 text-sm font-semibold text-zinc-800">SOA timers (seconds)</legend>
+        <legend className="mb-2 text-sm font-semibold text-zinc-800">SOA timers (seconds, or durations like 3h or 2w)</legend>
         {seconds('refresh', 'Refresh', 'How often secondaries check the serial.')}
         {seconds('retry', 'Retry', 'After a failed check.')}
         {seconds('expire', 'Expire', 'Secondaries stop answering after this long without the primary.')}

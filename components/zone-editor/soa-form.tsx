@@ -1,10 +1,11 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import { canonicalName, DnsNameError } from '@/lib/dns/names';
+import { canonicalName } from '@/lib/dns/names';
 import { parseTtl } from '@/lib/dns/ttl';
 import type { SoaEdit } from '@/lib/zones/edits';
 import { describedBy, FieldErrors } from '../field-errors';
 import { buttonPrimary, buttonSecondary, hintClass, inputClass, labelClass } from '../styles';
+import { contactToRname } from '@/lib/dns/contact';
 
 const FIELDS: { key: keyof SoaEdit; label: string; hint: string; time: boolean }[] = [
   { key: 'mname', label: 'Primary name server', hint: 'The SOA MNAME.', time: false },
@@ -15,15 +16,6 @@ const FIELDS: { key: keyof SoaEdit; label: string; hint: string; time: boolean }
   { key: 'minimum', label: 'Negative TTL', hint: 'How long resolvers cache "no such name" (RFC 2308).', time: true },
   { key: 'ttl', label: 'SOA TTL', hint: 'The TTL of the SOA record itself.', time: true },
 ];
-
-/** A mailbox (`a@b.c`) as the RNAME it is written as in the SOA (RFC 1035 §8). */
-function contactToRname(text: string, zone: string): string {
-  const t = text.trim();
-  if (!t.includes('@')) return canonicalName(t, zone);
-  const [local, domain] = t.split('@', 2) as [string, string];
-  if (local.includes('.')) throw new DnsNameError(`use a mailbox without dots in "${t}"`);
-  return canonicalName(`${local}.${domain.replace(/\.$/, '')}.`);
-}
 
 /** The SOA fields other than the serial, which the zone's serial policy sets on every commit. */
 export function SoaForm({ zone, current, onSubmit, onCancel }: { zone: string; current: SoaEdit; onSubmit: (to: SoaEdit) => void; onCancel: () => void }) {

@@ -48,36 +48,38 @@ export function WorkerActions({ zone, kind }: { zone: string; kind: 'primary' | 
           >
             <p className="font-medium">{result.message}</p>
             {result.results && result.results.length > 0 && (
-              <table className="mt-2 text-xs">
-                <thead className="text-left text-zinc-600">
-                  <tr>
-                    <th scope="col" className="pr-4 font-semibold">
-                      Secondary
-                    </th>
-                    <th scope="col" className="pr-4 font-semibold">
-                      Result
-                    </th>
-                    <th scope="col" className="pr-4 font-semibold">
-                      Detail
-                    </th>
-                    <th scope="col" className="text-right font-semibold">
-                      Time
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.results.map((r) => (
-                    <tr key={r.target}>
-                      <td className="pr-4 font-mono">{r.target}</td>
-                      <td className="pr-4">
-                        <span className={`rounded px-1.5 py-0.5 ring-1 ring-inset ${OUTCOME_CLASSES[r.outcome] ?? ''}`}>{OUTCOME_LABELS[r.outcome] ?? r.outcome}</span>
-                      </td>
-                      <td className="pr-4">{r.detail ?? ''}</td>
-                      <td className="text-right font-mono">{r.ms !== undefined ? `${r.ms} ms` : ''}</td>
+              <div className="mt-2 overflow-x-auto">
+                <table className="whitespace-nowrap text-xs">
+                  <thead className="text-left text-zinc-600">
+                    <tr>
+                      <th scope="col" className="pr-4 font-semibold">
+                        Secondary
+                      </th>
+                      <th scope="col" className="pr-4 font-semibold">
+                        Result
+                      </th>
+                      <th scope="col" className="pr-4 font-semibold">
+                        Detail
+                      </th>
+                      <th scope="col" className="text-right font-semibold">
+                        Time
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {result.results.map((r) => (
+                      <tr key={r.target}>
+                        <td className="pr-4 font-mono">{r.target}</td>
+                        <td className="pr-4">
+                          <span className={`rounded px-1.5 py-0.5 ring-1 ring-inset ${OUTCOME_CLASSES[r.outcome] ?? ''}`}>{OUTCOME_LABELS[r.outcome] ?? r.outcome}</span>
+                        </td>
+                        <td className="pr-4">{r.detail ?? ''}</td>
+                        <td className="text-right font-mono">{r.ms !== undefined ? `${r.ms} ms` : ''}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </div>
         )}

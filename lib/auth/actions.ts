@@ -7,9 +7,8 @@ import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { formFieldErrors, formText, type FormState } from '../settings/schema';
-import { databaseFailure } from '../db-errors';
-import { ZoneError } from '../zones/errors';
+import { formStateFromError } from '../action-errors';
+import { formText, type FormState } from '../forms';
 import { clientAddress } from './client-address';
 import { loginThrottle, throttleMessage } from './rate-limit';
 import {
@@ -47,6 +46,7 @@ import {
   suggestZonesToGrant,
   verifyLogin,
 } from './users';
+import { displayName } from '../dns/names';
 
 export interface LoginFormState {
   message?: string;
@@ -123,7 +123,7 @@ export async function changeOwnPasswordAction(
     await changeOwnPassword(user.id, parsed.data.current, parsed.data.password, session?.sessionId);
   } catch (err) {
     if (err instanceof PasswordChecksBusy) return { message: 'The server is busy checking many sign-ins right now; try again in a few seconds.' };
-    return fromZoneError(err, CHANGE_PASSWORD_FIELDS, {});
+    return formStateFromError(err, CHANGE_PASSWORD_FIELDS, {});
   }
   revalidatePath('/account');
   return { ok: true, message: 'Your password was changed. Every other session of yours was signed out; this one stays.' };
@@ -132,14 +132,6 @@ export async function changeOwnPasswordAction(
 // ---------------------------------------------------------------- user management
 
 const FIX_FIELDS = 'Nothing was changed: see the fields marked below.';
-
-/** A ZoneError (or a database failure: a full disk) as form state; anything else is unexpected and rethrown. */
-function fromZoneError<F extends string>(err: unknown, fields: readonly F[], values: Partial<Record<F, string>>): FormState<F> {
-  const down = databaseFailure(err);
-  if (down) return { message: down.message, values };
-  if (!(err instanceof ZoneError)) throw err;
-  return { message: err.message, fieldErrors: formFieldErrors(err.fieldErrors, fields, err.message), values };
-}
 
 function userPath(name: string): string {
   return `/settings/users/${encodeURIComponent(name.trim().toLowerCase())}`;
@@ -160,7 +152,7 @@ export async function createUserAction(_prev: CreateUserState, formData: FormDat
     const u = await createUser(v.name, generated ?? v.password, v.role);
     created = { name: u.name, role: u.role, generatedPassword: generated };
   } catch (err) {
-    return fromZoneError(err, CREATE_USER_FIELDS, echo);
+    return formStateFromError(err, CREATE_USER_FIELDS, echo);
   }
   revalidatePath('/settings/users');
   return { ok: true, message: `Created ${created.name} (${created.role}).`, created };
@@ -174,7 +166,7 @@ export async function setUserRoleAction(_prev: FormState<'name' | 'role'>, formD
   try {
     await setUserRole(parsed.data.name, parsed.data.role, { id: admin.id });
   } catch (err) {
-    return fromZoneError(err, USER_ROLE_FIELDS, values);
+    return formStateFromError(err, USER_ROLE_FIELDS, values);
   }
   revalidatePath('/settings/users');
   revalidatePath(userPath(parsed.data.name));
@@ -190,7 +182,7 @@ export async function setUserDisabledAction(_prev: FormState<'name' | 'disabled'
   try {
     await setUserDisabled(parsed.data.name, disabled, { id: admin.id });
   } catch (err) {
-    return fromZoneError(err, USER_DISABLED_FIELDS, values);
+    return formStateFromError(err, USER_DISABLED_FIELDS, values);
   }
   revalidatePath('/settings/users');
   revalidatePath(userPath(parsed.data.name));
@@ -207,7 +199,7 @@ export async function resetPasswordAction(_prev: ResetPasswordState, formData: F
   try {
     password = await resetPassword(parsed.data.name, parsed.data.password || undefined);
   } catch (err) {
-    return fromZoneError(err, RESET_PASSWORD_FIELDS, echo);
+    return formStateFromError(err, RESET_PASSWORD_FIELDS, echo);
   }
   revalidatePath(userPath(parsed.data.name));
   return parsed.data.password
@@ -225,7 +217,7 @@ export async function signOutUserAction(_prev: FormState<'name'>, formData: Form
   try {
     count = await signOutEverywhere(parsed.data.name);
   } catch (err) {
-    return fromZoneError(err, SIGN_OUT_USER_FIELDS, values);
+    return formStateFromError(err, SIGN_OUT_USER_FIELDS, values);
   }
   if (parsed.data.name.trim().toLowerCase() === admin.name) {
     await endSession();
@@ -244,7 +236,7 @@ async function changeGrant(formData: FormData, change: typeof grantZone): Promis
   try {
     zone = (await change(parsed.data.name, parsed.data.zone)).zone;
   } catch (err) {
-    return fromZoneError(err, GRANT_FIELDS, values);
+    return formStateFromError(err, GRANT_FIELDS, values);
   }
   revalidatePath('/settings/users');
   revalidatePath(userPath(parsed.data.name));
@@ -253,12 +245,12 @@ async function changeGrant(formData: FormData, change: typeof grantZone): Promis
 
 export async function grantZoneAction(_prev: FormState<GrantField>, formData: FormData): Promise<FormState<GrantField>> {
   const r = await changeGrant(formData, grantZone);
-  return r.ok ? { ok: true, message: `Granted ${r.done?.replace(/\.$/, '')}.`, values: { name: r.values?.name ?? String(formData.get('name') ?? '') } } : r;
+  return r.ok ? { ok: true, message: `Granted ${displayName(r.done ?? '')}.`, values: { name: r.values?.name ?? String(formData.get('name') ?? '') } } : r;
 }
 
 export async function revokeZoneAction(_prev: FormState<GrantField>, formData: FormData): Promise<FormState<GrantField>> {
   const r = await changeGrant(formData, revokeZone);
-  return r.ok ? { ok: true, message: `Revoked ${r.done?.replace(/\.$/, '')}.` } : r;
+  return r.ok ? { ok: true, message: `Revoked ${displayName(r.done ?? '')}.` } : r;
 }
 
 /** Zone names for the grant form's suggestions as the admin types. Not a form action. */

@@ -4,7 +4,7 @@
 // proxies in ZK_TRUSTED_PROXIES, and hands it to the app in a header of ours
 // that a client cannot set. Login throttling, session records and anything
 // else that needs the client's address reads that header.
-import { addressAllowed, canonicalIp } from '../dns/address-ranges';
+import { addressAllowed, canonicalIp } from '../dns/address';
 
 /** Set by the web server on every request, after removing whatever the client sent under that name. */
 export const CLIENT_ADDRESS_HEADER = 'x-zk-client-address';

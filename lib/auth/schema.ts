@@ -1,7 +1,7 @@
 // What the user-management forms on /settings/users submit, and what their
 // actions return. Shared by the forms (client) and lib/auth/actions.ts.
 import { z } from 'zod';
-import type { FormState } from '../settings/schema';
+import type { FormState } from '../forms';
 import { ROLES } from './permission';
 
 /** Shortest password accepted anywhere (web, CLI, first admin). */

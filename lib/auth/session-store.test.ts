@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { activeSession, createSession, endSessionByToken, listUserSessions } from './session-store';
 import { changeOwnPassword, createUser, resetPassword, setUserDisabled, setUserRole, signOutEverywhere } from './users';
-import { ZoneError } from '../zones/errors';
+import { AppError } from '../errors';
 
 const PW = 'a-long-password';
 const meta = { address: '192.0.2.7', userAgent: 'Mozilla/5.0 Firefox/140.0' };
@@ -71,8 +71,8 @@ describe('sessions', () => {
     const here = await createSession(u.id, meta);
     const elsewhere = await createSession(u.id, meta);
     const wrong = await changeOwnPassword(u.id, 'not-it', 'new-password-1', here.sessionId).catch((e: unknown) => e);
-    expect(wrong).toBeInstanceOf(ZoneError);
-    expect((wrong as ZoneError).fieldErrors.current).toBeDefined();
+    expect(wrong).toBeInstanceOf(AppError);
+    expect((wrong as AppError).fieldErrors.current).toBeDefined();
     expect(await activeSession(elsewhere.token)).not.toBeNull();
 
     await changeOwnPassword(u.id, PW, 'new-password-1', here.sessionId);

@@ -2,7 +2,7 @@
 // rails, disabling, password resets and per-zone grants for editors.
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { expectZoneError } from '../testing/zone-error';
+import { expectAppError } from '../testing/app-error';
 import { renderMetrics } from '../replication/metrics';
 import { listZonesPage } from '../zones/data';
 import { createZone } from '../zones/zone-lifecycle';
@@ -29,9 +29,9 @@ describe('admin guard rails', () => {
     await createUser('solo-admin', PW, 'admin');
     // Other admins in this file's database would make this not the last one; start from a clean slate.
     await db().user.updateMany({ where: { role: 'admin', name: { not: 'solo-admin' } }, data: { disabled: true } });
-    const demote = await expectZoneError(setUserRole('solo-admin', 'editor', null), 'conflict');
+    const demote = await expectAppError(setUserRole('solo-admin', 'editor', null), 'conflict');
     expect(demote.fieldErrors.role?.[0]).toMatch(/last enabled admin/);
-    const disable = await expectZoneError(setUserDisabled('solo-admin', true, null), 'conflict');
+    const disable = await expectAppError(setUserDisabled('solo-admin', true, null), 'conflict');
     expect(disable.fieldErrors.disabled?.[0]).toMatch(/last enabled admin/);
     expect((await getUserDetail('solo-admin'))?.role).toBe('admin');
   });
@@ -39,8 +39,8 @@ describe('admin guard rails', () => {
   it('an admin cannot demote or disable themselves, but can another admin', async () => {
     const a = await createUser('admin-a', PW, 'admin');
     const b = await createUser('admin-b', PW, 'admin');
-    await expectZoneError(setUserRole('admin-a', 'viewer', { id: a.id }), 'forbidden');
-    await expectZoneError(setUserDisabled('ADMIN-A', true, { id: a.id }), 'forbidden');
+    await expectAppError(setUserRole('admin-a', 'viewer', { id: a.id }), 'forbidden');
+    await expectAppError(setUserDisabled('ADMIN-A', true, { id: a.id }), 'forbidden');
     // Keeping one's own role is no loss.
     await setUserRole('admin-a', 'admin', { id: a.id });
     await setUserRole('admin-b', 'editor', { id: a.id });
@@ -67,14 +67,14 @@ describe('disable, enable and password reset', () => {
     expect(generated).toMatch(/^[A-Za-z0-9]{20}$/);
     expect(await verifyLogin('rita', PW)).toBeNull();
     expect(await verifyLogin('rita', generated)).not.toBeNull();
-    await expectZoneError(resetPassword('rita', 'short'), 'invalid');
-    await expectZoneError(resetPassword('nobody-here'), 'not-found');
+    await expectAppError(resetPassword('rita', 'short'), 'invalid');
+    await expectAppError(resetPassword('nobody-here'), 'not-found');
   });
 
   it('refuses an unknown role and an unknown user', async () => {
     await createUser('ron', PW, 'viewer');
-    await expectZoneError(setUserRole('ron', 'root', null), 'invalid');
-    await expectZoneError(setUserRole('no-such-user', 'viewer', null), 'not-found');
+    await expectAppError(setUserRole('ron', 'root', null), 'invalid');
+    await expectAppError(setUserRole('no-such-user', 'viewer', null), 'not-found');
   });
 });
 
@@ -97,7 +97,7 @@ describe('zone grants', () => {
 
     await revokeZone('eddie', 'granted.example');
     expect(await zoneRights(user, 'granted.example')).toMatchObject({ read: false, write: false });
-    await expectZoneError(revokeZone('eddie', 'granted.example'), 'not-found');
+    await expectAppError(revokeZone('eddie', 'granted.example'), 'not-found');
   });
 
   it('lists and counts an editor\'s zones however many are granted (a list of ids failed past 999 on SQLite)', async () => {
@@ -121,10 +121,10 @@ describe('zone grants', () => {
     await createUser('gina', PW, 'editor');
     await createUser('vic', PW, 'viewer');
     await createZone({ name: 'g.example' }, { name: 'test' });
-    const missing = await expectZoneError(grantZone('gina', 'nope.example'), 'not-found');
+    const missing = await expectAppError(grantZone('gina', 'nope.example'), 'not-found');
     expect(missing.fieldErrors.zone?.[0]).toMatch(/no zone nope\.example\./);
-    await expectZoneError(grantZone('gina', 'bad..name'), 'invalid');
-    const viewer = await expectZoneError(grantZone('vic', 'g.example'), 'invalid');
+    await expectAppError(grantZone('gina', 'bad..name'), 'invalid');
+    const viewer = await expectAppError(grantZone('vic', 'g.example'), 'invalid');
     expect(viewer.message).toMatch(/grants apply to editors/);
   });
 
@@ -147,12 +147,12 @@ describe('zone grants', () => {
 
   it('refuses a second user or TSIG key of a name already taken, saying so, and keeps the first', async () => {
     await createUser('twice', 'first-password-1', 'viewer');
-    const err = await expectZoneError(createUser('twice', 'second-password-2', 'admin'), 'exists');
+    const err = await expectAppError(createUser('twice', 'second-password-2', 'admin'), 'exists');
     expect(err.message).toMatch(/a user named twice already exists/);
     expect(await db().user.findUniqueOrThrow({ where: { name: 'twice' } })).toMatchObject({ role: 'viewer' });
 
     const key = await createTsigKey('twice-key', 'hmac-sha256');
-    expect((await expectZoneError(createTsigKey('twice-key', 'hmac-sha512'), 'exists')).message).toMatch(/already exists/);
+    expect((await expectAppError(createTsigKey('twice-key', 'hmac-sha512'), 'exists')).message).toMatch(/already exists/);
     expect(await db().tsigKey.findUniqueOrThrow({ where: { name: 'twice-key.' } })).toMatchObject({ algorithm: 'hmac-sha256', secret: key.secret });
   });
 });

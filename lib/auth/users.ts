@@ -4,8 +4,9 @@
 import type { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
+import { adminPassword } from '../config/env';
 import { absoluteName } from '../dns/names';
-import { ZoneError } from '../zones/errors';
+import { AppError } from '../errors';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import { isRole, type Role } from './permission';
 import { MIN_PASSWORD_LENGTH } from './schema';
@@ -25,13 +26,13 @@ let dummyHash: Promise<string> | undefined;
 export async function createUser(name: string, password: string, role: string): Promise<SessionUser> {
   const n = name.trim().toLowerCase();
   if (!USERNAME.test(n)) {
-    throw new ZoneError('invalid', `"${name}" is not a valid user name: use letters, digits, dot, dash or underscore (up to 63)`, {
+    throw new AppError('invalid', `"${name}" is not a valid user name: use letters, digits, dot, dash or underscore (up to 63)`, {
       name: ['letters, digits, dot, dash or underscore'],
     });
   }
-  if (!isRole(role)) throw new ZoneError('invalid', `role must be admin, editor or viewer, not "${role}"`, { role: ['admin, editor or viewer'] });
+  if (!isRole(role)) throw new AppError('invalid', `role must be admin, editor or viewer, not "${role}"`, { role: ['admin, editor or viewer'] });
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new ZoneError('invalid', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`, {
+    throw new AppError('invalid', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`, {
       password: [`at least ${MIN_PASSWORD_LENGTH} characters`],
     });
   }
@@ -40,7 +41,7 @@ export async function createUser(name: string, password: string, role: string): 
     return { id: u.id, name: u.name, role };
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new ZoneError('exists', `a user named ${n} already exists`, { name: ['already taken'] });
+      throw new AppError('exists', `a user named ${n} already exists`, { name: ['already taken'] });
     }
     throw err;
   }
@@ -66,7 +67,7 @@ export async function getActiveUser(id: number): Promise<SessionUser | null> {
  * Creates `admin` when there are no users. Returns the password when it was
  * generated (so the caller prints it once), or null.
  */
-export async function ensureFirstAdmin(envPassword = process.env.ZK_ADMIN_PASSWORD): Promise<{ created: boolean; generatedPassword: string | null }> {
+export async function ensureFirstAdmin(envPassword = adminPassword()): Promise<{ created: boolean; generatedPassword: string | null }> {
   if ((await db().user.count()) > 0) return { created: false, generatedPassword: null };
   const password = envPassword && envPassword.length > 0 ? envPassword : generatePassword();
   await createUser('admin', password, 'admin');
@@ -144,7 +145,7 @@ type Tx = Prisma.TransactionClient;
 
 async function findUserOrThrow(tx: Tx, name: string) {
   const u = await tx.user.findUnique({ where: { name: normalizeUserName(name) } });
-  if (!u) throw new ZoneError('not-found', `There is no user ${normalizeUserName(name)}.`, { user: ['unknown user'] });
+  if (!u) throw new AppError('not-found', `There is no user ${normalizeUserName(name)}.`, { user: ['unknown user'] });
   return u;
 }
 
@@ -165,18 +166,18 @@ async function guardAdminLoss(
   if (!losesAdmin) return;
   if (actor && actor.id === target.id) {
     const message = what === 'role' ? 'You cannot change your own role; ask another admin.' : 'You cannot disable your own account; ask another admin.';
-    throw new ZoneError('forbidden', message, { [what]: [message] });
+    throw new AppError('forbidden', message, { [what]: [message] });
   }
   const others = await tx.user.count({ where: { role: 'admin', disabled: false, id: { not: target.id } } });
   if (others === 0) {
     const message = `${target.id === actor?.id ? 'You are' : 'This is'} the last enabled admin; make another user admin first.`;
-    throw new ZoneError('conflict', message, { [what]: [message] });
+    throw new AppError('conflict', message, { [what]: [message] });
   }
 }
 
 /** Changes a user's role; their sessions end, so they sign in again under the new role. */
 export async function setUserRole(name: string, role: string, actor: UserActor): Promise<void> {
-  if (!isRole(role)) throw new ZoneError('invalid', `role must be admin, editor or viewer, not "${role}"`, { role: ['admin, editor or viewer'] });
+  if (!isRole(role)) throw new AppError('invalid', `role must be admin, editor or viewer, not "${role}"`, { role: ['admin, editor or viewer'] });
   await writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, name);
     if (u.role === role) return;
@@ -201,7 +202,7 @@ export async function setUserDisabled(name: string, disabled: boolean, actor: Us
 
 function checkNewPassword(password: string, field = 'password'): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new ZoneError('invalid', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`, {
+    throw new AppError('invalid', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`, {
       [field]: [`at least ${MIN_PASSWORD_LENGTH} characters`],
     });
   }
@@ -232,11 +233,11 @@ export async function resetPassword(name: string, password?: string): Promise<st
 export async function changeOwnPassword(userId: number, current: string, next: string, keepSessionId?: string): Promise<void> {
   const u = await db().user.findUnique({ where: { id: userId } });
   if (!u || u.disabled || !(await verifyPassword(current, u.passwordHash))) {
-    throw new ZoneError('invalid', 'The current password is not right; nothing was changed.', { current: ['not your current password'] });
+    throw new AppError('invalid', 'The current password is not right; nothing was changed.', { current: ['not your current password'] });
   }
   checkNewPassword(next, 'password');
   if (next === current) {
-    throw new ZoneError('invalid', 'The new password is the same as the current one.', { password: ['choose a different password'] });
+    throw new AppError('invalid', 'The new password is the same as the current one.', { password: ['choose a different password'] });
   }
   const hash = await hashPassword(next);
   await writeTransaction(async (tx) => {
@@ -248,7 +249,7 @@ export async function changeOwnPassword(userId: number, current: string, next: s
 /** Ends every session of the user `name` (an admin's or the CLI's "sign out everywhere"); returns how many ended. */
 export async function signOutEverywhere(name: string): Promise<number> {
   const u = await db().user.findUnique({ where: { name: normalizeUserName(name) }, select: { id: true } });
-  if (!u) throw new ZoneError('not-found', `There is no user ${normalizeUserName(name)}.`, { user: ['unknown user'] });
+  if (!u) throw new AppError('not-found', `There is no user ${normalizeUserName(name)}.`, { user: ['unknown user'] });
   return endUserSessions(u.id);
 }
 
@@ -256,7 +257,7 @@ function zoneNameOf(input: string): string {
   try {
     return absoluteName(input.trim());
   } catch (err) {
-    throw new ZoneError('invalid', `"${input}" is not a zone name: ${(err as Error).message}`, { zone: [(err as Error).message] });
+    throw new AppError('invalid', `"${input}" is not a zone name: ${(err as Error).message}`, { zone: [(err as Error).message] });
   }
 }
 
@@ -267,10 +268,10 @@ export async function grantZone(userName: string, zoneName: string): Promise<{ u
     const u = await findUserOrThrow(tx, userName);
     if (u.role !== 'editor') {
       const message = `${u.name} is ${u.role === 'admin' ? 'an admin' : 'a viewer'} and already ${u.role === 'admin' ? 'manages' : 'reads'} every zone; grants apply to editors.`;
-      throw new ZoneError('invalid', message, { zone: [message] });
+      throw new AppError('invalid', message, { zone: [message] });
     }
     const z = await tx.zone.findUnique({ where: { name: zone }, select: { id: true } });
-    if (!z) throw new ZoneError('not-found', `There is no zone ${zone}.`, { zone: [`There is no zone ${zone}`] });
+    if (!z) throw new AppError('not-found', `There is no zone ${zone}.`, { zone: [`There is no zone ${zone}`] });
     await tx.zoneGrant.upsert({
       where: { userId_zoneId: { userId: u.id, zoneId: z.id } },
       create: { userId: u.id, zoneId: z.id },
@@ -287,7 +288,7 @@ export async function revokeZone(userName: string, zoneName: string): Promise<{ 
     const u = await findUserOrThrow(tx, userName);
     const z = await tx.zone.findUnique({ where: { name: zone }, select: { id: true } });
     const { count } = z ? await tx.zoneGrant.deleteMany({ where: { userId: u.id, zoneId: z.id } }) : { count: 0 };
-    if (count === 0) throw new ZoneError('not-found', `${u.name} has no grant on ${zone}.`, { zone: ['not granted'] });
+    if (count === 0) throw new AppError('not-found', `${u.name} has no grant on ${zone}.`, { zone: ['not granted'] });
     return { user: u.name, zone };
   });
 }

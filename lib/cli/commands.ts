@@ -11,8 +11,8 @@ import { databaseProvider } from '../config/database-url';
 import { controlPort } from '../config/env';
 import { databaseFailure } from '../db-errors';
 import { closeDatabase, migrateDatabase } from '../setup/database';
-import { ControlUnavailableError, controlRequest } from '../worker/control-client';
-import { ZoneError } from '../zones/errors';
+import { ControlUnavailableError, controlRequest } from '../control/client';
+import { AppError } from '../errors';
 import { UsageError } from './args';
 import { processOutput, type CommandOutput } from './output';
 import { USAGE } from './usage';
@@ -49,7 +49,7 @@ const SERVED_CHANGES: Record<string, readonly string[]> = {
  */
 async function noteIfWorkerDown(io: CommandOutput): Promise<void> {
   try {
-    await controlRequest('GET', '/health', undefined, 2000);
+    await controlRequest('GET /health', undefined, 2000);
   } catch (err) {
     if (!(err instanceof ControlUnavailableError && err.notRunning)) return;
     const elsewhere = databaseProvider() === 'postgresql' ? '; DNS workers on other machines of this database serve it already' : '';
@@ -107,7 +107,7 @@ function reportFailure(err: unknown, io: CommandOutput): void {
   const database = databaseFailure(err);
   if (err instanceof UsageError) {
     io.err(`zonekeeper: ${err.message}\n\n${USAGE}\n`);
-  } else if (err instanceof ZoneError) {
+  } else if (err instanceof AppError) {
     io.err(`zonekeeper: ${err.message}\n`);
     for (const e of err.recordErrors) {
       const where = e.line !== undefined ? `line ${e.line}` : e.record ?? (e.index !== undefined ? `record ${e.index + 1}` : '');

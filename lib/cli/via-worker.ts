@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { databaseIdentity } from '../config/database-url';
 import { dataDir } from '../config/env';
-import { ControlUnavailableError, controlExchange } from '../worker/control-client';
+import { ControlUnavailableError, controlExchange } from '../control/client';
+import type { WorkerCommandRequest, WorkerCommandResult } from '../control/protocol';
 import { processOutput, type CommandOutput } from './output';
 
 /** A read may run again in this process after an unknown outcome; a change may not. */
@@ -48,18 +49,6 @@ export const WORKER_MAX_LISTED_ZONES = 1000;
 const ACCEPT_MS = 500;
 /** How long the CLI waits for the worker's answer once the command went (a change may wait its turn to write). */
 const ANSWER_MS = 60_000;
-
-/** The request of `POST /cli`. */
-export interface WorkerCommandRequest {
-  argv: string[];
-  /** databaseIdentity() of the CLI's DATABASE_URL: no password in it. */
-  database: string;
-}
-
-/** The answer of `POST /cli`: what the command printed and its exit status, or why the worker did not run it. */
-export type WorkerCommandResult =
-  | { ran: true; exitCode: number; stdout: string; stderr: string }
-  | { ran: false; reason: string };
 
 /**
  * Whether the DNS worker may run `argv` for the CLI, and what kind of command
@@ -100,7 +89,7 @@ export async function runViaWorker(argv: string[], io: CommandOutput = processOu
   const request: WorkerCommandRequest = { argv, database: databaseIdentity() };
   let answer: { status: number; text: string };
   try {
-    answer = await controlExchange('POST', '/cli', request, { acceptMs: ACCEPT_MS, timeoutMs: ANSWER_MS });
+    answer = await controlExchange('POST /cli', request, { acceptMs: ACCEPT_MS, timeoutMs: ANSWER_MS });
   } catch (err) {
     if (err instanceof ControlUnavailableError && err.delivered) return outcomeUnknown(err.message);
     // Not running, not taking requests, or no secret to send: the command never reached a worker.

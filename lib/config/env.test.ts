@@ -1,7 +1,22 @@
-// The worker's numeric settings: a bad value stops the worker with the reason, before anything starts.
+// Settings from the environment: a bad value stops the program with the variable named and what it takes, before anything starts.
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dnsThreads, rrlSettings, tcpLimits } from './env';
+import {
+  behindAfterMs,
+  controlPort,
+  dbPoolSize,
+  DEFAULT_REFRESH_LIMITS,
+  dnsListen,
+  dnsThreads,
+  ixfrMaxChanges,
+  logLevel,
+  notifySource,
+  refreshLimits,
+  rrlSettings,
+  tcpLimits,
+  webListen,
+  webPort,
+} from './env';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -80,5 +95,96 @@ describe('response rate limiting (ZK_RRL_*)', () => {
   ])('refuses %s=%j, saying what it takes', (name, raw, message) => {
     process.env[name] = raw;
     expect(() => rrlSettings()).toThrow(message);
+  });
+});
+
+describe('listen addresses and ports', () => {
+  it('read ZK_DNS_LISTEN and ZK_WEB_LISTEN canonical, the web port from PORT when not given', () => {
+    process.env.ZK_DNS_LISTEN = '127.0.0.1:5300, [::1]:5300';
+    expect(dnsListen()).toEqual([
+      { address: '127.0.0.1', port: 5300 },
+      { address: '::1', port: 5300 },
+    ]);
+    process.env.ZK_WEB_LISTEN = '::';
+    process.env.PORT = '8080';
+    expect(webListen()).toEqual({ address: '::', port: 8080 });
+  });
+
+  it('refuses a host name as a listen address', () => {
+    process.env.ZK_DNS_LISTEN = 'localhost:5300';
+    expect(() => dnsListen()).toThrow('ZK_DNS_LISTEN: "localhost:5300" is not an IP address');
+  });
+});
+
+describe('refresh limits (ZK_REFRESH_MIN, ZK_REFRESH_MAX, ZK_RETRY_MAX)', () => {
+  const set = (vars: Record<string, string>) => {
+    for (const k of ['ZK_REFRESH_MIN', 'ZK_REFRESH_MAX', 'ZK_RETRY_MAX']) delete process.env[k];
+    Object.assign(process.env, vars);
+  };
+
+  it('default to one minute .. one day, retries at most five minutes apart', () => {
+    set({});
+    expect(refreshLimits()).toEqual(DEFAULT_REFRESH_LIMITS);
+    expect(refreshLimits()).toEqual({ minSeconds: 60, maxSeconds: 86_400, retryMaxSeconds: 300 });
+  });
+
+  it('are read from the three variables', () => {
+    set({ ZK_REFRESH_MIN: '1', ZK_REFRESH_MAX: '600', ZK_RETRY_MAX: '120' });
+    expect(refreshLimits()).toEqual({ minSeconds: 1, maxSeconds: 600, retryMaxSeconds: 120 });
+    // A minimum above the default maximum raises the maximum with it, and the retry cap with both.
+    set({ ZK_REFRESH_MIN: '100000' });
+    expect(refreshLimits()).toEqual({ minSeconds: 100_000, maxSeconds: 100_000, retryMaxSeconds: 100_000 });
+    // A maximum below the default retry cap lowers it.
+    set({ ZK_REFRESH_MIN: '1', ZK_REFRESH_MAX: '30' });
+    expect(refreshLimits()).toEqual({ minSeconds: 1, maxSeconds: 30, retryMaxSeconds: 30 });
+  });
+
+  it.each([
+    [{ ZK_RETRY_MAX: '30' }, 'ZK_RETRY_MAX (30) must lie between ZK_REFRESH_MIN (60) and ZK_REFRESH_MAX (86400)'],
+    [{ ZK_RETRY_MAX: '100000' }, 'ZK_RETRY_MAX (100000) must lie between'],
+    [{ ZK_RETRY_MAX: 'soon' }, 'ZK_RETRY_MAX must be a whole number from 1 to 2147483 seconds, got "soon"'],
+    [{ ZK_REFRESH_MIN: '0' }, 'ZK_REFRESH_MIN must be a whole number from 1 to 2147483 seconds, got "0"'],
+    [{ ZK_REFRESH_MIN: '-5' }, 'ZK_REFRESH_MIN must be a whole number'],
+    [{ ZK_REFRESH_MIN: '1.5' }, 'ZK_REFRESH_MIN must be a whole number'],
+    [{ ZK_REFRESH_MIN: '600', ZK_REFRESH_MAX: '60' }, 'ZK_REFRESH_MIN (600) is above ZK_REFRESH_MAX (60)'],
+  ])('refuse %j, saying why', (vars, message) => {
+    set(vars);
+    expect(() => refreshLimits()).toThrow(message);
+  });
+});
+
+describe('other settings, and bad values', () => {
+  it('take their defaults when unset', () => {
+    for (const k of ['ZK_DB_POOL', 'ZK_IXFR_MAX_CHANGES', 'ZK_BEHIND_AFTER', 'ZK_LOG_LEVEL', 'ZK_NOTIFY_SOURCE']) delete process.env[k];
+    process.env.ZK_DNS_LISTEN = '[::1]:5300';
+    expect([dbPoolSize(), ixfrMaxChanges(), behindAfterMs(), notifySource()]).toEqual([10, 1000, 300_000, '::1']);
+    (process.env as Record<string, string>).NODE_ENV = 'production';
+    expect(logLevel()).toBe('info');
+  });
+
+  it('take good values', () => {
+    Object.assign(process.env, { ZK_DB_POOL: '25', ZK_IXFR_MAX_CHANGES: '50', ZK_BEHIND_AFTER: '0.5', ZK_LOG_LEVEL: 'Debug', ZK_NOTIFY_SOURCE: ' 192.0.2.53 ' });
+    expect([dbPoolSize(), ixfrMaxChanges(), behindAfterMs(), logLevel(), notifySource()]).toEqual([25, 50, 500, 'debug', '192.0.2.53']);
+  });
+
+  // Bugs: ZK_DB_POOL=ten made a pool of NaN connections, and a bad ZK_IXFR_MAX_CHANGES or ZK_BEHIND_AFTER was silently
+  // replaced by the default; port 0 was taken for a listener (a port nobody knows) and refused elsewhere: now everywhere.
+  const portRule = 'the port must be a whole number from 1 to 65535';
+  const notAPort = 'is not a port: use a whole number from 1 to 65535';
+  it.each<[string, () => unknown, [raw: string, message: string][]]>([
+    ['ZK_DNS_LISTEN', dnsListen, [['127.0.0.1:0', `ZK_DNS_LISTEN: "127.0.0.1:0": ${portRule}`]]],
+    ['ZK_WEB_LISTEN', webListen, [['[::1]:0', `ZK_WEB_LISTEN: "[::1]:0": ${portRule}`]]],
+    ['PORT', webPort, [['0', `PORT: "0" ${notAPort}`], ['http', `PORT: "http" ${notAPort}`]]],
+    ['ZK_CONTROL_PORT', controlPort, [['0', `ZK_CONTROL_PORT: "0" ${notAPort}`]]],
+    ['ZK_DB_POOL', dbPoolSize, [['ten', 'ZK_DB_POOL must be a whole number from 1 to 1000, got "ten"'], ['0', 'ZK_DB_POOL must be a whole number from 1 to 1000, got "0"']]],
+    ['ZK_IXFR_MAX_CHANGES', ixfrMaxChanges, [['lots', 'ZK_IXFR_MAX_CHANGES must be a whole number from 1 to 1000000, got "lots"'], ['-1', 'ZK_IXFR_MAX_CHANGES must be a whole number from 1 to 1000000, got "-1"']]],
+    ['ZK_BEHIND_AFTER', behindAfterMs, [['5m', 'ZK_BEHIND_AFTER must be a number of seconds above 0, got "5m"'], ['0', 'ZK_BEHIND_AFTER must be a number of seconds above 0, got "0"']]],
+    ['ZK_LOG_LEVEL', logLevel, [['verbose', 'ZK_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"']]],
+    ['ZK_NOTIFY_SOURCE', notifySource, [['ns1.example.net', 'ZK_NOTIFY_SOURCE: "ns1.example.net" is not an IP address']]],
+  ])('a bad %s is refused, saying what it takes', (name, read, cases) => {
+    for (const [raw, message] of cases) {
+      process.env[name] = raw;
+      expect(read).toThrow(message);
+    }
   });
 });

@@ -1,13 +1,18 @@
 // Configuration from environment variables, with the defaults the README
-// documents. Read once per call so that tests can set variables first.
+// documents: the one reader of process.env in lib/ and app/ (DATABASE_URL
+// has its own reader, ./database-url.ts, re-exported here). Each function
+// reads its variable when called, so that tests can set variables first; a
+// bad value throws an error naming the variable and what it takes.
+// checkWorkerSettings() and checkWebSettings() read them all at start, so a
+// bad value stops the program before it serves.
 import os from 'node:os';
 import path from 'node:path';
-import { parseRange } from '../dns/address-ranges';
+import { AddressError, canonicalIp, formatHost, parseAddressPort, parsePort, parseRange, type HostPort } from '../dns/address';
 
-export interface ListenAddress {
-  address: string;
-  port: number;
-}
+export { databaseUrl } from './database-url';
+
+/** Where a listener binds: an IP address and a port (lib/dns/address.ts). */
+export type ListenAddress = HostPort;
 
 export function dataDir(): string {
   // The hint keeps Turbopack from tracing the whole project into the build for this runtime path.
@@ -15,7 +20,7 @@ export function dataDir(): string {
 }
 
 export function webPort(): number {
-  return parsePort(process.env.PORT, 3000, 'PORT');
+  return portVariable('PORT', 3000);
 }
 
 /**
@@ -27,53 +32,38 @@ export function webPort(): number {
  */
 export function webListen(): ListenAddress {
   const raw = process.env.ZK_WEB_LISTEN?.trim() || '127.0.0.1';
-  const at = parseHostPort(raw, 'ZK_WEB_LISTEN', webPort());
-  if (!/^[0-9.]+$/.test(at.address) && !at.address.includes(':')) {
-    throw new Error(`ZK_WEB_LISTEN: "${raw}" is not an IP address (127.0.0.1, 0.0.0.0, [::1]:3000)`);
-  }
-  return at;
+  return named('ZK_WEB_LISTEN', () => parseAddressPort(raw, webPort()));
 }
 
 /** The web app's address for people: `http://127.0.0.1:3000`; an all-addresses listener shows as localhost. */
 export function webUrl(at: ListenAddress = webListen()): string {
-  const host = at.address === '0.0.0.0' || at.address === '::' ? 'localhost' : at.address.includes(':') ? `[${at.address}]` : at.address;
+  const host = at.address === '0.0.0.0' || at.address === '::' ? 'localhost' : formatHost(at.address);
   return `http://${host}:${at.port}`;
 }
 
 export function controlPort(): number {
-  return parsePort(process.env.ZK_CONTROL_PORT, 5380, 'ZK_CONTROL_PORT');
+  return portVariable('ZK_CONTROL_PORT', 5380);
 }
 
 export function dnsListen(): ListenAddress[] {
   const raw = process.env.ZK_DNS_LISTEN?.trim() || '127.0.0.1:5300';
-  return raw.split(',').map((s) => parseHostPort(s.trim(), 'ZK_DNS_LISTEN'));
+  return raw.split(',').map((s) => named('ZK_DNS_LISTEN', () => parseAddressPort(s)));
 }
 
-function parsePort(raw: string | undefined, fallback: number, name: string): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new Error(`${name}=${raw} is not a port number (0-65535)`);
+/** A port (1-65535) from the variable `name`; `fallback` when unset or blank. */
+function portVariable(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  return raw ? named(name, () => parsePort(raw)) : fallback;
+}
+
+/** `parse()`, with the variable's name in front of an address error's message. */
+function named<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof AddressError) throw new Error(`${name}: ${err.message}`);
+    throw err;
   }
-  return n;
-}
-
-/** Parses `192.0.2.1:53`, `[2001:db8::1]:53`; without a port, `defaultPort`. */
-export function parseHostPort(text: string, what: string, defaultPort?: number): ListenAddress {
-  const bracketed = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text);
-  const plain = /^([0-9.]+|[A-Za-z0-9.-]+)(?::(\d+))?$/.exec(text);
-  const bareV6 = defaultPort !== undefined && /^[0-9a-fA-F:]+$/.test(text) && text.includes('::') ? [text, text, undefined] : null;
-  const m = bracketed ?? plain ?? bareV6;
-  if (!m) throw new Error(`${what}: "${text}" is not ADDRESS:PORT (IPv6 as [::1]:5300)`);
-  if (m[2] === undefined) {
-    if (defaultPort === undefined) throw new Error(`${what}: "${text}" needs a port (ADDRESS:PORT)`);
-    return { address: m[1]!, port: defaultPort };
-  }
-  return { address: m[1]!, port: parsePort(m[2], 0, what) };
-}
-
-export function formatHostPort(a: ListenAddress): string {
-  return a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }
 
 /** Seconds between the starts of the prober's sweeps over every primary zone's secondaries (ZK_PROBE_INTERVAL); 0 turns the sweeps off. */
@@ -234,11 +224,115 @@ export function trustedProxies(): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((s) => {
-      try {
-        return parseRange(s);
-      } catch (err) {
-        throw new Error(`ZK_TRUSTED_PROXIES: ${(err as Error).message}`);
-      }
-    });
+    .map((s) => named('ZK_TRUSTED_PROXIES', () => parseRange(s)));
+}
+
+/** A number of seconds above 0 (fractions allowed) from the variable `name`; `fallback` when unset or blank. */
+function secondsAboveZero(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a number of seconds above 0, got "${raw}"`);
+  return n;
+}
+
+/** PostgreSQL connections each process keeps (ZK_DB_POOL, default 10). */
+export function dbPoolSize(): number {
+  return wholeNumber('ZK_DB_POOL', 10, 1, 1000);
+}
+
+/** How many journal entries an IXFR may span (ZK_IXFR_MAX_CHANGES, default 1000); beyond, a full transfer is cheaper. */
+export function ixfrMaxChanges(): number {
+  return wholeNumber('ZK_IXFR_MAX_CHANGES', 1000, 1, 1_000_000);
+}
+
+/** How long a secondary may lag a change before it counts as behind rather than propagating (ZK_BEHIND_AFTER, seconds, default 300). */
+export function behindAfterMs(): number {
+  return secondsAboveZero('ZK_BEHIND_AFTER', 300) * 1000;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The worker's log level (ZK_LOG_LEVEL); default info, or warn under tests (NODE_ENV=test). */
+export function logLevel(): LogLevel {
+  const raw = process.env.ZK_LOG_LEVEL?.trim();
+  if (!raw) return process.env.NODE_ENV === 'test' ? 'warn' : 'info';
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (!level) throw new Error(`ZK_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
+}
+
+/** The source address of outgoing NOTIFY messages (ZK_NOTIFY_SOURCE); default the first DNS listen address. */
+export function notifySource(): string | undefined {
+  const raw = process.env.ZK_NOTIFY_SOURCE?.trim();
+  if (!raw) return dnsListen()[0]?.address;
+  const address = canonicalIp(raw);
+  if (address === null) throw new Error(`ZK_NOTIFY_SOURCE: "${raw}" is not an IP address (like 192.0.2.1 or 2001:db8::1)`);
+  return address;
+}
+
+/** The password of the first admin user, read on the first start only (ZK_ADMIN_PASSWORD); undefined when unset or empty. */
+export function adminPassword(): string | undefined {
+  return process.env.ZK_ADMIN_PASSWORD || undefined;
+}
+
+/** The bearer token /api/metrics accepts (ZK_METRICS_TOKEN); empty when unset. Its length is judged by the route, which says what is wrong. */
+export function metricsToken(): string {
+  return process.env.ZK_METRICS_TOKEN ?? '';
+}
+
+/** The limits a secondary zone's refresh and retry intervals are held within (lib/worker/secondary/timers.ts). */
+export interface RefreshLimits {
+  /** The shortest refresh and retry interval taken from a primary's SOA (ZK_REFRESH_MIN). */
+  minSeconds: number;
+  /** The longest (ZK_REFRESH_MAX). */
+  maxSeconds: number;
+  /**
+   * The longest wait between two tries after failed refreshes (ZK_RETRY_MAX).
+   * A copy that missed a change (a transfer broken off, a primary briefly
+   * away) must not stay behind for a doubled SOA retry of most of an hour:
+   * RFC 1035 §4.3.5 has the secondary retry every RETRY seconds, not ever
+   * more rarely.
+   */
+  retryMaxSeconds: number;
+}
+
+/**
+ * One minute to one day: a NOTIFY moves changes at once, polling is the
+ * fallback. After failures, tries at most five minutes apart.
+ */
+export const DEFAULT_REFRESH_LIMITS: RefreshLimits = { minSeconds: 60, maxSeconds: 86_400, retryMaxSeconds: 300 };
+
+/** 2^31 milliseconds, the longest a Node timer waits. */
+const MAX_TIMER_SECONDS = 2_147_483;
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+
+/**
+ * ZK_REFRESH_MIN / ZK_REFRESH_MAX / ZK_RETRY_MAX (seconds); throws on a value
+ * that is not a whole number of seconds, on min > max, or on a retry cap
+ * outside min..max. Unset, the maximum is raised to the minimum and the
+ * retry cap is its default moved into min..max.
+ */
+export function refreshLimits(): RefreshLimits {
+  const unit = ' seconds';
+  const minSeconds = wholeNumber('ZK_REFRESH_MIN', DEFAULT_REFRESH_LIMITS.minSeconds, 1, MAX_TIMER_SECONDS, unit);
+  const maxSeconds = wholeNumber('ZK_REFRESH_MAX', Math.max(DEFAULT_REFRESH_LIMITS.maxSeconds, minSeconds), 1, MAX_TIMER_SECONDS, unit);
+  if (minSeconds > maxSeconds) throw new Error(`ZK_REFRESH_MIN (${minSeconds}) is above ZK_REFRESH_MAX (${maxSeconds})`);
+  const retryMaxSeconds = wholeNumber('ZK_RETRY_MAX', clamp(DEFAULT_REFRESH_LIMITS.retryMaxSeconds, minSeconds, maxSeconds), 1, MAX_TIMER_SECONDS, unit);
+  if (retryMaxSeconds < minSeconds || retryMaxSeconds > maxSeconds) {
+    throw new Error(`ZK_RETRY_MAX (${retryMaxSeconds}) must lie between ZK_REFRESH_MIN (${minSeconds}) and ZK_REFRESH_MAX (${maxSeconds})`);
+  }
+  return { minSeconds, maxSeconds, retryMaxSeconds };
+}
+
+/** Reads every setting the DNS worker takes, so that a bad one stops it at start with the reason. */
+export function checkWorkerSettings(): void {
+  for (const read of [dataDir, dnsListen, controlPort, dnsThreads, tcpLimits, rrlSettings, probeIntervalMs, probeZonesPerSecond, pollIntervalMs, workerId, ixfrMaxChanges, refreshLimits, notifySource, logLevel, dbPoolSize]) read();
+}
+
+/** Reads every setting the web app takes, so that a bad one stops it at start with the reason. */
+export function checkWebSettings(): void {
+  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize]) read();
 }

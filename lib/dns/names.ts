@@ -1,4 +1,10 @@
-// Domain names: making them canonical (absolute, lowercase) and asking questions about them.
+// Domain names: making them canonical (absolute, lowercase), showing them to
+// people (displayName) and asking questions about them.
+
+/** A name as people read it: without the root's trailing dot (the root itself stays "."). Stored names keep the dot. */
+export function displayName(name: string): string {
+  return name === '.' || !name.endsWith('.') ? name : name.slice(0, -1);
+}
 
 /** Thrown when a name cannot be made canonical; the message names the offending input. */
 export class DnsNameError extends Error {

@@ -9,6 +9,7 @@
 // goes through contentToWire and the encoder, which decide; the direct path
 // only ever gives the bytes that path gives (rdata-wire.test.ts compares them).
 import { contentToWire, wireToContent } from './rdata.ts';
+import { MAX_TTL } from './ttl.ts';
 import { decodeRdata, encodeRdata, ipv4ToWire, ipv6ToWire } from './wire.ts';
 
 /** The longest rdata (RDLENGTH is 16 bits); writers need this much room at `at`. */
@@ -157,7 +158,6 @@ function srv(s: string, out: Buffer, at: number): number {
   return hostName(s, from, s.length, out, at + 6, true);
 }
 
-const MAX_TTL = 2147483647;
 const MAX_SERIAL = 4294967295;
 
 // "mname rname serial refresh retry expire minimum", the timers as plain seconds.

@@ -2,7 +2,8 @@
 import ipaddr from 'ipaddr.js';
 import { absoluteName, canonicalName, DnsNameError, isHostname } from './names.ts';
 import { isValidSerial } from './serial.ts';
-import { parseTtl } from './ttl.ts';
+import { MAX_TTL, parseTtl } from './ttl.ts';
+import { splitTxt } from './txt.ts';
 import type { SoaFields } from './types.ts';
 
 export const RECORD_TYPES = [
@@ -348,27 +349,6 @@ const mx: Handler<Mx> = {
   },
 };
 
-const TXT_CHUNK = 255;
-
-/** Splits at 255 octets (RFC 1035 §3.3), moving the cut back so a UTF-8 character stays whole. */
-function splitTxt(bytes: Uint8Array): Uint8Array[] {
-  if (bytes.length <= TXT_CHUNK) return [bytes];
-  const chunks: Uint8Array[] = [];
-  let start = 0;
-  while (start < bytes.length) {
-    let end = Math.min(start + TXT_CHUNK, bytes.length);
-    if (end < bytes.length) {
-      let cut = end;
-      // Continuation bytes are 10xxxxxx; step back at most 3 to a character start.
-      while (cut > end - 3 && (bytes[cut] & 0xc0) === 0x80) cut--;
-      if ((bytes[cut] & 0xc0) !== 0x80 && cut > start) end = cut;
-    }
-    chunks.push(bytes.subarray(start, end));
-    start = end;
-  }
-  return chunks;
-}
-
 const txt: Handler<Uint8Array[]> = {
   parse: (t, _o, c) => {
     if (t.length === 0) throw new RdataError('TXT record needs text, like "v=spf1 -all" (in quotes)');
@@ -689,7 +669,7 @@ const soa: Handler<SoaFields> = {
   toWire: (f) => ({ ...f, mname: nameToWire(f.mname), rname: nameToWire(f.rname) }),
   fromWire: (d) => {
     const o = obj(d, 'SOA');
-    const timer = (v: unknown, what: string) => wireInt(v, 0, 2147483647, `SOA ${what}`);
+    const timer = (v: unknown, what: string) => wireInt(v, 0, MAX_TTL, `SOA ${what}`);
     return {
       mname: wireName(o.mname, 'SOA primary name server'),
       rname: wireName(o.rname, 'SOA mailbox'),

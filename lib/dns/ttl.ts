@@ -16,8 +16,11 @@ const PLAIN = /^\d+$/;
 // BIND-style durations: one or more number+unit parts, e.g. 1w2d, 1h30m, 90s.
 const DURATION = /^(?:\d+[smhdw])+$/;
 
-/** Seconds for `300`, `5m`, `1h30m`, `1d`, `1w` (case-insensitive); throws Error otherwise. */
-export function parseTtl(text: string): number {
+/**
+ * Seconds for `300`, `5m`, `1h30m`, `1d`, `1w` (case-insensitive); throws Error
+ * otherwise, with a message that calls the value `what` (a form field's label).
+ */
+export function parseTtl(text: string, what = 'TTL'): number {
   const t = text.trim().toLowerCase();
   let seconds: number;
   if (PLAIN.test(t)) {
@@ -28,10 +31,10 @@ export function parseTtl(text: string): number {
       seconds += Number(n) * UNIT_SECONDS[unit];
     }
   } else {
-    throw new Error(`TTL "${text}" is not a number of seconds or a duration like 5m, 1h30m or 1d`);
+    throw new Error(`${what} "${text}" is not a number of seconds or a duration like 5m, 1h30m or 1d`);
   }
   if (!Number.isSafeInteger(seconds) || seconds > MAX_TTL) {
-    throw new Error(`TTL "${text}" is too large; the limit is ${MAX_TTL} seconds (about 68 years)`);
+    throw new Error(`${what} "${text}" is too large; the limit is ${MAX_TTL} seconds (about 68 years)`);
   }
   return seconds;
 }

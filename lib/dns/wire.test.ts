@@ -9,6 +9,7 @@ import {
   OPCODE,
   peekHeader,
   RCODE,
+  rcodeName,
   WireError,
   type Message,
   type WireRecord,
@@ -604,5 +605,12 @@ describe('peekHeader', () => {
     expect(peekHeader(buf)).toEqual({ id: 0xabcd, qr: true, opcode: OPCODE.NOTIFY, qdcount: 1 });
     const q = encodeMessage(message({ qr: false, opcode: OPCODE.UPDATE, questions: [] })).buf;
     expect(peekHeader(q)).toEqual({ id: 0x1234, qr: false, opcode: OPCODE.UPDATE, qdcount: 0 });
+  });
+});
+
+describe('rcodeName', () => {
+  it('names the rcodes we use, and numbers the rest', () => {
+    expect([RCODE.NOERROR, RCODE.REFUSED, RCODE.NOTAUTH, RCODE.BADVERS].map(rcodeName)).toEqual(['NOERROR', 'REFUSED', 'NOTAUTH', 'BADVERS']);
+    expect(rcodeName(6)).toBe('rcode 6');
   });
 });

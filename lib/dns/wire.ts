@@ -21,6 +21,7 @@
 // - Decoding failures throw WireError(FORMERR); encoding failures (bad data, a message over
 //   65535 bytes) throw WireError(SERVFAIL). Nothing else escapes either function.
 import dnsPacket from 'dns-packet';
+import { MAX_TTL } from './ttl.ts';
 
 /** Response codes as numbers; values above 15 need EDNS (RFC 6891 §6.1.3). */
 export const RCODE = {
@@ -34,6 +35,13 @@ export const RCODE = {
   NOTZONE: 10,
   BADVERS: 16,
 } as const;
+
+const RCODE_NAMES = new Map<number, string>(Object.entries(RCODE).map(([name, n]) => [n, name]));
+
+/** An rcode's name for logs, events and error messages: `REFUSED`; `rcode 6` for one without a name here. */
+export function rcodeName(rcode: number): string {
+  return RCODE_NAMES.get(rcode) ?? `rcode ${rcode}`;
+}
 
 /** Opcodes as numbers (RFC 1035 §4.1.1, RFC 1996, RFC 2136). */
 export const OPCODE = { QUERY: 0, NOTIFY: 4, UPDATE: 5 } as const;
@@ -426,7 +434,7 @@ function decodeChecked(buf: Buffer): Message {
           type: typeName(type),
           class: className(klass),
           // RFC 2181 §8: a TTL with the top bit set is treated as zero.
-          ttl: ttl > 0x7fffffff ? 0 : ttl,
+          ttl: ttl > MAX_TTL ? 0 : ttl,
           data: decodeRdataAt(buf, type, pos + 8, rdStart, rdEnd),
         });
       }
@@ -1036,8 +1044,8 @@ function writeRecord(rr: WireRecord): void {
   u16(type, 'type');
   u16(rr.class === undefined ? 1 : classCode(rr.class), 'class');
   // RFC 2181 §8: TTLs are 0..2^31-1.
-  if (typeof rr.ttl !== 'number' || rr.ttl >>> 0 !== rr.ttl || rr.ttl > 0x7fffffff) {
-    throw encodeError(`TTL of ${rr.name} ${rr.type} must be an integer 0..2147483647, got ${String(rr.ttl)}`);
+  if (typeof rr.ttl !== 'number' || rr.ttl >>> 0 !== rr.ttl || rr.ttl > MAX_TTL) {
+    throw encodeError(`TTL of ${rr.name} ${rr.type} must be an integer 0..${MAX_TTL}, got ${String(rr.ttl)}`);
   }
   u32(rr.ttl, 'TTL');
   writeRdata(type, rr.data, rr.type);

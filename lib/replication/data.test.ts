@@ -6,6 +6,7 @@ import { db } from '../db';
 import { applyChangeset } from '../zones/changes';
 import { createZone } from '../zones/zone-lifecycle';
 import { getZoneReplication, listReplication, listReplicationPage, propagationTimeline, ZONE_STATES, type ZoneReplicaState, type ZoneReplication } from './data';
+import { recordZoneEvents } from './zone-events';
 
 const actor = { name: 'test' };
 
@@ -172,15 +173,12 @@ describe('propagationTimeline', () => {
     const target = '127.0.0.9:5300';
     await status(zone.id, target, 'ok', c.newSerial);
     await status(zone.id, '127.0.0.10:53', 'timeout', null);
-    const serial = BigInt(c.newSerial);
-    const ev = { zoneId: zone.id, zoneName: zone.name, serial };
-    await db().zoneEvent.createMany({
-      data: [
-        { ...ev, kind: 'notify-out', peer: target, outcome: 'acknowledged', durationMs: 3, createdAt: t(50) },
-        { ...ev, kind: 'ixfr-out', peer: '127.0.0.9', outcome: 'ok', durationMs: 12, records: 4, createdAt: t(300) },
-        { ...ev, kind: 'probe', peer: target, outcome: 'ok', durationMs: 1, createdAt: t(800) },
-      ],
-    });
+    const ev = { zoneId: zone.id, zoneName: zone.name, serial: c.newSerial };
+    await recordZoneEvents([
+      { ...ev, kind: 'notify-out', peer: target, outcome: 'acknowledged', durationMs: 3, createdAt: t(50) },
+      { ...ev, kind: 'ixfr-out', peer: '127.0.0.9', outcome: 'ok', durationMs: 12, records: 4, createdAt: t(300) },
+      { ...ev, kind: 'probe', peer: target, outcome: 'ok', durationMs: 1, createdAt: t(800) },
+    ]);
     const [latest] = await propagationTimeline(zone.id);
     expect(latest!.serial).toBe(c.newSerial);
     const reached = latest!.targets.find((p) => p.target === target)!;
@@ -200,13 +198,11 @@ describe('renderMetrics', () => {
     const c = await applyChangeset('metrics.test', { add: [{ name: 'a', type: 'A', content: '192.0.2.7' }] }, actor);
     const zone = await db().zone.findUniqueOrThrow({ where: { name: 'metrics.test.' } });
     await status(zone.id, '192.0.2.20:53', 'ok', c.oldSerial);
-    await db().zoneEvent.createMany({
-      data: [
-        { zoneId: zone.id, zoneName: zone.name, kind: 'notify-out', peer: '192.0.2.20:53', outcome: 'acknowledged' },
-        { zoneId: zone.id, zoneName: zone.name, kind: 'notify-out', peer: '192.0.2.20:53', outcome: 'timeout' },
-        { zoneId: zone.id, zoneName: zone.name, kind: 'axfr-out', peer: '192.0.2.20', outcome: 'ok' },
-      ],
-    });
+    await recordZoneEvents([
+      { zoneId: zone.id, zoneName: zone.name, kind: 'notify-out', peer: '192.0.2.20:53', outcome: 'acknowledged' },
+      { zoneId: zone.id, zoneName: zone.name, kind: 'notify-out', peer: '192.0.2.20:53', outcome: 'timeout' },
+      { zoneId: zone.id, zoneName: zone.name, kind: 'axfr-out', peer: '192.0.2.20', outcome: 'ok' },
+    ]);
     const text = await renderMetrics({ visible: { id: zone.id } });
     expect(text).toContain(`zonekeeper_zone_serial{zone="metrics.test."} ${c.newSerial}`);
     expect(text).toContain(`zonekeeper_secondary_serial{zone="metrics.test.",secondary="192.0.2.20:53"} ${c.oldSerial}`);

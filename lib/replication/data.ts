@@ -5,8 +5,10 @@
 import type { SessionUser } from '../auth/users';
 import { visibleZoneSql } from '../auth/zone-access';
 import { db } from '../db';
+import { behindAfterMs } from '../config/env';
 import { serialAtLeast, serialGreater } from '../dns/serial';
 import { Prisma } from '../generated/prisma/client';
+import type { ZoneEventKind } from './zone-events';
 
 /** Per secondary, and per zone (the worst of its secondaries). */
 export type ReplicaState = 'in sync' | 'propagating' | 'behind' | 'unreachable' | 'missing';
@@ -20,12 +22,6 @@ export const ZONE_STATES: readonly ZoneReplicaState[] = [...REPLICA_STATES, 'no 
 
 /** Probe outcomes that mean the secondary does not have the zone (an authoritative-only server refuses a zone it lacks). */
 const MISSING_PROBES: readonly string[] = ['refused', 'missing'];
-
-/** How long a secondary may lag a change before it counts as behind rather than propagating (ZK_BEHIND_AFTER, seconds). */
-export function behindAfterMs(): number {
-  const n = Number(process.env.ZK_BEHIND_AFTER ?? '');
-  return Number.isFinite(n) && n > 0 ? n * 1000 : 5 * 60_000;
-}
 
 export interface SecondaryStatus {
   target: string;
@@ -350,7 +346,7 @@ export async function propagationTimeline(zoneId: number, limit = 5): Promise<Ch
   const [targets, events] = await Promise.all([
     db().replicaStatus.findMany({ where: { zoneId }, select: { target: true }, orderBy: { target: 'asc' } }),
     db().zoneEvent.findMany({
-      where: { zoneId, createdAt: { gte: since }, kind: { in: ['notify-out', 'axfr-out', 'ixfr-out', 'probe'] } },
+      where: { zoneId, createdAt: { gte: since }, kind: { in: ['notify-out', 'axfr-out', 'ixfr-out', 'probe'] satisfies ZoneEventKind[] } },
       orderBy: { id: 'asc' },
     }),
   ]);

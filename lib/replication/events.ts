@@ -1,6 +1,8 @@
-// The recent transfer and NOTIFY events of a zone, worded for the dashboard,
-// and as stored for `zonekeeper zone status`.
+// The recent transfer and NOTIFY events of a zone, worded for the dashboard
+// (zone-events.ts owns the kinds and writes them), and as stored for
+// `zonekeeper zone status`.
 import { db } from '../db';
+import type { ZoneEventKind } from './zone-events';
 
 export interface ZoneEventView {
   id: number;
@@ -13,7 +15,8 @@ export interface ZoneEventView {
   details: string;
 }
 
-const LABELS: Record<string, string> = {
+/** The kinds the dashboard's event list shows; probes show in the propagation timeline (data.ts), every kind in `zonekeeper zone status`. */
+const LABELS: Partial<Record<ZoneEventKind, string>> = {
   'notify-out': 'NOTIFY sent',
   'notify-in': 'NOTIFY received',
   'axfr-out': 'AXFR served',
@@ -31,7 +34,7 @@ export async function recentZoneEvents(zoneId: number, limit = 20): Promise<Zone
   return rows.map((e) => ({
     id: e.id,
     createdAt: e.createdAt,
-    label: LABELS[e.kind] ?? e.kind,
+    label: LABELS[e.kind as ZoneEventKind] ?? e.kind,
     peer: e.peer,
     serial: e.serial === null ? null : Number(e.serial),
     outcome: e.outcome,

@@ -4,6 +4,7 @@
 import { db } from '../db';
 import type { Prisma } from '../generated/prisma/client';
 import { listReplication, type ZoneReplication } from './data';
+import type { ZoneEventKind } from './zone-events';
 
 /** Label values escaped as the format requires: backslash, double quote, newline. */
 function label(value: string): string {
@@ -23,8 +24,8 @@ export async function renderMetrics(opts: { visible?: Prisma.ZoneWhereInput } = 
   const zones: ZoneReplication[] = await listReplication({ visible: opts.visible });
   const zoneFilter = opts.visible ? { zone: opts.visible } : {};
   const [notify, transfers] = await Promise.all([
-    db().zoneEvent.groupBy({ by: ['outcome'], where: { kind: 'notify-out', ...zoneFilter }, _count: { _all: true } }),
-    db().zoneEvent.groupBy({ by: ['kind', 'outcome'], where: { kind: { in: ['axfr-out', 'ixfr-out', 'axfr-in', 'ixfr-in'] }, ...zoneFilter }, _count: { _all: true } }),
+    db().zoneEvent.groupBy({ by: ['outcome'], where: { kind: 'notify-out' satisfies ZoneEventKind, ...zoneFilter }, _count: { _all: true } }),
+    db().zoneEvent.groupBy({ by: ['kind', 'outcome'], where: { kind: { in: ['axfr-out', 'ixfr-out', 'axfr-in', 'ixfr-in'] satisfies ZoneEventKind[] }, ...zoneFilter }, _count: { _all: true } }),
   ]);
   const lines: string[] = [];
   metric(lines, 'zonekeeper_zone_serial', 'gauge', 'SOA serial of each primary zone.', zones.map((z) => [{ zone: z.zone }, z.serial]));

@@ -6,8 +6,9 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { requireUser } from '../auth/session';
-import { databaseFailure } from '../db-errors';
-import { ZoneError } from '../zones/errors';
+import { AppError } from '../errors';
+import { formStateFromError } from '../action-errors';
+import { formText, type FormState } from '../forms';
 import { addAutoprimary, deleteAutoprimary } from '../zones/autoprimaries';
 import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
 import { saveSecondaryZonesSettings, saveZoneDefaults, setSetting } from './mutations';
@@ -16,8 +17,6 @@ import {
   AUTOPRIMARY_FIELDS,
   bindKeyClause,
   createTsigKeyFormSchema,
-  formFieldErrors,
-  formText,
   SECONDARY_ZONES_FIELDS,
   secondaryZonesFormSchema,
   splitList,
@@ -26,27 +25,12 @@ import {
   zoneDefaultsFormSchema,
   type AutoprimaryField,
   type CreateTsigKeyState,
-  type FormState,
   type SecondaryZonesField,
   type ZoneDefaultsField,
 } from './schema';
+import { displayName } from '../dns/names';
 
 const FIX_FIELDS = 'Nothing was saved: see the fields marked below.';
-
-/** A name without its trailing dot, for messages that end with a full stop. */
-function shown(name: string): string {
-  return name.replace(/\.$/, '');
-}
-
-/** A ZoneError (or a database failure: a full disk) as form state; anything else is unexpected and rethrown. */
-function fromZoneError<F extends string>(err: unknown, fields: readonly F[], values: Partial<Record<F, string>>): FormState<F> {
-  const down = databaseFailure(err);
-  if (down) return { message: down.message, values };
-  if (!(err instanceof ZoneError)) throw err;
-  const fieldErrors = formFieldErrors(err.fieldErrors, fields, err.message);
-  const onFields = Object.keys(fieldErrors).some((k) => k !== 'form');
-  return { message: onFields ? FIX_FIELDS : err.message, fieldErrors, values };
-}
 
 export async function saveZoneDefaultsAction(_prev: FormState<ZoneDefaultsField>, formData: FormData): Promise<FormState<ZoneDefaultsField>> {
   await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
@@ -58,17 +42,17 @@ export async function saveZoneDefaultsAction(_prev: FormState<ZoneDefaultsField>
     await saveZoneDefaults({
       nameservers: splitList(v.nameservers),
       contact: v.contact,
-      defaultTtl: Number(v.defaultTtl),
+      defaultTtl: v.defaultTtl,
       serialPolicy: v.serialPolicy,
-      refresh: Number(v.refresh),
-      retry: Number(v.retry),
-      expire: Number(v.expire),
-      minimum: Number(v.minimum),
+      refresh: v.refresh,
+      retry: v.retry,
+      expire: v.expire,
+      minimum: v.minimum,
       allowTransfer: splitList(v.allowTransfer),
       alsoNotify: splitList(v.alsoNotify),
     });
   } catch (err) {
-    return fromZoneError(err, ZONE_DEFAULTS_FIELDS, values);
+    return formStateFromError(err, ZONE_DEFAULTS_FIELDS, values, FIX_FIELDS);
   }
   revalidatePath('/settings/zone-defaults');
   return { ok: true, message: 'Saved. Zones created from now on start from these defaults; existing zones keep their settings.' };
@@ -81,7 +65,7 @@ export async function saveEditorSettingsAction(_prev: FormState<'requireComment'
   try {
     await setSetting('editor', { requireComment });
   } catch (err) {
-    return fromZoneError(err, ['requireComment'] as const, {});
+    return formStateFromError(err, ['requireComment'] as const, {}, FIX_FIELDS);
   }
   revalidatePath('/settings/zone-defaults');
   return { ok: true, message: requireComment ? 'Saved: every commit now needs a comment.' : 'Saved: comments are optional.' };
@@ -96,7 +80,7 @@ export async function saveSecondaryZonesSettingsAction(_prev: FormState<Secondar
   try {
     saved = (await saveSecondaryZonesSettings({ editorPrimaryRanges: splitList(parsed.data.editorPrimaryRanges) })).editorPrimaryRanges;
   } catch (err) {
-    return fromZoneError(err, SECONDARY_ZONES_FIELDS, values);
+    return formStateFromError(err, SECONDARY_ZONES_FIELDS, values, FIX_FIELDS);
   }
   revalidatePath('/settings/zone-defaults');
   revalidatePath('/zones/new');
@@ -122,10 +106,10 @@ export async function createTsigKeyAction(_prev: CreateTsigKeyState, formData: F
     const key = await createTsigKey(v.name, v.algorithm, v.source === 'paste' ? v.secret : undefined);
     created = { name: key.name, algorithm: key.algorithm, secret: key.secret, bindClause: bindKeyClause(key.name, key.algorithm, key.secret) };
   } catch (err) {
-    return fromZoneError(err, TSIG_FIELDS, echo);
+    return formStateFromError(err, TSIG_FIELDS, echo, FIX_FIELDS);
   }
   revalidatePath('/settings/tsig');
-  return { ok: true, message: `TSIG key ${shown(created.name)} created.`, created };
+  return { ok: true, message: `TSIG key ${displayName(created.name)} created.`, created };
 }
 
 export async function deleteTsigKeyAction(_prev: FormState<'name'>, formData: FormData): Promise<FormState<'name'>> {
@@ -135,17 +119,17 @@ export async function deleteTsigKeyAction(_prev: FormState<'name'>, formData: Fo
   try {
     await deleteTsigKey(name);
   } catch (err) {
-    if (err instanceof ZoneError && err.code === 'conflict') {
+    if (err instanceof AppError && err.code === 'conflict') {
       // The service's advice names the CLI; here the zones' own settings are the place to look too.
       const zones = (await listTsigKeys()).find((k) => k.name === name)?.zones ?? [];
       return {
-        message: `TSIG key ${shown(name)} is in use by ${zones.map(shown).join(', ') || 'a zone'}. Detach it from those zones first (in the zone’s settings, or: zonekeeper zone set ZONE --tsig none).`,
+        message: `TSIG key ${displayName(name)} is in use by ${zones.map(displayName).join(', ') || 'a zone'}. Detach it from those zones first (in the zone’s settings, or: zonekeeper zone set ZONE --tsig none).`,
       };
     }
-    return fromZoneError(err, ['name'] as const, { name });
+    return formStateFromError(err, ['name'] as const, { name }, FIX_FIELDS);
   }
   revalidatePath('/settings/tsig');
-  return { ok: true, message: `TSIG key ${shown(name)} deleted.` };
+  return { ok: true, message: `TSIG key ${displayName(name)} deleted.` };
 }
 
 export async function addAutoprimaryAction(_prev: FormState<AutoprimaryField>, formData: FormData): Promise<FormState<AutoprimaryField>> {
@@ -156,10 +140,10 @@ export async function addAutoprimaryAction(_prev: FormState<AutoprimaryField>, f
   let added: string;
   try {
     const a = await addAutoprimary(parsed.data.ip, parsed.data.nameserver, parsed.data.account);
-    added = `${a.ip} for ${shown(a.nameserver)}`;
+    added = `${a.ip} for ${displayName(a.nameserver)}`;
   } catch (err) {
-    if (err instanceof ZoneError && err.code === 'exists') return { message: err.message, fieldErrors: { ip: [err.message] }, values };
-    return fromZoneError(err, AUTOPRIMARY_FIELDS, values);
+    if (err instanceof AppError && err.code === 'exists') return { message: err.message, fieldErrors: { ip: [err.message] }, values };
+    return formStateFromError(err, AUTOPRIMARY_FIELDS, values, FIX_FIELDS);
   }
   revalidatePath('/settings/autoprimaries');
   return { ok: true, message: `Added autoprimary ${added}.` };
@@ -172,8 +156,8 @@ export async function deleteAutoprimaryAction(_prev: FormState<'ip' | 'nameserve
   try {
     await deleteAutoprimary(ip, nameserver);
   } catch (err) {
-    return fromZoneError(err, ['ip', 'nameserver'] as const, { ip, nameserver });
+    return formStateFromError(err, ['ip', 'nameserver'] as const, { ip, nameserver }, FIX_FIELDS);
   }
   revalidatePath('/settings/autoprimaries');
-  return { ok: true, message: `Deleted autoprimary ${ip} for ${shown(nameserver)}.` };
+  return { ok: true, message: `Deleted autoprimary ${ip} for ${displayName(nameserver)}.` };
 }

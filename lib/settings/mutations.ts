@@ -1,19 +1,18 @@
 // Writes of admin settings: validated against the key's schema, stored whole.
-import ipaddr from 'ipaddr.js';
-import { parseRange } from '../dns/address-ranges';
+import { formatHostPort, parseAddressPort, parseRange } from '../dns/address';
 import { z } from 'zod';
 import { db } from '../db';
-import { formatHostPort, parseHostPort } from '../config/env';
 import { canonicalName } from '../dns/names';
-import { ZoneError } from '../zones/errors';
+import { AppError } from '../errors';
 import { SETTINGS, type SecondaryZonesSettings, type SettingKey, type SettingValue, type ZoneDefaults } from './schema';
+import { contactToRname } from '../dns/contact';
 
 export async function setSetting<K extends SettingKey>(key: K, value: unknown): Promise<SettingValue<K>> {
   const schema: z.ZodType = SETTINGS[key];
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const fieldErrors = z.flattenError(parsed.error as z.ZodError<Record<string, unknown>>).fieldErrors as Record<string, string[]>;
-    throw new ZoneError('invalid', 'The settings were not saved; fix the fields marked.', fieldErrors);
+    throw new AppError('invalid', 'The settings were not saved; fix the fields marked.', fieldErrors);
   }
   const json = JSON.stringify(parsed.data);
   await db().setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
@@ -48,13 +47,7 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
   const contact = input.contact.trim();
   if (contact) {
     try {
-      if (contact.includes('@')) {
-        const [local, domain] = contact.split('@', 2) as [string, string];
-        if (!local || local.includes('.')) throw new Error(`use a mailbox without dots, like hostmaster@${domain || 'example.com'}`);
-        canonicalName(`${local}.${domain.replace(/\.$/, '')}.`);
-      } else {
-        canonicalName(contact, 'zone.invalid.');
-      }
+      contactToRname(contact, 'zone.invalid.');
     } catch (err) {
       fail('contact', (err as Error).message);
     }
@@ -69,16 +62,13 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
   });
   const alsoNotify = input.alsoNotify.map((t) => {
     try {
-      const hp = parseHostPort(t, 'also-notify', 53);
-      if (!ipaddr.isValid(hp.address)) throw new Error(`"${t}" is not an IP address`);
-      if (hp.port === 0) throw new Error(`"${t}": port 0 cannot be notified`);
-      return formatHostPort({ address: ipaddr.parse(hp.address).toString(), port: hp.port });
+      return formatHostPort(parseAddressPort(t, 53));
     } catch (err) {
-      fail('alsoNotify', `${(err as Error).message.replace(/^also-notify: /, '')}; use ADDRESS[:PORT], IPv6 as [2001:db8::1]:53`);
+      fail('alsoNotify', (err as Error).message);
       return t;
     }
   });
-  if (Object.keys(errors).length) throw new ZoneError('invalid', 'The zone defaults were not saved; fix the fields marked.', errors);
+  if (Object.keys(errors).length) throw new AppError('invalid', 'The zone defaults were not saved; fix the fields marked.', errors);
   return setSetting('zoneDefaults', { ...input, nameservers, allowTransfer, alsoNotify });
 }
 
@@ -97,6 +87,6 @@ export async function saveSecondaryZonesSettings(input: { editorPrimaryRanges: s
     }
   });
   if (editorPrimaryRanges.length > 100) errors.push(`at most 100 ranges (${editorPrimaryRanges.length} given); join neighbours into a wider range`);
-  if (errors.length) throw new ZoneError('invalid', 'The secondary zone settings were not saved; fix the field marked.', { editorPrimaryRanges: errors });
+  if (errors.length) throw new AppError('invalid', 'The secondary zone settings were not saved; fix the field marked.', { editorPrimaryRanges: errors });
   return setSetting('secondaryZones', { editorPrimaryRanges: [...new Set(editorPrimaryRanges)] });
 }

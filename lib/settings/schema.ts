@@ -2,9 +2,12 @@
 // Shared by the settings page, the CLI and the change service (new zones take
 // their defaults from here).
 import { z } from 'zod';
+import { MAX_TTL } from '../dns/ttl';
 import { SERIAL_POLICIES } from '../dns/types';
+import type { FormState } from '../forms';
+import { ttlText } from '../zones/schema';
 
-const ttlField = z.number().int().min(0).max(2147483647);
+const ttlField = z.number().int().min(0).max(MAX_TTL);
 
 /** The template a new primary zone starts from. */
 export const zoneDefaultsSchema = z.object({
@@ -52,47 +55,8 @@ export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
 
 // ---------------------------------------------------------------- forms
-// What the /settings forms submit (strings, as typed) and what their actions
-// return. Shared by the forms (client) and lib/settings/actions.ts,
-// lib/auth/actions.ts (server).
-
-/** The state a settings form's action returns (React 19 resets forms, so values come back too). */
-export interface FormState<F extends string> {
-  /** Set when the last submit succeeded, so the form can say so. */
-  ok?: boolean;
-  message?: string;
-  /** Keyed by field name; `form` holds errors that belong to no field. */
-  fieldErrors?: Partial<Record<F | 'form', string[]>>;
-  values?: Partial<Record<F, string>>;
-}
-
-/** Reads the named text fields of a form (missing ones as ''). */
-export function formText<F extends string>(formData: FormData, fields: readonly F[]): Record<F, string> {
-  const out = {} as Record<F, string>;
-  for (const f of fields) {
-    const v = formData.get(f);
-    out[f] = typeof v === 'string' ? v : '';
-  }
-  return out;
-}
-
-/** A domain error's field errors under the form's field names; others go to `form`. */
-export function formFieldErrors<F extends string>(errors: Record<string, string[]>, fields: readonly F[], message?: string): Partial<Record<F | 'form', string[]>> {
-  const out: Partial<Record<F | 'form', string[]>> = {};
-  for (const [key, messages] of Object.entries(errors)) {
-    const field = (fields as readonly string[]).includes(key) ? (key as F) : 'form';
-    (out[field] ??= []).push(...messages);
-  }
-  if (Object.keys(out).length === 0 && message) out.form = [message];
-  return out;
-}
-
-const wholeSeconds = (label: string) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, `${label}: enter a whole number of seconds`)
-    .refine((s) => Number(s) <= 2147483647, `${label}: at most 2147483647`);
+// What the /settings forms submit (strings, as typed); their state is
+// lib/forms.ts's FormState.
 
 export const ZONE_DEFAULTS_FIELDS = ['nameservers', 'contact', 'defaultTtl', 'serialPolicy', 'refresh', 'retry', 'expire', 'minimum', 'allowTransfer', 'alsoNotify'] as const;
 export type ZoneDefaultsField = (typeof ZONE_DEFAULTS_FIELDS)[number];
@@ -101,12 +65,12 @@ export type ZoneDefaultsField = (typeof ZONE_DEFAULTS_FIELDS)[number];
 export const zoneDefaultsFormSchema = z.object({
   nameservers: z.string().max(10_000, 'That is too many name servers'),
   contact: z.string().trim().max(320, 'That contact is too long'),
-  defaultTtl: wholeSeconds('Default TTL'),
+  defaultTtl: ttlText('Default TTL'),
   serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]], { message: 'Choose increment, date or unixtime' }),
-  refresh: wholeSeconds('Refresh'),
-  retry: wholeSeconds('Retry'),
-  expire: wholeSeconds('Expire'),
-  minimum: wholeSeconds('Minimum'),
+  refresh: ttlText('Refresh'),
+  retry: ttlText('Retry'),
+  expire: ttlText('Expire'),
+  minimum: ttlText('Minimum'),
   allowTransfer: z.string().max(10_000, 'That is too many ranges'),
   alsoNotify: z.string().max(10_000, 'That is too many targets'),
 });

@@ -10,7 +10,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import { loadDotEnv } from '../config/dotenv';
-import { formatHostPort, trustedProxies, webListen } from '../config/env';
+import { checkWebSettings, trustedProxies, webListen } from '../config/env';
+import { formatHostPort } from '../dns/address';
 import { CLIENT_ADDRESS_HEADER, FORWARDING_HEADERS, resolveClientAddress } from '../auth/client-address';
 import { ROOT } from './build-stamp';
 import { contentSecurityPolicy, newNonce, securityHeaders } from './security-headers';
@@ -59,6 +60,7 @@ export function requestListener(handle: Handler, trusted: readonly string[]): ht
 
 async function main(): Promise<void> {
   (process.env as Record<string, string>).NODE_ENV ??= 'production';
+  checkWebSettings();
   const trusted = trustedProxies();
   const at = webListen();
   // Imported here, after NODE_ENV is set: Next reads it when it loads.

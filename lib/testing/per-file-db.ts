@@ -30,7 +30,7 @@ if (process.env.ZK_TEST_DB === 'postgres') {
 process.env.ZK_DATA_DIR = dir;
 // Nothing listens here unless a test starts a worker and sets the real port.
 process.env.ZK_CONTROL_PORT = '1';
-process.env.ZK_DNS_LISTEN = '127.0.0.1:0';
+process.env.ZK_DNS_LISTEN = '127.0.0.1:1'; // port 0 is refused (lib/dns/address.ts)
 process.env.ZK_LOG_LEVEL ??= 'silent';
 
 afterAll(async () => {

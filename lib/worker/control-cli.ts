@@ -7,16 +7,16 @@
 // the same code (lib/cli/commands.ts), as the same operator. Nothing in the
 // request can name another actor, and a request holding anything but the
 // command and the database is not run.
-import type { ControlRoute } from './control-server';
+import type { ControlHandler } from '../control/protocol';
 import type { Logger } from './logger';
 import { CapturedOutput } from '../cli/output';
 import { databaseIdentity } from '../config/database-url';
-import { workerMayRun, type WorkerCommandResult } from '../cli/via-worker';
+import { workerMayRun } from '../cli/via-worker';
 
 const REQUEST_KEYS = new Set(['argv', 'database']);
 
-export function cliCommandRoute(worker: { readOnly: boolean; zones: () => number; log: Logger }): ControlRoute {
-  return async (body): Promise<WorkerCommandResult> => {
+export function cliCommandRoute(worker: { readOnly: boolean; zones: () => number; log: Logger }): ControlHandler<'POST /cli'> {
+  return async (body) => {
     const { argv, database } = body;
     if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string') || Object.keys(body).some((k) => !REQUEST_KEYS.has(k))) {
       return { ran: false, reason: 'the request holds more or other than { argv, database }' };

@@ -1,19 +1,17 @@
-// The worker's control channel: HTTP on loopback only, every request carrying
-// the secret from ZK_DATA_DIR. The web app and the CLI use it to say "reload
-// now" after a commit; anything they need is also reachable by polling, so
-// the channel is a shortcut, never the only path.
+// The worker's side of the control channel (lib/control/protocol.ts): HTTP on
+// loopback only, every request carrying the secret from ZK_DATA_DIR. The web
+// app and the CLI use it to say "reload now" after a commit; anything they
+// need is also reachable by polling, so the channel is a shortcut, never the
+// only path.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { readOrCreateSecret } from '../config/secrets';
+import type { ControlHandler, ControlHandlers, ControlRoute } from '../control/protocol';
 import type { Logger } from './logger';
 
-export type ControlRoute = (body: Record<string, unknown>) => Promise<unknown>;
-
-export function startControlServer(
-  port: number,
-  routes: Record<string, ControlRoute>,
-  log: Logger,
-): Promise<http.Server> {
+/** Serves `routes` (every route of lib/control/protocol.ts) on 127.0.0.1:`port`. */
+export function startControlServer(port: number, routes: ControlHandlers, log: Logger): Promise<http.Server> {
+  const handlers = routes as Record<string, ControlHandler<ControlRoute> | undefined>;
   const secret = Buffer.from(`Bearer ${readOrCreateSecret('control-secret')}`);
   const server = http.createServer((req, res) => {
     const send = (status: number, body: unknown) => {
@@ -22,7 +20,7 @@ export function startControlServer(
     };
     const auth = Buffer.from(req.headers.authorization ?? '');
     if (auth.length !== secret.length || !crypto.timingSafeEqual(auth, secret)) return send(401, { error: 'bad or missing control secret' });
-    const route = routes[`${req.method} ${(req.url ?? '').split('?')[0]}`];
+    const route = handlers[`${req.method} ${(req.url ?? '').split('?')[0]}`];
     if (!route) return send(404, { error: `no control route ${req.method} ${req.url}` });
     const chunks: Buffer[] = [];
     let size = 0;

@@ -14,7 +14,7 @@ import { ask, eventually } from '../testing/dns-client';
 import { startFakePrimary, type FakePrimary } from '../testing/fake-primary';
 import { mountSmallDisk } from '../testing/small-disk';
 import { workerProcess, type WorkerProcess } from '../testing/worker-process';
-import { sendNotify } from './notify';
+import { sendNotify } from './notify-out';
 
 const Z = 'full.test.';
 const rr = (name: string, type: string, content: string): RR => ({ name: name === '@' ? Z : `${name}.${Z}`, type, ttl: 300, content });

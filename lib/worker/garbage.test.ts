@@ -10,13 +10,14 @@ import net from 'node:net';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeMessage, RCODE, type Message } from '../dns/wire';
+import { decodeMessage, RCODE, rcodeName, type Message } from '../dns/wire';
 import { frame, TcpFrameReader } from '../dns/tcp-framing';
 import { ask } from '../testing/dns-client';
 import { PacketFuzzer, Prng, query, type FuzzKind, type FuzzPacket } from '../testing/packet-fuzz';
 import { applyChangeset } from '../zones/changes';
 import { createZone } from '../zones/zone-lifecycle';
-import { EDNS_UDP_LIMIT, type HandlerContext } from './handler';
+import { EDNS_UDP_LIMIT } from './handler';
+import type { HandlerContext } from './request';
 import { log } from './logger';
 import { ZoneStore } from './zone-store';
 
@@ -142,7 +143,7 @@ function expectsReply(q: Buffer): boolean {
   return q.length >= 12 && (q[2]! & 0x80) === 0;
 }
 
-const RCODE_NAMES = new Map<number, string>(Object.entries(RCODE).map(([k, v]) => [v, k]));
+const KNOWN_RCODES = new Set<number>(Object.values(RCODE));
 
 /** Returns what is wrong with `reply` as the answer to `q`, or null. */
 function checkReply(q: Buffer, reply: Buffer, transport: 'udp' | 'tcp'): { problem: string | null; rcode: number } {
@@ -157,7 +158,7 @@ function checkReply(q: Buffer, reply: Buffer, transport: 'udp' | 'tcp'): { probl
   if (m.id !== q.readUInt16BE(0)) return bad(`reply ID ${m.id} for query ID ${q.readUInt16BE(0)}`);
   if (!m.qr) return bad('QR clear in the reply');
   if (m.opcode !== ((q[2]! >> 3) & 0x0f)) return bad(`opcode ${m.opcode} for a query with opcode ${(q[2]! >> 3) & 0x0f}`);
-  if (!RCODE_NAMES.has(m.rcode)) return bad(`unexpected rcode ${m.rcode}`);
+  if (!KNOWN_RCODES.has(m.rcode)) return bad(`unexpected rcode ${m.rcode}`);
   if (transport === 'udp') {
     const limit = m.edns ? EDNS_UDP_LIMIT : 512;
     if (reply.length > limit) return bad(`a ${reply.length}-byte UDP reply over its ${limit}-byte limit`);
@@ -246,7 +247,7 @@ describe('the worker under garbage', () => {
       const { problem, rcode } = checkReply(p.bytes, reply, 'udp');
       const t = byKind.get(p.kind)!;
       t.replies++;
-      count(t.byRcode, RCODE_NAMES.get(rcode) ?? String(rcode));
+      count(t.byRcode, rcodeName(rcode));
       if (problem && problems.length < 50) problems.push(`${problem} (${p.kind}: ${p.what}; query ${p.bytes.toString('hex')})`);
       if (--owed <= 0) caughtUp?.();
     });

@@ -3,6 +3,7 @@
 // then the new SOA and the records added; framed by our current SOA. When the
 // journal does not reach back to the client's serial (or holds more changes
 // than we keep), the caller sends the whole zone instead.
+import { ixfrMaxChanges } from '../config/env';
 import { db } from '../db';
 import { contentToWire } from '../dns/rdata';
 import type { RR } from '../dns/types';
@@ -11,16 +12,10 @@ import { TimeSlice } from '../time-slice';
 import { readChangeRecords } from '../zones/journal';
 import type { ZoneSnapshot } from './zone-snapshot';
 
-/** How many journal entries an IXFR may span; beyond, a full transfer is cheaper. */
-export function ixfrJournalLimit(): number {
-  const n = Number(process.env.ZK_IXFR_MAX_CHANGES ?? 1000);
-  return Number.isInteger(n) && n > 0 ? n : 1000;
-}
-
 const toWire = (r: RR): WireRecord => ({ name: r.name, type: r.type, class: 'IN', ttl: r.ttl, data: contentToWire(r.type, r.content) });
 
 /** The IXFR body from `clientSerial` to the zone's serial, or null when the journal cannot provide it. */
-export async function ixfrRecords(zone: ZoneSnapshot, clientSerial: number, limit = ixfrJournalLimit()): Promise<WireRecord[] | null> {
+export async function ixfrRecords(zone: ZoneSnapshot, clientSerial: number, limit = ixfrMaxChanges()): Promise<WireRecord[] | null> {
   // The newest entries first, back to the client's serial.
   const rows = await db().change.findMany({
     where: { zoneId: zone.id },

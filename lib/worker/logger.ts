@@ -1,9 +1,10 @@
 // Structured logs (pino, JSON lines on stdout). ZK_LOG_LEVEL sets the level.
 import pino from 'pino';
+import { logLevel } from '../config/env';
 
 export const log = pino({
   name: 'zonekeeper-worker',
-  level: process.env.ZK_LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+  level: logLevel(),
   base: undefined,
 });
 

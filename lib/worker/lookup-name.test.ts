@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessage } from '../dns/wire';
 import { lookupName } from '../dns/names';
-import { handleMessage, type HandlerContext } from './handler';
+import { handleMessage } from './handler';
+import type { HandlerContext } from './request';
 import { log } from './logger';
 import { buildSnapshot } from './zone-snapshot';
 import { ZoneStore } from './zone-store';

@@ -4,11 +4,13 @@
 // (answer-threads.ts).
 import { loadDotEnv } from '../config/dotenv';
 import { migrateDatabase } from '../setup/database';
-import { dnsThreads, formatHostPort } from '../config/env';
+import { checkWorkerSettings, dnsThreads, logLevel } from '../config/env';
+import { formatHostPort } from '../dns/address';
 import { log } from './logger';
 
 loadDotEnv();
-if (process.env.ZK_LOG_LEVEL) log.level = process.env.ZK_LOG_LEVEL;
+// Again: .env may have set it after the logger was made.
+log.level = logLevel();
 
 /**
  * A graceful stop waits for running transfers, NOTIFYs and database writes;
@@ -38,6 +40,7 @@ function stopOnSignals(what: string, stop: () => Promise<void>): void {
 }
 
 async function main(): Promise<void> {
+  checkWorkerSettings();
   const { secured } = await migrateDatabase();
   for (const line of secured) log.warn({ file: line }, 'made a private file private (it was readable by other users)');
   const { startWorker } = await import('./worker');

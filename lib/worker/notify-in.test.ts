@@ -6,9 +6,10 @@ import type { ListenAddress } from '../config/env';
 import { contentToWire } from '../dns/rdata';
 import { signMessage, type TsigKey } from '../dns/tsig';
 import { decodeMessage, encodeMessage, newQuery, OPCODE, RCODE, type Message } from '../dns/wire';
-import { handleMessage, type HandlerContext } from './handler';
+import { handleMessage } from './handler';
+import type { HandlerContext } from './request';
 import { log } from './logger';
-import type { NotifyInbox, NotifyZoneInfo } from './notify-in';
+import type { NotifyInbox, NotifyZoneInfo } from './notify-inbox';
 import type { SecondaryEvent } from './secondary/events';
 import { ZoneStore } from './zone-store';
 

@@ -18,44 +18,14 @@
 // Refusals are logged and recorded as notify-in events. An autoprimary never
 // creates a zone at or below one of ours (it would take over names we serve);
 // the change service checks that again when it creates the zone.
-import ipaddr from 'ipaddr.js';
-import type { ListenAddress } from '../config/env';
+import { canonicalIp } from '../dns/address';
 import { ancestorNames } from '../dns/names';
-import { verifyMessage } from '../dns/tsig';
 import { encodeMessage, lowercased, RCODE, type Message } from '../dns/wire';
-import type { HandlerContext, Request } from './handler';
 import { RefusalLog } from './refusal-log';
-import type { SecondaryEvent } from './secondary/events';
+import type { HandlerContext, Request } from './request';
 
-/** What this server is for a zone, as NOTIFY needs to know. */
-export type NotifyZoneInfo =
-  | { kind: 'primary'; id: number }
-  | { kind: 'secondary'; id: number; primaries: readonly ListenAddress[]; tsigKeyName: string | null };
-
-/** The secondary engine as notify-in sees it (lib/worker/secondary/engine.ts implements it). */
-export interface NotifyInbox {
-  /** `zone` canonical; undefined when this server does not have the zone. */
-  zoneInfo(zone: string): NotifyZoneInfo | undefined;
-  /** Whether `address` (canonical) is a registered autoprimary. */
-  isAutoprimary(address: string): boolean;
-  /** An accepted NOTIFY for one of our secondary zones: check its primaries now. */
-  notified(zone: string, from: ListenAddress, serialHint: number | null): void;
-  /** An accepted NOTIFY for a zone we do not have, from an autoprimary. */
-  notifiedUnknown(zone: string, from: ListenAddress, serialHint: number | null): void;
-  /** Records a notify-in event in the background (refusals may be rate-limited). */
-  record(event: SecondaryEvent): void;
-}
-
-/** The canonical text of an address (IPv4-mapped IPv6 as IPv4), or the input when it does not parse. */
-export function canonicalAddress(address: string): string {
-  try {
-    return ipaddr.process(address).toString();
-  } catch {
-    return address;
-  }
-}
-
-export function handleNotify(ctx: HandlerContext, raw: Buffer, msg: Message, res: Message, peer: Request['peer']): Buffer {
+export function handleNotify(ctx: HandlerContext, req: Request, res: Message): Buffer {
+  const { msg, peer } = req;
   const answer = (rcode: number) => {
     res.rcode = rcode;
     res.aa = rcode === RCODE.NOERROR;
@@ -64,7 +34,7 @@ export function handleNotify(ctx: HandlerContext, raw: Buffer, msg: Message, res
   const q = msg.questions[0];
   if (msg.questions.length !== 1 || q!.type !== 'SOA') return answer(RCODE.FORMERR);
   const zone = lowercased(q!.name);
-  const address = canonicalAddress(peer.address);
+  const address = canonicalIp(peer.address) ?? peer.address;
   const soa = msg.answers.find((r) => r.type === 'SOA' && lowercased(r.name) === zone);
   const hint = soa ? ((soa.data as { serial?: number }).serial ?? null) : null;
   const inbox = ctx.notifyInbox;
@@ -93,12 +63,13 @@ export function handleNotify(ctx: HandlerContext, raw: Buffer, msg: Message, res
     return refuse(RCODE.REFUSED, 'refused', `not a zone of ours, and ${address} is no autoprimary`, null);
   }
   if (info.kind === 'primary') return refuse(RCODE.REFUSED, 'refused', 'we are the primary for this zone', info.id);
-  if (!info.primaries.some((p) => canonicalAddress(p.address) === address)) {
+  if (!info.primaries.some((p) => canonicalIp(p.address) === address)) {
     return refuse(RCODE.REFUSED, 'refused', `${address} is not a primary of the zone (${info.primaries.map((p) => p.address).join(', ')})`, info.id);
   }
   if (info.tsigKeyName) {
     // RFC 8945: with a key on the zone, only a NOTIFY signed with that key counts.
-    const v = verifyMessage(raw, (n) => ctx.store.tsigKeys.get(n));
+    // (The request's TSIG was verified when it was read; a failure never gets here.)
+    const v = req.tsig;
     if (v.status !== 'ok' || v.key.name !== info.tsigKeyName) {
       const why = v.status === 'ok' ? `signed with ${v.key.name}` : v.status === 'unsigned' ? 'not signed' : `TSIG ${v.tsigError}`;
       return refuse(RCODE.NOTAUTH, 'notauth', `the zone needs TSIG key ${info.tsigKeyName}; the NOTIFY was ${why}`, info.id);

@@ -1,23 +1,15 @@
 // "Notify secondaries now" (CLI `zonekeeper notify`, the web button later):
 // send the zone's current SOA to every target at once, record each outcome as
 // an event, and report them.
-import { db } from '../db';
-import { dnsListen, formatHostPort, parseHostPort } from '../config/env';
+import { notifySource } from '../config/env';
+import { formatHostPort, splitHostPort } from '../dns/address';
+import { recordZoneEvents } from '../replication/zone-events';
 import { getZone } from '../zones/data';
 import { notifyTargets } from '../zones/notify-targets';
-import { sendNotify, type NotifyResult } from './notify';
+import type { NotifyReport } from '../control/protocol';
+import { sendNotify } from './notify-out';
 import { resolveTarget } from './notify-queue';
 import type { ZoneStore } from './zone-store';
-
-export interface NotifyReport {
-  zone: string;
-  serial: number;
-  results: NotifyResult[];
-}
-
-export function notifySource(): string | undefined {
-  return process.env.ZK_NOTIFY_SOURCE?.trim() || dnsListen()[0]?.address;
-}
 
 /** NOTIFY to every secondary of the zone now, or only to `only` (ADDRESS:PORT as the dashboard lists it). */
 export async function notifyZoneNow(store: ZoneStore, zoneName: string, only?: string, workerId: string | null = null): Promise<NotifyReport> {
@@ -28,26 +20,24 @@ export async function notifyZoneNow(store: ZoneStore, zoneName: string, only?: s
   const keyName = store.get(zone.name)?.transfer.tsigKeyName;
   const key = keyName ? store.tsigKeys.get(keyName) : undefined;
   const targets = notifyTargets(zone.name, zone.soa.mname, zone.records, zone.alsoNotify);
-  let addresses = (await Promise.all(targets.map((t) => resolveTarget(t).catch(() => [parseHostPort(t, 'target', 53)])))).flat();
+  let addresses = (await Promise.all(targets.map((t) => resolveTarget(t).catch(() => [splitHostPort(t, 53)])))).flat();
   if (only) {
     addresses = addresses.filter((a) => formatHostPort(a) === only);
     if (addresses.length === 0) throw new Error(`${only} is not a secondary of ${zone.name} (not an NS host address or also-notify target)`);
   }
   const results = await Promise.all(addresses.map((a) => sendNotify(soa, a, { source: notifySource(), key })));
-  if (results.length) {
-    await db().zoneEvent.createMany({
-      data: results.map((r) => ({
-        zoneId: zone.id,
-        zoneName: zone.name,
-        kind: 'notify-out',
-        peer: r.target,
-        serial: BigInt(zone.serial),
-        outcome: r.outcome,
-        detail: r.detail ?? null,
-        durationMs: r.ms ?? null,
-        workerId,
-      })),
-    });
-  }
+  await recordZoneEvents(
+    results.map((r) => ({
+      zoneId: zone.id,
+      zoneName: zone.name,
+      kind: 'notify-out',
+      peer: r.target,
+      serial: zone.serial,
+      outcome: r.outcome,
+      detail: r.detail ?? null,
+      durationMs: r.ms ?? null,
+      workerId,
+    })),
+  );
   return { zone: zone.name, serial: zone.serial, results };
 }

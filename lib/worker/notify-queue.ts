@@ -13,9 +13,12 @@ import net from 'node:net';
 import { db, dbCapabilities } from '../db';
 import { failureMessage } from '../db-errors';
 import { serialGreater } from '../dns/serial';
-import { dnsListen, formatHostPort, parseHostPort, type ListenAddress } from '../config/env';
+import { dnsListen, type ListenAddress } from '../config/env';
+import { formatHostPort, splitHostPort } from '../dns/address';
+import { recordZoneEvents } from '../replication/zone-events';
 import type { Logger } from './logger';
-import { sendNotify, type NotifyResult } from './notify';
+import type { NotifyResult } from '../control/protocol';
+import { sendNotify } from './notify-out';
 import type { ZoneStore } from './zone-store';
 
 export interface NotifyQueueOptions {
@@ -311,20 +314,20 @@ export class NotifyQueue {
       results = [{ target: job.target, outcome: 'error', detail: (err as Error).message }];
     }
     const behind = job.reason === 'behind';
-    await db().zoneEvent.createMany({
-      data: results.map((r) => ({
+    await recordZoneEvents(
+      results.map((r) => ({
         zoneId: job.zoneId,
         zoneName: job.zone.name,
         kind: 'notify-out',
         peer: r.target,
-        serial: BigInt(zone.serial),
+        serial: zone.serial,
         outcome: r.outcome,
         // The dashboard's event list and `zone status` show why this NOTIFY went out again.
         detail: behind ? [`re-notify: ${job.lastResult ?? 'behind'}`, r.detail].filter(Boolean).join('; ') : (r.detail ?? null),
         durationMs: r.ms ?? null,
         workerId: this.opts.workerId ?? null,
       })),
-    });
+    );
     const summary = results.map((r) => `${r.target} ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`).join('; ');
     if (results.every((r) => r.outcome === 'acknowledged')) {
       await this.finish(job, 'acked', summary, job.attempts + 1);
@@ -363,7 +366,7 @@ export class NotifyQueue {
  * the zone, looked up with the system resolver now. Never ourselves.
  */
 export async function resolveTarget(target: string): Promise<ListenAddress[]> {
-  const hp = parseHostPort(target, 'NOTIFY target', 53);
+  const hp = splitHostPort(target, 53);
   let addresses: string[];
   if (net.isIP(hp.address)) addresses = [hp.address];
   else addresses = (await dns.lookup(hp.address.replace(/\.$/, ''), { all: true })).map((a) => a.address);

@@ -21,15 +21,17 @@
 import { db, writeTransaction } from '../db';
 import type { Prisma, ReplicaStatus } from '../generated/prisma/client';
 import { failureMessage, isUniqueViolation } from '../db-errors';
-import { formatHostPort, type ListenAddress } from '../config/env';
-import { lowercased, RCODE } from '../dns/wire';
+import type { ListenAddress } from '../config/env';
+import { formatHostPort } from '../dns/address';
+import { lowercased, RCODE, rcodeName } from '../dns/wire';
+import { recordZoneEvents, type ZoneEvent } from '../replication/zone-events';
 import { serialGreater } from '../dns/serial';
 import type { RR } from '../dns/types';
 import { notifyTargets } from '../zones/notify-targets';
 import { readList } from '../zones/json-lists';
 import type { Logger } from './logger';
 import { resolveTarget } from './notify-queue';
-import { PrimaryQueryError, queryPrimary, rcodeName } from './secondary/query-primary';
+import { PrimaryQueryError, queryPrimary } from './secondary/query-primary';
 import type { ZoneSnapshot } from './zone-snapshot';
 import type { ZoneStore } from './zone-store';
 
@@ -315,7 +317,7 @@ export class Prober {
       // when a secondary goes away, every zone a sweep probes has news (a query each cost 1-3 ms).
       const gone: number[] = [];
       const fresh: Prisma.ReplicaStatusCreateManyInput[] = [];
-      const events: Prisma.ZoneEventCreateManyInput[] = [];
+      const events: ZoneEvent[] = [];
       for (const p of probes) {
         for (const r of p.results) {
           const before = known.get(`${p.zoneId} ${r.target}`) ?? null;
@@ -336,7 +338,7 @@ export class Prober {
       if (same.failed.length > 0) await tx.replicaStatus.updateMany({ where: { id: { in: same.failed } }, data: { checkedAt: now, workerId } });
       if (gone.length > 0) await tx.replicaStatus.deleteMany({ where: { id: { in: gone } } });
       if (fresh.length > 0) await tx.replicaStatus.createMany({ data: fresh });
-      if (events.length > 0) await tx.zoneEvent.createMany({ data: events });
+      await recordZoneEvents(events, tx);
     });
   }
 
@@ -384,9 +386,9 @@ function isNews(before: ReplicaStatus | null, r: ProbeResult): boolean {
 }
 
 /** The `probe` event that keeps a probe's news, at the time of the probe. */
-function eventOf(p: ZoneProbe, r: ProbeResult, workerId: string | null): Prisma.ZoneEventCreateManyInput {
+function eventOf(p: ZoneProbe, r: ProbeResult, workerId: string | null): ZoneEvent {
   const ok = r.state === 'ok';
-  return { zoneId: p.zoneId, zoneName: p.zoneName, kind: 'probe', peer: r.target, serial: ok ? BigInt(r.serial!) : null, outcome: r.state, detail: r.error ?? null, durationMs: r.rttMs ?? null, workerId, createdAt: p.at };
+  return { zoneId: p.zoneId, zoneName: p.zoneName, kind: 'probe', peer: r.target, serial: ok ? r.serial! : null, outcome: r.state, detail: r.error ?? null, durationMs: r.rttMs ?? null, workerId, createdAt: p.at };
 }
 
 /** Whether a probe found a target as its status already says: same state, serial and reason. */

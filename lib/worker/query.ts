@@ -4,7 +4,7 @@
 // referral's in-domain glue does not all fit (RFC 9471 §3.1); optional
 // additional data is dropped silently.
 import { encodeMessage, RCODE, type Message } from '../dns/wire';
-import { finish, type HandlerContext, type Request } from './handler';
+import { finish, type HandlerContext, type Request } from './request';
 import { resolve } from './resolve';
 
 export function answerQuery(ctx: HandlerContext, req: Request, res: Message): Buffer {

@@ -31,8 +31,9 @@ import net from 'node:net';
 import { TCP_LIMIT_DEFAULTS, type ListenAddress, type TcpLimits } from '../config/env';
 import { frame, TcpFrameReader } from '../dns/tcp-framing';
 import { prefixText } from './client-prefix';
-import { handleMessage, type HandlerContext } from './handler';
+import { handleMessage } from './handler';
 import { RefusalLog } from './refusal-log';
+import { readRequest, type HandlerContext } from './request';
 import { isTransferQuery, serveTransfer } from './transfer-out';
 
 /** maxConnections: beyond it, connections are closed as soon as they are accepted; so are those beyond maxPerClient from one client. */
@@ -301,7 +302,15 @@ class Connection {
    */
   private startTransfer(m: Buffer): void {
     this.transferring = true;
-    serveTransfer(this.ctx, m, this.peer, (msg) => this.sendFrame(msg))
+    const send = (msg: Buffer) => this.sendFrame(msg);
+    // Async, so that anything thrown becomes the rejection below and closes this connection only.
+    const serve = async () => {
+      // Read once like every request; one that does not decode gets its FORMERR the same way.
+      const read = readRequest(this.ctx, m, 'tcp', this.peer);
+      if ('request' in read) return serveTransfer(this.ctx, read.request, send);
+      if (read.reply) return send(read.reply);
+    };
+    serve()
       .catch((err: Error) => {
         if (!this.socket.destroyed) this.ctx.log.error({ peer: this.peer, err: err.stack ?? err.message }, 'transfer failed; closing the connection');
         this.ending = true;

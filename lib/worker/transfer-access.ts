@@ -2,7 +2,7 @@
 // in the zone's allow-transfer ranges, and when the zone has a TSIG key the
 // request must be signed with that key. Address failures are REFUSED; key
 // failures NOTAUTH (with the TSIG error the RFC asks for).
-import { addressAllowed } from '../dns/address-ranges';
+import { addressAllowed } from '../dns/address';
 import type { TsigKey, TsigVerifyResult } from '../dns/tsig';
 import { RCODE } from '../dns/wire';
 import type { ZoneSnapshot } from './zone-snapshot';

@@ -2,15 +2,15 @@
 // checks, then the records packed into messages of at most 64 KiB with name
 // compression, each signed when the request was (RFC 8945 §5.3.1), and one
 // event recorded per transfer.
-import { db } from '../db';
 import { serialGreater } from '../dns/serial';
-import { appendTsigError, signMessage, verifyMessage, type TsigKey } from '../dns/tsig';
-import { decodeMessage, encodeMessage, newResponse, RCODE, WireError, type Message, type WireRecord } from '../dns/wire';
+import { appendTsigError, signMessage, type TsigKey } from '../dns/tsig';
+import { encodeMessage, newResponse, RCODE, type Message, type WireRecord } from '../dns/wire';
+import { recordZoneEvents, type ZoneEvent } from '../replication/zone-events';
 import { axfrMessages } from './axfr';
-import { lookupName } from '../dns/names';
-import { guardRcode, type HandlerContext } from './handler';
+import { guardRcode } from './handler';
 import { RefusalLog } from './refusal-log';
 import { ixfrRecords } from './ixfr';
+import { replyEdns, type HandlerContext, type Request } from './request';
 import { checkTransferAccess } from './transfer-access';
 
 export type SendFrame = (message: Buffer) => Promise<void>;
@@ -36,28 +36,26 @@ export function isTransferQuery(buf: Buffer): boolean {
   return qtype === 252 || qtype === 251;
 }
 
-export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { address: string; port: number }, send: SendFrame): Promise<void> {
+/**
+ * Serves one AXFR or IXFR request (read by request.ts, its TSIG verified
+ * there) as a stream of messages handed to `send`.
+ */
+export async function serveTransfer(ctx: HandlerContext, req: Request, send: SendFrame): Promise<void> {
   const started = Date.now();
-  let query: Message;
-  try {
-    query = decodeMessage(buf);
-  } catch (err) {
-    if (err instanceof WireError) return send(errorFrame(buf, RCODE.FORMERR));
-    throw err;
-  }
+  const { msg: query, peer, tsig } = req;
   const reply = (rcode: number) => {
     const res = newResponse(query);
     res.rcode = rcode;
     // OPT back when the query had exactly one (RFC 6891 §6.1.1); BADVERS needs it.
-    if (query.edns && query.ednsCount === 1) res.edns = { udpSize: ctx.ednsUdpLimit, version: 0, dnssecOk: false, options: [] };
+    if (query.edns && query.ednsCount === 1) res.edns = replyEdns(ctx);
     return encodeMessage(res).buf;
   };
   // The same guards as every other request (EDNS, opcode, question count, class).
   const guard = guardRcode(query);
   if (guard !== null) return send(reply(guard));
   const q = query.questions[0]!;
-  const kind = q.type === 'IXFR' ? 'ixfr-out' : 'axfr-out';
-  const qname = lookupName(q.name);
+  const kind = req.kind === 'ixfr' ? 'ixfr-out' : 'axfr-out';
+  const qname = req.qname;
   const zone = ctx.store.get(qname);
   if (!zone) {
     // RFC 5936 §2.2.1: not authoritative for that zone.
@@ -67,14 +65,13 @@ export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { ad
   }
   // An expired secondary copy is not served, not even to our own secondaries.
   if (zone.expired) return send(reply(RCODE.SERVFAIL));
-  const tsig = verifyMessage(buf, (name) => ctx.store.tsigKeys.get(name));
   // RFC 8945 §5.1: a misplaced or malformed TSIG is a format error, not an auth failure.
   if (tsig.status === 'error' && tsig.tsigError === 'FORMERR') return send(reply(RCODE.FORMERR));
   const access = checkTransferAccess(zone, peer.address, tsig);
   if (!access.ok) {
     if (refusals(ctx).admit()) {
       ctx.log.warn({ peer: peer.address, zone: zone.name, kind, reason: access.reason }, 'transfer refused');
-      await recordEvent(ctx, zone.id, zone.name, kind, peer.address, zone.serial, 'refused', access.reason, 0, 0, Date.now() - started, null);
+      await recordEvent(ctx, { zoneId: zone.id, zoneName: zone.name, kind, peer: peer.address, serial: zone.serial, outcome: 'refused', detail: access.reason, records: 0, bytes: 0, durationMs: Date.now() - started });
     }
     const out = reply(access.rcode);
     return send(tsig.status === 'error' && tsig.tsigError !== 'FORMERR' && tsig.peerError === undefined ? appendTsigError(out, tsig) : out);
@@ -83,7 +80,7 @@ export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { ad
   // The records of an IXFR (the journal's diffs, or one SOA), or null for the whole zone.
   let records: WireRecord[] | null = null;
   let style: 'axfr' | 'ixfr' | 'up-to-date' = 'axfr';
-  if (q.type === 'IXFR') {
+  if (req.kind === 'ixfr') {
     const clientSoa = query.authorities.find((r) => r.type === 'SOA');
     if (!clientSoa) return send(reply(RCODE.FORMERR)); // RFC 1995 §3: the client's SOA is required
     const clientSerial = (clientSoa.data as { serial: number }).serial;
@@ -116,7 +113,7 @@ export async function serveTransfer(ctx: HandlerContext, buf: Buffer, peer: { ad
   }
   const ms = Date.now() - started;
   ctx.log.info({ peer: peer.address, zone: zone.name, kind, style, serial: zone.serial, records: count, bytes, ms, tsig: key?.name }, 'transfer served');
-  await recordEvent(ctx, zone.id, zone.name, kind, peer.address, zone.serial, 'ok', describe(style, key), count, bytes, ms, key);
+  await recordEvent(ctx, { zoneId: zone.id, zoneName: zone.name, kind, peer: peer.address, serial: zone.serial, outcome: 'ok', detail: describe(style, key), records: count, bytes, durationMs: ms });
 }
 
 const refusalLogs = new WeakMap<HandlerContext, RefusalLog>();
@@ -165,46 +162,12 @@ function estimateSize(r: WireRecord): number {
   return r.name.length + 12 + rdata;
 }
 
-function errorFrame(buf: Buffer, rcode: number): Buffer {
-  const b = Buffer.alloc(12);
-  buf.copy(b, 0, 0, Math.min(2, buf.length));
-  b[2] = 0x80 | (buf.length > 2 ? buf[2]! & 0x78 : 0);
-  b[3] = rcode;
-  return b;
-}
-
-async function recordEvent(
-  ctx: HandlerContext,
-  zoneId: number,
-  zoneName: string,
-  kind: string,
-  peer: string,
-  serial: number,
-  outcome: string,
-  detail: string,
-  records: number,
-  bytes: number,
-  durationMs: number,
-  key: TsigKey | null,
-): Promise<void> {
+/** Records a transfer served or refused for the dashboard. */
+async function recordEvent(ctx: HandlerContext, event: ZoneEvent): Promise<void> {
   // A read-only worker (on a hot standby) writes nothing; its log has the transfer.
   if (ctx.readOnly) return;
   try {
-    await db().zoneEvent.create({
-      data: {
-        zoneId,
-        zoneName,
-        kind,
-        peer,
-        serial: BigInt(serial),
-        outcome,
-        detail: key && !detail.includes('TSIG') ? `${detail}, TSIG ${key.name}` : detail,
-        records,
-        bytes,
-        durationMs,
-        workerId: ctx.workerId ?? null,
-      },
-    });
+    await recordZoneEvents([{ ...event, workerId: ctx.workerId ?? null }]);
   } catch {
     // Recording must never break a transfer; the log line above has the facts.
   }

@@ -14,7 +14,8 @@ import net from 'node:net';
 import util from 'node:util';
 import type { ListenAddress } from '../config/env';
 import { OPCODE } from '../dns/wire';
-import { handleMessage, type HandlerContext } from './handler';
+import { handleMessage } from './handler';
+import type { HandlerContext } from './request';
 import type { ResponseRateLimiter } from './rrl';
 import { attachDirectPath, type Peer } from './udp-direct';
 

@@ -6,15 +6,16 @@
 // and answers, and never writes.
 import type dgram from 'node:dgram';
 import type http from 'node:http';
-import { controlPort, dnsListen, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, probeZonesPerSecond, readOnly as readOnlyFromEnv, rrlSettings, tcpLimits, workerId as workerIdFromEnv, type ListenAddress, type RrlSettings } from '../config/env';
+import { controlPort, dnsListen, notifySource, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, probeZonesPerSecond, readOnly as readOnlyFromEnv, rrlSettings, tcpLimits, workerId as workerIdFromEnv, type ListenAddress, type RrlSettings } from '../config/env';
 import { checkpointInBackground, listenForChanges, type ChangeFeed } from '../db';
 import { failureMessage } from '../db-errors';
 import { startControlServer } from './control-server';
 import { cliCommandRoute } from './control-cli';
 import { startAnswerThreads, type AnswerThreads } from './answer-threads';
-import { EDNS_UDP_LIMIT, handleMessage, type HandlerContext } from './handler';
+import { EDNS_UDP_LIMIT, handleMessage } from './handler';
+import type { HandlerContext } from './request';
 import { log as defaultLog, type Logger } from './logger';
-import { notifySource, notifyZoneNow } from './notify-now';
+import { notifyZoneNow } from './notify-now';
 import { NotifyQueue, type NotifyQueueOptions } from './notify-queue';
 import { Prober, type ProberOptions } from './prober';
 import { rateLimiterFor, type ResponseRateLimiter } from './rrl';

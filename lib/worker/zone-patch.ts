@@ -12,6 +12,7 @@
 // replaces stays behind unreferenced (counted as dead); once that is half of
 // the zone the caller rebuilds the zone instead, which compacts it.
 import { MAX_RDATA, writeContentRdata } from '../dns/rdata-wire';
+import { MAX_TTL } from '../dns/ttl';
 import type { RR } from '../dns/types';
 import { T_NS, T_SOA, typeCodeOf } from '../dns/wire';
 import { allocateRegions, CUT, emptySlots, snapshotMemory, hashWire, NAME, NODE_BYTES, put16, put32, relativeWire, SET_BYTES, SLOT_MASK, SLOT_SHIFT, u32 } from './snapshot-layout';
@@ -370,7 +371,7 @@ function setBytes(z: ZoneSnapshot, set: number): number {
 
 /** `r`'s tail (TTL, RDLENGTH, rdata) in TAIL, as a view of it; null when it cannot be encoded. */
 function encodeTail(r: RR): Buffer | null {
-  if (!Number.isInteger(r.ttl) || r.ttl < 0 || r.ttl > 0x7fffffff) return null;
+  if (!Number.isInteger(r.ttl) || r.ttl < 0 || r.ttl > MAX_TTL) return null;
   let end: number;
   try {
     end = writeContentRdata(r.type, r.content, TAIL, 6);

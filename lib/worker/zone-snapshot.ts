@@ -17,6 +17,7 @@
 // adds to each region.
 import { lookupName } from '../dns/names';
 import { MAX_RDATA, rdataToContent, writeContentRdata } from '../dns/rdata-wire';
+import { MAX_TTL } from '../dns/ttl';
 import type { RR } from '../dns/types';
 import { T_MX, T_NS, T_SRV, typeCodeOf, typeNameOf, wireNameText, WireRdata, type WireRecord } from '../dns/wire';
 import type { TimeSlice } from '../time-slice';
@@ -422,7 +423,7 @@ export class ZoneBuilder {
     this.lastNode = node;
     this.lastSet = set;
     // RFC 2181 §8: 0..2^31-1; anything else could not be sent.
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 0x7fffffff) throw new Error(`${name} ${type}: TTL ${ttl} is out of range`);
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL) throw new Error(`${name} ${type}: TTL ${ttl} is out of range`);
     // The rdata goes straight into the tails when they have room for the biggest: a big zone's
     // always do, a small zone's rdata is written aside and copied instead.
     const at = this.tailsLength;

@@ -1,20 +1,23 @@
 'use server';
 // Server actions for the zone pages: check the session and permission, turn
-// the form into the change service's input, and map its ZoneError back to
+// the form into the change service's input, and map its AppError back to
 // the form.
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { requireUser, requireZoneUser } from '../auth/session';
-import { SERIAL_POLICIES, type RR } from '../dns/types';
+import type { RR } from '../dns/types';
 import { getSetting } from '../settings/data';
-import { ControlUnavailableError, controlRequest } from '../worker/control-client';
+import { ControlUnavailableError, controlRequest } from '../control/client';
+import type { NotifyReport, NotifyResult, RetrieveReply } from '../control/protocol';
 import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
 import { databaseFailure } from '../db-errors';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { applyChangeset, type CommitResult } from './changes';
+import { createZoneFormSchema } from './schema';
 import { createZone } from './zone-lifecycle';
+import { zoneHref } from './zone-urls';
 
 /** The new-zone form's fields, as typed (strings). */
 export interface CreateZoneFormValues {
@@ -35,25 +38,7 @@ export interface CreateZoneFormState {
   values?: CreateZoneFormValues;
 }
 
-const MAX_TTL = 2147483647;
 const FIX_FIELDS = 'The zone could not be created: see the fields marked below.';
-
-// Form-level checks with messages written for people; the change service
-// validates again (names, contact, NS targets) and its errors come back too.
-const createZoneFormSchema = z.object({
-  kind: z.enum(['primary', 'secondary'], { message: 'Choose primary or secondary' }),
-  name: z.string().trim().min(1, 'Enter a zone name, like example.com, or a prefix, like 192.0.2.0/24').max(254, 'A zone name is at most 253 characters'),
-  primaries: z.string().max(10_000, 'That is too many primaries'),
-  nameservers: z.string().max(10_000, 'That is too many name servers'),
-  contact: z.string().trim().max(320, 'That contact is too long'),
-  defaultTtl: z
-    .string()
-    .trim()
-    .refine((s) => s === '' || (/^\d+$/.test(s) && Number(s) <= MAX_TTL), {
-      message: `Enter a whole number of seconds from 0 to ${MAX_TTL}`,
-    }),
-  serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]], { message: 'Choose increment, date or unixtime' }),
-});
 
 function formValues(formData: FormData): CreateZoneFormValues {
   const text = (key: string) => {
@@ -99,7 +84,7 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
         kind: v.kind,
         nameservers: v.kind === 'primary' ? splitList(v.nameservers) : [],
         contact: v.kind === 'primary' ? v.contact || undefined : undefined,
-        defaultTtl: v.defaultTtl === '' ? undefined : Number(v.defaultTtl),
+        defaultTtl: v.defaultTtl,
         serialPolicy: v.serialPolicy,
         primaries: v.kind === 'secondary' ? splitList(v.primaries) : [],
       },
@@ -109,7 +94,7 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
   } catch (err) {
     const down = databaseFailure(err);
     if (down) return { message: down.message, values };
-    if (err instanceof ZoneError) {
+    if (err instanceof AppError) {
       const fieldErrors = knownFieldErrors(err.fieldErrors);
       // The service's message usually repeats a field's; then the summary just points at the fields.
       const onFields = Object.keys(fieldErrors).some((k) => k !== 'form');
@@ -118,7 +103,7 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
     throw err;
   }
   revalidatePath('/zones');
-  redirect(`/zones/${encodeURIComponent(zoneName.replace(/\.$/, ''))}`);
+  redirect(zoneHref(zoneName));
 }
 
 const FIELDS = ['kind', 'name', 'primaries', 'nameservers', 'contact', 'defaultTtl', 'serialPolicy'] as const;
@@ -137,7 +122,7 @@ function knownFieldErrors(errors: Record<string, string[]>): NonNullable<CreateZ
 
 /** The zone's path segment in URLs: without the root's trailing dot. */
 function zonePath(zone: string): string {
-  return `/zones/${encodeURIComponent(zone.replace(/\.$/, ''))}`;
+  return zoneHref(zone);
 }
 
 function textField(formData: FormData, key: string): string {
@@ -223,7 +208,7 @@ function readEdits(input: unknown): PendingEdit[] | null {
 }
 
 /** The edit whose own record a service error names, if one does. */
-function problemsFrom(err: ZoneError, edits: readonly PendingEdit[]): EditorProblem[] {
+function problemsFrom(err: AppError, edits: readonly PendingEdit[]): EditorProblem[] {
   const owner = new Map<string, number>();
   edits.forEach((e, i) => {
     const rs = e.kind === 'add' || e.kind === 'delete' ? [e.record] : e.kind === 'change' ? [e.from, e.to] : [];
@@ -257,7 +242,7 @@ async function runEdits(
   comment: string,
   dryRun: boolean,
 ): Promise<EditorResult & { result?: CommitResult }> {
-  const { user, rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { user, rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (!rights.write) return { ok: false, forbidden: true, message: NOT_ALLOWED, problems: [], added: [], removed: [] };
   const edits = readEdits(rawEdits);
   if (!edits || typeof expectedSerial !== 'number' || !Number.isInteger(expectedSerial)) {
@@ -273,7 +258,7 @@ async function runEdits(
     // A full disk or a database held by another writer: nothing was written, and the edits stay queued.
     const down = databaseFailure(err);
     if (down) return { ok: false, notStored: true, message: down.message, problems: [], added: [], removed: [] };
-    if (!(err instanceof ZoneError)) throw err;
+    if (!(err instanceof AppError)) throw err;
     const base = { ok: false, message: err.message, added: [], removed: [] };
     if (err.code === 'conflict') return { ...base, problems: [], conflict: await conflictOf(zone, expectedSerial) };
     if (err.code === 'forbidden') return { ...base, problems: [], forbidden: true };
@@ -295,26 +280,18 @@ export async function checkEditsAction(zone: string, edits: unknown, expectedSer
 /** Commits the pending edits as one change: one serial bump, one changelog entry, one NOTIFY round. */
 export async function commitEditsAction(zone: string, edits: unknown, expectedSerial: unknown, comment: unknown): Promise<EditorResult> {
   const text = typeof comment === 'string' ? comment.trim().slice(0, 2000) : '';
-  const { rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (rights.write && !text && (await getSetting('editor')).requireComment) {
     const msg = 'Write a comment: this server requires one on every change.';
     return { ok: false, message: msg, commentErrors: [msg], problems: [], added: [], removed: [] };
   }
   const { result, ...out } = await runEdits(zone, edits, expectedSerial, text, false);
   if (!out.ok || !result) return out;
-  revalidatePath(`/zones/${encodeURIComponent(result.zone.replace(/\.$/, ''))}`);
+  revalidatePath(zoneHref(result.zone));
   return {
     ...out,
     message: result.changed ? `Committed: serial ${result.oldSerial} → ${result.newSerial}.` : 'Nothing to commit: the edits leave the zone as it was.',
   };
-}
-
-/** One target's answer to "Notify secondaries now". */
-export interface NotifyTargetResult {
-  target: string;
-  outcome: 'acknowledged' | 'refused' | 'error' | 'timeout';
-  detail?: string;
-  ms?: number;
 }
 
 export interface WorkerActionResult {
@@ -323,7 +300,7 @@ export interface WorkerActionResult {
   /** The worker could not be reached. */
   workerDown?: boolean;
   serial?: number;
-  results?: NotifyTargetResult[];
+  results?: NotifyResult[];
 }
 
 function workerDown(err: ControlUnavailableError, what: string): WorkerActionResult {
@@ -332,11 +309,11 @@ function workerDown(err: ControlUnavailableError, what: string): WorkerActionRes
 
 /** Sends the zone's SOA to every secondary now (or only to `target`, ADDRESS:PORT) and reports each one's answer. */
 export async function notifyNowAction(zone: string, target?: string): Promise<WorkerActionResult> {
-  const { rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (!rights.write) return { ok: false, message: 'You can view this zone but not send NOTIFY for it.' };
-  let report: { zone: string; serial: number; results: NotifyTargetResult[] };
+  let report: NotifyReport;
   try {
-    report = await controlRequest('POST', '/notify', { zone, target }, 30_000);
+    report = await controlRequest('POST /notify', { zone, target }, 30_000);
   } catch (err) {
     if (err instanceof ControlUnavailableError) return workerDown(err, 'no NOTIFY was sent');
     return { ok: false, message: `NOTIFY failed: ${(err as Error).message}` };
@@ -355,16 +332,16 @@ export async function notifyNowAction(zone: string, target?: string): Promise<Wo
 
 /** Transfers a secondary zone from its primary now (the worker's /retrieve). */
 export async function retrieveNowAction(zone: string): Promise<WorkerActionResult> {
-  const { rights } = await requireZoneUser(zone, 'read', { returnTo: `/zones/${encodeURIComponent(zone)}` });
+  const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (!rights.write) return { ok: false, message: 'You can view this zone but not retrieve it.' };
-  let r: { ok: boolean; status?: string; serial?: number; primary?: string; records?: number; error?: string };
+  let r: RetrieveReply;
   try {
-    r = await controlRequest('POST', '/retrieve', { zone }, 120_000);
+    r = await controlRequest('POST /retrieve', { zone }, 120_000);
   } catch (err) {
     if (err instanceof ControlUnavailableError) return workerDown(err, 'nothing was retrieved');
     return { ok: false, message: `Retrieve failed: ${(err as Error).message}` };
   }
-  revalidatePath(`/zones/${encodeURIComponent(zone.replace(/\.$/, ''))}`);
+  revalidatePath(zoneHref(zone));
   if (!r.ok) return { ok: false, message: `Retrieve failed: ${r.error ?? 'unknown error'}` };
   return {
     ok: true,

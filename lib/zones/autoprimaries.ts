@@ -3,12 +3,11 @@
 // creates it when the NS set `ip` serves for the zone names `nameserver`
 // (lib/worker/secondary/autoprimary.ts). Managed from the CLI:
 // `zonekeeper autoprimary add IP[:PORT] NAMESERVER [--account TEXT]`.
-import ipaddr from 'ipaddr.js';
 import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
-import { formatHostPort, parseHostPort } from '../config/env';
+import { AddressError, formatHostPort, parseAddressPort } from '../dns/address';
 import { absoluteName, DnsNameError } from '../dns/names';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { nudgeWorker } from './nudge';
 import { markChanged } from './zone-changes';
 
@@ -24,12 +23,11 @@ export interface AutoprimaryInfo {
 /** `192.0.2.1`, `192.0.2.1:5300`, `[2001:db8::1]:53` → canonical ip and port (53 by default). */
 function parseIpPort(text: string): { ip: string; port: number } {
   try {
-    const hp = parseHostPort(text.trim(), 'autoprimary', 53);
-    if (!ipaddr.isValid(hp.address)) throw new Error(`"${hp.address}" is not an IP address`);
-    if (hp.port === 0) throw new Error('port 0 cannot be asked');
-    return { ip: ipaddr.process(hp.address).toString(), port: hp.port };
+    const { address, port } = parseAddressPort(text, 53);
+    return { ip: address, port };
   } catch (err) {
-    throw new ZoneError('invalid', `autoprimary: ${(err as Error).message}; use IP[:PORT], IPv6 as [2001:db8::1]:53`, { ip: [(err as Error).message] });
+    if (!(err instanceof AddressError)) throw err;
+    throw new AppError('invalid', `autoprimary: ${err.message}`, { ip: [err.message] });
   }
 }
 
@@ -37,7 +35,7 @@ function parseNameserver(text: string): string {
   try {
     return absoluteName(text.trim());
   } catch (err) {
-    if (err instanceof DnsNameError) throw new ZoneError('invalid', `"${text}" is not a host name: ${err.message}`, { nameserver: [err.message] });
+    if (err instanceof DnsNameError) throw new AppError('invalid', `"${text}" is not a host name: ${err.message}`, { nameserver: [err.message] });
     throw err;
   }
 }
@@ -55,7 +53,7 @@ export async function addAutoprimary(ipInput: string, nameserverInput: string, a
     return { ip: row.ip, port: row.port, nameserver: row.nameserver, account: row.account, createdAt: row.createdAt };
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new ZoneError('exists', `${ip} is already an autoprimary for nameserver ${nameserver}`);
+      throw new AppError('exists', `${ip} is already an autoprimary for nameserver ${nameserver}`);
     }
     throw err;
   }
@@ -75,7 +73,7 @@ export async function deleteAutoprimary(ipInput: string, nameserverInput: string
     if (deleted.count > 0) await markChanged(tx);
     return deleted.count;
   });
-  if (count === 0) throw new ZoneError('not-found', `there is no autoprimary ${ip} for nameserver ${nameserver}; see: zonekeeper autoprimary list`);
+  if (count === 0) throw new AppError('not-found', `there is no autoprimary ${ip} for nameserver ${nameserver}; see: zonekeeper autoprimary list`);
   await nudgeWorker('');
 }
 

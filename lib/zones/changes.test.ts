@@ -2,7 +2,7 @@
 // notice after a commit, a refused commit, or an import.
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { expectZoneError } from '../testing/zone-error';
+import { expectAppError } from '../testing/app-error';
 import { applyChangeset, importZone } from './changes';
 import { getZone } from './data';
 import { createZone, setZoneOptions } from './zone-lifecycle';
@@ -43,7 +43,7 @@ describe('applyChangeset', () => {
 
   it('rejects the whole changeset when one record is bad, and writes nothing', async () => {
     const { serial } = await createZone({ name: 'atomic.example' }, actor);
-    const err = await expectZoneError(
+    const err = await expectAppError(
       applyChangeset('atomic.example', { add: [{ name: 'ok', type: 'A', content: '192.0.2.1' }, { name: 'bad', type: 'A', content: '999.1.1.1' }] }, actor),
       'invalid',
     );
@@ -58,17 +58,17 @@ describe('applyChangeset', () => {
   it('refuses a CNAME beside other data, and an NS pointing at a CNAME', async () => {
     await createZone({ name: 'cname.example' }, actor);
     await applyChangeset('cname.example', { add: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
-    const e1 = await expectZoneError(applyChangeset('cname.example', { add: [{ name: 'www', type: 'CNAME', content: 'web' }] }, actor), 'invalid');
+    const e1 = await expectAppError(applyChangeset('cname.example', { add: [{ name: 'www', type: 'CNAME', content: 'web' }] }, actor), 'invalid');
     expect(e1.recordErrors[0]!.message).toMatch(/CNAME and other data/);
     await applyChangeset('cname.example', { add: [{ name: 'alias', type: 'CNAME', content: 'www' }] }, actor);
-    const e2 = await expectZoneError(applyChangeset('cname.example', { add: [{ name: '@', type: 'NS', content: 'alias' }] }, actor), 'invalid');
+    const e2 = await expectAppError(applyChangeset('cname.example', { add: [{ name: '@', type: 'NS', content: 'alias' }] }, actor), 'invalid');
     expect(e2.recordErrors[0]!.message).toMatch(/points at alias\.cname\.example\., which is a CNAME/);
   });
 
   it('refuses a commit from a stale editor and names who changed the zone', async () => {
     const { serial } = await createZone({ name: 'stale.example' }, actor);
     await applyChangeset('stale.example', { add: [{ name: 'a', type: 'A', content: '192.0.2.1' }] }, { name: 'alice' });
-    const err = await expectZoneError(
+    const err = await expectAppError(
       applyChangeset('stale.example', { add: [{ name: 'b', type: 'A', content: '192.0.2.2' }], expectedSerial: serial }, actor),
       'conflict',
     );
@@ -83,7 +83,7 @@ describe('applyChangeset', () => {
     expect((await getZone('del.example'))?.records.filter((r) => r.type === 'A').map((r) => r.content)).toEqual(['192.0.2.2']);
     await applyChangeset('del.example', { remove: [{ name: 'x.del.example.', type: 'a' }] }, actor);
     expect((await getZone('del.example'))?.records.filter((r) => r.type === 'A')).toEqual([]);
-    const err = await expectZoneError(applyChangeset('del.example', { remove: [{ name: 'x', type: 'A' }] }, actor), 'invalid');
+    const err = await expectAppError(applyChangeset('del.example', { remove: [{ name: 'x', type: 'A' }] }, actor), 'invalid');
     expect(err.recordErrors[0]!.message).toMatch(/no A record/);
   });
 
@@ -116,7 +116,7 @@ describe('applyChangeset', () => {
 
   it('will not edit a secondary zone', async () => {
     await createZone({ name: 'sec.example', kind: 'secondary', primaries: ['192.0.2.1'] }, actor);
-    await expectZoneError(applyChangeset('sec.example', { add: [{ name: 'a', type: 'A', content: '192.0.2.1' }] }, actor), 'forbidden');
+    await expectAppError(applyChangeset('sec.example', { add: [{ name: 'a', type: 'A', content: '192.0.2.1' }] }, actor), 'forbidden');
   });
 });
 
@@ -161,7 +161,7 @@ ns1 IN A 192.0.2.53
 www IN A 999.1.1.1
 ok IN A 192.0.2.1
 `;
-    const err = await expectZoneError(importZone('badimp.example', text, actor), 'invalid');
+    const err = await expectAppError(importZone('badimp.example', text, actor), 'invalid');
     expect(err.recordErrors[0]).toMatchObject({ line: 4 });
     expect(err.message).toMatch(/line 4/);
     expect(await getZone('badimp.example')).toEqual(before);

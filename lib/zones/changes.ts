@@ -16,7 +16,7 @@ import type { RR, SerialPolicy, SoaFields } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 import type { Actor } from './actor';
 import { readRecordsAt, readZoneRecords, soaFieldsOf, soaRecordOf, type StoredRecord } from './data';
-import { ZoneError, type RecordError } from './errors';
+import { AppError, type RecordError } from '../errors';
 import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
 import { readList } from './json-lists';
 import { readNeighbourhood, readNotifyRecords, type RecordsByName } from './neighbourhood';
@@ -169,7 +169,7 @@ function soaEditToFields(e: SoaEdit, zone: string): { soa: SoaFields; ttl: numbe
   }
   if (Object.keys(errors).length) {
     const recordErrors = Object.entries(errors).map(([k, m]) => ({ record: `SOA ${k}`, message: `SOA ${k}: ${m[0]}` }));
-    throw new ZoneError('invalid', 'The SOA fields are not valid; nothing was saved.', errors, recordErrors);
+    throw new AppError('invalid', 'The SOA fields are not valid; nothing was saved.', errors, recordErrors);
   }
   return { soa: { mname, rname, serial: 0, refresh: e.refresh, retry: e.retry, expire: e.expire, minimum: e.minimum }, ttl: e.ttl, keepSerial: false };
 }
@@ -190,7 +190,7 @@ export async function importZone(zoneInput: string, text: string, actor: Actor, 
   const parsed = parseZoneFile(text, { origin: zoneName, defaultTtl: existing?.defaultTtl });
   if (parsed.errors.length) {
     const first = parsed.errors[0]!;
-    throw new ZoneError(
+    throw new AppError(
       'invalid',
       `The zone file has ${parsed.errors.length} error${parsed.errors.length > 1 ? 's' : ''}; nothing was imported. First: line ${first.line}: ${first.message}`,
       {},
@@ -201,10 +201,10 @@ export async function importZone(zoneInput: string, text: string, actor: Actor, 
   // parseZoneFile keeps one of identical records already.
   const records = parsed.records.filter((r) => r.type !== 'SOA');
   if (!existing) {
-    if (!soaRr) throw new ZoneError('invalid', 'The zone file has no SOA record; a new zone needs one.', {}, [{ line: 1, message: 'no SOA record' }]);
+    if (!soaRr) throw new AppError('invalid', 'The zone file has no SOA record; a new zone needs one.', {}, [{ line: 1, message: 'no SOA record' }]);
     const soa = parseSoaContent(soaRr.content);
     const rules = checkZoneRules(zoneName, records);
-    if (rules.length) throw new ZoneError('invalid', `The zone file breaks ${rules.length} zone rule(s); nothing was imported.`, {}, rules);
+    if (rules.length) throw new AppError('invalid', `The zone file breaks ${rules.length} zone rule(s); nothing was imported.`, {}, rules);
     await insertZone(actor, {
       name: zoneName,
       kind: 'primary',
@@ -278,14 +278,14 @@ async function commitRecords(
     // Commits to one zone take turns: one that read the serial another is replacing would fail as a conflict.
     if (!dryRun) await lockInTransaction(tx, TX_LOCK.zoneChanges, zoneName);
     const zone = await tx.zone.findUnique({ where: { name: zoneName } });
-    if (!zone) throw new ZoneError('not-found', `There is no zone ${zoneName}.`);
+    if (!zone) throw new AppError('not-found', `There is no zone ${zoneName}.`);
     if (zone.kind !== 'primary') {
-      throw new ZoneError('forbidden', `${zoneName} is a secondary zone; its records come from its primary and cannot be edited here.`);
+      throw new AppError('forbidden', `${zoneName} is a secondary zone; its records come from its primary and cannot be edited here.`);
     }
     const oldSerial = Number(zone.serial);
     if (expectedSerial !== undefined && expectedSerial !== oldSerial) {
       const last = await tx.change.findFirst({ where: { zoneId: zone.id }, orderBy: { id: 'desc' } });
-      throw new ZoneError(
+      throw new AppError(
         'conflict',
         `${zoneName} changed since you loaded it (serial ${expectedSerial} → ${oldSerial}` +
           (last ? `, by ${last.actor} at ${last.createdAt.toISOString()}` : '') +
@@ -295,7 +295,7 @@ async function commitRecords(
     const slice = new TimeSlice();
     const { errors, removedRows, added, notifyRecords } = await plan(tx, zone, slice);
     if (errors.length) {
-      throw new ZoneError('invalid', `The change has ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was saved.`, {}, errors);
+      throw new AppError('invalid', `The change has ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was saved.`, {}, errors);
     }
     const removed: RR[] = removedRows.map(plainRecord);
 
@@ -361,10 +361,10 @@ export interface ImportSelection {
 export async function commitImport(zoneInput: string, text: string, sel: ImportSelection, actor: Actor): Promise<CommitResult> {
   const zoneName = toZoneName(zoneInput);
   const zone = await db().zone.findUnique({ where: { name: zoneName }, select: { defaultTtl: true } });
-  if (!zone) throw new ZoneError('not-found', `There is no zone ${zoneName}.`);
+  if (!zone) throw new AppError('not-found', `There is no zone ${zoneName}.`);
   const parsed = parseZoneFile(text, { origin: zoneName, defaultTtl: zone.defaultTtl });
   if (parsed.errors.length) {
-    throw new ZoneError(
+    throw new AppError(
       'invalid',
       `The zone file has ${parsed.errors.length} error${parsed.errors.length > 1 ? 's' : ''}; nothing was imported.`,
       {},

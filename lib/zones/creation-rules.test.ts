@@ -5,19 +5,19 @@ import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { createUser, grantZone } from '../auth/users';
 import { saveSecondaryZonesSettings } from '../settings/mutations';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import type { Actor } from './actor';
 import { createZone, setZoneOptions } from './zone-lifecycle';
 
 const operator: Actor = { name: 'cli' };
 
-async function refusal(p: Promise<unknown>): Promise<ZoneError> {
+async function refusal(p: Promise<unknown>): Promise<AppError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ZoneError);
-  return err as ZoneError;
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
 }
 
 let users = 0;
@@ -101,7 +101,7 @@ describe('an editor and the zones around the new name', () => {
       const [a, b] = [await userActor('editor'), await userActor('editor')];
       const results = await Promise.allSettled([createZone({ name: `race${round}.test` }, a), createZone({ name: `www.race${round}.test` }, b)]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      const refused = results.find((r) => r.status === 'rejected')!.reason as ZoneError;
+      const refused = results.find((r) => r.status === 'rejected')!.reason as AppError;
       expect(refused.code).toBe('forbidden');
     }
   });

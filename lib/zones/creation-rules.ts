@@ -15,15 +15,14 @@
 //   each answered. Without `zone:configure`, a user names only primaries
 //   inside the admin's allow-list (Settings → Zone defaults), so that the
 //   zone's status is no port scanner.
-import { parseHostPort } from '../config/env';
 import { lockInTransaction, TX_LOCK } from '../db';
 import type { Prisma } from '../generated/prisma/client';
 import { can, isRole, type Permission, type Role } from '../auth/permission';
 import { zoneRightsById, zonesNotWritable } from '../auth/zone-access';
 import { ancestorNames, isInZone } from '../dns/names';
 import { getSetting } from '../settings/data';
-import { addressAllowed } from '../dns/address-ranges';
-import { ZoneError } from './errors';
+import { addressAllowed, parseAddressPort } from '../dns/address';
+import { AppError } from '../errors';
 import type { Actor } from './actor';
 
 type Tx = Prisma.TransactionClient;
@@ -40,7 +39,7 @@ export interface NewZone {
 
 /**
  * Applies every rule to `zone` inside `tx`, before the insert. Throws
- * ZoneError('forbidden') naming what is in the way, with the message on the
+ * AppError('forbidden') naming what is in the way, with the message on the
  * form field to change. Returns the creator, whose role decides the grant.
  */
 export async function checkZoneCreation(tx: Tx, actor: Actor, zone: NewZone): Promise<Creator> {
@@ -61,7 +60,7 @@ async function creatorOf(tx: Pick<Tx, 'user'>, actor: Actor, need: Permission, r
   if (actor.autoprimary) return { kind: 'autoprimary' };
   if (actor.userId === undefined) return { kind: 'operator' };
   const u = await tx.user.findUnique({ where: { id: actor.userId }, select: { role: true, disabled: true } });
-  if (!u || u.disabled || !isRole(u.role) || !can(u.role, need)) throw new ZoneError('forbidden', refusal);
+  if (!u || u.disabled || !isRole(u.role) || !can(u.role, need)) throw new AppError('forbidden', refusal);
   return { kind: 'user', id: actor.userId, role: u.role };
 }
 
@@ -91,7 +90,7 @@ async function checkPlacement(tx: Tx, name: string, creator: Creator): Promise<v
 function refuse(message: string): never {
   // Most messages end with a zone name, whose trailing dot ends the sentence too.
   const sentence = message.endsWith('.') ? message : `${message}.`;
-  throw new ZoneError('forbidden', sentence, { name: [sentence] });
+  throw new AppError('forbidden', sentence, { name: [sentence] });
 }
 
 async function checkPrimaries(tx: Tx, creator: Creator, primaries: readonly string[]): Promise<void> {
@@ -101,12 +100,12 @@ async function checkPrimaries(tx: Tx, creator: Creator, primaries: readonly stri
   if (ranges.length === 0) {
     const message =
       'Only an admin can create a secondary zone here, since it makes this server connect to the primaries named. Ask an admin to create it, or to allow your primaries’ address ranges in Settings → Zone defaults.';
-    throw new ZoneError('forbidden', message, { kind: [message] });
+    throw new AppError('forbidden', message, { kind: [message] });
   }
-  const outside = primaries.filter((p) => !addressAllowed(parseHostPort(p, 'primary', 53).address, ranges));
+  const outside = primaries.filter((p) => !addressAllowed(parseAddressPort(p, 53).address, ranges));
   if (outside.length === 0) return;
   const message = `${outside.join(', ')} ${outside.length > 1 ? 'are' : 'is'} outside the ranges an admin allows for primaries (${ranges.join(', ')}): name a primary inside them, or ask an admin to create the zone or to allow the range.`;
-  throw new ZoneError('forbidden', message, { primaries: [message] });
+  throw new AppError('forbidden', message, { primaries: [message] });
 }
 
 /**

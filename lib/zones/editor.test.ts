@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { getZone, getZoneRecordsPage, listChangesSince } from './data';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { editsToChangeset, type PendingEdit } from './edits';
 import { applyChangeset } from './changes';
 import { createZone } from './zone-lifecycle';
@@ -13,13 +13,13 @@ import { createZone } from './zone-lifecycle';
 const alice = { name: 'alice' };
 const bob = { name: 'bob' };
 
-async function zoneError(p: Promise<unknown>): Promise<ZoneError> {
+async function zoneError(p: Promise<unknown>): Promise<AppError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ZoneError);
-  return err as ZoneError;
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
 }
 
 async function counts(zone: string) {

@@ -6,7 +6,7 @@ import { db } from '../db';
 import type { RR } from '../dns/types';
 import { getZone, listChanges } from './data';
 import { previewImport } from './import-preview';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
 import { applyChangeset, commitImport } from './changes';
 import { createZone } from './zone-lifecycle';
@@ -14,13 +14,13 @@ import { createZone } from './zone-lifecycle';
 const actor = { name: 'tester' };
 const rr = (name: string, type: string, ttl: number, content: string): RR => ({ name, type, ttl, content });
 
-async function rejection(p: Promise<unknown>): Promise<ZoneError> {
+async function rejection(p: Promise<unknown>): Promise<AppError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ZoneError);
-  return err as ZoneError;
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
 }
 
 describe('diffRecords', () => {

@@ -6,7 +6,7 @@ import { parseSoaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
 import { parseZoneFile, type ZoneFileError } from '../dns/zone-file';
 import { getZone, type ZoneKind } from './data';
-import type { RecordError } from './errors';
+import type { RecordError } from '../errors';
 import { applyRecordDiff, diffRecords, diffSoa, type RecordDiff, type SoaFieldChange } from './import-diff';
 import { checkZoneRules } from './validate';
 

@@ -1,12 +1,12 @@
 // Zone file imports from the browser: the preview (parse and diff, nothing
 // written) and the commit of the ticked items as one change. The zone file
 // can be megabytes, more than a server action may carry, so the browser posts
-// it to app/zones/[name]/import/upload/route.ts, which checks the user before
+// it to app/(app)/zones/[name]/import/upload/route.ts, which checks the user before
 // it reads the body and then calls these. No next/* imports.
 import { z } from 'zod';
 import { databaseFailure } from '../db-errors';
 import { previewImport, type ImportPreview } from './import-preview';
-import { ZoneError, type RecordError } from './errors';
+import { AppError, type RecordError } from '../errors';
 import type { Actor } from './actor';
 import { commitImport } from './changes';
 import { zoneFileField } from './schema';
@@ -84,7 +84,7 @@ export async function commitUpload(
   } catch (err) {
     const down = databaseFailure(err);
     if (down) return { message: down.message, values };
-    if (!(err instanceof ZoneError)) throw err;
+    if (!(err instanceof AppError)) throw err;
     return {
       message:
         err.code === 'conflict'

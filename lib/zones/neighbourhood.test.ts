@@ -7,7 +7,7 @@ import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
 import type { RR } from '../dns/types';
 import { readZoneRecords } from './data';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { applyChangeset, type Changeset } from './changes';
 import { createZone } from './zone-lifecycle';
 import { checkZoneRules, recordKey } from './validate';
@@ -37,7 +37,7 @@ const BASE: RR[] = [
 ];
 
 /** Counts every record row the database hands back (model queries, includes, raw queries) while `fn` runs. */
-async function countingRecordReads<T>(fn: () => Promise<T>): Promise<{ value: T | ZoneError; reads: number }> {
+async function countingRecordReads<T>(fn: () => Promise<T>): Promise<{ value: T | AppError; reads: number }> {
   const holder = globalThis as unknown as { __zkPrisma?: ReturnType<typeof db> };
   const base = db();
   let reads = 0;
@@ -59,7 +59,7 @@ async function countingRecordReads<T>(fn: () => Promise<T>): Promise<{ value: T 
   }) as unknown as ReturnType<typeof db>;
   try {
     const value = await fn().catch((err: unknown) => {
-      if (err instanceof ZoneError) return err;
+      if (err instanceof AppError) return err;
       throw err;
     });
     return { value, reads };
@@ -173,9 +173,9 @@ const CASES: Case[] = [
 describe('a changeset on a zone of 100,000 records', () => {
   it.each(CASES)('$name: as checking the whole zone would, reading a handful of records', async (c) => {
     const { value, reads } = await countingRecordReads(() => applyChangeset(Z, c.cs, actor, { dryRun: true, rejectDuplicates: c.rejectDuplicates }));
-    const messages = value instanceof ZoneError ? value.recordErrors.map((e) => e.message) : [];
+    const messages = value instanceof AppError ? value.recordErrors.map((e) => e.message) : [];
     if (c.refused) {
-      expect(value).toBeInstanceOf(ZoneError);
+      expect(value).toBeInstanceOf(AppError);
       expect(messages.join('\n')).toMatch(c.refused);
     } else {
       expect(messages).toEqual([]);

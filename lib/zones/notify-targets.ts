@@ -4,7 +4,8 @@
 // the zone is reached at its glue addresses; one outside it is kept as a host
 // name and looked up by the worker when it sends (the change transaction does
 // no network I/O).
-import { dnsListen, formatHostPort, parseHostPort } from '../config/env';
+import { dnsListen } from '../config/env';
+import { formatHostPort, storedAddressPorts } from '../dns/address';
 import type { RR } from '../dns/types';
 
 export function notifyTargets(zoneName: string, mname: string, records: readonly RR[], alsoNotify: readonly string[]): string[] {
@@ -21,6 +22,6 @@ export function notifyTargets(zoneName: string, mname: string, records: readonly
       if (r.name === host && (r.type === 'A' || r.type === 'AAAA')) out.add(formatHostPort({ address: r.content, port: 53 }));
     }
   }
-  for (const t of alsoNotify) out.add(formatHostPort(parseHostPort(t, 'also-notify', 53)));
+  for (const a of storedAddressPorts(alsoNotify, 53)) out.add(formatHostPort(a));
   return [...out].filter((t) => !self.has(t));
 }

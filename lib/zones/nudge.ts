@@ -4,14 +4,14 @@
 // Best effort: if a worker is down nothing is lost, because it reloads changed
 // zones and reads pending NOTIFY jobs when it starts and when it polls.
 import { announceChange } from '../db';
-import { controlRequest } from '../worker/control-client';
+import { controlRequest } from '../control/client';
 
 export async function nudgeWorker(zoneName: string): Promise<void> {
   await Promise.all([
     announceChange(zoneName).catch(() => {
       // The workers' one-second poll picks the change up.
     }),
-    controlRequest('POST', '/reload', { zone: zoneName }, 500).catch(() => {
+    controlRequest('POST /reload', { zone: zoneName }, 500).catch(() => {
       // Likewise.
     }),
   ]);

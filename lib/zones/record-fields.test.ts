@@ -30,6 +30,14 @@ describe('TXT splitting', () => {
     expect(parts.map((s) => new TextEncoder().encode(s).length)).toEqual([254, 146]);
     expect(parts.join('')).toBe('é'.repeat(200));
   });
+
+  it('cuts typed text where the zone-file parser cuts the same text, and reads a cut at a character back as one text', () => {
+    const text = `${'a'.repeat(254)}€${'b'.repeat(300)}`; // the euro sign (3 bytes) straddles byte 255
+    const content = txtContent(text);
+    expect(normalizeContent('TXT', `"${text}"`, Z)).toBe(content);
+    expect(strings(content).map((s) => new TextEncoder().encode(s).length)).toEqual([254, 255, 48]);
+    expect(splitContent('TXT', content)).toEqual({ text });
+  });
 });
 
 const EXAMPLES: Record<EditorType, [Record<string, string>, string]> = {

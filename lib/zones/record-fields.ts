@@ -2,6 +2,7 @@
 // has, how their values become presentation-format content, and back (to
 // prefill an edit). Pure and browser-safe; the content is then checked by the
 // same validators the change service uses (lib/zones/validate.ts).
+import { txtStrings } from '../dns/txt';
 
 export const EDITOR_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SRV', 'CAA', 'PTR', 'DS', 'TLSA', 'SSHFP', 'NAPTR'] as const;
 export type EditorType = (typeof EDITOR_TYPES)[number];
@@ -91,29 +92,12 @@ export function quoteString(text: string): string {
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-const TXT_STRING_BYTES = 255;
-const encoder = new TextEncoder();
-
 /**
  * Plain text as TXT content: one quoted string per at most 255 bytes
- * (RFC 1035 §3.3), cut between characters so none is split.
+ * (lib/dns/txt.ts), cut between characters so none is split.
  */
 export function txtContent(text: string): string {
-  const parts: string[] = [];
-  let current = '';
-  let size = 0;
-  for (const ch of text) {
-    const n = encoder.encode(ch).length;
-    if (size + n > TXT_STRING_BYTES) {
-      parts.push(current);
-      current = '';
-      size = 0;
-    }
-    current += ch;
-    size += n;
-  }
-  parts.push(current);
-  return parts.map(quoteString).join(' ');
+  return txtStrings(text).map(quoteString).join(' ');
 }
 
 /** Content from the typed field values; field errors for blank or out-of-range numbers. */
@@ -203,8 +187,10 @@ export function splitContent(type: EditorType, content: string): FieldValues {
   const p = pieces(content);
   if (type === 'TXT') {
     // Strings cut at 255 bytes by us read back as one text; anything else is shown as written.
-    const autoSplit = p.every((x) => x.quoted && !x.text.includes('\\')) && p.slice(0, -1).every((x) => encoder.encode(x.text).length === TXT_STRING_BYTES);
-    return { text: autoSplit ? p.map((x) => x.text).join('') : content };
+    const joined = p.map((x) => x.text).join('');
+    const cut = txtStrings(joined);
+    const autoSplit = p.every((x, i) => x.quoted && !x.text.includes('\\') && x.text === cut[i]) && cut.length === p.length;
+    return { text: autoSplit ? joined : content };
   }
   const values: FieldValues = {};
   specs.forEach((f, i) => {

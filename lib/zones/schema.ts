@@ -1,6 +1,36 @@
 // Zod schemas for zone input, shared by server actions, API routes and the CLI.
 import { z } from 'zod';
+import { MAX_TTL, parseTtl } from '../dns/ttl';
 import { SERIAL_POLICIES } from '../dns/types';
+
+/** Seconds for a TTL as typed (lib/dns/ttl.ts parseTtl), or an issue whose message names the field. */
+function readTtl(text: string, label: string, ctx: z.RefinementCtx): number {
+  try {
+    return parseTtl(text, label);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+}
+
+/** A TTL or SOA timer as people type it in any form: seconds or a duration like 1h30m, read as seconds. */
+export function ttlText(label: string) {
+  return z
+    .string()
+    .trim()
+    .transform((text, ctx) => readTtl(text, label, ctx));
+}
+
+/** ttlText where a blank field means "the default" (undefined). */
+export function optionalTtlText(label: string) {
+  return z
+    .string()
+    .trim()
+    .transform((text, ctx) => (text === '' ? undefined : readTtl(text, label, ctx)));
+}
+
+/** A TTL in input from programs: seconds as a number, or text as a person types it (ttlText). */
+const ttlValue = (label: string) => z.union([z.number().int().min(0).max(MAX_TTL), ttlText(label)]);
 
 export const zoneNameField = z
   .string()
@@ -14,16 +44,28 @@ export const createZoneSchema = z.object({
   nameservers: z.array(z.string().trim().min(1)).default([]),
   contact: z.string().trim().optional(),
   // Unset: the admin's zone template (lib/settings) decides.
-  defaultTtl: z.coerce.number().int().min(0).max(2147483647).optional(),
+  defaultTtl: ttlValue('Default TTL').optional(),
   serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]]).optional(),
   primaries: z.array(z.string().trim().min(1)).default([]),
 });
 export type CreateZoneInput = z.input<typeof createZoneSchema>;
 
+// The new-zone form (lib/zones/actions.ts): checks with messages written for people; the change service
+// validates again (names, contact, NS targets) and its errors come back too.
+export const createZoneFormSchema = z.object({
+  kind: z.enum(['primary', 'secondary'], { message: 'Choose primary or secondary' }),
+  name: z.string().trim().min(1, 'Enter a zone name, like example.com, or a prefix, like 192.0.2.0/24').max(254, 'A zone name is at most 253 characters'),
+  primaries: z.string().max(10_000, 'That is too many primaries'),
+  nameservers: z.string().max(10_000, 'That is too many name servers'),
+  contact: z.string().trim().max(320, 'That contact is too long'),
+  defaultTtl: optionalTtlText('Default TTL'),
+  serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]], { message: 'Choose increment, date or unixtime' }),
+});
+
 export const recordInputSchema = z.object({
   name: z.string().trim().min(1, 'Enter a name (@ for the zone apex)'),
   type: z.string().trim().min(1).transform((s) => s.toUpperCase()),
-  ttl: z.coerce.number().int().min(0).max(2147483647).optional(),
+  ttl: ttlValue('TTL').optional(),
   content: z.string().trim().min(1, 'Enter the record content'),
 });
 export type RecordInput = z.input<typeof recordInputSchema>;

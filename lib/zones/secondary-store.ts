@@ -9,13 +9,13 @@
 // the zone's also-notify list.
 import type { Prisma } from '../generated/prisma/client';
 import { writeTransaction } from '../db';
-import { formatHostPort, parseHostPort } from '../config/env';
+import { formatHostPort, storedAddressPorts } from '../dns/address';
 import { soaContent } from '../dns/rdata';
 import { serialGreater } from '../dns/serial';
 import type { RR, SoaFields } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 import { readRecordsAt, readZoneRecords, soaRecordOf } from './data';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { readList } from './json-lists';
 import { recordKey } from './validate';
 import { markChanged } from './zone-changes';
@@ -104,18 +104,18 @@ export async function replaceSecondaryContent(zoneId: number, soa: ReceivedSoa, 
 /**
  * Applies received IXFR difference sequences (RFC 1995 §4) in order, as one
  * transaction. The first must start at the stored serial, and every record it
- * removes must be stored; otherwise ZoneError('conflict') and nothing changes
+ * removes must be stored; otherwise AppError('conflict') and nothing changes
  * (the engine then asks for the whole zone).
  */
 export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[], source: TransferSource): Promise<SecondaryApplyResult> {
-  if (diffs.length === 0) throw new ZoneError('invalid', 'an incremental transfer without any difference sequence');
+  if (diffs.length === 0) throw new AppError('invalid', 'an incremental transfer without any difference sequence');
   return writeTransaction(
     async (tx) => {
       const slice = new TimeSlice();
       const header = await secondaryZone(tx, zoneId);
       const oldSerial = Number(header.serial);
       if (diffs[0]!.from.soa.serial !== oldSerial) {
-        throw new ZoneError('conflict', `${header.name}: the IXFR starts at serial ${diffs[0]!.from.soa.serial}, we hold ${oldSerial}`);
+        throw new AppError('conflict', `${header.name}: the IXFR starts at serial ${diffs[0]!.from.soa.serial}, we hold ${oldSerial}`);
       }
       // A small difference reads and rewrites only the names it touches, the rest of the zone
       // staying as it is; a big one reads the whole zone, a page and a slice at a time.
@@ -130,7 +130,7 @@ export async function applySecondaryDiffs(zoneId: number, diffs: SecondaryDiff[]
         await slice.forEach(d.removed, (r) => {
           // RFC 1995 §4 deletes name, type and data; the TTL need not match.
           if (!current.delete(recordKey(r))) {
-            throw new ZoneError('conflict', `${zone.name}: the IXFR to serial ${d.to.soa.serial} deletes ${r.name} ${r.type} ${r.content}, which we do not hold`);
+            throw new AppError('conflict', `${zone.name}: the IXFR to serial ${d.to.soa.serial} deletes ${r.name} ${r.type} ${r.content}, which we do not hold`);
           }
         });
         await slice.forEach(d.added, (r) => current.set(recordKey(r), r));
@@ -159,8 +159,8 @@ export async function recordRefreshState(zoneId: number, state: RefreshState): P
 
 async function secondaryZone(tx: Tx, zoneId: number) {
   const zone = await tx.zone.findUnique({ where: { id: zoneId } });
-  if (!zone) throw new ZoneError('not-found', `zone #${zoneId} no longer exists`);
-  if (zone.kind !== 'secondary') throw new ZoneError('forbidden', `${zone.name} is a primary zone here; a transfer cannot overwrite it`);
+  if (!zone) throw new AppError('not-found', `zone #${zoneId} no longer exists`);
+  if (zone.kind !== 'secondary') throw new AppError('forbidden', `${zone.name} is a primary zone here; a transfer cannot overwrite it`);
   return zone;
 }
 
@@ -236,7 +236,7 @@ async function storeSecondary(
       author: { actor: 'transfer', comment: `transfer from ${source.peer}` },
       journal: moved ? journal(soaRecordOf(zone), removed, added) : [],
       // A secondary notifies only its explicit also-notify list (its NS hosts are its peers' business).
-      notifyTargets: moved ? readList(zone.alsoNotify).map((t) => formatHostPort(parseHostPort(t, 'also-notify', 53))) : [],
+      notifyTargets: moved ? storedAddressPorts(readList(zone.alsoNotify), 53).map(formatHostPort) : [],
       conflict: `${zone.name} was changed by another transfer at the same moment`,
     },
     slice,

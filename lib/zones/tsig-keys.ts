@@ -4,7 +4,7 @@
 import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
 import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, type TsigAlgorithm } from '../dns/tsig';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { nudgeWorker } from './nudge';
 import { markChanged } from './zone-changes';
 
@@ -21,11 +21,11 @@ export async function createTsigKey(nameInput: string, algorithmInput: string, s
   try {
     name = canonicalKeyName(nameInput);
   } catch (err) {
-    throw new ZoneError('invalid', `"${nameInput}" is not a valid key name: ${(err as Error).message}`, { name: [(err as Error).message] });
+    throw new AppError('invalid', `"${nameInput}" is not a valid key name: ${(err as Error).message}`, { name: [(err as Error).message] });
   }
   const algorithm = parseAlgorithm(algorithmInput);
   if (!algorithm) {
-    throw new ZoneError('invalid', `unknown TSIG algorithm "${algorithmInput}": use hmac-sha256, hmac-sha512 or hmac-sha1`, { algorithm: ['hmac-sha256, hmac-sha512 or hmac-sha1'] });
+    throw new AppError('invalid', `unknown TSIG algorithm "${algorithmInput}": use hmac-sha256, hmac-sha512 or hmac-sha1`, { algorithm: ['hmac-sha256, hmac-sha512 or hmac-sha1'] });
   }
   let secret: string;
   if (secretInput) {
@@ -34,7 +34,7 @@ export async function createTsigKey(nameInput: string, algorithmInput: string, s
       if (bytes.length < 16) throw new Error('shorter than 16 bytes');
       secret = secretToBase64(bytes);
     } catch (err) {
-      throw new ZoneError('invalid', `the secret must be base64 of at least 16 bytes (${(err as Error).message})`, { secret: ['base64, at least 16 bytes'] });
+      throw new AppError('invalid', `the secret must be base64 of at least 16 bytes (${(err as Error).message})`, { secret: ['base64, at least 16 bytes'] });
     }
   } else {
     secret = secretToBase64(generateSecret(algorithm));
@@ -46,7 +46,7 @@ export async function createTsigKey(nameInput: string, algorithmInput: string, s
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new ZoneError('exists', `a TSIG key named ${name} already exists`, { name: ['already exists'] });
+      throw new AppError('exists', `a TSIG key named ${name} already exists`, { name: ['already exists'] });
     }
     throw err;
   }
@@ -63,9 +63,9 @@ export async function listTsigKeys(): Promise<TsigKeyInfo[]> {
 export async function deleteTsigKey(nameInput: string): Promise<void> {
   const name = canonicalKeyName(nameInput);
   const key = await db().tsigKey.findUnique({ where: { name }, include: { zones: { select: { name: true } } } });
-  if (!key) throw new ZoneError('not-found', `there is no TSIG key ${name}`);
+  if (!key) throw new AppError('not-found', `there is no TSIG key ${name}`);
   if (key.zones.length) {
-    throw new ZoneError('conflict', `TSIG key ${name} is in use by ${key.zones.map((z) => z.name).join(', ')}; detach it first with: zonekeeper zone set ZONE --tsig none`);
+    throw new AppError('conflict', `TSIG key ${name} is in use by ${key.zones.map((z) => z.name).join(', ')}; detach it first with: zonekeeper zone set ZONE --tsig none`);
   }
   await writeTransaction(async (tx) => {
     await tx.tsigKey.delete({ where: { name } });
@@ -80,6 +80,6 @@ export async function tsigKeyIdFor(nameInput: string): Promise<number | null> {
   if (nameInput.trim().toLowerCase() === 'none') return null;
   const name = canonicalKeyName(nameInput);
   const key = await db().tsigKey.findUnique({ where: { name } });
-  if (!key) throw new ZoneError('not-found', `there is no TSIG key ${name}; create it with: zonekeeper tsig add ${name} hmac-sha256`, { tsig: ['unknown key'] });
+  if (!key) throw new AppError('not-found', `there is no TSIG key ${name}; create it with: zonekeeper tsig add ${name} hmac-sha256`, { tsig: ['unknown key'] });
   return key.id;
 }

@@ -4,8 +4,9 @@
 import { canonicalName, DnsNameError, isInZone } from '../dns/names';
 import { normalizeContent, RdataError, RECORD_TYPES } from '../dns/rdata';
 import { RecordIndex } from '../dns/record-index';
+import { MAX_TTL } from '../dns/ttl';
 import type { RR } from '../dns/types';
-import type { RecordError } from './errors';
+import type { RecordError } from '../errors';
 
 export interface RawRecord {
   name: string;
@@ -56,8 +57,8 @@ export function normalizeRecord(raw: RawRecord, zone: string, defaultTtl: number
   const content = normalizeRecordContent(type.value, raw.content, zone);
   if (!content.ok) return content;
   const ttl = raw.ttl ?? defaultTtl;
-  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 2147483647) {
-    return { ok: false, message: `TTL must be a whole number of seconds from 0 to 2147483647, got ${raw.ttl}` };
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL) {
+    return { ok: false, message: `TTL must be a whole number of seconds from 0 to ${MAX_TTL}, got ${raw.ttl}` };
   }
   return { ok: true, value: { name: name.value, type: type.value, ttl, content: content.value } };
 }

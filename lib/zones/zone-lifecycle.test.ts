@@ -2,7 +2,7 @@
 // notice after creating or deleting a zone, or a refused creation.
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { expectZoneError } from '../testing/zone-error';
+import { expectAppError } from '../testing/app-error';
 import { getZone } from './data';
 import { createZone, deleteZone } from './zone-lifecycle';
 
@@ -26,9 +26,9 @@ describe('createZone', () => {
 
   it('refuses a duplicate zone and a bad name with field errors', async () => {
     await createZone({ name: 'dup.example' }, actor);
-    const dup = await expectZoneError(createZone({ name: 'DUP.example.' }, actor), 'exists');
+    const dup = await expectAppError(createZone({ name: 'DUP.example.' }, actor), 'exists');
     expect(dup.fieldErrors.name?.[0]).toMatch(/already exists/);
-    const bad = await expectZoneError(createZone({ name: 'bad..example' }, actor), 'invalid');
+    const bad = await expectAppError(createZone({ name: 'bad..example' }, actor), 'invalid');
     expect(bad.fieldErrors.name?.[0]).toMatch(/empty label/);
   });
 
@@ -44,6 +44,6 @@ describe('deleteZone', () => {
     await createZone({ name: 'gone.example' }, actor);
     await deleteZone('gone.example', actor);
     expect(await getZone('gone.example')).toBeNull();
-    await expectZoneError(deleteZone('gone.example', actor), 'not-found');
+    await expectAppError(deleteZone('gone.example', actor), 'not-found');
   });
 });

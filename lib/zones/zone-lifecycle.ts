@@ -4,12 +4,10 @@
 // (lib/zones/zone-changes.ts), then nudges the worker. The records of an
 // existing zone change through lib/zones/changes.ts; those of a secondary
 // zone through lib/zones/secondary-store.ts.
-import ipaddr from 'ipaddr.js';
 import type { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
-import { parseHostPort, formatHostPort } from '../config/env';
-import { AddressRangeError, parseRange } from '../dns/address-ranges';
+import { AddressError, AddressRangeError, formatHostPort, parseAddressPort, parseRange } from '../dns/address';
 import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
 import { nextSerial } from '../dns/serial';
 import { looksLikePrefix, ReversePrefixError, reverseZoneForPrefix } from '../dns/reverse';
@@ -19,7 +17,7 @@ import { TimeSlice } from '../time-slice';
 import type { Actor } from './actor';
 import { checkZoneConfigure, checkZoneCreation } from './creation-rules';
 import { soaRecordOf } from './data';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { writeChange } from './journal';
 import { readList, writeList } from './json-lists';
 import { notifyTargets } from './notify-targets';
@@ -36,7 +34,7 @@ function zoneNameOrPrefix(input: string): string {
   try {
     return reverseZoneForPrefix(input);
   } catch (err) {
-    if (err instanceof ReversePrefixError) throw new ZoneError('invalid', err.message, { name: [err.message] });
+    if (err instanceof ReversePrefixError) throw new AppError('invalid', err.message, { name: [err.message] });
     throw err;
   }
 }
@@ -47,7 +45,7 @@ export function toZoneName(input: string): string {
     if (name === '.') throw new DnsNameError('the root zone cannot be served here');
     return name;
   } catch (err) {
-    if (err instanceof DnsNameError) throw new ZoneError('invalid', err.message, { name: [err.message] });
+    if (err instanceof DnsNameError) throw new AppError('invalid', err.message, { name: [err.message] });
     throw err;
   }
 }
@@ -70,7 +68,7 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
   if (!parsed.success) {
     const fieldErrors: Record<string, string[]> = {};
     for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
-    throw new ZoneError('invalid', 'The zone could not be created; fix the fields marked.', fieldErrors);
+    throw new AppError('invalid', 'The zone could not be created; fix the fields marked.', fieldErrors);
   }
   const v = parsed.data;
   const name = zoneNameOrPrefix(v.name);
@@ -81,7 +79,7 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
 
   if (v.kind === 'secondary') {
     if (v.primaries.length === 0) {
-      throw new ZoneError('invalid', 'A secondary zone needs at least one primary (ADDRESS[:PORT]).', {
+      throw new AppError('invalid', 'A secondary zone needs at least one primary (ADDRESS[:PORT]).', {
         primaries: ['Give at least one primary server address'],
       });
     }
@@ -115,9 +113,9 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
     if (contact) rname = contactToRname(contact, name);
   } catch (err) {
     if (!(err instanceof DnsNameError)) throw err;
-    throw new ZoneError('invalid', 'The SOA contact is not valid.', { contact: [err.message] });
+    throw new AppError('invalid', 'The SOA contact is not valid.', { contact: [err.message] });
   }
-  if (nsErrors.length) throw new ZoneError('invalid', 'A name server is not valid.', { nameservers: nsErrors });
+  if (nsErrors.length) throw new AppError('invalid', 'A name server is not valid.', { nameservers: nsErrors });
   const records: RR[] = [...new Set(nameservers)].map((ns) => ({ name, type: 'NS', ttl: defaultTtl, content: ns }));
   return insertZone(actor, {
     name,
@@ -155,7 +153,7 @@ export async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]):
     }, COMMIT_TX);
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new ZoneError('exists', `The zone ${data.name} already exists.`, { name: [`${data.name} already exists`] });
+      throw new AppError('exists', `The zone ${data.name} already exists.`, { name: [`${data.name} already exists`] });
     }
     throw err;
   }
@@ -170,7 +168,7 @@ export async function deleteZone(nameInput: string, _actor: Actor): Promise<void
     if (deleted.count > 0) await markChanged(tx, name);
     return deleted.count;
   });
-  if (count === 0) throw new ZoneError('not-found', `There is no zone ${name}.`);
+  if (count === 0) throw new AppError('not-found', `There is no zone ${name}.`);
   await nudgeWorker(name);
 }
 
@@ -185,13 +183,10 @@ export interface ZoneOptions {
 
 function checkAddressPort(text: string, field: string): string {
   try {
-    const hp = parseHostPort(text.trim(), field, 53);
-    if (!ipaddr.isValid(hp.address)) throw new Error(`"${text}" is not an IP address`);
-    return formatHostPort({ address: ipaddr.parse(hp.address).toString(), port: hp.port });
+    return formatHostPort(parseAddressPort(text, 53));
   } catch (err) {
-    throw new ZoneError('invalid', `${field}: ${(err as Error).message}; use ADDRESS[:PORT], IPv6 as [2001:db8::1]:53`, {
-      [field]: [(err as Error).message],
-    });
+    if (!(err instanceof AddressError)) throw err;
+    throw new AppError('invalid', `${field}: ${err.message}`, { [field]: [err.message] });
   }
 }
 
@@ -200,7 +195,7 @@ function checkCidr(text: string): string {
     return parseRange(text);
   } catch (err) {
     if (!(err instanceof AddressRangeError)) throw err;
-    throw new ZoneError('invalid', `allow-transfer: ${err.message}`, { allowTransfer: [`"${text.trim()}" is not an address range`] });
+    throw new AppError('invalid', `allow-transfer: ${err.message}`, { allowTransfer: [`"${text.trim()}" is not an address range`] });
   }
 }
 
@@ -213,7 +208,7 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
   if (opts.primaries) data.primaries = writeList(opts.primaries.filter(Boolean).map((t) => checkAddressPort(t, 'primaries')));
   if (opts.serialPolicy !== undefined) {
     if (!['increment', 'date', 'unixtime'].includes(opts.serialPolicy)) {
-      throw new ZoneError('invalid', `serial policy must be increment, date or unixtime, not "${opts.serialPolicy}"`, {
+      throw new AppError('invalid', `serial policy must be increment, date or unixtime, not "${opts.serialPolicy}"`, {
         serialPolicy: ['choose increment, date or unixtime'],
       });
     }
@@ -226,6 +221,6 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
     if (updated.count > 0) await markChanged(tx, name);
     return updated.count;
   });
-  if (count === 0) throw new ZoneError('not-found', `There is no zone ${name}.`);
+  if (count === 0) throw new AppError('not-found', `There is no zone ${name}.`);
   await nudgeWorker(name);
 }

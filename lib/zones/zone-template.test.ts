@@ -6,7 +6,7 @@ import { createUser } from '../auth/users';
 import { visibleZoneWhere, zoneRights } from '../auth/zone-access';
 import { setSetting } from '../settings/mutations';
 import { getZone, listZonesPage } from './data';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { createZone } from './zone-lifecycle';
 
 describe('new zones', () => {
@@ -44,8 +44,8 @@ describe('new zones', () => {
 
   it('refuses a template that is not valid, keeping the old one', async () => {
     const err = await setSetting('zoneDefaults', { defaultTtl: -5 }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ZoneError);
-    expect((err as ZoneError).fieldErrors.defaultTtl).toBeDefined();
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).fieldErrors.defaultTtl).toBeDefined();
     expect(await db().setting.count()).toBe(0);
   });
 
@@ -55,7 +55,7 @@ describe('new zones', () => {
     const v6 = await createZone({ name: '2001:db8:42::/48', nameservers: ['ns1.example.net.'] }, { name: 'tester' });
     expect(v6.name).toBe('2.4.0.0.8.b.d.0.1.0.0.2.ip6.arpa.');
     const bad = await createZone({ name: '198.51.100.0/26' }, { name: 'tester' }).catch((e: unknown) => e);
-    expect((bad as ZoneError).fieldErrors.name?.[0]).toMatch(/\/8, \/16 or \/24/);
+    expect((bad as AppError).fieldErrors.name?.[0]).toMatch(/\/8, \/16 or \/24/);
   });
 });
 

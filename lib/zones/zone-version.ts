@@ -12,7 +12,7 @@ import { RecordIndex } from '../dns/record-index';
 import type { RR, SoaFields } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 import type { StoredRecord } from './data';
-import { ZoneError } from './errors';
+import { AppError } from '../errors';
 import { writeChange } from './journal';
 import { pointerTarget } from './validate';
 import { markChanged } from './zone-changes';
@@ -75,7 +75,7 @@ export async function writeZoneVersion(tx: Tx, v: ZoneVersion, slice: TimeSlice)
       ...(!moved && (v.removedRows.length || v.added.length) ? { unjournaled: { increment: 1 } } : {}),
     },
   });
-  if (bumped.count !== 1) throw new ZoneError('conflict', v.conflict);
+  if (bumped.count !== 1) throw new AppError('conflict', v.conflict);
   // Read back rather than computed: settings changes bump it too, without taking the zone's turn.
   const { version } = await tx.zone.findUniqueOrThrow({ where: { id: v.zone.id }, select: { version: true } });
   await deleteRecords(tx, v.removedRows, slice);

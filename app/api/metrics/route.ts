@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import { headers } from 'next/headers';
 import { clientAddress } from '@/lib/auth/client-address';
+import { metricsToken } from '@/lib/config/env';
 import { loginThrottle, tooManyAttempts } from '@/lib/auth/rate-limit';
 import { getSessionUser } from '@/lib/auth/session';
 import { visibleZoneWhere } from '@/lib/auth/zone-access';
@@ -31,7 +32,7 @@ function tokenMatches(given: string, want: string): boolean {
 export async function GET(request: Request): Promise<Response> {
   const authorization = request.headers.get('authorization');
   if (authorization?.startsWith('Bearer ')) {
-    const want = process.env.ZK_METRICS_TOKEN ?? '';
+    const want = metricsToken();
     if (want.length < MIN_TOKEN_LENGTH) {
       return plain(401, `This server takes no metrics token: ZK_METRICS_TOKEN is ${want ? `shorter than ${MIN_TOKEN_LENGTH} characters` : 'not set'}. Set one of at least ${MIN_TOKEN_LENGTH} characters (openssl rand -hex 32), or sign in.`, {
         'www-authenticate': 'Bearer',

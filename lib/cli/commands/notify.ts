@@ -5,17 +5,11 @@ import type { CommandOutput } from '../output';
 import { askWorker } from './ask-worker';
 import { existingZone } from './zone-lookup';
 
-interface NotifyReport {
-  zone: string;
-  serial: number;
-  results: { target: string; outcome: string; detail?: string; ms?: number }[];
-}
-
 export async function notifyCommand(args: string[], io: CommandOutput): Promise<void> {
   const zone = args[0];
   if (!zone) throw new UsageError('notify needs a ZONE');
   const z = await existingZone(zone);
-  const report = await askWorker<NotifyReport>('/notify', z.name, 30_000, 'NOTIFY is sent by the DNS worker');
+  const report = await askWorker('POST /notify', z.name, 30_000, 'NOTIFY is sent by the DNS worker');
   if (report.results.length === 0) {
     io.out(`${report.zone} serial ${report.serial}: no secondaries to notify (add NS hosts with addresses in the zone, or zonekeeper zone set ${z.name} --also-notify ADDR[:PORT])`);
     return;

@@ -5,7 +5,7 @@ import { getZoneReplication, listReplication, propagationTimeline, type ZoneRepl
 import { absoluteName, DnsNameError } from '../../dns/names';
 import { formatAgo } from '../../format/relative-time';
 import { getZoneHeader } from '../../zones/data';
-import { ZoneError } from '../../zones/errors';
+import { AppError } from '../../errors';
 
 type Out = (line?: string) => void;
 
@@ -34,13 +34,13 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
     name = absoluteName(zoneArg);
   } catch (err) {
     // What is not a name is no zone here either: answer as for any unknown zone.
-    if (err instanceof DnsNameError) throw new ZoneError('not-found', `There is no zone ${zoneArg}.`);
+    if (err instanceof DnsNameError) throw new AppError('not-found', `There is no zone ${zoneArg}.`);
     throw err;
   }
   const zone = await getZoneHeader(name);
-  if (!zone) throw new ZoneError('not-found', `There is no zone ${name}.`);
+  if (!zone) throw new AppError('not-found', `There is no zone ${name}.`);
   if (zone.kind !== 'primary') {
-    throw new ZoneError('invalid', `${name} is a secondary zone here; see its refresh state with: zonekeeper zone status ${name}`);
+    throw new AppError('invalid', `${name} is a secondary zone here; see its refresh state with: zonekeeper zone status ${name}`);
   }
   const z = (await getZoneReplication(zone.id, { now }))!;
   out(`${z.zone}  serial ${z.serial}  ${z.state}  (last change ${formatAgo(z.lastChangeAt, now)})`);

@@ -1,7 +1,7 @@
 // The zone a command names, looked up for the commands that need it to
 // exist before they ask the worker or print its state.
 import { getZone } from '../../zones/data';
-import { ZoneError } from '../../zones/errors';
+import { AppError } from '../../errors';
 
 /** The zone named, or the error that says there is none and where to look. */
 export async function existingZone(name: string): Promise<NonNullable<Awaited<ReturnType<typeof getZone>>>> {
@@ -10,8 +10,8 @@ export async function existingZone(name: string): Promise<NonNullable<Awaited<Re
   return z;
 }
 
-export function noSuchZone(name: string): ZoneError {
-  return new ZoneError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
+export function noSuchZone(name: string): AppError {
+  return new AppError('not-found', `There is no zone ${canonical(name)}. See: zonekeeper zone list`);
 }
 
 /** A zone name as typed, lowercased, with the trailing dot. */

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { parseTtl } from '../../dns/ttl';
 import { listZones } from '../../zones/data';
-import { ZoneError } from '../../zones/errors';
+import { AppError } from '../../errors';
 import { exportZoneFile } from '../../zones/zone-export';
 import { parseArgs, UsageError } from '../args';
 import type { CommandOutput } from '../output';
@@ -66,7 +66,7 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
       try {
         text = fs.readFileSync(file, 'utf8');
       } catch (err) {
-        throw new ZoneError('invalid', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new AppError('invalid', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
       const { importZone } = await zoneChanges();
       printCommit(await importZone(needName(), text, ACTOR, p.options.get('comment')?.join(',') ?? `import of ${file}`), io);
@@ -108,21 +108,10 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
   }
 }
 
-interface RetrieveReport {
-  zone: string;
-  ok: boolean;
-  status?: string;
-  serial?: number;
-  primary?: string;
-  style?: string;
-  records?: number;
-  error?: string;
-}
-
 async function retrieveCommand(name: string, io: CommandOutput): Promise<void> {
   const z = await existingZone(name);
-  if (z.kind !== 'secondary') throw new ZoneError('invalid', `${z.name} is a primary zone; only secondary zones are transferred from a primary.`);
-  const r = await askWorker<RetrieveReport>('/retrieve', z.name, 330_000, 'Transfers are made by the DNS worker');
+  if (z.kind !== 'secondary') throw new AppError('invalid', `${z.name} is a primary zone; only secondary zones are transferred from a primary.`);
+  const r = await askWorker('POST /retrieve', z.name, 330_000, 'Transfers are made by the DNS worker');
   if (!r.ok) {
     io.err(`zonekeeper: ${r.zone}: the transfer failed: ${r.error ?? 'unknown error'}\n`);
     io.exitCode = 1;

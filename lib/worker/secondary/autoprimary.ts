@@ -2,12 +2,12 @@
 // "supermaster" check): ask that autoprimary for the zone's NS set; when the
 // set names the nameserver registered with it, create the zone as a
 // secondary of that autoprimary. The engine then transfers it at once.
-import { formatHostPort } from '../../config/env';
+import { formatHostPort } from '../../dns/address';
 import { lowercased } from '../../dns/wire';
-import { ZoneError } from '../../zones/errors';
+import { AppError } from '../../errors';
 import { createZone } from '../../zones/zone-lifecycle';
 import type { Logger } from '../logger';
-import { formatPeer, queryPrimary } from './query-primary';
+import { queryPrimary } from './query-primary';
 
 export interface AutoprimaryEntry {
   ip: string;
@@ -41,7 +41,7 @@ export async function adoptZone(zone: string, entries: readonly AutoprimaryEntry
   }
   for (const group of byPeer.values()) {
     const to = { address: group[0]!.ip, port: group[0]!.port };
-    const peer = formatPeer(to);
+    const peer = formatHostPort(to);
     let names: Set<string>;
     try {
       const m = await queryPrimary(to, zone, 'NS', { timeoutsMs: deps.queryTimeoutsMs, signal: deps.signal });
@@ -60,8 +60,8 @@ export async function adoptZone(zone: string, entries: readonly AutoprimaryEntry
       // The change service holds an autoprimary to its rules again in the insert's transaction (lib/zones/creation-rules.ts).
       await createZone({ name: zone, kind: 'secondary', primaries: [peer] }, { name: `autoprimary ${match.ip}${match.account ? ` (${match.account})` : ''}`, autoprimary: true });
     } catch (err) {
-      if (err instanceof ZoneError && err.code === 'exists') return { created: false, outcome: 'exists', detail: `${zone} was created meanwhile` };
-      if (err instanceof ZoneError && err.code === 'forbidden') return { created: false, outcome: 'refused', detail: err.message };
+      if (err instanceof AppError && err.code === 'exists') return { created: false, outcome: 'exists', detail: `${zone} was created meanwhile` };
+      if (err instanceof AppError && err.code === 'forbidden') return { created: false, outcome: 'refused', detail: err.message };
       return { created: false, outcome: 'error', detail: `creating ${zone}: ${(err as Error).message}` };
     }
     const detail = `created from autoprimary ${peer}: its NS set names ${match.nameserver}${match.account ? `; account ${match.account}` : ''}`;

@@ -13,7 +13,7 @@ import { ask, eventually } from '../../testing/dns-client';
 import { startFakePrimary, type FakePrimary } from '../../testing/fake-primary';
 import { startSteadyClient } from '../../testing/steady-client';
 import { workerProcess, type WorkerProcess } from '../../testing/worker-process';
-import { sendNotify } from '../notify';
+import { sendNotify } from '../notify-out';
 
 const Z = 'big-ixfr.test.';
 const HOSTS = 200_000;

@@ -8,18 +8,18 @@
 // (NotifyInbox): which zones are ours and of what kind, who the autoprimaries
 // are; each sync re-reads what the change feed names (lib/zones/zone-changes.ts),
 // the whole registry only at the first.
-import { parseHostPort, type ListenAddress } from '../../config/env';
+import { refreshLimits, type ListenAddress, type RefreshLimits } from '../../config/env';
+import { canonicalIp, storedAddressPorts } from '../../dns/address';
 import { announceChange, db } from '../../db';
 import { databaseFailure } from '../../db-errors';
 import { readList } from '../../zones/json-lists';
 import { ChangeCursor, findByNames } from '../../zones/zone-changes';
 import type { Logger } from '../logger';
-import { canonicalAddress, type NotifyInbox, type NotifyZoneInfo } from '../notify-in';
+import type { NotifyInbox, NotifyZoneInfo } from '../notify-inbox';
 import type { ZoneStore } from '../zone-store';
 import { adoptZone, type AutoprimaryEntry } from './autoprimary';
 import { recordEvent, type SecondaryEvent } from './events';
 import { refreshZone, type RefreshOutcome, type SecondaryZone } from './refresh';
-import { refreshLimits, type RefreshLimits } from './timers';
 import type { TransferLimits } from './transfer-in';
 
 export interface SecondaryEngineOptions {
@@ -173,7 +173,7 @@ export class SecondaryEngine implements NotifyInbox {
       this.log.warn({ zone, peer: from.address, adopting: this.adopting.size }, 'NOTIFY from an autoprimary dropped: too many zones being checked at once');
       return;
     }
-    const address = canonicalAddress(from.address);
+    const address = canonicalIp(from.address) ?? from.address;
     const entries = this.autoprimaries.filter((a) => a.ip === address);
     const task = (async () => {
       const decision = await adoptZone(zone, entries, { log: this.log, queryTimeoutsMs: this.opts.queryTimeoutsMs, signal: this.abort.signal });
@@ -396,15 +396,7 @@ export class SecondaryEngine implements NotifyInbox {
 }
 
 function parsePrimaries(text: string): ListenAddress[] {
-  const out: ListenAddress[] = [];
-  for (const p of readList(text)) {
-    try {
-      out.push(parseHostPort(p, 'primary', 53));
-    } catch {
-      // A malformed stored entry is skipped; zone status shows the list as stored.
-    }
-  }
-  return out;
+  return storedAddressPorts(readList(text), 53);
 }
 
 /** The zone as a refresh needs it, fresh from the database; null when it is gone or not a secondary. */

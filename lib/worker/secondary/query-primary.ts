@@ -9,7 +9,7 @@ import net from 'node:net';
 import type { ListenAddress } from '../../config/env';
 import { frame, TcpFrameReader } from '../../dns/tcp-framing';
 import { signMessage, verifyMessage, type TsigKey } from '../../dns/tsig';
-import { decodeMessage, encodeMessage, lowercased, newQuery, OPCODE, RCODE, type Message } from '../../dns/wire';
+import { decodeMessage, encodeMessage, lowercased, newQuery, OPCODE, RCODE, rcodeName, type Message } from '../../dns/wire';
 
 export type QueryFailureKind = 'timeout' | 'refused' | 'error';
 
@@ -34,16 +34,6 @@ export interface PrimaryQueryOptions {
 }
 
 export const DEFAULT_QUERY_TIMEOUTS_MS = [2000, 3000];
-
-const RCODE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(RCODE).map(([k, v]) => [v, k]));
-
-export function rcodeName(rcode: number): string {
-  return RCODE_NAMES[rcode] ?? `rcode ${rcode}`;
-}
-
-export function formatPeer(to: ListenAddress): string {
-  return to.address.includes(':') ? `[${to.address}]:${to.port}` : `${to.address}:${to.port}`;
-}
 
 /**
  * Asks `to` one question and returns its answer once it is a NOERROR response

@@ -5,18 +5,27 @@
 // first primary that answers decides. Every transfer and every failed check
 // is recorded as an event, and the zone's refresh state (next check, expiry,
 // failures) is written back.
-import type { ListenAddress } from '../../config/env';
+import type { ListenAddress, RefreshLimits } from '../../config/env';
+import type { RefreshResult } from '../../control/protocol';
+import { formatHostPort } from '../../dns/address';
 import { serialGreater } from '../../dns/serial';
 import type { TsigKey } from '../../dns/tsig';
 import type { RR } from '../../dns/types';
 import { lowercased } from '../../dns/wire';
 import { DatabaseError, failureMessage } from '../../db-errors';
-import { ZoneError } from '../../zones/errors';
-import { applySecondaryDiffs, recordRefreshState, replaceSecondaryContent, type ReceivedSoa, type RefreshState, type SecondaryApplyResult } from '../../zones/secondary-store';
+import { AppError } from '../../errors';
+import {
+  applySecondaryDiffs,
+  recordRefreshState,
+  replaceSecondaryContent,
+  type ReceivedSoa,
+  type RefreshState,
+  type SecondaryApplyResult,
+} from '../../zones/secondary-store';
 import type { Logger } from '../logger';
 import { recordEvent, type SecondaryEvent } from './events';
-import { formatPeer, PrimaryQueryError, queryPrimary } from './query-primary';
-import { afterFailure, afterSuccess, effectiveTimers, type RefreshLimits, type SoaTimers } from './timers';
+import { PrimaryQueryError, queryPrimary } from './query-primary';
+import { afterFailure, afterSuccess, effectiveTimers, type SoaTimers } from './timers';
 import { receiveTransfer, TransferError, type ReceivedTransfer, type TransferLimits } from './transfer-in';
 import { describeSkipped } from './xfr-parse';
 
@@ -50,10 +59,7 @@ export interface RefreshOptions {
   force?: boolean;
 }
 
-export type RefreshOutcome = (
-  | { ok: true; status: 'current' | 'transferred'; serial: number; primary: string; style?: 'ixfr' | 'axfr'; records?: number }
-  | { ok: false; error: string }
-) & { nextRefreshAt: number; expiresAt: number | null };
+export type RefreshOutcome = RefreshResult & { nextRefreshAt: number; expiresAt: number | null };
 
 type TransferAttempt =
   | { ok: true; serial: number; style: 'ixfr' | 'axfr' | 'current'; records: number; soa: ReceivedSoa }
@@ -70,7 +76,7 @@ export async function refreshZone(zone: SecondaryZone, opts: RefreshOptions, dep
   else {
     for (const primary of zone.primaries) {
       if (deps.signal?.aborted) break;
-      const peer = formatPeer(primary);
+      const peer = formatHostPort(primary);
       const started = now();
       let remote: number;
       try {
@@ -146,7 +152,7 @@ function stateAfterTransfer(soa: ReceivedSoa, deps: RefreshDeps): RefreshState {
 
 /** IXFR (unless forced or never transferred), then AXFR; each attempt recorded. */
 async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: TsigKey | undefined, force: boolean, deps: RefreshDeps): Promise<TransferAttempt> {
-  const peer = formatPeer(primary);
+  const peer = formatHostPort(primary);
   const common = { zone: zone.name, key, limits: deps.transferLimits, signal: deps.signal };
   const event = (e: Omit<SecondaryEvent, 'zoneId' | 'zoneName'>) => recordEvent({ zoneId: zone.id, zoneName: zone.name, ...e }, deps.log, deps.workerId);
   const withKey = (detail: string) => (key ? `${detail}, TSIG ${key.name}` : detail);
@@ -184,7 +190,7 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
           return { ok: true, serial: applied.newSerial, style: 'ixfr', records: applied.records, soa: c.soa };
         } catch (err) {
           if (err instanceof DatabaseError) return unstored('ixfr-in', err, stats);
-          if (!(err instanceof ZoneError)) throw err;
+          if (!(err instanceof AppError)) throw err;
           deps.log.warn({ zone: zone.name, primary: peer, err: err.message }, 'IXFR does not apply; trying AXFR');
           await event({ kind: 'ixfr-in', peer, serial: zone.serial, outcome: 'error', detail: withKey(`${err.message}; trying AXFR`), ...stats });
         }
@@ -232,7 +238,7 @@ async function applyFull(
   try {
     applied = await replaceSecondaryContent(zone.id, soa, records, { peer: how.peer, force: how.force, state: stateAfterTransfer(soa, deps) });
   } catch (err) {
-    if (!(err instanceof ZoneError)) throw err;
+    if (!(err instanceof AppError)) throw err;
     throw new TransferError('error', `not stored: ${err.message}`, how.stats.bytes);
   }
   const parts = [how.note ?? 'whole zone', applied.changed ? `${applied.records} records (+${applied.added} −${applied.removed})` : `serial ${soa.soa.serial} is not newer than ours; kept`];

@@ -17,7 +17,7 @@ import { getZone } from '../../zones/data';
 import { addAutoprimary } from '../../zones/autoprimaries';
 import { createZone, setZoneOptions } from '../../zones/zone-lifecycle';
 import { createTsigKey } from '../../zones/tsig-keys';
-import { sendNotify } from '../notify';
+import { sendNotify } from '../notify-out';
 import { startWorker, type RunningWorker } from '../worker';
 
 const actor = { name: 'test' };

@@ -1,36 +1,10 @@
-// The refresh timer arithmetic of secondary zones: limits from the
-// environment, clamping, the retry backoff and expiry.
+// The refresh timer arithmetic of secondary zones: clamping to the limits
+// (read from the environment, lib/config/env.test.ts), the retry backoff and expiry.
 import { describe, expect, it } from 'vitest';
-import { afterFailure, afterSuccess, DEFAULT_REFRESH_LIMITS, effectiveTimers, isExpired, refreshLimits, retryDelayMs } from './timers';
+import { DEFAULT_REFRESH_LIMITS } from '../../config/env';
+import { afterFailure, afterSuccess, effectiveTimers, isExpired, retryDelayMs } from './timers';
 
 const S = 1000;
-
-describe('refreshLimits', () => {
-  it('defaults to one minute .. one day, retries at most five minutes apart', () => {
-    expect(refreshLimits({})).toEqual(DEFAULT_REFRESH_LIMITS);
-    expect(refreshLimits({})).toEqual({ minSeconds: 60, maxSeconds: 86_400, retryMaxSeconds: 300 });
-  });
-  it('reads ZK_REFRESH_MIN, ZK_REFRESH_MAX and ZK_RETRY_MAX', () => {
-    expect(refreshLimits({ ZK_REFRESH_MIN: '1', ZK_REFRESH_MAX: '600', ZK_RETRY_MAX: '120' })).toEqual({ minSeconds: 1, maxSeconds: 600, retryMaxSeconds: 120 });
-    // A minimum above the default maximum raises the maximum with it, and the retry cap with both.
-    expect(refreshLimits({ ZK_REFRESH_MIN: '100000' })).toEqual({ minSeconds: 100_000, maxSeconds: 100_000, retryMaxSeconds: 100_000 });
-    // A maximum below the default retry cap lowers it.
-    expect(refreshLimits({ ZK_REFRESH_MIN: '1', ZK_REFRESH_MAX: '30' })).toEqual({ minSeconds: 1, maxSeconds: 30, retryMaxSeconds: 30 });
-  });
-  it.each([
-    ['30', /ZK_RETRY_MAX \(30\) must lie between ZK_REFRESH_MIN \(60\) and ZK_REFRESH_MAX \(86400\)/],
-    ['100000', /ZK_RETRY_MAX \(100000\) must lie between/],
-    ['soon', /ZK_RETRY_MAX=soon is not a number of seconds/],
-  ])('rejects ZK_RETRY_MAX=%s', (v, message) => {
-    expect(() => refreshLimits({ ZK_RETRY_MAX: v })).toThrow(message);
-  });
-  it.each([['0'], ['-5'], ['1.5'], ['soon']])('rejects ZK_REFRESH_MIN=%s', (v) => {
-    expect(() => refreshLimits({ ZK_REFRESH_MIN: v })).toThrow(/ZK_REFRESH_MIN/);
-  });
-  it('rejects a minimum above the maximum', () => {
-    expect(() => refreshLimits({ ZK_REFRESH_MIN: '600', ZK_REFRESH_MAX: '60' })).toThrow(/above ZK_REFRESH_MAX/);
-  });
-});
 
 describe('effectiveTimers', () => {
   const limits = { minSeconds: 60, maxSeconds: 3600, retryMaxSeconds: 3600 };
@@ -76,8 +50,8 @@ describe('retry backoff', () => {
     expect([1, 5, 7, 20].map((n) => retryDelayMs(short, n, true) / S)).toEqual([5, 80, 300, 300]);
     expect(afterFailure(0, soa, 12, false).nextRefreshAt).toBe(300 * S);
   });
-  it('the retry cap follows ZK_RETRY_MAX', () => {
-    const soa = effectiveTimers({ refresh: 10_800, retry: 60, expire: 1_209_600 }, refreshLimits({ ZK_RETRY_MAX: '120' }));
+  it('the retry cap follows the limits (ZK_RETRY_MAX)', () => {
+    const soa = effectiveTimers({ refresh: 10_800, retry: 60, expire: 1_209_600 }, { minSeconds: 60, maxSeconds: 86_400, retryMaxSeconds: 120 });
     expect([1, 2, 3, 9].map((n) => retryDelayMs(soa, n, false) / S)).toEqual([60, 120, 120, 120]);
   });
   it('treats a zero or fractional count as the first failure', () => {

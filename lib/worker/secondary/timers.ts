@@ -1,27 +1,11 @@
 // The refresh timers of a secondary zone (RFC 1035 §3.3.13, §4.3.5): when to
 // ask a primary for its SOA again, how long to wait after a failed refresh,
 // and when an unrefreshed copy expires. Pure arithmetic; the engine owns the
-// clocks. ZK_REFRESH_MIN and ZK_REFRESH_MAX bound the refresh and retry
-// intervals a primary's SOA may ask for, the way BIND's min/max-refresh-time do;
+// clocks. The limits (RefreshLimits, read by lib/config/env.ts from
+// ZK_REFRESH_MIN and ZK_REFRESH_MAX) bound the refresh and retry intervals a
+// primary's SOA may ask for, the way BIND's min/max-refresh-time do;
 // ZK_RETRY_MAX bounds how far apart the retries after failures may grow.
-
-export interface RefreshLimits {
-  minSeconds: number;
-  maxSeconds: number;
-  /**
-   * The longest wait between two tries after failed refreshes. A copy that
-   * missed a change (a transfer broken off, a primary briefly away) must not
-   * stay behind for a doubled SOA retry of most of an hour: RFC 1035 §4.3.5
-   * has the secondary retry every RETRY seconds, not ever more rarely.
-   */
-  retryMaxSeconds: number;
-}
-
-/**
- * One minute to one day: a NOTIFY moves changes at once, polling is the
- * fallback. After failures, tries at most five minutes apart.
- */
-export const DEFAULT_REFRESH_LIMITS: RefreshLimits = { minSeconds: 60, maxSeconds: 86_400, retryMaxSeconds: 300 };
+import type { RefreshLimits } from '../../config/env';
 
 /**
  * A zone never transferred has nothing to serve, so its first transfer is
@@ -44,30 +28,7 @@ export interface EffectiveTimers {
   retryMaxMs: number;
 }
 
-function envSeconds(raw: string | undefined, fallback: number, name: string): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 2_147_483) throw new Error(`${name}=${raw} is not a number of seconds (1-2147483)`);
-  return n;
-}
-
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
-
-/**
- * ZK_REFRESH_MIN / ZK_REFRESH_MAX / ZK_RETRY_MAX (seconds); throws on a value
- * that is not a positive integer, on min > max, or on a retry cap outside
- * min..max. Unset, the retry cap is its default moved into min..max.
- */
-export function refreshLimits(env: Record<string, string | undefined> = process.env): RefreshLimits {
-  const minSeconds = envSeconds(env.ZK_REFRESH_MIN, DEFAULT_REFRESH_LIMITS.minSeconds, 'ZK_REFRESH_MIN');
-  const maxSeconds = envSeconds(env.ZK_REFRESH_MAX, Math.max(DEFAULT_REFRESH_LIMITS.maxSeconds, minSeconds), 'ZK_REFRESH_MAX');
-  if (minSeconds > maxSeconds) throw new Error(`ZK_REFRESH_MIN (${minSeconds}) is above ZK_REFRESH_MAX (${maxSeconds})`);
-  const retryMaxSeconds = envSeconds(env.ZK_RETRY_MAX, clamp(DEFAULT_REFRESH_LIMITS.retryMaxSeconds, minSeconds, maxSeconds), 'ZK_RETRY_MAX');
-  if (retryMaxSeconds < minSeconds || retryMaxSeconds > maxSeconds) {
-    throw new Error(`ZK_RETRY_MAX (${retryMaxSeconds}) must lie between ZK_REFRESH_MIN (${minSeconds}) and ZK_REFRESH_MAX (${maxSeconds})`);
-  }
-  return { minSeconds, maxSeconds, retryMaxSeconds };
-}
 
 /**
  * Refresh and retry from the SOA, each held within the limits (the retry also

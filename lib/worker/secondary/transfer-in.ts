@@ -11,8 +11,8 @@ import type { ListenAddress } from '../../config/env';
 import { contentToWire } from '../../dns/rdata';
 import { frame, TcpFrameReader } from '../../dns/tcp-framing';
 import { signMessage, verifyMessage, type TsigKey } from '../../dns/tsig';
-import { decodeMessage, encodeMessage, lowercased, newQuery, RCODE, type Message } from '../../dns/wire';
-import { rcodeName, type QueryFailureKind } from './query-primary';
+import { decodeMessage, encodeMessage, lowercased, newQuery, RCODE, rcodeName, type Message } from '../../dns/wire';
+import type { QueryFailureKind } from './query-primary';
 import { TransferFormatError, TransferReader, type TransferContent } from './xfr-parse';
 
 export interface TransferLimits {
