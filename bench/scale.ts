@@ -424,7 +424,7 @@ async function measureZonekeeperZones(url: string, names: readonly string[], adm
     for (const [k, zone] of zonesFor.cli.entries()) xs.push(await timeChange(z.port, zone, () => zk(z, ['record', 'add', zone, `bench-cli-${k}`, 'A', '300', `192.0.2.${k + 1}`]), true));
     return xs;
   });
-  const { applyChangeset } = await import('../lib/zones/mutations.ts');
+  const { applyChangeset } = await import('../lib/zones/changes.ts');
   out.changes.service = await attempt('Zonekeeper: change service call', async () => {
     const xs: ChangeTiming[] = [];
     for (const [k, zone] of zonesFor.service.entries()) {
@@ -634,7 +634,7 @@ async function bigZoneMode(): Promise<void> {
 
     // One-record commits: through the CLI, then the change service; each watched on the primary and both secondaries.
     useDatabase(url, z);
-    const { applyChangeset } = await import('../lib/zones/mutations.ts');
+    const { applyChangeset } = await import('../lib/zones/changes.ts');
     const commits: { label: string; primary: ChangeTiming; bind: number | null; zk: number | null; bindKind: string; zkKind: string }[] = [];
     const ways: [string, () => Promise<unknown>][] = [
       ['CLI record add', () => zk(z, ['record', 'add', BIG_ZONE, 'bench-cli', 'A', '300', '192.0.2.10'])],

@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   if (!migrated.ok) throw new Error(`zonekeeper zone list: ${migrated.output}`);
 
   const { db, disconnectDb } = await import('../lib/db.ts');
-  const { applyChangeset } = await import('../lib/zones/mutations.ts');
+  const { applyChangeset } = await import('../lib/zones/changes.ts');
   const changes = async () => {
     const zone = await db().zone.findUniqueOrThrow({ where: { name: ZONE }, select: { id: true, serial: true } });
     return { count: await db().change.count({ where: { zoneId: zone.id } }), serial: Number(zone.serial) };

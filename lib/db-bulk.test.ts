@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Prisma } from './generated/prisma/client';
 import { db, dbProvider, executeBulk, jsonArrayRows, writeTransaction } from './db';
-import { createZone, importZone } from './zones/mutations';
+import { importZone } from './zones/changes';
+import { createZone } from './zones/zone-lifecycle';
 
 const actor = { name: 'test' };
 

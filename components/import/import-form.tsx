@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import type { ImportPreview } from '@/lib/zones/data';
+import type { ImportPreview } from '@/lib/zones/import-preview';
 import type { ImportCommitState, ImportPreviewState } from '@/lib/zones/import-upload';
 import { SOA_ITEM_ID } from '@/lib/zones/import-diff';
 import { describedBy, FieldErrors } from '../field-errors';

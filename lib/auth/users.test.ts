@@ -2,10 +2,10 @@
 // rails, disabling, password resets and per-zone grants for editors.
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { AppError } from '../errors';
+import { expectAppError } from '../testing/app-error';
 import { renderMetrics } from '../replication/metrics';
 import { listZonesPage } from '../zones/data';
-import { createZone } from '../zones/mutations';
+import { createZone } from '../zones/zone-lifecycle';
 import { createTsigKey } from '../zones/tsig-keys';
 import {
   createUser,
@@ -21,16 +21,6 @@ import {
   verifyLogin,
 } from './users';
 import { visibleZoneWhere, zoneRights } from './zone-access';
-
-async function expectAppError(p: Promise<unknown>, code: AppError['code']): Promise<AppError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  expect((err as AppError).code).toBe(code);
-  return err as AppError;
-}
 
 const PW = 'a-long-password';
 

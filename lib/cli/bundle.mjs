@@ -7,13 +7,14 @@
 // chunks that it and they load when a command first needs them.
 //
 // Chunks: esbuild splits the code at every `import()` (main.ts loads the
-// commands, commands.ts the change service and the user store, lib/db.ts the
-// PostgreSQL driver), so `--help` reads a few kilobytes instead of 1.7 MB and
-// a read such as `zone list` neither zod nor pg; a module shared by two chunks
-// sits in a third one that both load, so every module still runs once. esbuild
-// splits ES modules only; each chunk is then turned into CommonJS, where an
-// import of another chunk is a require() that loadBundle answers (vm.Script
-// code has no dynamic import). A build's chunks sit in a folder of its own.
+// commands, commands.ts each command group, the groups the change service
+// and the user store, lib/db.ts the PostgreSQL driver), so `--help` reads a
+// few kilobytes instead of 1.7 MB and a read such as `zone list` neither zod
+// nor pg; a module shared by two chunks sits in a third one that both load,
+// so every module still runs once. esbuild splits ES modules only; each chunk
+// is then turned into CommonJS, where an import of another chunk is a
+// require() that loadBundle answers (vm.Script code has no dynamic import).
+// A build's chunks sit in a folder of its own.
 //
 // Freshness: the entry's first line records the size and modification time
 // of every file of ours it was built from (lib/, the generated clients), of

@@ -215,8 +215,8 @@ describe('the zonekeeper command in a checkout being edited', () => {
     const env = freshDatabase('edited-chunk');
     expect(zk(root, ['zone', 'list'], { env }).stdout).toMatch(/^No zones yet\./);
 
-    const commands = path.join(root, 'lib/cli/commands.ts');
-    fs.writeFileSync(commands, fs.readFileSync(commands, 'utf8').replace("out('No zones yet.", "out('No zones (edited) yet."));
+    const zoneCommands = path.join(root, 'lib/cli/commands/zone.ts');
+    fs.writeFileSync(zoneCommands, fs.readFileSync(zoneCommands, 'utf8').replace("out('No zones yet.", "out('No zones (edited) yet."));
     const edited = zk(root, ['zone', 'list'], { env, blockTypeScript: true });
     expect(edited).toMatchObject({ code: 0, stderr: '' });
     expect(edited.stdout).toMatch(/^No zones \(edited\) yet\./);

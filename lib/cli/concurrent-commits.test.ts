@@ -10,7 +10,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { db } from '../db';
 import { runProgram } from '../testing/run-program';
-import { createZone } from '../zones/mutations';
+import { createZone } from '../zones/zone-lifecycle';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI_RUNS = path.join(ROOT, 'lib/testing/cli-runs.ts');

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createUser, grantZone } from '../auth/users';
 import { db } from '../db';
-import { applyChangeset, createZone } from '../zones/mutations';
+import { applyChangeset } from '../zones/changes';
+import { createZone } from '../zones/zone-lifecycle';
 import { getZoneReplication, listReplication, listReplicationPage, propagationTimeline, ZONE_STATES, type ZoneReplicaState, type ZoneReplication } from './data';
 import { recordZoneEvents } from './zone-events';
 

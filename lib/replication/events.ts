@@ -1,5 +1,6 @@
 // The recent transfer and NOTIFY events of a zone, worded for the dashboard
-// (zone-events.ts owns the kinds and writes them).
+// (zone-events.ts owns the kinds and writes them), and as stored for
+// `zonekeeper zone status`.
 import { db } from '../db';
 import type { ZoneEventKind } from './zone-events';
 
@@ -49,4 +50,27 @@ export async function recentZoneEvents(zoneId: number, limit = 20): Promise<Zone
       .filter(Boolean)
       .join(', '),
   }));
+}
+
+/** One stored event as `zonekeeper zone status` lists it: every kind, every column it prints. */
+export interface ZoneEventRow {
+  createdAt: Date;
+  kind: string;
+  peer: string;
+  serial: bigint | null;
+  outcome: string;
+  records: number | null;
+  bytes: number | null;
+  durationMs: number | null;
+  detail: string | null;
+}
+
+/** The latest `limit` events of the zone named `zoneName` (a deleted zone's too), newest first. */
+export async function latestZoneEvents(zoneName: string, limit: number): Promise<ZoneEventRow[]> {
+  return db().zoneEvent.findMany({
+    where: { zoneName },
+    orderBy: { id: 'desc' },
+    take: limit,
+    select: { createdAt: true, kind: true, peer: true, serial: true, outcome: true, records: true, bytes: true, durationMs: true, detail: true },
+  });
 }

@@ -3,7 +3,7 @@
 // compile.
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { createZone } from '../zones/mutations';
+import { createZone } from '../zones/zone-lifecycle';
 import { recentZoneEvents } from './events';
 import { recordZoneEvents, type ZoneEvent } from './zone-events';
 

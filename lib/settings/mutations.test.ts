@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { getZone } from '../zones/data';
 import { AppError } from '../errors';
-import { createZone } from '../zones/mutations';
+import { createZone } from '../zones/zone-lifecycle';
 import { getSetting } from './data';
 import { saveSecondaryZonesSettings, saveZoneDefaults } from './mutations';
 

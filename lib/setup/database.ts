@@ -3,6 +3,7 @@
 // migrations folder (prisma/migrations for SQLite, prisma/postgres/migrations).
 import { databaseProvider, databaseUrl, redactedUrl } from '../config/database-url';
 import { readOnly } from '../config/env';
+import { disconnectDb } from '../db';
 import { migrateSqlite, pendingSqlite } from './migrate';
 import { migratePostgres, pendingPostgres } from './migrate-pg';
 import { securePrivateFiles } from './private-files';
@@ -38,4 +39,9 @@ export async function requireCurrentSchema(): Promise<void> {
         'so this process will not apply them: start a read-write process (npm start or npm run worker) against the primary database first',
     );
   }
+}
+
+/** Closes the database client, as a process that is done with it (a CLI command) does last. */
+export async function closeDatabase(): Promise<void> {
+  await disconnectDb();
 }

@@ -13,7 +13,7 @@ import { createUser } from '../auth/users';
 import { db, disconnectDb } from '../db';
 import { mountSmallDisk } from '../testing/small-disk';
 import { startWebServer, type WebServerProcess } from '../testing/web-server';
-import { createZone } from '../zones/mutations';
+import { createZone } from '../zones/zone-lifecycle';
 
 const Z = 'web-full.test.';
 const disk = mountSmallDisk(16);

@@ -6,7 +6,8 @@
 // to the main thread. The snapshots it reads are the main thread's own memory.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyChangeset, createZone } from '../zones/mutations';
+import { applyChangeset } from '../zones/changes';
+import { createZone } from '../zones/zone-lifecycle';
 import { requireProgram } from '../testing/system-program';
 import { imageOf, isShared } from './answer-link';
 import { startWorker, type RunningWorker } from './worker';

@@ -8,7 +8,9 @@ import { db, queryCounts } from '../db';
 import { RCODE } from '../dns/wire';
 import { Prisma } from '../generated/prisma/client';
 import { ask, eventually } from '../testing/dns-client';
-import { applyChangeset, createZone, deleteZone, replaceSecondaryContent } from '../zones/mutations';
+import { applyChangeset } from '../zones/changes';
+import { replaceSecondaryContent } from '../zones/secondary-store';
+import { createZone, deleteZone } from '../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from './worker';
 
 const actor = { name: 'test' };

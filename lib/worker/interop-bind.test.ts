@@ -16,7 +16,8 @@ import { decodeMessage, encodeMessage, RCODE } from '../dns/wire';
 import { startBind, type RunningBind } from '../testing/bind';
 import { ask, eventually, queryMessage, sendRaw } from '../testing/dns-client';
 import { requireProgram } from '../testing/system-program';
-import { createZone, importZone, setZoneOptions } from '../zones/mutations';
+import { importZone } from '../zones/changes';
+import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { createTsigKey } from '../zones/tsig-keys';
 import { startWorker, type RunningWorker } from './worker';
 

@@ -6,7 +6,8 @@ import { db } from '../db';
 import { OPCODE } from '../dns/wire';
 import { eventually } from '../testing/dns-client';
 import { startFakeSecondary, type FakeSecondary } from '../testing/fake-secondary';
-import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
+import { applyChangeset } from '../zones/changes';
+import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { DEFAULT_RENOTIFY, renotifyDelayMs } from './notify-queue';
 import { startWorker, type RunningWorker, type WorkerOptions } from './worker';
 

@@ -26,7 +26,7 @@ import { ask } from '../testing/dns-client';
 import { DIFF_ZONE, differentialQuestions, differentialZoneFile, type DiffQuestion } from '../testing/differential-zone';
 import { startNsd, type RunningNsd } from '../testing/nsd';
 import { requireProgram } from '../testing/system-program';
-import { importZone } from '../zones/mutations';
+import { importZone } from '../zones/changes';
 import { startWorker, type RunningWorker } from './worker';
 
 const nsdProgram = requireProgram('nsd', 'nsd');

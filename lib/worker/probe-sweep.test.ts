@@ -7,7 +7,7 @@ import { contentToWire } from '../dns/rdata';
 import { decodeMessage, encodeMessage, newResponse, OPCODE } from '../dns/wire';
 import { eventually } from '../testing/dns-client';
 import { startResponder, type Responder } from '../testing/dns-responder';
-import { createZone, setZoneOptions } from '../zones/mutations';
+import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from './worker';
 
 const actor = { name: 'test' };

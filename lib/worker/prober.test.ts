@@ -9,7 +9,8 @@ import { decodeMessage, encodeMessage, newResponse, OPCODE, RCODE, type Message 
 import { getZoneReplication } from '../replication/data';
 import { eventually } from '../testing/dns-client';
 import { startResponder, type Responder } from '../testing/dns-responder';
-import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
+import { applyChangeset } from '../zones/changes';
+import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { probeSoa } from './prober';
 import { startWorker, type RunningWorker } from './worker';
 

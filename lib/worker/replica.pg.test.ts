@@ -15,7 +15,8 @@ import { ask, eventually } from '../testing/dns-client';
 import { pgQuery, startCluster, startStandby, type PgCluster } from '../testing/postgres';
 import { workerProcess, type WorkerProcess } from '../testing/worker-process';
 import { transfer } from '../testing/xfr-client';
-import { applyChangeset, createZone } from '../zones/mutations';
+import { applyChangeset } from '../zones/changes';
+import { createZone } from '../zones/zone-lifecycle';
 
 const actor = { name: 'test' };
 let primary: PgCluster | undefined;

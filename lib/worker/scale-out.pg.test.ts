@@ -18,7 +18,8 @@ import { startFakeSecondary, type FakeSecondary } from '../testing/fake-secondar
 import { runZonekeeper, type ProgramResult } from '../testing/run-program';
 import { startWebServer, type WebServerProcess } from '../testing/web-server';
 import { workerProcess, type WorkerProcess } from '../testing/worker-process';
-import { applyChangeset, createZone, setZoneOptions } from '../zones/mutations';
+import { applyChangeset } from '../zones/changes';
+import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { createSession } from '../auth/session-store';
 import { createUser } from '../auth/users';
 

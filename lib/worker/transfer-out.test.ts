@@ -8,7 +8,8 @@ import { encodeMessage, RCODE } from '../dns/wire';
 import { ask, eventually } from '../testing/dns-client';
 import { transfer, transferMany, transferQuery } from '../testing/xfr-client';
 import { getZone } from '../zones/data';
-import { applyChangeset, createZone, importZone, setZoneOptions } from '../zones/mutations';
+import { applyChangeset, importZone } from '../zones/changes';
+import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { createTsigKey } from '../zones/tsig-keys';
 import { startWorker, type RunningWorker } from './worker';
 

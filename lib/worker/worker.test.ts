@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, eventually, sendRaw } from '../testing/dns-client';
 import { RCODE } from '../dns/wire';
-import { applyChangeset, createZone } from '../zones/mutations';
+import { applyChangeset } from '../zones/changes';
+import { createZone } from '../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from './worker';
 
 const actor = { name: 'test' };
@@ -97,7 +98,7 @@ describe('changes', () => {
     await createZone({ name: 'later.test' }, actor);
     const r = await eventually(() => ask(port, 'later.test.', 'SOA'), (m) => m.rcode === RCODE.NOERROR, 1000);
     expect(r.aa).toBe(true);
-    const { deleteZone } = await import('../zones/mutations');
+    const { deleteZone } = await import('../zones/zone-lifecycle');
     await deleteZone('later.test', actor);
     const gone = await eventually(() => ask(port, 'later.test.', 'SOA'), (m) => m.rcode === RCODE.REFUSED, 1000);
     expect(gone.rcode).toBe(RCODE.REFUSED);

@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { queryCounts } from '../db-adapters';
-import { applyChangeset, applySecondaryDiffs, createZone, deleteZone, importZone, replaceSecondaryContent } from '../zones/mutations';
+import { applyChangeset, importZone } from '../zones/changes';
+import { applySecondaryDiffs, replaceSecondaryContent } from '../zones/secondary-store';
+import { createZone, deleteZone } from '../zones/zone-lifecycle';
 import { createTsigKey } from '../zones/tsig-keys';
 import { log } from './logger';
 import { ZoneLoader, type Publisher, type StoreChange } from './zone-loader';

@@ -14,8 +14,9 @@ import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
 import { databaseFailure } from '../db-errors';
 import { AppError } from '../errors';
-import { applyChangeset, createZone, type CommitResult } from './mutations';
+import { applyChangeset, type CommitResult } from './changes';
 import { createZoneFormSchema } from './schema';
+import { createZone } from './zone-lifecycle';
 import { zoneHref } from './zone-urls';
 
 /** The new-zone form's fields, as typed (strings). */

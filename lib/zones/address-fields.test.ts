@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { getZone } from './data';
 import { addAutoprimary } from './autoprimaries';
 import { AppError } from '../errors';
-import { createZone, setZoneOptions } from './mutations';
+import { createZone, setZoneOptions } from './zone-lifecycle';
 
 const actor = { name: 'tester' };
 const PORT_RULE = 'the port must be a whole number from 1 to 65535';

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSqlite, sqliteFile } from '../config/database-url';
 import { statementTrace } from '../db';
-import { applyChangeset, createZone, type Changeset } from './mutations';
+import { applyChangeset, type Changeset } from './changes';
+import { createZone } from './zone-lifecycle';
 
 const Z = 'plan.test.';
 const actor = { name: 'test' };

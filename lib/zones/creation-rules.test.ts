@@ -6,7 +6,8 @@ import { db } from '../db';
 import { createUser, grantZone } from '../auth/users';
 import { saveSecondaryZonesSettings } from '../settings/mutations';
 import { AppError } from '../errors';
-import { createZone, setZoneOptions, type Actor } from './mutations';
+import type { Actor } from './actor';
+import { createZone, setZoneOptions } from './zone-lifecycle';
 
 const operator: Actor = { name: 'cli' };
 

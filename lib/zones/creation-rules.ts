@@ -23,7 +23,7 @@ import { ancestorNames, isInZone } from '../dns/names';
 import { getSetting } from '../settings/data';
 import { addressAllowed, parseAddressPort } from '../dns/address';
 import { AppError } from '../errors';
-import type { Actor } from './mutations';
+import type { Actor } from './actor';
 
 type Tx = Prisma.TransactionClient;
 

@@ -1,16 +1,11 @@
 // Reads of zones and records for the web app, the CLI and the worker.
 import { Prisma } from '../generated/prisma/client';
 import { db, textContains } from '../db';
-import { parseSoaContent, soaContent } from '../dns/rdata';
-import { nextSerial, serialGreater } from '../dns/serial';
+import { soaContent } from '../dns/rdata';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
 import { absoluteName } from '../dns/names';
-import { parseZoneFile, type ZoneFileError } from '../dns/zone-file';
-import type { RecordError } from '../errors';
-import { applyRecordDiff, diffRecords, diffSoa, type RecordDiff, type SoaFieldChange } from './import-diff';
 import { readChangeRecords } from './journal';
 import { readList } from './json-lists';
-import { checkZoneRules } from './validate';
 import { TimeSlice } from '../time-slice';
 
 export type ZoneKind = 'primary' | 'secondary';
@@ -259,6 +254,41 @@ export async function getZoneHeader(name: string): Promise<Omit<ZoneDetail, 'rec
   return z ? zoneHeaderOf(z) : null;
 }
 
+/** The zone of id `zoneId` without its records (a page that has the id from the access check); null when there is none. */
+export async function getZoneHeaderById(zoneId: number): Promise<Omit<ZoneDetail, 'records'> | null> {
+  const z = await db().zone.findUnique({ where: { id: zoneId } });
+  return z ? zoneHeaderOf(z) : null;
+}
+
+/** A zone's TSIG key and the refresh state of a secondary zone, as `zonekeeper zone status` shows them. */
+export interface ZoneRefreshStatus {
+  /** The name of the key its transfers need, or null. */
+  tsigKey: string | null;
+  lastCheckAt: Date | null;
+  lastRefreshAt: Date | null;
+  nextRefreshAt: Date | null;
+  expiresAt: Date | null;
+  refreshFailures: number;
+  lastError: string | null;
+}
+
+/** The refresh status of the zone of id `zoneId`; null when there is none. */
+export async function getZoneRefreshStatus(zoneId: number): Promise<ZoneRefreshStatus | null> {
+  const z = await db().zone.findUnique({
+    where: { id: zoneId },
+    select: {
+      tsigKey: { select: { name: true } },
+      lastCheckAt: true,
+      lastRefreshAt: true,
+      nextRefreshAt: true,
+      expiresAt: true,
+      refreshFailures: true,
+      lastError: true,
+    },
+  });
+  return z ? { ...z, tsigKey: z.tsigKey?.name ?? null } : null;
+}
+
 /** A zone row as the pages and the CLI read it: settings parsed, serial as a number. */
 function zoneHeaderOf(z: Prisma.ZoneGetPayload<object>): Omit<ZoneDetail, 'records'> {
   return {
@@ -290,7 +320,7 @@ export function sortRecords(records: RR[]): RR[] {
   });
 }
 
-// ---------------------------------------------------------------- changelog and import preview
+// ---------------------------------------------------------------- changelog
 
 /** One committed change as the changelog shows it; `removed`/`added` include the old/new SOA. */
 export interface ChangeEntry {
@@ -361,43 +391,6 @@ export async function listChanges(zoneId: number, q: ChangeListQuery = {}): Prom
 export async function getChange(zoneId: number, changeId: number): Promise<ChangeEntry | null> {
   const row = await db().change.findFirst({ where: { id: changeId, zoneId } });
   return row ? (await changeEntriesOf([row]))[0]! : null;
-}
-
-/** What importing a zone file would do to a zone, for the import preview. */
-export interface ImportPreview {
-  zone: string;
-  kind: ZoneKind;
-  /** The serial the preview was computed against; the commit expects it. */
-  serial: number;
-  /** Parse errors with line numbers; when any, nothing else is filled in. */
-  errors: ZoneFileError[];
-  diff: RecordDiff;
-  /** SOA fields the file changes; empty when it has no SOA or the same one. */
-  soa: SoaFieldChange[];
-  /** Problems the zone would have with every item applied (CNAME beside data, no apex NS, …). */
-  ruleErrors: RecordError[];
-  /** Records in the file, the SOA included. */
-  fileRecords: number;
-}
-
-/** The import preview of `text` against the zone as stored now; null when there is no such zone. */
-export async function previewImport(zoneName: string, text: string): Promise<ImportPreview | null> {
-  const zone = await getZone(zoneName);
-  if (!zone) return null;
-  const empty: RecordDiff = { adds: [], changes: [], deletes: [], unchanged: 0 };
-  const parsed = parseZoneFile(text, { origin: zone.name, defaultTtl: zone.defaultTtl });
-  const base = { zone: zone.name, kind: zone.kind, serial: zone.serial, fileRecords: parsed.records.length };
-  if (parsed.errors.length) return { ...base, errors: parsed.errors, diff: empty, soa: [], ruleErrors: [] };
-  const diff = diffRecords(zone.records, parsed.records);
-  const soaRr = parsed.records.find((r) => r.type === 'SOA');
-  let soa: SoaFieldChange[] = [];
-  if (soaRr) {
-    const fileSoa = parseSoaContent(soaRr.content);
-    const ahead = serialGreater(fileSoa.serial, nextSerial(zone.serialPolicy, zone.serial));
-    soa = diffSoa({ soa: zone.soa, ttl: zone.soaTtl }, { soa: fileSoa, ttl: soaRr.ttl }, ahead);
-  }
-  const ruleErrors = checkZoneRules(zone.name, applyRecordDiff(zone.records, diff, new Set()));
-  return { ...base, errors: [], diff, soa, ruleErrors };
 }
 
 // ---------------------------------------------------------------- the editor's page of records

@@ -7,7 +7,8 @@ import { db } from '../db';
 import { getZone, getZoneRecordsPage, listChangesSince } from './data';
 import { AppError } from '../errors';
 import { editsToChangeset, type PendingEdit } from './edits';
-import { applyChangeset, createZone } from './mutations';
+import { applyChangeset } from './changes';
+import { createZone } from './zone-lifecycle';
 
 const alice = { name: 'alice' };
 const bob = { name: 'bob' };

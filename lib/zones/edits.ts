@@ -4,7 +4,7 @@
 // all use it. Records here are absolute and canonical, as the server sends them.
 import { relativeName } from '../dns/names';
 import type { RR } from '../dns/types';
-import type { Changeset, SoaEdit } from './mutations';
+import type { Changeset, SoaEdit } from './changes';
 import { normalizeRecord, recordKey } from './validate';
 
 export type EditRecord = RR;

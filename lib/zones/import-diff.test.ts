@@ -4,10 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import type { RR } from '../dns/types';
-import { getZone, listChanges, previewImport } from './data';
+import { getZone, listChanges } from './data';
+import { previewImport } from './import-preview';
 import { AppError } from '../errors';
 import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
-import { applyChangeset, commitImport, createZone } from './mutations';
+import { applyChangeset, commitImport } from './changes';
+import { createZone } from './zone-lifecycle';
 
 const actor = { name: 'tester' };
 const rr = (name: string, type: string, ttl: number, content: string): RR => ({ name, type, ttl, content });

@@ -5,9 +5,10 @@
 // it reads the body and then calls these. No next/* imports.
 import { z } from 'zod';
 import { databaseFailure } from '../db-errors';
-import { previewImport, type ImportPreview } from './data';
+import { previewImport, type ImportPreview } from './import-preview';
 import { AppError, type RecordError } from '../errors';
-import { commitImport, type Actor } from './mutations';
+import type { Actor } from './actor';
+import { commitImport } from './changes';
 import { zoneFileField } from './schema';
 
 export interface ImportPreviewState {

@@ -9,7 +9,8 @@ import { ZoneLoader } from '../worker/zone-loader';
 import { ZoneStore } from '../worker/zone-store';
 import { getChange, listChanges } from './data';
 import { JOURNAL_PIECE } from './journal';
-import { deleteZone, importZone } from './mutations';
+import { importZone } from './changes';
+import { deleteZone } from './zone-lifecycle';
 
 const actor = { name: 'test' };
 const Z = 'journal.test.';

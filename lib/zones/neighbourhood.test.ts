@@ -8,7 +8,8 @@ import { db } from '../db';
 import type { RR } from '../dns/types';
 import { readZoneRecords } from './data';
 import { AppError } from '../errors';
-import { applyChangeset, createZone, type Changeset } from './mutations';
+import { applyChangeset, type Changeset } from './changes';
+import { createZone } from './zone-lifecycle';
 import { checkZoneRules, recordKey } from './validate';
 
 const Z = 'hood.test.';

@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { db, writeTransaction } from '../db';
 import { addAutoprimary, deleteAutoprimary } from './autoprimaries';
-import { applyChangeset, createZone, deleteZone, importZone, recordRefreshState, replaceSecondaryContent, setZoneOptions } from './mutations';
+import { applyChangeset, importZone } from './changes';
+import { recordRefreshState, replaceSecondaryContent } from './secondary-store';
+import { createZone, deleteZone, setZoneOptions } from './zone-lifecycle';
 import { createTsigKey, deleteTsigKey } from './tsig-keys';
 import { ChangeCursor, KEEP_ROWS, markChanged, type ZoneChanges } from './zone-changes';
 

@@ -8,7 +8,8 @@ import { db } from '../db';
 import { parseZoneFile } from '../dns/zone-file';
 import { runZonekeeper } from '../testing/run-program';
 import { startWebServer, type WebServerProcess } from '../testing/web-server';
-import { applyChangeset, createZone } from './mutations';
+import { applyChangeset } from './changes';
+import { createZone } from './zone-lifecycle';
 import { exportZoneFile } from './zone-export';
 
 const actor = { name: 'test' };

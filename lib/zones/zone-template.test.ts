@@ -7,7 +7,7 @@ import { visibleZoneWhere, zoneRights } from '../auth/zone-access';
 import { setSetting } from '../settings/mutations';
 import { getZone, listZonesPage } from './data';
 import { AppError } from '../errors';
-import { createZone } from './mutations';
+import { createZone } from './zone-lifecycle';
 
 describe('new zones', () => {
   it('take NS hosts, contact, TTL, SOA timers and transfer lists from the zone template', async () => {

@@ -5,7 +5,7 @@
 import { formatHostPort } from '../../dns/address';
 import { lowercased } from '../../dns/wire';
 import { AppError } from '../../errors';
-import { createZone } from '../../zones/mutations';
+import { createZone } from '../../zones/zone-lifecycle';
 import type { Logger } from '../logger';
 import { queryPrimary } from './query-primary';
 

@@ -14,7 +14,7 @@ import { ask, eventually } from '../../testing/dns-client';
 import { runProgram, runZonekeeper } from '../../testing/run-program';
 import { requireProgram } from '../../testing/system-program';
 import { getZone } from '../../zones/data';
-import { createZone } from '../../zones/mutations';
+import { createZone } from '../../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from '../worker';
 
 const named = requireProgram('named', 'bind9');

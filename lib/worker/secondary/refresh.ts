@@ -21,7 +21,7 @@ import {
   type ReceivedSoa,
   type RefreshState,
   type SecondaryApplyResult,
-} from '../../zones/mutations';
+} from '../../zones/secondary-store';
 import type { Logger } from '../logger';
 import { recordEvent, type SecondaryEvent } from './events';
 import { PrimaryQueryError, queryPrimary } from './query-primary';

@@ -12,7 +12,8 @@ import { freePort } from '../../testing/bind';
 import { ask, eventually, sendRaw } from '../../testing/dns-client';
 import { startResponder, type Responder } from '../../testing/dns-responder';
 import { workerProcess, type WorkerProcess } from '../../testing/worker-process';
-import { applyChangeset, importZone, setZoneOptions } from '../../zones/mutations';
+import { applyChangeset, importZone } from '../../zones/changes';
+import { setZoneOptions } from '../../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from '../worker';
 
 const Z = 'crash.test.';

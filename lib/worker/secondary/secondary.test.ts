@@ -15,7 +15,7 @@ import { runZonekeeper } from '../../testing/run-program';
 import { transfer } from '../../testing/xfr-client';
 import { getZone } from '../../zones/data';
 import { addAutoprimary } from '../../zones/autoprimaries';
-import { createZone, setZoneOptions } from '../../zones/mutations';
+import { createZone, setZoneOptions } from '../../zones/zone-lifecycle';
 import { createTsigKey } from '../../zones/tsig-keys';
 import { sendNotify } from '../notify-out';
 import { startWorker, type RunningWorker } from '../worker';
@@ -105,7 +105,7 @@ describe('a secondary of a scripted primary', () => {
   });
 
   it('refuses records edits on a secondary zone', async () => {
-    const { applyChangeset } = await import('../../zones/mutations');
+    const { applyChangeset } = await import('../../zones/changes');
     await expect(applyChangeset(Z, { add: [{ name: 'x', type: 'A', content: '192.0.2.9' }] }, actor)).rejects.toMatchObject({ code: 'forbidden' });
   });
 

@@ -10,7 +10,8 @@ import { RCODE } from '../../dns/wire';
 import { freePort } from '../../testing/bind';
 import { ask, eventually } from '../../testing/dns-client';
 import { workerProcess, type WorkerProcess } from '../../testing/worker-process';
-import { applyChangeset, importZone, setZoneOptions } from '../../zones/mutations';
+import { applyChangeset, importZone } from '../../zones/changes';
+import { setZoneOptions } from '../../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from '../worker';
 
 const Z = 'trio.test.';

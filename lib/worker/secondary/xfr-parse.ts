@@ -14,7 +14,7 @@
 import type { RR } from '../../dns/types';
 import { isRecordType, parseSoaContent, wireToContent } from '../../dns/rdata';
 import { lowercased, type WireRecord } from '../../dns/wire';
-import type { ReceivedSoa, SecondaryDiff } from '../../zones/mutations';
+import type { ReceivedSoa, SecondaryDiff } from '../../zones/secondary-store';
 
 export type TransferContent =
   | { style: 'up-to-date'; soa: ReceivedSoa }

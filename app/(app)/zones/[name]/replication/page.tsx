@@ -9,8 +9,8 @@ import { PropagationTimeline } from '@/components/replication/timeline';
 import { RelativeTime } from '@/components/relative-time';
 import { linkClass, tableBox } from '@/components/styles';
 import { requireZoneUser } from '@/lib/auth/session';
-import { db } from '@/lib/db';
 import { getZoneReplication, propagationTimeline } from '@/lib/replication/data';
+import { getZoneHeaderById } from '@/lib/zones/data';
 import { recentZoneEvents } from '@/lib/replication/events';
 import { decodeParam } from '@/components/list-params';
 import { zoneHref } from '@/lib/zones/zone-urls';
@@ -30,7 +30,8 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
   const shown = displayName(name.toLowerCase());
   const { rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: zoneHref(shown, 'replication') });
   if (zoneId === undefined) notFound();
-  const zone = await db().zone.findUniqueOrThrow({ where: { id: zoneId }, select: { name: true, kind: true } });
+  const zone = await getZoneHeaderById(zoneId);
+  if (!zone) notFound();
   const now = new Date();
   const recordsHref = zoneHref(zone.name);
 

@@ -1,11 +1,11 @@
 // `zonekeeper replication [ZONE]`: the replication dashboard in a terminal.
 // Without a zone, one line per primary zone; with one, each secondary's
 // address, serial and state, and how the latest changes reached them.
-import { getZoneReplication, listReplication, propagationTimeline, type ZoneReplication } from '../replication/data';
-import { db } from '../db';
-import { absoluteName, DnsNameError } from '../dns/names';
-import { formatAgo } from '../format/relative-time';
-import { AppError } from '../errors';
+import { getZoneReplication, listReplication, propagationTimeline, type ZoneReplication } from '../../replication/data';
+import { absoluteName, DnsNameError } from '../../dns/names';
+import { formatAgo } from '../../format/relative-time';
+import { getZoneHeader } from '../../zones/data';
+import { AppError } from '../../errors';
 
 type Out = (line?: string) => void;
 
@@ -37,7 +37,7 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
     if (err instanceof DnsNameError) throw new AppError('not-found', `There is no zone ${zoneArg}.`);
     throw err;
   }
-  const zone = await db().zone.findUnique({ where: { name }, select: { id: true, kind: true } });
+  const zone = await getZoneHeader(name);
   if (!zone) throw new AppError('not-found', `There is no zone ${name}.`);
   if (zone.kind !== 'primary') {
     throw new AppError('invalid', `${name} is a secondary zone here; see its refresh state with: zonekeeper zone status ${name}`);

@@ -1,0 +1,51 @@
+// `zonekeeper zone status NAME [--events N]`: serial, primaries, TSIG key,
+// the refresh state of a secondary zone and the zone's latest events.
+import { formatOffset } from '../../format/relative-time';
+import { latestZoneEvents } from '../../replication/events';
+import { getZoneRefreshStatus } from '../../zones/data';
+import type { CommandOutput } from '../output';
+import { existingZone } from './zone-lookup';
+
+export async function statusCommand(name: string, eventCount: number, io: CommandOutput): Promise<void> {
+  const z = await existingZone(name);
+  const row = (await getZoneRefreshStatus(z.id))!;
+  const when = (d: Date | null) => (d ? `${d.toISOString()} (${formatOffset(d)})` : 'never');
+  const line = (label: string, value: string) => io.out(`${`${label}:`.padEnd(14)}${value}`);
+  line('zone', z.name);
+  line('kind', z.kind);
+  line('serial', z.kind === 'secondary' && z.serial === 0 ? '0 (not transferred yet)' : String(z.serial));
+  if (z.kind === 'secondary') {
+    line('primaries', z.primaries.join(', ') || 'none');
+    line('tsig key', row.tsigKey ?? 'none');
+    line('last check', row.lastCheckAt ? `${when(row.lastCheckAt)}, ${row.lastError ? `failed: ${row.lastError}` : 'ok'}` : 'never');
+    line('last refresh', when(row.lastRefreshAt));
+    line('next refresh', row.nextRefreshAt ? when(row.nextRefreshAt) : 'at once (when the worker runs)');
+    const expired = row.expiresAt !== null && row.expiresAt.getTime() <= Date.now();
+    line('expires', row.expiresAt ? `${when(row.expiresAt)}${expired ? ': EXPIRED, answering SERVFAIL until a refresh succeeds' : ''}` : 'not served yet');
+    if (row.refreshFailures) line('failures', `${row.refreshFailures} in a row`);
+  } else {
+    line('tsig key', row.tsigKey ?? 'none');
+  }
+  const events = await latestZoneEvents(z.name, eventCount);
+  if (eventCount === 0) return;
+  io.out();
+  if (events.length === 0) {
+    io.out('No events yet.');
+    return;
+  }
+  io.out(`Latest events (newest first, up to ${eventCount}):`);
+  const rows = events.map((e) => [
+    e.createdAt.toISOString(),
+    e.kind,
+    e.peer || '-',
+    e.serial === null ? '-' : String(e.serial),
+    e.outcome,
+    e.records === null ? '-' : String(e.records),
+    e.bytes === null ? '-' : String(e.bytes),
+    e.durationMs === null ? '-' : `${e.durationMs} ms`,
+    e.detail ?? '',
+  ]);
+  const head = ['TIME', 'KIND', 'PEER', 'SERIAL', 'OUTCOME', 'RECORDS', 'BYTES', 'TIME TAKEN', 'DETAIL'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows]) io.out(`  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+}

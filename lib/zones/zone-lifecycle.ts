@@ -1,0 +1,226 @@
+// Zone lifecycle: creating a zone (from the form, the CLI, an autoprimary or
+// a zone file import), setting its options, deleting it. Each runs in one
+// transaction that also puts the zone on the change feed
+// (lib/zones/zone-changes.ts), then nudges the worker. The records of an
+// existing zone change through lib/zones/changes.ts; those of a secondary
+// zone through lib/zones/secondary-store.ts.
+import type { Prisma } from '../generated/prisma/client';
+import { isUniqueViolation } from '../db-errors';
+import { db, writeTransaction } from '../db';
+import { AddressError, AddressRangeError, formatHostPort, parseAddressPort, parseRange } from '../dns/address';
+import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
+import { nextSerial } from '../dns/serial';
+import { looksLikePrefix, ReversePrefixError, reverseZoneForPrefix } from '../dns/reverse';
+import { getSetting } from '../settings/data';
+import type { RR, SerialPolicy } from '../dns/types';
+import { TimeSlice } from '../time-slice';
+import type { Actor } from './actor';
+import { checkZoneConfigure, checkZoneCreation } from './creation-rules';
+import { soaRecordOf } from './data';
+import { AppError } from '../errors';
+import { writeChange } from './journal';
+import { readList, writeList } from './json-lists';
+import { notifyTargets } from './notify-targets';
+import { nudgeWorker } from './nudge';
+import { createZoneSchema, type CreateZoneInput } from './schema';
+import { tsigKeyIdFor } from './tsig-keys';
+import { normalizeRecordContent } from './validate';
+import { markChanged } from './zone-changes';
+import { COMMIT_TX, insertRecords, queueNotify } from './zone-version';
+
+/** A zone name, or the reverse zone of an address prefix (`192.0.2.0/24`). */
+function zoneNameOrPrefix(input: string): string {
+  if (!looksLikePrefix(input)) return toZoneName(input);
+  try {
+    return reverseZoneForPrefix(input);
+  } catch (err) {
+    if (err instanceof ReversePrefixError) throw new AppError('invalid', err.message, { name: [err.message] });
+    throw err;
+  }
+}
+
+export function toZoneName(input: string): string {
+  try {
+    const name = absoluteName(input);
+    if (name === '.') throw new DnsNameError('the root zone cannot be served here');
+    return name;
+  } catch (err) {
+    if (err instanceof DnsNameError) throw new AppError('invalid', err.message, { name: [err.message] });
+    throw err;
+  }
+}
+
+/** `hostmaster@example.com` or `hostmaster.example.com.` → the SOA RNAME. */
+function contactToRname(contact: string, zone: string): string {
+  const c = contact.trim();
+  if (c.includes('@')) {
+    const [local, domain] = c.split('@', 2) as [string, string];
+    // RFC 1035 §8 would need a dot in the mailbox escaped; we keep names simple instead.
+    if (local.includes('.')) throw new DnsNameError(`use a mailbox without dots in "${c}" (like hostmaster@${domain})`);
+    return canonicalName(`${local}.${domain.replace(/\.$/, '')}.`);
+  }
+  return canonicalName(c, zone);
+}
+
+
+export async function createZone(input: CreateZoneInput, actor: Actor): Promise<{ name: string; serial: number }> {
+  const parsed = createZoneSchema.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
+    throw new AppError('invalid', 'The zone could not be created; fix the fields marked.', fieldErrors);
+  }
+  const v = parsed.data;
+  const name = zoneNameOrPrefix(v.name);
+  const defaults = await getSetting('zoneDefaults');
+  const policy = (v.serialPolicy ?? defaults.serialPolicy) as SerialPolicy;
+  const defaultTtl = v.defaultTtl ?? defaults.defaultTtl;
+  const soaTimers = { soaRefresh: defaults.refresh, soaRetry: defaults.retry, soaExpire: defaults.expire, soaMinimum: defaults.minimum };
+
+  if (v.kind === 'secondary') {
+    if (v.primaries.length === 0) {
+      throw new AppError('invalid', 'A secondary zone needs at least one primary (ADDRESS[:PORT]).', {
+        primaries: ['Give at least one primary server address'],
+      });
+    }
+    const primaries = v.primaries.map((p) => checkAddressPort(p, 'primaries'));
+    return insertZone(actor, {
+      name,
+      kind: 'secondary',
+      serial: 0n,
+      serialPolicy: policy,
+      soaMname: name,
+      soaRname: name,
+      ...soaTimers,
+      soaTtl: defaultTtl,
+      defaultTtl,
+      primaries: writeList(primaries),
+      allowTransfer: writeList(defaults.allowTransfer),
+      alsoNotify: writeList(defaults.alsoNotify),
+    }, []);
+  }
+
+  const nsErrors: string[] = [];
+  const nsHosts = v.nameservers.length ? v.nameservers : defaults.nameservers.length ? defaults.nameservers : [`ns1.${name}`];
+  const nameservers = nsHosts.flatMap((ns) => {
+    const n = normalizeRecordContent('NS', ns, name);
+    if (!n.ok) nsErrors.push(n.message);
+    return n.ok ? [n.value] : [];
+  });
+  let rname = `hostmaster.${name}`;
+  try {
+    const contact = v.contact || defaults.contact;
+    if (contact) rname = contactToRname(contact, name);
+  } catch (err) {
+    if (!(err instanceof DnsNameError)) throw err;
+    throw new AppError('invalid', 'The SOA contact is not valid.', { contact: [err.message] });
+  }
+  if (nsErrors.length) throw new AppError('invalid', 'A name server is not valid.', { nameservers: nsErrors });
+  const records: RR[] = [...new Set(nameservers)].map((ns) => ({ name, type: 'NS', ttl: defaultTtl, content: ns }));
+  return insertZone(actor, {
+    name,
+    kind: 'primary',
+    serial: BigInt(nextSerial(policy, 0)),
+    serialPolicy: policy,
+    soaMname: nameservers[0]!,
+    soaRname: rname,
+    ...soaTimers,
+    soaTtl: defaultTtl,
+    defaultTtl,
+    allowTransfer: writeList(defaults.allowTransfer),
+    alsoNotify: writeList(defaults.alsoNotify),
+  }, records);
+}
+
+type ZoneInsert = Omit<Prisma.ZoneCreateInput, 'records' | 'changes' | 'notifyJobs' | 'replicas' | 'events' | 'grants'>;
+
+/** Creates the zone row, its records and its first journal entry in one transaction. */
+export async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promise<{ name: string; serial: number }> {
+  try {
+    await writeTransaction(async (tx) => {
+      const creator = await checkZoneCreation(tx, actor, { name: data.name, kind: data.kind, primaries: readList(data.primaries) });
+      const zone = await tx.zone.create({ data });
+      // An editor may only open zones granted to them; the one they create is.
+      if (creator.kind === 'user' && creator.role === 'editor') await tx.zoneGrant.create({ data: { userId: creator.id, zoneId: zone.id } });
+      const slice = new TimeSlice();
+      await insertRecords(tx, zone.id, records, slice);
+      if (zone.kind === 'primary') {
+        const head = { zoneId: zone.id, userId: actor.userId ?? null, actor: actor.name, comment: 'zone created', oldSerial: 0n, newSerial: zone.serial, version: zone.version };
+        await writeChange(tx, head, [], [soaRecordOf(zone), ...records], slice);
+        await queueNotify(tx, zone.id, zone.serial, notifyTargets(zone.name, zone.soaMname, records, readList(zone.alsoNotify)));
+      }
+      await markChanged(tx, zone.name);
+    }, COMMIT_TX);
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw new AppError('exists', `The zone ${data.name} already exists.`, { name: [`${data.name} already exists`] });
+    }
+    throw err;
+  }
+  await nudgeWorker(data.name);
+  return { name: data.name, serial: Number(data.serial) };
+}
+
+export async function deleteZone(nameInput: string, _actor: Actor): Promise<void> {
+  const name = toZoneName(nameInput);
+  const count = await writeTransaction(async (tx) => {
+    const deleted = await tx.zone.deleteMany({ where: { name } });
+    if (deleted.count > 0) await markChanged(tx, name);
+    return deleted.count;
+  });
+  if (count === 0) throw new AppError('not-found', `There is no zone ${name}.`);
+  await nudgeWorker(name);
+}
+
+export interface ZoneOptions {
+  alsoNotify?: string[];
+  allowTransfer?: string[];
+  serialPolicy?: string;
+  primaries?: string[];
+  /** A TSIG key name, or `none` to require no key. */
+  tsig?: string;
+}
+
+function checkAddressPort(text: string, field: string): string {
+  try {
+    return formatHostPort(parseAddressPort(text, 53));
+  } catch (err) {
+    if (!(err instanceof AddressError)) throw err;
+    throw new AppError('invalid', `${field}: ${err.message}`, { [field]: [err.message] });
+  }
+}
+
+function checkCidr(text: string): string {
+  try {
+    return parseRange(text);
+  } catch (err) {
+    if (!(err instanceof AddressRangeError)) throw err;
+    throw new AppError('invalid', `allow-transfer: ${err.message}`, { allowTransfer: [`"${text.trim()}" is not an address range`] });
+  }
+}
+
+export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor: Actor): Promise<void> {
+  const name = toZoneName(nameInput);
+  await checkZoneConfigure(db(), actor);
+  const data: Prisma.ZoneUpdateInput = { version: { increment: 1 } };
+  if (opts.alsoNotify) data.alsoNotify = writeList(opts.alsoNotify.filter(Boolean).map((t) => checkAddressPort(t, 'alsoNotify')));
+  if (opts.allowTransfer) data.allowTransfer = writeList(opts.allowTransfer.filter(Boolean).map(checkCidr));
+  if (opts.primaries) data.primaries = writeList(opts.primaries.filter(Boolean).map((t) => checkAddressPort(t, 'primaries')));
+  if (opts.serialPolicy !== undefined) {
+    if (!['increment', 'date', 'unixtime'].includes(opts.serialPolicy)) {
+      throw new AppError('invalid', `serial policy must be increment, date or unixtime, not "${opts.serialPolicy}"`, {
+        serialPolicy: ['choose increment, date or unixtime'],
+      });
+    }
+    data.serialPolicy = opts.serialPolicy;
+  }
+  const extra: { tsigKeyId?: number | null } = {};
+  if (opts.tsig !== undefined) extra.tsigKeyId = await tsigKeyIdFor(opts.tsig);
+  const count = await writeTransaction(async (tx) => {
+    const updated = await tx.zone.updateMany({ where: { name }, data: { ...(data as Prisma.ZoneUpdateManyMutationInput), ...extra } });
+    if (updated.count > 0) await markChanged(tx, name);
+    return updated.count;
+  });
+  if (count === 0) throw new AppError('not-found', `There is no zone ${name}.`);
+  await nudgeWorker(name);
+}
