@@ -1,6 +1,8 @@
 // Prisma CLI configuration. The JS engine with a driver adapter lets
 // `prisma generate` and `prisma migrate deploy` run without downloading
-// engine binaries (see ../shared/notes/prisma-offline.md). The adapter follows
+// engine binaries: our machines reach the npm registry and nothing else.
+// (`prisma migrate dev` fails with an adapter; a new migration is written with
+// `prisma migrate diff --from-schema-datamodel … --script`.) The adapter follows
 // DATABASE_URL like lib/db.ts; for PostgreSQL pass `--schema
 // prisma/postgres/schema.prisma` (e.g. to `prisma db execute`). Migrations are
 // applied by lib/setup, not by `prisma migrate deploy`, on both databases.

@@ -1,7 +1,7 @@
 // AXFR of a big zone: the Zonekeeper worker against BIND 9 (as primary, from
 // a zone file) on the same 1,000,000-record zone. Times each transfer with a
 // raw TCP reader (dig is itself the bottleneck at this size, see
-// ../shared/notes/dns-performance.md), alternating the two servers, and
+// docs/architecture.md, "Measured costs"), alternating the two servers, and
 // prints the medians and their ratio.
 //
 // Usage (through bench/axfr.sh): tsx bench/axfr.ts [--records N] [--rounds R]

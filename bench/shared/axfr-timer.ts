@@ -1,7 +1,7 @@
 // One AXFR over TCP timed at the byte level: frames, headers and record
 // boundaries only, ending at the second SOA. dig is itself the bottleneck on
-// big zones (../shared/notes/dns-performance.md), so this shows the server's
-// own speed.
+// big zones (docs/architecture.md, "Measured costs"), so this shows the
+// server's own speed.
 import net from 'node:net';
 import { frame } from '../../lib/dns/tcp-framing.ts';
 import { encodeMessage } from '../../lib/dns/wire.ts';

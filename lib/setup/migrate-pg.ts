@@ -1,7 +1,8 @@
 // PostgreSQL migrations: prisma/postgres/migrations, applied in order through
 // the `pg` driver, each in its own transaction, recorded in "zk_migrations" so
 // that a second run applies nothing. `prisma migrate deploy` cannot do this
-// offline on PostgreSQL (prisma/orm#27403, ../shared/notes/prisma-offline.md).
+// offline on PostgreSQL (prisma/orm#27403): our machines reach the npm
+// registry but not Prisma's binary downloads.
 // An advisory lock serialises processes that start at the same moment (the web
 // app's start-up, several workers, a CLI call): the second waits, then finds
 // nothing left to apply.

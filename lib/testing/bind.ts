@@ -1,6 +1,6 @@
 // A real BIND 9.18 (Debian's bind9) on 127.0.0.1 and a port of its own, for
-// interop tests and benchmarks. As ../shared/notes/real-peers.md says: BIND
-// listens only on addresses configured on an interface, so 127.0.0.1; no
+// interop tests and benchmarks. BIND listens only on addresses configured
+// on an interface (127.0.0.2 is silently not listened on), so 127.0.0.1; no
 // rndc (`controls { };`); everything in a private temp folder. named runs in
 // the foreground (-g) and its log (stderr, with -d N debug lines) is kept in
 // memory and in `named.log` in that folder. Every wait is bounded; stop()

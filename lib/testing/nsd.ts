@@ -1,9 +1,8 @@
 // A real NSD (Debian's nsd 4.6) serving one zone file on 127.0.0.1, for tests
-// that compare our answers with a reference server. Config as in
-// ../shared/notes/real-peers.md: everything in a private temp folder, no
-// privilege drop, no chroot, no database, RRL off (it would drop answers to a
-// busy test client). Every wait is bounded; stop() ends the process it started
-// by PID and removes the folder.
+// that compare our answers with a reference server. Everything in a private
+// temp folder, no privilege drop, no chroot, no database, RRL off (it would
+// drop answers to a busy test client). Every wait is bounded; stop() ends the
+// process it started by PID and removes the folder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';

@@ -1,6 +1,6 @@
 // A real PowerDNS Authoritative 4.7 (Debian's pdns-server with the gsqlite3
 // backend) on a loopback address, for interop tests and benchmarks. Set up
-// as in ../shared/notes/real-peers.md: its own SQLite database made from the
+// to need nothing of the machine's: its own SQLite database made from the
 // packaged schema, its own config folder, foreground, log on stderr (kept in
 // memory and in `pdns.log`). Optionally an autosecondary ("supermaster"
 // setup): it creates a zone when a trusted primary NOTIFYs it and transfers

@@ -1,6 +1,6 @@
 // A cache of encoded responses, so that a repeated question costs a Map
 // lookup and a copy instead of a decode, a resolution and an encode
-// (../shared/notes/dns-performance.md: every microsecond above Node's own
+// (docs/architecture.md, "Measured costs": every microsecond above Node's own
 // ~12 µs per UDP packet is ours).
 //
 // Only plain queries take this path: opcode QUERY, one question with an

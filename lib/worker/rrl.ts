@@ -34,7 +34,7 @@
 //
 // Everything is read from the encoded response, so the limiter needs nothing
 // from the resolver and costs the same whether the answer came from the
-// response cache or not (see ../shared/notes/dns-performance.md: a cached
+// response cache or not (docs/architecture.md, "Measured costs": a cached
 // answer is under a microsecond of our own work, and this adds a fraction).
 //
 // Each bucket is a token bucket holding one second of responses. Buckets live

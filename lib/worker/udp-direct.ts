@@ -2,7 +2,7 @@
 // and back without dgram.Socket's per-packet JavaScript.
 //
 // dgram's public path costs about 2 µs per query on these machines on top of
-// the kernel's receive and send (../shared/notes/dns-performance.md): an
+// the kernel's receive and send (docs/architecture.md, "Measured costs"): an
 // 'message' event, argument juggling, an address lookup with a closure, an
 // async-id scope and a new native SendWrap for every reply. Node calls the
 // handle's `onmessage` for each datagram and its `send` tries a synchronous

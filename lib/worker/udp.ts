@@ -23,7 +23,7 @@ import { attachDirectPath, type Peer } from './udp-direct';
  * We only ever send to the address a datagram came from, always an IP
  * literal. Node's default lookup defers even those to the next tick through
  * dns.lookup; answering synchronously takes that off the per-packet path
- * (../shared/notes/dns-performance.md).
+ * (docs/architecture.md, "Measured costs").
  */
 function literalLookup(address: string, _options: unknown, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
   const family = net.isIP(address);
