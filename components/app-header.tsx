@@ -1,7 +1,6 @@
 import Link from 'next/link';
 import { logoutAction } from '@/lib/auth/actions';
-import { can } from '@/lib/auth/permission';
-import type { SessionUser } from '@/lib/auth/users';
+import { can, type SessionUser } from '@/lib/auth/permission';
 import { NavLink } from './nav-link';
 
 /**

@@ -3,6 +3,13 @@
 export type Role = 'admin' | 'editor' | 'viewer';
 export const ROLES: readonly Role[] = ['admin', 'editor', 'viewer'];
 
+/** Who is asking: a signed-in user (lib/auth/session.ts) or one the CLI acts as. */
+export interface SessionUser {
+  id: number;
+  name: string;
+  role: Role;
+}
+
 export type Permission =
   | 'zone:read'
   | 'zone:write'

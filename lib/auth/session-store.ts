@@ -13,8 +13,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
 import { databaseFailure } from '../db-errors';
 import { sessionLifetime } from '../config/env';
-import { isRole } from './permission';
-import type { SessionUser } from './users';
+import { isRole, type SessionUser } from './permission';
 
 type Tx = Prisma.TransactionClient;
 

@@ -7,10 +7,9 @@ import { cache } from 'react';
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { clientAddress } from './client-address';
-import { can, type Permission } from './permission';
+import { can, type Permission, type SessionUser } from './permission';
 import { loginPath } from './return-path';
 import { activeSession, createSession, endSessionByToken, type ActiveSession } from './session-store';
-import type { SessionUser } from './users';
 import { zoneRights, type ZoneRights } from './zone-access';
 
 export const SESSION_COOKIE = 'zk_session';

@@ -8,15 +8,9 @@ import { adminPassword } from '../config/env';
 import { absoluteName } from '../dns/names';
 import { AppError } from '../errors';
 import { generatePassword, hashPassword, verifyPassword } from './password';
-import { isRole, type Role } from './permission';
+import { isRole, type Role, type SessionUser } from './permission';
 import { MIN_PASSWORD_LENGTH } from './schema';
 import { endUserSessions } from './session-store';
-
-export interface SessionUser {
-  id: number;
-  name: string;
-  role: Role;
-}
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 // Defined with the form schemas (which the browser loads); re-exported for existing callers.

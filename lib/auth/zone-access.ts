@@ -6,8 +6,7 @@
 import { db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { absoluteName } from '../dns/names';
-import { can } from './permission';
-import type { SessionUser } from './users';
+import { can, type SessionUser } from './permission';
 
 /** The client to read grants with: the shared one, or a transaction's (the change service checks inside its write). */
 export type ZoneAccessClient = Pick<Prisma.TransactionClient, 'zone' | 'zoneGrant'>;
@@ -90,7 +89,10 @@ export async function zoneRights(user: Pick<SessionUser, 'id' | 'role'>, zoneNam
  * that sees every zone. For filtering lists in the query itself, so that
  * paging stays right.
  */
-export function visibleZoneWhere(user: Pick<SessionUser, 'id' | 'role'>): Prisma.ZoneWhereInput {
+/** The zones a user may read, as a filter of the Zone table for the data modules. */
+export type VisibleZones = Prisma.ZoneWhereInput;
+
+export function visibleZoneWhere(user: Pick<SessionUser, 'id' | 'role'>): VisibleZones {
   const s = scope(user).read;
   if (s === 'all') return {};
   if (s === 'none') return { id: { in: [] } };

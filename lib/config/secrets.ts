@@ -10,13 +10,6 @@ import { ensurePrivateDir } from '../setup/private-files';
 import { dataDir } from './env';
 
 export type SecretName = 'control-secret';
-/**
- * Every secret file we have written to ZK_DATA_DIR, for start-up to keep
- * private: the ones in use, and `session-secret`, which keyed the signed
- * session cookies of versions before server-side sessions (harmless now, but
- * still a secret).
- */
-export const SECRET_FILES: readonly string[] = ['control-secret', 'session-secret'];
 
 /** Shortest secret accepted, in bytes (we write 43: 32 random bytes in base64url). */
 export const MIN_SECRET_BYTES = 32;

@@ -2,7 +2,7 @@
 // /api/metrics: what each secondary serves (ReplicaStatus, written by the
 // worker's prober) against the primary's serial, turned into one state per
 // secondary and per zone, and the timeline of recent changes reaching them.
-import type { SessionUser } from '../auth/users';
+import type { SessionUser } from '../auth/permission';
 import { visibleZoneSql } from '../auth/zone-access';
 import { db } from '../db';
 import { behindAfterMs } from '../config/env';

@@ -8,7 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dataDir } from '../config/env';
 import { isSqlite, sqliteFile } from '../config/database-url';
-import { SECRET_FILES } from '../config/secrets';
+
+/**
+ * Every secret file we have written to ZK_DATA_DIR, for start-up to keep
+ * private: the ones in use, and `session-secret`, which keyed the signed
+ * session cookies of versions before server-side sessions (harmless now, but
+ * still a secret). lib/config/secrets.ts writes them.
+ */
+export const SECRET_FILES: readonly string[] = ['control-secret', 'session-secret'];
 
 const PRIVATE_DIR = 0o700;
 const PRIVATE_FILE = 0o600;

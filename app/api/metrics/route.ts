@@ -9,8 +9,7 @@ import { clientAddress } from '@/lib/auth/client-address';
 import { metricsToken } from '@/lib/config/env';
 import { loginThrottle, tooManyAttempts } from '@/lib/auth/rate-limit';
 import { getSessionUser } from '@/lib/auth/session';
-import { visibleZoneWhere } from '@/lib/auth/zone-access';
-import type { Prisma } from '@/lib/generated/prisma/client';
+import { visibleZoneWhere, type VisibleZones } from '@/lib/auth/zone-access';
 import { renderMetrics } from '@/lib/replication/metrics';
 
 export const dynamic = 'force-dynamic';
@@ -55,7 +54,7 @@ export async function GET(request: Request): Promise<Response> {
   return metrics(visibleZoneWhere(user));
 }
 
-async function metrics(visible: Prisma.ZoneWhereInput | undefined): Promise<Response> {
+async function metrics(visible: VisibleZones | undefined): Promise<Response> {
   return new Response(await renderMetrics({ visible }), {
     headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
   });
