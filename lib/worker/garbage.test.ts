@@ -17,9 +17,6 @@ import { PacketFuzzer, Prng, query, type FuzzKind, type FuzzPacket } from '../te
 import { applyChangeset } from '../zones/changes';
 import { createZone } from '../zones/zone-lifecycle';
 import { EDNS_UDP_LIMIT } from './handler';
-import type { HandlerContext } from './request';
-import { log } from './logger';
-import { ZoneStore } from './zone-store';
 
 const SEED = Number(process.env.ZK_FUZZ_SEED ?? 20261124);
 const COUNT = Number(process.env.ZK_FUZZ_COUNT ?? 100_000);

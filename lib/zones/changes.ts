@@ -8,7 +8,9 @@
 // import preview).
 import type { Prisma } from '../generated/prisma/client';
 import { db, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
+import { contactToRname } from '../dns/contact';
 import { canonicalName, DnsNameError } from '../dns/names';
+import { MAX_TTL } from '../dns/ttl';
 import { parseSoaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
 import { parseZoneFile } from '../dns/zone-file';
@@ -155,7 +157,7 @@ function soaEditToFields(e: SoaEdit, zone: string): { soa: SoaFields; ttl: numbe
   const errors: Record<string, string[]> = {};
   const name = (field: 'mname' | 'rname') => {
     try {
-      return canonicalName(e[field].trim(), zone);
+      return field === 'rname' ? contactToRname(e.rname, zone) : canonicalName(e.mname.trim(), zone);
     } catch (err) {
       if (!(err instanceof DnsNameError)) throw err;
       errors[field] = [err.message];
@@ -165,7 +167,7 @@ function soaEditToFields(e: SoaEdit, zone: string): { soa: SoaFields; ttl: numbe
   const mname = name('mname');
   const rname = name('rname');
   for (const k of ['refresh', 'retry', 'expire', 'minimum', 'ttl'] as const) {
-    if (!Number.isInteger(e[k]) || e[k] < 0 || e[k] > 2147483647) errors[k] = [`${k} must be a whole number of seconds from 0 to 2147483647`];
+    if (!Number.isInteger(e[k]) || e[k] < 0 || e[k] > MAX_TTL) errors[k] = [`${k} must be a whole number of seconds from 0 to ${MAX_TTL}`];
   }
   if (Object.keys(errors).length) {
     const recordErrors = Object.entries(errors).map(([k, m]) => ({ record: `SOA ${k}`, message: `SOA ${k}: ${m[0]}` }));

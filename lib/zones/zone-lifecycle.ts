@@ -8,7 +8,8 @@ import type { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
 import { AddressError, AddressRangeError, formatHostPort, parseAddressPort, parseRange } from '../dns/address';
-import { absoluteName, canonicalName, DnsNameError } from '../dns/names';
+import { contactToRname } from '../dns/contact';
+import { absoluteName, DnsNameError } from '../dns/names';
 import { nextSerial } from '../dns/serial';
 import { looksLikePrefix, ReversePrefixError, reverseZoneForPrefix } from '../dns/reverse';
 import { getSetting } from '../settings/data';
@@ -48,18 +49,6 @@ export function toZoneName(input: string): string {
     if (err instanceof DnsNameError) throw new AppError('invalid', err.message, { name: [err.message] });
     throw err;
   }
-}
-
-/** `hostmaster@example.com` or `hostmaster.example.com.` → the SOA RNAME. */
-function contactToRname(contact: string, zone: string): string {
-  const c = contact.trim();
-  if (c.includes('@')) {
-    const [local, domain] = c.split('@', 2) as [string, string];
-    // RFC 1035 §8 would need a dot in the mailbox escaped; we keep names simple instead.
-    if (local.includes('.')) throw new DnsNameError(`use a mailbox without dots in "${c}" (like hostmaster@${domain})`);
-    return canonicalName(`${local}.${domain.replace(/\.$/, '')}.`);
-  }
-  return canonicalName(c, zone);
 }
 
 
