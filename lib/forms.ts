@@ -33,3 +33,11 @@ export function formFieldErrors<F extends string>(errors: Record<string, string[
   if (Object.keys(out).length === 0 && message) out.form = [message];
   return out;
 }
+
+/** A list field (name servers, primaries, ranges): one entry per line, or separated by commas or spaces. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { requireUser } from '../auth/session';
 import { AppError } from '../errors';
 import { formStateFromError } from '../action-errors';
-import { formText, type FormState } from '../forms';
+import { formText, splitList, type FormState } from '../forms';
 import { addAutoprimary, deleteAutoprimary } from '../zones/autoprimaries';
 import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
 import { saveSecondaryZonesSettings, saveZoneDefaults, setSetting } from './mutations';
@@ -19,7 +19,6 @@ import {
   createTsigKeyFormSchema,
   SECONDARY_ZONES_FIELDS,
   secondaryZonesFormSchema,
-  splitList,
   TSIG_FIELDS,
   ZONE_DEFAULTS_FIELDS,
   zoneDefaultsFormSchema,

@@ -75,14 +75,6 @@ export const zoneDefaultsFormSchema = z.object({
   alsoNotify: z.string().max(10_000, 'That is too many targets'),
 });
 
-/** One entry per line, or separated by commas or spaces. */
-export function splitList(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 export const SECONDARY_ZONES_FIELDS = ['editorPrimaryRanges'] as const;
 export type SecondaryZonesField = (typeof SECONDARY_ZONES_FIELDS)[number];
 

@@ -14,6 +14,7 @@ import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
 import { databaseFailure } from '../db-errors';
 import { AppError } from '../errors';
+import { splitList } from '../forms';
 import { applyChangeset, type CommitResult } from './changes';
 import { createZoneFormSchema } from './schema';
 import { createZone } from './zone-lifecycle';
@@ -54,14 +55,6 @@ function formValues(formData: FormData): CreateZoneFormValues {
     defaultTtl: text('defaultTtl'),
     serialPolicy: text('serialPolicy') || 'increment',
   };
-}
-
-/** One name server (or primary) per line, or separated by commas or spaces. */
-function splitList(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 }
 
 export async function createZoneAction(_prev: CreateZoneFormState, formData: FormData): Promise<CreateZoneFormState> {
