@@ -324,8 +324,6 @@ export interface Signed {
  */
 export function signMessage(msg: Buffer, key: TsigKey, opts: SignOptions = {}): Signed {
   if (msg.length < 12) throw new RangeError(`message of ${msg.length} bytes is shorter than a header`);
-  const arcount = msg.readUInt16BE(10);
-  if (arcount === 0xffff) throw new RangeError('additional section is full');
   const info = ALGORITHMS[key.algorithm];
   if (!info) throw new RangeError(`unsupported TSIG algorithm ${String(key.algorithm)}`);
   const timeSigned = opts.timeSigned ?? Math.floor(Date.now() / 1000);
@@ -358,9 +356,27 @@ export function signMessage(msg: Buffer, key: TsigKey, opts: SignOptions = {}): 
     timersOnly,
   });
 
-  // RFC 8945 §4.2: NAME TYPE CLASS TTL RDLENGTH, then Algorithm Name, Time Signed, Fudge,
-  // MAC Size, MAC, Original ID, Error, Other Len, Other Data. Names uncompressed.
-  const rdLength = info.wire.length + 6 + 2 + 2 + mac.length + 2 + 2 + 2 + otherData.length;
+  const message = appendTsig(msg, keyName, { algorithm: info.wire, timeSigned, fudge, mac, originalId, error, otherData });
+  return { message, mac };
+}
+
+interface TsigFields {
+  algorithm: Buffer;
+  timeSigned: number;
+  fudge: number;
+  mac: Buffer;
+  originalId: number;
+  error: number;
+  otherData: Buffer;
+}
+
+/** `msg` with a TSIG record added at the end of its additional section (RFC 8945 §4.2; names uncompressed). */
+function appendTsig(msg: Buffer, keyName: Buffer, f: TsigFields): Buffer {
+  const arcount = msg.readUInt16BE(10);
+  if (arcount === 0xffff) throw new RangeError('additional section is full');
+  // NAME TYPE CLASS TTL RDLENGTH, then Algorithm Name, Time Signed, Fudge, MAC Size, MAC, Original ID, Error,
+  // Other Len, Other Data.
+  const rdLength = f.algorithm.length + 6 + 2 + 2 + f.mac.length + 2 + 2 + 2 + f.otherData.length;
   const out = Buffer.allocUnsafe(msg.length + keyName.length + 10 + rdLength);
   msg.copy(out, 0);
   out.writeUInt16BE(arcount + 1, 10);
@@ -371,18 +387,18 @@ export function signMessage(msg: Buffer, key: TsigKey, opts: SignOptions = {}): 
   out.writeUInt32BE(0, o + 4);
   out.writeUInt16BE(rdLength, o + 8);
   o += 10;
-  o += info.wire.copy(out, o);
-  o = writeTime(out, o, timeSigned);
-  out.writeUInt16BE(fudge, o);
-  out.writeUInt16BE(mac.length, o + 2);
+  o += f.algorithm.copy(out, o);
+  o = writeTime(out, o, f.timeSigned);
+  out.writeUInt16BE(f.fudge, o);
+  out.writeUInt16BE(f.mac.length, o + 2);
   o += 4;
-  o += mac.copy(out, o);
-  out.writeUInt16BE(originalId, o);
-  out.writeUInt16BE(error, o + 2);
-  out.writeUInt16BE(otherData.length, o + 4);
+  o += f.mac.copy(out, o);
+  out.writeUInt16BE(f.originalId, o);
+  out.writeUInt16BE(f.error, o + 2);
+  out.writeUInt16BE(f.otherData.length, o + 4);
   o += 6;
-  otherData.copy(out, o);
-  return { message: out, mac };
+  f.otherData.copy(out, o);
+  return out;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -649,25 +665,6 @@ export function appendTsigError(response: Buffer, failure: TsigFailure, opts: { 
 }
 
 function appendUnsigned(msg: Buffer, keyName: Buffer, algorithm: Buffer, timeSigned: number, fudge: number, error: number): Buffer {
-  const arcount = msg.readUInt16BE(10);
-  if (arcount === 0xffff) throw new RangeError('additional section is full');
-  const rdLength = algorithm.length + 6 + 2 + 2 + 2 + 2 + 2;
-  const out = Buffer.allocUnsafe(msg.length + keyName.length + 10 + rdLength);
-  msg.copy(out, 0);
-  out.writeUInt16BE(arcount + 1, 10);
-  let o = msg.length;
-  o += keyName.copy(out, o);
-  out.writeUInt16BE(TSIG_TYPE, o);
-  out.writeUInt16BE(CLASS_ANY, o + 2);
-  out.writeUInt32BE(0, o + 4);
-  out.writeUInt16BE(rdLength, o + 8);
-  o += 10;
-  o += algorithm.copy(out, o);
-  o = writeTime(out, o, Math.min(Math.max(0, Math.floor(timeSigned)), MAX_TIME));
-  out.writeUInt16BE(fudge, o);
-  out.writeUInt16BE(0, o + 2); // MAC size
-  out.writeUInt16BE(msg.readUInt16BE(0), o + 4); // original ID
-  out.writeUInt16BE(error, o + 6);
-  out.writeUInt16BE(0, o + 8); // other len
-  return out;
+  const time = Math.min(Math.max(0, Math.floor(timeSigned)), MAX_TIME);
+  return appendTsig(msg, keyName, { algorithm, timeSigned: time, fudge, mac: EMPTY, originalId: msg.readUInt16BE(0), error, otherData: EMPTY });
 }
