@@ -17,3 +17,12 @@ export function StatusPage({ status, title, children }: { status: string; title:
     </div>
   );
 }
+
+/** The 403 page, inside the app's frame (app/(app)/forbidden.tsx) or without it (app/forbidden.tsx). */
+export function NotAllowed() {
+  return (
+    <StatusPage status="403" title="Not allowed">
+      Your role does not allow this. Ask an admin if you need it.
+    </StatusPage>
+  );
+}
