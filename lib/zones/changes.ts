@@ -81,6 +81,12 @@ export interface ApplyOptions {
    * changeset). The CLI keeps "add" idempotent; the editor wants to be told.
    */
   rejectDuplicates?: boolean;
+  /**
+   * A removal that matches nothing is not an error: PowerDNS's HTTP API
+   * (lib/api/patch.ts) deletes a missing RRset without complaint, and the
+   * check must happen inside the transaction to stay atomic.
+   */
+  ignoreMissingRemovals?: boolean;
 }
 
 /**
@@ -117,7 +123,7 @@ export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Ac
         content = c.value;
       }
       const matches = current.filter((r) => r.name === name.value && r.type === type.value && (content === undefined || r.content === content));
-      if (matches.length === 0) {
+      if (matches.length === 0 && !opts.ignoreMissingRemovals) {
         errors.push({
           index,
           record: `${name.value} ${type.value}${content ? ` ${content}` : ''}`,
