@@ -1,0 +1,26 @@
+// Zone ids as PowerDNS writes them in URLs, and RRsets as clients read them.
+import { describe, expect, it } from 'vitest';
+import { rrsetsOf, zoneIdOf, zoneNameFromId } from './shapes';
+
+describe('zone ids', () => {
+  it('writes unusual characters as =XX and reads them back, as octoDNS sends them', () => {
+    expect(zoneIdOf('example.com.')).toBe('example.com.');
+    expect(zoneIdOf('0/26.2.0.192.in-addr.arpa.')).toBe('0=2F26.2.0.192.in-addr.arpa.');
+    expect(zoneNameFromId('0=2F26.2.0.192.in-addr.arpa.')).toBe('0/26.2.0.192.in-addr.arpa.');
+    expect(zoneNameFromId('0=2f26.2.0.192.in-addr.arpa')).toBe('0/26.2.0.192.in-addr.arpa');
+  });
+});
+
+describe('rrsetsOf', () => {
+  it('groups records by name and type, keeping their order', () => {
+    const sets = rrsetsOf([
+      { name: 'a.z.', type: 'A', ttl: 60, content: '192.0.2.1' },
+      { name: 'a.z.', type: 'TXT', ttl: 30, content: '"x"' },
+      { name: 'a.z.', type: 'A', ttl: 60, content: '192.0.2.2' },
+    ]);
+    expect(sets).toEqual([
+      { name: 'a.z.', type: 'A', ttl: 60, records: [{ content: '192.0.2.1', disabled: false }, { content: '192.0.2.2', disabled: false }], comments: [] },
+      { name: 'a.z.', type: 'TXT', ttl: 30, records: [{ content: '"x"', disabled: false }], comments: [] },
+    ]);
+  });
+});
