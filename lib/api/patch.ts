@@ -14,10 +14,13 @@ import type { RecordDelete } from '../zones/schema';
 import { normalizeRecordContent, normalizeType, type RawRecord } from '../zones/validate';
 import { ApiError } from './errors';
 
-/** RRsets per PATCH; a client with more splits its change (external-dns and octoDNS send one PATCH per plan). */
-export const MAX_RRSETS = 1000;
+/**
+ * RRsets per PATCH. High, because external-dns sends all the creations of a
+ * sync in one PATCH and cannot split them; 10,000 commit in about a second.
+ */
+export const MAX_RRSETS = 10_000;
 /** Records per PATCH, over all its rrsets. */
-export const MAX_RECORDS = 10_000;
+export const MAX_RECORDS = 20_000;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -172,7 +172,7 @@ describe('PATCH', () => {
     expect(r.json.error).toBe(`Record _x.txt.example./TXT 'hello': Not in expected format (parsed as '"hello"')`);
   });
 
-  it('refuses malformed bodies, wrong types, a huge body and 10,000 rrsets with a clear 4xx, storing nothing', async () => {
+  it('refuses malformed bodies, wrong types, a huge body and more than 10,000 rrsets with a clear 4xx, storing nothing', async () => {
     const zone = await createZone('limits.example.');
     const changes = (await changesOf('limits.example.')).length;
     const path = 'servers/localhost/zones/limits.example.';
@@ -184,14 +184,25 @@ describe('PATCH', () => {
     expect((await call('PATCH', path, { rrsets: [{ name: 'w.limits.example.', type: 'A', records: [] }] })).status).toBe(400);
     const huge = await call('PATCH', path, JSON.stringify({ rrsets: [rrset('w.limits.example.', 'TXT', [`"${'x'.repeat(200)}"`])], pad: 'x'.repeat(11 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
-    const many = Array.from({ length: 10_000 }, (_, i) => rrset(`h${i}.limits.example.`, 'A', ['192.0.2.1']));
-    const tooMany = await call('PATCH', path, { rrsets: many });
+    const tooMany = await call('PATCH', path, { rrsets: Array.from({ length: 10_001 }, (_, i) => rrset(`h${i}.limits.example.`, 'A', ['192.0.2.1'])) });
     expect(tooMany.status).toBe(422);
-    expect(tooMany.json.error).toMatch(/at most 1000 RRsets/);
+    expect(tooMany.json.error).toMatch(/at most 10000 RRsets/);
     expect((await call('PATCH', path, { rrsets: [{ name: 'w.limits.example.', type: 'A', changetype: 'UPSERT' }] })).json).toEqual({ error: 'Changetype not understood' });
     expect((await call('GET', 'servers/localhost/zones/limits.example.')).json.serial).toBe(zone.serial);
     expect(await changesOf('limits.example.')).toHaveLength(changes);
   });
+  // A PATCH of 10,000 rrsets took 40 s: the change service searched every record for each one added.
+  it('applies 10,000 rrsets, the documented limit, as one change', async () => {
+    const zone = await createZone('many.example.');
+    const changes = (await changesOf('many.example.')).length;
+    const rrsets = Array.from({ length: 10_000 }, (_, i) => rrset(`h${i}.many.example.`, 'TXT', [`"v${i}"`]));
+    expect((await call('PATCH', 'servers/localhost/zones/many.example.', { rrsets })).status).toBe(204);
+    const got = await call('GET', 'servers/localhost/zones/many.example.?rrsets=false');
+    expect(got.json.serial).toBe(zone.serial + 1);
+    expect(got.json.rrsets).toBeUndefined();
+    expect(await changesOf('many.example.')).toHaveLength(changes + 1);
+    expect((await getZone('many.example.'))!.records.filter((r) => r.type === 'TXT')).toHaveLength(10_000);
+  }, 15_000);
 });
 
 describe('keys', () => {
