@@ -24,8 +24,8 @@ export function errorResponse(status: number, message: string): Response {
 }
 
 /** PowerDNS's wording for a zone it does not have (or, here, one the key does not reach). */
-export function zoneNotFound(zoneId: string): ApiError {
-  return new ApiError(404, `Could not find domain '${zoneId}'`);
+export function zoneNotFound(name: string): ApiError {
+  return new ApiError(404, `Could not find domain '${name}'`);
 }
 
 /** An error from the change service in PowerDNS's terms: the reasons of each refused record follow the summary. */

@@ -27,8 +27,10 @@ type ZoneHeader = Omit<ZoneDetail, 'records'>;
 
 /** The zone a path's id names, when it exists and the key reaches it; 404 otherwise, the same either way. */
 async function reachableZone(zoneId: string, key: ApiKeyPrincipal): Promise<ZoneHeader> {
-  const zone = await getZoneHeader(zoneNameFromId(zoneId));
-  if (!zone || !keyReachesZone(key, zone.name)) throw zoneNotFound(zoneId);
+  const name = zoneNameFromId(zoneId);
+  const zone = await getZoneHeader(name);
+  // PowerDNS names the zone as it parsed it: with its final dot.
+  if (!zone || !keyReachesZone(key, zone.name)) throw zoneNotFound(name.endsWith('.') ? name : `${name}.`);
   return zone;
 }
 
@@ -66,7 +68,7 @@ export async function getZoneResponse(zoneId: string, url: URL, key: ApiKeyPrinc
   const header = await reachableZone(zoneId, key);
   if (url.searchParams.get('rrsets') === 'false') return jsonResponse(200, zoneObject(header));
   const zone = await getZone(header.name);
-  if (!zone) throw zoneNotFound(zoneId);
+  if (!zone) throw zoneNotFound(header.name);
   return jsonResponse(200, zoneObject(zone, zone.records));
 }
 
