@@ -265,4 +265,17 @@ describe('notify and retrieve', () => {
     expect(r.status).toBe(422);
     expect((await call('GET', 'servers/localhost/zones/notify.example./notify')).status).toBe(405);
   });
+
+  it('creates a secondary zone from kind Slave with its masters, and retrieves it only through a running worker', async () => {
+    const created = await call('POST', 'servers/localhost/zones', { name: 'sec.example.', kind: 'Slave', masters: ['192.0.2.53'], nameservers: [] });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ kind: 'Slave', masters: ['192.0.2.53'] });
+    // No worker listens in tests: the client is told, rather than promised a transfer.
+    const r = await call('PUT', 'servers/localhost/zones/sec.example./axfr-retrieve');
+    expect(r.status).toBe(503);
+    expect(r.json.error).toMatch(/worker is not reachable/);
+    const patch = await call('PATCH', 'servers/localhost/zones/sec.example.', { rrsets: [rrset('w.sec.example.', 'A', ['192.0.2.1'])] });
+    expect(patch.status).toBe(422);
+    expect(patch.json.error).toMatch(/secondary zone/);
+  });
 });

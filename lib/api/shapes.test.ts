@@ -1,6 +1,6 @@
 // Zone ids as PowerDNS writes them in URLs, and RRsets as clients read them.
 import { describe, expect, it } from 'vitest';
-import { rrsetsOf, zoneIdOf, zoneNameFromId } from './shapes';
+import { masterText, rrsetsOf, zoneIdOf, zoneNameFromId } from './shapes';
 
 describe('zone ids', () => {
   it('writes unusual characters as =XX and reads them back, as octoDNS sends them', () => {
@@ -8,6 +8,17 @@ describe('zone ids', () => {
     expect([zoneIdOf('example.com.'), zoneIdOf(classless)]).toEqual(['example.com.', '0=2F26.2.0.192.in-addr.arpa.']);
     // Either case of hex, with or without the final dot.
     expect(['0=2F26.2.0.192.in-addr.arpa.', '0=2f26.2.0.192.in-addr.arpa'].map(zoneNameFromId)).toEqual([classless, classless.slice(0, -1)]);
+  });
+});
+
+describe('masterText', () => {
+  it('leaves out port 53, as PowerDNS lists masters', () => {
+    expect(['192.0.2.1:53', '192.0.2.1:5300', '[2001:db8::1]:53', '[2001:db8::1]:5300'].map(masterText)).toEqual([
+      '192.0.2.1',
+      '192.0.2.1:5300',
+      '2001:db8::1',
+      '[2001:db8::1]:5300',
+    ]);
   });
 });
 

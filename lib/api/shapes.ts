@@ -59,7 +59,7 @@ export function zoneObject(zone: ZoneHeader, records?: readonly RR[]): Record<st
     kind: kindOf(zone),
     last_check: 0,
     master_tsig_key_ids: [],
-    masters: zone.kind === 'secondary' ? zone.primaries : [],
+    masters: zone.kind === 'secondary' ? zone.primaries.map(masterText) : [],
     name: zone.name,
     notified_serial: 0,
     nsec3narrow: false,
@@ -71,6 +71,13 @@ export function zoneObject(zone: ZoneHeader, records?: readonly RR[]): Record<st
     soa_edit_api: 'DEFAULT',
     url: `${SERVER_URL}/zones/${id}`,
   };
+}
+
+/** A primary's ADDRESS:PORT as PowerDNS writes a master: the port only when it is not 53, an IPv6 address in brackets only then. */
+export function masterText(hostPort: string): string {
+  if (!hostPort.endsWith(':53')) return hostPort;
+  const host = hostPort.slice(0, -3);
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
 /** Records grouped by owner name and type, in the order given; the set's TTL is its first record's (the change service keeps them equal). */
