@@ -13,12 +13,9 @@ describe('zone ids', () => {
 
 describe('masterText', () => {
   it('leaves out port 53, as PowerDNS lists masters', () => {
-    expect(['192.0.2.1:53', '192.0.2.1:5300', '[2001:db8::1]:53', '[2001:db8::1]:5300'].map(masterText)).toEqual([
-      '192.0.2.1',
-      '192.0.2.1:5300',
-      '2001:db8::1',
-      '[2001:db8::1]:5300',
-    ]);
+    // Stored form → shown form.
+    const cases = { '192.0.2.1:53': '192.0.2.1', '192.0.2.1:5300': '192.0.2.1:5300', '[2001:db8::1]:53': '2001:db8::1', '[2001:db8::1]:5300': '[2001:db8::1]:5300' };
+    for (const [stored, shown] of Object.entries(cases)) expect(masterText(stored)).toBe(shown);
   });
 });
 
