@@ -82,6 +82,7 @@ describe('zones', () => {
     expect(listed.rrsets).toBeUndefined();
     const filtered = await call('GET', 'servers/localhost/zones?zone=shape.example.');
     expect(filtered.json.map((z: { name: string }) => z.name)).toEqual(['shape.example.']);
+    expect((await call('GET', 'servers/localhost/zones?zone=shape.example')).json).toEqual({ error: "DNS Name 'shape.example' is not canonical" });
   });
 
   it('creates nothing when an rrset of a new zone is refused, even one only the zone rules catch', async () => {
@@ -134,11 +135,41 @@ describe('PATCH', () => {
     expect(await changesOf('patch.example.')).toHaveLength(before + 2);
   });
 
-  it('reads names in record content as absolute, as PowerDNS does', async () => {
+  it('refuses a name in content without its final dot, in PowerDNS words', async () => {
     await createZone('abs.example.');
-    expect((await call('PATCH', 'servers/localhost/zones/abs.example.', { rrsets: [rrset('mail.abs.example.', 'MX', ['10 mx.abs.example.']), rrset('w.abs.example.', 'CNAME', ['target.example.net'])] })).status).toBe(204);
-    const got = await call('GET', 'servers/localhost/zones/abs.example.');
-    expect(got.json.rrsets).toContainEqual(expect.objectContaining({ type: 'CNAME', records: [{ content: 'target.example.net.', disabled: false }] }));
+    const r = await call('PATCH', 'servers/localhost/zones/abs.example.', { rrsets: [rrset('w.abs.example.', 'CNAME', ['target.example.net'])] });
+    expect(r).toMatchObject({ status: 422, json: { error: "Record w.abs.example./CNAME 'target.example.net': Not in expected format (parsed as 'target.example.net.')" } });
+    expect((await call('PATCH', 'servers/localhost/zones/abs.example.', { rrsets: [rrset('mail.abs.example.', 'MX', ['10 MX.abs.example.'])] })).status).toBe(204);
+  });
+
+  it('applies rrsets for the same set in order: the later one decides', async () => {
+    await createZone('order.example.');
+    const path = 'servers/localhost/zones/order.example.';
+    const del = { name: 'w.order.example.', type: 'A', changetype: 'DELETE' };
+    expect((await call('PATCH', path, { rrsets: [del, rrset('w.order.example.', 'A', ['192.0.2.7'])] })).status).toBe(204);
+    let sets = (await call('GET', path)).json.rrsets;
+    expect(sets).toContainEqual(expect.objectContaining({ name: 'w.order.example.', type: 'A', records: [{ content: '192.0.2.7', disabled: false }] }));
+    expect((await call('PATCH', path, { rrsets: [rrset('w.order.example.', 'A', ['192.0.2.8']), del] })).status).toBe(204);
+    sets = (await call('GET', path)).json.rrsets;
+    expect(sets.some((x: { name: string }) => x.name === 'w.order.example.')).toBe(false);
+    const twice = await call('PATCH', path, { rrsets: [del, del] });
+    expect(twice).toMatchObject({ status: 422, json: { error: 'Duplicate RRset w.order.example. IN A with changetype: DELETE' } });
+  });
+
+  it('sets the SOA fields from a REPLACE of the apex SOA, its serial bumped by the zone policy, not taken', async () => {
+    const zone = await createZone('soa-api.example.');
+    const path = 'servers/localhost/zones/soa-api.example.';
+    const soa = { name: 'soa-api.example.', type: 'SOA', changetype: 'REPLACE', ttl: 900, records: [{ content: 'ns1.soa-api.example. hostmaster.soa-api.example. 999999 7200 900 1209600 300', disabled: false }] };
+    expect((await call('PATCH', path, { rrsets: [soa] })).status).toBe(204);
+    const got = (await call('GET', path)).json;
+    expect(got.serial).toBe(zone.serial + 1);
+    expect(got.rrsets.find((s: { type: string }) => s.type === 'SOA')).toMatchObject({
+      ttl: 900,
+      records: [{ content: `ns1.soa-api.example. hostmaster.soa-api.example. ${zone.serial + 1} 7200 900 1209600 300`, disabled: false }],
+    });
+    expect((await call('PATCH', path, { rrsets: [{ ...soa, changetype: 'DELETE' }] })).status).toBe(422);
+    expect((await call('PATCH', path, { rrsets: [{ name: 'w.soa-api.example.', type: 'A', changetype: 'REPLACE', ttl: 60 }] })).json).toEqual({ error: 'No change for RRset w.soa-api.example. IN A' });
+    expect((await call('GET', path)).json.serial).toBe(zone.serial + 1);
   });
 
   it('refuses the whole request when one rrset is bad, and the zone is unchanged', async () => {
@@ -172,16 +203,18 @@ describe('PATCH', () => {
     expect(r.json.error).toBe(`Record _x.txt.example./TXT 'hello': Not in expected format (parsed as '"hello"')`);
   });
 
-  it('refuses malformed bodies, wrong types, a huge body and more than 10,000 rrsets with a clear 4xx, storing nothing', async () => {
+  it('refuses malformed bodies (400), wrong types (422), a huge body (413) and more than 10,000 rrsets (422), storing nothing', async () => {
     const zone = await createZone('limits.example.');
     const changes = (await changesOf('limits.example.')).length;
     const path = 'servers/localhost/zones/limits.example.';
     expect((await call('PATCH', path, '{"rrsets": [')).status).toBe(400);
     expect((await call('PATCH', path, '[]')).status).toBe(400);
-    expect((await call('PATCH', path, { rrsets: 'www' })).status).toBe(400);
-    expect((await call('PATCH', path, { rrsets: [{ name: 5, type: 'A', changetype: 'DELETE' }] })).status).toBe(400);
-    expect((await call('PATCH', path, { rrsets: [{ ...rrset('w.limits.example.', 'A', ['192.0.2.1']), ttl: '300' }] })).status).toBe(400);
-    expect((await call('PATCH', path, { rrsets: [{ name: 'w.limits.example.', type: 'A', records: [] }] })).status).toBe(400);
+    // A key missing or of the wrong type is a 422 in PowerDNS, with these words.
+    expect((await call('PATCH', path, { rrsets: 'www' })).json).toEqual({ error: 'No rrsets given in update request' });
+    expect((await call('PATCH', path, { rrsets: [{ name: 5, type: 'A', changetype: 'DELETE' }] })).json).toEqual({ error: "Key 'name' not present or not a String" });
+    const ttl = await call('PATCH', path, { rrsets: [{ ...rrset('w.limits.example.', 'A', ['192.0.2.1']), ttl: '300' }] });
+    expect(ttl).toMatchObject({ status: 422, json: { error: "Key 'ttl' not an Integer or not present" } });
+    expect((await call('PATCH', path, { rrsets: [{ name: 'w.limits.example.', type: 'A', records: [] }] })).status).toBe(422);
     const huge = await call('PATCH', path, JSON.stringify({ rrsets: [rrset('w.limits.example.', 'TXT', [`"${'x'.repeat(200)}"`])], pad: 'x'.repeat(11 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
     const tooMany = await call('PATCH', path, { rrsets: Array.from({ length: 10_001 }, (_, i) => rrset(`h${i}.limits.example.`, 'A', ['192.0.2.1'])) });

@@ -8,13 +8,12 @@
 // any other zone is answered as if it did not exist.
 import { keyReachesZone, type ApiKeyPrincipal } from '../auth/api-key-scope';
 import { controlRequest, ControlUnavailableError } from '../control/client';
-import { canonicalName, DnsNameError } from '../dns/names';
 import type { Actor } from '../zones/actor';
 import { applyChangeset } from '../zones/changes';
-import { getZone, getZoneHeader, listZoneHeaders, zoneNameOrNull, type ZoneDetail } from '../zones/data';
+import { getZone, getZoneHeader, listZoneHeaders, type ZoneDetail } from '../zones/data';
 import { createZone, deleteZone } from '../zones/zone-lifecycle';
 import { ApiError, jsonResponse, zoneNotFound } from './errors';
-import { changesetFromPatch } from './patch';
+import { absoluteApiName, changesetFromPatch } from './patch';
 import { readJsonObject } from './request-body';
 import { zoneNameFromId, zoneObject } from './shapes';
 
@@ -56,8 +55,8 @@ export async function listZonesResponse(url: URL, key: ApiKeyPrincipal): Promise
   const filter = url.searchParams.get('zone');
   let names = key.scope.zones ?? undefined;
   if (filter !== null) {
-    const name = zoneNameOrNull(zoneNameFromId(filter));
-    names = name === null || (names && !names.includes(name)) ? [] : [name];
+    const name = absoluteApiName(filter);
+    names = names && !names.includes(name) ? [] : [name];
   }
   const zones = await listZoneHeaders(names);
   return jsonResponse(200, zones.map((z) => zoneObject(z)));
@@ -78,7 +77,7 @@ export async function patchZoneResponse(zoneId: string, request: Request, key: A
   refuseReadOnly(key);
   const body = await readJsonObject(request);
   const changeset = changesetFromPatch(body, zone.name, key);
-  if (changeset.add?.length || changeset.remove?.length) {
+  if (changeset.add?.length || changeset.remove?.length || changeset.soa) {
     await applyChangeset(zone.name, { ...changeset, comment: 'HTTP API' }, apiActor(key), { ignoreMissingRemovals: true });
   }
   return new Response(null, { status: 204 });
@@ -89,7 +88,7 @@ const KINDS: Record<string, 'primary' | 'secondary'> = { native: 'primary', mast
 
 function stringList(body: Record<string, unknown>, key: string): string[] {
   const v = body[key] ?? [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ApiError(400, `Key '${key}' is not an Array of Strings`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ApiError(422, `Key '${key}' is not an Array of Strings`);
   return v as string[];
 }
 
@@ -101,24 +100,17 @@ function stringList(body: Record<string, unknown>, key: string): string[] {
  */
 export async function createZoneResponse(request: Request, key: ApiKeyPrincipal): Promise<Response> {
   const body = await readJsonObject(request);
-  if (typeof body.name !== 'string') throw new ApiError(400, "Key 'name' not present or not a String");
-  if (!body.name.endsWith('.')) throw new ApiError(422, `DNS Name '${body.name}' is not canonical`);
-  let name: string;
-  try {
-    name = canonicalName(body.name);
-  } catch (err) {
-    if (err instanceof DnsNameError) throw new ApiError(422, `Unable to parse DNS Name '${body.name}': ${err.message}`);
-    throw err;
-  }
+  if (typeof body.name !== 'string') throw new ApiError(422, "Key 'name' not present or not a String");
+  const name = absoluteApiName(body.name);
   const refusal = zoneWideRefusal(key, name);
   if (refusal) throw new ApiError(403, refusal);
   const kindText = body.kind === undefined ? 'Native' : body.kind;
-  if (typeof kindText !== 'string') throw new ApiError(400, "Key 'kind' is not a String");
+  if (typeof kindText !== 'string') throw new ApiError(422, "Key 'kind' is not a String");
   const kind = KINDS[kindText.toLowerCase()];
   if (!kind) throw new ApiError(422, `ZoneKind '${kindText}' is not supported; use Native, Master or Slave`);
   const nameservers = stringList(body, 'nameservers');
   const masters = stringList(body, 'masters');
-  if (body.rrsets !== undefined && !Array.isArray(body.rrsets)) throw new ApiError(400, "Key 'rrsets' is not an Array");
+  if (body.rrsets !== undefined && !Array.isArray(body.rrsets)) throw new ApiError(422, "Key 'rrsets' is not an Array");
   const rrsets = (body.rrsets ?? []) as unknown[];
   if (kind === 'secondary' && rrsets.length) throw new ApiError(422, 'A Slave zone takes its records from its masters, not rrsets');
   // The rrsets of a new zone have no changetype: each replaces what the zone would have.
@@ -130,7 +122,7 @@ export async function createZoneResponse(request: Request, key: ApiKeyPrincipal)
   if (await getZoneHeader(name)) throw new ApiError(409, `Domain '${name}' already exists`);
   const actor = apiActor(key);
   await createZone({ name, kind, nameservers: nameservers.map(absolute), primaries: masters }, actor);
-  if (changeset.add?.length || changeset.remove?.length) {
+  if (changeset.add?.length || changeset.remove?.length || changeset.soa) {
     try {
       await applyChangeset(name, { ...changeset, comment: 'HTTP API: zone created' }, actor, { ignoreMissingRemovals: true });
     } catch (err) {
