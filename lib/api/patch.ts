@@ -140,21 +140,27 @@ export function absoluteApiName(raw: string): string {
   }
 }
 
-/** Types whose content holds names, written in full as PowerDNS wants them: it refuses a relative name. */
-const NAME_TYPES = new Set(['CNAME', 'NS', 'PTR', 'MX', 'SRV', 'SOA']);
+/**
+ * Types whose content PowerDNS takes only as it writes it back, and which we
+ * write the same way: names in full (it refuses a relative name), A in plain
+ * dotted form, CAA with its value quoted. Compared without regard to case, as
+ * PowerDNS compares.
+ */
+const STRICT_TYPES = new Set(['A', 'CNAME', 'NS', 'PTR', 'MX', 'SRV', 'SOA', 'CAA']);
 
 /**
  * A record's content in canonical form. As PowerDNS, this refuses content
- * not written as it would write it back ("Not in expected format"): TXT text
- * not in quotes, a name without its final dot. Other types are taken in any
- * form that parses (PowerDNS keeps TXT as written, and our canonical forms of
- * other types need not be its own).
+ * not written as it would write it back ("Not in expected format"): spaces
+ * around it, TXT text not in quotes, and the STRICT_TYPES in another form.
+ * Other types are taken in any form that parses (PowerDNS keeps TXT as
+ * written, and our canonical forms of the rest need not be its own).
  */
 function recordContent(name: string, type: string, raw: string): string {
   const c = normalizeRecordContent(type, raw, '.');
   if (!c.ok) throw new ApiError(422, `Record ${name}/${type} '${raw}': ${c.message}`);
-  const unquotedText = type === 'TXT' && !raw.trim().startsWith('"');
-  const relativeName = NAME_TYPES.has(type) && c.value.toLowerCase() !== raw.toLowerCase();
-  if (unquotedText || relativeName) throw new ApiError(422, `Record ${name}/${type} '${raw}': Not in expected format (parsed as '${c.value}')`);
+  const padded = raw.trim() !== raw;
+  const unquotedText = type === 'TXT' && !raw.startsWith('"');
+  const otherForm = STRICT_TYPES.has(type) && c.value.toLowerCase() !== raw.toLowerCase();
+  if (padded || unquotedText || otherForm) throw new ApiError(422, `Record ${name}/${type} '${raw}': Not in expected format (parsed as '${c.value}')`);
   return c.value;
 }

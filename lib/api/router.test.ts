@@ -88,6 +88,8 @@ describe('zones', () => {
   it('creates nothing when an rrset of a new zone is refused, even one only the zone rules catch', async () => {
     const bad = await call('POST', 'servers/localhost/zones', { name: 'nope.example.', kind: 'Native', nameservers: ['ns1.nope.example.'], rrsets: [rrset('www.nope.example.', 'A', ['999.1.1.1'])] });
     expect(bad.status).toBe(422);
+    const relativeNs = await call('POST', 'servers/localhost/zones', { name: 'nope.example.', kind: 'Native', nameservers: ['ns1.nope.example'] });
+    expect(relativeNs).toMatchObject({ status: 422, json: { error: "Nameserver is not canonical: 'ns1.nope.example'" } });
     // A CNAME at the apex clashes with its SOA and NS: only the change service sees that.
     const clash = await call('POST', 'servers/localhost/zones', { name: 'nope.example.', kind: 'Native', nameservers: ['ns1.nope.example.'], rrsets: [rrset('nope.example.', 'CNAME', ['other.example.'])] });
     expect(clash.status).toBe(422);
@@ -182,6 +184,8 @@ describe('PATCH', () => {
       { rrsets: [rrset('ok.atomic-api.example.', 'A', ['192.0.2.1']), { name: 'x.atomic-api.example.', type: 'A', records: [] }] },
       { rrsets: [rrset('ok.atomic-api.example.', 'A', ['192.0.2.1']), rrset('relative', 'A', ['192.0.2.1'])] },
       { rrsets: [rrset('ok.atomic-api.example.', 'A', ['192.0.2.1']), rrset('a..atomic-api.example.', 'A', ['192.0.2.1'])] },
+      { rrsets: [rrset('ok.atomic-api.example.', 'A', ['192.0.2.1']), rrset('sp.atomic-api.example.', 'A', [' 192.0.2.1'])] },
+      { rrsets: [rrset('ok.atomic-api.example.', 'A', ['192.0.2.1']), rrset('atomic-api.example.', 'CAA', ['0 issue letsencrypt.org'])] },
       // Only the change service sees this one: a CNAME beside the A added in the same request.
       { rrsets: [rrset('ok.atomic-api.example.', 'A', ['192.0.2.1']), rrset('ok.atomic-api.example.', 'CNAME', ['x.example.net.'])] },
     ];

@@ -109,6 +109,7 @@ export async function createZoneResponse(request: Request, key: ApiKeyPrincipal)
   const kind = KINDS[kindText.toLowerCase()];
   if (!kind) throw new ApiError(422, `ZoneKind '${kindText}' is not supported; use Native, Master or Slave`);
   const nameservers = stringList(body, 'nameservers');
+  for (const ns of nameservers) if (!ns.endsWith('.')) throw new ApiError(422, `Nameserver is not canonical: '${ns}'`);
   const masters = stringList(body, 'masters');
   if (body.rrsets !== undefined && !Array.isArray(body.rrsets)) throw new ApiError(422, "Key 'rrsets' is not an Array");
   const rrsets = (body.rrsets ?? []) as unknown[];
@@ -121,7 +122,7 @@ export async function createZoneResponse(request: Request, key: ApiKeyPrincipal)
   );
   if (await getZoneHeader(name)) throw new ApiError(409, `Domain '${name}' already exists`);
   const actor = apiActor(key);
-  await createZone({ name, kind, nameservers: nameservers.map(absolute), primaries: masters }, actor);
+  await createZone({ name, kind, nameservers, primaries: masters }, actor);
   if (changeset.add?.length || changeset.remove?.length || changeset.soa) {
     try {
       await applyChangeset(name, { ...changeset, comment: 'HTTP API: zone created' }, actor, { ignoreMissingRemovals: true });
@@ -133,11 +134,6 @@ export async function createZoneResponse(request: Request, key: ApiKeyPrincipal)
   const zone = await getZone(name);
   if (!zone) throw zoneNotFound(name);
   return jsonResponse(201, zoneObject(zone, zone.records));
-}
-
-/** A name server as PowerDNS takes it: absolute, whether or not the client wrote the final dot. */
-function absolute(name: string): string {
-  return name.endsWith('.') ? name : `${name}.`;
 }
 
 /** DELETE …/zones/{id}: 204. */
