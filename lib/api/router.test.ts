@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiKeyPrincipal, ApiKeyScope } from '../auth/api-key-scope';
 import { db } from '../db';
 import { getZone } from '../zones/data';
+import { rrsetChange as rrset } from '../testing/api-rrsets';
 import { apiIndexResponse, routeApiRequest } from './router';
 
 function keyWith(name: string, scope: Partial<ApiKeyScope> = {}): ApiKeyPrincipal {
@@ -35,13 +36,6 @@ async function changesOf(zone: string) {
   return db().change.findMany({ where: { zoneId: z!.id }, orderBy: { id: 'asc' } });
 }
 
-const rrset = (name: string, type: string, contents: string[], changetype = 'REPLACE', ttl = 300) => ({
-  name,
-  type,
-  ttl,
-  changetype,
-  records: contents.map((content) => ({ content, disabled: false })),
-});
 
 describe('server endpoints', () => {
   it('answers GET /api, servers and localhost as PowerDNS 4.7 does', async () => {
