@@ -81,6 +81,12 @@ export interface ApplyOptions {
    * changeset). The CLI keeps "add" idempotent; the editor wants to be told.
    */
   rejectDuplicates?: boolean;
+  /**
+   * A removal that matches nothing is not an error: PowerDNS's HTTP API
+   * (lib/api/patch.ts) deletes a missing RRset without complaint, and the
+   * check must happen inside the transaction to stay atomic.
+   */
+  ignoreMissingRemovals?: boolean;
 }
 
 /**
@@ -117,7 +123,7 @@ export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Ac
         content = c.value;
       }
       const matches = current.filter((r) => r.name === name.value && r.type === type.value && (content === undefined || r.content === content));
-      if (matches.length === 0) {
+      if (matches.length === 0 && !opts.ignoreMissingRemovals) {
         errors.push({
           index,
           record: `${name.value} ${type.value}${content ? ` ${content}` : ''}`,
@@ -126,11 +132,15 @@ export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Ac
       }
       for (const m of matches) next.delete(recordKey(m));
     });
+    // A record added to an existing RRset inherits its TTL unless one is given: the TTL of each set's
+    // first record, kept by name and type (a search of `next` per record made a PATCH of 10,000 sets take 40 s).
+    const setTtl = new Map<string, number>();
+    const setKey = (name: string, type: string) => `${name} ${type}`;
+    for (const r of next.values()) if (!setTtl.has(setKey(r.name, r.type))) setTtl.set(setKey(r.name, r.type), r.ttl);
     (cs.add ?? []).forEach((raw, index) => {
-      // A record added to an existing RRset inherits its TTL unless one is given.
-      const sameSet = [...next.values()].find((r) => r.name === canonicalOr(raw.name, zone.name) && r.type === raw.type.toUpperCase());
-      const n = normalizeRecord(raw, zone.name, sameSet?.ttl ?? zone.defaultTtl);
+      const n = normalizeRecord(raw, zone.name, setTtl.get(setKey(canonicalOr(raw.name, zone.name), raw.type.toUpperCase())) ?? zone.defaultTtl);
       if (!n.ok) return void errors.push({ index, record: `${raw.name} ${raw.type} ${raw.content}`, message: n.message });
+      if (!setTtl.has(setKey(n.value.name, n.value.type))) setTtl.set(setKey(n.value.name, n.value.type), n.value.ttl);
       const key = recordKey(n.value);
       if (opts.rejectDuplicates && next.has(key)) {
         return void errors.push({

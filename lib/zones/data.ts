@@ -254,6 +254,12 @@ export async function getZoneHeader(name: string): Promise<Omit<ZoneDetail, 'rec
   return z ? zoneHeaderOf(z) : null;
 }
 
+/** Zones without their records, by name: every zone, or only those named in `names` (canonical). */
+export async function listZoneHeaders(names?: readonly string[]): Promise<Omit<ZoneDetail, 'records'>[]> {
+  const rows = await db().zone.findMany({ where: names ? { name: { in: [...names] } } : undefined, orderBy: { name: 'asc' } });
+  return rows.map(zoneHeaderOf);
+}
+
 /** The zone of id `zoneId` without its records (a page that has the id from the access check); null when there is none. */
 export async function getZoneHeaderById(zoneId: number): Promise<Omit<ZoneDetail, 'records'> | null> {
   const z = await db().zone.findUnique({ where: { id: zoneId } });
