@@ -4,49 +4,20 @@
 import { useActionState } from 'react';
 import { createApiKeyAction } from '@/lib/settings/actions';
 import type { CreateApiKeyState } from '@/lib/settings/schema';
-import { describedBy, FieldErrors } from '../field-errors';
-import { buttonPrimary, hintClass, inputClass, labelClass } from '../styles';
+import { buttonPrimary } from '../styles';
 import { FormMessage, OneTimeValue } from './form-message';
+import { TextField } from './text-field';
 
 export function ApiKeyForm() {
   const [state, formAction, pending] = useActionState(createApiKeyAction, {} as CreateApiKeyState);
   const errors = state.fieldErrors ?? {};
-  const invalid = (f: keyof typeof errors) => Boolean(errors[f]?.length);
-  const value = (f: 'name' | 'zones' | 'names' | 'types') => (state.ok ? '' : (state.values?.[f] ?? ''));
   const text = (id: string, field: 'name' | 'zones' | 'names' | 'types', label: string, placeholder: string, hint: string) => (
-    <div>
-      <label htmlFor={id} className={labelClass}>
-        {label}
-      </label>
-      <input
-        id={id}
-        name={field}
-        type="text"
-        autoCapitalize="none"
-        spellCheck={false}
-        placeholder={placeholder}
-        defaultValue={value(field)}
-        aria-invalid={invalid(field) || undefined}
-        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, errors[field])}
-        className={`mt-1 font-mono ${inputClass(invalid(field))}`}
-      />
-      <p id={`${id}-hint`} className={hintClass}>
-        {hint}
-      </p>
-      <FieldErrors id={`${id}-error`} errors={errors[field]} />
-    </div>
+    <TextField id={id} name={field} label={label} hint={hint} placeholder={placeholder} defaultValue={state.ok ? '' : (state.values?.[field] ?? '')} errors={errors[field]} />
   );
   return (
     <div className="space-y-4">
       <FormMessage state={state} />
-      {state.created && (
-        <div className="space-y-2" data-testid="api-key-created">
-          <OneTimeValue label={`Secret of ${state.created.name} (${state.created.scope})`} value={state.created.secret} testId="api-key-secret" />
-          <p className="text-xs text-zinc-600">
-            It will not be shown again. Clients send it as the <code className="font-mono">X-API-Key</code> header.
-          </p>
-        </div>
-      )}
+      {state.created && <NewSecret {...state.created} />}
       <form action={formAction} noValidate className="space-y-4">
         <div className="grid gap-4 sm:grid-cols-2">
           {text('api-key-name', 'name', 'Key name', 'lego-www', 'Letters, digits, dots, underscores and hyphens; shown in the changelog for its changes.')}
@@ -64,6 +35,18 @@ export function ApiKeyForm() {
           </button>
         </div>
       </form>
+    </div>
+  );
+}
+
+/** A new key's secret: the one time it is shown. */
+function NewSecret({ name, scope, secret }: NonNullable<CreateApiKeyState['created']>) {
+  return (
+    <div className="space-y-2" data-testid="api-key-created">
+      <OneTimeValue label={`Secret of ${name} (${scope})`} value={secret} testId="api-key-secret" />
+      <p className="text-xs text-zinc-600">
+        It will not be shown again. Clients send it as the <code className="font-mono">X-API-Key</code> header.
+      </p>
     </div>
   );
 }

@@ -191,13 +191,15 @@ export async function createApiKeyAction(_prev: CreateApiKeyState, formData: For
 
 export async function deleteApiKeyAction(_prev: FormState<'name'>, formData: FormData): Promise<FormState<'name'>> {
   await requireUser('user:manage', { returnTo: '/settings/api-keys' });
-  const name = String(formData.get('name') ?? '').trim();
-  if (!name) return { message: 'That request was not understood; reload the page.' };
-  try {
-    await deleteApiKey(name);
-  } catch (err) {
-    return formStateFromError(err, ['name'] as const, { name }, FIX_FIELDS);
-  }
+  const name = String(formData.get('name') ?? '').trim().toLowerCase();
+  // An unknown key (deleted meanwhile, in another tab or by the CLI) comes back as the form's message.
+  const refused = name
+    ? await deleteApiKey(name).then(
+        () => null,
+        (err: unknown) => formStateFromError(err, ['name'] as const, { name }, FIX_FIELDS),
+      )
+    : { message: 'That request was not understood; reload the page.' };
+  if (refused) return refused;
   revalidatePath('/settings/api-keys');
-  return { ok: true, message: `API key ${name.toLowerCase()} deleted; requests with it are refused from now on.` };
+  return { ok: true, message: `API key ${name} deleted; requests with it are refused from now on.` };
 }
