@@ -26,7 +26,7 @@ export default async function ApiKeysPage() {
   return (
     <div className="max-w-4xl space-y-6">
       <SettingsSection id="api-keys-heading" title="API keys" intro={INTRO}>
-        <ItemTable caption="API keys" columns={['Name', 'May', 'Last used', 'Created by']} count={keys.length} empty="No API keys yet.">
+        <ItemTable caption="API keys" columns={['Name', 'Scope', 'Last used', 'Created by']} count={keys.length} empty="No API keys yet.">
           {keys.map((k) => (
             <tr key={k.name}>
               <td className="px-3 py-2 font-mono">{k.name}</td>
