@@ -22,6 +22,7 @@ const POSTGRES_SUITES = [
   'lib/cli/*.test.ts',
   'lib/zones/*.test.ts',
   'lib/auth/users.test.ts',
+  'lib/auth/api-keys.test.ts',
 ];
 
 // Under CI a missing PostgreSQL must fail (the project's global setup throws),

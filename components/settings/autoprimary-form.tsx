@@ -3,38 +3,17 @@ import { useActionState } from 'react';
 import { addAutoprimaryAction } from '@/lib/settings/actions';
 import type { FormState } from '@/lib/forms';
 import type { AutoprimaryField } from '@/lib/settings/schema';
-import { describedBy, FieldErrors } from '../field-errors';
-import { buttonPrimary, hintClass, inputClass, labelClass } from '../styles';
+import { buttonPrimary } from '../styles';
 import { FormMessage } from './form-message';
+import { TextField } from './text-field';
 
 /** Adds a primary trusted to create secondary zones here by NOTIFY. */
 export function AutoprimaryForm() {
   const [state, formAction, pending] = useActionState(addAutoprimaryAction, {} as FormState<AutoprimaryField>);
   const errors = state.fieldErrors ?? {};
   const value = (f: AutoprimaryField) => (state.ok ? '' : (state.values?.[f] ?? ''));
-  const invalid = (f: AutoprimaryField) => Boolean(errors[f]?.length);
   const input = (f: AutoprimaryField, label: string, hint: string, placeholder: string, mono = true) => (
-    <div>
-      <label htmlFor={`ap-${f}`} className={labelClass}>
-        {label}
-      </label>
-      <input
-        id={`ap-${f}`}
-        name={f}
-        type="text"
-        autoCapitalize="none"
-        spellCheck={false}
-        placeholder={placeholder}
-        defaultValue={value(f)}
-        aria-invalid={invalid(f) || undefined}
-        aria-describedby={describedBy(`ap-${f}-hint`, `ap-${f}-error`, errors[f])}
-        className={`mt-1 ${mono ? 'font-mono' : ''} ${inputClass(invalid(f))}`}
-      />
-      <p id={`ap-${f}-hint`} className={hintClass}>
-        {hint}
-      </p>
-      <FieldErrors id={`ap-${f}-error`} errors={errors[f]} />
-    </div>
+    <TextField id={`ap-${f}`} name={f} label={label} hint={hint} placeholder={placeholder} defaultValue={value(f)} errors={errors[f]} mono={mono} />
   );
   return (
     <form action={formAction} noValidate className="space-y-4">

@@ -6,6 +6,7 @@ const TABS = [
   { href: '/settings/users', label: 'Users' },
   { href: '/settings/zone-defaults', label: 'Zone defaults' },
   { href: '/settings/tsig', label: 'TSIG keys' },
+  { href: '/settings/api-keys', label: 'API keys' },
   { href: '/settings/autoprimaries', label: 'Autoprimaries' },
 ] as const;
 

@@ -76,6 +76,19 @@ export class LoginThrottle {
    * the slow password check runs); `succeeded` takes it back.
    */
   attempt(address: string, user: string): AttemptResult {
+    const gate = this.check(address, user);
+    if (gate.allowed) this.failed(address, user);
+    return gate;
+  }
+
+  /**
+   * Whether an attempt would be refused now, counting nothing; the caller
+   * calls `failed` once the credential proves wrong. For secrets nobody can
+   * guess (an API key holds 256 random bits: lib/auth/api-keys.ts), where a
+   * few concurrent wrong tries slipping past the count cost nothing, while a
+   * client's many concurrent good requests must never use up its budget.
+   */
+  check(address: string, user: string): AttemptResult {
     const t = this.now();
     const who = throttleAddress(address);
     const name = normalizeUser(user);
@@ -96,12 +109,18 @@ export class LoginThrottle {
       consider(pair[pair.length - 1]! + this.opts.perUser.spacingMs - t, 'user');
     }
     if (wait > 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)), reason };
+    return { allowed: true };
+  }
 
+  /** Counts one failure (attempt does this itself; `check` callers do it once they know). */
+  failed(address: string, user: string): void {
+    const t = this.now();
+    const who = throttleAddress(address);
+    const name = normalizeUser(user);
     this.sweepIfFull(t);
     this.record(pairKey(who, name), this.opts.perPair.limit, t);
     this.record(addressKey(who), this.opts.perAddress.limit, t);
     this.record(userKey(name), this.opts.perUser.limit, t);
-    return { allowed: true };
   }
 
   /**

@@ -26,6 +26,7 @@ const GROUPS: Record<string, () => Promise<Command>> = {
   notify: async () => (await import('./commands/notify')).notifyCommand,
   user: async () => (await import('./commands/user')).userCommand,
   tsig: async () => (await import('./commands/tsig')).tsigCommand,
+  apikey: async () => (await import('./commands/apikey')).apikeyCommand,
   autoprimary: async () => (await import('./commands/autoprimary')).autoprimaryCommand,
   replication: async () => {
     const { replicationCommand } = await import('./commands/replication');

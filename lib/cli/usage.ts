@@ -41,5 +41,12 @@ Users
                                    the user's sessions end
   user signout USER                end every session of USER (sign out everywhere)
 
+HTTP API keys (PowerDNS-compatible API at /api)
+  apikey add NAME [--zone ZONE …] [--name PATTERN …] [--type TYPE …] [--read-only]
+                                   a key for every zone or only ZONE; --name/--type limit what it may change
+                                   (e.g. --name '_acme-challenge.*' --type TXT); the secret is printed once
+  apikey list                      name, last use, creator and scope
+  apikey delete NAME               revoke the key at once
+
 Options for changes: --comment TEXT
 Environment: DATABASE_URL, ZK_DATA_DIR, ZK_CONTROL_PORT (see README).`;

@@ -1,10 +1,12 @@
 'use server';
 // Server actions for /settings (zone defaults, editor settings, who may
-// create secondary zones, TSIG keys, autoprimaries). Each checks the session
+// create secondary zones, TSIG keys, autoprimaries, API keys). Each checks the session
 // and `user:manage` itself, since an action can be posted to without the page
 // that shows its form.
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
+import { createApiKey, deleteApiKey } from '../auth/api-keys';
+import { describeScope } from '../auth/api-key-words';
 import { requireUser } from '../auth/session';
 import { AppError } from '../errors';
 import { formStateFromError } from '../action-errors';
@@ -14,6 +16,7 @@ import { createTsigKey, deleteTsigKey, listTsigKeys } from '../zones/tsig-keys';
 import { saveSecondaryZonesSettings, saveZoneDefaults, setSetting } from './mutations';
 import {
   addAutoprimaryFormSchema,
+  API_KEY_FIELDS,
   AUTOPRIMARY_FIELDS,
   bindKeyClause,
   createTsigKeyFormSchema,
@@ -22,7 +25,9 @@ import {
   TSIG_FIELDS,
   ZONE_DEFAULTS_FIELDS,
   zoneDefaultsFormSchema,
+  type ApiKeyField,
   type AutoprimaryField,
+  type CreateApiKeyState,
   type CreateTsigKeyState,
   type SecondaryZonesField,
   type ZoneDefaultsField,
@@ -159,4 +164,42 @@ export async function deleteAutoprimaryAction(_prev: FormState<'ip' | 'nameserve
   }
   revalidatePath('/settings/autoprimaries');
   return { ok: true, message: `Deleted autoprimary ${ip} for ${displayName(nameserver)}.` };
+}
+
+export async function createApiKeyAction(_prev: CreateApiKeyState, formData: FormData): Promise<CreateApiKeyState> {
+  const user = await requireUser('user:manage', { returnTo: '/settings/api-keys' });
+  const values = formText(formData, API_KEY_FIELDS);
+  let created: NonNullable<CreateApiKeyState['created']>;
+  try {
+    const { key, secret } = await createApiKey(
+      {
+        name: values.name,
+        zones: splitList(values.zones),
+        names: splitList(values.names),
+        types: splitList(values.types),
+        readOnly: values.readOnly === 'on',
+      },
+      user.name,
+    );
+    created = { name: key.name, secret, scope: describeScope(key.scope) };
+  } catch (err) {
+    return formStateFromError<ApiKeyField>(err, API_KEY_FIELDS, values, FIX_FIELDS);
+  }
+  revalidatePath('/settings/api-keys');
+  return { ok: true, message: `API key ${created.name} created.`, created };
+}
+
+export async function deleteApiKeyAction(_prev: FormState<'name'>, formData: FormData): Promise<FormState<'name'>> {
+  await requireUser('user:manage', { returnTo: '/settings/api-keys' });
+  const name = String(formData.get('name') ?? '').trim().toLowerCase();
+  // An unknown key (deleted meanwhile, in another tab or by the CLI) comes back as the form's message.
+  const refused = name
+    ? await deleteApiKey(name).then(
+        () => null,
+        (err: unknown) => formStateFromError(err, ['name'] as const, { name }, FIX_FIELDS),
+      )
+    : { message: 'That request was not understood; reload the page.' };
+  if (refused) return refused;
+  revalidatePath('/settings/api-keys');
+  return { ok: true, message: `API key ${name} deleted; requests with it are refused from now on.` };
 }

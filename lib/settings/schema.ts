@@ -114,3 +114,12 @@ export const addAutoprimaryFormSchema = z.object({
   nameserver: z.string().trim().min(1, 'Enter the name server host name its zones list in NS').max(254, 'A host name is at most 253 characters'),
   account: z.string().trim().max(100, 'At most 100 characters'),
 });
+
+/** The fields of the new API key form (/settings/api-keys); the key store (lib/auth/api-keys.ts) validates them. */
+export const API_KEY_FIELDS = ['name', 'zones', 'names', 'types', 'readOnly'] as const;
+export type ApiKeyField = (typeof API_KEY_FIELDS)[number];
+
+/** State of the API key form: on success, the one time the secret is shown. */
+export interface CreateApiKeyState extends FormState<ApiKeyField> {
+  created?: { name: string; secret: string; scope: string };
+}

@@ -28,6 +28,7 @@ const sameRows: Record<string, true> = {
   Autoprimary: true satisfies Same<Sqlite.Autoprimary, Pg.Autoprimary>,
   Session: true satisfies Same<Sqlite.Session, Pg.Session>,
   ZoneChange: true satisfies Same<Sqlite.ZoneChange, Pg.ZoneChange>,
+  ApiKey: true satisfies Same<Sqlite.ApiKey, Pg.ApiKey>,
 };
 
 describe('the PostgreSQL schema', () => {
