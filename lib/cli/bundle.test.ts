@@ -191,7 +191,9 @@ describe('the zonekeeper command in this checkout', () => {
       const env = freshDatabase('same');
       return commands.map((args) => zk(root, args, { env }));
     });
-    expect(bundled).toEqual(sources);
+    // Equal but for when each run made its change (zone status shows the last one's time).
+    const timeless = (r: (typeof bundled)[number]) => ({ ...r, stdout: r.stdout.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z \([^)]*\)/g, 'TIME') });
+    expect(bundled.map(timeless)).toEqual(sources.map(timeless));
     // Both ran what they should have: a change, and errors.
     expect(bundled[4]!.stdout).toMatch(/serial 1 → 2/);
     expect(bundled.map((r) => r.code)).toEqual([0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0]);

@@ -394,6 +394,16 @@ export async function listChanges(zoneId: number, q: ChangeListQuery = {}): Prom
 }
 
 /** One change of the zone, or null when it does not exist or belongs to another zone. */
+/** Who made the zone's latest change, when and why, without its records (the CLI's zone status); null before any. */
+export async function latestChangeSummary(zoneId: number): Promise<Omit<ChangeEntry, 'removed' | 'added'> | null> {
+  const row = await db().change.findFirst({
+    where: { zoneId },
+    orderBy: { id: 'desc' },
+    select: { id: true, actor: true, comment: true, createdAt: true, oldSerial: true, newSerial: true },
+  });
+  return row ? { ...row, oldSerial: Number(row.oldSerial), newSerial: Number(row.newSerial) } : null;
+}
+
 export async function getChange(zoneId: number, changeId: number): Promise<ChangeEntry | null> {
   const row = await db().change.findFirst({ where: { id: changeId, zoneId } });
   return row ? (await changeEntriesOf([row]))[0]! : null;

@@ -1,8 +1,9 @@
 // `zonekeeper zone status NAME [--events N]`: serial, primaries, TSIG key,
-// the refresh state of a secondary zone and the zone's latest events.
+// who made the latest change (a user, the CLI, an API key, a transfer), the
+// refresh state of a secondary zone and the zone's latest events.
 import { formatOffset } from '../../format/relative-time';
 import { latestZoneEvents } from '../../replication/events';
-import { getZoneRefreshStatus } from '../../zones/data';
+import { getZoneRefreshStatus, latestChangeSummary } from '../../zones/data';
 import type { CommandOutput } from '../output';
 import { existingZone } from './zone-lookup';
 
@@ -14,6 +15,8 @@ export async function statusCommand(name: string, eventCount: number, io: Comman
   line('zone', z.name);
   line('kind', z.kind);
   line('serial', z.kind === 'secondary' && z.serial === 0 ? '0 (not transferred yet)' : String(z.serial));
+  const last = await latestChangeSummary(z.id);
+  line('last change', last ? `serial ${last.newSerial} by ${last.actor}, ${when(last.createdAt)}${last.comment ? `: ${last.comment}` : ''}` : 'none yet');
   if (z.kind === 'secondary') {
     line('primaries', z.primaries.join(', ') || 'none');
     line('tsig key', row.tsigKey ?? 'none');
