@@ -190,11 +190,16 @@ async function startPowerDns(records: SeedRecord[]): Promise<{ server: Server; p
   try {
     db.pragma('busy_timeout = 10000');
     const domainId = (db.prepare('select id from domains where name = ?').get(ZONE.slice(0, -1)) as { id: number }).id;
-    const insert = db.prepare('insert into records (domain_id, name, type, content, ttl, prio, disabled, ordername, auth) values (?, ?, ?, ?, ?, 0, 0, null, 1)');
-    // PowerDNS stores names without their final dot, in owners and in content alike.
-    const bare = (r: SeedRecord) => (r.type === 'NS' || r.type === 'MX' || r.type === 'CNAME' ? r.content.replace(/\.$/, '') : r.content);
+    const insert = db.prepare('insert into records (domain_id, name, type, content, ttl, prio, disabled, ordername, auth) values (?, ?, ?, ?, ?, ?, 0, null, 1)');
+    // As its gsql backends store them: names without their final dot, in owners and in content
+    // alike, and an MX's preference in its own column.
     db.transaction(() => {
-      for (const r of records) if (r.type !== 'NS') insert.run(domainId, r.name.slice(0, -1), r.type, bare(r), r.ttl);
+      for (const r of records) {
+        if (r.type === 'NS') continue;
+        const mx = r.type === 'MX' ? /^(\d+) (.*)$/.exec(r.content) : null;
+        const content = mx ? mx[2]! : r.content;
+        insert.run(domainId, r.name.slice(0, -1), r.type, r.type === 'MX' || r.type === 'CNAME' ? content.replace(/\.$/, '') : content, r.ttl, mx ? Number(mx[1]) : 0);
+      }
     })();
     const count = (db.prepare('select count(*) as n from records where domain_id = ?').get(domainId) as { n: number }).n;
     log(`PowerDNS: ${count} records in its database (the SOA counted)`);
@@ -340,7 +345,7 @@ async function main(): Promise<void> {
   console.log('time from sending the PATCH until its 204:');
   for (const s of servers) console.log(`  ${labels[s.label]!.padEnd(width)}  ${stats(s.response)}`);
   console.log(`  ratio (Zonekeeper / PowerDNS): median ${ratio(zk.response, pdnsServer.response, 0.5)}, p95 ${ratio(zk.response, pdnsServer.response, 0.95)}`);
-  console.log('PowerDNS as lib/testing/pdns.ts sets it up: gsqlite3, packet and query caches off, its defaults otherwise (api-rectify on); Zonekeeper with RRL off (ZK_RRL_RESPONSES_PER_SECOND=0)');
+  console.log('PowerDNS as lib/testing/pdns.ts sets it up: gsqlite3, packet and query caches off, its defaults otherwise (the zone: kind Native, no DNSSEC, api_rectify off); Zonekeeper with RRL off (ZK_RRL_RESPONSES_PER_SECOND=0)');
 }
 
 main()
