@@ -6,7 +6,7 @@
 // request looks the key up afresh. What a key may do is an ApiKeyScope
 // (lib/auth/api-key-scope.ts), kept as JSON lists (lib/zones/json-lists.ts).
 // No next/* imports: the CLI uses it too.
-import crypto from 'node:crypto';
+import { bearerSecretHash, newBearerSecret } from './bearer-secret';
 import { db } from '../db';
 import { isUniqueViolation } from '../db-errors';
 import { absoluteName, DnsNameError } from '../dns/names';
@@ -18,8 +18,6 @@ import { loginThrottle, type LoginThrottle } from './rate-limit';
 
 /** Every secret starts with this, so a leaked one is recognisable (and secret scanners can match it). */
 export const API_KEY_PREFIX = 'zk_';
-/** Bytes of randomness in a secret (base64url after the prefix). */
-const SECRET_BYTES = 32;
 /** Longest header value we hash; anything longer is not ours. */
 const MAX_SECRET_LENGTH = 128;
 /** lastUsedAt is written at most this often per key, not on every request. */
@@ -58,10 +56,6 @@ export type ApiKeyCheck =
  * clients), so clients that match on them keep working.
  */
 export const UNAUTHORIZED = 'Unauthorized';
-
-function hashSecret(secret: string): string {
-  return crypto.createHash('sha256').update(secret).digest('hex');
-}
 
 type ApiKeyRow = { id: number; name: string; zones: string | null; names: string; types: string; readOnly: boolean };
 
@@ -127,12 +121,12 @@ export async function createApiKey(input: ApiKeyInput, createdBy: string): Promi
     });
   }
   const scope = await checkedScope(input);
-  const secret = API_KEY_PREFIX + crypto.randomBytes(SECRET_BYTES).toString('base64url');
+  const secret = newBearerSecret(API_KEY_PREFIX);
   try {
     const row = await db().apiKey.create({
       data: {
         name,
-        secretHash: hashSecret(secret),
+        secretHash: bearerSecretHash(secret),
         zones: scope.zones === null ? null : writeList(scope.zones),
         names: writeList(scope.names),
         types: writeList(scope.types),
@@ -189,7 +183,7 @@ export async function authenticateApiKey(headers: Headers, clientAddress: string
   }
   const row =
     secret.length <= MAX_SECRET_LENGTH && secret.startsWith(API_KEY_PREFIX)
-      ? await db().apiKey.findUnique({ where: { secretHash: hashSecret(secret) } })
+      ? await db().apiKey.findUnique({ where: { secretHash: bearerSecretHash(secret) } })
       : null;
   if (!row) {
     throttle.failed(clientAddress, THROTTLE_NAME);

@@ -8,17 +8,15 @@
 // password, role or enabled state changes (lib/auth/users.ts calls
 // endUserSessions in the same transaction) or when they or an admin sign them
 // out everywhere. No next/* imports: the CLI uses it too.
-import crypto from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
+import { bearerSecretHash, newBearerSecret } from './bearer-secret';
 import { databaseFailure } from '../db-errors';
 import { sessionLifetime } from '../config/env';
 import { isRole, type SessionUser } from './permission';
 
 type Tx = Prisma.TransactionClient;
 
-/** Bytes of randomness in a session token (base64url in the cookie). */
-const TOKEN_BYTES = 32;
 /** Longest token we look up; anything longer is not ours. */
 const MAX_TOKEN_LENGTH = 64;
 
@@ -37,10 +35,6 @@ export interface ActiveSession {
   sessionId: string;
 }
 
-function hashToken(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex');
-}
-
 /** The earliest last activity a live session can have at `now`. */
 function idleCutoff(now: Date): Date {
   return new Date(now.getTime() - sessionLifetime().idleSeconds * 1000);
@@ -56,8 +50,8 @@ export async function createSession(
   meta: { address: string; userAgent: string },
   now = new Date(),
 ): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
-  const token = crypto.randomBytes(TOKEN_BYTES).toString('base64url');
-  const sessionId = hashToken(token);
+  const token = newBearerSecret();
+  const sessionId = bearerSecretHash(token);
   const expiresAt = new Date(now.getTime() + sessionLifetime().maxSeconds * 1000);
   await db().session.deleteMany({ where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lte: idleCutoff(now) } }] } });
   await db().session.create({
@@ -81,7 +75,7 @@ export async function createSession(
  */
 export async function activeSession(token: string, now = new Date()): Promise<ActiveSession | null> {
   if (!token || token.length > MAX_TOKEN_LENGTH) return null;
-  const id = hashToken(token);
+  const id = bearerSecretHash(token);
   const row = await db().session.findUnique({ where: { id }, include: { user: { select: { id: true, name: true, role: true, disabled: true } } } });
   if (!row) return null;
   if (row.expiresAt <= now || row.lastSeenAt <= idleCutoff(now)) {
@@ -105,7 +99,7 @@ export async function activeSession(token: string, now = new Date()): Promise<Ac
 /** Ends the session a token stands for (logout). Unknown tokens are ignored. */
 export async function endSessionByToken(token: string): Promise<void> {
   if (!token || token.length > MAX_TOKEN_LENGTH) return;
-  await db().session.deleteMany({ where: { id: hashToken(token) } });
+  await db().session.deleteMany({ where: { id: bearerSecretHash(token) } });
 }
 
 /**
