@@ -243,6 +243,9 @@ describe('keys', () => {
     const keyA = keyWith('a-only', { zones: ['a-zone.example.'] });
     const list = await call('GET', 'servers/localhost/zones', undefined, keyA);
     expect(list.json.map((z: { name: string }) => z.name)).toEqual(['a-zone.example.']);
+    // Statistics count the key's zones only.
+    const stats = (await call('GET', 'servers/localhost/statistics', undefined, keyA)).json as { name: string; value: string }[];
+    expect(stats.map((i) => `${i.name}=${i.value}`)).toEqual(['zones=1', 'primary-zones=1', 'secondary-zones=0']);
     expect((await call('GET', 'servers/localhost/zones?zone=b-zone.example.', undefined, keyA)).json).toEqual([]);
     expect((await call('GET', 'servers/localhost/zones/b-zone.example.', undefined, keyA)).status).toBe(404);
     expect((await call('PATCH', 'servers/localhost/zones/b-zone.example.', { rrsets: [rrset('w.b-zone.example.', 'A', ['192.0.2.1'])] }, keyA)).status).toBe(404);

@@ -260,6 +260,13 @@ export async function listZoneHeaders(names?: readonly string[]): Promise<Omit<Z
   return rows.map(zoneHeaderOf);
 }
 
+/** How many zones there are of each kind: all, or only those named in `names` (canonical). */
+export async function countZonesByKind(names?: readonly string[]): Promise<{ primary: number; secondary: number }> {
+  const rows = await db().zone.groupBy({ by: ['kind'], where: names ? { name: { in: [...names] } } : undefined, _count: { _all: true } });
+  const count = (kind: string) => rows.find((r) => r.kind === kind)?._count._all ?? 0;
+  return { primary: count('primary'), secondary: count('secondary') };
+}
+
 /** The zone of id `zoneId` without its records (a page that has the id from the access check); null when there is none. */
 export async function getZoneHeaderById(zoneId: number): Promise<Omit<ZoneDetail, 'records'> | null> {
   const z = await db().zone.findUnique({ where: { id: zoneId } });
