@@ -96,3 +96,18 @@ test('editors create secondary zones only from the primaries an admin allows in 
     await expect(page.getByRole('status')).toHaveText('Saved: only admins create secondary zones.');
   }
 });
+
+test('a classless reverse zone (RFC 2317, 0/26.2.0.192.in-addr.arpa) opens in the editor and is served', async ({ page }) => {
+  const label = uniqueName('classless');
+  const zone = `0/26.${label}.in-addr.arpa`;
+  await zk(['zone', 'create', zone, '--ns', 'ns1.example.net.']);
+  await zk(['record', 'add', zone, '5', 'PTR', '300', 'host5.example.net.']);
+  await signIn(page);
+  await page.goto(`/zones?q=${label}`);
+  await page.getByRole('link', { name: zone, exact: true }).click();
+  await expect(page).toHaveURL(/\/zones\/0%2F26\./);
+  await expect(page.getByRole('heading', { name: zone })).toBeVisible();
+  await expect(page.getByText('host5.example.net.')).toBeVisible();
+  const reply = await queryUntil(`5.${zone}`, 'PTR', { host: DNS_HOST, port: DNS_PORT, done: (r) => (r.answers?.length ?? 0) > 0 });
+  expect(reply.answers?.flatMap((a) => (a.type === 'PTR' ? [String(a.data)] : []))).toEqual(['host5.example.net']);
+});

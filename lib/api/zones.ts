@@ -93,7 +93,8 @@ function stringList(body: Record<string, unknown>, key: string): string[] {
 }
 
 /**
- * POST …/zones: a new zone with `nameservers` (or the zone template's) and
+ * POST …/zones: a new zone with `nameservers` (else the apex NS among its
+ * rrsets, else the zone template's) and
  * optional `rrsets`. The rrsets are checked before the zone is created, and
  * written as its second change; should that still fail, the zone is removed
  * again, so a refused request leaves nothing behind.
@@ -122,7 +123,10 @@ export async function createZoneResponse(request: Request, key: ApiKeyPrincipal)
   );
   if (await getZoneHeader(name)) throw new ApiError(409, `Domain '${name}' already exists`);
   const actor = apiActor(key);
-  await createZone({ name, kind, nameservers, primaries: masters }, actor);
+  // octoDNS sends `nameservers: []` and the apex NS among its rrsets: those are the zone's name
+  // servers (its SOA names the first), not the template's.
+  const apexNs = nameservers.length ? nameservers : (changeset.add ?? []).filter((r) => r.name === name && r.type === 'NS').map((r) => r.content);
+  await createZone({ name, kind, nameservers: apexNs, primaries: masters }, actor);
   if (changeset.add?.length || changeset.remove?.length || changeset.soa) {
     try {
       await applyChangeset(name, { ...changeset, comment: 'HTTP API: zone created' }, actor, { ignoreMissingRemovals: true });

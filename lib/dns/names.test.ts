@@ -28,6 +28,8 @@ describe('canonicalName', () => {
     ['*', ZONE, '*.example.test.'],
     ['*.dev', ZONE, '*.dev.example.test.'],
     ['xn--bcher-kva.test.', undefined, 'xn--bcher-kva.test.'],
+    // RFC 2317 classless reverse delegation, as BIND and PowerDNS write it.
+    ['1', '0/26.2.0.192.in-addr.arpa.', '1.0/26.2.0.192.in-addr.arpa.'],
   ])('%s (origin %s) → %s', (input, origin, expected) => {
     expect(canonicalName(input, origin)).toBe(expected);
   });

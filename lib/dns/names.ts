@@ -18,9 +18,11 @@ export class DnsNameError extends Error {
 const MAX_LABEL = 63;
 const MAX_NAME_WIRE = 255;
 
-// Letters, digits, hyphen and underscore (RFC 2181 §11 allows any octet, but anything
-// else needs escapes we do not support; underscore is needed for _service labels).
-const LABEL_CHARS = /^[a-z0-9_-]+$/;
+// Letters, digits, hyphen, underscore and slash (RFC 2181 §11 allows any octet, but anything
+// else needs escapes we do not support). Underscore is needed for _service labels, slash for
+// RFC 2317 classless reverse zones (`0/26.2.0.192.in-addr.arpa`), which BIND and PowerDNS
+// accept as written.
+const LABEL_CHARS = /^[a-z0-9_/-]+$/;
 // RFC 952 / RFC 1123 §2.1 host names: LDH, not starting or ending with a hyphen.
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
@@ -75,7 +77,7 @@ function validateAbsolute(name: string): string {
     if (label === '*') {
       if (i !== 0) throw new DnsNameError(`"${name}" has "*" in the middle; a wildcard must be the leftmost label`);
     } else if (!LABEL_CHARS.test(label)) {
-      const bad = [...label].find((c) => !/[a-z0-9_-]/.test(c)) ?? '?';
+      const bad = [...label].find((c) => !/[a-z0-9_/-]/.test(c)) ?? '?';
       const shown = /\s/.test(bad) ? 'a space' : `"${bad}"`;
       const hint = bad.charCodeAt(0) > 127 ? ' (write internationalized names in punycode, xn--…)' : '';
       throw new DnsNameError(
