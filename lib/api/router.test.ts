@@ -3,27 +3,14 @@
 // one change per PATCH, nothing written on a refused request, and keys held
 // to their zones, names and types.
 import { describe, expect, it } from 'vitest';
-import type { ApiKeyPrincipal, ApiKeyScope } from '../auth/api-key-scope';
 import { db } from '../db';
 import { getZone } from '../zones/data';
-import { rrsetChange as rrset } from '../testing/api-rrsets';
-import { apiIndexResponse, routeApiRequest } from './router';
+import { callApi, keyWith, rrsetChange as rrset } from '../testing/api-requests';
+import { apiIndexResponse } from './router';
 
-function keyWith(name: string, scope: Partial<ApiKeyScope> = {}): ApiKeyPrincipal {
-  return { id: 1, name, scope: { zones: null, names: [], types: [], readOnly: false, ...scope } };
-}
 const admin = keyWith('deploy');
 
-async function call(method: string, path: string, body?: unknown, key = admin, init: RequestInit = {}) {
-  const request = new Request(`http://localhost/api/v1/${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    ...init,
-  });
-  const response = await routeApiRequest(request, path.split('?')[0]!.split('/'), key);
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type'), json: text ? JSON.parse(text) : null };
-}
+const call = (method: string, path: string, body?: unknown, key = admin, init: RequestInit = {}) => callApi(method, path, body, key, init);
 
 async function createZone(name: string, extra: Record<string, unknown> = {}) {
   const r = await call('POST', 'servers/localhost/zones', { name, kind: 'Native', nameservers: [`ns1.${name}`], ...extra });
