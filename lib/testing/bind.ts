@@ -123,8 +123,8 @@ export interface PeerProcess {
   stop(): Promise<void>;
 }
 
-export function spawnPeer(label: string, program: string, args: string[], dir: string, logFile: string): PeerProcess {
-  const child = spawn(program, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnPeer(label: string, program: string, args: string[], dir: string, logFile: string, env?: Record<string, string>): PeerProcess {
+  const child = spawn(program, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
   let output = '';
   const append = (d: Buffer) => {
     const s = d.toString();
