@@ -8,8 +8,9 @@ import { expect, test } from './helpers/test';
 import { uniqueName, zk } from './helpers/cli';
 import { queryUntil } from './helpers/dns';
 import { DNS_HOST, DNS_PORT } from './helpers/env';
+import { signIn } from './helpers/session';
 
-test('an ACME-scoped API key sets its challenge TXT, served by the worker, and nothing else', async ({ request }) => {
+test('an ACME-scoped API key sets its challenge TXT, served by the worker, and nothing else', async ({ request, page }) => {
   const zone = `${uniqueName('api')}.test`;
   const other = `${uniqueName('api-other')}.test`;
   await zk(['zone', 'create', zone]);
@@ -56,6 +57,14 @@ test('an ACME-scoped API key sets its challenge TXT, served by the worker, and n
     });
     expect(reply.answers?.flatMap((a) => (a.type === 'TXT' ? [a.data].flat().map(String) : []))).toEqual(['token-123']);
     expect((await zk(['zone', 'status', zone])).stdout).toContain(`api key ${keyName}`);
+  });
+
+  await test.step("the zone's history shows the change under the key's name", async () => {
+    await signIn(page);
+    await page.goto(`/zones/${zone}/history`);
+    const entry = page.getByRole('listitem').filter({ hasText: `api key ${keyName}` });
+    await expect(entry).toHaveCount(1);
+    await expect(entry).toContainText(`_acme-challenge`);
   });
 
   await test.step('an A record, or a name outside its pattern, is refused with the reason and changes nothing', async () => {
