@@ -336,6 +336,33 @@ function readName(buf: Buffer, start: number, limit: number): string {
   return out === '' ? '.' : out;
 }
 
+/**
+ * The (possibly compressed) domain name at `buf[start]`, where `buf` is a whole message, in
+ * the decoder's spelling (see the file header), and `end`, the offset just past the name where
+ * it was read (past the pointer, not where it led). For readers that walk a message's sections
+ * themselves (lib/dns/update-message.ts). Throws WireError(FORMERR) on a malformed name.
+ */
+export function readMessageName(buf: Buffer, start: number, limit: number = buf.length): { name: string; end: number } {
+  const name = readName(buf, start, limit);
+  return { name, end: nameEnd };
+}
+
+/**
+ * dns-packet `data` of the rdata at `buf[rdStart, rdEnd)` of one record inside the whole
+ * message `buf` (its RDLENGTH field just before `rdStart`), as decodeMessage gives it:
+ * compressed names inside resolve against the message, which decodeRdata (a copy of the
+ * rdata alone) cannot do. Throws WireError(FORMERR) when the bytes are not that type's rdata.
+ */
+export function decodeMessageRdata(buf: Buffer, type: number, rdStart: number, rdEnd: number): unknown {
+  if (rdStart < 2 || rdEnd < rdStart || rdEnd > buf.length) throw formerr('rdata outside the message');
+  try {
+    return decodeRdataAt(buf, type, rdStart - 2, rdStart, rdEnd);
+  } catch (err) {
+    if (err instanceof WireError) throw err;
+    throw formerr(`malformed ${typeName(type)} rdata: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
 // RFC 1035 §5.1 escapes for bytes that would be ambiguous or unprintable in presentation form.
 function labelText(buf: Buffer, from: number, to: number): string {
   let plain = true;
