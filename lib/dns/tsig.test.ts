@@ -8,11 +8,13 @@ import {
   appendTsigError,
   canonicalKeyName,
   generateSecret,
+  isWeakAlgorithm,
   macLength,
   parseAlgorithm,
   secretFromBase64,
   secretToBase64,
   signMessage,
+  TSIG_ALGORITHMS,
   TSIG_RCODE,
   verifyMessage,
   type TsigAlgorithm,
@@ -22,7 +24,7 @@ import {
 } from './tsig';
 
 const T0 = 1_700_000_000;
-const ALGORITHMS: TsigAlgorithm[] = ['hmac-sha1', 'hmac-sha256', 'hmac-sha512'];
+const ALGORITHMS: TsigAlgorithm[] = ['hmac-md5', 'hmac-sha1', 'hmac-sha224', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512'];
 
 function keyOf(algorithm: TsigAlgorithm, name = 'transfer-key.'): TsigKey {
   return { name, algorithm, secret: Buffer.alloc(macLength(algorithm), 0x5a) };
@@ -194,6 +196,10 @@ describe('failures', () => {
     const f = failed(verifyMessage(signed, lookup({ ...keyOf('hmac-sha512'), name: 'transfer-key.' }), { now: T0 }));
     expect(f.tsigError).toBe('BADKEY');
     expect(f.algorithm).toBe('hmac-sha256.');
+    // Same hash family, other length: still another algorithm.
+    const g = failed(verifyMessage(signed, lookup({ ...keyOf('hmac-sha224'), name: 'transfer-key.', secret: key.secret }), { now: T0 }));
+    expect(g.tsigError).toBe('BADKEY');
+    expect(g.message).toBe('TSIG key transfer-key. is hmac-sha224., not hmac-sha256.');
   });
 
   it('BADTIME beyond the fudge in either direction, ok at its edge', () => {
@@ -391,6 +397,17 @@ describe('known-answer digests, assembled by hand (RFC 8945 §4.3)', () => {
   ]);
   const hmac = (...parts: Buffer[]): Buffer => createHmac('sha256', secret).update(Buffer.concat(parts)).digest();
 
+  it('hmac-md5 is named hmac-md5.sig-alg.reg.int. in the RR and digest (RFC 8945 §6), MD5 over the same bytes', () => {
+    const md5Key: TsigKey = { name: 'testkey.', algorithm: 'hmac-md5', secret: secret.subarray(0, 16) };
+    const md5Wire = Buffer.from([8, ...Buffer.from('hmac-md5'), 7, ...Buffer.from('sig-alg'), 3, ...Buffer.from('reg'), 3, ...Buffer.from('int'), 0]);
+    const md5Variables = Buffer.concat([keyWire, Buffer.from([0x00, 0xff, 0, 0, 0, 0]), md5Wire, time, fudge, Buffer.from([0, 0, 0, 0])]);
+    const expected = createHmac('md5', md5Key.secret).update(Buffer.concat([msg, md5Variables])).digest();
+    const signed = signMessage(msg, md5Key, { timeSigned: T0 });
+    expect(signed.mac.toString('hex')).toBe(expected.toString('hex'));
+    expect(signed.message.includes(md5Wire)).toBe(true);
+    expect(ok(verifyMessage(signed.message, lookup(md5Key), { now: T0 })).unsigned).toEqual(msg);
+  });
+
   it('request: message + all TSIG variables', () => {
     const expected = hmac(msg, variables);
     const signed = signMessage(msg, key, { timeSigned: T0 });
@@ -513,9 +530,45 @@ describe('keys and algorithms', () => {
     expect(parseAlgorithm('HMAC-SHA256.')).toBe('hmac-sha256');
     expect(parseAlgorithm('hmac-sha1')).toBe('hmac-sha1');
     expect(parseAlgorithm('Hmac-Sha512')).toBe('hmac-sha512');
-    expect(parseAlgorithm('hmac-md5')).toBeNull();
+    expect(parseAlgorithm('hmac-sha224')).toBe('hmac-sha224');
+    expect(parseAlgorithm('HMAC-SHA384.')).toBe('hmac-sha384');
+    expect(parseAlgorithm('hmac-md5')).toBe('hmac-md5');
+    expect(parseAlgorithm('HMAC-MD5.SIG-ALG.REG.INT.')).toBe('hmac-md5');
+    expect(parseAlgorithm('hmac-md5.sig-alg.reg.int')).toBe('hmac-md5');
+    expect(parseAlgorithm('hmac-sha256-128')).toBeNull();
+    expect(parseAlgorithm('md5')).toBeNull();
     expect(parseAlgorithm('hmac-sha256..')).toBeNull();
     expect(algorithmName('hmac-sha1')).toBe('hmac-sha1.');
+    expect(algorithmName('hmac-md5')).toBe('hmac-md5.sig-alg.reg.int.');
+    expect(algorithmName('hmac-sha384')).toBe('hmac-sha384.');
+    for (const a of TSIG_ALGORITHMS) expect(parseAlgorithm(algorithmName(a))).toBe(a);
+  });
+
+  it('calls only hmac-md5 weak', () => {
+    expect(TSIG_ALGORITHMS.filter(isWeakAlgorithm)).toEqual(['hmac-md5']);
+  });
+
+  // The signed message with its MAC cut to `size` bytes (signMessage leaves no Other Data).
+  function truncated(signed: Buffer, full: number, size: number): Buffer {
+    const macEnd = signed.length - 6;
+    const macAt = macEnd - full;
+    const out = Buffer.concat([signed.subarray(0, macAt + size), signed.subarray(macEnd)]);
+    out.writeUInt16BE(size, macAt - 2);
+    let rd = lastRecordStart(signed);
+    while (signed[rd]! !== 0) rd += signed[rd]! + 1;
+    rd += 1 + 8; // root byte, type, class, TTL: RDLENGTH
+    out.writeUInt16BE(signed.readUInt16BE(rd) - full + size, rd);
+    return out;
+  }
+
+  it('MAC length limits follow each hash (RFC 8945 §5.2.2.1): max(10 bytes, half the hash)', () => {
+    for (const [algorithm, full, shortest] of [['hmac-md5', 16, 10], ['hmac-sha224', 28, 14], ['hmac-sha384', 48, 24]] as const) {
+      const key = keyOf(algorithm);
+      const signed = signMessage(encodeMessage(query()).buf, key, { timeSigned: T0 }).message;
+      expect(macLength(algorithm)).toBe(full);
+      expect(failed(verifyMessage(truncated(signed, full, shortest), lookup(key), { now: T0 })).tsigError).toBe('BADTRUNC');
+      expect(failed(verifyMessage(truncated(signed, full, shortest - 1), lookup(key), { now: T0 })).tsigError).toBe('FORMERR');
+    }
   });
 
   it('generates secrets as long as the hash, and round-trips them through base64', () => {

@@ -17,7 +17,10 @@
 // - `appendTsigError` builds the error reply of RFC 8945 §5.3.2 from a failed verification.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type TsigAlgorithm = 'hmac-sha256' | 'hmac-sha1' | 'hmac-sha512';
+export type TsigAlgorithm = 'hmac-sha256' | 'hmac-sha1' | 'hmac-sha512' | 'hmac-sha224' | 'hmac-sha384' | 'hmac-md5';
+
+/** Every algorithm we sign and verify with, strongest first (the order forms and usage list them in). */
+export const TSIG_ALGORITHMS: readonly TsigAlgorithm[] = ['hmac-sha256', 'hmac-sha512', 'hmac-sha384', 'hmac-sha224', 'hmac-sha1', 'hmac-md5'];
 
 export interface TsigKey {
   /** Canonical: lowercase, trailing dot (see `canonicalKeyName`). */
@@ -51,20 +54,40 @@ interface AlgorithmInfo {
   text: string;
 }
 
+function algorithmInfo(hash: string, size: number, text: string): AlgorithmInfo {
+  return { hash, size, wire: nameToWire(text), text };
+}
+
+// RFC 8945 §6 names them; HMAC-MD5 keeps the name it had before there was a registry.
 const ALGORITHMS: Record<TsigAlgorithm, AlgorithmInfo> = {
-  'hmac-sha1': { hash: 'sha1', size: 20, wire: nameToWire('hmac-sha1.'), text: 'hmac-sha1.' },
-  'hmac-sha256': { hash: 'sha256', size: 32, wire: nameToWire('hmac-sha256.'), text: 'hmac-sha256.' },
-  'hmac-sha512': { hash: 'sha512', size: 64, wire: nameToWire('hmac-sha512.'), text: 'hmac-sha512.' },
+  'hmac-md5': algorithmInfo('md5', 16, 'hmac-md5.sig-alg.reg.int.'),
+  'hmac-sha1': algorithmInfo('sha1', 20, 'hmac-sha1.'),
+  'hmac-sha224': algorithmInfo('sha224', 28, 'hmac-sha224.'),
+  'hmac-sha256': algorithmInfo('sha256', 32, 'hmac-sha256.'),
+  'hmac-sha384': algorithmInfo('sha384', 48, 'hmac-sha384.'),
+  'hmac-sha512': algorithmInfo('sha512', 64, 'hmac-sha512.'),
 };
 
 /**
- * `hmac-sha256`, `HMAC-SHA256.` and the like → the algorithm; null when it is not one we
- * support (hmac-md5 and the truncated variants are not).
+ * `hmac-sha256`, `HMAC-SHA256.` and the like → the algorithm; HMAC-MD5 also under its wire
+ * name `hmac-md5.sig-alg.reg.int`. Null when it is not one we support (the truncated
+ * variants, hmac-sha256-128 and so on, are not).
  */
 export function parseAlgorithm(text: string): TsigAlgorithm | null {
   let t = text.trim().toLowerCase();
   if (t.endsWith('.')) t = t.slice(0, -1);
-  return t === 'hmac-sha256' || t === 'hmac-sha1' || t === 'hmac-sha512' ? t : null;
+  if (t === 'hmac-md5.sig-alg.reg.int') return 'hmac-md5';
+  return (TSIG_ALGORITHMS as readonly string[]).includes(t) ? (t as TsigAlgorithm) : null;
+}
+
+/**
+ * True for an algorithm RFC 8945 §6 keeps only for interoperability: HMAC-MD5 ("MAY" be
+ * used, and it is the default of certbot's rfc2136 plugin and of Ansible's nsupdate module).
+ * We still sign and verify with it; the worker logs a warning whenever a key of such an
+ * algorithm is used, so that its owner learns to move the key to hmac-sha256.
+ */
+export function isWeakAlgorithm(algorithm: TsigAlgorithm): boolean {
+  return algorithm === 'hmac-md5';
 }
 
 /** The algorithm's name as it appears in the TSIG RR, e.g. `hmac-sha256.`. */
@@ -573,7 +596,7 @@ export function verifyMessage(msg: Buffer, keys: (name: string) => TsigKey | und
   if (!key) return { status: 'error', tsigError: 'BADKEY', ...seen, message: `unknown TSIG key ${keyName.text}` };
   const info = ALGORITHMS[key.algorithm];
   if (!info || !info.wire.equals(algorithm.wire)) {
-    return { status: 'error', tsigError: 'BADKEY', ...seen, message: `TSIG key ${keyName.text} is ${key.algorithm}., not ${algorithm.text}` };
+    return { status: 'error', tsigError: 'BADKEY', ...seen, message: `TSIG key ${keyName.text} is ${info?.text ?? String(key.algorithm)}, not ${algorithm.text}` };
   }
 
   // §5.2.2.1: a MAC longer than the hash, or shorter than 10 bytes or half the hash, is malformed.
