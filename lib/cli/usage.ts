@@ -23,7 +23,9 @@ Replication
   notify ZONE                      send NOTIFY to every secondary now and print each result
   replication [ZONE]               per zone its replication state; with ZONE, each secondary's address,
                                    serial and state (in sync, propagating, behind, unreachable, missing)
-  tsig add NAME ALGORITHM [SECRET] a TSIG key (hmac-sha256|hmac-sha512|hmac-sha1); the secret is generated when omitted
+  tsig add NAME ALGORITHM [SECRET] a TSIG key (hmac-sha256|hmac-sha512|hmac-sha384|hmac-sha224|hmac-sha1,
+                                   or hmac-md5 for clients that know nothing else); the secret is generated
+                                   when omitted
   tsig list | tsig delete NAME
   autoprimary add IP[:PORT] NAMESERVER [--account TEXT]
                                    a NOTIFY from IP for an unknown zone whose NS set names NAMESERVER

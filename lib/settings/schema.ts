@@ -85,12 +85,14 @@ export const secondaryZonesFormSchema = z.object({
 
 export const TSIG_FIELDS = ['name', 'algorithm', 'source', 'secret'] as const;
 export type TsigField = (typeof TSIG_FIELDS)[number];
-export const TSIG_ALGORITHMS = ['hmac-sha256', 'hmac-sha512', 'hmac-sha1'] as const;
+// The same list as lib/dns/tsig.ts TSIG_ALGORITHMS (a test keeps them equal); not imported from
+// there, because this file reaches the browser and tsig.ts needs node:crypto.
+export const TSIG_ALGORITHMS = ['hmac-sha256', 'hmac-sha512', 'hmac-sha384', 'hmac-sha224', 'hmac-sha1', 'hmac-md5'] as const;
 
 export const createTsigKeyFormSchema = z
   .object({
     name: z.string().trim().min(1, 'Enter a key name, like transfer-key').max(254, 'A key name is at most 253 characters'),
-    algorithm: z.enum(TSIG_ALGORITHMS, { message: 'Choose hmac-sha256, hmac-sha512 or hmac-sha1' }),
+    algorithm: z.enum(TSIG_ALGORITHMS, { message: `Choose one of ${TSIG_ALGORITHMS.join(', ')}` }),
     source: z.enum(['generate', 'paste'], { message: 'Choose to generate or paste a secret' }),
     secret: z.string().trim().max(1024, 'That secret is too long'),
   })

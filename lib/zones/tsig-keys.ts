@@ -3,7 +3,7 @@
 // key files and `dig -y` use.
 import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
-import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, type TsigAlgorithm } from '../dns/tsig';
+import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, TSIG_ALGORITHMS, type TsigAlgorithm } from '../dns/tsig';
 import { AppError } from '../errors';
 import { nudgeWorker } from './nudge';
 import { markChanged } from './zone-changes';
@@ -25,7 +25,8 @@ export async function createTsigKey(nameInput: string, algorithmInput: string, s
   }
   const algorithm = parseAlgorithm(algorithmInput);
   if (!algorithm) {
-    throw new AppError('invalid', `unknown TSIG algorithm "${algorithmInput}": use hmac-sha256, hmac-sha512 or hmac-sha1`, { algorithm: ['hmac-sha256, hmac-sha512 or hmac-sha1'] });
+    const known = TSIG_ALGORITHMS.join(', ');
+    throw new AppError('invalid', `unknown TSIG algorithm "${algorithmInput}": use one of ${known}`, { algorithm: [known] });
   }
   let secret: string;
   if (secretInput) {
