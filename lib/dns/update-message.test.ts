@@ -4,7 +4,11 @@
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../testing/packet-fuzz';
+import { RDATA_SAMPLES } from '../testing/rdata-samples';
 import { requireProgram } from '../testing/system-program';
+import { normalizeRecordContent } from '../zones/validate';
+import { normalizeContent } from './rdata';
 import { contentToRdata } from './rdata-wire';
 import { signMessage, verifyMessage, type TsigKey } from './tsig';
 import { readUpdateMessage } from './update-message';
@@ -15,6 +19,7 @@ import type { UpdateMessage, UpdateRecord } from './update-types';
 
 const T = { A: 1, NS: 2, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28, OPT: 41, DNSKEY: 48, TSIG: 250, AXFR: 252, MAILA: 254, ANY: 255 };
 const C = { IN: 1, CH: 3, NONE: 254, ANY: 255 };
+const T_CODES: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, HINFO: 13, MX: 15, TXT: 16, AAAA: 28, SRV: 33, NAPTR: 35, DS: 43, SSHFP: 44, TLSA: 52, CAA: 257 };
 const UPDATE = 5 << 3; // opcode in the third header byte
 
 /** A name in uncompressed wire form; labels are written as given (case kept). */
@@ -307,6 +312,51 @@ describe('NOTIMP: well formed, but nothing our zones can hold', () => {
       expect(r.reason).toMatch(reason);
     });
   }
+});
+
+describe('content as the change service takes it', () => {
+  it('reads every type we store as normalizeContent writes it', () => {
+    const canonical = RDATA_SAMPLES.map(([type, input]) => [type, normalizeContent(type, input, 'example.test.')] as const);
+    const u = read(message({ updates: canonical.map(([type, content]) => rr(A_NAME, T_CODES[type]!, C.IN, 60, rdata(type, content))) }));
+    expect(u.updates.map((r) => [r.type, r.content])).toEqual(canonical);
+  });
+
+  // Mutated copies of a message holding every type: whatever comes back is an answer, never
+  // an exception, and whatever is read is content lib/zones/validate.ts accepts unchanged.
+  it('never throws on 1500 mutations, and what it reads always validates', () => {
+    const base = message({
+      prereqs: [rr(A_NAME, T.ANY, C.NONE, 0), rr(A_NAME, T.A, C.IN, 0, rdata('A', '192.0.2.1'))],
+      updates: [
+        ...RDATA_SAMPLES.map(([type, input]) => rr([...label('x'), ...ptr(ZONE_AT)], T_CODES[type]!, C.IN, 60, rdata(type, normalizeContent(type, input, 'example.test.')))),
+        rr(A_NAME, T.MX, C.NONE, 0, [...u16(10), ...label('mail'), ...ptr(ZONE_AT)]),
+        rr(A_NAME, T.ANY, C.ANY, 0),
+      ],
+    });
+    const prng = new Prng(2136);
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 1500; i++) {
+      const m = Buffer.from(base);
+      for (let flips = prng.range(1, 4); flips > 0; flips--) m[prng.int(m.length)] = prng.chance(0.5) ? prng.next() & 0xff : m[prng.int(m.length)]!;
+      const cut = prng.chance(0.2) ? m.subarray(0, prng.int(m.length)) : m;
+      let r: ReturnType<typeof readUpdateMessage>;
+      try {
+        r = readUpdateMessage(cut);
+      } catch (err) {
+        throw new Error(`mutation ${i} threw: ${(err as Error).message}`);
+      }
+      outcomes.add(r.ok ? 'ok' : r.rcode);
+      if (!r.ok) {
+        expect(r.reason).not.toBe('');
+        continue;
+      }
+      for (const rec of [...r.update.prerequisites, ...r.update.updates]) {
+        expect(rec.name).toMatch(/^(\.|[a-z0-9_/*-]+(\.[a-z0-9_/-]+)*\.)$/);
+        if (rec.content !== '') expect(normalizeRecordContent(rec.type, rec.content, r.update.zone)).toEqual({ ok: true, value: rec.content });
+      }
+    }
+    // The mutations reach every outcome, so the loop above checked something.
+    expect([...outcomes].sort()).toEqual(['FORMERR', 'NOTIMP', 'ok']);
+  }, 20_000);
 });
 
 it('never throws on truncations of a valid message', () => {
