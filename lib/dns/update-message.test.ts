@@ -276,6 +276,7 @@ describe('FORMERR, with a reason a log can show', () => {
     ['a record running past the end', message({ updates: [rr(A_NAME, T.A, C.IN, 60, [192, 0, 2, 1], 5)] }), /rdata runs past the end/],
     ['a count promising more records than sent', message({ updates: [add], counts: [1, 0, 2, 0] }), /runs past/],
     ['trailing bytes', message({ updates: [add], trailing: [0, 0] }), /2 trailing bytes/],
+    ['malformed rdata after a record we could not hold anyway', message({ updates: [rr(A_NAME, T.DNSKEY, C.IN, 60, [1, 1, 3, 8, 1]), rr(A_NAME, T.A, C.IN, 60, [1])] }), /A rdata must be 4 bytes/],
     ['trailing bytes after a record we could not hold anyway', message({ updates: [rr(A_NAME, T.DNSKEY, C.IN, 60, [1, 1, 3, 8, 1])], trailing: [1] }), /1 trailing bytes/],
     ['a zone section cut short', Buffer.from([0, 1, UPDATE, 0, 0, 1, 0, 0, 0, 0, 0, 0, ...name('example.test.'), 0, 6]), /zone section runs past/],
     ['a forward compression pointer', message({ updates: [rr(ptr(200), T.A, C.ANY, 0)] }), /compression pointer/],

@@ -23,6 +23,9 @@
 // |   (a type we do not serve, a name with characters we do not support,   |         |
 // |   content lib/zones/validate.ts would refuse)                          |         |
 //
+// The whole message is read before answering NOTIMP: anything malformed anywhere in it is
+// FORMERR, whatever comes first.
+//
 // What this module leaves to others: whether the names lie in the zone (NOTZONE, §3.4.1.3) and
 // everything that needs the zone's data is the change service's (lib/zones/dns-update.ts); the
 // TSIG record is the verifier's (tsig.ts verifyMessage reads the raw bytes); the rest of the
@@ -128,13 +131,24 @@ function read(buf: Buffer): UpdateMessage {
   // implement, and saying NOTIMP tells the client so instead of blaming its message.
   if (zclass !== CLASS_IN) throw notimp(`zone class ${classMnemonic(zclass)} is not supported; only IN zones are served`);
   const zone = canonical(zoneName.name, 'zone name');
-  return {
-    id: buf.readUInt16BE(0),
-    zone,
-    prerequisites: sections[0]!.map((rr) => prerequisite(buf, rr, zone)),
-    // The additional section (sections[2]) is ignored: see the top of this file.
-    updates: sections[1]!.map((rr) => update(buf, rr, zone)),
+
+  // A record we cannot hold does not stop the reading: a malformed one further on still makes
+  // the answer FORMERR, whichever comes first. The first NOTIMP is kept for when none is.
+  let unsupported: Refusal | undefined;
+  const each = (rr: RawRecord, interpret: (buf: Buffer, rr: RawRecord, zone: string) => UpdateRecord): UpdateRecord[] => {
+    try {
+      return [interpret(buf, rr, zone)];
+    } catch (err) {
+      if (!(err instanceof Refusal && err.rcode === 'NOTIMP')) throw err;
+      unsupported ??= err;
+      return [];
+    }
   };
+  const prerequisites = sections[0]!.flatMap((rr) => each(rr, prerequisite));
+  // The additional section (sections[2]) is ignored: see the top of this file.
+  const updates = sections[1]!.flatMap((rr) => each(rr, update));
+  if (unsupported) throw unsupported;
+  return { id: buf.readUInt16BE(0), zone, prerequisites, updates };
 }
 
 /** The record at `pos`: owner, fixed fields and where its rdata lies, all inside the message. */
