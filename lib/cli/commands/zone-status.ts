@@ -1,9 +1,10 @@
 // `zonekeeper zone status NAME [--events N]`: serial, primaries, TSIG key,
-// who made the latest change (a user, the CLI, an API key, a transfer), the
+// the DNS UPDATE policy of a primary zone, who made the latest change (a user, the CLI, an API key, a transfer), the
 // refresh state of a secondary zone and the zone's latest events.
 import { formatOffset } from '../../format/relative-time';
 import { latestZoneEvents } from '../../replication/events';
 import { getZoneRefreshStatus, latestChangeSummary } from '../../zones/data';
+import { formatUpdateRule, readUpdatePolicy } from '../../zones/update-policy';
 import type { CommandOutput } from '../output';
 import { existingZone } from './zone-lookup';
 
@@ -28,6 +29,9 @@ export async function statusCommand(name: string, eventCount: number, io: Comman
     if (row.refreshFailures) line('failures', `${row.refreshFailures} in a row`);
   } else {
     line('tsig key', row.tsigKey ?? 'none');
+    const rules = await readUpdatePolicy(z.name);
+    if (rules.length === 0) line('update policy', 'none (every DNS UPDATE is refused)');
+    rules.forEach((r, i) => (i === 0 ? line('update policy', formatUpdateRule(r, z.name)) : io.out(`${''.padEnd(14)}${formatUpdateRule(r, z.name)}`)));
   }
   const events = await latestZoneEvents(z.name, eventCount);
   if (eventCount === 0) return;
