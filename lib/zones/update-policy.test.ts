@@ -6,7 +6,7 @@ import { createUser } from '../auth/users';
 import { db } from '../db';
 import { AppError } from '../errors';
 import { expectAppError } from '../testing/app-error';
-import { createTsigKey } from './tsig-keys';
+import { createTsigKey, deleteTsigKey, listTsigKeys } from './tsig-keys';
 import { formatUpdateRule, parseUpdatePolicy, readUpdatePolicy, updateRefusal, type UpdateRule } from './update-policy';
 import { createZone, setZoneOptions } from './zone-lifecycle';
 
@@ -235,6 +235,18 @@ describe('the update policy of a zone, stored', () => {
     const err = await expectAppError(setZoneOptions('second.test', { updatePolicy: ['grant second-key zonesub'] }, actor), 'invalid');
     expect(err.fieldErrors.updatePolicy?.[0]).toMatch(/second\.test\. is a secondary zone/);
     expect(await readUpdatePolicy('second.test.')).toEqual([]);
+  });
+
+  it('keeps a key from being deleted while a rule names it', async () => {
+    await createZone({ name: 'keyed.test', nameservers: ['ns1.keyed.test.'] }, actor);
+    await createTsigKey('keyed-key', 'hmac-sha256');
+    await createTsigKey('keyed-key2', 'hmac-sha256');
+    await setZoneOptions('keyed.test', { updatePolicy: ['grant keyed-key2 zonesub', 'deny keyed-key name www'] }, actor);
+    const err = await expectAppError(deleteTsigKey('keyed-key'), 'conflict');
+    expect(err.message).toBe('TSIG key keyed-key. is named in the update policy of keyed.test.; take its rules out first with: zonekeeper zone set ZONE --update-policy …');
+    await setZoneOptions('keyed.test', { updatePolicy: ['grant keyed-key2 zonesub'] }, actor);
+    await deleteTsigKey('keyed-key');
+    expect((await listTsigKeys()).map((k) => k.name)).not.toContain('keyed-key.');
   });
 
   it('is an empty policy for a zone that does not exist', async () => {

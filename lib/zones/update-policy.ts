@@ -281,3 +281,13 @@ export async function readUpdatePolicy(zoneName: string): Promise<UpdateRule[]> 
   if (errors.length) throw new Error(`the stored update policy of ${zone} is unreadable (${errors[0]}); set it again with: zonekeeper zone set ${zone} --update-policy …`);
   return rules;
 }
+
+/**
+ * The zones whose update policy names the key (canonical name): a key is not
+ * deleted while a rule names it, as a key of the same name made later would
+ * silently inherit the rule's rights.
+ */
+export async function zonesWithRulesFor(key: string): Promise<string[]> {
+  const rows = await db().zone.findMany({ where: { updatePolicy: { contains: key } }, select: { name: true, updatePolicy: true } });
+  return rows.filter((z) => parseLines((z.updatePolicy ?? '').split('\n'), z.name, null).rules.some((r) => r.key === key)).map((z) => z.name);
+}
