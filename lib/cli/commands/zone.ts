@@ -97,7 +97,7 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
         },
         ACTOR,
       );
-      io.out(`Updated ${canonical(name!)}.`);
+      io.out(`Updated ${canonical(name!)}`);
       return;
     }
     case 'retrieve':
