@@ -206,6 +206,9 @@ function lowerAbsolute(name: string): string {
  * owner and type) in `zone` under `rules`: null when a grant rule is the
  * first to match, else a sentence for the refusal event naming the key, the
  * name and type, and the deny rule that matched or that no rule grants it.
+ * The record's class does not matter: an addition, the deletion of one record
+ * and the deletion of an RRset are checked alike, by owner and type, as BIND
+ * checks them for these rule kinds.
  *
  * A deletion of every RRset at a name (type ANY in the update, RFC 2136
  * §2.5.3): BIND checks the rules once for each RRset that exists at the name,
