@@ -11,8 +11,12 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-/** `valueOptions` take a value; any other `--x` is a boolean flag. */
-export function parseArgs(argv: string[], valueOptions: readonly string[], booleanFlags: readonly string[]): ParsedArgs {
+/**
+ * `valueOptions` take a value; any other `--x` is a boolean flag. The values
+ * of `wholeOptions` (also value options) are kept whole, commas included:
+ * each is one item, such as a rule of words.
+ */
+export function parseArgs(argv: string[], valueOptions: readonly string[], booleanFlags: readonly string[], wholeOptions: readonly string[] = []): ParsedArgs {
   const out: ParsedArgs = { positionals: [], options: new Map(), flags: new Set() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -25,7 +29,8 @@ export function parseArgs(argv: string[], valueOptions: readonly string[], boole
       const value = inline ?? argv[++i];
       if (value === undefined) throw new UsageError(`--${key} needs a value`);
       const list = out.options.get(key) ?? [];
-      list.push(...value.split(',').map((s) => s.trim()).filter(Boolean));
+      if (wholeOptions.includes(key)) list.push(value.trim());
+      else list.push(...value.split(',').map((s) => s.trim()).filter(Boolean));
       out.options.set(key, list);
     } else if (booleanFlags.includes(key)) {
       out.flags.add(key);

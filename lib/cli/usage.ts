@@ -11,8 +11,11 @@ Zones
   zone export NAME                 the zone file on stdout
   zone set NAME [--also-notify ADDR[:PORT],…] [--allow-transfer CIDR,…] [--serial-policy POLICY] [--tsig KEY|none]
                [--primary ADDR[:PORT],…]   (secondary zones: the primaries, tried in order)
+               [--update-policy RULE …|none]   who may change the zone by DNS UPDATE; repeat for more rules, none clears
+                                   RULE: grant|deny KEY name|subdomain|wildcard NAME [TYPE …], or grant|deny KEY zonesub [TYPE …];
+                                   the first rule matching key, name and type decides, no match refuses; no TYPE: all but SOA, NS, DNSSEC
   zone retrieve NAME               secondary zones: transfer the whole zone from its primaries now (needs the worker)
-  zone status NAME [--events N]    serial, primaries, last check, next refresh, expiry and the latest events
+  zone status NAME [--events N]    serial, primaries, update policy, last check, next refresh, expiry and the latest events
 
 Records (NAME relative to the zone or absolute; @ for the apex)
   record add [--comment TEXT] ZONE NAME TYPE TTL CONTENT…

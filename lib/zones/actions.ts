@@ -14,10 +14,11 @@ import { getChange, getZone, listChangesSince } from './data';
 import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
 import { databaseFailure } from '../db-errors';
 import { AppError } from '../errors';
-import { splitList } from '../forms';
+import { formStateFromError } from '../action-errors';
+import { formText, splitList, type FormState } from '../forms';
 import { applyChangeset, type CommitResult } from './changes';
 import { createZoneFormSchema } from './schema';
-import { createZone } from './zone-lifecycle';
+import { createZone, setZoneOptions } from './zone-lifecycle';
 import { zoneHref } from './zone-urls';
 
 /** The new-zone form's fields, as typed (strings). */
@@ -340,5 +341,34 @@ export async function retrieveNowAction(zone: string): Promise<WorkerActionResul
     ok: true,
     serial: r.serial,
     message: `Retrieved serial ${r.serial ?? '?'}${r.primary ? ` from ${r.primary}` : ''}${r.records !== undefined ? ` (${r.records} records)` : ''}${r.status ? `: ${r.status}` : ''}.`,
+  };
+}
+
+// ---------------------------------------------------------------- zone settings
+
+const UPDATE_POLICY_FIELDS = ['updatePolicy'] as const;
+export type UpdatePolicyField = (typeof UPDATE_POLICY_FIELDS)[number];
+
+/**
+ * Replaces a zone's DNS UPDATE policy with the textarea's rules, one per
+ * line (empty: none, every UPDATE refused). The change service checks that
+ * the user may configure the zone, as for its other options, and names each
+ * bad line.
+ */
+export async function saveUpdatePolicyAction(_prev: FormState<UpdatePolicyField>, formData: FormData): Promise<FormState<UpdatePolicyField>> {
+  const zoneInput = textField(formData, 'zone');
+  const { user } = await requireZoneUser(zoneInput, 'read', { returnTo: zoneHref(zoneInput, 'settings') });
+  const values = formText(formData, UPDATE_POLICY_FIELDS);
+  const lines = values.updatePolicy.split(/\r?\n/);
+  try {
+    await setZoneOptions(zoneInput, { updatePolicy: lines }, { userId: user.id, name: user.name });
+  } catch (err) {
+    return formStateFromError(err, UPDATE_POLICY_FIELDS, values, 'Nothing was saved: fix the lines marked below.');
+  }
+  revalidatePath(zoneHref(zoneInput, 'settings'));
+  const count = lines.filter((l) => l.trim() !== '').length;
+  return {
+    ok: true,
+    message: count ? `Saved ${count} rule${count === 1 ? '' : 's'}; the next DNS UPDATE is checked against ${count === 1 ? 'it' : 'them'}.` : 'Saved: the zone has no update policy, so every DNS UPDATE is refused.',
   };
 }

@@ -110,9 +110,10 @@ async function checkPrimaries(tx: Tx, creator: Creator, primaries: readonly stri
 
 /**
  * Changing a zone's options (setZoneOptions: primaries, transfer ranges,
- * also-notify, serial policy, TSIG key) needs `zone:configure`; the local
- * operator (no user) has it. Only the CLI changes them today.
+ * also-notify, serial policy, TSIG key, update policy) needs `zone:configure`; the local
+ * operator (no user) has it. The CLI changes them, and the zone's settings
+ * page its update policy.
  */
 export async function checkZoneConfigure(client: Pick<Tx, 'user'>, actor: Actor): Promise<void> {
-  await creatorOf(client, actor, 'zone:configure', 'Only an admin may change a zone’s primaries, transfer ranges, also-notify targets, serial policy or TSIG key; ask an admin.');
+  await creatorOf(client, actor, 'zone:configure', 'Only an admin may change a zone’s primaries, transfer ranges, also-notify targets, serial policy, TSIG key or update policy; ask an admin.');
 }

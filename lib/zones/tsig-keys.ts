@@ -6,6 +6,7 @@ import { db, writeTransaction } from '../db';
 import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, TSIG_ALGORITHMS, type TsigAlgorithm } from '../dns/tsig';
 import { AppError } from '../errors';
 import { nudgeWorker } from './nudge';
+import { zonesWithRulesFor } from './update-policy';
 import { markChanged } from './zone-changes';
 
 export interface TsigKeyInfo {
@@ -67,6 +68,10 @@ export async function deleteTsigKey(nameInput: string): Promise<void> {
   if (!key) throw new AppError('not-found', `there is no TSIG key ${name}`);
   if (key.zones.length) {
     throw new AppError('conflict', `TSIG key ${name} is in use by ${key.zones.map((z) => z.name).join(', ')}; detach it first with: zonekeeper zone set ZONE --tsig none`);
+  }
+  const policies = await zonesWithRulesFor(name);
+  if (policies.length) {
+    throw new AppError('conflict', `TSIG key ${name} is named in the update policy of ${policies.join(', ')}; take its rules out first with: zonekeeper zone set ZONE --update-policy …`);
   }
   await writeTransaction(async (tx) => {
     await tx.tsigKey.delete({ where: { name } });

@@ -25,6 +25,7 @@ import { notifyTargets } from './notify-targets';
 import { nudgeWorker } from './nudge';
 import { createZoneSchema, type CreateZoneInput } from './schema';
 import { tsigKeyIdFor } from './tsig-keys';
+import { knownTsigKeyNames, parseUpdatePolicy, storedUpdatePolicy, UPDATE_POLICY_FIELD } from './update-policy';
 import { normalizeRecordContent } from './validate';
 import { markChanged } from './zone-changes';
 import { COMMIT_TX, insertRecords, queueNotify } from './zone-version';
@@ -168,6 +169,11 @@ export interface ZoneOptions {
   primaries?: string[];
   /** A TSIG key name, or `none` to require no key. */
   tsig?: string;
+  /**
+   * The DNS UPDATE policy, one rule per line (lib/zones/update-policy.ts);
+   * replaces the zone's; an empty list clears it (every UPDATE refused).
+   */
+  updatePolicy?: string[];
 }
 
 function checkAddressPort(text: string, field: string): string {
@@ -205,7 +211,19 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
   }
   const extra: { tsigKeyId?: number | null } = {};
   if (opts.tsig !== undefined) extra.tsigKeyId = await tsigKeyIdFor(opts.tsig);
+  if (opts.updatePolicy) {
+    const rules = parseUpdatePolicy(opts.updatePolicy, name, await knownTsigKeyNames());
+    data.updatePolicy = storedUpdatePolicy(rules, name);
+  }
   const count = await writeTransaction(async (tx) => {
+    if (data.updatePolicy) {
+      // Only a primary takes UPDATEs here (RFC 2136 §6 lets a secondary forward them to its primary; we do not).
+      const zone = await tx.zone.findUnique({ where: { name }, select: { kind: true } });
+      if (zone?.kind === 'secondary') {
+        const message = `${name} is a secondary zone: its records come from its primary, so it takes no DNS UPDATE and has no update policy.`;
+        throw new AppError('invalid', message, { [UPDATE_POLICY_FIELD]: [message] });
+      }
+    }
     const updated = await tx.zone.updateMany({ where: { name }, data: { ...(data as Prisma.ZoneUpdateManyMutationInput), ...extra } });
     if (updated.count > 0) await markChanged(tx, name);
     return updated.count;

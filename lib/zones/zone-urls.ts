@@ -5,7 +5,7 @@
 import { displayName } from '../dns/names';
 
 /** The pages under a zone's own (app/(app)/zones/[name]/), and the import form's upload route. */
-export type ZonePage = 'history' | 'replication' | 'import' | 'import/upload' | 'export';
+export type ZonePage = 'history' | 'replication' | 'settings' | 'import' | 'import/upload' | 'export';
 
 /** The path of a zone's page (its records when `page` is absent), from its stored or displayed name. */
 export function zoneHref(name: string, page?: ZonePage): string {

@@ -1,9 +1,10 @@
 // `zonekeeper zone status NAME [--events N]`: serial, primaries, TSIG key,
-// who made the latest change (a user, the CLI, an API key, a transfer), the
+// the DNS UPDATE policy of a primary zone, who made the latest change (a user, the CLI, an API key, a transfer), the
 // refresh state of a secondary zone and the zone's latest events.
 import { formatOffset } from '../../format/relative-time';
 import { latestZoneEvents } from '../../replication/events';
 import { getZoneRefreshStatus, latestChangeSummary } from '../../zones/data';
+import { formatUpdateRule, readUpdatePolicy } from '../../zones/update-policy';
 import type { CommandOutput } from '../output';
 import { existingZone } from './zone-lookup';
 
@@ -11,7 +12,8 @@ export async function statusCommand(name: string, eventCount: number, io: Comman
   const z = await existingZone(name);
   const row = (await getZoneRefreshStatus(z.id))!;
   const when = (d: Date | null) => (d ? `${d.toISOString()} (${formatOffset(d)})` : 'never');
-  const line = (label: string, value: string) => io.out(`${`${label}:`.padEnd(14)}${value}`);
+  // Values start in column 15, or a space after a longer label.
+  const line = (label: string, value: string) => io.out(`${`${label}:`.padEnd(Math.max(14, label.length + 2))}${value}`);
   line('zone', z.name);
   line('kind', z.kind);
   line('serial', z.kind === 'secondary' && z.serial === 0 ? '0 (not transferred yet)' : String(z.serial));
@@ -28,6 +30,9 @@ export async function statusCommand(name: string, eventCount: number, io: Comman
     if (row.refreshFailures) line('failures', `${row.refreshFailures} in a row`);
   } else {
     line('tsig key', row.tsigKey ?? 'none');
+    const rules = await readUpdatePolicy(z.name);
+    if (rules.length === 0) line('update policy', 'none (every DNS UPDATE is refused)');
+    rules.forEach((r, i) => (i === 0 ? line('update policy', formatUpdateRule(r, z.name)) : io.out(`${''.padEnd('update policy: '.length)}${formatUpdateRule(r, z.name)}`)));
   }
   const events = await latestZoneEvents(z.name, eventCount);
   if (eventCount === 0) return;

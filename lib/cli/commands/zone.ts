@@ -19,7 +19,12 @@ const zoneChanges = () => import('../../zones/changes');
 
 export async function zoneCommand(args: string[], io: CommandOutput): Promise<void> {
   const [sub, ...rest] = args;
-  const p = parseArgs(rest, ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events'], ['secondary']);
+  const p = parseArgs(
+    rest,
+    ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events', 'update-policy'],
+    ['secondary'],
+    ['update-policy'],
+  );
   const name = p.positionals[0];
   const needName = () => {
     if (!name) throw new UsageError(`zone ${sub} needs a zone NAME`);
@@ -88,10 +93,11 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
           serialPolicy: p.options.get('serial-policy')?.[0],
           tsig: p.options.get('tsig')?.[0],
           primaries: p.options.get('primary'),
+          updatePolicy: updatePolicyOption(p.options.get('update-policy')),
         },
         ACTOR,
       );
-      io.out(`Updated ${canonical(name!)}.`);
+      io.out(`Updated ${canonical(name!)}`);
       return;
     }
     case 'retrieve':
@@ -106,6 +112,15 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
     default:
       throw new UsageError(`unknown zone command "${sub ?? ''}"`);
   }
+}
+
+/** `--update-policy RULE`, repeated: the rules in order; `--update-policy none` alone clears the policy. */
+function updatePolicyOption(values: string[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  if (values.some((v) => v === '')) throw new UsageError('--update-policy needs a rule, or none');
+  if (values.length === 1 && values[0]!.toLowerCase() === 'none') return [];
+  if (values.some((v) => v.toLowerCase() === 'none')) throw new UsageError('--update-policy none clears the policy and takes no other rules');
+  return values;
 }
 
 async function retrieveCommand(name: string, io: CommandOutput): Promise<void> {

@@ -74,6 +74,11 @@ export default async function ZonePage({ params, searchParams }: { params: Param
             <span className={linkClass}>Replication</span>
           </Link>
         )}
+        {zone.kind === 'primary' && (
+          <Link href={zoneHref(shown, 'settings')} className={`${linkClass} text-sm`}>
+            Settings
+          </Link>
+        )}
       </div>
 
       {replication && OUT_OF_SYNC.has(replication.state) && (

@@ -1,0 +1,70 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { decodeParam } from '@/components/list-params';
+import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
+import { UpdatePolicyForm } from '@/components/zone-settings/update-policy-form';
+import { can } from '@/lib/auth/permission';
+import { requireZoneUser } from '@/lib/auth/session';
+import { displayName } from '@/lib/dns/names';
+import { getZoneHeaderById } from '@/lib/zones/data';
+import { formatUpdateRule, readUpdatePolicy } from '@/lib/zones/update-policy';
+import { zoneHref } from '@/lib/zones/zone-urls';
+
+type Params = Promise<{ name: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { name } = await params;
+  return { title: `Settings of ${decodeParam(name) ?? 'zone'}` };
+}
+
+export default async function ZoneSettingsPage({ params }: { params: Params }) {
+  const { name: raw } = await params;
+  const name = decodeParam(raw);
+  if (name === null) notFound();
+  const { user, zoneId } = await requireZoneUser(name, 'read', { returnTo: zoneHref(name, 'settings') });
+  if (zoneId === undefined) notFound();
+  const zone = await getZoneHeaderById(zoneId);
+  if (!zone) notFound();
+  const lines = zone.kind === 'primary' ? (await readUpdatePolicy(zone.name)).map((r) => formatUpdateRule(r, zone.name)) : [];
+  const shown = displayName(zone.name);
+
+  return (
+    <div className="max-w-3xl space-y-5">
+      <ZoneBreadcrumb zone={zone.name} here="Settings" />
+      <h1 className="break-all text-xl font-semibold tracking-tight">
+        Settings of <span className="font-mono">{shown}</span>
+      </h1>
+      <section aria-labelledby="update-policy-heading" className="space-y-3">
+        <div>
+          <h2 id="update-policy-heading" className="text-base font-semibold">
+            Dynamic update policy
+          </h2>
+          <p className="mt-1 text-sm text-zinc-600">
+            Which TSIG keys may change which records with DNS UPDATE (RFC 2136, as <code>nsupdate</code>, certbot or lego
+            send it). Each update becomes one change in the zone’s history.
+          </p>
+        </div>
+        {zone.kind !== 'primary' ? (
+          <p className="rounded-md border border-zinc-200 bg-white p-4 text-sm">
+            {shown} is a secondary zone: its records come from its primary, so it takes no DNS UPDATE.
+          </p>
+        ) : can(user.role, 'zone:configure') ? (
+          <div className="rounded-md border border-zinc-200 bg-white p-4 shadow-sm">
+            <UpdatePolicyForm zone={zone.name} current={lines.join('\n')} />
+          </div>
+        ) : (
+          <div className="space-y-2 rounded-md border border-zinc-200 bg-white p-4 text-sm">
+            {lines.length ? (
+              <pre data-testid="update-policy" className="overflow-x-auto font-mono text-xs">
+                {lines.join('\n')}
+              </pre>
+            ) : (
+              <p>None: every DNS UPDATE is refused.</p>
+            )}
+            <p className="text-zinc-600">Only an admin may change it.</p>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

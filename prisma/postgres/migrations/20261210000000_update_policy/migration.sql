@@ -1,0 +1,5 @@
+-- Issue 18: a zone's DNS UPDATE policy (lib/zones/update-policy.ts), grant/deny
+-- rules one per line; null refuses every UPDATE.
+
+-- AlterTable
+ALTER TABLE "Zone" ADD COLUMN "updatePolicy" TEXT;
