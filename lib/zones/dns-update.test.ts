@@ -252,6 +252,7 @@ describe('updates (RFC 2136 §3.4)', () => {
     ['an add of type AXFR', (z) => [rec(z, 'IN', 'www', 'AXFR', '', 300)], 'FORMERR', /AXFR/],
     ['an RRset delete of type AXFR', (z) => [rec(z, 'ANY', 'www', 'AXFR')], 'FORMERR', /AXFR/],
     ['a type that is no type', (z) => [rec(z, 'IN', 'www', 'NOSUCH', 'x', 300)], 'FORMERR', /not a record type/],
+    ['a class other than IN, ANY or NONE', (z) => [{ ...rec(z, 'IN', 'www', 'A', '192.0.2.1', 300), cls: 'CH' as UpdateClass }], 'FORMERR', /class "CH"/],
     ['a type we do not serve', (z) => [add('new', 'A', '192.0.2.50')(z), rec(z, 'IN', 'www', 'NSEC', 'www.{z} A', 300)], 'REFUSED', /NSEC/],
     ['rdata our validators refuse', (z) => [add('new', 'A', '192.0.2.50')(z), add('bad', 'MX', '10 not a name')(z)], 'REFUSED', /bad\..*MX/],
     ['a result the zone rules refuse: an MX pointing at a CNAME', (z) => [add('new', 'A', '192.0.2.50')(z), add('@', 'MX', '10 alias.{z}')(z)], 'REFUSED', /CNAME/],

@@ -9,7 +9,8 @@
 // Which rcode answers which failure:
 //   no zone of that name (exact match)          NOTAUTH   (§3.1.2; BIND too)
 //   a secondary zone                            REFUSED   (BIND 9.18 without allow-update-forwarding,
-//                                                          whose default is none: the forwarding ACL refuses)
+//                                                          whose default is none: the forwarding ACL refuses;
+//                                                          BIND 9.18.49 answered so when tried, 2026-12-06)
 //   a prerequisite not met                      NXDOMAIN, YXDOMAIN, NXRRSET, YXRRSET (§3.2.5)
 //   a name outside the zone                     NOTZONE   (§3.2.1, §3.4.1.1)
 //   a class, TTL, type or data the RFC forbids  FORMERR   (§3.2.1, §3.4.1.3)
@@ -39,8 +40,8 @@ export const UPDATE_COMMENT = 'DNS UPDATE';
  * The serial an UPDATE writes follows the zone's policy (one bump), also
  * when the message carries an SOA with a greater serial: that serial only
  * decides whether the SOA's other fields are taken (RFC 2136 §3.4.2.2).
- * (BIND writes the client's serial instead; an import keeps a file's serial
- * when it is ahead of the policy's.)
+ * (BIND 9.18 writes the client's serial instead; an import keeps a file's
+ * serial when it is ahead of the policy's.)
  */
 const KEEP_UPDATE_SERIAL = false;
 

@@ -59,6 +59,12 @@ function isMetaType(code: number): boolean {
   return code === T_OPT || (code >= 128 && code <= 255);
 }
 
+/** RFC 2136 §3.2.3, §3.4.1.3: a class other than the zone's (IN), ANY or NONE is a format error. */
+function checkClass(r: UpdateRecord, where: string): void {
+  const cls: string = r.cls;
+  if (cls !== 'IN' && cls !== 'ANY' && cls !== 'NONE') throw new UpdateFailure('FORMERR', `${where}: class ${JSON.stringify(cls)} is not IN, ANY or NONE`);
+}
+
 /** The type's mnemonic as stored (`TYPE1` is `A`) and its code; FORMERR for one that is no type at all. */
 function typeOf(type: string, where: string): { type: string; code: number } {
   try {
@@ -157,6 +163,7 @@ export class UpdateView {
       if (p.ttl !== 0) throw new UpdateFailure('FORMERR', `${where}: the TTL of a prerequisite must be 0, not ${p.ttl}`);
       const name = this.ownerOf(p, where);
       const { type, code } = typeOf(p.type, where);
+      checkClass(p, where);
       if (p.cls === 'ANY' || p.cls === 'NONE') {
         // §2.4.1, §2.4.3, §2.4.4, §2.4.5: these carry no rdata.
         if (p.content !== '') throw new UpdateFailure('FORMERR', `${where}: a class ${p.cls} prerequisite carries no data`);
@@ -197,6 +204,7 @@ export class UpdateView {
       const where = `update ${i + 1}`;
       const name = this.ownerOf(u, where);
       const { type, code } = typeOf(u.type, where);
+      checkClass(u, where);
       if (u.cls === 'IN') {
         if (isMetaType(code)) throw new UpdateFailure('FORMERR', `${where}: ${type} cannot be added to a zone`);
         if (type === 'SOA') return this.soaOp(u, name, where);
