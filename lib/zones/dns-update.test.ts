@@ -304,6 +304,16 @@ describe('the SOA in an update (RFC 2136 §3.4.2.2)', () => {
     expect(await snapshot(z)).toEqual(before);
   });
 
+  it('with only a greater serial (the fields as they are) is still one change, its serial by the policy', async () => {
+    const z = await freshZone();
+    const before = (await getZone(z))!;
+    const changes = (await snapshot(z)).changes;
+    const out = await update(z, [], [rec(z, 'IN', '@', 'SOA', soaContent({ ...before.soa, serial: before.serial + 10 }), before.soaTtl)]);
+    expect(out).toMatchObject({ rcode: 'NOERROR', result: { changed: true, newSerial: before.serial + 1 } });
+    const after = await snapshot(z);
+    expect(after).toEqual({ serial: before.serial + 1, changes: changes + 1, records: [expect.stringContaining(` ${before.serial + 1} `), ...before.records.slice(1).map((r) => `${r.name} ${r.ttl} ${r.type} ${r.content}`)] });
+  });
+
   it('an SOA below the apex is ignored', async () => {
     const z = await freshZone();
     const before = await snapshot(z);
@@ -349,6 +359,19 @@ describe('one UPDATE, one change', () => {
     const jobs = await db().notifyJob.findMany({ where: { zoneId: zone.id, state: 'pending' } });
     // ns1 is the SOA MNAME, the primary itself (RFC 1996 §3.6): not notified.
     expect(jobs.map((j) => [j.target, Number(j.serial)])).toEqual([['ns2.elsewhere.example.:53', expected]]);
+  });
+
+  it('prerequisites are checked in the transaction that writes: of 20 racing "create if absent" UPDATEs one wins', async () => {
+    const z = await freshZone();
+    const before = await snapshot(z);
+    const outs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => update(z, [rec(z, 'NONE', 'lock', 'ANY')], [add('lock', 'TXT', `"owner ${i}"`)(z)])),
+    );
+    expect(outs.filter((o) => o.rcode === 'NOERROR')).toHaveLength(1);
+    expect(outs.filter((o) => o.rcode === 'YXDOMAIN')).toHaveLength(19);
+    const after = await snapshot(z);
+    expect(after.records.filter((r) => r.startsWith(`lock.${z} `))).toHaveLength(1);
+    expect(after.changes).toBe(before.changes + 1);
   });
 
   it('200 UPDATEs at once to one zone all apply, each its own Change, serials consecutive', async () => {
