@@ -4,8 +4,8 @@
 // records, the SOA serial bumped by the zone's policy, the Change (changelog
 // and IXFR journal) and the NOTIFY jobs. After commit it nudges the worker.
 // The ways in: applyChangeset (the editor, the CLI), importZone (a zone file,
-// creating the zone when it does not exist) and commitImport (the browser's
-// import preview).
+// creating the zone when it does not exist), commitImport (the browser's
+// import preview) and a DNS UPDATE (lib/zones/dns-update.ts).
 import type { Prisma } from '../generated/prisma/client';
 import { db, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
 import { contactToRname } from '../dns/contact';
@@ -49,8 +49,8 @@ export interface CommitResult {
   notifyTargets: string[];
 }
 
-type Tx = Prisma.TransactionClient;
-type ZoneRow = NonNullable<Awaited<ReturnType<Tx['zone']['findUnique']>>>;
+export type Tx = Prisma.TransactionClient;
+export type ZoneRow = NonNullable<Awaited<ReturnType<Tx['zone']['findUnique']>>>;
 
 export interface Changeset {
   add?: RawRecord[];
@@ -243,8 +243,19 @@ export async function importZone(zoneInput: string, text: string, actor: Actor, 
   );
 }
 
+/**
+ * New SOA fields and TTL for a commit. The serial is the zone policy's next
+ * one, or this one when it is further ahead (an imported file's), unless
+ * `keepSerial` is false.
+ */
+export interface SoaChange {
+  soa: SoaFields;
+  ttl: number;
+  keepSerial?: boolean;
+}
+
 /** What a commit writes, worked out inside its transaction by the path that made the change. */
-interface CommitPlan {
+export interface CommitPlan {
   /** Problems found; when any, nothing is written. */
   errors: RecordError[];
   /** Stored rows to delete (a record whose TTL changes is deleted and added again). */
@@ -252,9 +263,21 @@ interface CommitPlan {
   added: RR[];
   /** Enough of the zone as it will be for notifyTargets: the apex NS set and the addresses of in-zone NS hosts. */
   notifyRecords: readonly RR[];
+  /**
+   * SOA fields decided inside the transaction (a DNS UPDATE compares the
+   * serial it carries with the current one); when given, it replaces the
+   * SOA commitRecords was called with.
+   */
+  soa?: SoaChange;
+  /**
+   * Write a new version even when no record and no SOA field differs: an
+   * UPDATE whose only effect is an SOA with a greater serial (RFC 2136
+   * §3.4.2.2) still asks for a new serial.
+   */
+  forceVersion?: boolean;
 }
 
-type PlanCommit = (tx: Tx, zone: ZoneRow, slice: TimeSlice) => Promise<CommitPlan>;
+export type PlanCommit = (tx: Tx, zone: ZoneRow, slice: TimeSlice) => Promise<CommitPlan>;
 
 /**
  * A change that replaces the zone's whole content (an import): reads every
@@ -277,13 +300,13 @@ function wholeZone(build: (current: readonly RR[]) => RR[]): PlanCommit {
  * bumped serial, the Change and the NOTIFY jobs as a new zone version
  * (lib/zones/zone-version.ts).
  */
-async function commitRecords(
+export async function commitRecords(
   zoneName: string,
   actor: Actor,
   comment: string,
   expectedSerial: number | undefined,
   plan: PlanCommit,
-  newSoa?: { soa: SoaFields; ttl: number; keepSerial?: boolean },
+  soaArg?: SoaChange,
   dryRun = false,
 ): Promise<CommitResult> {
   const result = await writeTransaction(async (tx) => {
@@ -305,7 +328,8 @@ async function commitRecords(
       );
     }
     const slice = new TimeSlice();
-    const { errors, removedRows, added, notifyRecords } = await plan(tx, zone, slice);
+    const { errors, removedRows, added, notifyRecords, soa: plannedSoa, forceVersion } = await plan(tx, zone, slice);
+    const newSoa = plannedSoa ?? soaArg;
     if (errors.length) {
       throw new AppError('invalid', `The change has ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was saved.`, {}, errors);
     }
@@ -316,7 +340,7 @@ async function commitRecords(
       newSoa !== undefined &&
       (newSoa.ttl !== zone.soaTtl ||
         (['mname', 'rname', 'refresh', 'retry', 'expire', 'minimum'] as const).some((k) => newSoa.soa[k] !== oldSoa[k]));
-    if (removed.length === 0 && added.length === 0 && !soaChanged) {
+    if (removed.length === 0 && added.length === 0 && !soaChanged && !forceVersion) {
       return { zone: zoneName, changed: false, oldSerial, newSerial: oldSerial, added: [], removed: [], notifyTargets: [] } satisfies CommitResult;
     }
 
