@@ -123,7 +123,7 @@ describe('RFC 2136 §2.4: each prerequisite row', () => {
   for (const [what, bytes, expected] of rows) {
     it(what, () => {
       const u = read(message({ prereqs: [bytes] }));
-      expect(u).toEqual({ id: 0x4d2e, zone: 'example.test.', prerequisites: [expected], updates: [] });
+      expect(u).toEqual({ id: 0x4d2e, zone: 'example.test.', zoneAsSent: 'example.test.', edns: false, prerequisites: [expected], updates: [] });
     });
   }
 
@@ -150,7 +150,7 @@ describe('RFC 2136 §2.5: each update row', () => {
   ];
   for (const [what, bytes, expected] of rows) {
     it(what, () => {
-      expect(read(message({ updates: [bytes] }))).toEqual({ id: 0x4d2e, zone: 'example.test.', prerequisites: [], updates: [expected] });
+      expect(read(message({ updates: [bytes] }))).toEqual({ id: 0x4d2e, zone: 'example.test.', zoneAsSent: 'example.test.', edns: false, prerequisites: [], updates: [expected] });
     });
   }
 
@@ -175,6 +175,8 @@ describe('names and rdata', () => {
   it('lowercases the zone and owner names and makes them absolute', () => {
     const u = read(message({ zone: [zoneEntry('Example.TEST')], updates: [rr(name('WWW.Example.Test'), T.A, C.IN, 60, rdata('A', '192.0.2.1'))] }));
     expect(u.zone).toBe('example.test.');
+    // The answer copies the zone section as the client wrote it.
+    expect(u.zoneAsSent).toBe('Example.TEST.');
     expect(u.updates[0]!.name).toBe('www.example.test.');
   });
 
@@ -230,6 +232,9 @@ describe('the additional section', () => {
     const opt = rr([0], T.OPT, 1232, 0);
     const u = read(message({ updates: [add], additional: [glue, opt] }));
     expect(u.updates).toHaveLength(1);
+    // An OPT record asks for one in the answer (RFC 6891 §7).
+    expect(u.edns).toBe(true);
+    expect(read(message({ updates: [add], additional: [glue] })).edns).toBe(false);
   });
 
   it('leaves a TSIG record in last place to the verifier', () => {

@@ -148,7 +148,8 @@ function read(buf: Buffer): UpdateMessage {
   // The additional section (sections[2]) is ignored: see the top of this file.
   const updates = sections[1]!.flatMap((rr) => each(rr, update));
   if (unsupported) throw unsupported;
-  return { id: buf.readUInt16BE(0), zone, prerequisites, updates };
+  const edns = sections[2]!.some((rr) => rr.type === T_OPT);
+  return { id: buf.readUInt16BE(0), zone, zoneAsSent: zoneName.name, edns, prerequisites, updates };
 }
 
 /** The record at `pos`: owner, fixed fields and where its rdata lies, all inside the message. */

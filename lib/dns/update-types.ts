@@ -32,6 +32,10 @@ export interface UpdateMessage {
   id: number;
   /** The zone section's name: absolute, lowercase, trailing dot. */
   zone: string;
+  /** The zone section's name as the client wrote it, which the answer copies (RFC 2136 §3.8). */
+  zoneAsSent: string;
+  /** The request carried an OPT record: the answer carries one too (RFC 6891 §7). */
+  edns: boolean;
   prerequisites: UpdateRecord[];
   updates: UpdateRecord[];
 }

@@ -611,6 +611,7 @@ describe('peekHeader', () => {
 describe('rcodeName', () => {
   it('names the rcodes we use, and numbers the rest', () => {
     expect([RCODE.NOERROR, RCODE.REFUSED, RCODE.NOTAUTH, RCODE.BADVERS].map(rcodeName)).toEqual(['NOERROR', 'REFUSED', 'NOTAUTH', 'BADVERS']);
-    expect(rcodeName(6)).toBe('rcode 6');
+    expect([6, 7, 8].map(rcodeName)).toEqual(['YXDOMAIN', 'YXRRSET', 'NXRRSET']);
+    expect(rcodeName(11)).toBe('rcode 11');
   });
 });

@@ -31,6 +31,10 @@ export const RCODE = {
   NXDOMAIN: 3,
   NOTIMP: 4,
   REFUSED: 5,
+  // RFC 2136 §2.2: the answers to an UPDATE whose prerequisites do not hold.
+  YXDOMAIN: 6,
+  YXRRSET: 7,
+  NXRRSET: 8,
   NOTAUTH: 9,
   NOTZONE: 10,
   BADVERS: 16,

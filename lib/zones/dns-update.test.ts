@@ -59,7 +59,7 @@ const delSet = (name: string, type: string) => (z: string) => rec(z, 'ANY', name
 const delRr = (name: string, type: string, content: string) => (z: string) => rec(z, 'NONE', name, type, content);
 
 function update(z: string, prerequisites: UpdateRecord[], updates: UpdateRecord[]) {
-  return applyDnsUpdate({ id: 1, zone: z, prerequisites, updates }, client);
+  return applyDnsUpdate({ id: 1, zone: z, zoneAsSent: z, edns: false, prerequisites, updates }, client);
 }
 
 /** The zone's records as `name ttl type content` lines (the SOA first), its serial and its number of changes. */
