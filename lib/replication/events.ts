@@ -23,6 +23,7 @@ const LABELS: Partial<Record<ZoneEventKind, string>> = {
   'ixfr-out': 'IXFR served',
   'axfr-in': 'AXFR received',
   'ixfr-in': 'IXFR received',
+  update: 'UPDATE received',
 };
 
 export async function recentZoneEvents(zoneId: number, limit = 20): Promise<ZoneEventView[]> {
@@ -38,7 +39,7 @@ export async function recentZoneEvents(zoneId: number, limit = 20): Promise<Zone
     peer: e.peer,
     serial: e.serial === null ? null : Number(e.serial),
     outcome: e.outcome,
-    ok: e.outcome === 'ok' || e.outcome === 'acknowledged',
+    ok: e.outcome === 'ok' || e.outcome === 'acknowledged' || e.outcome === 'unchanged',
     details: [
       e.records !== null ? `${e.records} records` : '',
       e.bytes !== null ? `${e.bytes} bytes` : '',

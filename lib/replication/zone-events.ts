@@ -17,6 +17,7 @@ export const ZONE_EVENT_KINDS = [
   'refresh', // a secondary zone's SOA check that failed (secondary/refresh.ts)
   'expire', // a secondary zone past its expire (secondary/engine.ts)
   'probe', // news from a probe of a secondary: a new state or serial (prober.ts)
+  'update', // a DNS UPDATE we applied or refused (lib/worker/update.ts)
 ] as const;
 
 export type ZoneEventKind = (typeof ZONE_EVENT_KINDS)[number];

@@ -48,8 +48,8 @@ export type FromThread =
   | { t: 'listening' }
   /** Binding a socket failed: the thread stops. */
   | { t: 'failed'; error: string }
-  /** A NOTIFY this thread received on listener `listener`, for the main thread's secondary engine to act on and answer. */
-  | { t: 'notify'; listener: number; bytes: Uint8Array; peer: Peer };
+  /** A NOTIFY or UPDATE this thread received on listener `listener`, for the main thread to act on and answer. */
+  | { t: 'forwarded'; listener: number; bytes: Uint8Array; peer: Peer };
 
 export function imageOf(z: ZoneSnapshot): SnapshotImage {
   const { arena: _, ...layout } = z.layout;

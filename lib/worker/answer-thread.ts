@@ -1,8 +1,8 @@
 // An answer thread of the DNS worker (answer-threads.ts starts them): answers
 // UDP queries on the main thread's own sockets, from the main thread's own
 // snapshots, which it is handed over shared memory (answer-link.ts). It loads
-// nothing, writes nothing and sends nothing of its own; a NOTIFY it receives
-// goes to the main thread, whose secondary engine acts on it and answers it.
+// nothing, writes nothing and sends nothing of its own; a NOTIFY or UPDATE it
+// receives goes to the main thread, whose secondary engine or change service acts on it and answers it.
 //
 // It imports no database code: a thread costs its V8 heap and the answering
 // modules, not a second Prisma client.
@@ -36,7 +36,7 @@ process.on('uncaughtException', (err) => log.error({ err: err.stack ?? String(er
 async function listen(on: AnswerSocket[]): Promise<void> {
   for (const [i, s] of on.entries()) {
     const at = { address: s.address, port: s.port };
-    sockets.push(await listenUdp(ctx, at, { rrl, fd: s.fd, notifyElsewhere: (msg, peer) => send({ t: 'notify', listener: i, bytes: msg, peer: { address: peer.address, port: peer.port } }) }));
+    sockets.push(await listenUdp(ctx, at, { rrl, fd: s.fd, elsewhere: (msg, peer) => send({ t: 'forwarded', listener: i, bytes: msg, peer: { address: peer.address, port: peer.port } }) }));
   }
 }
 

@@ -44,8 +44,8 @@ export interface AnswerThreadOptions {
   /** The main thread's response rate limiting settings, which each thread applies to its share. */
   rrl: RrlSettings;
   log: Logger;
-  /** A NOTIFY a thread received on listener `listener`, to be handled as if the main thread had. */
-  onNotify(listener: number, msg: Buffer, peer: Peer): void;
+  /** A NOTIFY or UPDATE a thread received on listener `listener`, to be handled as if the main thread had. */
+  onForwarded(listener: number, msg: Buffer, peer: Peer): void;
   /** A thread ended while the worker was not stopping: the shared sockets are closed. */
   onLost(err: Error): void;
 }
@@ -73,7 +73,7 @@ class Thread {
 
   constructor(
     readonly worker: Worker,
-    onNotify: AnswerThreadOptions['onNotify'],
+    onForwarded: AnswerThreadOptions['onForwarded'],
   ) {
     worker.on('message', (m: FromThread) => {
       if (m.t === 'applied') {
@@ -81,7 +81,7 @@ class Thread {
         this.waiting.delete(m.id);
       } else if (m.t === 'listening') this.listening?.();
       else if (m.t === 'failed') this.failed?.(new Error(m.error));
-      else if (m.t === 'notify') onNotify(m.listener, asBuffer(m.bytes), m.peer);
+      else if (m.t === 'forwarded') onForwarded(m.listener, asBuffer(m.bytes), m.peer);
     });
     worker.once('exit', (code) => {
       this.ended = new Error(`an answer thread exited with code ${code} while starting`);
@@ -146,7 +146,7 @@ export async function startAnswerThreads(opts: AnswerThreadOptions): Promise<Ans
     worker.on('exit', (code) => {
       if (started && !stopping) opts.onLost(new Error(`answer thread ${i} ended (exit code ${code}); the UDP sockets it shared are closed`));
     });
-    threads.push(new Thread(worker, opts.onNotify));
+    threads.push(new Thread(worker, opts.onForwarded));
   }
 
   let next = 1;

@@ -10,12 +10,15 @@ import net from 'node:net';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeMessage, RCODE, rcodeName, type Message } from '../dns/wire';
+import { readUpdateMessage } from '../dns/update-message';
+import { decodeMessage, OPCODE, RCODE, rcodeName, type Message } from '../dns/wire';
 import { frame, TcpFrameReader } from '../dns/tcp-framing';
 import { ask } from '../testing/dns-client';
 import { PacketFuzzer, Prng, query, type FuzzKind, type FuzzPacket } from '../testing/packet-fuzz';
 import { applyChangeset } from '../zones/changes';
-import { createZone } from '../zones/zone-lifecycle';
+import { secretFromBase64, type TsigKey } from '../dns/tsig';
+import { createTsigKey } from '../zones/tsig-keys';
+import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { EDNS_UDP_LIMIT } from './handler';
 
 const SEED = Number(process.env.ZK_FUZZ_SEED ?? 20261124);
@@ -77,6 +80,7 @@ function alive(): void {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let updateKey: TsigKey;
 
 beforeAll(async () => {
   await createZone({ name: 'fuzz.test', nameservers: ['ns1.fuzz.test.'] }, actor);
@@ -99,6 +103,11 @@ beforeAll(async () => {
     },
     actor,
   );
+  // UPDATEs signed with this key get past the key check; the policy lets them change names under
+  // upd.fuzz.test. only, so the names the last test asks for stay as they are.
+  const k = await createTsigKey('fuzz-update', 'hmac-sha256');
+  updateKey = { name: k.name, algorithm: k.algorithm, secret: secretFromBase64(k.secret) };
+  await setZoneOptions('fuzz.test', { updatePolicy: ['grant fuzz-update subdomain upd.fuzz.test. ANY'] }, actor);
   child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', '--input-type=module', '-e', CHILD], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     // Warnings and errors on: an exception while answering garbage is a bug even if it is caught.
@@ -160,6 +169,16 @@ function checkReply(q: Buffer, reply: Buffer, transport: 'udp' | 'tcp'): { probl
     const limit = m.edns ? EDNS_UDP_LIMIT : 512;
     if (reply.length > limit) return bad(`a ${reply.length}-byte UDP reply over its ${limit}-byte limit`);
   }
+  // An UPDATE is read by its own reader (records without rdata are no error there): what it
+  // cannot read must be answered with its rcode; what it can, with the zone section copied as sent.
+  if (((q[2]! >> 3) & 0x0f) === OPCODE.UPDATE) {
+    const u = readUpdateMessage(q);
+    if (!u.ok) return m.rcode === RCODE[u.rcode] ? { problem: null, rcode: m.rcode } : bad(`rcode ${m.rcode} for an UPDATE its reader calls ${u.rcode}: ${u.reason}`);
+    if (u.update.edns && !m.edns) return bad('UPDATE with EDNS answered without OPT');
+    if (!u.update.edns && m.edns) return bad('OPT in the reply to an UPDATE without EDNS');
+    if (m.questions.length !== 1 || m.questions[0]!.name !== u.update.zoneAsSent) return bad(`zone section ${JSON.stringify(m.questions)} for ${u.update.zoneAsSent}`);
+    return { problem: null, rcode: m.rcode };
+  }
   let qm: Message | null = null;
   try {
     qm = decodeMessage(q);
@@ -211,7 +230,7 @@ describe('the worker under garbage', () => {
 
   it(`survives ${COUNT} random and mutated UDP packets`, { timeout: 120_000 }, async () => {
     const started = Date.now();
-    const fuzzer = new PacketFuzzer(SEED, [ZONE], ['www', 'mail', 'alias', 'big', 'x.wild', 'sub', 'ns.sub']);
+    const fuzzer = new PacketFuzzer(SEED, [ZONE], ['www', 'mail', 'alias', 'big', 'x.wild', 'sub', 'ns.sub'], updateKey);
     // Every prefix of a few real queries first, then the random mix.
     const sweep = [
       query({ name: 'www.fuzz.test.', type: 1 }),

@@ -13,7 +13,7 @@
 //   | not exactly one question                  | FORMERR                   |
 //   | more than one OPT record                  | FORMERR (RFC 6891 §6.1.1) |
 //   | EDNS version above 0                      | BADVERS (RFC 6891 §6.1.3) |
-//   | opcode other than QUERY and NOTIFY        | NOTIMP                    |
+//   | opcode other than QUERY and NOTIFY        | NOTIMP (UPDATE never gets here: udp.ts and tcp.ts give it to update.ts) |
 //   | NOTIFY (RFC 1996), after the EDNS guards  | notify-in.ts's own table: FORMERR, REFUSED, NOTAUTH |
 //   | class other than IN                       | REFUSED                   |
 //   | name outside every zone we serve          | REFUSED                   |
@@ -23,12 +23,12 @@
 //   | transfer without the zone's TSIG key      | NOTAUTH (RFC 8945 §5.2)   |
 //   | an exception while answering              | SERVFAIL, worker goes on  |
 import { encodeMessage, newResponse, OPCODE, RCODE, type Message } from '../dns/wire';
-import { appendTsigError, signMessage, type TsigFailure } from '../dns/tsig';
+import { signMessage, type TsigFailure } from '../dns/tsig';
 import { answerQuery } from './query';
 import { cacheKey } from './response-cache';
 import { checkTransferAccess } from './transfer-access';
 import { handleNotify } from './notify-in';
-import { finish, readRequest, replyEdns, type HandlerContext, type Peer, type Request, type Transport } from './request';
+import { finish, readRequest, replyEdns, withTsigError, type HandlerContext, type Peer, type Request, type Transport } from './request';
 
 export const EDNS_UDP_LIMIT = 1232;
 
@@ -99,12 +99,11 @@ function handleUncached(ctx: HandlerContext, buf: Buffer, transport: Transport, 
   }
 }
 
-/** NOTAUTH with the TSIG error of RFC 8945 §5.2, or FORMERR; no answer data. */
+/** NOTAUTH with the TSIG error of RFC 8945 §5.2; no answer data. */
 function tsigErrorReply(msg: Message, tsig: TsigFailure): Buffer {
   const res = newResponse(msg);
   res.rcode = RCODE.NOTAUTH;
-  const out = encodeMessage(res).buf;
-  return tsig.peerError === undefined ? appendTsigError(out, tsig) : out;
+  return withTsigError(encodeMessage(res).buf, tsig);
 }
 
 /**

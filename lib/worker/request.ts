@@ -5,7 +5,7 @@
 // it. They share the handler context and the reply helpers from here, so no
 // operation imports the dispatcher that imports it.
 import { lookupName } from '../dns/names';
-import { verifyMessage, type TsigVerifyResult } from '../dns/tsig';
+import { appendTsigError, verifyMessage, type TsigFailure, type TsigVerifyResult } from '../dns/tsig';
 import { decodeMessage, encodeMessage, OPCODE, peekHeader, RCODE, WireError, type Message } from '../dns/wire';
 import type { Logger } from './logger';
 import type { NotifyInbox } from './notify-inbox';
@@ -110,6 +110,15 @@ function carriesTsig(msg: Message): boolean {
     for (const r of section) if (r.type === 'TSIG') return true;
   }
   return false;
+}
+
+/**
+ * An encoded NOTAUTH reply with the TSIG error of RFC 8945 §5.2 appended
+ * (signed where §5.3.2 says so); a response whose TSIG carried the peer's own
+ * error gets none.
+ */
+export function withTsigError(reply: Buffer, tsig: TsigFailure): Buffer {
+  return tsig.peerError === undefined ? appendTsigError(reply, tsig) : reply;
 }
 
 /** Sets the rcode and encodes, within maxSize when given. */

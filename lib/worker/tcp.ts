@@ -35,6 +35,7 @@ import { handleMessage } from './handler';
 import { RefusalLog } from './refusal-log';
 import { readRequest, type HandlerContext } from './request';
 import { isTransferQuery, serveTransfer } from './transfer-out';
+import { isUpdate, serveUpdate } from './update';
 
 /** maxConnections: beyond it, connections are closed as soon as they are accepted; so are those beyond maxPerClient from one client. */
 export interface TcpOptions extends TcpLimits {
@@ -151,7 +152,7 @@ class Connection {
   paused = false;
   // Set once we decided to close: nothing more is read or answered.
   private ending = false;
-  // A zone transfer is being written: later messages wait their turn, in order.
+  // A zone transfer is being written, or an UPDATE applied: later messages wait their turn, in order.
   private transferring = false;
   // Past its lifetime: nothing more is read; what was received is answered, then it closes.
   private retiring = false;
@@ -276,6 +277,10 @@ class Connection {
       this.startTransfer(m);
       return false;
     }
+    if (isUpdate(m)) {
+      this.startUpdate(m);
+      return false;
+    }
     let out: Buffer;
     try {
       const reply = handleMessage(this.ctx, m, 'tcp', this.peer);
@@ -301,18 +306,29 @@ class Connection {
    * are answered after the transfer, in order (RFC 7766 §6.2.1.1).
    */
   private startTransfer(m: Buffer): void {
-    this.transferring = true;
     const send = (msg: Buffer) => this.sendFrame(msg);
-    // Async, so that anything thrown becomes the rejection below and closes this connection only.
-    const serve = async () => {
+    this.runAlone('transfer', async () => {
       // Read once like every request; one that does not decode gets its FORMERR the same way.
       const read = readRequest(this.ctx, m, 'tcp', this.peer);
       if ('request' in read) return serveTransfer(this.ctx, read.request, send);
       if (read.reply) return send(read.reply);
-    };
+    });
+  }
+
+  /** UPDATE (update.ts): its answer waits for the change to commit; later messages wait their turn, like after a transfer. */
+  private startUpdate(m: Buffer): void {
+    this.runAlone('UPDATE', async () => {
+      const reply = await serveUpdate(this.ctx, m, 'tcp', this.peer);
+      if (reply) await this.sendFrame(reply);
+    });
+  }
+
+  /** Runs `serve` with the connection's other messages held back until it ends; a failure closes this connection only. */
+  private runAlone(what: string, serve: () => Promise<void>): void {
+    this.transferring = true;
     serve()
       .catch((err: Error) => {
-        if (!this.socket.destroyed) this.ctx.log.error({ peer: this.peer, err: err.stack ?? err.message }, 'transfer failed; closing the connection');
+        if (!this.socket.destroyed) this.ctx.log.error({ peer: this.peer, err: err.stack ?? err.message }, `${what} failed; closing the connection`);
         this.ending = true;
         this.socket.destroy();
       })

@@ -186,7 +186,8 @@ describe('guards on the transfer path', () => {
   // Regression: the TCP listener handed anything that looked like AXFR/IXFR to the
   // transfer code before the handler's guards, so these all got the whole zone.
   const variants: { what: string; patch: (b: Buffer) => Buffer; rcode: number | null }[] = [
-    { what: 'opcode UPDATE → NOTIMP', patch: (b) => { b[2] = (b[2]! & 0x87) | (5 << 3); return b; }, rcode: RCODE.NOTIMP },
+    // As an UPDATE its zone section names type AXFR, not SOA (RFC 2136 §3.1.1).
+    { what: 'opcode UPDATE → FORMERR', patch: (b) => { b[2] = (b[2]! & 0x87) | (5 << 3); return b; }, rcode: RCODE.FORMERR },
     { what: 'QR set → no reply', patch: (b) => { b[2] = b[2]! | 0x80; return b; }, rcode: null },
     { what: 'class CH → REFUSED', patch: (b) => { b.writeUInt16BE(3, b.length - 2); return b; }, rcode: RCODE.REFUSED },
   ];

@@ -35,10 +35,11 @@ export interface UdpOptions {
   /** Use dgram's public path even where the direct one is available (tests of both). */
   publicPathOnly?: boolean;
   /**
-   * Where NOTIFY requests go instead of being answered here (an answer thread
-   * hands them to the main thread, answer-thread.ts).
+   * Where NOTIFY and UPDATE requests go instead of the answer path: an answer
+   * thread hands them to the main thread (answer-thread.ts), whose secondary
+   * engine and change service act on them and answer on `socket` (worker.ts).
    */
-  notifyElsewhere?: (msg: Buffer, peer: Peer) => void;
+  elsewhere?: (msg: Buffer, peer: Peer, socket: dgram.Socket) => void;
   /** Response rate limiting; absent when it is off. */
   rrl?: ResponseRateLimiter | null;
   /**
@@ -48,8 +49,8 @@ export interface UdpOptions {
   fd?: number;
 }
 
-/** QR clear and opcode NOTIFY, read from the header's third byte. */
-const isNotify = (msg: Buffer): boolean => msg.length >= 12 && (msg[2]! & 0xf8) === OPCODE.NOTIFY << 3;
+/** QR clear and opcode NOTIFY or UPDATE, read from the header's third byte. */
+const answeredElsewhere = (msg: Buffer): boolean => msg.length >= 12 && ((msg[2]! & 0xf8) === OPCODE.NOTIFY << 3 || (msg[2]! & 0xf8) === OPCODE.UPDATE << 3);
 
 export function listenUdp(ctx: HandlerContext, at: ListenAddress, opts: UdpOptions = {}): Promise<dgram.Socket> {
   const v6 = net.isIPv6(at.address);
@@ -63,8 +64,8 @@ export function listenUdp(ctx: HandlerContext, at: ListenAddress, opts: UdpOptio
   };
   const respond = (msg: Buffer, peer: Peer): Buffer | null => {
     if (peer.port === 0) return null;
-    if (opts.notifyElsewhere && isNotify(msg)) {
-      opts.notifyElsewhere(msg, peer);
+    if (opts.elsewhere && answeredElsewhere(msg)) {
+      opts.elsewhere(msg, peer, socket);
       return null;
     }
     try {

@@ -21,6 +21,7 @@ import { Prober, type ProberOptions } from './prober';
 import { rateLimiterFor, type ResponseRateLimiter } from './rrl';
 import { DEFAULT_TCP_OPTIONS, listenTcp, type TcpListener, type TcpOptions } from './tcp';
 import { listenUdp } from './udp';
+import { isUpdate, serveUpdate } from './update';
 import { ZoneLoader } from './zone-loader';
 import { ZoneStore } from './zone-store';
 import { shareSnapshotMemory } from './snapshot-layout';
@@ -98,22 +99,29 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   // Its commits (a big transfer in) must not end in a checkpoint that holds up the answers.
   const stopCheckpoints = readOnly ? async () => undefined : await checkpointInBackground((err) => log.warn({ err }, 'WAL checkpoint failed'));
   const udp: dgram.Socket[] = [];
-  // A NOTIFY an answer thread received is a UDP answer of ours like any other: rate limited here.
-  const onNotify = (i: number, msg: Buffer, peer: Peer) => {
-    try {
-      const answer = handleMessage(ctx, msg, 'udp', peer);
+  // NOTIFY and UPDATE over UDP, received here or by an answer thread: answered on the socket they
+  // came in on, rate limited like every UDP answer of ours. An UPDATE waits for its change to commit.
+  const answerElsewhere = (socket: dgram.Socket | undefined, msg: Buffer, peer: Peer) => {
+    const what = isUpdate(msg) ? 'UPDATE' : 'NOTIFY';
+    const send = (answer: Buffer | null) => {
       const reply = answer && rrl ? rrl.limit(peer.address, answer) : answer;
-      if (reply) udp[i]?.send(reply, peer.port, peer.address, (err) => err && log.warn({ peer: peer.address, err: err.message }, 'NOTIFY answer not sent'));
+      if (reply) socket?.send(reply, peer.port, peer.address, (err) => err && log.warn({ peer: peer.address, err: err.message }, `${what} answer not sent`));
+    };
+    const failed = (err: Error) => log.error({ peer: peer.address, err: err.stack ?? err.message }, `${what} failed`);
+    if (what === 'UPDATE') return void serveUpdate(ctx, msg, 'udp', peer).then(send, failed);
+    try {
+      send(handleMessage(ctx, msg, 'udp', peer));
     } catch (err) {
-      log.error({ peer: peer.address, err: (err as Error).message }, 'forwarded NOTIFY failed');
+      failed(err as Error);
     }
   };
+  const onForwarded = (i: number, msg: Buffer, peer: Peer) => answerElsewhere(udp[i], msg, peer);
   // The threads start first: they take the zones while the first sync reads them, and listen after it.
   let threads: AnswerThreads | null = null;
   try {
     if (threadCount > 1) {
       const onLost = opts.onThreadLost ?? ((err: Error) => log.error({ err: err.message }, 'answer thread lost'));
-      threads = await startAnswerThreads({ count: threadCount - 1, store, rrl: rrlConfig, log, onNotify, onLost });
+      threads = await startAnswerThreads({ count: threadCount - 1, store, rrl: rrlConfig, log, onForwarded, onLost });
       loader.publishTo(threads.publish);
     }
     await loader.sync();
@@ -167,7 +175,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   };
   try {
     for (const at of listen) {
-      const pair = await bindPair(ctx, at, tcpOpts, rrl);
+      const pair = await bindPair(ctx, at, tcpOpts, rrl, answerElsewhere);
       udp.push(pair.udp);
       tcp.push(pair.tcp);
       bound.push({ address: at.address, port: pair.port });
@@ -229,9 +237,15 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
 }
 
 /** UDP and TCP on the same port; with port 0, retry until both get the same free port. */
-async function bindPair(ctx: HandlerContext, at: ListenAddress, tcpOpts: TcpOptions, rrl: ResponseRateLimiter | null): Promise<{ udp: dgram.Socket; tcp: TcpListener; port: number }> {
+async function bindPair(
+  ctx: HandlerContext,
+  at: ListenAddress,
+  tcpOpts: TcpOptions,
+  rrl: ResponseRateLimiter | null,
+  elsewhere: (socket: dgram.Socket, msg: Buffer, peer: Peer) => void,
+): Promise<{ udp: dgram.Socket; tcp: TcpListener; port: number }> {
   for (let attempt = 0; ; attempt++) {
-    const udp = await listenUdp(ctx, at, { rrl });
+    const udp = await listenUdp(ctx, at, { rrl, elsewhere: (msg, peer, socket) => elsewhere(socket, msg, peer) });
     const port = udp.address().port;
     try {
       const tcp = await listenTcp(ctx, { address: at.address, port }, tcpOpts);
