@@ -2,6 +2,7 @@
 // seed gives the same packets, so a failure reproduces from the seed and the
 // packet's index. Messages are built byte by byte here, not with our codec,
 // so they can break every rule the codec would enforce.
+import { signMessage, type TsigKey } from '../dns/tsig';
 
 /** A small seeded PRNG (xorshift32 with a multiply on output); not for cryptography. */
 export class Prng {
@@ -160,6 +161,7 @@ export type FuzzKind =
   | 'labels'
   | 'rdata'
   | 'tsig'
+  | 'update'
   | 'valid';
 
 /** One generated packet, with what it was meant to exercise (for reports and reproduction). */
@@ -195,6 +197,8 @@ export class PacketFuzzer {
     seed: number,
     readonly zones: readonly string[],
     hosts: readonly string[] = [],
+    /** Signs half of the UPDATEs, so that some get past the key check to the policy and the change service. */
+    private readonly updateKey?: TsigKey,
   ) {
     this.rng = new Prng(seed);
     const z0 = zones[0] ?? 'example.';
@@ -225,7 +229,8 @@ export class PacketFuzzer {
   next(): FuzzPacket {
     const r = this.rng;
     const roll = r.int(100);
-    if (roll < 18) return this.random();
+    if (roll < 15) return this.random();
+    if (roll < 18) return this.update();
     if (roll < 36) return this.bitflip();
     if (roll < 44) return this.truncated();
     if (roll < 52) return this.pointers();
@@ -480,6 +485,36 @@ export class PacketFuzzer {
       what += `, ${flips} bits flipped`;
     }
     return { kind: 'tsig', what, bytes: m };
+  }
+
+  /**
+   * An UPDATE (RFC 2136): a zone section (usually one of ours, SOA, IN), then prerequisites and
+   * updates of any class, TTL and RDLENGTH, mostly at names under `upd.` of the zone; signed
+   * with `updateKey` half the time, when there is one, and sometimes bit-flipped after that.
+   */
+  update(): FuzzPacket {
+    const r = this.rng;
+    const zone = r.pick(this.zones);
+    const zoneSection = question(wireName(mixCase(r, r.chance(0.9) ? zone : r.pick(this.names))), r.chance(0.9) ? T.SOA : r.pick(TYPES), r.chance(0.9) ? 1 : r.pick([3, 254, 255, r.int(65536)]));
+    const owner = () => wireName(r.chance(0.8) ? `${r.chance(0.5) ? `${randomLabel(r)}.` : ''}upd.${zone}` : r.pick(this.names));
+    const rr = () => {
+      const type = r.chance(0.8) ? r.pick([T.A, T.AAAA, T.TXT, T.MX, T.CNAME, T.NS, T.SOA, T.ANY]) : r.pick(TYPES);
+      const klass = r.pick([1, 1, 255, 254, r.int(65536)]);
+      const empty = klass !== 1 && r.chance(0.8);
+      return record(owner(), type, klass, r.chance(0.7) ? r.pick([0, 60, 300]) : r.next(), empty ? Buffer.alloc(0) : this.plausibleRdata(type));
+    };
+    const prereqs = Array.from({ length: r.pick([0, 0, 1, 2, r.range(0, 20)]) }, rr);
+    const updates = Array.from({ length: r.pick([1, 1, 2, 5, r.range(0, 40)]) }, rr);
+    let m: Buffer = Buffer.concat([header({ id: r.int(65536), flags: 5 << 11, qdcount: 1, ancount: prereqs.length, nscount: updates.length }), zoneSection, ...prereqs, ...updates]);
+    const signed = this.updateKey !== undefined && r.chance(0.5);
+    if (signed) m = signMessage(m, this.updateKey!).message;
+    let what = `UPDATE for ${zone}: ${prereqs.length} prerequisites, ${updates.length} updates${signed ? ', signed' : ''}`;
+    if (r.chance(0.15)) {
+      const flips = r.range(1, 4);
+      for (let i = 0; i < flips; i++) m[r.range(12, m.length - 1)]! ^= 1 << r.int(8);
+      what += `, ${flips} bits flipped`;
+    }
+    return { kind: 'update', what, bytes: m };
   }
 
   private plausibleRdata(type: number): Buffer {
