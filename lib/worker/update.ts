@@ -27,7 +27,7 @@ import type { UpdateMessage } from '../dns/update-types';
 import { encodeMessage, OPCODE, peekHeader, RCODE, type Message } from '../dns/wire';
 import { db } from '../db';
 import { recordZoneEvents } from '../replication/zone-events';
-import { readRecordsAt } from '../zones/data';
+import { getZoneHeader, readRecordsAt } from '../zones/data';
 import { applyDnsUpdate } from '../zones/dns-update';
 import { readUpdatePolicy, updateRefusal } from '../zones/update-policy';
 import { RefusalLog } from './refusal-log';
@@ -81,10 +81,16 @@ export async function serveUpdate(ctx: HandlerContext, buf: Buffer, transport: T
   if (isWeakAlgorithm(tsig.key.algorithm) && refusals(ctx).admit()) {
     ctx.log.warn({ key: keyName, algorithm: tsig.key.algorithm }, 'UPDATE signed with a weak TSIG algorithm; give the client a key of hmac-sha256 when it can use one');
   }
-  const zone = ctx.store.get(update.zone);
+  // The database says which zones are ours and of what kind: a zone created a moment ago may not
+  // be served yet, and a secondary never transferred is not served at all.
+  const zone = await getZoneHeader(update.zone);
   if (!zone) {
     refuse(ctx, update, peer, 'notauth', `we are not authoritative for ${update.zone}`, keyName);
     return signed(RCODE.NOTAUTH);
+  }
+  if (zone.kind !== 'primary') {
+    refuse(ctx, update, peer, 'refused', `${update.zone} is a secondary zone here; send updates to its primary`, keyName, zone.id);
+    return signed(RCODE.REFUSED);
   }
   if (ctx.readOnly) {
     refuse(ctx, update, peer, 'refused', 'this worker is read-only (ZK_READ_ONLY); send updates to a worker that writes', keyName, zone.id);
