@@ -16,8 +16,8 @@ import { frame, TcpFrameReader } from '../dns/tcp-framing';
 import { ask } from '../testing/dns-client';
 import { PacketFuzzer, Prng, query, type FuzzKind, type FuzzPacket } from '../testing/packet-fuzz';
 import { applyChangeset } from '../zones/changes';
-import { secretFromBase64, type TsigKey } from '../dns/tsig';
-import { createTsigKey } from '../zones/tsig-keys';
+import type { TsigKey } from '../dns/tsig';
+import { createTsigKey, signingKey } from '../zones/tsig-keys';
 import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { EDNS_UDP_LIMIT } from './handler';
 
@@ -106,7 +106,7 @@ beforeAll(async () => {
   // UPDATEs signed with this key get past the key check; the policy lets them change names under
   // upd.fuzz.test. only, so the names the last test asks for stay as they are.
   const k = await createTsigKey('fuzz-update', 'hmac-sha256');
-  updateKey = { name: k.name, algorithm: k.algorithm, secret: secretFromBase64(k.secret) };
+  updateKey = signingKey(k);
   await setZoneOptions('fuzz.test', { updatePolicy: ['grant fuzz-update subdomain upd.fuzz.test. ANY'] }, actor);
   child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', '--input-type=module', '-e', CHILD], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],

@@ -11,14 +11,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { secretFromBase64, signMessage, verifyMessage, type TsigKey } from '../dns/tsig';
+import { signMessage, verifyMessage, type TsigKey } from '../dns/tsig';
 import { decodeMessage, encodeMessage, RCODE } from '../dns/wire';
 import { startBind, type RunningBind } from '../testing/bind';
 import { ask, eventually, queryMessage, sendRaw } from '../testing/dns-client';
 import { requireProgram } from '../testing/system-program';
 import { importZone } from '../zones/changes';
 import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
-import { createTsigKey } from '../zones/tsig-keys';
+import { createTsigKey, signingKey } from '../zones/tsig-keys';
 import { startWorker, type RunningWorker } from './worker';
 
 const run = promisify(execFile);
@@ -95,7 +95,7 @@ describe('TSIG-signed queries to the worker', () => {
 
   beforeAll(async () => {
     const k = await createTsigKey('query-key', 'hmac-sha256');
-    key = { name: k.name, algorithm: k.algorithm, secret: secretFromBase64(k.secret) };
+    key = signingKey(k);
     await createZone({ name: 'tsig-query.test' }, { name: 'test' });
     await setZoneOptions('tsig-query.test', { tsig: 'query-key' }, { name: 'test' });
     worker = await startWorker({ listen: [{ address: '127.0.0.1', port: 0 }], controlPort: 0, pollIntervalMs: 100 });

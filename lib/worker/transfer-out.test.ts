@@ -3,14 +3,14 @@
 // events recorded for the dashboard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { secretFromBase64, type TsigKey } from '../dns/tsig';
+import type { TsigKey } from '../dns/tsig';
 import { encodeMessage, RCODE } from '../dns/wire';
 import { ask, eventually } from '../testing/dns-client';
 import { transfer, transferMany, transferQuery } from '../testing/xfr-client';
 import { getZone } from '../zones/data';
 import { applyChangeset, importZone } from '../zones/changes';
 import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
-import { createTsigKey } from '../zones/tsig-keys';
+import { createTsigKey, signingKey } from '../zones/tsig-keys';
 import { startWorker, type RunningWorker } from './worker';
 
 const actor = { name: 'test' };
@@ -158,8 +158,8 @@ describe('TSIG', () => {
   beforeAll(async () => {
     const k = await createTsigKey('xfr-key', 'hmac-sha256');
     const o = await createTsigKey('other-key', 'hmac-sha512');
-    key = { name: k.name, algorithm: k.algorithm, secret: secretFromBase64(k.secret) };
-    other = { name: o.name, algorithm: o.algorithm, secret: secretFromBase64(o.secret) };
+    key = signingKey(k);
+    other = signingKey(o);
     await createZone({ name: 'signed.test' }, actor);
     await applyChangeset('signed.test', { add: Array.from({ length: 2500 }, (_, i) => ({ name: `h${i}`, type: 'TXT', content: `"padding padding padding padding ${i}"` })) }, actor);
     await setZoneOptions('signed.test', { tsig: 'xfr-key' }, actor);
@@ -218,7 +218,7 @@ describe('guards on the transfer path', () => {
   it('a TSIG record that is not last → FORMERR, not NOTAUTH', async () => {
     const { signMessage } = await import('../dns/tsig');
     const k = await createTsigKey('misplaced-key', 'hmac-sha256');
-    const key = { name: k.name, algorithm: k.algorithm, secret: secretFromBase64(k.secret) };
+    const key = signingKey(k);
     await new Promise((r) => setTimeout(r, 250));
     const signed = signMessage(encodeMessage(transferQuery('xfr.test.', 'AXFR')).buf, key).message;
     // Append an OPT record after the TSIG and count it.

@@ -22,12 +22,13 @@
 // it is read: there is no older state to keep consistent, and the answer
 // threads take one batch while this thread reads the next.
 import { db } from '../db';
-import { parseAlgorithm, secretFromBase64, type TsigKey } from '../dns/tsig';
+import { parseAlgorithm, type TsigKey } from '../dns/tsig';
 import { TimeSlice } from '../time-slice';
 import { soaRecordOf } from '../zones/data';
 import { JOURNAL_PIECE, readChangeRecords } from '../zones/journal';
 import { readList } from '../zones/json-lists';
 import { allZoneStates, rangeRecordPages, zoneLoadRows, zoneStatesNamed, zoneVersions, type ZoneLoadRow, type ZoneState } from '../zones/load-reads';
+import { signingKey } from '../zones/tsig-keys';
 import { ChangeCursor } from '../zones/zone-changes';
 import { ExpiryWatch } from './expiry-watch';
 import { collectGarbage } from './heap';
@@ -236,7 +237,7 @@ export class ZoneLoader {
     const keys = new Map<string, TsigKey>();
     for (const k of rows) {
       const algorithm = parseAlgorithm(k.algorithm);
-      if (algorithm) keys.set(k.name, { name: k.name, algorithm, secret: secretFromBase64(k.secret) });
+      if (algorithm) keys.set(k.name, signingKey({ name: k.name, algorithm, secret: k.secret }));
     }
     return keys;
   }

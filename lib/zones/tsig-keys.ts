@@ -3,7 +3,7 @@
 // key files and `dig -y` use.
 import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
-import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, TSIG_ALGORITHMS, type TsigAlgorithm } from '../dns/tsig';
+import { canonicalKeyName, generateSecret, parseAlgorithm, secretFromBase64, secretToBase64, TSIG_ALGORITHMS, type TsigAlgorithm, type TsigKey } from '../dns/tsig';
 import { AppError } from '../errors';
 import { nudgeWorker } from './nudge';
 import { zonesWithRulesFor } from './update-policy';
@@ -55,6 +55,11 @@ export async function createTsigKey(nameInput: string, algorithmInput: string, s
   // A worker serves with the new key at once (a zone's transfers may name it next).
   await nudgeWorker('');
   return { name, algorithm, secret, zones: [] };
+}
+
+/** The key as the signer and verifier take it (lib/dns/tsig.ts): the secret decoded. */
+export function signingKey(info: Pick<TsigKeyInfo, 'name' | 'algorithm' | 'secret'>): TsigKey {
+  return { name: info.name, algorithm: info.algorithm, secret: secretFromBase64(info.secret) };
 }
 
 export async function listTsigKeys(): Promise<TsigKeyInfo[]> {
