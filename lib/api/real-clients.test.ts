@@ -18,21 +18,14 @@ import { freePort, startBind, type RunningBind } from '../testing/bind';
 import { ask, eventually } from '../testing/dns-client';
 import { startPebble, type RunningPebble } from '../testing/pebble';
 import { runProgram, type ProgramResult } from '../testing/run-program';
-import { requireProgram } from '../testing/system-program';
+import { requirePrograms } from '../testing/system-program';
 import { startWebServer, type WebServerProcess } from '../testing/web-server';
 import { startWorker, type RunningWorker } from '../worker/worker';
 import { applyChangeset } from '../zones/changes';
 import { listChanges } from '../zones/data';
 import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 
-const programs = {
-  lego: requireProgram('lego', 'lego'),
-  pebble: requireProgram('pebble', 'pebble'),
-  lexicon: requireProgram('lexicon', 'lexicon'),
-  openssl: requireProgram('openssl', 'openssl'),
-  named: requireProgram('named', 'bind9'),
-};
-const missing = Object.values(programs).some((p) => !p);
+const programs = requirePrograms({ lego: 'lego', pebble: 'pebble', lexicon: 'lexicon', openssl: 'openssl', named: 'bind9' });
 
 const ACME = 'acme.test';
 // lexicon finds the zone with the public-suffix list, so its zone sits under a real suffix (served on loopback only).
@@ -42,7 +35,7 @@ const actor = { name: 'test' };
 const txtAt = async (port: number, name: string) =>
   (await ask(port, name, 'TXT', { timeoutMs: 500 })).answers.filter((a) => a.type === 'TXT').flatMap((a) => [a.data].flat().map(String));
 
-describe.skipIf(missing)('real API clients: lego with pebble, lexicon', { timeout: 180_000 }, () => {
+describe.skipIf(!programs)('real API clients: lego with pebble, lexicon', { timeout: 180_000 }, () => {
   let worker: RunningWorker;
   let web: WebServerProcess;
   let bind: RunningBind;
@@ -73,7 +66,7 @@ describe.skipIf(missing)('real API clients: lego with pebble, lexicon', { timeou
       probe: { intervalMs: 0 },
     });
     bind = await startBind({
-      program: programs.named!,
+      program: programs!.named,
       debugLevel: 3,
       options: ['allow-notify { 127.0.0.0/8; };', 'notify no;', 'min-refresh-time 86400;', 'min-retry-time 86400;'],
       config: (d) =>
@@ -86,7 +79,7 @@ describe.skipIf(missing)('real API clients: lego with pebble, lexicon', { timeou
     [web, pebble] = await Promise.all([
       // The worker's data folder: the control secret the web app presents to it is kept there.
       startWebServer({ DATABASE_URL: process.env.DATABASE_URL!, ZK_DATA_DIR: process.env.ZK_DATA_DIR!, ZK_CONTROL_PORT: String(worker.controlPort) }),
-      startPebble({ program: programs.pebble!, openssl: programs.openssl!, dnsServer: `127.0.0.1:${dnsPort}` }),
+      startPebble({ program: programs!.pebble, openssl: programs!.openssl, dnsServer: `127.0.0.1:${dnsPort}` }),
     ]);
   }, 600_000);
 
@@ -99,7 +92,7 @@ describe.skipIf(missing)('real API clients: lego with pebble, lexicon', { timeou
     const { secret } = await createApiKey({ name: 'lego', zones: [ACME], names: ['_acme-challenge.*'], types: ['TXT'] }, 'test');
     const ixfrsBefore = ixfrsOf(ACME);
     const lego = await runProgram(
-      programs.lego!,
+      programs!.lego,
       [
         '--accept-tos', '--email', `admin@${ACME}`, '--server', pebble.directory, '--path', path.join(dir, 'lego'),
         '--dns', 'pdns', '--dns.resolvers', `127.0.0.1:${dnsPort}`, '--dns.disable-cp',
@@ -131,7 +124,7 @@ describe.skipIf(missing)('real API clients: lego with pebble, lexicon', { timeou
     const { secret } = await createApiKey({ name: 'lexicon', zones: [LEXICON] }, 'test');
     const lexicon = (action: string, ...args: string[]) =>
       runProgram(
-        programs.lexicon!,
+        programs!.lexicon,
         ['powerdns', action, LEXICON, 'TXT', ...args, '--auth-token', secret, '--pdns-server', web.base, '--pdns-server-id', 'localhost'],
         // Its public-suffix cache goes to our folder; Debian's tldextract reads the list from /usr/share/publicsuffix.
         { env: { ...process.env, TLDEXTRACT_CACHE_PATH: path.join(dir, 'tldextract') }, timeoutMs: 60_000 },

@@ -26,3 +26,18 @@ export function requireProgram(name: string, debianPackage: string): string | nu
   console.warn(`skipping: ${name} not installed (apt-get install ${debianPackage})`);
   return null;
 }
+
+/**
+ * Several programs at once, each name with the Debian package that has it: their paths, or
+ * null when one is missing and the test should skip (under CI a missing one throws).
+ */
+export function requirePrograms<K extends string>(programs: Record<K, string>): Record<K, string> | null {
+  const found = {} as Record<K, string>;
+  let missing = false;
+  for (const [name, debianPackage] of Object.entries(programs) as [K, string][]) {
+    const path = requireProgram(name, debianPackage);
+    if (path) found[name] = path;
+    else missing = true;
+  }
+  return missing ? null : found;
+}

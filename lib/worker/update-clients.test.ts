@@ -16,23 +16,22 @@ import { freePort, startBind, type RunningBind } from '../testing/bind';
 import { ask, eventually } from '../testing/dns-client';
 import { startPebble, type RunningPebble } from '../testing/pebble';
 import { runProgram, type ProgramResult } from '../testing/run-program';
-import { requireProgram } from '../testing/system-program';
+import { requirePrograms } from '../testing/system-program';
 import { applyChangeset } from '../zones/changes';
 import { listChanges } from '../zones/data';
 import { createTsigKey } from '../zones/tsig-keys';
 import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from './worker';
 
-const programs = {
-  nsupdate: requireProgram('nsupdate', 'bind9-dnsutils'),
-  knsupdate: requireProgram('knsupdate', 'knot-dnsutils'),
-  lego: requireProgram('lego', 'lego'),
-  certbot: requireProgram('certbot', 'certbot python3-certbot-dns-rfc2136'),
-  pebble: requireProgram('pebble', 'pebble'),
-  openssl: requireProgram('openssl', 'openssl'),
-  named: requireProgram('named', 'bind9'),
-};
-const missing = Object.values(programs).some((p) => !p);
+const programs = requirePrograms({
+  nsupdate: 'bind9-dnsutils',
+  knsupdate: 'knot-dnsutils',
+  lego: 'lego',
+  certbot: 'certbot python3-certbot-dns-rfc2136',
+  pebble: 'pebble',
+  openssl: 'openssl',
+  named: 'bind9',
+});
 
 const DYN = 'dyn.test';
 const LEGO = 'lego-update.test';
@@ -43,7 +42,7 @@ const actor = { name: 'test' };
 const answersAt = async (port: number, name: string, type: string) =>
   (await ask(port, name, type, { timeoutMs: 500 })).answers.filter((a) => a.type === type).map((a) => [a.data].flat().map(String).join(''));
 
-describe.skipIf(missing)('DNS UPDATE from real clients', { timeout: 240_000 }, () => {
+describe.skipIf(!programs)('DNS UPDATE from real clients', { timeout: 240_000 }, () => {
   let worker: RunningWorker;
   let bind: RunningBind;
   let pebble: RunningPebble;
@@ -84,7 +83,7 @@ describe.skipIf(missing)('DNS UPDATE from real clients', { timeout: 240_000 }, (
       probe: { intervalMs: 0 },
     });
     bind = await startBind({
-      program: programs.named!,
+      program: programs!.named,
       debugLevel: 3,
       options: ['allow-notify { 127.0.0.0/8; };', 'notify no;', 'min-refresh-time 86400;', 'min-retry-time 86400;'],
       config: (d) => ZONES.map((z) => `zone "${z}" { type secondary; primaries { 127.0.0.1 port ${port}; }; file "${d}/${z}.db"; };`).join('\n'),
@@ -93,7 +92,7 @@ describe.skipIf(missing)('DNS UPDATE from real clients', { timeout: 240_000 }, (
       await bind.waitForLog(new RegExp(`zone ${zone}/IN: transferred serial`), 15_000);
       await setZoneOptions(zone, { alsoNotify: [`127.0.0.1:${bind.port}`] }, actor);
     }
-    pebble = await startPebble({ program: programs.pebble!, openssl: programs.openssl!, dnsServer: `127.0.0.1:${port}` });
+    pebble = await startPebble({ program: programs!.pebble, openssl: programs!.openssl, dnsServer: `127.0.0.1:${port}` });
   }, 120_000);
 
   afterAll(async () => {
@@ -105,7 +104,7 @@ describe.skipIf(missing)('DNS UPDATE from real clients', { timeout: 240_000 }, (
 
   it('nsupdate adds and deletes a record; BIND follows by IXFR', async () => {
     const { algorithm, secret } = secrets['dyn-key']!;
-    const nsupdate = (lines: string[]) => runProgram(programs.nsupdate!, ['-y', `${algorithm}:dyn-key:${secret}`], { input: script(DYN, lines), timeoutMs: 30_000 });
+    const nsupdate = (lines: string[]) => runProgram(programs!.nsupdate, ['-y', `${algorithm}:dyn-key:${secret}`], { input: script(DYN, lines), timeoutMs: 30_000 });
     let ixfrs = ixfrsOf(DYN);
     const added = await nsupdate([`update add host.${DYN}. 300 A 192.0.2.50`]);
     expect(added.status, failure(added)).toBe(0);
@@ -126,7 +125,7 @@ describe.skipIf(missing)('DNS UPDATE from real clients', { timeout: 240_000 }, (
 
   it('knsupdate adds and deletes a record over TCP', async () => {
     const { algorithm, secret } = secrets['dyn-key']!;
-    const knsupdate = (lines: string[]) => runProgram(programs.knsupdate!, ['-v', '-y', `${algorithm}:dyn-key:${secret}`], { input: script(DYN, lines), timeoutMs: 30_000 });
+    const knsupdate = (lines: string[]) => runProgram(programs!.knsupdate, ['-v', '-y', `${algorithm}:dyn-key:${secret}`], { input: script(DYN, lines), timeoutMs: 30_000 });
     const added = await knsupdate([`update add knot.${DYN}. 300 TXT "from knsupdate"`]);
     expect(added.status, failure(added)).toBe(0);
     expect(await eventually(() => answersAt(port, `knot.${DYN}.`, 'TXT'), (a) => a.length > 0, 2000)).toEqual(['from knsupdate']);
@@ -139,7 +138,7 @@ describe.skipIf(missing)('DNS UPDATE from real clients', { timeout: 240_000 }, (
 
   it('a key refused by the policy changes nothing, and says so', async () => {
     const { algorithm, secret } = secrets['lego-key']!;
-    const r = await runProgram(programs.nsupdate!, ['-y', `${algorithm}:lego-key:${secret}`], { input: script(LEGO, [`update add www.${LEGO}. 300 A 192.0.2.60`]), timeoutMs: 30_000 });
+    const r = await runProgram(programs!.nsupdate, ['-y', `${algorithm}:lego-key:${secret}`], { input: script(LEGO, [`update add www.${LEGO}. 300 A 192.0.2.60`]), timeoutMs: 30_000 });
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/REFUSED/);
     expect(await answersAt(port, `www.${LEGO}.`, 'A')).toEqual([]);
@@ -150,7 +149,7 @@ describe.skipIf(missing)('DNS UPDATE from real clients', { timeout: 240_000 }, (
   it('lego (rfc2136) gets a certificate with a key limited to _acme-challenge TXT, and leaves no TXT behind', async () => {
     const { secret } = secrets['lego-key']!;
     const lego = await runProgram(
-      programs.lego!,
+      programs!.lego,
       [
         '--accept-tos', '--email', `admin@${LEGO}`, '--server', pebble.directory, '--path', path.join(dir, 'lego'),
         '--dns', 'rfc2136', '--dns.resolvers', `127.0.0.1:${port}`, '--dns.disable-cp',
@@ -188,7 +187,7 @@ describe.skipIf(missing)('DNS UPDATE from real clients', { timeout: 240_000 }, (
       { mode: 0o600 },
     );
     const certbot = await runProgram(
-      programs.certbot!,
+      programs!.certbot,
       [
         'certonly', '--non-interactive', '--agree-tos', '--register-unsafely-without-email', '--server', pebble.directory,
         '--config-dir', path.join(dir, 'certbot/config'), '--work-dir', path.join(dir, 'certbot/work'), '--logs-dir', path.join(dir, 'certbot/logs'),
