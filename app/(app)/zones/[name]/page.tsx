@@ -76,7 +76,7 @@ export default async function ZonePage({ params, searchParams }: { params: Param
         )}
         {zone.kind === 'primary' && (
           <Link href={zoneHref(shown, 'settings')} className={`${linkClass} text-sm`}>
-            Settings
+            Zone settings
           </Link>
         )}
       </div>
