@@ -21,6 +21,7 @@ test('every signed-in page has the header, its navigation and Log out; the sign-
     `/zones/${zone}/history`,
     `/zones/${zone}/replication`,
     `/zones/${zone}/import`,
+    `/zones/${zone}/settings`,
     '/replication',
     '/settings/users',
     `/settings/users/${ADMIN_USER}`,
