@@ -48,7 +48,7 @@ import { transfer } from '../lib/testing/xfr-client.ts';
 import { WORKER_NODE_ARGS } from '../lib/worker/command.ts';
 import { serialOf } from './shared/dns-watch.ts';
 import { numberOption } from './shared/options.ts';
-import { machineLoad, seconds, startLogged } from './shared/processes.ts';
+import { cpuBetween, machineLoad, processTree, seconds, startLogged, treeCpu } from './shared/processes.ts';
 import { SEED_SOA, seedDatabase, zoneFileText, type SeedRecord } from './shared/seed.ts';
 import { UpdateConnection } from './shared/update-connection.ts';
 
@@ -140,6 +140,8 @@ interface Primary {
   secondary: RunningBind;
   /** Exits with the reason when the primary's process has died. */
   alive(): void;
+  /** The primary's process (named, or the worker with its children). */
+  pid: number;
   /** Milliseconds from sending each counted change to its answer, and to the secondary serving it. */
   answered: number[];
   served: number[];
@@ -205,7 +207,7 @@ async function startZonekeeper(named: string, records: SeedRecord[]): Promise<{ 
     if (proc.exited()) throw new Error(`the Zonekeeper worker exited:\n${proc.output().slice(-4000)}`);
   };
   return {
-    primary: { label: 'Zonekeeper', port, secondary, alive, answered: [], served: [], missed: 0, failed: new Map(), lastChange: 0 },
+    primary: { label: 'Zonekeeper', port, secondary, alive, pid: proc.pid, answered: [], served: [], missed: 0, failed: new Map(), lastChange: 0 },
     key: { name: canonicalKeyName(KEY), algorithm: 'hmac-sha256', secret: secretFromBase64(secret) },
   };
 }
@@ -227,8 +229,17 @@ async function startBindPrimary(named: string, label: string, records: SeedRecor
   cleanups.push(() => primary.stop());
   if (!(await until(() => serialOf(HOST, primary.port, ZONE), (s) => s === 1, 60_000))) throw new Error(`BIND does not serve ${ZONE}:\n${primary.log().slice(-4000)}`);
   log(`${label}: serves ${ZONE} on port ${primary.port}`);
+  // startBind does not say named's PID: it is the named below us whose command line names the primary's folder.
+  const pid = processTree(process.pid).find((p) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(path.join(primary.dir, 'named.conf'));
+    } catch {
+      return false;
+    }
+  });
+  if (pid === undefined) throw new Error(`cannot find the PID of ${label}'s named`);
   const secondary = await startSecondary(named, label, secondaryPort, primary.port);
-  return { label, port: primary.port, secondary, alive: () => undefined, answered: [], served: [], missed: 0, failed: new Map(), lastChange: 0 };
+  return { label, port: primary.port, secondary, alive: () => undefined, pid, answered: [], served: [], missed: 0, failed: new Map(), lastChange: 0 };
 }
 
 /** Calls `read` every few ms until `ok` holds of its value; the value then, or null after `withinMs`. */
@@ -259,6 +270,8 @@ function outcome(answer: Buffer | null, key: TsigKey, mac: Buffer): string {
 
 interface Throughput {
   ms: number;
+  /** CPU time the primary's processes used meanwhile. */
+  cpuMs: number;
   /** Outcomes other than NOERROR, by name. */
   failed: Map<string, number>;
   noerror: number;
@@ -270,6 +283,7 @@ async function throughput(p: Primary, key: TsigKey, names: string[], firstAddres
   let noerror = 0;
   let next = 0;
   const connections = Array.from({ length: Math.min(CLIENTS, names.length) }, () => new UpdateConnection(HOST, p.port));
+  const cpuBefore = treeCpu(p.pid);
   const started = performance.now();
   await Promise.all(
     connections.map(async (c) => {
@@ -283,9 +297,10 @@ async function throughput(p: Primary, key: TsigKey, names: string[], firstAddres
     }),
   );
   const ms = performance.now() - started;
+  const cpuMs = cpuBetween(cpuBefore, treeCpu(p.pid));
   for (const c of connections) c.close();
   p.alive();
-  return { ms, failed, noerror };
+  return { ms, cpuMs, failed, noerror };
 }
 
 /** Until the secondary serves `want` or newer; ms from the call, or null with what it serves after CATCH_UP_WITHIN_MS. */
@@ -381,7 +396,7 @@ async function main(): Promise<void> {
     const r = await throughput(p, key, loadNames, 0);
     const rate = (UPDATES / r.ms) * 1000;
     rates.set(p, rate);
-    log(`${p.label}: ${UPDATES} UPDATEs in ${seconds(r.ms)}, ${rate.toFixed(0)}/s; ${machineLoad()}`);
+    log(`${p.label}: ${UPDATES} UPDATEs in ${(r.ms / 1000).toFixed(2)} s, ${rate.toFixed(0)}/s; ${machineLoad()}`);
     // Each UPDATE answered NOERROR adds a record that was not there, so it moves the serial by one.
     const want = (first + warm.noerror + r.noerror) >>> 0;
     const caught = await catchUp(p, want);
@@ -392,7 +407,7 @@ async function main(): Promise<void> {
         ? `all ${UPDATES} records there (AXFR of the primary and of its secondary)`
         : `MISSING records: the primary's AXFR holds ${onPrimary} of ${UPDATES}, the secondary's ${onSecondary}`;
     lines.push(
-      `  ${p.label.padEnd(width)}  ${rate.toFixed(0).padStart(5)} UPDATEs/s (${UPDATES} in ${seconds(r.ms)})   ${r.failed.size ? `not NOERROR: ${tally(r.failed)}` : 'every answer NOERROR'}`,
+      `  ${p.label.padEnd(width)}  ${rate.toFixed(0).padStart(5)} UPDATEs/s (${UPDATES} in ${(r.ms / 1000).toFixed(2)} s, the primary's CPU ${(r.cpuMs / UPDATES).toFixed(1)} ms per UPDATE)   ${r.failed.size ? `not NOERROR: ${tally(r.failed)}` : 'every answer NOERROR'}`,
       `  ${''.padEnd(width)}  ${missing}; its secondary served the last serial ${caught.ms === null ? `NOT within ${CATCH_UP_WITHIN_MS / 1000} s (serves ${caught.serial}, the primary's is ${want})` : `${caught.ms.toFixed(0)} ms after the last answer`}`,
     );
   }
