@@ -32,6 +32,7 @@ import { freePort } from '../lib/testing/bind.ts';
 import { ask } from '../lib/testing/dns-client.ts';
 import { startPdns, type RunningPdns } from '../lib/testing/pdns.ts';
 import { findProgram } from '../lib/testing/system-program.ts';
+import { cleanupOnExit } from './shared/cleanup.ts';
 import { numberOption } from './shared/options.ts';
 import { machineLoad, seconds, startLogged, type LoggedProcess } from './shared/processes.ts';
 import { SEED_SOA, seedDatabase, soaContent, type SeedRecord } from './shared/seed.ts';
@@ -58,21 +59,7 @@ const log = (line: string) => console.log(`[${seconds(performance.now() - t0).pa
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-bench-api-'));
-const cleanups: (() => Promise<unknown>)[] = [];
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch((err: Error) => console.error(`cleanup: ${err.message}`));
-    fs.rmSync(work, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping what this benchmark started`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
+const cleanups = cleanupOnExit(work);
 
 // ---------------------------------------------------------------- the zone
 
@@ -150,7 +137,7 @@ async function startZonekeeper(records: SeedRecord[]): Promise<Server> {
 
   log('Zonekeeper: starting as `npm start` does (node --import tsx lib/start/main.ts); it builds the web app first when its build is stale, which takes minutes the first time');
   const proc = startLogged(process.execPath, ['--import', 'tsx', 'lib/start/main.ts'], { cwd: ROOT, env });
-  cleanups.push(() => proc.stop());
+  cleanups.add(() => proc.stop());
   const api = `http://${HOST}:${webPort}/api/v1/servers/localhost`;
   await untilReady('Zonekeeper', proc, api, key, dnsPort);
   return { label: 'Zonekeeper', api, key, dnsPort, response: [], served: [], missed: 0 };
@@ -168,7 +155,7 @@ async function startPowerDns(records: SeedRecord[]): Promise<{ server: Server; p
     port: dnsPort,
     settings: ['api=yes', `api-key=${PDNS_SECRET}`, 'webserver=yes', `webserver-address=${HOST}`, `webserver-port=${webPort}`, 'webserver-allow-from=127.0.0.0/8'],
   });
-  cleanups.push(() => pdns.stop());
+  cleanups.add(() => pdns.stop());
   const api = `http://${HOST}:${webPort}/api/v1/servers/localhost`;
 
   // The zone through its API (so that PowerDNS knows it at once), with our SOA and NS; the rest straight into its database.
@@ -353,4 +340,4 @@ main()
     console.error(`bench/api failed: ${err.stack ?? err.message}`);
     process.exitCode = 1;
   })
-  .finally(() => cleanup());
+  .finally(() => cleanups.run());

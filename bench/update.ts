@@ -47,6 +47,7 @@ import { buildUpdate } from '../lib/testing/update-builder.ts';
 import { transfer } from '../lib/testing/xfr-client.ts';
 import { WORKER_NODE_ARGS } from '../lib/worker/command.ts';
 import { serialOf } from './shared/dns-watch.ts';
+import { cleanupOnExit } from './shared/cleanup.ts';
 import { numberOption } from './shared/options.ts';
 import { cpuBetween, machineLoad, processTree, seconds, startLogged, treeCpu } from './shared/processes.ts';
 import { SEED_SOA, seedDatabase, zoneFileText, type SeedRecord } from './shared/seed.ts';
@@ -88,21 +89,7 @@ const log = (line: string) => console.log(`[${seconds(performance.now() - t0).pa
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-bench-update-'));
-const cleanups: (() => Promise<unknown>)[] = [];
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const c of cleanups.splice(0).reverse()) await c().catch((err: Error) => console.error(`cleanup: ${err.message}`));
-    fs.rmSync(work, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping what this benchmark started`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
+const cleanups = cleanupOnExit(work);
 
 // ---------------------------------------------------------------- the zone
 
@@ -161,7 +148,7 @@ async function startSecondary(named: string, label: string, port: number, primar
     options: ['allow-notify { 127.0.0.0/8; };', 'allow-transfer { 127.0.0.0/8; };', 'notify no;', 'min-refresh-time 86400;', 'min-retry-time 86400;'],
     config: (dir) => `zone "${ZONE}" { type secondary; primaries { ${HOST} port ${primaryPort}; }; file "${path.join(dir, 'secondary.db')}"; };`,
   });
-  cleanups.push(() => secondary.stop());
+  cleanups.add(() => secondary.stop());
   if (!(await until(() => serialOf(HOST, port, ZONE), (s) => s === 1, 60_000))) {
     throw new Error(`the secondary of ${label} did not transfer the zone:\n${secondary.log().slice(-4000)}`);
   }
@@ -198,7 +185,7 @@ async function startZonekeeper(named: string, records: SeedRecord[]): Promise<{ 
 
   log('Zonekeeper: starting the DNS worker as `npm run worker` does');
   const proc = startLogged(process.execPath, [...WORKER_NODE_ARGS], { cwd: ROOT, env });
-  cleanups.push(() => proc.stop());
+  cleanups.add(() => proc.stop());
   await proc.waitForOutput(/answering on/, START_TIMEOUT_MS);
   if (!(await until(() => serialOf(HOST, port, ZONE), (s) => s === 1, 60_000))) throw new Error(`the worker does not serve ${ZONE}:\n${proc.output().slice(-4000)}`);
   log(`Zonekeeper: the worker serves ${ZONE} on port ${port}`);
@@ -226,7 +213,7 @@ async function startBindPrimary(named: string, label: string, records: SeedRecor
         `  notify explicit; also-notify { ${HOST} port ${secondaryPort}; }; notify-delay 0; allow-transfer { 127.0.0.0/8; }; };`,
       ].join('\n'),
   });
-  cleanups.push(() => primary.stop());
+  cleanups.add(() => primary.stop());
   if (!(await until(() => serialOf(HOST, primary.port, ZONE), (s) => s === 1, 60_000))) throw new Error(`BIND does not serve ${ZONE}:\n${primary.log().slice(-4000)}`);
   log(`${label}: serves ${ZONE} on port ${primary.port}`);
   // startBind does not say named's PID: it is the named below us whose command line names the primary's folder.
@@ -461,4 +448,4 @@ main()
     console.error(`bench/update failed: ${err.stack ?? err.message}`);
     process.exitCode = 1;
   })
-  .finally(() => cleanup());
+  .finally(() => cleanups.run());

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../auth/api-keys';
 import { db } from '../db';
-import { freePort, startBind, type RunningBind } from '../testing/bind';
+import { freePort } from '../testing/bind';
+import { followWithBind, type BindFollower } from '../testing/bind-follower';
 import { ask, eventually } from '../testing/dns-client';
 import { startPebble, type RunningPebble } from '../testing/pebble';
 import { runProgram, type ProgramResult } from '../testing/run-program';
@@ -23,7 +24,7 @@ import { startWebServer, type WebServerProcess } from '../testing/web-server';
 import { startWorker, type RunningWorker } from '../worker/worker';
 import { applyChangeset } from '../zones/changes';
 import { listChanges } from '../zones/data';
-import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
+import { createZone } from '../zones/zone-lifecycle';
 
 const programs = requirePrograms({ lego: 'lego', pebble: 'pebble', lexicon: 'lexicon', openssl: 'openssl', named: 'bind9' });
 
@@ -38,14 +39,11 @@ const txtAt = async (port: number, name: string) =>
 describe.skipIf(!programs)('real API clients: lego with pebble, lexicon', { timeout: 180_000 }, () => {
   let worker: RunningWorker;
   let web: WebServerProcess;
-  let bind: RunningBind;
+  let bind: BindFollower;
   let pebble: RunningPebble;
   let dnsPort = 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-clients-'));
 
-  /** How many incremental transfers of ZONE BIND has logged so far. */
-  const ixfrsOf = (zone: string) =>
-    [...bind.log().matchAll(new RegExp(`transfer of '${zone}/IN' from 127\\.0\\.0\\.1#${dnsPort}: got incremental response`, 'g'))].length;
   const changelog = async (zone: string) => {
     const z = await db().zone.findUniqueOrThrow({ where: { name: `${zone}.` } });
     return (await listChanges(z.id, { pageSize: 50 })).items;
@@ -65,17 +63,7 @@ describe.skipIf(!programs)('real API clients: lego with pebble, lexicon', { time
       notify: { firstBackoffMs: 1000, timeoutsMs: [500] },
       probe: { intervalMs: 0 },
     });
-    bind = await startBind({
-      program: programs!.named,
-      debugLevel: 3,
-      options: ['allow-notify { 127.0.0.0/8; };', 'notify no;', 'min-refresh-time 86400;', 'min-retry-time 86400;'],
-      config: (d) =>
-        [ACME, LEXICON].map((z) => `zone "${z}" { type secondary; primaries { 127.0.0.1 port ${dnsPort}; }; file "${d}/${z}.db"; };`).join('\n'),
-    });
-    for (const zone of [ACME, LEXICON]) {
-      await bind.waitForLog(new RegExp(`zone ${zone}/IN: transferred serial`), 15_000);
-      await setZoneOptions(zone, { alsoNotify: [`127.0.0.1:${bind.port}`] }, actor);
-    }
+    bind = await followWithBind(programs!.named, [ACME, LEXICON], dnsPort);
     [web, pebble] = await Promise.all([
       // The worker's data folder: the control secret the web app presents to it is kept there.
       startWebServer({ DATABASE_URL: process.env.DATABASE_URL!, ZK_DATA_DIR: process.env.ZK_DATA_DIR!, ZK_CONTROL_PORT: String(worker.controlPort) }),
@@ -90,7 +78,7 @@ describe.skipIf(!programs)('real API clients: lego with pebble, lexicon', { time
 
   it('lego gets a certificate for *.acme.test and acme.test with a key for _acme-challenge TXT only, and removes its TXT', async () => {
     const { secret } = await createApiKey({ name: 'lego', zones: [ACME], names: ['_acme-challenge.*'], types: ['TXT'] }, 'test');
-    const ixfrsBefore = ixfrsOf(ACME);
+    const ixfrsBefore = bind.ixfrsOf(ACME);
     const lego = await runProgram(
       programs!.lego,
       [
@@ -115,9 +103,9 @@ describe.skipIf(!programs)('real API clients: lego with pebble, lexicon', { time
     // Nothing left behind, on the worker and on the secondary, which followed by IXFR.
     expect(await eventually(() => txtAt(dnsPort, `_acme-challenge.${ACME}.`), (t) => t.length === 0, 2000)).toEqual([]);
     const serial = Number((await db().zone.findUniqueOrThrow({ where: { name: `${ACME}.` } })).serial);
-    await bind.waitForLog(new RegExp(`zone ${ACME}/IN: transferred serial ${serial}`), 10_000);
+    await bind.caughtUp(ACME, serial);
     expect(await txtAt(bind.port, `_acme-challenge.${ACME}.`)).toEqual([]);
-    expect(ixfrsOf(ACME)).toBeGreaterThan(ixfrsBefore);
+    expect(bind.ixfrsOf(ACME)).toBeGreaterThan(ixfrsBefore);
   });
 
   it('lexicon creates, lists and deletes a TXT record; BIND gets each change by IXFR', async () => {
@@ -131,23 +119,23 @@ describe.skipIf(!programs)('real API clients: lego with pebble, lexicon', { time
       );
     const name = `_lx.${LEXICON}.`;
 
-    let ixfrs = ixfrsOf(LEXICON);
+    let ixfrs = bind.ixfrsOf(LEXICON);
     const created = await lexicon('create', '--name', '_lx', '--content', 'hello from lexicon');
     expect(created.status, failure(created)).toBe(0);
     expect(await eventually(() => txtAt(dnsPort, name), (t) => t.length > 0, 2000)).toEqual(['hello from lexicon']);
     expect(await eventually(() => txtAt(bind.port, name), (t) => t.length > 0, 10_000, 100)).toEqual(['hello from lexicon']);
-    expect(ixfrsOf(LEXICON)).toBeGreaterThan(ixfrs);
+    expect(bind.ixfrsOf(LEXICON)).toBeGreaterThan(ixfrs);
 
     const listed = await lexicon('list');
     expect(listed.status, failure(listed)).toBe(0);
     expect(listed.stdout).toContain('hello from lexicon');
 
-    ixfrs = ixfrsOf(LEXICON);
+    ixfrs = bind.ixfrsOf(LEXICON);
     const deleted = await lexicon('delete', '--name', '_lx', '--content', 'hello from lexicon');
     expect(deleted.status, failure(deleted)).toBe(0);
     expect(await eventually(() => txtAt(dnsPort, name), (t) => t.length === 0, 2000)).toEqual([]);
     expect(await eventually(() => txtAt(bind.port, name), (t) => t.length === 0, 10_000, 100)).toEqual([]);
-    expect(ixfrsOf(LEXICON)).toBeGreaterThan(ixfrs);
+    expect(bind.ixfrsOf(LEXICON)).toBeGreaterThan(ixfrs);
 
     const byKey = (await changelog(LEXICON)).filter((c) => c.actor === 'api key lexicon');
     const names = (rrs: { name: string; type: string }[]) => rrs.filter((r) => r.type !== 'SOA').map((r) => r.name);

@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { freePort, startBind, type RunningBind } from '../testing/bind';
+import { freePort } from '../testing/bind';
+import { followWithBind, type BindFollower } from '../testing/bind-follower';
 import { ask, eventually } from '../testing/dns-client';
 import { startPebble, type RunningPebble } from '../testing/pebble';
 import { runProgram, type ProgramResult } from '../testing/run-program';
@@ -44,24 +45,19 @@ const answersAt = async (port: number, name: string, type: string) =>
 
 describe.skipIf(!programs)('DNS UPDATE from real clients', { timeout: 240_000 }, () => {
   let worker: RunningWorker;
-  let bind: RunningBind;
+  let bind: BindFollower;
   let pebble: RunningPebble;
   let port = 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-update-clients-'));
   const secrets: Record<string, { algorithm: string; secret: string }> = {};
 
-  const ixfrsOf = (zone: string) =>
-    [...bind.log().matchAll(new RegExp(`transfer of '${zone}/IN' from 127\\.0\\.0\\.1#${port}: got incremental response`, 'g'))].length;
   const actorsOf = async (zone: string) => {
     const z = await db().zone.findUniqueOrThrow({ where: { name: `${zone}.` } });
     return (await listChanges(z.id, { pageSize: 50 })).items.map((c) => c.actor);
   };
   const failure = (r: ProgramResult) => `exit ${r.status}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`;
   /** Waits for BIND to have transferred the zone's current serial. */
-  const bindCaughtUp = async (zone: string) => {
-    const serial = Number((await db().zone.findUniqueOrThrow({ where: { name: `${zone}.` } })).serial);
-    await bind.waitForLog(new RegExp(`zone ${zone}/IN: transferred serial ${serial}`), 10_000);
-  };
+  const bindCaughtUp = async (zone: string) => bind.caughtUp(zone, Number((await db().zone.findUniqueOrThrow({ where: { name: `${zone}.` } })).serial));
 
   beforeAll(async () => {
     const keyFor: Record<string, [string, string]> = { [DYN]: ['dyn-key', 'hmac-sha256'], [LEGO]: ['lego-key', 'hmac-sha256'], [CERTBOT]: ['certbot-key', 'hmac-md5'] };
@@ -82,16 +78,7 @@ describe.skipIf(!programs)('DNS UPDATE from real clients', { timeout: 240_000 },
       notify: { firstBackoffMs: 1000, timeoutsMs: [500] },
       probe: { intervalMs: 0 },
     });
-    bind = await startBind({
-      program: programs!.named,
-      debugLevel: 3,
-      options: ['allow-notify { 127.0.0.0/8; };', 'notify no;', 'min-refresh-time 86400;', 'min-retry-time 86400;'],
-      config: (d) => ZONES.map((z) => `zone "${z}" { type secondary; primaries { 127.0.0.1 port ${port}; }; file "${d}/${z}.db"; };`).join('\n'),
-    });
-    for (const zone of ZONES) {
-      await bind.waitForLog(new RegExp(`zone ${zone}/IN: transferred serial`), 15_000);
-      await setZoneOptions(zone, { alsoNotify: [`127.0.0.1:${bind.port}`] }, actor);
-    }
+    bind = await followWithBind(programs!.named, ZONES, port);
     pebble = await startPebble({ program: programs!.pebble, openssl: programs!.openssl, dnsServer: `127.0.0.1:${port}` });
   }, 120_000);
 
@@ -105,21 +92,21 @@ describe.skipIf(!programs)('DNS UPDATE from real clients', { timeout: 240_000 },
   it('nsupdate adds and deletes a record; BIND follows by IXFR', async () => {
     const { algorithm, secret } = secrets['dyn-key']!;
     const nsupdate = (lines: string[]) => runProgram(programs!.nsupdate, ['-y', `${algorithm}:dyn-key:${secret}`], { input: script(DYN, lines), timeoutMs: 30_000 });
-    let ixfrs = ixfrsOf(DYN);
+    let ixfrs = bind.ixfrsOf(DYN);
     const added = await nsupdate([`update add host.${DYN}. 300 A 192.0.2.50`]);
     expect(added.status, failure(added)).toBe(0);
     expect(await eventually(() => answersAt(port, `host.${DYN}.`, 'A'), (a) => a.length > 0, 2000)).toEqual(['192.0.2.50']);
     await bindCaughtUp(DYN);
     expect(await answersAt(bind.port, `host.${DYN}.`, 'A')).toEqual(['192.0.2.50']);
-    expect(ixfrsOf(DYN)).toBeGreaterThan(ixfrs);
+    expect(bind.ixfrsOf(DYN)).toBeGreaterThan(ixfrs);
 
-    ixfrs = ixfrsOf(DYN);
+    ixfrs = bind.ixfrsOf(DYN);
     const deleted = await nsupdate([`update delete host.${DYN}. A`]);
     expect(deleted.status, failure(deleted)).toBe(0);
     expect(await eventually(() => answersAt(port, `host.${DYN}.`, 'A'), (a) => a.length === 0, 2000)).toEqual([]);
     await bindCaughtUp(DYN);
     expect(await answersAt(bind.port, `host.${DYN}.`, 'A')).toEqual([]);
-    expect(ixfrsOf(DYN)).toBeGreaterThan(ixfrs);
+    expect(bind.ixfrsOf(DYN)).toBeGreaterThan(ixfrs);
     expect((await actorsOf(DYN)).slice(0, 2)).toEqual(['tsig key dyn-key', 'tsig key dyn-key']);
   });
 
@@ -200,6 +187,6 @@ describe.skipIf(!programs)('DNS UPDATE from real clients', { timeout: 240_000 },
     expect(certificateNames(path.join(dir, 'certbot/config/live', CERTBOT, 'cert.pem'))).toEqual([`DNS:*.${CERTBOT}`, `DNS:${CERTBOT}`]);
     expect(await eventually(() => answersAt(port, `_acme-challenge.${CERTBOT}.`, 'TXT'), (a) => a.length === 0, 2000)).toEqual([]);
     expect(await actorsOf(CERTBOT)).toContain('tsig key certbot-key');
-    expect(ixfrsOf(CERTBOT)).toBeGreaterThan(0);
+    expect(bind.ixfrsOf(CERTBOT)).toBeGreaterThan(0);
   });
 });
