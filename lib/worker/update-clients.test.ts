@@ -163,6 +163,7 @@ describe.skipIf(!programs)('DNS UPDATE from real clients', { timeout: 240_000 },
     expect(await actorsOf(LEGO)).toContain('tsig key lego-key');
     await bindCaughtUp(LEGO);
     expect(await answersAt(bind.port, `_acme-challenge.${LEGO}.`, 'TXT')).toEqual([]);
+    expect(bind.ixfrsOf(LEGO)).toBeGreaterThan(0);
   });
 
   it('certbot (dns-rfc2136, hmac-md5) gets a certificate with a key limited to _acme-challenge TXT', async () => {
