@@ -33,6 +33,7 @@ import { ask } from '../lib/testing/dns-client.ts';
 import { startPdns, type RunningPdns } from '../lib/testing/pdns.ts';
 import { findProgram } from '../lib/testing/system-program.ts';
 import { cleanupOnExit } from './shared/cleanup.ts';
+import { rank, ratio, stats } from './shared/latency.ts';
 import { numberOption } from './shared/options.ts';
 import { machineLoad, seconds, startLogged, type LoggedProcess } from './shared/processes.ts';
 import { SEED_SOA, seedDatabase, soaContent, type SeedRecord } from './shared/seed.ts';
@@ -257,24 +258,6 @@ async function change(s: Server, value: string): Promise<{ responseMs: number; s
     await sleep(POLL_MS);
   }
   return { responseMs: await patch, servedMs };
-}
-
-// ---------------------------------------------------------------- figures
-
-function rank(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
-}
-
-function stats(xs: number[]): string {
-  if (xs.length === 0) return 'no samples';
-  const f = (n: number) => n.toFixed(0).padStart(5);
-  return `median ${f(rank(xs, 0.5))} ms   p95 ${f(rank(xs, 0.95))} ms   min ${f(Math.min(...xs))} ms   max ${f(Math.max(...xs))} ms`;
-}
-
-function ratio(ours: number[], theirs: number[], p: number): string {
-  if (!ours.length || !theirs.length) return '-';
-  return `${(rank(ours, p) / rank(theirs, p)).toFixed(2)}x`;
 }
 
 // ---------------------------------------------------------------- main

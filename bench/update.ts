@@ -48,6 +48,7 @@ import { transfer } from '../lib/testing/xfr-client.ts';
 import { WORKER_NODE_ARGS } from '../lib/worker/command.ts';
 import { serialOf } from './shared/dns-watch.ts';
 import { cleanupOnExit } from './shared/cleanup.ts';
+import { ratio, stats } from './shared/latency.ts';
 import { numberOption } from './shared/options.ts';
 import { cpuBetween, machineLoad, processTree, seconds, startLogged, treeCpu } from './shared/processes.ts';
 import { SEED_SOA, seedDatabase, zoneFileText, type SeedRecord } from './shared/seed.ts';
@@ -333,22 +334,6 @@ async function change(p: Primary, key: TsigKey, name: string, content: string): 
 }
 
 // ---------------------------------------------------------------- figures
-
-function rank(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
-}
-
-function stats(xs: number[]): string {
-  if (xs.length === 0) return 'no samples';
-  const f = (n: number) => n.toFixed(0).padStart(5);
-  return `median ${f(rank(xs, 0.5))} ms   p95 ${f(rank(xs, 0.95))} ms   min ${f(Math.min(...xs))} ms   max ${f(Math.max(...xs))} ms`;
-}
-
-function ratio(ours: number[], theirs: number[], p: number): string {
-  if (!ours.length || !theirs.length) return '-';
-  return `${(rank(ours, p) / rank(theirs, p)).toFixed(2)}x`;
-}
 
 const tally = (m: Map<string, number>) => [...m].map(([what, n]) => `${n} ${what}`).join(', ');
 
