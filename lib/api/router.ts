@@ -12,6 +12,7 @@ import { configResponse, serverResponse, serversResponse, statisticsResponse } f
 import { SERVER_ID } from './shapes';
 import {
   createZoneResponse,
+  cryptokeysResponse,
   deleteZoneResponse,
   getZoneResponse,
   listZonesResponse,
@@ -62,6 +63,7 @@ async function dispatch(request: Request, path: string[], key: ApiKeyPrincipal):
     return errorResponse(405, `Method ${method} is not allowed here`);
   }
   if (action === 'notify') return only('PUT', () => notifyZoneResponse(zoneId, key));
+  if (action === 'cryptokeys') return only('GET', () => cryptokeysResponse(zoneId, key));
   if (action === 'axfr-retrieve') return only('PUT', () => retrieveZoneResponse(zoneId, key));
   return errorResponse(404, 'Not Found');
 }

@@ -2,6 +2,8 @@
 // its clients (lego, lexicon, external-dns, octoDNS) read: the zone object
 // with its `id` and `url`, RRsets grouped by name and type, and zone ids
 // with unusual characters written as `=XX` (PowerDNS's apiZoneNameToId).
+import type { PublicKey } from '../zones/dnssec-keys';
+import { algorithmLabel } from '../dns/dnssec/types';
 import type { RR } from '../dns/types';
 import type { ZoneDetail } from '../zones/data';
 
@@ -53,7 +55,7 @@ export function zoneObject(zone: ZoneHeader, records?: readonly RR[]): Record<st
     account: '',
     api_rectify: false,
     catalog: '',
-    dnssec: false,
+    dnssec: zone.dnssec !== null,
     edited_serial: zone.serial,
     id,
     kind: kindOf(zone),
@@ -63,7 +65,7 @@ export function zoneObject(zone: ZoneHeader, records?: readonly RR[]): Record<st
     name: zone.name,
     notified_serial: 0,
     nsec3narrow: false,
-    nsec3param: '',
+    nsec3param: zone.dnssec === 'nsec3' ? NSEC3PARAM : '',
     ...(records ? { rrsets: rrsetsOf(records) } : {}),
     serial: zone.serial,
     slave_tsig_key_ids: [],
@@ -72,6 +74,27 @@ export function zoneObject(zone: ZoneHeader, records?: readonly RR[]): Record<st
     url: `${SERVER_URL}/zones/${id}`,
   };
 }
+
+/**
+ * A key as PowerDNS's GET …/cryptokeys lists it: public data only (PowerDNS
+ * adds `privatekey` for one key asked by id; we never do).
+ */
+export function cryptokeyObject(k: PublicKey): Record<string, unknown> {
+  return {
+    type: 'Cryptokey',
+    id: k.id,
+    keytype: k.role,
+    active: k.active,
+    published: k.published,
+    dnskey: k.dnskey,
+    ...(k.ds ? { ds: [k.ds] } : {}),
+    algorithm: algorithmLabel(k.algorithm).split(' ')[0],
+    bits: 256,
+  };
+}
+
+/** RFC 9276's parameters, which the signer always uses (SHA-1, no opt-out, no extra iterations, no salt). */
+const NSEC3PARAM = '1 0 0 -';
 
 /** A primary's ADDRESS:PORT as PowerDNS writes a master: the port only when it is not 53, an IPv6 address in brackets only then. */
 export function masterText(hostPort: string): string {

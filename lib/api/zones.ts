@@ -12,10 +12,11 @@ import type { Actor } from '../zones/actor';
 import { applyChangeset } from '../zones/changes';
 import { getZone, getZoneHeader, listZoneHeaders, type ZoneDetail } from '../zones/data';
 import { createZone, deleteZone } from '../zones/zone-lifecycle';
+import { getSigningStatus } from '../zones/zone-signing';
 import { ApiError, jsonResponse, zoneNotFound } from './errors';
 import { absoluteApiName, changesetFromPatch } from './patch';
 import { readJsonObject } from './request-body';
-import { zoneNameFromId, zoneObject } from './shapes';
+import { cryptokeyObject, zoneNameFromId, zoneObject } from './shapes';
 
 /** Who an API change is by, in the changelog and `zonekeeper zone status`. */
 export function apiActor(key: ApiKeyPrincipal): Actor {
@@ -165,6 +166,13 @@ export async function notifyZoneResponse(zoneId: string, key: ApiKeyPrincipal): 
     return jsonResponse(200, { result: `Notification not sent now (${err.message}); the DNS worker sends each change's NOTIFY when it runs` });
   }
   return jsonResponse(200, { result: 'Notification queued' });
+}
+
+/** GET …/zones/{id}/cryptokeys: the zone's DNSSEC keys, public halves and DS only; [] for a zone that is not signed. */
+export async function cryptokeysResponse(zoneId: string, key: ApiKeyPrincipal): Promise<Response> {
+  const zone = await reachableZone(zoneId, key);
+  const keys = zone.dnssec === null ? [] : (await getSigningStatus(zone.id)).keys;
+  return jsonResponse(200, keys.map(cryptokeyObject));
 }
 
 /** PUT …/zones/{id}/axfr-retrieve: a transfer of a secondary zone from its primaries, now; 200 when it ended. */

@@ -14,8 +14,14 @@ Zones
                [--update-policy RULE …|none]   who may change the zone by DNS UPDATE; repeat for more rules, none clears
                                    RULE: grant|deny KEY name|subdomain|wildcard NAME [TYPE …], or grant|deny KEY zonesub [TYPE …];
                                    the first rule matching key, name and type decides, no match refuses; no TYPE: all but SOA, NS, DNSSEC
+  zone sign NAME [--algorithm ecdsap256sha256|ed25519] [--nsec|--nsec3]
+                                   sign with DNSSEC (a KSK and a ZSK; NSEC3 without salt or extra iterations
+                                   unless --nsec); prints the DS record to give the parent
+  zone unsign NAME [--parent-has-no-ds]
+                                   back to insecure in two steps: first asks the parent to drop the DS
+                                   (CDS/CDNSKEY delete), then, once it has, removes keys and signatures
   zone retrieve NAME               secondary zones: transfer the whole zone from its primaries now (needs the worker)
-  zone status NAME [--events N]    serial, primaries, update policy, last check, next refresh, expiry and the latest events
+  zone status NAME [--events N]    serial, primaries, update policy, DNSSEC keys and DS, last check, next refresh, expiry and the latest events
 
 Records (NAME relative to the zone or absolute; @ for the apex)
   record add [--comment TEXT] ZONE NAME TYPE TTL CONTENT…

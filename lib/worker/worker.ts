@@ -27,6 +27,7 @@ import { ZoneStore } from './zone-store';
 import { shareSnapshotMemory } from './snapshot-layout';
 import type { Peer } from './udp-direct';
 import { ResponseCache } from './response-cache';
+import { Resigner } from './resign';
 import { SecondaryEngine, type SecondaryEngineOptions } from './secondary/engine';
 import { absoluteName } from '../dns/names';
 
@@ -157,10 +158,13 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   let control: http.Server | undefined;
   let timer: NodeJS.Timeout | undefined;
   let feed: ChangeFeed | undefined;
+  // Signed zones' signatures are made again before they expire; the read-write workers do it.
+  const resigner = readOnly ? null : new Resigner(log);
   const stop = async () => {
     if (timer) clearInterval(timer);
     await feed?.close();
     await prober.stop();
+    await resigner?.stop();
     await secondary.stop();
     await notifyQueue.settle();
     await stopCheckpoints();
@@ -227,6 +231,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   if (!readOnly) {
     void notifyQueue.kick();
     prober.start();
+    resigner?.start();
   }
   const addr = control.address();
   const cport = typeof addr === 'object' && addr ? addr.port : 0;

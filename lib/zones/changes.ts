@@ -37,6 +37,7 @@ import {
 } from './validate';
 import { insertZone, toZoneName } from './zone-lifecycle';
 import { COMMIT_TX, diffStored, plainRecord, soaColumns, writeZoneVersion } from './zone-version';
+import { signCommit, type SigningMode } from './dnssec-commit';
 
 export interface CommitResult {
   zone: string;
@@ -275,6 +276,14 @@ export interface CommitPlan {
    * §3.4.2.2) still asks for a new serial.
    */
   forceVersion?: boolean;
+  /**
+   * Signing (lib/zones/dnssec-commit.ts): by default a signed zone's commit
+   * re-signs what it touched. `mode: 'all'` signs the whole zone again, and
+   * `dnssec` sets the zone's signing state in the same version (null: the zone
+   * is no longer signed); a plan that writes signer records itself (signing,
+   * unsigning, a refresh) says so here, and no other may (validate.ts).
+   */
+  signing?: { mode: SigningMode; dnssec?: string | null };
 }
 
 export type PlanCommit = (tx: Tx, zone: ZoneRow, slice: TimeSlice) => Promise<CommitPlan>;
@@ -328,19 +337,18 @@ export async function commitRecords(
       );
     }
     const slice = new TimeSlice();
-    const { errors, removedRows, added, notifyRecords, soa: plannedSoa, forceVersion } = await plan(tx, zone, slice);
+    const { errors, removedRows: plannedRemoved, added: plannedAdded, notifyRecords, soa: plannedSoa, forceVersion, signing } = await plan(tx, zone, slice);
     const newSoa = plannedSoa ?? soaArg;
     if (errors.length) {
       throw new AppError('invalid', `The change has ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was saved.`, {}, errors);
     }
-    const removed: RR[] = removedRows.map(plainRecord);
 
     const oldSoa = soaFieldsOf(zone);
     const soaChanged =
       newSoa !== undefined &&
       (newSoa.ttl !== zone.soaTtl ||
         (['mname', 'rname', 'refresh', 'retry', 'expire', 'minimum'] as const).some((k) => newSoa.soa[k] !== oldSoa[k]));
-    if (removed.length === 0 && added.length === 0 && !soaChanged && !forceVersion) {
+    if (plannedRemoved.length === 0 && plannedAdded.length === 0 && !soaChanged && !forceVersion) {
       return { zone: zoneName, changed: false, oldSerial, newSerial: oldSerial, added: [], removed: [], notifyTargets: [] } satisfies CommitResult;
     }
 
@@ -349,10 +357,29 @@ export async function commitRecords(
     if (newSoa && newSoa.keepSerial !== false && serialGreater(newSoa.soa.serial, newSerial)) newSerial = newSoa.soa.serial;
     // The editor's check: everything above ran (validation, diff, serial), nothing is written.
     if (dryRun) {
-      return { zone: zoneName, changed: true, oldSerial, newSerial, added, removed, notifyTargets: [] } satisfies CommitResult;
+      return { zone: zoneName, changed: true, oldSerial, newSerial, added: plannedAdded, removed: plannedRemoved.map(plainRecord), notifyTargets: [] } satisfies CommitResult;
     }
-    const soaData = newSoa ? soaColumns(newSoa) : {};
+    const dnssec = signing?.dnssec === undefined ? zone.dnssec : signing.dnssec;
+    const soaData = { ...(newSoa ? soaColumns(newSoa) : {}), ...(signing?.dnssec === undefined ? {} : { dnssec }) };
     const updated = { ...zone, ...soaData, serial: BigInt(newSerial) };
+    // The signatures and the chain change with the records they cover, in this version.
+    const signed = await signCommit(
+      tx,
+      {
+        zone: { id: zone.id, name: zone.name, dnssec, resignAt: zone.resignAt },
+        removedRows: plannedRemoved,
+        added: plannedAdded,
+        soa: soaRecordOf(updated),
+        mode: signing?.mode ?? 'changes',
+        now: new Date(),
+      },
+      slice,
+    );
+    const { removedRows, added } = signed;
+    if (dnssec === null ? zone.resignAt !== null : signed.resignAt?.getTime() !== zone.resignAt?.getTime()) {
+      Object.assign(soaData, { resignAt: dnssec === null ? null : signed.resignAt });
+    }
+    const removed: RR[] = removedRows.map(plainRecord);
     const targets = notifyTargets(zone.name, updated.soaMname, notifyRecords, readList(zone.alsoNotify));
     const { changeIds } = await writeZoneVersion(
       tx,

@@ -33,6 +33,8 @@ export interface ZoneDetail {
   allowTransfer: string[];
   version: number;
   updatedAt: Date;
+  /** How the zone is signed (DNSSEC denial: 'nsec' | 'nsec3'); null when it is not. */
+  dnssec: string | null;
   /** The SOA first, then every stored record, ordered by name and type. */
   records: RR[];
 }
@@ -318,6 +320,7 @@ function zoneHeaderOf(z: Prisma.ZoneGetPayload<object>): Omit<ZoneDetail, 'recor
     allowTransfer: readList(z.allowTransfer),
     version: z.version,
     updatedAt: z.updatedAt,
+    dnssec: z.dnssec,
   };
 }
 

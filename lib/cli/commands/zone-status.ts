@@ -1,11 +1,13 @@
 // `zonekeeper zone status NAME [--events N]`: serial, primaries, TSIG key,
-// the DNS UPDATE policy of a primary zone, who made the latest change (a user, the CLI, an API key, a transfer), the
+// the DNS UPDATE policy and DNSSEC keys (with the DS for the parent) of a primary zone, who made the latest change (a user, the CLI, an API key, a transfer), the
 // refresh state of a secondary zone and the zone's latest events.
 import { formatOffset } from '../../format/relative-time';
 import { latestZoneEvents } from '../../replication/events';
 import { getZoneRefreshStatus, latestChangeSummary } from '../../zones/data';
 import { formatUpdateRule, readUpdatePolicy } from '../../zones/update-policy';
+import { getSigningStatus } from '../../zones/zone-signing';
 import type { CommandOutput } from '../output';
+import { printSigning } from './dnssec';
 import { existingZone } from './zone-lookup';
 
 export async function statusCommand(name: string, eventCount: number, io: CommandOutput): Promise<void> {
@@ -33,6 +35,7 @@ export async function statusCommand(name: string, eventCount: number, io: Comman
     const rules = await readUpdatePolicy(z.name);
     if (rules.length === 0) line('update policy', 'none (every DNS UPDATE is refused)');
     rules.forEach((r, i) => (i === 0 ? line('update policy', formatUpdateRule(r, z.name)) : io.out(`${''.padEnd('update policy: '.length)}${formatUpdateRule(r, z.name)}`)));
+    printSigning(z.name, await getSigningStatus(z.id), line, io);
   }
   const events = await latestZoneEvents(z.name, eventCount);
   if (eventCount === 0) return;

@@ -1,5 +1,5 @@
-// `zonekeeper zone …`: create, list, delete, import, export, set, retrieve
-// and status. The change service is imported by the subcommands that write,
+// `zonekeeper zone …`: create, list, delete, import, export, set, sign,
+// unsign, retrieve and status. The change service is imported by the subcommands that write,
 // when they run: with zod it is half of what a command loads, and reads such
 // as `zone list` do without.
 import fs from 'node:fs';
@@ -10,6 +10,7 @@ import { exportZoneFile } from '../../zones/zone-export';
 import { parseArgs, UsageError } from '../args';
 import type { CommandOutput } from '../output';
 import { askWorker } from './ask-worker';
+import { signCommand, unsignCommand } from './dnssec';
 import { ACTOR, printCommit } from './change';
 import { canonical, existingZone, noSuchZone } from './zone-lookup';
 import { statusCommand } from './zone-status';
@@ -21,8 +22,8 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
   const [sub, ...rest] = args;
   const p = parseArgs(
     rest,
-    ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events', 'update-policy'],
-    ['secondary'],
+    ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events', 'update-policy', 'algorithm'],
+    ['secondary', 'nsec', 'nsec3', 'parent-has-no-ds'],
     ['update-policy'],
   );
   const name = p.positionals[0];
@@ -100,6 +101,12 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
       io.out(`Updated ${canonical(name!)}`);
       return;
     }
+    case 'sign':
+      await signCommand(needName(), p.options.get('algorithm')?.[0], p.flags, io);
+      return;
+    case 'unsign':
+      await unsignCommand(needName(), p.flags.has('parent-has-no-ds'), io);
+      return;
     case 'retrieve':
       await retrieveCommand(needName(), io);
       return;

@@ -18,6 +18,12 @@ export const DNSSEC_ALGORITHMS = { ecdsap256sha256: 13, ed25519: 15 } as const;
 export type DnssecAlgorithmName = keyof typeof DNSSEC_ALGORITHMS;
 export type DnssecAlgorithm = (typeof DNSSEC_ALGORITHMS)[DnssecAlgorithmName];
 
+/** "ECDSAP256SHA256 (13)" for a page or the terminal. */
+export function algorithmLabel(n: number): string {
+  const name = Object.entries(DNSSEC_ALGORITHMS).find(([, v]) => v === n)?.[0];
+  return name ? `${name.toUpperCase()} (${n})` : `algorithm ${n}`;
+}
+
 /** Authenticated denial of existence: NSEC (RFC 4034) or NSEC3 (RFC 5155, with RFC 9276's parameters). */
 export type Denial = 'nsec' | 'nsec3';
 

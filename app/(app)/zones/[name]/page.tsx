@@ -8,7 +8,10 @@ import { RelativeTime } from '@/components/relative-time';
 import { SERIAL_POLICY_LABELS } from '@/components/serial-policy';
 import { linkClass } from '@/components/styles';
 import { ZoneEditor } from '@/components/zone-editor/zone-editor';
+import { DnssecPanel } from '@/components/dnssec/dnssec-panel';
+import { can } from '@/lib/auth/permission';
 import { requireZoneUser } from '@/lib/auth/session';
+import { getSigningStatus } from '@/lib/zones/zone-signing';
 import { getZoneReplication, type ZoneReplicaState } from '@/lib/replication/data';
 import { getSetting } from '@/lib/settings/data';
 import { getZoneRecordsPage } from '@/lib/zones/data';
@@ -50,11 +53,12 @@ export default async function ZonePage({ params, searchParams }: { params: Param
   if (name === null) notFound();
   const q = first(sp.q).trim().slice(0, 200);
   const pageNo = Number.parseInt(first(sp.page), 10);
-  const { rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: zoneHref(name) });
-  const [data, editor, replication] = await Promise.all([
+  const { user, rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: zoneHref(name) });
+  const [data, editor, replication, signing] = await Promise.all([
     getZoneRecordsPage(name, { q: q || undefined, page: Number.isFinite(pageNo) ? pageNo : 1 }),
     getSetting('editor'),
     zoneId === undefined ? null : getZoneReplication(zoneId),
+    zoneId === undefined ? null : getSigningStatus(zoneId),
   ]);
   if (!data) notFound();
   const { zone } = data;
@@ -129,6 +133,8 @@ export default async function ZonePage({ params, searchParams }: { params: Param
           <RelativeTime date={zone.updatedAt} />
         </Field>
       </dl>
+
+      {zone.kind === 'primary' && signing && <DnssecPanel zone={zone.name} status={signing} canConfigure={can(user.role, 'zone:configure')} />}
 
       <ZoneEditor
         zone={{

@@ -1,0 +1,111 @@
+// A signed zone's keys as stored (DnssecKey rows): made, sealed and read back
+// for the signer inside the change's transaction. The private half leaves the
+// database only unsealed in memory for the signing at hand, and never reaches
+// a page, a log or the CLI's output.
+import { SealError, seal, unseal } from '../config/sealed';
+import { AppError } from '../errors';
+import { dsContent, generateZoneKey } from '../dns/dnssec/keys';
+import type { DnssecAlgorithmName, ZoneKey } from '../dns/dnssec/types';
+import type { Tx } from './changes';
+
+/**
+ * Where a key stands, for people (the signer reads published/active/atParent):
+ * - `active`: published and signing (a KSK also announced to the parent as CDS/CDNSKEY);
+ * - `pre-published`: a new ZSK in the DNSKEY set, not signing yet, so caches learn it first;
+ * - `retiring`: no longer signing, kept published until the signatures it made have expired from caches;
+ * - `waiting-ds`: a new KSK, signing the DNSKEY set beside the old one, until the parent holds its DS.
+ */
+export type KeyState = 'active' | 'pre-published' | 'retiring' | 'waiting-ds';
+
+/** A key as the zone page and `zone status` show it: public data only. */
+export interface PublicKey {
+  id: number;
+  role: 'ksk' | 'zsk';
+  algorithm: number;
+  keyTag: number;
+  state: KeyState;
+  dnskey: string;
+  /** The DS record (SHA-256, RFC 4509) for the parent; KSKs only. */
+  ds: string | null;
+  /** Announced to the parent as CDS/CDNSKEY. */
+  atParent: boolean;
+  published: boolean;
+  active: boolean;
+  stateSince: Date;
+}
+
+/** What a private key is sealed to: its zone and its public half, so a sealed key copied to another row does not open. */
+function sealedContext(zone: string, dnskey: string): string {
+  return `${zone} ${dnskey}`;
+}
+
+/** A key this machine cannot seal or open stops the change with what to do, as any refused change does. */
+function sealed<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof SealError) throw new AppError('conflict', `Nothing was saved: ${err.message}`);
+    throw err;
+  }
+}
+
+function unsealed(text: string, context: string): string {
+  return sealed(() => unseal(text, context));
+}
+
+/** Makes a KSK and a ZSK for `zone`, both active, and stores them sealed. */
+export async function createZoneKeys(tx: Tx, zone: { id: number; name: string }, algorithm: DnssecAlgorithmName): Promise<ZoneKey[]> {
+  // The first key of this database may create the sealing secret; later ones must find the one that sealed the others.
+  const firstEver = (await tx.dnssecKey.count()) === 0;
+  const keys = [generateZoneKey('ksk', algorithm), generateZoneKey('zsk', algorithm)];
+  for (const k of keys) {
+    await tx.dnssecKey.create({
+      data: {
+        zoneId: zone.id,
+        role: k.role,
+        algorithm: k.algorithm,
+        keyTag: k.keyTag,
+        dnskey: k.dnskey,
+        privateKey: sealed(() => seal(k.privateKeyPem, sealedContext(zone.name, k.dnskey), firstEver)),
+        state: 'active' satisfies KeyState,
+        published: k.published,
+        active: k.active,
+        atParent: k.atParent,
+      },
+    });
+  }
+  return keys;
+}
+
+/** The zone's keys, unsealed, as the signer takes them. */
+export async function readZoneKeys(tx: Pick<Tx, 'dnssecKey'>, zone: { id: number; name: string }): Promise<ZoneKey[]> {
+  const rows = await tx.dnssecKey.findMany({ where: { zoneId: zone.id }, orderBy: { id: 'asc' } });
+  return rows.map((r) => ({
+    role: r.role as ZoneKey['role'],
+    dnskey: r.dnskey,
+    keyTag: r.keyTag,
+    algorithm: r.algorithm as ZoneKey['algorithm'],
+    privateKeyPem: unsealed(r.privateKey, sealedContext(zone.name, r.dnskey)),
+    published: r.published,
+    active: r.active,
+    atParent: r.atParent,
+  }));
+}
+
+/** The zone's keys without their private halves, newest last. */
+export async function listPublicKeys(tx: Pick<Tx, 'dnssecKey'>, zone: { id: number; name: string }): Promise<PublicKey[]> {
+  const rows = await tx.dnssecKey.findMany({ where: { zoneId: zone.id }, orderBy: { id: 'asc' } });
+  return rows.map((r) => ({
+    id: r.id,
+    role: r.role as PublicKey['role'],
+    algorithm: r.algorithm,
+    keyTag: r.keyTag,
+    state: r.state as KeyState,
+    dnskey: r.dnskey,
+    ds: r.role === 'ksk' ? dsContent(zone.name, r.dnskey) : null,
+    atParent: r.atParent,
+    published: r.published,
+    active: r.active,
+    stateSince: r.stateSince,
+  }));
+}

@@ -1,0 +1,146 @@
+// Turning DNSSEC on and off for a primary zone (issue 19), each as one
+// change through commitRecords with the signer as a plan: the keys, the
+// zone's signing state and every signature land in one version.
+//
+// Going back to insecure must follow the parent, or validators reject the
+// zone (RFC 6781 §4.2.5): first the parent drops the DS (announced here by
+// the CDS/CDNSKEY delete records of RFC 8078 §4), and only once the DS's TTL
+// has passed may the signatures go. `disableSigning` is therefore two steps.
+import { db } from '../db';
+import { DNSSEC_ALGORITHMS, type Denial, type DnssecAlgorithmName } from '../dns/dnssec/types';
+import { AppError } from '../errors';
+import type { Actor } from './actor';
+import { commitRecords, type CommitResult, type CommitPlan, type Tx, type ZoneRow } from './changes';
+import { checkZoneConfigure } from './creation-rules';
+import { readRecordsAt } from './data';
+import { createZoneKeys, listPublicKeys, type PublicKey } from './dnssec-keys';
+import { readNotifyRecords } from './neighbourhood';
+import { toZoneName } from './zone-lifecycle';
+
+export interface SignOptions {
+  algorithm?: string;
+  denial?: Denial;
+}
+
+/** The zone's apex and its NS hosts' addresses, which is all NOTIFY needs of a change that touches no NS. */
+async function unchangedApex(tx: Tx, zone: ZoneRow): Promise<CommitPlan['notifyRecords']> {
+  const apex = await readRecordsAt(tx, zone.id, [zone.name]);
+  return readNotifyRecords(tx, zone, new Map([[zone.name, apex]]));
+}
+
+function algorithmOf(input: string | undefined): DnssecAlgorithmName {
+  const name = (input ?? 'ecdsap256sha256').toLowerCase();
+  if (!(name in DNSSEC_ALGORITHMS)) {
+    throw new AppError('invalid', `unknown DNSSEC algorithm "${input}"; choose ecdsap256sha256 (the default, RFC 8624's recommendation) or ed25519`, {
+      algorithm: ['choose ecdsap256sha256 or ed25519'],
+    });
+  }
+  return name as DnssecAlgorithmName;
+}
+
+/**
+ * Signs `zone`: a new KSK and ZSK, the DNSKEY, CDS and CDNSKEY sets, the
+ * NSEC3 (default) or NSEC chain and every signature, as one change. On a zone
+ * signed already, changes only how denial is proven (`denial`), with the same keys.
+ */
+export async function enableSigning(zoneInput: string, opts: SignOptions, actor: Actor): Promise<CommitResult> {
+  const zoneName = toZoneName(zoneInput);
+  await checkZoneConfigure(db(), actor);
+  const denial = opts.denial ?? 'nsec3';
+  const algorithm = algorithmOf(opts.algorithm);
+  return commitRecords(zoneName, actor, `DNSSEC: signed with ${denial.toUpperCase()}`, undefined, async (tx, zone) => {
+    if (zone.dnssec !== null) {
+      if (zone.dnssec === denial) {
+        throw new AppError('conflict', `${zoneName} is signed already (${zone.dnssec.toUpperCase()}); its DS records are in \`zonekeeper zone status ${zoneName}\`.`);
+      }
+      if (opts.algorithm !== undefined) {
+        throw new AppError('invalid', `${zoneName} is signed already; changing its algorithm is a key rollover, not a new signing.`);
+      }
+    } else {
+      await createZoneKeys(tx, zone, algorithm);
+    }
+    return { errors: [], removedRows: [], added: [], notifyRecords: await unchangedApex(tx, zone), forceVersion: true, signing: { mode: 'all', dnssec: denial } };
+  });
+}
+
+export interface UnsignResult {
+  /** 'announced': the CDS/CDNSKEY delete records are published and the zone stays signed; 'unsigned': done. */
+  step: 'announced' | 'unsigned';
+  commit: CommitResult;
+}
+
+/**
+ * Takes `zone` back to insecure. Without `parentHasNoDs`, announces the wish
+ * to the parent (RFC 8078 CDS/CDNSKEY delete records, keys no longer at the
+ * parent) and keeps signing; with it, removes every key, signature and chain
+ * record.
+ */
+export async function disableSigning(zoneInput: string, actor: Actor, parentHasNoDs: boolean): Promise<UnsignResult> {
+  const zoneName = toZoneName(zoneInput);
+  await checkZoneConfigure(db(), actor);
+  let step: UnsignResult['step'] = 'unsigned';
+  const commit = await commitRecords(zoneName, actor, parentHasNoDs ? 'DNSSEC: unsigned' : 'DNSSEC: asked the parent to remove the DS', undefined, async (tx, zone) => {
+    if (zone.dnssec === null) throw new AppError('conflict', `${zoneName} is not signed.`);
+    const notifyRecords = await unchangedApex(tx, zone);
+    if (!parentHasNoDs) {
+      step = 'announced';
+      await tx.dnssecKey.updateMany({ where: { zoneId: zone.id, role: 'ksk' }, data: { atParent: false } });
+      return { errors: [], removedRows: [], added: [], notifyRecords, forceVersion: true, signing: { mode: 'all' } };
+    }
+    const signerRows = await tx.record.findMany({
+      where: { zoneId: zone.id, type: { in: ['DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY'] } },
+      select: { id: true, name: true, type: true, ttl: true, content: true },
+    });
+    await tx.dnssecKey.deleteMany({ where: { zoneId: zone.id } });
+    return { errors: [], removedRows: signerRows, added: [], notifyRecords, forceVersion: true, signing: { mode: 'changes', dnssec: null } };
+  });
+  return { step, commit };
+}
+
+export interface SigningStatus {
+  /** null: not signed. */
+  denial: Denial | null;
+  resignAt: Date | null;
+  keys: PublicKey[];
+  /** The parent is being asked to remove the DS (the first step of unsigning). */
+  removingDs: boolean;
+}
+
+/** What the zone page and `zone status` show of DNSSEC; public data only. */
+export async function getSigningStatus(zoneId: number): Promise<SigningStatus> {
+  const row = await db().zone.findUnique({ where: { id: zoneId }, select: { name: true, dnssec: true, resignAt: true } });
+  if (!row) return { denial: null, resignAt: null, keys: [], removingDs: false };
+  const keys = await listPublicKeys(db(), { id: zoneId, name: row.name });
+  const denial = row.dnssec as Denial | null;
+  return { denial, resignAt: row.resignAt, keys, removingDs: denial !== null && !keys.some((k) => k.role === 'ksk' && k.atParent) };
+}
+
+/** The signer as the changelog names it: the worker refreshing signatures or rolling keys. */
+export const SIGNER: Actor = { name: 'signer' };
+
+/**
+ * Makes the zone's signatures again when they are due (Zone.resignAt), as
+ * one change by the signer. Returns false when they were not due after all:
+ * another worker on the same database refreshed them first.
+ */
+export async function refreshSignatures(zoneName: string, now = new Date()): Promise<boolean> {
+  const r = await commitRecords(zoneName, SIGNER, 'DNSSEC: signatures refreshed before they expire', undefined, async (tx, zone) => {
+    if (zone.dnssec === null || zone.resignAt === null || zone.resignAt.getTime() > now.getTime()) {
+      return { errors: [], removedRows: [], added: [], notifyRecords: [] };
+    }
+    return { errors: [], removedRows: [], added: [], notifyRecords: await unchangedApex(tx, zone), forceVersion: true, signing: { mode: 'all' } };
+  });
+  return r.changed;
+}
+
+/** Signed primary zones whose signatures are due by `now`, soonest first, and when the next one after them is. */
+export async function dueForResigning(now: Date, limit: number): Promise<{ due: string[]; next: Date | null }> {
+  const rows = await db().zone.findMany({
+    where: { resignAt: { not: null, lte: now }, kind: 'primary' },
+    orderBy: { resignAt: 'asc' },
+    take: limit,
+    select: { name: true },
+  });
+  const later = await db().zone.findFirst({ where: { resignAt: { gt: now } }, orderBy: { resignAt: 'asc' }, select: { resignAt: true } });
+  return { due: rows.map((r) => r.name), next: later?.resignAt ?? null };
+}
