@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryZoneView } from '../../testing/memory-zone-view';
+import { requireVerifiers, verifyZone } from '../../testing/zone-verify';
+import type { RR } from '../types';
+import { generateZoneKey } from './keys';
+import { planResign, refreshSignatures, type ResignPlan } from './resign';
+import { signZone } from './sign-zone';
+import { DEFAULT_SIGNING_POLICY, isSignerType, type DnssecAlgorithmName, type SigningPolicy, type ZoneKey } from './types';
+
+const tools = requireVerifiers();
+const Z = 'z.test.';
+const NOW = Math.floor(Date.now() / 1000);
+const rr = (name: string, type: string, content: string, ttl = 300): RR => ({ name, type, ttl, content });
+const soaWith = (serial: number) => rr(Z, 'SOA', `ns1.z.test. hostmaster.z.test. ${serial} 3600 600 86400 300`, 3600);
+const BASE: RR[] = [soaWith(1), rr(Z, 'NS', 'ns1.z.test.'), rr(Z, 'MX', '10 ns1.z.test.'), rr(`ns1.${Z}`, 'A', '192.0.2.1')];
+
+function keyPair(alg: DnssecAlgorithmName): ZoneKey[] {
+  return [
+    { ...generateZoneKey('ksk', alg), published: true, active: true, atParent: true },
+    { ...generateZoneKey('zsk', alg), published: true, active: true },
+  ];
+}
+
+/** A small deterministic generator (mulberry32), so that a failing run can be replayed. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
+  return { next, int, pick };
+}
+
+const key = (r: RR) => `${r.name} ${r.type} ${r.ttl} ${r.content}`;
+const coverage = (records: RR[]) =>
+  records
+    .filter((r) => r.type === 'RRSIG')
+    .map((r) => {
+      const f = r.content.split(' ');
+      return `${r.name} ${f[0]} ${f[6]} ${f[3]} ${r.ttl}`;
+    })
+    .sort();
+const signerRecords = (records: RR[]) => records.filter((r) => isSignerType(r.type) && r.type !== 'RRSIG').map(key).sort();
+
+/** The zone's signer records and signature coverage equal a full signing's (signatures themselves differ: ECDSA is randomised). */
+function expectLikeFullSigning(view: MemoryZoneView, keys: ZoneKey[], policy: SigningPolicy, step: number) {
+  const all = view.all();
+  const data = all.filter((r) => !isSignerType(r.type));
+  const full = signZone(Z, data, keys, policy, NOW);
+  expect(signerRecords(all), `chain after step ${step}`).toEqual(signerRecords(full));
+  expect(coverage(all), `signatures after step ${step}`).toEqual(coverage(full));
+}
+
+/** The zone's data as the generator keeps it, and random changes to it that a zone's rules allow. */
+class RandomZone {
+  data = new Map<string, RR>(BASE.slice(1).map((r) => [key(r), r]));
+  constructor(private readonly rnd: ReturnType<typeof random>) {}
+
+  private at(name: string) {
+    return [...this.data.values()].filter((r) => r.name === name);
+  }
+  private randomName(): string {
+    const depth = 1 + this.rnd.int(3);
+    const labels = Array.from({ length: depth }, (_, i) => (i === 0 && this.rnd.next() < 0.15 ? '*' : this.rnd.pick(['a', 'b', 'c', 'd', 'mail', 'x1'])));
+    return `${labels.join('.')}.${Z}`;
+  }
+
+  /** One change: removed and added data records, each against the zone as the previous left it. */
+  change(): { removed: RR[]; added: RR[] } {
+    const removed: RR[] = [];
+    const added: RR[] = [];
+    const parts = 1 + (this.rnd.next() < 0.2 ? this.rnd.int(3) : 0);
+    for (let i = 0; i < parts; i++) this.step(removed, added);
+    return { removed, added };
+  }
+
+  private remove(r: RR, removed: RR[], added: RR[]) {
+    this.data.delete(key(r));
+    const j = added.findIndex((a) => key(a) === key(r));
+    if (j >= 0) added.splice(j, 1);
+    else removed.push(r);
+  }
+  private add(r: RR, removed: RR[], added: RR[]) {
+    if (this.data.has(key(r))) return;
+    this.data.set(key(r), r);
+    const j = removed.findIndex((a) => key(a) === key(r));
+    if (j >= 0) removed.splice(j, 1);
+    else added.push(r);
+  }
+
+  private step(removed: RR[], added: RR[]) {
+    const p = this.rnd.next();
+    const name = this.randomName();
+    const here = this.at(name);
+    const cname = here.some((r) => r.type === 'CNAME');
+    if (p < 0.4) {
+      if (cname) return;
+      const r = this.rnd.next() < 0.5 ? rr(name, 'A', `192.0.2.${this.rnd.int(250) + 1}`) : rr(name, 'TXT', `"t${this.rnd.int(5)}"`);
+      const ttl = here.find((h) => h.type === r.type)?.ttl ?? r.ttl;
+      this.add({ ...r, ttl }, removed, added);
+    } else if (p < 0.65) {
+      const list = [...this.data.values()].filter((r) => r.name !== Z && r.type !== 'NS' && r.type !== 'DS' && r.name !== `ns1.${Z}`);
+      if (list.length) this.remove(this.rnd.pick(list), removed, added);
+    } else if (p < 0.73) {
+      if (here.length === 0) this.add(rr(name, 'CNAME', 'ns1.z.test.'), removed, added);
+    } else if (p < 0.85) {
+      if (cname || name.startsWith('*') || here.some((r) => r.type === 'NS')) return;
+      const ns = `ns.${name}`;
+      this.add(rr(name, 'NS', ns), removed, added);
+      if (this.rnd.next() < 0.5) this.add(rr(name, 'DS', `${this.rnd.int(65536)} 13 2 ${'0123456789ABCDEF'.repeat(4)}`), removed, added);
+      const glue = this.at(ns);
+      const ttl = glue.find((r) => r.type === 'A')?.ttl ?? 300; // one TTL per RRset, as the zone's rules require
+      if (!glue.some((r) => r.type === 'CNAME')) this.add(rr(ns, 'A', '192.0.2.200', ttl), removed, added);
+    } else if (p < 0.95) {
+      const cuts = [...this.data.values()].filter((r) => r.type === 'NS' && r.name !== Z);
+      if (!cuts.length) return;
+      const cut = this.rnd.pick(cuts).name;
+      for (const r of this.at(cut).filter((r) => r.type === 'NS' || r.type === 'DS')) this.remove(r, removed, added);
+    } else {
+      // A new TTL for a whole RRset.
+      const list = [...this.data.values()].filter((r) => r.name !== Z && r.type !== 'NS');
+      if (!list.length) return;
+      const one = this.rnd.pick(list);
+      const ttl = 60 + this.rnd.int(4) * 60;
+      for (const r of this.at(one.name).filter((r) => r.type === one.type)) {
+        this.remove(r, removed, added);
+        this.add({ ...r, ttl }, removed, added);
+      }
+    }
+  }
+}
+
+/** Applies a committed change and its plan to the view, as commitRecords writes both. */
+async function commit(view: MemoryZoneView, serial: number, change: { removed: RR[]; added: RR[] }, keys: ZoneKey[], policy: SigningPolicy): Promise<ResignPlan> {
+  const soa = soaWith(serial);
+  const plan = await planResign(view, { ...change, soa }, keys, policy, NOW);
+  view.apply([...change.removed, soaWith(serial - 1)], [...change.added, soa]);
+  view.apply(plan.removed, plan.added);
+  return plan;
+}
+
+describe('planResign keeps a zone fully signed over random changes', () => {
+  const runs = [
+    ['ecdsap256sha256', 'nsec3', 19],
+    ['ed25519', 'nsec', 20],
+    ['ed25519', 'nsec3', 21],
+    ['ecdsap256sha256', 'nsec', 22],
+  ] as const;
+  for (const [alg, denial, seed] of runs) {
+    it(`${alg} with ${denial.toUpperCase()}, seed ${seed}`, { timeout: 120_000 }, async () => {
+      const policy = { ...DEFAULT_SIGNING_POLICY, denial };
+      const keys = keyPair(alg);
+      const view = new MemoryZoneView(Z, [...BASE, ...signZone(Z, BASE, keys, policy, NOW)]);
+      const zone = new RandomZone(random(seed));
+      const steps = 250;
+      for (let step = 1; step <= steps; step++) {
+        await commit(view, step + 1, zone.change(), keys, policy);
+        if (step % 10 === 0) expectLikeFullSigning(view, keys, policy, step);
+        if (tools && step % 50 === 0) {
+          const v = verifyZone(tools, Z, view.all());
+          expect(v.bind.ok, `dnssec-verify after step ${step}: ${v.bind.output}`).toBe(true);
+          expect(v.ldns.ok, `ldns-verify-zone after step ${step}: ${v.ldns.output}`).toBe(true);
+        }
+      }
+      // The zone grew names, delegations and empty non-terminals on the way.
+      const names = new Set(view.all().map((r) => r.name));
+      expect(names.size).toBeGreaterThan(20);
+    });
+  }
+});
+
+describe('planResign', () => {
+  const policy = DEFAULT_SIGNING_POLICY;
+
+  it('touches only the changed name, its chain neighbours and the SOA', async () => {
+    const keys = keyPair('ed25519');
+    const data = [...BASE, ...['a', 'b', 'c', 'd', 'e', 'f'].map((l) => rr(`${l}.${Z}`, 'A', '192.0.2.7'))];
+    const view = new MemoryZoneView(Z, [...data, ...signZone(Z, data, keys, policy, NOW)]);
+    const plan = await commit(view, 2, { removed: [], added: [rr(`new.${Z}`, 'A', '192.0.2.8')] }, keys, policy);
+    // The new name's A RRSIG, its NSEC3 and RRSIG, the predecessor's NSEC3 and RRSIG, the SOA's RRSIG.
+    expect(plan.added.map((r) => r.type).sort()).toEqual(['NSEC3', 'NSEC3', 'RRSIG', 'RRSIG', 'RRSIG', 'RRSIG']);
+    expect(plan.removed.map((r) => r.type).sort()).toEqual(['NSEC3', 'RRSIG', 'RRSIG']);
+    expectLikeFullSigning(view, keys, policy, 1);
+  });
+
+  it('follows key changes: a pre-published ZSK enters the DNSKEY RRset, a retired KSK leaves CDS/CDNSKEY', async () => {
+    const keys = keyPair('ecdsap256sha256');
+    const view = new MemoryZoneView(Z, [...BASE, ...signZone(Z, BASE, keys, policy, NOW)]);
+    const next = [{ ...keys[0]!, atParent: false }, keys[1]!, { ...generateZoneKey('zsk', 'ecdsap256sha256'), published: true }];
+    await commit(view, 2, { removed: [], added: [] }, next, policy);
+    expectLikeFullSigning(view, next, policy, 1);
+    expect(view.all().filter((r) => r.type === 'DNSKEY')).toHaveLength(3);
+    expect(view.all().filter((r) => r.type === 'CDS' || r.type === 'CDNSKEY')).toEqual([]);
+  });
+
+  it('refuses DNSSEC records in a change and a chain of the other kind', async () => {
+    const keys = keyPair('ed25519');
+    const view = new MemoryZoneView(Z, [...BASE, ...signZone(Z, BASE, keys, policy, NOW)]);
+    await expect(planResign(view, { removed: [], added: [rr(`a.${Z}`, 'NSEC', 'z.test. A')], soa: soaWith(2) }, keys, policy, NOW)).rejects.toThrow(/signer/);
+    await expect(planResign(view, { removed: [], added: [], soa: soaWith(2) }, keys, { ...policy, denial: 'nsec' }, NOW)).rejects.toThrow(/signed with NSEC3/);
+  });
+});
+
+describe('refreshSignatures', () => {
+  const policy = DEFAULT_SIGNING_POLICY;
+
+  it('remakes signatures that expire within refreshSeconds, and only those', () => {
+    const keys = keyPair('ed25519');
+    const signed = [...BASE, ...signZone(Z, BASE, keys, policy, NOW)];
+    expect(refreshSignatures(Z, signed, keys, policy, NOW + 86_400)).toEqual({ removed: [], added: [] });
+    const later = NOW + policy.validitySeconds - policy.refreshSeconds + 60;
+    const plan = refreshSignatures(Z, signed, keys, policy, later);
+    const sigs = signed.filter((r) => r.type === 'RRSIG');
+    expect(plan.removed.map(key).sort()).toEqual(sigs.map(key).sort());
+    expect(coverage(plan.added)).toEqual(coverage(sigs));
+    expect(plan.added.every((r) => r.content.split(' ')[5] !== sigs[0]!.content.split(' ')[5])).toBe(true);
+  });
+
+  it('moves signatures to a newly active ZSK, batch by batch, and the zone still verifies', async () => {
+    const keys = keyPair('ecdsap256sha256');
+    const data = [...BASE, rr(`a.${Z}`, 'A', '192.0.2.7'), rr(`b.c.${Z}`, 'TXT', '"x"')];
+    const view = new MemoryZoneView(Z, [...data, ...signZone(Z, data, keys, policy, NOW)]);
+    const newZsk = { ...generateZoneKey('zsk', 'ecdsap256sha256'), published: true, active: true };
+    const rolled = [keys[0]!, { ...keys[1]!, active: false }, newZsk];
+    await commit(view, 2, { removed: [], added: [] }, rolled, policy);
+    const names = [...new Set(view.all().map((r) => r.name))];
+    for (let i = 0; i < names.length; i += 3) {
+      const plan = refreshSignatures(Z, await view.recordsAt(names.slice(i, i + 3)), rolled, policy, NOW);
+      view.apply(plan.removed, plan.added);
+    }
+    expectLikeFullSigning(view, rolled, policy, 1);
+    if (tools) expect(verifyZone(tools, Z, view.all()).bind.ok).toBe(true);
+  });
+});
