@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requirePrograms } from '../../testing/system-program';
-import { CDNSKEY_DELETE, CDS_DELETE, cdnskeyContent, dsContent, generateZoneKey, keyTag, parseDnskey, zoneKeyFromPrivateKey } from './keys';
+import { algorithmNumber, CDNSKEY_DELETE, CDS_DELETE, cdnskeyContent, dsContent, generateZoneKey, keyTag, parseDnskey, zoneKeyFromPrivateKey } from './keys';
 
 const bind = requirePrograms({ 'dnssec-keygen': 'bind9-utils', 'dnssec-dsfromkey': 'bind9-utils' });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-keys-'));
@@ -75,6 +75,12 @@ describe('keys', () => {
     expect(cdnskeyContent(k.dnskey)).toBe(k.dnskey);
     expect(CDS_DELETE).toBe('0 0 0 00');
     expect(CDNSKEY_DELETE).toBe('0 3 0 AA==');
+  });
+
+  it('names only the algorithms it signs with', () => {
+    expect(algorithmNumber('ed25519')).toBe(15);
+    expect(() => algorithmNumber('constructor')).toThrow(/unsupported DNSSEC algorithm "constructor" \(use ecdsap256sha256 or ed25519\)/);
+    expect(() => generateZoneKey('ksk', 'rsasha1' as 'ed25519')).toThrow(/unsupported/);
   });
 
   it('refuses DNSKEY content it cannot read and digest types it does not make', () => {

@@ -22,8 +22,7 @@ export const CDNSKEY_DELETE = '0 3 0 AA==';
  * caller decides when it enters the DNSKEY RRset and starts signing (RFC 6781 §4.1).
  */
 export function generateZoneKey(role: ZoneKey['role'], algorithmName: DnssecAlgorithmName): ZoneKey {
-  const algorithm = DNSSEC_ALGORITHMS[algorithmName];
-  if (algorithm === undefined) throw new Error(`unsupported DNSSEC algorithm "${algorithmName}"`);
+  const algorithm = algorithmNumber(algorithmName);
   const { publicKey, privateKey } =
     algorithm === DNSSEC_ALGORITHMS.ed25519
       ? generateKeyPairSync('ed25519')
@@ -41,14 +40,21 @@ export function generateZoneKey(role: ZoneKey['role'], algorithmName: DnssecAlgo
   };
 }
 
+/** The number of an algorithm name from outside (a CLI flag, a form); throws for one we do not sign with. */
+export function algorithmNumber(name: string): DnssecAlgorithm {
+  if (!Object.hasOwn(DNSSEC_ALGORITHMS, name)) {
+    throw new Error(`unsupported DNSSEC algorithm "${name}" (use ${Object.keys(DNSSEC_ALGORITHMS).join(' or ')})`);
+  }
+  return DNSSEC_ALGORITHMS[name as DnssecAlgorithmName];
+}
+
 /**
  * The ZoneKey of an existing private key (PKCS#8 PEM, as generateZoneKey writes it; an
  * imported key, say), not yet published nor active. Throws when the key is not of the
  * algorithm named.
  */
 export function zoneKeyFromPrivateKey(role: ZoneKey['role'], algorithmName: DnssecAlgorithmName, privateKeyPem: string): ZoneKey {
-  const algorithm = DNSSEC_ALGORITHMS[algorithmName];
-  if (algorithm === undefined) throw new Error(`unsupported DNSSEC algorithm "${algorithmName}"`);
+  const algorithm = algorithmNumber(algorithmName);
   const priv = createPrivateKey(privateKeyPem);
   const ok =
     algorithm === DNSSEC_ALGORITHMS.ed25519

@@ -128,6 +128,21 @@ describe('refreshSignatures', () => {
     expect(plan.added.every((r) => r.content.split(' ')[5] !== sigs[0]!.content.split(' ')[5])).toBe(true);
   });
 
+  it('gives the chain a new SOA minimum: planResign where it writes, refreshSignatures everywhere else', async () => {
+    const keys = keyPair('ed25519');
+    const data = [...BASE, ...['a', 'b.c', 'd'].map((l) => rr(`${l}.${Z}`, 'A', '192.0.2.7'))];
+    const view = new MemoryZoneView(Z, [...data, ...signZone(Z, data, keys, policy, NOW)]);
+    const soa = rr(Z, 'SOA', 'ns1.z.test. hostmaster.z.test. 2 3600 600 86400 120', 3600);
+    const plan = await planResign(view, { removed: [], added: [rr(`e.${Z}`, 'A', '192.0.2.8')], soa }, keys, policy, NOW);
+    view.apply([soaWith(1)], [soa, rr(`e.${Z}`, 'A', '192.0.2.8')]);
+    view.apply(plan.removed, plan.added);
+    expect(plan.added.filter((r) => r.type === 'NSEC3').every((r) => r.ttl === 120)).toBe(true);
+    const refresh = refreshSignatures(Z, view.all(), keys, policy, NOW, soa);
+    view.apply(refresh.removed, refresh.added);
+    expectLikeFullSigning(view, keys, policy, 1);
+    expect(refreshSignatures(Z, view.all(), keys, policy, NOW, soa)).toEqual({ removed: [], added: [] });
+  });
+
   it('moves signatures to a newly active ZSK, batch by batch, and the zone still verifies', async () => {
     const keys = keyPair('ecdsap256sha256');
     const data = [...BASE, rr(`a.${Z}`, 'A', '192.0.2.7'), rr(`b.c.${Z}`, 'TXT', '"x"')];

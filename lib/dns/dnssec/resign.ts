@@ -11,7 +11,7 @@
 // signing-rules.ts, and resign.test.ts checks it over random changes.
 import { ancestorNames, isInZone } from '../names.ts';
 import type { RR } from '../types.ts';
-import { compareCanonical, isBelow } from './canonical.ts';
+import { compareCanonical } from './canonical.ts';
 import { nsecContent, parseNsec, sortTypes } from './nsec.ts';
 import { hashOf, nsec3Content, nsec3Hash, parseNsec3 } from './nsec3.ts';
 import { parseRrsig } from './sign.ts';
@@ -277,6 +277,61 @@ interface Link {
 }
 
 /**
+ * The stored predecessor link of each key entering or leaving the ring, added to `known`:
+ * taken from the links already known when one of them holds the key in its gap (or points
+ * at it), fetched otherwise; so a run of neighbouring names costs one lookup. Returns, for
+ * each joining key, the key of its predecessor.
+ */
+async function findPredecessors(
+  known: Map<string, Link>,
+  joining: readonly string[],
+  leaving: ReadonlySet<string>,
+  compare: (a: string, b: string) => number,
+  fetch: (key: string) => Promise<Link>,
+): Promise<Map<string, string>> {
+  const pointedAt = new Set([...known.values()].map((l) => l.next));
+  const sorted = [...known.keys()].sort(compare);
+  const remember = (link: Link) => {
+    if (known.has(link.key)) return;
+    known.set(link.key, link);
+    pointedAt.add(link.next);
+    sorted.splice(firstAbove(sorted, link.key, compare), 0, link.key);
+  };
+  for (const k of leaving) if (!pointedAt.has(k)) remember(await fetch(k));
+  const out = new Map<string, string>();
+  for (const k of [...joining].sort(compare)) {
+    const i = firstAbove(sorted, k, compare);
+    const x = sorted.length ? sorted[i === 0 ? sorted.length - 1 : i - 1]! : undefined;
+    if (x !== undefined && between(x, k, known.get(x)!.next, compare)) {
+      out.set(k, x);
+      continue;
+    }
+    const link = await fetch(k);
+    remember(link);
+    out.set(k, link.key);
+  }
+  return out;
+}
+
+/** The index of the first key of `sorted` after `k`. */
+function firstAbove(sorted: readonly string[], k: string, compare: (a: string, b: string) => number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(sorted[mid]!, k) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True when `k` lies strictly inside the gap of the ring from `from` to `to` (the whole ring but `from` when they are equal). */
+function between(from: string, k: string, to: string, compare: (a: string, b: string) => number): boolean {
+  if (compare(from, to) < 0) return compare(from, k) < 0 && compare(k, to) < 0;
+  return compare(k, from) > 0 || compare(k, to) < 0; // the gap wraps round the end
+}
+
+/**
  * The links to rewrite when `joining` keys enter the ring and `leaving` keys leave it,
  * given every stored link of a leaving key and the stored predecessor link of each joining
  * and leaving key: for each, its next key after the change. A link's new next is its old
@@ -291,28 +346,31 @@ function relink(
   compare: (a: string, b: string) => number,
 ): Map<string, string> {
   const sortedJoining = [...joining].sort(compare);
-  const between = (from: string, k: string, to: string) => {
-    const c = compare(from, to);
-    if (c < 0) return compare(from, k) < 0 && compare(k, to) < 0;
-    return compare(k, from) > 0 || compare(k, to) < 0; // the ring wraps (or holds one link)
-  };
-  const nextAfter = (from: string, oldNext: string) => {
-    let c = oldNext;
-    for (let guard = 0; leaving.has(c); guard++) {
-      if (guard > known.size) throw new Error('the stored chain does not close into a ring');
+  // The first key after a leaving one that stays, remembered: a long run of leaving keys is walked once.
+  const survivor = new Map<string, string>();
+  const skipLeaving = (k: string): string => {
+    const path: string[] = [];
+    let c = k;
+    while (leaving.has(c) && !survivor.has(c)) {
+      if (path.length > known.size) throw new Error('the stored chain does not close into a ring');
+      path.push(c);
       c = known.get(c)!.next;
     }
-    const j = sortedJoining.filter((k) => k !== from && between(from, k, c));
-    if (j.length === 0) return c;
-    // The first joining key after `from`, going round the ring.
-    return j.find((k) => compare(k, from) > 0) ?? j[0]!;
+    if (leaving.has(c)) c = survivor.get(c)!;
+    for (const p of path) survivor.set(p, c);
+    return c;
+  };
+  const nextAfter = (from: string, oldNext: string) => {
+    const c = skipLeaving(oldNext);
+    if (sortedJoining.length === 0) return c;
+    // The first joining key after `from`, going round the ring, if it comes before c.
+    const i = firstAbove(sortedJoining, from, compare);
+    const j = sortedJoining[i] ?? sortedJoining[0]!;
+    return j !== from && between(from, j, c, compare) ? j : c;
   };
   const out = new Map<string, string>();
   for (const [key, link] of known) if (!leaving.has(key)) out.set(key, nextAfter(key, link.next));
-  for (const key of joining) {
-    const p = known.get(predecessorOf.get(key)!);
-    out.set(key, p ? nextAfter(key, p.next) : key);
-  }
+  for (const key of joining) out.set(key, nextAfter(key, known.get(predecessorOf.get(key)!)!.next));
   return out;
 }
 
@@ -345,13 +403,11 @@ async function planNsec(
     if (rec && !inAfter(n)) leaving.add(n);
     if (!rec && inAfter(n)) joining.push(n);
   }
-  const predecessorOf = new Map<string, string>();
-  for (const k of [...joining, ...leaving]) {
+  const predecessorOf = await findPredecessors(known, joining, leaving, compareCanonical, async (k) => {
     const p = await view.nsecBefore(k);
     if (!p) throw new Error(`zone ${zone} has no NSEC chain to change`);
-    predecessorOf.set(k, p.name);
-    if (!known.has(p.name)) known.set(p.name, linkOf(p));
-  }
+    return linkOf(p);
+  });
   const nexts = relink(known, predecessorOf, joining, leaving, compareCanonical);
   await writeChain(zone, 'NSEC', known, leaving, nexts, stored, load, ttl, keys, policy, now, plan, (key, next) => {
     const s = after.get(key);
@@ -385,7 +441,19 @@ async function planNsec3(
 
   // Which names are NSEC3 owners after: not hidden, and holding data or names below
   // (RFC 5155 §7.1: empty non-terminals are owners too).
-  const hasDataAfter = (n: string) => after.get(n)!.data.length > 0;
+  // Per name, whether a looked-at name below it holds data after the change, and how many
+  // looked-at names below it hold records now (one pass up each name's ancestors).
+  const dataBelow = new Set<string>();
+  const storedBelow = new Map<string, number>();
+  for (const m of names) {
+    const hasData = after.get(m)!.data.length > 0;
+    const hasRecords = (stored.get(m) ?? []).length > 0;
+    for (const a of ancestorNames(m)) {
+      if (!isInZone(a, zone)) break;
+      if (hasData) dataBelow.add(a);
+      if (hasRecords) storedBelow.set(a, (storedBelow.get(a) ?? 0) + 1);
+    }
+  }
   const inAfter = new Map<string, boolean>();
   for (const n of names) {
     const s = after.get(n)!;
@@ -394,13 +462,11 @@ async function planNsec3(
     else inAfter.set(n, await hasNamesBelowAfter(n));
   }
   async function hasNamesBelowAfter(n: string): Promise<boolean> {
-    const ours = [...names].filter((m) => isBelow(m, n));
-    if (ours.some(hasDataAfter)) return true;
+    if (dataBelow.has(n)) return true;
     // Before the change, a name outside the chain and not hidden had nothing below it, and
     // the names we did not look at are as they were.
     if (!storedLink(n) && !before.get(n)!.occluded) return false;
-    const storedBelow = ours.filter((m) => (stored.get(m) ?? []).length > 0);
-    const found = await view.namesBelow(n, storedBelow.length + 1);
+    const found = await view.namesBelow(n, (storedBelow.get(n) ?? 0) + 1);
     return found.some((m) => !names.has(m));
   }
 
@@ -416,15 +482,12 @@ async function planNsec3(
     if (rec && !inAfter.get(n)) leaving.add(h);
     if (!rec && inAfter.get(n)) joining.push(h);
   }
-  const predecessorOf = new Map<string, string>();
-  for (const h of [...joining, ...leaving]) {
+  const byHash = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const predecessorOf = await findPredecessors(known, joining, leaving, byHash, async (h) => {
     const p = await view.nsec3Before(h);
     if (!p) throw new Error(`zone ${zone} has no NSEC3 chain to change`);
-    const link = linkOf(p);
-    predecessorOf.set(h, link.key);
-    if (!known.has(link.key)) known.set(link.key, link);
-  }
-  const byHash = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return linkOf(p);
+  });
   const nexts = relink(known, predecessorOf, joining, leaving, byHash);
   await writeChain(zone, 'NSEC3', known, leaving, nexts, stored, load, ttl, keys, policy, now, plan, (key, next) => {
     const n = nameOfHash.get(key);
@@ -476,8 +539,11 @@ async function writeChain(
  * policy.refreshSeconds, and those of RRsets whose signing keys (signingKeysFor) are not
  * exactly the keys that signed them (a key became active or retired). An RRSIG whose RRset
  * is gone is removed. Only RRsets that hold signatures are looked at: which RRsets are
- * signed is planResign's and signZone's decision. The worker calls this batch after batch
- * over the zone, committing each result through the change service.
+ * signed is planResign's and signZone's decision. With `soa` (the zone's SOA record), NSEC
+ * and NSEC3 records whose TTL is not denialTtl(soa) any more (the SOA's TTL or minimum
+ * changed; planResign fixes only the chain records it rewrites) get that TTL and new
+ * signatures. The worker calls this batch after batch over the zone, committing each
+ * result through the change service.
  */
 export function refreshSignatures(
   zone: string,
@@ -485,9 +551,11 @@ export function refreshSignatures(
   keys: readonly ZoneKey[],
   policy: SigningPolicy,
   now: number,
+  soa?: RR,
 ): ResignPlan {
   const plan = new PlanBuilder();
   const horizon = now + policy.refreshSeconds;
+  const chainTtl = soa ? denialTtl(soa) : undefined;
   const rrsets = new Map<string, RR[]>();
   const sigs = new Map<string, RR[]>();
   for (const r of records) {
@@ -498,16 +566,23 @@ export function refreshSignatures(
     else m.set(key, [r]);
   }
   for (const [key, list] of sigs) {
-    const rrset = rrsets.get(key);
+    let rrset = rrsets.get(key);
     if (!rrset) {
       for (const s of list) plan.remove(s);
       continue;
     }
-    const wanted = new Set(signingKeysFor(rrset[0]!.type, keys).map((k) => `${k.algorithm}/${k.keyTag}`));
+    const type = rrset[0]!.type;
+    if (chainTtl !== undefined && CHAIN_TYPES.has(type) && rrset.some((r) => r.ttl !== chainTtl)) {
+      for (const r of rrset) plan.remove(r);
+      rrset = rrset.map((r) => ({ ...r, ttl: chainTtl }));
+      plan.add(...rrset);
+    }
+    const wanted = new Set(signingKeysFor(type, keys).map((k) => `${k.algorithm}/${k.keyTag}`));
     const fields = list.map((s) => parseRrsig(s.content));
     const signers = new Set(fields.map((f) => `${f.algorithm}/${f.keyTag}`));
     const stale =
       fields.some((f) => f.expiration <= horizon || f.originalTtl !== rrset[0]!.ttl) ||
+      list.some((s) => s.ttl !== rrset[0]!.ttl) ||
       signers.size !== wanted.size ||
       [...wanted].some((k) => !signers.has(k));
     if (!stale) continue;
@@ -524,6 +599,7 @@ export async function refreshSignaturesAt(
   keys: readonly ZoneKey[],
   policy: SigningPolicy,
   now: number,
+  soa?: RR,
 ): Promise<ResignPlan> {
-  return refreshSignatures(view.zone, await view.recordsAt(names), keys, policy, now);
+  return refreshSignatures(view.zone, await view.recordsAt(names), keys, policy, now, soa);
 }

@@ -52,14 +52,15 @@ export function parseRrsig(content: string): RrsigFields {
   };
 }
 
-// Keys are parsed once per PEM: a zone signing makes thousands of signatures with two keys.
-const keyCache = new Map<string, KeyObject>();
-function privateKey(pem: string): KeyObject {
-  let k = keyCache.get(pem);
+// A key's PEM is parsed once per ZoneKey object, not once per signature (a zone signing
+// makes thousands with two keys). Held weakly: the parsed private key lives only as long as
+// the caller keeps the ZoneKey for the signing at hand.
+const parsedKeys = new WeakMap<ZoneKey, KeyObject>();
+function privateKey(key: ZoneKey): KeyObject {
+  let k = parsedKeys.get(key);
   if (!k) {
-    k = createPrivateKey(pem);
-    if (keyCache.size > 64) keyCache.clear();
-    keyCache.set(pem, k);
+    k = createPrivateKey(key.privateKeyPem);
+    parsedKeys.set(key, k);
   }
   return k;
 }
@@ -109,8 +110,8 @@ export function signRRset(zone: string, rrset: readonly RR[], key: ZoneKey, poli
   const data = Buffer.concat(parts);
   const signature =
     key.algorithm === DNSSEC_ALGORITHMS.ed25519
-      ? sign(null, data, privateKey(key.privateKeyPem)) // RFC 8080 §4: PureEdDSA over the data
-      : sign('sha256', data, { key: privateKey(key.privateKeyPem), dsaEncoding: 'ieee-p1363' }); // RFC 6605 §4: r || s
+      ? sign(null, data, privateKey(key)) // RFC 8080 §4: PureEdDSA over the data
+      : sign('sha256', data, { key: privateKey(key), dsaEncoding: 'ieee-p1363' }); // RFC 6605 §4: r || s
 
   const content = [
     type,
