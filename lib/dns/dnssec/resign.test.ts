@@ -95,6 +95,45 @@ describe('planResign', () => {
     expectLikeFullSigning(view, keys, policy, 1);
   });
 
+  it('reads a few names of a big zone, not the zone', async () => {
+    for (const denial of ['nsec3', 'nsec'] as const) {
+      const p = { ...policy, denial };
+      const keys = keyPair('ed25519');
+      const data = [...BASE, ...Array.from({ length: 3000 }, (_, i) => rr(`h${i}.${Z}`, 'A', '192.0.2.7'))];
+      const reads = { names: 0, before: 0, below: 0 };
+      class Counting extends MemoryZoneView {
+        override async recordsAt(names: readonly string[]) {
+          reads.names += names.length;
+          return super.recordsAt(names);
+        }
+        override async nsecBefore(name: string) {
+          reads.before++;
+          return super.nsecBefore(name);
+        }
+        override async nsec3Before(hash: string) {
+          reads.before++;
+          return super.nsec3Before(hash);
+        }
+        override async namesBelow(name: string, limit: number) {
+          reads.below++;
+          return super.namesBelow(name, limit);
+        }
+      }
+      const view = new Counting(Z, [...data, ...signZone(Z, data, keys, p, NOW)]);
+      // A new name three labels deep: itself, two new empty non-terminals, the apex.
+      await commit(view, 2, { removed: [], added: [rr(`a.b.c.${Z}`, 'A', '192.0.2.8')] }, keys, p);
+      expect(reads.before).toBeLessThanOrEqual(denial === 'nsec3' ? 3 : 1);
+      expect(reads.below).toBe(0);
+      expect(reads.names).toBeLessThan(20);
+      // Emptying a name asks once whether names remain below it (NSEC3: is it an empty non-terminal now?).
+      Object.assign(reads, { names: 0, before: 0, below: 0 });
+      await commit(view, 3, { removed: [rr(`h7.${Z}`, 'A', '192.0.2.7')], added: [] }, keys, p);
+      expect(reads.below).toBe(denial === 'nsec3' ? 1 : 0);
+      expect(reads.names).toBeLessThan(10);
+      expectLikeFullSigning(view, keys, p, 2);
+    }
+  });
+
   it('follows key changes: a pre-published ZSK enters the DNSKEY RRset, a retired KSK leaves CDS/CDNSKEY', async () => {
     const keys = keyPair('ecdsap256sha256');
     const view = new MemoryZoneView(Z, [...BASE, ...signZone(Z, BASE, keys, policy, NOW)]);
