@@ -86,10 +86,11 @@ export function signedZoneView(tx: Client, zone: { id: number; name: string }): 
       // LIKE reads "_" (in service labels) as any character: check each match exactly,
       // and without a row limit then, so that false matches cannot crowd out true ones.
       const exact = !/[_%]/.test(name);
-      const rows = await tx.record.findMany({
+      // GROUP BY in SQL, so that the row limit counts names, not records.
+      const rows = await tx.record.groupBy({
+        by: ['name'],
         where: { zoneId, name: { endsWith: `.${name}` } },
-        select: { name: true },
-        distinct: ['name'],
+        orderBy: { name: 'asc' },
         ...(exact && Number.isSafeInteger(limit) && limit < Number.MAX_SAFE_INTEGER ? { take: limit } : {}),
       });
       return rows.map((r) => r.name).filter((n) => isBelow(n, name)).slice(0, limit);
