@@ -230,6 +230,12 @@ function ImportReview({ zone, preview, text }: { zone: string; preview: ImportPr
         </label>
       </div>
 
+      {preview.warnings.map((w) => (
+        <p key={w} role="status" className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
+          {w}
+        </p>
+      ))}
+
       {preview.ruleErrors.length > 0 && (
         <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           <p className="font-medium">With everything applied, the zone would break these rules; the commit will be refused unless the selection avoids them:</p>

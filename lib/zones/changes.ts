@@ -11,6 +11,7 @@ import { db, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
 import { contactToRname } from '../dns/contact';
 import { canonicalName, DnsNameError } from '../dns/names';
 import { MAX_TTL } from '../dns/ttl';
+import { isSignerType } from '../dns/dnssec/types';
 import { parseSoaContent } from '../dns/rdata';
 import { nextSerial, serialGreater } from '../dns/serial';
 import { parseZoneFile } from '../dns/zone-file';
@@ -19,7 +20,7 @@ import { TimeSlice } from '../time-slice';
 import type { Actor } from './actor';
 import { readRecordsAt, readZoneRecords, soaFieldsOf, soaRecordOf, type StoredRecord } from './data';
 import { AppError, type RecordError } from '../errors';
-import { applyRecordDiff, diffRecords, SOA_ITEM_ID } from './import-diff';
+import { applyRecordDiff, diffRecords, signerRecordsIn, signerRecordsWarning, SOA_ITEM_ID } from './import-diff';
 import { readList } from './json-lists';
 import { readNeighbourhood, readNotifyRecords, type RecordsByName } from './neighbourhood';
 import { notifyTargets } from './notify-targets';
@@ -28,6 +29,7 @@ import type { RecordDelete } from './schema';
 import {
   checkChangeRules,
   checkZoneRules,
+  signerTypeMessage,
   normalizeOwner,
   normalizeRecord,
   normalizeRecordContent,
@@ -48,6 +50,8 @@ export interface CommitResult {
   added: RR[];
   removed: RR[];
   notifyTargets: string[];
+  /** What an import left out and why (its DNSSEC records: the signer makes them). */
+  warnings?: string[];
 }
 
 export type Tx = Prisma.TransactionClient;
@@ -88,6 +92,12 @@ export interface ApplyOptions {
    * check must happen inside the transaction to stay atomic.
    */
   ignoreMissingRemovals?: boolean;
+  /**
+   * The signer's own commit (the lead's `zonekeeper zone sign` and the signing hook): lets the
+   * changeset add and remove the signer's types (SIGNER_TYPES, lib/dns/dnssec/types.ts), which
+   * everyone else is refused with validate.ts signerTypeMessage. Sets CommitPlan.signerWrites.
+   */
+  asSigner?: boolean;
 }
 
 /**
@@ -112,7 +122,7 @@ export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Ac
     const addedKeys = new Set<string>();
     (cs.remove ?? []).forEach((del, index) => {
       const name = normalizeOwner(del.name, zone.name);
-      const type = normalizeType(del.type);
+      const type = normalizeType(del.type, opts.asSigner);
       if (!name.ok || !type.ok) {
         errors.push({ index, record: `${del.name} ${del.type}`, message: (!name.ok ? name : (type as { message: string })).message });
         return;
@@ -139,7 +149,7 @@ export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Ac
     const setKey = (name: string, type: string) => `${name} ${type}`;
     for (const r of next.values()) if (!setTtl.has(setKey(r.name, r.type))) setTtl.set(setKey(r.name, r.type), r.ttl);
     (cs.add ?? []).forEach((raw, index) => {
-      const n = normalizeRecord(raw, zone.name, setTtl.get(setKey(canonicalOr(raw.name, zone.name), raw.type.toUpperCase())) ?? zone.defaultTtl);
+      const n = normalizeRecord(raw, zone.name, setTtl.get(setKey(canonicalOr(raw.name, zone.name), raw.type.toUpperCase())) ?? zone.defaultTtl, opts.asSigner);
       if (!n.ok) return void errors.push({ index, record: `${raw.name} ${raw.type} ${raw.content}`, message: n.message });
       if (!setTtl.has(setKey(n.value.name, n.value.type))) setTtl.set(setKey(n.value.name, n.value.type), n.value.ttl);
       const key = recordKey(n.value);
@@ -159,7 +169,12 @@ export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Ac
     for (const r of next.values()) names.get(r.name)!.push(r);
     const rules = checkChangeRules(zone.name, await readNeighbourhood(tx, zone, names));
     if (rules.length) return { errors: rules, removedRows: [], added: [], notifyRecords: [] };
-    return { errors, ...(await diffStored(stored, [...next.values()], slice)), notifyRecords: await readNotifyRecords(tx, zone, names) };
+    return {
+      errors,
+      ...(await diffStored(stored, [...next.values()], slice)),
+      notifyRecords: await readNotifyRecords(tx, zone, names),
+      signerWrites: opts.asSigner,
+    };
   }, newSoa, opts.dryRun);
 }
 
@@ -211,8 +226,11 @@ export async function importZone(zoneInput: string, text: string, actor: Actor, 
     );
   }
   const soaRr = parsed.records.find((r) => r.type === 'SOA');
+  // The file's DNSSEC records are left out (the signer makes them); the zone keeps its own.
+  const leftOut = signerRecordsWarning(signerRecordsIn(parsed.records));
+  const warnings = leftOut ? { warnings: [leftOut] } : {};
   // parseZoneFile keeps one of identical records already.
-  const records = parsed.records.filter((r) => r.type !== 'SOA');
+  const records = parsed.records.filter((r) => r.type !== 'SOA' && !isSignerType(r.type));
   if (!existing) {
     if (!soaRr) throw new AppError('invalid', 'The zone file has no SOA record; a new zone needs one.', {}, [{ line: 1, message: 'no SOA record' }]);
     const soa = parseSoaContent(soaRr.content);
@@ -232,16 +250,17 @@ export async function importZone(zoneInput: string, text: string, actor: Actor, 
       soaTtl: soaRr.ttl,
       defaultTtl: soaRr.ttl,
     }, records);
-    return { zone: zoneName, changed: true, oldSerial: 0, newSerial: soa.serial, added: records, removed: [], notifyTargets: [] };
+    return { zone: zoneName, changed: true, oldSerial: 0, newSerial: soa.serial, added: records, removed: [], notifyTargets: [], ...warnings };
   }
-  return commitRecords(
+  const result = await commitRecords(
     zoneName,
     actor,
     comment,
     undefined,
-    wholeZone(() => records),
+    wholeZone((current) => [...records, ...signerRecordsIn(current)]),
     soaRr ? { soa: parseSoaContent(soaRr.content), ttl: soaRr.ttl } : undefined,
   );
+  return { ...result, ...warnings };
 }
 
 /**
@@ -284,6 +303,13 @@ export interface CommitPlan {
    * unsigning, a refresh) says so here, and no other may (validate.ts).
    */
   signing?: { mode: SigningMode; dnssec?: string | null };
+  /**
+   * The plan is the signer's: it may add and remove the signer's types (SIGNER_TYPES). Any other
+   * plan that would is refused whole, each such record named (signerTypeMessage): a person, an
+   * import, the API and UPDATE leave them to the signer (RFC 3007 §4.3). A signing step that
+   * appends its records to another plan runs after this check, so it never trips it.
+   */
+  signerWrites?: boolean;
 }
 
 export type PlanCommit = (tx: Tx, zone: ZoneRow, slice: TimeSlice) => Promise<CommitPlan>;
@@ -300,6 +326,17 @@ function wholeZone(build: (current: readonly RR[]) => RR[]): PlanCommit {
     if (errors.length) return { errors, removedRows: [], added: [], notifyRecords: [] };
     return { errors, ...(await diffStored(stored, next, slice)), notifyRecords: next };
   };
+}
+
+/** One error per record of the signer's types a plan would add or remove (see CommitPlan.signerWrites). */
+function signerTypeWrites(removed: readonly RR[], added: readonly RR[]): RecordError[] {
+  const errors: RecordError[] = [];
+  for (const [verb, list] of [['remove', removed], ['add', added]] as const) {
+    for (const r of list) {
+      if (isSignerType(r.type)) errors.push({ record: `${r.name} ${r.type}`, message: `cannot ${verb} ${r.name} ${r.type}: ${signerTypeMessage(r.type)}` });
+    }
+  }
+  return errors;
 }
 
 /**
@@ -337,8 +374,9 @@ export async function commitRecords(
       );
     }
     const slice = new TimeSlice();
-    const { errors, removedRows: plannedRemoved, added: plannedAdded, notifyRecords, soa: plannedSoa, forceVersion, signing } = await plan(tx, zone, slice);
+    const { errors, removedRows: plannedRemoved, added: plannedAdded, notifyRecords, soa: plannedSoa, forceVersion, signing, signerWrites } = await plan(tx, zone, slice);
     const newSoa = plannedSoa ?? soaArg;
+    if (!errors.length && !signerWrites) errors.push(...signerTypeWrites(plannedRemoved, plannedAdded));
     if (errors.length) {
       throw new AppError('invalid', `The change has ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was saved.`, {}, errors);
     }
@@ -437,12 +475,15 @@ export async function commitImport(zoneInput: string, text: string, sel: ImportS
   const excluded = new Set(sel.excluded);
   const soaRr = parsed.records.find((r) => r.type === 'SOA');
   const newSoa = soaRr && !excluded.has(SOA_ITEM_ID) ? { soa: parseSoaContent(soaRr.content), ttl: soaRr.ttl } : undefined;
-  return commitRecords(
+  const result = await commitRecords(
     zoneName,
     actor,
     sel.comment,
     sel.expectedSerial,
+    // diffRecords leaves the signer's types out on both sides: the zone keeps its own.
     wholeZone((current) => applyRecordDiff(current, diffRecords(current, parsed.records), excluded)),
     newSoa,
   );
+  const leftOut = signerRecordsWarning(signerRecordsIn(parsed.records));
+  return leftOut ? { ...result, warnings: [leftOut] } : result;
 }

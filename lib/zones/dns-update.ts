@@ -16,6 +16,11 @@
 //   a class, TTL, type or data the RFC forbids  FORMERR   (§3.2.1, §3.4.1.3)
 //   data we do not store, or a result the zone's rules refuse (CNAME target of an NS, …)
 //                                               REFUSED   (BIND refuses what fails its post-update checks)
+//   an add or delete of the signer's types (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY)
+//                                               REFUSED   (RFC 3007 §4.3; BIND 9.18.49 refuses RRSIG and NSEC
+//                                                          in a signed zone, tried 2026-12-06, but takes DNSKEY,
+//                                                          CDS and NSEC3PARAM, which our signer writes itself)
+//   (deleting a whole name leaves its RRSIG/NSEC for the signer to redo, as BIND's signer does)
 //   another writer changed the zone in between  SERVFAIL  (the zone lock makes this all but impossible)
 // In every one of them nothing is written.
 import { isInZone } from '../dns/names';

@@ -4,6 +4,7 @@
 // is computed on the server, the client only toggles items by id, and the
 // commit recomputes the same diff inside the change service's transaction so
 // nothing the browser sends is trusted as record data.
+import { isSignerType } from '../dns/dnssec/types';
 import type { RR, SoaFields } from '../dns/types';
 
 /**
@@ -60,12 +61,33 @@ function groupByRrset(records: readonly RR[]): Map<string, RR[]> {
 const byContent = (x: RR, y: RR) => (x.content < y.content ? -1 : x.content > y.content ? 1 : 0);
 
 /**
+ * The records of a zone file an import leaves out: the signer's types (DNSKEY, RRSIG, NSEC…),
+ * which only the signer writes in a primary zone. The zone's own stay as they are; a file
+ * exported from a signed zone, or signed elsewhere, still imports.
+ */
+export function signerRecordsIn(records: readonly RR[]): RR[] {
+  return records.filter((r) => isSignerType(r.type));
+}
+
+/** The warning the import shows for `leftOut` (signerRecordsIn of the file), or null when there are none. */
+export function signerRecordsWarning(leftOut: readonly RR[]): string | null {
+  if (leftOut.length === 0) return null;
+  const types = [...new Set(leftOut.map((r) => r.type))].sort().join(', ');
+  const n = leftOut.length;
+  return (
+    `The file holds ${n} DNSSEC record${n > 1 ? 's' : ''} (${types}); ${n > 1 ? 'they are' : 'it is'} left out: ` +
+    'the signer makes these for the zone (sign it with `zonekeeper zone sign`).'
+  );
+}
+
+/**
  * What replacing `current` by `incoming` does, record by record (the SOA is
- * left out on both sides; see diffSoa). Linear in the number of records, so
+ * left out on both sides; see diffSoa; so are the signer's types, see
+ * signerRecordsIn: the zone keeps its own). Linear in the number of records, so
  * a 20 000-record file previews in well under a second.
  */
 export function diffRecords(current: readonly RR[], incoming: readonly RR[]): RecordDiff {
-  const notSoa = (r: RR) => r.type !== 'SOA';
+  const notSoa = (r: RR) => r.type !== 'SOA' && !isSignerType(r.type);
   const before = groupByRrset(current.filter(notSoa));
   const after = groupByRrset(incoming.filter(notSoa));
   // The sort key is computed once per RRset, not once per comparison.

@@ -7,7 +7,7 @@ import { nextSerial, serialGreater } from '../dns/serial';
 import { parseZoneFile, type ZoneFileError } from '../dns/zone-file';
 import { getZone, type ZoneKind } from './data';
 import type { RecordError } from '../errors';
-import { applyRecordDiff, diffRecords, diffSoa, type RecordDiff, type SoaFieldChange } from './import-diff';
+import { applyRecordDiff, diffRecords, diffSoa, signerRecordsIn, signerRecordsWarning, type RecordDiff, type SoaFieldChange } from './import-diff';
 import { checkZoneRules } from './validate';
 
 /** What importing a zone file would do to a zone, for the import preview. */
@@ -25,6 +25,8 @@ export interface ImportPreview {
   ruleErrors: RecordError[];
   /** Records in the file, the SOA included. */
   fileRecords: number;
+  /** What the import leaves out and why (the file's DNSSEC records: the signer makes them). */
+  warnings: string[];
 }
 
 /** The import preview of `text` against the zone as stored now; null when there is no such zone. */
@@ -33,7 +35,8 @@ export async function previewImport(zoneName: string, text: string): Promise<Imp
   if (!zone) return null;
   const empty: RecordDiff = { adds: [], changes: [], deletes: [], unchanged: 0 };
   const parsed = parseZoneFile(text, { origin: zone.name, defaultTtl: zone.defaultTtl });
-  const base = { zone: zone.name, kind: zone.kind, serial: zone.serial, fileRecords: parsed.records.length };
+  const leftOut = signerRecordsWarning(signerRecordsIn(parsed.records));
+  const base = { zone: zone.name, kind: zone.kind, serial: zone.serial, fileRecords: parsed.records.length, warnings: leftOut ? [leftOut] : [] };
   if (parsed.errors.length) return { ...base, errors: parsed.errors, diff: empty, soa: [], ruleErrors: [] };
   const diff = diffRecords(zone.records, parsed.records);
   const soaRr = parsed.records.find((r) => r.type === 'SOA');

@@ -5,14 +5,15 @@
 // writes what they leave as one change. A failure is an UpdateFailure
 // carrying the rcode to answer with; nothing has been written then.
 import { isInZone } from '../dns/names';
-import { isRecordType, parseSoaContent, soaContent } from '../dns/rdata';
+import { isSignerType } from '../dns/dnssec/types';
+import { isStoredType, mayAccompanyCname, parseSoaContent, soaContent } from '../dns/rdata';
 import { serialGreater } from '../dns/serial';
 import { MAX_TTL } from '../dns/ttl';
 import type { RR, SoaFields } from '../dns/types';
 import type { UpdateRcode, UpdateRecord } from '../dns/update-types';
 import { typeCodeOf, typeNameOf, WireError } from '../dns/wire';
 import type { RecordsByName } from './neighbourhood';
-import { normalizeRecord, normalizeRecordContent } from './validate';
+import { normalizeRecord, normalizeRecordContent, signerTypeMessage } from './validate';
 
 /**
  * Why an UPDATE is answered with something other than NOERROR; thrown inside
@@ -137,7 +138,7 @@ export class UpdateView {
 
   /** Content in the form stored records hold, for comparing; as given when we cannot read it (then it matches nothing). */
   private comparable(type: string, content: string): string {
-    if (!isRecordType(type)) return content;
+    if (!isStoredType(type)) return content;
     const n = normalizeRecordContent(type, content, this.zone);
     return n.ok ? n.value : content;
   }
@@ -205,6 +206,10 @@ export class UpdateView {
       const name = this.ownerOf(u, where);
       const { type, code } = typeOf(u.type, where);
       checkClass(u, where);
+      // RFC 3007 §4.3: the signer's records are its own; an UPDATE neither adds nor deletes them
+      // (BIND 9.18 refuses RRSIG and NSEC alike; it takes DNSKEY, CDS and NSEC3PARAM, which
+      // here the signer writes from the zone's keys and policy).
+      if (isSignerType(type)) throw new UpdateFailure('REFUSED', `${where}: ${signerTypeMessage(type)}`);
       if (u.cls === 'IN') {
         if (isMetaType(code)) throw new UpdateFailure('FORMERR', `${where}: ${type} cannot be added to a zone`);
         if (type === 'SOA') return this.soaOp(u, name, where);
@@ -256,8 +261,9 @@ export class UpdateView {
           this.keep(op.name, (r) => r.type !== op.type);
           break;
         case 'delete-name':
-          // §3.4.2.3: at the apex every RRset goes but the SOA (held apart) and the NS.
-          this.keep(op.name, (r) => op.name === this.zone && r.type === 'NS');
+          // §3.4.2.3: at the apex every RRset goes but the SOA (held apart) and the NS. The
+          // signer's records stay for the signer to redo (RFC 3007 §4.3), as BIND's signer does.
+          this.keep(op.name, (r) => isSignerType(r.type) || (op.name === this.zone && r.type === 'NS'));
           break;
         case 'delete-rr': {
           // §3.4.2.4: the SOA is never deleted, nor the apex's last NS.
@@ -286,11 +292,12 @@ export class UpdateView {
     if (rr.type === 'NS' && rr.name.startsWith('*.')) return;
     if (rr.type === 'DS' && rr.name === this.zone) return;
     if (rr.type === 'CNAME') {
-      // A CNAME beside other data is ignored (the apex always has its SOA); one beside a CNAME replaces it.
-      if (rr.name === this.zone || list.some((r) => r.type !== 'CNAME')) return;
+      // A CNAME beside other data is ignored (the apex always has its SOA); one beside a CNAME
+      // replaces it. Its signature and NSEC may stay beside it (RFC 4035 §2.5).
+      if (rr.name === this.zone || list.some((r) => r.type !== 'CNAME' && !mayAccompanyCname(r.type))) return;
       const old = list.find((r) => r.type === 'CNAME');
       if (old && old.content === rr.content && old.ttl === rr.ttl) return;
-      list.splice(0, list.length, rr);
+      list.splice(0, list.length, ...list.filter((r) => r.type !== 'CNAME'), rr);
       return;
     }
     // Other data beside a CNAME is ignored.

@@ -2,7 +2,8 @@
 // (name, type, content) and the zone as it would be after the change
 // (RRset TTLs, CNAME exclusivity, NS/MX targets). Pure: no database.
 import { canonicalName, DnsNameError, isInZone } from '../dns/names';
-import { normalizeContent, RdataError, RECORD_TYPES } from '../dns/rdata';
+import { isSignerType } from '../dns/dnssec/types';
+import { mayAccompanyCname, normalizeContent, RdataError, RECORD_TYPES } from '../dns/rdata';
 import { RecordIndex } from '../dns/record-index';
 import { MAX_TTL } from '../dns/ttl';
 import type { RR } from '../dns/types';
@@ -30,9 +31,22 @@ export function normalizeOwner(name: string, zone: string): Normalized<string> {
   }
 }
 
-export function normalizeType(type: string): Normalized<string> {
+/**
+ * Why a person, an import, the API or an UPDATE may not write `type` in a primary zone: the
+ * signer makes these records (RFC 3007 §4.3 keeps UPDATE off them too).
+ */
+export function signerTypeMessage(type: string): string {
+  return `${type} records are managed by the signer; sign the zone with \`zonekeeper zone sign\``;
+}
+
+/**
+ * The type of a record a person writes, upper case. `signer` is the signer's own commit
+ * (lib/zones/changes.ts ApplyOptions.asSigner): only then are its types (SIGNER_TYPES) let through.
+ */
+export function normalizeType(type: string, signer = false): Normalized<string> {
   const t = type.trim().toUpperCase();
   if (t === 'SOA') return { ok: false, message: 'the SOA record is edited through the zone settings, not as a record' };
+  if (isSignerType(t)) return signer ? { ok: true, value: t } : { ok: false, message: signerTypeMessage(t) };
   if (!EDITABLE_TYPES.has(t)) {
     return { ok: false, message: `unsupported record type "${type}" (supported: ${[...EDITABLE_TYPES].join(', ')})` };
   }
@@ -48,11 +62,11 @@ export function normalizeRecordContent(type: string, content: string, zone: stri
   }
 }
 
-/** Normalizes one submitted record; `ttl` falls back to `defaultTtl`. */
-export function normalizeRecord(raw: RawRecord, zone: string, defaultTtl: number): Normalized<RR> {
+/** Normalizes one submitted record; `ttl` falls back to `defaultTtl`; `signer` as for normalizeType. */
+export function normalizeRecord(raw: RawRecord, zone: string, defaultTtl: number, signer = false): Normalized<RR> {
   const name = normalizeOwner(raw.name, zone);
   if (!name.ok) return name;
-  const type = normalizeType(raw.type);
+  const type = normalizeType(raw.type, signer);
   if (!type.ok) return type;
   const content = normalizeRecordContent(type.value, raw.content, zone);
   if (!content.ok) return content;
@@ -127,8 +141,9 @@ export function checkChangeRules(zone: string, n: Neighbourhood): RecordError[] 
 
 /** The rules on the records of one name: a CNAME alone and once, never at the apex; one TTL per RRset. */
 function checkNameRules(zone: string, name: string, records: readonly RR[], errors: RecordError[]): void {
-  // Most names hold one record: nothing to compare it with.
-  if (records.length === 1 && !(name === zone && records[0]!.type === 'CNAME')) return;
+  // Most names hold one record: nothing to compare it with (a CNAME at the apex and a DS
+  // without its NS are wrong on their own).
+  if (records.length === 1 && records[0]!.type !== 'DS' && !(name === zone && records[0]!.type === 'CNAME')) return;
   const types = new Map<string, RR[]>();
   for (const r of records) {
     const set = types.get(r.type);
@@ -137,9 +152,10 @@ function checkNameRules(zone: string, name: string, records: readonly RR[], erro
   }
   const cname = types.get('CNAME');
   if (cname) {
-    // RFC 1034 §3.6.2 and RFC 2181 §10.1: a CNAME stands alone, and once.
+    // RFC 1034 §3.6.2 and RFC 2181 §10.1: a CNAME stands alone, and once; but for its
+    // signature and NSEC (RFC 4035 §2.5).
     if (cname.length > 1) errors.push({ record: `${name} CNAME`, message: `${name} has ${cname.length} CNAME records; a name may have only one` });
-    const others = [...types.keys()].filter((t) => t !== 'CNAME');
+    const others = [...types.keys()].filter((t) => t !== 'CNAME' && !mayAccompanyCname(t));
     if (others.length > 0 || name === zone) {
       errors.push({
         record: `${name} CNAME`,
@@ -150,6 +166,7 @@ function checkNameRules(zone: string, name: string, records: readonly RR[], erro
       });
     }
   }
+  if (types.has('DS')) checkDs(zone, name, types.has('NS'), errors);
   for (const [type, set] of types) {
     // RFC 2181 §5.2: all records of one RRset share one TTL.
     const ttls = new Set(set.map((r) => r.ttl));
@@ -159,6 +176,19 @@ function checkNameRules(zone: string, name: string, records: readonly RR[], erro
         message: `${name} ${type} has records with different TTLs (${[...ttls].join(', ')}); records of one set must share one TTL`,
       });
     }
+  }
+}
+
+/**
+ * DS sits at a delegation point, in the parent's side of the cut (RFC 4034 §5, RFC 4035 §2.4):
+ * never at the apex, whose DS lives in the parent zone, and only beside the NS records that
+ * delegate the name.
+ */
+function checkDs(zone: string, name: string, hasNs: boolean, errors: RecordError[]): void {
+  if (name === zone) {
+    errors.push({ record: `${name} DS`, message: `${name} is the zone apex; its DS records belong in the parent zone, not here (RFC 4035 §2.4)` });
+  } else if (!hasNs) {
+    errors.push({ record: `${name} DS`, message: `${name} has DS records but no NS records; DS belongs only at a delegation, beside its NS records (RFC 4035 §2.4)` });
   }
 }
 

@@ -92,7 +92,7 @@ export async function disableSigning(zoneInput: string, actor: Actor, parentHasN
       select: { id: true, name: true, type: true, ttl: true, content: true },
     });
     await tx.dnssecKey.deleteMany({ where: { zoneId: zone.id } });
-    return { errors: [], removedRows: signerRows, added: [], notifyRecords, forceVersion: true, signing: { mode: 'changes', dnssec: null } };
+    return { errors: [], removedRows: signerRows, added: [], notifyRecords, forceVersion: true, signing: { mode: 'changes', dnssec: null }, signerWrites: true };
   });
   return { step, commit };
 }

@@ -7,6 +7,7 @@ import type { CommandOutput } from '../output';
 export const ACTOR: Actor = { name: 'cli' };
 
 export function printCommit(r: CommitResult, io: CommandOutput): void {
+  for (const w of r.warnings ?? []) io.out(w);
   if (!r.changed) {
     io.out(`${r.zone}: nothing changed (serial stays ${r.oldSerial})`);
     return;
