@@ -57,7 +57,9 @@ function unsealed(text: string, context: string): string {
 export async function createZoneKeys(tx: Tx, zone: { id: number; name: string }, algorithm: DnssecAlgorithmName): Promise<ZoneKey[]> {
   // The first key of this database may create the sealing secret; later ones must find the one that sealed the others.
   const firstEver = (await tx.dnssecKey.count()) === 0;
-  const keys = [generateZoneKey('ksk', algorithm), generateZoneKey('zsk', algorithm)];
+  // A zone signed for the first time has nothing to roll from: both keys published and signing at once,
+  // the KSK announced to the parent (CDS/CDNSKEY) from the start.
+  const keys = (['ksk', 'zsk'] as const).map((role) => ({ ...generateZoneKey(role, algorithm), published: true, active: true, atParent: role === 'ksk' }));
   for (const k of keys) {
     await tx.dnssecKey.create({
       data: {

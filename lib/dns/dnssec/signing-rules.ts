@@ -5,7 +5,7 @@
 // one place is what lets the planner's output equal a full signing.
 import { parseSoaContent } from '../rdata.ts';
 import type { RR } from '../types.ts';
-import { cdnskeyContent, dsContent } from './keys.ts';
+import { CDNSKEY_DELETE, CDS_DELETE, cdnskeyContent, dsContent } from './keys.ts';
 import { NSEC3PARAM_CONTENT } from './nsec3.ts';
 import { sortTypes } from './nsec.ts';
 import { signRRset } from './sign.ts';
@@ -27,7 +27,8 @@ export function denialTtl(soa: RR): number {
 
 /**
  * The apex records the signer derives from the keys and the policy: the DNSKEY RRset of the
- * published keys; CDS and CDNSKEY for the published KSKs marked atParent (RFC 7344 §4);
+ * published keys; CDS and CDNSKEY for the published KSKs marked atParent (RFC 7344 §4), or
+ * their delete forms when none is (RFC 8078 §4);
  * NSEC3PARAM when the zone uses NSEC3 (RFC 5155 §4). All with policy.keyTtl.
  */
 export function apexKeyRecords(zone: string, keys: readonly ZoneKey[], policy: SigningPolicy): RR[] {
@@ -35,9 +36,15 @@ export function apexKeyRecords(zone: string, keys: readonly ZoneKey[], policy: S
   const out: RR[] = [];
   const published = keys.filter((k) => k.published);
   for (const k of published) out.push({ name: zone, type: 'DNSKEY', ttl, content: k.dnskey });
-  for (const k of published.filter((k) => k.role === 'ksk' && k.atParent)) {
+  const atParent = published.filter((k) => k.role === 'ksk' && k.atParent);
+  for (const k of atParent) {
     out.push({ name: zone, type: 'CDS', ttl, content: dsContent(zone, k.dnskey, 2) });
     out.push({ name: zone, type: 'CDNSKEY', ttl, content: cdnskeyContent(k.dnskey) });
+  }
+  // No key for the parent: the zone is on its way back to insecure and asks the parent to drop its DS (RFC 8078 §4).
+  if (atParent.length === 0) {
+    out.push({ name: zone, type: 'CDS', ttl, content: CDS_DELETE });
+    out.push({ name: zone, type: 'CDNSKEY', ttl, content: CDNSKEY_DELETE });
   }
   if (policy.denial === 'nsec3') out.push({ name: zone, type: 'NSEC3PARAM', ttl, content: NSEC3PARAM_CONTENT });
   return out;
