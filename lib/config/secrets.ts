@@ -1,4 +1,5 @@
-// Generated secrets (the control-channel key) live as files in ZK_DATA_DIR,
+// Generated secrets (the control-channel key, the key that seals DNSSEC
+// private keys) live as files in ZK_DATA_DIR,
 // created owner-only (0600, in a 0700 folder) on first use and read
 // thereafter. A secret file shorter than 32 bytes is refused wherever it is
 // read — by the worker, the web app and the CLI alike — rather than used: a
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { ensurePrivateDir } from '../setup/private-files';
 import { dataDir } from './env';
 
-export type SecretName = 'control-secret';
+export type SecretName = 'control-secret' | 'dnssec-secret';
 
 /** Shortest secret accepted, in bytes (we write 43: 32 random bytes in base64url). */
 export const MIN_SECRET_BYTES = 32;
@@ -25,14 +26,22 @@ function checked(file: string, text: string): string {
   return secret;
 }
 
-export function readOrCreateSecret(name: SecretName): string {
-  const dir = dataDir();
-  const file = path.join(dir, name);
+/** The secret's file, or null when it does not exist (yet). */
+export function readSecret(name: SecretName): string | null {
+  const file = path.join(dataDir(), name);
   try {
     return checked(file, fs.readFileSync(file, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return null;
   }
+}
+
+export function readOrCreateSecret(name: SecretName): string {
+  const existing = readSecret(name);
+  if (existing !== null) return existing;
+  const dir = dataDir();
+  const file = path.join(dir, name);
   ensurePrivateDir(dir);
   const secret = crypto.randomBytes(32).toString('base64url');
   // Written whole under a temporary name, then linked into place: a process
