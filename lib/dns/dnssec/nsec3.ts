@@ -2,6 +2,7 @@
 // base32hex. Zonekeeper signs with RFC 9276's parameters: no salt, no extra
 // iterations, no opt-out.
 import { createHash } from 'node:crypto';
+import { toBase32Hex } from '../rdata-dnssec.ts';
 import { nameWire } from './canonical.ts';
 
 /** RFC 5155 §11: hash algorithm 1 is SHA-1, the only one defined. */
@@ -14,23 +15,9 @@ export const NSEC3_SALT = '';
 /** NSEC3PARAM content at the apex (RFC 5155 §4.3: its flags field is 0). */
 export const NSEC3PARAM_CONTENT = `${NSEC3_HASH_SHA1} 0 ${NSEC3_ITERATIONS} -`;
 
-const B32HEX = '0123456789abcdefghijklmnopqrstuv';
-
 /** Base32 with the extended hex alphabet (RFC 4648 §7), lower case, no padding (RFC 5155 §1.3). */
 export function base32hex(bytes: Uint8Array): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += B32HEX[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += B32HEX[(value << (5 - bits)) & 31];
-  return out;
+  return toBase32Hex(bytes).toLowerCase();
 }
 
 /**

@@ -4,7 +4,7 @@ import { requireVerifiers, verifyZone } from '../../testing/zone-verify';
 import { random, RandomZone } from '../../testing/random-zone-changes';
 import type { RR } from '../types';
 import { generateZoneKey } from './keys';
-import { planResign, refreshSignatures, type ResignPlan } from './resign';
+import { planResign, refreshDueAt, refreshSignatures, type ResignPlan } from './resign';
 import { signZone } from './sign-zone';
 import { DEFAULT_SIGNING_POLICY, isSignerType, type DnssecAlgorithmName, type SigningPolicy, type ZoneKey } from './types';
 
@@ -165,6 +165,14 @@ describe('refreshSignatures', () => {
     expect(plan.removed.map(key).sort()).toEqual(sigs.map(key).sort());
     expect(coverage(plan.added)).toEqual(coverage(sigs));
     expect(plan.added.every((r) => r.content.split(' ')[5] !== sigs[0]!.content.split(' ')[5])).toBe(true);
+  });
+
+  it('says when the earliest signature falls due', () => {
+    const keys = keyPair('ed25519');
+    const signed = signZone(Z, BASE, keys, policy, NOW);
+    expect(refreshDueAt(signed, policy)).toBe(NOW + policy.validitySeconds - policy.refreshSeconds);
+    expect(refreshDueAt([...signed, ...signZone(Z, BASE, keys, policy, NOW - 100)], policy)).toBe(NOW - 100 + policy.validitySeconds - policy.refreshSeconds);
+    expect(refreshDueAt(BASE, policy)).toBeNull();
   });
 
   it('gives the chain a new SOA minimum: planResign where it writes, refreshSignatures everywhere else', async () => {

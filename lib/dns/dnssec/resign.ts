@@ -603,3 +603,19 @@ export async function refreshSignaturesAt(
 ): Promise<ResignPlan> {
   return refreshSignatures(view.zone, await view.recordsAt(names), keys, policy, now, soa);
 }
+
+/**
+ * When the earliest of these RRSIGs falls due for refreshSignatures (its expiration less
+ * policy.refreshSeconds), in unix seconds; null when there is none. Records of other types
+ * are skipped, so a batch's records or a plan's `added` can be passed as they are: the
+ * worker keeps the smallest as the zone's next refresh time.
+ */
+export function refreshDueAt(records: readonly RR[], policy: SigningPolicy): number | null {
+  let due: number | null = null;
+  for (const r of records) {
+    if (r.type !== 'RRSIG') continue;
+    const at = parseRrsig(r.content).expiration - policy.refreshSeconds;
+    if (due === null || at < due) due = at;
+  }
+  return due;
+}

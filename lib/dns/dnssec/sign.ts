@@ -3,6 +3,7 @@
 // RRset's records in canonical form and order (RFC 4034 §3.1.8.1).
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { labelCount } from '../names.ts';
+import { formatSigTime, sigTimeField } from '../rdata-dnssec.ts';
 import type { RR } from '../types.ts';
 import { typeCodeOf } from '../wire.ts';
 import { canonicalRdataSet, nameWire } from './canonical.ts';
@@ -10,19 +11,12 @@ import { DNSSEC_ALGORITHMS, type SigningPolicy, type ZoneKey } from './types.ts'
 
 const CLASS_IN = 1;
 
-/** RRSIG times as YYYYMMDDHHmmSS in UTC (RFC 4034 §3.2). */
-export function formatSigTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
+/** RRSIG times as YYYYMMDDHHmmSS in UTC (RFC 4034 §3.2): the record types' own writer. */
+export { formatSigTime };
 
 /** Unix seconds of an RRSIG time field (YYYYMMDDHHmmSS UTC, or plain seconds as RFC 4034 §3.2 also allows). */
 export function parseSigTime(text: string): number {
-  if (/^\d{14}$/.test(text)) {
-    const t = Date.UTC(+text.slice(0, 4), +text.slice(4, 6) - 1, +text.slice(6, 8), +text.slice(8, 10), +text.slice(10, 12), +text.slice(12, 14));
-    return Math.floor(t / 1000);
-  }
-  if (/^\d{1,10}$/.test(text)) return Number(text);
-  throw new Error(`RRSIG time must be YYYYMMDDHHmmSS, got "${text}"`);
+  return sigTimeField(text, 'RRSIG time');
 }
 
 /** The fields of RRSIG content this library reads back (RFC 4034 §3.2). */
