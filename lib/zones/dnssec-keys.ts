@@ -4,7 +4,7 @@
 // a page, a log or the CLI's output.
 import { SealError, seal, unseal } from '../config/sealed';
 import { AppError } from '../errors';
-import { dsContent, generateZoneKey } from '../dns/dnssec/keys';
+import { dsContent, firstSigningKeys } from '../dns/dnssec/keys';
 import type { DnssecAlgorithmName, ZoneKey } from '../dns/dnssec/types';
 import type { Tx } from './changes';
 
@@ -57,9 +57,7 @@ function unsealed(text: string, context: string): string {
 export async function createZoneKeys(tx: Tx, zone: { id: number; name: string }, algorithm: DnssecAlgorithmName): Promise<ZoneKey[]> {
   // The first key of this database may create the sealing secret; later ones must find the one that sealed the others.
   const firstEver = (await tx.dnssecKey.count()) === 0;
-  // A zone signed for the first time has nothing to roll from: both keys published and signing at once,
-  // the KSK announced to the parent (CDS/CDNSKEY) from the start.
-  const keys = (['ksk', 'zsk'] as const).map((role) => ({ ...generateZoneKey(role, algorithm), published: true, active: true, atParent: role === 'ksk' }));
+  const keys = firstSigningKeys(algorithm);
   for (const k of keys) {
     await tx.dnssecKey.create({
       data: {

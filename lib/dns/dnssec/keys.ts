@@ -40,6 +40,17 @@ export function generateZoneKey(role: ZoneKey['role'], algorithmName: DnssecAlgo
   };
 }
 
+/**
+ * The keys of a zone signed for the first time: a KSK and a ZSK, both published and
+ * signing at once (there is nothing to roll from), the KSK announced to the parent.
+ */
+export function firstSigningKeys(algorithmName: DnssecAlgorithmName): ZoneKey[] {
+  return [
+    { ...generateZoneKey('ksk', algorithmName), published: true, active: true, atParent: true },
+    { ...generateZoneKey('zsk', algorithmName), published: true, active: true },
+  ];
+}
+
 /** The number of an algorithm name from outside (a CLI flag, a form); throws for one we do not sign with. */
 export function algorithmNumber(name: string): DnssecAlgorithm {
   if (!Object.hasOwn(DNSSEC_ALGORITHMS, name)) {

@@ -3,10 +3,10 @@ import { MemoryZoneView } from '../../testing/memory-zone-view';
 import { requireVerifiers, verifyZone } from '../../testing/zone-verify';
 import { random, RandomZone } from '../../testing/random-zone-changes';
 import type { RR } from '../types';
-import { generateZoneKey } from './keys';
+import { firstSigningKeys, generateZoneKey } from './keys';
 import { planResign, refreshDueAt, refreshSignatures, type ResignPlan } from './resign';
 import { signZone } from './sign-zone';
-import { DEFAULT_SIGNING_POLICY, isSignerType, type DnssecAlgorithmName, type SigningPolicy, type ZoneKey } from './types';
+import { DEFAULT_SIGNING_POLICY, isSignerType, type SigningPolicy, type ZoneKey } from './types';
 
 const tools = requireVerifiers();
 const Z = 'z.test.';
@@ -15,12 +15,7 @@ const rr = (name: string, type: string, content: string, ttl = 300): RR => ({ na
 const soaWith = (serial: number) => rr(Z, 'SOA', `ns1.z.test. hostmaster.z.test. ${serial} 3600 600 86400 300`, 3600);
 const BASE: RR[] = [soaWith(1), rr(Z, 'NS', 'ns1.z.test.'), rr(Z, 'MX', '10 ns1.z.test.'), rr(`ns1.${Z}`, 'A', '192.0.2.1')];
 
-function keyPair(alg: DnssecAlgorithmName): ZoneKey[] {
-  return [
-    { ...generateZoneKey('ksk', alg), published: true, active: true, atParent: true },
-    { ...generateZoneKey('zsk', alg), published: true, active: true },
-  ];
-}
+const keyPair = firstSigningKeys;
 
 const key = (r: RR) => `${r.name} ${r.type} ${r.ttl} ${r.content}`;
 const coverage = (records: RR[]) =>
@@ -134,14 +129,14 @@ describe('planResign', () => {
     }
   });
 
-  it('follows key changes: a pre-published ZSK enters the DNSKEY RRset, a retired KSK leaves CDS/CDNSKEY', async () => {
+  it('follows key changes: a pre-published ZSK enters the DNSKEY RRset, a KSK no longer at the parent turns CDS/CDNSKEY into their delete forms', async () => {
     const keys = keyPair('ecdsap256sha256');
     const view = new MemoryZoneView(Z, [...BASE, ...signZone(Z, BASE, keys, policy, NOW)]);
     const next = [{ ...keys[0]!, atParent: false }, keys[1]!, { ...generateZoneKey('zsk', 'ecdsap256sha256'), published: true }];
     await commit(view, 2, { removed: [], added: [] }, next, policy);
     expectLikeFullSigning(view, next, policy, 1);
     expect(view.all().filter((r) => r.type === 'DNSKEY')).toHaveLength(3);
-    expect(view.all().filter((r) => r.type === 'CDS' || r.type === 'CDNSKEY')).toEqual([]);
+    expect(view.all().filter((r) => r.type === 'CDS' || r.type === 'CDNSKEY').map((r) => r.content).sort()).toEqual(['0 0 0 00', '0 3 0 AA==']);
   });
 
   it('refuses DNSSEC records in a change and a chain of the other kind', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RR } from '../types';
 import { requireVerifiers, verifyZone } from '../../testing/zone-verify';
-import { generateZoneKey } from './keys';
+import { dsContent, firstSigningKeys, generateZoneKey } from './keys';
 import { nsec3Hash } from './nsec3';
 import { signZone } from './sign-zone';
-import { DEFAULT_SIGNING_POLICY, type DnssecAlgorithmName, type ZoneKey } from './types';
+import { DEFAULT_SIGNING_POLICY } from './types';
 
 const tools = requireVerifiers();
 const Z = 'z.test.';
@@ -30,12 +30,7 @@ export const SHAPES: RR[] = [
   rr('txt', 'TXT', '"Mixed Case Text"'),
 ];
 
-export function keyPair(alg: DnssecAlgorithmName): ZoneKey[] {
-  return [
-    { ...generateZoneKey('ksk', alg), published: true, active: true, atParent: true },
-    { ...generateZoneKey('zsk', alg), published: true, active: true },
-  ];
-}
+const keyPair = firstSigningKeys;
 
 const now = () => Math.floor(Date.now() / 1000);
 const at = (out: RR[], name: string, type: string) => out.filter((r) => r.name === name && r.type === type);
@@ -118,12 +113,15 @@ describe('signZone', () => {
     }
   });
 
-  it('publishes only published keys, CDS/CDNSKEY only for KSKs at the parent, and refuses a zone it cannot sign', () => {
+  it('publishes only published keys, CDS/CDNSKEY only for KSKs at the parent (their delete forms when none is), and refuses a zone it cannot sign', () => {
     const [ksk, zsk] = keyPair('ed25519');
     const standby = { ...generateZoneKey('zsk', 'ed25519'), published: false };
     const out = signZone(Z, SHAPES, [{ ...ksk!, atParent: false }, zsk!, standby], policy, now());
     expect(at(out, Z, 'DNSKEY').map((r) => r.content).sort()).toEqual([ksk!.dnskey, zsk!.dnskey].sort());
-    expect(at(out, Z, 'CDS')).toEqual([]);
+    expect(at(out, Z, 'CDS').map((r) => r.content)).toEqual(['0 0 0 00']);
+    expect(at(out, Z, 'CDNSKEY').map((r) => r.content)).toEqual(['0 3 0 AA==']);
+    const withParent = signZone(Z, SHAPES, [ksk!, zsk!], policy, now());
+    expect(at(withParent, Z, 'CDS').map((r) => r.content)).toEqual([dsContent(Z, ksk!.dnskey)]);
     expect(() => signZone(Z, SHAPES, [{ ...ksk!, active: false }, zsk!], policy, now())).toThrow(/no active KSK/);
     expect(() => signZone(Z, SHAPES.filter((r) => r.type !== 'SOA'), [ksk!, zsk!], policy, now())).toThrow(/no SOA/);
   });
