@@ -4,11 +4,13 @@
 //
 // Loading a zone converts every record, so the common types take a direct
 // path: A, AAAA, NS, CNAME, PTR, MX, TXT, SOA and SRV in exactly the shape
-// normalizeContent writes them. Anything else, or anything that shape does
+// normalizeContent writes them, and DS and the signer's types (a signed zone is
+// mostly RRSIG and NSEC/NSEC3; rdata-dnssec.ts). Anything else, or anything that shape does
 // not cover (escapes, underscores or a wildcard in a name, leading zeros),
 // goes through contentToWire and the encoder, which decide; the direct path
 // only ever gives the bytes that path gives (rdata-wire.test.ts compares them).
 import { contentToWire, wireToContent } from './rdata.ts';
+import { writeDnssecRdata } from './rdata-dnssec.ts';
 import { MAX_TTL } from './ttl.ts';
 import { decodeRdata, encodeRdata, ipv4ToWire, ipv6ToWire } from './wire.ts';
 
@@ -65,6 +67,15 @@ function directRdata(type: string, s: string, out: Buffer, at: number): number {
       return soa(s, out, at);
     case 'SRV':
       return srv(s, out, at);
+    case 'DS':
+    case 'CDS':
+    case 'DNSKEY':
+    case 'CDNSKEY':
+    case 'RRSIG':
+    case 'NSEC':
+    case 'NSEC3':
+    case 'NSEC3PARAM':
+      return writeDnssecRdata(type, s, out, at);
     default:
       return -1;
   }

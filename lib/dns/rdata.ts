@@ -1,6 +1,24 @@
 // Record data: validating and normalising presentation-format rdata, and converting it to and from dns-packet's `data` shapes.
 import ipaddr from 'ipaddr.js';
+import { SIGNER_TYPES } from './dnssec/types.ts';
 import { absoluteName, canonicalName, DnsNameError, isHostname } from './names.ts';
+import {
+  base32HexField,
+  base64Field,
+  checkDigestSize,
+  checkKeySize,
+  checkSignatureSize,
+  formatSigTime,
+  packetTypeCode,
+  packetTypeName,
+  sigTimeField,
+  sortedTypes,
+  toBase32Hex,
+  toBase64,
+  typeField,
+  typeText,
+} from './rdata-dnssec.ts';
+import { RdataError } from './rdata-error.ts';
 import { isValidSerial } from './serial.ts';
 import { MAX_TTL, parseTtl } from './ttl.ts';
 import { splitTxt } from './txt.ts';
@@ -25,17 +43,33 @@ export const RECORD_TYPES = [
 ] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
+/** A type a person may pick and write (the editor, the API, UPDATE, an imported file). */
 export function isRecordType(type: string): type is RecordType {
   return (RECORD_TYPES as readonly string[]).includes(type);
 }
 
-/** Thrown for rdata an operator must fix; the message says what was expected and what was given. */
-export class RdataError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RdataError';
-  }
+/**
+ * Every type Zonekeeper stores, loads and transfers: RECORD_TYPES and the signer's
+ * (SIGNER_TYPES, lib/dns/dnssec/types.ts), which only the signer writes in a zone we sign
+ * and a secondary keeps as its primary sent them. Not for pickers: they offer RECORD_TYPES.
+ */
+export const STORED_TYPES = [...RECORD_TYPES, ...SIGNER_TYPES] as const;
+export type StoredType = (typeof STORED_TYPES)[number];
+
+export function isStoredType(type: string): type is StoredType {
+  return (STORED_TYPES as readonly string[]).includes(type);
 }
+
+/**
+ * Whether a record of `type` may share its name with a CNAME: the signature of the CNAME and
+ * the name's NSEC (RFC 4035 §2.5, RFC 2181 §10.1); NSEC3 for completeness, though its hashed
+ * owner holds no CNAME in practice. Everything else makes the CNAME illegal (RFC 1034 §3.6.2).
+ */
+export function mayAccompanyCname(type: string): boolean {
+  return type === 'RRSIG' || type === 'NSEC' || type === 'NSEC3';
+}
+
+export { RdataError };
 
 // ---------------------------------------------------------------------------
 // Tokens and character-strings (RFC 1035 §5.1)
@@ -433,34 +467,29 @@ const caa: Handler<Caa> = {
   },
 };
 
-// Digest sizes by type, so a truncated paste is caught here rather than by a resolver.
-const DS_DIGEST_BYTES: Readonly<Record<number, number>> = { 1: 20, 2: 32, 3: 32, 4: 48 }; // RFC 4034, 4509, 5933, 6605
 interface Ds {
   keyTag: number;
   algorithm: number;
   digestType: number;
   digest: Uint8Array;
 }
+function dsParse(type: 'DS' | 'CDS', t: Token[], c: string): Ds {
+  if (t.length < 4) {
+    throw new RdataError(`${type} record needs "key-tag algorithm digest-type digest", like "12345 13 2 ABCD…"; got "${c}"`);
+  }
+  const f = {
+    keyTag: intField(t[0], 0, 65535, `${type} key tag`),
+    algorithm: intField(t[1], 0, 255, `${type} algorithm`),
+    digestType: intField(t[2], 0, 255, `${type} digest type`),
+    digest: hexField(t.slice(3), `${type} digest`),
+  };
+  checkDigestSize(f.digestType, f.digest, `${type} digest`);
+  return f;
+}
+const dsFormat = (f: Ds) => `${f.keyTag} ${f.algorithm} ${f.digestType} ${toHex(f.digest)}`;
 const ds: Handler<Ds> = {
-  parse: (t, _o, c) => {
-    if (t.length < 4) {
-      throw new RdataError(`DS record needs "key-tag algorithm digest-type digest", like "12345 13 2 ABCD…"; got "${c}"`);
-    }
-    const f = {
-      keyTag: intField(t[0], 0, 65535, 'DS key tag'),
-      algorithm: intField(t[1], 0, 255, 'DS algorithm'),
-      digestType: intField(t[2], 0, 255, 'DS digest type'),
-      digest: hexField(t.slice(3), 'DS digest'),
-    };
-    const want = DS_DIGEST_BYTES[f.digestType];
-    if (want !== undefined && f.digest.length !== want) {
-      throw new RdataError(
-        `DS digest type ${f.digestType} needs ${want * 2} hex digits, got ${f.digest.length * 2}`,
-      );
-    }
-    return f;
-  },
-  format: (f) => `${f.keyTag} ${f.algorithm} ${f.digestType} ${toHex(f.digest)}`,
+  parse: (t, _o, c) => dsParse('DS', t, c),
+  format: dsFormat,
   toWire: (f) => ({ keyTag: f.keyTag, algorithm: f.algorithm, digestType: f.digestType, digest: Buffer.from(f.digest) }),
   fromWire: (d) => {
     const o = obj(d, 'DS');
@@ -682,9 +711,262 @@ const soa: Handler<SoaFields> = {
   },
 };
 
+// ---------------------------------------------------------------------------
+// DNSSEC types (RFC 4034, RFC 5155, RFC 7344). dns-packet knows DNSKEY, RRSIG, NSEC and NSEC3;
+// CDS, CDNSKEY and NSEC3PARAM travel as raw rdata (a Buffer, RFC 3597), as wire.ts hands
+// every type dns-packet has no codec for.
+
+/** Fields that may not be quoted: base64, hex, type lists. */
+function plainTokens(t: Token[], what: string): string[] {
+  const quoted = t.find((x) => x.quoted);
+  if (quoted) throw new RdataError(`${what} is not quoted text, got ${quoted.raw}`);
+  return t.map((x) => x.raw);
+}
+
+/** Raw rdata (a Buffer) as dns-packet gives a type it has no codec for. */
+function rawRdata(d: unknown, type: string, minLength: number): Buffer {
+  if (!(d instanceof Uint8Array)) throw new RdataError(`${type} wire data must be raw rdata bytes`);
+  if (d.length < minLength) throw new RdataError(`${type} rdata is cut short (${d.length} bytes)`);
+  return Buffer.from(d.buffer, d.byteOffset, d.length);
+}
+
+const cds: Handler<Ds> = {
+  parse: (t, _o, c) => dsParse('CDS', t, c),
+  format: dsFormat,
+  toWire: (f) => Buffer.concat([Buffer.from([f.keyTag >> 8, f.keyTag & 0xff, f.algorithm, f.digestType]), f.digest]),
+  fromWire: (d) => {
+    const b = rawRdata(d, 'CDS', 5);
+    const f = { keyTag: b.readUInt16BE(0), algorithm: b[2]!, digestType: b[3]!, digest: Uint8Array.from(b.subarray(4)) };
+    checkDigestSize(f.digestType, f.digest, 'CDS digest');
+    return f;
+  },
+};
+
+interface Dnskey {
+  flags: number;
+  algorithm: number;
+  key: Uint8Array;
+}
+function dnskeyParse(type: string, t: Token[], c: string): Dnskey {
+  if (t.length < 4) {
+    throw new RdataError(`${type} record needs "flags protocol algorithm public-key", like "257 3 13 <base64>"; got "${c}"`);
+  }
+  const flags = intField(t[0], 0, 65535, `${type} flags`);
+  // RFC 4034 §2.1.2: any other protocol value makes the key invalid.
+  if (t[1]!.raw !== '3') throw new RdataError(`${type} protocol must be 3 (RFC 4034 §2.1.2), got "${t[1]!.raw}"`);
+  const algorithm = intField(t[2], 0, 255, `${type} algorithm`);
+  const key = base64Field(plainTokens(t.slice(3), `${type} public key`), `${type} public key`);
+  checkKeySize(algorithm, key, `${type} public key`);
+  return { flags, algorithm, key };
+}
+const dnskeyFormat = (f: Dnskey) => `${f.flags} 3 ${f.algorithm} ${toBase64(f.key)}`;
+function dnskeyFromBytes(type: string, b: Buffer): Dnskey {
+  if (b[2] !== 3) throw new RdataError(`${type} protocol must be 3 (RFC 4034 §2.1.2), got ${b[2]}`);
+  const f = { flags: b.readUInt16BE(0), algorithm: b[3]!, key: Uint8Array.from(b.subarray(4)) };
+  if (f.key.length === 0) throw new RdataError(`${type} has no public key`);
+  checkKeySize(f.algorithm, f.key, `${type} public key`);
+  return f;
+}
+const dnskey: Handler<Dnskey> = {
+  parse: (t, _o, c) => dnskeyParse('DNSKEY', t, c),
+  format: dnskeyFormat,
+  toWire: (f) => ({ flags: f.flags, algorithm: f.algorithm, key: Buffer.from(f.key) }),
+  fromWire: (d) => {
+    const o = obj(d, 'DNSKEY');
+    const f = {
+      flags: wireInt(o.flags, 0, 65535, 'DNSKEY flags'),
+      algorithm: wireInt(o.algorithm, 0, 255, 'DNSKEY algorithm'),
+      key: toBytes(o.key instanceof Uint8Array ? o.key : null, 'DNSKEY public key'),
+    };
+    if (f.key.length === 0) throw new RdataError('DNSKEY has no public key');
+    checkKeySize(f.algorithm, f.key, 'DNSKEY public key');
+    return f;
+  },
+};
+const cdnskey: Handler<Dnskey> = {
+  parse: (t, _o, c) => dnskeyParse('CDNSKEY', t, c),
+  format: dnskeyFormat,
+  toWire: (f) => Buffer.concat([Buffer.from([f.flags >> 8, f.flags & 0xff, 3, f.algorithm]), f.key]),
+  fromWire: (d) => dnskeyFromBytes('CDNSKEY', rawRdata(d, 'CDNSKEY', 4)),
+};
+
+interface Rrsig {
+  typeCovered: number;
+  algorithm: number;
+  labels: number;
+  originalTtl: number;
+  expiration: number;
+  inception: number;
+  keyTag: number;
+  signer: string;
+  signature: Uint8Array;
+}
+const rrsig: Handler<Rrsig> = {
+  parse: (t, o, c) => {
+    if (t.length < 9) {
+      throw new RdataError(
+        'RRSIG record needs "type-covered algorithm labels original-ttl expiration inception key-tag signer signature", ' +
+          `like "A 13 2 300 20261220000000 20261206000000 12345 example.test. <base64>"; got "${c}"`,
+      );
+    }
+    const f = {
+      typeCovered: typeField(plainTokens([t[0]!], 'RRSIG type covered')[0]!, 'RRSIG type covered'),
+      algorithm: intField(t[1], 0, 255, 'RRSIG algorithm'),
+      labels: intField(t[2], 0, 255, 'RRSIG labels'),
+      originalTtl: intField(t[3], 0, 4294967295, 'RRSIG original TTL'),
+      expiration: sigTimeField(plainTokens([t[4]!], 'RRSIG expiration')[0]!, 'RRSIG expiration'),
+      inception: sigTimeField(plainTokens([t[5]!], 'RRSIG inception')[0]!, 'RRSIG inception'),
+      keyTag: intField(t[6], 0, 65535, 'RRSIG key tag'),
+      signer: nameField(t[7], o, 'RRSIG signer'),
+      signature: base64Field(plainTokens(t.slice(8), 'RRSIG signature'), 'RRSIG signature'),
+    };
+    checkSignatureSize(f.algorithm, f.signature, 'RRSIG signature');
+    return f;
+  },
+  format: (f) =>
+    `${typeText(f.typeCovered)} ${f.algorithm} ${f.labels} ${f.originalTtl} ${formatSigTime(f.expiration)} ` +
+    `${formatSigTime(f.inception)} ${f.keyTag} ${f.signer} ${toBase64(f.signature)}`,
+  toWire: (f) => ({
+    typeCovered: packetTypeName(f.typeCovered),
+    algorithm: f.algorithm,
+    labels: f.labels,
+    originalTTL: f.originalTtl,
+    expiration: f.expiration,
+    inception: f.inception,
+    keyTag: f.keyTag,
+    signersName: nameToWire(f.signer),
+    signature: Buffer.from(f.signature),
+  }),
+  fromWire: (d) => {
+    const o = obj(d, 'RRSIG');
+    const f = {
+      typeCovered: packetTypeCode(o.typeCovered, 'RRSIG type covered'),
+      algorithm: wireInt(o.algorithm, 0, 255, 'RRSIG algorithm'),
+      labels: wireInt(o.labels, 0, 255, 'RRSIG labels'),
+      originalTtl: wireInt(o.originalTTL, 0, 4294967295, 'RRSIG original TTL'),
+      expiration: wireInt(o.expiration, 0, 4294967295, 'RRSIG expiration'),
+      inception: wireInt(o.inception, 0, 4294967295, 'RRSIG inception'),
+      keyTag: wireInt(o.keyTag, 0, 65535, 'RRSIG key tag'),
+      signer: wireName(o.signersName, 'RRSIG signer'),
+      signature: toBytes(o.signature instanceof Uint8Array ? o.signature : null, 'RRSIG signature'),
+    };
+    if (f.signature.length === 0) throw new RdataError('RRSIG has no signature');
+    checkSignatureSize(f.algorithm, f.signature, 'RRSIG signature');
+    return f;
+  },
+};
+
+/** A type list as written after NSEC's next name or NSEC3's hash: any order, written back sorted. */
+const typeList = (t: Token[], what: string) => sortedTypes(plainTokens(t, what).map((x) => typeField(x, what)));
+const formatTypes = (codes: readonly number[]) => codes.map((c) => ` ${typeText(c)}`).join('');
+function wireTypes(v: unknown, what: string): number[] {
+  if (!Array.isArray(v)) throw new RdataError(`${what} is missing from the wire data`);
+  return sortedTypes(v.map((x) => packetTypeCode(x, what)));
+}
+
+interface Nsec {
+  next: string;
+  types: number[];
+}
+const nsec: Handler<Nsec> = {
+  parse: (t, o, c) => {
+    if (t.length < 1) throw new RdataError(`NSEC record needs "next-name types…", like "b.example.test. A RRSIG NSEC"; got "${c}"`);
+    return { next: nameField(t[0], o, 'NSEC next name'), types: typeList(t.slice(1), 'NSEC type list') };
+  },
+  format: (f) => `${f.next}${formatTypes(f.types)}`,
+  toWire: (f) => ({ nextDomain: nameToWire(f.next), rrtypes: f.types.map(packetTypeName) }),
+  fromWire: (d) => {
+    const o = obj(d, 'NSEC');
+    return { next: wireName(o.nextDomain, 'NSEC next name'), types: wireTypes(o.rrtypes, 'NSEC type list') };
+  },
+};
+
+interface Nsec3Param {
+  algorithm: number;
+  flags: number;
+  iterations: number;
+  salt: Uint8Array;
+}
+function nsec3ParamFields(type: string, t: Token[]): Nsec3Param {
+  return {
+    algorithm: intField(t[0], 0, 255, `${type} hash algorithm`),
+    flags: intField(t[1], 0, 255, `${type} flags`),
+    iterations: intField(t[2], 0, 65535, `${type} iterations`),
+    // RFC 5155 §3.3: "-" is the empty salt.
+    salt: t[3]!.raw === '-' ? new Uint8Array(0) : hexField([t[3]!], `${type} salt (or "-" for none)`),
+  };
+}
+function checkSalt(type: string, salt: Uint8Array): void {
+  if (salt.length > 255) throw new RdataError(`${type} salt is longer than 255 bytes`);
+}
+const formatParams = (f: Nsec3Param) => `${f.algorithm} ${f.flags} ${f.iterations} ${f.salt.length ? toHex(f.salt) : '-'}`;
+
+interface Nsec3 extends Nsec3Param {
+  hash: Uint8Array;
+  types: number[];
+}
+const nsec3: Handler<Nsec3> = {
+  parse: (t, _o, c) => {
+    if (t.length < 5) {
+      throw new RdataError(
+        `NSEC3 record needs "hash-algorithm flags iterations salt next-hash types…", like "1 0 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR A RRSIG"; got "${c}"`,
+      );
+    }
+    const f = {
+      ...nsec3ParamFields('NSEC3', t),
+      hash: base32HexField(plainTokens([t[4]!], 'NSEC3 next hash')[0]!, 'NSEC3 next hash'),
+      types: typeList(t.slice(5), 'NSEC3 type list'),
+    };
+    checkSalt('NSEC3', f.salt);
+    if (f.hash.length === 0 || f.hash.length > 255) throw new RdataError('NSEC3 next hash must be 1 to 255 bytes');
+    return f;
+  },
+  format: (f) => `${formatParams(f)} ${toBase32Hex(f.hash)}${formatTypes(f.types)}`,
+  toWire: (f) => ({
+    algorithm: f.algorithm,
+    flags: f.flags,
+    iterations: f.iterations,
+    salt: Buffer.from(f.salt),
+    nextDomain: Buffer.from(f.hash),
+    rrtypes: f.types.map(packetTypeName),
+  }),
+  fromWire: (d) => {
+    const o = obj(d, 'NSEC3');
+    const f = {
+      algorithm: wireInt(o.algorithm, 0, 255, 'NSEC3 hash algorithm'),
+      flags: wireInt(o.flags, 0, 255, 'NSEC3 flags'),
+      iterations: wireInt(o.iterations, 0, 65535, 'NSEC3 iterations'),
+      salt: toBytes(o.salt instanceof Uint8Array ? o.salt : null, 'NSEC3 salt'),
+      hash: toBytes(o.nextDomain instanceof Uint8Array ? o.nextDomain : null, 'NSEC3 next hash'),
+      types: wireTypes(o.rrtypes, 'NSEC3 type list'),
+    };
+    if (f.hash.length === 0) throw new RdataError('NSEC3 has no next hash');
+    return f;
+  },
+};
+
+const nsec3param: Handler<Nsec3Param> = {
+  parse: (t, _o, c) => {
+    expectCount('NSEC3PARAM', t, 4, '"hash-algorithm flags iterations salt", like "1 0 0 -"', c);
+    const f = nsec3ParamFields('NSEC3PARAM', t);
+    checkSalt('NSEC3PARAM', f.salt);
+    return f;
+  },
+  format: formatParams,
+  toWire: (f) => {
+    const head = Buffer.from([f.algorithm, f.flags, f.iterations >> 8, f.iterations & 0xff, f.salt.length]);
+    return Buffer.concat([head, f.salt]);
+  },
+  fromWire: (d) => {
+    const b = rawRdata(d, 'NSEC3PARAM', 5);
+    if (b.length !== 5 + b[4]!) throw new RdataError('NSEC3PARAM rdata length does not match its salt length');
+    return { algorithm: b[0]!, flags: b[1]!, iterations: b.readUInt16BE(2), salt: Uint8Array.from(b.subarray(5)) };
+  },
+};
+
 const erase = <F>(h: Handler<F>) => h as unknown as Handler<unknown>;
 
-const HANDLERS: Readonly<Record<RecordType, Handler<unknown>>> = {
+const HANDLERS: Readonly<Record<StoredType, Handler<unknown>>> = {
   A: erase(a),
   AAAA: erase(aaaa),
   CNAME: erase(singleName('CNAME', false)),
@@ -701,11 +983,18 @@ const HANDLERS: Readonly<Record<RecordType, Handler<unknown>>> = {
   NAPTR: erase(naptr),
   HINFO: erase(hinfo),
   SOA: erase(soa),
+  DNSKEY: erase(dnskey),
+  CDNSKEY: erase(cdnskey),
+  CDS: erase(cds),
+  RRSIG: erase(rrsig),
+  NSEC: erase(nsec),
+  NSEC3: erase(nsec3),
+  NSEC3PARAM: erase(nsec3param),
 };
 
 function handler(type: string): Handler<unknown> {
   const t = type.toUpperCase();
-  if (!isRecordType(t)) throw new RdataError(`unsupported record type ${type}`);
+  if (!isStoredType(t)) throw new RdataError(`unsupported record type ${type}`);
   return HANDLERS[t];
 }
 

@@ -1,6 +1,6 @@
 // Zone files: the one parser and serializer for BIND master-file syntax (RFC 1035 §5).
 import { canonicalName, DnsNameError, isInZone, nameLabels, relativeName } from './names.ts';
-import { isRecordType, normalizeContent, parseSoaContent, RdataError } from './rdata.ts';
+import { isStoredType, mayAccompanyCname, normalizeContent, parseSoaContent, RdataError } from './rdata.ts';
 import { RecordIndex } from './record-index.ts';
 import { parseTtl } from './ttl.ts';
 import type { RR } from './types.ts';
@@ -225,7 +225,7 @@ export function parseZoneFile(
       continue;
     }
     const type = typeToken.text.toUpperCase();
-    if (!isRecordType(type)) {
+    if (!isStoredType(type)) {
       fail(`unknown or unsupported record type "${typeToken.text}"`, typeToken.line);
       continue;
     }
@@ -294,10 +294,11 @@ function checkZone(parsed: Parsed[], zone: string, errors: ZoneFileError[]): RR[
     if (p.rr.type === 'CNAME') cnameOwners.add(p.rr.name);
   }
 
-  // RFC 1034 §3.6.2: a name with a CNAME has no other data (and only one CNAME).
+  // RFC 1034 §3.6.2: a name with a CNAME has no other data (and only one CNAME), but for its
+  // DNSSEC records (RFC 4035 §2.5).
   const dropped = new Set<Parsed>();
   for (const name of cnameOwners) {
-    const list = byName.at(name);
+    const list = byName.at(name).filter((p) => !mayAccompanyCname(p.rr.type));
     if (list.length === 1) continue;
     const cnames = list.filter((p) => p.rr.type === 'CNAME');
     const first = list.find((p) => p !== cnames[0])!;
