@@ -8,7 +8,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { normalizeContent } from '../dns/rdata';
 import type { RR } from '../dns/types';
+import { log } from '../worker/logger';
+import type { HandlerContext } from '../worker/request';
+import { ResponseCache } from '../worker/response-cache';
+import { listenTcp } from '../worker/tcp';
+import { listenUdp } from '../worker/udp';
+import { buildSnapshot } from '../worker/zone-snapshot';
+import { freePort } from './bind';
+import { ZoneStore } from '../worker/zone-store';
 
 export interface SignedZone {
   zone: string;
@@ -54,7 +63,7 @@ export function readSigned(text: string, zone: string): RR[] {
     const f = line.trim().split(/\s+/);
     const [owner, ttl, klass, type] = f;
     if (klass !== 'IN' || !owner || !type) throw new Error(`unexpected line in a signed zone: ${line}`);
-    out.push({ name: owner.toLowerCase(), type, ttl: Number(ttl), content: canonicalContent(type, f.slice(4)) });
+    out.push({ name: owner.toLowerCase(), type, ttl: Number(ttl), content: normalizeContent(type, canonicalContent(type, f.slice(4)), zone) });
   }
   const soa = out.findIndex((r) => r.type === 'SOA' && r.name === zone);
   out.unshift(...out.splice(soa, 1));
@@ -80,4 +89,40 @@ function canonicalContent(type: string, f: string[]): string {
     default:
       return f.join(' ');
   }
+}
+
+/** A store serving the signed zone's records, built as the loader builds a snapshot. */
+export function signedStore(signed: SignedZone): ZoneStore {
+  const [soa, ...rest] = signed.records;
+  const minimum = Number(soa!.content.split(' ')[6]);
+  const store = new ZoneStore();
+  store.set(buildSnapshot({ id: 1, name: signed.zone, serial: 1, version: 1, soa: soa!, negativeTtl: Math.min(soa!.ttl, minimum) }, rest));
+  return store;
+}
+
+export interface ServedZone {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves `store` on 127.0.0.1 over UDP and TCP on one port with the worker's own listeners and
+ * handler (response cache included), as the worker process answers.
+ */
+export async function serveStore(store: ZoneStore): Promise<ServedZone> {
+  const ctx: HandlerContext = { store, log, ednsUdpLimit: 1232, cache: new ResponseCache(store) };
+  let lastError: unknown;
+  // A port found free can be taken before both listeners have it: try a few.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort('127.0.0.1');
+    const udp = await listenUdp(ctx, { address: '127.0.0.1', port }).catch((err: unknown) => ((lastError = err), null));
+    if (!udp) continue;
+    const tcp = await listenTcp(ctx, { address: '127.0.0.1', port }).catch((err: unknown) => ((lastError = err), null));
+    if (!tcp) {
+      await new Promise<void>((r) => udp.close(() => r()));
+      continue;
+    }
+    return { port, stop: async () => void (await Promise.all([tcp.close(), new Promise<void>((r) => udp.close(() => r()))])) };
+  }
+  throw lastError;
 }
