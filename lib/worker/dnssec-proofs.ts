@@ -16,7 +16,7 @@
 // indexes, 4 bytes per owner, sorted by comparing the owners' wire labels in
 // place. Each proof is then a binary search. A zone's every change gives a
 // new snapshot, so the order is worked out again after each change, on the
-// first DO answer that needs a proof; see chainOrder for what that costs.
+// first DO answer that needs a proof; chainOrder says what that costs.
 import { WireRdata, wireNameText, type WireRecord } from '../dns/wire';
 import { relativeWire, NAME } from './snapshot-layout';
 import { base32hex, nsec3Hash, NSEC3_SHA1 } from './nsec3-hash';
@@ -153,10 +153,13 @@ function canonicalCompare(a: Buffer, aAt: number, aLen: number, b: Buffer, bAt: 
 }
 
 /**
- * The owners of the zone's chain in canonical order, worked out on first use. For a zone of a
- * million records (about 330,000 names, each with an NSEC or NSEC3) this takes one pass over
- * the nodes and a sort of 330,000 indexes (1.3 MB) by comparing wire labels in place: see
- * the report of dnssec-proofs.test.ts for the time measured.
+ * The owners of the zone's chain in canonical order, worked out on first use: one pass over
+ * the nodes and a sort of their indexes by comparing wire labels in place. For a zone of a
+ * million records (250,000 names, each with an address, an NSEC or NSEC3 and their RRSIGs)
+ * the chain takes 1 MB and was sorted in 240 ms with NSEC3, 95 ms with NSEC, on these
+ * 2-core machines (2026-12-06); an NXDOMAIN proof then took 12 µs with NSEC3 (three SHA-1
+ * hashes, three binary searches) and 3 µs with NSEC. A changed zone pays the sort again on
+ * its first DO answer that needs a proof.
  */
 export function chainOrder(zone: ZoneSnapshot, s: Signed): Uint32Array {
   if (s.chain) return s.chain;
