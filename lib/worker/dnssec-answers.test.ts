@@ -136,6 +136,14 @@ describe.skipIf(!programs).each(['nsec', 'nsec3'] as const)('a zone signed with 
     }
   });
 
+  it('never signs glue, even where the zone holds an RRSIG for it (RFC 4035 §2.2)', () => {
+    const { zone } = setup();
+    const stray = zone.records.find((x) => x.name === `www.${Z}` && x.type === 'RRSIG' && x.content.startsWith('A '))!;
+    const store = signedStore({ ...zone, records: [...zone.records, { ...stray, name: `ns.secure.${Z}` }] });
+    const r = ask({ store, log, ednsUdpLimit: 1232 }, `host.secure.${Z}`, 'A', true);
+    expect(lines(r.additionals)).toEqual([`ns.secure.${Z} A`]);
+  });
+
   it('truncates over UDP rather than drop a proof or a signature (RFC 4035 §3.1.1)', () => {
     const { ctx } = setup();
     const small = decodeMessage(handleMessage(ctx, encodeMessage(queryMessage(`x.wild.${Z}`, 'MX', { edns: 512, dnssecOk: true })).buf, 'udp', peer)!);

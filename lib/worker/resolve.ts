@@ -279,7 +279,11 @@ function referralFor(zone: ZoneSnapshot, d: Derived, cut: string): Referral {
   return ref;
 }
 
-/** A referral's glue for a DO answer: the same addresses, the authoritative ones with their RRSIGs (glue has none). */
+/**
+ * A referral's glue for a DO answer: the same addresses, those the zone is authoritative for
+ * followed by their RRSIGs. Glue (at or below a cut) is the child's data and never signed
+ * (RFC 4035 §2.2), whatever RRSIGs a zone may hold there.
+ */
 function signedGlue(zone: ZoneSnapshot, ref: Referral): readonly WireRecord[] {
   if (ref.signedGlue) return ref.signedGlue;
   const out: WireRecord[] = [];
@@ -289,9 +293,9 @@ function signedGlue(zone: ZoneSnapshot, ref: Referral): readonly WireRecord[] {
     out.push(rr);
     // An RRset's records lie together: its RRSIGs follow the last of them.
     const next = glue[i + 1];
-    if (next && next.name === rr.name && next.type === rr.type) continue;
-    const node = zone.findNode(rr.name);
-    if (node >= 0) pushSignatures(zone, node, typeCodeOf(rr.type), rr.name, out);
+    if (i < ref.required || (next && next.name === rr.name && next.type === rr.type)) continue;
+    if (zone.cutCount > 0 && findCut(zone, rr.name, 'A') !== undefined) continue;
+    pushSignatures(zone, zone.findNode(rr.name), typeCodeOf(rr.type), rr.name, out);
   }
   ref.signedGlue = out;
   return out;
@@ -343,7 +347,7 @@ function addAddresses(zone: ZoneSnapshot, targets: readonly string[], out: WireR
       const set = node < 0 ? -1 : zone.findSet(node, type);
       if (set < 0) continue;
       zone.pushRecords(out, set, t);
-      if (signed) pushSignatures(zone, node, type, t, out);
+      if (signed && (zone.cutCount === 0 || findCut(zone, t, 'A') === undefined)) pushSignatures(zone, node, type, t, out);
     }
   }
 }
