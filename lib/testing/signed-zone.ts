@@ -33,7 +33,8 @@ export interface SignOptions {
   /** `dnssec-keygen` and `dnssec-signzone` paths (from requirePrograms). */
   keygen: string;
   signzone: string;
-  denial: 'nsec' | 'nsec3';
+  /** NSEC3 with Opt-Out (RFC 5155 §6): insecure delegations get no NSEC3 of their own. */
+  denial: 'nsec' | 'nsec3' | 'nsec3-optout';
 }
 
 /** Signs `zoneText` (absolute names, explicit TTLs) for `zone` (absolute). */
@@ -45,7 +46,7 @@ export function signZone(zone: string, zoneText: string, opts: SignOptions): Sig
     const ksk = run(opts.keygen, ['-q', '-K', dir, '-a', 'ECDSAP256SHA256', '-f', 'KSK', origin]).trim();
     run(opts.keygen, ['-q', '-K', dir, '-a', 'ECDSAP256SHA256', origin]);
     fs.writeFileSync(path.join(dir, 'zone.db'), zoneText);
-    const denial = opts.denial === 'nsec3' ? ['-3', '-', '-H', '0'] : [];
+    const denial = opts.denial === 'nsec' ? [] : ['-3', '-', '-H', '0', ...(opts.denial === 'nsec3-optout' ? ['-A'] : [])];
     run(opts.signzone, ['-q', '-K', dir, '-S', ...denial, '-o', origin, '-f', 'signed.db', '-O', 'full', 'zone.db']);
     const text = fs.readFileSync(path.join(dir, 'signed.db'), 'utf8');
     const kskLine = fs.readFileSync(path.join(dir, `${ksk}.key`), 'utf8').split('\n').find((l) => /\sDNSKEY\s/.test(l) && !l.startsWith(';'))!;

@@ -95,7 +95,7 @@ async function askDo(port: number, name: string, type: string, transport: 'udp' 
   return decodeMessage(reply);
 }
 
-describe.skipIf(!programs).each(['nsec', 'nsec3'] as const)('DO answers identical to NSD 4.6, zone signed with %s', (denial) => {
+describe.skipIf(!programs).each(['nsec', 'nsec3', 'nsec3-optout'] as const)('DO answers identical to NSD 4.6, zone signed with %s', (denial) => {
   let signed: SignedZone;
   let nsd: RunningNsd;
   let ours: ServedZone;
