@@ -187,8 +187,11 @@ export function chainOrder(zone: ZoneSnapshot, s: Signed): Uint32Array {
 /** Whether the set's first NSEC3 has the zone's hash algorithm, iterations and salt (RFC 5155 §7.2). */
 function sameParameters(zone: ZoneSnapshot, set: number, s: Signed): boolean {
   const d = zone.data;
-  const r = zone.setRecordsAt(set) + 6;
+  const at = zone.setRecordsAt(set);
+  const r = at + 6;
   const saltLength = d[r + 4]!;
+  // Stored rdata was checked when it was written; a short one is simply no part of the chain.
+  if (zone.recordLength(at) < 6 + 5 + saltLength) return false;
   return d[r] === NSEC3_SHA1 && d.readUInt16BE(r + 2) === s.iterations && saltLength === s.salt.length && s.salt.compare(d, r + 5, r + 5 + saltLength) === 0;
 }
 
