@@ -10,10 +10,15 @@ export interface AskOptions {
   edns?: number | false;
   timeoutMs?: number;
   rd?: boolean;
+  /** Sets the DO bit (RFC 3225), in an OPT of `edns` bytes (1232 when `edns` is not given). */
+  dnssecOk?: boolean;
 }
 
 export function queryMessage(name: string, type: string, opts: AskOptions = {}): Message {
-  return newQuery(name, type, { rd: opts.rd, edns: opts.edns === false ? undefined : opts.edns });
+  const edns = opts.edns === false ? undefined : (opts.edns ?? (opts.dnssecOk ? 1232 : undefined));
+  const q = newQuery(name, type, { rd: opts.rd, edns });
+  if (opts.dnssecOk && q.edns) q.edns.dnssecOk = true;
+  return q;
 }
 
 export async function ask(port: number, name: string, type: string, opts: AskOptions = {}, host = '127.0.0.1'): Promise<Message> {

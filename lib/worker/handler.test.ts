@@ -143,4 +143,24 @@ describe('answers', () => {
     expect(ask(queryMessage(`www.${Z}`, 'A'))!.edns).toBeUndefined();
     expect(ask(queryMessage(`www.${Z}`, 'A', { edns: 4096 }))!.edns?.udpSize).toBe(1232);
   });
+
+  // RFC 3225 §3: the DO bit of the query comes back in the response's OPT, whatever the
+  // answer and whether or not the zone is signed (this one is not).
+  it.each([
+    ['an answer', `www.${Z}`, 'A', RCODE.NOERROR],
+    ['NXDOMAIN', `nope.${Z}`, 'A', RCODE.NXDOMAIN],
+    ['REFUSED', 'example.org.', 'A', RCODE.REFUSED],
+    ['an IXFR over UDP', Z, 'IXFR', RCODE.NOERROR],
+  ])('copies the DO bit into the OPT of %s', (_what, name, type, rcode) => {
+    const withDo = ask(queryMessage(name, type, { edns: 1232, dnssecOk: true }))!;
+    expect([withDo.rcode, withDo.edns?.dnssecOk]).toEqual([rcode, true]);
+    const without = ask(queryMessage(name, type, { edns: 1232 }))!;
+    expect([without.rcode, without.edns?.dnssecOk]).toEqual([rcode, false]);
+  });
+
+  it('copies the DO bit into the OPT of a SERVFAIL', () => {
+    const broken: HandlerContext = { ...ctx, store: { findZone: () => { throw new Error('boom'); } } as unknown as ZoneStore, log: { ...log, error: () => {} } as typeof log };
+    const out = decodeMessage(handleMessage(broken, encodeMessage(queryMessage(`www.${Z}`, 'A', { dnssecOk: true })).buf, 'udp', peer)!);
+    expect([out.rcode, out.edns?.dnssecOk]).toEqual([RCODE.SERVFAIL, true]);
+  });
 });

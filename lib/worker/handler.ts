@@ -94,7 +94,7 @@ function handleUncached(ctx: HandlerContext, buf: Buffer, transport: Transport, 
     ctx.log.error({ peer, question: msg.questions[0], err: (err as Error).stack }, 'exception while answering; SERVFAIL');
     const fail = newResponse(msg);
     fail.rcode = RCODE.SERVFAIL;
-    if (msg.edns) fail.edns = replyEdns(ctx);
+    if (msg.edns) fail.edns = replyEdns(ctx, msg.edns);
     return encodeMessage(fail).buf;
   }
 }
@@ -122,7 +122,7 @@ export function guardRcode(msg: Message): number | null {
 function dispatch(ctx: HandlerContext, req: Request, res: Message): Buffer {
   const { msg } = req;
   // Two OPT records: we cannot tell which to honour, so the reply has none (RFC 6891 §6.1.1).
-  if (msg.edns && msg.ednsCount === 1) res.edns = replyEdns(ctx);
+  if (msg.edns && msg.ednsCount === 1) res.edns = replyEdns(ctx, msg.edns);
   if (req.kind === 'notify') {
     if (msg.ednsCount > 1) return finish(res, RCODE.FORMERR, undefined);
     if (msg.edns && msg.edns.version > 0) return finish(res, RCODE.BADVERS, undefined);

@@ -12,7 +12,7 @@ export function answerQuery(ctx: HandlerContext, req: Request, res: Message): Bu
   if (!zone) return finish(res, RCODE.REFUSED, undefined);
   // A secondary copy past its expire must not be served as authoritative (RFC 1035 §4.3.5).
   if (zone.expired) return finish(res, RCODE.SERVFAIL, undefined);
-  const r = resolve(zone, req.qname, req.qtype);
+  const r = resolve(zone, req.qname, req.qtype, req.msg.edns?.dnssecOk === true);
   res.rcode = r.rcode;
   res.aa = r.aa;
   res.answers = r.answers;

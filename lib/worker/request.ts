@@ -127,9 +127,13 @@ export function finish(res: Message, rcode: number, maxSize: number | undefined)
   return encodeMessage(res, maxSize ? { maxSize } : undefined).buf;
 }
 
-/** The OPT record of our replies: our UDP payload limit, version 0 (RFC 6891 §6.1.1). */
-export function replyEdns(ctx: HandlerContext): NonNullable<Message['edns']> {
-  return { udpSize: ctx.ednsUdpLimit, version: 0, dnssecOk: false, options: [] };
+/**
+ * The OPT record of our replies: our UDP payload limit, version 0 (RFC 6891 §6.1.1), and the
+ * query's DO bit copied back (RFC 3225 §3), whatever the zone: a resolver reads it to learn
+ * that we understood the bit.
+ */
+export function replyEdns(ctx: HandlerContext, query: Message['edns']): NonNullable<Message['edns']> {
+  return { udpSize: ctx.ednsUdpLimit, version: 0, dnssecOk: query?.dnssecOk === true, options: [] };
 }
 
 /** A reply for a message we could not decode: its ID and opcode, no question. */

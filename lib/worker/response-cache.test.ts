@@ -107,6 +107,18 @@ describe('response cache', () => {
     expect(keys.size).toBe(3);
   });
 
+  it('caches answers to queries with and without the DO bit apart (RFC 3225: the bit comes back, proofs differ)', () => {
+    const { cached } = setup();
+    const plainQuery = encodeMessage(queryMessage('www.c.test.', 'A', { edns: 1232 })).buf;
+    const doQuery = encodeMessage(queryMessage('www.c.test.', 'A', { edns: 1232, dnssecOk: true })).buf;
+    expect(keyId(cacheKey(plainQuery, 'udp', 1232)!)).not.toBe(keyId(cacheKey(doQuery, 'udp', 1232)!));
+    for (let i = 0; i < 2; i++) {
+      expect(decodeMessage(handleMessage(cached, plainQuery, 'udp', peer)!).edns?.dnssecOk).toBe(false);
+      expect(decodeMessage(handleMessage(cached, doQuery, 'udp', peer)!).edns?.dnssecOk).toBe(true);
+    }
+    expect(cached.cache!.hits).toBe(2);
+  });
+
   // Regression: lowercasing ran over QTYPE too, so HTTPS (65, "A") and type 97 ("a") shared a key.
   it('never folds the question type, only the name', () => {
     const upper65 = encodeMessage(queryMessage('WWW.c.test.', 'TYPE65')).buf;

@@ -8,7 +8,8 @@
 // version 0. Anything else goes through the full decoder, which applies every
 // guard of the rcode table. The key is the question with the name folded to
 // lowercase, plus everything else the answer depends on: the size limit
-// (transport and EDNS payload) and whether the query had an OPT record.
+// (transport and EDNS payload), whether the query had an OPT record, and its
+// DO bit (RFC 3225: signatures and denial proofs, and the bit echoed back).
 //
 // A hit is valid while the zone snapshot it was built from is still the one
 // served and no zone was added or removed since (which could change which zone
@@ -19,7 +20,7 @@ import type { ZoneStore } from './zone-store';
 export interface CacheKey {
   /** The question (name lowercased, type, class) as one flat latin1 string. */
   question: string;
-  /** Everything else the answer depends on: the size limit and whether the query had OPT. */
+  /** Everything else the answer depends on: the size limit, whether the query had OPT, and its DO bit. */
   variant: number;
   /** Offset just past the question section. */
   questionEnd: number;
@@ -67,6 +68,7 @@ export function cacheKey(buf: Buffer, transport: 'udp' | 'tcp', ednsUdpLimit: nu
   if (qtype === 251 || qtype === 252) return null;
   let size = 512;
   let edns = 0;
+  let dnssecOk = 0;
   if (arcount === 0) {
     if (questionEnd !== len) return null;
   } else {
@@ -84,6 +86,8 @@ export function cacheKey(buf: Buffer, transport: 'udp' | 'tcp', ednsUdpLimit: nu
     if (p !== len) return null;
     size = Math.max(512, Math.min(buf.readUInt16BE(o + 3), ednsUdpLimit));
     edns = 1;
+    // The DO bit: the top bit of the OPT TTL's flags (RFC 3225 §3).
+    dnssecOk = buf[o + 7]! >> 7;
   }
   if (transport === 'tcp') size = 65535;
   // The question, lowercased (ASCII letters only: names compare that way,
@@ -110,7 +114,7 @@ export function cacheKey(buf: Buffer, transport: 'udp' | 'tcp', ednsUdpLimit: nu
     q = LOWER.toString('latin1', 0, n);
   }
   // No string concatenation here: a joined key is a rope the Map would flatten on every lookup.
-  return { question: q, variant: size * 2 + edns, questionEnd };
+  return { question: q, variant: size * 4 + dnssecOk * 2 + edns, questionEnd };
 }
 
 export class ResponseCache {

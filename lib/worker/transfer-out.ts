@@ -47,7 +47,7 @@ export async function serveTransfer(ctx: HandlerContext, req: Request, send: Sen
     const res = newResponse(query);
     res.rcode = rcode;
     // OPT back when the query had exactly one (RFC 6891 §6.1.1); BADVERS needs it.
-    if (query.edns && query.ednsCount === 1) res.edns = replyEdns(ctx);
+    if (query.edns && query.ednsCount === 1) res.edns = replyEdns(ctx, query.edns);
     return encodeMessage(res).buf;
   };
   // The same guards as every other request (EDNS, opcode, question count, class).

@@ -52,7 +52,7 @@ function answer(ctx: HandlerContext, id: number, update: UpdateMessage | null, r
     id, qr: true, opcode: OPCODE.UPDATE, aa: false, tc: false, rd: false, ra: false, ad: false, cd: false, rcode,
     questions: update ? [{ name: update.zoneAsSent, type: 'SOA', class: 'IN' }] : [],
     answers: [], authorities: [], additionals: [], ednsCount: 0,
-    ...(update?.edns ? { edns: replyEdns(ctx) } : {}),
+    ...(update?.edns ? { edns: replyEdns(ctx, undefined) } : {}),
   };
   return encodeMessage(res).buf;
 }
