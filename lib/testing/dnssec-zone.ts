@@ -3,7 +3,8 @@
 // §3.1 and RFC 5155 §7.2 give a proof for, in one small zone, and a reader of
 // the proofs in an answer, so a table can name what it expects by the names
 // proven rather than by NSEC3 hashes.
-import { nsec3Hash, base32hex } from '../worker/nsec3-hash';
+import { compareCanonical } from '../dns/dnssec/canonical';
+import { nsec3Hash } from '../dns/dnssec/nsec3';
 import type { RR } from '../dns/types';
 
 export const SIGNED_ZONE = 'sig.test.';
@@ -37,25 +38,14 @@ export function dnssecZoneFile(): string {
   ].join('\n');
 }
 
-/** Canonical order of names (RFC 4034 §6.1), written plainly: labels from the right, as bytes. */
-export function canonicalOrder(a: string, b: string): number {
-  const la = a.toLowerCase().replace(/\.$/, '').split('.').reverse();
-  const lb = b.toLowerCase().replace(/\.$/, '').split('.').reverse();
-  for (let i = 0; i < Math.min(la.length, lb.length); i++) {
-    const c = Buffer.compare(Buffer.from(la[i]!, 'latin1'), Buffer.from(lb[i]!, 'latin1'));
-    if (c !== 0) return c;
-  }
-  return la.length - lb.length;
-}
-
 /**
  * The owner of the NSEC (or NSEC3) record that matches or covers `name` in the zone's
  * `records`: for NSEC the last owner at or before the name; for NSEC3 the same among the
  * hashed owners, for the hash of the name (no salt, no extra iterations), wrapping round.
  */
 export function proofOwner(records: readonly RR[], denial: 'nsec' | 'nsec3', name: string): string {
-  const owners = records.filter((r) => r.type === (denial === 'nsec' ? 'NSEC' : 'NSEC3')).map((r) => r.name).sort(canonicalOrder);
-  const key = denial === 'nsec' ? name : `${base32hex(nsec3Hash(name, Buffer.alloc(0), 0))}.${Z}`;
-  const before = owners.filter((o) => canonicalOrder(o, key) <= 0);
+  const owners = records.filter((r) => r.type === (denial === 'nsec' ? 'NSEC' : 'NSEC3')).map((r) => r.name).sort(compareCanonical);
+  const key = denial === 'nsec' ? name : `${nsec3Hash(name)}.${Z}`;
+  const before = owners.filter((o) => compareCanonical(o, key) <= 0);
   return before.length ? before.at(-1)! : owners.at(-1)!;
 }

@@ -38,7 +38,7 @@ export interface SignOptions {
 }
 
 /** Signs `zoneText` (absolute names, explicit TTLs) for `zone` (absolute). */
-export function signZone(zone: string, zoneText: string, opts: SignOptions): SignedZone {
+export function signWithBind(zone: string, zoneText: string, opts: SignOptions): SignedZone {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-sign-'));
   try {
     const origin = zone.replace(/\.$/, '');

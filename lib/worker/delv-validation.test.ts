@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnssecZoneFile, SIGNED_ZONE } from '../testing/dnssec-zone';
-import { serveStore, signedStore, signZone, type ServedZone, type SignedZone } from '../testing/signed-zone';
+import { serveStore, signedStore, signWithBind, type ServedZone, type SignedZone } from '../testing/signed-zone';
 import { requirePrograms } from '../testing/system-program';
 
 const programs = requirePrograms({ delv: 'bind9-dnsutils', 'dnssec-keygen': 'bind9-utils', 'dnssec-signzone': 'bind9-utils' });
@@ -55,7 +55,7 @@ describe.skipIf(!programs).each(['nsec', 'nsec3', 'nsec3-optout'] as const)('del
   let anchors: string;
 
   beforeAll(async () => {
-    signed = signZone(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial });
+    signed = signWithBind(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial });
     served = await serveStore(signedStore(signed));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-delv-'));
     anchors = path.join(dir, 'anchors.conf');

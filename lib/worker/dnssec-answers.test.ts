@@ -9,7 +9,7 @@ import type { RR } from '../dns/types';
 import { decodeMessage, encodeMessage, RCODE, type Message, type WireRecord } from '../dns/wire';
 import { queryMessage } from '../testing/dns-client';
 import { dnssecZoneFile, proofOwner, SIGNED_ZONE } from '../testing/dnssec-zone';
-import { signedStore, signZone, type SignedZone } from '../testing/signed-zone';
+import { signedStore, signWithBind, type SignedZone } from '../testing/signed-zone';
 import { requirePrograms } from '../testing/system-program';
 import { handleMessage } from './handler';
 import { log } from './logger';
@@ -85,7 +85,7 @@ describe.skipIf(!programs).each(['nsec', 'nsec3'] as const)('a zone signed with 
   let zone: SignedZone;
   let ctx: HandlerContext;
   const setup = () => {
-    zone ??= signZone(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial });
+    zone ??= signWithBind(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial });
     ctx ??= { store: signedStore(zone), log, ednsUdpLimit: 1232, cache: new ResponseCache(new ZoneStore()) };
     return { zone, ctx };
   };
@@ -160,7 +160,7 @@ describe.skipIf(!programs).each(['nsec', 'nsec3'] as const)('a zone signed with 
 // The records the rows above rely on.
 describe.skipIf(!programs)('the signed test zone', () => {
   it('has DS at one cut only, NSEC3 without salt or extra iterations', () => {
-    const zone = signZone(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial: 'nsec3' });
+    const zone = signWithBind(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial: 'nsec3' });
     expect(zone.records.filter((r: RR) => r.type === 'DS').map((r) => r.name)).toEqual([`secure.${Z}`]);
     expect(zone.records.find((r) => r.type === 'NSEC3PARAM')?.content).toBe('1 0 0 -');
   });
@@ -170,7 +170,7 @@ describe.skipIf(!programs)('the signed test zone', () => {
 // chain must be worked out again for the new snapshot, from its live entries only.
 describe.skipIf(!programs)('a patched signed zone', () => {
   it('proves from the new snapshot, not from a name the change removed', () => {
-    const zone = signZone(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial: 'nsec' });
+    const zone = signWithBind(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial: 'nsec' });
     const store = signedStore(zone);
     const ctx: HandlerContext = { store, log, ednsUdpLimit: 1232 };
     expect(ask(ctx, `www.${Z}`, 'A', true).rcode).toBe(RCODE.NOERROR);

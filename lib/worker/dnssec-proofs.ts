@@ -19,7 +19,7 @@
 // first DO answer that needs a proof; chainOrder says what that costs.
 import { WireRdata, wireNameText, type WireRecord } from '../dns/wire';
 import { relativeWire, NAME } from './snapshot-layout';
-import { base32hex, nsec3Hash, NSEC3_SHA1 } from './nsec3-hash';
+import { base32hex, nsec3Digest, NSEC3_HASH_SHA1 as NSEC3_SHA1 } from '../dns/dnssec/nsec3';
 import type { ZoneSnapshot } from './zone-snapshot';
 
 export const T_DS = 43;
@@ -222,7 +222,7 @@ function isKey(zone: ZoneSnapshot, chain: Uint32Array, index: number, len: numbe
 
 /** KEY holds the hashed owner `<base32hex>` of `name` (one label below the apex); returns its length. */
 function hashedKey(s: Signed, name: string): number {
-  const label = base32hex(nsec3Hash(name, s.salt, s.iterations));
+  const label = base32hex(nsec3Digest(name, s.salt, s.iterations));
   KEY[0] = label.length;
   KEY.write(label, 1, 'latin1');
   return label.length + 1;

@@ -13,7 +13,7 @@ import { decodeMessage, encodeMessage, type Message, type WireRecord } from '../
 import { queryMessage, sendRaw } from '../testing/dns-client';
 import { dnssecZoneFile, SIGNED_ZONE } from '../testing/dnssec-zone';
 import { startNsd, type RunningNsd } from '../testing/nsd';
-import { serveStore, signedStore, signZone, type ServedZone, type SignedZone } from '../testing/signed-zone';
+import { serveStore, signedStore, signWithBind, type ServedZone, type SignedZone } from '../testing/signed-zone';
 import { requirePrograms } from '../testing/system-program';
 
 const programs = requirePrograms({ nsd: 'nsd', 'dnssec-keygen': 'bind9-utils', 'dnssec-signzone': 'bind9-utils' });
@@ -102,7 +102,7 @@ describe.skipIf(!programs).each(['nsec', 'nsec3', 'nsec3-optout'] as const)('DO 
   let port: number;
 
   beforeAll(async () => {
-    signed = signZone(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial });
+    signed = signWithBind(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial });
     ours = await serveStore(signedStore(signed));
     port = ours.port;
     nsd = await startNsd({ zone: Z, zoneFile: signed.text, program: programs!.nsd });

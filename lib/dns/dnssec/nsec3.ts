@@ -3,7 +3,7 @@
 // iterations, no opt-out.
 import { createHash } from 'node:crypto';
 import { toBase32Hex } from '../rdata-dnssec.ts';
-import { nameWire } from './canonical.ts';
+import { nameToWire } from '../wire.ts';
 
 /** RFC 5155 §11: hash algorithm 1 is SHA-1, the only one defined. */
 export const NSEC3_HASH_SHA1 = 1;
@@ -20,16 +20,29 @@ export function base32hex(bytes: Uint8Array): string {
   return toBase32Hex(bytes).toLowerCase();
 }
 
+const WIRE = Buffer.allocUnsafe(256);
+
 /**
- * The NSEC3 hash of `name` (RFC 5155 §5): IH(salt, x, 0) = H(x || salt),
- * IH(salt, x, k) = H(IH(salt, x, k-1) || salt), over the canonical wire form of the name;
- * base32hex in lower case, as owner names are stored.
+ * IH(salt, name, iterations) of RFC 5155 §5 as bytes: SHA-1 over the name in canonical
+ * wire form (lower case, uncompressed, RFC 4034 §6.2) and the salt, then `iterations` more
+ * times over the digest and the salt. The worker hashes once per denial proof, so the
+ * name is written into one scratch buffer rather than a new one each time.
  */
-export function nsec3Hash(name: string, saltHex: string = NSEC3_SALT, iterations: number = NSEC3_ITERATIONS): string {
-  const salt = Buffer.from(saltHex, 'hex');
-  let digest = createHash('sha1').update(nameWire(name)).update(salt).digest();
+export function nsec3Digest(name: string, salt: Buffer, iterations: number): Buffer {
+  const end = nameToWire(name, WIRE, 0);
+  // RFC 4343: only ASCII letters fold.
+  for (let i = 0; i < end; i++) {
+    const c = WIRE[i]!;
+    if (c >= 65 && c <= 90) WIRE[i] = c + 32;
+  }
+  let digest = createHash('sha1').update(WIRE.subarray(0, end)).update(salt).digest();
   for (let i = 0; i < iterations; i++) digest = createHash('sha1').update(digest).update(salt).digest();
-  return base32hex(digest);
+  return digest;
+}
+
+/** The NSEC3 hash of `name` in base32hex, lower case as owner names are stored (salt in hex). */
+export function nsec3Hash(name: string, saltHex: string = NSEC3_SALT, iterations: number = NSEC3_ITERATIONS): string {
+  return base32hex(nsec3Digest(name, Buffer.from(saltHex, 'hex'), iterations));
 }
 
 /** The owner of the NSEC3 record for `name` in `zone`: the hash as the leftmost label (RFC 5155 §3). */

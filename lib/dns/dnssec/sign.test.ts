@@ -24,6 +24,9 @@ describe('NSEC3 hash', () => {
     expect(nsec3Hash('example.', 'aabbccdd', 12)).toBe('0p9mhaveqvm6t7vbl5lop2u3t2rp3tom');
     expect(nsec3Hash('a.example.', 'aabbccdd', 12)).toBe('35mthgpgcu1qg68fab165klnsnk3dpvl');
     expect(nsec3Hash('*.w.example.', 'aabbccdd', 12)).toBe('r53bq7cc2uvmubfu5ocmm6pers9tk9en');
+    // Case does not matter (RFC 4034 §6.2); checked with BIND's nsec3hash.
+    expect(nsec3Hash('X.W.EXAMPLE.', 'aabbccdd', 12)).toBe('b4um86eghhds6nea196smvmlo4ors995');
+    expect(nsec3Hash('*.w.example.', 'aabbccdd', 12)).toBe('r53bq7cc2uvmubfu5ocmm6pers9tk9en');
   });
 
   it('writes base32hex without padding (RFC 4648 §10 test vectors)', () => {
