@@ -36,7 +36,7 @@ const GROUPS: Record<string, () => Promise<Command>> = {
 
 /** Commands whose change the DNS worker serves (records, zones, keys, autoprimaries). */
 const SERVED_CHANGES: Record<string, readonly string[]> = {
-  zone: ['create', 'delete', 'import', 'set', 'sign', 'unsign'],
+  zone: ['create', 'delete', 'import', 'set', 'sign', 'unsign', 'rollover'],
   record: ['add', 'delete'],
   tsig: ['add', 'delete'],
   autoprimary: ['add', 'delete'],

@@ -17,6 +17,9 @@ Zones
   zone sign NAME [--algorithm ecdsap256sha256|ed25519] [--nsec|--nsec3]
                                    sign with DNSSEC (a KSK and a ZSK; NSEC3 without salt or extra iterations
                                    unless --nsec); prints the DS record to give the parent
+  zone rollover NAME --ksk [--ds-seen]
+                                   start a KSK rollover (prints the new DS for the parent); --ds-seen once
+                                   the parent serves it. ZSKs roll by themselves (ZK_DNSSEC_ZSK_LIFETIME)
   zone unsign NAME [--parent-has-no-ds]
                                    back to insecure in two steps: first asks the parent to drop the DS
                                    (CDS/CDNSKEY delete), then, once it has, removes keys and signatures

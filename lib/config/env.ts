@@ -327,12 +327,39 @@ export function refreshLimits(): RefreshLimits {
   return { minSeconds, maxSeconds, retryMaxSeconds };
 }
 
+/** The signer's clocks (issue 19), in seconds. */
+export interface DnssecTimers {
+  /** How long a signature is valid from its making (ZK_DNSSEC_VALIDITY; default two weeks). */
+  validitySeconds: number;
+  /** Signatures expiring within this are made again (ZK_DNSSEC_REFRESH; default a week, at most half the validity). */
+  refreshSeconds: number;
+  /** How long a ZSK signs before the worker rolls it (ZK_DNSSEC_ZSK_LIFETIME; default 90 days). */
+  zskLifetimeSeconds: number;
+  /**
+   * How long each rollover step waits for caches to catch up (ZK_DNSSEC_KEY_WAIT; default two
+   * days): a new key is published this long before it signs, and a retired one stays published
+   * this long after. It must exceed the DNSKEY TTL (3,600 s) and the zone's longest TTL.
+   */
+  keyWaitSeconds: number;
+}
+
+/** ZK_DNSSEC_VALIDITY / _REFRESH / _ZSK_LIFETIME / _KEY_WAIT; short values let tests run a rollover in seconds. */
+export function dnssecTimers(): DnssecTimers {
+  const unit = ' seconds';
+  const validitySeconds = wholeNumber('ZK_DNSSEC_VALIDITY', 14 * 86_400, 10, 365 * 86_400, unit);
+  const refreshSeconds = wholeNumber('ZK_DNSSEC_REFRESH', Math.min(7 * 86_400, Math.floor(validitySeconds / 2)), 5, 365 * 86_400, unit);
+  if (refreshSeconds >= validitySeconds) throw new Error(`ZK_DNSSEC_REFRESH (${refreshSeconds}) must be below ZK_DNSSEC_VALIDITY (${validitySeconds})`);
+  const zskLifetimeSeconds = wholeNumber('ZK_DNSSEC_ZSK_LIFETIME', 90 * 86_400, 1, 10 * 365 * 86_400, unit);
+  const keyWaitSeconds = wholeNumber('ZK_DNSSEC_KEY_WAIT', 2 * 86_400, 1, 365 * 86_400, unit);
+  return { validitySeconds, refreshSeconds, zskLifetimeSeconds, keyWaitSeconds };
+}
+
 /** Reads every setting the DNS worker takes, so that a bad one stops it at start with the reason. */
 export function checkWorkerSettings(): void {
-  for (const read of [dataDir, dnsListen, controlPort, dnsThreads, tcpLimits, rrlSettings, probeIntervalMs, probeZonesPerSecond, pollIntervalMs, workerId, ixfrMaxChanges, refreshLimits, notifySource, logLevel, dbPoolSize]) read();
+  for (const read of [dataDir, dnsListen, controlPort, dnsThreads, tcpLimits, rrlSettings, probeIntervalMs, probeZonesPerSecond, pollIntervalMs, workerId, ixfrMaxChanges, refreshLimits, notifySource, logLevel, dbPoolSize, dnssecTimers]) read();
 }
 
 /** Reads every setting the web app takes, so that a bad one stops it at start with the reason. */
 export function checkWebSettings(): void {
-  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize]) read();
+  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize, dnssecTimers]) read();
 }

@@ -24,6 +24,7 @@ const LABELS: Partial<Record<ZoneEventKind, string>> = {
   'axfr-in': 'AXFR received',
   'ixfr-in': 'IXFR received',
   update: 'UPDATE received',
+  dnssec: 'DNSSEC key step',
 };
 
 export async function recentZoneEvents(zoneId: number, limit = 20): Promise<ZoneEventView[]> {

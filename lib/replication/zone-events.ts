@@ -18,6 +18,7 @@ export const ZONE_EVENT_KINDS = [
   'expire', // a secondary zone past its expire (secondary/engine.ts)
   'probe', // news from a probe of a secondary: a new state or serial (prober.ts)
   'update', // a DNS UPDATE we applied or refused (lib/worker/update.ts)
+  'dnssec', // a signing, unsigning or key rollover step (lib/zones/zone-signing.ts, key-rollover.ts)
 ] as const;
 
 export type ZoneEventKind = (typeof ZONE_EVENT_KINDS)[number];

@@ -8,6 +8,7 @@
 // it (lib/dns/dnssec/resign.ts, reading only those names), `all` signs the
 // whole zone again (signing it for the first time, a key rollover step, the
 // refresh of signatures near expiry).
+import { dnssecTimers } from '../config/env';
 import { isSignerType, DEFAULT_SIGNING_POLICY, type Denial, type SigningPolicy } from '../dns/dnssec/types';
 import { planResign } from '../dns/dnssec/resign';
 import { signZone } from '../dns/dnssec/sign-zone';
@@ -38,18 +39,9 @@ export interface SigningOutput {
   resignAt: Date | null;
 }
 
-/** The policy signatures are made by; ZK_DNSSEC_VALIDITY / ZK_DNSSEC_REFRESH (seconds) shorten it for tests. */
+/** The policy signatures are made by (the timers from lib/config/env.ts dnssecTimers). */
 export function signingPolicy(denial: Denial): SigningPolicy {
-  const seconds = (name: string, fallback: number) => {
-    const v = process.env[name]?.trim();
-    if (!v) return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 60) throw new Error(`${name} must be a whole number of seconds, at least 60; got "${v}"`);
-    return n;
-  };
-  const validitySeconds = seconds('ZK_DNSSEC_VALIDITY', DEFAULT_SIGNING_POLICY.validitySeconds);
-  const refreshSeconds = seconds('ZK_DNSSEC_REFRESH', Math.min(DEFAULT_SIGNING_POLICY.refreshSeconds, Math.floor(validitySeconds / 2)));
-  if (refreshSeconds >= validitySeconds) throw new Error(`ZK_DNSSEC_REFRESH (${refreshSeconds}) must be below ZK_DNSSEC_VALIDITY (${validitySeconds})`);
+  const { validitySeconds, refreshSeconds } = dnssecTimers();
   return { ...DEFAULT_SIGNING_POLICY, denial, validitySeconds, refreshSeconds };
 }
 

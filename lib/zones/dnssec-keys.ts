@@ -53,28 +53,33 @@ function unsealed(text: string, context: string): string {
   return sealed(() => unseal(text, context));
 }
 
-/** Makes a KSK and a ZSK for `zone`, both active, and stores them sealed. */
+/** Makes a KSK and a ZSK for `zone`, both published and signing, and stores them sealed. */
 export async function createZoneKeys(tx: Tx, zone: { id: number; name: string }, algorithm: DnssecAlgorithmName): Promise<ZoneKey[]> {
+  const keys = firstSigningKeys(algorithm);
+  for (const k of keys) await storeZoneKey(tx, zone, k, 'active');
+  return keys;
+}
+
+/** Stores `key` of `zone` in `state` (entered at `since`), its private half sealed. */
+export async function storeZoneKey(tx: Tx, zone: { id: number; name: string }, key: ZoneKey, state: KeyState, since = new Date()): Promise<ZoneKey> {
   // The first key of this database may create the sealing secret; later ones must find the one that sealed the others.
   const firstEver = (await tx.dnssecKey.count()) === 0;
-  const keys = firstSigningKeys(algorithm);
-  for (const k of keys) {
-    await tx.dnssecKey.create({
-      data: {
-        zoneId: zone.id,
-        role: k.role,
-        algorithm: k.algorithm,
-        keyTag: k.keyTag,
-        dnskey: k.dnskey,
-        privateKey: sealed(() => seal(k.privateKeyPem, sealedContext(zone.name, k.dnskey), firstEver)),
-        state: 'active' satisfies KeyState,
-        published: k.published,
-        active: k.active,
-        atParent: k.atParent,
-      },
-    });
-  }
-  return keys;
+  await tx.dnssecKey.create({
+    data: {
+      zoneId: zone.id,
+      role: key.role,
+      algorithm: key.algorithm,
+      keyTag: key.keyTag,
+      dnskey: key.dnskey,
+      privateKey: sealed(() => seal(key.privateKeyPem, sealedContext(zone.name, key.dnskey), firstEver)),
+      state,
+      stateSince: since,
+      published: key.published,
+      active: key.active,
+      atParent: key.atParent,
+    },
+  });
+  return key;
 }
 
 /** The zone's keys, unsealed, as the signer takes them. */

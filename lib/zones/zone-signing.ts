@@ -14,6 +14,7 @@ import { commitRecords, type CommitResult, type CommitPlan, type Tx, type ZoneRo
 import { checkZoneConfigure } from './creation-rules';
 import { readRecordsAt } from './data';
 import { createZoneKeys, listPublicKeys, type PublicKey } from './dnssec-keys';
+import { recordDnssecEvent, SIGNER } from './key-rollover';
 import { readNotifyRecords } from './neighbourhood';
 import { toZoneName } from './zone-lifecycle';
 
@@ -48,7 +49,8 @@ export async function enableSigning(zoneInput: string, opts: SignOptions, actor:
   await checkZoneConfigure(db(), actor);
   const denial = opts.denial ?? 'nsec3';
   const algorithm = algorithmOf(opts.algorithm);
-  return commitRecords(zoneName, actor, `DNSSEC: signed with ${denial.toUpperCase()}`, undefined, async (tx, zone) => {
+  let keyTags = '';
+  const r = await commitRecords(zoneName, actor, `DNSSEC: signed with ${denial.toUpperCase()}`, undefined, async (tx, zone) => {
     if (zone.dnssec !== null) {
       if (zone.dnssec === denial) {
         throw new AppError('conflict', `${zoneName} is signed already (${zone.dnssec.toUpperCase()}); its DS records are in \`zonekeeper zone status ${zoneName}\`.`);
@@ -57,10 +59,12 @@ export async function enableSigning(zoneInput: string, opts: SignOptions, actor:
         throw new AppError('invalid', `${zoneName} is signed already; changing its algorithm is a key rollover, not a new signing.`);
       }
     } else {
-      await createZoneKeys(tx, zone, algorithm);
+      keyTags = (await createZoneKeys(tx, zone, algorithm)).map((k) => `${k.role.toUpperCase()} ${k.keyTag}`).join(', ');
     }
     return { errors: [], removedRows: [], added: [], notifyRecords: await unchangedApex(tx, zone), forceVersion: true, signing: { mode: 'all', dnssec: denial } };
   });
+  await recordDnssecEvent(r.zone, r.newSerial, keyTags ? `signed with ${denial.toUpperCase()}: ${keyTags}` : `denial of existence now ${denial.toUpperCase()}`);
+  return r;
 }
 
 export interface UnsignResult {
@@ -94,6 +98,9 @@ export async function disableSigning(zoneInput: string, actor: Actor, parentHasN
     await tx.dnssecKey.deleteMany({ where: { zoneId: zone.id } });
     return { errors: [], removedRows: signerRows, added: [], notifyRecords, forceVersion: true, signing: { mode: 'changes', dnssec: null }, signerWrites: true };
   });
+  // Set inside the plan, which TypeScript does not follow.
+  step = step as UnsignResult['step'];
+  await recordDnssecEvent(commit.zone, commit.newSerial, step === 'announced' ? 'unsigning: CDS/CDNSKEY delete published for the parent' : 'unsigned: keys, signatures and chain removed');
   return { step, commit };
 }
 
@@ -114,9 +121,6 @@ export async function getSigningStatus(zoneId: number): Promise<SigningStatus> {
   const denial = row.dnssec as Denial | null;
   return { denial, resignAt: row.resignAt, keys, removingDs: denial !== null && !keys.some((k) => k.role === 'ksk' && k.atParent) };
 }
-
-/** The signer as the changelog names it: the worker refreshing signatures or rolling keys. */
-export const SIGNER: Actor = { name: 'signer' };
 
 /**
  * Makes the zone's signatures again when they are due (Zone.resignAt), as

@@ -5,6 +5,7 @@ import type { SigningStatus } from '../../zones/zone-signing';
 import { UsageError } from '../args';
 import type { CommandOutput } from '../output';
 import { ACTOR, printCommit } from './change';
+import { canonical } from './zone-lookup';
 
 const zoneSigning = () => import('../../zones/zone-signing');
 
@@ -34,6 +35,23 @@ export async function unsignCommand(name: string, parentHasNoDs: boolean, io: Co
     );
   } else {
     io.out(`${commit.zone} is no longer signed: its keys, signatures and NSEC/NSEC3 records are gone.`);
+  }
+}
+
+export async function rolloverCommand(name: string, flags: ReadonlySet<string>, io: CommandOutput): Promise<void> {
+  if (!flags.has('ksk')) {
+    throw new UsageError('zone rollover needs --ksk: ZSKs roll by themselves every ZK_DNSSEC_ZSK_LIFETIME; a KSK rollover involves the parent, so you start it');
+  }
+  const { rollKsk } = await import('../../zones/key-rollover');
+  const r = await rollKsk(name, ACTOR, flags.has('ds-seen'));
+  const zone = canonical(name);
+  if (r.step === 'started') {
+    io.out(`${zone}: serial ${r.serial}. KSK rollover started: KSK ${r.keyTag} is published and signs the DNSKEY set beside the old KSK.`);
+    io.out(`Give the parent this DS record (CDS/CDNSKEY announce it too):\n  ${zone} IN DS ${r.ds}`);
+    io.out(`Once the parent serves it (a parent zone on this server is seen by itself), run: zonekeeper zone rollover ${zone} --ksk --ds-seen`);
+  } else {
+    io.out(`${zone}: serial ${r.serial}. KSK ${r.keyTag} is the zone's KSK; the old one keeps signing until ZK_DNSSEC_KEY_WAIT has passed, then is removed.`);
+    io.out('Remove the old DS at the parent now if it still lists it.');
   }
 }
 

@@ -1,5 +1,5 @@
 // `zonekeeper zone …`: create, list, delete, import, export, set, sign,
-// unsign, retrieve and status. The change service is imported by the subcommands that write,
+// unsign, rollover, retrieve and status. The change service is imported by the subcommands that write,
 // when they run: with zod it is half of what a command loads, and reads such
 // as `zone list` do without.
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import { exportZoneFile } from '../../zones/zone-export';
 import { parseArgs, UsageError } from '../args';
 import type { CommandOutput } from '../output';
 import { askWorker } from './ask-worker';
-import { signCommand, unsignCommand } from './dnssec';
+import { rolloverCommand, signCommand, unsignCommand } from './dnssec';
 import { ACTOR, printCommit } from './change';
 import { canonical, existingZone, noSuchZone } from './zone-lookup';
 import { statusCommand } from './zone-status';
@@ -23,7 +23,7 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
   const p = parseArgs(
     rest,
     ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events', 'update-policy', 'algorithm'],
-    ['secondary', 'nsec', 'nsec3', 'parent-has-no-ds'],
+    ['secondary', 'nsec', 'nsec3', 'parent-has-no-ds', 'ksk', 'ds-seen'],
     ['update-policy'],
   );
   const name = p.positionals[0];
@@ -103,6 +103,9 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
     }
     case 'sign':
       await signCommand(needName(), p.options.get('algorithm')?.[0], p.flags, io);
+      return;
+    case 'rollover':
+      await rolloverCommand(needName(), p.flags, io);
       return;
     case 'unsign':
       await unsignCommand(needName(), p.flags.has('parent-has-no-ds'), io);

@@ -28,6 +28,9 @@ CREATE TABLE "DnssecKey" (
 CREATE INDEX "DnssecKey_zoneId_idx" ON "DnssecKey"("zoneId");
 
 -- CreateIndex
+CREATE INDEX "DnssecKey_state_stateSince_idx" ON "DnssecKey"("state", "stateSince");
+
+-- CreateIndex
 CREATE INDEX "Zone_resignAt_idx" ON "Zone"("resignAt");
 
 -- AddForeignKey
