@@ -1,7 +1,7 @@
 // The zone page's DNSSEC panel: whether the zone is signed, its keys' public
 // halves and the DS records to give the parent (with a copy button), and for
 // admins the sign and unsign forms. Private keys never reach it.
-import type { SigningStatus } from '@/lib/zones/zone-signing';
+import type { SigningStatus } from '@/lib/zones/dnssec-keys';
 import { algorithmLabel } from '@/lib/dns/dnssec/types';
 import { CopyButton } from './copy-button';
 import { SignForm, UnsignForm } from './dnssec-forms';

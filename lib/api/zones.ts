@@ -12,7 +12,7 @@ import type { Actor } from '../zones/actor';
 import { applyChangeset } from '../zones/changes';
 import { getZone, getZoneHeader, listZoneHeaders, type ZoneDetail } from '../zones/data';
 import { createZone, deleteZone } from '../zones/zone-lifecycle';
-import { getSigningStatus } from '../zones/zone-signing';
+import { getSigningStatus } from '../zones/dnssec-keys';
 import { ApiError, jsonResponse, zoneNotFound } from './errors';
 import { absoluteApiName, changesetFromPatch } from './patch';
 import { readJsonObject } from './request-body';

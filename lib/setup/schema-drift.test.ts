@@ -29,6 +29,7 @@ const sameRows: Record<string, true> = {
   Session: true satisfies Same<Sqlite.Session, Pg.Session>,
   ZoneChange: true satisfies Same<Sqlite.ZoneChange, Pg.ZoneChange>,
   ApiKey: true satisfies Same<Sqlite.ApiKey, Pg.ApiKey>,
+  DnssecKey: true satisfies Same<Sqlite.DnssecKey, Pg.DnssecKey>,
 };
 
 describe('the PostgreSQL schema', () => {

@@ -19,7 +19,8 @@ import { requireVerifiers, verifyZone } from '../testing/zone-verify';
 import { applyChangeset } from '../zones/changes';
 import { listChanges } from '../zones/data';
 import { createZone } from '../zones/zone-lifecycle';
-import { disableSigning, enableSigning, getSigningStatus, refreshSignatures } from '../zones/zone-signing';
+import { getSigningStatus } from '../zones/dnssec-keys';
+import { disableSigning, enableSigning, refreshSignatures } from '../zones/zone-signing';
 import { startWorker, type RunningWorker } from './worker';
 
 const verifiers = requireVerifiers();

@@ -18,7 +18,9 @@ import { readRecordsAt, readZoneRecords, type StoredRecord } from './data';
 import { readZoneKeys } from './dnssec-keys';
 import { signedZoneView } from './signed-zone-view';
 import { recordKey } from './validate';
-import type { Tx } from './changes';
+import type { Prisma } from '../generated/prisma/client';
+
+type Tx = Prisma.TransactionClient;
 
 export type SigningMode = 'changes' | 'all';
 

@@ -5,8 +5,11 @@
 import { SealError, seal, unseal } from '../config/sealed';
 import { AppError } from '../errors';
 import { dsContent, firstSigningKeys } from '../dns/dnssec/keys';
-import type { DnssecAlgorithmName, ZoneKey } from '../dns/dnssec/types';
-import type { Tx } from './changes';
+import type { Denial, DnssecAlgorithmName, ZoneKey } from '../dns/dnssec/types';
+import { db } from '../db';
+import type { Prisma } from '../generated/prisma/client';
+
+type Tx = Prisma.TransactionClient;
 
 /**
  * Where a key stands, for people (the signer reads published/active/atParent):
@@ -114,3 +117,22 @@ export async function listPublicKeys(tx: Pick<Tx, 'dnssecKey'>, zone: { id: numb
     stateSince: r.stateSince,
   }));
 }
+
+export interface SigningStatus {
+  /** null: not signed. */
+  denial: Denial | null;
+  resignAt: Date | null;
+  keys: PublicKey[];
+  /** The parent is being asked to remove the DS (the first step of unsigning). */
+  removingDs: boolean;
+}
+
+/** What the zone page and `zone status` show of DNSSEC; public data only. */
+export async function getSigningStatus(zoneId: number): Promise<SigningStatus> {
+  const row = await db().zone.findUnique({ where: { id: zoneId }, select: { name: true, dnssec: true, resignAt: true } });
+  if (!row) return { denial: null, resignAt: null, keys: [], removingDs: false };
+  const keys = await listPublicKeys(db(), { id: zoneId, name: row.name });
+  const denial = row.dnssec as Denial | null;
+  return { denial, resignAt: row.resignAt, keys, removingDs: denial !== null && !keys.some((k) => k.role === 'ksk' && k.atParent) };
+}
+

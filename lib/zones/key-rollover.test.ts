@@ -10,7 +10,8 @@ import { applyChangeset } from './changes';
 import { readZoneRecords, soaRecordOf } from './data';
 import { keyStepDue, kskRolloversSeenAtParent, rollKsk, runKeyStep } from './key-rollover';
 import { createZone } from './zone-lifecycle';
-import { enableSigning, getSigningStatus } from './zone-signing';
+import { getSigningStatus } from './dnssec-keys';
+import { enableSigning } from './zone-signing';
 
 const T: DnssecTimers = { validitySeconds: 14 * 86_400, refreshSeconds: 7 * 86_400, zskLifetimeSeconds: 90 * 86_400, keyWaitSeconds: 2 * 86_400 };
 const day = 86_400_000;

@@ -13,7 +13,7 @@ import type { Actor } from './actor';
 import { commitRecords, type CommitResult, type CommitPlan, type Tx, type ZoneRow } from './changes';
 import { checkZoneConfigure } from './creation-rules';
 import { readRecordsAt } from './data';
-import { createZoneKeys, listPublicKeys, type PublicKey } from './dnssec-keys';
+import { createZoneKeys } from './dnssec-keys';
 import { recordDnssecEvent, SIGNER } from './key-rollover';
 import { readNotifyRecords } from './neighbourhood';
 import { toZoneName } from './zone-lifecycle';
@@ -102,24 +102,6 @@ export async function disableSigning(zoneInput: string, actor: Actor, parentHasN
   step = step as UnsignResult['step'];
   await recordDnssecEvent(commit.zone, commit.newSerial, step === 'announced' ? 'unsigning: CDS/CDNSKEY delete published for the parent' : 'unsigned: keys, signatures and chain removed');
   return { step, commit };
-}
-
-export interface SigningStatus {
-  /** null: not signed. */
-  denial: Denial | null;
-  resignAt: Date | null;
-  keys: PublicKey[];
-  /** The parent is being asked to remove the DS (the first step of unsigning). */
-  removingDs: boolean;
-}
-
-/** What the zone page and `zone status` show of DNSSEC; public data only. */
-export async function getSigningStatus(zoneId: number): Promise<SigningStatus> {
-  const row = await db().zone.findUnique({ where: { id: zoneId }, select: { name: true, dnssec: true, resignAt: true } });
-  if (!row) return { denial: null, resignAt: null, keys: [], removingDs: false };
-  const keys = await listPublicKeys(db(), { id: zoneId, name: row.name });
-  const denial = row.dnssec as Denial | null;
-  return { denial, resignAt: row.resignAt, keys, removingDs: denial !== null && !keys.some((k) => k.role === 'ksk' && k.atParent) };
 }
 
 /**

@@ -1,7 +1,7 @@
 // `zonekeeper zone sign|unsign` and the DNSSEC part of `zone status`: the
 // keys' public halves and the DS records to give the parent, never a private key.
 import { algorithmLabel } from '../../dns/dnssec/types';
-import type { SigningStatus } from '../../zones/zone-signing';
+import { getSigningStatus, type SigningStatus } from '../../zones/dnssec-keys';
 import { UsageError } from '../args';
 import type { CommandOutput } from '../output';
 import { ACTOR, printCommit } from './change';
@@ -11,7 +11,7 @@ const zoneSigning = () => import('../../zones/zone-signing');
 
 export async function signCommand(name: string, algorithm: string | undefined, flags: ReadonlySet<string>, io: CommandOutput): Promise<void> {
   if (flags.has('nsec') && flags.has('nsec3')) throw new UsageError('choose --nsec or --nsec3, not both');
-  const { enableSigning, getSigningStatus } = await zoneSigning();
+  const { enableSigning } = await zoneSigning();
   const r = await enableSigning(name, { algorithm, denial: flags.has('nsec') ? 'nsec' : 'nsec3' }, ACTOR);
   printCommit(r, io);
   const { existingZone } = await import('./zone-lookup');

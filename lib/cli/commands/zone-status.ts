@@ -5,7 +5,7 @@ import { formatOffset } from '../../format/relative-time';
 import { latestZoneEvents } from '../../replication/events';
 import { getZoneRefreshStatus, latestChangeSummary } from '../../zones/data';
 import { formatUpdateRule, readUpdatePolicy } from '../../zones/update-policy';
-import { getSigningStatus } from '../../zones/zone-signing';
+import { getSigningStatus } from '../../zones/dnssec-keys';
 import type { CommandOutput } from '../output';
 import { printSigning } from './dnssec';
 import { existingZone } from './zone-lookup';

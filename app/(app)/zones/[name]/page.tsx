@@ -11,7 +11,7 @@ import { ZoneEditor } from '@/components/zone-editor/zone-editor';
 import { DnssecPanel } from '@/components/dnssec/dnssec-panel';
 import { can } from '@/lib/auth/permission';
 import { requireZoneUser } from '@/lib/auth/session';
-import { getSigningStatus } from '@/lib/zones/zone-signing';
+import { getSigningStatus } from '@/lib/zones/dnssec-keys';
 import { getZoneReplication, type ZoneReplicaState } from '@/lib/replication/data';
 import { getSetting } from '@/lib/settings/data';
 import { getZoneRecordsPage } from '@/lib/zones/data';
