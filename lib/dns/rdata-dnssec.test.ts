@@ -12,8 +12,10 @@ import {
   typeField,
   typeText,
 } from './rdata-dnssec';
-import { contentToRdata } from './rdata-wire';
-import { isRecordType, isStoredType, mayAccompanyCname, normalizeContent, RdataError } from './rdata';
+import { contentToWire } from './rdata';
+import { contentToRdata, rdataToContent } from './rdata-wire';
+import { encodeRdata } from './wire';
+import { isGenericType, isRecordType, isStoredType, mayAccompanyCname, normalizeContent, RdataError } from './rdata';
 
 const O = 'example.test.';
 const KEY = 'ev8fGYFm3k+d5coeTHd23jU7J5rB7hUCzPuuE7LtPZROgTohmehcR7ZQil51g4dYT3eQa4O6axEQP2gAYKF1oQ==';
@@ -92,6 +94,26 @@ describe('the signer types in presentation form', () => {
 
   it('lets only RRSIG and NSEC/NSEC3 share a name with a CNAME', () => {
     expect(['RRSIG', 'NSEC', 'NSEC3', 'A', 'DS', 'DNSKEY', 'TXT'].filter(mayAccompanyCname)).toEqual(['RRSIG', 'NSEC', 'NSEC3']);
+  });
+});
+
+describe('types without a mnemonic (RFC 3597)', () => {
+  it('stores TYPEnnn as "\\# length hex" and writes its bytes as they are', () => {
+    const content = normalizeContent('TYPE65534', '\\# 5 0d5e 640001', O);
+    expect(content).toBe('\\# 5 0D5E640001');
+    const rdata = contentToRdata('TYPE65534', content);
+    expect(rdata.toString('hex')).toBe('0d5e640001');
+    expect(encodeRdata('TYPE65534', contentToWire('TYPE65534', content)).equals(rdata)).toBe(true);
+    expect(rdataToContent('TYPE65534', rdata, 0, rdata.length)).toBe(content);
+    expect(normalizeContent('TYPE65280', '\\# 0', O)).toBe('\\# 0');
+  });
+
+  it('refuses a type we name, a meta type, and data that is not "\\# length hex"', () => {
+    expect(['TYPE65534', 'TYPE65', 'TYPE1', 'TYPE46', 'TYPE251', 'TYPE0', 'TYPE70000'].filter(isGenericType)).toEqual(['TYPE65534', 'TYPE65']);
+    expect(isStoredType('TYPE65534')).toBe(true);
+    expect(() => normalizeContent('TYPE65534', '0D5E640001', O)).toThrow('needs its data as "\\# length hex" (RFC 3597 §5)');
+    expect(() => normalizeContent('TYPE65534', '\\# 4 0D5E640001', O)).toThrow('generic rdata says 4 bytes but holds 5');
+    expect(() => normalizeContent('TYPE1', '\\# 4 C0000201', O)).toThrow('unsupported record type TYPE1');
   });
 });
 

@@ -125,6 +125,9 @@ export function typeField(text: string, what: string): number {
   throw new RdataError(`${what}: "${text}" is not a record type (write types without a mnemonic as TYPE followed by the number, like TYPE65534)`);
 }
 
+/** Whether wire.ts has no mnemonic (so dns-packet no codec) for `code`: its rdata travels raw (RFC 3597). */
+export const hasNoCodec = (code: number): boolean => typeNameOf(code).startsWith('UNKNOWN_');
+
 /** The presentation mnemonic of a type code: its name when it has one, TYPEnnn otherwise. */
 export function typeText(code: number): string {
   const name = typeNameOf(code);

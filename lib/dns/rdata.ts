@@ -19,6 +19,7 @@ import {
   typeText,
 } from './rdata-dnssec.ts';
 import { RdataError } from './rdata-error.ts';
+import { hasNoCodec } from './rdata-dnssec.ts';
 import { isValidSerial } from './serial.ts';
 import { MAX_TTL, parseTtl } from './ttl.ts';
 import { splitTxt } from './txt.ts';
@@ -56,8 +57,22 @@ export function isRecordType(type: string): type is RecordType {
 export const STORED_TYPES = [...RECORD_TYPES, ...SIGNER_TYPES] as const;
 export type StoredType = (typeof STORED_TYPES)[number];
 
-export function isStoredType(type: string): type is StoredType {
-  return (STORED_TYPES as readonly string[]).includes(type);
+/** A type Zonekeeper stores and serves: STORED_TYPES, or a generic TYPEnnn (see isGenericType). */
+export function isStoredType(type: string): boolean {
+  return (STORED_TYPES as readonly string[]).includes(type) || isGenericType(type);
+}
+
+/**
+ * A type with no mnemonic of ours, written TYPEnnn with its rdata as `\# length hex`
+ * (RFC 3597 §5): what a primary sends that we have no codec for (BIND's private TYPE65534
+ * signing-state records, which its NSEC bitmaps list) is kept as it came. Not for a type we
+ * name (TYPE1 is A: write A), nor a meta type (RFC 6895 §3.1: 128–255, OPT).
+ */
+export function isGenericType(type: string): boolean {
+  const m = /^TYPE(\d{1,5})$/.exec(type);
+  if (!m) return false;
+  const code = Number(m[1]);
+  return code > 0 && code <= 0xffff && !(code >= 128 && code <= 255) && hasNoCodec(code);
 }
 
 /**
@@ -964,6 +979,24 @@ const nsec3param: Handler<Nsec3Param> = {
   },
 };
 
+// ---------------------------------------------------------------------------
+// Generic rdata (RFC 3597 §5): "\# length hex", the hex possibly split by spaces.
+
+const generic: Handler<Uint8Array> = {
+  parse: (t, _o, c) => {
+    if (t.length < 2 || t[0]!.raw !== '\\#' || t[0]!.quoted) {
+      throw new RdataError(`a record of a type without a mnemonic needs its data as "\\# length hex" (RFC 3597 §5), like "\\# 2 ABCD"; got "${c}"`);
+    }
+    const length = intField(t[1], 0, 65535, 'generic rdata length');
+    const bytes = t.length > 2 ? hexField(t.slice(2), 'generic rdata') : new Uint8Array(0);
+    if (bytes.length !== length) throw new RdataError(`generic rdata says ${length} bytes but holds ${bytes.length}`);
+    return bytes;
+  },
+  format: (f) => (f.length ? `\\# ${f.length} ${toHex(f)}` : '\\# 0'),
+  toWire: (f) => Buffer.from(f),
+  fromWire: (d) => Uint8Array.from(rawRdata(d, 'generic', 0)),
+};
+
 const erase = <F>(h: Handler<F>) => h as unknown as Handler<unknown>;
 
 const HANDLERS: Readonly<Record<StoredType, Handler<unknown>>> = {
@@ -994,8 +1027,9 @@ const HANDLERS: Readonly<Record<StoredType, Handler<unknown>>> = {
 
 function handler(type: string): Handler<unknown> {
   const t = type.toUpperCase();
-  if (!isStoredType(t)) throw new RdataError(`unsupported record type ${type}`);
-  return HANDLERS[t];
+  if (isGenericType(t)) return erase(generic);
+  if (!(STORED_TYPES as readonly string[]).includes(t)) throw new RdataError(`unsupported record type ${type}`);
+  return HANDLERS[t as StoredType];
 }
 
 // ---------------------------------------------------------------------------
