@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { RR } from '../dns/types';
 import { expectAppError } from '../testing/app-error';
 import { applyChangeset, commitImport, commitRecords, importZone } from './changes';
-import { getZone } from './data';
+import { getZone, getZoneRecordsPage } from './data';
 import { applyDnsUpdate } from './dns-update';
 import { previewImport } from './import-preview';
 import { checkZoneRules, normalizeType } from './validate';
@@ -144,5 +144,18 @@ describe('the signer types in a primary zone', () => {
     const del = await upd([{ name: `www.${z}`, type: 'ANY', cls: 'ANY', ttl: 0, content: '' }]);
     expect(del.rcode).toBe('NOERROR');
     expect((await getZone(z))!.records.filter((x) => x.name === `www.${z}`).map((x) => x.type)).toEqual(['RRSIG']);
+  });
+
+  it('lists them in the editor only on request, counted, so they do not bury the zone\'s own', async () => {
+    const z = await zone();
+    await applyChangeset(z, { add: signerRecords(z) }, actor, { asSigner: true });
+    const own = (await getZoneRecordsPage(z))!;
+    expect(own.rrsets.map((s) => `${s.name} ${s.type}`)).toEqual([`${z} NS`, `ns1.${z} A`, `www.${z} A`]);
+    expect(own.rrsetCount).toBe(3);
+    expect(own.dnssecRecords).toBe(2);
+    const all = (await getZoneRecordsPage(z, { dnssec: true }))!;
+    expect(all.rrsets.map((s) => `${s.name} ${s.type}`)).toEqual([`${z} DNSKEY`, `${z} NS`, `ns1.${z} A`, `www.${z} A`, `www.${z} RRSIG`]);
+    expect((await getZoneRecordsPage(z, { q: 'rrsig' }))!.rrsetCount).toBe(0);
+    expect((await getZoneRecordsPage(z, { q: 'rrsig', dnssec: true }))!.rrsetCount).toBe(1);
   });
 });
