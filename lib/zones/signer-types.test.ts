@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RR } from '../dns/types';
+import { callApi, keyWith, rrsetChange } from '../testing/api-requests';
 import { expectAppError } from '../testing/app-error';
 import { applyChangeset, commitImport, commitRecords, importZone } from './changes';
 import { getZone, getZoneRecordsPage } from './data';
@@ -157,5 +158,13 @@ describe('the signer types in a primary zone', () => {
     expect(all.rrsets.map((s) => `${s.name} ${s.type}`)).toEqual([`${z} DNSKEY`, `${z} NS`, `ns1.${z} A`, `www.${z} A`, `www.${z} RRSIG`]);
     expect((await getZoneRecordsPage(z, { q: 'rrsig' }))!.rrsetCount).toBe(0);
     expect((await getZoneRecordsPage(z, { q: 'rrsig', dnssec: true }))!.rrsetCount).toBe(1);
+  });
+
+  it('answers the API 422 for them, naming the signer, and writes nothing', async () => {
+    const z = await zone();
+    const before = (await getZone(z))!.serial;
+    const r = await callApi('PATCH', `servers/localhost/zones/${z}`, { rrsets: [rrsetChange(z, 'DNSKEY', [`257 3 13 ${KEY}`], 'REPLACE', 3600)] }, keyWith('deploy'));
+    expect(r).toMatchObject({ status: 422, json: { error: `RRset ${z} IN DNSKEY: DNSKEY records are managed by the signer; sign the zone with \`zonekeeper zone sign\`` } });
+    expect((await getZone(z))!.serial).toBe(before);
   });
 });
