@@ -35,8 +35,11 @@ describe('the signer types in presentation form', () => {
     ['RRSIG', `SOA 13 2 300 20270101000000 20261201000000 27721 Example.Test. ${SIG.slice(0, 40)} ${SIG.slice(40)}`, `SOA 13 2 300 20270101000000 20261201000000 27721 example.test. ${SIG}`],
     ['RRSIG', `TYPE65534 13 2 0 20270101000000 20261201000000 27721 example.test. ${SIG}`, `TYPE65534 13 2 0 20270101000000 20261201000000 27721 example.test. ${SIG}`],
     // Types in any order and case, TYPEnnn for ones without a mnemonic (RFC 3597 §5), TYPE1 is A.
-    ['NSEC', 'WWW nsec rrsig TYPE1 TYPE65534 caa https', 'www.example.test. A RRSIG NSEC HTTPS CAA TYPE65534'],
+    ['NSEC', 'www nsec rrsig TYPE1 TYPE65534 caa https', 'www.example.test. A RRSIG NSEC HTTPS CAA TYPE65534'],
     ['NSEC', 'next.example.test.', 'next.example.test.'],
+    // RFC 6840 §5.1: the next name keeps its case (it is signed so).
+    ['NSEC', 'Next.Example.TEST. A', 'Next.Example.TEST. A'],
+    ['NSEC', 'WWW A', 'WWW.example.test. A'],
     ['NSEC3', '1 0 0 - 23h26qfqlf9nr239hoid32mf55i5lhr8 NS DS RRSIG', '1 0 0 - 23H26QFQLF9NR239HOID32MF55I5LHR8 NS DS RRSIG'],
     ['NSEC3', '1 1 2 ab12cd 3CUG7JUHQ2R08IJPNG38RQT64Q8SSS19', '1 1 2 AB12CD 3CUG7JUHQ2R08IJPNG38RQT64Q8SSS19'],
     ['NSEC3PARAM', '1 0 0 -', '1 0 0 -'],
@@ -69,6 +72,14 @@ describe('the signer types in presentation form', () => {
   ])('refuses %s %s', (type, input, message) => {
     expect(() => normalizeContent(type, input, O)).toThrow(RdataError);
     expect(() => normalizeContent(type, input, O)).toThrow(message);
+  });
+
+  it('keeps the case of an NSEC next name through wire form', () => {
+    const content = 'WWW.Example.test. A RRSIG NSEC';
+    const rdata = contentToRdata('NSEC', content);
+    expect(rdata.subarray(1, 4).toString()).toBe('WWW');
+    expect(encodeRdata('NSEC', contentToWire('NSEC', content)).equals(rdata)).toBe(true);
+    expect(rdataToContent('NSEC', rdata, 0, rdata.length)).toBe(content);
   });
 
   it('refuses on the direct wire path what normalizeContent refuses', () => {

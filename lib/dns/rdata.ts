@@ -883,16 +883,32 @@ interface Nsec {
   next: string;
   types: number[];
 }
+// RFC 6840 §5.1: the next name of an NSEC is signed as it is written, not lowercased (unlike
+// every other name in rdata, RFC 4034 §6.2), so it keeps the case it came in: a primary's
+// "WWW" stays "WWW" and its signature stays valid. Checked as any name is.
+function nsecNext(token: Token | undefined, origin: string): string {
+  const lower = nameField(token, origin, 'NSEC next name');
+  const raw = token!.raw;
+  if (raw === '@' || raw === '.') return lower;
+  const kept = raw.endsWith('.') ? raw : `${raw}.${lower.slice(raw.length + 1)}`;
+  return kept.toLowerCase() === lower ? kept : lower;
+}
+function wireNsecNext(v: unknown): string {
+  const lower = wireName(v, 'NSEC next name');
+  const s = String(v);
+  const kept = s.endsWith('.') ? s : `${s}.`;
+  return kept.toLowerCase() === lower ? kept : lower;
+}
 const nsec: Handler<Nsec> = {
   parse: (t, o, c) => {
     if (t.length < 1) throw new RdataError(`NSEC record needs "next-name types…", like "b.example.test. A RRSIG NSEC"; got "${c}"`);
-    return { next: nameField(t[0], o, 'NSEC next name'), types: typeList(t.slice(1), 'NSEC type list') };
+    return { next: nsecNext(t[0], o), types: typeList(t.slice(1), 'NSEC type list') };
   },
   format: (f) => `${f.next}${formatTypes(f.types)}`,
   toWire: (f) => ({ nextDomain: nameToWire(f.next), rrtypes: f.types.map(packetTypeName) }),
   fromWire: (d) => {
     const o = obj(d, 'NSEC');
-    return { next: wireName(o.nextDomain, 'NSEC next name'), types: wireTypes(o.rrtypes, 'NSEC type list') };
+    return { next: wireNsecNext(o.nextDomain), types: wireTypes(o.rrtypes, 'NSEC type list') };
   },
 };
 

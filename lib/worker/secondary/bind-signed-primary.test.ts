@@ -32,6 +32,8 @@ const zoneFile = (z: string) => [
   `@ IN NS ns1.${z}`,
   'ns1 IN A 127.0.0.1',
   'www IN A 192.0.2.1',
+  // The NSEC before it names it in this case, and signs it so (RFC 6840 §5.1).
+  'MiXed IN A 192.0.2.5',
   'alias IN CNAME www',
   '*.wild IN TXT "any"',
   `sub IN NS ns.elsewhere.example.`,
