@@ -1042,7 +1042,8 @@ const HANDLERS: Readonly<Record<StoredType, Handler<unknown>>> = {
 };
 
 function handler(type: string): Handler<unknown> {
-  const t = type.toUpperCase();
+  // UNKNOWN_n is how wire.ts (typeNameOf) names a type without a mnemonic: RFC 3597's TYPEn.
+  const t = type.startsWith('UNKNOWN_') ? `TYPE${type.slice(8)}` : type.toUpperCase();
   if (isGenericType(t)) return erase(generic);
   if (!(STORED_TYPES as readonly string[]).includes(t)) throw new RdataError(`unsupported record type ${type}`);
   return HANDLERS[t as StoredType];
