@@ -16,10 +16,10 @@ import {
   toBase32Hex,
   toBase64,
   typeField,
+  typeMnemonic,
   typeText,
 } from './rdata-dnssec.ts';
 import { RdataError } from './rdata-error.ts';
-import { hasNoCodec } from './rdata-dnssec.ts';
 import { isValidSerial } from './serial.ts';
 import { MAX_TTL, parseTtl } from './ttl.ts';
 import { splitTxt } from './txt.ts';
@@ -63,16 +63,19 @@ export function isStoredType(type: string): boolean {
 }
 
 /**
- * A type with no mnemonic of ours, written TYPEnnn with its rdata as `\# length hex`
- * (RFC 3597 §5): what a primary sends that we have no codec for (BIND's private TYPE65534
- * signing-state records, which its NSEC bitmaps list) is kept as it came. Not for a type we
- * name (TYPE1 is A: write A), nor a meta type (RFC 6895 §3.1: 128–255, OPT).
+ * A type we have no handler for, written TYPEnnn with its rdata as `\# length hex`
+ * (RFC 3597 §5): what a primary sends that we cannot read field by field (BIND's private
+ * TYPE65534 signing-state records, which its NSEC bitmaps list; LOC, SPF, RP…) is kept as it
+ * came, its bytes untouched. Never a type we handle (TYPE1 is A: write A), nor a meta type
+ * (RFC 6895 §3.1: OPT, 128–255).
  */
 export function isGenericType(type: string): boolean {
   const m = /^TYPE(\d{1,5})$/.exec(type);
   if (!m) return false;
   const code = Number(m[1]);
-  return code > 0 && code <= 0xffff && !(code >= 128 && code <= 255) && hasNoCodec(code);
+  if (code === 0 || code > 0xffff || code === 41 || (code >= 128 && code <= 255)) return false;
+  const name = typeMnemonic(code);
+  return name === undefined || !(STORED_TYPES as readonly string[]).includes(name);
 }
 
 /**

@@ -13,12 +13,11 @@
 // NSEC3PARAM, CDS, CDNSKEY, DS), and so is a type we have no codec for, as
 // generic TYPEnnn rdata (RFC 3597): a signed zone comes in whole and goes out
 // to our own secondaries unchanged, its NSEC bitmaps still true. Records
-// outside the zone, of a class other than IN, or of a type dns-packet reads
-// into a shape we do not store (RP, LOC…) are counted and left out; a broken
-// shape is an error.
+// outside the zone or of a class other than IN are counted and left out (and
+// so would be a meta type, which no zone holds); a broken shape is an error.
 import type { RR } from '../../dns/types';
-import { isStoredType, parseSoaContent, wireToContent } from '../../dns/rdata';
-import { lowercased, type WireRecord } from '../../dns/wire';
+import { isGenericType, isStoredType, parseSoaContent, wireToContent } from '../../dns/rdata';
+import { encodeRdata, lowercased, typeCodeOf, type WireRecord } from '../../dns/wire';
 import type { ReceivedSoa, SecondaryDiff } from '../../zones/secondary-store';
 
 export type TransferContent =
@@ -29,7 +28,7 @@ export type TransferContent =
 export interface SkippedRecords {
   /** Owner outside the zone (RFC 5936 §3.3 wants them ignored). */
   outOfZone: number;
-  /** Types we cannot store, by type: RP, LOC… */
+  /** Types we cannot store, by type (meta types: OPT, TSIG…, which no zone holds). */
   unsupported: Record<string, number>;
   otherClass: number;
 }
@@ -163,15 +162,17 @@ export class TransferReader {
       this.skipped.otherClass++;
       return;
     }
-    // The decoder names a type without a mnemonic UNKNOWN_n; we store it as RFC 3597 writes it.
-    const type = w.type.startsWith('UNKNOWN_') ? `TYPE${w.type.slice(8)}` : w.type;
+    // A type we have no handler for (UNKNOWN_n, LOC, SPF, RP…) is kept as RFC 3597 writes it,
+    // TYPEn with its rdata as it came (the decoder's fields written back, uncompressed).
+    const generic = `TYPE${typeCodeOf(w.type)}`;
+    const type = isStoredType(w.type) || !isGenericType(generic) ? w.type : generic;
     if (!isStoredType(type)) {
       this.skipped.unsupported[type] = (this.skipped.unsupported[type] ?? 0) + 1;
       return;
     }
     let content: string;
     try {
-      content = wireToContent(type, w.data);
+      content = wireToContent(type, type === generic ? encodeRdata(w.type, w.data) : w.data);
     } catch (err) {
       throw new TransferFormatError(`${w.name} ${type}: ${(err as Error).message}`);
     }
