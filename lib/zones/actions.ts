@@ -145,7 +145,7 @@ export async function revertChangeAction(_prev: RevertChangeState, formData: For
   const change = Number.isSafeInteger(changeId) ? await getChange(zone.id, changeId) : null;
   if (!change) return { message: 'That change is not in this zone’s history (any more).' };
   const edits = revertEdits(change);
-  if (edits.length === 0) return { message: 'That change touched only the SOA; there are no records to revert.' };
+  if (edits.length === 0) return { message: 'That change touched only the SOA or the signer’s records (signatures, NSEC); there are no records to revert.' };
   return { zone: zone.name, edits };
 }
 

@@ -72,6 +72,12 @@ describe('revertEdits and storage', () => {
     expect(pendingStorageKey(Z)).toBe('zk:pending:example.com.');
   });
 
+  it('leaves the signer\'s records of a signed zone\'s change to the signer', () => {
+    const sig = rr('n.example.com.', 'RRSIG', 60, `A 13 3 60 20270101000000 20261201000000 1 ${Z} AAAA`);
+    const edits = revertEdits({ added: [rr('n.example.com.', 'A', 60, '192.0.2.9'), sig, rr('n.example.com.', 'NSEC', 60, `${Z} A RRSIG NSEC`)], removed: [] });
+    expect(edits).toEqual([{ kind: 'delete', record: rr('n.example.com.', 'A', 60, '192.0.2.9') }]);
+  });
+
   it('drops what it cannot read instead of trusting it', () => {
     expect(parseStoredEdits(null)).toEqual([]);
     expect(parseStoredEdits('{not json')).toEqual([]);

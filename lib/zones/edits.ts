@@ -2,6 +2,7 @@
 // "Revert this change" on the history page builds. Pure and browser-safe (no
 // database, no next/*): the editor, the history page and the commit action
 // all use it. Records here are absolute and canonical, as the server sends them.
+import { isSignerType } from '../dns/dnssec/types';
 import { relativeName } from '../dns/names';
 import type { RR } from '../dns/types';
 import type { Changeset, SoaEdit } from './changes';
@@ -47,10 +48,12 @@ export function editsToChangeset(edits: readonly PendingEdit[], expectedSerial: 
 
 /**
  * The edits that undo a committed change: its added records deleted, its
- * removed records added back. The SOA is left to the serial policy.
+ * removed records added back. The SOA is left to the serial policy, and the
+ * signer's records (signatures, the NSEC chain) to the signer, which redoes
+ * them for the reverted records in the same commit.
  */
 export function revertEdits(change: { added: readonly RR[]; removed: readonly RR[] }): PendingEdit[] {
-  const notSoa = (r: RR) => r.type !== 'SOA';
+  const notSoa = (r: RR) => r.type !== 'SOA' && !isSignerType(r.type);
   return [
     ...change.added.filter(notSoa).map((record): PendingEdit => ({ kind: 'delete', record })),
     ...change.removed.filter(notSoa).map((record): PendingEdit => ({ kind: 'add', record })),
