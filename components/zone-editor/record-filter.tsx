@@ -1,11 +1,12 @@
 'use client';
 // The zone page's record filter: the text lives in the URL (?q=), so a
-// filtered page can be linked and survives a reload; submitting goes to page 1.
+// filtered page can be linked and survives a reload; submitting goes to page 1
+// and keeps whether DNSSEC records are listed (?dnssec=1).
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { buttonSecondary, inputBase } from '../styles';
 
-export function RecordFilter({ q }: { q: string }) {
+export function RecordFilter({ q, dnssec }: { q: string; dnssec: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
   const [filter, setFilter] = useState(q);
@@ -13,8 +14,12 @@ export function RecordFilter({ q }: { q: string }) {
 
   function apply(e: FormEvent) {
     e.preventDefault();
+    const params = new URLSearchParams();
     const t = filter.trim();
-    router.push(t ? `${pathname}?q=${encodeURIComponent(t)}` : pathname);
+    if (t) params.set('q', t);
+    if (dnssec) params.set('dnssec', '1');
+    const s = params.toString();
+    router.push(s ? `${pathname}?${s}` : pathname);
   }
 
   return (

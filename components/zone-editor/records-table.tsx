@@ -2,7 +2,9 @@
 // The zone page's records: one page of RRsets (the SOA first), grouped by
 // owner, with each stored record's Edit / Delete, or what is queued for it
 // and Undo. Which edit form opens in a row is the editor's (zone-editor.tsx).
+// The signer's records (DNSKEY, RRSIG, NSEC…) are read-only: the signer owns them.
 import type { ReactNode } from 'react';
+import { isSignerType } from '@/lib/dns/dnssec/types';
 import { relativeName } from '@/lib/dns/names';
 import type { RR } from '@/lib/dns/types';
 import { isEditorType } from '@/lib/zones/record-fields';
@@ -97,7 +99,11 @@ export function RecordsTable({
                       <td className={`min-w-48 break-all px-3 py-1.5 font-mono text-zinc-800 ${pending?.kind === 'delete' ? 'line-through' : ''}`}>{r.content}</td>
                       {editable && (
                         <td className="whitespace-nowrap px-3 py-1 text-right">
-                          {pending ? (
+                          {isSignerType(set.type) ? (
+                            <span className="text-xs text-zinc-500" title="Made by the signer; sign the zone with `zonekeeper zone sign`">
+                              by the signer
+                            </span>
+                          ) : pending ? (
                             <span className="text-xs">
                               <span className="mr-2 text-zinc-600">{pending.kind === 'delete' ? 'to be deleted' : 'edited'}</span>
                               <button type="button" onClick={() => onUndo(pending.index)} className="font-medium text-blue-700 hover:underline">

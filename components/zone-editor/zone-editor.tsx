@@ -50,6 +50,7 @@ export function ZoneEditor({
   pageCount,
   rrsetCount,
   recordCount,
+  dnssec,
 }: {
   zone: EditorZone;
   soaRecord: RR | null;
@@ -62,6 +63,8 @@ export function ZoneEditor({
   rrsetCount: number;
   /** Records in the whole zone, the SOA included. */
   recordCount: number;
+  /** Whether the signer's records are listed (?dnssec=1), and how many the zone holds. */
+  dnssec: { shown: boolean; count: number };
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -143,13 +146,15 @@ export function ZoneEditor({
     router.refresh();
   }
 
-  const pageHref = (p: number) => {
+  const listHref = (p: number, showDnssec: boolean) => {
     const params = new URLSearchParams();
     if (q) params.set('q', q);
     if (p > 1) params.set('page', String(p));
+    if (showDnssec) params.set('dnssec', '1');
     const s = params.toString();
     return s ? `${pathname}?${s}` : pathname;
   };
+  const pageHref = (p: number) => listHref(p, dnssec.shown);
 
   return (
     <div className="space-y-4">
@@ -213,7 +218,12 @@ export function ZoneEditor({
             {recordCount === 1 ? '1 record' : `${recordCount} records`}
             {q ? ` · ${rrsetCount} record set${rrsetCount === 1 ? '' : 's'} match “${q}”` : ''}
           </span>
-          <RecordFilter q={q} />
+          <RecordFilter q={q} dnssec={dnssec.shown} />
+          {dnssec.count > 0 && (
+            <Link href={listHref(1, !dnssec.shown)} className={`${linkClass} text-xs`} data-testid="dnssec-toggle">
+              {dnssec.shown ? 'Hide DNSSEC records' : `Show DNSSEC records (${dnssec.count})`}
+            </Link>
+          )}
           {editable && (
             <button type="button" onClick={() => setForm({ mode: 'add' })} className={`${buttonPrimary} ml-auto sm:ml-0`}>
               Add record

@@ -12,8 +12,10 @@ import {
   typeField,
   typeText,
 } from './rdata-dnssec';
-import { contentToRdata } from './rdata-wire';
-import { isRecordType, isStoredType, mayAccompanyCname, normalizeContent, RdataError } from './rdata';
+import { contentToWire } from './rdata';
+import { contentToRdata, rdataToContent } from './rdata-wire';
+import { encodeRdata } from './wire';
+import { isGenericType, isRecordType, isStoredType, mayAccompanyCname, normalizeContent, RdataError } from './rdata';
 
 const O = 'example.test.';
 const KEY = 'ev8fGYFm3k+d5coeTHd23jU7J5rB7hUCzPuuE7LtPZROgTohmehcR7ZQil51g4dYT3eQa4O6axEQP2gAYKF1oQ==';
@@ -33,8 +35,11 @@ describe('the signer types in presentation form', () => {
     ['RRSIG', `SOA 13 2 300 20270101000000 20261201000000 27721 Example.Test. ${SIG.slice(0, 40)} ${SIG.slice(40)}`, `SOA 13 2 300 20270101000000 20261201000000 27721 example.test. ${SIG}`],
     ['RRSIG', `TYPE65534 13 2 0 20270101000000 20261201000000 27721 example.test. ${SIG}`, `TYPE65534 13 2 0 20270101000000 20261201000000 27721 example.test. ${SIG}`],
     // Types in any order and case, TYPEnnn for ones without a mnemonic (RFC 3597 §5), TYPE1 is A.
-    ['NSEC', 'WWW nsec rrsig TYPE1 TYPE65534 caa https', 'www.example.test. A RRSIG NSEC HTTPS CAA TYPE65534'],
+    ['NSEC', 'www nsec rrsig TYPE1 TYPE65534 caa https', 'www.example.test. A RRSIG NSEC HTTPS CAA TYPE65534'],
     ['NSEC', 'next.example.test.', 'next.example.test.'],
+    // RFC 6840 §5.1: the next name keeps its case (it is signed so).
+    ['NSEC', 'Next.Example.TEST. A', 'Next.Example.TEST. A'],
+    ['NSEC', 'WWW A', 'WWW.example.test. A'],
     ['NSEC3', '1 0 0 - 23h26qfqlf9nr239hoid32mf55i5lhr8 NS DS RRSIG', '1 0 0 - 23H26QFQLF9NR239HOID32MF55I5LHR8 NS DS RRSIG'],
     ['NSEC3', '1 1 2 ab12cd 3CUG7JUHQ2R08IJPNG38RQT64Q8SSS19', '1 1 2 AB12CD 3CUG7JUHQ2R08IJPNG38RQT64Q8SSS19'],
     ['NSEC3PARAM', '1 0 0 -', '1 0 0 -'],
@@ -69,6 +74,14 @@ describe('the signer types in presentation form', () => {
     expect(() => normalizeContent(type, input, O)).toThrow(message);
   });
 
+  it('keeps the case of an NSEC next name through wire form', () => {
+    const content = 'WWW.Example.test. A RRSIG NSEC';
+    const rdata = contentToRdata('NSEC', content);
+    expect(rdata.subarray(1, 4).toString()).toBe('WWW');
+    expect(encodeRdata('NSEC', contentToWire('NSEC', content)).equals(rdata)).toBe(true);
+    expect(rdataToContent('NSEC', rdata, 0, rdata.length)).toBe(content);
+  });
+
   it('refuses on the direct wire path what normalizeContent refuses', () => {
     for (const [type, content] of [
       ['DNSKEY', `257 3 13 ${KEY.slice(4)}`],
@@ -92,6 +105,26 @@ describe('the signer types in presentation form', () => {
 
   it('lets only RRSIG and NSEC/NSEC3 share a name with a CNAME', () => {
     expect(['RRSIG', 'NSEC', 'NSEC3', 'A', 'DS', 'DNSKEY', 'TXT'].filter(mayAccompanyCname)).toEqual(['RRSIG', 'NSEC', 'NSEC3']);
+  });
+});
+
+describe('types without a mnemonic (RFC 3597)', () => {
+  it('stores TYPEnnn as "\\# length hex" and writes its bytes as they are', () => {
+    const content = normalizeContent('TYPE65534', '\\# 5 0d5e 640001', O);
+    expect(content).toBe('\\# 5 0D5E640001');
+    const rdata = contentToRdata('TYPE65534', content);
+    expect(rdata.toString('hex')).toBe('0d5e640001');
+    expect(encodeRdata('TYPE65534', contentToWire('TYPE65534', content)).equals(rdata)).toBe(true);
+    expect(rdataToContent('TYPE65534', rdata, 0, rdata.length)).toBe(content);
+    expect(normalizeContent('TYPE65280', '\\# 0', O)).toBe('\\# 0');
+  });
+
+  it('refuses a type we name, a meta type, and data that is not "\\# length hex"', () => {
+    expect(['TYPE65534', 'TYPE65', 'TYPE1', 'TYPE46', 'TYPE251', 'TYPE0', 'TYPE70000'].filter(isGenericType)).toEqual(['TYPE65534', 'TYPE65']);
+    expect(isStoredType('TYPE65534')).toBe(true);
+    expect(() => normalizeContent('TYPE65534', '0D5E640001', O)).toThrow('needs its data as "\\# length hex" (RFC 3597 §5)');
+    expect(() => normalizeContent('TYPE65534', '\\# 4 0D5E640001', O)).toThrow('generic rdata says 4 bytes but holds 5');
+    expect(() => normalizeContent('TYPE1', '\\# 4 C0000201', O)).toThrow('unsupported record type TYPE1');
   });
 });
 

@@ -1,9 +1,10 @@
 // The fields DNSSEC record data is made of, between presentation and wire form: base64 keys
 // and signatures (RFC 4034 §2.2, §3.2), base32hex hashes (RFC 5155 §3.3), signature times
-// (RFC 4034 §3.2), type lists and their bitmaps (RFC 4034 §4.1.2), and the direct writer of
-// the signer's types for rdata-wire.ts. rdata.ts builds the record types from these.
+// (RFC 4034 §3.2), type lists and their bitmaps (RFC 4034 §4.1.2). rdata.ts builds the record
+// types from these, and rdata-wire-dnssec.ts writes them straight to wire form. Loads no codec
+// (rdata.ts runs in the browser too); Buffer only inside functions the server calls.
 import { RdataError } from './rdata-error.ts';
-import { nameToWire, typeCodeOf, typeNameOf } from './wire.ts';
+import { TYPE_CODE, TYPE_NAME } from './type-names.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Base64 (RFC 4648 §4), as keys and signatures are written: may be split by whitespace (BIND
@@ -75,7 +76,7 @@ export function toBase32Hex(bytes: Uint8Array): string {
 // Signature times (RFC 4034 §3.2): 32-bit seconds since 1970, written YYYYMMDDHHmmSS (UTC) or
 // as the plain number. A 14-digit number is always the date: as seconds it would not fit.
 
-const MAX_U32 = 4294967295;
+export const MAX_U32 = 4294967295;
 
 /** Seconds of a signature time written either way; throws RdataError naming `what`. */
 export function sigTimeField(text: string, what: string): number {
@@ -109,31 +110,26 @@ const MORE_TYPES: ReadonlyMap<string, number> = new Map([
 ]);
 const MORE_NAMES: ReadonlyMap<number, string> = new Map([...MORE_TYPES].map(([n, c]) => [c, n]));
 
-/** The code of a type mnemonic or TYPEnnn; throws RdataError naming `what`. */
+/** The code of a type mnemonic or TYPEnnn (RFC 3597 §5); throws RdataError naming `what`. */
 export function typeField(text: string, what: string): number {
   const upper = text.toUpperCase();
-  const more = MORE_TYPES.get(upper);
-  if (more !== undefined) return more;
-  // UNKNOWN_n is dns-packet's spelling, only ever in wire data; people write TYPEn.
-  if (!upper.startsWith('UNKNOWN_')) {
-    try {
-      return typeCodeOf(upper);
-    } catch {
-      // Falls through to the message below.
-    }
-  }
+  const code = MORE_TYPES.get(upper) ?? TYPE_CODE.get(upper);
+  if (code !== undefined) return code;
+  const m = /^TYPE(\d{1,5})$/.exec(upper);
+  if (m && Number(m[1]) <= 0xffff) return Number(m[1]);
   throw new RdataError(`${what}: "${text}" is not a record type (write types without a mnemonic as TYPE followed by the number, like TYPE65534)`);
 }
 
+/** The mnemonic we know a type code by, if any. */
+export const typeMnemonic = (code: number): string | undefined => TYPE_NAME.get(code) ?? MORE_NAMES.get(code);
+
 /** The presentation mnemonic of a type code: its name when it has one, TYPEnnn otherwise. */
 export function typeText(code: number): string {
-  const name = typeNameOf(code);
-  if (!name.startsWith('UNKNOWN_')) return name;
-  return MORE_NAMES.get(code) ?? `TYPE${code}`;
+  return typeMnemonic(code) ?? `TYPE${code}`;
 }
 
 /** The name dns-packet's codecs know a type code by (its own mnemonic, or UNKNOWN_n). */
-export const packetTypeName = (code: number): string => typeNameOf(code);
+export const packetTypeName = (code: number): string => TYPE_NAME.get(code) ?? `UNKNOWN_${code}`;
 
 /** The type code of a name in dns-packet data (a mnemonic, UNKNOWN_n or TYPEn). */
 export function packetTypeCode(v: unknown, what: string): number {
@@ -215,127 +211,4 @@ export function checkDigestSize(digestType: number, digest: Uint8Array, what: st
   if (want !== undefined && digest.length !== want) {
     throw new RdataError(`${what} type ${digestType} needs ${want * 2} hex digits, got ${digest.length * 2}`);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The direct writer: canonical content of the signer's types (and DS) straight to rdata, for
-// rdata-wire.ts. A signed zone holds mostly RRSIG and NSEC/NSEC3, so loading one must not go
-// through an object per record. Returns -1 when `s` is not in the exact canonical shape (the
-// general path then decides and says what is wrong).
-
-export function writeDnssecRdata(type: string, s: string, out: Buffer, at: number): number {
-  try {
-    const f = s.split(' ');
-    switch (type) {
-      case 'DNSKEY':
-      case 'CDNSKEY':
-        return dnskey(f, out, at);
-      case 'DS':
-      case 'CDS':
-        return ds(f, out, at);
-      case 'RRSIG':
-        return rrsig(f, out, at);
-      case 'NSEC':
-        return nsec(f, out, at);
-      case 'NSEC3':
-        return nsec3(f, out, at);
-      case 'NSEC3PARAM':
-        return nsec3param(f, out, at);
-      default:
-        return -1;
-    }
-  } catch {
-    // A field the general path would refuse: let it say why.
-    return -1;
-  }
-}
-
-const DIGITS = /^(0|[1-9]\d{0,9})$/;
-function num(s: string | undefined, max: number): number {
-  if (s === undefined || !DIGITS.test(s) || Number(s) > max) throw new Error('not canonical');
-  return Number(s);
-}
-
-function bytesAt(out: Buffer, at: number, b: Uint8Array): number {
-  out.set(b, at);
-  return at + b.length;
-}
-
-function dnskey(f: string[], out: Buffer, at: number): number {
-  if (f.length !== 4 || f[1] !== '3') return -1;
-  out.writeUInt16BE(num(f[0], 0xffff), at);
-  out[at + 2] = 3;
-  out[at + 3] = num(f[2], 255);
-  const key = base64Field([f[3]!], 'key');
-  checkKeySize(out[at + 3]!, key, 'key');
-  return bytesAt(out, at + 4, key);
-}
-
-function ds(f: string[], out: Buffer, at: number): number {
-  if (f.length !== 4 || !/^(?:[0-9A-F]{2})+$/.test(f[3]!)) return -1;
-  out.writeUInt16BE(num(f[0], 0xffff), at);
-  out[at + 2] = num(f[1], 255);
-  out[at + 3] = num(f[2], 255);
-  const end = at + 4 + out.write(f[3]!, at + 4, 'hex');
-  checkDigestSize(out[at + 3]!, out.subarray(at + 4, end), 'digest');
-  return end;
-}
-
-function rrsig(f: string[], out: Buffer, at: number): number {
-  // Names lowercase, times as dates: normalizeContent's shape.
-  if (f.length !== 9 || !/^\d{14}$/.test(f[4]!) || !/^\d{14}$/.test(f[5]!) || /[A-Z]/.test(f[7]!)) return -1;
-  out.writeUInt16BE(typeField(f[0]!, 'type'), at);
-  out[at + 2] = num(f[1], 255);
-  out[at + 3] = num(f[2], 255);
-  out.writeUInt32BE(num(f[3], MAX_U32), at + 4);
-  out.writeUInt32BE(sigTimeField(f[4]!, 'expiration'), at + 8);
-  out.writeUInt32BE(sigTimeField(f[5]!, 'inception'), at + 12);
-  out.writeUInt16BE(num(f[6], 0xffff), at + 16);
-  const p = nameToWire(f[7]!, out, at + 18);
-  const sig = base64Field([f[8]!], 'signature');
-  checkSignatureSize(out[at + 2]!, sig, 'signature');
-  return bytesAt(out, p, sig);
-}
-
-function bitmapAt(types: readonly string[], out: Buffer, at: number): number {
-  const codes = types.map((t) => typeField(t, 'type'));
-  for (let i = 1; i < codes.length; i++) if (codes[i]! <= codes[i - 1]!) throw new Error('not canonical');
-  return bytesAt(out, at, typeBitmap(codes));
-}
-
-function nsec(f: string[], out: Buffer, at: number): number {
-  if (f.length < 1 || !f[0]!.endsWith('.') || /[A-Z]/.test(f[0]!)) return -1;
-  const p = nameToWire(f[0]!, out, at);
-  return bitmapAt(f.slice(1), out, p);
-}
-
-function saltAt(salt: string | undefined, out: Buffer, at: number): number {
-  if (salt === '-') {
-    out[at] = 0;
-    return at + 1;
-  }
-  if (salt === undefined || !/^(?:[0-9A-F]{2}){1,255}$/.test(salt)) throw new Error('not canonical');
-  out[at] = salt.length / 2;
-  return at + 1 + out.write(salt, at + 1, 'hex');
-}
-
-function nsec3(f: string[], out: Buffer, at: number): number {
-  if (f.length < 5 || f[4] !== f[4]!.toUpperCase()) return -1;
-  out[at] = num(f[0], 255);
-  out[at + 1] = num(f[1], 255);
-  out.writeUInt16BE(num(f[2], 0xffff), at + 2);
-  let p = saltAt(f[3], out, at + 4);
-  const hash = base32HexField(f[4]!, 'hash');
-  if (hash.length === 0 || hash.length > 255) return -1;
-  out[p] = hash.length;
-  p = bytesAt(out, p + 1, hash);
-  return bitmapAt(f.slice(5), out, p);
-}
-
-function nsec3param(f: string[], out: Buffer, at: number): number {
-  if (f.length !== 4) return -1;
-  out[at] = num(f[0], 255);
-  out[at + 1] = num(f[1], 255);
-  out.writeUInt16BE(num(f[2], 0xffff), at + 2);
-  return saltAt(f[3], out, at + 4);
 }

@@ -5,12 +5,12 @@
 // Loading a zone converts every record, so the common types take a direct
 // path: A, AAAA, NS, CNAME, PTR, MX, TXT, SOA and SRV in exactly the shape
 // normalizeContent writes them, and DS and the signer's types (a signed zone is
-// mostly RRSIG and NSEC/NSEC3; rdata-dnssec.ts). Anything else, or anything that shape does
+// mostly RRSIG and NSEC/NSEC3; rdata-wire-dnssec.ts). Anything else, or anything that shape does
 // not cover (escapes, underscores or a wildcard in a name, leading zeros),
 // goes through contentToWire and the encoder, which decide; the direct path
 // only ever gives the bytes that path gives (rdata-wire.test.ts compares them).
-import { contentToWire, wireToContent } from './rdata.ts';
-import { writeDnssecRdata } from './rdata-dnssec.ts';
+import { contentToWire, isGenericType, wireToContent } from './rdata.ts';
+import { writeDnssecRdata } from './rdata-wire-dnssec.ts';
 import { MAX_TTL } from './ttl.ts';
 import { decodeRdata, encodeRdata, ipv4ToWire, ipv6ToWire } from './wire.ts';
 
@@ -24,6 +24,7 @@ export const MAX_RDATA = 65535;
  * contentToWire and encodeMessage would.
  */
 export function writeContentRdata(type: string, content: string, out: Buffer, at: number): number {
+  if (isGenericType(type)) return at + genericRdata(type, content).copy(out, at);
   const end = directRdata(type, content, out, at);
   if (end >= 0) return end;
   const rdata = encodeRdata(type, contentToWire(type, content));
@@ -32,6 +33,7 @@ export function writeContentRdata(type: string, content: string, out: Buffer, at
 
 /** The rdata of `content` for `type` in a Buffer of its own (see writeContentRdata). */
 export function contentToRdata(type: string, content: string): Buffer {
+  if (isGenericType(type)) return genericRdata(type, content);
   const end = directRdata(type, content, SCRATCH, 0);
   if (end >= 0) return Buffer.from(SCRATCH.subarray(0, end));
   return encodeRdata(type, contentToWire(type, content));
@@ -41,7 +43,16 @@ const SCRATCH = Buffer.allocUnsafe(MAX_RDATA);
 
 /** Canonical presentation form of rdata held in wire form (`bytes[start, end)`): the inverse of writeContentRdata. */
 export function rdataToContent(type: string, bytes: Buffer, start: number, end: number): string {
+  if (isGenericType(type)) return wireToContent(type, bytes.subarray(start, end));
   return wireToContent(type, decodeRdata(type, bytes, start, end));
+}
+
+/**
+ * Generic rdata (RFC 3597) is bytes as they came, whatever the type's codec would make of them
+ * (dns-packet has one for RP, say, which would read and rewrite the names): never through it.
+ */
+function genericRdata(type: string, content: string): Buffer {
+  return contentToWire(type, content) as Buffer;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import {
   toBase32Hex,
   toBase64,
   typeField,
+  typeMnemonic,
   typeText,
 } from './rdata-dnssec.ts';
 import { RdataError } from './rdata-error.ts';
@@ -56,8 +57,25 @@ export function isRecordType(type: string): type is RecordType {
 export const STORED_TYPES = [...RECORD_TYPES, ...SIGNER_TYPES] as const;
 export type StoredType = (typeof STORED_TYPES)[number];
 
-export function isStoredType(type: string): type is StoredType {
-  return (STORED_TYPES as readonly string[]).includes(type);
+/** A type Zonekeeper stores and serves: STORED_TYPES, or a generic TYPEnnn (see isGenericType). */
+export function isStoredType(type: string): boolean {
+  return (STORED_TYPES as readonly string[]).includes(type) || isGenericType(type);
+}
+
+/**
+ * A type we have no handler for, written TYPEnnn with its rdata as `\# length hex`
+ * (RFC 3597 §5): what a primary sends that we cannot read field by field (BIND's private
+ * TYPE65534 signing-state records, which its NSEC bitmaps list; LOC, SPF, RP…) is kept as it
+ * came, its bytes untouched. Never a type we handle (TYPE1 is A: write A), nor a meta type
+ * (RFC 6895 §3.1: OPT, 128–255).
+ */
+export function isGenericType(type: string): boolean {
+  const m = /^TYPE(\d{1,5})$/.exec(type);
+  if (!m) return false;
+  const code = Number(m[1]);
+  if (code === 0 || code > 0xffff || code === 41 || (code >= 128 && code <= 255)) return false;
+  const name = typeMnemonic(code);
+  return name === undefined || !(STORED_TYPES as readonly string[]).includes(name);
 }
 
 /**
@@ -868,16 +886,32 @@ interface Nsec {
   next: string;
   types: number[];
 }
+// RFC 6840 §5.1: the next name of an NSEC is signed as it is written, not lowercased (unlike
+// every other name in rdata, RFC 4034 §6.2), so it keeps the case it came in: a primary's
+// "WWW" stays "WWW" and its signature stays valid. Checked as any name is.
+function nsecNext(token: Token | undefined, origin: string): string {
+  const lower = nameField(token, origin, 'NSEC next name');
+  const raw = token!.raw;
+  if (raw === '@' || raw === '.') return lower;
+  const kept = raw.endsWith('.') ? raw : `${raw}.${lower.slice(raw.length + 1)}`;
+  return kept.toLowerCase() === lower ? kept : lower;
+}
+function wireNsecNext(v: unknown): string {
+  const lower = wireName(v, 'NSEC next name');
+  const s = String(v);
+  const kept = s.endsWith('.') ? s : `${s}.`;
+  return kept.toLowerCase() === lower ? kept : lower;
+}
 const nsec: Handler<Nsec> = {
   parse: (t, o, c) => {
     if (t.length < 1) throw new RdataError(`NSEC record needs "next-name types…", like "b.example.test. A RRSIG NSEC"; got "${c}"`);
-    return { next: nameField(t[0], o, 'NSEC next name'), types: typeList(t.slice(1), 'NSEC type list') };
+    return { next: nsecNext(t[0], o), types: typeList(t.slice(1), 'NSEC type list') };
   },
   format: (f) => `${f.next}${formatTypes(f.types)}`,
   toWire: (f) => ({ nextDomain: nameToWire(f.next), rrtypes: f.types.map(packetTypeName) }),
   fromWire: (d) => {
     const o = obj(d, 'NSEC');
-    return { next: wireName(o.nextDomain, 'NSEC next name'), types: wireTypes(o.rrtypes, 'NSEC type list') };
+    return { next: wireNsecNext(o.nextDomain), types: wireTypes(o.rrtypes, 'NSEC type list') };
   },
 };
 
@@ -964,6 +998,24 @@ const nsec3param: Handler<Nsec3Param> = {
   },
 };
 
+// ---------------------------------------------------------------------------
+// Generic rdata (RFC 3597 §5): "\# length hex", the hex possibly split by spaces.
+
+const generic: Handler<Uint8Array> = {
+  parse: (t, _o, c) => {
+    if (t.length < 2 || t[0]!.raw !== '\\#' || t[0]!.quoted) {
+      throw new RdataError(`a record of a type without a mnemonic needs its data as "\\# length hex" (RFC 3597 §5), like "\\# 2 ABCD"; got "${c}"`);
+    }
+    const length = intField(t[1], 0, 65535, 'generic rdata length');
+    const bytes = t.length > 2 ? hexField(t.slice(2), 'generic rdata') : new Uint8Array(0);
+    if (bytes.length !== length) throw new RdataError(`generic rdata says ${length} bytes but holds ${bytes.length}`);
+    return bytes;
+  },
+  format: (f) => (f.length ? `\\# ${f.length} ${toHex(f)}` : '\\# 0'),
+  toWire: (f) => Buffer.from(f),
+  fromWire: (d) => Uint8Array.from(rawRdata(d, 'generic', 0)),
+};
+
 const erase = <F>(h: Handler<F>) => h as unknown as Handler<unknown>;
 
 const HANDLERS: Readonly<Record<StoredType, Handler<unknown>>> = {
@@ -993,9 +1045,11 @@ const HANDLERS: Readonly<Record<StoredType, Handler<unknown>>> = {
 };
 
 function handler(type: string): Handler<unknown> {
-  const t = type.toUpperCase();
-  if (!isStoredType(t)) throw new RdataError(`unsupported record type ${type}`);
-  return HANDLERS[t];
+  // UNKNOWN_n is how wire.ts (typeNameOf) names a type without a mnemonic: RFC 3597's TYPEn.
+  const t = type.startsWith('UNKNOWN_') ? `TYPE${type.slice(8)}` : type.toUpperCase();
+  if (isGenericType(t)) return erase(generic);
+  if (!(STORED_TYPES as readonly string[]).includes(t)) throw new RdataError(`unsupported record type ${type}`);
+  return HANDLERS[t as StoredType];
 }
 
 // ---------------------------------------------------------------------------

@@ -31,7 +31,7 @@
 // TSIG record is the verifier's (tsig.ts verifyMessage reads the raw bytes); the rest of the
 // additional section is ignored (§3.7 lets a requestor put glue there; we have no use for it).
 import { absoluteName, DnsNameError } from './names.ts';
-import { isStoredType, normalizeContent, RdataError, wireToContent } from './rdata.ts';
+import { isGenericType, isStoredType, normalizeContent, RdataError, wireToContent } from './rdata.ts';
 import { MAX_TTL } from './ttl.ts';
 import type { UpdateClass, UpdateMessage, UpdateRecord } from './update-types.ts';
 import { decodeMessageRdata, OPCODE, readMessageName, T_SOA, typeNameOf, WireError } from './wire.ts';
@@ -241,8 +241,9 @@ function record(rr: RawRecord, cls: UpdateClass, ttl: number, content: string): 
 function content(buf: Buffer, rr: RawRecord, zone: string, what: string): string {
   const type = typeMnemonic(rr.type);
   // The signer's types are read too: a prerequisite may name them, and lib/zones/update-view.ts
-  // refuses an update that would write them (RFC 3007 §4.3) with the reason.
-  if (!isStoredType(type)) throw notimp(`${what}: records of type ${type} are not supported`);
+  // refuses an update that would write them (RFC 3007 §4.3) with the reason. Generic TYPEnnn
+  // data, which only a transfer brings in, is not for UPDATE.
+  if (!isStoredType(type) || isGenericType(type)) throw notimp(`${what}: records of type ${type} are not supported`);
   // Every type we serve has rdata (a TXT record holds at least one string, RFC 1035 §3.3.14).
   if (rr.rdEnd === rr.rdStart) throw formerr(`${what} has no rdata; class ${classMnemonic(rr.cls)} needs the record's data (RFC 2136 §2.5)`);
   // rdataToContent (rdata-wire.ts) reads rdata on its own, where compression pointers into

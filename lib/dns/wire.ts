@@ -22,6 +22,7 @@
 //   65535 bytes) throw WireError(SERVFAIL). Nothing else escapes either function.
 import dnsPacket from 'dns-packet';
 import { MAX_TTL } from './ttl.ts';
+import { TYPE_CODE, TYPE_NAME } from './type-names.ts';
 
 /** Response codes as numbers; values above 15 need EDNS (RFC 6891 §6.1.3). */
 export const RCODE = {
@@ -144,19 +145,8 @@ const T_RP = 17;
 const T_RRSIG = 46;
 const T_NSEC = 47;
 
-// The type mnemonics of dns-packet 5.6.1 (its types.js), so that our names agree with the ones
+// The type mnemonics (lib/dns/type-names.ts) are dns-packet's, so that ours agree with the ones
 // its rdata codecs use inside RRSIG/NSEC data, and with what dns-packet.decode reports.
-const TYPE_LIST: readonly (readonly [string, number])[] = [
-  ['A', 1], ['NS', 2], ['CNAME', 5], ['SOA', 6], ['NULL', 10], ['PTR', 12], ['HINFO', 13],
-  ['MX', 15], ['TXT', 16], ['RP', 17], ['AFSDB', 18], ['SIG', 24], ['KEY', 25], ['AAAA', 28],
-  ['LOC', 29], ['SRV', 33], ['NAPTR', 35], ['KX', 36], ['CERT', 37], ['DNAME', 39], ['OPT', 41],
-  ['APL', 42], ['DS', 43], ['SSHFP', 44], ['IPSECKEY', 45], ['RRSIG', 46], ['NSEC', 47],
-  ['DNSKEY', 48], ['DHCID', 49], ['NSEC3', 50], ['NSEC3PARAM', 51], ['TLSA', 52], ['HIP', 55],
-  ['CDS', 59], ['CDNSKEY', 60], ['SPF', 99], ['TKEY', 249], ['TSIG', 250], ['IXFR', 251],
-  ['AXFR', 252], ['ANY', 255], ['CAA', 257], ['TA', 32768], ['DLV', 32769],
-];
-const TYPE_CODE = new Map<string, number>(TYPE_LIST.map(([n, c]) => [n, c]));
-const TYPE_NAME = new Map<number, string>(TYPE_LIST.map(([n, c]) => [c, n]));
 
 // dns-packet has no NONE (254), which UPDATE needs (RFC 2136 §2.4), and folds bit 15 of the
 // class into an mDNS "flush" flag; unicast DNS has neither quirk, so classes are ours.

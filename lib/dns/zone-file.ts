@@ -1,6 +1,6 @@
 // Zone files: the one parser and serializer for BIND master-file syntax (RFC 1035 §5).
 import { canonicalName, DnsNameError, isInZone, nameLabels, relativeName } from './names.ts';
-import { isStoredType, mayAccompanyCname, normalizeContent, parseSoaContent, RdataError } from './rdata.ts';
+import { isGenericType, isStoredType, mayAccompanyCname, normalizeContent, parseSoaContent, RdataError } from './rdata.ts';
 import { RecordIndex } from './record-index.ts';
 import { parseTtl } from './ttl.ts';
 import type { RR } from './types.ts';
@@ -225,7 +225,8 @@ export function parseZoneFile(
       continue;
     }
     const type = typeToken.text.toUpperCase();
-    if (!isStoredType(type)) {
+    // Generic TYPEnnn data is kept from transfers only: nobody could edit or delete it here.
+    if (!isStoredType(type) || isGenericType(type)) {
       fail(`unknown or unsupported record type "${typeToken.text}"`, typeToken.line);
       continue;
     }

@@ -1,6 +1,7 @@
 // Reads of zones and records for the web app, the CLI and the worker.
 import { Prisma } from '../generated/prisma/client';
 import { db, textContains } from '../db';
+import { SIGNER_TYPES } from '../dns/dnssec/types';
 import { soaContent } from '../dns/rdata';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
 import { absoluteName } from '../dns/names';
@@ -442,6 +443,11 @@ export interface ZoneRecordsPage {
   pageCount: number;
   /** Stored records in the zone, the SOA not counted, whatever the filter. */
   recordCount: number;
+  /**
+   * Records of the signer's types (DNSKEY, RRSIG, NSEC, NSEC3…) in the zone, whatever the filter:
+   * listed only when asked for (`dnssec`), since a signed zone holds more of them than of its own.
+   */
+  dnssecRecords: number;
 }
 
 export const RRSETS_PER_PAGE = 100;
@@ -459,7 +465,7 @@ function likePattern(text: string): string {
  */
 export async function getZoneRecordsPage(
   name: string,
-  opts: { q?: string; page?: number; pageSize?: number } = {},
+  opts: { q?: string; page?: number; pageSize?: number; dnssec?: boolean } = {},
 ): Promise<ZoneRecordsPage | null> {
   const canonical = zoneNameOrNull(name);
   if (canonical === null) return null;
@@ -469,14 +475,16 @@ export async function getZoneRecordsPage(
   const q = opts.q?.trim().toLowerCase() ?? '';
   // Raw SQL because an ORM groupBy cannot count groups without fetching them all.
   // Quoted identifiers and LIKE … ESCAPE read the same on SQLite and PostgreSQL.
-  const filter = q
+  const textFilter = q
     ? Prisma.sql`AND ("name" LIKE ${likePattern(q)} ESCAPE '\\' OR "content" LIKE ${likePattern(q)} ESCAPE '\\' OR "type" = ${q.toUpperCase()})`
     : Prisma.empty;
-  const [countRows, recordCount] = await Promise.all([
+  const filter = opts.dnssec ? textFilter : Prisma.sql`${textFilter} AND "type" NOT IN (${Prisma.join([...SIGNER_TYPES])})`;
+  const [countRows, recordCount, dnssecRecords] = await Promise.all([
     db().$queryRaw<{ n: bigint | number }[]>(
       Prisma.sql`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Record" WHERE "zoneId" = ${z.id} ${filter} GROUP BY "name", "type") AS g`,
     ),
     db().record.count({ where: { zoneId: z.id } }),
+    db().record.count({ where: { zoneId: z.id, type: { in: [...SIGNER_TYPES] } } }),
   ]);
   const rrsetCount = Number(countRows[0]?.n ?? 0);
   const pageCount = Math.max(1, Math.ceil(rrsetCount / pageSize));
@@ -528,6 +536,7 @@ export async function getZoneRecordsPage(
     rrsetCount,
     pageCount,
     recordCount,
+    dnssecRecords,
   };
 }
 

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RR } from '../dns/types';
+import { callApi, keyWith, rrsetChange } from '../testing/api-requests';
 import { expectAppError } from '../testing/app-error';
 import { applyChangeset, commitImport, commitRecords, importZone } from './changes';
-import { getZone } from './data';
+import { getZone, getZoneRecordsPage } from './data';
 import { applyDnsUpdate } from './dns-update';
 import { previewImport } from './import-preview';
 import { checkZoneRules, normalizeType } from './validate';
@@ -36,6 +37,14 @@ describe('zone rules', () => {
     expect(checkZoneRules(Z, [...apex, ...signed])).toEqual([]);
     const errors = checkZoneRules(Z, [...apex, ...signed, rr(www, 'TXT', '"x"')]);
     expect(errors.map((e) => e.message)).toEqual([`${www} has a CNAME and other data (TXT); a CNAME must be the only record at its name`]);
+  });
+
+  it('lets the signatures at a name carry the TTLs of the sets they cover (RFC 4034 §3)', () => {
+    const www = `www.${Z}`;
+    const sig = (type: string, ttl: number) => rr(www, 'RRSIG', `${type} 13 3 ${ttl} 20270101000000 20261201000000 27721 ${Z} ${SIG}`, ttl);
+    const records = [...apex, rr(www, 'A', '192.0.2.1', 300), rr(www, 'TXT', '"x"', 3600), sig('A', 300), sig('TXT', 3600)];
+    expect(checkZoneRules(Z, records)).toEqual([]);
+    expect(checkZoneRules(Z, [...records, rr(www, 'A', '192.0.2.2', 600)]).map((e) => e.record)).toEqual([`${www} A`]);
   });
 
   it('wants DS beside the NS of a delegation, never at the apex', () => {
@@ -144,5 +153,38 @@ describe('the signer types in a primary zone', () => {
     const del = await upd([{ name: `www.${z}`, type: 'ANY', cls: 'ANY', ttl: 0, content: '' }]);
     expect(del.rcode).toBe('NOERROR');
     expect((await getZone(z))!.records.filter((x) => x.name === `www.${z}`).map((x) => x.type)).toEqual(['RRSIG']);
+    // A CNAME may join the signature left there (RFC 4035 §2.5), and an edit beside differing RRSIG TTLs goes through.
+    expect((await upd([{ name: `www.${z}`, type: 'CNAME', cls: 'IN', ttl: 300, content: `ns1.${z}` }])).rcode).toBe('NOERROR');
+    expect((await getZone(z))!.records.filter((x) => x.name === `www.${z}`).map((x) => x.type).sort()).toEqual(['CNAME', 'RRSIG']);
+  });
+
+  it('lets a person edit a name whose signatures carry different TTLs', async () => {
+    const z = await zone();
+    await applyChangeset(z, { add: [{ name: 'www', type: 'TXT', ttl: 3600, content: '"t"' }] }, actor);
+    const sig = (type: string, ttl: number) => ({ name: 'www', type: 'RRSIG', ttl, content: `${type} 13 3 ${ttl} 20270101000000 20261201000000 27721 ${z} ${SIG}` });
+    await applyChangeset(z, { add: [sig('A', 300), sig('TXT', 3600)] }, actor, { asSigner: true });
+    const r = await applyChangeset(z, { add: [{ name: 'www', type: 'A', ttl: 300, content: '192.0.2.9' }] }, actor);
+    expect(r.added.map((x) => `${x.type} ${x.content}`)).toEqual(['A 192.0.2.9']);
+  });
+
+  it('lists them in the editor only on request, counted, so they do not bury the zone\'s own', async () => {
+    const z = await zone();
+    await applyChangeset(z, { add: signerRecords(z) }, actor, { asSigner: true });
+    const own = (await getZoneRecordsPage(z))!;
+    expect(own.rrsets.map((s) => `${s.name} ${s.type}`)).toEqual([`${z} NS`, `ns1.${z} A`, `www.${z} A`]);
+    expect(own.rrsetCount).toBe(3);
+    expect(own.dnssecRecords).toBe(2);
+    const all = (await getZoneRecordsPage(z, { dnssec: true }))!;
+    expect(all.rrsets.map((s) => `${s.name} ${s.type}`)).toEqual([`${z} DNSKEY`, `${z} NS`, `ns1.${z} A`, `www.${z} A`, `www.${z} RRSIG`]);
+    expect((await getZoneRecordsPage(z, { q: 'rrsig' }))!.rrsetCount).toBe(0);
+    expect((await getZoneRecordsPage(z, { q: 'rrsig', dnssec: true }))!.rrsetCount).toBe(1);
+  });
+
+  it('answers the API 422 for them, naming the signer, and writes nothing', async () => {
+    const z = await zone();
+    const before = (await getZone(z))!.serial;
+    const r = await callApi('PATCH', `servers/localhost/zones/${z}`, { rrsets: [rrsetChange(z, 'DNSKEY', [`257 3 13 ${KEY}`], 'REPLACE', 3600)] }, keyWith('deploy'));
+    expect(r).toMatchObject({ status: 422, json: { error: `RRset ${z} IN DNSKEY: DNSKEY records are managed by the signer; sign the zone with \`zonekeeper zone sign\`` } });
+    expect((await getZone(z))!.serial).toBe(before);
   });
 });

@@ -168,7 +168,9 @@ function checkNameRules(zone: string, name: string, records: readonly RR[], erro
   }
   if (types.has('DS')) checkDs(zone, name, types.has('NS'), errors);
   for (const [type, set] of types) {
-    // RFC 2181 §5.2: all records of one RRset share one TTL.
+    // RFC 2181 §5.2: all records of one RRset share one TTL; but signatures take the TTL of the
+    // set each covers (RFC 4034 §3), so the RRSIGs at a name differ as their sets do.
+    if (type === 'RRSIG') continue;
     const ttls = new Set(set.map((r) => r.ttl));
     if (ttls.size > 1) {
       errors.push({

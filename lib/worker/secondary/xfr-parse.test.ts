@@ -66,7 +66,7 @@ describe('AXFR', () => {
     const c = read([
       [
         soa(5),
-        { name: `sig.${Z}`, type: 'UNKNOWN_65280', class: 'IN', ttl: 300, data: Buffer.from('00', 'hex') },
+        { name: `meta.${Z}`, type: 'TKEY', class: 'IN', ttl: 300, data: Buffer.from('00', 'hex') },
         { name: 'elsewhere.test.', type: 'A', class: 'IN', ttl: 300, data: '192.0.2.9' },
         { name: `ch.${Z}`, type: 'A', class: 'CH', ttl: 300, data: '192.0.2.8' },
         a('www', '192.0.2.1'),
@@ -76,7 +76,33 @@ describe('AXFR', () => {
     expect(c.style).toBe('full');
     if (c.style !== 'full') return;
     expect(c.records.map((r) => r.name)).toEqual([`www.${Z}`]);
-    expect(describeSkipped(c.skipped)).toBe('left out types this server does not store: 1 UNKNOWN_65280; 1 records outside the zone ignored; 1 records of another class ignored');
+    expect(describeSkipped(c.skipped)).toBe('left out types this server does not store: 1 TKEY; 1 records outside the zone ignored; 1 records of another class ignored');
+  });
+
+  it('keeps a signed zone whole: the DNSSEC types, and types without a mnemonic as RFC 3597 rdata', () => {
+    const sig = `A 13 3 300 20270101000000 20261201000000 27721 ${Z} ${'DMRNHrL6dDwVsik6N2V/SZjlFI/Bp8VFvs6CPZ7P7mt8F6ygZ1Cx0JnHoJjbhKUJeN9yYgmHL2jTuPdtvM98kA=='}`;
+    const kept = [
+      { name: Z, type: 'DNSKEY', content: '257 3 15 Mrw2m4YpSLMLsogFRtQ4QB5ABmDzSp5Bj44WE44igkg=' },
+      { name: Z, type: 'NSEC3PARAM', content: '1 0 0 -' },
+      { name: Z, type: 'CDS', content: '0 0 0 00' },
+      { name: `www.${Z}`, type: 'RRSIG', content: sig },
+      { name: `www.${Z}`, type: 'NSEC', content: `${Z} A RRSIG NSEC` },
+      { name: `23h26qfqlf9nr239hoid32mf55i5lhr8.${Z}`, type: 'NSEC3', content: '1 0 0 - 3CUG7JUHQ2R08IJPNG38RQT64Q8SSS19 A RRSIG' },
+      { name: `sub.${Z}`, type: 'DS', content: `1 13 2 ${'AB'.repeat(32)}` },
+    ];
+    const wire = kept.map((r): WireRecord => ({ name: r.name, type: r.type, class: 'IN', ttl: 300, data: contentToWire(r.type, r.content) }));
+    // BIND's signing state at the apex, which its NSEC bitmap lists (TYPE65534), and a type the
+    // decoder reads into fields we have no handler for (RP): both kept as their bytes.
+    wire.push({ name: Z, type: 'UNKNOWN_65534', class: 'IN', ttl: 0, data: Buffer.from('0d5e640001', 'hex') });
+    wire.push({ name: Z, type: 'RP', class: 'IN', ttl: 300, data: { mbox: `a.${Z}`, txt: '.' } });
+    const c = read([[soa(5), ...wire, soa(5)]]).result();
+    if (c.style !== 'full') throw new Error(c.style);
+    expect(c.records).toEqual([
+      ...kept.map((r) => ({ ...r, ttl: 300 })),
+      { name: Z, type: 'TYPE65534', ttl: 0, content: '\\# 5 0D5E640001' },
+      { name: Z, type: 'TYPE17', ttl: 300, content: '\\# 13 01610378667204746573740000' },
+    ]);
+    expect(describeSkipped(c.skipped)).toBe('');
   });
 
   it('refuses rdata it cannot read', () => {

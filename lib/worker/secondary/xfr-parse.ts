@@ -9,11 +9,15 @@
 //   SOA(S) [SOA(a) removed… SOA(b) added…]… SOA(S)
 //                                           → incremental: a = our serial, each b the next a, the last b = S
 // Records are converted to our canonical presentation form as they come.
-// Records outside the zone, of a class other than IN, or of a type this
-// server cannot store are counted and left out; a broken shape is an error.
+// Every type we store is kept, DNSSEC's included (DNSKEY, RRSIG, NSEC, NSEC3,
+// NSEC3PARAM, CDS, CDNSKEY, DS), and so is a type we have no codec for, as
+// generic TYPEnnn rdata (RFC 3597): a signed zone comes in whole and goes out
+// to our own secondaries unchanged, its NSEC bitmaps still true. Records
+// outside the zone or of a class other than IN are counted and left out (and
+// so would be a meta type, which no zone holds); a broken shape is an error.
 import type { RR } from '../../dns/types';
-import { isRecordType, parseSoaContent, wireToContent } from '../../dns/rdata';
-import { lowercased, type WireRecord } from '../../dns/wire';
+import { isGenericType, isStoredType, parseSoaContent, wireToContent } from '../../dns/rdata';
+import { encodeRdata, lowercased, typeCodeOf, type WireRecord } from '../../dns/wire';
 import type { ReceivedSoa, SecondaryDiff } from '../../zones/secondary-store';
 
 export type TransferContent =
@@ -24,7 +28,7 @@ export type TransferContent =
 export interface SkippedRecords {
   /** Owner outside the zone (RFC 5936 §3.3 wants them ignored). */
   outOfZone: number;
-  /** Types we cannot store, by type: RRSIG, NSEC… */
+  /** Types we cannot store, by type (meta types: OPT, TSIG…, which no zone holds). */
   unsupported: Record<string, number>;
   otherClass: number;
 }
@@ -158,17 +162,21 @@ export class TransferReader {
       this.skipped.otherClass++;
       return;
     }
-    if (!isRecordType(w.type)) {
-      this.skipped.unsupported[w.type] = (this.skipped.unsupported[w.type] ?? 0) + 1;
+    // A type we have no handler for (UNKNOWN_n, LOC, SPF, RP…) is kept as RFC 3597 writes it,
+    // TYPEn with its rdata as it came (the decoder's fields written back, uncompressed).
+    const generic = `TYPE${typeCodeOf(w.type)}`;
+    const type = isStoredType(w.type) || !isGenericType(generic) ? w.type : generic;
+    if (!isStoredType(type)) {
+      this.skipped.unsupported[type] = (this.skipped.unsupported[type] ?? 0) + 1;
       return;
     }
     let content: string;
     try {
-      content = wireToContent(w.type, w.data);
+      content = wireToContent(type, type === generic ? encodeRdata(w.type, w.data) : w.data);
     } catch (err) {
-      throw new TransferFormatError(`${w.name} ${w.type}: ${(err as Error).message}`);
+      throw new TransferFormatError(`${w.name} ${type}: ${(err as Error).message}`);
     }
-    into.push({ name, type: w.type, ttl: w.ttl, content });
+    into.push({ name, type, ttl: w.ttl, content });
   }
 
   /** What the transfer carried; only once `done`. */

@@ -22,7 +22,7 @@ import { displayName } from '@/lib/dns/names';
 import { rnameToContact } from '@/lib/dns/contact';
 
 type Params = Promise<{ name: string }>;
-type SearchParams = Promise<{ q?: string | string[]; page?: string | string[] }>;
+type SearchParams = Promise<{ q?: string | string[]; page?: string | string[]; dnssec?: string | string[] }>;
 
 function first(v: string | string[] | undefined): string {
   return (Array.isArray(v) ? v[0] : v) ?? '';
@@ -53,9 +53,11 @@ export default async function ZonePage({ params, searchParams }: { params: Param
   if (name === null) notFound();
   const q = first(sp.q).trim().slice(0, 200);
   const pageNo = Number.parseInt(first(sp.page), 10);
+  // The signer's records are listed on request only (?dnssec=1): a signed zone holds more of them than of its own.
+  const dnssec = first(sp.dnssec) === '1';
   const { user, rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: zoneHref(name) });
   const [data, editor, replication, signing] = await Promise.all([
-    getZoneRecordsPage(name, { q: q || undefined, page: Number.isFinite(pageNo) ? pageNo : 1 }),
+    getZoneRecordsPage(name, { q: q || undefined, page: Number.isFinite(pageNo) ? pageNo : 1, dnssec }),
     getSetting('editor'),
     zoneId === undefined ? null : getZoneReplication(zoneId),
     zoneId === undefined ? null : getSigningStatus(zoneId),
@@ -162,6 +164,7 @@ export default async function ZonePage({ params, searchParams }: { params: Param
         pageCount={data.pageCount}
         rrsetCount={data.rrsetCount}
         recordCount={data.recordCount + (hasSoa ? 1 : 0)}
+        dnssec={{ shown: dnssec, count: data.dnssecRecords }}
       />
     </div>
   );
