@@ -30,8 +30,20 @@ export interface RunningUnbound {
 
 /** Starts unbound on 127.0.0.1 and resolves once it answers a query about the first zone. */
 export async function startUnbound(program: string, zones: UnboundZone[], startTimeoutMs = 15_000): Promise<RunningUnbound> {
+  let lastError: Error | undefined;
+  // A port found free can be taken by someone else before unbound binds it; try a few.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startOnce(program, zones, await freePort('127.0.0.1'), startTimeoutMs);
+    } catch (err) {
+      lastError = err as Error;
+    }
+  }
+  throw lastError!;
+}
+
+async function startOnce(program: string, zones: UnboundZone[], port: number, startTimeoutMs: number): Promise<RunningUnbound> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-unbound-'));
-  const port = await freePort('127.0.0.1');
   const q = JSON.stringify;
   fs.writeFileSync(
     path.join(dir, 'unbound.conf'),
