@@ -15,6 +15,7 @@ const POSTGRES_SUITES = [
   'lib/worker/probe-sweep.test.ts',
   'lib/worker/transfer-out.test.ts',
   'lib/worker/dnssec-signing.test.ts',
+  'lib/worker/dnssec-validators.test.ts',
   'lib/worker/secondary/secondary.test.ts',
   'lib/worker/secondary/engine.test.ts',
   'lib/worker/secondary/restart-catch-up.test.ts',

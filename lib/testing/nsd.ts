@@ -20,7 +20,13 @@ export interface RunningNsd {
 export interface NsdOptions {
   /** Absolute zone name, e.g. `diff.test.`. */
   zone: string;
+  /** The zone file to serve; ignored for a secondary. */
   zoneFile: string;
+  /**
+   * Makes NSD a secondary of the zone: it transfers it by AXFR from 127.0.0.1 on this port at
+   * start and on each NOTIFY from 127.0.0.0/8, and writes its copy where `zoneFile` would be.
+   */
+  primaryPort?: number;
   /** Path of the nsd binary (from requireProgram). */
   program: string;
   /** How long to wait for NSD to answer the zone's SOA. */
@@ -45,7 +51,7 @@ async function startOnce(opts: NsdOptions, port: number): Promise<RunningNsd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-nsd-'));
   const zoneName = opts.zone.replace(/\.$/, '');
   const zonePath = path.join(dir, 'zone.txt');
-  fs.writeFileSync(zonePath, opts.zoneFile);
+  if (opts.primaryPort === undefined) fs.writeFileSync(zonePath, opts.zoneFile);
   const conf = path.join(dir, 'nsd.conf');
   const q = (p: string) => JSON.stringify(p);
   fs.writeFileSync(
@@ -71,6 +77,7 @@ async function startOnce(opts: NsdOptions, port: number): Promise<RunningNsd> {
       'zone:',
       `  name: ${q(zoneName)}`,
       `  zonefile: ${q(zonePath)}`,
+      ...(opts.primaryPort === undefined ? [] : [`  request-xfr: AXFR 127.0.0.1@${opts.primaryPort} NOKEY`, '  allow-notify: 127.0.0.0/8 NOKEY']),
       '',
     ].join('\n'),
   );

@@ -24,6 +24,11 @@ export interface PdnsOptions {
   port: number;
   /** Trusted primaries: PowerDNS creates a zone NOTIFYed by `ip` whose NS set names `nameserver`. */
   autosecondary?: { ip: string; nameserver: string }[];
+  /**
+   * Secondary zones configured up front (absolute or not), each with its primary as
+   * `address:port`: PowerDNS transfers them from there and accepts NOTIFY from 127.0.0.0/8.
+   */
+  secondaryZones?: { zone: string; primary: string }[];
   /** Extra `key=value` lines for pdns.conf. */
   settings?: string[];
   startTimeoutMs?: number;
@@ -52,9 +57,12 @@ export async function startPdns(opts: PdnsOptions): Promise<RunningPdns> {
   db.exec(fs.readFileSync(PDNS_SQLITE_SCHEMA, 'utf8'));
   const insert = db.prepare("insert into supermasters (ip, nameserver, account) values (?, ?, 'admin')");
   for (const s of opts.autosecondary ?? []) insert.run(s.ip, s.nameserver.replace(/\.$/, ''));
+  const secondary = db.prepare("insert into domains (name, master, type) values (?, ?, 'SLAVE')");
+  for (const s of opts.secondaryZones ?? []) secondary.run(s.zone.replace(/\.$/, ''), s.primary);
   db.close();
 
   const auto = (opts.autosecondary ?? []).length > 0;
+  const secondaries = auto || (opts.secondaryZones ?? []).length > 0;
   fs.writeFileSync(
     path.join(dir, 'pdns.conf'),
     [
@@ -72,7 +80,8 @@ export async function startPdns(opts: PdnsOptions): Promise<RunningPdns> {
       'cache-ttl=0',
       'query-cache-ttl=0',
       'negquery-cache-ttl=0',
-      ...(auto ? ['secondary=yes', 'autosecondary=yes', 'allow-notify-from=127.0.0.0/8'] : []),
+      ...(secondaries ? ['secondary=yes', 'allow-notify-from=127.0.0.0/8'] : []),
+      ...(auto ? ['autosecondary=yes'] : []),
       ...(opts.settings ?? []),
       '',
     ].join('\n'),

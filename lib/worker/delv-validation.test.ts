@@ -5,11 +5,11 @@
 // validated (RFC 4035 §5); an A record changed after signing must fail.
 // delv is a stub that expects recursion, so a delegation is checked by its
 // parent-side data (the DS, or the proof there is none), not by a referral.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { delv as askDelv, FULLY_VALIDATED as POSITIVE, NEGATIVE_VALIDATED as NEGATIVE, UNSIGNED_ANSWER, writeTrustAnchor } from '../testing/delv';
 import { dnssecZoneFile, SIGNED_ZONE } from '../testing/dnssec-zone';
 import { serveStore, signedStore, signWithBind, type ServedZone, type SignedZone } from '../testing/signed-zone';
 import { requirePrograms } from '../testing/system-program';
@@ -17,15 +17,12 @@ import { requirePrograms } from '../testing/system-program';
 const programs = requirePrograms({ delv: 'bind9-dnsutils', 'dnssec-keygen': 'bind9-utils', 'dnssec-signzone': 'bind9-utils' });
 const Z = SIGNED_ZONE;
 
-const POSITIVE = '; fully validated';
-const NEGATIVE = '; negative response, fully validated';
-
 /**
  * With Opt-Out, the NSEC3 that covers a wildcard answer's next closer name may be skipping an
  * insecure delegation, so it proves no more than that the answer may be unsigned: validators
  * call it insecure (RFC 5155 §9.2), and so does delv.
  */
-const INSECURE = '; unsigned answer';
+const INSECURE = UNSIGNED_ANSWER;
 
 const QUESTIONS: { name: string; type: string; expect: string; optOut?: string }[] = [
   { name: `www.${Z}`, type: 'A', expect: POSITIVE },
@@ -42,11 +39,7 @@ const QUESTIONS: { name: string; type: string; expect: string; optOut?: string }
   { name: `insecure.${Z}`, type: 'DS', expect: NEGATIVE },
 ];
 
-function delv(anchors: string, port: number, name: string, type: string): Promise<string> {
-  return new Promise((resolve) => {
-    execFile(programs!.delv, ['-a', anchors, '@127.0.0.1', '-p', String(port), `+root=${Z.replace(/\.$/, '')}`, name, type], { timeout: 20_000 }, (_err, stdout, stderr) => resolve(`${stdout}${stderr}`));
-  });
-}
+const delv = (anchors: string, port: number, name: string, type: string) => askDelv({ program: programs!.delv, anchors, zone: Z, port }, name, type);
 
 describe.skipIf(!programs).each(['nsec', 'nsec3', 'nsec3-optout'] as const)('delv validates answers from a zone signed with %s', (denial) => {
   let signed: SignedZone;
@@ -58,9 +51,7 @@ describe.skipIf(!programs).each(['nsec', 'nsec3', 'nsec3-optout'] as const)('del
     signed = signWithBind(Z, dnssecZoneFile(), { keygen: programs!['dnssec-keygen'], signzone: programs!['dnssec-signzone'], denial });
     served = await serveStore(signedStore(signed));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-delv-'));
-    anchors = path.join(dir, 'anchors.conf');
-    const [flags, protocol, algorithm, key] = signed.ksk.split(' ');
-    fs.writeFileSync(anchors, `trust-anchors { ${Z} static-key ${flags} ${protocol} ${algorithm} "${key}"; };\n`);
+    anchors = writeTrustAnchor(dir, Z, signed.ksk);
   });
 
   afterAll(async () => {

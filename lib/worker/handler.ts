@@ -22,7 +22,7 @@
 //   | transfer from outside allow-transfer      | REFUSED                   |
 //   | transfer without the zone's TSIG key      | NOTAUTH (RFC 8945 §5.2)   |
 //   | an exception while answering              | SERVFAIL, worker goes on  |
-import { encodeMessage, newResponse, OPCODE, RCODE, type Message } from '../dns/wire';
+import { encodeMessage, newResponse, OPCODE, RCODE, typeNameOf, type Message } from '../dns/wire';
 import { signMessage, type TsigFailure } from '../dns/tsig';
 import { answerQuery } from './query';
 import { cacheKey } from './response-cache';
@@ -45,7 +45,7 @@ export function handleMessage(ctx: HandlerContext, buf: Buffer, transport: Trans
   if (key && reply && CACHEABLE.has(reply[3]! & 0x0f)) {
     // Read the zone after answering: the snapshot the answer came from is the current one.
     const q = decodedQuestionName(buf, key.questionEnd);
-    if (q !== null) ctx.cache!.remember(key, reply, ctx.store.findZone(q) ?? null);
+    if (q !== null) ctx.cache!.remember(key, reply, ctx.store.findZoneFor(q, typeNameOf(buf.readUInt16BE(key.questionEnd - 4))) ?? null);
   }
   return reply;
 }

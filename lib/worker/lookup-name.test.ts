@@ -1,11 +1,12 @@
 // Query names as the zone lookups see them, and the hostile packet that once
 // hung the worker.
 import { describe, expect, it } from 'vitest';
-import { decodeMessage } from '../dns/wire';
+import { decodeMessage, encodeMessage, newQuery } from '../dns/wire';
 import { lookupName } from '../dns/names';
 import { handleMessage } from './handler';
 import type { HandlerContext } from './request';
 import { log } from './logger';
+import { ResponseCache } from './response-cache';
 import { buildSnapshot } from './zone-snapshot';
 import { ZoneStore } from './zone-store';
 
@@ -40,5 +41,33 @@ describe('the packet that hung the worker', () => {
     const reply = handleMessage(ctx, packet, 'udp', { address: '127.0.0.1', port: 1 });
     expect(reply).not.toBeNull();
     expect(decodeMessage(reply!).id).toBe(0x9bea);
+  });
+});
+
+describe('a DS question at the apex of a child zone served beside its parent', () => {
+  // Regression: the child zone answered (NODATA from its own apex), so validators found the
+  // chain of trust to a secure child served here broken; the DS set is the parent's (RFC 4035 §3.1.4.1).
+  const soa = (zone: string) => ({ name: zone, type: 'SOA', ttl: 60, content: `ns1.${zone} h.${zone} 1 1 1 1 60` });
+  const parent = (version: number, withDs: boolean) =>
+    buildSnapshot({ id: 1, name: 'p.test.', serial: version, version, negativeTtl: 60, soa: soa('p.test.') }, [
+      { name: 'p.test.', type: 'NS', ttl: 60, content: 'ns1.p.test.' },
+      { name: 'c.p.test.', type: 'NS', ttl: 60, content: 'ns1.c.p.test.' },
+      ...(withDs ? [{ name: 'c.p.test.', type: 'DS', ttl: 60, content: '12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF' }] : []),
+    ]);
+  const child = buildSnapshot({ id: 2, name: 'c.p.test.', serial: 1, version: 1, negativeTtl: 60, soa: soa('c.p.test.') }, [{ name: 'c.p.test.', type: 'NS', ttl: 60, content: 'ns1.c.p.test.' }]);
+
+  it('is answered from the parent, and a change of the parent reaches the cached answer', () => {
+    const store = new ZoneStore();
+    store.set(parent(1, true));
+    store.set(child);
+    const ctx: HandlerContext = { store, log, ednsUdpLimit: 1232, cache: new ResponseCache(store) };
+    const ask = (name: string, type: string) => decodeMessage(handleMessage(ctx, encodeMessage(newQuery(name, type)).buf, 'udp', { address: '127.0.0.1', port: 1 })!);
+    const ds = ask('c.p.test.', 'DS');
+    expect([ds.aa, ds.answers.map((a) => a.type)]).toEqual([true, ['DS']]);
+    // Every other type at the child's apex is the child's.
+    expect(ask('c.p.test.', 'SOA').answers.map((a) => a.name)).toEqual(['c.p.test.']);
+    store.set(parent(2, false));
+    const gone = ask('c.p.test.', 'DS');
+    expect([gone.rcode, gone.answers, gone.authorities.map((a) => `${a.name} ${a.type}`)]).toEqual([0, [], ['p.test. SOA']]);
   });
 });

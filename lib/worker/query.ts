@@ -8,7 +8,7 @@ import { finish, type HandlerContext, type Request } from './request';
 import { resolve } from './resolve';
 
 export function answerQuery(ctx: HandlerContext, req: Request, res: Message): Buffer {
-  const zone = ctx.store.findZone(req.qname);
+  const zone = ctx.store.findZoneFor(req.qname, req.qtype);
   if (!zone) return finish(res, RCODE.REFUSED, undefined);
   // A secondary copy past its expire must not be served as authoritative (RFC 1035 §4.3.5).
   if (zone.expired) return finish(res, RCODE.SERVFAIL, undefined);

@@ -45,4 +45,17 @@ export class ZoneStore {
       n = dot === n.length - 1 ? '.' : n.slice(dot + 1);
     }
   }
+
+  /**
+   * The zone that answers `qtype` about `qname`: findZone's, except for a DS question at the
+   * apex of a zone whose parent zone is served here too. The DS set lives on the parent side
+   * of the cut, so that one answers (RFC 4035 §3.1.4.1); the child holds no DS of its own and
+   * would deny it, which a validator takes as a broken chain.
+   */
+  findZoneFor(qname: string, qtype: string): ZoneSnapshot | undefined {
+    const zone = this.findZone(qname);
+    if (qtype !== 'DS' || !zone || zone.name !== qname || qname === '.') return zone;
+    const dot = qname.indexOf('.');
+    return this.findZone(dot === qname.length - 1 ? '.' : qname.slice(dot + 1)) ?? zone;
+  }
 }

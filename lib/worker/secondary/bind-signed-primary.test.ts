@@ -2,7 +2,8 @@
 // inline-signing): every record the transfer brings is kept (DNSKEY, RRSIG, NSEC, DS and
 // BIND's private TYPE65534, which its NSEC bitmap lists), so the worker's AXFR is BIND's
 // record for record and passes dnssec-verify and ldns-verify-zone; a change made on BIND with
-// nsupdate arrives by IXFR and the zone still verifies.
+// nsupdate arrives by IXFR and the zone still verifies. delv, with BIND's own key as its
+// only trust anchor, validates the worker's answers from both zones.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { freePort, startBind, type RunningBind } from '../../testing/bind';
 import { ask, eventually } from '../../testing/dns-client';
 import { runProgram } from '../../testing/run-program';
 import { requirePrograms } from '../../testing/system-program';
+import { delv, FULLY_VALIDATED, NEGATIVE_VALIDATED, verdictOf, writeTrustAnchor } from '../../testing/delv';
 import { createZone } from '../../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from '../worker';
 
@@ -19,6 +21,7 @@ const programs = requirePrograms({
   named: 'bind9',
   nsupdate: 'bind9-dnsutils',
   dig: 'bind9-dnsutils',
+  delv: 'bind9-dnsutils',
   'dnssec-verify': 'bind9-utils',
   'ldns-verify-zone': 'ldnsutils',
 });
@@ -150,5 +153,27 @@ describe.skipIf(!programs)('the worker as secondary of a zone BIND signs', () =>
     expect(ours.lines).toEqual((await axfr(bindPort, 'bind2.zone')).lines);
     expect(ours.lines.some((l) => l.startsWith(`www2.${Z} 300 IN RRSIG A `))).toBe(true);
     await verify(ours.file);
+  });
+
+  it.each([Z, Z3])('answers from %s that delv, trusting only the key BIND signed with, calls fully validated', { timeout: 60_000 }, async (z) => {
+    // BIND's default policy signs with one key for both roles (a CSK, flags 257).
+    const keys = await runProgram(programs!.dig, ['+short', '@127.0.0.1', '-p', String(bindPort), z, 'DNSKEY']);
+    const csk = keys.stdout.split('\n').find((l) => l.startsWith('257 '));
+    expect(csk, keys.stdout).toBeDefined();
+    const target = { program: programs!.delv, anchors: writeTrustAnchor(bind.dir, z, csk!), zone: z, port };
+    for (const [name, type, verdict] of [
+      [`www.${z}`, 'A', FULLY_VALIDATED],
+      [`mixed.${z}`, 'A', FULLY_VALIDATED],
+      [`x.wild.${z}`, 'TXT', FULLY_VALIDATED],
+      [`alias.${z}`, 'CNAME', FULLY_VALIDATED],
+      [`sub.${z}`, 'DS', FULLY_VALIDATED],
+      [`nope.${z}`, 'A', NEGATIVE_VALIDATED],
+      [`www.${z}`, 'MX', NEGATIVE_VALIDATED],
+      [`x.wild.${z}`, 'A', NEGATIVE_VALIDATED],
+      ...(z === Z ? ([[`www2.${z}`, 'A', FULLY_VALIDATED]] as const) : []),
+    ] as const) {
+      const out = await delv(target, name, type);
+      expect(verdictOf(out), `${name} ${type}\n${out}`).toBe(verdict);
+    }
   });
 });
