@@ -22,7 +22,8 @@ import { startPdns, type RunningPdns } from '../testing/pdns';
 import { requirePrograms } from '../testing/system-program';
 import { applyChangeset } from '../zones/changes';
 import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
-import { enableSigning, getSigningStatus } from '../zones/zone-signing';
+import { getSigningStatus } from '../zones/dnssec-keys';
+import { enableSigning } from '../zones/zone-signing';
 import { startWorker, type RunningWorker } from './worker';
 
 const programs = requirePrograms({ delv: 'bind9-dnsutils', named: 'bind9', nsd: 'nsd', pdns_server: 'pdns-server', knotd: 'knot' });

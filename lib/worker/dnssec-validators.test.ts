@@ -23,7 +23,8 @@ import { startUnbound, type RunningUnbound } from '../testing/unbound';
 import { applyChangeset } from '../zones/changes';
 import { markChanged } from '../zones/zone-changes';
 import { createZone } from '../zones/zone-lifecycle';
-import { enableSigning, getSigningStatus, refreshSignatures } from '../zones/zone-signing';
+import { getSigningStatus } from '../zones/dnssec-keys';
+import { enableSigning, refreshSignatures } from '../zones/zone-signing';
 import { startWorker, type RunningWorker } from './worker';
 
 const programs = requirePrograms({ delv: 'bind9-dnsutils', unbound: 'unbound' });
