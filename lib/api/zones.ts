@@ -13,6 +13,7 @@ import { applyChangeset } from '../zones/changes';
 import { getZone, getZoneHeader, listZoneHeaders, type ZoneDetail } from '../zones/data';
 import { createZone, deleteZone } from '../zones/zone-lifecycle';
 import { getSigningStatus } from '../zones/dnssec-keys';
+import { isSignerType } from '../dns/dnssec/types';
 import { ApiError, jsonResponse, zoneNotFound } from './errors';
 import { absoluteApiName, changesetFromPatch } from './patch';
 import { readJsonObject } from './request-body';
@@ -69,7 +70,11 @@ export async function getZoneResponse(zoneId: string, url: URL, key: ApiKeyPrinc
   if (url.searchParams.get('rrsets') === 'false') return jsonResponse(200, zoneObject(header));
   const zone = await getZone(header.name);
   if (!zone) throw zoneNotFound(header.name);
-  return jsonResponse(200, zoneObject(zone, zone.records));
+  // A zone we sign lists what its owner wrote, as PowerDNS lists a zone it signs live: the
+  // signatures and chain are the signer's, and a client that read them would try to manage them.
+  // A secondary's records are listed as transferred, as PowerDNS does for a presigned zone.
+  const records = zone.kind === 'primary' && zone.dnssec !== null ? zone.records.filter((r) => !isSignerType(r.type)) : zone.records;
+  return jsonResponse(200, zoneObject(zone, records));
 }
 
 /** PATCH …/zones/{id}: the rrsets as one changeset; 204, or the reason nothing changed. */
