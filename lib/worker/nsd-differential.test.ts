@@ -20,8 +20,8 @@
 // ANY is left out on purpose: NSD answers ANY with every RRset at the name, we
 // follow RFC 8482 §4.2 and answer with one RRset (tested in resolve.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wireToContent } from '../dns/rdata';
-import { RCODE, type Message, type WireRecord } from '../dns/wire';
+import { answerTargets, sortedLines } from '../testing/answer-lines';
+import { RCODE, type Message } from '../dns/wire';
 import { ask } from '../testing/dns-client';
 import { DIFF_ZONE, differentialQuestions, differentialZoneFile, type DiffQuestion } from '../testing/differential-zone';
 import { startNsd, type RunningNsd } from '../testing/nsd';
@@ -69,36 +69,16 @@ interface Summary {
   lastAnswerType: string | undefined;
 }
 
-function rdataText(rr: WireRecord): string {
-  let text: string;
-  try {
-    text = wireToContent(rr.type, rr.data);
-  } catch {
-    text = JSON.stringify(rr.data, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('hex') : v));
-  }
-  // Names inside rdata may be compressed against the client's spelling; TXT is data.
-  return rr.type === 'TXT' ? text : text.toLowerCase();
-}
-
-const line = (rr: WireRecord) => `${rr.name.toLowerCase()} ${rr.ttl} ${rr.type} ${rdataText(rr)}`;
-const sorted = (rrs: WireRecord[]) => rrs.map(line).sort();
-
 function summarize(m: Message): Summary {
-  const targets = new Set<string>();
-  for (const rr of m.answers) {
-    const d = rr.data as { exchange?: string; target?: string };
-    if (rr.type === 'MX') targets.add(d.exchange!.toLowerCase());
-    else if (rr.type === 'SRV') targets.add(d.target!.toLowerCase());
-    else if (rr.type === 'NS') targets.add(String(rr.data).toLowerCase());
-  }
+  const targets = answerTargets(m);
   return {
     rcode: m.rcode,
     aa: m.aa,
     tc: m.tc,
     opt: m.edns ? `OPT ${m.edns.udpSize}` : 'no OPT',
-    answer: sorted(m.answers),
-    authority: sorted(m.authorities),
-    additional: sorted(m.additionals),
+    answer: sortedLines(m.answers),
+    authority: sortedLines(m.authorities),
+    additional: sortedLines(m.additionals),
     targets,
     lastAnswerType: m.answers.at(-1)?.type,
   };

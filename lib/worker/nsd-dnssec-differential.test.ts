@@ -8,7 +8,7 @@
 // every positive answer; those are left out of the comparison of positive
 // answers, as the plain differential leaves them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wireToContent } from '../dns/rdata';
+import { answerTargets, sortedLines } from '../testing/answer-lines';
 import { decodeMessage, encodeMessage, type Message, type WireRecord } from '../dns/wire';
 import { queryMessage, sendRaw } from '../testing/dns-client';
 import { dnssecZoneFile, SIGNED_ZONE } from '../testing/dnssec-zone';
@@ -48,22 +48,11 @@ interface Summary {
   additional: string[];
 }
 
-function lineOf(rr: WireRecord): string {
-  const text = rr.type === 'TXT' ? wireToContent(rr.type, rr.data) : wireToContent(rr.type, rr.data).toLowerCase();
-  return `${rr.name.toLowerCase()} ${rr.ttl} ${rr.type} ${text}`;
-}
-
 /** What is compared: for positive answers, NSD's optional apex NS and its addresses are left out. */
 function summarize(m: Message): Summary {
   const positive = m.aa && m.answers.length > 0 && !m.authorities.some((r) => r.type === 'SOA');
   const covered = (r: WireRecord) => (r.type === 'RRSIG' ? (r.data as { typeCovered: string }).typeCovered : r.type);
-  const targets = new Set<string>();
-  for (const rr of m.answers) {
-    const d = rr.data as { exchange?: string; target?: string };
-    if (rr.type === 'MX') targets.add(d.exchange!.toLowerCase());
-    else if (rr.type === 'SRV') targets.add(d.target!.toLowerCase());
-    else if (rr.type === 'NS') targets.add(String(rr.data).toLowerCase());
-  }
+  const targets = answerTargets(m);
   const authority = positive ? m.authorities.filter((r) => !(r.name.toLowerCase() === Z && covered(r) === 'NS')) : m.authorities;
   const additional = positive ? m.additionals.filter((r) => targets.has(r.name.toLowerCase())) : m.additionals;
   return {
@@ -71,9 +60,9 @@ function summarize(m: Message): Summary {
     aa: m.aa,
     tc: m.tc,
     opt: m.edns ? `OPT ${m.edns.udpSize} DO=${m.edns.dnssecOk}` : 'no OPT',
-    answer: m.answers.map(lineOf).sort(),
-    authority: authority.map(lineOf).sort(),
-    additional: additional.map(lineOf).sort(),
+    answer: sortedLines(m.answers),
+    authority: sortedLines(authority),
+    additional: sortedLines(additional),
   };
 }
 
