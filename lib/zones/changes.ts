@@ -93,9 +93,10 @@ export interface ApplyOptions {
    */
   ignoreMissingRemovals?: boolean;
   /**
-   * The signer's own commit (the lead's `zonekeeper zone sign` and the signing hook): lets the
-   * changeset add and remove the signer's types (SIGNER_TYPES, lib/dns/dnssec/types.ts), which
-   * everyone else is refused with validate.ts signerTypeMessage. Sets CommitPlan.signerWrites.
+   * Lets the changeset add and remove the signer's types (SIGNER_TYPES, lib/dns/dnssec/types.ts),
+   * which everyone else is refused with validate.ts signerTypeMessage; sets CommitPlan.signerWrites.
+   * The signer itself writes through CommitPlan.signing (lib/zones/zone-signing.ts); this is for
+   * placing given signer records, as the rules' tests do.
    */
   asSigner?: boolean;
 }
