@@ -18,9 +18,10 @@
 //    signed, an NXDOMAIN proven with NSEC3), if within INLINE_WITHIN_S.
 //    Then each server is started afresh on the signed zone: time until it
 //    serves it, and its memory (RSS) then.
-// 2. One change in the signed zone, CHANGES times each, the two taking
-//    turns: Zonekeeper's `applyChangeset` of one new A record (called in this
-//    process, as the CLI and the editor call it; it commits the record, its
+// 2. One change in the signed zone, CHANGES times each after WARM_UPS not
+//    counted, the two taking turns: Zonekeeper's `applyChangeset` of one new
+//    A record (called in this process, as the CLI and the editor call it; it
+//    commits the record, its
 //    RRSIG, the NSEC3 records around the new name, the SOA and their
 //    signatures, then nudges the worker) against an RFC 2136 UPDATE of the
 //    same record to BIND serving the dnssec-signzone output with auto-dnssec
@@ -65,10 +66,10 @@ import { seedDatabase, zoneFileText, type SeedRecord } from './shared/seed.ts';
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RECORDS = Math.round(numberOption('records', 100_000));
-const CHANGES = Math.round(numberOption('changes', 7));
+const CHANGES = Math.round(numberOption('changes', 11));
 const SECONDS = Math.round(numberOption('seconds', 10));
-const ROUNDS = Math.round(numberOption('rounds', 2));
-const INLINE_WITHIN_MS = numberOption('inline-within', 60) * 1000;
+const ROUNDS = Math.round(numberOption('rounds', 3));
+const INLINE_WITHIN_MS = numberOption('inline-within', 120) * 1000;
 const HOST = '127.0.0.1';
 const ZONE = 'dnssec-bench.test.';
 const ORIGIN = ZONE.slice(0, -1);
@@ -77,6 +78,8 @@ const POLL_MS = 3;
 const SERVE_WITHIN_MS = 30_000;
 /** A pause after each change; not part of any figure. */
 const PAUSE_MS = 300;
+/** Changes to each server before the counted ones. */
+const WARM_UPS = 5;
 const START_TIMEOUT_MS = 10 * 60_000;
 /** The CPUs of bench/qps.sh's per-core run: the servers on one, dnsperf on the other. */
 const SERVER_CPU = '0';
@@ -441,7 +444,7 @@ async function main(): Promise<void> {
   await worker.proc.waitForOutput(/answering on/, START_TIMEOUT_MS);
   if ((await eventually(() => serialOf(HOST, port, ZONE), (s) => s === 1, 60_000)) !== 1) throw new Error(`the worker does not serve ${ZONE}:\n${worker.proc.output().slice(-4000)}`);
   const unsignedRss = rss(worker.proc.pid);
-  log(`Zonekeeper: the worker serves ${ZONE} unsigned, RSS ${mb(unsignedRss)}; load ${machineLoad()}`);
+  log(`Zonekeeper: the worker serves ${ZONE} unsigned, RSS ${mb(unsignedRss)}; ${machineLoad()}`);
 
   const zkSign = await timed(process.execPath, [path.join(ROOT, 'bin/zonekeeper.mjs'), 'zone', 'sign', ZONE], { cwd: ROOT, env });
   const signedAt = performance.now();
@@ -469,7 +472,7 @@ async function main(): Promise<void> {
   const bindSignedText = fs.readFileSync(path.join(work, 'signed.db'), 'utf8');
   // -O full: one record a line.
   const bindSignedCount = bindSignedText.split('\n').filter((l) => l && !l.startsWith(';') && !l.startsWith('$')).length;
-  log(`${bindLabel}: dnssec-signzone ${costText(bindSign)}; load ${machineLoad()}`);
+  log(`${bindLabel}: dnssec-signzone ${costText(bindSign)}; ${machineLoad()}`);
 
   const inline = await bindInlineSigning(named, zoneText, hosts);
   log(`${bindLabel}: inline signing (dnssec-policy) ${inline.ms === null ? inline.progress : `fully signed and served ${ms(inline.ms)} after named's start`}, RSS ${mb(inline.rss)}`);
@@ -495,9 +498,14 @@ async function main(): Promise<void> {
   // ------------------------------------------------ one change each, taking turns
   const zkChanges: ChangeFigures = { label: 'Zonekeeper', returned: [], served: [], missed: 0, failed: [] };
   const bindChanges: ChangeFigures = { label: bindLabel, returned: [], served: [], missed: 0, failed: [] };
+  // Warm-ups, not counted: the change service runs in this process, whose first calls pay for
+  // loading modules, Prisma's query compiler and V8's compiling; an editor's server is long warm.
   const warm = (): ChangeFigures => ({ label: 'warm-up', returned: [], served: [], missed: 0, failed: [] });
-  log(`changes: warm-up (not counted): Zonekeeper ${await zonekeeperChange(worker, warm(), `warm.${ZONE}`, '192.0.2.250')}`);
-  log(`changes: warm-up (not counted): ${bindLabel} ${await bindChange(bindPort, warm(), `warm.${ZONE}`, '192.0.2.250')}`);
+  for (let i = 1; i <= WARM_UPS; i++) {
+    log(`changes: warm-up ${i} (not counted): Zonekeeper ${await zonekeeperChange(worker, warm(), `warm-${i}.${ZONE}`, `192.0.2.${200 + i}`)}`);
+    log(`changes: warm-up ${i} (not counted): ${bindLabel} ${await bindChange(bindPort, warm(), `warm-${i}.${ZONE}`, `192.0.2.${200 + i}`)}`);
+    await sleep(PAUSE_MS);
+  }
   for (let i = 1; i <= CHANGES; i++) {
     const owner = `change-${i}.${ZONE}`;
     const address = `192.0.2.${i}`;
@@ -525,7 +533,9 @@ async function main(): Promise<void> {
   }
   log(`a DO NXDOMAIN question is proven by ${fair.join(', ')}`);
   const queries = path.join(work, 'queries.txt');
-  fs.writeFileSync(queries, queryFile(records));
+  const questions = queryFile(records);
+  fs.writeFileSync(queries, questions);
+  const distinct = questions.split('\n').length - 1;
   await pin(worker.proc.pid, SERVER_CPU);
   await pin(pdnsPid, SERVER_CPU);
   // Warm both (their caches), then alternate, since the machine's speed drifts.
@@ -565,7 +575,7 @@ async function main(): Promise<void> {
     console.log(`  ${f.label.padEnd(11)} ${stats(f.served)}   (returned: median ${ms(rank(f.returned, 0.5))})${extra ? `   ${extra}` : ''}`);
   }
   console.log(`  ratio (Zonekeeper applyChangeset / BIND UPDATE, auto-dnssec): median ${ratio(zkChanges.served, bindChanges.served, 0.5)}`);
-  console.log(`queries with DO (dnsperf -D, ${SECONDS} s, 10 clients; positive, NODATA and NXDOMAIN questions), each server pinned to CPU ${SERVER_CPU}, dnsperf to CPU ${CLIENT_CPU}, median of ${ROUNDS}:`);
+  console.log(`queries with DO (dnsperf -D, ${SECONDS} s, 10 clients; ${distinct.toLocaleString('en')} distinct positive, NODATA and NXDOMAIN questions in turn), each server pinned to CPU ${SERVER_CPU}, dnsperf to CPU ${CLIENT_CPU}, median of ${ROUNDS}:`);
   console.log(`  Zonekeeper  ${zkQps.toFixed(0)} qps, ${zkCpu.toFixed(1)} µs CPU per query   (${qps.zk.at(-1)!.codes})`);
   console.log(`  PowerDNS ${pdnsVersion} (presigned, gsqlite3, default caches) ${pdnsQps.toFixed(0)} qps, ${pdnsCpu.toFixed(1)} µs CPU per query   (${qps.pdns.at(-1)!.codes})`);
   console.log(`  ratio (Zonekeeper / PowerDNS): ${times(zkQps, pdnsQps)} the queries per second, ${times(pdnsCpu, zkCpu)} the CPU efficiency`);
