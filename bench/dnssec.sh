@@ -15,7 +15,7 @@
 #     zone as a presigned zone; server CPU per query.
 # Needs: bind9 bind9-utils bind9-dnsutils pdns-server pdns-backend-sqlite3
 # dnsperf time (GNU time). Runs on loopback only.
-# Usage: bench/dnssec.sh [--records N (100000)] [--changes N (11)] [--seconds S (10)] [--rounds N (3)] [--inline-within S (120)]
+# Usage: bench/dnssec.sh [--records N (100000)] [--changes N (11)] [--seconds S (10)] [--rounds N (3)] [--inline-within S (120)] [--questions N (all)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for bin in named dnssec-keygen dnssec-signzone pdns_server pdns_control dnsperf taskset; do
