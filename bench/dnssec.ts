@@ -115,7 +115,6 @@ interface Timed {
   wallMs: number;
   cpuMs: number;
   peakRss: number;
-  stdout: string;
 }
 
 /**
@@ -126,30 +125,29 @@ interface Timed {
 async function timed(file: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Timed> {
   const report = path.join(work, `time-${process.hrtime.bigint()}.txt`);
   const started = performance.now();
-  let stdout: string;
   try {
-    ({ stdout } = await run('/usr/bin/time', ['-o', report, '-f', '%U %S %M', file, ...args], { ...opts, maxBuffer: 64 << 20 }));
+    await run('/usr/bin/time', ['-o', report, '-f', '%U %S %M', file, ...args], { ...opts, maxBuffer: 64 << 20 });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${path.basename(file)} ${args.join(' ')} failed: ${e.message}\n${(e.stdout ?? '').slice(-2000)}\n${(e.stderr ?? '').slice(-2000)}`);
   }
   const wallMs = performance.now() - started;
   const [user, sys, maxKb] = fs.readFileSync(report, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-  return { wallMs, cpuMs: (user! + sys!) * 1000, peakRss: maxKb! * 1024, stdout };
+  return { wallMs, cpuMs: (user! + sys!) * 1000, peakRss: maxKb! * 1024 };
 }
 
 const costText = (t: Timed) => `${ms(t.wallMs)} (CPU ${ms(t.cpuMs)}, peak RSS ${mb(t.peakRss)})`;
 
-/** named's PID among our descendants whose command line names `dir` (startBind does not say it). */
-function namedIn(dir: string): number {
-  const pid = descendantsNamed('named').find((p) => {
+/** The PID of our descendant `comm` whose command line names `dir` (startBind and startPdns do not say it). */
+function pidIn(comm: string, dir: string): number {
+  const pid = descendantsNamed(comm).find((p) => {
     try {
       return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir);
     } catch {
       return false;
     }
   });
-  if (pid === undefined) throw new Error(`cannot find the PID of the named in ${dir}`);
+  if (pid === undefined) throw new Error(`cannot find the PID of the ${comm} in ${dir}`);
   return pid;
 }
 
@@ -191,7 +189,7 @@ async function timeUntil(from: number, ok: () => Promise<boolean>, withinMs: num
 interface Worker {
   proc: LoggedProcess;
   port: number;
-  /** From spawn until it served the signed SOA; 0 when not waited for. */
+  /** performance.now() just before it was spawned. */
   startedAt: number;
 }
 
@@ -284,7 +282,7 @@ async function bindInlineSigning(named: string, zoneText: string, hosts: readonl
     return nx !== null && nx.nsec3 > 0 && nx.signed === nx.nsec3 && (await signedHosts()) === SAMPLE;
   };
   const took = await timeUntil(startedAt, done, INLINE_WITHIN_MS, 250);
-  const memory = rss(namedIn(bind.dir));
+  const memory = rss(pidIn('named', bind.dir));
   let progress = '';
   if (took === null) {
     const n = await signedHosts();
@@ -405,14 +403,7 @@ async function startPowerDns(workerPort: number, serial: number): Promise<{ pdns
   const got = await eventually(() => serialOf(HOST, port, ZONE), (s) => s === serial, START_TIMEOUT_MS, 200);
   if (performance.now() - started > 60_000) log(`PowerDNS took long to transfer; its log:\n${pdns.log().slice(-3000)}`);
   if (got !== serial) throw new Error(`PowerDNS did not transfer ${ZONE} serial ${serial} (serves ${got}):\n${pdns.log().slice(-4000)}`);
-  const pid = descendantsNamed('pdns_server').find((p) => {
-    try {
-      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(pdns.dir);
-    } catch {
-      return false;
-    }
-  });
-  if (pid === undefined) throw new Error('cannot find the PID of pdns_server');
+  const pid = pidIn('pdns_server', pdns.dir);
   return { pdns, pid, loadMs: performance.now() - started };
 }
 
@@ -494,7 +485,7 @@ async function main(): Promise<void> {
   });
   cleanups.add(() => bind.stop());
   const bindLoadMs = await timeUntil(bindStartedAt, async () => (await signedSerial(bindPort)) !== null, START_TIMEOUT_MS, 20);
-  const bindPid = namedIn(bind.dir);
+  const bindPid = pidIn('named', bind.dir);
   const bindRss = rss(bindPid);
   log(`${bindLabel}: served the signed zone ${ms(bindLoadMs)} after named's start, RSS ${mb(bindRss)}`);
 
