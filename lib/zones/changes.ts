@@ -303,7 +303,7 @@ export interface CommitPlan {
    * is no longer signed); a plan that writes signer records itself (signing,
    * unsigning, a refresh) says so here, and no other may (validate.ts).
    */
-  signing?: { mode: SigningMode; dnssec?: string | null };
+  signing?: { mode: SigningMode; dnssec?: string | null; dueBy?: Date };
   /**
    * The plan is the signer's: it may add and remove the signer's types (SIGNER_TYPES). Any other
    * plan that would is refused whole, each such record named (signerTypeMessage): a person, an
@@ -411,6 +411,7 @@ export async function commitRecords(
         soa: soaRecordOf(updated),
         mode: signing?.mode ?? 'changes',
         now: new Date(),
+        dueBy: signing?.dueBy,
       },
       slice,
     );

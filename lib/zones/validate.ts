@@ -94,6 +94,18 @@ export function pointerTarget(r: Pick<RR, 'type' | 'content'>): string | undefin
 }
 
 /**
+ * What Record.target holds for `r`: the name an NS or MX record points at
+ * (pointerTarget), or an RRSIG's expiration as written in it
+ * (YYYYMMDDHHmmSS, whose order as text is its order in time), so that the
+ * signer finds the signatures due for renewal along Record(zoneId, target)
+ * without reading the zone (lib/zones/dnssec-commit.ts).
+ */
+export function storedTarget(r: Pick<RR, 'type' | 'content'>): string | undefined {
+  if (r.type === 'RRSIG') return r.content.split(/\s+/)[4];
+  return pointerTarget(r);
+}
+
+/**
  * Checks the rules that involve more than one record, on the zone as it
  * would be after the change (SOA excluded). Returns one error per problem.
  */

@@ -89,7 +89,7 @@ export async function disableSigning(zoneInput: string, actor: Actor, parentHasN
     if (!parentHasNoDs) {
       step = 'announced';
       await tx.dnssecKey.updateMany({ where: { zoneId: zone.id, role: 'ksk' }, data: { atParent: false } });
-      return { errors: [], removedRows: [], added: [], notifyRecords, forceVersion: true, signing: { mode: 'all' } };
+      return { errors: [], removedRows: [], added: [], notifyRecords, forceVersion: true, signing: { mode: 'changes' } };
     }
     const signerRows = await tx.record.findMany({
       where: { zoneId: zone.id, type: { in: ['DNSKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY'] } },
@@ -105,16 +105,19 @@ export async function disableSigning(zoneInput: string, actor: Actor, parentHasN
 }
 
 /**
- * Makes the zone's signatures again when they are due (Zone.resignAt), as
- * one change by the signer. Returns false when they were not due after all:
- * another worker on the same database refreshed them first.
+ * Makes again the zone's signatures that are due (Zone.resignAt), as one
+ * change by the signer of at most a batch of them (lib/zones/dnssec-commit.ts
+ * `refresh`); a zone with more due stays due, and the worker's next turn
+ * takes the next batch. Returns false when nothing was due after all (another
+ * worker on the same database refreshed them first). `now` may look ahead:
+ * the signatures due by then are made again, at the real time.
  */
 export async function refreshSignatures(zoneName: string, now = new Date()): Promise<boolean> {
   const r = await commitRecords(zoneName, SIGNER, 'DNSSEC: signatures refreshed before they expire', undefined, async (tx, zone) => {
     if (zone.dnssec === null || zone.resignAt === null || zone.resignAt.getTime() > now.getTime()) {
       return { errors: [], removedRows: [], added: [], notifyRecords: [] };
     }
-    return { errors: [], removedRows: [], added: [], notifyRecords: await unchangedApex(tx, zone), forceVersion: true, signing: { mode: 'all' } };
+    return { errors: [], removedRows: [], added: [], notifyRecords: await unchangedApex(tx, zone), forceVersion: true, signing: { mode: 'refresh', dueBy: now } };
   });
   return r.changed;
 }

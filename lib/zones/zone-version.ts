@@ -14,7 +14,7 @@ import { TimeSlice } from '../time-slice';
 import type { StoredRecord } from './data';
 import { AppError } from '../errors';
 import { writeChange } from './journal';
-import { pointerTarget } from './validate';
+import { storedTarget } from './validate';
 import { markChanged } from './zone-changes';
 
 type Tx = Prisma.TransactionClient;
@@ -168,7 +168,7 @@ const WRITE_CHUNK = 2000;
 export async function insertRecords(tx: Tx, zoneId: number, rows: readonly RR[], slice: TimeSlice): Promise<void> {
   for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
     await slice.maybePause();
-    const json = JSON.stringify(rows.slice(i, i + WRITE_CHUNK).map((r) => [r.name, r.type, r.ttl, r.content, pointerTarget(r) ?? null]));
+    const json = JSON.stringify(rows.slice(i, i + WRITE_CHUNK).map((r) => [r.name, r.type, r.ttl, r.content, storedTarget(r) ?? null]));
     await executeBulk(
       tx,
       Prisma.sql`INSERT INTO "Record" ("zoneId", "name", "type", "ttl", "content", "target")
