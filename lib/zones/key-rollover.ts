@@ -28,7 +28,7 @@ import { checkZoneConfigure } from './creation-rules';
 import { readRecordsAt } from './data';
 import { storeZoneKey, type KeyState } from './dnssec-keys';
 import type { SigningMode } from './dnssec-commit';
-import { readNotifyRecords } from './neighbourhood';
+import { readApexNotifyRecords } from './neighbourhood';
 import { toZoneName } from './zone-lifecycle';
 
 /** The signer as the changelog names it: the worker refreshing signatures or rolling keys. */
@@ -100,8 +100,7 @@ export async function nextKeyStepAt(): Promise<Date | null> {
 
 /** What a step plan returns: no record of its own, the signing mode its key change needs. */
 async function keyPlan(tx: Tx, zone: ZoneRow, mode: SigningMode): Promise<CommitPlan> {
-  const apex = await readRecordsAt(tx, zone.id, [zone.name]);
-  return { errors: [], removedRows: [], added: [], notifyRecords: await readNotifyRecords(tx, zone, new Map([[zone.name, apex]])), forceVersion: true, signing: { mode } };
+  return { errors: [], removedRows: [], added: [], notifyRecords: await readApexNotifyRecords(tx, zone), forceVersion: true, signing: { mode } };
 }
 
 async function setState(tx: Tx, id: number, state: KeyState, flags: { active?: boolean; atParent?: boolean }, now: Date): Promise<void> {

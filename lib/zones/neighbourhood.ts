@@ -59,3 +59,8 @@ export async function readNotifyRecords(tx: Client, zone: { id: number; name: st
   if (untouched.length) out.push(...(await readRecordsAt(tx, zone.id, untouched, { types: ['A', 'AAAA'] })));
   return out;
 }
+
+/** readNotifyRecords for a change that touches no record of its own (a signing or key step): the apex as stored. */
+export async function readApexNotifyRecords(tx: Client, zone: { id: number; name: string }): Promise<RR[]> {
+  return readNotifyRecords(tx, zone, new Map([[zone.name, await readRecordsAt(tx, zone.id, [zone.name])]]));
+}

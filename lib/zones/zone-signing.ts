@@ -10,12 +10,11 @@ import { db } from '../db';
 import { DNSSEC_ALGORITHMS, type Denial, type DnssecAlgorithmName } from '../dns/dnssec/types';
 import { AppError } from '../errors';
 import type { Actor } from './actor';
-import { commitRecords, type CommitResult, type CommitPlan, type Tx, type ZoneRow } from './changes';
+import { commitRecords, type CommitResult } from './changes';
 import { checkZoneConfigure } from './creation-rules';
-import { readRecordsAt } from './data';
 import { createZoneKeys } from './dnssec-keys';
 import { recordDnssecEvent, SIGNER } from './key-rollover';
-import { readNotifyRecords } from './neighbourhood';
+import { readApexNotifyRecords } from './neighbourhood';
 import { toZoneName } from './zone-lifecycle';
 
 export interface SignOptions {
@@ -23,11 +22,6 @@ export interface SignOptions {
   denial?: Denial;
 }
 
-/** The zone's apex and its NS hosts' addresses, which is all NOTIFY needs of a change that touches no NS. */
-async function unchangedApex(tx: Tx, zone: ZoneRow): Promise<CommitPlan['notifyRecords']> {
-  const apex = await readRecordsAt(tx, zone.id, [zone.name]);
-  return readNotifyRecords(tx, zone, new Map([[zone.name, apex]]));
-}
 
 function algorithmOf(input: string | undefined): DnssecAlgorithmName {
   const name = (input ?? 'ecdsap256sha256').toLowerCase();
@@ -61,7 +55,7 @@ export async function enableSigning(zoneInput: string, opts: SignOptions, actor:
     } else {
       keyTags = (await createZoneKeys(tx, zone, algorithm)).map((k) => `${k.role.toUpperCase()} ${k.keyTag}`).join(', ');
     }
-    return { errors: [], removedRows: [], added: [], notifyRecords: await unchangedApex(tx, zone), forceVersion: true, signing: { mode: 'all', dnssec: denial } };
+    return { errors: [], removedRows: [], added: [], notifyRecords: await readApexNotifyRecords(tx, zone), forceVersion: true, signing: { mode: 'all', dnssec: denial } };
   });
   await recordDnssecEvent(r.zone, r.newSerial, keyTags ? `signed with ${denial.toUpperCase()}: ${keyTags}` : `denial of existence now ${denial.toUpperCase()}`);
   return r;
@@ -85,7 +79,7 @@ export async function disableSigning(zoneInput: string, actor: Actor, parentHasN
   let step: UnsignResult['step'] = 'unsigned';
   const commit = await commitRecords(zoneName, actor, parentHasNoDs ? 'DNSSEC: unsigned' : 'DNSSEC: asked the parent to remove the DS', undefined, async (tx, zone) => {
     if (zone.dnssec === null) throw new AppError('conflict', `${zoneName} is not signed.`);
-    const notifyRecords = await unchangedApex(tx, zone);
+    const notifyRecords = await readApexNotifyRecords(tx, zone);
     if (!parentHasNoDs) {
       step = 'announced';
       await tx.dnssecKey.updateMany({ where: { zoneId: zone.id, role: 'ksk' }, data: { atParent: false } });
@@ -117,7 +111,7 @@ export async function refreshSignatures(zoneName: string, now = new Date()): Pro
     if (zone.dnssec === null || zone.resignAt === null || zone.resignAt.getTime() > now.getTime()) {
       return { errors: [], removedRows: [], added: [], notifyRecords: [] };
     }
-    return { errors: [], removedRows: [], added: [], notifyRecords: await unchangedApex(tx, zone), forceVersion: true, signing: { mode: 'refresh', dueBy: now } };
+    return { errors: [], removedRows: [], added: [], notifyRecords: await readApexNotifyRecords(tx, zone), forceVersion: true, signing: { mode: 'refresh', dueBy: now } };
   });
   return r.changed;
 }
