@@ -105,13 +105,14 @@ const REFRESH_BATCH = 2000;
 
 /** Owners of the zone's signatures expiring by `horizon` (YYYYMMDDHHmmSS; refreshSignatures's own test), soonest first, a batch of them. */
 async function dueSignatureOwners(tx: Tx, zoneId: number, horizon: string): Promise<{ names: string[]; more: boolean }> {
+  // One row past the batch says whether more are due: a last batch of exactly REFRESH_BATCH is the last.
   const rows = await tx.record.findMany({
     where: { zoneId, type: 'RRSIG', target: { lte: horizon } },
     orderBy: { target: 'asc' },
-    take: REFRESH_BATCH,
+    take: REFRESH_BATCH + 1,
     select: { name: true },
   });
-  return { names: [...new Set(rows.map((r) => r.name))], more: rows.length === REFRESH_BATCH };
+  return { names: [...new Set(rows.slice(0, REFRESH_BATCH).map((r) => r.name))], more: rows.length > REFRESH_BATCH };
 }
 
 /**

@@ -46,7 +46,8 @@ describe.skipIf(!verifiers)('refreshing signatures in batches', { timeout: 120_0
     expect(counts[0]).toBeGreaterThan(4000);
     for (let i = 1; i < counts.length; i++) expect(counts[i - 1]! - counts[i]!).toBeLessThanOrEqual(2010);
     expect(counts.length).toBeGreaterThan(3);
-    // Done: the next refresh is about a week away again.
+    // Done: the next refresh is about a week away again (at most one more turn finds nothing left to make).
+    if ((await zone()).resignAt!.getTime() <= later.getTime()) await refreshSignatures(Z, later);
     expect((await zone()).resignAt!.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
     expect(await refreshSignatures(Z, later)).toBe(false);
   });
