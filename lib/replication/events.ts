@@ -25,6 +25,7 @@ const LABELS: Partial<Record<ZoneEventKind, string>> = {
   'ixfr-in': 'IXFR received',
   update: 'UPDATE received',
   dnssec: 'DNSSEC key step',
+  catalog: 'Catalog',
 };
 
 export async function recentZoneEvents(zoneId: number, limit = 20): Promise<ZoneEventView[]> {

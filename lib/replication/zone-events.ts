@@ -19,6 +19,7 @@ export const ZONE_EVENT_KINDS = [
   'probe', // news from a probe of a secondary: a new state or serial (prober.ts)
   'update', // a DNS UPDATE we applied or refused (lib/worker/update.ts)
   'dnssec', // a signing, unsigning or key rollover step (lib/zones/zone-signing.ts, key-rollover.ts)
+  'catalog', // a catalog's member added, removed or refused, or a catalog refused whole (lib/zones/catalog*.ts)
 ] as const;
 
 export type ZoneEventKind = (typeof ZONE_EVENT_KINDS)[number];

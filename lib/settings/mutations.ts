@@ -6,6 +6,7 @@ import { canonicalName } from '../dns/names';
 import { AppError } from '../errors';
 import { SETTINGS, type SecondaryZonesSettings, type SettingKey, type SettingValue, type ZoneDefaults } from './schema';
 import { contactToRname } from '../dns/contact';
+import { getSetting } from './data';
 
 export async function setSetting<K extends SettingKey>(key: K, value: unknown): Promise<SettingValue<K>> {
   const schema: z.ZodType = SETTINGS[key];
@@ -25,10 +26,12 @@ export async function setSetting<K extends SettingKey>(key: K, value: unknown): 
  * written canonical, each bad entry named in its field's errors, so new
  * zones never inherit a value the zone settings would refuse.
  */
-export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer' | 'alsoNotify' | 'nameservers'> & {
+export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer' | 'alsoNotify' | 'nameservers' | 'catalog'> & {
   nameservers: string[];
   allowTransfer: string[];
   alsoNotify: string[];
+  /** Blank or `none`: new zones join no catalog; unset: keep the stored one. */
+  catalog?: string;
 }): Promise<ZoneDefaults> {
   const errors: Record<string, string[]> = {};
   const fail = (field: string, message: string) => (errors[field] ??= []).push(message);
@@ -68,8 +71,17 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
       return t;
     }
   });
+  let catalog = input.catalog === undefined ? (await getSetting('zoneDefaults')).catalog : input.catalog.trim();
+  if (catalog.toLowerCase() === 'none') catalog = '';
+  if (catalog) {
+    try {
+      catalog = canonicalName(catalog);
+    } catch (err) {
+      fail('catalog', (err as Error).message);
+    }
+  }
   if (Object.keys(errors).length) throw new AppError('invalid', 'The zone defaults were not saved; fix the fields marked.', errors);
-  return setSetting('zoneDefaults', { ...input, nameservers, allowTransfer, alsoNotify });
+  return setSetting('zoneDefaults', { ...input, nameservers, allowTransfer, alsoNotify, catalog });
 }
 
 /**

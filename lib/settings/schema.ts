@@ -25,6 +25,8 @@ export const zoneDefaultsSchema = z.object({
   allowTransfer: z.array(z.string().trim().min(1)).max(100).default(['127.0.0.0/8', '::1/128']),
   /** ADDRESS[:PORT] targets a new zone also notifies. */
   alsoNotify: z.array(z.string().trim().min(1)).max(100).default([]),
+  /** The catalog (RFC 9432) a new primary zone is listed in; empty: none (lib/zones/catalog.ts). */
+  catalog: z.string().trim().max(254).default(''),
 });
 export type ZoneDefaults = z.output<typeof zoneDefaultsSchema>;
 

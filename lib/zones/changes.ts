@@ -364,6 +364,10 @@ export async function commitRecords(
     if (zone.kind !== 'primary') {
       throw new AppError('forbidden', `${zoneName} is a secondary zone; its records come from its primary and cannot be edited here.`);
     }
+    if (zone.catalogRole === 'producer') {
+      // Its records follow its members (lib/zones/catalog.ts); written any other way, consumers would create or delete zones.
+      throw new AppError('forbidden', `${zoneName} is a catalog zone: it lists the zones that name it, and changes when they join or leave (zonekeeper zone set ZONE --catalog ${zoneName}|none).`);
+    }
     const oldSerial = Number(zone.serial);
     if (expectedSerial !== undefined && expectedSerial !== oldSerial) {
       const last = await tx.change.findFirst({ where: { zoneId: zone.id }, orderBy: { id: 'desc' } });

@@ -47,6 +47,9 @@ export const createZoneSchema = z.object({
   defaultTtl: ttlValue('Default TTL').optional(),
   serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]]).optional(),
   primaries: z.array(z.string().trim().min(1)).default([]),
+  // The catalog (RFC 9432) to list the zone in, `none` for none; unset: the template's, for a primary zone.
+  catalog: z.string().trim().max(254).optional(),
+  catalogGroup: z.string().trim().max(255).optional(),
 });
 export type CreateZoneInput = z.input<typeof createZoneSchema>;
 

@@ -14,21 +14,19 @@ import { nextSerial } from '../dns/serial';
 import { looksLikePrefix, ReversePrefixError, reverseZoneForPrefix } from '../dns/reverse';
 import { getSetting } from '../settings/data';
 import type { RR, SerialPolicy } from '../dns/types';
-import { TimeSlice } from '../time-slice';
 import type { Actor } from './actor';
-import { checkZoneConfigure, checkZoneCreation } from './creation-rules';
-import { soaRecordOf } from './data';
+import { checkZoneConfigure } from './creation-rules';
+import { parseMembership, setMembership, type Membership } from './catalog';
 import { AppError } from '../errors';
-import { writeChange } from './journal';
-import { readList, writeList } from './json-lists';
-import { notifyTargets } from './notify-targets';
+import { writeList } from './json-lists';
 import { nudgeWorker } from './nudge';
 import { createZoneSchema, type CreateZoneInput } from './schema';
 import { tsigKeyIdFor } from './tsig-keys';
 import { knownTsigKeyNames, parseUpdatePolicy, storedUpdatePolicy, UPDATE_POLICY_FIELD } from './update-policy';
 import { normalizeRecordContent } from './validate';
 import { markChanged } from './zone-changes';
-import { COMMIT_TX, insertRecords, queueNotify } from './zone-version';
+import { insertZoneIn, type ZoneInsert } from './zone-insert';
+import { COMMIT_TX } from './zone-version';
 
 /** A zone name, or the reverse zone of an address prefix (`192.0.2.0/24`). */
 function zoneNameOrPrefix(input: string): string {
@@ -66,6 +64,7 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
   const policy = (v.serialPolicy ?? defaults.serialPolicy) as SerialPolicy;
   const defaultTtl = v.defaultTtl ?? defaults.defaultTtl;
   const soaTimers = { soaRefresh: defaults.refresh, soaRetry: defaults.retry, soaExpire: defaults.expire, soaMinimum: defaults.minimum };
+  const membership = await newZoneMembership(v.kind, v.catalog, v.catalogGroup);
 
   if (v.kind === 'secondary') {
     if (v.primaries.length === 0) {
@@ -87,7 +86,7 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
       primaries: writeList(primaries),
       allowTransfer: writeList(defaults.allowTransfer),
       alsoNotify: writeList(defaults.alsoNotify),
-    }, []);
+    }, [], membership);
   }
 
   const nsErrors: string[] = [];
@@ -119,27 +118,22 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
     defaultTtl,
     allowTransfer: writeList(defaults.allowTransfer),
     alsoNotify: writeList(defaults.alsoNotify),
-  }, records);
+  }, records, membership);
 }
 
-type ZoneInsert = Omit<Prisma.ZoneCreateInput, 'records' | 'changes' | 'notifyJobs' | 'replicas' | 'events' | 'grants'>;
-
-/** Creates the zone row, its records and its first journal entry in one transaction. */
-export async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]): Promise<{ name: string; serial: number }> {
+/**
+ * Creates the zone row, its records and its first journal entry in one
+ * transaction, and lists it in the catalog `membership` names (RFC 9432,
+ * lib/zones/catalog.ts) in the same one.
+ */
+export async function insertZone(actor: Actor, data: ZoneInsert, records: RR[], membership?: Membership): Promise<{ name: string; serial: number }> {
+  let catalogs: string[] = [];
   try {
-    await writeTransaction(async (tx) => {
-      const creator = await checkZoneCreation(tx, actor, { name: data.name, kind: data.kind, primaries: readList(data.primaries) });
-      const zone = await tx.zone.create({ data });
-      // An editor may only open zones granted to them; the one they create is.
-      if (creator.kind === 'user' && creator.role === 'editor') await tx.zoneGrant.create({ data: { userId: creator.id, zoneId: zone.id } });
-      const slice = new TimeSlice();
-      await insertRecords(tx, zone.id, records, slice);
-      if (zone.kind === 'primary') {
-        const head = { zoneId: zone.id, userId: actor.userId ?? null, actor: actor.name, comment: 'zone created', oldSerial: 0n, newSerial: zone.serial, version: zone.version };
-        await writeChange(tx, head, [], [soaRecordOf(zone), ...records], slice);
-        await queueNotify(tx, zone.id, zone.serial, notifyTargets(zone.name, zone.soaMname, records, readList(zone.alsoNotify)));
-      }
-      await markChanged(tx, zone.name);
+    catalogs = await writeTransaction(async (tx) => {
+      const zone = await insertZoneIn(tx, actor, data, records);
+      if (!membership?.catalog) return [];
+      if (membership.explicit) await checkZoneConfigure(tx, actor);
+      return setMembership(tx, zone, membership, actor);
     }, COMMIT_TX);
   } catch (err) {
     if (isUniqueViolation(err)) {
@@ -148,18 +142,54 @@ export async function insertZone(actor: Actor, data: ZoneInsert, records: RR[]):
     throw err;
   }
   await nudgeWorker(data.name);
+  for (const c of catalogs) await nudgeWorker(c);
   return { name: data.name, serial: Number(data.serial) };
 }
 
-export async function deleteZone(nameInput: string, _actor: Actor): Promise<void> {
+/**
+ * The catalog a new zone joins: the one asked for (`explicit`: choosing a
+ * catalog decides which secondaries serve the zone, an admin's call), else
+ * for a primary zone the template's (Settings → Zone defaults), else none.
+ * Secondary zones join a catalog only when asked, so that zones we follow
+ * from another catalog are not passed on unless an admin says so.
+ */
+async function newZoneMembership(kind: string, catalog: string | undefined, group: string | undefined): Promise<(Membership & { explicit?: boolean }) | undefined> {
+  const defaults = await getSetting('zoneDefaults');
+  if (catalog !== undefined && catalog.trim() !== '') {
+    const m = parseMembership(catalog, group);
+    const byTemplate = m.catalog !== null && defaults.catalog !== '' && m.catalog === parseMembership(defaults.catalog).catalog;
+    return { ...m, explicit: !byTemplate };
+  }
+  if (group) throw new AppError('invalid', 'A group needs a catalog: give the catalog too.', { catalogGroup: ['a group needs a catalog'] });
+  if (kind !== 'primary' || !defaults.catalog) return undefined;
+  return parseMembership(defaults.catalog);
+}
+
+/**
+ * Deletes a zone and, in the same transaction, its entry in a producer
+ * catalog. A producer catalog that still lists zones is refused (every
+ * consumer would delete them all); a consumer catalog's members stay, as
+ * ordinary secondary zones.
+ */
+export async function deleteZone(nameInput: string, actor: Actor): Promise<void> {
   const name = toZoneName(nameInput);
-  const count = await writeTransaction(async (tx) => {
-    const deleted = await tx.zone.deleteMany({ where: { name } });
-    if (deleted.count > 0) await markChanged(tx, name);
-    return deleted.count;
+  const catalogs = await writeTransaction(async (tx) => {
+    const zone = await tx.zone.findUnique({ where: { name } });
+    if (!zone) throw new AppError('not-found', `There is no zone ${name}.`);
+    const touched = await setMembership(tx, zone, { catalog: null }, actor);
+    if (zone.catalogRole === 'producer') {
+      const listed = await tx.zone.count({ where: { catalogId: zone.id } });
+      if (listed > 0) {
+        throw new AppError('invalid', `The catalog ${name} still lists ${listed} zone${listed > 1 ? 's' : ''}, which its consumers would delete; move them to another catalog or out of it first (zonekeeper zone set ZONE --catalog OTHER|none).`);
+      }
+    }
+    if (zone.catalogRole === 'consumer') await tx.zone.updateMany({ where: { catalogId: zone.id }, data: { catalogId: null, catalogLabel: null, catalogGroup: null } });
+    await tx.zone.delete({ where: { id: zone.id } });
+    await markChanged(tx, name);
+    return touched;
   });
-  if (count === 0) throw new AppError('not-found', `There is no zone ${name}.`);
   await nudgeWorker(name);
+  for (const c of catalogs) await nudgeWorker(c);
 }
 
 export interface ZoneOptions {
@@ -174,6 +204,10 @@ export interface ZoneOptions {
    * replaces the zone's; an empty list clears it (every UPDATE refused).
    */
   updatePolicy?: string[];
+  /** The producer catalog that lists the zone (RFC 9432), `none` for none; created when new. */
+  catalog?: string;
+  /** The zone's group in that catalog, `none` for none; given alone, the zone stays in its catalog. */
+  catalogGroup?: string;
 }
 
 function checkAddressPort(text: string, field: string): string {
@@ -215,7 +249,7 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
     const rules = parseUpdatePolicy(opts.updatePolicy, name, await knownTsigKeyNames());
     data.updatePolicy = storedUpdatePolicy(rules, name);
   }
-  const count = await writeTransaction(async (tx) => {
+  const catalogs = await writeTransaction(async (tx) => {
     if (data.updatePolicy) {
       // Only a primary takes UPDATEs here (RFC 2136 §6 lets a secondary forward them to its primary; we do not).
       const zone = await tx.zone.findUnique({ where: { name }, select: { kind: true } });
@@ -225,9 +259,25 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
       }
     }
     const updated = await tx.zone.updateMany({ where: { name }, data: { ...(data as Prisma.ZoneUpdateManyMutationInput), ...extra } });
-    if (updated.count > 0) await markChanged(tx, name);
-    return updated.count;
+    if (updated.count === 0) return null;
+    await markChanged(tx, name);
+    return catalogOption(tx, name, opts, actor);
   });
-  if (count === 0) throw new AppError('not-found', `There is no zone ${name}.`);
+  if (catalogs === null) throw new AppError('not-found', `There is no zone ${name}.`);
   await nudgeWorker(name);
+  for (const c of catalogs) await nudgeWorker(c);
+}
+
+/** `--catalog` and `--group` of setZoneOptions, applied in its transaction; the catalogs written. */
+async function catalogOption(tx: Prisma.TransactionClient, name: string, opts: ZoneOptions, actor: Actor): Promise<string[]> {
+  if (opts.catalog === undefined && opts.catalogGroup === undefined) return [];
+  const zone = await tx.zone.findUniqueOrThrow({ where: { name } });
+  const group = opts.catalogGroup === undefined ? zone.catalogGroup : opts.catalogGroup.trim().toLowerCase() === 'none' ? null : opts.catalogGroup;
+  let catalog = opts.catalog;
+  if (catalog === undefined) {
+    const current = zone.catalogId === null ? null : await tx.zone.findUnique({ where: { id: zone.catalogId }, select: { name: true } });
+    if (!current) throw new AppError('invalid', `${name} is in no catalog; give --catalog NAME with --group.`, { catalogGroup: ['a group needs a catalog'] });
+    catalog = current.name;
+  }
+  return setMembership(tx, zone, parseMembership(catalog, group), actor);
 }

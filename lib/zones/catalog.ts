@@ -1,0 +1,212 @@
+// The catalog producer (RFC 9432): catalog zones whose records Zonekeeper
+// writes from its members' options, so that every BIND, Knot, PowerDNS or
+// Zonekeeper secondary consuming a catalog creates and deletes the member
+// zones by itself. Membership changes in the transaction that creates,
+// deletes or re-options the member (lib/zones/zone-lifecycle.ts): a catalog
+// never lists a zone that does not exist nor misses one that does. Each
+// membership change is a new version of the catalog (serial, Change for
+// IXFR, NOTIFY to its secondaries) written by writeZoneVersion, the one
+// writer of zone versions. People, imports, the API and UPDATE cannot write a
+// catalog's records (commitRecords refuses them): they follow the members.
+// The consumer side lives in lib/zones/catalog-consumer.ts.
+import type { Prisma } from '../generated/prisma/client';
+import { lockInTransaction, TX_LOCK } from '../db';
+import { catalogBaseRecords, CATALOG_NS, CATALOG_TTL, groupNameProblem, memberRecords, newMemberLabel, type CatalogMember } from '../dns/catalog';
+import { absoluteName, DnsNameError } from '../dns/names';
+import { nextSerial } from '../dns/serial';
+import type { RR, SerialPolicy } from '../dns/types';
+import { AppError } from '../errors';
+import { getSetting } from '../settings/data';
+import { TimeSlice } from '../time-slice';
+import type { Actor } from './actor';
+import { checkZoneConfigure } from './creation-rules';
+import { soaRecordOf } from './data';
+import { readList, writeList } from './json-lists';
+import { notifyTargets } from './notify-targets';
+import { insertZoneIn, type InsertedZone, type ZoneInsert } from './zone-insert';
+import { writeZoneVersion } from './zone-version';
+
+type Tx = Prisma.TransactionClient;
+
+export const CATALOG_ROLES = ['producer', 'consumer'] as const;
+export type CatalogRole = (typeof CATALOG_ROLES)[number];
+
+/** The catalog a zone asks to be listed in, and its group; `catalog: null` lists it in none. */
+export interface Membership {
+  catalog: string | null;
+  group?: string | null;
+  /** Chosen by the person rather than by the template: deciding which secondaries serve a zone is an admin's call. */
+  explicit?: boolean;
+}
+
+/** The columns of a zone that membership reads. */
+export interface MemberRow {
+  id: number;
+  name: string;
+  catalogRole: string | null;
+  catalogId: number | null;
+  catalogLabel: string | null;
+  catalogGroup: string | null;
+}
+
+
+/** A catalog name as typed (`--catalog NAME`): canonical, or an 'invalid' AppError on the catalog field. */
+export function catalogName(input: string): string {
+  try {
+    const name = absoluteName(input.trim());
+    if (name === '.') throw new DnsNameError('the root cannot be a catalog');
+    return name;
+  } catch (err) {
+    if (!(err instanceof DnsNameError)) throw err;
+    throw new AppError('invalid', `catalog: ${err.message}`, { catalog: [err.message] });
+  }
+}
+
+/** A membership as typed: `none` or blank → no catalog; the group checked (groupNameProblem). */
+export function parseMembership(catalog: string, group?: string | null): Membership {
+  const c = catalog.trim();
+  if (c === '' || c.toLowerCase() === 'none') {
+    if (group) throw new AppError('invalid', 'A group needs a catalog: give --catalog NAME too.', { catalogGroup: ['a group needs a catalog'] });
+    return { catalog: null, group: null };
+  }
+  const g = group?.trim() || null;
+  const problem = g === null ? null : groupNameProblem(g);
+  if (problem) throw new AppError('invalid', `group "${g}": ${problem}`, { catalogGroup: [problem] });
+  return { catalog: catalogName(c), group: g };
+}
+
+/** The SOA and settings of a new producer catalog: names that resolve nowhere (RFC 9432 §4), the template's timers and peers. */
+export async function newCatalogZone(tx: Tx, name: string): Promise<{ data: ZoneInsert; records: RR[] }> {
+  const defaults = await getSetting('zoneDefaults', tx);
+  const data: ZoneInsert = {
+    name,
+    kind: 'primary',
+    catalogRole: 'producer',
+    serial: BigInt(nextSerial(defaults.serialPolicy as SerialPolicy, 0)),
+    serialPolicy: defaults.serialPolicy,
+    soaMname: CATALOG_NS,
+    soaRname: CATALOG_NS,
+    soaRefresh: defaults.refresh,
+    soaRetry: defaults.retry,
+    soaExpire: defaults.expire,
+    soaMinimum: CATALOG_TTL,
+    soaTtl: CATALOG_TTL,
+    defaultTtl: CATALOG_TTL,
+    allowTransfer: writeList(defaults.allowTransfer),
+    alsoNotify: writeList(defaults.alsoNotify),
+  };
+  return { data, records: catalogBaseRecords(name) };
+}
+
+/**
+ * Makes `member` listed as `next` says, inside the caller's transaction:
+ * removes it from the catalog it leaves, adds it to the one it joins
+ * (creating a producer catalog that does not exist yet, which needs an
+ * admin), or changes its group in place. Returns the catalogs whose versions
+ * were written, for the caller to nudge the worker after commit.
+ */
+export async function setMembership(tx: Tx, member: MemberRow, next: Membership, actor: Actor): Promise<string[]> {
+  if (member.catalogRole && next.catalog) {
+    throw new AppError('invalid', `${member.name} is a catalog zone; a catalog cannot be a member of a catalog.`, { catalog: ['a catalog zone cannot be a member'] });
+  }
+  const current = member.catalogId === null ? null : await tx.zone.findUnique({ where: { id: member.catalogId } });
+  if (current?.catalogRole === 'consumer') {
+    const message = `${member.name} was created by the catalog ${current.name}, which it follows; it cannot be listed in a catalog of ours.`;
+    throw new AppError('invalid', message, { catalog: [message] });
+  }
+  const group = next.group ?? null;
+  if (!current && !next.catalog) return [];
+  if (current && current.name === next.catalog && member.catalogGroup === group) return [];
+  if (next.catalog === member.name) throw new AppError('invalid', `${member.name} cannot list itself.`, { catalog: ['a zone cannot be its own catalog'] });
+  const touched: string[] = [];
+  const listed = (label: string, g: string | null): CatalogMember => ({ zone: member.name, label, group: g });
+  let label: string | null = null;
+  if (current && current.name === next.catalog && member.catalogLabel) {
+    // Same catalog, another group: the member node stays, its group property changes.
+    label = member.catalogLabel;
+    const removed = memberRecords(current.name, listed(label, member.catalogGroup)).filter((r) => r.type === 'TXT');
+    const added = memberRecords(current.name, listed(label, group)).filter((r) => r.type === 'TXT');
+    await writeCatalogVersion(tx, current.name, removed, added, actor, group ? `${member.name} in group ${group}` : `${member.name} in no group`);
+    touched.push(current.name);
+  } else {
+    if (current && member.catalogLabel) {
+      await writeCatalogVersion(tx, current.name, memberRecords(current.name, listed(member.catalogLabel, member.catalogGroup)), [], actor, `${member.name} removed`);
+      touched.push(current.name);
+    }
+    if (next.catalog) {
+      const target = await producerCatalog(tx, next.catalog, actor);
+      // A new member node each time a zone joins a catalog: a consumer that saw it before resets it (RFC 9432 §5.4).
+      label = newMemberLabel();
+      await writeCatalogVersion(tx, target.name, [], memberRecords(target.name, listed(label, group)), actor, `${member.name} added`);
+      touched.push(target.name);
+      await tx.zone.update({ where: { id: member.id }, data: { catalogId: target.id } });
+    }
+  }
+  await tx.zone.update({
+    where: { id: member.id },
+    data: next.catalog ? { catalogLabel: label, catalogGroup: group } : { catalogId: null, catalogLabel: null, catalogGroup: null },
+  });
+  return touched;
+}
+
+/**
+ * The producer catalog `name`, created with its first version when it does
+ * not exist (by an admin or the operator: a new catalog is a new zone every
+ * consumer transfers). A zone of that name that is not a producer catalog is
+ * refused.
+ */
+export async function producerCatalog(tx: Tx, name: string, actor: Actor): Promise<InsertedZone> {
+  const existing = await tx.zone.findUnique({ where: { name } });
+  if (existing) {
+    if (existing.catalogRole === 'producer') return existing;
+    const message = `${name} is ${existing.catalogRole === 'consumer' ? 'a catalog we consume from its primary' : 'an ordinary zone'}, not a catalog of ours; name another catalog.`;
+    throw new AppError('invalid', message, { catalog: [message] });
+  }
+  await checkZoneConfigure(tx, actor);
+  const { data, records } = await newCatalogZone(tx, name);
+  return insertZoneIn(tx, actor, data, records, 'catalog created');
+}
+
+/**
+ * Writes one version of producer catalog `name`: removes `removed` (as
+ * stored), adds `added`, bumps the serial by its policy, journals the change
+ * for IXFR and queues NOTIFY to its also-notify targets (its NS is
+ * `invalid.`, RFC 9432 §4). Takes the catalog's turn like any commit.
+ */
+export async function writeCatalogVersion(tx: Tx, name: string, removed: readonly RR[], added: readonly RR[], actor: Actor, comment: string): Promise<void> {
+  await lockInTransaction(tx, TX_LOCK.zoneChanges, name);
+  const cat = await tx.zone.findUnique({ where: { name } });
+  if (!cat || cat.catalogRole !== 'producer') throw new AppError('not-found', `There is no catalog ${name}.`);
+  const names = [...new Set(removed.map((r) => r.name))];
+  const stored = names.length ? await tx.record.findMany({ where: { zoneId: cat.id, name: { in: names } }, select: { id: true, name: true, type: true, ttl: true, content: true } }) : [];
+  const removedRows = stored.filter((s) => removed.some((r) => r.name === s.name && r.type === s.type && r.content === s.content));
+  const oldSerial = Number(cat.serial);
+  const newSerial = nextSerial(cat.serialPolicy as SerialPolicy, oldSerial);
+  const updated = { ...cat, serial: BigInt(newSerial) };
+  const gone: RR[] = removedRows.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, content: r.content }));
+  await writeZoneVersion(
+    tx,
+    {
+      zone: cat,
+      serial: newSerial,
+      removedRows,
+      added,
+      author: { userId: actor.userId ?? null, actor: actor.name, comment: `catalog: ${comment}` },
+      journal: [{ oldSerial, newSerial, removed: [soaRecordOf(cat), ...gone], added: [soaRecordOf(updated), ...added] }],
+      // Only the also-notify list: the catalog's NS names no server.
+      notifyTargets: notifyTargets(cat.name, cat.soaMname, [], readList(cat.alsoNotify)),
+      conflict: `the catalog ${name} was changed by someone else at the same moment; try again.`,
+    },
+    new TimeSlice(),
+  );
+}
+
+/** The member zones a producer catalog lists, by name, with their labels and groups. */
+export async function catalogMembers(client: Pick<Tx, 'zone'>, catalogId: number): Promise<{ name: string; kind: string; label: string | null; group: string | null; serial: number }[]> {
+  const rows = await client.zone.findMany({
+    where: { catalogId },
+    select: { name: true, kind: true, catalogLabel: true, catalogGroup: true, serial: true },
+    orderBy: { name: 'asc' },
+  });
+  return rows.map((r) => ({ name: r.name, kind: r.kind, label: r.catalogLabel, group: r.catalogGroup, serial: Number(r.serial) }));
+}
