@@ -28,6 +28,7 @@ const GROUPS: Record<string, () => Promise<Command>> = {
   tsig: async () => (await import('./commands/tsig')).tsigCommand,
   apikey: async () => (await import('./commands/apikey')).apikeyCommand,
   autoprimary: async () => (await import('./commands/autoprimary')).autoprimaryCommand,
+  catalog: async () => (await import('./commands/catalog')).catalogCommand,
   replication: async () => {
     const { replicationCommand } = await import('./commands/replication');
     return (args, io) => replicationCommand(args[0], io.out);
@@ -40,6 +41,7 @@ const SERVED_CHANGES: Record<string, readonly string[]> = {
   record: ['add', 'delete'],
   tsig: ['add', 'delete'],
   autoprimary: ['add', 'delete'],
+  catalog: ['create'],
 };
 
 /**

@@ -4,6 +4,7 @@ export const USAGE = `Usage: zonekeeper <command>
 
 Zones
   zone create NAME [--ns HOST …] [--contact EMAIL] [--ttl TTL] [--serial-policy increment|date|unixtime]
+                 [--catalog CATALOG|none [--group GROUP]]   list it in a catalog zone (default: the zone template's)
   zone create NAME --secondary --primary ADDR[:PORT] …
   zone list
   zone delete NAME
@@ -11,6 +12,8 @@ Zones
   zone export NAME                 the zone file on stdout
   zone set NAME [--also-notify ADDR[:PORT],…] [--allow-transfer CIDR,…] [--serial-policy POLICY] [--tsig KEY|none]
                [--primary ADDR[:PORT],…]   (secondary zones: the primaries, tried in order)
+               [--catalog CATALOG|none] [--group GROUP|none]
+                                   the catalog zone that lists it (created when new) and its group there
                [--update-policy RULE …|none]   who may change the zone by DNS UPDATE; repeat for more rules, none clears
                                    RULE: grant|deny KEY name|subdomain|wildcard NAME [TYPE …], or grant|deny KEY zonesub [TYPE …];
                                    the first rule matching key, name and type decides, no match refuses; no TYPE: all but SOA, NS, DNSSEC
@@ -25,6 +28,11 @@ Zones
                                    (CDS/CDNSKEY delete), then, once it has, removes keys and signatures
   zone retrieve NAME               secondary zones: transfer the whole zone from its primaries now (needs the worker)
   zone status NAME [--events N]    serial, primaries, update policy, DNSSEC keys and DS, last check, next refresh, expiry and the latest events
+
+Catalog zones (RFC 9432: secondaries that consume a catalog create and delete its zones by themselves)
+  catalog create NAME              an empty catalog; zones join with zone create|set ZONE --catalog NAME
+  catalog list                     every catalog, its role (producer: ours; consumer: followed) and members
+                                   a catalog's secondaries are set like a zone's: zone set CATALOG --also-notify …
 
 Records (NAME relative to the zone or absolute; @ for the apex)
   record add [--comment TEXT] ZONE NAME TYPE TTL CONTENT…

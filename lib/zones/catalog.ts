@@ -200,13 +200,3 @@ export async function writeCatalogVersion(tx: Tx, name: string, removed: readonl
     new TimeSlice(),
   );
 }
-
-/** The member zones a producer catalog lists, by name, with their labels and groups. */
-export async function catalogMembers(client: Pick<Tx, 'zone'>, catalogId: number): Promise<{ name: string; kind: string; label: string | null; group: string | null; serial: number }[]> {
-  const rows = await client.zone.findMany({
-    where: { catalogId },
-    select: { name: true, kind: true, catalogLabel: true, catalogGroup: true, serial: true },
-    orderBy: { name: 'asc' },
-  });
-  return rows.map((r) => ({ name: r.name, kind: r.kind, label: r.catalogLabel, group: r.catalogGroup, serial: Number(r.serial) }));
-}

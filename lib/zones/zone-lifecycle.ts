@@ -16,7 +16,7 @@ import { getSetting } from '../settings/data';
 import type { RR, SerialPolicy } from '../dns/types';
 import type { Actor } from './actor';
 import { checkZoneConfigure } from './creation-rules';
-import { parseMembership, setMembership, type Membership } from './catalog';
+import { catalogName, parseMembership, producerCatalog, setMembership, type Membership } from './catalog';
 import { AppError } from '../errors';
 import { writeList } from './json-lists';
 import { nudgeWorker } from './nudge';
@@ -192,6 +192,27 @@ export async function deleteZone(nameInput: string, actor: Actor): Promise<void>
   for (const c of catalogs) await nudgeWorker(c);
 }
 
+/**
+ * Creates an empty producer catalog (`zonekeeper catalog create NAME`); a
+ * catalog also comes into being with its first member. Its secondaries are
+ * set like any zone's (setZoneOptions: also-notify, allow-transfer, TSIG).
+ */
+export async function createCatalog(nameInput: string, actor: Actor): Promise<{ name: string; serial: number }> {
+  const name = catalogName(nameInput);
+  let serial = 0;
+  try {
+    serial = await writeTransaction(async (tx) => {
+      if (await tx.zone.findUnique({ where: { name }, select: { id: true } })) throw new AppError('exists', `The zone ${name} already exists.`, { name: [`${name} already exists`] });
+      return Number((await producerCatalog(tx, name, actor)).serial);
+    }, COMMIT_TX);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('exists', `The zone ${name} already exists.`, { name: [`${name} already exists`] });
+    throw err;
+  }
+  await nudgeWorker(name);
+  return { name, serial };
+}
+
 export interface ZoneOptions {
   alsoNotify?: string[];
   allowTransfer?: string[];
@@ -272,7 +293,9 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
 async function catalogOption(tx: Prisma.TransactionClient, name: string, opts: ZoneOptions, actor: Actor): Promise<string[]> {
   if (opts.catalog === undefined && opts.catalogGroup === undefined) return [];
   const zone = await tx.zone.findUniqueOrThrow({ where: { name } });
-  const group = opts.catalogGroup === undefined ? zone.catalogGroup : opts.catalogGroup.trim().toLowerCase() === 'none' ? null : opts.catalogGroup;
+  const leaving = opts.catalog !== undefined && ['', 'none'].includes(opts.catalog.trim().toLowerCase());
+  // A zone that leaves its catalog leaves its group; one that moves keeps it unless told.
+  const group = opts.catalogGroup === undefined ? (leaving ? null : zone.catalogGroup) : opts.catalogGroup.trim().toLowerCase() === 'none' ? null : opts.catalogGroup;
   let catalog = opts.catalog;
   if (catalog === undefined) {
     const current = zone.catalogId === null ? null : await tx.zone.findUnique({ where: { id: zone.catalogId }, select: { name: true } });

@@ -3,6 +3,7 @@
 // refresh state of a secondary zone and the zone's latest events.
 import { formatOffset } from '../../format/relative-time';
 import { latestZoneEvents } from '../../replication/events';
+import { getCatalogStatus, type CatalogStatus } from '../../zones/catalog-data';
 import { getZoneRefreshStatus, latestChangeSummary } from '../../zones/data';
 import { formatUpdateRule, readUpdatePolicy } from '../../zones/update-policy';
 import { getSigningStatus } from '../../zones/dnssec-keys';
@@ -37,6 +38,7 @@ export async function statusCommand(name: string, eventCount: number, io: Comman
     rules.forEach((r, i) => (i === 0 ? line('update policy', formatUpdateRule(r, z.name)) : io.out(`${''.padEnd('update policy: '.length)}${formatUpdateRule(r, z.name)}`)));
     printSigning(z.name, await getSigningStatus(z.id), line, io);
   }
+  printCatalog(await getCatalogStatus(z.id), line, io);
   const events = await latestZoneEvents(z.name, eventCount);
   if (eventCount === 0) return;
   io.out();
@@ -59,4 +61,31 @@ export async function statusCommand(name: string, eventCount: number, io: Comman
   const head = ['TIME', 'KIND', 'PEER', 'SERIAL', 'OUTCOME', 'RECORDS', 'BYTES', 'TIME TAKEN', 'DETAIL'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [head, ...rows]) io.out(`  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+}
+
+/** A catalog's role and members, or the catalog a member belongs to. */
+function printCatalog(c: CatalogStatus, line: (label: string, value: string) => void, io: CommandOutput): void {
+  if (c.memberOf) {
+    const how = c.memberOf.role === 'consumer' ? 'created by the catalog' : 'listed in the catalog';
+    line('catalog', `${how} ${c.memberOf.name}${c.memberOf.group ? `, group ${c.memberOf.group}` : ''}`);
+  }
+  if (!c.catalog) return;
+  const { role, memberCount, members, memberPrimaries } = c.catalog;
+  line(
+    'catalog',
+    role === 'producer'
+      ? `ours (producer): lists ${memberCount} zone${memberCount === 1 ? '' : 's'}; its secondaries create and delete them by themselves`
+      : `followed (consumer): ${memberCount} member zone${memberCount === 1 ? '' : 's'} created from it, transferred from ${memberPrimaries.join(', ') || 'the catalog’s primaries'}`,
+  );
+  if (members.length === 0) return;
+  io.out();
+  io.out(`Members${memberCount > members.length ? ` (the first ${members.length} of ${memberCount})` : ''}:`);
+  const rows = members.map((m) => [
+    m.name,
+    m.group ?? '-',
+    m.kind === 'secondary' && m.serial === 0 ? (m.lastError ? `not transferred: ${m.lastError}` : 'waiting for its first transfer') : `serial ${m.serial}${m.lastError ? `, last refresh failed: ${m.lastError}` : ''}`,
+  ]);
+  const head = ['ZONE', 'GROUP', 'STATE'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows]) io.out(`  ${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd());
 }

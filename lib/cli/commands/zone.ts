@@ -22,7 +22,7 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
   const [sub, ...rest] = args;
   const p = parseArgs(
     rest,
-    ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events', 'update-policy', 'algorithm'],
+    ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events', 'update-policy', 'algorithm', 'catalog', 'group'],
     ['secondary', 'nsec', 'nsec3', 'parent-has-no-ds', 'ksk', 'ds-seen'],
     ['update-policy'],
   );
@@ -44,6 +44,8 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
           contact: p.options.get('contact')?.[0],
           defaultTtl: p.options.has('ttl') ? parseTtl(p.options.get('ttl')![0]!) : undefined,
           serialPolicy: p.options.get('serial-policy')?.[0],
+          catalog: p.options.get('catalog')?.[0],
+          catalogGroup: p.options.get('group')?.[0],
         },
         ACTOR,
       );
@@ -95,6 +97,8 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
           tsig: p.options.get('tsig')?.[0],
           primaries: p.options.get('primary'),
           updatePolicy: updatePolicyOption(p.options.get('update-policy')),
+          catalog: p.options.get('catalog')?.[0],
+          catalogGroup: p.options.get('group')?.[0],
         },
         ACTOR,
       );
