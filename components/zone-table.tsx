@@ -73,7 +73,7 @@ export function ZoneTable({
                 </Link>
               </td>
               <td className="px-3 py-1.5">
-                <KindBadge kind={z.kind} />
+                <KindBadge kind={z.kind} catalogRole={z.catalogRole} />
               </td>
               <td className="px-3 py-1.5 text-right font-mono">{z.serial}</td>
               <td className="px-3 py-1.5 text-right">{z.recordCount}</td>

@@ -30,6 +30,8 @@ export interface CreateZoneFormValues {
   contact: string;
   defaultTtl: string;
   serialPolicy: string;
+  catalog: string;
+  catalogGroup: string;
 }
 
 export interface CreateZoneFormState {
@@ -55,6 +57,8 @@ function formValues(formData: FormData): CreateZoneFormValues {
     contact: text('contact'),
     defaultTtl: text('defaultTtl'),
     serialPolicy: text('serialPolicy') || 'increment',
+    catalog: text('catalog'),
+    catalogGroup: text('catalogGroup'),
   };
 }
 
@@ -81,6 +85,9 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
         defaultTtl: v.defaultTtl,
         serialPolicy: v.serialPolicy,
         primaries: v.kind === 'secondary' ? splitList(v.primaries) : [],
+        // A primary zone's field starts as the template's catalog; left blank it joins none.
+        catalog: v.kind === 'primary' ? v.catalog || 'none' : undefined,
+        catalogGroup: v.kind === 'primary' && v.catalog ? v.catalogGroup || undefined : undefined,
       },
       { userId: user.id, name: user.name },
     );
@@ -100,7 +107,7 @@ export async function createZoneAction(_prev: CreateZoneFormState, formData: For
   redirect(zoneHref(zoneName));
 }
 
-const FIELDS = ['kind', 'name', 'primaries', 'nameservers', 'contact', 'defaultTtl', 'serialPolicy'] as const;
+const FIELDS = ['kind', 'name', 'primaries', 'nameservers', 'contact', 'defaultTtl', 'serialPolicy', 'catalog', 'catalogGroup'] as const;
 
 /** The service's field errors under the form's field names; anything else goes to `form`. */
 function knownFieldErrors(errors: Record<string, string[]>): NonNullable<CreateZoneFormState['fieldErrors']> {

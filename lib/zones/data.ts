@@ -18,6 +18,8 @@ export interface ZoneSummary {
   serial: number;
   recordCount: number;
   updatedAt: Date;
+  /** 'producer' | 'consumer' on a catalog zone (RFC 9432, lib/zones/catalog.ts), else null. */
+  catalogRole: string | null;
 }
 
 export interface ZoneDetail {
@@ -36,6 +38,8 @@ export interface ZoneDetail {
   updatedAt: Date;
   /** How the zone is signed (DNSSEC denial: 'nsec' | 'nsec3'); null when it is not. */
   dnssec: string | null;
+  /** 'producer' | 'consumer' on a catalog zone (RFC 9432): a producer's records follow its members and are not edited. */
+  catalogRole: string | null;
   /** The SOA first, then every stored record, ordered by name and type. */
   records: RR[];
 }
@@ -123,7 +127,7 @@ export async function listZonesPage(q: ZoneListQuery = {}): Promise<ZoneListPage
     orderBy: column === 'name' ? [{ name: dir }] : [{ [column]: dir }, { name: 'asc' }],
     skip: (page - 1) * pageSize,
     take: pageSize,
-    select: { id: true, name: true, kind: true, serial: true, updatedAt: true },
+    select: { id: true, name: true, kind: true, serial: true, updatedAt: true, catalogRole: true },
   });
   const counts = await db().record.groupBy({
     by: ['zoneId'],
@@ -134,7 +138,7 @@ export async function listZonesPage(q: ZoneListQuery = {}): Promise<ZoneListPage
   return { zones: rows.map((r) => summaryOf(r, countOf.get(r.id) ?? 0)), total, page, pageSize, pages };
 }
 
-function summaryOf(r: { id: number; name: string; kind: string; serial: bigint; updatedAt: Date }, records: number): ZoneSummary {
+function summaryOf(r: { id: number; name: string; kind: string; serial: bigint; updatedAt: Date; catalogRole: string | null }, records: number): ZoneSummary {
   return {
     id: r.id,
     name: r.name,
@@ -143,6 +147,7 @@ function summaryOf(r: { id: number; name: string; kind: string; serial: bigint; 
     // +1: the SOA is a record too, although it lives in the zone row.
     recordCount: records + (r.kind === 'primary' || r.serial > 0n ? 1 : 0),
     updatedAt: r.updatedAt,
+    catalogRole: r.catalogRole,
   };
 }
 
@@ -152,7 +157,7 @@ export async function listZones(opts: { query?: string } = {}): Promise<ZoneSumm
   const rows = await db().zone.findMany({
     where: q ? { name: { contains: q } } : undefined,
     orderBy: { name: 'asc' },
-    select: { id: true, name: true, kind: true, serial: true, updatedAt: true, _count: { select: { records: true } } },
+    select: { id: true, name: true, kind: true, serial: true, updatedAt: true, catalogRole: true, _count: { select: { records: true } } },
   });
   return rows.map((r) => summaryOf(r, r._count.records));
 }
@@ -322,6 +327,7 @@ function zoneHeaderOf(z: Prisma.ZoneGetPayload<object>): Omit<ZoneDetail, 'recor
     version: z.version,
     updatedAt: z.updatedAt,
     dnssec: z.dnssec,
+    catalogRole: z.catalogRole,
   };
 }
 

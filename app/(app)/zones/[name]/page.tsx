@@ -9,6 +9,8 @@ import { SERIAL_POLICY_LABELS } from '@/components/serial-policy';
 import { linkClass } from '@/components/styles';
 import { ZoneEditor } from '@/components/zone-editor/zone-editor';
 import { DnssecPanel } from '@/components/dnssec/dnssec-panel';
+import { CatalogPanel } from '@/components/catalog/catalog-panel';
+import { getCatalogStatus } from '@/lib/zones/catalog-data';
 import { can } from '@/lib/auth/permission';
 import { requireZoneUser } from '@/lib/auth/session';
 import { getSigningStatus } from '@/lib/zones/dnssec-keys';
@@ -56,11 +58,12 @@ export default async function ZonePage({ params, searchParams }: { params: Param
   // The signer's records are listed on request only (?dnssec=1): a signed zone holds more of them than of its own.
   const dnssec = first(sp.dnssec) === '1';
   const { user, rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: zoneHref(name) });
-  const [data, editor, replication, signing] = await Promise.all([
+  const [data, editor, replication, signing, catalog] = await Promise.all([
     getZoneRecordsPage(name, { q: q || undefined, page: Number.isFinite(pageNo) ? pageNo : 1, dnssec }),
     getSetting('editor'),
     zoneId === undefined ? null : getZoneReplication(zoneId),
     zoneId === undefined ? null : getSigningStatus(zoneId),
+    zoneId === undefined ? null : getCatalogStatus(zoneId),
   ]);
   if (!data) notFound();
   const { zone } = data;
@@ -73,14 +76,14 @@ export default async function ZonePage({ params, searchParams }: { params: Param
 
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="break-all font-mono text-xl font-semibold tracking-tight">{shown}</h1>
-        <KindBadge kind={zone.kind} />
+        <KindBadge kind={zone.kind} catalogRole={zone.catalogRole} />
         {replication && (
           <Link href={zoneHref(shown, 'replication')} className="inline-flex items-center gap-1.5 text-sm">
             <ReplicaStateBadge state={replication.state} />
             <span className={linkClass}>Replication</span>
           </Link>
         )}
-        {zone.kind === 'primary' && (
+        {zone.kind === 'primary' && !zone.catalogRole && (
           <Link href={zoneHref(shown, 'settings')} className={`${linkClass} text-sm`}>
             Zone settings
           </Link>
@@ -136,7 +139,9 @@ export default async function ZonePage({ params, searchParams }: { params: Param
         </Field>
       </dl>
 
-      {zone.kind === 'primary' && signing && <DnssecPanel zone={zone.name} status={signing} canConfigure={can(user.role, 'zone:configure')} />}
+      {catalog && <CatalogPanel zone={zone.name} status={catalog} />}
+
+      {zone.kind === 'primary' && !zone.catalogRole && signing && <DnssecPanel zone={zone.name} status={signing} canConfigure={can(user.role, 'zone:configure')} />}
 
       <ZoneEditor
         zone={{
@@ -157,7 +162,8 @@ export default async function ZonePage({ params, searchParams }: { params: Param
         }}
         soaRecord={data.soa}
         rrsets={data.rrsets}
-        canWrite={rights.write}
+        // A catalog's records follow its members (lib/zones/catalog.ts): nobody edits them here.
+        canWrite={rights.write && !zone.catalogRole}
         requireComment={editor.requireComment}
         q={q}
         page={data.page}

@@ -36,6 +36,7 @@ export default async function NewZonePage() {
             contact: defaults.contact,
             defaultTtl: defaults.defaultTtl,
             serialPolicy: defaults.serialPolicy,
+            catalog: defaults.catalog,
           }}
           secondary={secondary}
         />
