@@ -176,7 +176,8 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
     if (r) {
       const c = r.content;
       const stats = { records: r.records, bytes: r.bytes, durationMs: r.ms };
-      if (c.style === 'up-to-date' && !serialGreater(c.soa.soa.serial, zone.serial)) {
+      // The reader takes a lone SOA for "current" only when it is not newer than ours (RFC 1995 §2).
+      if (c.style === 'up-to-date') {
         await event({ kind: 'ixfr-in', peer, serial: zone.serial, outcome: 'ok', detail: withKey('already current'), ...stats });
         return { ok: true, serial: zone.serial, style: 'current', records: 0, soa: c.soa };
       }
@@ -194,7 +195,7 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
           deps.log.warn({ zone: zone.name, primary: peer, err: err.message }, 'IXFR does not apply; trying AXFR');
           await event({ kind: 'ixfr-in', peer, serial: zone.serial, outcome: 'error', detail: withKey(`${err.message}; trying AXFR`), ...stats });
         }
-      } else if (c.style === 'full') {
+      } else {
         try {
           return await applyFull(zone, c.soa, c.records, describeSkipped(c.skipped), { peer, force, stats, note: 'the whole zone in answer to IXFR' }, withKey, deps);
         } catch (err) {
@@ -203,8 +204,6 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
           await event({ kind: 'axfr-in', peer, serial: zone.serial, outcome: 'error', detail: withKey(e.message), ...stats });
           return { ok: false, error: e.message };
         }
-      } else {
-        await event({ kind: 'ixfr-in', peer, serial: zone.serial, outcome: 'error', detail: withKey(`answered serial ${c.soa.soa.serial} alone; trying AXFR`), ...stats });
       }
     }
   }
