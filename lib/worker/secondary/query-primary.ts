@@ -130,9 +130,7 @@ function overUdp(to: ListenAddress, from: string | undefined, wire: Buffer, id: 
       if (buf.length >= 12 && buf.readUInt16BE(0) === id) finish(null, buf);
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      const badSource = sourceFailure(err, from);
-      if (badSource) return finish(new PrimaryQueryError('error', badSource));
-      finish(new PrimaryQueryError(err.code === 'ECONNREFUSED' ? 'refused' : 'error', err.code === 'ECONNREFUSED' ? 'nothing listens there (port unreachable)' : err.message));
+      finish(new PrimaryQueryError(err.code === 'ECONNREFUSED' ? 'refused' : 'error', sourceFailure(err, from) ?? (err.code === 'ECONNREFUSED' ? 'nothing listens there (port unreachable)' : err.message)));
     });
     const connect = () => socket.connect(to.port, to.address, send);
     if (from) socket.bind({ address: from, port: 0 }, connect);
