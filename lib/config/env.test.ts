@@ -14,6 +14,7 @@ import {
   refreshLimits,
   rrlSettings,
   tcpLimits,
+  transferSource,
   webListen,
   webPort,
 } from './env';
@@ -186,5 +187,34 @@ describe('other settings, and bad values', () => {
       process.env[name] = raw;
       expect(read).toThrow(message);
     }
+  });
+});
+
+describe('ZK_TRANSFER_SOURCE', () => {
+  it('is empty when unset: the kernel picks the source, as before', () => {
+    delete process.env.ZK_TRANSFER_SOURCE;
+    expect(transferSource()).toEqual({});
+    process.env.ZK_TRANSFER_SOURCE = ' ';
+    expect(transferSource()).toEqual({});
+  });
+
+  it.each([
+    ['127.0.0.9', { ipv4: '127.0.0.9' }],
+    ['2001:DB8::53', { ipv6: '2001:db8::53' }],
+    [' [2001:db8::53] , 192.0.2.53 ', { ipv4: '192.0.2.53', ipv6: '2001:db8::53' }],
+  ])('takes %j as one address per family', (raw, want) => {
+    process.env.ZK_TRANSFER_SOURCE = raw;
+    expect(transferSource()).toEqual(want);
+  });
+
+  it.each([
+    ['ns1.example.net', 'ZK_TRANSFER_SOURCE: "ns1.example.net" is not an IP address'],
+    ['127.0.0.9:5300', 'ZK_TRANSFER_SOURCE: "127.0.0.9:5300" is not an IP address; give at most one IPv4 and one IPv6 address, comma-separated, without a port'],
+    ['127.0.0.9,', 'ZK_TRANSFER_SOURCE: "" is not an IP address'],
+    ['127.0.0.9,127.0.0.10', 'ZK_TRANSFER_SOURCE: two IPv4 addresses (127.0.0.9 and 127.0.0.10); give at most one of each'],
+    ['::1,2001:db8::1', 'ZK_TRANSFER_SOURCE: two IPv6 addresses (::1 and 2001:db8::1)'],
+  ])('refuses %j, saying why', (raw, message) => {
+    process.env.ZK_TRANSFER_SOURCE = raw;
+    expect(transferSource).toThrow(message);
   });
 });

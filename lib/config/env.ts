@@ -272,6 +272,33 @@ export function notifySource(): string | undefined {
   return address;
 }
 
+/** Source addresses for a secondary zone's SOA checks and transfers, one per address family. */
+export interface TransferSource {
+  ipv4?: string;
+  ipv6?: string;
+}
+
+/**
+ * ZK_TRANSFER_SOURCE, like BIND's transfer-source: at most one IPv4 and one
+ * IPv6 address, comma-separated. A socket to an IPv4 primary binds the IPv4
+ * one, to an IPv6 primary the IPv6 one; a family left out (or the variable
+ * unset) leaves the choice to the kernel. No port: transfers run in parallel,
+ * and each needs a port of its own.
+ */
+export function transferSource(): TransferSource {
+  const raw = process.env.ZK_TRANSFER_SOURCE?.trim();
+  const source: TransferSource = {};
+  if (!raw) return source;
+  for (const part of raw.split(',').map((p) => p.trim())) {
+    const address = canonicalIp(part.replace(/^\[(.*)\]$/, '$1'));
+    if (address === null) throw new Error(`ZK_TRANSFER_SOURCE: "${part}" is not an IP address; give at most one IPv4 and one IPv6 address, comma-separated, without a port (like 192.0.2.1,2001:db8::1)`);
+    const family = address.includes(':') ? 'ipv6' : 'ipv4';
+    if (source[family]) throw new Error(`ZK_TRANSFER_SOURCE: two ${family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses (${source[family]} and ${address}); give at most one of each`);
+    source[family] = address;
+  }
+  return source;
+}
+
 /** The password of the first admin user, read on the first start only (ZK_ADMIN_PASSWORD); undefined when unset or empty. */
 export function adminPassword(): string | undefined {
   return process.env.ZK_ADMIN_PASSWORD || undefined;
@@ -356,7 +383,7 @@ export function dnssecTimers(): DnssecTimers {
 
 /** Reads every setting the DNS worker takes, so that a bad one stops it at start with the reason. */
 export function checkWorkerSettings(): void {
-  for (const read of [dataDir, dnsListen, controlPort, dnsThreads, tcpLimits, rrlSettings, probeIntervalMs, probeZonesPerSecond, pollIntervalMs, workerId, ixfrMaxChanges, refreshLimits, notifySource, logLevel, dbPoolSize, dnssecTimers]) read();
+  for (const read of [dataDir, dnsListen, controlPort, dnsThreads, tcpLimits, rrlSettings, probeIntervalMs, probeZonesPerSecond, pollIntervalMs, workerId, ixfrMaxChanges, refreshLimits, notifySource, transferSource, logLevel, dbPoolSize, dnssecTimers]) read();
 }
 
 /** Reads every setting the web app takes, so that a bad one stops it at start with the reason. */

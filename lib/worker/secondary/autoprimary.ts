@@ -2,6 +2,7 @@
 // "supermaster" check): ask that autoprimary for the zone's NS set; when the
 // set names the nameserver registered with it, create the zone as a
 // secondary of that autoprimary. The engine then transfers it at once.
+import type { TransferSource } from '../../config/env';
 import { formatHostPort } from '../../dns/address';
 import { lowercased } from '../../dns/wire';
 import { AppError } from '../../errors';
@@ -24,6 +25,8 @@ export interface AutoprimaryDeps {
   log: Logger;
   queryTimeoutsMs?: number[];
   signal?: AbortSignal;
+  /** Where the NS question is sent from (ZK_TRANSFER_SOURCE), as the transfers that follow. */
+  source?: TransferSource;
 }
 
 /**
@@ -44,7 +47,7 @@ export async function adoptZone(zone: string, entries: readonly AutoprimaryEntry
     const peer = formatHostPort(to);
     let names: Set<string>;
     try {
-      const m = await queryPrimary(to, zone, 'NS', { timeoutsMs: deps.queryTimeoutsMs, signal: deps.signal });
+      const m = await queryPrimary(to, zone, 'NS', { timeoutsMs: deps.queryTimeoutsMs, signal: deps.signal, source: deps.source });
       if (!m.aa) throw new Error(`not authoritative for ${zone}`);
       names = new Set(m.answers.filter((r) => r.type === 'NS' && lowercased(r.name) === zone).map((r) => lowercased(String(r.data))));
     } catch (err) {

@@ -8,7 +8,7 @@
 // (NotifyInbox): which zones are ours and of what kind, who the autoprimaries
 // are; each sync re-reads what the change feed names (lib/zones/zone-changes.ts),
 // the whole registry only at the first.
-import { refreshLimits, type ListenAddress, type RefreshLimits } from '../../config/env';
+import { refreshLimits, transferSource, type ListenAddress, type RefreshLimits, type TransferSource } from '../../config/env';
 import { canonicalIp, storedAddressPorts } from '../../dns/address';
 import { announceChange, db } from '../../db';
 import { databaseFailure } from '../../db-errors';
@@ -25,6 +25,8 @@ import type { TransferLimits } from './transfer-in';
 export interface SecondaryEngineOptions {
   /** Defaults to ZK_REFRESH_MIN / ZK_REFRESH_MAX / ZK_RETRY_MAX. */
   limits?: RefreshLimits;
+  /** Where SOA checks, transfers and autoprimary NS questions are sent from; defaults to ZK_TRANSFER_SOURCE. */
+  source?: TransferSource;
   queryTimeoutsMs?: number[];
   transferLimits?: Partial<TransferLimits>;
   /** Refreshes running at once; more wait their turn (NOTIFYs and `zone retrieve` first). */
@@ -74,6 +76,7 @@ export class SecondaryEngine implements NotifyInbox {
   /** Refreshes waiting for a slot; urgent ones (NOTIFY, `zone retrieve`) before the others. */
   private readonly waiting: { urgent: (() => void)[]; other: (() => void)[] } = { urgent: [], other: [] };
   private readonly limits: RefreshLimits;
+  private readonly source: TransferSource;
   private synced = false;
   /** Zones still to check at start, in order (a Set keeps insertion order); they have no timer yet. */
   private readonly startupPending = new Set<string>();
@@ -88,6 +91,7 @@ export class SecondaryEngine implements NotifyInbox {
     private readonly opts: SecondaryEngineOptions = {},
   ) {
     this.limits = opts.limits ?? refreshLimits();
+    this.source = opts.source ?? transferSource();
   }
 
   // ------------------------------------------------------------ registry
@@ -176,7 +180,7 @@ export class SecondaryEngine implements NotifyInbox {
     const address = canonicalIp(from.address) ?? from.address;
     const entries = this.autoprimaries.filter((a) => a.ip === address);
     const task = (async () => {
-      const decision = await adoptZone(zone, entries, { log: this.log, queryTimeoutsMs: this.opts.queryTimeoutsMs, signal: this.abort.signal });
+      const decision = await adoptZone(zone, entries, { log: this.log, queryTimeoutsMs: this.opts.queryTimeoutsMs, signal: this.abort.signal, source: this.source });
       if (!decision.created) {
         this.log.warn({ zone, peer: address, reason: decision.detail }, 'NOTIFY from an autoprimary: zone not created');
         this.record({ zoneId: null, zoneName: zone, kind: 'notify-in', peer: address, outcome: decision.outcome, detail: decision.detail });
@@ -255,6 +259,7 @@ export class SecondaryEngine implements NotifyInbox {
         transferLimits: this.opts.transferLimits,
         signal: this.abort.signal,
         workerId: this.opts.workerId,
+        source: this.source,
       });
       if (outcome.ok) this.expiredNoted.delete(zone);
       // A refresh that confirms or replaces the copy also lifts an expiry: reload either way.

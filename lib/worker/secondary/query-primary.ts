@@ -3,13 +3,15 @@
 // first, on a connected socket so that a closed port fails at once instead of
 // timing out, TCP when the answer is truncated. Signed with the zone's TSIG
 // key when it has one, and then the answer must verify (RFC 8945 §5.3).
+// Sent from ZK_TRANSFER_SOURCE when the caller passes it (transfer-source.ts).
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import type { ListenAddress } from '../../config/env';
+import type { ListenAddress, TransferSource } from '../../config/env';
 import { frame, TcpFrameReader } from '../../dns/tcp-framing';
 import { signMessage, verifyMessage, type TsigKey } from '../../dns/tsig';
 import { decodeMessage, encodeMessage, lowercased, newQuery, OPCODE, RCODE, rcodeName, type Message } from '../../dns/wire';
+import { sourceFailure, sourceFor } from './transfer-source';
 
 export type QueryFailureKind = 'timeout' | 'refused' | 'error';
 
@@ -31,6 +33,8 @@ export interface PrimaryQueryOptions {
   /** Timeouts of the UDP tries; the TCP fallback gets the last one. */
   timeoutsMs?: number[];
   signal?: AbortSignal;
+  /** Source addresses to send from (ZK_TRANSFER_SOURCE); the kernel picks when unset. */
+  source?: TransferSource;
 }
 
 export const DEFAULT_QUERY_TIMEOUTS_MS = [2000, 3000];
@@ -52,10 +56,11 @@ export async function queryPrimary(to: ListenAddress, name: string, type: string
     requestMac = signed.mac;
   }
   const timeouts = opts.timeoutsMs ?? DEFAULT_QUERY_TIMEOUTS_MS;
-  let raw = await overUdp(to, wire, id, timeouts, opts.signal);
+  const from = sourceFor(to, opts.source);
+  let raw = await overUdp(to, from, wire, id, timeouts, opts.signal);
   let reply = check(raw, id, name, type, opts.key, requestMac);
   if (reply.tc) {
-    raw = await overTcp(to, wire, timeouts.at(-1) ?? 3000, opts.signal);
+    raw = await overTcp(to, from, wire, timeouts.at(-1) ?? 3000, opts.signal);
     reply = check(raw, id, name, type, opts.key, requestMac);
   }
   return reply;
@@ -92,7 +97,7 @@ function aborted(signal?: AbortSignal): PrimaryQueryError | null {
   return signal?.aborted ? new PrimaryQueryError('error', 'stopped') : null;
 }
 
-function overUdp(to: ListenAddress, wire: Buffer, id: number, timeouts: number[], signal?: AbortSignal): Promise<Buffer> {
+function overUdp(to: ListenAddress, from: string | undefined, wire: Buffer, id: number, timeouts: number[], signal?: AbortSignal): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const stopped = aborted(signal);
     if (stopped) return reject(stopped);
@@ -125,19 +130,21 @@ function overUdp(to: ListenAddress, wire: Buffer, id: number, timeouts: number[]
       if (buf.length >= 12 && buf.readUInt16BE(0) === id) finish(null, buf);
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      finish(new PrimaryQueryError(err.code === 'ECONNREFUSED' ? 'refused' : 'error', err.code === 'ECONNREFUSED' ? 'nothing listens there (port unreachable)' : err.message));
+      finish(new PrimaryQueryError(err.code === 'ECONNREFUSED' ? 'refused' : 'error', sourceFailure(err, from) ?? (err.code === 'ECONNREFUSED' ? 'nothing listens there (port unreachable)' : err.message)));
     });
-    socket.connect(to.port, to.address, send);
+    const connect = () => socket.connect(to.port, to.address, send);
+    if (from) socket.bind({ address: from, port: 0 }, connect);
+    else connect();
   });
 }
 
-/** One question and one answer over TCP (RFC 7766), bounded by `timeoutMs`. */
-export function overTcp(to: ListenAddress, wire: Buffer, timeoutMs: number, signal?: AbortSignal): Promise<Buffer> {
+/** One question and one answer over TCP (RFC 7766) from `from` (the kernel's choice when undefined), bounded by `timeoutMs`. */
+export function overTcp(to: ListenAddress, from: string | undefined, wire: Buffer, timeoutMs: number, signal?: AbortSignal): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const stopped = aborted(signal);
     if (stopped) return reject(stopped);
     const reader = new TcpFrameReader();
-    const sock = net.connect({ port: to.port, host: to.address });
+    const sock = net.connect({ port: to.port, host: to.address, localAddress: from });
     let done = false;
     const finish = (err: Error | null, buf?: Buffer) => {
       if (done) return;
@@ -161,7 +168,7 @@ export function overTcp(to: ListenAddress, wire: Buffer, timeoutMs: number, sign
       }
     });
     sock.on('error', (err: NodeJS.ErrnoException) =>
-      finish(new PrimaryQueryError(err.code === 'ECONNREFUSED' ? 'refused' : 'error', err.code === 'ECONNREFUSED' ? 'connection refused' : err.message)),
+      finish(new PrimaryQueryError(err.code === 'ECONNREFUSED' ? 'refused' : 'error', sourceFailure(err, from) ?? (err.code === 'ECONNREFUSED' ? 'connection refused' : err.message))),
     );
     sock.on('close', () => finish(new PrimaryQueryError('error', 'the connection closed without an answer')));
   });

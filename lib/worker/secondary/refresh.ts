@@ -5,7 +5,7 @@
 // first primary that answers decides. Every transfer and every failed check
 // is recorded as an event, and the zone's refresh state (next check, expiry,
 // failures) is written back.
-import type { ListenAddress, RefreshLimits } from '../../config/env';
+import type { ListenAddress, RefreshLimits, TransferSource } from '../../config/env';
 import type { RefreshResult } from '../../control/protocol';
 import { formatHostPort } from '../../dns/address';
 import { serialGreater } from '../../dns/serial';
@@ -52,6 +52,8 @@ export interface RefreshDeps {
   now?: () => number;
   /** Recorded on the events (ZK_WORKER_ID). */
   workerId?: string;
+  /** Where SOA checks and transfers are sent from (ZK_TRANSFER_SOURCE). */
+  source?: TransferSource;
 }
 
 export interface RefreshOptions {
@@ -114,7 +116,7 @@ export async function refreshZone(zone: SecondaryZone, opts: RefreshOptions, dep
 
 /** The primary's serial, from an authoritative SOA answer for the zone's apex. */
 async function primarySerial(primary: ListenAddress, zone: SecondaryZone, key: TsigKey | undefined, deps: RefreshDeps): Promise<number> {
-  const m = await queryPrimary(primary, zone.name, 'SOA', { key, timeoutsMs: deps.queryTimeoutsMs, signal: deps.signal });
+  const m = await queryPrimary(primary, zone.name, 'SOA', { key, timeoutsMs: deps.queryTimeoutsMs, signal: deps.signal, source: deps.source });
   const soa = m.answers.find((r) => r.type === 'SOA' && lowercased(r.name) === zone.name);
   // A server that does not hold the zone (lame, or an expired secondary) is no primary for it.
   if (!m.aa || !soa) throw new PrimaryQueryError('error', `no authoritative SOA for ${zone.name}`);
@@ -153,7 +155,7 @@ function stateAfterTransfer(soa: ReceivedSoa, deps: RefreshDeps): RefreshState {
 /** IXFR (unless forced or never transferred), then AXFR; each attempt recorded. */
 async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: TsigKey | undefined, force: boolean, deps: RefreshDeps): Promise<TransferAttempt> {
   const peer = formatHostPort(primary);
-  const common = { zone: zone.name, key, limits: deps.transferLimits, signal: deps.signal };
+  const common = { zone: zone.name, key, limits: deps.transferLimits, signal: deps.signal, source: deps.source };
   const event = (e: Omit<SecondaryEvent, 'zoneId' | 'zoneName'>) => recordEvent({ zoneId: zone.id, zoneName: zone.name, ...e }, deps.log, deps.workerId);
   const withKey = (detail: string) => (key ? `${detail}, TSIG ${key.name}` : detail);
   // The primary did its part; our database could not keep it. The copy served stays the one stored.
@@ -176,7 +178,8 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
     if (r) {
       const c = r.content;
       const stats = { records: r.records, bytes: r.bytes, durationMs: r.ms };
-      if (c.style === 'up-to-date' && !serialGreater(c.soa.soa.serial, zone.serial)) {
+      // The reader takes a lone SOA for "current" only when it is not newer than ours (RFC 1995 §2).
+      if (c.style === 'up-to-date') {
         await event({ kind: 'ixfr-in', peer, serial: zone.serial, outcome: 'ok', detail: withKey('already current'), ...stats });
         return { ok: true, serial: zone.serial, style: 'current', records: 0, soa: c.soa };
       }
@@ -194,7 +197,7 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
           deps.log.warn({ zone: zone.name, primary: peer, err: err.message }, 'IXFR does not apply; trying AXFR');
           await event({ kind: 'ixfr-in', peer, serial: zone.serial, outcome: 'error', detail: withKey(`${err.message}; trying AXFR`), ...stats });
         }
-      } else if (c.style === 'full') {
+      } else {
         try {
           return await applyFull(zone, c.soa, c.records, describeSkipped(c.skipped), { peer, force, stats, note: 'the whole zone in answer to IXFR' }, withKey, deps);
         } catch (err) {
@@ -203,8 +206,6 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
           await event({ kind: 'axfr-in', peer, serial: zone.serial, outcome: 'error', detail: withKey(e.message), ...stats });
           return { ok: false, error: e.message };
         }
-      } else {
-        await event({ kind: 'ixfr-in', peer, serial: zone.serial, outcome: 'error', detail: withKey(`answered serial ${c.soa.soa.serial} alone; trying AXFR`), ...stats });
       }
     }
   }

@@ -4,15 +4,17 @@
 // until the transfer is complete. Bounded in time (overall and between
 // messages) and in size (bytes and records). Nothing is written here: the
 // caller applies the result in one transaction, so a transfer that fails
-// half-way leaves no trace but its event.
+// half-way leaves no trace but its event. Sent from ZK_TRANSFER_SOURCE when
+// the caller passes it (transfer-source.ts).
 import crypto from 'node:crypto';
 import net from 'node:net';
-import type { ListenAddress } from '../../config/env';
+import type { ListenAddress, TransferSource } from '../../config/env';
 import { contentToWire } from '../../dns/rdata';
 import { frame, TcpFrameReader } from '../../dns/tcp-framing';
 import { signMessage, verifyMessage, type TsigKey } from '../../dns/tsig';
 import { decodeMessage, encodeMessage, lowercased, newQuery, RCODE, rcodeName, type Message } from '../../dns/wire';
 import type { QueryFailureKind } from './query-primary';
+import { sourceFailure, sourceFor } from './transfer-source';
 import { TransferFormatError, TransferReader, type TransferContent } from './xfr-parse';
 
 export interface TransferLimits {
@@ -41,6 +43,8 @@ export interface TransferRequest {
   key?: TsigKey;
   limits?: Partial<TransferLimits>;
   signal?: AbortSignal;
+  /** Source addresses to connect from (ZK_TRANSFER_SOURCE); the kernel picks when unset. */
+  source?: TransferSource;
 }
 
 export interface ReceivedTransfer {
@@ -88,7 +92,8 @@ export function receiveTransfer(to: ListenAddress, req: TransferRequest): Promis
   return new Promise((resolve, reject) => {
     if (req.signal?.aborted) return reject(new TransferError('error', 'stopped'));
     const frames = new TcpFrameReader();
-    const sock = net.connect({ port: to.port, host: to.address });
+    const from = sourceFor(to, req.source);
+    const sock = net.connect({ port: to.port, host: to.address, localAddress: from });
     let bytes = 0;
     let messages = 0;
     let done = false;
@@ -171,7 +176,9 @@ export function receiveTransfer(to: ListenAddress, req: TransferRequest): Promis
         }
       }
     });
-    sock.on('error', (err: NodeJS.ErrnoException) => fail(err.code === 'ECONNREFUSED' ? 'refused' : 'error', err.code === 'ECONNREFUSED' ? 'connection refused' : err.message));
+    sock.on('error', (err: NodeJS.ErrnoException) =>
+      fail(err.code === 'ECONNREFUSED' ? 'refused' : 'error', sourceFailure(err, from) ?? (err.code === 'ECONNREFUSED' ? 'connection refused' : err.message)),
+    );
     sock.on('close', () =>
       fail('error', messages === 0 && bytes === 0 ? 'the primary closed the connection without answering' : `the primary closed the connection after ${messages} messages (${bytes} bytes): the transfer was cut off`),
     );

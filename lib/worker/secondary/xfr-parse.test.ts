@@ -117,6 +117,35 @@ describe('IXFR', () => {
     expect(r.result()).toMatchObject({ style: 'up-to-date', soa: { soa: { serial: 7 } } });
   });
 
+  it('a lone SOA older than ours in the first message: also current', () => {
+    expect(read([[soa(6)]], 7).result()).toMatchObject({ style: 'up-to-date', soa: { soa: { serial: 6 } } });
+  });
+
+  // PowerDNS 4.7 sends the first SOA of its AXFR-style answer in a message of its own; we took it
+  // for "current", failed, and fetched the zone a second time by AXFR.
+  it.each([
+    ['the whole zone', [[a('www', '192.0.2.1'), soa(9)]], 'full'],
+    ['difference sequences', [[soa(7), a('old', '192.0.2.1'), soa(9), a('new', '192.0.2.2'), soa(9)]], 'incremental'],
+  ])('a lone newer SOA in the first message goes on, to %s', (_what, rest, style) => {
+    const r = new TransferReader(Z, 7);
+    r.addMessage([soa(9)]);
+    expect(r.done).toBe(false);
+    for (const m of rest as WireRecord[][]) r.addMessage(m);
+    expect(r.done).toBe(true);
+    expect(r.result()).toMatchObject({ style, soa: { soa: { serial: 9 } } });
+  });
+
+  it('a lone newer SOA and nothing after it is a transfer cut short, not "current"', () => {
+    const r = read([[soa(9)]], 7);
+    expect(r.done).toBe(false);
+    expect(() => r.result()).toThrow(/ended early, after 1 records/);
+  });
+
+  it('newer is RFC 1982 newer: a serial that wrapped past 0 goes on', () => {
+    expect(read([[soa(2)]], 4294967290).done).toBe(false);
+    expect(read([[soa(4294967290)]], 2).done).toBe(true);
+  });
+
   it('reads the difference sequences in order, across messages', () => {
     const r = new TransferReader(Z, 7);
     r.addMessage([soa(9), soa(7), a('old', '192.0.2.1'), soa(8), a('new', '192.0.2.2')]);

@@ -4,7 +4,7 @@
 // or a chain of difference sequences. No sockets here; transfer-in.ts feeds it.
 //
 // The shapes it recognises, S being the primary's current serial:
-//   SOA(S)                                  → up to date (IXFR only, RFC 1995 §2)
+//   SOA(S), alone in the first message     → up to date (IXFR only, S not newer than ours; RFC 1995 §2)
 //   SOA(S) records… SOA(S)                  → the whole zone (AXFR, or IXFR answered AXFR-style)
 //   SOA(S) [SOA(a) removed… SOA(b) added…]… SOA(S)
 //                                           → incremental: a = our serial, each b the next a, the last b = S
@@ -15,6 +15,7 @@
 // to our own secondaries unchanged, its NSEC bitmaps still true. Records
 // outside the zone or of a class other than IN are counted and left out (and
 // so would be a meta type, which no zone holds); a broken shape is an error.
+import { serialGreater } from '../../dns/serial';
 import type { RR } from '../../dns/types';
 import { isGenericType, isStoredType, parseSoaContent, wireToContent } from '../../dns/rdata';
 import { encodeRdata, lowercased, typeCodeOf, type WireRecord } from '../../dns/wire';
@@ -71,9 +72,10 @@ export class TransferReader {
   addMessage(answers: readonly WireRecord[]): void {
     if (this.state === 'done' && answers.length) throw new TransferFormatError('records after the end of the transfer');
     for (const r of answers) this.add(r);
-    // RFC 1995 §2: an IXFR answered with our own (or an older) serial alone means we are current.
-    // It is one message holding the one SOA; any other first message goes on.
-    if (this.state === 'first' && this.ixfrFrom !== undefined && this.count === 1) this.state = 'done';
+    // RFC 1995 §2, §4: a first message holding one SOA whose serial is not newer than ours means
+    // we are current. With a newer serial it is only the start: PowerDNS 4.7 sends the first SOA
+    // of its AXFR-style answer in a message of its own, and the next message says which style.
+    if (this.state === 'first' && this.ixfrFrom !== undefined && this.count === 1 && !serialGreater(this.serial, this.ixfrFrom)) this.state = 'done';
   }
 
   private add(w: WireRecord): void {
