@@ -77,6 +77,9 @@ export function ZoneDefaultsForm({ current }: { current: Values }) {
           <textarea {...c} rows={3} autoCapitalize="none" spellCheck={false} className={`mt-1 font-mono ${inputClass(invalid('alsoNotify'))}`} />
         ))}
       </div>
+      {field('catalog', 'Catalog', 'The catalog zone (RFC 9432) new primary zones are listed in, like catalog.example.: secondaries that consume it serve every new zone with no step of yours. Created with its first zone. Empty: none.', (c) => (
+        <input {...c} type="text" autoCapitalize="none" spellCheck={false} placeholder="catalog.example." className={`mt-1 font-mono ${inputClass(invalid('catalog'))}`} />
+      ))}
       <div className="border-t border-zinc-200 pt-4">
         <button type="submit" disabled={pending} className={buttonPrimary}>
           {pending ? 'Saving…' : 'Save zone defaults'}

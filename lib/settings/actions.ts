@@ -54,6 +54,7 @@ export async function saveZoneDefaultsAction(_prev: FormState<ZoneDefaultsField>
       minimum: v.minimum,
       allowTransfer: splitList(v.allowTransfer),
       alsoNotify: splitList(v.alsoNotify),
+      catalog: v.catalog,
     });
   } catch (err) {
     return formStateFromError(err, ZONE_DEFAULTS_FIELDS, values, FIX_FIELDS);

@@ -76,6 +76,8 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
   if (catalog) {
     try {
       catalog = canonicalName(catalog);
+      const zone = await db().zone.findUnique({ where: { name: catalog }, select: { catalogRole: true } });
+      if (zone && zone.catalogRole !== 'producer') fail('catalog', `${catalog} is ${zone.catalogRole === 'consumer' ? 'a catalog followed from another primary' : 'an ordinary zone'}, not a catalog of ours; name another`);
     } catch (err) {
       fail('catalog', (err as Error).message);
     }

@@ -60,7 +60,7 @@ export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
 // What the /settings forms submit (strings, as typed); their state is
 // lib/forms.ts's FormState.
 
-export const ZONE_DEFAULTS_FIELDS = ['nameservers', 'contact', 'defaultTtl', 'serialPolicy', 'refresh', 'retry', 'expire', 'minimum', 'allowTransfer', 'alsoNotify'] as const;
+export const ZONE_DEFAULTS_FIELDS = ['nameservers', 'contact', 'defaultTtl', 'serialPolicy', 'refresh', 'retry', 'expire', 'minimum', 'allowTransfer', 'alsoNotify', 'catalog'] as const;
 export type ZoneDefaultsField = (typeof ZONE_DEFAULTS_FIELDS)[number];
 
 /** The zone-defaults form; lists are one entry per line (or separated by commas or spaces). */
@@ -75,6 +75,7 @@ export const zoneDefaultsFormSchema = z.object({
   minimum: ttlText('Minimum'),
   allowTransfer: z.string().max(10_000, 'That is too many ranges'),
   alsoNotify: z.string().max(10_000, 'That is too many targets'),
+  catalog: z.string().trim().max(254, 'A catalog name is at most 253 characters'),
 });
 
 export const SECONDARY_ZONES_FIELDS = ['editorPrimaryRanges'] as const;

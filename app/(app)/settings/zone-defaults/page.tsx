@@ -19,6 +19,7 @@ export default async function ZoneDefaultsPage() {
     minimum: String(d.minimum),
     allowTransfer: d.allowTransfer.join('\n'),
     alsoNotify: d.alsoNotify.join('\n'),
+    catalog: d.catalog,
   };
   return (
     <div className="max-w-3xl space-y-6">
