@@ -59,8 +59,11 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
         return;
       }
       const w = Math.max(4, ...zones.map((z) => z.name.length));
-      io.out(`${'ZONE'.padEnd(w)}  KIND       SERIAL      RECORDS`);
-      for (const z of zones) io.out(`${z.name.padEnd(w)}  ${z.kind.padEnd(9)}  ${String(z.serial).padEnd(10)}  ${z.recordCount}`);
+      // A catalog (RFC 9432) shows as such: a producer's records are not edited, a consumer's create zones.
+      const kind = (z: (typeof zones)[number]) => (z.catalogRole ? `catalog (${z.catalogRole})` : z.kind);
+      const k = Math.max(9, ...zones.map((z) => kind(z).length));
+      io.out(`${'ZONE'.padEnd(w)}  ${'KIND'.padEnd(k)}  SERIAL      RECORDS`);
+      for (const z of zones) io.out(`${z.name.padEnd(w)}  ${kind(z).padEnd(k)}  ${String(z.serial).padEnd(10)}  ${z.recordCount}`);
       return;
     }
     case 'delete':
