@@ -77,6 +77,17 @@ describe('zones', () => {
     expect(await getZone('nope.example.')).toBeNull();
   });
 
+  it('lists a zone in the catalog its POST names (PowerDNS 4.7 `catalog`), and a refused zone in none', async () => {
+    const created = await call('POST', 'servers/localhost/zones', { name: 'listed.example.', kind: 'Native', nameservers: ['ns1.listed.example.'], catalog: 'api-catalog.example.' });
+    expect(created.status).toBe(201);
+    const ptrs = async () => ((await getZone('api-catalog.example.'))?.records ?? []).filter((r) => r.type === 'PTR').map((r) => r.content);
+    expect(await ptrs()).toEqual(['listed.example.']);
+    const bad = await call('POST', 'servers/localhost/zones', { name: 'unlisted.example.', kind: 'Native', nameservers: ['ns1.unlisted.example.'], catalog: 'api-catalog.example.', rrsets: [rrset('www.unlisted.example.', 'A', ['999.1.1.1'])] });
+    expect(bad.status).toBe(422);
+    expect(await ptrs()).toEqual(['listed.example.']);
+    expect((await call('POST', 'servers/localhost/zones', { name: 'x.example.', kind: 'Native', catalog: 7 })).json).toEqual({ error: "Key 'catalog' is not a String" });
+  });
+
   it('deletes a zone with 204', async () => {
     await createZone('gone.example.');
     expect((await call('DELETE', 'servers/localhost/zones/gone.example')).status).toBe(204);

@@ -118,6 +118,9 @@ export async function createZoneResponse(request: Request, key: ApiKeyPrincipal)
   const nameservers = stringList(body, 'nameservers');
   for (const ns of nameservers) if (!ns.endsWith('.')) throw new ApiError(422, `Nameserver is not canonical: '${ns}'`);
   const masters = stringList(body, 'masters');
+  // PowerDNS 4.7's `catalog`: the producer catalog that lists the zone, "" for none; absent: the template's.
+  if (body.catalog !== undefined && typeof body.catalog !== 'string') throw new ApiError(422, "Key 'catalog' is not a String");
+  const catalog = typeof body.catalog === 'string' ? { catalog: body.catalog || 'none' } : {};
   if (body.rrsets !== undefined && !Array.isArray(body.rrsets)) throw new ApiError(422, "Key 'rrsets' is not an Array");
   const rrsets = (body.rrsets ?? []) as unknown[];
   if (kind === 'secondary' && rrsets.length) throw new ApiError(422, 'A Slave zone takes its records from its masters, not rrsets');
@@ -132,7 +135,7 @@ export async function createZoneResponse(request: Request, key: ApiKeyPrincipal)
   // octoDNS sends `nameservers: []` and the apex NS among its rrsets: those are the zone's name
   // servers (its SOA names the first), not the template's.
   const apexNs = nameservers.length ? nameservers : (changeset.add ?? []).filter((r) => r.name === name && r.type === 'NS').map((r) => r.content);
-  await createZone({ name, kind, nameservers: apexNs, primaries: masters }, actor);
+  await createZone({ name, kind, nameservers: apexNs, primaries: masters, ...catalog }, actor);
   if (changeset.add?.length || changeset.remove?.length || changeset.soa) {
     try {
       await applyChangeset(name, { ...changeset, comment: 'HTTP API: zone created' }, actor, { ignoreMissingRemovals: true });
