@@ -5,6 +5,7 @@ import { createZoneAction, type CreateZoneFormState } from '@/lib/zones/actions'
 import { SERIAL_POLICIES } from '@/lib/dns/types';
 import { describedBy, FieldErrors } from './field-errors';
 import { SERIAL_POLICY_LABELS } from './serial-policy';
+import { TextField } from './settings/text-field';
 import { buttonPrimary, buttonSecondary, hintClass, inputClass, labelClass } from './styles';
 
 const initialState: CreateZoneFormState = {};
@@ -221,50 +222,25 @@ export function NewZoneForm({ defaults, secondary }: { defaults: NewZoneDefaults
       </div>
 
       <div className="grid gap-5 sm:grid-cols-2" hidden={kind !== 'primary'}>
-        <div>
-          <label htmlFor="zone-catalog" className={labelClass}>
-            Catalog
-          </label>
-          <input
-            id="zone-catalog"
-            name="catalog"
-            type="text"
-            autoCapitalize="none"
-            spellCheck={false}
-            disabled={kind !== 'primary'}
-            placeholder="catalog.example."
-            defaultValue={values?.catalog ?? defaults.catalog}
-            aria-invalid={invalid('catalog') || undefined}
-            aria-describedby={describedBy('zone-catalog-hint', 'zone-catalog-error', errors.catalog)}
-            className={`mt-1 font-mono ${inputClass(invalid('catalog'))}`}
-          />
-          <p id="zone-catalog-hint" className={hintClass}>
-            The catalog zone that lists this zone: secondaries consuming it (BIND, Knot, PowerDNS) start serving the
-            zone by themselves. Empty: none. {defaults.catalog ? 'Filled in from the zone template; choosing another is an admin’s call.' : ''}
-          </p>
-          <FieldErrors id="zone-catalog-error" errors={errors.catalog} />
-        </div>
-        <div>
-          <label htmlFor="zone-catalog-group" className={labelClass}>
-            Catalog group
-          </label>
-          <input
-            id="zone-catalog-group"
-            name="catalogGroup"
-            type="text"
-            autoCapitalize="none"
-            spellCheck={false}
-            disabled={kind !== 'primary'}
-            defaultValue={values?.catalogGroup ?? ''}
-            aria-invalid={invalid('catalogGroup') || undefined}
-            aria-describedby={describedBy('zone-catalog-group-hint', 'zone-catalog-group-error', errors.catalogGroup)}
-            className={`mt-1 font-mono ${inputClass(invalid('catalogGroup'))}`}
-          />
-          <p id="zone-catalog-group-hint" className={hintClass}>
-            Optional: a group the consumers map to their own settings for the zone (RFC 9432 §4.4.2).
-          </p>
-          <FieldErrors id="zone-catalog-group-error" errors={errors.catalogGroup} />
-        </div>
+        <TextField
+          id="zone-catalog"
+          name="catalog"
+          label="Catalog"
+          placeholder="catalog.example."
+          disabled={kind !== 'primary'}
+          defaultValue={values?.catalog ?? defaults.catalog}
+          errors={errors.catalog}
+          hint={`The catalog zone that lists this zone: secondaries consuming it (BIND, Knot, PowerDNS) start serving the zone by themselves. Empty: none.${defaults.catalog ? ' Filled in from the zone template; choosing another is an admin’s call.' : ''}`}
+        />
+        <TextField
+          id="zone-catalog-group"
+          name="catalogGroup"
+          label="Catalog group"
+          disabled={kind !== 'primary'}
+          defaultValue={values?.catalogGroup ?? ''}
+          errors={errors.catalogGroup}
+          hint="Optional: a group the consumers map to their own settings for the zone (RFC 9432 §4.4.2)."
+        />
       </div>
 
       <div className="flex items-center gap-3 border-t border-zinc-200 pt-4">

@@ -1,9 +1,10 @@
 // A labelled one-line text input of a settings form, with its hint and its
-// errors wired to aria-describedby (autoprimary-form.tsx, api-key-form.tsx).
+// errors wired to aria-describedby (autoprimary-form.tsx, api-key-form.tsx,
+// the new-zone form's catalog fields). A disabled field is not submitted.
 import { describedBy, FieldErrors } from '../field-errors';
 import { hintClass, inputClass, labelClass } from '../styles';
 
-export function TextField(props: { id: string; name: string; label: string; hint: string; placeholder?: string; defaultValue: string; errors?: string[]; mono?: boolean }) {
+export function TextField(props: { id: string; name: string; label: string; hint: string; placeholder?: string; defaultValue: string; errors?: string[]; mono?: boolean; disabled?: boolean }) {
   const { id, errors } = props;
   const invalid = Boolean(errors?.length);
   return (
@@ -17,6 +18,7 @@ export function TextField(props: { id: string; name: string; label: string; hint
         type="text"
         autoCapitalize="none"
         spellCheck={false}
+        disabled={props.disabled}
         placeholder={props.placeholder}
         defaultValue={props.defaultValue}
         aria-invalid={invalid || undefined}
