@@ -28,6 +28,13 @@ const MEMBERS = [
 /** Where Knot keeps a member's zone file: the template of its group, else the first. */
 const zoneFile = (dir: string, m: { zone: string; group?: string }) => path.join(dir, m.group === 'gold' ? 'gold' : 'members', `${m.zone.slice(0, -1)}.zone`);
 
+/** Whether `file` exists within 10 s (Knot writes a zone file just after the transfer it holds). */
+async function appears(file: string): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (!fs.existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return fs.existsSync(file);
+}
+
 describe.skipIf(!knotd)('Knot 3.2 interpreting our catalog', { timeout: 60_000 }, () => {
   let worker: RunningWorker;
   let knot: RunningKnot;
@@ -67,9 +74,7 @@ describe.skipIf(!knotd)('Knot 3.2 interpreting our catalog', { timeout: 60_000 }
   it('configures a member by the template its group names', async () => {
     for (const m of MEMBERS) {
       const file = zoneFile(knot.dir, m);
-      const deadline = Date.now() + 10_000;
-      while (!fs.existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(fs.existsSync(file), `${m.zone} has no zone file at ${file}\n${knot.log().slice(-2000)}`).toBe(true);
+      expect(await appears(file), `${m.zone} has no zone file at ${file}\n${knot.log().slice(-2000)}`).toBe(true);
       expect(fs.readFileSync(file, 'utf8')).toMatch(new RegExp(`www\\S*\\s+\\d+\\s+A\\s+${m.address.replace(/\./g, '\\.')}`));
     }
     expect(fs.readdirSync(path.join(knot.dir, 'gold'))).toEqual(['two.cat-knot.test.zone']);
@@ -84,9 +89,7 @@ describe.skipIf(!knotd)('Knot 3.2 interpreting our catalog', { timeout: 60_000 }
     expect(await waitForWww(knot.port, three.zone, [three.address], 1000)).toEqual([three.address]);
     await applyChangeset(three.zone, { add: [{ name: 'more', type: 'A', content: '192.0.2.99' }] }, actor);
     const file = zoneFile(knot.dir, { ...three, group: 'gold' });
-    const deadline = Date.now() + 10_000;
-    while (!fs.existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(fs.existsSync(file), knot.log().slice(-2000)).toBe(true);
+    expect(await appears(file), knot.log().slice(-2000)).toBe(true);
     expect(fs.readFileSync(file, 'utf8')).toMatch(/more\S*\s+\d+\s+A\s+192\.0\.2\.99/);
   });
 
