@@ -2,9 +2,10 @@
 // on loopback, for interop tests: its own config, database and zone files in
 // a private temp folder, foreground, log on stderr (kept in memory and in
 // `knotd.log`). It transfers each zone at start and on each NOTIFY from
-// 127.0.0.0/8, and serves what it was sent (no signing of its own). Every wait
-// is bounded; stop() ends the process this helper started, by PID, and
-// removes the folder.
+// 127.0.0.0/8, and serves what it was sent (no signing of its own). A zone
+// named as `catalog` it interprets (RFC 9432), creating and purging the
+// member zones by itself. Every wait is bounded; stop() ends the process this helper
+// started, by PID, and removes the folder.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,10 +21,22 @@ export interface KnotSecondaryOptions {
   primaryPort: number;
   /** How long to wait for the first zone's first transfer. */
   startTimeoutMs?: number;
+  /** A fixed port instead of a free one (for a primary that must know where to NOTIFY before Knot starts). */
+  port?: number;
+  /**
+   * A zone of `zones` to interpret as a catalog (RFC 9432, `catalog-role:
+   * interpret`): Knot makes each member a secondary of the same primary,
+   * configured by the member template whose id is the member's group, else
+   * by the first. Each template here names where its members' zone files go
+   * (relative to Knot's folder, `%s` the zone's name).
+   */
+  catalog?: { zone: string; memberTemplates: { id: string; file: string }[] };
 }
 
 export interface RunningKnot {
   port: number;
+  /** The folder Knot runs in: its config, databases and zone files. */
+  dir: string;
   log(): string;
   waitForLog(re: RegExp, withinMs: number): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
@@ -32,8 +45,10 @@ export interface RunningKnot {
 /** Starts knotd on 127.0.0.1 and resolves once it serves the first zone's SOA. */
 export async function startKnotSecondary(opts: KnotSecondaryOptions): Promise<RunningKnot> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-knot-'));
-  const port = await freePort('127.0.0.1');
+  const port = opts.port ?? (await freePort('127.0.0.1'));
   const q = JSON.stringify;
+  const secondary = ['    master: primary', '    acl: notify-from-loopback'];
+  const catalog = opts.catalog;
   const conf = path.join(dir, 'knot.conf');
   fs.writeFileSync(
     conf,
@@ -57,21 +72,33 @@ export async function startKnotSecondary(opts: KnotSecondaryOptions): Promise<Ru
       '  - id: default',
       `    storage: ${q(dir)}`,
       '    file: "%s.zone"',
+      ...(catalog?.memberTemplates ?? []).flatMap((t) => [`  - id: ${q(t.id)}`, `    storage: ${q(dir)}`, `    file: ${q(t.file)}`, ...secondary]),
       'zone:',
-      ...opts.zones.flatMap((z) => [`  - domain: ${q(z)}`, '    master: primary', '    acl: notify-from-loopback']),
+      ...opts.zones.flatMap((z) => [
+        `  - domain: ${q(z)}`,
+        ...secondary,
+        ...(z === catalog?.zone ? ['    catalog-role: interpret', `    catalog-template: [ ${catalog.memberTemplates.map((t) => q(t.id)).join(', ')} ]`] : []),
+      ]),
       '',
     ].join('\n'),
   );
   const peer = spawnPeer('knotd', opts.program, ['-c', conf], dir, path.join(dir, 'knotd.log'));
   const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
+  const first = opts.zones[0]!;
+  // Knot answers no query for a catalog it interprets (REFUSED): it is ready once it has read the catalog's first version.
+  const loaded = new RegExp(`\\[${first.replace(/\./g, '\\.')}\\] catalog reloaded`);
+  const serves = async () => {
+    if (first === catalog?.zone) return loaded.test(peer.output());
+    const r = await ask(port, first, 'SOA', { timeoutMs: 300 });
+    return r.rcode === 0 && r.answers.length === 1;
+  };
   for (;;) {
     if (peer.exited()) {
       await peer.stop();
       throw new Error(`knotd exited before serving ${opts.zones[0]} on port ${port}:\n${tail(peer.output())}`);
     }
     try {
-      const r = await ask(port, opts.zones[0]!, 'SOA', { timeoutMs: 300 });
-      if (r.rcode === 0 && r.answers.length === 1) return { port, log: peer.output, waitForLog: peer.waitForLog, stop: peer.stop };
+      if (await serves()) return { port, dir, log: peer.output, waitForLog: peer.waitForLog, stop: peer.stop };
     } catch {
       // not answering yet
     }
