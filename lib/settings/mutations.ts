@@ -2,7 +2,7 @@
 import { formatHostPort, parseAddressPort, parseRange } from '../dns/address';
 import { z } from 'zod';
 import { db } from '../db';
-import { canonicalName } from '../dns/names';
+import { absoluteName, canonicalName } from '../dns/names';
 import { AppError } from '../errors';
 import { SETTINGS, type SecondaryZonesSettings, type SettingKey, type SettingValue, type ZoneDefaults } from './schema';
 import { contactToRname } from '../dns/contact';
@@ -75,7 +75,7 @@ export async function saveZoneDefaults(input: Omit<ZoneDefaults, 'allowTransfer'
   if (catalog.toLowerCase() === 'none') catalog = '';
   if (catalog) {
     try {
-      catalog = canonicalName(catalog);
+      catalog = absoluteName(catalog);
       const zone = await db().zone.findUnique({ where: { name: catalog }, select: { catalogRole: true } });
       if (zone && zone.catalogRole !== 'producer') fail('catalog', `${catalog} is ${zone.catalogRole === 'consumer' ? 'a catalog followed from another primary' : 'an ordinary zone'}, not a catalog of ours; name another`);
     } catch (err) {
