@@ -56,6 +56,9 @@ export function newMemberLabel(): string {
   return label;
 }
 
+/** The properties we write under a member node (RFC 9432 §4.4): its group, and a change of ownership. */
+export const MEMBER_PROPERTIES = ['group', 'coo'] as const;
+
 /** One member as a catalog lists it. */
 export interface CatalogMember {
   /** The member zone, canonical (lower case, final dot). */
@@ -66,7 +69,7 @@ export interface CatalogMember {
   group?: string | null;
   /**
    * Change of ownership (RFC 9432 §4.4.1, §5.6): the catalog this member may
-   * move to. A consumer reads it; our producer does not write it.
+   * move to. Our producer writes it on the old entry of a moved zone.
    */
   coo?: string | null;
 }

@@ -30,6 +30,7 @@ const sameRows: Record<string, true> = {
   ZoneChange: true satisfies Same<Sqlite.ZoneChange, Pg.ZoneChange>,
   ApiKey: true satisfies Same<Sqlite.ApiKey, Pg.ApiKey>,
   DnssecKey: true satisfies Same<Sqlite.DnssecKey, Pg.DnssecKey>,
+  CatalogMove: true satisfies Same<Sqlite.CatalogMove, Pg.CatalogMove>,
 };
 
 describe('the PostgreSQL schema', () => {

@@ -4,9 +4,12 @@
 // Zone.resignAt says when each signed zone's signatures are due and
 // DnssecKey(state, stateSince) when its keys' next step is; this reads only
 // what is due and the next due time along those indexes, so an idle worker
-// with 50,000 signed zones does a few small queries a minute at most.
+// with 50,000 signed zones does a few small queries a minute at most. The same
+// clock ends catalog moves (lib/zones/catalog.ts removeDueMoves): the old
+// entry of a zone moved between catalogs goes when CatalogMove(removeAt) says.
 import { kskRolloversSeenAtParent, nextKeyStepAt, rollKsk, runKeyStep, SIGNER, zonesWithKeyStepsDue } from '../zones/key-rollover';
 import { refreshSignatures, dueForResigning } from '../zones/zone-signing';
+import { removeDueMoves } from '../zones/catalog';
 import { failureMessage } from '../db-errors';
 import type { Logger } from './logger';
 
@@ -55,10 +58,12 @@ export class Resigner {
       const seen = await kskRolloversSeenAtParent(PER_TURN);
       await this.each(seen, 'DNSSEC KSK rollover', async (zone) => `KSK ${(await rollKsk(zone, SIGNER, true, now)).keyTag}: the parent zone holds its DS; the old KSK retires`);
       const nextStep = await nextKeyStepAt();
+      const moves = await removeDueMoves(now, PER_TURN);
+      if (moves.catalogs.length) this.log.info({ catalogs: moves.catalogs }, 'catalog moves ended: old entries removed');
       // A zone that failed stays due: wait the full minute rather than retry it at once.
       if (this.failed) this.failed = false;
       else if (due.length === PER_TURN || steps.length === PER_TURN) sleep = 0;
-      else for (const at of [next, nextStep]) if (at) sleep = Math.max(MIN_SLEEP_MS, Math.min(sleep, at.getTime() - Date.now()));
+      else for (const at of [next, nextStep, moves.next]) if (at) sleep = Math.max(MIN_SLEEP_MS, Math.min(sleep, at.getTime() - Date.now()));
     } catch (err) {
       this.log.error({ err: failureMessage(err) }, 'cannot read which zones need the signer');
     }

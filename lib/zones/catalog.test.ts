@@ -9,6 +9,7 @@ import { applyChangeset } from './changes';
 import { getZone } from './data';
 import { getSetting } from '../settings/data';
 import { setSetting } from '../settings/mutations';
+import { removeDueMoves } from './catalog';
 import { createZone, deleteZone, setZoneOptions } from './zone-lifecycle';
 
 const actor = { name: 'tester' };
@@ -57,15 +58,32 @@ describe('catalog producer', () => {
     expect((await labels('catalog2.test')).get('m.cat2.test.')).toBe(before);
     expect(await catalogLines('catalog2.test')).toContain(`group.${before}.zones.catalog2.test. TXT "silver"`);
 
+    // A move is a change of ownership (RFC 9432 §5.6): the old entry stays, naming the new catalog, until its time is up.
     await setZoneOptions('m.cat2.test', { catalog: 'catalog3.test' }, actor);
-    expect((await labels('catalog2.test')).has('m.cat2.test.')).toBe(false);
-    expect(await catalogLines('catalog2.test')).not.toContain(`group.${before}.zones.catalog2.test. TXT "silver"`);
+    expect((await labels('catalog2.test')).get('m.cat2.test.')).toBe(before);
+    expect(await catalogLines('catalog2.test')).toContain(`coo.${before}.zones.catalog2.test. PTR catalog3.test.`);
     const moved = (await labels('catalog3.test')).get('m.cat2.test.');
     expect(moved).toBeDefined();
     expect(moved).not.toBe(before);
+    expect(await catalogLines('catalog3.test')).toContain(`group.${moved}.zones.catalog3.test. TXT "silver"`);
+    const cat2 = await db().zone.findUniqueOrThrow({ where: { name: 'catalog2.test.' } });
+    const move = await db().catalogMove.findFirstOrThrow({ where: { zone: 'm.cat2.test.' } });
+    expect(move.removeAt.getTime() - Date.now()).toBeGreaterThan((cat2.soaRefresh - 60) * 1000);
+    expect((await removeDueMoves(new Date(), 10)).catalogs).toEqual([]);
+    const ended = await removeDueMoves(new Date(move.removeAt.getTime() + 1000), 10);
+    expect(ended).toEqual({ catalogs: ['catalog2.test.'], next: null });
+    expect(await catalogLines('catalog2.test')).toEqual(['catalog2.test. NS invalid.', 'version.catalog2.test. TXT "2"']);
 
+    // Moved back before the old entry's time is up: that entry goes with the new one's arrival.
+    await setZoneOptions('m.cat2.test', { catalog: 'catalog2.test' }, actor);
+    await setZoneOptions('m.cat2.test', { catalog: 'catalog3.test' }, actor);
+    expect([...(await labels('catalog3.test')).keys()]).toEqual(['m.cat2.test.']);
+    expect((await catalogLines('catalog3.test')).filter((l) => l.includes(' PTR '))).toHaveLength(1);
+    // Deleting the zone takes it out of both catalogs at once.
     await deleteZone('m.cat2.test', actor);
     expect((await labels('catalog3.test')).size).toBe(0);
+    expect((await labels('catalog2.test')).size).toBe(0);
+    expect(await db().catalogMove.count({ where: { zone: 'm.cat2.test.' } })).toBe(0);
     // The catalog outlives its last member; it can then be deleted.
     await deleteZone('catalog3.test', actor);
   });

@@ -10,8 +10,8 @@
 // catalog's records (commitRecords refuses them): they follow the members.
 // The consumer side lives in lib/zones/catalog-consumer.ts.
 import type { Prisma } from '../generated/prisma/client';
-import { lockInTransaction, TX_LOCK } from '../db';
-import { catalogBaseRecords, CATALOG_NS, CATALOG_TTL, groupNameProblem, memberRecords, newMemberLabel, type CatalogMember } from '../dns/catalog';
+import { db, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
+import { catalogBaseRecords, CATALOG_NS, CATALOG_TTL, groupNameProblem, MEMBER_PROPERTIES, memberOwner, memberRecords, newMemberLabel } from '../dns/catalog';
 import { absoluteName, DnsNameError } from '../dns/names';
 import { nextSerial } from '../dns/serial';
 import type { RR, SerialPolicy } from '../dns/types';
@@ -23,8 +23,9 @@ import { checkZoneConfigure } from './creation-rules';
 import { soaRecordOf } from './data';
 import { readList, writeList } from './json-lists';
 import { notifyTargets } from './notify-targets';
+import { nudgeWorker } from './nudge';
 import { insertZoneIn, type InsertedZone, type ZoneInsert } from './zone-insert';
-import { writeZoneVersion } from './zone-version';
+import { COMMIT_TX, writeZoneVersion } from './zone-version';
 
 type Tx = Prisma.TransactionClient;
 
@@ -100,10 +101,15 @@ export async function newCatalogZone(tx: Tx, name: string): Promise<{ data: Zone
 
 /**
  * Makes `member` listed as `next` says, inside the caller's transaction:
- * removes it from the catalog it leaves, adds it to the one it joins
- * (creating a producer catalog that does not exist yet, which needs an
- * admin), or changes its group in place. Returns the catalogs whose versions
- * were written, for the caller to nudge the worker after commit.
+ * adds it to the catalog it joins (creating a producer catalog that does not
+ * exist yet, which needs an admin), changes its group in place, or takes it
+ * out. A move from one catalog to another is a change of ownership (RFC 9432
+ * §5.6): the old entry stays, with a `coo` property naming the new catalog,
+ * and goes once consumers have had time to see both (a CatalogMove row the
+ * worker acts on, removeDueMoves); removed at once, a consumer that read the
+ * new catalog first would ignore the zone there and then delete it. Returns
+ * the catalogs whose versions were written, for the caller to nudge the
+ * worker after commit.
  */
 export async function setMembership(tx: Tx, member: MemberRow, next: Membership, actor: Actor): Promise<string[]> {
   if (member.catalogRole && next.catalog) {
@@ -115,38 +121,99 @@ export async function setMembership(tx: Tx, member: MemberRow, next: Membership,
     throw new AppError('invalid', message, { catalog: [message] });
   }
   const group = next.group ?? null;
-  if (!current && !next.catalog) return [];
   if (current && current.name === next.catalog && member.catalogGroup === group) return [];
   if (next.catalog === member.name) throw new AppError('invalid', `${member.name} cannot list itself.`, { catalog: ['a zone cannot be its own catalog'] });
   const touched: string[] = [];
-  const listed = (label: string, g: string | null): CatalogMember => ({ zone: member.name, label, group: g });
-  let label: string | null = null;
-  if (current && current.name === next.catalog && member.catalogLabel) {
-    // Same catalog, another group: the member node stays, its group property changes.
-    label = member.catalogLabel;
-    const removed = memberRecords(current.name, listed(label, member.catalogGroup)).filter((r) => r.type === 'TXT');
-    const added = memberRecords(current.name, listed(label, group)).filter((r) => r.type === 'TXT');
-    await writeCatalogVersion(tx, current.name, removed, added, actor, group ? `${member.name} in group ${group}` : `${member.name} in no group`);
-    touched.push(current.name);
-  } else {
+  const entry = (catalog: string, label: string, g: string | null, coo?: string) => memberRecords(catalog, { zone: member.name, label, group: g, coo });
+
+  if (!next.catalog) {
+    // Out of every catalog: the entry and any left by earlier moves go now.
     if (current && member.catalogLabel) {
-      await writeCatalogVersion(tx, current.name, memberRecords(current.name, listed(member.catalogLabel, member.catalogGroup)), [], actor, `${member.name} removed`);
+      await writeCatalogVersion(tx, current.name, await storedEntry(tx, current, member.catalogLabel), [], actor, `${member.name} removed`);
       touched.push(current.name);
     }
-    if (next.catalog) {
-      const target = await producerCatalog(tx, next.catalog, actor);
-      // A new member node each time a zone joins a catalog: a consumer that saw it before resets it (RFC 9432 §5.4).
-      label = newMemberLabel();
-      await writeCatalogVersion(tx, target.name, [], memberRecords(target.name, listed(label, group)), actor, `${member.name} added`);
-      touched.push(target.name);
-      await tx.zone.update({ where: { id: member.id }, data: { catalogId: target.id } });
-    }
+    touched.push(...(await removeMoves(tx, { zone: member.name }, actor, `${member.name} removed`)));
+    await tx.zone.update({ where: { id: member.id }, data: { catalogId: null, catalogLabel: null, catalogGroup: null } });
+    return touched;
   }
-  await tx.zone.update({
-    where: { id: member.id },
-    data: next.catalog ? { catalogLabel: label, catalogGroup: group } : { catalogId: null, catalogLabel: null, catalogGroup: null },
-  });
+  if (current && current.name === next.catalog && member.catalogLabel) {
+    // Same catalog, another group: the member node stays, its group property changes.
+    const removed = entry(current.name, member.catalogLabel, member.catalogGroup).filter((r) => r.type === 'TXT');
+    const added = entry(current.name, member.catalogLabel, group).filter((r) => r.type === 'TXT');
+    await writeCatalogVersion(tx, current.name, removed, added, actor, group ? `${member.name} in group ${group}` : `${member.name} in no group`);
+    await tx.zone.update({ where: { id: member.id }, data: { catalogGroup: group } });
+    return [current.name];
+  }
+  const target = await producerCatalog(tx, next.catalog, actor);
+  if (current && member.catalogLabel) {
+    await writeCatalogVersion(tx, current.name, [], entry(current.name, member.catalogLabel, null, target.name).filter((r) => r.name.startsWith('coo.')), actor, `${member.name} moving to ${target.name}`);
+    const removeAt = new Date(Date.now() + current.soaRefresh * 1000);
+    await tx.catalogMove.create({ data: { catalogId: current.id, zone: member.name, label: member.catalogLabel, target: target.name, removeAt } });
+    touched.push(current.name);
+  }
+  // An entry left here by an earlier move out goes in the version that lists the zone again.
+  const left = await tx.catalogMove.findMany({ where: { zone: member.name, catalogId: target.id } });
+  const leftover = (await Promise.all(left.map((m) => storedEntry(tx, target, m.label)))).flat();
+  if (left.length) await tx.catalogMove.deleteMany({ where: { id: { in: left.map((m) => m.id) } } });
+  // A new member node each time a zone joins a catalog: a consumer that saw it before resets it (RFC 9432 §5.4).
+  const label = newMemberLabel();
+  await writeCatalogVersion(tx, target.name, leftover, entry(target.name, label, group), actor, `${member.name} added`);
+  touched.push(target.name);
+  await tx.zone.update({ where: { id: member.id }, data: { catalogId: target.id, catalogLabel: label, catalogGroup: group } });
   return touched;
+}
+
+/** The records stored at a member node of `catalog` (its PTR and properties). */
+async function storedEntry(tx: Tx, catalog: { id: number; name: string }, label: string): Promise<RR[]> {
+  const owner = memberOwner(catalog.name, label);
+  const rows = await tx.record.findMany({
+    where: { zoneId: catalog.id, name: { in: [owner, ...MEMBER_PROPERTIES.map((p) => `${p}.${owner}`)] } },
+    select: { name: true, type: true, ttl: true, content: true },
+  });
+  return rows;
+}
+
+/**
+ * Removes the old entries of moved members that `where` selects (those due,
+ * or a zone's), one catalog version per catalog, and their CatalogMove rows.
+ */
+async function removeMoves(tx: Tx, where: Prisma.CatalogMoveWhereInput, actor: Actor, comment: string): Promise<string[]> {
+  const moves = await tx.catalogMove.findMany({ where, include: { catalog: { select: { id: true, name: true } } }, orderBy: { id: 'asc' } });
+  const byCatalog = new Map<string, { catalog: { id: number; name: string }; ids: number[]; records: RR[] }>();
+  for (const m of moves) {
+    const c = byCatalog.get(m.catalog.name) ?? { catalog: m.catalog, ids: [], records: [] };
+    c.ids.push(m.id);
+    c.records.push(...(await storedEntry(tx, m.catalog, m.label)));
+    byCatalog.set(m.catalog.name, c);
+  }
+  for (const [name, c] of byCatalog) {
+    await tx.catalogMove.deleteMany({ where: { id: { in: c.ids } } });
+    if (c.records.length) await writeCatalogVersion(tx, name, c.records, [], actor, comment);
+  }
+  return [...byCatalog.keys()];
+}
+
+/** Who removes old entries once a move's time is up. */
+export const CATALOG_KEEPER: Actor = { name: 'catalog' };
+
+/**
+ * Ends the moves due by `now` (at most `limit`, oldest first): removes the
+ * old entries from their catalogs. Returns the catalogs written and when the
+ * next move is due (null: none). Another worker ending the same moves at the
+ * same moment finds their rows gone and writes nothing.
+ */
+export async function removeDueMoves(now: Date, limit: number): Promise<{ catalogs: string[]; next: Date | null }> {
+  const first = await db().catalogMove.findFirst({ orderBy: { removeAt: 'asc' }, select: { removeAt: true } });
+  // Nothing due: no write transaction (on SQLite it would take the write lock every turn).
+  if (!first || first.removeAt > now) return { catalogs: [], next: first?.removeAt ?? null };
+  const catalogs = await writeTransaction(async (tx) => {
+    const due = await tx.catalogMove.findMany({ where: { removeAt: { lte: now } }, select: { id: true }, orderBy: { removeAt: 'asc' }, take: limit });
+    if (due.length === 0) return [];
+    return removeMoves(tx, { id: { in: due.map((d) => d.id) } }, CATALOG_KEEPER, 'moved zones removed after their change of ownership');
+  }, COMMIT_TX);
+  for (const c of catalogs) await nudgeWorker(c);
+  const next = await db().catalogMove.findFirst({ orderBy: { removeAt: 'asc' }, select: { removeAt: true } });
+  return { catalogs, next: next?.removeAt ?? null };
 }
 
 /**

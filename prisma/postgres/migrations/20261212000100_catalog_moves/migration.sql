@@ -1,0 +1,22 @@
+-- Issue 20: see the SQLite migration of the same name.
+-- CreateTable
+CREATE TABLE "CatalogMove" (
+    "id" SERIAL NOT NULL,
+    "catalogId" INTEGER NOT NULL,
+    "zone" TEXT NOT NULL,
+    "label" TEXT NOT NULL,
+    "target" TEXT NOT NULL,
+    "removeAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CatalogMove_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "CatalogMove_removeAt_idx" ON "CatalogMove"("removeAt");
+
+-- CreateIndex
+CREATE INDEX "CatalogMove_zone_idx" ON "CatalogMove"("zone");
+
+-- AddForeignKey
+ALTER TABLE "CatalogMove" ADD CONSTRAINT "CatalogMove_catalogId_fkey" FOREIGN KEY ("catalogId") REFERENCES "Zone"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
