@@ -8,14 +8,23 @@
 // a group is served like any other, and groups are tested against Knot
 // (catalog-knot.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteZone } from '../zones/zone-lifecycle';
+import { db, writeTransaction } from '../db';
+import { getSetting } from '../settings/data';
+import { setSetting } from '../settings/mutations';
+import { producerCatalog } from '../zones/catalog';
+import { deleteZone, setZoneOptions } from '../zones/zone-lifecycle';
+import { COMMIT_TX } from '../zones/zone-version';
 import { freePort, startBind, type RunningBind } from '../testing/bind';
-import { createMember, produceCatalogFor, waitForWww } from '../testing/catalog-producer';
+import { createMember, produceCatalogFor, waitForWww, wwwAt } from '../testing/catalog-producer';
 import { requireProgram } from '../testing/system-program';
 import type { RunningWorker } from './worker';
 
 const named = requireProgram('named', 'bind9');
 const CAT = 'catalog.example.';
+/** Where a member moves to: BIND consumes it too. */
+const CAT2 = 'catalog2.example.';
+/** The catalogs' SOA refresh: a move's steps are this far apart. */
+const REFRESH = 2;
 const MEMBERS = [
   { zone: 'one.cat-bind.test.', address: '192.0.2.1' },
   { zone: 'two.cat-bind.test.', address: '192.0.2.2', group: 'gold' },
@@ -29,7 +38,9 @@ describe.skipIf(!named)('BIND 9.18 consuming our catalog', { timeout: 60_000 }, 
 
   beforeAll(async () => {
     const bindPort = await freePort('127.0.0.1');
+    await setSetting('zoneDefaults', { ...(await getSetting('zoneDefaults')), refresh: REFRESH });
     worker = await produceCatalogFor(CAT, bindPort);
+    await writeTransaction((tx) => producerCatalog(tx, CAT2, { name: 'test' }), COMMIT_TX);
     workerPort = worker.dns[0]!.port;
     bind = await startBind({
       program: named!,
@@ -39,12 +50,13 @@ describe.skipIf(!named)('BIND 9.18 consuming our catalog', { timeout: 60_000 }, 
       options: [
         // A catalog update is applied at most this often (default 5 s); members are created as secondaries of our worker.
         // (A catalog-zones statement turns allow-new-zones on by itself in BIND 9.18.)
-        `catalog-zones { zone "${CAT}" default-primaries { 127.0.0.1 port ${workerPort}; } min-update-interval 1; };`,
+        `catalog-zones { ${[CAT, CAT2].map((c) => `zone "${c}" default-primaries { 127.0.0.1 port ${workerPort}; } min-update-interval 1;`).join(' ')} };`,
         'notify no;',
       ],
-      config: (d) => `zone "${CAT}" { type secondary; primaries { 127.0.0.1 port ${workerPort}; }; file "${d}/catalog.db"; };`,
+      config: (d) => [CAT, CAT2].map((c) => `zone "${c}" { type secondary; primaries { 127.0.0.1 port ${workerPort}; }; file "${d}/${c}db"; };`).join('\n'),
     });
     await bind.waitForLog(/zone catalog\.example\/IN: transferred serial/, 15_000);
+    await bind.waitForLog(/zone catalog2\.example\/IN: transferred serial/, 15_000);
   });
 
   afterAll(async () => {
@@ -74,6 +86,24 @@ describe.skipIf(!named)('BIND 9.18 consuming our catalog', { timeout: 60_000 }, 
     // A new member label each time (RFC 9432 §5.5): the consumer starts the zone afresh rather than keep the old one.
     await createMember('one.cat-bind.test.', '192.0.2.21');
     expect(await waitForWww(bind.port, 'one.cat-bind.test.', ['192.0.2.21'], 20_000)).toEqual(['192.0.2.21']);
+  });
+
+  it('keeps serving a zone moved to another catalog (a change of ownership, RFC 9432 §5.6)', async () => {
+    // Bug: the old entry went in the version that added the new one; BIND, reading the new catalog
+    // first, ignored the zone there (the old catalog still owned it) and then deleted it for good.
+    const zone = 'three.cat-bind.test.';
+    await setZoneOptions(zone, { catalog: CAT2 }, { name: 'test' });
+    const deadline = Date.now() + 30_000;
+    // The worker's clock takes the move's two steps, REFRESH seconds apart.
+    while (Date.now() < deadline && (await db().catalogMove.count({ where: { zone } })) > 0) await new Promise((r) => setTimeout(r, 100));
+    expect(await db().catalogMove.count({ where: { zone } }), 'the move did not end').toBe(0);
+    // BIND 9.18 takes the zone over by deleting and adding it again (then transferring it anew):
+    // it is served again within seconds, and the old catalog's last version leaves it in place.
+    expect(await waitForWww(bind.port, zone, ['192.0.2.3'], 10_000)).toEqual(['192.0.2.3']);
+    await bind.waitForLog(/catz_delzone_taskaction: zone 'three\.cat-bind\.test' exists in multiple catalog zones/, 10_000);
+    expect(bind.log()).toMatch(/catz: zone 'three\.cat-bind\.test' change of ownership from 'catalog\.example' to 'catalog2\.example'/);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await wwwAt(bind.port, zone)).toEqual(['192.0.2.3']);
   });
 
   it('took the catalog by one full transfer, then only incremental ones', () => {

@@ -5,11 +5,11 @@
 // DnssecKey(state, stateSince) when its keys' next step is; this reads only
 // what is due and the next due time along those indexes, so an idle worker
 // with 50,000 signed zones does a few small queries a minute at most. The same
-// clock ends catalog moves (lib/zones/catalog.ts removeDueMoves): the old
-// entry of a zone moved between catalogs goes when CatalogMove(removeAt) says.
+// clock takes the steps of zones moving between catalogs
+// (lib/zones/catalog.ts endDueMoves) when CatalogMove(dueAt) says.
 import { kskRolloversSeenAtParent, nextKeyStepAt, rollKsk, runKeyStep, SIGNER, zonesWithKeyStepsDue } from '../zones/key-rollover';
 import { refreshSignatures, dueForResigning } from '../zones/zone-signing';
-import { removeDueMoves } from '../zones/catalog';
+import { endDueMoves } from '../zones/catalog';
 import { failureMessage } from '../db-errors';
 import type { Logger } from './logger';
 
@@ -26,6 +26,10 @@ export class Resigner {
   private stopped = false;
   /** A zone failed in this turn. */
   private failed = false;
+  /** When the scheduled turn runs (ms since the epoch). */
+  private dueAt = 0;
+  /** soon() was called during a turn: the next one comes within a second. */
+  private again = false;
 
   constructor(private readonly log: Logger) {}
 
@@ -39,8 +43,30 @@ export class Resigner {
     await this.running;
   }
 
+  /**
+   * A turn within a second, sooner than the one scheduled: zones changed, and a
+   * change may have started a catalog move whose steps are due sooner than the
+   * clock would look again (up to a minute). Called after each reload that
+   * loaded zones; at most a turn a second however many changes come.
+   */
+  soon(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer && this.dueAt - Date.now() <= MIN_SLEEP_MS) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.schedule(MIN_SLEEP_MS);
+  }
+
   private schedule(ms: number): void {
     if (this.stopped) return;
+    if (this.again) {
+      this.again = false;
+      ms = Math.min(ms, MIN_SLEEP_MS);
+    }
+    this.dueAt = Date.now() + Math.max(0, Math.min(ms, MAX_SLEEP_MS));
     this.timer = setTimeout(() => {
       this.running = this.turn().finally(() => (this.running = undefined));
     }, Math.max(0, Math.min(ms, MAX_SLEEP_MS)));
@@ -58,8 +84,8 @@ export class Resigner {
       const seen = await kskRolloversSeenAtParent(PER_TURN);
       await this.each(seen, 'DNSSEC KSK rollover', async (zone) => `KSK ${(await rollKsk(zone, SIGNER, true, now)).keyTag}: the parent zone holds its DS; the old KSK retires`);
       const nextStep = await nextKeyStepAt();
-      const moves = await removeDueMoves(now, PER_TURN);
-      if (moves.catalogs.length) this.log.info({ catalogs: moves.catalogs }, 'catalog moves ended: old entries removed');
+      const moves = await endDueMoves(now, PER_TURN);
+      if (moves.catalogs.length) this.log.info({ catalogs: moves.catalogs }, 'catalog moves: steps taken');
       // A zone that failed stays due: wait the full minute rather than retry it at once.
       if (this.failed) this.failed = false;
       else if (due.length === PER_TURN || steps.length === PER_TURN) sleep = 0;

@@ -141,6 +141,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     workerId: id,
     ...opts.notify,
   });
+  // Signed zones' signatures are made again before they expire; the read-write workers do it.
+  const resigner = readOnly ? null : new Resigner(log);
   // Load changed zones first, so that a NOTIFY carries the SOA being served.
   // A read-only worker sends no NOTIFY: the read-write workers on the primary database do.
   const refresh = async () => {
@@ -150,6 +152,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     await secondary.sync(loader.feedAt).catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
     // New NOTIFY jobs come with a change to their zone, which this sync has just loaded.
     if (!readOnly) void (result.loaded.length > 0 ? notifyQueue.kick() : notifyQueue.poll());
+    // A change may have started a catalog move, whose next step the clock should see.
+    if (result.loaded.length > 0) resigner?.soon();
     return result;
   };
 
@@ -158,8 +162,6 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   let control: http.Server | undefined;
   let timer: NodeJS.Timeout | undefined;
   let feed: ChangeFeed | undefined;
-  // Signed zones' signatures are made again before they expire; the read-write workers do it.
-  const resigner = readOnly ? null : new Resigner(log);
   const stop = async () => {
     if (timer) clearInterval(timer);
     await feed?.close();

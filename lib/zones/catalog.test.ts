@@ -9,7 +9,7 @@ import { applyChangeset } from './changes';
 import { getZone } from './data';
 import { getSetting } from '../settings/data';
 import { setSetting } from '../settings/mutations';
-import { removeDueMoves } from './catalog';
+import { endDueMoves } from './catalog';
 import { createZone, deleteZone, setZoneOptions } from './zone-lifecycle';
 
 const actor = { name: 'tester' };
@@ -58,27 +58,38 @@ describe('catalog producer', () => {
     expect((await labels('catalog2.test')).get('m.cat2.test.')).toBe(before);
     expect(await catalogLines('catalog2.test')).toContain(`group.${before}.zones.catalog2.test. TXT "silver"`);
 
-    // A move is a change of ownership (RFC 9432 §5.6): the old entry stays, naming the new catalog, until its time is up.
+    // A move is a change of ownership (RFC 9432 §5.6) in steps: the old entry names the new catalog first.
     await setZoneOptions('m.cat2.test', { catalog: 'catalog3.test' }, actor);
     expect((await labels('catalog2.test')).get('m.cat2.test.')).toBe(before);
     expect(await catalogLines('catalog2.test')).toContain(`coo.${before}.zones.catalog2.test. PTR catalog3.test.`);
-    const moved = (await labels('catalog3.test')).get('m.cat2.test.');
-    expect(moved).toBeDefined();
-    expect(moved).not.toBe(before);
-    expect(await catalogLines('catalog3.test')).toContain(`group.${moved}.zones.catalog3.test. TXT "silver"`);
+    expect((await labels('catalog3.test')).size).toBe(0);
+    const again = await expectAppError(setZoneOptions('m.cat2.test', { catalog: 'catalog2.test' }, actor), 'invalid');
+    expect(again.message).toMatch(/still moving from the catalog catalog2\.test\. to catalog3\.test\./);
     const cat2 = await db().zone.findUniqueOrThrow({ where: { name: 'catalog2.test.' } });
-    const move = await db().catalogMove.findFirstOrThrow({ where: { zone: 'm.cat2.test.' } });
-    expect(move.removeAt.getTime() - Date.now()).toBeGreaterThan((cat2.soaRefresh - 60) * 1000);
-    expect((await removeDueMoves(new Date(), 10)).catalogs).toEqual([]);
-    const ended = await removeDueMoves(new Date(move.removeAt.getTime() + 1000), 10);
+    const move = await db().catalogMove.findUniqueOrThrow({ where: { zone: 'm.cat2.test.' } });
+    expect(move.dueAt.getTime() - Date.now()).toBeGreaterThan((cat2.soaRefresh - 60) * 1000);
+    expect((await endDueMoves(new Date(), 10)).catalogs).toEqual([]);
+
+    // Its refresh later, the new catalog lists it (with its group); one more later, the old entry goes.
+    const listed = await endDueMoves(new Date(move.dueAt.getTime() + 1000), 10);
+    expect(listed.catalogs).toEqual(['catalog3.test.']);
+    const moved = (await labels('catalog3.test')).get('m.cat2.test.');
+    // The same label: consumers keep the zone as it is rather than start it afresh (RFC 9432 §5.6).
+    expect(moved).toBe(before);
+    expect(await catalogLines('catalog3.test')).toContain(`group.${moved}.zones.catalog3.test. TXT "silver"`);
+    expect((await labels('catalog2.test')).get('m.cat2.test.')).toBe(before);
+    const ended = await endDueMoves(new Date(listed.next!.getTime() + 1000), 10);
     expect(ended).toEqual({ catalogs: ['catalog2.test.'], next: null });
     expect(await catalogLines('catalog2.test')).toEqual(['catalog2.test. NS invalid.', 'version.catalog2.test. TXT "2"']);
 
-    // Moved back before the old entry's time is up: that entry goes with the new one's arrival.
+    // Moved back, then out of every catalog before the move ends: both entries go at once.
     await setZoneOptions('m.cat2.test', { catalog: 'catalog2.test' }, actor);
+    expect(await catalogLines('catalog3.test')).toContain(`coo.${moved}.zones.catalog3.test. PTR catalog2.test.`);
+    await setZoneOptions('m.cat2.test', { catalog: 'none' }, actor);
+    expect((await labels('catalog3.test')).size).toBe(0);
+    expect((await labels('catalog2.test')).size).toBe(0);
+    expect(await db().catalogMove.count({ where: { zone: 'm.cat2.test.' } })).toBe(0);
     await setZoneOptions('m.cat2.test', { catalog: 'catalog3.test' }, actor);
-    expect([...(await labels('catalog3.test')).keys()]).toEqual(['m.cat2.test.']);
-    expect((await catalogLines('catalog3.test')).filter((l) => l.includes(' PTR '))).toHaveLength(1);
     // Deleting the zone takes it out of both catalogs at once.
     await deleteZone('m.cat2.test', actor);
     expect((await labels('catalog3.test')).size).toBe(0);

@@ -104,12 +104,11 @@ export async function newCatalogZone(tx: Tx, name: string): Promise<{ data: Zone
  * adds it to the catalog it joins (creating a producer catalog that does not
  * exist yet, which needs an admin), changes its group in place, or takes it
  * out. A move from one catalog to another is a change of ownership (RFC 9432
- * §5.6): the old entry stays, with a `coo` property naming the new catalog,
- * and goes once consumers have had time to see both (a CatalogMove row the
- * worker acts on, removeDueMoves); removed at once, a consumer that read the
- * new catalog first would ignore the zone there and then delete it. Returns
- * the catalogs whose versions were written, for the caller to nudge the
- * worker after commit.
+ * §5.6) that the worker finishes in steps (CatalogMove, endDueMoves): done at
+ * once, a consumer that read the new catalog before the old one would ignore
+ * the zone in the new one (the old still owns it) and then delete it (the old
+ * no longer lists it); BIND and Knot both did. Returns the catalogs whose
+ * versions were written, for the caller to nudge the worker after commit.
  */
 export async function setMembership(tx: Tx, member: MemberRow, next: Membership, actor: Actor): Promise<string[]> {
   if (member.catalogRole && next.catalog) {
@@ -123,97 +122,97 @@ export async function setMembership(tx: Tx, member: MemberRow, next: Membership,
   const group = next.group ?? null;
   if (current && current.name === next.catalog && member.catalogGroup === group) return [];
   if (next.catalog === member.name) throw new AppError('invalid', `${member.name} cannot list itself.`, { catalog: ['a zone cannot be its own catalog'] });
-  const touched: string[] = [];
-  const entry = (catalog: string, label: string, g: string | null, coo?: string) => memberRecords(catalog, { zone: member.name, label, group: g, coo });
+  const moving = await tx.catalogMove.findUnique({ where: { zone: member.name }, include: { catalog: { select: { id: true, name: true } } } });
 
   if (!next.catalog) {
-    // Out of every catalog: the entry and any left by earlier moves go now.
-    if (current && member.catalogLabel) {
-      await writeCatalogVersion(tx, current.name, await storedEntry(tx, current, member.catalogLabel), [], actor, `${member.name} removed`);
-      touched.push(current.name);
+    // Out of every catalog: its entries go now, a move's old one too.
+    const touched: string[] = [];
+    if (current && member.catalogLabel) touched.push(...(await removeEntry(tx, current, member.catalogLabel, actor, `${member.name} removed`)));
+    if (moving) {
+      await tx.catalogMove.delete({ where: { id: moving.id } });
+      touched.push(...(await removeEntry(tx, moving.catalog, moving.label, actor, `${member.name} removed`)));
     }
-    touched.push(...(await removeMoves(tx, { zone: member.name }, actor, `${member.name} removed`)));
     await tx.zone.update({ where: { id: member.id }, data: { catalogId: null, catalogLabel: null, catalogGroup: null } });
     return touched;
   }
+  if (moving) {
+    const message = `${member.name} is still moving from the catalog ${moving.catalog.name} to ${moving.target} (until ${moving.dueAt.toISOString()} and one more step); change its catalog after that, or take it out of every catalog (--catalog none).`;
+    throw new AppError('invalid', message, { catalog: [message] });
+  }
   if (current && current.name === next.catalog && member.catalogLabel) {
     // Same catalog, another group: the member node stays, its group property changes.
-    const removed = entry(current.name, member.catalogLabel, member.catalogGroup).filter((r) => r.type === 'TXT');
-    const added = entry(current.name, member.catalogLabel, group).filter((r) => r.type === 'TXT');
-    await writeCatalogVersion(tx, current.name, removed, added, actor, group ? `${member.name} in group ${group}` : `${member.name} in no group`);
+    const entry = (g: string | null) => memberRecords(current.name, { zone: member.name, label: member.catalogLabel!, group: g }).filter((r) => r.type === 'TXT');
+    await writeCatalogVersion(tx, current.name, entry(member.catalogGroup), entry(group), actor, group ? `${member.name} in group ${group}` : `${member.name} in no group`);
     await tx.zone.update({ where: { id: member.id }, data: { catalogGroup: group } });
     return [current.name];
   }
   const target = await producerCatalog(tx, next.catalog, actor);
-  if (current && member.catalogLabel) {
-    await writeCatalogVersion(tx, current.name, [], entry(current.name, member.catalogLabel, null, target.name).filter((r) => r.name.startsWith('coo.')), actor, `${member.name} moving to ${target.name}`);
-    const removeAt = new Date(Date.now() + current.soaRefresh * 1000);
-    await tx.catalogMove.create({ data: { catalogId: current.id, zone: member.name, label: member.catalogLabel, target: target.name, removeAt } });
-    touched.push(current.name);
-  }
-  // An entry left here by an earlier move out goes in the version that lists the zone again.
-  const left = await tx.catalogMove.findMany({ where: { zone: member.name, catalogId: target.id } });
-  const leftover = (await Promise.all(left.map((m) => storedEntry(tx, target, m.label)))).flat();
-  if (left.length) await tx.catalogMove.deleteMany({ where: { id: { in: left.map((m) => m.id) } } });
-  // A new member node each time a zone joins a catalog: a consumer that saw it before resets it (RFC 9432 §5.4).
-  const label = newMemberLabel();
-  await writeCatalogVersion(tx, target.name, leftover, entry(target.name, label, group), actor, `${member.name} added`);
-  touched.push(target.name);
+  // A new member node each time a zone joins a catalog, so that a consumer that had it resets it (RFC
+  // 9432 §5.4); a move keeps its label, so that consumers keep the zone as it is (§5.6).
+  const label = current && member.catalogLabel ? member.catalogLabel : newMemberLabel();
   await tx.zone.update({ where: { id: member.id }, data: { catalogId: target.id, catalogLabel: label, catalogGroup: group } });
-  return touched;
+  if (!current || !member.catalogLabel) {
+    await writeCatalogVersion(tx, target.name, [], memberRecords(target.name, { zone: member.name, label, group }), actor, `${member.name} added`);
+    return [target.name];
+  }
+  // First step of a move: the old entry names the new owner; the new catalog lists the zone later.
+  const coo = memberRecords(current.name, { zone: member.name, label: member.catalogLabel, coo: target.name }).filter((r) => r.name.startsWith('coo.'));
+  await writeCatalogVersion(tx, current.name, [], coo, actor, `${member.name} moving to ${target.name}`);
+  await tx.catalogMove.create({ data: { catalogId: current.id, zone: member.name, label: member.catalogLabel, target: target.name, stage: 'announced', dueAt: moveStepAt(current) } });
+  return [current.name];
 }
 
-/** The records stored at a member node of `catalog` (its PTR and properties). */
-async function storedEntry(tx: Tx, catalog: { id: number; name: string }, label: string): Promise<RR[]> {
+/** When a move's next step is due: once the old catalog's consumers have had its SOA refresh to read the last one. */
+function moveStepAt(oldCatalog: { soaRefresh: number }, now = Date.now()): Date {
+  return new Date(now + oldCatalog.soaRefresh * 1000);
+}
+
+/** Removes the entry `label` (its PTR and properties, as stored) from `catalog` in a new version; the catalog's name when one was written. */
+async function removeEntry(tx: Tx, catalog: { id: number; name: string }, label: string, actor: Actor, comment: string): Promise<string[]> {
   const owner = memberOwner(catalog.name, label);
-  const rows = await tx.record.findMany({
+  const stored = await tx.record.findMany({
     where: { zoneId: catalog.id, name: { in: [owner, ...MEMBER_PROPERTIES.map((p) => `${p}.${owner}`)] } },
     select: { name: true, type: true, ttl: true, content: true },
   });
-  return rows;
+  if (stored.length === 0) return [];
+  await writeCatalogVersion(tx, catalog.name, stored, [], actor, comment);
+  return [catalog.name];
 }
 
-/**
- * Removes the old entries of moved members that `where` selects (those due,
- * or a zone's), one catalog version per catalog, and their CatalogMove rows.
- */
-async function removeMoves(tx: Tx, where: Prisma.CatalogMoveWhereInput, actor: Actor, comment: string): Promise<string[]> {
-  const moves = await tx.catalogMove.findMany({ where, include: { catalog: { select: { id: true, name: true } } }, orderBy: { id: 'asc' } });
-  const byCatalog = new Map<string, { catalog: { id: number; name: string }; ids: number[]; records: RR[] }>();
-  for (const m of moves) {
-    const c = byCatalog.get(m.catalog.name) ?? { catalog: m.catalog, ids: [], records: [] };
-    c.ids.push(m.id);
-    c.records.push(...(await storedEntry(tx, m.catalog, m.label)));
-    byCatalog.set(m.catalog.name, c);
-  }
-  for (const [name, c] of byCatalog) {
-    await tx.catalogMove.deleteMany({ where: { id: { in: c.ids } } });
-    if (c.records.length) await writeCatalogVersion(tx, name, c.records, [], actor, comment);
-  }
-  return [...byCatalog.keys()];
-}
-
-/** Who removes old entries once a move's time is up. */
+/** Who takes the later steps of a move. */
 export const CATALOG_KEEPER: Actor = { name: 'catalog' };
 
 /**
- * Ends the moves due by `now` (at most `limit`, oldest first): removes the
- * old entries from their catalogs. Returns the catalogs written and when the
- * next move is due (null: none). Another worker ending the same moves at the
- * same moment finds their rows gone and writes nothing.
+ * Takes the steps of the moves due by `now` (at most `limit`, the most
+ * overdue first): an 'announced' move has the new catalog list the zone, a
+ * 'listed' one removes the old entry and ends. Returns the catalogs written
+ * and when the next step is due (null: no move under way). A step another
+ * worker took meanwhile is found changed and skipped.
  */
-export async function removeDueMoves(now: Date, limit: number): Promise<{ catalogs: string[]; next: Date | null }> {
-  const first = await db().catalogMove.findFirst({ orderBy: { removeAt: 'asc' }, select: { removeAt: true } });
+export async function endDueMoves(now: Date, limit: number): Promise<{ catalogs: string[]; next: Date | null }> {
+  const first = await db().catalogMove.findFirst({ orderBy: { dueAt: 'asc' }, select: { dueAt: true } });
   // Nothing due: no write transaction (on SQLite it would take the write lock every turn).
-  if (!first || first.removeAt > now) return { catalogs: [], next: first?.removeAt ?? null };
+  if (!first || first.dueAt > now) return { catalogs: [], next: first?.dueAt ?? null };
   const catalogs = await writeTransaction(async (tx) => {
-    const due = await tx.catalogMove.findMany({ where: { removeAt: { lte: now } }, select: { id: true }, orderBy: { removeAt: 'asc' }, take: limit });
-    if (due.length === 0) return [];
-    return removeMoves(tx, { id: { in: due.map((d) => d.id) } }, CATALOG_KEEPER, 'moved zones removed after their change of ownership');
+    const due = await tx.catalogMove.findMany({ where: { dueAt: { lte: now } }, include: { catalog: true }, orderBy: { dueAt: 'asc' }, take: limit });
+    const touched = new Set<string>();
+    for (const m of due) {
+      if (m.stage === 'announced') {
+        const member = await tx.zone.findUnique({ where: { name: m.zone }, select: { catalogLabel: true, catalogGroup: true, catalog: { select: { name: true } } } });
+        if (member?.catalog?.name !== m.target || !member.catalogLabel) continue;
+        await writeCatalogVersion(tx, m.target, [], memberRecords(m.target, { zone: m.zone, label: member.catalogLabel, group: member.catalogGroup }), CATALOG_KEEPER, `${m.zone} added, moving from ${m.catalog.name}`);
+        await tx.catalogMove.update({ where: { id: m.id }, data: { stage: 'listed', dueAt: moveStepAt(m.catalog, now.getTime()) } });
+        touched.add(m.target);
+      } else {
+        await tx.catalogMove.delete({ where: { id: m.id } });
+        for (const c of await removeEntry(tx, m.catalog, m.label, CATALOG_KEEPER, `${m.zone} removed, moved to ${m.target}`)) touched.add(c);
+      }
+    }
+    return [...touched];
   }, COMMIT_TX);
   for (const c of catalogs) await nudgeWorker(c);
-  const next = await db().catalogMove.findFirst({ orderBy: { removeAt: 'asc' }, select: { removeAt: true } });
-  return { catalogs, next: next?.removeAt ?? null };
+  const next = await db().catalogMove.findFirst({ orderBy: { dueAt: 'asc' }, select: { dueAt: true } });
+  return { catalogs, next: next?.dueAt ?? null };
 }
 
 /**

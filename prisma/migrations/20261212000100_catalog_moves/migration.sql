@@ -1,5 +1,5 @@
--- Issue 20: a member's old entry in a catalog it moved out of, kept with a coo
--- property until consumers have seen the move (RFC 9432 §5.6).
+-- Issue 20: zones moving between catalogs as a change of ownership (RFC 9432
+-- §5.6), in the steps lib/zones/catalog.ts takes.
 -- CreateTable
 CREATE TABLE "CatalogMove" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
@@ -7,13 +7,14 @@ CREATE TABLE "CatalogMove" (
     "zone" TEXT NOT NULL,
     "label" TEXT NOT NULL,
     "target" TEXT NOT NULL,
-    "removeAt" DATETIME NOT NULL,
+    "stage" TEXT NOT NULL,
+    "dueAt" DATETIME NOT NULL,
     CONSTRAINT "CatalogMove_catalogId_fkey" FOREIGN KEY ("catalogId") REFERENCES "Zone" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateIndex
-CREATE INDEX "CatalogMove_removeAt_idx" ON "CatalogMove"("removeAt");
+CREATE UNIQUE INDEX "CatalogMove_zone_key" ON "CatalogMove"("zone");
 
 -- CreateIndex
-CREATE INDEX "CatalogMove_zone_idx" ON "CatalogMove"("zone");
+CREATE INDEX "CatalogMove_dueAt_idx" ON "CatalogMove"("dueAt");
 

@@ -6,16 +6,17 @@ CREATE TABLE "CatalogMove" (
     "zone" TEXT NOT NULL,
     "label" TEXT NOT NULL,
     "target" TEXT NOT NULL,
-    "removeAt" TIMESTAMP(3) NOT NULL,
+    "stage" TEXT NOT NULL,
+    "dueAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "CatalogMove_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
-CREATE INDEX "CatalogMove_removeAt_idx" ON "CatalogMove"("removeAt");
+CREATE UNIQUE INDEX "CatalogMove_zone_key" ON "CatalogMove"("zone");
 
 -- CreateIndex
-CREATE INDEX "CatalogMove_zone_idx" ON "CatalogMove"("zone");
+CREATE INDEX "CatalogMove_dueAt_idx" ON "CatalogMove"("dueAt");
 
 -- AddForeignKey
 ALTER TABLE "CatalogMove" ADD CONSTRAINT "CatalogMove_catalogId_fkey" FOREIGN KEY ("catalogId") REFERENCES "Zone"("id") ON DELETE CASCADE ON UPDATE CASCADE;
