@@ -32,6 +32,13 @@ export function CatalogPanel({ zone, status }: { zone: string; status: CatalogSt
             : ': every secondary consuming that catalog serves it. Change it with zonekeeper zone set ZONE --catalog OTHER|none.'}
         </p>
       )}
+      {status.moving && (
+        <p className="text-sm" data-testid="catalog-moving">
+          Moving from the catalog <span className="font-mono">{displayName(status.moving.from)}</span> to{' '}
+          <span className="font-mono">{displayName(status.moving.to)}</span>, so that its secondaries keep it (RFC 9432 change of
+          ownership): next, {status.moving.next} at {status.moving.at.toISOString().replace('T', ' ').slice(0, 16)} UTC.
+        </p>
+      )}
       {catalog && (
         <>
           <p className="text-sm" data-testid="catalog-role">

@@ -36,6 +36,14 @@ describe('zonekeeper catalog', () => {
     expect(zk(['zone', 'status', 'one.cli.test', '--events', '0']).stdout).toMatch(/^catalog: +listed in the catalog cat\.cli\.test\., group gold$/m);
     expect(zk(['catalog', 'list']).stdout).toMatch(/^cat\.cli\.test\. +producer +\d+ +2$/m);
 
+    // A move shows in status until the worker's clock ends it.
+    expect(zk(['zone', 'set', 'two.cli.test', '--catalog', 'cat2.cli.test']).code).toBe(0);
+    expect(zk(['zone', 'status', 'two.cli.test', '--events', '0']).stdout).toMatch(
+      /^moving: +from the catalog cat\.cli\.test\. to cat2\.cli\.test\.: next, listed in the new catalog at \d{4}-/m,
+    );
+    expect(zk(['zone', 'set', 'two.cli.test', '--catalog', 'cat.cli.test']).stderr).toMatch(/is still moving from the catalog cat\.cli\.test\. to cat2\.cli\.test\./);
+    expect(zk(['zone', 'set', 'two.cli.test', '--catalog', 'none']).code).toBe(0);
+    expect(zk(['zone', 'set', 'two.cli.test', '--catalog', 'cat.cli.test']).code).toBe(0);
     expect(zk(['zone', 'set', 'one.cli.test', '--catalog', 'none']).code).toBe(0);
     expect(await members('cat.cli.test')).toEqual(['two.cli.test.']);
     // The catalog's records are not edited by hand.

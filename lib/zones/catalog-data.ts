@@ -21,17 +21,23 @@ export interface CatalogStatus {
   catalog: { role: 'producer' | 'consumer'; memberCount: number; members: CatalogMemberStatus[]; memberPrimaries: string[] } | null;
   /** On a member zone: the catalog that lists it (producer) or created it (consumer). */
   memberOf: { name: string; role: string | null; label: string | null; group: string | null } | null;
+  /** A move between catalogs under way (lib/zones/catalog.ts): its next step and when. */
+  moving: { from: string; to: string; next: 'listed in the new catalog' | 'removed from the old catalog'; at: Date } | null;
 }
 
 /** The catalog side of zone `zoneId`; both parts null for a zone that is neither a catalog nor a member. */
 export async function getCatalogStatus(zoneId: number, limit = 100): Promise<CatalogStatus> {
   const z = await db().zone.findUnique({
     where: { id: zoneId },
-    select: { catalogRole: true, catalogLabel: true, catalogGroup: true, memberPrimaries: true, catalog: { select: { name: true, catalogRole: true } } },
+    select: { name: true, catalogRole: true, catalogLabel: true, catalogGroup: true, memberPrimaries: true, catalog: { select: { name: true, catalogRole: true } } },
   });
-  if (!z) return { catalog: null, memberOf: null };
+  if (!z) return { catalog: null, memberOf: null, moving: null };
   const memberOf = z.catalog ? { name: z.catalog.name, role: z.catalog.catalogRole, label: z.catalogLabel, group: z.catalogGroup } : null;
-  if (z.catalogRole !== 'producer' && z.catalogRole !== 'consumer') return { catalog: null, memberOf };
+  const move = !memberOf ? null : await db().catalogMove.findUnique({ where: { zone: z.name }, include: { catalog: { select: { name: true } } } });
+  const moving = move
+    ? { from: move.catalog.name, to: move.target, next: move.stage === 'announced' ? ('listed in the new catalog' as const) : ('removed from the old catalog' as const), at: move.dueAt }
+    : null;
+  if (z.catalogRole !== 'producer' && z.catalogRole !== 'consumer') return { catalog: null, memberOf, moving };
   const [memberCount, rows] = await Promise.all([
     db().zone.count({ where: { catalogId: zoneId } }),
     db().zone.findMany({
@@ -42,7 +48,7 @@ export async function getCatalogStatus(zoneId: number, limit = 100): Promise<Cat
     }),
   ]);
   const members = rows.map((r) => ({ name: r.name, kind: r.kind, serial: Number(r.serial), label: r.catalogLabel, group: r.catalogGroup, lastError: r.lastError }));
-  return { catalog: { role: z.catalogRole, memberCount, members, memberPrimaries: readList(z.memberPrimaries) }, memberOf };
+  return { catalog: { role: z.catalogRole, memberCount, members, memberPrimaries: readList(z.memberPrimaries) }, memberOf, moving };
 }
 
 /** Every catalog zone, by name, with its role, serial and number of members. */

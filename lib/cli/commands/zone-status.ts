@@ -69,6 +69,7 @@ function printCatalog(c: CatalogStatus, line: (label: string, value: string) => 
     const how = c.memberOf.role === 'consumer' ? 'created by the catalog' : 'listed in the catalog';
     line('catalog', `${how} ${c.memberOf.name}${c.memberOf.group ? `, group ${c.memberOf.group}` : ''}`);
   }
+  if (c.moving) line('moving', `from the catalog ${c.moving.from} to ${c.moving.to}: next, ${c.moving.next} at ${c.moving.at.toISOString()}`);
   if (!c.catalog) return;
   const { role, memberCount, members, memberPrimaries } = c.catalog;
   line(
