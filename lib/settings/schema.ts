@@ -75,7 +75,7 @@ export const zoneDefaultsFormSchema = z.object({
   minimum: ttlText('Minimum'),
   allowTransfer: z.string().max(10_000, 'That is too many ranges'),
   alsoNotify: z.string().max(10_000, 'That is too many targets'),
-  catalog: z.string().trim().max(254, 'A catalog name is at most 253 characters'),
+  catalog: z.string().trim().max(254, 'A catalog name is at most 253 characters').default(''),
 });
 
 export const SECONDARY_ZONES_FIELDS = ['editorPrimaryRanges'] as const;

@@ -63,8 +63,8 @@ export const createZoneFormSchema = z.object({
   contact: z.string().trim().max(320, 'That contact is too long'),
   defaultTtl: optionalTtlText('Default TTL'),
   serialPolicy: z.enum(SERIAL_POLICIES as [string, ...string[]], { message: 'Choose increment, date or unixtime' }),
-  catalog: z.string().trim().max(254, 'A catalog name is at most 253 characters'),
-  catalogGroup: z.string().trim().max(255, 'A group name is at most 255 characters'),
+  catalog: z.string().trim().max(254, 'A catalog name is at most 253 characters').default(''),
+  catalogGroup: z.string().trim().max(255, 'A group name is at most 255 characters').default(''),
 });
 
 export const recordInputSchema = z.object({
