@@ -11,7 +11,8 @@ import type { Actor } from './actor';
 import { checkZoneCreation } from './creation-rules';
 import { soaRecordOf } from './data';
 import { writeChange } from './journal';
-import { readList } from './json-lists';
+import type { ZoneDefaults } from '../settings/schema';
+import { readList, writeList } from './json-lists';
 import { notifyTargets } from './notify-targets';
 import { markChanged } from './zone-changes';
 import { insertRecords, queueNotify } from './zone-version';
@@ -43,4 +44,32 @@ export async function insertZoneIn(tx: Tx, actor: Actor, data: ZoneInsert, recor
   }
   await markChanged(tx, zone.name);
   return zone;
+}
+
+/**
+ * The row of a new secondary zone of `primaries` (stored ADDRESS:PORT), from
+ * the zone template: serial 0 (nothing held yet, so the engine transfers at
+ * once), the SOA columns placeholders until the first transfer brings the
+ * primary's. The CLI and form (createZone) and the catalog consumer
+ * (catalog-consumer.ts) create secondaries with it.
+ */
+export function newSecondaryZone(name: string, primaries: readonly string[], defaults: ZoneDefaults, opts: { serialPolicy?: string; defaultTtl?: number } = {}): ZoneInsert {
+  const defaultTtl = opts.defaultTtl ?? defaults.defaultTtl;
+  return {
+    name,
+    kind: 'secondary',
+    serial: 0n,
+    serialPolicy: opts.serialPolicy ?? defaults.serialPolicy,
+    soaMname: name,
+    soaRname: name,
+    soaRefresh: defaults.refresh,
+    soaRetry: defaults.retry,
+    soaExpire: defaults.expire,
+    soaMinimum: defaults.minimum,
+    soaTtl: defaultTtl,
+    defaultTtl,
+    primaries: writeList(primaries),
+    allowTransfer: writeList(defaults.allowTransfer),
+    alsoNotify: writeList(defaults.alsoNotify),
+  };
 }

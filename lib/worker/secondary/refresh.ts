@@ -23,7 +23,7 @@ import {
   type SecondaryApplyResult,
 } from '../../zones/secondary-store';
 import type { Logger } from '../logger';
-import { recordEvent, type SecondaryEvent } from './events';
+import { catalogEvents, recordEvent, recordEvents, type SecondaryEvent } from './events';
 import { PrimaryQueryError, queryPrimary } from './query-primary';
 import { afterFailure, afterSuccess, effectiveTimers, type SoaTimers } from './timers';
 import { receiveTransfer, TransferError, type ReceivedTransfer, type TransferLimits } from './transfer-in';
@@ -59,10 +59,15 @@ export interface RefreshOptions {
   force?: boolean;
 }
 
-export type RefreshOutcome = RefreshResult & { nextRefreshAt: number; expiresAt: number | null };
+export type RefreshOutcome = RefreshResult & {
+  nextRefreshAt: number;
+  expiresAt: number | null;
+  /** A consumer catalog's members this transfer reset (RFC 9432 §5.4): the engine transfers them now. */
+  catalogReset?: string[];
+};
 
 type TransferAttempt =
-  | { ok: true; serial: number; style: 'ixfr' | 'axfr' | 'current'; records: number; soa: ReceivedSoa }
+  | { ok: true; serial: number; style: 'ixfr' | 'axfr' | 'current'; records: number; soa: ReceivedSoa; catalogReset?: string[] }
   /** `unstored`: received, but the database refused it (a full disk); another primary would fare no better. */
   | { ok: false; error: string; unstored?: boolean };
 
@@ -96,7 +101,8 @@ export async function refreshZone(zone: SecondaryZone, opts: RefreshOptions, dep
       if (t.ok) {
         // A transfer wrote the refresh state with the content; "already current" did not.
         if (t.style === 'current') return succeed(zone, { soa: null, serial: t.serial, status: 'current', primary: peer }, deps);
-        return succeed(zone, { soa: t.soa, serial: t.serial, status: 'transferred', primary: peer, style: t.style, records: t.records }, deps);
+        const outcome = await succeed(zone, { soa: t.soa, serial: t.serial, status: 'transferred', primary: peer, style: t.style, records: t.records }, deps);
+        return t.catalogReset?.length ? { ...outcome, catalogReset: t.catalogReset } : outcome;
       }
       errors.push(`${peer}: ${t.error}`);
       if (t.unstored) break;
@@ -187,7 +193,8 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
           const detail = withKey(`incremental: ${c.diffs.length} change${c.diffs.length > 1 ? 's' : ''}, +${applied.added} −${applied.removed} records${skipped ? `; ${skipped}` : ''}`);
           await event({ kind: 'ixfr-in', peer, serial: applied.newSerial, outcome: 'ok', detail, ...stats });
           deps.log.info({ zone: zone.name, primary: peer, from: zone.serial, to: applied.newSerial, changes: c.diffs.length, ms: r.ms }, 'IXFR applied');
-          return { ok: true, serial: applied.newSerial, style: 'ixfr', records: applied.records, soa: c.soa };
+          const catalogReset = await recordCatalog(zone, peer, applied, deps);
+          return { ok: true, serial: applied.newSerial, style: 'ixfr', records: applied.records, soa: c.soa, catalogReset };
         } catch (err) {
           if (err instanceof DatabaseError) return unstored('ixfr-in', err, stats);
           if (!(err instanceof AppError)) throw err;
@@ -249,6 +256,24 @@ async function applyFull(
     deps.workerId,
   );
   deps.log.info({ zone: zone.name, primary: how.peer, serial: soa.soa.serial, records: applied.records, ms: how.stats.durationMs }, 'AXFR applied');
+  const catalogReset = await recordCatalog(zone, how.peer, applied, deps);
   // A whole zone that is not newer (a primary that went back) was checked, not taken.
-  return { ok: true, serial: applied.newSerial, style: applied.changed ? 'axfr' : 'current', records: applied.records, soa };
+  return { ok: true, serial: applied.newSerial, style: applied.changed ? 'axfr' : 'current', records: applied.records, soa, catalogReset };
+}
+
+/**
+ * A consumer catalog's stored version created, deleted, reset or refused
+ * members (lib/zones/catalog-consumer.ts): recorded now it is committed, and
+ * logged. Returns the members reset, for the engine to transfer now.
+ */
+async function recordCatalog(zone: SecondaryZone, peer: string, applied: SecondaryApplyResult, deps: RefreshDeps): Promise<string[] | undefined> {
+  const sync = applied.catalog;
+  if (!sync) return undefined;
+  const count = (o: string) => sync.events.filter((e) => e.outcome === o).length;
+  const summary = { zone: zone.name, serial: applied.newSerial, added: count('added'), removed: count('removed'), reset: count('reset'), conflicts: count('conflict') };
+  const refused = sync.events.find((e) => e.outcome === 'refused');
+  if (refused) deps.log.warn({ zone: zone.name, serial: applied.newSerial, reason: refused.detail }, 'catalog refused');
+  else deps.log.info(summary, 'catalog members synced');
+  await recordEvents(catalogEvents(zone, peer, applied.newSerial, sync), deps.log, deps.workerId ?? null);
+  return sync.reset;
 }
