@@ -415,5 +415,6 @@ export async function loadSecondaryZone(name: string): Promise<SecondaryZone | n
     timers: { refresh: z.soaRefresh, retry: z.soaRetry, expire: z.soaExpire },
     failures: z.refreshFailures,
     expiresAt: z.expiresAt?.getTime() ?? null,
+    catalogConsumer: z.catalogRole === 'consumer',
   };
 }

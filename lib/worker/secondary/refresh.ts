@@ -40,6 +40,8 @@ export interface SecondaryZone {
   timers: SoaTimers;
   failures: number;
   expiresAt: number | null;
+  /** A catalog we consume (RFC 9432): its refresh may go straight to the transfer (see refreshZone). */
+  catalogConsumer?: boolean;
 }
 
 export interface RefreshDeps {
@@ -83,17 +85,23 @@ export async function refreshZone(zone: SecondaryZone, opts: RefreshOptions, dep
       if (deps.signal?.aborted) break;
       const peer = formatHostPort(primary);
       const started = now();
-      let remote: number;
+      let remote: number | null;
       try {
         remote = await primarySerial(primary, zone, key, deps);
       } catch (err) {
         const kind = err instanceof PrimaryQueryError ? err.kind : 'error';
-        errors.push(`${peer}: ${(err as Error).message}`);
-        deps.log.warn({ zone: zone.name, primary: peer, err: (err as Error).message }, 'SOA check failed');
-        await event({ kind: 'refresh', peer, serial: zone.serial || null, outcome: kind, detail: `SOA check: ${(err as Error).message}`, durationMs: now() - started });
-        continue;
+        // Knot answers questions about a catalog zone only over TCP (it REFUSES the UDP SOA question);
+        // the transfer, over TCP, says whether ours is current (an IXFR answered with the SOA alone).
+        const overTcp = zone.catalogConsumer && kind === 'refused';
+        if (!overTcp) {
+          errors.push(`${peer}: ${(err as Error).message}`);
+          deps.log.warn({ zone: zone.name, primary: peer, err: (err as Error).message }, 'SOA check failed');
+          await event({ kind: 'refresh', peer, serial: zone.serial || null, outcome: kind, detail: `SOA check: ${(err as Error).message}`, durationMs: now() - started });
+          continue;
+        }
+        remote = null;
       }
-      if (!opts.force && zone.serial !== 0 && !serialGreater(remote, zone.serial)) {
+      if (remote !== null && !opts.force && zone.serial !== 0 && !serialGreater(remote, zone.serial)) {
         if (remote !== zone.serial) deps.log.warn({ zone: zone.name, primary: peer, ours: zone.serial, theirs: remote }, "the primary's serial is behind ours; keeping our copy");
         return succeed(zone, { soa: null, serial: zone.serial, status: 'current', primary: peer }, deps);
       }
