@@ -81,6 +81,9 @@ describe('catalog consumer', () => {
     const mine = await db().zone.findUniqueOrThrow({ where: { name: 'mine.m4.test.' } });
     expect({ kind: mine.kind, catalogId: mine.catalogId }).toEqual({ kind: 'primary', catalogId: null });
     expect(await db().zone.findUnique({ where: { name: 'www.mine.m4.test.' } })).toBeNull();
+    // Below its own members a catalog may create zones (a parent and a child listed together, or later).
+    const nested = await cat.store([{ zone: 'mine.m4.test.', label: 'a' }, { zone: 'ok.m4.test.', label: 'c' }, { zone: 'sub.ok.m4.test.', label: 'd' }, { zone: 'p.m4.test.', label: 'e' }, { zone: 'q.p.m4.test.', label: 'f' }]);
+    expect(nested.catalog!.events.map((e) => `${e.outcome} ${e.member}`)).toEqual(['conflict mine.m4.test.', 'added p.m4.test.', 'added q.p.m4.test.', 'added sub.ok.m4.test.']);
     // Dropped from the catalog later, the zone it never created stays.
     await cat.store([]);
     expect(await db().zone.findUnique({ where: { name: 'mine.m4.test.' } })).not.toBeNull();

@@ -20,18 +20,17 @@
 // - §4.4.1, §5.6: a member of another catalog we consume whose `coo`
 //   property there names this catalog moves to this one when this one lists
 //   it, reset unless its label is the same in both.
-// Members are created under the autoprimary's rule (creation-rules.ts): a
-// catalog's primary never plants a zone at or below one of ours.
+// Members are created under the autoprimary's rule (creation-rules.ts
+// catalogMemberRefusals): a catalog's primary never plants a zone at or below
+// one of ours, except below its own members.
 import type { Prisma } from '../generated/prisma/client';
 import { memberOwner } from '../dns/catalog';
 import { parseCatalog } from '../dns/catalog-parse';
 import type { CatalogMember } from '../dns/catalog';
-import { AppError } from '../errors';
 import { getSetting } from '../settings/data';
-import type { Actor } from './actor';
 import { readList } from './json-lists';
 import { findByNames, markChanged, markChangedMany } from './zone-changes';
-import { insertZoneIn, newSecondaryZone } from './zone-insert';
+import { insertCatalogMembersIn, newSecondaryZone } from './zone-insert';
 
 type Tx = Prisma.TransactionClient;
 
@@ -61,11 +60,6 @@ export interface ConsumerCatalog {
   primaries: string;
   memberPrimaries: string;
   tsigKeyId: number | null;
-}
-
-/** The actor that creates a catalog's members: held to the autoprimary's rule. */
-export function catalogActor(catalog: string): Actor {
-  return { name: `catalog ${catalog}`, autoprimary: true };
 }
 
 /** Zone names per query: under every database's bind-variable limit. */
@@ -120,7 +114,7 @@ export async function syncCatalogMembers(tx: Tx, catalog: ConsumerCatalog): Prom
   const defaults = await getSetting('zoneDefaults', tx);
   const memberPrimaries = readList(catalog.memberPrimaries);
   const primaries = memberPrimaries.length ? memberPrimaries : readList(catalog.primaries);
-  const actor = catalogActor(catalog.name);
+  const toCreate: CatalogMember[] = [];
   for (const m of fresh) {
     const have = existing.get(m.zone);
     if (have) {
@@ -140,26 +134,19 @@ export async function syncCatalogMembers(tx: Tx, catalog: ConsumerCatalog): Prom
       }
       continue;
     }
-    try {
-      const z = await insertZoneIn(tx, actor, memberRow(catalog, m, primaries, defaults), [], `listed in the catalog ${catalog.name}`);
-      events.push({ outcome: 'added', member: m.zone, memberId: z.id, detail: `${m.zone} created as a secondary of ${primaries.join(', ') || 'no primary'}${m.group ? `, group ${m.group}` : ''}` });
-    } catch (err) {
-      // The creation rules refuse before writing anything, so the transaction carries on.
-      if (!(err instanceof AppError) || err.code !== 'forbidden') throw err;
-      events.push({ outcome: 'conflict', member: m.zone, memberId: null, detail: `${m.zone} not created: ${err.message}` });
-    }
+    toCreate.push(m);
   }
+  // Thousands at a time: a new catalog of 50,000 zones is a few hundred statements, not a few per zone.
+  const rows = toCreate.map((m) => ({ ...newSecondaryZone(m.zone, primaries, defaults), catalogLabel: m.label, catalogGroup: m.group ?? null, tsigKeyId: catalog.tsigKeyId }));
+  const { created, refused } = await insertCatalogMembersIn(tx, catalog.id, rows);
+  const byName = new Map(toCreate.map((m) => [m.zone, m]));
+  for (const z of created) {
+    const group = byName.get(z.name)?.group;
+    events.push({ outcome: 'added', member: z.name, memberId: z.id, detail: `${z.name} created as a secondary of ${primaries.join(', ') || 'no primary'}${group ? `, group ${group}` : ''}` });
+  }
+  for (const r of refused) events.push({ outcome: 'conflict', member: r.name, memberId: null, detail: `${r.name} not created: ${r.reason}` });
+  events.sort((a, b) => ((a.member ?? '') < (b.member ?? '') ? -1 : (a.member ?? '') > (b.member ?? '') ? 1 : 0));
   return { events, reset };
-}
-
-function memberRow(catalog: ConsumerCatalog, m: CatalogMember, primaries: string[], defaults: Parameters<typeof newSecondaryZone>[2]) {
-  return {
-    ...newSecondaryZone(m.zone, primaries, defaults),
-    catalog: { connect: { id: catalog.id } },
-    catalogLabel: m.label,
-    catalogGroup: m.group ?? null,
-    ...(catalog.tsigKeyId !== null ? { tsigKey: { connect: { id: catalog.tsigKeyId } } } : {}),
-  };
 }
 
 /**
