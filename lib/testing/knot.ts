@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, spawnPeer, tail } from './bind';
+import { freePort, spawnPeer, tail, type PeerProcess } from './bind';
 import { ask } from './dns-client';
 import { runProgram } from './run-program';
 
@@ -39,14 +39,7 @@ export async function startKnotSecondary(opts: KnotSecondaryOptions): Promise<Ru
   fs.writeFileSync(
     conf,
     [
-      'server:',
-      `  rundir: ${q(dir)}`,
-      `  listen: 127.0.0.1@${port}`,
-      'log:',
-      '  - target: stderr',
-      '    any: info',
-      'database:',
-      `  storage: ${q(dir)}`,
+      ...configHead(dir, port),
       'remote:',
       '  - id: primary',
       `    address: 127.0.0.1@${opts.primaryPort}`,
@@ -63,22 +56,34 @@ export async function startKnotSecondary(opts: KnotSecondaryOptions): Promise<Ru
       '',
     ].join('\n'),
   );
-  const peer = spawnPeer('knotd', opts.program, ['-c', conf], dir, path.join(dir, 'knotd.log'));
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
+  const peer = await startServing(opts.program, dir, conf, port, opts.zones[0]!, 'udp', opts.startTimeoutMs);
+  return { port, log: peer.output, waitForLog: peer.waitForLog, stop: peer.stop };
+}
+
+/** The `server`, `log` and `database` sections: 127.0.0.1 on `port`, everything in `dir`, the log on stderr. */
+function configHead(dir: string, port: number): string[] {
+  const q = JSON.stringify;
+  return ['server:', `  rundir: ${q(dir)}`, `  listen: 127.0.0.1@${port}`, 'log:', '  - target: stderr', '    any: info', 'database:', `  storage: ${q(dir)}`];
+}
+
+/** Spawns knotd with `conf` and resolves once it answers `zone`'s SOA over `transport`; stops it and throws otherwise. */
+async function startServing(program: string, dir: string, conf: string, port: number, zone: string, transport: 'udp' | 'tcp', timeoutMs = 15_000): Promise<PeerProcess> {
+  const peer = spawnPeer('knotd', program, ['-c', conf], dir, path.join(dir, 'knotd.log'));
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (peer.exited()) {
       await peer.stop();
-      throw new Error(`knotd exited before serving ${opts.zones[0]} on port ${port}:\n${tail(peer.output())}`);
+      throw new Error(`knotd exited before serving ${zone} on port ${port}:\n${tail(peer.output())}`);
     }
     try {
-      const r = await ask(port, opts.zones[0]!, 'SOA', { timeoutMs: 300 });
-      if (r.rcode === 0 && r.answers.length === 1) return { port, log: peer.output, waitForLog: peer.waitForLog, stop: peer.stop };
+      const r = await ask(port, zone, 'SOA', { timeoutMs: 300, transport });
+      if (r.rcode === 0 && r.answers.length === 1) return peer;
     } catch {
       // not answering yet
     }
     if (Date.now() > deadline) {
       await peer.stop();
-      throw new Error(`knotd did not serve ${opts.zones[0]} on port ${port} in time:\n${tail(peer.output())}`);
+      throw new Error(`knotd did not serve ${zone} on port ${port} in time:\n${tail(peer.output())}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -118,16 +123,9 @@ export async function startKnotCatalogPrimary(opts: KnotCatalogPrimaryOptions): 
     fs.writeFileSync(
       conf,
       [
-        'server:',
-        `  rundir: ${q(dir)}`,
-        `  listen: 127.0.0.1@${port}`,
+        ...configHead(dir, port),
         'control:',
         `  listen: ${q(socket)}`,
-        'log:',
-        '  - target: stderr',
-        '    any: info',
-        'database:',
-        `  storage: ${q(dir)}`,
         'remote:',
         '  - id: consumer',
         `    address: 127.0.0.1@${opts.notifyPort}`,
@@ -150,26 +148,8 @@ export async function startKnotCatalogPrimary(opts: KnotCatalogPrimaryOptions): 
     );
   };
   write(opts.members);
-  const peer = spawnPeer('knotd', opts.programs.knotd, ['-c', conf], dir, path.join(dir, 'knotd.log'));
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
-  for (;;) {
-    if (peer.exited()) {
-      await peer.stop();
-      throw new Error(`knotd exited before serving ${opts.catalog} on port ${port}:\n${tail(peer.output())}`);
-    }
-    try {
-      // Knot answers questions about a catalog only over TCP.
-      const r = await ask(port, opts.catalog, 'SOA', { timeoutMs: 300, transport: 'tcp' });
-      if (r.rcode === 0 && r.answers.length === 1) break;
-    } catch {
-      // not answering yet
-    }
-    if (Date.now() > deadline) {
-      await peer.stop();
-      throw new Error(`knotd did not serve ${opts.catalog} on port ${port} in time:\n${tail(peer.output())}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Knot answers questions about a catalog only over TCP.
+  const peer = await startServing(opts.programs.knotd, dir, conf, port, opts.catalog, 'tcp', opts.startTimeoutMs);
   return {
     port,
     log: peer.output,
