@@ -3,7 +3,8 @@
 // 2 a worker process with its own SQLite file that consumes instance 1's
 // catalog (`zone create CAT --secondary --primary … --catalog-consumer`).
 // Five zones created and two deleted in a row on instance 1 end as the three
-// left (and the seed) served by instance 2, with their records; catalogs that
+// left (and the seed) served by instance 2, with their records; a member
+// listed under a new label is reset and transferred anew; catalogs that
 // are broken (written by hand as ordinary zones on instance 1) create nothing
 // there and say why in their events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { freePort } from '../../testing/bind';
 import { ask, eventually } from '../../testing/dns-client';
 import { workerProcess, type WorkerProcess } from '../../testing/worker-process';
 import { applyChangeset, importZone } from '../../zones/changes';
-import { createZone, deleteZone } from '../../zones/zone-lifecycle';
+import { createZone, deleteZone, setZoneOptions } from '../../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from '../worker';
 
 const CAT = 'catalog.zk.test.';
@@ -39,18 +40,23 @@ const broken: Record<string, string[]> = {
   'two-ptrs.zk.test.': ['version IN TXT "2"', 'a.zones IN PTR wrong2.zk.test.', 'a.zones IN PTR wrong3.zk.test.'],
   'inside.zk.test.': ['version IN TXT "2"', 'a.zones IN PTR wrong4.zk.test.', 'b.zones IN PTR evil.zones.inside.zk.test.'],
 };
+/** A sound catalog written by hand, whose member labels the test changes. */
+const HAND = 'hand.zk.test.';
 
 beforeAll(async () => {
   ports = { one: await freePort('127.0.0.1'), two: await freePort('127.0.0.1') };
   // Every new zone notifies instance 2, as its NS hosts would be told in production.
   await setSetting('zoneDefaults', { ...(await getSetting('zoneDefaults')), alsoNotify: [`127.0.0.1:${ports.two}`] });
   await member('seed.zk.test.', '192.0.2.1');
-  for (const [name, lines] of Object.entries(broken)) {
-    await importZone(name, [`$ORIGIN ${name}`, '$TTL 0', '@ IN SOA invalid. invalid. 1 3600 600 86400 0', '@ IN NS invalid.', ...lines, ''].join('\n'), actor);
-  }
+  const catalogFile = (name: string, lines: string[]) => [`$ORIGIN ${name}`, '$TTL 0', '@ IN SOA invalid. invalid. 1 3600 600 86400 0', '@ IN NS invalid.', ...lines, ''].join('\n');
+  for (const [name, lines] of Object.entries(broken)) await importZone(name, catalogFile(name, lines), actor);
+  await createZone({ name: 'r1.zk.test.' }, actor);
+  await applyChangeset('r1.zk.test.', { add: [{ name: 'www', type: 'A', content: '192.0.2.99' }] }, actor);
+  await importZone(HAND, catalogFile(HAND, ['version IN TXT "2"', 'first.zones IN PTR r1.zk.test.']), actor);
+  await setZoneOptions(HAND, { alsoNotify: [`127.0.0.1:${ports.two}`] }, actor);
   one = await startWorker({ listen: [{ address: '127.0.0.1', port: ports.one }], controlPort: 0, notify: { firstBackoffMs: 200, timeoutsMs: [500, 500] } });
   two = workerProcess('catalog-consumer', { dnsPort: ports.two, controlPort: await freePort('127.0.0.1'), env: { ZK_REFRESH_MIN: '1' } });
-  for (const name of [CAT, ...Object.keys(broken)]) {
+  for (const name of [CAT, HAND, ...Object.keys(broken)]) {
     const r = await two.cli(['zone', 'create', name, '--secondary', '--primary', `127.0.0.1:${ports.one}`, '--catalog-consumer']);
     expect(r.stderr).toBe('');
   }
@@ -77,7 +83,7 @@ describe('Zonekeeper → Zonekeeper catalog', () => {
     for (const name of [names[1]!, names[3]!]) expect(await eventually(() => served(name), (v) => v === `rcode ${RCODE.REFUSED}`, 15_000, 100)).toBe(`rcode ${RCODE.REFUSED}`);
     // What the consumer's zone list (the web app's zones page reads the same) and the catalog's events say.
     const list = await two.cli(['zone', 'list']);
-    const zones = list.stdout.split('\n').map((l) => l.split(/\s+/)[0]).filter((z) => z?.endsWith('zk.test.') && !z.startsWith('catalog') && !(z in broken));
+    const zones = list.stdout.split('\n').map((l) => l.split(/\s+/)[0]).filter((z) => /^(m\d|seed)\./.test(z ?? ''));
     expect(zones.sort()).toEqual(['m1.zk.test.', 'm3.zk.test.', 'm5.zk.test.', 'seed.zk.test.']);
     const status = await two.cli(['zone', 'status', CAT, '--events', '50']);
     const said = (outcome: string, name: string, what: string) => new RegExp(`catalog\\s+127\\.0\\.0\\.1:${ports.one}\\s+\\d+\\s+${outcome}\\s.*${name.replace(/\./g, '\\.')} ${what}`).test(status.stdout);
@@ -86,6 +92,17 @@ describe('Zonekeeper → Zonekeeper catalog', () => {
     for (const name of [names[1]!, names[3]!]) expect(said('removed', name, 'deleted')).toBe(said('added', name, 'created'));
     const memberStatus = await two.cli(['zone', 'status', names[0]!]);
     expect(memberStatus.stdout).toMatch(/catalog\s.*added\s.*catalog catalog\.zk\.test\.: m1\.zk\.test\. created/);
+  });
+
+  it('resets a member listed under a new label and transfers it anew (RFC 9432 §5.4)', { timeout: 30_000 }, async () => {
+    expect(await eventually(() => served('r1.zk.test.'), (v) => Array.isArray(v), 15_000, 100)).toEqual(['192.0.2.99']);
+    await applyChangeset(HAND, { remove: [{ name: 'first.zones', type: 'PTR' }], add: [{ name: 'second.zones', type: 'PTR', content: 'r1.zk.test.' }] }, actor);
+    const status = await eventually(() => two.cli(['zone', 'status', HAND]), (r) => /\breset\b/.test(r.stdout), 15_000, 250);
+    expect(status.stdout).toMatch(/catalog\s.*reset\s.*r1\.zk\.test\. listed under a new label \(first → second\)/);
+    // Its data was dropped with the reset: it is served again only because it was transferred again.
+    const member = await eventually(() => two.cli(['zone', 'status', 'r1.zk.test.']), (r) => (r.stdout.match(/axfr-in\s.*\sok\s/g) ?? []).length >= 2, 15_000, 250);
+    expect((member.stdout.match(/axfr-in\s.*\sok\s/g) ?? []).length).toBe(2);
+    expect(await eventually(() => served('r1.zk.test.'), (v) => Array.isArray(v), 15_000, 100)).toEqual(['192.0.2.99']);
   });
 
   it.each([
