@@ -1,9 +1,9 @@
 // Inserting a new zone inside a caller's transaction: the rules of who may
 // create what where (creation-rules.ts), the row, its records, its first
 // journal entry and NOTIFY round, and its place on the change feed. Used by
-// zone-lifecycle.ts (the form, the CLI, autoprimaries, imports), by the
-// catalog producer for a new catalog (catalog.ts) and by the catalog
-// consumer for a new member (catalog-consumer.ts).
+// zone-lifecycle.ts (the form, the CLI, autoprimaries, imports) and by the
+// catalog producer for a new catalog (catalog.ts); the catalog consumer
+// creates its new members thousands at a time (insertCatalogMembersIn).
 import { Prisma } from '../generated/prisma/client';
 import { executeBulk, jsonArrayRows } from '../db';
 import type { RR } from '../dns/types';
