@@ -6,6 +6,9 @@ Zones
   zone create NAME [--ns HOST …] [--contact EMAIL] [--ttl TTL] [--serial-policy increment|date|unixtime]
                  [--catalog CATALOG|none [--group GROUP]]   list it in a catalog zone (default: the zone template's)
   zone create NAME --secondary --primary ADDR[:PORT] …
+  zone create CAT --secondary --primary ADDR[:PORT] … --catalog-consumer [--member-primary ADDR[:PORT] …]
+                                   a catalog zone (RFC 9432) to follow: the worker creates the zones it lists as
+                                   secondaries (of the member primaries, else of the catalog's) and deletes those it drops
   zone list
   zone delete NAME
   zone import NAME FILE            BIND zone file; creates the zone or replaces its content as one change

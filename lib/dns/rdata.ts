@@ -1077,6 +1077,15 @@ export function wireToContent(type: string, data: unknown): string {
   return h.format(h.fromWire(data));
 }
 
+/**
+ * The character-strings of TXT `content` (canonical presentation form), as
+ * bytes: what a reader of a TXT's meaning (a catalog's version and group
+ * properties, lib/dns/catalog-parse.ts) compares, escapes undone.
+ */
+export function txtContentStrings(content: string): Uint8Array[] {
+  return txt.parse(tokenize(content), '.', content.trim());
+}
+
 /** SOA content from its fields; names must be absolute. */
 export function soaContent(f: SoaFields): string {
   return normalizeContent(

@@ -12,6 +12,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { spawnPeer, tail } from './bind';
 import { ask } from './dns-client';
+import { runProgram } from './run-program';
 
 /** The schema Debian's pdns-backend-sqlite3 ships. */
 export const PDNS_SQLITE_SCHEMA = '/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql';
@@ -31,6 +32,8 @@ export interface PdnsOptions {
   secondaryZones?: { zone: string; primary: string }[];
   /** Extra `key=value` lines for pdns.conf. */
   settings?: string[];
+  /** Path of pdnsutil, for util(). */
+  pdnsutil?: string;
   startTimeoutMs?: number;
 }
 
@@ -44,6 +47,8 @@ export interface RunningPdns {
   waitForLog(re: RegExp, withinMs: number): Promise<RegExpMatchArray>;
   /** Reads PowerDNS's own database (zones it created, their records). */
   query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
+  /** Runs `pdnsutil ARGS…` on this server's configuration (needs the pdnsutil option); throws when it fails. */
+  util(args: string[]): Promise<string>;
   /** Stops pdns_server (SIGTERM, then SIGKILL after a bounded wait) and removes its folder. */
   stop(): Promise<void>;
 }
@@ -98,6 +103,13 @@ export async function startPdns(opts: PdnsOptions): Promise<RunningPdns> {
     }
   };
 
+  const util = async (args: string[]) => {
+    if (!opts.pdnsutil) throw new Error('startPdns was given no pdnsutil path');
+    const r = await runProgram(opts.pdnsutil, [`--config-dir=${dir}`, ...args], { timeoutMs: 10_000 });
+    if (r.status !== 0) throw new Error(`pdnsutil ${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
+    return r.stdout;
+  };
+
   const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
   for (;;) {
     if (peer.exited()) {
@@ -106,7 +118,7 @@ export async function startPdns(opts: PdnsOptions): Promise<RunningPdns> {
     }
     try {
       await ask(opts.port, 'zk-ready.invalid.', 'SOA', { timeoutMs: 300 }, opts.address);
-      return { address: opts.address, port: opts.port, dir, log: peer.output, waitForLog, query, stop };
+      return { address: opts.address, port: opts.port, dir, log: peer.output, waitForLog, query, util, stop };
     } catch {
       // not answering yet
     }

@@ -116,6 +116,8 @@ export async function setMembership(tx: Tx, member: MemberRow, next: Membership,
   }
   const current = member.catalogId === null ? null : await tx.zone.findUnique({ where: { id: member.catalogId } });
   if (current?.catalogRole === 'consumer') {
+    // Leaving its catalog is the catalog's primary's call (catalog-consumer.ts); deleteZone refuses it by hand.
+    if (!next.catalog) return [];
     const message = `${member.name} was created by the catalog ${current.name}, which it follows; it cannot be listed in a catalog of ours.`;
     throw new AppError('invalid', message, { catalog: [message] });
   }

@@ -10,7 +10,9 @@
 //   only above zones they may all edit. Admins may edit every zone, so they
 //   create delegations freely; so does the local operator (the CLI).
 // - An autoprimary never creates a zone at or below one of ours: a primary we
-//   trust with its own zones must not take over names we serve.
+//   trust with its own zones must not take over names we serve. Nor does a
+//   catalog we consume, below any zone but its own members
+//   (catalogMemberRefusals, for thousands of members at once).
 // - A secondary zone makes the worker connect to its primaries and record how
 //   each answered. Without `zone:configure`, a user names only primaries
 //   inside the admin's allow-list (Settings → Zone defaults), so that the
@@ -85,6 +87,34 @@ async function checkPlacement(tx: Tx, name: string, creator: Creator): Promise<v
       ? `${name} would enclose ${first} and other zones you may not edit: ask an admin to create it`
       : `${name} would enclose ${first}, which you may not edit: ask an admin to create it or to grant you ${first}`,
   );
+}
+
+/** Ancestor names per query: under every database's bind-variable limit. */
+const NAMES_PER_QUERY = 500;
+
+/**
+ * The autoprimary's rule for the new members `names` (canonical) of consumer
+ * catalog `catalogId`, in bulk: a name below a zone of ours that is not a
+ * member of that catalog is refused (a catalog's primary must not take over
+ * names we serve; below its own members, as BIND and Knot allow, it may).
+ * Returns the refused names with the reason. Call it in the transaction that
+ * inserts them, after taking TX_LOCK.zoneNames.
+ */
+export async function catalogMemberRefusals(tx: Tx, catalogId: number, names: readonly string[]): Promise<Map<string, string>> {
+  const ancestors = [...new Set(names.flatMap((n) => ancestorNames(n)))];
+  const found = new Map<string, number | null>();
+  for (let i = 0; i < ancestors.length; i += NAMES_PER_QUERY) {
+    const rows = await tx.zone.findMany({ where: { name: { in: ancestors.slice(i, i + NAMES_PER_QUERY) } }, select: { name: true, catalogId: true } });
+    for (const r of rows) found.set(r.name, r.catalogId);
+  }
+  const out = new Map<string, string>();
+  for (const name of names) {
+    // The closest zone that exists: a member listed with this one is the catalog's too, whatever encloses it.
+    const closest = ancestorNames(name).find((a) => found.has(a));
+    if (closest === undefined || found.get(closest) === catalogId) continue;
+    out.set(name, `${name} lies inside our zone ${closest}; a catalog never creates a zone below one that is not its own member.`);
+  }
+  return out;
 }
 
 function refuse(message: string): never {

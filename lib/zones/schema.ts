@@ -50,6 +50,10 @@ export const createZoneSchema = z.object({
   // The catalog (RFC 9432) to list the zone in, `none` for none; unset: the template's, for a primary zone.
   catalog: z.string().trim().max(254).optional(),
   catalogGroup: z.string().trim().max(255).optional(),
+  // A secondary catalog zone whose members the worker creates and deletes (RFC 9432 consumer).
+  catalogConsumer: z.boolean().default(false),
+  // Where a consumed catalog's members transfer from; none: the catalog's own primaries.
+  memberPrimaries: z.array(z.string().trim().min(1)).default([]),
 });
 export type CreateZoneInput = z.input<typeof createZoneSchema>;
 

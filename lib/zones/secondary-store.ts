@@ -8,12 +8,13 @@
 // this server can serve IXFR to its own secondaries) and NOTIFY is queued to
 // the zone's also-notify list.
 import type { Prisma } from '../generated/prisma/client';
-import { writeTransaction } from '../db';
+import { lockInTransaction, TX_LOCK, writeTransaction } from '../db';
 import { formatHostPort, storedAddressPorts } from '../dns/address';
 import { soaContent } from '../dns/rdata';
 import { serialGreater } from '../dns/serial';
 import type { RR, SoaFields } from '../dns/types';
 import { TimeSlice } from '../time-slice';
+import { syncCatalogMembers, type CatalogSync } from './catalog-consumer';
 import { readRecordsAt, readZoneRecords, soaRecordOf } from './data';
 import { AppError } from '../errors';
 import { readList } from './json-lists';
@@ -67,6 +68,8 @@ export interface SecondaryApplyResult {
   removed: number;
   /** Records stored after the apply, the SOA not counted. */
   records: number;
+  /** A consumer catalog (RFC 9432): what this version did to its members, for the worker to record and act on. */
+  catalog?: CatalogSync;
 }
 
 /**
@@ -225,6 +228,9 @@ async function storeSecondary(
   const removed = removedRows.map(plainRecord);
   // writeZoneVersion journals and notifies only a serial that moved (a forced retrieve may not).
   const moved = soa.soa.serial !== oldSerial;
+  const consumer = zone.catalogRole === 'consumer';
+  // Members are zones created in this transaction: the creation rules' lock first, as every creation takes it (before the change feed's).
+  if (consumer) await lockInTransaction(tx, TX_LOCK.zoneNames);
   await writeZoneVersion(
     tx,
     {
@@ -241,7 +247,10 @@ async function storeSecondary(
     },
     slice,
   );
+  // The catalog's members follow the version just written, in its transaction (catalog-consumer.ts).
+  const catalog = consumer ? await syncCatalogMembers(tx, zone) : undefined;
   return {
+    ...(catalog ? { catalog } : {}),
     zone: zone.name,
     changed: true,
     oldSerial,

@@ -46,6 +46,23 @@ export async function markChanged(tx: Prisma.TransactionClient, zone: string = S
   if (seq % PRUNE_EVERY === 0) await tx.zoneChange.deleteMany({ where: { seq: { lte: seq - KEEP_ROWS } } });
 }
 
+/**
+ * markChanged for many zones at once (a catalog dropping thousands of
+ * members): rows written a page at a time, the table pruned when a page
+ * crosses a multiple of PRUNE_EVERY, as single appends would have.
+ */
+export async function markChangedMany(tx: Prisma.TransactionClient, zones: readonly string[]): Promise<void> {
+  if (zones.length === 0) return;
+  await lockInTransaction(tx, TX_LOCK.changeFeed);
+  for (let i = 0; i < zones.length; i += NAMES_PER_QUERY) {
+    const rows = await tx.zoneChange.createManyAndReturn({ data: zones.slice(i, i + NAMES_PER_QUERY).map((zone) => ({ zone })), select: { seq: true } });
+    const seqs = rows.map((r) => Number(r.seq));
+    const first = Math.min(...seqs);
+    const last = Math.max(...seqs);
+    if (Math.floor(last / PRUNE_EVERY) > Math.floor((first - 1) / PRUNE_EVERY)) await tx.zoneChange.deleteMany({ where: { seq: { lte: last - KEEP_ROWS } } });
+  }
+}
+
 /** What changed after a cursor's position. */
 export interface ZoneChanges {
   /** The zones named (canonical names). */

@@ -1,19 +1,21 @@
 // Inserting a new zone inside a caller's transaction: the rules of who may
 // create what where (creation-rules.ts), the row, its records, its first
 // journal entry and NOTIFY round, and its place on the change feed. Used by
-// zone-lifecycle.ts (the form, the CLI, autoprimaries, imports), by the
-// catalog producer for a new catalog (catalog.ts) and by the catalog
-// consumer for a new member (catalog-consumer.ts).
-import type { Prisma } from '../generated/prisma/client';
+// zone-lifecycle.ts (the form, the CLI, autoprimaries, imports) and by the
+// catalog producer for a new catalog (catalog.ts); the catalog consumer
+// creates its new members thousands at a time (insertCatalogMembersIn).
+import { Prisma } from '../generated/prisma/client';
+import { executeBulk, jsonArrayRows } from '../db';
 import type { RR } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 import type { Actor } from './actor';
-import { checkZoneCreation } from './creation-rules';
+import { catalogMemberRefusals, checkZoneCreation } from './creation-rules';
 import { soaRecordOf } from './data';
 import { writeChange } from './journal';
-import { readList } from './json-lists';
+import type { ZoneDefaults } from '../settings/schema';
+import { readList, writeList } from './json-lists';
 import { notifyTargets } from './notify-targets';
-import { markChanged } from './zone-changes';
+import { findByNames, markChanged, markChangedMany } from './zone-changes';
 import { insertRecords, queueNotify } from './zone-version';
 
 type Tx = Prisma.TransactionClient;
@@ -43,4 +45,74 @@ export async function insertZoneIn(tx: Tx, actor: Actor, data: ZoneInsert, recor
   }
   await markChanged(tx, zone.name);
   return zone;
+}
+
+/** Zones per statement of a bulk insert: the rows go as one JSON parameter (jsonArrayRows). */
+const ROWS_PER_INSERT = 2000;
+
+/** The columns a catalog's members differ in; the others are the same for all (newSecondaryZone, the catalog's). */
+const PER_MEMBER_COLUMNS = ['name', 'catalogLabel', 'catalogGroup'] as const;
+
+/**
+ * Creates the new members `rows` (secondary zones, no records) of consumer
+ * catalog `catalogId` in `tx`, thousands at a time: the catalog's placement
+ * rule applied to them all at once (catalogMemberRefusals), the rows inserted
+ * a page per statement, the change feed told in bulk. A zone of one of these
+ * names must not exist (the caller looked, holding TX_LOCK.zoneNames).
+ * Returns the zones created and those refused, with the reason.
+ */
+export async function insertCatalogMembersIn(
+  tx: Tx,
+  catalogId: number,
+  rows: Prisma.ZoneCreateManyInput[],
+): Promise<{ created: { id: number; name: string }[]; refused: { name: string; reason: string }[] }> {
+  const refusals = await catalogMemberRefusals(tx, catalogId, rows.map((r) => r.name));
+  const refused = [...refusals].map(([name, reason]) => ({ name, reason }));
+  const [first, ...rest] = rows.filter((r) => !refusals.has(r.name)).map((r) => ({ ...r, catalogId }));
+  if (!first) return { created: [], refused };
+  // The first through Prisma; the others copy its shared columns in SQL, since binding them row by
+  // row through Prisma cost 0.35 ms a zone (7 s for 20,000; measured 2026-12-06).
+  const template = await tx.zone.create({ data: first, select: { id: true, name: true } });
+  const shared = [...Object.keys(first).filter((c) => !(PER_MEMBER_COLUMNS as readonly string[]).includes(c)), 'createdAt', 'updatedAt'];
+  const into = Prisma.raw([...PER_MEMBER_COLUMNS, ...shared].map((c) => `"${c}"`).join(', '));
+  const copied = Prisma.raw(shared.map((c) => `t."${c}"`).join(', '));
+  for (let i = 0; i < rest.length; i += ROWS_PER_INSERT) {
+    const json = JSON.stringify(rest.slice(i, i + ROWS_PER_INSERT).map((r) => [r.name, r.catalogLabel ?? null, r.catalogGroup ?? null]));
+    await executeBulk(
+      tx,
+      Prisma.sql`INSERT INTO "Zone" (${into})
+        SELECT value->>0, value->>1, value->>2, ${copied} FROM ${jsonArrayRows(json)}, "Zone" t WHERE t."id" = CAST(${template.id} AS INTEGER)`,
+    );
+  }
+  const created = [template, ...(await findByNames(rest.map((r) => r.name), (names) => tx.zone.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })))];
+  await markChangedMany(tx, created.map((z) => z.name));
+  return { created, refused };
+}
+
+/**
+ * The row of a new secondary zone of `primaries` (stored ADDRESS:PORT), from
+ * the zone template: serial 0 (nothing held yet, so the engine transfers at
+ * once), the SOA columns placeholders until the first transfer brings the
+ * primary's. The CLI and form (createZone) and the catalog consumer
+ * (catalog-consumer.ts) create secondaries with it.
+ */
+export function newSecondaryZone(name: string, primaries: readonly string[], defaults: ZoneDefaults, opts: { serialPolicy?: string; defaultTtl?: number } = {}): ZoneInsert & Prisma.ZoneCreateManyInput {
+  const defaultTtl = opts.defaultTtl ?? defaults.defaultTtl;
+  return {
+    name,
+    kind: 'secondary',
+    serial: 0n,
+    serialPolicy: opts.serialPolicy ?? defaults.serialPolicy,
+    soaMname: name,
+    soaRname: name,
+    soaRefresh: defaults.refresh,
+    soaRetry: defaults.retry,
+    soaExpire: defaults.expire,
+    soaMinimum: defaults.minimum,
+    soaTtl: defaultTtl,
+    defaultTtl,
+    primaries: writeList(primaries),
+    allowTransfer: writeList(defaults.allowTransfer),
+    alsoNotify: writeList(defaults.alsoNotify),
+  };
 }

@@ -25,7 +25,7 @@ import { tsigKeyIdFor } from './tsig-keys';
 import { knownTsigKeyNames, parseUpdatePolicy, storedUpdatePolicy, UPDATE_POLICY_FIELD } from './update-policy';
 import { normalizeRecordContent } from './validate';
 import { markChanged } from './zone-changes';
-import { insertZoneIn, type ZoneInsert } from './zone-insert';
+import { insertZoneIn, newSecondaryZone, type ZoneInsert } from './zone-insert';
 import { COMMIT_TX } from './zone-version';
 
 /** A zone name, or the reverse zone of an address prefix (`192.0.2.0/24`). */
@@ -73,20 +73,18 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
       });
     }
     const primaries = v.primaries.map((p) => checkAddressPort(p, 'primaries'));
-    return insertZone(actor, {
-      name,
-      kind: 'secondary',
-      serial: 0n,
-      serialPolicy: policy,
-      soaMname: name,
-      soaRname: name,
-      ...soaTimers,
-      soaTtl: defaultTtl,
-      defaultTtl,
-      primaries: writeList(primaries),
-      allowTransfer: writeList(defaults.allowTransfer),
-      alsoNotify: writeList(defaults.alsoNotify),
-    }, [], membership);
+    const data = newSecondaryZone(name, primaries, defaults, { serialPolicy: policy, defaultTtl });
+    if (!v.catalogConsumer) {
+      if (v.memberPrimaries.length) throw new AppError('invalid', 'Member primaries belong to a catalog we consume: give --catalog-consumer too.', { memberPrimaries: ['only for a catalog consumer'] });
+      return insertZone(actor, data, [], membership);
+    }
+    if (membership?.catalog) throw new AppError('invalid', 'A catalog we consume cannot itself be listed in a catalog.', { catalog: ['a catalog zone cannot be a member'] });
+    const memberPrimaries = v.memberPrimaries.map((p) => checkAddressPort(p, 'memberPrimaries'));
+    // Consuming a catalog lets its primary create zones here: an admin's call, like choosing a catalog.
+    return insertZone(actor, { ...data, catalogRole: 'consumer', memberPrimaries: writeList(memberPrimaries) }, [], undefined, { configure: true });
+  }
+  if (v.catalogConsumer || v.memberPrimaries.length) {
+    throw new AppError('invalid', 'Only a secondary zone can be a catalog we consume: give --secondary and --primary too.', { kind: ['a catalog consumer is a secondary zone'] });
   }
 
   const nsErrors: string[] = [];
@@ -126,10 +124,11 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
  * transaction, and lists it in the catalog `membership` names (RFC 9432,
  * lib/zones/catalog.ts) in the same one.
  */
-export async function insertZone(actor: Actor, data: ZoneInsert, records: RR[], membership?: Membership): Promise<{ name: string; serial: number }> {
+export async function insertZone(actor: Actor, data: ZoneInsert, records: RR[], membership?: Membership, opts: { configure?: boolean } = {}): Promise<{ name: string; serial: number }> {
   let catalogs: string[] = [];
   try {
     catalogs = await writeTransaction(async (tx) => {
+      if (opts.configure) await checkZoneConfigure(tx, actor);
       const zone = await insertZoneIn(tx, actor, data, records);
       if (!membership?.catalog) return [];
       if (membership.explicit) await checkZoneConfigure(tx, actor);
@@ -176,6 +175,7 @@ export async function deleteZone(nameInput: string, actor: Actor): Promise<void>
   const catalogs = await writeTransaction(async (tx) => {
     const zone = await tx.zone.findUnique({ where: { name } });
     if (!zone) throw new AppError('not-found', `There is no zone ${name}.`);
+    await refuseConsumedMember(tx, zone);
     const touched = await setMembership(tx, zone, { catalog: null }, actor);
     if (zone.catalogRole === 'producer') {
       const listed = await tx.zone.count({ where: { catalogId: zone.id } });
@@ -211,6 +211,22 @@ export async function createCatalog(nameInput: string, actor: Actor): Promise<{ 
   }
   await nudgeWorker(name);
   return { name, serial };
+}
+
+/**
+ * A zone a consumed catalog created is deleted by its catalog: deleted here
+ * by hand, it would come back with the catalog's next version (like BIND,
+ * which refuses `rndc delzone` of a catalog member). Its primary removes it
+ * from the catalog, or deleting the catalog leaves it an ordinary zone.
+ */
+async function refuseConsumedMember(tx: Prisma.TransactionClient, zone: { name: string; catalogId: number | null }): Promise<void> {
+  if (zone.catalogId === null) return;
+  const cat = await tx.zone.findUnique({ where: { id: zone.catalogId }, select: { name: true, catalogRole: true } });
+  if (cat?.catalogRole !== 'consumer') return;
+  throw new AppError(
+    'invalid',
+    `${zone.name} belongs to the catalog ${cat.name}, whose primary lists it; it goes when the primary removes it from the catalog. To keep or delete it by hand, delete the catalog zone ${cat.name} first: its members stay as ordinary secondary zones.`,
+  );
 }
 
 export interface ZoneOptions {

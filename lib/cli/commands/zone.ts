@@ -22,8 +22,8 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
   const [sub, ...rest] = args;
   const p = parseArgs(
     rest,
-    ['ns', 'primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events', 'update-policy', 'algorithm', 'catalog', 'group'],
-    ['secondary', 'nsec', 'nsec3', 'parent-has-no-ds', 'ksk', 'ds-seen'],
+    ['ns', 'primary', 'member-primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events', 'update-policy', 'algorithm', 'catalog', 'group'],
+    ['secondary', 'catalog-consumer', 'nsec', 'nsec3', 'parent-has-no-ds', 'ksk', 'ds-seen'],
     ['update-policy'],
   );
   const name = p.positionals[0];
@@ -46,10 +46,13 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
           serialPolicy: p.options.get('serial-policy')?.[0],
           catalog: p.options.get('catalog')?.[0],
           catalogGroup: p.options.get('group')?.[0],
+          catalogConsumer: p.flags.has('catalog-consumer'),
+          memberPrimaries: p.options.get('member-primary') ?? [],
         },
         ACTOR,
       );
-      io.out(secondary ? `Created secondary zone ${z.name}; it is served once the first transfer from its primary succeeds.` : `Created zone ${z.name} with serial ${z.serial}.`);
+      if (p.flags.has('catalog-consumer')) io.out(`Created catalog zone ${z.name}; the worker creates the zones it lists once the first transfer from its primary succeeds.`);
+      else io.out(secondary ? `Created secondary zone ${z.name}; it is served once the first transfer from its primary succeeds.` : `Created zone ${z.name} with serial ${z.serial}.`);
       return;
     }
     case 'list': {

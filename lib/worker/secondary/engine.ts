@@ -268,6 +268,9 @@ export class SecondaryEngine implements NotifyInbox {
         // Other workers on the same (PostgreSQL) database serve it at once too.
         await announceChange(zone).catch(() => undefined);
       }
+      // A consumed catalog's new members came with the reload (their serial 0 makes them due now);
+      // reset ones already had a timer, so they are asked for now.
+      if (outcome.ok && outcome.catalogReset) for (const member of outcome.catalogReset) void this.refreshNow(member);
       return outcome;
     } finally {
       this.release();
@@ -417,5 +420,6 @@ export async function loadSecondaryZone(name: string): Promise<SecondaryZone | n
     timers: { refresh: z.soaRefresh, retry: z.soaRetry, expire: z.soaExpire },
     failures: z.refreshFailures,
     expiresAt: z.expiresAt?.getTime() ?? null,
+    catalogConsumer: z.catalogRole === 'consumer',
   };
 }

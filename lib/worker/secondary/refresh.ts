@@ -23,7 +23,7 @@ import {
   type SecondaryApplyResult,
 } from '../../zones/secondary-store';
 import type { Logger } from '../logger';
-import { recordEvent, type SecondaryEvent } from './events';
+import { catalogEvents, recordEvent, recordEvents, type SecondaryEvent } from './events';
 import { PrimaryQueryError, queryPrimary } from './query-primary';
 import { afterFailure, afterSuccess, effectiveTimers, type SoaTimers } from './timers';
 import { receiveTransfer, TransferError, type ReceivedTransfer, type TransferLimits } from './transfer-in';
@@ -40,6 +40,8 @@ export interface SecondaryZone {
   timers: SoaTimers;
   failures: number;
   expiresAt: number | null;
+  /** A catalog we consume (RFC 9432): its refresh may go straight to the transfer (see refreshZone). */
+  catalogConsumer?: boolean;
 }
 
 export interface RefreshDeps {
@@ -61,10 +63,15 @@ export interface RefreshOptions {
   force?: boolean;
 }
 
-export type RefreshOutcome = RefreshResult & { nextRefreshAt: number; expiresAt: number | null };
+export type RefreshOutcome = RefreshResult & {
+  nextRefreshAt: number;
+  expiresAt: number | null;
+  /** A consumer catalog's members this transfer reset (RFC 9432 §5.4): the engine transfers them now. */
+  catalogReset?: string[];
+};
 
 type TransferAttempt =
-  | { ok: true; serial: number; style: 'ixfr' | 'axfr' | 'current'; records: number; soa: ReceivedSoa }
+  | { ok: true; serial: number; style: 'ixfr' | 'axfr' | 'current'; records: number; soa: ReceivedSoa; catalogReset?: string[] }
   /** `unstored`: received, but the database refused it (a full disk); another primary would fare no better. */
   | { ok: false; error: string; unstored?: boolean };
 
@@ -80,17 +87,23 @@ export async function refreshZone(zone: SecondaryZone, opts: RefreshOptions, dep
       if (deps.signal?.aborted) break;
       const peer = formatHostPort(primary);
       const started = now();
-      let remote: number;
+      let remote: number | null;
       try {
         remote = await primarySerial(primary, zone, key, deps);
       } catch (err) {
         const kind = err instanceof PrimaryQueryError ? err.kind : 'error';
-        errors.push(`${peer}: ${(err as Error).message}`);
-        deps.log.warn({ zone: zone.name, primary: peer, err: (err as Error).message }, 'SOA check failed');
-        await event({ kind: 'refresh', peer, serial: zone.serial || null, outcome: kind, detail: `SOA check: ${(err as Error).message}`, durationMs: now() - started });
-        continue;
+        // Knot answers questions about a catalog zone only over TCP (it REFUSES the UDP SOA question);
+        // the transfer, over TCP, says whether ours is current (an IXFR answered with the SOA alone).
+        const overTcp = zone.catalogConsumer && kind === 'refused';
+        if (!overTcp) {
+          errors.push(`${peer}: ${(err as Error).message}`);
+          deps.log.warn({ zone: zone.name, primary: peer, err: (err as Error).message }, 'SOA check failed');
+          await event({ kind: 'refresh', peer, serial: zone.serial || null, outcome: kind, detail: `SOA check: ${(err as Error).message}`, durationMs: now() - started });
+          continue;
+        }
+        remote = null;
       }
-      if (!opts.force && zone.serial !== 0 && !serialGreater(remote, zone.serial)) {
+      if (remote !== null && !opts.force && zone.serial !== 0 && !serialGreater(remote, zone.serial)) {
         if (remote !== zone.serial) deps.log.warn({ zone: zone.name, primary: peer, ours: zone.serial, theirs: remote }, "the primary's serial is behind ours; keeping our copy");
         return succeed(zone, { soa: null, serial: zone.serial, status: 'current', primary: peer }, deps);
       }
@@ -98,7 +111,8 @@ export async function refreshZone(zone: SecondaryZone, opts: RefreshOptions, dep
       if (t.ok) {
         // A transfer wrote the refresh state with the content; "already current" did not.
         if (t.style === 'current') return succeed(zone, { soa: null, serial: t.serial, status: 'current', primary: peer }, deps);
-        return succeed(zone, { soa: t.soa, serial: t.serial, status: 'transferred', primary: peer, style: t.style, records: t.records }, deps);
+        const outcome = await succeed(zone, { soa: t.soa, serial: t.serial, status: 'transferred', primary: peer, style: t.style, records: t.records }, deps);
+        return t.catalogReset?.length ? { ...outcome, catalogReset: t.catalogReset } : outcome;
       }
       errors.push(`${peer}: ${t.error}`);
       if (t.unstored) break;
@@ -190,7 +204,8 @@ async function transferFrom(primary: ListenAddress, zone: SecondaryZone, key: Ts
           const detail = withKey(`incremental: ${c.diffs.length} change${c.diffs.length > 1 ? 's' : ''}, +${applied.added} −${applied.removed} records${skipped ? `; ${skipped}` : ''}`);
           await event({ kind: 'ixfr-in', peer, serial: applied.newSerial, outcome: 'ok', detail, ...stats });
           deps.log.info({ zone: zone.name, primary: peer, from: zone.serial, to: applied.newSerial, changes: c.diffs.length, ms: r.ms }, 'IXFR applied');
-          return { ok: true, serial: applied.newSerial, style: 'ixfr', records: applied.records, soa: c.soa };
+          const catalogReset = await recordCatalog(zone, peer, applied, deps);
+          return { ok: true, serial: applied.newSerial, style: 'ixfr', records: applied.records, soa: c.soa, catalogReset };
         } catch (err) {
           if (err instanceof DatabaseError) return unstored('ixfr-in', err, stats);
           if (!(err instanceof AppError)) throw err;
@@ -250,6 +265,24 @@ async function applyFull(
     deps.workerId,
   );
   deps.log.info({ zone: zone.name, primary: how.peer, serial: soa.soa.serial, records: applied.records, ms: how.stats.durationMs }, 'AXFR applied');
+  const catalogReset = await recordCatalog(zone, how.peer, applied, deps);
   // A whole zone that is not newer (a primary that went back) was checked, not taken.
-  return { ok: true, serial: applied.newSerial, style: applied.changed ? 'axfr' : 'current', records: applied.records, soa };
+  return { ok: true, serial: applied.newSerial, style: applied.changed ? 'axfr' : 'current', records: applied.records, soa, catalogReset };
+}
+
+/**
+ * A consumer catalog's stored version created, deleted, reset or refused
+ * members (lib/zones/catalog-consumer.ts): recorded now it is committed, and
+ * logged. Returns the members reset, for the engine to transfer now.
+ */
+async function recordCatalog(zone: SecondaryZone, peer: string, applied: SecondaryApplyResult, deps: RefreshDeps): Promise<string[] | undefined> {
+  const sync = applied.catalog;
+  if (!sync) return undefined;
+  const count = (o: string) => sync.events.filter((e) => e.outcome === o).length;
+  const summary = { zone: zone.name, serial: applied.newSerial, added: count('added'), removed: count('removed'), reset: count('reset'), conflicts: count('conflict') };
+  const refused = sync.events.find((e) => e.outcome === 'refused');
+  if (refused) deps.log.warn({ zone: zone.name, serial: applied.newSerial, reason: refused.detail }, 'catalog refused');
+  else deps.log.info(summary, 'catalog members synced');
+  await recordEvents(catalogEvents(zone, peer, applied.newSerial, sync), deps.log, deps.workerId ?? null);
+  return sync.reset;
 }
