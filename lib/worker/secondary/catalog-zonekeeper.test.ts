@@ -90,6 +90,10 @@ describe('Zonekeeper → Zonekeeper catalog', () => {
     for (const name of kept) expect(said('added', name, 'created')).toBe(true);
     // A zone created and deleted between two transfers of the catalog (IXFR sums them up) may never appear here at all.
     for (const name of [names[1]!, names[3]!]) expect(said('removed', name, 'deleted')).toBe(said('added', name, 'created'));
+    // The catalog's page and status on instance 2 list its members with their state (lib/zones/catalog-data.ts).
+    expect(status.stdout).toMatch(/^catalog: +followed \(consumer\): 4 member zones created from it/m);
+    for (const name of [...kept, 'seed.zk.test.']) expect(status.stdout).toMatch(new RegExp(`^  ${name.replace(/\./g, '\\.')} +- +serial \\d+$`, 'm'));
+    expect(status.stdout).not.toMatch(/^ {2}m[24]\.zk\.test\./m);
     const memberStatus = await two.cli(['zone', 'status', names[0]!]);
     expect(memberStatus.stdout).toMatch(/catalog\s.*added\s.*catalog catalog\.zk\.test\.: m1\.zk\.test\. created/);
   });
