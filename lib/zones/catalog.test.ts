@@ -47,6 +47,12 @@ describe('catalog producer', () => {
     // Creation, then one version per member added after it: IXFR carries each.
     const changes = await db().change.findMany({ where: { zoneId: cat.id }, orderBy: { id: 'asc' } });
     expect(changes.map((c) => c.comment)).toEqual(['catalog created', 'catalog: a.cat1.test. added', 'catalog: b.cat1.test. added']);
+    // Each member added is an event of the catalog, as `zone status` prints them.
+    const events = await db().zoneEvent.findMany({ where: { zoneId: cat.id, kind: 'catalog' }, orderBy: { id: 'asc' } });
+    expect(events.map((e) => `${e.outcome} ${e.detail} ${e.serial}`)).toEqual([
+      `added a.cat1.test. added ${changes[1]!.newSerial}`,
+      `added b.cat1.test. added ${changes[2]!.newSerial}`,
+    ]);
     const last = (await readChangeRecords(db(), [changes[2]!])).get(changes[2]!.id)!;
     expect(last.added.filter((r) => r.type === 'PTR').map((r) => r.content)).toEqual(['b.cat1.test.']);
   });

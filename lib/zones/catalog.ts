@@ -23,6 +23,7 @@ import { checkZoneConfigure } from './creation-rules';
 import { soaRecordOf } from './data';
 import { readList, writeList } from './json-lists';
 import { notifyTargets } from './notify-targets';
+import { recordZoneEvents } from '../replication/zone-events';
 import { nudgeWorker } from './nudge';
 import { insertZoneIn, type InsertedZone, type ZoneInsert } from './zone-insert';
 import { COMMIT_TX, writeZoneVersion } from './zone-version';
@@ -129,10 +130,10 @@ export async function setMembership(tx: Tx, member: MemberRow, next: Membership,
   if (!next.catalog) {
     // Out of every catalog: its entries go now, a move's old one too.
     const touched: string[] = [];
-    if (current && member.catalogLabel) touched.push(...(await removeEntry(tx, current, member.catalogLabel, actor, `${member.name} removed`)));
+    if (current && member.catalogLabel) touched.push(...(await removeEntry(tx, current, member.catalogLabel, member.name, actor, `${member.name} removed`)));
     if (moving) {
       await tx.catalogMove.delete({ where: { id: moving.id } });
-      touched.push(...(await removeEntry(tx, moving.catalog, moving.label, actor, `${member.name} removed`)));
+      touched.push(...(await removeEntry(tx, moving.catalog, moving.label, member.name, actor, `${member.name} removed`)));
     }
     await tx.zone.update({ where: { id: member.id }, data: { catalogId: null, catalogLabel: null, catalogGroup: null } });
     return touched;
@@ -144,7 +145,7 @@ export async function setMembership(tx: Tx, member: MemberRow, next: Membership,
   if (current && current.name === next.catalog && member.catalogLabel) {
     // Same catalog, another group: the member node stays, its group property changes.
     const entry = (g: string | null) => memberRecords(current.name, { zone: member.name, label: member.catalogLabel!, group: g }).filter((r) => r.type === 'TXT');
-    await writeCatalogVersion(tx, current.name, entry(member.catalogGroup), entry(group), actor, group ? `${member.name} in group ${group}` : `${member.name} in no group`);
+    await writeCatalogVersion(tx, current.name, entry(member.catalogGroup), entry(group), actor, { outcome: 'group', member: member.name, detail: group ? `${member.name} in group ${group}` : `${member.name} in no group` });
     await tx.zone.update({ where: { id: member.id }, data: { catalogGroup: group } });
     return [current.name];
   }
@@ -154,12 +155,12 @@ export async function setMembership(tx: Tx, member: MemberRow, next: Membership,
   const label = current && member.catalogLabel ? member.catalogLabel : newMemberLabel();
   await tx.zone.update({ where: { id: member.id }, data: { catalogId: target.id, catalogLabel: label, catalogGroup: group } });
   if (!current || !member.catalogLabel) {
-    await writeCatalogVersion(tx, target.name, [], memberRecords(target.name, { zone: member.name, label, group }), actor, `${member.name} added`);
+    await writeCatalogVersion(tx, target.name, [], memberRecords(target.name, { zone: member.name, label, group }), actor, { outcome: 'added', member: member.name, detail: `${member.name} added` });
     return [target.name];
   }
   // First step of a move: the old entry names the new owner; the new catalog lists the zone later.
   const coo = memberRecords(current.name, { zone: member.name, label: member.catalogLabel, coo: target.name }).filter((r) => r.name.startsWith('coo.'));
-  await writeCatalogVersion(tx, current.name, [], coo, actor, `${member.name} moving to ${target.name}`);
+  await writeCatalogVersion(tx, current.name, [], coo, actor, { outcome: 'moving', member: member.name, detail: `${member.name} moving to ${target.name}` });
   await tx.catalogMove.create({ data: { catalogId: current.id, zone: member.name, label: member.catalogLabel, target: target.name, stage: 'announced', dueAt: moveStepAt(current) } });
   return [current.name];
 }
@@ -170,14 +171,14 @@ function moveStepAt(oldCatalog: { soaRefresh: number }, now = Date.now()): Date 
 }
 
 /** Removes the entry `label` (its PTR and properties, as stored) from `catalog` in a new version; the catalog's name when one was written. */
-async function removeEntry(tx: Tx, catalog: { id: number; name: string }, label: string, actor: Actor, comment: string): Promise<string[]> {
+async function removeEntry(tx: Tx, catalog: { id: number; name: string }, label: string, zone: string, actor: Actor, comment: string): Promise<string[]> {
   const owner = memberOwner(catalog.name, label);
   const stored = await tx.record.findMany({
     where: { zoneId: catalog.id, name: { in: [owner, ...MEMBER_PROPERTIES.map((p) => `${p}.${owner}`)] } },
     select: { name: true, type: true, ttl: true, content: true },
   });
   if (stored.length === 0) return [];
-  await writeCatalogVersion(tx, catalog.name, stored, [], actor, comment);
+  await writeCatalogVersion(tx, catalog.name, stored, [], actor, { outcome: 'removed', member: zone, detail: comment });
   return [catalog.name];
 }
 
@@ -202,12 +203,12 @@ export async function endDueMoves(now: Date, limit: number): Promise<{ catalogs:
       if (m.stage === 'announced') {
         const member = await tx.zone.findUnique({ where: { name: m.zone }, select: { catalogLabel: true, catalogGroup: true, catalog: { select: { name: true } } } });
         if (member?.catalog?.name !== m.target || !member.catalogLabel) continue;
-        await writeCatalogVersion(tx, m.target, [], memberRecords(m.target, { zone: m.zone, label: member.catalogLabel, group: member.catalogGroup }), CATALOG_KEEPER, `${m.zone} added, moving from ${m.catalog.name}`);
+        await writeCatalogVersion(tx, m.target, [], memberRecords(m.target, { zone: m.zone, label: member.catalogLabel, group: member.catalogGroup }), CATALOG_KEEPER, { outcome: 'added', member: m.zone, detail: `${m.zone} added, moving from ${m.catalog.name}` });
         await tx.catalogMove.update({ where: { id: m.id }, data: { stage: 'listed', dueAt: moveStepAt(m.catalog, now.getTime()) } });
         touched.add(m.target);
       } else {
         await tx.catalogMove.delete({ where: { id: m.id } });
-        for (const c of await removeEntry(tx, m.catalog, m.label, CATALOG_KEEPER, `${m.zone} removed, moved to ${m.target}`)) touched.add(c);
+        for (const c of await removeEntry(tx, m.catalog, m.label, m.zone, CATALOG_KEEPER, `${m.zone} removed, moved to ${m.target}`)) touched.add(c);
       }
     }
     return [...touched];
@@ -241,7 +242,14 @@ export async function producerCatalog(tx: Tx, name: string, actor: Actor): Promi
  * for IXFR and queues NOTIFY to its also-notify targets (its NS is
  * `invalid.`, RFC 9432 §4). Takes the catalog's turn like any commit.
  */
-export async function writeCatalogVersion(tx: Tx, name: string, removed: readonly RR[], added: readonly RR[], actor: Actor, comment: string): Promise<void> {
+/** What a catalog version does to one member, for its changelog comment and its event. */
+export interface CatalogChange {
+  outcome: 'added' | 'removed' | 'moving' | 'group';
+  member: string;
+  detail: string;
+}
+
+export async function writeCatalogVersion(tx: Tx, name: string, removed: readonly RR[], added: readonly RR[], actor: Actor, change: CatalogChange): Promise<void> {
   await lockInTransaction(tx, TX_LOCK.zoneChanges, name);
   const cat = await tx.zone.findUnique({ where: { name } });
   if (!cat || cat.catalogRole !== 'producer') throw new AppError('not-found', `There is no catalog ${name}.`);
@@ -259,7 +267,7 @@ export async function writeCatalogVersion(tx: Tx, name: string, removed: readonl
       serial: newSerial,
       removedRows,
       added,
-      author: { userId: actor.userId ?? null, actor: actor.name, comment: `catalog: ${comment}` },
+      author: { userId: actor.userId ?? null, actor: actor.name, comment: `catalog: ${change.detail}` },
       journal: [{ oldSerial, newSerial, removed: [soaRecordOf(cat), ...gone], added: [soaRecordOf(updated), ...added] }],
       // Only the also-notify list: the catalog's NS names no server.
       notifyTargets: notifyTargets(cat.name, cat.soaMname, [], readList(cat.alsoNotify)),
@@ -267,4 +275,6 @@ export async function writeCatalogVersion(tx: Tx, name: string, removed: readonl
     },
     new TimeSlice(),
   );
+  // Every member added or removed is an event of the catalog, as on a consumer (catalog-consumer.ts).
+  await recordZoneEvents([{ zoneId: cat.id, zoneName: cat.name, kind: 'catalog', peer: '', serial: newSerial, outcome: change.outcome, detail: change.detail }], tx);
 }
