@@ -269,7 +269,7 @@ export async function writeCatalogVersion(tx: Tx, name: string, removed: readonl
       added,
       author: { userId: actor.userId ?? null, actor: actor.name, comment: `catalog: ${change.detail}` },
       journal: [{ oldSerial, newSerial, removed: [soaRecordOf(cat), ...gone], added: [soaRecordOf(updated), ...added] }],
-      // Only the also-notify list: the catalog's NS names no server.
+      // Only the also-notify list: the catalog's NS is its MNAME, invalid., which names no server.
       notifyTargets: notifyTargets(cat.name, cat.soaMname, [], readList(cat.alsoNotify)),
       conflict: `the catalog ${name} was changed by someone else at the same moment; try again.`,
     },

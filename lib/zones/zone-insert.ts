@@ -39,9 +39,8 @@ export async function insertZoneIn(tx: Tx, actor: Actor, data: ZoneInsert, recor
   if (zone.kind === 'primary') {
     const head = { zoneId: zone.id, userId: actor.userId ?? null, actor: actor.name, comment, oldSerial: 0n, newSerial: zone.serial, version: zone.version };
     await writeChange(tx, head, [], [soaRecordOf(zone), ...records], slice);
-    // A catalog's NS names no server (RFC 9432 §4): only its also-notify list hears of it.
-    const nsRecords = zone.catalogRole ? [] : records;
-    await queueNotify(tx, zone.id, zone.serial, notifyTargets(zone.name, zone.soaMname, nsRecords, readList(zone.alsoNotify)));
+    // A catalog's NS is its SOA MNAME, invalid. (RFC 9432 §4): notifyTargets leaves it out, and only its also-notify list hears of it.
+    await queueNotify(tx, zone.id, zone.serial, notifyTargets(zone.name, zone.soaMname, records, readList(zone.alsoNotify)));
   }
   await markChanged(tx, zone.name);
   return zone;
