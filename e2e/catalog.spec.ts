@@ -49,7 +49,7 @@ test('a zone created from the form joins the template catalog, which is served a
       await page.goto(`/zones?q=${catalog}`);
       const row = page.getByRole('row').filter({ hasText: catalog });
       await expect(row.getByText('catalog', { exact: true })).toBeVisible();
-      await row.getByRole('link', { name: catalog }).click();
+      await row.getByRole('link', { name: catalog, exact: true }).click();
       await expect(page.getByTestId('catalog-role')).toContainText('A system zone: it lists the 1 zone');
       const member = page.getByTestId('catalog-members').getByRole('row').filter({ hasText: zone });
       await expect(member).toContainText('gold');
