@@ -51,7 +51,6 @@ export interface MemberRow {
   catalogGroup: string | null;
 }
 
-
 /** A catalog name as typed (`--catalog NAME`): canonical, or an 'invalid' AppError on the catalog field. */
 export function catalogName(input: string): string {
   try {
@@ -236,12 +235,6 @@ export async function producerCatalog(tx: Tx, name: string, actor: Actor): Promi
   return insertZoneIn(tx, actor, data, records, 'catalog created');
 }
 
-/**
- * Writes one version of producer catalog `name`: removes `removed` (as
- * stored), adds `added`, bumps the serial by its policy, journals the change
- * for IXFR and queues NOTIFY to its also-notify targets (its NS is
- * `invalid.`, RFC 9432 §4). Takes the catalog's turn like any commit.
- */
 /** What a catalog version does to one member, for its changelog comment and its event. */
 export interface CatalogChange {
   outcome: 'added' | 'removed' | 'moving' | 'group';
@@ -249,6 +242,12 @@ export interface CatalogChange {
   detail: string;
 }
 
+/**
+ * Writes one version of producer catalog `name`: removes `removed` (as
+ * stored), adds `added`, bumps the serial by its policy, journals the change
+ * for IXFR and queues NOTIFY to its also-notify targets (its NS is
+ * `invalid.`, RFC 9432 §4). Takes the catalog's turn like any commit.
+ */
 export async function writeCatalogVersion(tx: Tx, name: string, removed: readonly RR[], added: readonly RR[], actor: Actor, change: CatalogChange): Promise<void> {
   await lockInTransaction(tx, TX_LOCK.zoneChanges, name);
   const cat = await tx.zone.findUnique({ where: { name } });
