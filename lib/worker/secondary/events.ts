@@ -22,7 +22,7 @@ export async function recordEvents(es: readonly SecondaryEvent[], log: Logger, w
   try {
     await recordZoneEvents(es.map((e) => ({ ...e, workerId })));
   } catch (err) {
-    log.warn({ zone: es[0]?.zoneName, kind: es[0]?.kind, events: es.length, err: failureMessage(err) }, 'could not record events');
+    log.warn({ zone: es[0]?.zoneName, kind: es[0]?.kind, events: es.length, err: failureMessage(err) }, 'could not record an event');
   }
 }
 
