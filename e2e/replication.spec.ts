@@ -105,3 +105,20 @@ test('an editor sees and counts only the zones granted to them', async ({ page }
   await page.getByTestId('replication-summary').getByRole('link', { name: 'show every zone' }).click();
   await expect(page).toHaveURL(/\/replication$/);
 });
+
+test('the secondary zones this server transfers in are listed with their state and what went wrong', async ({ page }) => {
+  const zone = `${uniqueName('incoming')}.test`;
+  // Nothing answers on port 9: the zone is never transferred, and its last error says why.
+  await zk(['zone', 'create', zone, '--secondary', '--primary', '127.0.0.1:9']);
+  await signIn(page);
+  await page.goto('/replication');
+  const section = page.getByRole('region', { name: 'Secondary zones' });
+  await expect(section.getByTestId('incoming-summary')).toContainText('not transferred');
+  const row = section.getByTestId('incoming-row').filter({ hasText: zone });
+  await expect(row).toContainText('not transferred');
+  await expect(row).toContainText('127.0.0.1:9');
+  // The worker's first attempt fails at once; the page refreshes itself every 3 s.
+  await expect(row).toContainText('port unreachable', { timeout: 20_000 });
+  await row.getByRole('link', { name: zone }).click();
+  await expect(page).toHaveURL(new RegExp(`/zones/${zone.replace(/\./g, '\\.')}$`));
+});

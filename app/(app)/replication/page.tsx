@@ -5,8 +5,11 @@ import { Pager } from '@/components/pager';
 import { AutoRefresh } from '@/components/replication/auto-refresh';
 import { ReplicaStateBadge } from '@/components/replication/state-badge';
 import { linkClass, tableBox } from '@/components/styles';
+import { TableHead } from '@/components/table-head';
 import { requireUser } from '@/lib/auth/session';
 import { listReplicationPage, ZONE_STATES, type ZoneReplicaState } from '@/lib/replication/data';
+import { listIncomingZones } from '@/lib/replication/incoming';
+import { IncomingTable } from '@/components/replication/incoming-table';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { displayName } from '@/lib/dns/names';
 
@@ -22,7 +25,10 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
   const stateParam = param(params, 'state');
   const filter = (ZONE_STATES as string[]).includes(stateParam) ? (stateParam as ZoneReplicaState) : undefined;
   const user = await requireUser('zone:read', { returnTo: hrefWith('/replication', { state: filter, page: pageParam(params) }) });
-  const { zones: rows, counts, total, matching, page, pages } = await listReplicationPage({ visibleTo: user, state: filter, page: pageParam(params), pageSize: PAGE_SIZE });
+  const [{ zones: rows, counts, total, matching, page, pages }, incoming] = await Promise.all([
+    listReplicationPage({ visibleTo: user, state: filter, page: pageParam(params), pageSize: PAGE_SIZE }),
+    listIncomingZones({ visibleTo: user }),
+  ]);
   const first = (page - 1) * PAGE_SIZE + 1;
   const needsAction = filter ? [] : NEEDS_ACTION.filter((s) => counts[s] > 0);
 
@@ -98,14 +104,7 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
       ) : (
         <div className={tableBox}>
           <table className="min-w-full text-sm tabular-nums">
-            <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">Zone</th>
-                <th scope="col" className="px-3 py-2 text-right">Serial</th>
-                <th scope="col" className="px-3 py-2">State</th>
-                <th scope="col" className="px-3 py-2">Secondaries</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Zone', { label: 'Serial', right: true }, 'State', 'Secondaries']} />
             <tbody className="divide-y divide-zinc-100">
               {rows.map((z) => {
                 const shownName = displayName(z.zone);
@@ -144,6 +143,7 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
         </div>
       )}
       <Pager page={page} pages={pages} label="Replication pages" href={(p) => hrefWith('/replication', { state: filter, page: p })} />
+      <IncomingTable incoming={incoming} />
     </div>
   );
 }

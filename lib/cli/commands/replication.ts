@@ -1,7 +1,9 @@
 // `zonekeeper replication [ZONE]`: the replication dashboard in a terminal.
-// Without a zone, one line per primary zone; with one, each secondary's
+// Without a zone, one line per primary zone, then the secondary zones we
+// transfer in (lib/replication/incoming.ts); with one, each secondary's
 // address, serial and state, and how the latest changes reached them.
 import { getZoneReplication, listReplication, propagationTimeline, type ZoneReplication } from '../../replication/data';
+import { INCOMING_STATES, listIncomingZones, type IncomingZones } from '../../replication/incoming';
 import { absoluteName, DnsNameError } from '../../dns/names';
 import { formatAgo } from '../../format/relative-time';
 import { getZoneHeader } from '../../zones/data';
@@ -24,9 +26,10 @@ function summary(z: ZoneReplication): string {
 export async function replicationCommand(zoneArg: string | undefined, out: Out): Promise<void> {
   const now = new Date();
   if (!zoneArg) {
-    const zones = await listReplication({ now });
-    if (zones.length === 0) return out('No primary zones.');
-    table([['ZONE', 'SERIAL', 'STATE', 'SECONDARIES'], ...zones.map((z) => [z.zone, String(z.serial), z.state, summary(z)])], out);
+    const [zones, incoming] = await Promise.all([listReplication({ now }), listIncomingZones({ now })]);
+    if (zones.length === 0 && incoming.total === 0) return out('No zones.');
+    if (zones.length) table([['ZONE', 'SERIAL', 'STATE', 'SECONDARIES'], ...zones.map((z) => [z.zone, String(z.serial), z.state, summary(z)])], out);
+    if (incoming.total) printIncoming(incoming, now, zones.length > 0, out);
     return;
   }
   let name: string;
@@ -69,4 +72,25 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
     const when = latest.allLiveAfterMs !== null ? ` after ${(latest.allLiveAfterMs / 1000).toFixed(1)} s` : '';
     out(`Latest change: serial ${latest.serial} by ${latest.actor} ${formatAgo(latest.at, now)}: live on ${latest.live} of ${latest.targets.length} secondaries${when}`);
   }
+}
+
+/** The zones we are secondary for: counts per state, then the first of them worst first. */
+function printIncoming(incoming: IncomingZones, now: Date, after: boolean, out: Out): void {
+  if (after) out();
+  out(`Secondary zones (transferred from their primaries): ${INCOMING_STATES.filter((s) => incoming.counts[s]).map((s) => `${incoming.counts[s]} ${s}`).join(', ')}`);
+  table(
+    [
+      ['ZONE', 'SERIAL', 'STATE', 'PRIMARIES', 'CATALOG', 'LAST REFRESH'],
+      ...incoming.zones.map((z) => [
+        z.name,
+        String(z.serial),
+        z.state,
+        z.primaries.join(',') || '-',
+        z.catalog ?? '-',
+        `${z.lastRefreshAt ? formatAgo(z.lastRefreshAt, now) : 'never'}${z.lastError ? `: ${z.lastError}` : ''}`,
+      ]),
+    ],
+    out,
+  );
+  if (incoming.total > incoming.zones.length) out(`(the first ${incoming.zones.length} of ${incoming.total}, worst first)`);
 }

@@ -94,6 +94,10 @@ describe('Zonekeeper → Zonekeeper catalog', () => {
     expect(status.stdout).toMatch(/^catalog: +followed \(consumer\): 4 member zones created from it/m);
     for (const name of [...kept, 'seed.zk.test.']) expect(status.stdout).toMatch(new RegExp(`^  ${name.replace(/\./g, '\\.')} +- +serial \\d+$`, 'm'));
     expect(status.stdout).not.toMatch(/^ {2}m[24]\.zk\.test\./m);
+    // Its replication dashboard (the /replication page reads the same) lists them among its secondary zones, with the catalog.
+    const dashboard = await two.cli(['replication']);
+    for (const name of [...kept, 'seed.zk.test.']) expect(dashboard.stdout).toMatch(new RegExp(`^${name.replace(/\./g, '\\.')} +\\d+ +current +127\\.0\\.0\\.1:${ports.one} +catalog\\.zk\\.test\\. `, 'm'));
+    expect(dashboard.stdout).not.toMatch(/^m[24]\.zk\.test\./m);
     const memberStatus = await two.cli(['zone', 'status', names[0]!]);
     expect(memberStatus.stdout).toMatch(/catalog\s.*added\s.*catalog catalog\.zk\.test\.: m1\.zk\.test\. created/);
   });

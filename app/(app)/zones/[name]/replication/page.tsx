@@ -8,6 +8,7 @@ import { ReplicaStateBadge } from '@/components/replication/state-badge';
 import { PropagationTimeline } from '@/components/replication/timeline';
 import { RelativeTime } from '@/components/relative-time';
 import { linkClass, tableBox } from '@/components/styles';
+import { TableHead } from '@/components/table-head';
 import { requireZoneUser } from '@/lib/auth/session';
 import { getZoneReplication, propagationTimeline } from '@/lib/replication/data';
 import { getZoneHeaderById } from '@/lib/zones/data';
@@ -108,16 +109,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
         ) : (
           <div className={tableBox}>
             <table className="min-w-full whitespace-nowrap text-xs tabular-nums">
-              <thead className="border-b border-zinc-200 bg-zinc-50 text-left font-semibold uppercase tracking-wide text-zinc-600">
-                <tr>
-                  <th scope="col" className="px-3 py-2">When</th>
-                  <th scope="col" className="px-3 py-2">Event</th>
-                  <th scope="col" className="px-3 py-2">Peer</th>
-                  <th scope="col" className="px-3 py-2 text-right">Serial</th>
-                  <th scope="col" className="px-3 py-2">Outcome</th>
-                  <th scope="col" className="px-3 py-2">Details</th>
-                </tr>
-              </thead>
+              <TableHead className="" columns={['When', 'Event', 'Peer', { label: 'Serial', right: true }, 'Outcome', 'Details']} />
               <tbody className="divide-y divide-zinc-100">
                 {events.map((e) => (
                   <tr key={e.id}>
