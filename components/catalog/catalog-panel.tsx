@@ -6,6 +6,7 @@ import { displayName } from '@/lib/dns/names';
 import type { CatalogStatus } from '@/lib/zones/catalog-data';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { linkClass, tableBox } from '../styles';
+import { TableHead } from '../table-head';
 
 export function CatalogPanel({ zone, status }: { zone: string; status: CatalogStatus }) {
   const { catalog, memberOf } = status;
@@ -49,19 +50,7 @@ export function CatalogPanel({ zone, status }: { zone: string; status: CatalogSt
           {catalog.members.length > 0 && (
             <div className={tableBox}>
               <table className="min-w-full text-sm" data-testid="catalog-members">
-                <thead className="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-500">
-                  <tr>
-                    <th scope="col" className="px-3 py-2">
-                      Member zone
-                    </th>
-                    <th scope="col" className="px-3 py-2">
-                      Group
-                    </th>
-                    <th scope="col" className="px-3 py-2">
-                      State
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Member zone', 'Group', 'State']} />
                 <tbody className="divide-y divide-zinc-100">
                   {catalog.members.map((m) => (
                     <tr key={m.name}>
