@@ -152,7 +152,7 @@ export async function insertZone(actor: Actor, data: ZoneInsert, records: RR[], 
  * Secondary zones join a catalog only when asked, so that zones we follow
  * from another catalog are not passed on unless an admin says so.
  */
-async function newZoneMembership(kind: string, catalog: string | undefined, group: string | undefined): Promise<(Membership & { explicit?: boolean }) | undefined> {
+async function newZoneMembership(kind: string, catalog: string | undefined, group: string | undefined): Promise<Membership | undefined> {
   const defaults = await getSetting('zoneDefaults');
   if (catalog !== undefined && catalog.trim() !== '') {
     const m = parseMembership(catalog, group);
