@@ -17,6 +17,8 @@ Zones
                [--primary ADDR[:PORT],…]   (secondary zones: the primaries, tried in order)
                [--catalog CATALOG|none] [--group GROUP|none]
                                    the catalog zone that lists it (created when new) and its group there
+               [--member-primary ADDR[:PORT] …|none]   a catalog we consume: where its members transfer from
+                                   (none: its own primaries); its members follow its --primary and --tsig too
                [--update-policy RULE …|none]   who may change the zone by DNS UPDATE; repeat for more rules, none clears
                                    RULE: grant|deny KEY name|subdomain|wildcard NAME [TYPE …], or grant|deny KEY zonesub [TYPE …];
                                    the first rule matching key, name and type decides, no match refuses; no TYPE: all but SOA, NS, DNSSEC

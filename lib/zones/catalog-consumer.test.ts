@@ -7,7 +7,8 @@ import { catalogBaseRecords, memberRecords, type CatalogMember } from '../dns/ca
 import type { RR } from '../dns/types';
 import { expectAppError } from '../testing/app-error';
 import { replaceSecondaryContent, applySecondaryDiffs } from './secondary-store';
-import { createZone, deleteZone } from './zone-lifecycle';
+import { createTsigKey } from './tsig-keys';
+import { createZone, deleteZone, setZoneOptions } from './zone-lifecycle';
 
 const actor = { name: 'tester' };
 const soaOf = (catalog: string, serial: number) => ({ soa: { mname: 'invalid.', rname: 'invalid.', serial, refresh: 3600, retry: 600, expire: 86400, minimum: 0 }, ttl: 0 });
@@ -46,6 +47,27 @@ describe('catalog consumer', () => {
     expect(second.catalog?.events.map((e) => `${e.outcome} ${e.member}`)).toEqual(['removed a.m1.test.', 'added c.m1.test.']);
     expect((await membersOf(cat.id)).map((m) => `${m.name} ${m.catalogGroup}`)).toEqual(['b.m1.test. silver', 'c.m1.test. null']);
     expect(await db().zone.findUnique({ where: { name: 'a.m1.test.' } })).toBeNull();
+  });
+
+  it('moves its members to new primaries and a new key when an admin changes the catalog’s', async () => {
+    const cat = await consumer('cons9.test.');
+    await cat.store([{ zone: 'a.m9.test.', label: 'x' }, { zone: 'b.m9.test.', label: 'y' }]);
+    await setZoneOptions('cons9.test.', { primaries: ['192.0.2.2:5300'] }, actor);
+    expect((await membersOf(cat.id)).map((m) => m.primaries)).toEqual(['["192.0.2.2:5300"]', '["192.0.2.2:5300"]']);
+    await setZoneOptions('cons9.test.', { memberPrimaries: ['192.0.2.7'] }, actor);
+    expect((await membersOf(cat.id)).map((m) => m.primaries)).toEqual(['["192.0.2.7:53"]', '["192.0.2.7:53"]']);
+    await setZoneOptions('cons9.test.', { memberPrimaries: ['none'] }, actor);
+    expect((await membersOf(cat.id)).map((m) => m.primaries)).toEqual(['["192.0.2.2:5300"]', '["192.0.2.2:5300"]']);
+    await createTsigKey('cat-key', 'hmac-sha256');
+    const key = await db().tsigKey.findUniqueOrThrow({ where: { name: 'cat-key.' } });
+    await setZoneOptions('cons9.test.', { tsig: 'cat-key.' }, actor);
+    const members = await db().zone.findMany({ where: { catalogId: cat.id }, select: { tsigKeyId: true, nextRefreshAt: true } });
+    expect(members.map((m) => m.tsigKeyId)).toEqual([key.id, key.id]);
+    // Refreshed at once, from where the catalog now says.
+    expect(members.map((m) => m.nextRefreshAt)).toEqual([null, null]);
+    // Member primaries belong to a catalog we consume.
+    const refused = await expectAppError(setZoneOptions('a.m9.test.', { memberPrimaries: ['192.0.2.8'] }, actor), 'invalid');
+    expect(refused.message).toMatch(/not a catalog we consume/);
   });
 
   it('transfers members from the member primaries when given', async () => {

@@ -193,3 +193,22 @@ function describeOwner(z: ExistingZone): string {
   if (z.catalog) return `a ${z.kind} zone listed in our catalog ${z.catalog.name}`;
   return `a ${z.kind} zone`;
 }
+
+/**
+ * After an admin changes consumer catalog `catalogId`'s primaries, member
+ * primaries or TSIG key (setZoneOptions): its members transfer from where the
+ * catalog now says (its member primaries, else its own primaries) with its
+ * key, as they would had they been created now. Returns how many changed.
+ */
+export async function followCatalogSettings(tx: Tx, catalogId: number): Promise<number> {
+  const cat = await tx.zone.findUniqueOrThrow({ where: { id: catalogId }, select: { primaries: true, memberPrimaries: true, tsigKeyId: true } });
+  const memberPrimaries = readList(cat.memberPrimaries);
+  const primaries = JSON.stringify(memberPrimaries.length ? memberPrimaries : readList(cat.primaries));
+  const stale = { catalogId, OR: [{ primaries: { not: primaries } }, cat.tsigKeyId === null ? { tsigKeyId: { not: null } } : { OR: [{ tsigKeyId: null }, { tsigKeyId: { not: cat.tsigKeyId } }] }] };
+  const names = (await tx.zone.findMany({ where: stale, select: { name: true } })).map((z) => z.name);
+  if (names.length === 0) return 0;
+  // A refresh at once from the new primaries, as after a change of a zone's primaries by hand.
+  await tx.zone.updateMany({ where: stale, data: { primaries, tsigKeyId: cat.tsigKeyId, nextRefreshAt: null, version: { increment: 1 } } });
+  await markChangedMany(tx, names);
+  return names.length;
+}

@@ -24,6 +24,7 @@ import { createZoneSchema, type CreateZoneInput } from './schema';
 import { tsigKeyIdFor } from './tsig-keys';
 import { knownTsigKeyNames, parseUpdatePolicy, storedUpdatePolicy, UPDATE_POLICY_FIELD } from './update-policy';
 import { normalizeRecordContent } from './validate';
+import { followCatalogSettings } from './catalog-consumer';
 import { markChanged } from './zone-changes';
 import { insertZoneIn, newSecondaryZone, type ZoneInsert } from './zone-insert';
 import { COMMIT_TX } from './zone-version';
@@ -245,6 +246,14 @@ export interface ZoneOptions {
   catalog?: string;
   /** The zone's group in that catalog, `none` for none; given alone, the zone stays in its catalog. */
   catalogGroup?: string;
+  /** A catalog we consume: where its members transfer from; `none` alone: from the catalog's own primaries. */
+  memberPrimaries?: string[];
+}
+
+/** `--member-primary ADDR …`, or `none` alone for the catalog's own primaries. */
+function memberPrimariesOption(values: string[]): string[] {
+  if (values.length === 1 && values[0]!.trim().toLowerCase() === 'none') return [];
+  return values.filter(Boolean).map((t) => checkAddressPort(t, 'memberPrimaries'));
 }
 
 function checkAddressPort(text: string, field: string): string {
@@ -280,6 +289,7 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
     }
     data.serialPolicy = opts.serialPolicy;
   }
+  if (opts.memberPrimaries) data.memberPrimaries = writeList(memberPrimariesOption(opts.memberPrimaries));
   const extra: { tsigKeyId?: number | null } = {};
   if (opts.tsig !== undefined) extra.tsigKeyId = await tsigKeyIdFor(opts.tsig);
   if (opts.updatePolicy) {
@@ -295,9 +305,15 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
         throw new AppError('invalid', message, { [UPDATE_POLICY_FIELD]: [message] });
       }
     }
-    const updated = await tx.zone.updateMany({ where: { name }, data: { ...(data as Prisma.ZoneUpdateManyMutationInput), ...extra } });
-    if (updated.count === 0) return null;
+    const before = await tx.zone.findUnique({ where: { name }, select: { id: true, catalogRole: true } });
+    if (!before) return null;
+    if (data.memberPrimaries !== undefined && before.catalogRole !== 'consumer') {
+      throw new AppError('invalid', `${name} is not a catalog we consume; member primaries belong to one (zone create CAT --secondary --catalog-consumer).`, { memberPrimaries: ['only for a catalog consumer'] });
+    }
+    await tx.zone.updateMany({ where: { id: before.id }, data: { ...(data as Prisma.ZoneUpdateManyMutationInput), ...extra } });
     await markChanged(tx, name);
+    // A followed catalog's members transfer from where it says, with its key.
+    if (before.catalogRole === 'consumer' && (opts.primaries || opts.memberPrimaries || opts.tsig !== undefined)) await followCatalogSettings(tx, before.id);
     return catalogOption(tx, name, opts, actor);
   });
   if (catalogs === null) throw new AppError('not-found', `There is no zone ${name}.`);

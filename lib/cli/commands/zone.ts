@@ -105,6 +105,7 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
           updatePolicy: updatePolicyOption(p.options.get('update-policy')),
           catalog: p.options.get('catalog')?.[0],
           catalogGroup: p.options.get('group')?.[0],
+          memberPrimaries: p.options.get('member-primary'),
         },
         ACTOR,
       );
