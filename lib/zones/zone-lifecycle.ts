@@ -6,7 +6,7 @@
 // zone through lib/zones/secondary-store.ts.
 import type { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation } from '../db-errors';
-import { db, writeTransaction } from '../db';
+import { db, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
 import { AddressError, AddressRangeError, formatHostPort, parseAddressPort, parseRange } from '../dns/address';
 import { contactToRname } from '../dns/contact';
 import { absoluteName, DnsNameError } from '../dns/names';
@@ -130,6 +130,8 @@ export async function insertZone(actor: Actor, data: ZoneInsert, records: RR[], 
   try {
     catalogs = await writeTransaction(async (tx) => {
       if (opts.configure) await checkZoneConfigure(tx, actor);
+      // The catalog's turn before the change feed's (insertZoneIn takes it), in the order a commit takes them.
+      if (membership?.catalog) await lockInTransaction(tx, TX_LOCK.zoneChanges, membership.catalog);
       const zone = await insertZoneIn(tx, actor, data, records);
       if (!membership?.catalog) return [];
       if (membership.explicit) await checkZoneConfigure(tx, actor);
@@ -311,10 +313,12 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
       throw new AppError('invalid', `${name} is not a catalog we consume; member primaries belong to one (zone create CAT --secondary --catalog-consumer).`, { memberPrimaries: ['only for a catalog consumer'] });
     }
     await tx.zone.updateMany({ where: { id: before.id }, data: { ...(data as Prisma.ZoneUpdateManyMutationInput), ...extra } });
+    // The catalogs' turns before the change feed's, in the order a commit takes them.
+    const catalogs = await catalogOption(tx, name, opts, actor);
     await markChanged(tx, name);
     // A followed catalog's members transfer from where it says, with its key.
     if (before.catalogRole === 'consumer' && (opts.primaries || opts.memberPrimaries || opts.tsig !== undefined)) await followCatalogSettings(tx, before.id);
-    return catalogOption(tx, name, opts, actor);
+    return catalogs;
   });
   if (catalogs === null) throw new AppError('not-found', `There is no zone ${name}.`);
   await nudgeWorker(name);
