@@ -26,12 +26,9 @@ import { notifyTargets } from './notify-targets';
 import { recordZoneEvents } from '../replication/zone-events';
 import { nudgeWorker } from './nudge';
 import { insertZoneIn, type InsertedZone, type ZoneInsert } from './zone-insert';
-import { COMMIT_TX, writeZoneVersion } from './zone-version';
+import { COMMIT_TX, plainRecord, writeZoneVersion } from './zone-version';
 
 type Tx = Prisma.TransactionClient;
-
-export const CATALOG_ROLES = ['producer', 'consumer'] as const;
-export type CatalogRole = (typeof CATALOG_ROLES)[number];
 
 /** The catalog a zone asks to be listed in, and its group; `catalog: null` lists it in none. */
 export interface Membership {
@@ -143,8 +140,9 @@ export async function setMembership(tx: Tx, member: MemberRow, next: Membership,
   }
   if (current && current.name === next.catalog && member.catalogLabel) {
     // Same catalog, another group: the member node stays, its group property changes.
-    const entry = (g: string | null) => memberRecords(current.name, { zone: member.name, label: member.catalogLabel!, group: g }).filter((r) => r.type === 'TXT');
-    await writeCatalogVersion(tx, current.name, entry(member.catalogGroup), entry(group), actor, { outcome: 'group', member: member.name, detail: group ? `${member.name} in group ${group}` : `${member.name} in no group` });
+    const groupOwner = `group.${memberOwner(current.name, member.catalogLabel)}`;
+    const added = memberRecords(current.name, { zone: member.name, label: member.catalogLabel, group }).filter((r) => r.name === groupOwner);
+    await writeCatalogVersion(tx, current.name, [groupOwner], added, actor, { outcome: 'group', member: member.name, detail: group ? `${member.name} in group ${group}` : `${member.name} in no group` });
     await tx.zone.update({ where: { id: member.id }, data: { catalogGroup: group } });
     return [current.name];
   }
@@ -170,15 +168,11 @@ function moveStepAt(oldCatalog: { soaRefresh: number }, now = Date.now()): Date 
 }
 
 /** Removes the entry `label` (its PTR and properties, as stored) from `catalog` in a new version; the catalog's name when one was written. */
-async function removeEntry(tx: Tx, catalog: { id: number; name: string }, label: string, zone: string, actor: Actor, comment: string): Promise<string[]> {
+async function removeEntry(tx: Tx, catalog: { name: string }, label: string, zone: string, actor: Actor, comment: string): Promise<string[]> {
   const owner = memberOwner(catalog.name, label);
-  const stored = await tx.record.findMany({
-    where: { zoneId: catalog.id, name: { in: [owner, ...MEMBER_PROPERTIES.map((p) => `${p}.${owner}`)] } },
-    select: { name: true, type: true, ttl: true, content: true },
-  });
-  if (stored.length === 0) return [];
-  await writeCatalogVersion(tx, catalog.name, stored, [], actor, { outcome: 'removed', member: zone, detail: comment });
-  return [catalog.name];
+  const owners = [owner, ...MEMBER_PROPERTIES.map((p) => `${p}.${owner}`)];
+  const written = await writeCatalogVersion(tx, catalog.name, owners, [], actor, { outcome: 'removed', member: zone, detail: comment });
+  return written ? [catalog.name] : [];
 }
 
 /** Who takes the later steps of a move. */
@@ -243,22 +237,22 @@ export interface CatalogChange {
 }
 
 /**
- * Writes one version of producer catalog `name`: removes `removed` (as
- * stored), adds `added`, bumps the serial by its policy, journals the change
- * for IXFR and queues NOTIFY to its also-notify targets (its NS is
- * `invalid.`, RFC 9432 §4). Takes the catalog's turn like any commit.
+ * Writes one version of producer catalog `name`: removes every record stored
+ * at the names `removeAt` (a member node, a property), adds `added`, bumps
+ * the serial by its policy, journals the change for IXFR and queues NOTIFY to
+ * its also-notify targets (its NS is `invalid.`, RFC 9432 §4). Takes the
+ * catalog's turn like any commit. Writes nothing, and says so (false), when
+ * there is nothing to remove or add.
  */
-export async function writeCatalogVersion(tx: Tx, name: string, removed: readonly RR[], added: readonly RR[], actor: Actor, change: CatalogChange): Promise<void> {
+export async function writeCatalogVersion(tx: Tx, name: string, removeAt: readonly string[], added: readonly RR[], actor: Actor, change: CatalogChange): Promise<boolean> {
   await lockInTransaction(tx, TX_LOCK.zoneChanges, name);
   const cat = await tx.zone.findUnique({ where: { name } });
   if (!cat || cat.catalogRole !== 'producer') throw new AppError('not-found', `There is no catalog ${name}.`);
-  const names = [...new Set(removed.map((r) => r.name))];
-  const stored = names.length ? await tx.record.findMany({ where: { zoneId: cat.id, name: { in: names } }, select: { id: true, name: true, type: true, ttl: true, content: true } }) : [];
-  const removedRows = stored.filter((s) => removed.some((r) => r.name === s.name && r.type === s.type && r.content === s.content));
+  const removedRows = removeAt.length ? await tx.record.findMany({ where: { zoneId: cat.id, name: { in: [...removeAt] } }, select: { id: true, name: true, type: true, ttl: true, content: true } }) : [];
+  if (removedRows.length === 0 && added.length === 0) return false;
   const oldSerial = Number(cat.serial);
   const newSerial = nextSerial(cat.serialPolicy as SerialPolicy, oldSerial);
   const updated = { ...cat, serial: BigInt(newSerial) };
-  const gone: RR[] = removedRows.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, content: r.content }));
   await writeZoneVersion(
     tx,
     {
@@ -267,7 +261,7 @@ export async function writeCatalogVersion(tx: Tx, name: string, removed: readonl
       removedRows,
       added,
       author: { userId: actor.userId ?? null, actor: actor.name, comment: `catalog: ${change.detail}` },
-      journal: [{ oldSerial, newSerial, removed: [soaRecordOf(cat), ...gone], added: [soaRecordOf(updated), ...added] }],
+      journal: [{ oldSerial, newSerial, removed: [soaRecordOf(cat), ...removedRows.map(plainRecord)], added: [soaRecordOf(updated), ...added] }],
       // Only the also-notify list: the catalog's NS is its MNAME, invalid., which names no server.
       notifyTargets: notifyTargets(cat.name, cat.soaMname, [], readList(cat.alsoNotify)),
       conflict: `the catalog ${name} was changed by someone else at the same moment; try again.`,
@@ -276,4 +270,5 @@ export async function writeCatalogVersion(tx: Tx, name: string, removed: readonl
   );
   // Every member added or removed is an event of the catalog, as on a consumer (catalog-consumer.ts).
   await recordZoneEvents([{ zoneId: cat.id, zoneName: cat.name, kind: 'catalog', peer: '', serial: newSerial, outcome: change.outcome, detail: change.detail }], tx);
+  return true;
 }
