@@ -4,6 +4,7 @@
 import Link from 'next/link';
 import { displayName } from '@/lib/dns/names';
 import type { CatalogStatus } from '@/lib/zones/catalog-data';
+import { memberStateText } from '@/lib/zones/catalog-member-state';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { linkClass, tableBox } from '../styles';
 import { TableHead } from '../table-head';
@@ -61,11 +62,7 @@ export function CatalogPanel({ zone, status }: { zone: string; status: CatalogSt
                       </td>
                       <td className="px-3 py-1.5 font-mono">{m.group ?? '—'}</td>
                       <td className="px-3 py-1.5">
-                        {m.kind === 'secondary' && m.serial === 0
-                          ? m.lastError
-                            ? `not transferred: ${m.lastError}`
-                            : 'waiting for its first transfer'
-                          : `serial ${m.serial}${m.lastError ? `; last refresh failed: ${m.lastError}` : ''}`}
+                        {memberStateText(m)}
                       </td>
                     </tr>
                   ))}

@@ -4,6 +4,7 @@
 import { formatOffset } from '../../format/relative-time';
 import { latestZoneEvents } from '../../replication/events';
 import { getCatalogStatus, type CatalogStatus } from '../../zones/catalog-data';
+import { memberStateText } from '../../zones/catalog-member-state';
 import { getZoneRefreshStatus, latestChangeSummary } from '../../zones/data';
 import { formatUpdateRule, readUpdatePolicy } from '../../zones/update-policy';
 import { getSigningStatus } from '../../zones/dnssec-keys';
@@ -84,7 +85,7 @@ function printCatalog(c: CatalogStatus, line: (label: string, value: string) => 
   const rows = members.map((m) => [
     m.name,
     m.group ?? '-',
-    m.kind === 'secondary' && m.serial === 0 ? (m.lastError ? `not transferred: ${m.lastError}` : 'waiting for its first transfer') : `serial ${m.serial}${m.lastError ? `, last refresh failed: ${m.lastError}` : ''}`,
+    memberStateText(m),
   ]);
   const head = ['ZONE', 'GROUP', 'STATE'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
