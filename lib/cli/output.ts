@@ -57,3 +57,12 @@ export class CapturedOutput implements CommandOutput {
     return this.stderrParts.join('');
   }
 }
+
+/**
+ * `rows` (a header row first) as columns two spaces apart, each as wide as
+ * its widest cell, the last one not padded; every line after `indent`.
+ */
+export function printTable(rows: readonly (readonly string[])[], out: (line?: string) => void, indent = ''): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) out(`${indent}${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+}

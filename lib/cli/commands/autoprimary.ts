@@ -1,7 +1,7 @@
 // `zonekeeper autoprimary add|list|delete` (lib/zones/autoprimaries.ts).
 import { addAutoprimary, deleteAutoprimary, formatAutoprimary, listAutoprimaries } from '../../zones/autoprimaries';
 import { parseArgs, UsageError } from '../args';
-import type { CommandOutput } from '../output';
+import { printTable, type CommandOutput } from '../output';
 
 export async function autoprimaryCommand(args: string[], io: CommandOutput): Promise<void> {
   const [sub, ...rest] = args;
@@ -20,10 +20,7 @@ export async function autoprimaryCommand(args: string[], io: CommandOutput): Pro
       io.out('No autoprimaries. Add one with: zonekeeper autoprimary add 192.0.2.1 ns2.example.com.');
       return;
     }
-    const w = Math.max(7, ...list.map((a) => formatAutoprimary(a).length));
-    const n = Math.max(10, ...list.map((a) => a.nameserver.length));
-    io.out(`${'PRIMARY'.padEnd(w)}  ${'NAMESERVER'.padEnd(n)}  ACCOUNT`);
-    for (const a of list) io.out(`${formatAutoprimary(a).padEnd(w)}  ${a.nameserver.padEnd(n)}  ${a.account}`.trimEnd());
+    printTable([['PRIMARY', 'NAMESERVER', 'ACCOUNT'], ...list.map((a) => [formatAutoprimary(a), a.nameserver, a.account])], io.out);
     return;
   }
   if (sub === 'delete') {

@@ -4,7 +4,7 @@
 // ADDR --catalog-consumer`.
 import { listCatalogs } from '../../zones/catalog-data';
 import { parseArgs, UsageError } from '../args';
-import type { CommandOutput } from '../output';
+import { printTable, type CommandOutput } from '../output';
 import { ACTOR } from './change';
 
 export async function catalogCommand(args: string[], io: CommandOutput): Promise<void> {
@@ -26,9 +26,7 @@ export async function catalogCommand(args: string[], io: CommandOutput): Promise
       io.out('No catalogs. Create one with: zonekeeper catalog create catalog.example.');
       return;
     }
-    const w = Math.max(7, ...list.map((c) => c.name.length));
-    io.out(`${'CATALOG'.padEnd(w)}  ROLE      SERIAL      MEMBERS`);
-    for (const c of list) io.out(`${c.name.padEnd(w)}  ${c.role.padEnd(8)}  ${String(c.serial).padEnd(10)}  ${c.members}`);
+    printTable([['CATALOG', 'ROLE', 'SERIAL', 'MEMBERS'], ...list.map((c) => [c.name, c.role, String(c.serial), String(c.members)])], io.out);
     return;
   }
   throw new UsageError(`unknown catalog command "${sub ?? ''}"`);

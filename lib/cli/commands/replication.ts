@@ -8,13 +8,9 @@ import { absoluteName, DnsNameError } from '../../dns/names';
 import { formatAgo } from '../../format/relative-time';
 import { getZoneHeader } from '../../zones/data';
 import { AppError } from '../../errors';
+import { printTable } from '../output';
 
 type Out = (line?: string) => void;
-
-function table(rows: string[][], out: Out): void {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) out(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
-}
 
 function summary(z: ZoneReplication): string {
   const n = z.secondaries.length;
@@ -28,7 +24,7 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
   if (!zoneArg) {
     const [zones, incoming] = await Promise.all([listReplication({ now }), listIncomingZones({ now })]);
     if (zones.length === 0 && incoming.total === 0) return out('No zones.');
-    if (zones.length) table([['ZONE', 'SERIAL', 'STATE', 'SECONDARIES'], ...zones.map((z) => [z.zone, String(z.serial), z.state, summary(z)])], out);
+    if (zones.length) printTable([['ZONE', 'SERIAL', 'STATE', 'SECONDARIES'], ...zones.map((z) => [z.zone, String(z.serial), z.state, summary(z)])], out);
     if (incoming.total) printIncoming(incoming, now, zones.length > 0, out);
     return;
   }
@@ -53,7 +49,7 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
     return;
   }
   out();
-  table(
+  printTable(
     [
       ['SECONDARY', 'SERIAL', 'STATE', 'LAST ANSWER', 'LAST PROBE'],
       ...z.secondaries.map((s) => [
@@ -78,7 +74,7 @@ export async function replicationCommand(zoneArg: string | undefined, out: Out):
 function printIncoming(incoming: IncomingZones, now: Date, after: boolean, out: Out): void {
   if (after) out();
   out(`Secondary zones (transferred from their primaries): ${INCOMING_STATES.filter((s) => incoming.counts[s]).map((s) => `${incoming.counts[s]} ${s}`).join(', ')}`);
-  table(
+  printTable(
     [
       ['ZONE', 'SERIAL', 'STATE', 'PRIMARIES', 'CATALOG', 'LAST REFRESH'],
       ...incoming.zones.map((z) => [

@@ -8,7 +8,7 @@ import { memberStateText } from '../../zones/catalog-member-state';
 import { getZoneRefreshStatus, latestChangeSummary } from '../../zones/data';
 import { formatUpdateRule, readUpdatePolicy } from '../../zones/update-policy';
 import { getSigningStatus } from '../../zones/dnssec-keys';
-import type { CommandOutput } from '../output';
+import { printTable, type CommandOutput } from '../output';
 import { printSigning } from './dnssec';
 import { existingZone } from './zone-lookup';
 
@@ -59,9 +59,7 @@ export async function statusCommand(name: string, eventCount: number, io: Comman
     e.durationMs === null ? '-' : `${e.durationMs} ms`,
     e.detail ?? '',
   ]);
-  const head = ['TIME', 'KIND', 'PEER', 'SERIAL', 'OUTCOME', 'RECORDS', 'BYTES', 'TIME TAKEN', 'DETAIL'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [head, ...rows]) io.out(`  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+  printTable([['TIME', 'KIND', 'PEER', 'SERIAL', 'OUTCOME', 'RECORDS', 'BYTES', 'TIME TAKEN', 'DETAIL'], ...rows], io.out, '  ');
 }
 
 /** A catalog's role and members, or the catalog a member belongs to. */
@@ -87,7 +85,5 @@ function printCatalog(c: CatalogStatus, line: (label: string, value: string) => 
     m.group ?? '-',
     memberStateText(m),
   ]);
-  const head = ['ZONE', 'GROUP', 'STATE'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [head, ...rows]) io.out(`  ${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+  printTable([['ZONE', 'GROUP', 'STATE'], ...rows], io.out, '  ');
 }
