@@ -121,6 +121,8 @@ export async function setMembership(tx: Tx, member: MemberRow, next: Membership,
   const group = next.group ?? null;
   if (current && current.name === next.catalog && member.catalogGroup === group) return [];
   if (next.catalog === member.name) throw new AppError('invalid', `${member.name} cannot list itself.`, { catalog: ['a zone cannot be its own catalog'] });
+  // In no catalog, and none asked for (a plain zone deleted): nothing to read or write. A moving zone has its new catalog.
+  if (!current && !next.catalog) return [];
   const moving = await tx.catalogMove.findUnique({ where: { zone: member.name }, include: { catalog: { select: { id: true, name: true } } } });
 
   if (!next.catalog) {

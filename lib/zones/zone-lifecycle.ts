@@ -65,7 +65,7 @@ export async function createZone(input: CreateZoneInput, actor: Actor): Promise<
   const policy = (v.serialPolicy ?? defaults.serialPolicy) as SerialPolicy;
   const defaultTtl = v.defaultTtl ?? defaults.defaultTtl;
   const soaTimers = { soaRefresh: defaults.refresh, soaRetry: defaults.retry, soaExpire: defaults.expire, soaMinimum: defaults.minimum };
-  const membership = await newZoneMembership(v.kind, v.catalog, v.catalogGroup);
+  const membership = newZoneMembership(v.kind, v.catalog, v.catalogGroup, defaults.catalog);
 
   if (v.kind === 'secondary') {
     if (v.primaries.length === 0) {
@@ -149,22 +149,21 @@ export async function insertZone(actor: Actor, data: ZoneInsert, records: RR[], 
 }
 
 /**
- * The catalog a new zone joins: the one asked for (`explicit`: choosing a
+ * The catalog a new zone joins (the template's is `templateCatalog`): the one asked for (`explicit`: choosing a
  * catalog decides which secondaries serve the zone, an admin's call), else
  * for a primary zone the template's (Settings → Zone defaults), else none.
  * Secondary zones join a catalog only when asked, so that zones we follow
  * from another catalog are not passed on unless an admin says so.
  */
-async function newZoneMembership(kind: string, catalog: string | undefined, group: string | undefined): Promise<Membership | undefined> {
-  const defaults = await getSetting('zoneDefaults');
+function newZoneMembership(kind: string, catalog: string | undefined, group: string | undefined, templateCatalog: string): Membership | undefined {
   if (catalog !== undefined && catalog.trim() !== '') {
     const m = parseMembership(catalog, group);
-    const byTemplate = m.catalog !== null && defaults.catalog !== '' && m.catalog === parseMembership(defaults.catalog).catalog;
+    const byTemplate = m.catalog !== null && templateCatalog !== '' && m.catalog === parseMembership(templateCatalog).catalog;
     return { ...m, explicit: !byTemplate };
   }
   if (group) throw new AppError('invalid', 'A group needs a catalog: give the catalog too.', { catalogGroup: ['a group needs a catalog'] });
-  if (kind !== 'primary' || !defaults.catalog) return undefined;
-  return parseMembership(defaults.catalog);
+  if (kind !== 'primary' || !templateCatalog) return undefined;
+  return parseMembership(templateCatalog);
 }
 
 /**
