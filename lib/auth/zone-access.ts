@@ -1,7 +1,10 @@
 // Which zones a user may read and edit: the one place that applies per-zone
 // grants on top of the role check in permission.ts. Admins may do everything
-// and viewers may read every zone; an editor reads and edits only the zones
-// granted to them (an editor's own new zones are granted at creation).
+// and viewers may read every zone; an editor reads only the zones granted to
+// them, and edits those granted at level "edit" (an editor's own new zones are
+// granted at creation). A grant at level "request" makes the editor a
+// requester of that zone: they read it and ask for changes, which someone who
+// may edit it approves (lib/requests).
 // No next/* imports: the CLI and API routes use it as well as the pages.
 import { db } from '../db';
 import { Prisma } from '../generated/prisma/client';
@@ -13,10 +16,16 @@ export type ZoneAccessClient = Pick<Prisma.TransactionClient, 'zone' | 'zoneGran
 
 export interface ZoneRights {
   read: boolean;
+  /** May ask for changes (a change request); true whenever `write` is. */
+  request: boolean;
   write: boolean;
 }
 
-const NONE: ZoneRights = { read: false, write: false };
+/** What a grant lets its editor do with the zone. */
+export type GrantLevel = 'edit' | 'request';
+export const GRANT_LEVELS: readonly GrantLevel[] = ['edit', 'request'];
+
+const NONE: ZoneRights = { read: false, request: false, write: false };
 
 /** Whether a role reaches every zone, none, or only the zones granted to the user. */
 function scope(user: Pick<SessionUser, 'role'>): { read: 'all' | 'granted' | 'none'; write: 'all' | 'granted' | 'none' } {
@@ -29,9 +38,10 @@ function scope(user: Pick<SessionUser, 'role'>): { read: 'all' | 'granted' | 'no
 /** What `user` may do with the zone `zoneId` (which must exist). */
 export async function zoneRightsById(user: Pick<SessionUser, 'id' | 'role'>, zoneId: number, client: ZoneAccessClient = db()): Promise<ZoneRights> {
   const s = scope(user);
-  if (s.read !== 'granted') return { read: s.read === 'all', write: s.write === 'all' };
-  const grant = await client.zoneGrant.findUnique({ where: { userId_zoneId: { userId: user.id, zoneId } } });
-  return grant ? { read: true, write: true } : NONE;
+  if (s.read !== 'granted') return { read: s.read === 'all', request: s.write === 'all', write: s.write === 'all' };
+  const grant = await client.zoneGrant.findUnique({ where: { userId_zoneId: { userId: user.id, zoneId } }, select: { level: true } });
+  if (!grant) return NONE;
+  return { read: true, request: true, write: grant.level === 'edit' };
 }
 
 /** Names read per query when looking for zones a user may not edit. */
@@ -52,7 +62,7 @@ export async function zonesNotWritable(
   const s = scope(user).write;
   if (s === 'all') return { names: [], more: false };
   const client = opts.client ?? db();
-  const blocked: Prisma.ZoneWhereInput = s === 'none' ? where : { AND: [where, { grants: { none: { userId: user.id } } }] };
+  const blocked: Prisma.ZoneWhereInput = s === 'none' ? where : { AND: [where, { grants: { none: { userId: user.id, level: 'edit' } } }] };
   const found: string[] = [];
   for (let after: string | undefined; ; ) {
     const rows = await client.zone.findMany({
