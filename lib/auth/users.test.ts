@@ -87,7 +87,7 @@ describe('zone grants', () => {
     // Twice is fine.
     await grantZone('eddie', 'granted.example.');
     const detail = await getUserDetail('eddie');
-    expect(detail?.grants).toEqual(['granted.example.']);
+    expect(detail?.grants).toEqual([{ zone: 'granted.example.', level: 'edit' }]);
     expect((await listUsers()).find((u) => u.name === 'eddie')).toMatchObject({ grantCount: 1, someGrants: ['granted.example.'] });
 
     const user = { id: ed.id, role: 'editor' as const };

@@ -60,7 +60,8 @@ Replication
 Users
   user add NAME --role admin|editor|viewer   (password on stdin)
   user list                        name, role, enabled or disabled, zones granted
-  user grant USER ZONE             let the editor USER see and edit ZONE
+  user grant USER ZONE [--request] let the editor USER see and edit ZONE; with --request, see it and only
+                                   request changes, which an editor of ZONE approves (granting again sets the level)
   user revoke USER ZONE
   user disable USER | user enable USER
                                    a disabled user cannot sign in; their sessions end at once

@@ -48,10 +48,38 @@ export const secondaryZonesSettingsSchema = z.object({
 });
 export type SecondaryZonesSettings = z.output<typeof secondaryZonesSettingsSchema>;
 
+/**
+ * Which changes by a person need a second person's approval (four eyes), for
+ * every zone without its own rules (Zone.approvalRules); enforced by the change
+ * service (lib/zones/approval-rules.ts). All off by default, so nothing that
+ * worked before an upgrade is refused after it.
+ */
+export const approvalRulesSchema = z.object({
+  /** Adding, removing or changing the apex NS set, or the SOA fields. */
+  apexNsSoa: z.boolean().default(false),
+  /** Removing a record that the change does not replace with one of the same name and type. */
+  deletions: z.boolean().default(false),
+  /** Changesets touching more than this many records; 0: no limit. */
+  maxRecords: z.number().int().min(0).max(1_000_000).default(0),
+});
+export type ApprovalRules = z.output<typeof approvalRulesSchema>;
+
+/** The global approval rules, and who may change NS and SOA at all. */
+export const approvalSettingsSchema = approvalRulesSchema.extend({
+  /**
+   * Apex NS and SOA edits only by admins (Opera DNS UI's default); an editor's
+   * such edit is refused, and as a request it needs an admin to approve it.
+   * Off by default here: zones are created and delegated by their editors.
+   */
+  nsSoaAdminsOnly: z.boolean().default(false),
+});
+export type ApprovalSettings = z.output<typeof approvalSettingsSchema>;
+
 export const SETTINGS = {
   zoneDefaults: zoneDefaultsSchema,
   editor: editorSettingsSchema,
   secondaryZones: secondaryZonesSettingsSchema,
+  approval: approvalSettingsSchema,
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
