@@ -58,6 +58,12 @@ export async function getActiveUser(id: number): Promise<SessionUser | null> {
   return { id: u.id, name: u.name, role: u.role };
 }
 
+/** The enabled user of that name (any case), or null: whom `zonekeeper request … --as USER` acts as. */
+export async function getActiveUserByName(name: string): Promise<SessionUser | null> {
+  const u = await db().user.findUnique({ where: { name: normalizeUserName(name) }, select: { id: true } });
+  return u ? getActiveUser(u.id) : null;
+}
+
 /**
  * Creates `admin` when there are no users. Returns the password when it was
  * generated (so the caller prints it once), or null.

@@ -147,10 +147,3 @@ export async function getRequest(reader: Reader, id: number): Promise<RequestDet
     may: { approve: open && rights.write && !own && clean, reject: open && rights.write && !own, withdraw: open && own },
   };
 }
-
-/** The change request each change applied, with its requester, for the changelog. */
-export async function requestersOf(changeRequestIds: readonly number[]): Promise<Map<number, string>> {
-  if (changeRequestIds.length === 0) return new Map();
-  const rows = await db().changeRequest.findMany({ where: { id: { in: [...new Set(changeRequestIds)] } }, select: { id: true, requesterName: true } });
-  return new Map(rows.map((r) => [r.id, r.requesterName]));
-}
