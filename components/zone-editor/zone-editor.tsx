@@ -4,6 +4,7 @@ import { usePathname, useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import type { RR } from '@/lib/dns/types';
 import { commitEditsAction } from '@/lib/zones/actions';
+import { requestChangesAction } from '@/lib/requests/actions';
 import { editProblem, queueProblems, type PendingEdit, type SoaEdit } from '@/lib/zones/edits';
 import { recordKey } from '@/lib/zones/validate';
 import { zoneHref } from '@/lib/zones/zone-urls';
@@ -44,6 +45,7 @@ export function ZoneEditor({
   soaRecord,
   rrsets,
   canWrite,
+  canRequest,
   requireComment,
   q,
   page,
@@ -56,6 +58,8 @@ export function ZoneEditor({
   soaRecord: RR | null;
   rrsets: EditorRRset[];
   canWrite: boolean;
+  /** May ask for changes (a requester, or an editor whose change an approval rule holds). */
+  canRequest: boolean;
   requireComment: boolean;
   q: string;
   page: number;
@@ -68,7 +72,9 @@ export function ZoneEditor({
 }) {
   const router = useRouter();
   const pathname = usePathname();
-  const editable = canWrite && zone.kind === 'primary';
+  // A requester edits the queue as an editor does; the queue then goes out as a change request (lib/requests).
+  const editable = (canWrite || canRequest) && zone.kind === 'primary';
+  const requestOnly = !canWrite;
 
   const queue = useEditQueue(zone.name);
   const { edits } = queue;
@@ -81,7 +87,9 @@ export function ZoneEditor({
   const [comment, setComment] = useState('');
   const [commentErrors, setCommentErrors] = useState<string[] | undefined>();
   const [reviewOpen, setReviewOpen] = useState(false);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ ok: boolean; text: string; href?: string } | null>(null);
+  // Commit, or ask for a review: a requester always asks; an editor when the dry run says a rule holds the edits.
+  const mode = requestOnly ? 'request' : check?.approval?.length ? 'approval' : 'commit';
 
   const problems = useMemo<PanelProblem[]>(() => {
     const out: PanelProblem[] = [];
@@ -132,6 +140,30 @@ export function ZoneEditor({
     }
   }
 
+  async function request() {
+    setCommentErrors(undefined);
+    setCommitting(true);
+    try {
+      const r = await requestChangesAction(zone.name, edits, zone.serial, comment);
+      if (r.ok && r.requestId !== undefined) {
+        queue.clear();
+        setComment('');
+        setReviewOpen(false);
+        setCheck(null);
+        setNotice({ ok: true, text: r.message ?? 'Requested.', href: `/requests/${r.requestId}` });
+        router.refresh();
+      } else {
+        if (!r.commentErrors && !r.notStored) setCheck(r);
+        setCommentErrors(r.commentErrors);
+        setNotice({ ok: false, text: r.message ?? 'The change was not requested.' });
+      }
+    } catch (err) {
+      setNotice({ ok: false, text: `The request failed: ${(err as Error).message}. Your edits are kept.` });
+    } finally {
+      setCommitting(false);
+    }
+  }
+
   function discard() {
     if (!window.confirm(`Discard all ${edits.length} pending edit${edits.length === 1 ? '' : 's'}?`)) return;
     queue.clear();
@@ -165,7 +197,7 @@ export function ZoneEditor({
         <Link href={zoneHref(zone.name, 'export')} className={linkClass}>
           Export
         </Link>
-        {editable && (
+        {canWrite && zone.kind === 'primary' && (
           <Link href={zoneHref(zone.name, 'import')} className={linkClass}>
             Import
           </Link>
@@ -178,7 +210,11 @@ export function ZoneEditor({
       </div>
 
       {!canWrite && (
-        <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700">You can view this zone but not edit it.</p>
+        <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700">
+          {editable
+            ? 'You may request changes to this zone: your edits go to its editors for review, with your comment.'
+            : 'You can view this zone but not edit it.'}
+        </p>
       )}
       {zone.kind === 'secondary' && (
         <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700">
@@ -196,14 +232,15 @@ export function ZoneEditor({
           checking={checking}
           committing={committing}
           comment={comment}
-          commentRequired={requireComment}
+          commentRequired={requireComment || mode !== 'commit'}
+          mode={mode}
           commentErrors={commentErrors}
           reviewOpen={reviewOpen}
           notice={notice}
           onComment={setComment}
           onRemove={queue.remove}
           onReview={() => setReviewOpen((o) => !o)}
-          onCommit={commit}
+          onCommit={mode === 'commit' ? commit : request}
           onDiscard={discard}
           onReload={reload}
         />

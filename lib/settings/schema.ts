@@ -106,6 +106,26 @@ export const zoneDefaultsFormSchema = z.object({
   catalog: z.string().trim().max(254, 'A catalog name is at most 253 characters').default(''),
 });
 
+export const APPROVAL_FIELDS = ['apexNsSoa', 'deletions', 'maxRecords', 'nsSoaAdminsOnly', 'rules'] as const;
+export type ApprovalField = (typeof APPROVAL_FIELDS)[number];
+
+/**
+ * The approval forms (Settings → Approval, and a zone's settings): checkboxes
+ * send "on" when ticked; `maxRecords` is blank or 0 for no limit; a zone's
+ * form sends `rules` = `default` to follow the global setting.
+ */
+export const approvalFormSchema = z.object({
+  apexNsSoa: z.string().transform((v) => v === 'on'),
+  deletions: z.string().transform((v) => v === 'on'),
+  maxRecords: z
+    .string()
+    .trim()
+    .regex(/^\d{0,7}$/, 'A whole number of records, or blank for no limit')
+    .transform((v) => (v === '' ? 0 : Number(v))),
+  nsSoaAdminsOnly: z.string().transform((v) => v === 'on'),
+  rules: z.enum(['', 'default', 'own'], { message: 'Choose the global rules or this zone’s own' }),
+});
+
 export const SECONDARY_ZONES_FIELDS = ['editorPrimaryRanges'] as const;
 export type SecondaryZonesField = (typeof SECONDARY_ZONES_FIELDS)[number];
 

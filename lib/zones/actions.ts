@@ -18,6 +18,7 @@ import { formStateFromError } from '../action-errors';
 import { formText, splitList, type FormState } from '../forms';
 import { applyChangeset, type CommitResult } from './changes';
 import { createZoneFormSchema } from './schema';
+import { APPROVAL_FIELDS, approvalFormSchema, type ApprovalField } from '../settings/schema';
 import { createZone, setZoneOptions } from './zone-lifecycle';
 import { zoneHref } from './zone-urls';
 
@@ -373,4 +374,26 @@ export async function saveUpdatePolicyAction(_prev: FormState<UpdatePolicyField>
     ok: true,
     message: count ? `Saved ${count} rule${count === 1 ? '' : 's'}; the next DNS UPDATE is checked against ${count === 1 ? 'it' : 'them'}.` : 'Saved: the zone has no update policy, so every DNS UPDATE is refused.',
   };
+}
+
+// ---------------------------------------------------------------- approval rules of one zone
+
+/**
+ * The zone's own approval rules, or back to the global ones (`rules` =
+ * `default`). setZoneOptions checks that the user may configure zones (admins).
+ */
+export async function saveZoneApprovalAction(_prev: FormState<ApprovalField>, formData: FormData): Promise<FormState<ApprovalField>> {
+  const zoneInput = textField(formData, 'zone');
+  const { user } = await requireZoneUser(zoneInput, 'read', { returnTo: zoneHref(zoneInput, 'settings') });
+  const values = formText(formData, APPROVAL_FIELDS);
+  const parsed = approvalFormSchema.safeParse(values);
+  if (!parsed.success) return { message: 'Nothing was saved: see the fields marked below.', fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
+  const { apexNsSoa, deletions, maxRecords, rules } = parsed.data;
+  try {
+    await setZoneOptions(zoneInput, { approvalRules: rules === 'own' ? { apexNsSoa, deletions, maxRecords } : null }, { userId: user.id, name: user.name });
+  } catch (err) {
+    return formStateFromError(err, APPROVAL_FIELDS, values, 'Nothing was saved: see the fields marked below.');
+  }
+  revalidatePath(zoneHref(zoneInput, 'settings'));
+  return { ok: true, message: rules === 'own' ? 'Saved: this zone now has its own approval rules.' : 'Saved: this zone follows the global approval rules.' };
 }

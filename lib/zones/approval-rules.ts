@@ -12,6 +12,7 @@
 // An approved change request (Actor.request) satisfies the rules, provided
 // the approver is not the requester; the NS/SOA-only-by-admins setting then
 // still wants an admin approver.
+import { db } from '../db';
 import type { Prisma } from '../generated/prisma/client';
 import { relativeName } from '../dns/names';
 import type { RR } from '../dns/types';
@@ -40,6 +41,12 @@ export function zoneApprovalRules(stored: string | null): ApprovalRules | null {
     // an unreadable value is treated as no override
   }
   return null;
+}
+
+/** A zone's own rules for its settings page, or null when it follows the global setting. */
+export async function getZoneApprovalRules(zoneId: number): Promise<ApprovalRules | null> {
+  const z = await db().zone.findUnique({ where: { id: zoneId }, select: { approvalRules: true } });
+  return z ? zoneApprovalRules(z.approvalRules) : null;
 }
 
 /** What a change does that the rules look at. */
