@@ -163,7 +163,8 @@ test('an approval rule stops an editor’s apex NS change until a second editor 
   const { editor, second } = await people(zone);
   await signIn(page, editor.name, editor.password);
   await page.goto(`/zones/${zone}`);
-  await addRecord(page, '@', 'NS', { 'Name server': 'ns2.example.net.' });
+  // In the zone and without an address, so the NOTIFY of the approved change goes nowhere off this machine.
+  await addRecord(page, '@', 'NS', { 'Name server': `ns2.${zone}.` });
   await expect(page.getByTestId('approval-needed')).toContainText('need a second person’s approval');
   await expect(page.getByRole('button', { name: 'Commit', exact: true })).toHaveCount(0);
   const href = await requestChanges(page, zone, 'Request approval', 'a second name server', async () => {});
@@ -180,5 +181,5 @@ test('an approval rule stops an editor’s apex NS change until a second editor 
   await approver.goto(href);
   await approver.getByRole('button', { name: 'Approve' }).click();
   await expect(approver.getByTestId('request-decision')).toContainText(`Approved by ${second.name}`);
-  expect((await ns()).answers?.map((a) => (a as StringAnswer).data).sort()).toEqual([`ns1.${zone}`, 'ns2.example.net']);
+  expect((await ns()).answers?.map((a) => (a as StringAnswer).data).sort()).toEqual([`ns1.${zone}`, `ns2.${zone}`]);
 });
