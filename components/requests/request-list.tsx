@@ -6,11 +6,26 @@ import { linkClass } from '../styles';
 import { RequestStateBadge } from './state-badge';
 
 /**
- * One list of change requests (to review, mine, decided): each links to its
- * review page; a decided one says by whom, and a rejected one why.
+ * One list of change requests under its heading (to review, mine, decided):
+ * each links to its review page; a decided one says by whom, and a rejected
+ * one why.
  */
-export function RequestList({ requests, empty, label }: { requests: RequestSummary[]; empty: string; label: string }) {
-  if (requests.length === 0) return <p className="rounded-md border border-dashed border-zinc-300 bg-white px-4 py-4 text-sm text-zinc-600">{empty}</p>;
+export function RequestSection({ id, title, label, requests, empty }: { id: string; title: string; label: string; requests: RequestSummary[]; empty: string }) {
+  return (
+    <section aria-labelledby={id} className="space-y-2">
+      <h2 id={id} className="text-base font-semibold">
+        {title}
+      </h2>
+      {requests.length === 0 ? (
+        <p className="rounded-md border border-dashed border-zinc-300 bg-white px-4 py-4 text-sm text-zinc-600">{empty}</p>
+      ) : (
+        <RequestList requests={requests} label={label} />
+      )}
+    </section>
+  );
+}
+
+function RequestList({ requests, label }: { requests: RequestSummary[]; label: string }) {
   return (
     <ul aria-label={label} className="divide-y divide-zinc-100 rounded-md border border-zinc-200 bg-white shadow-sm">
       {requests.map((r) => (

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import type { RR } from '@/lib/dns/types';
-import { commitEditsAction } from '@/lib/zones/actions';
+import { commitEditsAction, type EditorResult } from '@/lib/zones/actions';
 import { requestChangesAction } from '@/lib/requests/actions';
 import { editProblem, queueProblems, type PendingEdit, type SoaEdit } from '@/lib/zones/edits';
 import { recordKey } from '@/lib/zones/validate';
@@ -114,51 +114,30 @@ export function ZoneEditor({
     return set?.records[0]?.ttl ?? zone.defaultTtl;
   };
 
-  async function commit() {
+  /** Commits the queue, or sends it as a change request (a requester's, or one an approval rule holds). */
+  async function send(kind: 'commit' | 'request') {
     // A required comment is enforced by the server (the same message comes back), not only here.
     setCommentErrors(undefined);
     setCommitting(true);
+    const what = kind === 'commit' ? 'commit' : 'request';
     try {
-      const r = await commitEditsAction(zone.name, edits, zone.serial, comment);
+      const r: EditorResult & { requestId?: number } =
+        kind === 'commit' ? await commitEditsAction(zone.name, edits, zone.serial, comment) : await requestChangesAction(zone.name, edits, zone.serial, comment);
       if (r.ok) {
         queue.clear();
         setComment('');
         setReviewOpen(false);
         setCheck(null);
-        setNotice({ ok: true, text: r.message ?? 'Committed.' });
+        setNotice({ ok: true, text: r.message ?? 'Done.', href: r.requestId === undefined ? undefined : `/requests/${r.requestId}` });
         router.refresh();
       } else {
         // A missing comment, or a database that could not store the change, says nothing about the edits: the last check stands.
         if (!r.commentErrors && !r.notStored) setCheck(r);
         setCommentErrors(r.commentErrors);
-        setNotice({ ok: false, text: r.message ?? 'The edits were not committed.' });
+        setNotice({ ok: false, text: r.message ?? `The edits were not sent (${what}).` });
       }
     } catch (err) {
-      setNotice({ ok: false, text: `The commit failed: ${(err as Error).message}. Your edits are kept.` });
-    } finally {
-      setCommitting(false);
-    }
-  }
-
-  async function request() {
-    setCommentErrors(undefined);
-    setCommitting(true);
-    try {
-      const r = await requestChangesAction(zone.name, edits, zone.serial, comment);
-      if (r.ok && r.requestId !== undefined) {
-        queue.clear();
-        setComment('');
-        setReviewOpen(false);
-        setCheck(null);
-        setNotice({ ok: true, text: r.message ?? 'Requested.', href: `/requests/${r.requestId}` });
-        router.refresh();
-      } else {
-        if (!r.commentErrors && !r.notStored) setCheck(r);
-        setCommentErrors(r.commentErrors);
-        setNotice({ ok: false, text: r.message ?? 'The change was not requested.' });
-      }
-    } catch (err) {
-      setNotice({ ok: false, text: `The request failed: ${(err as Error).message}. Your edits are kept.` });
+      setNotice({ ok: false, text: `The ${what} failed: ${(err as Error).message}. Your edits are kept.` });
     } finally {
       setCommitting(false);
     }
@@ -240,7 +219,7 @@ export function ZoneEditor({
           onComment={setComment}
           onRemove={queue.remove}
           onReview={() => setReviewOpen((o) => !o)}
-          onCommit={mode === 'commit' ? commit : request}
+          onCommit={() => send(mode === 'commit' ? 'commit' : 'request')}
           onDiscard={discard}
           onReload={reload}
         />

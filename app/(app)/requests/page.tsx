@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { RequestList } from '@/components/requests/request-list';
+import { RequestSection } from '@/components/requests/request-list';
 import { requireUser } from '@/lib/auth/session';
 import { listRequests } from '@/lib/requests/data';
 
@@ -16,24 +16,9 @@ export default async function RequestsPage() {
           Edits asked for by requesters, or by editors whose change an approval rule holds, wait here for a second person who may edit the zone.
         </p>
       </div>
-      <section aria-labelledby="review-heading" className="space-y-2">
-        <h2 id="review-heading" className="text-base font-semibold">
-          To review
-        </h2>
-        <RequestList requests={toReview} label="Requests to review" empty="Nothing waits for your review." />
-      </section>
-      <section aria-labelledby="mine-heading" className="space-y-2">
-        <h2 id="mine-heading" className="text-base font-semibold">
-          Your requests
-        </h2>
-        <RequestList requests={mine} label="Your requests" empty="You have not requested any change." />
-      </section>
-      <section aria-labelledby="decided-heading" className="space-y-2">
-        <h2 id="decided-heading" className="text-base font-semibold">
-          Recent decisions
-        </h2>
-        <RequestList requests={decided} label="Recent decisions" empty="No request on your zones has been decided yet." />
-      </section>
+      <RequestSection id="review-heading" title="To review" label="Requests to review" requests={toReview} empty="Nothing waits for your review." />
+      <RequestSection id="mine-heading" title="Your requests" label="Your requests" requests={mine} empty="You have not requested any change." />
+      <RequestSection id="decided-heading" title="Recent decisions" label="Recent decisions" requests={decided} empty="No request on your zones has been decided yet." />
     </div>
   );
 }
