@@ -27,6 +27,8 @@ import { db } from '../db';
 import type { SessionUser } from '../auth/permission';
 import { createSession } from '../auth/session-store';
 import { createUser, grantZone } from '../auth/users';
+import { saveApprovalSettingsAction } from '../settings/actions';
+import { getSetting } from '../settings/data';
 import { setSetting } from '../settings/mutations';
 import { checkEditsAction, commitEditsAction } from '../zones/actions';
 import { getZone } from '../zones/data';
@@ -105,5 +107,18 @@ describe('server actions under approval rules', () => {
     expect(noReason.fieldErrors?.reason?.[0]).toMatch(/Give a reason/);
     await expect(rejectRequestAction({}, form({ id: requestId!, reason: 'use the load balancer' }))).rejects.toThrow('NEXT_REDIRECT');
     expect(await db().changeRequest.findUniqueOrThrow({ where: { id: requestId! } })).toMatchObject({ state: 'rejected', reason: 'use the load balancer' });
+  });
+
+  it('take the global rules from an admin’s form only', async () => {
+    const before = await getSetting('approval');
+    await signIn(eddie);
+    await expect(saveApprovalSettingsAction({}, form({ deletions: 'on', maxRecords: '', apexNsSoa: '', nsSoaAdminsOnly: '', rules: '' }))).rejects.toThrow('NEXT_FORBIDDEN');
+    expect(await getSetting('approval')).toEqual(before);
+    const ada = await createUser('ada', 'correct horse battery', 'admin');
+    await signIn(ada);
+    const bad = await saveApprovalSettingsAction({}, form({ deletions: 'on', maxRecords: 'many', apexNsSoa: '', nsSoaAdminsOnly: '', rules: '' }));
+    expect(bad.fieldErrors?.maxRecords?.[0]).toMatch(/whole number/);
+    expect((await saveApprovalSettingsAction({}, form({ deletions: 'on', maxRecords: '50', apexNsSoa: 'on', nsSoaAdminsOnly: 'on', rules: '' }))).ok).toBe(true);
+    expect(await getSetting('approval')).toEqual({ apexNsSoa: true, deletions: true, maxRecords: 50, nsSoaAdminsOnly: true });
   });
 });
