@@ -23,6 +23,7 @@ const POSTGRES_SUITES = [
   'lib/replication/*.test.ts',
   'lib/cli/*.test.ts',
   'lib/zones/*.test.ts',
+  'lib/requests/*.test.ts',
   'lib/auth/users.test.ts',
   'lib/auth/api-keys.test.ts',
 ];

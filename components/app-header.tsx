@@ -7,7 +7,14 @@ import { NavLink } from './nav-link';
  * The console's top bar: product, navigation, who is signed in, and logging
  * out. On a phone the navigation takes a second row, so Log out stays in reach.
  */
-export function AppHeader({ user }: { user: SessionUser | null }) {
+export function AppHeader({
+  user,
+  requestsToReview = 0,
+}: {
+  user: SessionUser | null;
+  /** Open change requests the user may review (lib/requests): the badge beside Requests. */
+  requestsToReview?: number;
+}) {
   return (
     <header className="border-b border-zinc-800 bg-zinc-900 text-zinc-100">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2 sm:h-12 sm:flex-nowrap sm:py-0">
@@ -20,6 +27,17 @@ export function AppHeader({ user }: { user: SessionUser | null }) {
         <nav aria-label="Main" className="order-last -mx-2 flex w-full flex-wrap items-center gap-1 sm:order-none sm:mx-0 sm:w-auto">
           <NavLink href="/zones">Zones</NavLink>
           {user && <NavLink href="/replication">Replication</NavLink>}
+          {user && (
+            <NavLink href="/requests">
+              Requests
+              {requestsToReview > 0 && (
+                <span className="ml-1.5 rounded-full bg-amber-400 px-1.5 py-0.5 text-xs font-semibold text-zinc-900" data-testid="requests-badge">
+                  {requestsToReview}
+                  <span className="sr-only"> to review</span>
+                </span>
+              )}
+            </NavLink>
+          )}
           {can(user?.role, 'user:manage') && <NavLink href="/settings">Settings</NavLink>}
         </nav>
         {user && (

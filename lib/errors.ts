@@ -10,7 +10,8 @@ export type AppErrorCode =
   | 'exists' // a zone or user of that name already exists
   | 'not-found' // no such zone / record
   | 'conflict' // the zone changed since the editor loaded it (stale serial)
-  | 'forbidden'; // the zone is read-only here (secondary) or the user may not
+  | 'forbidden' // the zone is read-only here (secondary) or the user may not
+  | 'approval-required'; // an approval rule holds the change: request approval instead (lib/zones/approval-rules.ts)
 
 /** A refused record: where it was, and why. */
 export interface RecordError {

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { AppHeader } from '@/components/app-header';
 import { getSessionUser } from '@/lib/auth/session';
+import { countRequestsToReview } from '@/lib/requests/data';
 
 // The frame of every signed-in page (zones, replication, settings, account):
 // the header with the navigation and Log out, then the page. The (app) folder
@@ -9,9 +10,11 @@ import { getSessionUser } from '@/lib/auth/session';
 // re-rendered on every navigation, so it must not be the only gate.
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await getSessionUser();
+  // One counted query (lib/requests/data.ts): the badge is on every page.
+  const requestsToReview = user ? await countRequestsToReview(user) : 0;
   return (
     <>
-      <AppHeader user={user} />
+      <AppHeader user={user} requestsToReview={requestsToReview} />
       <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
     </>
   );

@@ -1,4 +1,6 @@
+import Link from 'next/link';
 import type { ChangeEntry } from '@/lib/zones/data';
+import { linkClass } from '../styles';
 import { formatUtc, RelativeTime } from '../relative-time';
 import { ChangeDiff } from './change-diff';
 import { RevertButton } from './revert-button';
@@ -33,7 +35,18 @@ export function ChangeList({
                   {c.comment ? c.comment : <span className="font-normal italic text-zinc-500">No comment</span>}
                 </h3>
                 <p className="text-xs text-zinc-600">
-                  <span className="font-medium text-zinc-800">{c.actor}</span>
+                  {c.request ? (
+                    <span data-testid="change-people">
+                      requested by <span className="font-medium text-zinc-800">{c.request.requester}</span>, approved by{' '}
+                      <span className="font-medium text-zinc-800">{c.actor}</span> (
+                      <Link href={`/requests/${c.request.id}`} className={linkClass}>
+                        request {c.request.id}
+                      </Link>
+                      )
+                    </span>
+                  ) : (
+                    <span className="font-medium text-zinc-800">{c.actor}</span>
+                  )}
                   {' · '}
                   <RelativeTime date={c.createdAt} />
                   <span className="sr-only"> ({formatUtc(c.createdAt)})</span>

@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 const TABS = [
   { href: '/settings/users', label: 'Users' },
   { href: '/settings/zone-defaults', label: 'Zone defaults' },
+  { href: '/settings/approval', label: 'Approval' },
   { href: '/settings/tsig', label: 'TSIG keys' },
   { href: '/settings/api-keys', label: 'API keys' },
   { href: '/settings/autoprimaries', label: 'Autoprimaries' },

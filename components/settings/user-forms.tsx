@@ -139,12 +139,20 @@ export function GrantZoneForm({ name }: { name: string }) {
             <option key={z} value={z} />
           ))}
         </datalist>
+        {/* A requester reads the zone and asks for changes that an editor of it approves (lib/requests). */}
+        <label className="flex items-center gap-1.5 text-sm text-zinc-700">
+          <span className="sr-only">Access level</span>
+          <select name="level" defaultValue="edit" aria-label="Access level" className={inputClass(false)}>
+            <option value="edit">edit</option>
+            <option value="request">request changes only</option>
+          </select>
+        </label>
         <button type="submit" disabled={pending} className={buttonPrimary}>
           {pending ? 'Granting…' : 'Grant'}
         </button>
       </div>
       <p id="grant-zone-hint" className={hintClass}>
-        Type the zone name; matching zones not yet granted are suggested.
+        Type the zone name; matching zones not yet granted are suggested. Granting a zone again changes its level.
       </p>
       <FieldErrors id="grant-zone-error" errors={errors.zone} />
       <FormMessage state={{ ...state, message: errors.zone?.length ? undefined : state.message }} />

@@ -1,6 +1,7 @@
 'use client';
 import { relativeName } from '@/lib/dns/names';
 import type { RR } from '@/lib/dns/types';
+import Link from 'next/link';
 import { describeEdit, type PendingEdit } from '@/lib/zones/edits';
 import type { EditorResult } from '@/lib/zones/actions';
 import { describedBy, FieldErrors } from '../field-errors';
@@ -48,6 +49,7 @@ export function PendingPanel({
   comment,
   commentRequired,
   commentErrors,
+  mode,
   reviewOpen,
   notice,
   onComment,
@@ -67,8 +69,11 @@ export function PendingPanel({
   comment: string;
   commentRequired: boolean;
   commentErrors?: string[];
+  /** commit: the edits are committed; request: a requester asks; approval: an approval rule holds an editor's edits. */
+  mode: 'commit' | 'request' | 'approval';
   reviewOpen: boolean;
-  notice: { ok: boolean; text: string } | null;
+  /** `href`: the change request just made. */
+  notice: { ok: boolean; text: string; href?: string } | null;
   onComment: (v: string) => void;
   onRemove: (index: number) => void;
   onReview: () => void;
@@ -78,13 +83,26 @@ export function PendingPanel({
 }) {
   const general = problems.filter((p) => p.index === undefined);
   const conflict = check?.conflict;
-  const blocked = problems.length > 0 || Boolean(conflict) || checking || !check?.ok || check.forbidden;
+  // A refusal by an approval rule is no problem with the edits: they go out as a request instead.
+  const passed = Boolean(check && (check.ok || check.approval?.length));
+  const blocked = problems.length > 0 || Boolean(conflict) || checking || !passed || Boolean(check?.forbidden);
+  const action = mode === 'commit' ? 'Commit' : mode === 'request' ? 'Request changes' : 'Request approval';
   const soaEdit = edits.find((e) => e.kind === 'soa');
   return (
     <section aria-labelledby="pending-heading" className="space-y-3 rounded-md border border-amber-300 bg-amber-50/50 p-4 shadow-sm">
       <div aria-live="polite">
         {notice && (
-          <p className={`rounded-md border px-3 py-2 text-sm font-medium ${notice.ok ? 'border-green-200 bg-green-50 text-green-900' : 'border-red-200 bg-red-50 text-red-900'}`}>{notice.text}</p>
+          <p className={`rounded-md border px-3 py-2 text-sm font-medium ${notice.ok ? 'border-green-200 bg-green-50 text-green-900' : 'border-red-200 bg-red-50 text-red-900'}`}>
+            {notice.text}
+            {notice.href && (
+              <>
+                {' '}
+                <Link href={notice.href} className="underline">
+                  See the request
+                </Link>
+              </>
+            )}
+          </p>
         )}
       </div>
       <h2 id="pending-heading" className="text-base font-semibold">
@@ -134,6 +152,17 @@ export function PendingPanel({
                 </ul>
               </div>
             )}
+            {check?.approval?.length ? (
+              <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950" data-testid="approval-needed">
+                <p className="font-medium">These edits need a second person’s approval:</p>
+                <ul className="mt-1 list-disc pl-5">
+                  {check.approval.map((m) => (
+                    <li key={m}>{m}</li>
+                  ))}
+                </ul>
+                <p className="mt-1">Request approval with a comment; an editor of the zone other than you reviews it.</p>
+              </div>
+            ) : null}
             {check?.forbidden && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">{check.message}</p>}
             {conflict && (
               <div className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900" role="alert" data-testid="conflict">
@@ -182,7 +211,11 @@ export function PendingPanel({
               className={`mt-1 ${inputClass(Boolean(commentErrors?.length))}`}
             />
             <p id="commit-comment-hint" className={hintClass}>
-              {commentRequired ? 'Required on this server: say why, for the changelog.' : 'Why, for the changelog.'}
+              {mode !== 'commit'
+                ? 'Required: say why, for the reviewer and the changelog.'
+                : commentRequired
+                  ? 'Required on this server: say why, for the changelog.'
+                  : 'Why, for the changelog.'}
             </p>
             <FieldErrors id="commit-comment-error" errors={commentErrors} />
           </div>
@@ -193,7 +226,7 @@ export function PendingPanel({
           Review changes
         </button>
         <button type="button" onClick={onCommit} disabled={edits.length === 0 || blocked || committing} className={`${buttonPrimary} disabled:cursor-not-allowed disabled:opacity-50`}>
-          {committing ? 'Committing…' : 'Commit'}
+          {committing ? (mode === 'commit' ? 'Committing…' : 'Sending…') : action}
         </button>
         <button type="button" onClick={onDiscard} disabled={edits.length === 0} className={`${buttonSecondary} disabled:cursor-not-allowed disabled:opacity-50`}>
           Discard all

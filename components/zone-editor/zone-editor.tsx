@@ -3,7 +3,8 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import type { RR } from '@/lib/dns/types';
-import { commitEditsAction } from '@/lib/zones/actions';
+import { commitEditsAction, type EditorResult } from '@/lib/zones/actions';
+import { requestChangesAction } from '@/lib/requests/actions';
 import { editProblem, queueProblems, type PendingEdit, type SoaEdit } from '@/lib/zones/edits';
 import { recordKey } from '@/lib/zones/validate';
 import { zoneHref } from '@/lib/zones/zone-urls';
@@ -44,6 +45,7 @@ export function ZoneEditor({
   soaRecord,
   rrsets,
   canWrite,
+  canRequest,
   requireComment,
   q,
   page,
@@ -56,6 +58,8 @@ export function ZoneEditor({
   soaRecord: RR | null;
   rrsets: EditorRRset[];
   canWrite: boolean;
+  /** May ask for changes (a requester, or an editor whose change an approval rule holds). */
+  canRequest: boolean;
   requireComment: boolean;
   q: string;
   page: number;
@@ -68,7 +72,9 @@ export function ZoneEditor({
 }) {
   const router = useRouter();
   const pathname = usePathname();
-  const editable = canWrite && zone.kind === 'primary';
+  // A requester edits the queue as an editor does; the queue then goes out as a change request (lib/requests).
+  const editable = (canWrite || canRequest) && zone.kind === 'primary';
+  const requestOnly = !canWrite;
 
   const queue = useEditQueue(zone.name);
   const { edits } = queue;
@@ -81,7 +87,9 @@ export function ZoneEditor({
   const [comment, setComment] = useState('');
   const [commentErrors, setCommentErrors] = useState<string[] | undefined>();
   const [reviewOpen, setReviewOpen] = useState(false);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ ok: boolean; text: string; href?: string } | null>(null);
+  // Commit, or ask for a review: a requester always asks; an editor when the dry run says a rule holds the edits.
+  const mode = requestOnly ? 'request' : check?.approval?.length ? 'approval' : 'commit';
 
   const problems = useMemo<PanelProblem[]>(() => {
     const out: PanelProblem[] = [];
@@ -106,27 +114,30 @@ export function ZoneEditor({
     return set?.records[0]?.ttl ?? zone.defaultTtl;
   };
 
-  async function commit() {
+  /** Commits the queue, or sends it as a change request (a requester's, or one an approval rule holds). */
+  async function send(kind: 'commit' | 'request') {
     // A required comment is enforced by the server (the same message comes back), not only here.
     setCommentErrors(undefined);
     setCommitting(true);
+    const what = kind === 'commit' ? 'commit' : 'request';
     try {
-      const r = await commitEditsAction(zone.name, edits, zone.serial, comment);
+      const r: EditorResult & { requestId?: number } =
+        kind === 'commit' ? await commitEditsAction(zone.name, edits, zone.serial, comment) : await requestChangesAction(zone.name, edits, zone.serial, comment);
       if (r.ok) {
         queue.clear();
         setComment('');
         setReviewOpen(false);
         setCheck(null);
-        setNotice({ ok: true, text: r.message ?? 'Committed.' });
+        setNotice({ ok: true, text: r.message ?? 'Done.', href: r.requestId === undefined ? undefined : `/requests/${r.requestId}` });
         router.refresh();
       } else {
         // A missing comment, or a database that could not store the change, says nothing about the edits: the last check stands.
         if (!r.commentErrors && !r.notStored) setCheck(r);
         setCommentErrors(r.commentErrors);
-        setNotice({ ok: false, text: r.message ?? 'The edits were not committed.' });
+        setNotice({ ok: false, text: r.message ?? `The edits were not sent (${what}).` });
       }
     } catch (err) {
-      setNotice({ ok: false, text: `The commit failed: ${(err as Error).message}. Your edits are kept.` });
+      setNotice({ ok: false, text: `The ${what} failed: ${(err as Error).message}. Your edits are kept.` });
     } finally {
       setCommitting(false);
     }
@@ -165,7 +176,7 @@ export function ZoneEditor({
         <Link href={zoneHref(zone.name, 'export')} className={linkClass}>
           Export
         </Link>
-        {editable && (
+        {canWrite && zone.kind === 'primary' && (
           <Link href={zoneHref(zone.name, 'import')} className={linkClass}>
             Import
           </Link>
@@ -178,7 +189,11 @@ export function ZoneEditor({
       </div>
 
       {!canWrite && (
-        <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700">You can view this zone but not edit it.</p>
+        <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700">
+          {editable
+            ? 'You may request changes to this zone: your edits go to its editors for review, with your comment.'
+            : 'You can view this zone but not edit it.'}
+        </p>
       )}
       {zone.kind === 'secondary' && (
         <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700">
@@ -196,14 +211,15 @@ export function ZoneEditor({
           checking={checking}
           committing={committing}
           comment={comment}
-          commentRequired={requireComment}
+          commentRequired={requireComment || mode !== 'commit'}
+          mode={mode}
           commentErrors={commentErrors}
           reviewOpen={reviewOpen}
           notice={notice}
           onComment={setComment}
           onRemove={queue.remove}
           onReview={() => setReviewOpen((o) => !o)}
-          onCommit={commit}
+          onCommit={() => send(mode === 'commit' ? 'commit' : 'request')}
           onDiscard={discard}
           onReload={reload}
         />

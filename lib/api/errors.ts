@@ -30,7 +30,7 @@ export function zoneNotFound(name: string): ApiError {
 
 /** An error from the change service in PowerDNS's terms: the reasons of each refused record follow the summary. */
 export function appErrorResponse(err: AppError): Response {
-  const status = { invalid: 422, exists: 409, 'not-found': 404, conflict: 409, forbidden: 422 }[err.code];
+  const status = { invalid: 422, exists: 409, 'not-found': 404, conflict: 409, forbidden: 422, 'approval-required': 422 }[err.code];
   const reasons = err.recordErrors.map((e) => (e.record ? `${e.record}: ${e.message}` : e.message));
   const fields = Object.entries(err.fieldErrors).map(([k, m]) => `${k}: ${m.join(', ')}`);
   const detail = [...reasons, ...fields];

@@ -47,6 +47,7 @@ import {
   verifyLogin,
 } from './users';
 import { displayName } from '../dns/names';
+import type { GrantLevel } from './zone-access';
 
 export interface LoginFormState {
   message?: string;
@@ -227,14 +228,14 @@ export async function signOutUserAction(_prev: FormState<'name'>, formData: Form
   return { ok: true, message: `Signed out of ${count} session${count === 1 ? '' : 's'}.`, values };
 }
 
-async function changeGrant(formData: FormData, change: typeof grantZone): Promise<FormState<GrantField> & { done?: string }> {
+async function changeGrant(formData: FormData, change: (user: string, zone: string, level: GrantLevel) => Promise<{ zone: string }>): Promise<FormState<GrantField> & { done?: string }> {
   await requireUser('user:manage', { returnTo: '/settings/users' });
   const values = formText(formData, GRANT_FIELDS);
   const parsed = grantFormSchema.safeParse(values);
   if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
   let zone: string;
   try {
-    zone = (await change(parsed.data.name, parsed.data.zone)).zone;
+    zone = (await change(parsed.data.name, parsed.data.zone, parsed.data.level)).zone;
   } catch (err) {
     return formStateFromError(err, GRANT_FIELDS, values);
   }
@@ -245,11 +246,12 @@ async function changeGrant(formData: FormData, change: typeof grantZone): Promis
 
 export async function grantZoneAction(_prev: FormState<GrantField>, formData: FormData): Promise<FormState<GrantField>> {
   const r = await changeGrant(formData, grantZone);
-  return r.ok ? { ok: true, message: `Granted ${displayName(r.done ?? '')}.`, values: { name: r.values?.name ?? String(formData.get('name') ?? '') } } : r;
+  const how = formData.get('level') === 'request' ? ' (request changes only)' : '';
+  return r.ok ? { ok: true, message: `Granted ${displayName(r.done ?? '')}${how}.`, values: { name: r.values?.name ?? String(formData.get('name') ?? '') } } : r;
 }
 
 export async function revokeZoneAction(_prev: FormState<GrantField>, formData: FormData): Promise<FormState<GrantField>> {
-  const r = await changeGrant(formData, revokeZone);
+  const r = await changeGrant(formData, (user, zone) => revokeZone(user, zone));
   return r.ok ? { ok: true, message: `Revoked ${displayName(r.done ?? '')}.` } : r;
 }
 

@@ -50,11 +50,13 @@ export interface ResetPasswordState extends FormState<ResetPasswordField> {
   generatedPassword?: string;
 }
 
-export const GRANT_FIELDS = ['name', 'zone'] as const;
+export const GRANT_FIELDS = ['name', 'zone', 'level'] as const;
 export type GrantField = (typeof GRANT_FIELDS)[number];
 export const grantFormSchema = z.object({
   name: userName,
   zone: z.string().trim().min(1, 'Type a zone name, like example.com').max(254, 'A zone name is at most 253 characters'),
+  /** edit (the default when absent) or request: the editor only asks for changes (lib/requests). */
+  level: z.enum(['', 'edit', 'request'], { message: 'Choose edit or request changes' }).transform((v) => (v === 'request' ? 'request' : 'edit')),
 });
 
 export const CHANGE_PASSWORD_FIELDS = ['current', 'password', 'confirm'] as const;

@@ -83,17 +83,23 @@ describe('zone grants', () => {
     const ed = await createUser('eddie', PW, 'editor');
     await createZone({ name: 'granted.example' }, { name: 'test' });
     await createZone({ name: 'other.example' }, { name: 'test' });
-    expect(await grantZone('eddie', 'Granted.Example')).toEqual({ user: 'eddie', zone: 'granted.example.' });
+    expect(await grantZone('eddie', 'Granted.Example')).toEqual({ user: 'eddie', zone: 'granted.example.', level: 'edit' });
     // Twice is fine.
     await grantZone('eddie', 'granted.example.');
     const detail = await getUserDetail('eddie');
-    expect(detail?.grants).toEqual(['granted.example.']);
+    expect(detail?.grants).toEqual([{ zone: 'granted.example.', level: 'edit' }]);
     expect((await listUsers()).find((u) => u.name === 'eddie')).toMatchObject({ grantCount: 1, someGrants: ['granted.example.'] });
 
     const user = { id: ed.id, role: 'editor' as const };
     expect(await zoneRights(user, 'granted.example')).toMatchObject({ read: true, write: true });
     expect(await zoneRights(user, 'other.example')).toMatchObject({ read: false, write: false });
     expect(await db().zone.count({ where: visibleZoneWhere(user) })).toBe(1);
+    // A second grant sets the level: a requester reads the zone and asks for changes, and may edit it again once granted so.
+    await grantZone('eddie', 'granted.example', 'request');
+    expect(await zoneRights(user, 'granted.example')).toMatchObject({ read: true, request: true, write: false });
+    expect((await getUserDetail('eddie'))?.grants).toEqual([{ zone: 'granted.example.', level: 'request' }]);
+    await grantZone('eddie', 'granted.example');
+    expect(await zoneRights(user, 'granted.example')).toMatchObject({ read: true, request: true, write: true });
 
     await revokeZone('eddie', 'granted.example');
     expect(await zoneRights(user, 'granted.example')).toMatchObject({ read: false, write: false });

@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import { isRole, type Role, type SessionUser } from './permission';
 import { MIN_PASSWORD_LENGTH } from './schema';
+import type { GrantLevel } from './zone-access';
 import { endUserSessions } from './session-store';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -57,6 +58,12 @@ export async function getActiveUser(id: number): Promise<SessionUser | null> {
   return { id: u.id, name: u.name, role: u.role };
 }
 
+/** The enabled user of that name (any case), or null: whom `zonekeeper request … --as USER` acts as. */
+export async function getActiveUserByName(name: string): Promise<SessionUser | null> {
+  const u = await db().user.findUnique({ where: { name: normalizeUserName(name) }, select: { id: true } });
+  return u ? getActiveUser(u.id) : null;
+}
+
 /**
  * Creates `admin` when there are no users. Returns the password when it was
  * generated (so the caller prints it once), or null.
@@ -84,7 +91,8 @@ export interface UserSummary {
 }
 
 export interface UserDetail extends Omit<UserSummary, 'someGrants'> {
-  grants: string[];
+  /** By zone name; `level` is what the grant lets the editor do (lib/auth/zone-access.ts). */
+  grants: { zone: string; level: GrantLevel }[];
 }
 
 /** Who is acting: an admin in the web app (guard rails apply to themselves), or null for the CLI. */
@@ -121,7 +129,7 @@ export async function listUsers(): Promise<UserSummary[]> {
 export async function getUserDetail(name: string): Promise<UserDetail | null> {
   const u = await db().user.findUnique({
     where: { name: normalizeUserName(name) },
-    include: { grants: { orderBy: { zone: { name: 'asc' } }, select: { zone: { select: { name: true } } } } },
+    include: { grants: { orderBy: { zone: { name: 'asc' } }, select: { level: true, zone: { select: { name: true } } } } },
   });
   if (!u) return null;
   return {
@@ -131,7 +139,7 @@ export async function getUserDetail(name: string): Promise<UserDetail | null> {
     disabled: u.disabled,
     createdAt: u.createdAt,
     grantCount: u.grants.length,
-    grants: u.grants.map((g) => g.zone.name),
+    grants: u.grants.map((g) => ({ zone: g.zone.name, level: g.level === 'request' ? 'request' : 'edit' })),
   };
 }
 
@@ -255,8 +263,11 @@ function zoneNameOf(input: string): string {
   }
 }
 
-/** Lets the editor `userName` see and edit `zoneName`. Granting twice is not an error. */
-export async function grantZone(userName: string, zoneName: string): Promise<{ user: string; zone: string }> {
+/**
+ * Lets the editor `userName` see `zoneName` and edit it (`edit`) or only
+ * request changes to it (`request`). Granting again sets the level.
+ */
+export async function grantZone(userName: string, zoneName: string, level: GrantLevel = 'edit'): Promise<{ user: string; zone: string; level: GrantLevel }> {
   const zone = zoneNameOf(zoneName);
   return writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, userName);
@@ -268,10 +279,10 @@ export async function grantZone(userName: string, zoneName: string): Promise<{ u
     if (!z) throw new AppError('not-found', `There is no zone ${zone}.`, { zone: [`There is no zone ${zone}`] });
     await tx.zoneGrant.upsert({
       where: { userId_zoneId: { userId: u.id, zoneId: z.id } },
-      create: { userId: u.id, zoneId: z.id },
-      update: {},
+      create: { userId: u.id, zoneId: z.id, level },
+      update: { level },
     });
-    return { user: u.name, zone };
+    return { user: u.name, zone, level };
   });
 }
 

@@ -123,3 +123,22 @@ export function visibleZoneSql(user: Pick<SessionUser, 'id' | 'role'>): Prisma.S
   if (s === 'none') return Prisma.sql`1 = 0`;
   return Prisma.sql`EXISTS (SELECT 1 FROM "ZoneGrant" g WHERE g."userId" = ${user.id} AND g."zoneId" = z."id")`;
 }
+
+/**
+ * The zones `user` may edit, as a Prisma filter on Zone: the change requests
+ * they may review (lib/requests) are those on these zones.
+ */
+export function writableZoneWhere(user: Pick<SessionUser, 'id' | 'role'>): VisibleZones {
+  const s = scope(user).write;
+  if (s === 'all') return {};
+  if (s === 'none') return { id: { in: [] } };
+  return { grants: { some: { userId: user.id, level: 'edit' } } };
+}
+
+/** writableZoneWhere as an SQL condition on the "Zone" row aliased `z`, for counts the header makes on every page. */
+export function writableZoneSql(user: Pick<SessionUser, 'id' | 'role'>): Prisma.Sql {
+  const s = scope(user).write;
+  if (s === 'all') return Prisma.sql`1 = 1`;
+  if (s === 'none') return Prisma.sql`1 = 0`;
+  return Prisma.sql`EXISTS (SELECT 1 FROM "ZoneGrant" g WHERE g."userId" = ${user.id} AND g."zoneId" = z."id" AND g."level" = 'edit')`;
+}

@@ -29,6 +29,7 @@ const GROUPS: Record<string, () => Promise<Command>> = {
   apikey: async () => (await import('./commands/apikey')).apikeyCommand,
   autoprimary: async () => (await import('./commands/autoprimary')).autoprimaryCommand,
   catalog: async () => (await import('./commands/catalog')).catalogCommand,
+  request: async () => (await import('./commands/request')).requestCommand,
   replication: async () => {
     const { replicationCommand } = await import('./commands/replication');
     return (args, io) => replicationCommand(args[0], io.out);
@@ -42,6 +43,7 @@ const SERVED_CHANGES: Record<string, readonly string[]> = {
   tsig: ['add', 'delete'],
   autoprimary: ['add', 'delete'],
   catalog: ['create'],
+  request: ['approve'],
 };
 
 /**

@@ -19,6 +19,10 @@ Zones
                                    the catalog zone that lists it (created when new) and its group there
                [--member-primary ADDR[:PORT] …|none]   a catalog we consume: where its members transfer from
                                    (none: its own primaries); its members follow its --primary and --tsig too
+               [--approval default|none|ns-soa,deletions,over=N]
+                                   this zone's approval rules for people who are not admins: changes to the apex
+                                   NS or SOA, deletions, changesets over N records need a second person's approval;
+                                   none: no rules here; default: the global setting (Settings → Approval)
                [--update-policy RULE …|none]   who may change the zone by DNS UPDATE; repeat for more rules, none clears
                                    RULE: grant|deny KEY name|subdomain|wildcard NAME [TYPE …], or grant|deny KEY zonesub [TYPE …];
                                    the first rule matching key, name and type decides, no match refuses; no TYPE: all but SOA, NS, DNSSEC
@@ -44,6 +48,14 @@ Records (NAME relative to the zone or absolute; @ for the apex)
   record delete [--comment TEXT] ZONE NAME TYPE [CONTENT…]
                                    (--comment comes first: everything after TYPE is the record content)
 
+Change requests (a requester's edits, or an editor's held by an approval rule, wait for a second person)
+  request list [--zone ZONE] [--all]   open requests to review (--all: also decided and own ones)
+  request show ID                  the edits, and the diff against the zone as it is now, with edits that conflict
+  request approve ID [--as USER]   apply it as one change (refused while an edit conflicts)
+  request reject ID --reason TEXT [--as USER]
+                                   the requester sees the reason. Without --as the local operator (cli) decides;
+                                   --as USER acts as that user, with their rights (nobody approves their own)
+
 Replication
   notify ZONE                      send NOTIFY to every secondary now and print each result
   replication [ZONE]               per zone its replication state; with ZONE, each secondary's address,
@@ -60,7 +72,8 @@ Replication
 Users
   user add NAME --role admin|editor|viewer   (password on stdin)
   user list                        name, role, enabled or disabled, zones granted
-  user grant USER ZONE             let the editor USER see and edit ZONE
+  user grant USER ZONE [--request] let the editor USER see and edit ZONE; with --request, see it and only
+                                   request changes, which an editor of ZONE approves (granting again sets the level)
   user revoke USER ZONE
   user disable USER | user enable USER
                                    a disabled user cannot sign in; their sessions end at once

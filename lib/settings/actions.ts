@@ -17,6 +17,8 @@ import { saveSecondaryZonesSettings, saveZoneDefaults, setSetting } from './muta
 import {
   addAutoprimaryFormSchema,
   API_KEY_FIELDS,
+  APPROVAL_FIELDS,
+  approvalFormSchema,
   AUTOPRIMARY_FIELDS,
   bindKeyClause,
   createTsigKeyFormSchema,
@@ -26,6 +28,7 @@ import {
   ZONE_DEFAULTS_FIELDS,
   zoneDefaultsFormSchema,
   type ApiKeyField,
+  type ApprovalField,
   type AutoprimaryField,
   type CreateApiKeyState,
   type CreateTsigKeyState,
@@ -74,6 +77,24 @@ export async function saveEditorSettingsAction(_prev: FormState<'requireComment'
   }
   revalidatePath('/settings/zone-defaults');
   return { ok: true, message: requireComment ? 'Saved: every commit now needs a comment.' : 'Saved: comments are optional.' };
+}
+
+/** The global approval rules and the NS/SOA-only-by-admins switch (Settings → Approval). */
+export async function saveApprovalSettingsAction(_prev: FormState<ApprovalField>, formData: FormData): Promise<FormState<ApprovalField>> {
+  await requireUser('user:manage', { returnTo: '/settings/approval' });
+  const values = formText(formData, APPROVAL_FIELDS);
+  const parsed = approvalFormSchema.safeParse(values);
+  if (!parsed.success) return { message: FIX_FIELDS, fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
+  const { rules: _rules, ...v } = parsed.data;
+  void _rules; // a zone's choice only
+  try {
+    await setSetting('approval', v);
+  } catch (err) {
+    return formStateFromError(err, APPROVAL_FIELDS, values, FIX_FIELDS);
+  }
+  revalidatePath('/settings/approval');
+  const on = v.apexNsSoa || v.deletions || v.maxRecords > 0;
+  return { ok: true, message: on ? 'Saved: editors’ changes that match a rule now need a second person’s approval.' : 'Saved: no approval rules apply (zones with their own still keep them).' };
 }
 
 export async function saveSecondaryZonesSettingsAction(_prev: FormState<SecondaryZonesField>, formData: FormData): Promise<FormState<SecondaryZonesField>> {

@@ -48,10 +48,38 @@ export const secondaryZonesSettingsSchema = z.object({
 });
 export type SecondaryZonesSettings = z.output<typeof secondaryZonesSettingsSchema>;
 
+/**
+ * Which changes by a person need a second person's approval (four eyes), for
+ * every zone without its own rules (Zone.approvalRules); enforced by the change
+ * service (lib/zones/approval-rules.ts). All off by default, so nothing that
+ * worked before an upgrade is refused after it.
+ */
+export const approvalRulesSchema = z.object({
+  /** Adding, removing or changing the apex NS set, or the SOA fields. */
+  apexNsSoa: z.boolean().default(false),
+  /** Removing a record that the change does not replace with one of the same name and type. */
+  deletions: z.boolean().default(false),
+  /** Changesets touching more than this many records; 0: no limit. */
+  maxRecords: z.number().int().min(0).max(1_000_000).default(0),
+});
+export type ApprovalRules = z.output<typeof approvalRulesSchema>;
+
+/** The global approval rules, and who may change NS and SOA at all. */
+export const approvalSettingsSchema = approvalRulesSchema.extend({
+  /**
+   * Apex NS and SOA edits only by admins (Opera DNS UI's default); an editor's
+   * such edit is refused, and as a request it needs an admin to approve it.
+   * Off by default here: zones are created and delegated by their editors.
+   */
+  nsSoaAdminsOnly: z.boolean().default(false),
+});
+export type ApprovalSettings = z.output<typeof approvalSettingsSchema>;
+
 export const SETTINGS = {
   zoneDefaults: zoneDefaultsSchema,
   editor: editorSettingsSchema,
   secondaryZones: secondaryZonesSettingsSchema,
+  approval: approvalSettingsSchema,
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
@@ -76,6 +104,26 @@ export const zoneDefaultsFormSchema = z.object({
   allowTransfer: z.string().max(10_000, 'That is too many ranges'),
   alsoNotify: z.string().max(10_000, 'That is too many targets'),
   catalog: z.string().trim().max(254, 'A catalog name is at most 253 characters').default(''),
+});
+
+export const APPROVAL_FIELDS = ['apexNsSoa', 'deletions', 'maxRecords', 'nsSoaAdminsOnly', 'rules'] as const;
+export type ApprovalField = (typeof APPROVAL_FIELDS)[number];
+
+/**
+ * The approval forms (Settings → Approval, and a zone's settings): checkboxes
+ * send "on" when ticked; `maxRecords` is blank or 0 for no limit; a zone's
+ * form sends `rules` = `default` to follow the global setting.
+ */
+export const approvalFormSchema = z.object({
+  apexNsSoa: z.string().transform((v) => v === 'on'),
+  deletions: z.string().transform((v) => v === 'on'),
+  maxRecords: z
+    .string()
+    .trim()
+    .regex(/^\d{0,7}$/, 'A whole number of records, or blank for no limit')
+    .transform((v) => (v === '' ? 0 : Number(v))),
+  nsSoaAdminsOnly: z.string().transform((v) => v === 'on'),
+  rules: z.enum(['', 'default', 'own'], { message: 'Choose the global rules or this zone’s own' }),
 });
 
 export const SECONDARY_ZONES_FIELDS = ['editorPrimaryRanges'] as const;

@@ -31,6 +31,7 @@ const sameRows: Record<string, true> = {
   ApiKey: true satisfies Same<Sqlite.ApiKey, Pg.ApiKey>,
   DnssecKey: true satisfies Same<Sqlite.DnssecKey, Pg.DnssecKey>,
   CatalogMove: true satisfies Same<Sqlite.CatalogMove, Pg.CatalogMove>,
+  ChangeRequest: true satisfies Same<Sqlite.ChangeRequest, Pg.ChangeRequest>,
 };
 
 describe('the PostgreSQL schema', () => {

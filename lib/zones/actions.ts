@@ -11,13 +11,14 @@ import { getSetting } from '../settings/data';
 import { ControlUnavailableError, controlRequest } from '../control/client';
 import type { NotifyReport, NotifyResult, RetrieveReply } from '../control/protocol';
 import { getChange, getZone, listChangesSince } from './data';
-import { editsToChangeset, isPendingEdit, revertEdits, type PendingEdit } from './edits';
+import { editsToChangeset, isPendingEdit, problemsFrom, revertEdits, type EditorProblem, type PendingEdit } from './edits';
 import { databaseFailure } from '../db-errors';
 import { AppError } from '../errors';
 import { formStateFromError } from '../action-errors';
 import { formText, splitList, type FormState } from '../forms';
 import { applyChangeset, type CommitResult } from './changes';
 import { createZoneFormSchema } from './schema';
+import { APPROVAL_FIELDS, approvalFormSchema, type ApprovalField } from '../settings/schema';
 import { createZone, setZoneOptions } from './zone-lifecycle';
 import { zoneHref } from './zone-urls';
 
@@ -158,13 +159,6 @@ export async function revertChangeAction(_prev: RevertChangeState, formData: For
 
 // ---------------------------------------------------------------- the zone editor
 
-/** One problem the change service found, tied to a queued edit when its record says which. */
-export interface EditorProblem {
-  /** Index into the submitted edits. */
-  edit?: number;
-  record?: string;
-  message: string;
-}
 
 /** A change that made the editor's serial stale, as the browser shows it. */
 export interface ConflictingChange {
@@ -198,6 +192,14 @@ export interface EditorResult {
   forbidden?: boolean;
   /** The database refused to store the change (a full disk): the edits themselves are fine; commit again later. */
   notStored?: boolean;
+  /**
+   * The approval rules these edits trip (lib/zones/approval-rules.ts): a check
+   * says so with ok true, a commit is refused; the editor offers to request
+   * approval instead.
+   */
+  approval?: string[];
+  /** The caller may only request changes to this zone (a requester): the check runs, a commit does not. */
+  requestOnly?: boolean;
 }
 
 const MAX_EDITS = 10_000;
@@ -208,16 +210,6 @@ function readEdits(input: unknown): PendingEdit[] | null {
   return input;
 }
 
-/** The edit whose own record a service error names, if one does. */
-function problemsFrom(err: AppError, edits: readonly PendingEdit[]): EditorProblem[] {
-  const owner = new Map<string, number>();
-  edits.forEach((e, i) => {
-    const rs = e.kind === 'add' || e.kind === 'delete' ? [e.record] : e.kind === 'change' ? [e.from, e.to] : [];
-    for (const r of rs) owner.set(`${r.name} ${r.type} ${r.content}`, i);
-  });
-  const list = err.recordErrors.length ? err.recordErrors : [{ message: err.message }];
-  return list.map((r) => ({ ...(r.record && owner.has(r.record) ? { edit: owner.get(r.record) } : {}), record: r.record, message: r.message }));
-}
 
 async function conflictOf(zone: string, expectedSerial: number) {
   const changes = await listChangesSince(zone, expectedSerial, 5);
@@ -244,7 +236,9 @@ async function runEdits(
   dryRun: boolean,
 ): Promise<EditorResult & { result?: CommitResult }> {
   const { user, rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
-  if (!rights.write) return { ok: false, forbidden: true, message: NOT_ALLOWED, problems: [], added: [], removed: [] };
+  // A requester's edits are checked as an editor's (their request is dry-run the same way), never committed.
+  if (!rights.write && !(dryRun && rights.request)) return { ok: false, forbidden: true, message: NOT_ALLOWED, problems: [], added: [], removed: [] };
+  const requestOnly = rights.write ? {} : { requestOnly: true };
   const edits = readEdits(rawEdits);
   if (!edits || typeof expectedSerial !== 'number' || !Number.isInteger(expectedSerial)) {
     return { ok: false, message: 'The pending edits could not be read; discard them and edit again.', problems: [], added: [], removed: [] };
@@ -254,7 +248,8 @@ async function runEdits(
       dryRun,
       rejectDuplicates: true,
     });
-    return { ok: true, problems: [], added: result.added, removed: result.removed, oldSerial: result.oldSerial, newSerial: result.newSerial, result };
+    const approval = result.approvalRequired?.length ? { approval: result.approvalRequired.map((n) => n.message) } : {};
+    return { ok: true, problems: [], added: result.added, removed: result.removed, oldSerial: result.oldSerial, newSerial: result.newSerial, result, ...approval, ...requestOnly };
   } catch (err) {
     // A full disk or a database held by another writer: nothing was written, and the edits stay queued.
     const down = databaseFailure(err);
@@ -263,6 +258,7 @@ async function runEdits(
     const base = { ok: false, message: err.message, added: [], removed: [] };
     if (err.code === 'conflict') return { ...base, problems: [], conflict: await conflictOf(zone, expectedSerial) };
     if (err.code === 'forbidden') return { ...base, problems: [], forbidden: true };
+    if (err.code === 'approval-required') return { ...base, problems: [], approval: err.recordErrors.map((e) => e.message) };
     return { ...base, problems: problemsFrom(err, edits) };
   }
 }
@@ -378,4 +374,26 @@ export async function saveUpdatePolicyAction(_prev: FormState<UpdatePolicyField>
     ok: true,
     message: count ? `Saved ${count} rule${count === 1 ? '' : 's'}; the next DNS UPDATE is checked against ${count === 1 ? 'it' : 'them'}.` : 'Saved: the zone has no update policy, so every DNS UPDATE is refused.',
   };
+}
+
+// ---------------------------------------------------------------- approval rules of one zone
+
+/**
+ * The zone's own approval rules, or back to the global ones (`rules` =
+ * `default`). setZoneOptions checks that the user may configure zones (admins).
+ */
+export async function saveZoneApprovalAction(_prev: FormState<ApprovalField>, formData: FormData): Promise<FormState<ApprovalField>> {
+  const zoneInput = textField(formData, 'zone');
+  const { user } = await requireZoneUser(zoneInput, 'read', { returnTo: zoneHref(zoneInput, 'settings') });
+  const values = formText(formData, APPROVAL_FIELDS);
+  const parsed = approvalFormSchema.safeParse(values);
+  if (!parsed.success) return { message: 'Nothing was saved: see the fields marked below.', fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
+  const { apexNsSoa, deletions, maxRecords, rules } = parsed.data;
+  try {
+    await setZoneOptions(zoneInput, { approvalRules: rules === 'own' ? { apexNsSoa, deletions, maxRecords } : null }, { userId: user.id, name: user.name });
+  } catch (err) {
+    return formStateFromError(err, APPROVAL_FIELDS, values, 'Nothing was saved: see the fields marked below.');
+  }
+  revalidatePath(zoneHref(zoneInput, 'settings'));
+  return { ok: true, message: rules === 'own' ? 'Saved: this zone now has its own approval rules.' : 'Saved: this zone follows the global approval rules.' };
 }

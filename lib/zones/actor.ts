@@ -10,4 +10,10 @@ export interface Actor {
   name: string;
   /** The worker creating a zone an autoprimary announced: never at or below an existing zone. */
   autoprimary?: boolean;
+  /**
+   * The change request this change applies (lib/requests): the actor is its
+   * approver; the approval rules count as met unless the approver is the
+   * requester (lib/zones/approval-rules.ts), and the Change links to it.
+   */
+  request?: { id: number; requesterId: number | null };
 }

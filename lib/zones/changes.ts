@@ -18,6 +18,7 @@ import { parseZoneFile } from '../dns/zone-file';
 import type { RR, SerialPolicy, SoaFields } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 import type { Actor } from './actor';
+import { approvalNeeds, approvalRequired, type ApprovalNeed } from './approval-rules';
 import { readRecordsAt, readZoneRecords, soaFieldsOf, soaRecordOf, type StoredRecord } from './data';
 import { AppError, type RecordError } from '../errors';
 import { applyRecordDiff, diffRecords, signerRecordsIn, signerRecordsWarning, SOA_ITEM_ID } from './import-diff';
@@ -52,6 +53,8 @@ export interface CommitResult {
   notifyTargets: string[];
   /** What an import left out and why (its DNSSEC records: the signer makes them). */
   warnings?: string[];
+  /** A dry run only: the approval rules the change trips, which a commit by this actor would be refused for. */
+  approvalRequired?: ApprovalNeed[];
 }
 
 export type Tx = Prisma.TransactionClient;
@@ -395,12 +398,24 @@ export async function commitRecords(
       return { zone: zoneName, changed: false, oldSerial, newSerial: oldSerial, added: [], removed: [], notifyTargets: [] } satisfies CommitResult;
     }
 
+    // Four eyes: rules an admin set, checked here so that every way in is held alike (not for signing plans).
+    const needs = signing || signerWrites ? [] : await approvalNeeds(tx, zone, actor, { zone: zone.name, removed: plannedRemoved, added: plannedAdded, soaChanged });
+    if (needs.length && !dryRun) throw approvalRequired(zone.name, needs);
     let newSerial = nextSerial(zone.serialPolicy as SerialPolicy, oldSerial);
     // An imported file may carry a serial ahead of our policy; keep it then.
     if (newSoa && newSoa.keepSerial !== false && serialGreater(newSoa.soa.serial, newSerial)) newSerial = newSoa.soa.serial;
     // The editor's check: everything above ran (validation, diff, serial), nothing is written.
     if (dryRun) {
-      return { zone: zoneName, changed: true, oldSerial, newSerial, added: plannedAdded, removed: plannedRemoved.map(plainRecord), notifyTargets: [] } satisfies CommitResult;
+      return {
+        zone: zoneName,
+        changed: true,
+        oldSerial,
+        newSerial,
+        added: plannedAdded,
+        removed: plannedRemoved.map(plainRecord),
+        notifyTargets: [],
+        ...(needs.length ? { approvalRequired: needs } : {}),
+      } satisfies CommitResult;
     }
     const dnssec = signing?.dnssec === undefined ? zone.dnssec : signing.dnssec;
     const soaData = { ...(newSoa ? soaColumns(newSoa) : {}), ...(signing?.dnssec === undefined ? {} : { dnssec }) };
@@ -433,7 +448,7 @@ export async function commitRecords(
         columns: soaData,
         removedRows,
         added,
-        author: { userId: actor.userId ?? null, actor: actor.name, comment },
+        author: { userId: actor.userId ?? null, actor: actor.name, comment, requestId: actor.request?.id ?? null },
         journal: [{ oldSerial, newSerial, removed: [soaRecordOf(zone), ...removed], added: [soaRecordOf(updated), ...added] }],
         notifyTargets: targets,
         // Guards against a concurrent commit between our read and this write.

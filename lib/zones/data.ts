@@ -355,6 +355,8 @@ export interface ChangeEntry {
   newSerial: number;
   removed: RR[];
   added: RR[];
+  /** Who asked for it, when the actor approved a change request (lib/requests); the request's id. */
+  request: { id: number; requester: string } | null;
 }
 
 export interface ChangeListQuery {
@@ -377,7 +379,20 @@ export interface ChangeListPage {
   pageSize: number;
 }
 
-type ChangeRow = { id: number; actor: string; comment: string; createdAt: Date; oldSerial: bigint; newSerial: bigint; removed: string; added: string };
+type ChangeRow = {
+  id: number;
+  actor: string;
+  comment: string;
+  createdAt: Date;
+  oldSerial: bigint;
+  newSerial: bigint;
+  removed: string;
+  added: string;
+  request: { id: number; requesterName: string } | null;
+};
+
+/** Read with every change the changelog shows: the request it applied, if any. */
+const WITH_REQUEST = { request: { select: { id: true, requesterName: true } } } as const;
 
 /** The changelog entries of stored changes, with every record of each (lib/zones/journal.ts). */
 async function changeEntriesOf(rows: ChangeRow[]): Promise<ChangeEntry[]> {
@@ -390,6 +405,7 @@ async function changeEntriesOf(rows: ChangeRow[]): Promise<ChangeEntry[]> {
     oldSerial: Number(c.oldSerial),
     newSerial: Number(c.newSerial),
     ...records.get(c.id)!,
+    request: c.request ? { id: c.request.id, requester: c.request.requesterName } : null,
   }));
 }
 
@@ -406,7 +422,7 @@ export async function listChanges(zoneId: number, q: ChangeListQuery = {}): Prom
   const total = await db().change.count({ where });
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(q.page ?? 1, 1), pages);
-  const rows = await db().change.findMany({ where, orderBy: { id: 'desc' }, skip: (page - 1) * pageSize, take: pageSize });
+  const rows = await db().change.findMany({ where, include: WITH_REQUEST, orderBy: { id: 'desc' }, skip: (page - 1) * pageSize, take: pageSize });
   return { items: await changeEntriesOf(rows), total, page, pages, pageSize };
 }
 
@@ -416,13 +432,15 @@ export async function latestChangeSummary(zoneId: number): Promise<Omit<ChangeEn
   const row = await db().change.findFirst({
     where: { zoneId },
     orderBy: { id: 'desc' },
-    select: { id: true, actor: true, comment: true, createdAt: true, oldSerial: true, newSerial: true },
+    select: { id: true, actor: true, comment: true, createdAt: true, oldSerial: true, newSerial: true, ...WITH_REQUEST },
   });
-  return row ? { ...row, oldSerial: Number(row.oldSerial), newSerial: Number(row.newSerial) } : null;
+  if (!row) return null;
+  const { request, ...rest } = row;
+  return { ...rest, oldSerial: Number(row.oldSerial), newSerial: Number(row.newSerial), request: request ? { id: request.id, requester: request.requesterName } : null };
 }
 
 export async function getChange(zoneId: number, changeId: number): Promise<ChangeEntry | null> {
-  const row = await db().change.findFirst({ where: { id: changeId, zoneId } });
+  const row = await db().change.findFirst({ where: { id: changeId, zoneId }, include: WITH_REQUEST });
   return row ? (await changeEntriesOf([row]))[0]! : null;
 }
 
@@ -560,7 +578,7 @@ export async function listChangesSince(zoneName: string, serial: number, limit =
   const zone = await db().zone.findUnique({ where: { name: canonical }, select: { id: true } });
   if (!zone) return [];
   // The journal is read newest first until the change that produced the editor's serial.
-  const rows = await db().change.findMany({ where: { zoneId: zone.id }, orderBy: { id: 'desc' }, take: limit });
+  const rows = await db().change.findMany({ where: { zoneId: zone.id }, include: WITH_REQUEST, orderBy: { id: 'desc' }, take: limit });
   const since = rows.findIndex((c) => Number(c.newSerial) === serial);
   return changeEntriesOf(since < 0 ? rows : rows.slice(0, since));
 }

@@ -5,6 +5,7 @@
 import { isSignerType } from '../dns/dnssec/types';
 import { relativeName } from '../dns/names';
 import type { RR } from '../dns/types';
+import type { AppError } from '../errors';
 import type { Changeset, SoaEdit } from './changes';
 import { normalizeRecord, recordKey } from './validate';
 
@@ -58,6 +59,25 @@ export function revertEdits(change: { added: readonly RR[]; removed: readonly RR
     ...change.added.filter(notSoa).map((record): PendingEdit => ({ kind: 'delete', record })),
     ...change.removed.filter(notSoa).map((record): PendingEdit => ({ kind: 'add', record })),
   ];
+}
+
+/** One problem the change service found, tied to a queued edit when its record says which. */
+export interface EditorProblem {
+  /** Index into the submitted edits. */
+  edit?: number;
+  record?: string;
+  message: string;
+}
+
+/** The service error's problems, each tied to the edit whose own record it names, if one does. */
+export function problemsFrom(err: Pick<AppError, 'message' | 'recordErrors'>, edits: readonly PendingEdit[]): EditorProblem[] {
+  const owner = new Map<string, number>();
+  edits.forEach((e, i) => {
+    const rs = e.kind === 'add' || e.kind === 'delete' ? [e.record] : e.kind === 'change' ? [e.from, e.to] : [];
+    for (const r of rs) owner.set(`${r.name} ${r.type} ${r.content}`, i);
+  });
+  const list = err.recordErrors.length ? err.recordErrors : [{ message: err.message }];
+  return list.map((r) => ({ ...(r.record && owner.has(r.record) ? { edit: owner.get(r.record) } : {}), record: r.record, message: r.message }));
 }
 
 // ---------------------------------------------------------------- plain language

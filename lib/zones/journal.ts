@@ -22,6 +22,8 @@ export interface ChangeHead {
   userId?: number | null;
   actor: string;
   comment: string;
+  /** The change request this change applied, when an approver applied one. */
+  requestId?: number | null;
   oldSerial: bigint;
   newSerial: bigint;
   /** The zone's version after this change: a worker patches its copy with the changes since the version it serves. */

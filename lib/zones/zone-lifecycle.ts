@@ -4,6 +4,7 @@
 // (lib/zones/zone-changes.ts), then nudges the worker. The records of an
 // existing zone change through lib/zones/changes.ts; those of a secondary
 // zone through lib/zones/secondary-store.ts.
+import { approvalRulesSchema, type ApprovalRules } from '../settings/schema';
 import type { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation } from '../db-errors';
 import { db, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
@@ -249,6 +250,8 @@ export interface ZoneOptions {
   catalogGroup?: string;
   /** A catalog we consume: where its members transfer from; `none` alone: from the catalog's own primaries. */
   memberPrimaries?: string[];
+  /** The zone's own approval rules (lib/zones/approval-rules.ts); null: follow the global setting. */
+  approvalRules?: ApprovalRules | null;
 }
 
 /** `--member-primary ADDR …`, or `none` alone for the catalog's own primaries. */
@@ -291,6 +294,7 @@ export async function setZoneOptions(nameInput: string, opts: ZoneOptions, actor
     data.serialPolicy = opts.serialPolicy;
   }
   if (opts.memberPrimaries) data.memberPrimaries = writeList(memberPrimariesOption(opts.memberPrimaries));
+  if (opts.approvalRules !== undefined) data.approvalRules = opts.approvalRules === null ? null : JSON.stringify(approvalRulesSchema.parse(opts.approvalRules));
   const extra: { tsigKeyId?: number | null } = {};
   if (opts.tsig !== undefined) extra.tsigKeyId = await tsigKeyIdFor(opts.tsig);
   if (opts.updatePolicy) {

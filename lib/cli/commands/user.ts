@@ -23,12 +23,19 @@ export async function userCommand(args: string[], io: CommandOutput): Promise<vo
       }
       return;
     }
-    case 'grant':
+    case 'grant': {
+      const p = parseArgs(rest, [], ['request']);
+      const [user, zone, extra] = p.positionals;
+      if (!user || !zone || extra !== undefined) throw new UsageError('user grant needs USER ZONE [--request]');
+      const r = await grantZone(user, zone, p.flags.has('request') ? 'request' : 'edit');
+      io.out(`Granted ${r.zone} to ${r.user}${r.level === 'request' ? ' (request changes only: an editor of the zone approves them)' : ''}.`);
+      return;
+    }
     case 'revoke': {
       const [user, zone, extra] = rest;
-      if (!user || !zone || extra !== undefined) throw new UsageError(`user ${sub} needs USER ZONE`);
-      const r = sub === 'grant' ? await grantZone(user, zone) : await revokeZone(user, zone);
-      io.out(sub === 'grant' ? `Granted ${r.zone} to ${r.user}.` : `Revoked ${r.zone} from ${r.user}.`);
+      if (!user || !zone || extra !== undefined) throw new UsageError('user revoke needs USER ZONE');
+      const r = await revokeZone(user, zone);
+      io.out(`Revoked ${r.zone} from ${r.user}.`);
       return;
     }
     case 'disable':

@@ -22,7 +22,8 @@ export async function statusCommand(name: string, eventCount: number, io: Comman
   line('kind', z.kind);
   line('serial', z.kind === 'secondary' && z.serial === 0 ? '0 (not transferred yet)' : String(z.serial));
   const last = await latestChangeSummary(z.id);
-  line('last change', last ? `serial ${last.newSerial} by ${last.actor}, ${when(last.createdAt)}${last.comment ? `: ${last.comment}` : ''}` : 'none yet');
+  const who = last?.request ? `${last.actor}, requested by ${last.request.requester} (request ${last.request.id})` : last?.actor;
+  line('last change', last ? `serial ${last.newSerial} by ${who}, ${when(last.createdAt)}${last.comment ? `: ${last.comment}` : ''}` : 'none yet');
   if (z.kind === 'secondary') {
     line('primaries', z.primaries.join(', ') || 'none');
     line('tsig key', row.tsigKey ?? 'none');

@@ -22,7 +22,7 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
   const [sub, ...rest] = args;
   const p = parseArgs(
     rest,
-    ['ns', 'primary', 'member-primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events', 'update-policy', 'algorithm', 'catalog', 'group'],
+    ['ns', 'primary', 'member-primary', 'contact', 'ttl', 'serial-policy', 'also-notify', 'allow-transfer', 'comment', 'tsig', 'events', 'update-policy', 'algorithm', 'catalog', 'group', 'approval'],
     ['secondary', 'catalog-consumer', 'nsec', 'nsec3', 'parent-has-no-ds', 'ksk', 'ds-seen'],
     ['update-policy'],
   );
@@ -94,6 +94,8 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
     }
     case 'set': {
       const { setZoneOptions } = await zoneLifecycle();
+      const approval = p.options.get('approval');
+      const approvalRules = approval ? (await import('../../zones/approval-rules')).parseApprovalOption(approval) : undefined;
       await setZoneOptions(
         needName(),
         {
@@ -106,6 +108,7 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
           catalog: p.options.get('catalog')?.[0],
           catalogGroup: p.options.get('group')?.[0],
           memberPrimaries: p.options.get('member-primary'),
+          approvalRules,
         },
         ACTOR,
       );

@@ -164,6 +164,7 @@ export default async function ZonePage({ params, searchParams }: { params: Param
         rrsets={data.rrsets}
         // A catalog's records follow its members (lib/zones/catalog.ts): nobody edits them here.
         canWrite={rights.write && !zone.catalogRole}
+        canRequest={rights.request && !zone.catalogRole}
         requireComment={editor.requireComment}
         q={q}
         page={data.page}

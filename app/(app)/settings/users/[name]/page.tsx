@@ -58,9 +58,14 @@ export default async function UserPage({ params }: { params: Params }) {
               <p className="text-sm text-zinc-600">No zones granted yet: this editor sees no zones.</p>
             ) : (
               <ul aria-label="Granted zones" className="divide-y divide-zinc-100 rounded border border-zinc-200">
-                {user.grants.map((z) => (
-                  <li key={z} className="flex items-center justify-between gap-3 px-3 py-1.5 text-sm">
-                    <span className="font-mono">{displayName(z)}</span>
+                {user.grants.map(({ zone: z, level }) => (
+                  <li key={z} className="flex items-center justify-between gap-3 px-3 py-1.5 text-sm" data-testid="grant">
+                    <span>
+                      <span className="font-mono">{displayName(z)}</span>{' '}
+                      <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-700" data-testid="grant-level">
+                        {level === 'request' ? 'request changes' : 'edit'}
+                      </span>
+                    </span>
                     <InlineActionForm
                       action={revokeZoneAction}
                       fields={{ name: user.name, zone: z }}

@@ -3,6 +3,9 @@ import { notFound } from 'next/navigation';
 import { decodeParam } from '@/components/list-params';
 import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
 import { UpdatePolicyForm } from '@/components/zone-settings/update-policy-form';
+import { ApprovalForm } from '@/components/settings/approval-form';
+import { getSetting } from '@/lib/settings/data';
+import { describeApprovalRules, getZoneApprovalRules } from '@/lib/zones/approval-rules';
 import { can } from '@/lib/auth/permission';
 import { requireZoneUser } from '@/lib/auth/session';
 import { displayName } from '@/lib/dns/names';
@@ -27,6 +30,7 @@ export default async function ZoneSettingsPage({ params }: { params: Params }) {
   if (!zone) notFound();
   const lines = zone.kind === 'primary' ? (await readUpdatePolicy(zone.name)).map((r) => formatUpdateRule(r, zone.name)) : [];
   const shown = displayName(zone.name);
+  const [ownRules, globalRules] = await Promise.all([getZoneApprovalRules(zone.id), getSetting('approval')]);
 
   return (
     <div className="max-w-3xl space-y-5">
@@ -65,6 +69,28 @@ export default async function ZoneSettingsPage({ params }: { params: Params }) {
           </div>
         )}
       </section>
+      {zone.kind === 'primary' && (
+        <section aria-labelledby="approval-heading" className="space-y-3">
+          <div>
+            <h2 id="approval-heading" className="text-base font-semibold">
+              Approval rules
+            </h2>
+            <p className="mt-1 text-sm text-zinc-600">
+              Changes by editors that need a second person’s approval. Now:{' '}
+              <span data-testid="zone-approval">
+                {describeApprovalRules(ownRules ?? globalRules)}
+                {ownRules ? ' (this zone’s own)' : ' (the global rules)'}
+              </span>
+              .
+            </p>
+          </div>
+          {can(user.role, 'zone:configure') && (
+            <div className="rounded-md border border-zinc-200 bg-white p-4 shadow-sm">
+              <ApprovalForm zone={zone.name} current={{ ...(ownRules ?? globalRules), own: ownRules !== null }} />
+            </div>
+          )}
+        </section>
+      )}
     </div>
   );
 }
