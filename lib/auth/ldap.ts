@@ -86,7 +86,9 @@ export async function checkDirectoryLogin(settings: LdapSettings, name: string, 
   // servers accept for any DN (RFC 4513 §5.1.2): never let it through.
   if (password === '') return 'wrong-password';
   const tls: ConnectionOptions = settings.ca ? { ca: settings.ca } : {};
-  const client = new Client({ url: settings.url, connectTimeout: CONNECT_TIMEOUT_MS, timeout: OPERATION_TIMEOUT_MS, tlsOptions: tls });
+  // ldapts speaks TLS from the start whenever tlsOptions is given, so only for ldaps://.
+  const ldaps = settings.url.toLowerCase().startsWith('ldaps:');
+  const client = new Client({ url: settings.url, connectTimeout: CONNECT_TIMEOUT_MS, timeout: OPERATION_TIMEOUT_MS, ...(ldaps ? { tlsOptions: tls } : {}) });
   let step = 'connecting';
   try {
     if (settings.startTls) {
