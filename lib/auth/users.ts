@@ -159,6 +159,8 @@ export interface UserSummary {
 
 export interface UserDetail extends Omit<UserSummary, 'someGrants'> {
   grants: string[];
+  /** The directory entry a directory user last signed in as. */
+  dn: string | null;
 }
 
 /** Who is acting: an admin in the web app (guard rails apply to themselves), or null for the CLI. */
@@ -226,6 +228,7 @@ export async function getUserDetail(name: string): Promise<UserDetail | null> {
     createdAt: u.createdAt,
     grantCount: u.grants.length,
     grants: u.grants.map((g) => g.zone.name),
+    dn: u.dn,
   };
 }
 

@@ -59,7 +59,8 @@ Replication
 
 Users
   user add NAME --role admin|editor|viewer   (password on stdin)
-  user list                        name, role, enabled or disabled, zones granted
+  user list                        name, role, enabled or disabled, source (local, or ldap: the
+                                   directory sets role and zones at each sign-in), zones granted
   user grant USER ZONE             let the editor USER see and edit ZONE
   user revoke USER ZONE
   user disable USER | user enable USER
