@@ -4,13 +4,12 @@
 // offered) and ldaps://, with a certificate from a CA made by openssl for the
 // test. No root needed, nothing read from /etc/ldap but the stock schema
 // files, nothing written outside the folder. stop() ends the process it
-// started by PID and removes the folder.
-import { spawn } from 'node:child_process';
+// started by PID and removes the folder (kept with ZK_KEEP_PEERS=1).
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { stopProcess, tail } from './bind';
+import { spawnPeer, tail } from './bind';
 import { freePort } from './postgres';
 import { runProgram } from './run-program';
 import { requirePrograms } from './system-program';
@@ -63,16 +62,7 @@ export async function startSlapd(opts: SlapdOptions): Promise<RunningSlapd> {
     fs.writeFileSync(ldifFile, opts.ldif);
     const add = await runProgram(opts.programs.slapadd, ['-f', conf, '-l', ldifFile], { timeoutMs: 20_000 });
     if (add.status !== 0) throw new Error(`slapadd failed:\n${add.stderr}${add.stdout}`);
-    let lastError: Error | undefined;
-    // A port found free can be taken before slapd binds it; try a few.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        return await startOnce(opts, dir, conf, caFile, await freePort(), await freePort());
-      } catch (err) {
-        lastError = err as Error;
-      }
-    }
-    throw lastError!;
+    return await listen(opts, dir, conf, caFile);
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -129,17 +119,13 @@ function writeConfig(dir: string, suffix: string): string {
   return conf;
 }
 
-async function startOnce(opts: SlapdOptions, dir: string, conf: string, caFile: string, port: number, tlsPort: number): Promise<RunningSlapd> {
+async function listen(opts: SlapdOptions, dir: string, conf: string, caFile: string): Promise<RunningSlapd> {
+  const port = await freePort();
+  const tlsPort = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
   const ldapsUrl = `ldaps://127.0.0.1:${tlsPort}`;
   // -d keeps it in the foreground (and unforked), so its PID is the one to stop.
-  const child = spawn(opts.programs.slapd, ['-f', conf, '-h', `${url}/ ${ldapsUrl}/`, '-d', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  child.once('error', (err) => (output += `\nspawn error: ${err.message}`));
+  const peer = spawnPeer('slapd', opts.programs.slapd, ['-f', conf, '-h', `${url}/ ${ldapsUrl}/`, '-d', '0'], dir, path.join(dir, 'slapd.log'));
   const rootDn = `cn=admin,${opts.suffix}`;
   const running: RunningSlapd = {
     url,
@@ -151,17 +137,15 @@ async function startOnce(opts: SlapdOptions, dir: string, conf: string, caFile: 
       const r = await runProgram(opts.programs.ldapmodify, ['-x', '-H', url, '-D', rootDn, '-w', ROOT_PASSWORD], { input: ldif, timeoutMs: 20_000 });
       if (r.status !== 0) throw new Error(`ldapmodify failed (${r.status}):\n${r.stderr}${r.stdout}`);
     },
-    stop: async () => {
-      await stopProcess(child, exit, () => exited);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    stop: peer.stop,
   };
   const deadline = Date.now() + (opts.startTimeoutMs ?? 10_000);
   for (;;) {
-    if (exited) throw new Error(`slapd exited before listening on ${url}:\n${tail(output)}`);
+    if (peer.exited()) throw new Error(`slapd exited before listening on ${url}:\n${tail(peer.output())}`);
     if ((await accepts(port)) && (await accepts(tlsPort))) return running;
     if (Date.now() > deadline) {
-      await stopProcess(child, exit, () => exited);
+      const output = peer.output();
+      await peer.stop();
       throw new Error(`slapd did not listen on ${url} and ${ldapsUrl} in time:\n${tail(output)}`);
     }
     await new Promise((r) => setTimeout(r, 50));
