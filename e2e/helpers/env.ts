@@ -18,6 +18,15 @@ export const ADMIN_USER = 'admin';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 export const METRICS_TOKEN = 'e2e-metrics-token-0123456789abcdef0123456789';
 
+// The LDAP directory the product signs directory users in against. e2e/ldap.spec.ts starts a
+// slapd there (lib/testing/slapd.ts); until then a directory user is told the directory is
+// unreachable, and local users, who every other spec signs in as, are not affected.
+export const LDAP_PORT = base ? base + 3 : 5393;
+export const LDAP_SUFFIX = 'dc=e2e,dc=test';
+export const LDAP_ROOT_PASSWORD = 'e2e-ldap-root-password';
+/** The zone the directory's group `zone-team` edits. */
+export const LDAP_ZONE = 'directory-team.test';
+
 process.env.ZK_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'zk-e2e-'));
 export const DATA_DIR = process.env.ZK_E2E_DATA_DIR;
 export const DATABASE_URL = `file:${path.join(DATA_DIR, 'zk.db')}`;
@@ -35,5 +44,11 @@ export const serverEnv: Record<string, string> = {
   ZK_PROBE_INTERVAL: '2',
   ZK_PROBE_RATE: '50',
   ZK_METRICS_TOKEN: METRICS_TOKEN,
+  ZK_LDAP_URL: `ldap://127.0.0.1:${LDAP_PORT}`,
+  ZK_LDAP_BIND_DN: `cn=admin,${LDAP_SUFFIX}`,
+  ZK_LDAP_BIND_PASSWORD: LDAP_ROOT_PASSWORD,
+  ZK_LDAP_BASE: `ou=people,${LDAP_SUFFIX}`,
+  ZK_LDAP_ROLE_GROUPS: `cn=dns-editors,ou=groups,${LDAP_SUFFIX} -> editor`,
+  ZK_LDAP_ZONE_GROUPS: `cn=zone-team,ou=groups,${LDAP_SUFFIX} -> ${LDAP_ZONE}`,
   NEXT_TELEMETRY_DISABLED: '1',
 };

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { expectAppError } from '../testing/app-error';
-import { requireSlapd, startSlapd, type RunningSlapd } from '../testing/slapd';
+import { baseLdif, groupDn, groupLdif, membershipLdif, personDn, personLdif, requireSlapd, startSlapd, type RunningSlapd } from '../testing/slapd';
 import { createZone } from '../zones/zone-lifecycle';
 import { escapeFilterValue } from './ldap';
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from './rate-limit';
@@ -16,20 +16,13 @@ import { createUser, getUserDetail, grantZone, listUsers, resetPassword, revokeZ
 import { zoneRights } from './zone-access';
 
 const SUFFIX = 'dc=example,dc=org';
-const people = (uid: string) => `uid=${uid},ou=people,${SUFFIX}`;
-const group = (cn: string) => `cn=${cn},ou=groups,${SUFFIX}`;
-
-function person(uid: string, password: string): string {
-  return `dn: ${people(uid)}\nobjectClass: inetOrgPerson\nuid: ${uid}\ncn: ${uid}\nsn: ${uid}\nuserPassword: ${password}\n`;
-}
-function groupOf(cn: string, members: string[]): string {
-  return `dn: ${group(cn)}\nobjectClass: groupOfNames\ncn: ${cn}\n${members.map((m) => `member: ${people(m)}\n`).join('')}`;
-}
+const people = (uid: string) => personDn(SUFFIX, uid);
+const group = (cn: string) => groupDn(SUFFIX, cn);
+const person = (uid: string, password: string) => personLdif(SUFFIX, uid, password);
+const groupOf = (cn: string, uids: string[]) => groupLdif(SUFFIX, cn, uids);
 
 const LDIF = [
-  `dn: ${SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example\n`,
-  `dn: ou=people,${SUFFIX}\nobjectClass: organizationalUnit\nou: people\n`,
-  `dn: ou=groups,${SUFFIX}\nobjectClass: organizationalUnit\nou: groups\n`,
+  baseLdif(SUFFIX),
   person('alice', 'alice-pass'),
   person('bob', 'bob-pass'),
   person('carol', 'carol-pass'),
@@ -135,17 +128,12 @@ describe.skipIf(!programs)('LDAP sign-in against slapd', { timeout: 60_000 }, ()
   it('follows group changes at the next sign-in: a new role, then refused once in no role group, their sessions ended', async () => {
     const frank = await signedInAs('frank', 'frank-pass');
     expect(frank.role).toBe('editor');
-    await slapd.modify(`dn: ${group('dns-admins')}\nchangetype: modify\nadd: member\nmember: ${people('frank')}\n`);
+    await slapd.modify(membershipLdif(SUFFIX, 'dns-admins', 'frank', 'add'));
     expect((await signedInAs('frank', 'frank-pass')).role).toBe('admin');
     const { token } = await createSession(frank.id, { address: '192.0.2.10', userAgent: 'test' });
     expect((await activeSession(token))?.user.role).toBe('admin');
 
-    await slapd.modify(
-      [
-        `dn: ${group('dns-admins')}\nchangetype: modify\ndelete: member\nmember: ${people('frank')}\n`,
-        `dn: ${group('dns-editors')}\nchangetype: modify\ndelete: member\nmember: ${people('frank')}\n`,
-      ].join('\n'),
-    );
+    await slapd.modify([membershipLdif(SUFFIX, 'dns-admins', 'frank', 'delete'), membershipLdif(SUFFIX, 'dns-editors', 'frank', 'delete')].join('\n'));
     expect(await login('frank', 'frank-pass')).toEqual({ ok: false, message: NO_DIRECTORY_ROLE });
     expect(await activeSession(token)).toBeNull();
   });
@@ -153,9 +141,7 @@ describe.skipIf(!programs)('LDAP sign-in against slapd', { timeout: 60_000 }, ()
   it('a user removed from the directory is refused, their sessions ended and grants gone', async () => {
     const grace = await signedInAs('grace', 'grace-pass');
     const { token } = await createSession(grace.id, { address: '192.0.2.10', userAgent: 'test' });
-    await slapd.modify(
-      [`dn: ${group('dns-viewers')}\nchangetype: modify\ndelete: member\nmember: ${people('grace')}\n`, `dn: ${people('grace')}\nchangetype: delete\n`].join('\n'),
-    );
+    await slapd.modify([membershipLdif(SUFFIX, 'dns-viewers', 'grace', 'delete'), `dn: ${people('grace')}\nchangetype: delete\n`].join('\n'));
     expect(await login('grace', 'grace-pass')).toEqual({ ok: false, message: WRONG_LOGIN });
     expect(await activeSession(token)).toBeNull();
   });

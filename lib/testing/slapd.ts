@@ -9,8 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnPeer, tail } from './bind';
-import { freePort } from './postgres';
+import { freePort, spawnPeer, tail } from './bind';
 import { runProgram } from './run-program';
 import { requirePrograms } from './system-program';
 
@@ -47,17 +46,20 @@ export interface SlapdOptions {
   suffix: string;
   /** Entries loaded before the server starts. */
   ldif: string;
+  /** The ldap:// port, for a product configured before the server starts (the e2e tests); default a free one. */
+  port?: number;
+  /** The root DN's password (the tests' service account; the root DN is cn=admin under the suffix). */
+  rootPassword?: string;
   startTimeoutMs?: number;
 }
-
-const ROOT_PASSWORD = 'root-secret-for-tests';
+const DEFAULT_ROOT_PASSWORD = 'root-secret-for-tests';
 const SCHEMAS = ['core', 'cosine', 'inetorgperson', 'nis'];
 
 export async function startSlapd(opts: SlapdOptions): Promise<RunningSlapd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-slapd-'));
   try {
     const caFile = await makeCertificates(opts.programs.openssl, dir);
-    const conf = writeConfig(dir, opts.suffix);
+    const conf = writeConfig(dir, opts.suffix, opts.rootPassword ?? DEFAULT_ROOT_PASSWORD);
     const ldifFile = path.join(dir, 'data.ldif');
     fs.writeFileSync(ldifFile, opts.ldif);
     const add = await runProgram(opts.programs.slapadd, ['-f', conf, '-l', ldifFile], { timeoutMs: 20_000 });
@@ -87,7 +89,7 @@ async function makeCertificates(openssl: string, dir: string): Promise<string> {
   return at('ca.pem');
 }
 
-function writeConfig(dir: string, suffix: string): string {
+function writeConfig(dir: string, suffix: string, rootPassword: string): string {
   const q = (s: string) => JSON.stringify(s);
   const db = path.join(dir, 'db');
   fs.mkdirSync(db);
@@ -108,7 +110,7 @@ function writeConfig(dir: string, suffix: string): string {
       'maxsize 16777216',
       `suffix ${q(suffix)}`,
       `rootdn ${q(`cn=admin,${suffix}`)}`,
-      `rootpw ${ROOT_PASSWORD}`,
+      `rootpw ${rootPassword}`,
       `directory ${q(db)}`,
       // Users may bind and read themselves; anything else is the root DN's (the service account here).
       'access to attrs=userPassword by anonymous auth by * none',
@@ -120,21 +122,22 @@ function writeConfig(dir: string, suffix: string): string {
 }
 
 async function listen(opts: SlapdOptions, dir: string, conf: string, caFile: string): Promise<RunningSlapd> {
-  const port = await freePort();
-  const tlsPort = await freePort();
+  const port = opts.port ?? (await freePort('127.0.0.1'));
+  const tlsPort = await freePort('127.0.0.1');
   const url = `ldap://127.0.0.1:${port}`;
   const ldapsUrl = `ldaps://127.0.0.1:${tlsPort}`;
   // -d keeps it in the foreground (and unforked), so its PID is the one to stop.
   const peer = spawnPeer('slapd', opts.programs.slapd, ['-f', conf, '-h', `${url}/ ${ldapsUrl}/`, '-d', '0'], dir, path.join(dir, 'slapd.log'));
   const rootDn = `cn=admin,${opts.suffix}`;
+  const rootPassword = opts.rootPassword ?? DEFAULT_ROOT_PASSWORD;
   const running: RunningSlapd = {
     url,
     ldapsUrl,
     caFile,
     rootDn,
-    rootPassword: ROOT_PASSWORD,
+    rootPassword,
     modify: async (ldif) => {
-      const r = await runProgram(opts.programs.ldapmodify, ['-x', '-H', url, '-D', rootDn, '-w', ROOT_PASSWORD], { input: ldif, timeoutMs: 20_000 });
+      const r = await runProgram(opts.programs.ldapmodify, ['-x', '-H', url, '-D', rootDn, '-w', rootPassword], { input: ldif, timeoutMs: 20_000 });
       if (r.status !== 0) throw new Error(`ldapmodify failed (${r.status}):\n${r.stderr}${r.stdout}`);
     },
     stop: peer.stop,
@@ -158,4 +161,37 @@ function accepts(port: number): Promise<boolean> {
     s.once('connect', () => (s.destroy(), resolve(true)));
     s.once('error', () => resolve(false));
   });
+}
+
+// ---------------------------------------------------------------- test directories in LDIF
+
+/** The DN of the person `uid` in ou=people under `suffix`. */
+export const personDn = (suffix: string, uid: string) => `uid=${uid},ou=people,${suffix}`;
+/** The DN of the group `cn` in ou=groups under `suffix`. */
+export const groupDn = (suffix: string, cn: string) => `cn=${cn},ou=groups,${suffix}`;
+
+/** The suffix's entry (`dc=NAME,…`) with ou=people and ou=groups below it. */
+export function baseLdif(suffix: string): string {
+  const dc = /^dc=([^,]+)/i.exec(suffix)?.[1];
+  if (!dc) throw new Error(`the suffix must start with dc=, got ${suffix}`);
+  return [
+    `dn: ${suffix}\nobjectClass: dcObject\nobjectClass: organization\no: ${dc}\ndc: ${dc}\n`,
+    `dn: ou=people,${suffix}\nobjectClass: organizationalUnit\nou: people\n`,
+    `dn: ou=groups,${suffix}\nobjectClass: organizationalUnit\nou: groups\n`,
+  ].join('\n');
+}
+
+/** A person who can bind with `password` (stored as given: slapd compares it as is). */
+export function personLdif(suffix: string, uid: string, password: string): string {
+  return `dn: ${personDn(suffix, uid)}\nobjectClass: inetOrgPerson\nuid: ${uid}\ncn: ${uid}\nsn: ${uid}\nuserPassword: ${password}\n`;
+}
+
+/** A groupOfNames of the people `uids` (at least one: the schema requires a member). */
+export function groupLdif(suffix: string, cn: string, uids: string[]): string {
+  return `dn: ${groupDn(suffix, cn)}\nobjectClass: groupOfNames\ncn: ${cn}\n${uids.map((u) => `member: ${personDn(suffix, u)}\n`).join('')}`;
+}
+
+/** An ldapmodify change adding (or deleting) the person `uid` to the group `cn`. */
+export function membershipLdif(suffix: string, cn: string, uid: string, change: 'add' | 'delete'): string {
+  return `dn: ${groupDn(suffix, cn)}\nchangetype: modify\n${change}: member\nmember: ${personDn(suffix, uid)}\n`;
 }
