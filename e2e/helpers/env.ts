@@ -48,6 +48,7 @@ export const serverEnv: Record<string, string> = {
   ZK_LDAP_BIND_DN: `cn=admin,${LDAP_SUFFIX}`,
   ZK_LDAP_BIND_PASSWORD: LDAP_ROOT_PASSWORD,
   ZK_LDAP_BASE: `ou=people,${LDAP_SUFFIX}`,
+  ZK_LDAP_GROUP_BASE: `ou=groups,${LDAP_SUFFIX}`,
   ZK_LDAP_ROLE_GROUPS: `cn=dns-editors,ou=groups,${LDAP_SUFFIX} -> editor`,
   ZK_LDAP_ZONE_GROUPS: `cn=zone-team,ou=groups,${LDAP_SUFFIX} -> ${LDAP_ZONE}`,
   NEXT_TELEMETRY_DISABLED: '1',

@@ -22,8 +22,10 @@ export class NoDirectoryRole extends Error {
   constructor(
     readonly dn: string,
     readonly groups: string[],
+    /** Where the groups were looked for, for the admin reading the log. */
+    lookedIn: string,
   ) {
-    super(`${dn} is in no group of ZK_LDAP_ROLE_GROUPS (its groups: ${groups.length ? groups.join('; ') : 'none'})`);
+    super(`${dn} is in no group of ZK_LDAP_ROLE_GROUPS (its groups, from ${lookedIn}: ${groups.length ? groups.join('; ') : 'none'})`);
     this.name = 'NoDirectoryRole';
   }
 }
@@ -132,7 +134,10 @@ export async function checkDirectoryLogin(settings: LdapSettings, name: string, 
       throw err;
     }
     const access = accessFromGroups(settings, groups);
-    if (!access) throw new NoDirectoryRole(entry.dn, groups);
+    if (!access) {
+      const lookedIn = settings.groups.from === 'memberOf' ? 'its memberOf' : `a search under ${settings.groups.base} for ${settings.groups.filter}`;
+      throw new NoDirectoryRole(entry.dn, groups, lookedIn);
+    }
     return { dn: entry.dn, ...access };
   } catch (err) {
     if (err instanceof NoDirectoryRole) throw err;
