@@ -207,6 +207,39 @@ describe.skipIf(!programs)('LDAP sign-in against slapd', { timeout: 60_000 }, ()
   });
 });
 
+describe.skipIf(!programs)('LDAP sign-in with groups from memberOf (ZK_LDAP_MEMBER_OF=1)', { timeout: 60_000 }, () => {
+  let withOverlay: RunningSlapd;
+  beforeAll(async () => {
+    withOverlay = await startSlapd({
+      programs: programs!,
+      suffix: SUFFIX,
+      memberOf: true,
+      ldif: [baseLdif(SUFFIX), person('mona', 'mona-pass'), person('otto', 'otto-pass'), groupOf('dns-viewers', ['mona']), groupOf('staff', ['otto'])].join('\n'),
+    });
+  });
+  afterAll(async () => {
+    process.env = { ...saved };
+    await withOverlay?.stop();
+  });
+
+  it("reads the role from the user entry's memberOf, with no group search", async () => {
+    for (const k of Object.keys(process.env)) if (k.startsWith('ZK_LDAP_')) delete process.env[k];
+    Object.assign(process.env, {
+      ZK_LDAP_URL: withOverlay.url,
+      ZK_LDAP_BIND_DN: withOverlay.rootDn,
+      ZK_LDAP_BIND_PASSWORD: withOverlay.rootPassword,
+      ZK_LDAP_BASE: SUFFIX,
+      ZK_LDAP_MEMBER_OF: '1',
+      // A group filter that matches nothing: memberOf alone must decide.
+      ZK_LDAP_GROUP_FILTER: '(cn=no-such-group-{user})',
+      ZK_LDAP_ROLE_GROUPS: `${group('dns-viewers')} -> viewer`,
+    });
+    throttle = new LoginThrottle(DEFAULT_LOGIN_LIMITS);
+    expect((await signedInAs('mona', 'mona-pass')).role).toBe('viewer');
+    expect(await login('otto', 'otto-pass')).toEqual({ ok: false, message: NO_DIRECTORY_ROLE });
+  });
+});
+
 describe('escapeFilterValue', () => {
   it('escapes what RFC 4515 reserves, so a name is only ever compared', () => {
     expect(escapeFilterValue('a*b(c)d\\e\0')).toBe('a\\2ab\\28c\\29d\\5ce\\00');

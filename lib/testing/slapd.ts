@@ -1,8 +1,10 @@
 // A real OpenLDAP server (Debian's slapd 2.5) for the LDAP sign-in tests: its
-// own slapd.conf and mdb database in a temp folder, the LDIF given loaded with
-// slapadd before it starts, listening on loopback with ldap:// (StartTLS
+// own slapd.conf and mdb database in a temp folder, listening on loopback
+// with ldap:// (StartTLS
 // offered) and ldaps://, with a certificate from a CA made by openssl for the
-// test. No root needed, nothing read from /etc/ldap but the stock schema
+// test; the LDIF given is added through the server once it listens (so an
+// overlay such as memberOf sees it, which slapadd's offline load would not
+// let it do). No root needed, nothing read from /etc/ldap but the stock schema
 // files, nothing written outside the folder. stop() ends the process it
 // started by PID and removes the folder (kept with ZK_KEEP_PEERS=1).
 import fs from 'node:fs';
@@ -15,14 +17,13 @@ import { requirePrograms } from './system-program';
 
 export interface SlapdPrograms {
   slapd: string;
-  slapadd: string;
   ldapmodify: string;
   openssl: string;
 }
 
 /** The programs the harness runs, or null when one is missing and the test should skip (under CI: throws). */
 export function requireSlapd(): SlapdPrograms | null {
-  return requirePrograms({ slapd: 'slapd', slapadd: 'slapd', ldapmodify: 'ldap-utils', openssl: 'openssl' });
+  return requirePrograms({ slapd: 'slapd', ldapmodify: 'ldap-utils', openssl: 'openssl' });
 }
 
 export interface RunningSlapd {
@@ -35,8 +36,8 @@ export interface RunningSlapd {
   /** The database's root DN and its password: the test's service account. */
   rootDn: string;
   rootPassword: string;
-  /** Applies an LDIF of changes (changetype: modify / delete / add) with ldapmodify as the root DN. */
-  modify(ldif: string): Promise<void>;
+  /** Applies an LDIF of changes (changetype: modify / delete / add; with `add`, entries without one are added) as the root DN. */
+  modify(ldif: string, opts?: { add?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,14 +45,20 @@ export interface SlapdOptions {
   programs: SlapdPrograms;
   /** The database's suffix, e.g. `dc=example,dc=org`; the LDIF must create its entry. */
   suffix: string;
-  /** Entries loaded before the server starts. */
+  /** Entries added once it listens, the suffix's own first. */
   ldif: string;
+  /**
+   * Runs the memberOf overlay, which gives each member a memberOf attribute
+   * naming its groups (ZK_LDAP_MEMBER_OF=1). Off by default: a plain slapd.
+   */
+  memberOf?: boolean;
   /** The ldap:// port, for a product configured before the server starts (the e2e tests); default a free one. */
   port?: number;
   /** The root DN's password (the tests' service account; the root DN is cn=admin under the suffix). */
   rootPassword?: string;
   startTimeoutMs?: number;
 }
+
 const DEFAULT_ROOT_PASSWORD = 'root-secret-for-tests';
 const SCHEMAS = ['core', 'cosine', 'inetorgperson', 'nis'];
 
@@ -59,12 +66,15 @@ export async function startSlapd(opts: SlapdOptions): Promise<RunningSlapd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-slapd-'));
   try {
     const caFile = await makeCertificates(opts.programs.openssl, dir);
-    const conf = writeConfig(dir, opts.suffix, opts.rootPassword ?? DEFAULT_ROOT_PASSWORD);
-    const ldifFile = path.join(dir, 'data.ldif');
-    fs.writeFileSync(ldifFile, opts.ldif);
-    const add = await runProgram(opts.programs.slapadd, ['-f', conf, '-l', ldifFile], { timeoutMs: 20_000 });
-    if (add.status !== 0) throw new Error(`slapadd failed:\n${add.stderr}${add.stdout}`);
-    return await listen(opts, dir, conf, caFile);
+    const conf = writeConfig(dir, opts);
+    const running = await listen(opts, dir, conf, caFile);
+    try {
+      await running.modify(opts.ldif, { add: true });
+    } catch (err) {
+      await running.stop();
+      throw err;
+    }
+    return running;
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -89,7 +99,7 @@ async function makeCertificates(openssl: string, dir: string): Promise<string> {
   return at('ca.pem');
 }
 
-function writeConfig(dir: string, suffix: string, rootPassword: string): string {
+function writeConfig(dir: string, opts: SlapdOptions): string {
   const q = (s: string) => JSON.stringify(s);
   const db = path.join(dir, 'db');
   fs.mkdirSync(db);
@@ -100,6 +110,7 @@ function writeConfig(dir: string, suffix: string, rootPassword: string): string 
       ...SCHEMAS.map((s) => `include /etc/ldap/schema/${s}.schema`),
       'modulepath /usr/lib/ldap',
       'moduleload back_mdb',
+      ...(opts.memberOf ? ['moduleload memberof'] : []),
       `pidfile ${q(path.join(dir, 'slapd.pid'))}`,
       `argsfile ${q(path.join(dir, 'slapd.args'))}`,
       `TLSCACertificateFile ${q(path.join(dir, 'ca.pem'))}`,
@@ -108,10 +119,11 @@ function writeConfig(dir: string, suffix: string, rootPassword: string): string 
       'TLSVerifyClient never',
       'database mdb',
       'maxsize 16777216',
-      `suffix ${q(suffix)}`,
-      `rootdn ${q(`cn=admin,${suffix}`)}`,
-      `rootpw ${rootPassword}`,
+      `suffix ${q(opts.suffix)}`,
+      `rootdn ${q(`cn=admin,${opts.suffix}`)}`,
+      `rootpw ${opts.rootPassword ?? DEFAULT_ROOT_PASSWORD}`,
       `directory ${q(db)}`,
+      ...(opts.memberOf ? ['overlay memberof'] : []),
       // Users may bind and read themselves; anything else is the root DN's (the service account here).
       'access to attrs=userPassword by anonymous auth by * none',
       'access to * by self read by anonymous auth by * none',
@@ -136,8 +148,9 @@ async function listen(opts: SlapdOptions, dir: string, conf: string, caFile: str
     caFile,
     rootDn,
     rootPassword,
-    modify: async (ldif) => {
-      const r = await runProgram(opts.programs.ldapmodify, ['-x', '-H', url, '-D', rootDn, '-w', rootPassword], { input: ldif, timeoutMs: 20_000 });
+    modify: async (ldif, how) => {
+      const args = ['-x', '-H', url, '-D', rootDn, '-w', rootPassword, ...(how?.add ? ['-a'] : [])];
+      const r = await runProgram(opts.programs.ldapmodify, args, { input: ldif, timeoutMs: 20_000 });
       if (r.status !== 0) throw new Error(`ldapmodify failed (${r.status}):\n${r.stderr}${r.stdout}`);
     },
     stop: peer.stop,
