@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { expectAppError } from '../testing/app-error';
-import { baseLdif, groupDn, groupLdif, membershipLdif, personDn, personLdif, requireSlapd, startSlapd, type RunningSlapd } from '../testing/slapd';
+import { baseLdif, groupDn, groupLdif, membershipLdif, personDn, personLdif } from '../testing/ldif';
+import { requireSlapd, startSlapd, type RunningSlapd } from '../testing/slapd';
 import { createZone } from '../zones/zone-lifecycle';
 import { escapeFilterValue } from './ldap';
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from './rate-limit';
