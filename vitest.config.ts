@@ -24,6 +24,7 @@ const POSTGRES_SUITES = [
   'lib/cli/*.test.ts',
   'lib/zones/*.test.ts',
   'lib/auth/users.test.ts',
+  'lib/auth/ldap.test.ts',
   'lib/auth/api-keys.test.ts',
 ];
 
