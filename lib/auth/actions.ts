@@ -11,7 +11,7 @@ import { formStateFromError } from '../action-errors';
 import { formText, type FormState } from '../forms';
 import { clientAddress } from './client-address';
 import { loginThrottle } from './rate-limit';
-import { signIn } from './sign-in';
+import { PASSWORD_CHECKS_BUSY, signIn } from './sign-in';
 import {
   CHANGE_PASSWORD_FIELDS,
   changePasswordFormSchema,
@@ -105,7 +105,7 @@ export async function changeOwnPasswordAction(
   try {
     await changeOwnPassword(user.id, parsed.data.current, parsed.data.password, session?.sessionId);
   } catch (err) {
-    if (err instanceof PasswordChecksBusy) return { message: 'The server is busy checking many sign-ins right now; try again in a few seconds.' };
+    if (err instanceof PasswordChecksBusy) return { message: PASSWORD_CHECKS_BUSY };
     return formStateFromError(err, CHANGE_PASSWORD_FIELDS, {});
   }
   revalidatePath('/account');

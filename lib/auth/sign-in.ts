@@ -12,7 +12,8 @@ export type SignInResult = { ok: true; user: SessionUser } | { ok: false; messag
 export const WRONG_LOGIN = 'Wrong user name or password.';
 export const NO_DIRECTORY_ROLE = 'Your directory account is in none of the groups that give a role in Zonekeeper; ask an admin to add you to one.';
 export const DIRECTORY_UNREACHABLE = 'The LDAP directory cannot be reached, so directory users cannot sign in right now; try again in a while, or tell an admin.';
-const BUSY = 'The server is busy checking many sign-ins right now; try again in a few seconds.';
+/** Password checks are all taken (PasswordChecksBusy): not the user's fault. */
+export const PASSWORD_CHECKS_BUSY = 'The server is busy checking many sign-ins right now; try again in a few seconds.';
 
 /** Checks `name` and `password` from `address`, counting the attempt as the throttle says. */
 export async function signIn(throttle: LoginThrottle, address: string, name: string, password: string): Promise<SignInResult> {
@@ -26,7 +27,7 @@ export async function signIn(throttle: LoginThrottle, address: string, name: str
     // None of these is a guessed password: the attempt does not count against the user.
     if (err instanceof PasswordChecksBusy) {
       throttle.withdraw(address, name);
-      return { ok: false, message: BUSY };
+      return { ok: false, message: PASSWORD_CHECKS_BUSY };
     }
     if (err instanceof DirectoryUnreachable) {
       console.error(`sign-in of "${name}": ${err.message}`);
