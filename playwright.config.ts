@@ -22,6 +22,8 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   globalTimeout: 15 * 60_000,
   forbidOnly: Boolean(process.env.CI),
+  // The LDAP directory the product signs directory users in against.
+  globalSetup: skipAll ? undefined : './e2e/global-setup.ts',
   reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   // Playwright empties its output folder at start; keep it apart from the reports.
   outputDir: 'test-results/playwright-artifacts',

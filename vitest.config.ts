@@ -25,6 +25,7 @@ const POSTGRES_SUITES = [
   'lib/zones/*.test.ts',
   'lib/requests/*.test.ts',
   'lib/auth/users.test.ts',
+  'lib/auth/ldap.test.ts',
   'lib/auth/api-keys.test.ts',
 ];
 

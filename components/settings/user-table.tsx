@@ -11,6 +11,15 @@ function zonesCell(u: UserSummary): string {
   return u.grantCount > u.someGrants.length ? `${shown} and ${u.grantCount - u.someGrants.length} more` : shown;
 }
 
+/** Marks a user who signs in through the LDAP directory, which sets their role and zones. */
+export function DirectoryMark() {
+  return (
+    <span title="Signs in through the LDAP directory, which sets the role and zones" className="ml-2 rounded bg-sky-100 px-1.5 py-0.5 font-sans text-xs font-medium text-sky-800">
+      directory
+    </span>
+  );
+}
+
 /** The user list: name (links to the user's page), role, whether disabled, and the zones they reach. */
 export function UserTable({ users, me }: { users: UserSummary[]; me: number }) {
   return (
@@ -40,6 +49,7 @@ export function UserTable({ users, me }: { users: UserSummary[]; me: number }) {
                 <Link href={`/settings/users/${encodeURIComponent(u.name)}`} className={linkClass}>
                   {u.name}
                 </Link>
+                {u.source === 'ldap' && <DirectoryMark />}
                 {u.id === me && <span className="ml-2 font-sans text-xs text-zinc-500">(you)</span>}
               </td>
               <td className="px-3 py-2">{u.role}</td>

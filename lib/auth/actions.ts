@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { formStateFromError } from '../action-errors';
 import { formText, type FormState } from '../forms';
 import { clientAddress } from './client-address';
-import { loginThrottle, throttleMessage } from './rate-limit';
+import { loginThrottle } from './rate-limit';
+import { PASSWORD_CHECKS_BUSY, signIn } from './sign-in';
 import {
   CHANGE_PASSWORD_FIELDS,
   changePasswordFormSchema,
@@ -44,7 +45,6 @@ import {
   setUserRole,
   signOutEverywhere,
   suggestZonesToGrant,
-  verifyLogin,
 } from './users';
 import { displayName } from '../dns/names';
 import type { GrantLevel } from './zone-access';
@@ -61,8 +61,6 @@ const loginSchema = z.object({
   password: z.string().min(1, 'Enter your password').max(1024, 'That password is too long'),
 });
 
-const WRONG_LOGIN = 'Wrong user name or password.';
-
 export async function loginAction(_prev: LoginFormState, formData: FormData): Promise<LoginFormState> {
   const raw = {
     username: String(formData.get('username') ?? ''),
@@ -73,24 +71,9 @@ export async function loginAction(_prev: LoginFormState, formData: FormData): Pr
     const { fieldErrors } = z.flattenError(parsed.error);
     return { message: 'Enter your user name and password.', fieldErrors, username: raw.username };
   }
-  const address = clientAddress(await headers());
-  const throttle = loginThrottle();
-  // Checked before the password, so a refused attempt costs no bcrypt work and tells nothing.
-  const gate = throttle.attempt(address, parsed.data.username);
-  if (!gate.allowed) return { message: throttleMessage(gate, parsed.data.username), username: raw.username };
-  let user: Awaited<ReturnType<typeof verifyLogin>>;
-  try {
-    user = await verifyLogin(parsed.data.username, parsed.data.password);
-  } catch (err) {
-    if (!(err instanceof PasswordChecksBusy)) throw err;
-    // Not the user's fault: the attempt does not count against them.
-    throttle.withdraw(address, parsed.data.username);
-    return { message: 'The server is busy checking many sign-ins right now; try again in a few seconds.', username: raw.username };
-  }
-  // Never say which of the two was wrong.
-  if (!user) return { message: WRONG_LOGIN, username: raw.username };
-  throttle.succeeded(address, parsed.data.username);
-  await startSession(user.id);
+  const result = await signIn(loginThrottle(), clientAddress(await headers()), parsed.data.username, parsed.data.password);
+  if (!result.ok) return { message: result.message, username: raw.username };
+  await startSession(result.user.id);
   redirect(safeReturnPath(formData.get('next')) ?? '/zones');
 }
 
@@ -123,7 +106,7 @@ export async function changeOwnPasswordAction(
   try {
     await changeOwnPassword(user.id, parsed.data.current, parsed.data.password, session?.sessionId);
   } catch (err) {
-    if (err instanceof PasswordChecksBusy) return { message: 'The server is busy checking many sign-ins right now; try again in a few seconds.' };
+    if (err instanceof PasswordChecksBusy) return { message: PASSWORD_CHECKS_BUSY };
     return formStateFromError(err, CHANGE_PASSWORD_FIELDS, {});
   }
   revalidatePath('/account');

@@ -1,10 +1,18 @@
 // Users: creation, login check, the first admin created at start-up, and
 // the user management of /settings/users and `zonekeeper user …` (role,
 // disable, password reset, per-zone grants for editors).
+//
+// Users come from two sources. Local users sign in with the password stored
+// here. Directory users (source 'ldap') sign in against LDAP (./ldap.ts): a
+// name that is no local user is looked up there when ZK_LDAP_URL is set, and
+// each sign-in writes the role and zone grants the directory's groups give,
+// so here their role, grants and password cannot be changed; an admin can
+// only disable them (which the directory cannot undo) or end their sessions.
 import type { Prisma } from '../generated/prisma/client';
 import { isUniqueViolation } from '../db-errors';
 import { db, writeTransaction } from '../db';
 import { adminPassword } from '../config/env';
+import { ldapSettings } from '../config/ldap';
 import { absoluteName } from '../dns/names';
 import { AppError } from '../errors';
 import { generatePassword, hashPassword, verifyPassword } from './password';
@@ -42,14 +50,75 @@ export async function createUser(name: string, password: string, role: string): 
   }
 }
 
-/** The user if name and password match an enabled account; null otherwise, without saying which part was wrong. */
+/**
+ * The user if name and password match an enabled account; null otherwise,
+ * without saying which part was wrong. A local user is checked here; any
+ * other name, when a directory is configured, against the directory (which
+ * may throw DirectoryUnreachable or NoDirectoryRole, lib/auth/ldap.ts).
+ */
 export async function verifyLogin(name: string, password: string): Promise<SessionUser | null> {
-  const u = await db().user.findUnique({ where: { name: name.trim().toLowerCase() } });
+  const n = normalizeUserName(name);
+  const u = await db().user.findUnique({ where: { name: n } });
+  const directory = u === null || u.source === 'ldap' ? ldapSettings() : null;
+  if (directory) return directoryLogin(directory, n, password);
   // Compare against a throwaway hash when the user is unknown so timing does not tell.
   dummyHash ??= hashPassword(generatePassword());
   const ok = await verifyPassword(password, u?.passwordHash ?? (await dummyHash));
-  if (!u || !ok || u.disabled || !isRole(u.role)) return null;
+  // A directory user never signs in with a local password, even with the directory no longer configured.
+  if (!u || !ok || u.disabled || u.source !== 'local' || !isRole(u.role)) return null;
   return { id: u.id, name: u.name, role: u.role };
+}
+
+/** Names a directory user may have here: the local rule, plus `@` (a filter on mail). */
+const DIRECTORY_USERNAME = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
+
+/**
+ * Signs `name` in against the directory. On success the user is created or
+ * updated with the directory's role and their grants replaced by its zone
+ * groups' (only zones that exist now: a zone created later is granted at
+ * their next sign-in). When the directory no longer knows them or gives them
+ * no role, their sessions here end and their grants go.
+ */
+async function directoryLogin(settings: NonNullable<ReturnType<typeof ldapSettings>>, name: string, password: string): Promise<SessionUser | null> {
+  if (!DIRECTORY_USERNAME.test(name)) return null;
+  const { checkDirectoryLogin, NoDirectoryRole } = await import('./ldap');
+  let result: Awaited<ReturnType<typeof checkDirectoryLogin>>;
+  try {
+    result = await checkDirectoryLogin(settings, name, password);
+  } catch (err) {
+    if (err instanceof NoDirectoryRole) await dropDirectoryAccess(name);
+    throw err;
+  }
+  if (result === 'no-entry') await dropDirectoryAccess(name);
+  if (typeof result === 'string') return null;
+  return syncDirectoryUser(name, result);
+}
+
+/** Writes what the directory grants `name` (source 'ldap'); null when an admin disabled the user here. */
+export async function syncDirectoryUser(name: string, access: { dn: string; role: Role; zones: Map<string, GrantLevel> }): Promise<SessionUser | null> {
+  return writeTransaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { name } });
+    // A local user of that name was created meanwhile: the local account wins, as at sign-in.
+    if (existing && existing.source !== 'ldap') return null;
+    const u = existing
+      ? await tx.user.update({ where: { id: existing.id }, data: { role: access.role, dn: access.dn } })
+      : await tx.user.create({ data: { name, passwordHash: '', role: access.role, source: 'ldap', dn: access.dn } });
+    await tx.zoneGrant.deleteMany({ where: { userId: u.id } });
+    const zones = await tx.zone.findMany({ where: { name: { in: [...access.zones.keys()] } }, select: { id: true, name: true } });
+    if (zones.length) await tx.zoneGrant.createMany({ data: zones.map((z) => ({ userId: u.id, zoneId: z.id, level: access.zones.get(z.name)! })) });
+    if (u.disabled) return null;
+    return { id: u.id, name: u.name, role: access.role };
+  });
+}
+
+/** A directory user the directory refused (gone, or in no role group): no session or grant of theirs outlives it. */
+async function dropDirectoryAccess(name: string): Promise<void> {
+  await writeTransaction(async (tx) => {
+    const u = await tx.user.findUnique({ where: { name }, select: { id: true, source: true } });
+    if (!u || u.source !== 'ldap') return;
+    await tx.zoneGrant.deleteMany({ where: { userId: u.id } });
+    await endUserSessions(u.id, { tx });
+  });
 }
 
 export async function getActiveUser(id: number): Promise<SessionUser | null> {
@@ -77,11 +146,15 @@ export async function ensureFirstAdmin(envPassword = adminPassword()): Promise<{
 
 // ---------------------------------------------------------------- management
 
+/** Where a user signs in: here (local) or against the LDAP directory (ldap), which then owns their role and grants. */
+export type UserSource = 'local' | 'ldap';
+
 /** A row of the user list. */
 export interface UserSummary {
   id: number;
   name: string;
   role: Role;
+  source: UserSource;
   disabled: boolean;
   createdAt: Date;
   /** Zones granted (only editors are limited by them). */
@@ -93,6 +166,8 @@ export interface UserSummary {
 export interface UserDetail extends Omit<UserSummary, 'someGrants'> {
   /** By zone name; `level` is what the grant lets the editor do (lib/auth/zone-access.ts). */
   grants: { zone: string; level: GrantLevel }[];
+  /** The directory entry a directory user last signed in as. */
+  dn: string | null;
 }
 
 /** Who is acting: an admin in the web app (guard rails apply to themselves), or null for the CLI. */
@@ -100,6 +175,24 @@ export type UserActor = { id: number } | null;
 
 function normalizeUserName(name: string): string {
   return name.trim().toLowerCase();
+}
+
+function sourceOf(value: string): UserSource {
+  return value === 'ldap' ? 'ldap' : 'local';
+}
+
+/**
+ * Refuses to change what the directory owns for one of its users: their
+ * role, zone grants and password follow the directory at each sign-in.
+ */
+function refuseDirectoryOwned(u: { name: string; source: string }, what: 'role' | 'zone' | 'password'): void {
+  if (u.source !== 'ldap') return;
+  const said = {
+    role: `${u.name} signs in through the LDAP directory, which sets their role at each sign-in (ZK_LDAP_ROLE_GROUPS); change their groups in the directory.`,
+    zone: `${u.name} signs in through the LDAP directory, which sets their zones at each sign-in (ZK_LDAP_ZONE_GROUPS); change their groups in the directory.`,
+    password: `${u.name} signs in through the LDAP directory with the directory's password; change it there.`,
+  }[what];
+  throw new AppError('forbidden', said, { [what]: [said] });
 }
 
 function roleOf(value: string): Role {
@@ -119,6 +212,7 @@ export async function listUsers(): Promise<UserSummary[]> {
     id: u.id,
     name: u.name,
     role: roleOf(u.role),
+    source: sourceOf(u.source),
     disabled: u.disabled,
     createdAt: u.createdAt,
     grantCount: u._count.grants,
@@ -136,10 +230,12 @@ export async function getUserDetail(name: string): Promise<UserDetail | null> {
     id: u.id,
     name: u.name,
     role: roleOf(u.role),
+    source: sourceOf(u.source),
     disabled: u.disabled,
     createdAt: u.createdAt,
     grantCount: u.grants.length,
     grants: u.grants.map((g) => ({ zone: g.zone.name, level: g.level === 'request' ? 'request' : 'edit' })),
+    dn: u.dn,
   };
 }
 
@@ -182,6 +278,7 @@ export async function setUserRole(name: string, role: string, actor: UserActor):
   if (!isRole(role)) throw new AppError('invalid', `role must be admin, editor or viewer, not "${role}"`, { role: ['admin, editor or viewer'] });
   await writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, name);
+    refuseDirectoryOwned(u, 'role');
     if (u.role === role) return;
     await guardAdminLoss(tx, u, { role, disabled: u.disabled }, actor, 'role');
     await tx.user.update({ where: { id: u.id }, data: { role } });
@@ -221,6 +318,7 @@ export async function resetPassword(name: string, password?: string): Promise<st
   const hash = await hashPassword(next);
   await writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, name);
+    refuseDirectoryOwned(u, 'password');
     await tx.user.update({ where: { id: u.id }, data: { passwordHash: hash } });
     await endUserSessions(u.id, { tx });
   });
@@ -234,6 +332,7 @@ export async function resetPassword(name: string, password?: string): Promise<st
  */
 export async function changeOwnPassword(userId: number, current: string, next: string, keepSessionId?: string): Promise<void> {
   const u = await db().user.findUnique({ where: { id: userId } });
+  if (u) refuseDirectoryOwned(u, 'password');
   if (!u || u.disabled || !(await verifyPassword(current, u.passwordHash))) {
     throw new AppError('invalid', 'The current password is not right; nothing was changed.', { current: ['not your current password'] });
   }
@@ -271,6 +370,7 @@ export async function grantZone(userName: string, zoneName: string, level: Grant
   const zone = zoneNameOf(zoneName);
   return writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, userName);
+    refuseDirectoryOwned(u, 'zone');
     if (u.role !== 'editor') {
       const message = `${u.name} is ${u.role === 'admin' ? 'an admin' : 'a viewer'} and already ${u.role === 'admin' ? 'manages' : 'reads'} every zone; grants apply to editors.`;
       throw new AppError('invalid', message, { zone: [message] });
@@ -291,6 +391,7 @@ export async function revokeZone(userName: string, zoneName: string): Promise<{ 
   const zone = zoneNameOf(zoneName);
   return writeTransaction(async (tx) => {
     const u = await findUserOrThrow(tx, userName);
+    refuseDirectoryOwned(u, 'zone');
     const z = await tx.zone.findUnique({ where: { name: zone }, select: { id: true } });
     const { count } = z ? await tx.zoneGrant.deleteMany({ where: { userId: u.id, zoneId: z.id } }) : { count: 0 };
     if (count === 0) throw new AppError('not-found', `${u.name} has no grant on ${zone}.`, { zone: ['not granted'] });

@@ -71,7 +71,8 @@ Replication
 
 Users
   user add NAME --role admin|editor|viewer   (password on stdin)
-  user list                        name, role, enabled or disabled, zones granted
+  user list                        name, role, enabled or disabled, source (local, or ldap: the
+                                   directory sets role and zones at each sign-in), zones granted
   user grant USER ZONE [--request] let the editor USER see and edit ZONE; with --request, see it and only
                                    request changes, which an editor of ZONE approves (granting again sets the level)
   user revoke USER ZONE

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { activeSession, createSession } from '../auth/session-store';
-import { getActiveUser, verifyLogin } from '../auth/users';
+import { getActiveUser, syncDirectoryUser, verifyLogin } from '../auth/users';
 import { zoneRights } from '../auth/zone-access';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/zonekeeper.mjs');
@@ -30,7 +30,7 @@ describe('zonekeeper user', () => {
 
     const list = zk(['user', 'list']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^cli-ed\s+editor\s+enabled\s+1 \(grant\.cli\.test\.\)$/m);
+    expect(list.stdout).toMatch(/^cli-ed\s+editor\s+enabled\s+local\s+1 \(grant\.cli\.test\.\)$/m);
 
     expect(zk(['user', 'revoke', 'cli-ed', 'grant.cli.test']).code).toBe(0);
     expect(await zoneRights(ed!, 'grant.cli.test')).toMatchObject({ read: false });
@@ -99,5 +99,25 @@ describe('zonekeeper user password and signout', () => {
     const nobody = zk(['user', 'signout', 'nobody']);
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toMatch(/no user nobody/);
+  });
+});
+
+describe('zonekeeper user and directory (LDAP) users', () => {
+  it("shows a directory user's source and refuses what the directory owns, but disables them", { timeout: 120_000 }, async () => {
+    expect(zk(['zone', 'create', 'dir.cli.test']).code).toBe(0);
+    // As an LDAP sign-in leaves them (lib/auth/ldap.test.ts signs in against a real slapd).
+    const u = await syncDirectoryUser('dir-ed', { dn: 'uid=dir-ed,ou=people,dc=example,dc=org', role: 'editor', zones: new Map([['dir.cli.test.', 'edit']]) });
+    expect(u).not.toBeNull();
+    expect(zk(['user', 'list']).stdout).toMatch(/^dir-ed\s+editor\s+enabled\s+ldap\s+1 \(dir\.cli\.test\.\)$/m);
+    for (const args of [['user', 'revoke', 'dir-ed', 'dir.cli.test'], ['user', 'grant', 'dir-ed', 'other.cli.test']]) {
+      const r = zk(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/LDAP directory, which sets their zones/);
+    }
+    const pw = zk(['user', 'password', 'dir-ed'], 'a-new-password-here');
+    expect(pw.code).toBe(1);
+    expect(pw.stderr).toMatch(/with the directory's password; change it there/);
+    expect(zk(['user', 'disable', 'dir-ed']).code).toBe(0);
+    expect(await getActiveUser(u!.id)).toBeNull();
   });
 });

@@ -8,6 +8,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { AddressError, canonicalIp, formatHost, parseAddressPort, parsePort, parseRange, type HostPort } from '../dns/address';
+import { ldapSettings } from './ldap';
 
 export { databaseUrl } from './database-url';
 
@@ -388,5 +389,5 @@ export function checkWorkerSettings(): void {
 
 /** Reads every setting the web app takes, so that a bad one stops it at start with the reason. */
 export function checkWebSettings(): void {
-  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize, dnssecTimers]) read();
+  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize, dnssecTimers, ldapSettings]) read();
 }

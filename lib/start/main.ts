@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dataDir, dnsListen, webListen, webUrl } from '../config/env';
 import { formatHostPort } from '../dns/address';
 import { redactedUrl } from '../config/database-url';
+import { ldapSettings } from '../config/ldap';
 import { ensureFirstAdmin } from '../auth/users';
 import { disconnectDb } from '../db';
 import { migrateDatabase } from '../setup/database';
@@ -34,7 +35,9 @@ function runToEnd(cmd: string, args: string[], label: string): Promise<void> {
 async function main(): Promise<void> {
   // Settings are checked before anything starts, so a typo stops here with its reason.
   const web = webListen();
+  const ldap = ldapSettings();
   say(`database: ${redactedUrl()}  data: ${dataDir()}`);
+  if (ldap) say(`LDAP sign-in: ${ldap.url}${ldap.startTls ? ' (StartTLS)' : ''}, users under ${ldap.base}; local users sign in as before`);
   const { applied, secured } = await migrateDatabase();
   for (const line of secured) say(`made private (it was readable by other users): ${line}`);
   say(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database schema is current');

@@ -5,6 +5,7 @@ import { buttonSecondary } from '@/components/styles';
 import { signOutEverywhereAction } from '@/lib/auth/actions';
 import { getCurrentSession, requireUser } from '@/lib/auth/session';
 import { listUserSessions } from '@/lib/auth/session-store';
+import { getUserDetail } from '@/lib/auth/users';
 import { sessionLifetime } from '@/lib/config/env';
 import { formatDuration } from '@/lib/format/relative-time';
 
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: 'Your account' };
 
 export default async function AccountPage() {
   const user = await requireUser(undefined, { returnTo: '/account' });
-  const [session, sessions] = await Promise.all([getCurrentSession(), listUserSessions(user.id)]);
+  const [session, sessions, detail] = await Promise.all([getCurrentSession(), listUserSessions(user.id), getUserDetail(user.name)]);
   const { idleSeconds, maxSeconds } = sessionLifetime();
   return (
     <div className="space-y-5">
@@ -43,8 +44,14 @@ export default async function AccountPage() {
         <h2 id="password-heading" className="text-sm font-semibold">
           Change your password
         </h2>
-        <p className="text-sm text-zinc-600">Your other sessions end; this one stays signed in.</p>
-        <ChangePasswordForm />
+        {detail?.source === 'ldap' ? (
+          <p className="text-sm text-zinc-600">You sign in with your directory (LDAP) password; change it there.</p>
+        ) : (
+          <>
+            <p className="text-sm text-zinc-600">Your other sessions end; this one stays signed in.</p>
+            <ChangePasswordForm />
+          </>
+        )}
       </section>
     </div>
   );

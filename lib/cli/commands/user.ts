@@ -2,7 +2,7 @@
 // through the user store (lib/auth/users.ts), loaded when the command runs.
 import { isRole } from '../../auth/permission';
 import { parseArgs, UsageError } from '../args';
-import type { CommandOutput } from '../output';
+import { printTable, type CommandOutput } from '../output';
 
 const userStore = () => import('../../auth/users');
 
@@ -15,12 +15,12 @@ export async function userCommand(args: string[], io: CommandOutput): Promise<vo
     case 'list': {
       if (rest.length) throw new UsageError('user list takes no arguments');
       const users = await listUsers();
-      const w = Math.max(4, ...users.map((u) => u.name.length));
-      io.out(`${'USER'.padEnd(w)}  ROLE    STATUS    ZONES`);
-      for (const u of users) {
+      const rows = users.map((u) => {
         const zones = u.role === 'editor' ? (u.grantCount ? `${u.grantCount}${u.someGrants.length ? ` (${u.someGrants.join(', ')}${u.grantCount > u.someGrants.length ? ', …' : ''})` : ''}` : 'none') : 'all';
-        io.out(`${u.name.padEnd(w)}  ${u.role.padEnd(6)}  ${(u.disabled ? 'disabled' : 'enabled').padEnd(8)}  ${zones}`);
-      }
+        // ldap: the directory sets the role and zones at each sign-in.
+        return [u.name, u.role, u.disabled ? 'disabled' : 'enabled', u.source, zones];
+      });
+      printTable([['USER', 'ROLE', 'STATUS', 'SOURCE', 'ZONES'], ...rows], io.out);
       return;
     }
     case 'grant': {

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { InlineActionForm } from '@/components/settings/inline-action-form';
 import { GrantZoneForm, ResetPasswordForm, RoleForm } from '@/components/settings/user-forms';
+import { DirectoryMark } from '@/components/settings/user-table';
 import { linkClass } from '@/components/styles';
 import { SessionList } from '@/components/account/session-list';
 import { revokeZoneAction, setUserDisabledAction, signOutUserAction } from '@/lib/auth/actions';
@@ -27,6 +28,8 @@ export default async function UserPage({ params }: { params: Params }) {
   const user = await getUserDetail(name);
   if (!user) notFound();
   const self = user.id === me.id;
+  // The directory sets a directory user's role and zones at each sign-in, and holds their password.
+  const directory = user.source === 'ldap';
   const sessions = await listUserSessions(user.id);
 
   return (
@@ -40,13 +43,24 @@ export default async function UserPage({ params }: { params: Params }) {
       <div className="flex flex-wrap items-center gap-3">
         <h2 className="font-mono text-base font-semibold">{user.name}</h2>
         <span className="rounded bg-zinc-200 px-1.5 py-0.5 text-xs uppercase tracking-wide text-zinc-700">{user.role}</span>
+        {directory && <DirectoryMark />}
         {user.disabled && <span className="rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800">disabled</span>}
         {self && <span className="text-xs text-zinc-500">(you)</span>}
       </div>
 
-      <section className="rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
-        <RoleForm name={user.name} role={user.role} self={self} />
-      </section>
+      {directory && (
+        <p className="text-sm text-zinc-600">
+          Signs in through the LDAP directory{user.dn && <> as <span className="font-mono">{user.dn}</span></>}. The directory&apos;s groups
+          set the role and zones at each sign-in, so they are not changed here; a user removed from the directory or its role groups is
+          refused at their next sign-in. Disabling the account here keeps them out whatever the directory says.
+        </p>
+      )}
+
+      {!directory && (
+        <section className="rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
+          <RoleForm name={user.name} role={user.role} self={self} />
+        </section>
+      )}
 
       <section aria-labelledby="access-heading" className="space-y-3 rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
         <h3 id="access-heading" className="text-sm font-semibold">
@@ -66,17 +80,23 @@ export default async function UserPage({ params }: { params: Params }) {
                         {level === 'request' ? 'request changes' : 'edit'}
                       </span>
                     </span>
-                    <InlineActionForm
-                      action={revokeZoneAction}
-                      fields={{ name: user.name, zone: z }}
-                      label="Revoke"
-                      accessibleName={`Revoke ${displayName(z)}`}
-                    />
+                    {!directory && (
+                      <InlineActionForm
+                        action={revokeZoneAction}
+                        fields={{ name: user.name, zone: z }}
+                        label="Revoke"
+                        accessibleName={`Revoke ${displayName(z)}`}
+                      />
+                    )}
                   </li>
                 ))}
               </ul>
             )}
-            <GrantZoneForm name={user.name} />
+            {directory ? (
+              <p className="text-xs text-zinc-500">From the directory&apos;s zone groups (ZK_LDAP_ZONE_GROUPS) at the last sign-in.</p>
+            ) : (
+              <GrantZoneForm name={user.name} />
+            )}
           </>
         ) : (
           <p className="text-sm text-zinc-600">
@@ -91,7 +111,11 @@ export default async function UserPage({ params }: { params: Params }) {
         <h3 id="password-heading" className="text-sm font-semibold">
           Password
         </h3>
-        <ResetPasswordForm name={user.name} />
+        {directory ? (
+          <p className="text-sm text-zinc-600">The password is the directory&apos;s; it is changed there.</p>
+        ) : (
+          <ResetPasswordForm name={user.name} />
+        )}
       </section>
 
       <section aria-labelledby="sessions-heading" className="space-y-3 rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
