@@ -94,7 +94,7 @@ describe.skipIf(!programs)('LDAP sign-in against slapd', { timeout: 60_000 }, ()
     expect(await zoneRights(bob, 'a.example.')).toMatchObject({ read: true, request: true, write: true });
     expect(await zoneRights(bob, 'b.example.')).toMatchObject({ read: true, request: true, write: false });
     expect(await zoneRights(bob, 'c.example.')).toMatchObject({ read: false, request: false, write: false });
-    expect((await getUserDetail('bob'))?.grants).toEqual(['a.example.', 'b.example.']);
+    expect((await getUserDetail('bob'))?.grants).toEqual([{ zone: 'a.example.', level: 'edit' }, { zone: 'b.example.', level: 'request' }]);
     expect((await listUsers()).find((u) => u.name === 'bob')).toMatchObject({ source: 'ldap', role: 'editor' });
     const row = await db().user.findUniqueOrThrow({ where: { name: 'bob' } });
     expect(row.dn).toBe(people('bob'));
