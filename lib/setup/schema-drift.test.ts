@@ -31,6 +31,11 @@ const sameRows: Record<string, true> = {
   ApiKey: true satisfies Same<Sqlite.ApiKey, Pg.ApiKey>,
   DnssecKey: true satisfies Same<Sqlite.DnssecKey, Pg.DnssecKey>,
   CatalogMove: true satisfies Same<Sqlite.CatalogMove, Pg.CatalogMove>,
+  ZoneDeletionRequest: true satisfies Same<Sqlite.ZoneDeletionRequest, Pg.ZoneDeletionRequest>,
+  DeletedZone: true satisfies Same<Sqlite.DeletedZone, Pg.DeletedZone>,
+  DeletedRecord: true satisfies Same<Sqlite.DeletedRecord, Pg.DeletedRecord>,
+  DeletedChange: true satisfies Same<Sqlite.DeletedChange, Pg.DeletedChange>,
+  DeletedChangePart: true satisfies Same<Sqlite.DeletedChangePart, Pg.DeletedChangePart>,
 };
 
 describe('the PostgreSQL schema', () => {
