@@ -76,6 +76,32 @@ export async function saveEditorSettingsAction(_prev: FormState<'requireComment'
   return { ok: true, message: requireComment ? 'Saved: every commit now needs a comment.' : 'Saved: comments are optional.' };
 }
 
+/** Settings → Deleted zones: whether a deletion needs a second admin. */
+export async function saveZoneDeletionSettingsAction(_prev: FormState<string>, formData: FormData): Promise<FormState<string>> {
+  await requireUser('user:manage', { returnTo: '/settings/deleted-zones' });
+  const requireSecondAdmin = formData.get('requireSecondAdmin') === 'on';
+  try {
+    await setSetting('zoneDeletion', { requireSecondAdmin });
+  } catch (err) {
+    return formStateFromError(err, [] as const, {}, FIX_FIELDS);
+  }
+  revalidatePath('/settings/deleted-zones');
+  return { ok: true, message: requireSecondAdmin ? 'Saved: deleting a zone now needs a second admin to confirm; the HTTP API may no longer delete zones.' : 'Saved: an admin deletes a zone alone.' };
+}
+
+/** Settings → Zone defaults: whether the editor's "Also set PTR" starts ticked. */
+export async function saveReverseRecordsSettingsAction(_prev: FormState<string>, formData: FormData): Promise<FormState<string>> {
+  await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
+  const ptrByDefault = formData.get('ptrByDefault') === 'on';
+  try {
+    await setSetting('reverseRecords', { ptrByDefault });
+  } catch (err) {
+    return formStateFromError(err, [] as const, {}, FIX_FIELDS);
+  }
+  revalidatePath('/settings/zone-defaults');
+  return { ok: true, message: ptrByDefault ? 'Saved: the editor ticks “Also set PTR” by default.' : 'Saved: “Also set PTR” starts unticked.' };
+}
+
 export async function saveSecondaryZonesSettingsAction(_prev: FormState<SecondaryZonesField>, formData: FormData): Promise<FormState<SecondaryZonesField>> {
   await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
   const values = formText(formData, SECONDARY_ZONES_FIELDS);

@@ -6,11 +6,15 @@
 // way deleteZone (zone-lifecycle.ts) keeps a snapshot to restore from.
 // The HTTP API is refused while the setting is on (lib/api/zones.ts); the
 // CLI's local operator, who holds the database anyway, deletes alone.
+import { deletedZoneDays } from '../config/env';
 import { db, writeTransaction } from '../db';
 import { AppError } from '../errors';
 import { getSetting } from '../settings/data';
 import type { Actor } from './actor';
 import { checkZoneDelete } from './creation-rules';
+import { readList } from './json-lists';
+import { readApexNotifyRecords } from './neighbourhood';
+import { notifyTargets } from './notify-targets';
 import { deleteZone, toZoneName } from './zone-lifecycle';
 
 export interface DeletionRequest {
@@ -62,4 +66,37 @@ export async function cancelDeletion(nameInput: string, actor: Actor): Promise<v
     if (!zone) throw new AppError('not-found', `There is no zone ${name}.`);
     await tx.zoneDeletionRequest.deleteMany({ where: { zoneId: zone.id } });
   });
+}
+
+/** What deleting a zone leaves behind, for the warning on its settings page. */
+export interface DeletionImpact {
+  /** Secondaries that keep serving it until it is removed there: its NOTIFY targets and the ones probed. */
+  secondaries: string[];
+  /** The producer catalog it leaves, whose consumers then drop it. */
+  catalog: string | null;
+  /** Is it a catalog itself (its consumers lose every member it lists)? */
+  catalogRole: string | null;
+  keepDays: number;
+  request: DeletionRequest | null;
+}
+
+export async function getDeletionImpact(zoneId: number): Promise<DeletionImpact | null> {
+  const zone = await db().zone.findUnique({
+    where: { id: zoneId },
+    select: { id: true, name: true, soaMname: true, alsoNotify: true, catalogRole: true, catalog: { select: { name: true, catalogRole: true } } },
+  });
+  if (!zone) return null;
+  const [apex, probed, request] = await Promise.all([
+    readApexNotifyRecords(db(), zone),
+    db().replicaStatus.findMany({ where: { zoneId }, select: { target: true } }),
+    getDeletionRequest(zoneId),
+  ]);
+  const targets = new Set([...notifyTargets(zone.name, zone.soaMname, apex, readList(zone.alsoNotify)), ...probed.map((p) => p.target)]);
+  return {
+    secondaries: [...targets].sort(),
+    catalog: zone.catalog?.catalogRole === 'producer' ? zone.catalog.name : null,
+    catalogRole: zone.catalogRole,
+    keepDays: deletedZoneDays(),
+    request,
+  };
 }
