@@ -1,4 +1,5 @@
 'use client';
+import { useState } from 'react';
 import { relativeName } from '@/lib/dns/names';
 import type { RR } from '@/lib/dns/types';
 import { describeEdit, type PendingEdit } from '@/lib/zones/edits';
@@ -72,10 +73,16 @@ export function PendingPanel({
   onComment: (v: string) => void;
   onRemove: (index: number) => void;
   onReview: () => void;
-  onCommit: () => void;
+  /** Commits, with the edits whose PTR is ticked. */
+  onCommit: (ptrEdits: number[]) => void;
   onDiscard: () => void;
   onReload: () => void;
 }) {
+  // The user's ticks, by edit text (indexes move when an edit is removed); unset: the admin's default.
+  const [ptrTicks, setPtrTicks] = useState<Record<string, boolean>>({});
+  const offers = check?.ok ? (check.ptrOffers ?? []) : [];
+  const ticked = (i: number) => ptrTicks[describeEdit(edits[i]!, zone)] ?? check?.ptrByDefault ?? true;
+  const warnings = check?.ok ? (check.warnings ?? []) : [];
   const general = problems.filter((p) => p.index === undefined);
   const conflict = check?.conflict;
   const blocked = problems.length > 0 || Boolean(conflict) || checking || !check?.ok || check.forbidden;
@@ -104,6 +111,36 @@ export function PendingPanel({
                     <span className="break-all font-mono" aria-describedby={mine.length ? errId : undefined}>
                       {describeEdit(e, zone)}
                     </span>
+                    {warnings
+                      .filter((w) => w.edit === i)
+                      .map((w) => (
+                        <p key={w.message} className="text-xs font-medium text-amber-800" data-testid="address-warning">
+                          Warning: {w.message}
+                        </p>
+                      ))}
+                    {offers
+                      .filter((o) => o.edit === i && !o.inPlace)
+                      .map((o) => (
+                        <label key={o.ptrName} className="mt-0.5 flex items-center gap-1.5 text-xs text-zinc-700">
+                          <input
+                            type="checkbox"
+                            checked={ticked(i)}
+                            onChange={(ev) => setPtrTicks((t) => ({ ...t, [describeEdit(e, zone)]: ev.target.checked }))}
+                            className="h-3.5 w-3.5"
+                          />
+                          <span>
+                            Also set PTR in <span className="font-mono">{o.reverseZone.replace(/\.$/, '')}</span>
+                            {o.replaces.length > 0 && <> (replaces {o.replaces.join(', ')})</>}
+                          </span>
+                        </label>
+                      ))}
+                    {offers
+                      .filter((o) => o.edit === i && o.inPlace)
+                      .map((o) => (
+                        <p key={o.ptrName} className="text-xs text-zinc-600">
+                          PTR already in place in <span className="font-mono">{o.reverseZone.replace(/\.$/, '')}</span>.
+                        </p>
+                      ))}
                     {mine.length > 0 && (
                       <div id={errId}>
                         {mine.map((p) => (
@@ -192,7 +229,7 @@ export function PendingPanel({
         <button type="button" onClick={onReview} disabled={edits.length === 0 || !check?.ok} aria-expanded={reviewOpen} className={`${buttonSecondary} disabled:cursor-not-allowed disabled:opacity-50`}>
           Review changes
         </button>
-        <button type="button" onClick={onCommit} disabled={edits.length === 0 || blocked || committing} className={`${buttonPrimary} disabled:cursor-not-allowed disabled:opacity-50`}>
+        <button type="button" onClick={() => onCommit(offers.filter((o) => !o.inPlace && ticked(o.edit)).map((o) => o.edit))} disabled={edits.length === 0 || blocked || committing} className={`${buttonPrimary} disabled:cursor-not-allowed disabled:opacity-50`}>
           {committing ? 'Committing…' : 'Commit'}
         </button>
         <button type="button" onClick={onDiscard} disabled={edits.length === 0} className={`${buttonSecondary} disabled:cursor-not-allowed disabled:opacity-50`}>

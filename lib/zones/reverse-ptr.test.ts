@@ -5,7 +5,7 @@ import { createUser } from '../auth/users';
 import type { SessionUser } from '../auth/permission';
 import { db } from '../db';
 import { applyChangeset } from './changes';
-import { getZone } from './data';
+import { getZone, listChanges } from './data';
 import type { PendingEdit } from './edits';
 import { findReverseZone, ptrOffers, setPtrs } from './reverse-ptr';
 import { createZone } from './zone-lifecycle';
@@ -54,6 +54,11 @@ describe('PTRs beside forward edits', () => {
     expect(await ptrsAt('2.0.192.in-addr.arpa.', '20.2.0.192.in-addr.arpa.')).toEqual(['mail.fwd.example.']);
     const reverseChange = await db().change.findUniqueOrThrow({ where: { id: outcome!.result!.changeId! } });
     expect(reverseChange.linkedChangeId).toBe(forward.changeId);
+    // Both histories show the link.
+    const reverseEntry = (await listChanges((await getZone('2.0.192.in-addr.arpa.'))!.id)).items[0]!;
+    expect(reverseEntry.links).toEqual([{ zone: 'fwd.example.', changeId: forward.changeId, relation: 'made-for' }]);
+    const forwardEntry = (await listChanges((await getZone('fwd.example.'))!.id)).items[0]!;
+    expect(forwardEntry.links).toEqual([{ zone: '2.0.192.in-addr.arpa.', changeId: reverseChange.id, relation: 'made-with' }]);
     expect(reverseChange.comment).toMatch(/^PTR for www\.fwd\.example\. \(192\.0\.2\.10\), mail\.fwd\.example\. \(192\.0\.2\.20\), set with a change to fwd\.example\.$/);
 
     // Once in place, nothing more to commit.

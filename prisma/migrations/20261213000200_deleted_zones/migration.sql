@@ -80,3 +80,5 @@ CREATE INDEX "DeletedChange_deletedZoneId_id_idx" ON "DeletedChange"("deletedZon
 -- CreateIndex
 CREATE INDEX "DeletedChangePart_deletedZoneId_id_idx" ON "DeletedChangePart"("deletedZoneId", "id");
 
+-- CreateIndex
+CREATE INDEX "Change_linkedChangeId_idx" ON "Change"("linkedChangeId");

@@ -98,3 +98,5 @@ ALTER TABLE "DeletedChange" ADD CONSTRAINT "DeletedChange_deletedZoneId_fkey" FO
 -- AddForeignKey
 ALTER TABLE "DeletedChangePart" ADD CONSTRAINT "DeletedChangePart_deletedZoneId_fkey" FOREIGN KEY ("deletedZoneId") REFERENCES "DeletedZone"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+-- CreateIndex
+CREATE INDEX "Change_linkedChangeId_idx" ON "Change"("linkedChangeId");
