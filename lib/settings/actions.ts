@@ -76,30 +76,31 @@ export async function saveEditorSettingsAction(_prev: FormState<'requireComment'
   return { ok: true, message: requireComment ? 'Saved: every commit now needs a comment.' : 'Saved: comments are optional.' };
 }
 
-/** Settings → Deleted zones: whether a deletion needs a second admin. */
-export async function saveZoneDeletionSettingsAction(_prev: FormState<string>, formData: FormData): Promise<FormState<string>> {
-  await requireUser('user:manage', { returnTo: '/settings/deleted-zones' });
-  const requireSecondAdmin = formData.get('requireSecondAdmin') === 'on';
+/** Saves a setting that is one checkbox, `field` of `key`, from the form on `page`; `said` tells what it means now. */
+async function saveSwitch(key: 'zoneDeletion' | 'reverseRecords', field: string, page: string, formData: FormData, said: (on: boolean) => string): Promise<FormState<string>> {
+  await requireUser('user:manage', { returnTo: page });
+  const on = formData.get(field) === 'on';
   try {
-    await setSetting('zoneDeletion', { requireSecondAdmin });
+    await setSetting(key, { [field]: on });
   } catch (err) {
     return formStateFromError(err, [] as const, {}, FIX_FIELDS);
   }
-  revalidatePath('/settings/deleted-zones');
-  return { ok: true, message: requireSecondAdmin ? 'Saved: deleting a zone now needs a second admin to confirm; the HTTP API may no longer delete zones.' : 'Saved: an admin deletes a zone alone.' };
+  revalidatePath(page);
+  return { ok: true, message: said(on) };
+}
+
+/** Settings → Deleted zones: whether a deletion needs a second admin. */
+export async function saveZoneDeletionSettingsAction(_prev: FormState<string>, formData: FormData): Promise<FormState<string>> {
+  return saveSwitch('zoneDeletion', 'requireSecondAdmin', '/settings/deleted-zones', formData, (on) =>
+    on ? 'Saved: deleting a zone now needs a second admin to confirm; the HTTP API may no longer delete zones.' : 'Saved: an admin deletes a zone alone.',
+  );
 }
 
 /** Settings → Zone defaults: whether the editor's "Also set PTR" starts ticked. */
 export async function saveReverseRecordsSettingsAction(_prev: FormState<string>, formData: FormData): Promise<FormState<string>> {
-  await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
-  const ptrByDefault = formData.get('ptrByDefault') === 'on';
-  try {
-    await setSetting('reverseRecords', { ptrByDefault });
-  } catch (err) {
-    return formStateFromError(err, [] as const, {}, FIX_FIELDS);
-  }
-  revalidatePath('/settings/zone-defaults');
-  return { ok: true, message: ptrByDefault ? 'Saved: the editor ticks “Also set PTR” by default.' : 'Saved: “Also set PTR” starts unticked.' };
+  return saveSwitch('reverseRecords', 'ptrByDefault', '/settings/zone-defaults', formData, (on) =>
+    on ? 'Saved: the editor ticks “Also set PTR” by default.' : 'Saved: “Also set PTR” starts unticked.',
+  );
 }
 
 export async function saveSecondaryZonesSettingsAction(_prev: FormState<SecondaryZonesField>, formData: FormData): Promise<FormState<SecondaryZonesField>> {

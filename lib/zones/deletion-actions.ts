@@ -47,28 +47,30 @@ export async function deleteZoneAction(_prev: FormState<DeleteZoneField>, formDa
   redirect(`/settings/deleted-zones?deleted=${encodeURIComponent(zone)}`);
 }
 
-/** A second admin confirms a requested deletion. */
-export async function confirmDeletionAction(_prev: FormState<never>, formData: FormData): Promise<FormState<never>> {
+/** Runs a step on a requested deletion for the signed-in admin; form state when the service refuses it. */
+async function requestStep(formData: FormData, step: (zone: string, actor: { userId: number; name: string }) => Promise<void>): Promise<{ zone: string; refused?: FormState<never> }> {
   const { zone } = formText(formData, ['zone'] as const);
   const user = await requireUser('zone:delete', { returnTo: zoneHref(zone, 'settings') });
   try {
-    await confirmDeletion(zone, { userId: user.id, name: user.name });
+    await step(zone, { userId: user.id, name: user.name });
+    return { zone };
   } catch (err) {
-    return formStateFromError(err, [] as const, {});
+    return { zone, refused: formStateFromError(err, [] as const, {}) };
   }
+}
+
+/** A second admin confirms a requested deletion. */
+export async function confirmDeletionAction(_prev: FormState<never>, formData: FormData): Promise<FormState<never>> {
+  const { zone, refused } = await requestStep(formData, confirmDeletion);
+  if (refused) return refused;
   revalidatePath('/zones');
   redirect(`/settings/deleted-zones?deleted=${encodeURIComponent(zone)}`);
 }
 
 /** Withdraws a requested deletion. */
 export async function cancelDeletionAction(_prev: FormState<never>, formData: FormData): Promise<FormState<never>> {
-  const { zone } = formText(formData, ['zone'] as const);
-  const user = await requireUser('zone:delete', { returnTo: zoneHref(zone, 'settings') });
-  try {
-    await cancelDeletion(zone, { userId: user.id, name: user.name });
-  } catch (err) {
-    return formStateFromError(err, [] as const, {});
-  }
+  const { zone, refused } = await requestStep(formData, cancelDeletion);
+  if (refused) return refused;
   revalidatePath(zoneHref(zone, 'settings'));
   revalidatePath(zoneHref(zone));
   return { ok: true, message: 'Deletion request cancelled.' };
