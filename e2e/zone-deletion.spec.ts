@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/test';
 import { queryUntil, type DnsReply } from './helpers/dns';
-import { uniqueName, zk } from './helpers/cli';
+import { createUser, uniqueName, zk } from './helpers/cli';
 import { DNS_HOST, DNS_PORT } from './helpers/env';
 import { signIn } from './helpers/session';
 
@@ -65,6 +65,19 @@ test('delete a zone by typing its name, find it under Deleted zones, restore it:
     await page.goto('/settings/deleted-zones');
     await expect(page.getByTestId('deleted-zone-row').filter({ hasText: zone })).toHaveCount(0);
   });
+});
+
+test('an editor of the zone gets no Delete zone section and no Deleted zones page', async ({ page }) => {
+  const zone = `${uniqueName('kept')}.test`;
+  await zk(['zone', 'create', zone, '--ns', `ns1.${zone}.`]);
+  const editor = await createUser('editor');
+  await zk(['user', 'grant', editor.name, zone]);
+  await signIn(page, editor.name, editor.password);
+  await page.goto(`/zones/${zone}/settings`);
+  await expect(page.getByRole('heading', { name: 'Dynamic update policy' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Delete zone' })).toHaveCount(0);
+  const denied = await page.goto('/settings/deleted-zones');
+  expect(denied?.status()).toBe(403);
 });
 
 test('an A record committed with "Also set PTR" updates the reverse zone, linked in its history and answered over DNS', async ({ page }) => {
