@@ -113,7 +113,7 @@ test('an A record committed with "Also set PTR" updates the reverse zone, linked
 
   await page.goto(`/zones/${reverse}/history`);
   const latest = page.getByTestId('change').first();
-  await expect(latest.getByRole('heading', { level: 3 })).toHaveText(`PTR for db.${zone}. (${address}), set with a change to ${zone}.`);
+  await expect(latest.getByRole('heading', { level: 3 })).toHaveText(`PTR for db.${zone}. (${address}), with a change to ${zone}.`);
   await latest.getByTestId('change-link').getByRole('link').click();
   await expect(page).toHaveURL(new RegExp(`/zones/${zone.replace(/\./g, '\\.')}/history#change-\\d+$`));
   await expect(page.getByTestId('change').first().getByTestId('change-link')).toContainText(`Also changed: change #`);

@@ -73,15 +73,15 @@ export function PendingPanel({
   onComment: (v: string) => void;
   onRemove: (index: number) => void;
   onReview: () => void;
-  /** Commits, with the edits whose PTR is ticked. */
-  onCommit: (ptrEdits: number[]) => void;
+  /** Commits, with the PTRs ticked (their owner names). */
+  onCommit: (ptrNames: string[]) => void;
   onDiscard: () => void;
   onReload: () => void;
 }) {
-  // The user's ticks, by edit text (indexes move when an edit is removed); unset: the admin's default.
+  // The user's ticks by PTR name (each is offered once); unset: the admin's default.
   const [ptrTicks, setPtrTicks] = useState<Record<string, boolean>>({});
   const offers = check?.ok ? (check.ptrOffers ?? []) : [];
-  const ticked = (i: number) => ptrTicks[describeEdit(edits[i]!, zone)] ?? check?.ptrByDefault ?? true;
+  const ticked = (ptrName: string) => ptrTicks[ptrName] ?? check?.ptrByDefault ?? true;
   const warnings = check?.ok ? (check.warnings ?? []) : [];
   const general = problems.filter((p) => p.index === undefined);
   const conflict = check?.conflict;
@@ -124,12 +124,12 @@ export function PendingPanel({
                         <label key={o.ptrName} className="mt-0.5 flex items-center gap-1.5 text-xs text-zinc-700">
                           <input
                             type="checkbox"
-                            checked={ticked(i)}
-                            onChange={(ev) => setPtrTicks((t) => ({ ...t, [describeEdit(e, zone)]: ev.target.checked }))}
+                            checked={ticked(o.ptrName)}
+                            onChange={(ev) => setPtrTicks((t) => ({ ...t, [o.ptrName]: ev.target.checked }))}
                             className="h-3.5 w-3.5"
                           />
                           <span>
-                            Also set PTR in <span className="font-mono">{o.reverseZone.replace(/\.$/, '')}</span>
+                            Also {o.action === 'set' ? 'set' : 'remove'} PTR in <span className="font-mono">{o.reverseZone.replace(/\.$/, '')}</span>
                             {o.replaces.length > 0 && <> (replaces {o.replaces.join(', ')})</>}
                           </span>
                         </label>
@@ -229,7 +229,7 @@ export function PendingPanel({
         <button type="button" onClick={onReview} disabled={edits.length === 0 || !check?.ok} aria-expanded={reviewOpen} className={`${buttonSecondary} disabled:cursor-not-allowed disabled:opacity-50`}>
           Review changes
         </button>
-        <button type="button" onClick={() => onCommit(offers.filter((o) => !o.inPlace && ticked(o.edit)).map((o) => o.edit))} disabled={edits.length === 0 || blocked || committing} className={`${buttonPrimary} disabled:cursor-not-allowed disabled:opacity-50`}>
+        <button type="button" onClick={() => onCommit(offers.filter((o) => !o.inPlace && ticked(o.ptrName)).map((o) => o.ptrName))} disabled={edits.length === 0 || blocked || committing} className={`${buttonPrimary} disabled:cursor-not-allowed disabled:opacity-50`}>
           {committing ? 'Committing…' : 'Commit'}
         </button>
         <button type="button" onClick={onDiscard} disabled={edits.length === 0} className={`${buttonSecondary} disabled:cursor-not-allowed disabled:opacity-50`}>

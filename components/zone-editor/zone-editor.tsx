@@ -106,12 +106,12 @@ export function ZoneEditor({
     return set?.records[0]?.ttl ?? zone.defaultTtl;
   };
 
-  async function commit(ptrEdits: number[] = []) {
+  async function commit(ptrNames: string[] = []) {
     // A required comment is enforced by the server (the same message comes back), not only here.
     setCommentErrors(undefined);
     setCommitting(true);
     try {
-      const r = await commitEditsAction(zone.name, edits, zone.serial, comment, ptrEdits);
+      const r = await commitEditsAction(zone.name, edits, zone.serial, comment, ptrNames);
       if (r.ok) {
         queue.clear();
         setComment('');

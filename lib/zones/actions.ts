@@ -283,8 +283,9 @@ export async function checkEditsAction(zone: string, edits: unknown, expectedSer
 
 /**
  * Commits the pending edits as one change: one serial bump, one changelog
- * entry, one NOTIFY round; then the PTRs of the edits listed in `ptr`, each
- * reverse zone's as its own change linked to this one.
+ * entry, one NOTIFY round; then the PTRs named in `ptr` (their owner names,
+ * as the check offered them), each reverse zone's as its own change linked
+ * to this one.
  */
 export async function commitEditsAction(zone: string, edits: unknown, expectedSerial: unknown, comment: unknown, ptr?: unknown): Promise<EditorResult> {
   const text = typeof comment === 'string' ? comment.trim().slice(0, 2000) : '';

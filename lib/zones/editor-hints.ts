@@ -44,14 +44,14 @@ export async function editorHints(user: SessionUser, zone: string, edits: readon
 }
 
 /**
- * After a committed forward change: sets the PTRs of the edits the user
- * ticked (`chosen`, edit indexes), linked to it. Returns what to add to the
- * commit's message and the reverse zones written.
+ * After a committed forward change: sets (or removes) the PTRs the user
+ * ticked (`chosen`, PTR owner names, each offered once), linked to it.
+ * Returns what to add to the commit's message and the outcome per reverse zone.
  */
 export async function commitChosenPtrs(user: SessionUser, result: CommitResult, edits: readonly PendingEdit[], chosen: unknown): Promise<{ message: string; outcomes: PtrOutcome[] }> {
-  const picked = new Set(Array.isArray(chosen) ? chosen.filter((i): i is number => Number.isInteger(i)) : []);
+  const picked = new Set(Array.isArray(chosen) ? chosen.filter((n): n is string => typeof n === 'string') : []);
   if (picked.size === 0 || !result.changed) return { message: '', outcomes: [] };
-  const offers = (await ptrOffers(user, result.zone, edits)).filter((o) => picked.has(o.edit));
+  const offers = (await ptrOffers(user, result.zone, edits)).filter((o) => picked.has(o.ptrName));
   const outcomes = await setPtrs(user, result.zone, result.changeId, offers);
   return { message: outcomes.map((o) => ` ${o.message}`).join(''), outcomes };
 }
