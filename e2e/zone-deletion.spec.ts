@@ -67,6 +67,41 @@ test('delete a zone by typing its name, find it under Deleted zones, restore it:
   });
 });
 
+test('with a second admin required, one admin requests the deletion and a different admin confirms it', async ({ page, browser }) => {
+  const zone = `${uniqueName('twice')}.test`;
+  await zk(['zone', 'create', zone, '--ns', `ns1.${zone}.`]);
+  const second = await createUser('admin');
+  await signIn(page);
+  const setting = page.getByLabel('A second admin confirms each deletion');
+  const save = async (on: boolean) => {
+    await page.goto('/settings/deleted-zones');
+    await setting.setChecked(on);
+    await page.getByRole('button', { name: 'Save zone deletion settings' }).click();
+    await expect(page.getByText(on ? /^Saved: deleting a zone now needs a second admin/ : 'Saved: an admin deletes a zone alone.')).toBeVisible();
+  };
+  await save(true);
+  try {
+    await page.goto(`/zones/${zone}/settings`);
+    await page.getByLabel(`Type ${zone} to confirm`).fill(zone);
+    await page.getByRole('button', { name: 'Request deletion' }).click();
+    await expect(page.getByTestId('deletion-request')).toContainText('Deletion requested by admin at');
+    await expect(page.getByRole('button', { name: 'Confirm deletion' })).toHaveCount(0);
+    await page.goto(`/zones/${zone}`);
+    await expect(page.getByTestId('deletion-banner')).toContainText('the zone keeps serving until another admin confirms it');
+
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await signIn(otherPage, second.name, second.password);
+    await otherPage.goto(`/zones/${zone}/settings`);
+    await otherPage.getByRole('button', { name: 'Confirm deletion' }).click();
+    await expect(otherPage).toHaveURL(/\/settings\/deleted-zones\?deleted=/);
+    await expect(otherPage.getByTestId('deleted-zone-row').filter({ hasText: zone })).toContainText(`${second.name} (requested by admin)`);
+    await other.close();
+  } finally {
+    await save(false);
+  }
+});
+
 test('an editor of the zone gets no Delete zone section and no Deleted zones page', async ({ page }) => {
   const zone = `${uniqueName('kept')}.test`;
   await zk(['zone', 'create', zone, '--ns', `ns1.${zone}.`]);

@@ -91,32 +91,30 @@ function DeleteForm({ zone, shown, secondAdmin }: DeleteZoneProps) {
   );
 }
 
+/** One button acting on the pending request, with its outcome above it. */
+function RequestStep({ zone, action, label, busy, danger }: { zone: string; action: typeof confirmDeletionAction; label: string; busy: string; danger?: boolean }) {
+  const [state, formAction, pending] = useActionState(action, {} as FormState<never>);
+  return (
+    <form action={formAction} className="space-y-2">
+      <FormMessage state={state} />
+      <input type="hidden" name="zone" value={zone} />
+      <button type="submit" disabled={pending} className={danger ? buttonDanger : buttonSecondary}>
+        {pending ? busy : label}
+      </button>
+    </form>
+  );
+}
+
 function PendingRequest({ zone, request }: DeleteZoneProps & { request: NonNullable<DeleteZoneProps['request']> }) {
-  const [confirmState, confirmAction, confirming] = useActionState(confirmDeletionAction, {} as FormState<never>);
-  const [cancelState, cancelAction, cancelling] = useActionState(cancelDeletionAction, {} as FormState<never>);
   return (
     <div className="space-y-3">
       <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="deletion-request">
         Deletion requested by {request.actor} at {new Date(request.at).toISOString().replace('T', ' ').slice(0, 16)} UTC.
         {request.mine ? ' A different admin must confirm it.' : ''}
       </p>
-      <FormMessage state={confirmState} />
-      <FormMessage state={cancelState} />
-      <div className="flex flex-wrap gap-2">
-        {!request.mine && (
-          <form action={confirmAction}>
-            <input type="hidden" name="zone" value={zone} />
-            <button type="submit" disabled={confirming} className={buttonDanger}>
-              {confirming ? 'Deleting…' : 'Confirm deletion'}
-            </button>
-          </form>
-        )}
-        <form action={cancelAction}>
-          <input type="hidden" name="zone" value={zone} />
-          <button type="submit" disabled={cancelling} className={buttonSecondary}>
-            {cancelling ? 'Cancelling…' : 'Cancel request'}
-          </button>
-        </form>
+      <div className="flex flex-wrap items-start gap-2">
+        {!request.mine && <RequestStep zone={zone} action={confirmDeletionAction} label="Confirm deletion" busy="Deleting…" danger />}
+        <RequestStep zone={zone} action={cancelDeletionAction} label="Cancel request" busy="Cancelling…" />
       </div>
     </div>
   );

@@ -3,6 +3,7 @@ import { EditorSettingsForm, SecondaryZonesForm, ZoneDefaultsForm } from '@/comp
 import { requireUser } from '@/lib/auth/session';
 import { getSetting } from '@/lib/settings/data';
 import { SwitchSettingForm } from '@/components/settings/switch-setting-form';
+import { FormCard, SettingsSection } from '@/components/settings/settings-section';
 import { saveReverseRecordsSettingsAction } from '@/lib/settings/actions';
 
 export const metadata: Metadata = { title: 'Zone defaults · Settings' };
@@ -59,17 +60,12 @@ export default async function ZoneDefaultsPage() {
           <EditorSettingsForm requireComment={editor.requireComment} />
         </div>
       </section>
-      <section aria-labelledby="reverse-heading" className="space-y-3">
-        <div>
-          <h2 id="reverse-heading" className="text-base font-semibold">
-            Reverse records
-          </h2>
-          <p className="mt-1 text-sm text-zinc-600">
-            When an A or AAAA record is added or changed and its reverse zone is a primary zone here that the user may edit, the editor
-            offers to set the PTR there too, as that zone’s own change linked to this one.
-          </p>
-        </div>
-        <div className="rounded-md border border-zinc-200 bg-white p-5 shadow-sm">
+      <SettingsSection
+        id="reverse-heading"
+        title="Reverse records"
+        intro="When an A or AAAA record is added or changed and its reverse zone is a primary zone here that the user may edit, the editor offers to set the PTR there too, as that zone’s own change linked to this one."
+      >
+        <FormCard>
           <SwitchSettingForm
             action={saveReverseRecordsSettingsAction}
             name="ptrByDefault"
@@ -78,8 +74,8 @@ export default async function ZoneDefaultsPage() {
             hint="Each offer can still be unticked before the commit."
             save="Save reverse record settings"
           />
-        </div>
-      </section>
+        </FormCard>
+      </SettingsSection>
     </div>
   );
 }
