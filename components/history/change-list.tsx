@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ChangeEntry } from '@/lib/zones/data';
+import { zoneHref } from '@/lib/zones/zone-urls';
 import { linkClass } from '../styles';
 import { formatUtc, RelativeTime } from '../relative-time';
 import { ChangeDiff } from './change-diff';
@@ -55,6 +56,14 @@ export function ChangeList({
                     {c.oldSerial} → {c.newSerial}
                   </span>
                 </p>
+                {c.links?.map((l) => (
+                  <p key={`${l.zone} ${l.changeId}`} className="text-xs text-zinc-600" data-testid="change-link">
+                    {l.relation === 'made-for' ? 'Made with ' : 'Also changed: '}
+                    <Link href={`${zoneHref(l.zone, 'history')}#change-${l.changeId}`} className={linkClass}>
+                      change #{l.changeId} in {l.zone.replace(/\.$/, '')}
+                    </Link>
+                  </p>
+                ))}
               </div>
               {/* Undoing the zone's creation would leave it without NS: there is nothing sensible to revert to. */}
               {canRevert && c.oldSerial !== 0 && <RevertButton zone={zone} changeId={c.id} serial={c.newSerial} />}

@@ -1,4 +1,5 @@
 'use client';
+import { useState } from 'react';
 import { relativeName } from '@/lib/dns/names';
 import type { RR } from '@/lib/dns/types';
 import Link from 'next/link';
@@ -77,10 +78,17 @@ export function PendingPanel({
   onComment: (v: string) => void;
   onRemove: (index: number) => void;
   onReview: () => void;
-  onCommit: () => void;
+  /** Commits, with the PTRs ticked (their owner names). */
+  onCommit: (ptrNames: string[]) => void;
   onDiscard: () => void;
   onReload: () => void;
 }) {
+  // The user's ticks by PTR name (each is offered once); unset: the admin's default.
+  const [ptrTicks, setPtrTicks] = useState<Record<string, boolean>>({});
+  // PTRs are set by a commit; a request carries only this zone's edits.
+  const offers = check?.ok && mode === 'commit' ? (check.ptrOffers ?? []) : [];
+  const ticked = (ptrName: string) => ptrTicks[ptrName] ?? check?.ptrByDefault ?? true;
+  const warnings = check?.ok ? (check.warnings ?? []) : [];
   const general = problems.filter((p) => p.index === undefined);
   const conflict = check?.conflict;
   // A refusal by an approval rule is no problem with the edits: they go out as a request instead.
@@ -122,6 +130,36 @@ export function PendingPanel({
                     <span className="break-all font-mono" aria-describedby={mine.length ? errId : undefined}>
                       {describeEdit(e, zone)}
                     </span>
+                    {warnings
+                      .filter((w) => w.edit === i)
+                      .map((w) => (
+                        <p key={w.message} className="text-xs font-medium text-amber-800" data-testid="address-warning">
+                          Warning: {w.message}
+                        </p>
+                      ))}
+                    {offers
+                      .filter((o) => o.edit === i && !o.inPlace)
+                      .map((o) => (
+                        <label key={o.ptrName} className="mt-0.5 flex items-center gap-1.5 text-xs text-zinc-700">
+                          <input
+                            type="checkbox"
+                            checked={ticked(o.ptrName)}
+                            onChange={(ev) => setPtrTicks((t) => ({ ...t, [o.ptrName]: ev.target.checked }))}
+                            className="h-3.5 w-3.5"
+                          />
+                          <span>
+                            Also {o.action === 'set' ? 'set' : 'remove'} PTR in <span className="font-mono">{o.reverseZone.replace(/\.$/, '')}</span>
+                            {o.replaces.length > 0 && <> (replaces {o.replaces.join(', ')})</>}
+                          </span>
+                        </label>
+                      ))}
+                    {offers
+                      .filter((o) => o.edit === i && o.inPlace)
+                      .map((o) => (
+                        <p key={o.ptrName} className="text-xs text-zinc-600">
+                          PTR already in place in <span className="font-mono">{o.reverseZone.replace(/\.$/, '')}</span>.
+                        </p>
+                      ))}
                     {mine.length > 0 && (
                       <div id={errId}>
                         {mine.map((p) => (
@@ -225,7 +263,12 @@ export function PendingPanel({
         <button type="button" onClick={onReview} disabled={edits.length === 0 || !check?.ok} aria-expanded={reviewOpen} className={`${buttonSecondary} disabled:cursor-not-allowed disabled:opacity-50`}>
           Review changes
         </button>
-        <button type="button" onClick={onCommit} disabled={edits.length === 0 || blocked || committing} className={`${buttonPrimary} disabled:cursor-not-allowed disabled:opacity-50`}>
+        <button
+          type="button"
+          onClick={() => onCommit(offers.filter((o) => !o.inPlace && ticked(o.ptrName)).map((o) => o.ptrName))}
+          disabled={edits.length === 0 || blocked || committing}
+          className={`${buttonPrimary} disabled:cursor-not-allowed disabled:opacity-50`}
+        >
           {committing ? (mode === 'commit' ? 'Committing…' : 'Sending…') : action}
         </button>
         <button type="button" onClick={onDiscard} disabled={edits.length === 0} className={`${buttonSecondary} disabled:cursor-not-allowed disabled:opacity-50`}>

@@ -114,15 +114,18 @@ export function ZoneEditor({
     return set?.records[0]?.ttl ?? zone.defaultTtl;
   };
 
-  /** Commits the queue, or sends it as a change request (a requester's, or one an approval rule holds). */
-  async function send(kind: 'commit' | 'request') {
+  /**
+   * Commits the queue with the PTRs the user ticked, or sends it as a change
+   * request (a requester's, or one an approval rule holds; PTRs are not part of a request).
+   */
+  async function send(kind: 'commit' | 'request', ptrNames: string[] = []) {
     // A required comment is enforced by the server (the same message comes back), not only here.
     setCommentErrors(undefined);
     setCommitting(true);
     const what = kind === 'commit' ? 'commit' : 'request';
     try {
       const r: EditorResult & { requestId?: number } =
-        kind === 'commit' ? await commitEditsAction(zone.name, edits, zone.serial, comment) : await requestChangesAction(zone.name, edits, zone.serial, comment);
+        kind === 'commit' ? await commitEditsAction(zone.name, edits, zone.serial, comment, ptrNames) : await requestChangesAction(zone.name, edits, zone.serial, comment);
       if (r.ok) {
         queue.clear();
         setComment('');
@@ -219,7 +222,7 @@ export function ZoneEditor({
           onComment={setComment}
           onRemove={queue.remove}
           onReview={() => setReviewOpen((o) => !o)}
-          onCommit={() => send(mode === 'commit' ? 'commit' : 'request')}
+          onCommit={(ptrNames) => (mode === 'commit' ? send('commit', ptrNames) : send('request'))}
           onDiscard={discard}
           onReload={reload}
         />

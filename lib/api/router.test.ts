@@ -311,3 +311,22 @@ describe('notify and retrieve', () => {
     expect(patch.json.error).toMatch(/secondary zone/);
   });
 });
+
+describe('DELETE of a zone', () => {
+  it('keeps a snapshot to restore from, and is refused with 409 while a second admin must confirm deletions', async () => {
+    const { setSetting } = await import('../settings/mutations');
+    const { listDeletedZones } = await import('../zones/deleted-zones');
+    await createZone('api-del.example.');
+    await setSetting('zoneDeletion', { requireSecondAdmin: true });
+    try {
+      const refused = await call('DELETE', 'servers/localhost/zones/api-del.example.');
+      expect(refused.status).toBe(409);
+      expect(refused.json).toEqual({ error: expect.stringMatching(/needs a second admin/) });
+      expect(await getZone('api-del.example.')).not.toBeNull();
+    } finally {
+      await setSetting('zoneDeletion', { requireSecondAdmin: false });
+    }
+    expect((await call('DELETE', 'servers/localhost/zones/api-del.example.')).status).toBe(204);
+    expect((await listDeletedZones()).find((d) => d.name === 'api-del.example.')?.deletedBy).toBe('api key deploy');
+  });
+});

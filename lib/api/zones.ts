@@ -12,6 +12,7 @@ import type { Actor } from '../zones/actor';
 import { applyChangeset } from '../zones/changes';
 import { getZone, getZoneHeader, listZoneHeaders, type ZoneDetail } from '../zones/data';
 import { createZone, deleteZone } from '../zones/zone-lifecycle';
+import { getSetting } from '../settings/data';
 import { getSigningStatus } from '../zones/dnssec-keys';
 import { isSignerType } from '../dns/dnssec/types';
 import { ApiError, jsonResponse, zoneNotFound } from './errors';
@@ -140,7 +141,8 @@ export async function createZoneResponse(request: Request, key: ApiKeyPrincipal)
     try {
       await applyChangeset(name, { ...changeset, comment: 'HTTP API: zone created' }, actor, { ignoreMissingRemovals: true });
     } catch (err) {
-      await deleteZone(name, actor);
+      // Undoing this request's own creation: nothing worth keeping to restore.
+      await deleteZone(name, actor, { keep: false });
       throw err;
     }
   }
@@ -154,6 +156,10 @@ export async function deleteZoneResponse(zoneId: string, key: ApiKeyPrincipal): 
   const zone = await reachableZone(zoneId, key);
   const refusal = zoneWideRefusal(key, zone.name);
   if (refusal) throw new ApiError(403, refusal);
+  // A second admin confirms deletions here (Settings → Deleted zones): a key is nobody to ask, so refuse.
+  if ((await getSetting('zoneDeletion')).requireSecondAdmin) {
+    throw new ApiError(409, `Deleting a zone needs a second admin on this server: an admin requests it on the zone's settings page and another confirms it`);
+  }
   await deleteZone(zone.name, apiActor(key));
   return new Response(null, { status: 204 });
 }

@@ -10,7 +10,10 @@ Zones
                                    a catalog zone (RFC 9432) to follow: the worker creates the zones it lists as
                                    secondaries (of the member primaries, else of the catalog's) and deletes those it drops
   zone list
-  zone delete NAME
+  zone delete NAME                 keeps a snapshot for ZK_DELETED_ZONE_DAYS (default 30 days)
+  zone deleted                     the deleted zones still kept: who deleted them, when, records, kept until
+  zone restore NAME|#ID            brings a deleted zone back with its records, settings, grants and history,
+                                   under a greater serial (NOTIFY sent); #ID picks one of several of a name
   zone import NAME FILE            BIND zone file; creates the zone or replaces its content as one change
   zone export NAME                 the zone file on stdout
   zone set NAME [--also-notify ADDR[:PORT],…] [--allow-transfer CIDR,…] [--serial-policy POLICY] [--tsig KEY|none]

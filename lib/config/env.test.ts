@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  deletedZoneDays,
   behindAfterMs,
   controlPort,
   dbPoolSize,
@@ -216,5 +217,16 @@ describe('ZK_TRANSFER_SOURCE', () => {
   ])('refuses %j, saying why', (raw, message) => {
     process.env.ZK_TRANSFER_SOURCE = raw;
     expect(transferSource).toThrow(message);
+  });
+});
+
+describe('ZK_DELETED_ZONE_DAYS', () => {
+  it('keeps deleted zones 30 days unless told, and names the variable when the value is bad', () => {
+    delete process.env.ZK_DELETED_ZONE_DAYS;
+    expect(deletedZoneDays()).toBe(30);
+    process.env.ZK_DELETED_ZONE_DAYS = '7';
+    expect(deletedZoneDays()).toBe(7);
+    process.env.ZK_DELETED_ZONE_DAYS = '0';
+    expect(() => deletedZoneDays()).toThrow(/ZK_DELETED_ZONE_DAYS must be a whole number from 1 to 3650 days, got "0"/);
   });
 });

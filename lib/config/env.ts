@@ -237,6 +237,11 @@ function secondsAboveZero(name: string, fallback: number): number {
   return n;
 }
 
+/** How many days a deleted zone is kept for restoring (ZK_DELETED_ZONE_DAYS, default 30, 1 to 3650). */
+export function deletedZoneDays(): number {
+  return wholeNumber('ZK_DELETED_ZONE_DAYS', 30, 1, 3650, ' days');
+}
+
 /** PostgreSQL connections each process keeps (ZK_DB_POOL, default 10). */
 export function dbPoolSize(): number {
   return wholeNumber('ZK_DB_POOL', 10, 1, 1000);
@@ -389,5 +394,5 @@ export function checkWorkerSettings(): void {
 
 /** Reads every setting the web app takes, so that a bad one stops it at start with the reason. */
 export function checkWebSettings(): void {
-  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize, dnssecTimers, ldapSettings]) read();
+  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize, dnssecTimers, ldapSettings, deletedZoneDays]) read();
 }

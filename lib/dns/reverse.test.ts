@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikePrefix, reverseZoneForPrefix } from './reverse';
+import { looksLikePrefix, reverseNameOf, reverseZoneForPrefix } from './reverse';
 
 describe('reverseZoneForPrefix', () => {
   it.each([
@@ -30,5 +30,13 @@ describe('reverseZoneForPrefix', () => {
     expect(looksLikePrefix('192.0.2.0/24')).toBe(true);
     expect(looksLikePrefix('2001:db8::/48')).toBe(true);
     expect(looksLikePrefix('example.com')).toBe(false);
+  });
+});
+
+describe('reverseNameOf', () => {
+  it('names the PTR owner of an IPv4 and an IPv6 address, and nothing for a non-address', () => {
+    expect(reverseNameOf('192.0.2.10')).toBe('10.2.0.192.in-addr.arpa.');
+    expect(reverseNameOf('2001:DB8::1')).toBe(`1.${'0.'.repeat(23)}8.b.d.0.1.0.0.2.ip6.arpa.`);
+    expect(reverseNameOf('www.example.')).toBeNull();
   });
 });

@@ -46,3 +46,20 @@ function checkHostBitsZero(addr: ipaddr.IPv4 | ipaddr.IPv6, bits: number, prefix
     throw new ReversePrefixError(`"${prefix}" has host bits set; did you mean ${network.toString()}/${bits}?`);
   }
 }
+
+/**
+ * The PTR owner name of an address: 192.0.2.1 → 1.2.0.192.in-addr.arpa.,
+ * 2001:db8::1 → 32 nibbles under ip6.arpa. (RFC 1035 §3.5, RFC 3596 §2.5);
+ * null when the text is not an address.
+ */
+export function reverseNameOf(address: string): string | null {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.parse(address.trim());
+  } catch {
+    return null;
+  }
+  if (addr.kind() === 'ipv4') return `${[...(addr as ipaddr.IPv4).octets].reverse().join('.')}.in-addr.arpa.`;
+  const hex = (addr as ipaddr.IPv6).parts.map((p) => p.toString(16).padStart(4, '0')).join('');
+  return `${hex.split('').reverse().join('.')}.ip6.arpa.`;
+}

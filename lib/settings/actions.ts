@@ -97,6 +97,33 @@ export async function saveApprovalSettingsAction(_prev: FormState<ApprovalField>
   return { ok: true, message: on ? 'Saved: editors’ changes that match a rule now need a second person’s approval.' : 'Saved: no approval rules apply (zones with their own still keep them).' };
 }
 
+/** Saves a setting that is one checkbox, `field` of `key`, from the form on `page`; `said` tells what it means now. */
+async function saveSwitch(key: 'zoneDeletion' | 'reverseRecords', field: string, page: string, formData: FormData, said: (on: boolean) => string): Promise<FormState<string>> {
+  await requireUser('user:manage', { returnTo: page });
+  const on = formData.get(field) === 'on';
+  try {
+    await setSetting(key, { [field]: on });
+  } catch (err) {
+    return formStateFromError(err, [] as const, {}, FIX_FIELDS);
+  }
+  revalidatePath(page);
+  return { ok: true, message: said(on) };
+}
+
+/** Settings → Deleted zones: whether a deletion needs a second admin. */
+export async function saveZoneDeletionSettingsAction(_prev: FormState<string>, formData: FormData): Promise<FormState<string>> {
+  return saveSwitch('zoneDeletion', 'requireSecondAdmin', '/settings/deleted-zones', formData, (on) =>
+    on ? 'Saved: deleting a zone now needs a second admin to confirm; the HTTP API may no longer delete zones.' : 'Saved: an admin deletes a zone alone.',
+  );
+}
+
+/** Settings → Zone defaults: whether the editor's "Also set PTR" starts ticked. */
+export async function saveReverseRecordsSettingsAction(_prev: FormState<string>, formData: FormData): Promise<FormState<string>> {
+  return saveSwitch('reverseRecords', 'ptrByDefault', '/settings/zone-defaults', formData, (on) =>
+    on ? 'Saved: the editor ticks “Also set PTR” by default.' : 'Saved: “Also set PTR” starts unticked.',
+  );
+}
+
 export async function saveSecondaryZonesSettingsAction(_prev: FormState<SecondaryZonesField>, formData: FormData): Promise<FormState<SecondaryZonesField>> {
   await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
   const values = formText(formData, SECONDARY_ZONES_FIELDS);

@@ -74,12 +74,27 @@ export const approvalSettingsSchema = approvalRulesSchema.extend({
   nsSoaAdminsOnly: z.boolean().default(false),
 });
 export type ApprovalSettings = z.output<typeof approvalSettingsSchema>;
+/** Deleting zones (lib/zones/zone-deletion.ts). */
+export const zoneDeletionSettingsSchema = z.object({
+  /** A deletion by one admin is a request that a different admin confirms; the zone serves meanwhile. */
+  requireSecondAdmin: z.boolean().default(false),
+});
+export type ZoneDeletionSettings = z.output<typeof zoneDeletionSettingsSchema>;
+
+/** Reverse records the editor keeps beside A and AAAA records (lib/zones/reverse-ptr.ts). */
+export const reverseRecordsSettingsSchema = z.object({
+  /** "Also set PTR" starts ticked on each A/AAAA edit that has a reverse zone here. */
+  ptrByDefault: z.boolean().default(true),
+});
+export type ReverseRecordsSettings = z.output<typeof reverseRecordsSettingsSchema>;
 
 export const SETTINGS = {
   zoneDefaults: zoneDefaultsSchema,
   editor: editorSettingsSchema,
   secondaryZones: secondaryZonesSettingsSchema,
   approval: approvalSettingsSchema,
+  zoneDeletion: zoneDeletionSettingsSchema,
+  reverseRecords: reverseRecordsSettingsSchema,
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;

@@ -32,6 +32,11 @@ const sameRows: Record<string, true> = {
   DnssecKey: true satisfies Same<Sqlite.DnssecKey, Pg.DnssecKey>,
   CatalogMove: true satisfies Same<Sqlite.CatalogMove, Pg.CatalogMove>,
   ChangeRequest: true satisfies Same<Sqlite.ChangeRequest, Pg.ChangeRequest>,
+  ZoneDeletionRequest: true satisfies Same<Sqlite.ZoneDeletionRequest, Pg.ZoneDeletionRequest>,
+  DeletedZone: true satisfies Same<Sqlite.DeletedZone, Pg.DeletedZone>,
+  DeletedRecord: true satisfies Same<Sqlite.DeletedRecord, Pg.DeletedRecord>,
+  DeletedChange: true satisfies Same<Sqlite.DeletedChange, Pg.DeletedChange>,
+  DeletedChangePart: true satisfies Same<Sqlite.DeletedChangePart, Pg.DeletedChangePart>,
 };
 
 describe('the PostgreSQL schema', () => {

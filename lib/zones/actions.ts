@@ -17,6 +17,7 @@ import { AppError } from '../errors';
 import { formStateFromError } from '../action-errors';
 import { formText, splitList, type FormState } from '../forms';
 import { applyChangeset, type CommitResult } from './changes';
+import { commitChosenPtrs, editorHints, type EditorHints } from './editor-hints';
 import { createZoneFormSchema } from './schema';
 import { APPROVAL_FIELDS, approvalFormSchema, type ApprovalField } from '../settings/schema';
 import { createZone, setZoneOptions } from './zone-lifecycle';
@@ -174,7 +175,7 @@ export interface ConflictingChange {
 }
 
 /** What a check or a commit of the pending edits came to. */
-export interface EditorResult {
+export interface EditorResult extends Partial<EditorHints> {
   ok: boolean;
   /** A summary for people; set whenever ok is false, and after a commit. */
   message?: string;
@@ -249,7 +250,9 @@ async function runEdits(
       rejectDuplicates: true,
     });
     const approval = result.approvalRequired?.length ? { approval: result.approvalRequired.map((n) => n.message) } : {};
-    return { ok: true, problems: [], added: result.added, removed: result.removed, oldSerial: result.oldSerial, newSerial: result.newSerial, result, ...approval, ...requestOnly };
+    // A check also offers the PTRs it could set and warns of addresses that look wrong here.
+    const hints = dryRun ? await editorHints(user, zone, edits) : {};
+    return { ok: true, problems: [], added: result.added, removed: result.removed, oldSerial: result.oldSerial, newSerial: result.newSerial, result, ...approval, ...requestOnly, ...hints };
   } catch (err) {
     // A full disk or a database held by another writer: nothing was written, and the edits stay queued.
     const down = databaseFailure(err);
@@ -274,10 +277,15 @@ export async function checkEditsAction(zone: string, edits: unknown, expectedSer
   return out;
 }
 
-/** Commits the pending edits as one change: one serial bump, one changelog entry, one NOTIFY round. */
-export async function commitEditsAction(zone: string, edits: unknown, expectedSerial: unknown, comment: unknown): Promise<EditorResult> {
+/**
+ * Commits the pending edits as one change: one serial bump, one changelog
+ * entry, one NOTIFY round; then the PTRs named in `ptr` (their owner names,
+ * as the check offered them), each reverse zone's as its own change linked
+ * to this one.
+ */
+export async function commitEditsAction(zone: string, edits: unknown, expectedSerial: unknown, comment: unknown, ptr?: unknown): Promise<EditorResult> {
   const text = typeof comment === 'string' ? comment.trim().slice(0, 2000) : '';
-  const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
+  const { user, rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
   if (rights.write && !text && (await getSetting('editor')).requireComment) {
     const msg = 'Write a comment: this server requires one on every change.';
     return { ok: false, message: msg, commentErrors: [msg], problems: [], added: [], removed: [] };
@@ -285,9 +293,11 @@ export async function commitEditsAction(zone: string, edits: unknown, expectedSe
   const { result, ...out } = await runEdits(zone, edits, expectedSerial, text, false);
   if (!out.ok || !result) return out;
   revalidatePath(zoneHref(result.zone));
+  const ptrs = await commitChosenPtrs(user, result, readEdits(edits) ?? [], ptr);
+  for (const o of ptrs.outcomes) if (o.ok) revalidatePath(zoneHref(o.reverseZone));
   return {
     ...out,
-    message: result.changed ? `Committed: serial ${result.oldSerial} → ${result.newSerial}.` : 'Nothing to commit: the edits leave the zone as it was.',
+    message: result.changed ? `Committed: serial ${result.oldSerial} → ${result.newSerial}.${ptrs.message}` : 'Nothing to commit: the edits leave the zone as it was.',
   };
 }
 

@@ -68,6 +68,8 @@ export interface Changeset {
   comment?: string;
   /** New SOA fields (the serial is left to the zone's policy), written in the same change. */
   soa?: SoaEdit;
+  /** The change in another zone this one goes with (a PTR beside its A/AAAA, lib/zones/reverse-ptr.ts). */
+  linkedChangeId?: number;
 }
 
 /** The SOA fields an editor may set; the serial is never set by hand. */
@@ -178,6 +180,7 @@ export async function applyChangeset(zoneInput: string, cs: Changeset, actor: Ac
       ...(await diffStored(stored, [...next.values()], slice)),
       notifyRecords: await readNotifyRecords(tx, zone, names),
       signerWrites: opts.asSigner,
+      linkedChangeId: cs.linkedChangeId,
     };
   }, newSoa, opts.dryRun);
 }
@@ -314,6 +317,8 @@ export interface CommitPlan {
    * appends its records to another plan runs after this check, so it never trips it.
    */
   signerWrites?: boolean;
+  /** Written on the Change: the change in another zone this one goes with (Changeset.linkedChangeId). */
+  linkedChangeId?: number;
 }
 
 export type PlanCommit = (tx: Tx, zone: ZoneRow, slice: TimeSlice) => Promise<CommitPlan>;
@@ -382,7 +387,7 @@ export async function commitRecords(
       );
     }
     const slice = new TimeSlice();
-    const { errors, removedRows: plannedRemoved, added: plannedAdded, notifyRecords, soa: plannedSoa, forceVersion, signing, signerWrites } = await plan(tx, zone, slice);
+    const { errors, removedRows: plannedRemoved, added: plannedAdded, notifyRecords, soa: plannedSoa, forceVersion, signing, signerWrites, linkedChangeId } = await plan(tx, zone, slice);
     const newSoa = plannedSoa ?? soaArg;
     if (!errors.length && !signerWrites) errors.push(...signerTypeWrites(plannedRemoved, plannedAdded));
     if (errors.length) {
@@ -448,7 +453,7 @@ export async function commitRecords(
         columns: soaData,
         removedRows,
         added,
-        author: { userId: actor.userId ?? null, actor: actor.name, comment, requestId: actor.request?.id ?? null },
+        author: { userId: actor.userId ?? null, actor: actor.name, comment, requestId: actor.request?.id ?? null, ...(linkedChangeId === undefined ? {} : { linkedChangeId }) },
         journal: [{ oldSerial, newSerial, removed: [soaRecordOf(zone), ...removed], added: [soaRecordOf(updated), ...added] }],
         notifyTargets: targets,
         // Guards against a concurrent commit between our read and this write.

@@ -144,6 +144,11 @@ async function checkPrimaries(tx: Tx, creator: Creator, primaries: readonly stri
  * operator (no user) has it. The CLI changes them, and the zone's settings
  * page its update policy.
  */
+/** Deleting and restoring zones: admins and the local operator (lib/zones/zone-deletion.ts, deleted-zones.ts). */
+export async function checkZoneDelete(client: Pick<Tx, 'user'>, actor: Actor): Promise<void> {
+  await creatorOf(client, actor, 'zone:delete', 'Only an admin may delete or restore a zone; ask an admin.');
+}
+
 export async function checkZoneConfigure(client: Pick<Tx, 'user'>, actor: Actor): Promise<void> {
   await creatorOf(client, actor, 'zone:configure', 'Only an admin may change a zone’s primaries, transfer ranges, also-notify targets, serial policy, TSIG key or update policy; ask an admin.');
 }

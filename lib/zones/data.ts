@@ -357,6 +357,16 @@ export interface ChangeEntry {
   added: RR[];
   /** Who asked for it, when the actor approved a change request (lib/requests); the request's id. */
   request: { id: number; requester: string } | null;
+  /** Changes in other zones made with this one (a PTR beside its A/AAAA, lib/zones/reverse-ptr.ts). */
+  links?: ChangeLink[];
+}
+
+/** A change in another zone linked to one in this zone's history. */
+export interface ChangeLink {
+  zone: string;
+  changeId: number;
+  /** `made-for`: this change was made for that one (a PTR for its A); `made-with`: that one was made for this. */
+  relation: 'made-for' | 'made-with';
 }
 
 export interface ChangeListQuery {
@@ -389,15 +399,36 @@ type ChangeRow = {
   removed: string;
   added: string;
   request: { id: number; requesterName: string } | null;
+  linkedChangeId?: number | null;
 };
 
 /** Read with every change the changelog shows: the request it applied, if any. */
 const WITH_REQUEST = { request: { select: { id: true, requesterName: true } } } as const;
 
+/** The links of `rows` both ways, by change id; a linked change gone with its zone is left out. */
+async function changeLinksOf(rows: readonly ChangeRow[]): Promise<Map<number, ChangeLink[]>> {
+  const out = new Map<number, ChangeLink[]>();
+  const add = (id: number, link: ChangeLink) => (out.get(id) ?? out.set(id, []).get(id)!).push(link);
+  const forIds = rows.flatMap((r) => (r.linkedChangeId ? [r.linkedChangeId] : []));
+  const select = { id: true, linkedChangeId: true, zone: { select: { name: true } } } as const;
+  const [targets, madeWith] = await Promise.all([
+    forIds.length ? db().change.findMany({ where: { id: { in: forIds } }, select }) : [],
+    db().change.findMany({ where: { linkedChangeId: { in: rows.map((r) => r.id) } }, select }),
+  ]);
+  const byId = new Map(targets.map((t) => [t.id, t]));
+  for (const r of rows) {
+    const t = r.linkedChangeId ? byId.get(r.linkedChangeId) : undefined;
+    if (t) add(r.id, { zone: t.zone.name, changeId: t.id, relation: 'made-for' });
+  }
+  for (const m of madeWith) add(m.linkedChangeId!, { zone: m.zone.name, changeId: m.id, relation: 'made-with' });
+  return out;
+}
+
 /** The changelog entries of stored changes, with every record of each (lib/zones/journal.ts). */
 async function changeEntriesOf(rows: ChangeRow[]): Promise<ChangeEntry[]> {
-  const records = await readChangeRecords(db(), rows);
+  const [records, links] = await Promise.all([readChangeRecords(db(), rows), changeLinksOf(rows)]);
   return rows.map((c) => ({
+    ...(links.has(c.id) ? { links: links.get(c.id) } : {}),
     id: c.id,
     actor: c.actor,
     comment: c.comment,

@@ -28,6 +28,8 @@ export interface ChangeHead {
   newSerial: bigint;
   /** The zone's version after this change: a worker patches its copy with the changes since the version it serves. */
   version: number;
+  /** The change in another zone this one goes with (a PTR beside its A/AAAA). */
+  linkedChangeId?: number | null;
 }
 
 /**

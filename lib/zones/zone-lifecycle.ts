@@ -16,7 +16,8 @@ import { looksLikePrefix, ReversePrefixError, reverseZoneForPrefix } from '../dn
 import { getSetting } from '../settings/data';
 import type { RR, SerialPolicy } from '../dns/types';
 import type { Actor } from './actor';
-import { checkZoneConfigure } from './creation-rules';
+import { checkZoneConfigure, checkZoneDelete } from './creation-rules';
+import { snapshotZoneIn } from './deleted-zones';
 import { catalogName, parseMembership, producerCatalog, setMembership, type Membership } from './catalog';
 import { AppError } from '../errors';
 import { writeList } from './json-lists';
@@ -167,30 +168,49 @@ function newZoneMembership(kind: string, catalog: string | undefined, group: str
   return parseMembership(templateCatalog);
 }
 
+export interface DeleteOptions {
+  /**
+   * Keep a snapshot to restore from (lib/zones/deleted-zones.ts): every
+   * deletion by a person or the HTTP API does. Off only when undoing a zone
+   * created a moment ago by the same request (the API's create that failed).
+   */
+  keep?: boolean;
+  /** A second admin confirmed this deletion (lib/zones/zone-deletion.ts). */
+  confirmed?: boolean;
+}
+
 /**
  * Deletes a zone and, in the same transaction, its entry in a producer
- * catalog. A producer catalog that still lists zones is refused (every
- * consumer would delete them all); a consumer catalog's members stay, as
- * ordinary secondary zones.
+ * catalog, keeping a snapshot of it first. A producer catalog that still
+ * lists zones is refused (every consumer would delete them all); a consumer
+ * catalog's members stay, as ordinary secondary zones. Admins only; when
+ * Settings → Zone deletion asks for a second admin, a user's deletion must
+ * come confirmed (the local operator at the CLI decides alone).
  */
-export async function deleteZone(nameInput: string, actor: Actor): Promise<void> {
+export async function deleteZone(nameInput: string, actor: Actor, opts: DeleteOptions = {}): Promise<void> {
   const name = toZoneName(nameInput);
   const catalogs = await writeTransaction(async (tx) => {
+    await checkZoneDelete(tx, actor);
+    if (actor.userId !== undefined && !opts.confirmed && (await getSetting('zoneDeletion', tx)).requireSecondAdmin) {
+      throw new AppError('conflict', `Deleting a zone needs a second admin here: request the deletion, and another admin confirms it.`);
+    }
     const zone = await tx.zone.findUnique({ where: { name } });
     if (!zone) throw new AppError('not-found', `There is no zone ${name}.`);
     await refuseConsumedMember(tx, zone);
-    const touched = await setMembership(tx, zone, { catalog: null }, actor);
     if (zone.catalogRole === 'producer') {
       const listed = await tx.zone.count({ where: { catalogId: zone.id } });
       if (listed > 0) {
         throw new AppError('invalid', `The catalog ${name} still lists ${listed} zone${listed > 1 ? 's' : ''}, which its consumers would delete; move them to another catalog or out of it first (zonekeeper zone set ZONE --catalog OTHER|none).`);
       }
     }
+    // Before the zone leaves its catalog, so that the snapshot remembers which one.
+    if (opts.keep !== false) await snapshotZoneIn(tx, zone, actor);
+    const touched = await setMembership(tx, zone, { catalog: null }, actor);
     if (zone.catalogRole === 'consumer') await tx.zone.updateMany({ where: { catalogId: zone.id }, data: { catalogId: null, catalogLabel: null, catalogGroup: null } });
     await tx.zone.delete({ where: { id: zone.id } });
     await markChanged(tx, name);
     return touched;
-  });
+  }, COMMIT_TX);
   await nudgeWorker(name);
   for (const c of catalogs) await nudgeWorker(c);
 }

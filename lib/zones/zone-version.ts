@@ -47,7 +47,7 @@ export interface ZoneVersion {
   removedRows: readonly { id: number }[];
   added: readonly RR[];
   /** Who made it, as the changelog shows it. */
-  author: { userId?: number | null; actor: string; comment: string; requestId?: number | null };
+  author: { userId?: number | null; actor: string; comment: string; requestId?: number | null; linkedChangeId?: number };
   /** The Change rows of this version, in order: one for a commit, one per difference sequence of an IXFR. */
   journal: readonly JournalEntry[];
   /** Where NOTIFY of the new serial goes. */

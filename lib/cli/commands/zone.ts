@@ -1,4 +1,4 @@
-// `zonekeeper zone …`: create, list, delete, import, export, set, sign,
+// `zonekeeper zone …`: create, list, delete, deleted, restore, import, export, set, sign,
 // unsign, rollover, retrieve and status. The change service is imported by the subcommands that write,
 // when they run: with zod it is half of what a command loads, and reads such
 // as `zone list` do without.
@@ -8,7 +8,7 @@ import { listZones } from '../../zones/data';
 import { AppError } from '../../errors';
 import { exportZoneFile } from '../../zones/zone-export';
 import { parseArgs, UsageError } from '../args';
-import type { CommandOutput } from '../output';
+import { printTable, type CommandOutput } from '../output';
 import { askWorker } from './ask-worker';
 import { rolloverCommand, signCommand, unsignCommand } from './dnssec';
 import { ACTOR, printCommit } from './change';
@@ -17,6 +17,7 @@ import { statusCommand } from './zone-status';
 
 const zoneLifecycle = () => import('../../zones/zone-lifecycle');
 const zoneChanges = () => import('../../zones/changes');
+const deletedZones = () => import('../../zones/deleted-zones');
 
 export async function zoneCommand(args: string[], io: CommandOutput): Promise<void> {
   const [sub, ...rest] = args;
@@ -70,9 +71,19 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
       return;
     }
     case 'delete':
+      // The local operator deletes alone, even when the web app asks for a second admin: they hold the database anyway.
       await (await zoneLifecycle()).deleteZone(needName(), ACTOR);
-      io.out(`Deleted zone ${canonical(name!)}.`);
+      io.out(`Deleted zone ${canonical(name!)}; restore it with: zonekeeper zone restore ${canonical(name!)}`);
       return;
+    case 'deleted':
+      await deletedCommand(io);
+      return;
+    case 'restore': {
+      const r = await (await deletedZones()).restoreZone(needName(), ACTOR);
+      const catalog = r.catalog ? (r.catalog.rejoined ? `; back in catalog ${r.catalog.name}` : `; its catalog ${r.catalog.name} no longer exists, so it is in none`) : '';
+      io.out(`Restored zone ${r.name} with ${r.records} records at serial ${r.serial}${catalog}.`);
+      return;
+    }
     case 'import': {
       const file = p.positionals[1];
       if (!file) throw new UsageError('zone import needs a NAME and a FILE');
@@ -136,6 +147,20 @@ export async function zoneCommand(args: string[], io: CommandOutput): Promise<vo
     default:
       throw new UsageError(`unknown zone command "${sub ?? ''}"`);
   }
+}
+
+/** `zone deleted`: the snapshots still kept, newest first. */
+async function deletedCommand(io: CommandOutput): Promise<void> {
+  const list = await (await deletedZones()).listDeletedZones();
+  if (list.length === 0) {
+    io.out('No deleted zones are kept.');
+    return;
+  }
+  const day = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+  printTable(
+    [['ID', 'ZONE', 'KIND', 'RECORDS', 'DELETED (UTC)', 'BY', 'KEPT UNTIL'], ...list.map((d) => [`#${d.id}`, d.name, d.kind, String(d.recordCount), day(d.deletedAt), d.deletedBy, day(d.keptUntil)])],
+    (line) => io.out(line ?? ''),
+  );
 }
 
 /** `--update-policy RULE`, repeated: the rules in order; `--update-policy none` alone clears the policy. */

@@ -2,12 +2,15 @@ import type { Metadata } from 'next';
 import { EditorSettingsForm, SecondaryZonesForm, ZoneDefaultsForm } from '@/components/settings/zone-defaults-form';
 import { requireUser } from '@/lib/auth/session';
 import { getSetting } from '@/lib/settings/data';
+import { SwitchSettingForm } from '@/components/settings/switch-setting-form';
+import { FormCard, SettingsSection } from '@/components/settings/settings-section';
+import { saveReverseRecordsSettingsAction } from '@/lib/settings/actions';
 
 export const metadata: Metadata = { title: 'Zone defaults · Settings' };
 
 export default async function ZoneDefaultsPage() {
   await requireUser('user:manage', { returnTo: '/settings/zone-defaults' });
-  const [d, editor, secondary] = await Promise.all([getSetting('zoneDefaults'), getSetting('editor'), getSetting('secondaryZones')]);
+  const [d, editor, secondary, reverse] = await Promise.all([getSetting('zoneDefaults'), getSetting('editor'), getSetting('secondaryZones'), getSetting('reverseRecords')]);
   const current = {
     nameservers: d.nameservers.join('\n'),
     contact: d.contact,
@@ -57,6 +60,22 @@ export default async function ZoneDefaultsPage() {
           <EditorSettingsForm requireComment={editor.requireComment} />
         </div>
       </section>
+      <SettingsSection
+        id="reverse-heading"
+        title="Reverse records"
+        intro="When an A or AAAA record is added or changed and its reverse zone is a primary zone here that the user may edit, the editor offers to set the PTR there too, as that zone’s own change linked to this one."
+      >
+        <FormCard>
+          <SwitchSettingForm
+            action={saveReverseRecordsSettingsAction}
+            name="ptrByDefault"
+            checked={reverse.ptrByDefault}
+            label="Tick “Also set PTR” by default"
+            hint="Each offer can still be unticked before the commit."
+            save="Save reverse record settings"
+          />
+        </FormCard>
+      </SettingsSection>
     </div>
   );
 }

@@ -17,6 +17,7 @@ import { getSigningStatus } from '@/lib/zones/dnssec-keys';
 import { getZoneReplication, type ZoneReplicaState } from '@/lib/replication/data';
 import { getSetting } from '@/lib/settings/data';
 import { getZoneRecordsPage } from '@/lib/zones/data';
+import { getDeletionRequest } from '@/lib/zones/zone-deletion';
 import { decodeParam } from '@/components/list-params';
 import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
 import { zoneHref } from '@/lib/zones/zone-urls';
@@ -58,12 +59,13 @@ export default async function ZonePage({ params, searchParams }: { params: Param
   // The signer's records are listed on request only (?dnssec=1): a signed zone holds more of them than of its own.
   const dnssec = first(sp.dnssec) === '1';
   const { user, rights, zoneId } = await requireZoneUser(name, 'read', { returnTo: zoneHref(name) });
-  const [data, editor, replication, signing, catalog] = await Promise.all([
+  const [data, editor, replication, signing, catalog, deletion] = await Promise.all([
     getZoneRecordsPage(name, { q: q || undefined, page: Number.isFinite(pageNo) ? pageNo : 1, dnssec }),
     getSetting('editor'),
     zoneId === undefined ? null : getZoneReplication(zoneId),
     zoneId === undefined ? null : getSigningStatus(zoneId),
     zoneId === undefined ? null : getCatalogStatus(zoneId),
+    zoneId === undefined ? null : getDeletionRequest(zoneId),
   ]);
   if (!data) notFound();
   const { zone } = data;
@@ -83,12 +85,27 @@ export default async function ZonePage({ params, searchParams }: { params: Param
             <span className={linkClass}>Replication</span>
           </Link>
         )}
-        {zone.kind === 'primary' && !zone.catalogRole && (
+        {((zone.kind === 'primary' && !zone.catalogRole) || can(user.role, 'zone:delete')) && (
           <Link href={zoneHref(shown, 'settings')} className={`${linkClass} text-sm`}>
             Zone settings
           </Link>
         )}
       </div>
+
+      {deletion && (
+        <div role="status" data-testid="deletion-banner" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+          <p className="font-medium">
+            Deletion requested by {deletion.actor} at {deletion.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC: the zone keeps serving until another admin confirms it.
+          </p>
+          <p className="mt-1">
+            Confirm or cancel it on the{' '}
+            <Link href={zoneHref(shown, 'settings')} className={linkClass}>
+              zone settings page
+            </Link>
+            .
+          </p>
+        </div>
+      )}
 
       {replication && OUT_OF_SYNC.has(replication.state) && (
         <div role="alert" data-testid="replication-banner" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">

@@ -4,8 +4,10 @@ import { decodeParam } from '@/components/list-params';
 import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
 import { UpdatePolicyForm } from '@/components/zone-settings/update-policy-form';
 import { ApprovalForm } from '@/components/settings/approval-form';
+import { DeleteZoneSection } from '@/components/zone-settings/delete-zone-form';
 import { getSetting } from '@/lib/settings/data';
 import { describeApprovalRules, getZoneApprovalRules } from '@/lib/zones/approval-rules';
+import { getDeletionImpact } from '@/lib/zones/zone-deletion';
 import { can } from '@/lib/auth/permission';
 import { requireZoneUser } from '@/lib/auth/session';
 import { displayName } from '@/lib/dns/names';
@@ -28,9 +30,15 @@ export default async function ZoneSettingsPage({ params }: { params: Params }) {
   if (zoneId === undefined) notFound();
   const zone = await getZoneHeaderById(zoneId);
   if (!zone) notFound();
-  const lines = zone.kind === 'primary' ? (await readUpdatePolicy(zone.name)).map((r) => formatUpdateRule(r, zone.name)) : [];
+  const admin = can(user.role, 'zone:delete');
+  const [lines, impact, deletion, ownRules, globalRules] = await Promise.all([
+    zone.kind === 'primary' ? readUpdatePolicy(zone.name).then((rules) => rules.map((r) => formatUpdateRule(r, zone.name))) : [],
+    admin ? getDeletionImpact(zoneId) : null,
+    getSetting('zoneDeletion'),
+    getZoneApprovalRules(zone.id),
+    getSetting('approval'),
+  ]);
   const shown = displayName(zone.name);
-  const [ownRules, globalRules] = await Promise.all([getZoneApprovalRules(zone.id), getSetting('approval')]);
 
   return (
     <div className="max-w-3xl space-y-5">
@@ -89,6 +97,26 @@ export default async function ZoneSettingsPage({ params }: { params: Params }) {
               <ApprovalForm zone={zone.name} current={{ ...(ownRules ?? globalRules), own: ownRules !== null }} />
             </div>
           )}
+        </section>
+      )}
+      {impact && (
+        <section aria-labelledby="delete-heading" className="space-y-3">
+          <div>
+            <h2 id="delete-heading" className="text-base font-semibold text-red-800">
+              Delete zone
+            </h2>
+            <p className="mt-1 text-sm text-zinc-600">This server stops serving {shown}. Before you delete it:</p>
+          </div>
+          <DeleteZoneSection
+            zone={zone.name}
+            shown={shown}
+            secondaries={impact.secondaries}
+            catalog={impact.catalog}
+            catalogRole={impact.catalogRole}
+            keepDays={impact.keepDays}
+            secondAdmin={deletion.requireSecondAdmin}
+            request={impact.request && { actor: impact.request.actor, at: impact.request.createdAt.toISOString(), mine: impact.request.userId === user.id }}
+          />
         </section>
       )}
     </div>
