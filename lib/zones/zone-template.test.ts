@@ -69,7 +69,7 @@ describe('zone access', () => {
     expect(await zoneRights(editor, 'own.example')).toMatchObject({ read: true, write: true });
     expect(await zoneRights(editor, 'not-granted.example')).toMatchObject({ read: false, write: false });
     expect(await zoneRights(viewer, 'not-granted.example')).toMatchObject({ read: true, write: false });
-    expect(await zoneRights(editor, 'no-such-zone.example')).toEqual({ read: false, write: false });
+    expect(await zoneRights(editor, 'no-such-zone.example')).toEqual({ read: false, request: false, write: false });
 
     const listed = await listZonesPage({ visible: visibleZoneWhere(editor) });
     expect(listed.zones.map((z) => z.name)).toEqual(['own.example.']);
