@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikePrefix, reverseZoneForPrefix } from './reverse';
+import { looksLikePrefix, ReversePrefixError, reverseNameOf, reverseZoneForPrefix } from './reverse';
 
 describe('reverseZoneForPrefix', () => {
   it.each([
@@ -30,5 +30,18 @@ describe('reverseZoneForPrefix', () => {
     expect(looksLikePrefix('192.0.2.0/24')).toBe(true);
     expect(looksLikePrefix('2001:db8::/48')).toBe(true);
     expect(looksLikePrefix('example.com')).toBe(false);
+  });
+});
+
+describe('reverseNameOf', () => {
+  it.each([
+    ['192.0.2.1', '1.2.0.192.in-addr.arpa.'],
+    ['2001:db8::1', '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.'],
+  ])('%s → %s', (address, name) => {
+    expect(reverseNameOf(address)).toBe(name);
+  });
+
+  it('refuses what is not an address', () => {
+    expect(() => reverseNameOf('www.example.com')).toThrow(ReversePrefixError);
   });
 });

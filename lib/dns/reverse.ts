@@ -46,3 +46,20 @@ function checkHostBitsZero(addr: ipaddr.IPv4 | ipaddr.IPv6, bits: number, prefix
     throw new ReversePrefixError(`"${prefix}" has host bits set; did you mean ${network.toString()}/${bits}?`);
   }
 }
+
+/**
+ * The name under in-addr.arpa. or ip6.arpa. where the PTR record of one
+ * address lives (RFC 1035 §3.5, RFC 3596 §2.5): 192.0.2.1 → 1.2.0.192.in-addr.arpa.
+ * Throws ReversePrefixError when `address` is not an IPv4 or IPv6 address.
+ */
+export function reverseNameOf(address: string): string {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.parse(address.trim());
+  } catch {
+    throw new ReversePrefixError(`"${address}" is not an IP address`);
+  }
+  if (addr.kind() === 'ipv4') return `${(addr as ipaddr.IPv4).octets.slice().reverse().join('.')}.in-addr.arpa.`;
+  const hex = (addr as ipaddr.IPv6).parts.map((p) => p.toString(16).padStart(4, '0')).join('');
+  return `${hex.split('').reverse().join('.')}.ip6.arpa.`;
+}
