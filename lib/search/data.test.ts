@@ -4,15 +4,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, dbProvider } from '../db';
+import type { SessionUser } from '../auth/permission';
 import { createUser, grantZone } from '../auth/users';
 import { applyChangeset } from '../zones/changes';
 import { createZone } from '../zones/zone-lifecycle';
 import { searchAll, type SearchRecord } from './data';
 
 const actor = { name: 'tester' };
-const admin = { id: 0, role: 'admin' };
-let editor: { id: number; role: string };
-let viewer: { id: number; role: string };
+type Who = Pick<SessionUser, 'id' | 'role'>;
+const admin: Who = { id: 0, role: 'admin' };
+let editor: Who;
+let viewer: Who;
+let outsider: Who;
 
 const shown = (rs: SearchRecord[]) => rs.map((r) => `${r.zone} ${r.name} ${r.type} ${r.content}`).sort();
 
@@ -37,6 +40,7 @@ beforeAll(async () => {
   await zone('8.b.d.0.1.0.0.2.ip6.arpa', [{ name: '0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0', type: 'PTR', content: 'www.shop.test.' }]);
   editor = await createUser('search-editor', 'a-long-password-1', 'editor');
   viewer = await createUser('search-viewer', 'a-long-password-1', 'viewer');
+  outsider = await createUser('search-outsider', 'a-long-password-1', 'editor');
   await grantZone('search-editor', 'shop.test');
 });
 
@@ -104,8 +108,8 @@ describe('searchAll', () => {
     expect((await searchAll(viewer, 'secret')).zones.items.map((z) => z.name)).toEqual(['secret.test.']);
   });
 
-  it('finds nothing for a user whose role reads no zone', async () => {
-    const r = await searchAll({ id: 999, role: 'nobody' }, 'www');
+  it('finds nothing for an editor granted no zone', async () => {
+    const r = await searchAll(outsider, 'www');
     expect([r.zones.total, r.byName.total, r.byContent.total]).toEqual([0, 0, 0]);
   });
 
