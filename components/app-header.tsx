@@ -27,7 +27,7 @@ export function AppHeader({ user }: { user: SessionUser | null }) {
           {can(user?.role, 'user:manage') && <NavLink href="/settings">Settings</NavLink>}
         </nav>
         {user && (
-          <form role="search" aria-label="Find" action="/search" method="get" className="order-last flex w-full items-center gap-1 pb-1 sm:order-none sm:ml-auto sm:w-auto sm:pb-0">
+          <form role="search" aria-label="Find" action="/search" method="get" className="order-last flex w-full items-center gap-1 pb-1 sm:order-none sm:ml-auto sm:w-auto sm:min-w-0 sm:max-w-72 sm:flex-1 sm:pb-0">
             <label htmlFor="header-find" className="sr-only">
               Find zones and records
             </label>
@@ -38,7 +38,7 @@ export function AppHeader({ user }: { user: SessionUser | null }) {
               placeholder="Find a zone, name or IP"
               autoCapitalize="none"
               spellCheck={false}
-              className="min-w-0 flex-1 rounded border border-zinc-700 bg-zinc-800 px-2 py-1 text-sm text-white placeholder:text-zinc-400 focus:outline-2 focus:outline-blue-500 sm:w-56 sm:flex-none"
+              className="min-w-0 flex-1 rounded border border-zinc-700 bg-zinc-800 px-2 py-1 text-sm text-white placeholder:text-zinc-400 focus:outline-2 focus:outline-blue-500"
             />
             <button
               type="submit"
