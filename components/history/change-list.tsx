@@ -1,4 +1,6 @@
+import Link from 'next/link';
 import type { ChangeEntry } from '@/lib/zones/data';
+import { activityHref } from '../activity/activity-urls';
 import { formatUtc, RelativeTime } from '../relative-time';
 import { ChangeDiff } from './change-diff';
 import { RevertButton } from './revert-button';
@@ -33,7 +35,9 @@ export function ChangeList({
                   {c.comment ? c.comment : <span className="font-normal italic text-zinc-500">No comment</span>}
                 </h3>
                 <p className="text-xs text-zinc-600">
-                  <span className="font-medium text-zinc-800">{c.actor}</span>
+                  <Link href={activityHref({ user: c.actor })} className="font-medium text-zinc-800 hover:underline" title={`Activity of ${c.actor}`}>
+                    {c.actor}
+                  </Link>
                   {' · '}
                   <RelativeTime date={c.createdAt} />
                   <span className="sr-only"> ({formatUtc(c.createdAt)})</span>
