@@ -1,9 +1,6 @@
 // The global search against a real database: each kind of search, and that
 // nobody finds records of zones they may not read.
-import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { db, dbProvider } from '../db';
 import type { SessionUser } from '../auth/permission';
 import { createUser, grantZone } from '../auth/users';
 import { applyChangeset } from '../zones/changes';
@@ -118,34 +115,4 @@ describe('searchAll', () => {
     expect(r.byName.items).toHaveLength(2);
     expect(r.byName.total).toBe(4);
   });
-
-  it('finds records stored before Record.target held CNAME, PTR, SRV and address targets, once the migration has run', async () => {
-    const z = await db().zone.findUniqueOrThrow({ where: { name: 'secret.test.' } });
-    const old = [
-      ['old-a', 'A', '198.51.100.7'],
-      ['old-aaaa', 'AAAA', '2001:db8::77'],
-      ['old-cname', 'CNAME', 'legacy.hoster.test.'],
-      ['old-srv', 'SRV', '0 0 443 legacy.hoster.test.'],
-    ] as const;
-    for (const [name, type, content] of old) {
-      await db().record.create({ data: { zoneId: z.id, name: `${name}.secret.test.`, type, ttl: 60, content, target: null } });
-    }
-    expect((await searchAll(admin, 'legacy.hoster.test')).byContent.total).toBe(0);
-    await runMigrationUpdates();
-    expect(shown((await searchAll(admin, 'legacy.hoster.test')).byContent.items)).toEqual([
-      'secret.test. old-cname.secret.test. CNAME legacy.hoster.test.',
-      'secret.test. old-srv.secret.test. SRV 0 0 443 legacy.hoster.test.',
-    ]);
-    expect((await searchAll(admin, '198.51.100.7')).byContent.total).toBe(1);
-    expect((await searchAll(admin, '2001:db8::77')).byContent.total).toBe(1);
-  });
 });
-
-/** The UPDATE statements of this database's search migration, run again (the test database was migrated before any record existed). */
-async function runMigrationUpdates(): Promise<void> {
-  const dir = dbProvider() === 'postgresql' ? 'prisma/postgres/migrations' : 'prisma/migrations';
-  const sql = fs.readFileSync(path.join(dir, '20261213000300_search_activity', 'migration.sql'), 'utf8');
-  const statements = sql.replace(/^--.*$/gm, '').split(';').map((s) => s.trim()).filter((s) => s.startsWith('UPDATE'));
-  expect(statements).toHaveLength(2);
-  for (const s of statements) await db().$executeRawUnsafe(s);
-}
