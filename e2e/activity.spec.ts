@@ -45,7 +45,7 @@ test('activity: filter by user and by zone, follow an entry to its diff, a userâ
     const first = page.getByTestId('activity-entry').first();
     await expect(first).toContainText(comment);
     await expect(first.getByTestId('activity-zone')).toHaveText(red);
-    await expect(first.getByTestId('activity-user')).toHaveText(editor.name);
+    await expect(first.getByTestId('change-actor')).toHaveText(editor.name);
     await expect(first.getByTestId('activity-counts')).toHaveText('+1 record');
   });
 
@@ -53,7 +53,7 @@ test('activity: filter by user and by zone, follow an entry to its diff, a userâ
     await filter(page, { User: editor.name });
     await expect(page).toHaveURL(new RegExp(`user=${editor.name}`));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Activity of ${editor.name}`);
-    const users = page.getByTestId('activity-user');
+    const users = page.getByTestId('change-actor');
     await expect(users).toHaveText([editor.name]);
     await expect(page.getByTestId('activity-entry')).toContainText([comment]);
   });
@@ -63,7 +63,7 @@ test('activity: filter by user and by zone, follow an entry to its diff, a userâ
     const zones = page.getByTestId('activity-zone');
     await expect(zones.first()).toHaveText(blue);
     for (const z of await zones.allInnerTexts()) expect(z).toBe(blue);
-    await expect(page.getByTestId('activity-user').first()).toHaveText('cli');
+    await expect(page.getByTestId('change-actor').first()).toHaveText('cli');
     await expect(page.getByText(comment)).toHaveCount(0);
   });
 

@@ -2,9 +2,8 @@ import Link from 'next/link';
 import type { ActivityEntry } from '@/lib/activity/data';
 import { displayName } from '@/lib/dns/names';
 import { changeHref, zoneHref } from '@/lib/zones/zone-urls';
-import { formatUtc, RelativeTime } from '../relative-time';
+import { ChangeByline } from '../history/change-byline';
 import { linkClass } from '../styles';
-import { activityHref } from './activity-urls';
 
 /** "+2 −1 records": what a change did, the SOA not counted. */
 function countsText(e: ActivityEntry): string {
@@ -32,16 +31,7 @@ export function ActivityList({ entries }: { entries: ActivityEntry[] }) {
                 {displayName(e.zone)}
               </Link>
               {' · '}
-              <Link href={activityHref({ user: e.userName ?? e.actor })} className="font-medium text-zinc-800 hover:underline" data-testid="activity-user">
-                {e.actor}
-              </Link>
-              {' · '}
-              <RelativeTime date={e.createdAt} />
-              <span className="sr-only"> ({formatUtc(e.createdAt)})</span>
-              {' · serial '}
-              <span className="font-mono">
-                {e.oldSerial} → {e.newSerial}
-              </span>
+              <ChangeByline actor={e.actor} userName={e.userName} createdAt={e.createdAt} oldSerial={e.oldSerial} newSerial={e.newSerial} />
               {' · '}
               <span data-testid="activity-counts">{countsText(e)}</span>
             </p>

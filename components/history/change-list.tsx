@@ -1,7 +1,5 @@
-import Link from 'next/link';
 import type { ChangeEntry } from '@/lib/zones/data';
-import { activityHref } from '../activity/activity-urls';
-import { formatUtc, RelativeTime } from '../relative-time';
+import { ChangeByline } from './change-byline';
 import { ChangeDiff } from './change-diff';
 import { RevertButton } from './revert-button';
 
@@ -35,16 +33,7 @@ export function ChangeList({
                   {c.comment ? c.comment : <span className="font-normal italic text-zinc-500">No comment</span>}
                 </h3>
                 <p className="text-xs text-zinc-600">
-                  <Link href={activityHref({ user: c.actor })} className="font-medium text-zinc-800 hover:underline" title={`Activity of ${c.actor}`}>
-                    {c.actor}
-                  </Link>
-                  {' · '}
-                  <RelativeTime date={c.createdAt} />
-                  <span className="sr-only"> ({formatUtc(c.createdAt)})</span>
-                  {' · serial '}
-                  <span className="font-mono" data-testid="change-serials">
-                    {c.oldSerial} → {c.newSerial}
-                  </span>
+                  <ChangeByline actor={c.actor} createdAt={c.createdAt} oldSerial={c.oldSerial} newSerial={c.newSerial} />
                 </p>
               </div>
               {/* Undoing the zone's creation would leave it without NS: there is nothing sensible to revert to. */}
