@@ -3,12 +3,13 @@
 // a cursor on Change.id so that page 500 costs what page 1 does. Each filter
 // runs along an index: Change(userId, id), Change(zoneId, id),
 // Change(createdAt); the comment is a LIKE over what the others leave.
-import { Prisma } from '../generated/prisma/client';
-import { db, jsonColumn, textContains } from '../db';
+import type { Prisma } from '../generated/prisma/client';
+import { db, textContains } from '../db';
 import { absoluteName } from '../dns/names';
 import type { SessionUser } from '../auth/permission';
 import { normalizeUserName } from '../auth/users';
 import { visibleZoneWhere } from '../auth/zone-access';
+import { countChangeRecords } from '../zones/journal';
 
 export interface ActivityFilter {
   /** A user's name (their changes, whatever the actor text), or an actor without an account ("cli", "transfer"). */
@@ -52,32 +53,6 @@ export interface ActivityPage {
 }
 
 export const ACTIVITY_PAGE = 25;
-
-type Counts = { id: number | bigint; removed: number | bigint; added: number | bigint; removedSoa: number | bigint; addedSoa: number | bigint };
-
-/**
- * How many records each change added and removed, its parts included
- * (lib/zones/journal.ts), counted by the database's JSON functions so that a
- * change of a million records is not read to be counted. The SOA, first in
- * each list of a change that moved the serial, is not counted.
- */
-async function recordCounts(ids: number[]): Promise<Map<number, { added: number; removed: number }>> {
-  if (ids.length === 0) return new Map();
-  const len = (col: Prisma.Sql) => Prisma.sql`json_array_length(${jsonColumn(col)})`;
-  const parts = (col: 'removed' | 'added') =>
-    Prisma.sql`COALESCE((SELECT SUM(${len(Prisma.raw(`p."${col}"`))}) FROM "ChangePart" p WHERE p."changeId" = c."id"), 0)`;
-  const soaFirst = (col: 'removed' | 'added') => Prisma.sql`CASE WHEN ${jsonColumn(Prisma.raw(`c."${col}"`))} -> 0 ->> 'type' = 'SOA' THEN 1 ELSE 0 END`;
-  const rows = await db().$queryRaw<Counts[]>(Prisma.sql`
-    SELECT c."id",
-      ${len(Prisma.raw('c."removed"'))} + ${parts('removed')} AS "removed",
-      ${len(Prisma.raw('c."added"'))} + ${parts('added')} AS "added",
-      ${soaFirst('removed')} AS "removedSoa",
-      ${soaFirst('added')} AS "addedSoa"
-    FROM "Change" c WHERE c."id" IN (${Prisma.join(ids)})`);
-  return new Map(
-    rows.map((r) => [Number(r.id), { removed: Number(r.removed) - Number(r.removedSoa), added: Number(r.added) - Number(r.addedSoa) }]),
-  );
-}
 
 /** The filter as a Change query, or null when it can match nothing (a zone name that is not one). */
 async function changeWhere(user: Pick<SessionUser, 'id' | 'role'>, f: ActivityFilter): Promise<Prisma.ChangeWhereInput | null> {
@@ -135,7 +110,7 @@ export async function listActivity(user: Pick<SessionUser, 'id' | 'role'>, f: Ac
   const hasMore = rows.length > size;
   const page = rows.slice(0, size);
   if (back) page.reverse();
-  const counts = await recordCounts(page.map((r) => r.id));
+  const counts = await countChangeRecords(page.map((r) => r.id));
   const items = page.map((r) => ({
     id: r.id,
     zone: r.zone.name,
