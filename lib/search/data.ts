@@ -8,7 +8,7 @@ import { Prisma } from '../generated/prisma/client';
 import { db } from '../db';
 import { SIGNER_TYPES } from '../dns/dnssec/types';
 import type { SessionUser } from '../auth/permission';
-import { visibleZoneSql, visibleZoneWhere } from '../auth/zone-access';
+import { visibleZoneIdSql, visibleZoneWhere } from '../auth/zone-access';
 import { parseSearchQuery, type SearchQuery } from './query';
 
 /** Results shown per group; with `more`, a group shows up to MORE_LIMIT. */
@@ -64,7 +64,7 @@ const signerTypes = Prisma.join([...SIGNER_TYPES]);
  * (counted up to COUNT_CAP).
  */
 async function recordsWhere(user: Pick<SessionUser, 'id' | 'role'>, match: Prisma.Sql, order: Prisma.Sql, limit: number): Promise<SearchGroup<SearchRecord>> {
-  const from = Prisma.sql`FROM "Record" r JOIN "Zone" z ON z."id" = r."zoneId" WHERE ${match} AND ${visibleZoneSql(user)}`;
+  const from = Prisma.sql`FROM "Record" r JOIN "Zone" z ON z."id" = r."zoneId" WHERE ${match} AND ${visibleZoneIdSql(user, Prisma.sql`r."zoneId"`)}`;
   const [rows, counted] = await Promise.all([
     db().$queryRaw<Row[]>(
       Prisma.sql`SELECT z."name" AS "zone", r."name", r."type", r."ttl", r."content", r."disabled" ${from} ORDER BY ${order} LIMIT ${limit}`,
