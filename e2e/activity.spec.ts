@@ -86,6 +86,20 @@ test('activity: filter by user and by zone, follow an entry to its diff, a user�
     await expect(page.getByTestId('activity-entry').first()).toContainText(comment);
   });
 
+  await test.step('an admin reaches the user’s activity from Settings → Users', async () => {
+    const context = await browser.newContext();
+    try {
+      const admin = await context.newPage();
+      await signIn(admin);
+      await admin.goto(`/settings/users/${editor.name}`);
+      await admin.getByRole('main').getByRole('link', { name: 'Activity', exact: true }).click();
+      await expect(admin.getByRole('heading', { level: 1 })).toHaveText(`Activity of ${editor.name}`);
+      await expect(admin.getByTestId('activity-entry').first()).toContainText(comment);
+    } finally {
+      await context.close();
+    }
+  });
+
   await test.step('another editor sees none of these zones’ changes; without a session, sign in first', async () => {
     const outsider = await createUser('editor');
     const context = await browser.newContext();
