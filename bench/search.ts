@@ -169,6 +169,7 @@ try {
   const plans: [string, string][] = [
     ['owner-name prefix', `SELECT r."id" FROM "Record" r JOIN "Zone" z ON z."id" = r."zoneId" WHERE r."name" >= 'www.' AND r."name" < 'www/' AND r."type" NOT IN ('RRSIG') ORDER BY r."name", r."id" LIMIT 26`],
     ['pointing at a host', `SELECT r."id" FROM "Record" r JOIN "Zone" z ON z."id" = r."zoneId" WHERE r."target" = 'ns1.example.net.' AND r."type" IN ('NS', 'MX') ORDER BY r."id" LIMIT 26`],
+    ['pointing at a host, as the editor', `SELECT r."id" FROM "Record" r JOIN "Zone" z ON z."id" = r."zoneId" WHERE r."target" = 'ns1.example.net.' AND r."type" IN ('NS', 'MX') AND r."zoneId" IN (SELECT g."zoneId" FROM "ZoneGrant" g WHERE g."userId" = ${editor.id}) ORDER BY r."id" LIMIT 26`],
     ['activity by user', `SELECT "id" FROM "Change" WHERE "userId" = ${editor.id} ORDER BY "id" DESC LIMIT 26`],
     ['activity by date', `SELECT "id" FROM "Change" WHERE "createdAt" >= '2026-01-01' AND "createdAt" < '2026-01-10' ORDER BY "id" DESC LIMIT 26`],
   ];
