@@ -4,8 +4,11 @@ import { can, type SessionUser } from '@/lib/auth/permission';
 import { NavLink } from './nav-link';
 
 /**
- * The console's top bar: product, navigation, who is signed in, and logging
- * out. On a phone the navigation takes a second row, so Log out stays in reach.
+ * The console's top bar: product, navigation, the search box, who is signed
+ * in, and logging out. On a phone the navigation and the search box take rows
+ * of their own, so Log out stays in reach. The search box is a plain GET form
+ * to /search: it works without JavaScript. Its words are "Find", not "Search",
+ * so that pages' own search forms keep their names to themselves.
  */
 export function AppHeader({
   user,
@@ -38,10 +41,33 @@ export function AppHeader({
               )}
             </NavLink>
           )}
+          {user && <NavLink href="/activity">Activity</NavLink>}
           {can(user?.role, 'user:manage') && <NavLink href="/settings">Settings</NavLink>}
         </nav>
         {user && (
-          <div className="ml-auto flex min-w-0 items-center gap-3 text-sm">
+          <form role="search" aria-label="Find" action="/search" method="get" className="order-last flex w-full items-center gap-1 pb-1 sm:order-none sm:ml-auto sm:w-auto sm:min-w-0 sm:max-w-72 sm:flex-1 sm:pb-0">
+            <label htmlFor="header-find" className="sr-only">
+              Find zones and records
+            </label>
+            <input
+              id="header-find"
+              type="search"
+              name="q"
+              placeholder="Find a zone, name or IP"
+              autoCapitalize="none"
+              spellCheck={false}
+              className="min-w-0 flex-1 rounded border border-zinc-700 bg-zinc-800 px-2 py-1 text-sm text-white placeholder:text-zinc-400 focus:outline-2 focus:outline-blue-500"
+            />
+            <button
+              type="submit"
+              className="shrink-0 rounded border border-zinc-700 px-2 py-1 text-xs font-medium text-zinc-200 hover:bg-zinc-800 hover:text-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500"
+            >
+              Find
+            </button>
+          </form>
+        )}
+        {user && (
+          <div className="ml-auto flex min-w-0 items-center gap-3 text-sm sm:ml-0">
             <Link href="/account" className="flex min-w-0 items-center text-zinc-300 hover:text-white" title="Your account: password and sessions">
               <span className="sr-only">Signed in as </span>
               <span className="truncate font-medium text-white">{user.name}</span>

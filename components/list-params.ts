@@ -24,6 +24,31 @@ export function pageParam(params: Raw): number {
   return Number.isSafeInteger(n) && n > 0 ? n : 1;
 }
 
+/** A `YYYY-MM-DD` from a date input as the start of that UTC day; null when it is not a real date. */
+function utcDay(text: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
+  const d = new Date(`${text}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text ? null : d;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The `from` and `to` days of a changelog filter (whole UTC days, both
+ * included) as instants: `to` is the start of the day after. A bad date or a
+ * range that ends before it starts comes back as field errors and no range.
+ */
+export function dayRange(fromText: string, toText: string): { from?: Date; to?: Date; errors: { from?: string[]; to?: string[] } } {
+  const errors: { from?: string[]; to?: string[] } = {};
+  const from = fromText ? utcDay(fromText) : null;
+  const to = toText ? utcDay(toText) : null;
+  if (fromText && !from) errors.from = ['Enter a date as YYYY-MM-DD'];
+  if (toText && !to) errors.to = ['Enter a date as YYYY-MM-DD'];
+  if (from && to && to < from) errors.to = ['The end date is before the start date'];
+  if (errors.from || errors.to) return { errors };
+  return { from: from ?? undefined, to: to ? new Date(to.getTime() + DAY_MS) : undefined, errors };
+}
+
 /** `path?…` with the given parameters, leaving out empty ones and page 1. */
 export function hrefWith(path: string, values: Record<string, string | number | undefined>): string {
   const qs = new URLSearchParams();

@@ -27,7 +27,9 @@ async function expectReachable(target: Locator): Promise<void> {
 
 async function expectHeaderReachable(page: Page): Promise<void> {
   const nav = page.getByRole('navigation', { name: 'Main' });
-  for (const link of ['Zones', 'Replication', 'Settings']) await expectReachable(nav.getByRole('link', { name: link, exact: true }));
+  for (const link of ['Zones', 'Replication', 'Activity', 'Settings']) await expectReachable(nav.getByRole('link', { name: link, exact: true }));
+  await expectReachable(page.getByRole('banner').getByRole('searchbox', { name: 'Find zones and records' }));
+  await expectReachable(page.getByRole('banner').getByRole('button', { name: 'Find', exact: true }));
   await expectReachable(page.getByRole('banner').getByRole('link', { name: new RegExp(ADMIN_USER) }));
   await expectReachable(page.getByRole('button', { name: 'Log out' }));
 }
@@ -101,5 +103,16 @@ test('the header, zone list, zone records and replication pages fit a phone, eve
     const filters = page.getByRole('navigation', { name: 'Filter by state' });
     for (const link of await filters.getByRole('link').all()) await expectReachable(link);
     await expectReachable(page.getByRole('link', { name: zone, exact: true }));
+  });
+
+  await test.step('the search results and the activity page', async () => {
+    await page.goto(`/search?q=${zone}`);
+    await expectNoSidewaysScroll(page);
+    await expectHeaderReachable(page);
+    await expectReachable(page.getByTestId('search-names').getByRole('link').first());
+    await page.goto('/activity');
+    await expectNoSidewaysScroll(page);
+    await expectHeaderReachable(page);
+    await expectReachable(page.getByRole('link', { name: /^Diff of change/ }).first());
   });
 });

@@ -154,6 +154,16 @@ export function jsonArrayRows(json: string): Prisma.Sql {
   return Prisma.sql`json_each(${json})`;
 }
 
+/**
+ * A text column holding JSON, as the JSON functions both databases share
+ * (json_array_length, ->, ->>) take it: PostgreSQL wants the json type,
+ * SQLite reads the text as it is.
+ */
+export function jsonColumn(column: Prisma.Sql): Prisma.Sql {
+  if (dbProvider() === 'postgresql') return Prisma.sql`CAST(${column} AS json)`;
+  return column;
+}
+
 /** How often checkpointInBackground copies the SQLite WAL into the database file. */
 const CHECKPOINT_EVERY_MS = 1000;
 

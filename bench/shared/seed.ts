@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { storedTarget } from '../../lib/zones/validate.ts';
 
 export interface SeedRecord {
   name: string;
@@ -97,7 +98,8 @@ function seedSqlite(file: string, zones: Iterable<SeedZone>): { zones: number; r
   const zone = conn.prepare(
     'insert into "Zone" (name, kind, serial, soaMname, soaRname, soaRefresh, soaRetry, soaExpire, soaMinimum, soaTtl, defaultTtl, createdAt, updatedAt) values (?, \'primary\', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const record = conn.prepare('insert into "Record" (zoneId, name, type, ttl, content) values (?, ?, ?, ?, ?)');
+  // With Record.target as the change service writes it (lib/zones/validate.ts storedTarget): the global search reads it.
+  const record = conn.prepare('insert into "Record" (zoneId, name, type, ttl, content, target) values (?, ?, ?, ?, ?, ?)');
   const change = conn.prepare('insert into "Change" (zoneId, actor, comment, oldSerial, newSerial, removed, added, createdAt) values (?, \'bench\', \'zone created\', 0, ?, ?, ?, ?)');
   let nz = 0;
   let nr = 0;
@@ -105,7 +107,7 @@ function seedSqlite(file: string, zones: Iterable<SeedZone>): { zones: number; r
     conn.transaction(() => {
       for (const z of chunk) {
         const id = Number(zone.run(z.name, z.serial, s.mname, s.rname, s.refresh, s.retry, s.expire, s.minimum, s.ttl, s.ttl, now, now).lastInsertRowid);
-        for (const r of z.records) record.run(id, r.name, r.type, r.ttl, r.content);
+        for (const r of z.records) record.run(id, r.name, r.type, r.ttl, r.content, storedTarget(r) ?? null);
         const c = createdChange(z);
         change.run(id, z.serial, c.removed, c.added, now);
         nz++;
@@ -135,8 +137,15 @@ async function seedPostgres(url: string, zones: Iterable<SeedZone>): Promise<{ z
       // Records in statements of at most ~50,000 rows: one array parameter per column.
       for (const part of chunks(chunk.flatMap((z) => z.records.map((r) => [idOf.get(z.name)!, r] as const)), 50_000)) {
         await client.query(
-          'insert into "Record" ("zoneId", name, type, ttl, content) select * from unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[])',
-          [part.map((p) => p[0]), part.map((p) => p[1].name), part.map((p) => p[1].type), part.map((p) => p[1].ttl), part.map((p) => p[1].content)],
+          'insert into "Record" ("zoneId", name, type, ttl, content, target) select * from unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])',
+          [
+            part.map((p) => p[0]),
+            part.map((p) => p[1].name),
+            part.map((p) => p[1].type),
+            part.map((p) => p[1].ttl),
+            part.map((p) => p[1].content),
+            part.map((p) => storedTarget(p[1]) ?? null),
+          ],
         );
         nr += part.length;
       }

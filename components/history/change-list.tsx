@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { ChangeEntry } from '@/lib/zones/data';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { linkClass } from '../styles';
-import { formatUtc, RelativeTime } from '../relative-time';
+import { ChangeByline } from './change-byline';
 import { ChangeDiff } from './change-diff';
 import { RevertButton } from './revert-button';
 
@@ -36,25 +36,7 @@ export function ChangeList({
                   {c.comment ? c.comment : <span className="font-normal italic text-zinc-500">No comment</span>}
                 </h3>
                 <p className="text-xs text-zinc-600">
-                  {c.request ? (
-                    <span data-testid="change-people">
-                      requested by <span className="font-medium text-zinc-800">{c.request.requester}</span>, approved by{' '}
-                      <span className="font-medium text-zinc-800">{c.actor}</span> (
-                      <Link href={`/requests/${c.request.id}`} className={linkClass}>
-                        request {c.request.id}
-                      </Link>
-                      )
-                    </span>
-                  ) : (
-                    <span className="font-medium text-zinc-800">{c.actor}</span>
-                  )}
-                  {' · '}
-                  <RelativeTime date={c.createdAt} />
-                  <span className="sr-only"> ({formatUtc(c.createdAt)})</span>
-                  {' · serial '}
-                  <span className="font-mono" data-testid="change-serials">
-                    {c.oldSerial} → {c.newSerial}
-                  </span>
+                  <ChangeByline actor={c.actor} createdAt={c.createdAt} oldSerial={c.oldSerial} newSerial={c.newSerial} request={c.request} />
                 </p>
                 {c.links?.map((l) => (
                   <p key={`${l.zone} ${l.changeId}`} className="text-xs text-zinc-600" data-testid="change-link">

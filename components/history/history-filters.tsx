@@ -6,11 +6,15 @@ export interface HistoryFilterValues {
   q: string;
   from: string;
   to: string;
+  /** The activity page's filters across zones: shown when present. */
+  user?: string;
+  zone?: string;
 }
 
 /**
- * Search by comment and date range. A plain GET form: the filter lives in the
- * URL (shareable, back button works) and needs no JavaScript.
+ * Search by comment and date range (and, on the activity page, by user and
+ * zone). A plain GET form: the filter lives in the URL (shareable, back button
+ * works) and needs no JavaScript.
  */
 export function HistoryFilters({
   action,
@@ -21,9 +25,25 @@ export function HistoryFilters({
   values: HistoryFilterValues;
   errors: { from?: string[]; to?: string[] };
 }) {
-  const active = values.q !== '' || values.from !== '' || values.to !== '';
+  const active = values.q !== '' || values.from !== '' || values.to !== '' || Boolean(values.user) || Boolean(values.zone);
   return (
     <form method="get" action={action} role="search" aria-label="Filter changes" className="flex flex-wrap items-end gap-3 rounded-md border border-zinc-200 bg-white p-3 shadow-sm">
+      {values.user !== undefined && (
+        <div className="min-w-36">
+          <label htmlFor="history-user" className={labelClass}>
+            User
+          </label>
+          <input id="history-user" name="user" type="text" defaultValue={values.user} autoCapitalize="none" spellCheck={false} className={`mt-1 ${inputClass(false)}`} />
+        </div>
+      )}
+      {values.zone !== undefined && (
+        <div className="min-w-48">
+          <label htmlFor="history-zone" className={labelClass}>
+            Zone
+          </label>
+          <input id="history-zone" name="zone" type="text" defaultValue={values.zone} autoCapitalize="none" spellCheck={false} className={`mt-1 font-mono ${inputClass(false)}`} />
+        </div>
+      )}
       <div className="min-w-48 flex-1">
         <label htmlFor="history-q" className={labelClass}>
           Comment contains

@@ -173,7 +173,8 @@ export interface UserDetail extends Omit<UserSummary, 'someGrants'> {
 /** Who is acting: an admin in the web app (guard rails apply to themselves), or null for the CLI. */
 export type UserActor = { id: number } | null;
 
-function normalizeUserName(name: string): string {
+/** User names are kept lowercase: how a typed name is looked up. */
+export function normalizeUserName(name: string): string {
   return name.trim().toLowerCase();
 }
 

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { clusterAt, pgQuery } from '../testing/postgres';
 import { listMigrations, migrateSqlite } from './migrate';
-import { pointerTarget } from '../zones/validate';
+import { storedTarget } from '../zones/validate';
 import { migratePostgres, pendingPostgres, PG_MIGRATIONS_DIR } from './migrate-pg';
 
 const cluster = clusterAt(inject('pg').admin);
@@ -47,8 +47,9 @@ describe('migratePostgres', () => {
     expect(recorded.map((r) => r.name)).toEqual(listMigrations(PG_MIGRATIONS_DIR));
   });
 
-  // Records stored before Record.target existed must get it, or a CNAME could be put where one of them points.
-  it('gives the NS and MX records stored before it their targets', async () => {
+  // Records stored before Record.target existed must get it, or a CNAME could be put where one of them points;
+  // and what CNAME, PTR, SRV, A and AAAA records point at, or the global search (lib/search) misses them.
+  it('gives the records stored before it their targets', async () => {
     const url = await emptyDatabase();
     const before = listMigrations(PG_MIGRATIONS_DIR).filter((m) => m < '20261207000000');
     await migratePostgres(url, migrationsDir(Object.fromEntries(before.map((m) => [m, fs.readFileSync(path.join(PG_MIGRATIONS_DIR, m, 'migration.sql'), 'utf8')]))));
@@ -56,11 +57,15 @@ describe('migratePostgres', () => {
                         VALUES ('old.test.', 'primary', 5, 'ns1.old.test.', 'h.old.test.', 1, 1, 1, 1, 1, 1, now())`);
     await pgQuery(url, `INSERT INTO "Record" ("zoneId", name, type, ttl, content) VALUES
       (1, 'old.test.', 'NS', 60, 'ns1.old.test.'), (1, 'old.test.', 'MX', 60, '10 mail.old.test.'), (1, 'old.test.', 'MX', 60, '0 .'),
-      (1, 'www.old.test.', 'A', 60, '192.0.2.1'), (1, 'old.test.', 'TXT', 60, '"v=spf1 mx -all"')`);
+      (1, 'www.old.test.', 'A', 60, '192.0.2.1'), (1, 'old.test.', 'TXT', 60, '"v=spf1 mx -all"'),
+      (1, 'web.old.test.', 'CNAME', 60, 'www.old.test.'), (1, '1.old.test.', 'PTR', 60, 'www.old.test.'),
+      (1, '_sip._tcp.old.test.', 'SRV', 60, '10 5 5060 sip.old.test.'), (1, 'www.old.test.', 'AAAA', 60, '2001:db8::1')`);
     await migratePostgres(url);
     const stored = await pgQuery<{ type: string; content: string; target: string | null }>(url, 'SELECT type, content, target FROM "Record" ORDER BY id');
-    expect(stored.map((r) => r.target)).toEqual(stored.map((r) => pointerTarget(r) ?? null));
-    expect(stored.map((r) => r.target)).toEqual(['ns1.old.test.', 'mail.old.test.', '.', null, null]);
+    expect(stored.map((r) => r.target)).toEqual(stored.map((r) => storedTarget(r) ?? null));
+    expect(stored.map((r) => r.target)).toEqual([
+      'ns1.old.test.', 'mail.old.test.', '.', '192.0.2.1', null, 'www.old.test.', 'www.old.test.', 'sip.old.test.', '2001:db8::1',
+    ]);
   });
 
   it('rolls a failing migration back, says which one failed, and keeps the ones before it', async () => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { pointerTarget } from '../zones/validate';
+import { storedTarget } from '../zones/validate';
 import { listMigrations, migrateSqlite, MIGRATIONS_DIR } from './migrate';
 
 function tempDir(): string {
@@ -43,8 +43,9 @@ describe('migrateSqlite', () => {
     after.close();
   });
 
-  // Records stored before Record.target existed must get it, or a CNAME could be put where one of them points.
-  it('gives the NS and MX records stored before it their targets', () => {
+  // Records stored before Record.target existed must get it, or a CNAME could be put where one of them points;
+  // and what CNAME, PTR, SRV, A and AAAA records point at, or the global search (lib/search) misses them.
+  it('gives the records stored before it their targets', () => {
     const dir = tempDir();
     const before = path.join(dir, 'migrations');
     for (const name of listMigrations().filter((m) => m < '20261207000000')) {
@@ -62,6 +63,10 @@ describe('migrateSqlite', () => {
       ['old.test.', 'MX', '0 .'],
       ['www.old.test.', 'A', '192.0.2.1'],
       ['old.test.', 'TXT', '"v=spf1 mx -all"'],
+      ['web.old.test.', 'CNAME', 'www.old.test.'],
+      ['1.old.test.', 'PTR', 'www.old.test.'],
+      ['_sip._tcp.old.test.', 'SRV', '10 5 5060 sip.old.test.'],
+      ['www.old.test.', 'AAAA', '2001:db8::1'],
     ];
     for (const [name, type, content] of rows) conn.prepare(`INSERT INTO "Record" (zoneId, name, type, ttl, content) VALUES (1, ?, ?, 60, ?)`).run(name, type, content);
     conn.close();
@@ -69,8 +74,10 @@ describe('migrateSqlite', () => {
     const after = new Database(file);
     const stored = after.prepare('SELECT type, content, target FROM "Record" ORDER BY id').all() as { type: string; content: string; target: string | null }[];
     after.close();
-    expect(stored.map((r) => r.target)).toEqual(stored.map((r) => pointerTarget(r) ?? null));
-    expect(stored.map((r) => r.target)).toEqual(['ns1.old.test.', 'mail.old.test.', '.', null, null]);
+    expect(stored.map((r) => r.target)).toEqual(stored.map((r) => storedTarget(r) ?? null));
+    expect(stored.map((r) => r.target)).toEqual([
+      'ns1.old.test.', 'mail.old.test.', '.', '192.0.2.1', null, 'www.old.test.', 'www.old.test.', 'sip.old.test.', '2001:db8::1',
+    ]);
   });
 
   it('rolls a failing migration back and says which one failed', () => {

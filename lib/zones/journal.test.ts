@@ -8,7 +8,7 @@ import { ixfrRecords } from '../worker/ixfr';
 import { ZoneLoader } from '../worker/zone-loader';
 import { ZoneStore } from '../worker/zone-store';
 import { getChange, listChanges } from './data';
-import { JOURNAL_PIECE } from './journal';
+import { countChangeRecords, JOURNAL_PIECE } from './journal';
 import { importZone } from './changes';
 import { deleteZone } from './zone-lifecycle';
 
@@ -36,6 +36,12 @@ describe('the change journal', () => {
     expect(change.added.slice(1).map((x) => x.name)).toEqual(add.map((a) => `${a.name}.${Z}`));
     const page = await listChanges(row.zoneId);
     expect(page.items.map((c) => c.added.length)).toEqual([HOSTS + 1, 3]);
+    // Counted without reading the parts' records (the activity pages), the SOA left out.
+    const counts = await countChangeRecords(page.items.map((c) => c.id));
+    expect(page.items.map((c) => counts.get(c.id))).toEqual([
+      { added: HOSTS, removed: 0 },
+      { added: 2, removed: 0 },
+    ]);
 
     // The worker's IXFR from serial 1: SOA 2, SOA 1, SOA 2, every added record, SOA 2.
     const store = new ZoneStore();

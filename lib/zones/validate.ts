@@ -94,15 +94,30 @@ export function pointerTarget(r: Pick<RR, 'type' | 'content'>): string | undefin
 }
 
 /**
- * What Record.target holds for `r`: the name an NS or MX record points at
- * (pointerTarget), or an RRSIG's expiration as written in it
- * (YYYYMMDDHHmmSS, whose order as text is its order in time), so that the
- * signer finds the signatures due for renewal along Record(zoneId, target)
- * without reading the zone (lib/zones/dnssec-commit.ts).
+ * What Record.target holds for `r`: what the record points at, so that the
+ * rows pointing at a name or an address are found along an index rather than
+ * by reading zones. NS and MX (pointerTarget: the CNAME check reads them by
+ * zone), CNAME, PTR and SRV: the name pointed at; A and AAAA: the address as
+ * stored (the global search, lib/search/data.ts). RRSIG: its expiration as
+ * written in it (YYYYMMDDHHmmSS, whose order as text is its order in time), so
+ * that the signer finds the signatures due for renewal along
+ * Record(zoneId, target) without reading the zone (lib/zones/dnssec-commit.ts).
+ * Readers by target always name the types they want.
  */
 export function storedTarget(r: Pick<RR, 'type' | 'content'>): string | undefined {
-  if (r.type === 'RRSIG') return r.content.split(/\s+/)[4];
-  return pointerTarget(r);
+  switch (r.type) {
+    case 'RRSIG':
+      return r.content.split(/\s+/)[4];
+    case 'A':
+    case 'AAAA':
+    case 'CNAME':
+    case 'PTR':
+      return r.content;
+    case 'SRV':
+      return r.content.split(/\s+/)[3];
+    default:
+      return pointerTarget(r);
+  }
 }
 
 /**

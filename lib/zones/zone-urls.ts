@@ -12,3 +12,8 @@ export function zoneHref(name: string, page?: ZonePage): string {
   const base = `/zones/${encodeURIComponent(displayName(name))}`;
   return page ? `${base}/${page}` : base;
 }
+
+/** One change of a zone's history, its diff shown in full (the history page's ?change=). */
+export function changeHref(zone: string, changeId: number): string {
+  return `${zoneHref(zone, 'history')}?change=${changeId}#change-${changeId}`;
+}

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { ChangePasswordForm } from '@/components/account/change-password-form';
 import { SessionList } from '@/components/account/session-list';
-import { buttonSecondary } from '@/components/styles';
+import { buttonSecondary, linkClass } from '@/components/styles';
+import { activityHref } from '@/components/activity/activity-urls';
 import { signOutEverywhereAction } from '@/lib/auth/actions';
 import { getCurrentSession, requireUser } from '@/lib/auth/session';
 import { listUserSessions } from '@/lib/auth/session-store';
@@ -20,7 +22,10 @@ export default async function AccountPage() {
       <div>
         <h1 className="text-lg font-semibold tracking-tight">Your account</h1>
         <p className="text-sm text-zinc-600">
-          Signed in as <span className="font-mono">{user.name}</span> ({user.role}).
+          Signed in as <span className="font-mono">{user.name}</span> ({user.role}).{' '}
+          <Link href={activityHref({ user: user.name })} className={linkClass}>
+            Your activity
+          </Link>
         </p>
       </div>
 

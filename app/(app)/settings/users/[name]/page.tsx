@@ -12,6 +12,7 @@ import { listUserSessions } from '@/lib/auth/session-store';
 import { getUserDetail } from '@/lib/auth/users';
 import { decodeParam } from '@/components/list-params';
 import { displayName } from '@/lib/dns/names';
+import { activityHref } from '@/components/activity/activity-urls';
 
 type Params = Promise<{ name: string }>;
 
@@ -46,6 +47,9 @@ export default async function UserPage({ params }: { params: Params }) {
         {directory && <DirectoryMark />}
         {user.disabled && <span className="rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800">disabled</span>}
         {self && <span className="text-xs text-zinc-500">(you)</span>}
+        <Link href={activityHref({ user: user.name })} className={`${linkClass} text-sm`}>
+          Activity
+        </Link>
       </div>
 
       {directory && (

@@ -3,11 +3,11 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ChangeList } from '@/components/history/change-list';
 import { HistoryFilters } from '@/components/history/history-filters';
-import { hrefWith, pageParam, param, decodeParam } from '@/components/list-params';
+import { hrefWith, pageParam, param, decodeParam, dayRange } from '@/components/list-params';
 import { Pager } from '@/components/pager';
 import { buttonSecondary, linkClass } from '@/components/styles';
 import { requireZoneUser } from '@/lib/auth/session';
-import { getZoneHeader, listChanges } from '@/lib/zones/data';
+import { getChange, getZoneHeader, listChanges } from '@/lib/zones/data';
 import { ZoneBreadcrumb } from '@/components/zone-breadcrumb';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { displayName } from '@/lib/dns/names';
@@ -20,15 +20,6 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `History of ${decodeParam(name) ?? 'zone'}` };
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** A `YYYY-MM-DD` from the date input as the start of that UTC day; null when it is not a real date. */
-function utcDay(text: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
-  const d = new Date(`${text}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text ? null : d;
-}
-
 export default async function ZoneHistoryPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const [{ name: raw }, sp] = await Promise.all([params, searchParams]);
   const name = decodeParam(raw);
@@ -37,29 +28,25 @@ export default async function ZoneHistoryPage({ params, searchParams }: { params
   const { rights } = await requireZoneUser(name, 'read', { returnTo: base });
 
   const values = { q: param(sp, 'q'), from: param(sp, 'from'), to: param(sp, 'to') };
-  const errors: { from?: string[]; to?: string[] } = {};
-  const from = values.from ? utcDay(values.from) : null;
-  const to = values.to ? utcDay(values.to) : null;
-  if (values.from && !from) errors.from = ['Enter a date as YYYY-MM-DD'];
-  if (values.to && !to) errors.to = ['Enter a date as YYYY-MM-DD'];
-  if (from && to && to < from) errors.to = ['The end date is before the start date'];
+  const { from, to, errors } = dayRange(values.from, values.to);
   const expandedRaw = Number(param(sp, 'expand'));
   const expanded = Number.isSafeInteger(expandedRaw) && expandedRaw > 0 ? expandedRaw : null;
+  // ?change=ID: that one change with its whole diff, where the activity pages link.
+  const onlyRaw = Number(param(sp, 'change'));
+  const only = Number.isSafeInteger(onlyRaw) && onlyRaw > 0 ? onlyRaw : null;
 
   const zone = await getZoneHeader(name);
   if (!zone) notFound();
-  const filterOk = !errors.from && !errors.to;
-  const result = await listChanges(zone.id, {
-    query: values.q,
-    from: filterOk && from ? from : undefined,
-    // The "to" day is included: changes before the start of the next day.
-    to: filterOk && to ? new Date(to.getTime() + DAY_MS) : undefined,
-    page: pageParam(sp),
-  });
+  const single = only === null ? null : await getChange(zone.id, only);
+  const result = single
+    ? { items: [single], total: 1, page: 1, pages: 1, pageSize: 1 }
+    : only !== null
+      ? { items: [], total: 0, page: 1, pages: 1, pageSize: 1 }
+      : await listChanges(zone.id, { query: values.q, from, to, page: pageParam(sp) });
   const href = (extra: Record<string, string | number | undefined>) => hrefWith(base, { ...values, page: result.page, ...extra });
   const shown = displayName(zone.name);
   const canWrite = rights.write && zone.kind === 'primary';
-  const filtered = values.q !== '' || values.from !== '' || values.to !== '';
+  const filtered = values.q !== '' || values.from !== '' || values.to !== '' || only !== null;
 
   return (
     <div className="space-y-5">
@@ -90,8 +77,16 @@ export default async function ZoneHistoryPage({ params, searchParams }: { params
             Changes
           </h2>
           <span className="text-xs text-zinc-500" data-testid="change-count">
-            {result.total === 1 ? '1 change' : `${result.total} changes`}
-            {filtered ? ' match' : ''}
+            {only !== null ? (
+              <Link href={base} className={linkClass}>
+                Show all changes
+              </Link>
+            ) : (
+              <>
+                {result.total === 1 ? '1 change' : `${result.total} changes`}
+                {filtered ? ' match' : ''}
+              </>
+            )}
           </span>
         </div>
         {result.items.length === 0 ? (
@@ -112,7 +107,7 @@ export default async function ZoneHistoryPage({ params, searchParams }: { params
             zone={zone.name}
             changes={result.items}
             canRevert={canWrite}
-            expanded={expanded}
+            expanded={only ?? expanded}
             expandHref={(id) => `${href({ expand: id })}#change-${id}`}
           />
         )}
