@@ -9,6 +9,7 @@ import { saveZoneApprovalAction } from '@/lib/zones/actions';
 import type { ApprovalField } from '@/lib/settings/schema';
 import type { FormState } from '@/lib/forms';
 import { describedBy, FieldErrors } from '../field-errors';
+import { CheckboxField } from './checkbox-field';
 import { FormMessage } from './form-message';
 import { buttonPrimary, hintClass, inputClass, labelClass } from '../styles';
 
@@ -20,22 +21,6 @@ export interface ApprovalFormValues {
   nsSoaAdminsOnly?: boolean;
   /** Zone form only: whether the zone has rules of its own. */
   own?: boolean;
-}
-
-function Check({ id, name, label, hint, checked, disabled }: { id: string; name: string; label: string; hint: string; checked: boolean; disabled?: boolean }) {
-  return (
-    <div className="flex items-start gap-2">
-      <input id={id} name={name} type="checkbox" defaultChecked={checked} disabled={disabled} aria-describedby={`${id}-hint`} className="mt-0.5 h-4 w-4" />
-      <div>
-        <label htmlFor={id} className={labelClass}>
-          {label}
-        </label>
-        <p id={`${id}-hint`} className={hintClass}>
-          {hint}
-        </p>
-      </div>
-    </div>
-  );
 }
 
 export function ApprovalForm({ current, zone }: { current: ApprovalFormValues; zone?: string }) {
@@ -61,8 +46,8 @@ export function ApprovalForm({ current, zone }: { current: ApprovalFormValues; z
       ) : (
         <input type="hidden" name="rules" value="" />
       )}
-      <Check id={`${p}-ns-soa`} name="apexNsSoa" label="Changes to the apex NS or SOA" hint="Adding, removing or changing the zone’s own name servers or its SOA fields." checked={current.apexNsSoa} disabled={off} />
-      <Check id={`${p}-deletions`} name="deletions" label="Deletions" hint="Removing a record that the change does not replace with one of the same name and type." checked={current.deletions} disabled={off} />
+      <CheckboxField id={`${p}-ns-soa`} name="apexNsSoa" label="Changes to the apex NS or SOA" hint="Adding, removing or changing the zone’s own name servers or its SOA fields." checked={current.apexNsSoa} disabled={off} />
+      <CheckboxField id={`${p}-deletions`} name="deletions" label="Deletions" hint="Removing a record that the change does not replace with one of the same name and type." checked={current.deletions} disabled={off} />
       <div>
         <label htmlFor={`${p}-max`} className={labelClass}>
           Changesets over this many records
@@ -83,7 +68,7 @@ export function ApprovalForm({ current, zone }: { current: ApprovalFormValues; z
         <FieldErrors id={`${p}-max-error`} errors={errors} />
       </div>
       {!zone && (
-        <Check
+        <CheckboxField
           id="approval-ns-soa-admins"
           name="nsSoaAdminsOnly"
           label="Only admins change NS and SOA"
