@@ -41,8 +41,9 @@ export async function createRequest(
   const zoneName = toZoneName(zoneInput);
   const zone = await db().zone.findUnique({ where: { name: zoneName }, select: { id: true } });
   // The same answer for a zone that does not exist and one the user may not read.
-  if (!zone || !(await zoneRightsById(user, zone.id)).read) throw new AppError('not-found', `There is no zone ${zoneName}.`);
-  if (!(await zoneRightsById(user, zone.id)).request) throw new AppError('forbidden', `You can view ${zoneName} but not request changes to it.`);
+  const rights = zone ? await zoneRightsById(user, zone.id) : null;
+  if (!zone || !rights?.read) throw new AppError('not-found', `There is no zone ${zoneName}.`);
+  if (!rights.request) throw new AppError('forbidden', `You can view ${zoneName} but not request changes to it.`);
   const check = await applyChangeset(zoneName, editsToChangeset(edits, expectedSerial, comment.data), { userId: user.id, name: user.name }, { dryRun: true, rejectDuplicates: true });
   if (!check.changed) throw new AppError('invalid', 'The edits leave the zone as it is: there is nothing to request.');
   const row = await db().changeRequest.create({
@@ -87,18 +88,9 @@ export async function approveRequest(who: Reader, id: number, seenSerial?: numbe
     throw new AppError('conflict', `Change request ${id} no longer applies to ${row.zone.name} as it is now (${lines.length} problem${lines.length === 1 ? '' : 's'}); reject it, and the requester can ask again.`, {}, lines);
   }
   const serial = seenSerial ?? now.serial;
-  // Claimed first, so that two approvers at once make one change: the second finds it decided.
-  const decided = { reviewerId: who?.id ?? null, reviewerName: who?.name ?? 'cli', decidedAt: new Date() };
-  const claim = await db().changeRequest.updateMany({ where: { id, state: 'open' }, data: { state: 'approved', ...decided } });
-  if (claim.count !== 1) throw new AppError('conflict', `Change request ${id} was decided by someone else a moment ago.`);
-  let result: CommitResult;
-  try {
-    result = await applyChangeset(row.zone.name, editsToChangeset(edits, serial, row.comment), approverActor(who, row), { rejectDuplicates: true });
-  } catch (err) {
-    await db().changeRequest.updateMany({ where: { id, state: 'approved', changeId: null }, data: { state: 'open', reviewerId: null, reviewerName: null, decidedAt: null } });
-    throw err;
-  }
-  if (result.changeId !== undefined) await db().changeRequest.update({ where: { id }, data: { changeId: result.changeId } });
+  // The change service marks the request approved in the commit's transaction (lib/zones/changes.ts decideRequest).
+  const result = await applyChangeset(row.zone.name, editsToChangeset(edits, serial, row.comment), approverActor(who, row), { rejectDuplicates: true });
+  if (!result.changed) throw new AppError('conflict', `Change request ${id} leaves ${row.zone.name} as it is now: there is nothing to approve; reject it.`);
   return { ...result, requestId: id };
 }
 

@@ -337,6 +337,20 @@ function wholeZone(build: (current: readonly RR[]) => RR[]): PlanCommit {
   };
 }
 
+/**
+ * Marks the change request `actor` applies as approved, with the Change that
+ * applied it, in the commit's own transaction: a request is approved exactly
+ * when its change is stored, and of two approvers at once the second finds it
+ * decided and writes nothing.
+ */
+async function decideRequest(tx: Tx, actor: Actor, changeId: number): Promise<void> {
+  const decided = await tx.changeRequest.updateMany({
+    where: { id: actor.request!.id, state: 'open' },
+    data: { state: 'approved', reviewerId: actor.userId ?? null, reviewerName: actor.name, decidedAt: new Date(), changeId },
+  });
+  if (decided.count !== 1) throw new AppError('conflict', `Change request ${actor.request!.id} was decided by someone else a moment ago; nothing was changed.`);
+}
+
 /** One error per record of the signer's types a plan would add or remove (see CommitPlan.signerWrites). */
 function signerTypeWrites(removed: readonly RR[], added: readonly RR[]): RecordError[] {
   const errors: RecordError[] = [];
@@ -461,6 +475,7 @@ export async function commitRecords(
       },
       slice,
     );
+    if (actor.request) await decideRequest(tx, actor, changeIds[0]!);
     return { zone: zoneName, changed: true, oldSerial, newSerial, changeId: changeIds[0], added, removed, notifyTargets: targets } satisfies CommitResult;
   }, COMMIT_TX);
   if (result.changed) await nudgeWorker(zoneName);
