@@ -56,9 +56,11 @@ export default async function ZoneSettingsPage({ params }: { params: Params }) {
             send it). Each update becomes one change in the zone’s history.
           </p>
         </div>
-        {zone.kind !== 'primary' ? (
+        {zone.kind !== 'primary' || zone.catalogRole ? (
           <p className="rounded-md border border-zinc-200 bg-white p-4 text-sm">
-            {shown} is a secondary zone: its records come from its primary, so it takes no DNS UPDATE.
+            {zone.catalogRole
+              ? `${shown} is a catalog zone: its records follow its members, so it takes no DNS UPDATE.`
+              : `${shown} is a secondary zone: its records come from its primary, so it takes no DNS UPDATE.`}
           </p>
         ) : can(user.role, 'zone:configure') ? (
           <div className="rounded-md border border-zinc-200 bg-white p-4 shadow-sm">
@@ -77,7 +79,7 @@ export default async function ZoneSettingsPage({ params }: { params: Params }) {
           </div>
         )}
       </section>
-      {zone.kind === 'primary' && (
+      {zone.kind === 'primary' && !zone.catalogRole && (
         <section aria-labelledby="approval-heading" className="space-y-3">
           <div>
             <h2 id="approval-heading" className="text-base font-semibold">
