@@ -3,7 +3,8 @@
 // to the one DatabaseError, and nothing else does.
 import { describe, expect, it } from 'vitest';
 import { sqliteFile } from './config/database-url';
-import { databaseFailure, isTransientConflict } from './db-errors';
+import { db } from './db';
+import { databaseFailure, isForeignKeyViolation, isTransientConflict } from './db-errors';
 import { Prisma } from './generated/prisma/client';
 import { AppError } from './errors';
 
@@ -51,5 +52,19 @@ describe('databaseFailure', () => {
       expect(databaseFailure(err)).toBeNull();
       expect(isTransientConflict(err)).toBe(false);
     }
+  });
+});
+
+describe('isForeignKeyViolation', () => {
+  // The worker logged "NOTIFY attempt failed" as an error when a zone was deleted while its NOTIFY was under way.
+  it('knows a write naming a zone that is gone, as this database reports it, and nothing else', async () => {
+    const err: unknown = await db()
+      .zoneEvent.create({ data: { zoneId: 2_000_000_000, zoneName: 'gone.example.', kind: 'notify-out', peer: '192.0.2.1:53', outcome: 'ok' } })
+      .then(() => null, (e: unknown) => e);
+    expect(err).not.toBeNull();
+    expect(isForeignKeyViolation(err)).toBe(true);
+    expect(isForeignKeyViolation(pgError('23503', 'insert or update on table "ZoneEvent" violates foreign key constraint'))).toBe(true);
+    expect(isForeignKeyViolation(known('P2002', 'Unique constraint failed'))).toBe(false);
+    expect(isForeignKeyViolation(new Error('connection reset'))).toBe(false);
   });
 });

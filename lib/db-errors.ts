@@ -104,6 +104,17 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
+ * Whether `err` is a write that named a row which is gone (Prisma's P2003,
+ * SQLite's SQLITE_CONSTRAINT_FOREIGNKEY, PostgreSQL's 23503): a zone deleted
+ * while the worker was recording something about it.
+ */
+export function isForeignKeyViolation(err: unknown): boolean {
+  if ((err as { code?: unknown } | null)?.code === 'P2003') return true;
+  const code = driverErrorCode(err);
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503' || /foreign key constraint/i.test(String((err as Error)?.message ?? ''));
+}
+
+/**
  * The DatabaseError that `err` amounts to, or null when it is something else
  * (a bug, a constraint the caller maps itself, an AppError).
  */

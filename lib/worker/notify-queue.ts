@@ -11,7 +11,7 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { db, dbCapabilities } from '../db';
-import { failureMessage } from '../db-errors';
+import { failureMessage, isForeignKeyViolation } from '../db-errors';
 import { serialGreater } from '../dns/serial';
 import { dnsListen, type ListenAddress } from '../config/env';
 import { formatHostPort, splitHostPort } from '../dns/address';
@@ -280,6 +280,8 @@ export class NotifyQueue {
   /** attempt(job), kept among those under way until it settles; a failure is logged, and the job is tried again once its lease ends. */
   private track(job: Job): Promise<'waiting' | void> {
     const p = this.attempt(job).catch((err: unknown) => {
+      // The job went with its zone (deleted meanwhile): nothing to retry, nothing wrong.
+      if (isForeignKeyViolation(err)) return void this.log.debug({ zone: job.zone.name, target: job.target }, 'zone deleted while its NOTIFY was under way');
       this.log.error({ zone: job.zone.name, target: job.target, err: failureMessage(err) }, 'NOTIFY attempt failed; retrying once its lease ends');
     });
     this.sending.add(p);
