@@ -181,6 +181,9 @@ test('repeated wrong passwords get the rate-limit message, without the password 
       page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/login')),
       page.getByRole('button', { name: 'Sign in' }).click(),
     ]);
+    // React resets the form once the answer is rendered: filling the next password before that lost it
+    // (the same message was already on the page, so waiting for it did not wait for the reset).
+    await expect(page.getByLabel('Password')).toHaveValue('');
   };
   await page.goto('/login');
   for (let i = 0; i < 5; i++) {
