@@ -11,10 +11,11 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { Prisma, PrismaClient } from './generated/prisma/client';
+import { PrismaClient as MysqlPrismaClient } from './generated/prisma-mysql/client';
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
-import { databaseProvider, databaseUrl, sqliteFile, type DatabaseProvider } from './config/database-url';
+import { databaseProvider, databaseUrl, mysqlConnection, sqliteFile, type DatabaseProvider } from './config/database-url';
 import { dbPoolSize } from './config/env';
-import { countQuery, LOCK_WAIT_MS, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
+import { countQuery, LOCK_WAIT_MS, mysqlAdapter, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
 import { databaseFailure, isTransientConflict } from './db-errors';
 
 export { queryCounts, statementTrace } from './db-adapters';
@@ -36,6 +37,11 @@ function createClient(): PrismaClient {
     // A pool per process; the web app, the worker and the CLI each hold one.
     const adapter = pgAdapter(url, dbPoolSize());
     return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
+  }
+  if (databaseProvider(url) === 'mysql') {
+    // Its client lacks createManyAndReturn/updateManyAndReturn (Prisma has them for the other two only).
+    const adapter = mysqlAdapter(mysqlConnection(url), dbPoolSize());
+    return new MysqlPrismaClient({ adapter }) as unknown as PrismaClient;
   }
   return new PrismaClient({ adapter: sqliteAdapter(sqliteFile(url)) });
 }
@@ -142,16 +148,25 @@ export function textContains(text: string): Prisma.StringFilter {
   return { contains: text };
 }
 
+/** The type of one column of jsonRows: text (NULL from JSON null) or a whole number. */
+export type JsonRowColumn = 'text' | 'int';
+
 /**
- * A table source over a JSON array of arrays bound as one parameter: one row
- * per inner array, as a column `value` that `value->>0`, `value->>1`, …
- * read (SQLite's json_each, PostgreSQL's json_array_elements). Thousands of
- * rows bound value by value cost far more in Prisma than the database's own
- * JSON parser does.
+ * A table `j` over a JSON array of arrays bound as one parameter: one row per
+ * inner array, its items as the columns `j.c0`, `j.c1`, … of the given types
+ * (SQLite's json_each, PostgreSQL's json_array_elements, MySQL's JSON_TABLE,
+ * since MariaDB has no ->> operator). Thousands of rows bound value by value
+ * cost far more in Prisma than the database's own JSON parser does.
  */
-export function jsonArrayRows(json: string): Prisma.Sql {
-  if (dbProvider() === 'postgresql') return Prisma.sql`json_array_elements(CAST(${json} AS json))`;
-  return Prisma.sql`json_each(${json})`;
+export function jsonRows(json: string, columns: readonly JsonRowColumn[]): Prisma.Sql {
+  if (dbProvider() === 'mysql') {
+    // LONGTEXT: a record's content may outgrow TEXT; MySQL converts it to the target column's character set.
+    const defs = columns.map((type, i) => `"c${i}" ${type === 'int' ? 'INT' : 'LONGTEXT'} PATH '$[${i}]'`);
+    return Prisma.sql`JSON_TABLE(${json}, '$[*]' COLUMNS (${Prisma.raw(defs.join(', '))})) AS j`;
+  }
+  const items = columns.map((type, i) => (type === 'int' ? `CAST(value->>${i} AS INTEGER) AS "c${i}"` : `value->>${i} AS "c${i}"`));
+  const source = dbProvider() === 'postgresql' ? Prisma.sql`json_array_elements(CAST(${json} AS json))` : Prisma.sql`json_each(${json})`;
+  return Prisma.sql`(SELECT ${Prisma.raw(items.join(', '))} FROM ${source}) AS j`;
 }
 
 /**
@@ -355,7 +370,7 @@ function bulkArgType(value: unknown): BulkStatement['argTypes'][number] {
 }
 
 /**
- * Runs `query`, a statement carrying many rows (see jsonArrayRows), in `tx`,
+ * Runs `query`, a statement carrying many rows (see jsonRows), in `tx`,
  * a transaction of writeTransaction, straight on that transaction's
  * connection. Prisma passes every parameter through its WASM query compiler:
  * for the megabytes of rows and journal of a 1,000,000-record import that
