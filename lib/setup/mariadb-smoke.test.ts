@@ -3,10 +3,13 @@
 // applies nothing), then the product's own code creates a zone, commits a
 // change and reads both back through the MariaDB adapter. Zone names that
 // differ only in case stay apart (binary collations, prisma/mysql/translate.mjs).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, disconnectDb } from '../db';
 import { createDatabase, requireMariadb, startMariadb, type MariadbServer } from '../testing/mariadb';
-import { applyChangeset } from '../zones/changes';
+import { applyChangeset, importZone } from '../zones/changes';
 import { getZone } from '../zones/data';
 import { createZone } from '../zones/zone-lifecycle';
 import { listMigrations } from './migrate';
@@ -45,6 +48,33 @@ describe.skipIf(!programs)('MariaDB', () => {
     expect(await pendingMysql(url)).toEqual([]);
   });
 
+  it('resumes a migration that failed part-way at the failed statement, once its cause is fixed', async () => {
+    const other = server!.url(await createDatabase(server!, 'zk_resume'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-my-migrations-'));
+    const write = (second: string) => {
+      fs.mkdirSync(path.join(dir, '20990101000000_two'), { recursive: true });
+      // Without IF NOT EXISTS: running the first statement again would fail.
+      fs.writeFileSync(path.join(dir, '20990101000000_two', 'migration.sql'), `CREATE TABLE \`a\` (\`x\` INT);\n${second};\nINSERT INTO \`a\` VALUES (1);\n`);
+    };
+    try {
+      write('CREATE INDEX `i` ON `missing` (`x`)');
+      await expect(migrateMysql(other, dir)).rejects.toThrow(/20990101000000_two failed at statement 2 of 3; statements 1 to 1 are applied/);
+      expect(await pendingMysql(other, dir)).toEqual(['20990101000000_two']);
+      write('CREATE INDEX `i` ON `a` (`x`)');
+      expect((await migrateMysql(other, dir)).applied).toEqual(['20990101000000_two']);
+      expect((await migrateMysql(other, dir)).applied).toEqual([]);
+      const conn = await server!.connect();
+      try {
+        const db = new URL(other).pathname.slice(1);
+        expect(await conn.query(`SELECT \`x\` FROM \`${db}\`.\`a\``)).toEqual([{ x: 1 }]);
+      } finally {
+        await conn.end();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('creates a zone, commits a change and reads both back through the product code', async () => {
     const { serial } = await createZone({ name: 'my.example', nameservers: ['ns1.my.example.'] }, actor);
     const r = await applyChangeset(
@@ -59,6 +89,19 @@ describe.skipIf(!programs)('MariaDB', () => {
     const change = await db().change.findFirstOrThrow({ where: { zoneId: zone!.id }, orderBy: { id: 'desc' } });
     expect(change.comment).toBe('web');
     expect((JSON.parse(change.added) as { name: string; type: string }[]).filter((x) => x.type === 'A')).toHaveLength(2);
+
+    await applyChangeset('my.example', { remove: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
+    expect((await getZone('my.example'))?.records.filter((x) => x.type === 'A').map((x) => x.content)).toEqual(['192.0.2.2']);
+  });
+
+  it('imports a zone file whose records go in as bulk JSON rows', async () => {
+    const hosts = Array.from({ length: 300 }, (_, i) => `h${i} IN A 10.0.${i >> 8}.${i & 255}`);
+    const text = ['$ORIGIN bulk.example.', '$TTL 300', '@ IN SOA ns1 hostmaster 7 3600 600 86400 300', '@ IN NS ns1', 'ns1 IN A 192.0.2.53', 'txt IN TXT "' + 'x'.repeat(200) + '"', ...hosts].join('\n') + '\n';
+    await createZone({ name: 'bulk.example' }, actor);
+    await importZone('bulk.example', text, actor);
+    const zone = await getZone('bulk.example');
+    expect(zone?.records.filter((x) => x.type === 'A')).toHaveLength(301);
+    expect(zone?.records.find((x) => x.type === 'TXT')?.content).toBe('"' + 'x'.repeat(200) + '"');
   });
 
   it('keeps zone names apart that differ only in case', async () => {
