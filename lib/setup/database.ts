@@ -2,10 +2,10 @@
 // for start-up, the worker, the CLI and the tests. Each provider has its own
 // migrations folder (prisma/migrations for SQLite, prisma/postgres/migrations,
 // prisma/mysql/migrations).
-import { databaseProvider, databaseUrl, redactedUrl } from '../config/database-url';
+import { databaseProvider, databaseUrl, redactedUrl, type DatabaseProvider } from '../config/database-url';
 import { readOnly } from '../config/env';
 import { disconnectDb } from '../db';
-import { migrateSqlite, pendingSqlite } from './migrate';
+import { migrateSqlite, pendingSqlite, type MigrationResult } from './migrate';
 import { migrateMysql, pendingMysql } from './migrate-mysql';
 import { migratePostgres, pendingPostgres } from './migrate-pg';
 import { securePrivateFiles } from './private-files';
@@ -28,35 +28,20 @@ export async function migrateDatabase(): Promise<StartupResult> {
     return { applied: [], secured };
   }
   const secured = securePrivateFiles();
-  const { applied } = await migrate(url);
+  const { applied } = await RUNNERS[databaseProvider(url)].migrate(url);
   return { applied, secured };
 }
 
-function migrate(url: string): Promise<{ applied: string[] }> | { applied: string[] } {
-  switch (databaseProvider(url)) {
-    case 'postgresql':
-      return migratePostgres(url);
-    case 'mysql':
-      return migrateMysql(url);
-    case 'sqlite':
-      return migrateSqlite();
-  }
-}
-
-function pending(url: string): Promise<string[]> | string[] {
-  switch (databaseProvider(url)) {
-    case 'postgresql':
-      return pendingPostgres(url);
-    case 'mysql':
-      return pendingMysql(url);
-    case 'sqlite':
-      return pendingSqlite();
-  }
-}
+/** Each database's migration runner, and its read-only check of what is left to apply. */
+const RUNNERS: Record<DatabaseProvider, { migrate(url: string): Promise<MigrationResult> | MigrationResult; pending(url: string): Promise<string[]> | string[] }> = {
+  sqlite: { migrate: () => migrateSqlite(), pending: () => pendingSqlite() },
+  postgresql: { migrate: migratePostgres, pending: pendingPostgres },
+  mysql: { migrate: migrateMysql, pending: pendingMysql },
+};
 
 export async function requireCurrentSchema(): Promise<void> {
   const url = databaseUrl();
-  const missing = await pending(url);
+  const missing = await RUNNERS[databaseProvider(url)].pending(url);
   if (missing.length) {
     throw new Error(
       `the database ${redactedUrl(url)} lacks ${missing.length} migration(s) (${missing.join(', ')}) and ZK_READ_ONLY is set, ` +

@@ -72,25 +72,33 @@ const sameMysqlRows: Record<string, true> = {
   DeletedChangePart: true satisfies Same<Sqlite.DeletedChangePart, My.DeletedChangePart>,
 };
 
-describe('the PostgreSQL schema', () => {
-  it('is prisma/schema.prisma with only the provider and output swapped', () => {
-    const r = spawnSync(process.execPath, ['prisma/postgres/make-schema.mjs', '--check'], { cwd: ROOT, encoding: 'utf8', timeout: 10_000 });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  });
+/** The generated clients besides SQLite's, each written by its script from prisma/schema.prisma. */
+const COPIES = [
+  { database: 'PostgreSQL', script: 'prisma/postgres/make-schema.mjs', rows: sameRows, load: () => import('../generated/prisma-pg/client') },
+  { database: 'MySQL', script: 'prisma/mysql/make-schema.mjs', rows: sameMysqlRows, load: () => import('../generated/prisma-mysql/client') },
+];
 
-  it('generates a client with the same models as the SQLite one', async () => {
-    const sqlite = await import('../generated/prisma/client');
-    const pg = await import('../generated/prisma-pg/client');
-    expect(Object.keys(pg.Prisma.ModelName).sort()).toEqual(Object.keys(sqlite.Prisma.ModelName).sort());
-    expect(Object.keys(sameRows).sort()).toEqual(Object.keys(sqlite.Prisma.ModelName).sort());
-    // Field lists of every model (scalar field enums are generated per model).
-    for (const model of Object.keys(sqlite.Prisma.ModelName)) {
-      const key = `${model}ScalarFieldEnum` as keyof typeof sqlite.Prisma;
-      expect(pg.Prisma[key as keyof typeof pg.Prisma], model).toEqual(sqlite.Prisma[key]);
-    }
+for (const copy of COPIES) {
+  describe(`the ${copy.database} schema`, () => {
+    it('is prisma/schema.prisma as its script writes it', () => {
+      const r = spawnSync(process.execPath, [copy.script, '--check'], { cwd: ROOT, encoding: 'utf8', timeout: 10_000 });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
+
+    it('generates a client with the same models as the SQLite one', async () => {
+      const sqlite = await import('../generated/prisma/client');
+      const other = await copy.load();
+      expect(Object.keys(other.Prisma.ModelName).sort()).toEqual(Object.keys(sqlite.Prisma.ModelName).sort());
+      expect(Object.keys(copy.rows).sort()).toEqual(Object.keys(sqlite.Prisma.ModelName).sort());
+      // Field lists of every model (scalar field enums are generated per model).
+      for (const model of Object.keys(sqlite.Prisma.ModelName)) {
+        const key = `${model}ScalarFieldEnum` as keyof typeof sqlite.Prisma;
+        expect(other.Prisma[key as keyof typeof other.Prisma], model).toEqual(sqlite.Prisma[key]);
+      }
+    });
   });
-});
+}
 
 /** Table → columns that the MySQL migrations create, read from their CREATE TABLE and ADD COLUMN statements. */
 function mysqlMigratedColumns(): Map<string, Set<string>> {
@@ -106,25 +114,8 @@ function mysqlMigratedColumns(): Map<string, Set<string>> {
   return tables;
 }
 
-describe('the MySQL schema', () => {
-  it('is prisma/schema.prisma with provider, output and native types swapped', () => {
-    const r = spawnSync(process.execPath, ['prisma/mysql/make-schema.mjs', '--check'], { cwd: ROOT, encoding: 'utf8', timeout: 10_000 });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  });
-
-  it('generates a client with the same models as the SQLite one', async () => {
-    const sqlite = await import('../generated/prisma/client');
-    const my = await import('../generated/prisma-mysql/client');
-    expect(Object.keys(my.Prisma.ModelName).sort()).toEqual(Object.keys(sqlite.Prisma.ModelName).sort());
-    expect(Object.keys(sameMysqlRows).sort()).toEqual(Object.keys(sqlite.Prisma.ModelName).sort());
-    for (const model of Object.keys(sqlite.Prisma.ModelName)) {
-      const key = `${model}ScalarFieldEnum` as keyof typeof sqlite.Prisma;
-      expect(my.Prisma[key as keyof typeof my.Prisma], model).toEqual(sqlite.Prisma[key]);
-    }
-  });
-
-  it('has migrations that create every table and column of the models', async () => {
+describe('the MySQL migrations', () => {
+  it('create every table and column of the models', async () => {
     const sqlite = await import('../generated/prisma/client');
     const migrated = mysqlMigratedColumns();
     expect([...migrated.keys()].sort()).toEqual(Object.keys(sqlite.Prisma.ModelName).sort());
@@ -133,8 +124,10 @@ describe('the MySQL schema', () => {
       expect([...(migrated.get(model) ?? [])].sort(), model).toEqual([...fields].sort());
     }
   });
+});
 
-  it('fails to build when an indexed String has no VARCHAR length', async () => {
+describe('prisma/mysql/make-schema.mjs', () => {
+  it('refuses an indexed String with no VARCHAR length', async () => {
     // @ts-expect-error: a plain .mjs script without types
     const { mysqlSchema } = (await import('../../prisma/mysql/make-schema.mjs')) as { mysqlSchema(s: string): string };
     const source = fs.readFileSync(path.join(ROOT, 'prisma/schema.prisma'), 'utf8');

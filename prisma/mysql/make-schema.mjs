@@ -14,6 +14,7 @@
 // the other two databases. `--check` exits 1 when the committed copy is stale.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isMain, swapLines, writeOrCheck } from '../schema-copy.mjs';
 
 const here = import.meta.dirname;
 const SOURCE = path.join(here, '..', 'schema.prisma');
@@ -64,11 +65,7 @@ export function mysqlSchema(sqliteSchema) {
     [/^(\s*url\s*=\s*)"file:[^"]*"/m, '$1"mysql://localhost/zonekeeper"'],
     [/^(\s*output\s*=\s*)"\.\.\/lib\/generated\/prisma"/m, '$1"../../lib/generated/prisma-mysql"'],
   ];
-  let out = sqliteSchema;
-  for (const [from, to] of swaps) {
-    if (!from.test(out)) throw new Error(`prisma/schema.prisma no longer matches ${from}: update prisma/mysql/make-schema.mjs`);
-    out = out.replace(from, to);
-  }
+  let out = swapLines(sqliteSchema, swaps, 'prisma/mysql/make-schema.mjs');
   const indexed = indexedFields(sqliteSchema);
   const typed = new Set();
   let model = null;
@@ -98,16 +95,4 @@ export function mysqlSchema(sqliteSchema) {
   );
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  const want = mysqlSchema(fs.readFileSync(SOURCE, 'utf8'));
-  const have = fs.existsSync(TARGET) ? fs.readFileSync(TARGET, 'utf8') : '';
-  if (process.argv.includes('--check')) {
-    if (want !== have) {
-      console.error('prisma/mysql/schema.prisma is stale: run `npm run db:generate`');
-      process.exit(1);
-    }
-  } else if (want !== have) {
-    fs.writeFileSync(TARGET, want);
-    console.log('wrote prisma/mysql/schema.prisma');
-  }
-}
+if (isMain(import.meta.filename)) writeOrCheck(TARGET, mysqlSchema(fs.readFileSync(SOURCE, 'utf8')));

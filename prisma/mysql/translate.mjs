@@ -20,6 +20,7 @@
 // one statement per `;` at a line's end, and no procedures.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isMain } from '../schema-copy.mjs';
 
 const here = import.meta.dirname;
 
@@ -89,7 +90,7 @@ export function translate(pgSql, schema) {
   return out.join('\n');
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+if (isMain(import.meta.filename)) {
   const [pgFile, schemaFile = path.join(here, 'schema.prisma')] = process.argv.slice(2);
   if (!pgFile) {
     console.error('usage: node prisma/mysql/translate.mjs PG_SQL_FILE [MYSQL_SCHEMA]');
