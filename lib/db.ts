@@ -1,5 +1,5 @@
 // The one Prisma client of the process, built with the driver adapter that
-// DATABASE_URL selects (SQLite file or PostgreSQL). Nothing else knows which
+// DATABASE_URL selects (SQLite file, PostgreSQL or MySQL/MariaDB). Nothing else knows which
 // database runs underneath; the few places where the two differ ask this
 // module (textContains) instead of looking at the URL. The adapters come from
 // db-adapters.ts, which makes every transaction end even when its COMMIT fails
@@ -15,7 +15,7 @@ import { PrismaClient as MysqlPrismaClient } from './generated/prisma-mysql/clie
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
 import { databaseProvider, databaseUrl, mysqlConnection, sqliteFile, type DatabaseProvider } from './config/database-url';
 import { dbPoolSize } from './config/env';
-import { countQuery, LOCK_WAIT_MS, mysqlAdapter, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
+import { countQuery, LOCK_WAIT_MS, MYSQL_SESSION_SQL, mysqlAdapter, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
 import { databaseFailure, isTransientConflict } from './db-errors';
 
 export { queryCounts, statementTrace } from './db-adapters';
@@ -116,6 +116,7 @@ function createRowReader(): RowReader {
       close: async () => void (await pool?.end()),
     };
   }
+  if (databaseProvider(url) === 'mysql') return mysqlRowReader(url);
   // Reads in WAL mode never wait for writers; the short timeout covers the rare recovery.
   const conn = new Database(sqliteFile(url), { fileMustExist: true, timeout: 1000 });
   const statements = new Map<string, Database.Statement>();
@@ -131,6 +132,27 @@ function createRowReader(): RowReader {
     async close() {
       conn.close();
     },
+  };
+}
+
+/**
+ * selectRows on MySQL/MariaDB: one connection of the `mariadb` driver with the
+ * session settings of every connection of ours (ANSI_QUOTES for the
+ * double-quoted names, UTC). A DATETIME comes as its text, in UTC like
+ * PostgreSQL's (the driver would read it as local time); BIGINT as a bigint.
+ */
+function mysqlRowReader(url: string): RowReader {
+  let pool: import('mariadb').Pool | null = null;
+  return {
+    async rows(sql, args) {
+      if (!pool) {
+        // Loaded here: a process on another database never needs the driver (lib/db-adapters.ts).
+        const { default: driver } = await import('mariadb');
+        pool = driver.createPool({ ...mysqlConnection(url), connectionLimit: 1, minimumIdle: 1, initSql: MYSQL_SESSION_SQL });
+      }
+      return (await pool.query({ sql, rowsAsArray: true, dateStrings: true }, [...args])) as unknown[][];
+    },
+    close: async () => void (await pool?.end()),
   };
 }
 

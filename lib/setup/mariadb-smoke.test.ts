@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, disconnectDb } from '../db';
 import { createDatabase, requireMariadb, startMariadb, type MariadbServer } from '../testing/mariadb';
 import { applyChangeset, importZone } from '../zones/changes';
+import { TimeSlice } from '../time-slice';
 import { getZone } from '../zones/data';
+import { rangeRecordPages, zoneLoadRows, zoneStatesNamed } from '../zones/load-reads';
 import { createZone } from '../zones/zone-lifecycle';
 import { listMigrations } from './migrate';
 import { migrateMysql, migrationStatements, MYSQL_MIGRATIONS_DIR, pendingMysql } from './migrate-mysql';
@@ -92,6 +94,15 @@ describe.skipIf(!programs)('MariaDB', () => {
 
     await applyChangeset('my.example', { remove: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
     expect((await getZone('my.example'))?.records.filter((x) => x.type === 'A').map((x) => x.content)).toEqual(['192.0.2.2']);
+
+    // The DNS worker's bulk reads (lib/db.ts selectRows, on the driver's own connection).
+    const [state] = await zoneStatesNamed(['my.example.']);
+    expect(state).toMatchObject({ id: zone!.id, name: 'my.example.', serial: BigInt(serial + 2), kind: 'primary', expiresAt: null });
+    const [row] = await zoneLoadRows(zone!.id, zone!.id);
+    expect(row).toMatchObject({ name: 'my.example.', serial: BigInt(serial + 2), version: state!.version });
+    const pages = [];
+    for await (const page of rangeRecordPages(zone!.id, zone!.id, new TimeSlice())) pages.push(...page);
+    expect(pages.filter((r) => r[3] === 'A').map((r) => [r[2], r[5]])).toEqual([['www.my.example.', '192.0.2.2']]);
   });
 
   it('imports a zone file whose records go in as bulk JSON rows', async () => {
