@@ -192,13 +192,25 @@ export function jsonRows(json: string, columns: readonly JsonRowColumn[]): Prism
 }
 
 /**
- * A text column holding JSON, as the JSON functions both databases share
- * (json_array_length, ->, ->>) take it: PostgreSQL wants the json type,
- * SQLite reads the text as it is.
+ * The length of the JSON array stored in a text column (SQLite reads the
+ * text as it is, PostgreSQL wants the json type, MySQL spells it JSON_LENGTH).
  */
-export function jsonColumn(column: Prisma.Sql): Prisma.Sql {
-  if (dbProvider() === 'postgresql') return Prisma.sql`CAST(${column} AS json)`;
-  return column;
+export function jsonArrayLength(column: Prisma.Sql): Prisma.Sql {
+  if (dbProvider() === 'mysql') return Prisma.sql`JSON_LENGTH(${column})`;
+  if (dbProvider() === 'postgresql') return Prisma.sql`json_array_length(CAST(${column} AS json))`;
+  return Prisma.sql`json_array_length(${column})`;
+}
+
+/**
+ * The text of member `key` of item `index` of the JSON array stored in a text
+ * column (`column -> index ->> key`; MariaDB has no such operators). `key` is
+ * a name of ours, never input: it becomes part of the SQL.
+ */
+export function jsonItemText(column: Prisma.Sql, index: number, key: string): Prisma.Sql {
+  if (!Number.isSafeInteger(index) || !/^\w+$/.test(key)) throw new TypeError(`jsonItemText takes an index and a plain key, not ${index}, ${key}`);
+  if (dbProvider() === 'mysql') return Prisma.sql`JSON_VALUE(${column}, ${Prisma.raw(`'$[${index}].${key}'`)})`;
+  const json = dbProvider() === 'postgresql' ? Prisma.sql`CAST(${column} AS json)` : column;
+  return Prisma.sql`${json} -> ${Prisma.raw(String(index))} ->> ${Prisma.raw(`'${key}'`)}`;
 }
 
 /** How often checkpointInBackground copies the SQLite WAL into the database file. */

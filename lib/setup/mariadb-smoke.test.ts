@@ -12,6 +12,7 @@ import { createDatabase, requireMariadb, startMariadb, type MariadbServer } from
 import { applyChangeset, importZone } from '../zones/changes';
 import { TimeSlice } from '../time-slice';
 import { getZone } from '../zones/data';
+import { countChangeRecords } from '../zones/journal';
 import { rangeRecordPages, zoneLoadRows, zoneStatesNamed } from '../zones/load-reads';
 import { createZone } from '../zones/zone-lifecycle';
 import { listMigrations } from './migrate';
@@ -91,6 +92,8 @@ describe.skipIf(!programs)('MariaDB', () => {
     const change = await db().change.findFirstOrThrow({ where: { zoneId: zone!.id }, orderBy: { id: 'desc' } });
     expect(change.comment).toBe('web');
     expect((JSON.parse(change.added) as { name: string; type: string }[]).filter((x) => x.type === 'A')).toHaveLength(2);
+    // The changelog's counts, read by the database's JSON functions (the SOA not counted).
+    expect((await countChangeRecords([change.id])).get(change.id)).toEqual({ removed: 0, added: 2 });
 
     await applyChangeset('my.example', { remove: [{ name: 'www', type: 'A', content: '192.0.2.1' }] }, actor);
     expect((await getZone('my.example'))?.records.filter((x) => x.type === 'A').map((x) => x.content)).toEqual(['192.0.2.2']);
