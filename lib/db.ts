@@ -434,11 +434,19 @@ export async function executeBulk(tx: Prisma.TransactionClient, query: Prisma.Sq
  * the same moment), or to make writers of one thing take turns (commits to
  * one zone). PostgreSQL: an advisory transaction lock, since READ COMMITTED
  * would let both transactions read the same state and one of them then
- * fail or commit on a stale read. SQLite: nothing to do; every transaction
+ * fail or commit on a stale read. MySQL/MariaDB: a row lock on a lock table,
+ * for the same reason. SQLite: nothing to do; every transaction
  * holds the write lock from its start (BEGIN IMMEDIATE, db-adapters.ts), so
  * writing transactions never overlap.
  */
 export async function lockInTransaction(tx: Prisma.TransactionClient, key: number, name?: string): Promise<void> {
+  if (dbProvider() === 'mysql') {
+    // The row of "ZkLock" (prisma/mysql/migrations) for this key and name, locked until the transaction ends.
+    // Keys with a name: key·2³² + CRC32(name); without: -key, a space of its own as on PostgreSQL.
+    const k = name === undefined ? Prisma.sql`${-key}` : Prisma.sql`${BigInt(key) << 32n} + CRC32(${name})`;
+    await tx.$executeRaw`INSERT INTO "ZkLock" ("k") VALUES (${k}) ON DUPLICATE KEY UPDATE "k" = "k"`;
+    return;
+  }
   if (dbProvider() !== 'postgresql') return;
   // The one-key and two-key forms are separate lock spaces (PostgreSQL's advisory lock functions).
   if (name === undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::bigint)`;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { db, disconnectDb } from '../db';
+import { db, disconnectDb, lockInTransaction, TX_LOCK, writeTransaction } from '../db';
 import { createDatabase, requireMariadb, startMariadb, type MariadbServer } from '../testing/mariadb';
 import { applyChangeset, importZone } from '../zones/changes';
 import { TimeSlice } from '../time-slice';
@@ -116,6 +116,30 @@ describe.skipIf(!programs)('MariaDB', () => {
     const zone = await getZone('bulk.example');
     expect(zone?.records.filter((x) => x.type === 'A')).toHaveLength(301);
     expect(zone?.records.find((x) => x.type === 'TXT')?.content).toBe('"' + 'x'.repeat(200) + '"');
+  });
+
+  it('makes transactions that lock one key take turns, and leaves other keys free', async () => {
+    const events: string[] = [];
+    let held!: () => void;
+    const first = new Promise<void>((resolve) => (held = resolve));
+    const holder = writeTransaction(async (tx) => {
+      await lockInTransaction(tx, TX_LOCK.zoneNames, 'turns.example.');
+      held();
+      await new Promise((r) => setTimeout(r, 400));
+      events.push('first commits');
+    });
+    await first;
+    // Another name under the same key is not held up.
+    await writeTransaction(async (tx) => {
+      await lockInTransaction(tx, TX_LOCK.zoneNames, 'other.example.');
+      events.push('other name locked');
+    });
+    await writeTransaction(async (tx) => {
+      await lockInTransaction(tx, TX_LOCK.zoneNames, 'turns.example.');
+      events.push('second locked');
+    });
+    await holder;
+    expect(events).toEqual(['other name locked', 'first commits', 'second locked']);
   });
 
   it('keeps zone names apart that differ only in case', async () => {

@@ -114,10 +114,14 @@ function mysqlMigratedColumns(): Map<string, Set<string>> {
   return tables;
 }
 
+/** Tables of the MySQL migrations that no model describes: lib/db.ts lockInTransaction's lock rows. */
+const MYSQL_ONLY_TABLES = ['ZkLock'];
+
 describe('the MySQL migrations', () => {
   it('create every table and column of the models', async () => {
     const sqlite = await import('../generated/prisma/client');
     const migrated = mysqlMigratedColumns();
+    for (const table of MYSQL_ONLY_TABLES) expect(migrated.delete(table), table).toBe(true);
     expect([...migrated.keys()].sort()).toEqual(Object.keys(sqlite.Prisma.ModelName).sort());
     for (const model of Object.keys(sqlite.Prisma.ModelName)) {
       const fields = Object.values(sqlite.Prisma[`${model}ScalarFieldEnum` as keyof typeof sqlite.Prisma] as Record<string, string>);
