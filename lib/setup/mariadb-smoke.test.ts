@@ -14,6 +14,7 @@ import { TimeSlice } from '../time-slice';
 import { getZone } from '../zones/data';
 import { countChangeRecords } from '../zones/journal';
 import { rangeRecordPages, zoneLoadRows, zoneStatesNamed } from '../zones/load-reads';
+import { markChangedMany } from '../zones/zone-changes';
 import { createZone } from '../zones/zone-lifecycle';
 import { listMigrations } from './migrate';
 import { migrateMysql, migrationStatements, MYSQL_MIGRATIONS_DIR, pendingMysql } from './migrate-mysql';
@@ -140,6 +141,13 @@ describe.skipIf(!programs)('MariaDB', () => {
     });
     await holder;
     expect(events).toEqual(['other name locked', 'first commits', 'second locked']);
+  });
+
+  it('appends many zones to the change feed at once', async () => {
+    const before = Number((await db().zoneChange.aggregate({ _max: { seq: true } }))._max.seq ?? 0);
+    await writeTransaction((tx) => markChangedMany(tx, ['m1.example.', 'm2.example.', 'm3.example.']));
+    const rows = await db().zoneChange.findMany({ where: { seq: { gt: before } }, orderBy: { seq: 'asc' } });
+    expect(rows.map((r) => r.zone)).toEqual(['m1.example.', 'm2.example.', 'm3.example.']);
   });
 
   it('keeps zone names apart that differ only in case', async () => {
