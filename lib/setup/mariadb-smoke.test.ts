@@ -11,7 +11,7 @@ import { db, disconnectDb, lockInTransaction, TX_LOCK, writeTransaction } from '
 import { createDatabase, requireMariadb, startMariadb, type MariadbServer } from '../testing/mariadb';
 import { applyChangeset, importZone } from '../zones/changes';
 import { TimeSlice } from '../time-slice';
-import { getZone } from '../zones/data';
+import { getZone, getZoneRecordsPage } from '../zones/data';
 import { countChangeRecords } from '../zones/journal';
 import { rangeRecordPages, zoneLoadRows, zoneStatesNamed } from '../zones/load-reads';
 import { markChangedMany } from '../zones/zone-changes';
@@ -117,6 +117,9 @@ describe.skipIf(!programs)('MariaDB', () => {
     const zone = await getZone('bulk.example');
     expect(zone?.records.filter((x) => x.type === 'A')).toHaveLength(301);
     expect(zone?.records.find((x) => x.type === 'TXT')?.content).toBe('"' + 'x'.repeat(200) + '"');
+    // The editor's filter: a LIKE whose wildcards in the text are taken literally.
+    expect((await getZoneRecordsPage('bulk.example', { q: 'h29' }))?.rrsetCount).toBe(11);
+    expect((await getZoneRecordsPage('bulk.example', { q: 'h2_' }))?.rrsetCount).toBe(0);
   });
 
   it('makes transactions that lock one key take turns, and leaves other keys free', async () => {
