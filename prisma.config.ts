@@ -6,6 +6,10 @@
 // DATABASE_URL like lib/db.ts; for PostgreSQL pass `--schema
 // prisma/postgres/schema.prisma` (e.g. to `prisma db execute`). Migrations are
 // applied by lib/setup, not by `prisma migrate deploy`, on both databases.
+// MySQL/MariaDB has no adapter here: @prisma/adapter-mariadb cannot serve
+// Prisma's migration commands (no shadow database), and `prisma generate
+// --schema prisma/mysql/schema.prisma` needs none (prisma/mysql/translate.mjs
+// writes its migrations).
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';

@@ -32,6 +32,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
+import type { MysqlConnection } from './config/database-url';
 import { busyError, driverErrorCode } from './db-errors';
 
 type SqlDriverAdapter = Awaited<ReturnType<SqlDriverAdapterFactory['connect']>>;
@@ -315,17 +316,24 @@ export function sqliteAdapter(file: string, opts: { lockWaitMs?: number } = {}):
   };
 }
 
-class PgAdapter implements SqlDriverAdapter {
+/** Reshapes what a query returned (MySQL's column types, see mysqlAdapter); the identity elsewhere. */
+type ResultFix = (result: SqlResultSet) => SqlResultSet;
+
+/** A pooled server database (PostgreSQL, MySQL): queries counted, transactions guarded as above. */
+class PooledAdapter implements SqlDriverAdapter {
   readonly provider: SqlDriverAdapter['provider'];
   readonly adapterName: string;
 
-  constructor(private readonly inner: SqlDriverAdapter) {
+  constructor(
+    private readonly inner: SqlDriverAdapter,
+    private readonly fix: ResultFix = (r) => r,
+  ) {
     this.provider = inner.provider;
     this.adapterName = inner.adapterName;
   }
 
-  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return counted(this.inner.queryRaw(query));
+  async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return counted(this.inner.queryRaw(query).then(this.fix));
   }
 
   executeRaw(query: SqlQuery): Promise<number> {
@@ -342,8 +350,9 @@ class PgAdapter implements SqlDriverAdapter {
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     const tx = await this.inner.startTransaction(isolationLevel);
+    const conn: Queryable = { queryRaw: (q) => tx.queryRaw(q).then(this.fix), executeRaw: (q) => tx.executeRaw(q) };
     // Either call only hands the pooled connection back; the SQL was sent through executeRaw.
-    return enterScope(new GuardedTransaction(tx.provider, tx.adapterName, tx, (outcome) => (outcome === 'commit' ? tx.commit() : tx.rollback())));
+    return enterScope(new GuardedTransaction(tx.provider, tx.adapterName, conn, (outcome) => (outcome === 'commit' ? tx.commit() : tx.rollback())));
   }
 
   dispose(): Promise<void> {
@@ -364,7 +373,62 @@ export function pgAdapter(connectionString: string, max: number): SqlDriverAdapt
     adapterName: '@prisma/adapter-pg',
     async connect() {
       const { PrismaPg } = await import('@prisma/adapter-pg');
-      return new PgAdapter(await new PrismaPg({ connectionString, max }).connect());
+      return new PooledAdapter(await new PrismaPg({ connectionString, max }).connect());
+    },
+  };
+}
+
+/**
+ * What every MySQL/MariaDB connection of ours sets first. ANSI_QUOTES lets the
+ * raw SQL written for SQLite and PostgreSQL ("Table"."column") run unchanged;
+ * Prisma's own SQL quotes with backticks and is unaffected. UTC, because the
+ * DDL's CURRENT_TIMESTAMP(3) defaults follow the session's time zone while
+ * Prisma writes UTC. READ COMMITTED, as PostgreSQL runs, instead of InnoDB's
+ * REPEATABLE READ, whose snapshots and gap locks our writers do not expect.
+ * The driver escapes values itself (text protocol), so NO_BACKSLASH_ESCAPES
+ * must never be set.
+ */
+export const MYSQL_SESSION_SQL = [
+  "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')",
+  "SET SESSION time_zone = '+00:00'",
+  'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+];
+
+/** ColumnTypeEnum's Text and Bytes (@prisma/driver-adapter-utils). */
+const TEXT_COLUMN = 7;
+const BYTES_COLUMN = 13;
+
+/**
+ * The adapter (6.19) types every column with a binary collation as Bytes, and
+ * Prisma then fails a $queryRaw with "Cannot serialize value of type string as
+ * Bytes". Our text columns are all utf8mb4_bin or ascii_bin (byte-order
+ * comparison, as on the other databases), so raw reads of names would fail.
+ * The driver hands real binary data over as Buffers and text as strings: a
+ * "Bytes" column holding strings is text. (Fixed upstream in Prisma 7,
+ * prisma/prisma#29237.)
+ */
+function textForBinaryCollation(result: SqlResultSet): SqlResultSet {
+  if (!result.columnTypes.includes(BYTES_COLUMN)) return result;
+  const columnTypes = result.columnTypes.map((t, i) =>
+    t === BYTES_COLUMN && result.rows.some((row) => typeof row[i] === 'string') ? TEXT_COLUMN : t,
+  ) as SqlResultSet['columnTypes'];
+  return { ...result, columnTypes };
+}
+
+/**
+ * MySQL 8 or MariaDB through a pool of `max` connections, each set up with
+ * MYSQL_SESSION_SQL, transactions guarded as above. The driver is loaded with
+ * the first connection, as for PostgreSQL.
+ */
+export function mysqlAdapter(connection: MysqlConnection, max: number): SqlDriverAdapterFactory {
+  return {
+    provider: 'mysql',
+    adapterName: '@prisma/adapter-mariadb',
+    async connect() {
+      const { PrismaMariaDb } = await import('@prisma/adapter-mariadb');
+      // Connections open as needed (the driver's default keeps `max` open from the start).
+      const factory = new PrismaMariaDb({ ...connection, connectionLimit: max, minimumIdle: 1, initSql: MYSQL_SESSION_SQL });
+      return new PooledAdapter(await factory.connect(), textForBinaryCollation);
     },
   };
 }

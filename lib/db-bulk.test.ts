@@ -4,7 +4,7 @@
 // records must leave nothing behind, on SQLite and on PostgreSQL alike.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Prisma } from './generated/prisma/client';
-import { db, dbProvider, executeBulk, jsonArrayRows, writeTransaction } from './db';
+import { db, dbProvider, executeBulk, jsonRows, writeTransaction } from './db';
 import { importZone } from './zones/changes';
 import { createZone } from './zones/zone-lifecycle';
 
@@ -19,7 +19,7 @@ const recordCount = async (zone: string) => db().record.count({ where: { zone: {
 /** Rows for insertRow: name, type, ttl, content. */
 function bulkInsert(id: number, rows: [string, string, number, string][]): Prisma.Sql {
   return Prisma.sql`INSERT INTO "Record" ("zoneId", "name", "type", "ttl", "content")
-    SELECT CAST(${id} AS INTEGER), value->>0, value->>1, CAST(value->>2 AS INTEGER), value->>3 FROM ${jsonArrayRows(JSON.stringify(rows))}`;
+    SELECT CAST(${id} AS INTEGER), j."c0", j."c1", j."c2", j."c3" FROM ${jsonRows(JSON.stringify(rows), ['text', 'text', 'int', 'text'])}`;
 }
 
 /** A zone file of `hosts` A records (a few thousand: several bulk statements), the SOA serial given. */

@@ -12,14 +12,18 @@ const known = (code: string, message: string, meta?: Record<string, unknown>) =>
   new Prisma.PrismaClientKnownRequestError(message, { code, clientVersion: '6.19.3', meta });
 /** What @prisma/adapter-pg throws for an SQLSTATE it has no name for. */
 const pgError = (code: string, message: string) => Object.assign(new Error('postgres'), { name: 'DriverAdapterError', cause: { kind: 'postgres', code, message, originalCode: code } });
+/** What @prisma/adapter-mariadb throws: the server's error number as text in originalCode. */
+const mysqlError = (code: number, kind: string, message: string) =>
+  Object.assign(new Error(kind), { name: 'DriverAdapterError', cause: { kind, code, message, originalCode: String(code), originalMessage: message } });
 
 describe('databaseFailure', () => {
-  it('knows a full disk in every shape: SQLite at COMMIT or in a statement, PostgreSQL 53100', () => {
+  it('knows a full disk in every shape: SQLite at COMMIT or in a statement, PostgreSQL 53100, MySQL 1114', () => {
     const shapes = [
       Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }),
       known('SQLITE_FULL', '\nInvalid `tx.record.createMany()` invocation:\n\ndatabase or disk is full'),
       known('P2010', 'Raw query failed', { driverAdapterError: pgError('53100', 'could not extend file "base/16384/16385": No space left on device') }),
       pgError('53100', 'could not extend file'),
+      mysqlError(1114, 'mysql', "The table 'Record' is full"),
     ];
     for (const err of shapes) {
       const d = databaseFailure(err);
@@ -28,13 +32,14 @@ describe('databaseFailure', () => {
     }
   });
 
-  it('knows the lock under its names: SQLITE_BUSY, P1008 "Operation has timed out", P2028, P2034, 40001, 40P01', () => {
+  it('knows the lock under its names: SQLITE_BUSY, P1008 "Operation has timed out", P2028, P2034, 40001, 40P01, MySQL 1213', () => {
     const shapes = [
       known('P1008', 'Operation has timed out', { driverAdapterError: { cause: { kind: 'SocketTimeout', originalCode: 'SQLITE_BUSY' } } }),
       Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY_SNAPSHOT' }),
       known('P2028', 'Transaction API error: Unable to start a transaction in the given time.'),
       known('P2034', 'Transaction failed due to a write conflict or a deadlock. Please retry your transaction'),
       pgError('40P01', 'deadlock detected'),
+      known('P2010', 'Raw query failed', { driverAdapterError: mysqlError(1213, 'TransactionWriteConflict', 'Deadlock found when trying to get lock; try restarting transaction') }),
     ];
     for (const err of shapes) {
       expect(isTransientConflict(err)).toBe(true);

@@ -78,13 +78,15 @@ export function driverErrorCode(err: unknown): string | undefined {
   return found;
 }
 
-const DISK_FULL = /^(SQLITE_FULL|53100)$/;
-const BUSY = /^(SQLITE_BUSY\w*|SQLITE_LOCKED\w*|P1008|P2028|P2034|40001|40P01)$/;
+// MySQL/MariaDB error numbers: 1114 "The table is full" and 1021 "Disk full"; 1213 a deadlock.
+const DISK_FULL = /^(SQLITE_FULL|53100|1114|1021)$/;
+const BUSY = /^(SQLITE_BUSY\w*|SQLITE_LOCKED\w*|P1008|P2028|P2034|40001|40P01|1213)$/;
 
 /**
  * A conflict with another writer that running the transaction again from the
  * start resolves: SQLite's "database is locked" in any of its forms, a
- * PostgreSQL serialization failure (40001, P2034) or deadlock (40P01). Not a
+ * PostgreSQL serialization failure (40001, P2034) or deadlock (40P01), a
+ * MySQL deadlock (1213). Not a
  * DatabaseError: that one has already waited as long as we wait.
  */
 export function isTransientConflict(err: unknown): boolean {

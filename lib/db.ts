@@ -1,5 +1,5 @@
 // The one Prisma client of the process, built with the driver adapter that
-// DATABASE_URL selects (SQLite file or PostgreSQL). Nothing else knows which
+// DATABASE_URL selects (SQLite file, PostgreSQL or MySQL/MariaDB). Nothing else knows which
 // database runs underneath; the few places where the two differ ask this
 // module (textContains) instead of looking at the URL. The adapters come from
 // db-adapters.ts, which makes every transaction end even when its COMMIT fails
@@ -11,10 +11,11 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { Prisma, PrismaClient } from './generated/prisma/client';
+import { PrismaClient as MysqlPrismaClient } from './generated/prisma-mysql/client';
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
-import { databaseProvider, databaseUrl, sqliteFile, type DatabaseProvider } from './config/database-url';
+import { databaseProvider, databaseUrl, mysqlConnection, sqliteFile, type DatabaseProvider } from './config/database-url';
 import { dbPoolSize } from './config/env';
-import { countQuery, LOCK_WAIT_MS, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
+import { countQuery, LOCK_WAIT_MS, MYSQL_SESSION_SQL, mysqlAdapter, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
 import { databaseFailure, isTransientConflict } from './db-errors';
 
 export { queryCounts, statementTrace } from './db-adapters';
@@ -36,6 +37,11 @@ function createClient(): PrismaClient {
     // A pool per process; the web app, the worker and the CLI each hold one.
     const adapter = pgAdapter(url, dbPoolSize());
     return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
+  }
+  if (databaseProvider(url) === 'mysql') {
+    // Its client lacks createManyAndReturn/updateManyAndReturn (Prisma has them for the other two only).
+    const adapter = mysqlAdapter(mysqlConnection(url), dbPoolSize());
+    return new MysqlPrismaClient({ adapter }) as unknown as PrismaClient;
   }
   return new PrismaClient({ adapter: sqliteAdapter(sqliteFile(url)) });
 }
@@ -110,6 +116,7 @@ function createRowReader(): RowReader {
       close: async () => void (await pool?.end()),
     };
   }
+  if (databaseProvider(url) === 'mysql') return mysqlRowReader(url);
   // Reads in WAL mode never wait for writers; the short timeout covers the rare recovery.
   const conn = new Database(sqliteFile(url), { fileMustExist: true, timeout: 1000 });
   const statements = new Map<string, Database.Statement>();
@@ -128,6 +135,27 @@ function createRowReader(): RowReader {
   };
 }
 
+/**
+ * selectRows on MySQL/MariaDB: one connection of the `mariadb` driver with the
+ * session settings of every connection of ours (ANSI_QUOTES for the
+ * double-quoted names, UTC). A DATETIME comes as its text, in UTC like
+ * PostgreSQL's (the driver would read it as local time); BIGINT as a bigint.
+ */
+function mysqlRowReader(url: string): RowReader {
+  let pool: import('mariadb').Pool | null = null;
+  return {
+    async rows(sql, args) {
+      if (!pool) {
+        // Loaded here: a process on another database never needs the driver (lib/db-adapters.ts).
+        const { default: driver } = await import('mariadb');
+        pool = driver.createPool({ ...mysqlConnection(url), connectionLimit: 1, minimumIdle: 1, initSql: MYSQL_SESSION_SQL });
+      }
+      return (await pool.query({ sql, rowsAsArray: true, dateStrings: true }, [...args])) as unknown[][];
+    },
+    close: async () => void (await pool?.end()),
+  };
+}
+
 /** Which database the client talks to (for the few callers that must differ, e.g. change notification). */
 export function dbProvider(): DatabaseProvider {
   return databaseProvider();
@@ -142,26 +170,47 @@ export function textContains(text: string): Prisma.StringFilter {
   return { contains: text };
 }
 
+/** The type of one column of jsonRows: text (NULL from JSON null) or a whole number. */
+export type JsonRowColumn = 'text' | 'int';
+
 /**
- * A table source over a JSON array of arrays bound as one parameter: one row
- * per inner array, as a column `value` that `value->>0`, `value->>1`, …
- * read (SQLite's json_each, PostgreSQL's json_array_elements). Thousands of
- * rows bound value by value cost far more in Prisma than the database's own
- * JSON parser does.
+ * A table `j` over a JSON array of arrays bound as one parameter: one row per
+ * inner array, its items as the columns `j.c0`, `j.c1`, … of the given types
+ * (SQLite's json_each, PostgreSQL's json_array_elements, MySQL's JSON_TABLE,
+ * since MariaDB has no ->> operator). Thousands of rows bound value by value
+ * cost far more in Prisma than the database's own JSON parser does.
  */
-export function jsonArrayRows(json: string): Prisma.Sql {
-  if (dbProvider() === 'postgresql') return Prisma.sql`json_array_elements(CAST(${json} AS json))`;
-  return Prisma.sql`json_each(${json})`;
+export function jsonRows(json: string, columns: readonly JsonRowColumn[]): Prisma.Sql {
+  if (dbProvider() === 'mysql') {
+    // LONGTEXT: a record's content may outgrow TEXT; MySQL converts it to the target column's character set.
+    const defs = columns.map((type, i) => `"c${i}" ${type === 'int' ? 'INT' : 'LONGTEXT'} PATH '$[${i}]'`);
+    return Prisma.sql`JSON_TABLE(${json}, '$[*]' COLUMNS (${Prisma.raw(defs.join(', '))})) AS j`;
+  }
+  const items = columns.map((type, i) => (type === 'int' ? `CAST(value->>${i} AS INTEGER) AS "c${i}"` : `value->>${i} AS "c${i}"`));
+  const source = dbProvider() === 'postgresql' ? Prisma.sql`json_array_elements(CAST(${json} AS json))` : Prisma.sql`json_each(${json})`;
+  return Prisma.sql`(SELECT ${Prisma.raw(items.join(', '))} FROM ${source}) AS j`;
 }
 
 /**
- * A text column holding JSON, as the JSON functions both databases share
- * (json_array_length, ->, ->>) take it: PostgreSQL wants the json type,
- * SQLite reads the text as it is.
+ * The length of the JSON array stored in a text column (SQLite reads the
+ * text as it is, PostgreSQL wants the json type, MySQL spells it JSON_LENGTH).
  */
-export function jsonColumn(column: Prisma.Sql): Prisma.Sql {
-  if (dbProvider() === 'postgresql') return Prisma.sql`CAST(${column} AS json)`;
-  return column;
+export function jsonArrayLength(column: Prisma.Sql): Prisma.Sql {
+  if (dbProvider() === 'mysql') return Prisma.sql`JSON_LENGTH(${column})`;
+  if (dbProvider() === 'postgresql') return Prisma.sql`json_array_length(CAST(${column} AS json))`;
+  return Prisma.sql`json_array_length(${column})`;
+}
+
+/**
+ * The text of member `key` of item `index` of the JSON array stored in a text
+ * column (`column -> index ->> key`; MariaDB has no such operators). `key` is
+ * a name of ours, never input: it becomes part of the SQL.
+ */
+export function jsonItemText(column: Prisma.Sql, index: number, key: string): Prisma.Sql {
+  if (!Number.isSafeInteger(index) || !/^\w+$/.test(key)) throw new TypeError(`jsonItemText takes an index and a plain key, not ${index}, ${key}`);
+  if (dbProvider() === 'mysql') return Prisma.sql`JSON_VALUE(${column}, ${Prisma.raw(`'$[${index}].${key}'`)})`;
+  const json = dbProvider() === 'postgresql' ? Prisma.sql`CAST(${column} AS json)` : column;
+  return Prisma.sql`${json} -> ${Prisma.raw(String(index))} ->> ${Prisma.raw(`'${key}'`)}`;
 }
 
 /** How often checkpointInBackground copies the SQLite WAL into the database file. */
@@ -355,7 +404,7 @@ function bulkArgType(value: unknown): BulkStatement['argTypes'][number] {
 }
 
 /**
- * Runs `query`, a statement carrying many rows (see jsonArrayRows), in `tx`,
+ * Runs `query`, a statement carrying many rows (see jsonRows), in `tx`,
  * a transaction of writeTransaction, straight on that transaction's
  * connection. Prisma passes every parameter through its WASM query compiler:
  * for the megabytes of rows and journal of a 1,000,000-record import that
@@ -385,11 +434,19 @@ export async function executeBulk(tx: Prisma.TransactionClient, query: Prisma.Sq
  * the same moment), or to make writers of one thing take turns (commits to
  * one zone). PostgreSQL: an advisory transaction lock, since READ COMMITTED
  * would let both transactions read the same state and one of them then
- * fail or commit on a stale read. SQLite: nothing to do; every transaction
+ * fail or commit on a stale read. MySQL/MariaDB: a row lock on a lock table,
+ * for the same reason. SQLite: nothing to do; every transaction
  * holds the write lock from its start (BEGIN IMMEDIATE, db-adapters.ts), so
  * writing transactions never overlap.
  */
 export async function lockInTransaction(tx: Prisma.TransactionClient, key: number, name?: string): Promise<void> {
+  if (dbProvider() === 'mysql') {
+    // The row of "ZkLock" (prisma/mysql/migrations) for this key and name, locked until the transaction ends.
+    // Keys with a name: key·2³² + CRC32(name); without: -key, a space of its own as on PostgreSQL.
+    const k = name === undefined ? Prisma.sql`${-key}` : Prisma.sql`${BigInt(key) << 32n} + CRC32(${name})`;
+    await tx.$executeRaw`INSERT INTO "ZkLock" ("k") VALUES (${k}) ON DUPLICATE KEY UPDATE "k" = "k"`;
+    return;
+  }
   if (dbProvider() !== 'postgresql') return;
   // The one-key and two-key forms are separate lock spaces (PostgreSQL's advisory lock functions).
   if (name === undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::bigint)`;

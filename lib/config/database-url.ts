@@ -18,18 +18,47 @@ export function isPostgres(url = databaseUrl()): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-export type DatabaseProvider = 'sqlite' | 'postgresql';
+/** mysql:// or mariadb:// (MySQL 8 or MariaDB 10.11; one driver speaks to both). */
+export function isMysql(url = databaseUrl()): boolean {
+  return /^(mysql|mariadb):\/\//.test(url);
+}
+
+export type DatabaseProvider = 'sqlite' | 'postgresql' | 'mysql';
 
 /** Which database DATABASE_URL names; anything else is a configuration error. */
 export function databaseProvider(url = databaseUrl()): DatabaseProvider {
   if (isSqlite(url)) return 'sqlite';
   if (isPostgres(url)) return 'postgresql';
-  throw new Error(`DATABASE_URL must be a SQLite file: URL or a postgresql:// URL (got ${url.split(':')[0]}:…)`);
+  if (isMysql(url)) return 'mysql';
+  throw new Error(`DATABASE_URL must be a SQLite file: URL, a postgresql:// URL or a mysql:// (mariadb://) URL (got ${url.split(':')[0]}:…)`);
 }
 
 /** The URL without its password, for logs and start-up messages. */
 export function redactedUrl(url = databaseUrl()): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  return url.replace(/^((?:postgres(?:ql)?|mysql|mariadb):\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}
+
+/** What the `mariadb` driver needs to connect to a mysql:// or mariadb:// URL. */
+export interface MysqlConnection {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+}
+
+export function mysqlConnection(url = databaseUrl()): MysqlConnection {
+  if (!isMysql(url)) throw new Error(`DATABASE_URL ${redactedUrl(url)} is not a mysql:// or mariadb:// URL`);
+  const u = new URL(url.replace(/^mysql:/, 'mariadb:'));
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (!database) throw new Error(`DATABASE_URL ${redactedUrl(url)} names no database (mysql://user:password@host:port/DATABASE)`);
+  return {
+    host: u.hostname || 'localhost',
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username) || 'root',
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    database,
+  };
 }
 
 /** Absolute file path of the SQLite database; creates its folder. */
@@ -49,7 +78,7 @@ export function sqliteUrl(url = databaseUrl()): string {
  * The database itself, however DATABASE_URL spells it from wherever the
  * process started, and with no secret in it: a SQLite file by its real path
  * (a relative URL resolves from the current directory, a link to the file it
- * names), a PostgreSQL database by its URL without the password. Two
+ * names), a PostgreSQL or MySQL database by its URL without the password. Two
  * processes with the same identity use the same data; two spellings of one
  * PostgreSQL server differ, which errs on the safe side. The CLI sends it to
  * whatever listens on the control port, so it must not hold the password.

@@ -507,9 +507,13 @@ export interface ZoneRecordsPage {
 
 export const RRSETS_PER_PAGE = 100;
 
-/** `%`, `_` and the escape character itself taken literally in a LIKE pattern. */
+/**
+ * `%`, `_` and the escape character itself taken literally in a LIKE pattern
+ * (… ESCAPE '!'). Not a backslash: MySQL reads one in a string literal as an
+ * escape, so `ESCAPE '\\'` is a syntax error there.
+ */
 function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
 /**
@@ -529,9 +533,9 @@ export async function getZoneRecordsPage(
   const pageSize = Math.max(1, Math.min(500, opts.pageSize ?? RRSETS_PER_PAGE));
   const q = opts.q?.trim().toLowerCase() ?? '';
   // Raw SQL because an ORM groupBy cannot count groups without fetching them all.
-  // Quoted identifiers and LIKE … ESCAPE read the same on SQLite and PostgreSQL.
+  // Quoted identifiers and LIKE … ESCAPE read the same on SQLite, PostgreSQL and MySQL (ANSI_QUOTES).
   const textFilter = q
-    ? Prisma.sql`AND ("name" LIKE ${likePattern(q)} ESCAPE '\\' OR "content" LIKE ${likePattern(q)} ESCAPE '\\' OR "type" = ${q.toUpperCase()})`
+    ? Prisma.sql`AND ("name" LIKE ${likePattern(q)} ESCAPE '!' OR "content" LIKE ${likePattern(q)} ESCAPE '!' OR "type" = ${q.toUpperCase()})`
     : Prisma.empty;
   const filter = opts.dnssec ? textFilter : Prisma.sql`${textFilter} AND "type" NOT IN (${Prisma.join([...SIGNER_TYPES])})`;
   const [countRows, recordCount, dnssecRecords] = await Promise.all([

@@ -8,7 +8,7 @@
 // measured 2026-12-05), and the worker answers DNS queries from that same
 // process. This module is the one place that knows the split.
 import { Prisma } from '../generated/prisma/client';
-import { db, executeBulk, jsonColumn } from '../db';
+import { db, executeBulk, jsonArrayLength, jsonItemText } from '../db';
 import type { RR } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 
@@ -132,10 +132,10 @@ export async function countChangeRecords(ids: readonly number[]): Promise<Map<nu
     const part = Prisma.raw(`p."${col}"`);
     const held = Prisma.sql`p."changeId" = c."id" AND octet_length(${part}) > 2`;
     return Prisma.sql`
-      json_array_length(${jsonColumn(row)}) AS ${Prisma.raw(`"${col}Row"`)},
+      ${jsonArrayLength(row)} AS ${Prisma.raw(`"${col}Row"`)},
       (SELECT COUNT(*) FROM "ChangePart" p WHERE ${held}) AS ${Prisma.raw(`"${col}Parts"`)},
-      (SELECT json_array_length(${jsonColumn(part)}) FROM "ChangePart" p WHERE ${held} ORDER BY p."id" DESC LIMIT 1) AS ${Prisma.raw(`"${col}Last"`)},
-      CASE WHEN ${jsonColumn(row)} -> 0 ->> 'type' = 'SOA' THEN 1 ELSE 0 END AS ${Prisma.raw(`"${col}Soa"`)}`;
+      (SELECT ${jsonArrayLength(part)} FROM "ChangePart" p WHERE ${held} ORDER BY p."id" DESC LIMIT 1) AS ${Prisma.raw(`"${col}Last"`)},
+      CASE WHEN ${jsonItemText(row, 0, 'type')} = 'SOA' THEN 1 ELSE 0 END AS ${Prisma.raw(`"${col}Soa"`)}`;
   };
   const rows = await db().$queryRaw<CountRow[]>(
     Prisma.sql`SELECT c."id", ${list('removed')}, ${list('added')} FROM "Change" c WHERE c."id" IN (${Prisma.join([...ids])})`,

@@ -55,10 +55,11 @@ export async function markChangedMany(tx: Prisma.TransactionClient, zones: reado
   if (zones.length === 0) return;
   await lockInTransaction(tx, TX_LOCK.changeFeed);
   for (let i = 0; i < zones.length; i += NAMES_PER_QUERY) {
-    const rows = await tx.zoneChange.createManyAndReturn({ data: zones.slice(i, i + NAMES_PER_QUERY).map((zone) => ({ zone })), select: { seq: true } });
-    const seqs = rows.map((r) => Number(r.seq));
-    const first = Math.min(...seqs);
-    const last = Math.max(...seqs);
+    // createMany and the highest seq after it, not createManyAndReturn, which Prisma's MySQL client lacks.
+    // Holding the changeFeed lock, nobody else appends meanwhile: the new rows are the last `count`.
+    const { count } = await tx.zoneChange.createMany({ data: zones.slice(i, i + NAMES_PER_QUERY).map((zone) => ({ zone })) });
+    const last = Number((await tx.zoneChange.aggregate({ _max: { seq: true } }))._max.seq ?? 0);
+    const first = last - count + 1;
     if (Math.floor(last / PRUNE_EVERY) > Math.floor((first - 1) / PRUNE_EVERY)) await tx.zoneChange.deleteMany({ where: { seq: { lte: last - KEEP_ROWS } } });
   }
 }

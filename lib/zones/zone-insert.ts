@@ -5,7 +5,7 @@
 // catalog producer for a new catalog (catalog.ts); the catalog consumer
 // creates its new members thousands at a time (insertCatalogMembersIn).
 import { Prisma } from '../generated/prisma/client';
-import { executeBulk, jsonArrayRows } from '../db';
+import { executeBulk, jsonRows } from '../db';
 import type { RR } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 import type { Actor } from './actor';
@@ -46,7 +46,7 @@ export async function insertZoneIn(tx: Tx, actor: Actor, data: ZoneInsert, recor
   return zone;
 }
 
-/** Zones per statement of a bulk insert: the rows go as one JSON parameter (jsonArrayRows). */
+/** Zones per statement of a bulk insert: the rows go as one JSON parameter (jsonRows). */
 const ROWS_PER_INSERT = 2000;
 
 /** The columns a catalog's members differ in; the others are the same for all (newSecondaryZone, the catalog's). */
@@ -80,7 +80,7 @@ export async function insertCatalogMembersIn(
     await executeBulk(
       tx,
       Prisma.sql`INSERT INTO "Zone" (${into})
-        SELECT value->>0, value->>1, value->>2, ${copied} FROM ${jsonArrayRows(json)}, "Zone" t WHERE t."id" = CAST(${template.id} AS INTEGER)`,
+        SELECT j."c0", j."c1", j."c2", ${copied} FROM ${jsonRows(json, ['text', 'text', 'text'])}, "Zone" t WHERE t."id" = CAST(${template.id} AS INTEGER)`,
     );
   }
   const created = [template, ...(await findByNames(rest.map((r) => r.name), (names) => tx.zone.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })))];

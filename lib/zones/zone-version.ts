@@ -7,7 +7,7 @@
 // supersedes the pending NOTIFY jobs with new ones and puts the zone on the
 // change feed (lib/zones/zone-changes.ts).
 import { Prisma } from '../generated/prisma/client';
-import { executeBulk, jsonArrayRows } from '../db';
+import { executeBulk, jsonRows } from '../db';
 import { RecordIndex } from '../dns/record-index';
 import type { RR, SoaFields } from '../dns/types';
 import { TimeSlice } from '../time-slice';
@@ -151,7 +151,7 @@ export async function diffStored(
 
 /**
  * Rows per INSERT or DELETE statement. Each statement carries its rows as one
- * JSON parameter (lib/db.ts jsonArrayRows) and runs synchronously inside
+ * JSON parameter (lib/db.ts jsonRows) and runs synchronously inside
  * SQLite: 2,000 rows hold the process for about 10 ms, short enough for a
  * worker that answers queries meanwhile.
  */
@@ -172,7 +172,7 @@ export async function insertRecords(tx: Tx, zoneId: number, rows: readonly RR[],
     await executeBulk(
       tx,
       Prisma.sql`INSERT INTO "Record" ("zoneId", "name", "type", "ttl", "content", "target")
-        SELECT CAST(${zoneId} AS INTEGER), value->>0, value->>1, CAST(value->>2 AS INTEGER), value->>3, value->>4 FROM ${jsonArrayRows(json)}`,
+        SELECT CAST(${zoneId} AS INTEGER), j."c0", j."c1", j."c2", j."c3", j."c4" FROM ${jsonRows(json, ['text', 'text', 'int', 'text', 'text'])}`,
     );
   }
 }
@@ -182,6 +182,6 @@ async function deleteRecords(tx: Tx, rows: readonly { id: number }[], slice: Tim
   for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
     await slice.maybePause();
     const json = JSON.stringify(rows.slice(i, i + WRITE_CHUNK).map((r) => [r.id]));
-    await executeBulk(tx, Prisma.sql`DELETE FROM "Record" WHERE "id" IN (SELECT CAST(value->>0 AS INTEGER) FROM ${jsonArrayRows(json)})`);
+    await executeBulk(tx, Prisma.sql`DELETE FROM "Record" WHERE "id" IN (SELECT j."c0" FROM ${jsonRows(json, ['int'])})`);
   }
 }

@@ -7,6 +7,7 @@
 // committed copy is stale, and lib/setup/schema-drift.test.ts does the same.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isMain, swapLines, writeOrCheck } from '../schema-copy.mjs';
 
 const here = import.meta.dirname;
 const SOURCE = path.join(here, '..', 'schema.prisma');
@@ -18,11 +19,7 @@ export function postgresSchema(sqliteSchema) {
     [/^(\s*url\s*=\s*)"file:[^"]*"/m, '$1"postgresql://localhost/zonekeeper"'],
     [/^(\s*output\s*=\s*)"\.\.\/lib\/generated\/prisma"/m, '$1"../../lib/generated/prisma-pg"'],
   ];
-  let out = sqliteSchema;
-  for (const [from, to] of swaps) {
-    if (!from.test(out)) throw new Error(`prisma/schema.prisma no longer matches ${from}: update prisma/postgres/make-schema.mjs`);
-    out = out.replace(from, to);
-  }
+  const out = swapLines(sqliteSchema, swaps, 'prisma/postgres/make-schema.mjs');
   return (
     '// GENERATED from prisma/schema.prisma by prisma/postgres/make-schema.mjs: edit that\n' +
     '// file, then run `npm run db:generate`. Only the provider and output differ.\n' +
@@ -30,16 +27,4 @@ export function postgresSchema(sqliteSchema) {
   );
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  const want = postgresSchema(fs.readFileSync(SOURCE, 'utf8'));
-  const have = fs.existsSync(TARGET) ? fs.readFileSync(TARGET, 'utf8') : '';
-  if (process.argv.includes('--check')) {
-    if (want !== have) {
-      console.error('prisma/postgres/schema.prisma is stale: run `npm run db:generate`');
-      process.exit(1);
-    }
-  } else if (want !== have) {
-    fs.writeFileSync(TARGET, want);
-    console.log('wrote prisma/postgres/schema.prisma');
-  }
-}
+if (isMain(import.meta.filename)) writeOrCheck(TARGET, postgresSchema(fs.readFileSync(SOURCE, 'utf8')));
