@@ -94,53 +94,59 @@ export async function zoneRights(user: Pick<SessionUser, 'id' | 'role'>, zoneNam
   return { ...(await zoneRightsById(user, zone.id)), zoneId: zone.id };
 }
 
-/**
- * The zones `user` may read, as a Prisma filter on Zone: nothing for a role
- * that sees every zone. For filtering lists in the query itself, so that
- * paging stays right.
- */
-/** The zones a user may read, as a filter of the Zone table for the data modules. */
+/** The zones a user may read (or edit), as a filter of the Zone table for the data modules. */
 export type VisibleZones = Prisma.ZoneWhereInput;
 
+/** What a list needs of each zone: that the user may read it, or edit it (a grant at level "edit"). */
+type Need = 'read' | 'write';
+
+/** The ZoneGrant columns, beyond the user, of a grant that gives `need`. */
+const GRANT_GIVES: Record<Need, Prisma.Sql> = { read: Prisma.empty, write: Prisma.sql` AND g."level" = 'edit'` };
+
+/**
+ * The zones `user` may read or edit, as a Prisma filter on Zone: nothing for
+ * a role that reaches every zone. For filtering lists in the query itself, so
+ * that paging stays right.
+ */
+function zoneWhere(user: Pick<SessionUser, 'id' | 'role'>, need: Need): VisibleZones {
+  const s = scope(user)[need];
+  if (s === 'all') return {};
+  if (s === 'none') return { id: { in: [] } };
+  return { grants: { some: need === 'write' ? { userId: user.id, level: 'edit' } : { userId: user.id } } };
+}
+
+/**
+ * zoneWhere as an SQL condition on the "Zone" row aliased `z`: for queries
+ * that count or page over every zone, written in SQL. Both forms read the
+ * user's grants in the query, through ZoneGrant's primary key: a list of the
+ * granted ids binds one parameter per zone, which SQLite refused past 999
+ * (HTTP 500 for an editor of 1,000 zones) and which costs time long before.
+ */
+function zoneSql(user: Pick<SessionUser, 'id' | 'role'>, need: Need): Prisma.Sql {
+  const s = scope(user)[need];
+  if (s === 'all') return Prisma.sql`1 = 1`;
+  if (s === 'none') return Prisma.sql`1 = 0`;
+  return Prisma.sql`EXISTS (SELECT 1 FROM "ZoneGrant" g WHERE g."userId" = ${user.id} AND g."zoneId" = z."id"${GRANT_GIVES[need]})`;
+}
+
+/** The zones `user` may read (zoneWhere). */
 export function visibleZoneWhere(user: Pick<SessionUser, 'id' | 'role'>): VisibleZones {
-  const s = scope(user).read;
-  if (s === 'all') return {};
-  if (s === 'none') return { id: { in: [] } };
-  return { grants: { some: { userId: user.id } } };
+  return zoneWhere(user, 'read');
 }
 
-/**
- * The zones `user` may read, as an SQL condition on the "Zone" row aliased
- * `z`: for queries that count or page over every zone, written in SQL. Both
- * forms read the user's grants in the query, through ZoneGrant's primary key:
- * a list of the granted ids binds one parameter per zone, which SQLite refused
- * past 999 (HTTP 500 for an editor of 1,000 zones) and which costs time long
- * before.
- */
+/** The zones `user` may read, in SQL (zoneSql). */
 export function visibleZoneSql(user: Pick<SessionUser, 'id' | 'role'>): Prisma.Sql {
-  const s = scope(user).read;
-  if (s === 'all') return Prisma.sql`1 = 1`;
-  if (s === 'none') return Prisma.sql`1 = 0`;
-  return Prisma.sql`EXISTS (SELECT 1 FROM "ZoneGrant" g WHERE g."userId" = ${user.id} AND g."zoneId" = z."id")`;
+  return zoneSql(user, 'read');
 }
 
-/**
- * The zones `user` may edit, as a Prisma filter on Zone: the change requests
- * they may review (lib/requests) are those on these zones.
- */
+/** The zones `user` may edit (zoneWhere): the change requests they may review (lib/requests) are those on these zones. */
 export function writableZoneWhere(user: Pick<SessionUser, 'id' | 'role'>): VisibleZones {
-  const s = scope(user).write;
-  if (s === 'all') return {};
-  if (s === 'none') return { id: { in: [] } };
-  return { grants: { some: { userId: user.id, level: 'edit' } } };
+  return zoneWhere(user, 'write');
 }
 
-/** writableZoneWhere as an SQL condition on the "Zone" row aliased `z`, for counts the header makes on every page. */
+/** The zones `user` may edit, in SQL (zoneSql), for the count the header makes on every page. */
 export function writableZoneSql(user: Pick<SessionUser, 'id' | 'role'>): Prisma.Sql {
-  const s = scope(user).write;
-  if (s === 'all') return Prisma.sql`1 = 1`;
-  if (s === 'none') return Prisma.sql`1 = 0`;
-  return Prisma.sql`EXISTS (SELECT 1 FROM "ZoneGrant" g WHERE g."userId" = ${user.id} AND g."zoneId" = z."id" AND g."level" = 'edit')`;
+  return zoneSql(user, 'write');
 }
 
 /**
