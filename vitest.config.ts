@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 // Integration suites that also run against a real PostgreSQL (the `postgres`
-// project: one cluster per run, a database per file), plus the files that only
-// make sense there (*.pg.test.ts). Everything runs on SQLite in `sqlite`.
-const POSTGRES_SUITES = [
-  'lib/**/*.pg.test.ts',
+// project: one cluster per run, a database per file) and a real MariaDB (the
+// `mariadb` project, likewise), plus the files that only make sense on one of
+// them (*.pg.test.ts, *.my.test.ts). Everything runs on SQLite in `sqlite`.
+const SERVER_SUITES = [
   'lib/db-bulk.test.ts',
   'lib/worker/worker.test.ts',
   'lib/worker/zone-loader.test.ts',
@@ -40,6 +40,10 @@ const postgresInstalled = () =>
   ['/usr/bin', '/usr/local/bin', '/usr/sbin'].some((d) => fs.existsSync(`${d}/initdb`));
 const withPostgres = process.env.CI ? true : postgresInstalled();
 if (!withPostgres) console.warn('skipping the postgres test project: PostgreSQL is not installed (apt-get install postgresql)');
+// (The search of lib/testing/system-program.ts findProgram, likewise.)
+const mariadbInstalled = () => ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'].some((d) => fs.existsSync(`${d}/mariadbd`));
+const withMariadb = process.env.CI ? true : mariadbInstalled();
+if (!withMariadb) console.warn('skipping the mariadb test project: MariaDB is not installed (apt-get install mariadb-server)');
 
 export default defineConfig({
   test: {
@@ -55,7 +59,7 @@ export default defineConfig({
         test: {
           name: 'sqlite',
           include: ['lib/**/*.test.ts'],
-          exclude: ['lib/**/*.pg.test.ts', '**/node_modules/**'],
+          exclude: ['lib/**/*.pg.test.ts', 'lib/**/*.my.test.ts', '**/node_modules/**'],
           globalSetup: ['lib/testing/global-setup.ts'],
         },
       },
@@ -65,9 +69,22 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgres',
-                include: POSTGRES_SUITES,
+                include: ['lib/**/*.pg.test.ts', ...SERVER_SUITES],
                 globalSetup: ['lib/testing/pg-global-setup.ts'],
                 env: { ZK_TEST_DB: 'postgres' },
+              },
+            },
+          ]
+        : []),
+      ...(withMariadb
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'mariadb',
+                include: ['lib/**/*.my.test.ts', ...SERVER_SUITES],
+                globalSetup: ['lib/testing/my-global-setup.ts'],
+                env: { ZK_TEST_DB: 'mariadb' },
               },
             },
           ]

@@ -159,3 +159,47 @@ export async function createDatabase(server: MariadbServer, prefix = 'zk'): Prom
   }
   return name;
 }
+
+/** The server behind an admin URL (mariadb://root@127.0.0.1:PORT/), for naming and making its databases. */
+export function serverAt(admin: string): Pick<MariadbServer, 'url' | 'connect'> {
+  const u = new URL(admin);
+  const port = Number(u.port);
+  return { url: (database) => `mariadb://root@127.0.0.1:${port}/${database}`, connect: () => connectTo(port) };
+}
+
+/**
+ * A new database holding what `template` holds: its tables, foreign keys
+ * included, and their rows (the migrations' records). MySQL has no CREATE
+ * DATABASE … TEMPLATE, and CREATE TABLE … LIKE drops foreign keys, so each
+ * table is made again from SHOW CREATE TABLE.
+ */
+export async function createDatabaseFrom(server: Pick<MariadbServer, 'connect'>, template: string, prefix = 'zk'): Promise<string> {
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const conn = await server.connect();
+  try {
+    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    const tables = (await conn.query(
+      `SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`,
+      [template],
+    )) as { t: string }[];
+    await conn.query(`USE \`${name}\``);
+    await conn.query('SET FOREIGN_KEY_CHECKS = 0');
+    for (const { t } of tables) {
+      const [shown] = (await conn.query(`SHOW CREATE TABLE \`${template}\`.\`${t}\``)) as Record<string, string>[];
+      await conn.query(shown!['Create Table']!);
+      await conn.query(`INSERT INTO \`${t}\` SELECT * FROM \`${template}\`.\`${t}\``);
+    }
+  } finally {
+    await conn.end();
+  }
+  return name;
+}
+
+export async function dropDatabase(server: Pick<MariadbServer, 'connect'>, name: string): Promise<void> {
+  const conn = await server.connect();
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await conn.end();
+  }
+}

@@ -1,25 +1,24 @@
 // Runs before each test file: a private copy of the migrated base database
 // and a private data folder, so files never share state. SQLite: a copy of the
-// base file. PostgreSQL (the `postgres` vitest project, ZK_TEST_DB=postgres):
-// a database made from the migrated template in the run's cluster.
+// base file. PostgreSQL and MariaDB (the `postgres` and `mariadb` vitest
+// projects, ZK_TEST_DB=postgres|mariadb): a database copied from the migrated
+// base on the run's server (test-databases.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, inject } from 'vitest';
 import { disconnectDb } from '../db';
-import { clusterAt, createDatabaseFrom, dropDatabase } from './postgres';
+import { copyTestDatabase, type TestDatabase } from './test-databases';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-test-'));
-let pgDatabase: string | null = null;
-if (process.env.ZK_TEST_DB === 'postgres') {
-  const pg = inject('pg');
-  const cluster = clusterAt(pg.admin);
-  pgDatabase = await createDatabaseFrom(cluster, pg.template);
-  process.env.DATABASE_URL = cluster.url(pgDatabase);
-  // For helpers that need databases of their own (worker-process.ts).
-  process.env.ZK_TEST_PG_ADMIN = pg.admin;
-  process.env.ZK_TEST_PG_TEMPLATE = pg.template;
-  process.env.ZK_TEST_PG_BIN = pg.bin;
+let serverDatabase: TestDatabase | null = null;
+if (process.env.ZK_TEST_DB === 'postgres' || process.env.ZK_TEST_DB === 'mariadb') {
+  const server = process.env.ZK_TEST_DB === 'postgres' ? inject('pg') : inject('mariadb');
+  // Also for helpers that need databases of their own (worker-process.ts).
+  process.env.ZK_TEST_DB_ADMIN = server.admin;
+  process.env.ZK_TEST_DB_TEMPLATE = server.template;
+  serverDatabase = await copyTestDatabase();
+  process.env.DATABASE_URL = serverDatabase!.url;
 } else {
   const file = path.join(dir, 'zonekeeper.db');
   fs.copyFileSync(inject('baseDb'), file);
@@ -35,8 +34,6 @@ process.env.ZK_LOG_LEVEL ??= 'silent';
 
 afterAll(async () => {
   await disconnectDb();
-  if (pgDatabase) {
-    await dropDatabase(clusterAt(process.env.ZK_TEST_PG_ADMIN!), pgDatabase).catch(() => undefined);
-  }
+  await serverDatabase?.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -1,7 +1,7 @@
 // Another Zonekeeper on loopback, for replication tests: the DNS worker
 // (`npm run worker`, lib/worker/command.ts) as a child process with its own
-// database (a SQLite file, or under the postgres test project a database in
-// the run's cluster), data folder, DNS port and control port, and the CLI run
+// database (a SQLite file, or under the postgres and mariadb test projects a
+// database on the run's server), data folder, DNS port and control port, and the CLI run
 // against the same environment. The Prisma client is one per process, so a
 // second database needs a second process. Every wait is bounded; stop() ends
 // the process this helper started, by PID, and removes its folder.
@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stopProcess, tail } from './bind';
-import { clusterAt, createDatabaseFrom, dropDatabase } from './postgres';
+import { copyTestDatabase, type TestDatabase } from './test-databases';
 import { runZonekeeper } from './run-program';
 import { WORKER_NODE_ARGS } from '../worker/command';
 
@@ -40,9 +40,9 @@ export interface WorkerProcess {
 
 export function workerProcess(name: string, opts: { dnsPort: number; controlPort: number; env?: Record<string, string> }): WorkerProcess {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zk-${name}-`));
-  // Under the postgres project, a database of its own from the migrated template, made on first use.
-  const pgAdmin = opts.env?.DATABASE_URL ? undefined : process.env.ZK_TEST_PG_ADMIN;
-  let pgDatabase: Promise<string> | null = null;
+  // Under the postgres and mariadb projects, a database of its own copied from the migrated base, made on first use.
+  const ownDatabase = !opts.env?.DATABASE_URL && !!process.env.ZK_TEST_DB_ADMIN;
+  let serverDatabase: Promise<TestDatabase | null> | null = null;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: `file:${path.join(dir, 'zonekeeper.db')}`,
@@ -53,9 +53,10 @@ export function workerProcess(name: string, opts: { dnsPort: number; controlPort
     ...opts.env,
   };
   const ready = async () => {
-    if (!pgAdmin) return;
-    pgDatabase ??= createDatabaseFrom(clusterAt(pgAdmin), process.env.ZK_TEST_PG_TEMPLATE!, `zk_${name.replace(/\W/g, '_')}`);
-    env.DATABASE_URL = clusterAt(pgAdmin).url(await pgDatabase);
+    if (!ownDatabase) return;
+    serverDatabase ??= copyTestDatabase(`zk_${name.replace(/\W/g, '_')}`);
+    const made = await serverDatabase;
+    if (made) env.DATABASE_URL = made.url;
   };
   let child: ChildProcess | null = null;
   let exit: Promise<void> = Promise.resolve();
@@ -108,7 +109,7 @@ export function workerProcess(name: string, opts: { dnsPort: number; controlPort
     },
     async remove() {
       await stop();
-      if (pgAdmin && pgDatabase) await dropDatabase(clusterAt(pgAdmin), await pgDatabase).catch(() => undefined);
+      if (serverDatabase) await (await serverDatabase)?.drop();
       if (!process.env.ZK_KEEP_PEERS) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
