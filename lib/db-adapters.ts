@@ -379,9 +379,10 @@ export function pgAdapter(connectionString: string, max: number): SqlDriverAdapt
 }
 
 /**
- * What every MySQL/MariaDB connection of ours sets first. ANSI_QUOTES lets the
- * raw SQL written for SQLite and PostgreSQL ("Table"."column") run unchanged;
- * Prisma's own SQL quotes with backticks and is unaffected. UTC, because the
+ * What every MySQL/MariaDB connection of ours sets first. ANSI_QUOTES and
+ * PIPES_AS_CONCAT let the raw SQL written for SQLite and PostgreSQL
+ * ("Table"."column", a || b) run unchanged; Prisma's own SQL quotes with
+ * backticks and never uses ||, so it is unaffected. UTC, because the
  * DDL's CURRENT_TIMESTAMP(3) defaults follow the session's time zone while
  * Prisma writes UTC. READ COMMITTED, as PostgreSQL runs, instead of InnoDB's
  * REPEATABLE READ, whose snapshots and gap locks our writers do not expect.
@@ -389,7 +390,7 @@ export function pgAdapter(connectionString: string, max: number): SqlDriverAdapt
  * must never be set.
  */
 export const MYSQL_SESSION_SQL = [
-  "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')",
+  "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES,PIPES_AS_CONCAT')",
   "SET SESSION time_zone = '+00:00'",
   'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
 ];

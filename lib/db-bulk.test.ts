@@ -4,7 +4,7 @@
 // records must leave nothing behind, on SQLite and on PostgreSQL alike.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Prisma } from './generated/prisma/client';
-import { db, dbProvider, executeBulk, jsonRows, writeTransaction } from './db';
+import { db, dbProvider, executeBulk, jsonRows, sqlCast, writeTransaction } from './db';
 import { importZone } from './zones/changes';
 import { createZone } from './zones/zone-lifecycle';
 
@@ -19,7 +19,7 @@ const recordCount = async (zone: string) => db().record.count({ where: { zone: {
 /** Rows for insertRow: name, type, ttl, content. */
 function bulkInsert(id: number, rows: [string, string, number, string][]): Prisma.Sql {
   return Prisma.sql`INSERT INTO "Record" ("zoneId", "name", "type", "ttl", "content")
-    SELECT CAST(${id} AS INTEGER), j."c0", j."c1", j."c2", j."c3" FROM ${jsonRows(JSON.stringify(rows), ['text', 'text', 'int', 'text'])}`;
+    SELECT ${sqlCast(id, 'integer')}, j."c0", j."c1", j."c2", j."c3" FROM ${jsonRows(JSON.stringify(rows), ['text', 'text', 'int', 'text'])}`;
 }
 
 /** A zone file of `hosts` A records (a few thousand: several bulk statements), the SOA serial given. */
@@ -39,11 +39,15 @@ async function refuseChanges(): Promise<() => Promise<void>> {
       await db().$executeRawUnsafe('DROP FUNCTION refuse_change()');
     };
   }
+  if (dbProvider() === 'mysql') {
+    await db().$executeRawUnsafe(`CREATE TRIGGER refuse_change BEFORE INSERT ON "Change" FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'`);
+    return async () => void (await db().$executeRawUnsafe('DROP TRIGGER refuse_change'));
+  }
   await db().$executeRawUnsafe(`CREATE TRIGGER refuse_change BEFORE INSERT ON "Change" BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
   return async () => void (await db().$executeRawUnsafe('DROP TRIGGER refuse_change'));
 }
 
-/** The failure refuseChanges causes: PostgreSQL's message, or Prisma's words for SQLite's RAISE in a trigger. */
+/** The failure refuseChanges causes: PostgreSQL's or MySQL's message, or Prisma's words for SQLite's RAISE in a trigger. */
 const REFUSED = /refused by the test|Invalid `tx\.change\.create\(\)` invocation/;
 
 let allowChanges: (() => Promise<void>) | null = null;
@@ -88,7 +92,7 @@ describe('executeBulk inside writeTransaction', () => {
     );
   });
 
-  it.skipIf(dbProvider() !== 'postgresql')('keeps the rows of two transactions running at once apart: one failing takes only its own', async () => {
+  it.skipIf(dbProvider() === 'sqlite')('keeps the rows of two transactions running at once apart: one failing takes only its own', async () => {
     await createZone({ name: 'bulk-one.test', nameservers: ['ns1.example.net.'] }, actor);
     await createZone({ name: 'bulk-two.test', nameservers: ['ns1.example.net.'] }, actor);
     const [one, two] = [await zoneId('bulk-one.test.'), await zoneId('bulk-two.test.')];

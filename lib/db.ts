@@ -191,6 +191,22 @@ export function jsonRows(json: string, columns: readonly JsonRowColumn[]): Prism
   return Prisma.sql`(SELECT ${Prisma.raw(items.join(', '))} FROM ${source}) AS j`;
 }
 
+/** The SQL types sqlCast names, per database: MySQL 8 casts only to SIGNED/UNSIGNED/CHAR/…, not to INTEGER or TEXT. */
+const CAST_TYPES = {
+  integer: { other: 'INTEGER', mysql: 'SIGNED' },
+  bigint: { other: 'BIGINT', mysql: 'SIGNED' },
+  text: { other: 'TEXT', mysql: 'CHAR' },
+} as const;
+
+/**
+ * `CAST(value AS type)` in this database's spelling. A bound parameter needs
+ * it where PostgreSQL cannot infer its type (INSERT … SELECT, UNION columns);
+ * `value` may be SQL (e.g. Prisma.raw('NULL')).
+ */
+export function sqlCast(value: unknown, type: keyof typeof CAST_TYPES): Prisma.Sql {
+  return Prisma.sql`CAST(${value} AS ${Prisma.raw(CAST_TYPES[type][dbProvider() === 'mysql' ? 'mysql' : 'other'])})`;
+}
+
 /**
  * The length of the JSON array stored in a text column (SQLite reads the
  * text as it is, PostgreSQL wants the json type, MySQL spells it JSON_LENGTH).

@@ -4,7 +4,7 @@
 // secondary and per zone, and the timeline of recent changes reaching them.
 import type { SessionUser } from '../auth/permission';
 import { visibleZoneSql } from '../auth/zone-access';
-import { db } from '../db';
+import { db, dbProvider, sqlCast } from '../db';
 import { behindAfterMs } from '../config/env';
 import { serialAtLeast, serialGreater } from '../dns/serial';
 import { Prisma } from '../generated/prisma/client';
@@ -265,14 +265,18 @@ export async function listReplicationPage(opts: PageOptions = {}): Promise<Repli
   const fromDb = shown.filter((s) => !LAGGING_STATES.includes(s)).map(rank);
   const laggingShown = shown.some((s) => LAGGING_STATES.includes(s));
   const lagBefore = laggingShown ? Prisma.sql`(SELECT CASE WHEN COUNT(*) < ${sqlInt(start)} THEN COUNT(*) ELSE ${sqlInt(start)} END FROM ranked WHERE "rank" = ${sqlInt(LAGGING)})` : Prisma.sql`0`;
+  // Positions by ROW_NUMBER rather than LIMIT/OFFSET: MySQL takes no expression there.
   const pageRows = fromDb.length
-    ? Prisma.sql`UNION ALL SELECT * FROM (
-        SELECT 2 AS "part", "rank", 0 AS "n", "id", "name" FROM ranked WHERE "rank" IN (${Prisma.join(fromDb.map(sqlInt))})
-        ORDER BY "rank", "name" LIMIT ${sqlInt(pageSize)} + ${lagBefore} OFFSET ${sqlInt(start)} - ${lagBefore}) page`
+    ? Prisma.sql`UNION ALL SELECT "part", "rank", "n", "id", "name" FROM (
+        SELECT 2 AS "part", "rank", 0 AS "n", "id", "name", ROW_NUMBER() OVER (ORDER BY "rank", "name") AS "at"
+        FROM ranked WHERE "rank" IN (${Prisma.join(fromDb.map(sqlInt))})) page
+        WHERE "at" > ${sqlInt(start)} - ${lagBefore} AND "at" <= ${sqlInt(start + pageSize)}`
     : Prisma.empty;
+  // MATERIALIZED (PostgreSQL, SQLite) ranks once for the four readings; MySQL has no such word.
+  const materialized = dbProvider() === 'mysql' ? Prisma.empty : Prisma.sql`MATERIALIZED`;
   const rows = await db().$queryRaw<{ part: number | bigint; rank: number | bigint; n: number | bigint; id: number | bigint | null }[]>`
-    WITH ranked AS MATERIALIZED (${rankedZonesSql(opts.visibleTo)})
-    SELECT 0 AS "part", "rank", COUNT(*) AS "n", CAST(NULL AS BIGINT) AS "id", CAST(NULL AS TEXT) AS "name" FROM ranked GROUP BY "rank"
+    WITH ranked AS ${materialized} (${rankedZonesSql(opts.visibleTo)})
+    SELECT 0 AS "part", "rank", COUNT(*) AS "n", ${sqlCast(Prisma.raw('NULL'), 'bigint')} AS "id", ${sqlCast(Prisma.raw('NULL'), 'text')} AS "name" FROM ranked GROUP BY "rank"
     UNION ALL SELECT 1, "rank", 0, "id", "name" FROM ranked WHERE "rank" = ${sqlInt(LAGGING)}
     ${pageRows}
     ORDER BY "part", "rank", "name"`;

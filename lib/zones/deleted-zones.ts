@@ -15,7 +15,7 @@
 // no longer listed nor restorable, and the next deletion or restore purges it
 // (one delete on the indexed deletion time; no periodic work at all).
 import { Prisma } from '../generated/prisma/client';
-import { executeBulk, lockInTransaction, TX_LOCK, writeTransaction, db } from '../db';
+import { db, executeBulk, lockInTransaction, sqlCast, TX_LOCK, writeTransaction } from '../db';
 import { deletedZoneDays } from '../config/env';
 import { isUniqueViolation } from '../db-errors';
 import { nextSerial } from '../dns/serial';
@@ -99,19 +99,19 @@ export async function snapshotZoneIn(tx: Tx, zone: ZoneRow, actor: Actor): Promi
   const records = await executeBulk(
     tx,
     Prisma.sql`INSERT INTO "DeletedRecord" ("id", "deletedZoneId", "name", "type", "ttl", "content", "target", "disabled")
-      SELECT "id", CAST(${dz} AS INTEGER), "name", "type", "ttl", "content", "target", "disabled" FROM "Record" WHERE "zoneId" = CAST(${zone.id} AS INTEGER)`,
+      SELECT "id", ${sqlCast(dz, 'integer')}, "name", "type", "ttl", "content", "target", "disabled" FROM "Record" WHERE "zoneId" = ${sqlCast(zone.id, 'integer')}`,
   );
   await executeBulk(
     tx,
     Prisma.sql`INSERT INTO "DeletedChange" ("id", "deletedZoneId", "userId", "actor", "comment", "oldSerial", "newSerial", "version", "removed", "added", "createdAt", "linkedChangeId")
-      SELECT "id", CAST(${dz} AS INTEGER), "userId", "actor", "comment", "oldSerial", "newSerial", "version", "removed", "added", "createdAt", "linkedChangeId"
-      FROM "Change" WHERE "zoneId" = CAST(${zone.id} AS INTEGER)`,
+      SELECT "id", ${sqlCast(dz, 'integer')}, "userId", "actor", "comment", "oldSerial", "newSerial", "version", "removed", "added", "createdAt", "linkedChangeId"
+      FROM "Change" WHERE "zoneId" = ${sqlCast(zone.id, 'integer')}`,
   );
   await executeBulk(
     tx,
     Prisma.sql`INSERT INTO "DeletedChangePart" ("id", "deletedZoneId", "changeId", "removed", "added")
-      SELECT p."id", CAST(${dz} AS INTEGER), p."changeId", p."removed", p."added"
-      FROM "ChangePart" p JOIN "Change" c ON c."id" = p."changeId" WHERE c."zoneId" = CAST(${zone.id} AS INTEGER)`,
+      SELECT p."id", ${sqlCast(dz, 'integer')}, p."changeId", p."removed", p."added"
+      FROM "ChangePart" p JOIN "Change" c ON c."id" = p."changeId" WHERE c."zoneId" = ${sqlCast(zone.id, 'integer')}`,
   );
   await tx.deletedZone.update({ where: { id: dz }, data: { recordCount: records } });
   await purgeExpired(tx);
@@ -229,19 +229,19 @@ async function restoreIn(tx: Tx, kept: Snapshot, actor: Actor): Promise<RestoreR
   await executeBulk(
     tx,
     Prisma.sql`INSERT INTO "Record" ("id", "zoneId", "name", "type", "ttl", "content", "target", "disabled")
-      SELECT "id", CAST(${zone.id} AS INTEGER), "name", "type", "ttl", "content", "target", "disabled" FROM "DeletedRecord" WHERE "deletedZoneId" = CAST(${dz} AS INTEGER)`,
+      SELECT "id", ${sqlCast(zone.id, 'integer')}, "name", "type", "ttl", "content", "target", "disabled" FROM "DeletedRecord" WHERE "deletedZoneId" = ${sqlCast(dz, 'integer')}`,
   );
   // A user removed since keeps their changes, unnamed, as deleting a user does (onDelete: SetNull).
   await executeBulk(
     tx,
     Prisma.sql`INSERT INTO "Change" ("id", "zoneId", "userId", "actor", "comment", "oldSerial", "newSerial", "version", "removed", "added", "createdAt", "linkedChangeId")
-      SELECT d."id", CAST(${zone.id} AS INTEGER), (SELECT u."id" FROM "User" u WHERE u."id" = d."userId"), d."actor", d."comment", d."oldSerial", d."newSerial", d."version", d."removed", d."added", d."createdAt", d."linkedChangeId"
-      FROM "DeletedChange" d WHERE d."deletedZoneId" = CAST(${dz} AS INTEGER)`,
+      SELECT d."id", ${sqlCast(zone.id, 'integer')}, (SELECT u."id" FROM "User" u WHERE u."id" = d."userId"), d."actor", d."comment", d."oldSerial", d."newSerial", d."version", d."removed", d."added", d."createdAt", d."linkedChangeId"
+      FROM "DeletedChange" d WHERE d."deletedZoneId" = ${sqlCast(dz, 'integer')}`,
   );
   await executeBulk(
     tx,
     Prisma.sql`INSERT INTO "ChangePart" ("id", "changeId", "removed", "added")
-      SELECT "id", "changeId", "removed", "added" FROM "DeletedChangePart" WHERE "deletedZoneId" = CAST(${dz} AS INTEGER)`,
+      SELECT "id", "changeId", "removed", "added" FROM "DeletedChangePart" WHERE "deletedZoneId" = ${sqlCast(dz, 'integer')}`,
   );
   const users = new Set((await tx.user.findMany({ where: { id: { in: settings.grants.map((g) => g.userId) } }, select: { id: true } })).map((u) => u.id));
   const grants = settings.grants.filter((g) => users.has(g.userId));

@@ -8,7 +8,7 @@
 // measured 2026-12-05), and the worker answers DNS queries from that same
 // process. This module is the one place that knows the split.
 import { Prisma } from '../generated/prisma/client';
-import { db, executeBulk, jsonArrayLength, jsonItemText } from '../db';
+import { db, executeBulk, jsonArrayLength, jsonItemText, sqlCast } from '../db';
 import type { RR } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 
@@ -45,7 +45,7 @@ export async function writeChange(tx: Prisma.TransactionClient, head: ChangeHead
     await slice.maybePause();
     await executeBulk(
       tx,
-      Prisma.sql`INSERT INTO "ChangePart" ("changeId", "removed", "added") VALUES (CAST(${change.id} AS INTEGER), ${piece(removed, i)}, ${piece(added, i)})`,
+      Prisma.sql`INSERT INTO "ChangePart" ("changeId", "removed", "added") VALUES (${sqlCast(change.id, 'integer')}, ${piece(removed, i)}, ${piece(added, i)})`,
     );
   }
   return change;

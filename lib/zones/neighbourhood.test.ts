@@ -4,7 +4,8 @@
 // of 100,000 records, counting every record the commit reads.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../generated/prisma/client';
-import { db } from '../db';
+import { db, sqlCast } from '../db';
+import { numbersSql } from '../testing/sql-numbers';
 import type { RR } from '../dns/types';
 import { readZoneRecords } from './data';
 import { AppError } from '../errors';
@@ -77,9 +78,9 @@ beforeAll(async () => {
   zoneId = (await db().zone.findUniqueOrThrow({ where: { name: Z } })).id;
   // Written in one statement: the case is the size of the zone, not how it got there.
   await db().$executeRaw(Prisma.sql`
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${FILLER})
     INSERT INTO "Record" ("zoneId", "name", "type", "ttl", "content")
-    SELECT CAST(${zoneId} AS INTEGER), 'filler' || i || '.hood.test.', 'A', 300, '10.' || (i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256) FROM n`);
+    SELECT ${sqlCast(zoneId, 'integer')}, 'filler' || n."i" || '.hood.test.', 'A', 300,
+      '10.' || n."d4" || '.' || (n."d3" * 10 + n."d2") || '.' || (n."d1" * 10 + n."d0") FROM ${numbersSql(FILLER)}`);
   stored = (await readZoneRecords(db(), zoneId)).map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, content: r.content }));
   expect(stored.length).toBe(FILLER + BASE.length + 2);
 }, 120_000);

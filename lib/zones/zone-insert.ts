@@ -5,7 +5,7 @@
 // catalog producer for a new catalog (catalog.ts); the catalog consumer
 // creates its new members thousands at a time (insertCatalogMembersIn).
 import { Prisma } from '../generated/prisma/client';
-import { executeBulk, jsonRows } from '../db';
+import { executeBulk, jsonRows, sqlCast } from '../db';
 import type { RR } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 import type { Actor } from './actor';
@@ -80,7 +80,7 @@ export async function insertCatalogMembersIn(
     await executeBulk(
       tx,
       Prisma.sql`INSERT INTO "Zone" (${into})
-        SELECT j."c0", j."c1", j."c2", ${copied} FROM ${jsonRows(json, ['text', 'text', 'text'])}, "Zone" t WHERE t."id" = CAST(${template.id} AS INTEGER)`,
+        SELECT j."c0", j."c1", j."c2", ${copied} FROM ${jsonRows(json, ['text', 'text', 'text'])}, "Zone" t WHERE t."id" = ${sqlCast(template.id, 'integer')}`,
     );
   }
   const created = [template, ...(await findByNames(rest.map((r) => r.name), (names) => tx.zone.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })))];

@@ -7,7 +7,7 @@
 // supersedes the pending NOTIFY jobs with new ones and puts the zone on the
 // change feed (lib/zones/zone-changes.ts).
 import { Prisma } from '../generated/prisma/client';
-import { executeBulk, jsonRows } from '../db';
+import { dbProvider, executeBulk, jsonRows, sqlCast } from '../db';
 import { RecordIndex } from '../dns/record-index';
 import type { RR, SoaFields } from '../dns/types';
 import { TimeSlice } from '../time-slice';
@@ -172,7 +172,7 @@ export async function insertRecords(tx: Tx, zoneId: number, rows: readonly RR[],
     await executeBulk(
       tx,
       Prisma.sql`INSERT INTO "Record" ("zoneId", "name", "type", "ttl", "content", "target")
-        SELECT CAST(${zoneId} AS INTEGER), j."c0", j."c1", j."c2", j."c3", j."c4" FROM ${jsonRows(json, ['text', 'text', 'int', 'text', 'text'])}`,
+        SELECT ${sqlCast(zoneId, 'integer')}, j."c0", j."c1", j."c2", j."c3", j."c4" FROM ${jsonRows(json, ['text', 'text', 'int', 'text', 'text'])}`,
     );
   }
 }
@@ -182,6 +182,13 @@ async function deleteRecords(tx: Tx, rows: readonly { id: number }[], slice: Tim
   for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
     await slice.maybePause();
     const json = JSON.stringify(rows.slice(i, i + WRITE_CHUNK).map((r) => [r.id]));
-    await executeBulk(tx, Prisma.sql`DELETE FROM "Record" WHERE "id" IN (SELECT j."c0" FROM ${jsonRows(json, ['int'])})`);
+    // MariaDB before 11.1 runs a one-table DELETE … IN (subquery) row by row (every record against every id): join instead.
+    const ids = jsonRows(json, ['int']);
+    await executeBulk(
+      tx,
+      dbProvider() === 'mysql'
+        ? Prisma.sql`DELETE r FROM "Record" r JOIN ${ids} ON r."id" = j."c0"`
+        : Prisma.sql`DELETE FROM "Record" WHERE "id" IN (SELECT j."c0" FROM ${ids})`,
+    );
   }
 }
