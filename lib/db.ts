@@ -163,7 +163,9 @@ export function dbProvider(): DatabaseProvider {
 
 /**
  * A case-insensitive "contains" filter. SQLite's LIKE ignores ASCII case;
- * PostgreSQL's is exact, so ask for ILIKE there.
+ * PostgreSQL's is exact, so ask for ILIKE there. MySQL takes no `mode`: the
+ * searched columns have a case-insensitive collation in its DDL instead
+ * (prisma/mysql/translate.mjs CASE_INSENSITIVE).
  */
 export function textContains(text: string): Prisma.StringFilter {
   if (dbProvider() === 'postgresql') return { contains: text, mode: 'insensitive' } as Prisma.StringFilter;
