@@ -267,13 +267,16 @@ export async function checkpointInBackground(onError: (message: string) => void 
 export interface DbCapabilities {
   /** SELECT … FOR UPDATE SKIP LOCKED: concurrent workers claim disjoint rows. */
   skipLocked: boolean;
+  /** UPDATE … RETURNING (PostgreSQL; neither MySQL nor MariaDB 10.11 has it): a claim in one statement. */
+  updateReturning: boolean;
   /** A feed: workers hear of a commit within a fraction of a second, wherever it was made (listenForChanges). */
   changeFeed: boolean;
 }
 
 export function dbCapabilities(): DbCapabilities {
-  const server = dbProvider() !== 'sqlite';
-  return { skipLocked: server, changeFeed: server };
+  const provider = dbProvider();
+  const server = provider !== 'sqlite';
+  return { skipLocked: server, updateReturning: provider === 'postgresql', changeFeed: server };
 }
 
 /** The PostgreSQL channel on which committed zone changes are announced; the payload is the zone name. */
