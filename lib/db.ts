@@ -385,7 +385,8 @@ async function followChangeSequence(onChange: (zone: string) => void, onError: (
   let timer: NodeJS.Timeout | undefined;
   const look = async () => {
     const rows = await selectRows('SELECT COALESCE(MAX("seq"), 0) FROM "ZoneChange" HAVING COALESCE(MAX("seq"), 0) <> ?', [seen]);
-    if (rows.length === 0) return;
+    // A look that ends after close() wakes nobody: the worker is stopping.
+    if (rows.length === 0 || closed) return;
     seen = Number(rows[0]![0]);
     onChange('');
   };
