@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // Integration suites that also run against a real PostgreSQL (the `postgres`
 // project: one cluster per run, a database per file) and a real MariaDB (the
 // `mariadb` project, likewise), plus the files that only make sense on one of
-// them (*.pg.test.ts, *.my.test.ts). Everything runs on SQLite in `sqlite`.
+// them (*.pg.test.ts, *.my.test.ts) or on a database server, either one
+// (*.db-server.test.ts: several processes on one database). Everything but
+// those three kinds runs on SQLite in `sqlite`.
 const SERVER_SUITES = [
   'lib/db-bulk.test.ts',
   'lib/worker/worker.test.ts',
@@ -30,6 +32,7 @@ const SERVER_SUITES = [
   // Raw SQL that differs by database (JSON functions, name ranges).
   'lib/search/data.test.ts',
   'lib/activity/data.test.ts',
+  'lib/**/*.db-server.test.ts',
 ];
 
 // Under CI a missing PostgreSQL must fail (the project's global setup throws),
@@ -59,7 +62,7 @@ export default defineConfig({
         test: {
           name: 'sqlite',
           include: ['lib/**/*.test.ts'],
-          exclude: ['lib/**/*.pg.test.ts', 'lib/**/*.my.test.ts', '**/node_modules/**'],
+          exclude: ['lib/**/*.pg.test.ts', 'lib/**/*.my.test.ts', 'lib/**/*.db-server.test.ts', '**/node_modules/**'],
           globalSetup: ['lib/testing/global-setup.ts'],
         },
       },

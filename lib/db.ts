@@ -285,13 +285,16 @@ export async function checkpointInBackground(onError: (message: string) => void 
 export interface DbCapabilities {
   /** SELECT … FOR UPDATE SKIP LOCKED: concurrent workers claim disjoint rows. */
   skipLocked: boolean;
-  /** LISTEN/NOTIFY: workers hear of a commit at once, wherever it was made. */
+  /** UPDATE … RETURNING (PostgreSQL; neither MySQL nor MariaDB 10.11 has it): a claim in one statement. */
+  updateReturning: boolean;
+  /** A feed: workers hear of a commit within a fraction of a second, wherever it was made (listenForChanges). */
   changeFeed: boolean;
 }
 
 export function dbCapabilities(): DbCapabilities {
-  const pg = dbProvider() === 'postgresql';
-  return { skipLocked: pg, changeFeed: pg };
+  const provider = dbProvider();
+  const server = provider !== 'sqlite';
+  return { skipLocked: server, updateReturning: provider === 'postgresql', changeFeed: server };
 }
 
 /** The PostgreSQL channel on which committed zone changes are announced; the payload is the zone name. */
@@ -300,11 +303,12 @@ export const CHANGES_CHANNEL = 'zonekeeper_changes';
 /**
  * Tells every worker on this database that `zone` changed (call after the
  * commit). PostgreSQL: NOTIFY on CHANGES_CHANNEL, heard by listenForChanges in
- * every worker. SQLite: nothing (one machine; the control-channel nudge and
- * polling deliver it).
+ * every worker. MySQL/MariaDB: nothing; the ZoneChange row the commit appended
+ * is what listenForChanges follows there. SQLite: nothing (one machine; the
+ * control-channel nudge and polling deliver it).
  */
 export async function announceChange(zone: string): Promise<void> {
-  if (!dbCapabilities().changeFeed) return;
+  if (dbProvider() !== 'postgresql') return;
   await db().$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${zone})`;
 }
 
@@ -315,15 +319,18 @@ export interface ChangeFeed {
 }
 
 /**
- * Calls `onChange(zone)` for every announceChange on this database, on a
- * connection of its own (LISTEN holds a session). A dropped connection is
- * reopened after a second; changes made meanwhile arrive by polling.
+ * Calls `onChange(zone)` soon after a zone change is committed anywhere on this
+ * database (the zone's name, or '' when it is not known: reload what changed).
+ * PostgreSQL: LISTEN for announceChange, on a connection of its own (LISTEN
+ * holds a session); a dropped connection is reopened after a second, and
+ * changes made meanwhile arrive by polling. MySQL/MariaDB: followChangeSequence.
  */
 export async function listenForChanges(
   onChange: (zone: string) => void,
   onError: (message: string) => void = () => undefined,
 ): Promise<ChangeFeed> {
   if (!dbCapabilities().changeFeed) return { listening: false, close: async () => undefined };
+  if (dbProvider() === 'mysql') return followChangeSequence(onChange, onError);
   const url = databaseUrl();
   let closed = false;
   let client: pg.Client | null = null;
@@ -369,6 +376,67 @@ export async function listenForChanges(
       closed = true;
       clearTimeout(retry);
       await client?.end().catch(() => undefined);
+    },
+  };
+}
+
+/** How often a worker on MySQL/MariaDB looks for a newer ZoneChange row: a commit is served well within a second. */
+const SEQUENCE_CHECK_MS = 200;
+
+/**
+ * The change feed where the database has no LISTEN/NOTIFY (MySQL/MariaDB): every
+ * SEQUENCE_CHECK_MS, the newest `seq` of ZoneChange (lib/zones/zone-changes.ts),
+ * which every committed zone change appends to; `onChange('')` when it moved.
+ * One query on the primary key's end, the same whatever the number of zones,
+ * that returns no row while nothing changed; on selectRows' connection, so
+ * never waiting behind Prisma's pool. It reads committed rows only, so it works
+ * as well on a read-only replica, where replicated rows are changes like any
+ * other. The first look, and the first after a failure, count as a change: a
+ * commit between the worker's start-up load (or the outage) and that look is
+ * then not left to the poll timer.
+ */
+async function followChangeSequence(onChange: (zone: string) => void, onError: (message: string) => void): Promise<ChangeFeed> {
+  /** The newest seq seen; -1, which no row has, before the first look and after a failure. */
+  let seen = -1;
+  let failing = false;
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  const look = async () => {
+    const rows = await selectRows('SELECT COALESCE(MAX("seq"), 0) FROM "ZoneChange" HAVING COALESCE(MAX("seq"), 0) <> ?', [seen]);
+    // A look that ends after close() wakes nobody: the worker is stopping.
+    if (rows.length === 0 || closed) return;
+    seen = Number(rows[0]![0]);
+    onChange('');
+  };
+  let looking: Promise<void> = look();
+  // A feed that cannot be read at all fails here, and the worker polls instead (as when LISTEN fails).
+  await looking;
+  const next = () => {
+    timer = setTimeout(() => {
+      looking = look()
+        .then(() => {
+          failing = false;
+        })
+        .catch((err: Error) => {
+          if (closed) return;
+          seen = -1;
+          // Said once per outage, not five times a second.
+          if (!failing) onError(`change sequence check failed: ${err.message}`);
+          failing = true;
+        })
+        .finally(() => {
+          if (!closed) next();
+        });
+    }, SEQUENCE_CHECK_MS);
+    timer.unref();
+  };
+  next();
+  return {
+    listening: true,
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await looking.catch(() => undefined);
     },
   };
 }

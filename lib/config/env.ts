@@ -181,8 +181,9 @@ export function workerId(listen: ListenAddress[] = dnsListen()): string {
 
 /**
  * Seconds between the worker's polls of the database for changed zones
- * (ZK_POLL_INTERVAL): the fallback behind the control-channel nudge and, on
- * PostgreSQL, LISTEN. Default 1, or 0.5 for a read-only worker (a standby
+ * (ZK_POLL_INTERVAL): the fallback behind the control-channel nudge and
+ * the database's change feed (PostgreSQL LISTEN, MySQL/MariaDB's change
+ * sequence). Default 1, or 0.5 for a read-only worker (a PostgreSQL standby
  * cannot LISTEN, so polling is how it follows replication).
  */
 export function pollIntervalMs(readOnlyWorker = readOnly()): number {

@@ -79,6 +79,7 @@ describe('an idle worker', () => {
     expect(big.queries).toBeLessThanOrEqual(small.queries * 1.5);
     // Ten polls a second, each one query that finds nothing: the zone loader reads the change
     // feed, and the secondary engine and the NOTIFY queue learn from it that they need not ask.
+    // On MySQL/MariaDB the change feed adds five looks a second at the newest seq, each reading no row.
     expect(big.rows).toBeLessThan(5);
     expect(big.queries).toBeLessThan(20);
   }, 120_000);

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const mode = [
     `worker ${worker.workerId}`,
     worker.readOnly ? 'read-only' : '',
-    worker.changeFeed ? 'listening for database changes' : '',
+    worker.changeFeed ? 'following database changes' : '',
     worker.threads > 1 ? `${worker.threads} threads answering UDP` : '',
   ].filter(Boolean).join(', ');
   console.log(`Zonekeeper DNS worker answering on ${worker.dns.map(formatHostPort).join(', ')} (UDP and TCP), ${worker.store.size} zone(s); ${mode}`);

@@ -130,7 +130,7 @@ describe('NOTIFY queue', () => {
     const zone = `n${++zoneCount}.test.`;
     await createZone({ name: zone }, actor);
     await setZoneOptions(zone, { alsoNotify: [fake.target] }, actor);
-    // No poll, no nudge and no change feed (PostgreSQL LISTEN): this worker reloads only when the test says so.
+    // No poll, no nudge and no change feed (LISTEN, or the change sequence on MySQL): this worker reloads only when the test says so.
     const worker = await startWorker({ listen: [{ address: '127.0.0.1', port: 0 }], controlPort: 0, pollIntervalMs: 600_000, changeFeed: false, notify: { timeoutsMs: [300] } });
     running.push({ worker, fake });
     const served = worker.store.get(zone)!.serial;

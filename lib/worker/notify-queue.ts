@@ -10,7 +10,7 @@
 // long SOA retry), and nothing else would tell it again until its refresh.
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import { db, dbCapabilities } from '../db';
+import { db, dbCapabilities, writeTransaction } from '../db';
 import { failureMessage, isForeignKeyViolation } from '../db-errors';
 import { serialGreater } from '../dns/serial';
 import { dnsListen, type ListenAddress } from '../config/env';
@@ -89,26 +89,17 @@ function dueJobs(now: Date) {
  */
 async function claimDueJobs(now: Date): Promise<{ due: number; mine: Job[] }> {
   const lease = new Date(now.getTime() + LEASE_MS);
-  if (dbCapabilities().skipLocked) {
-    // One statement: rows another worker is claiming at this instant are skipped, not waited for.
-    // Times go in as UTC text: the columns are timestamp(3) holding UTC, whatever the server's TimeZone.
-    const rows = await db().$queryRaw<{ id: number }[]>`
-      WITH due AS (
-        SELECT "id" FROM "NotifyJob"
-        WHERE "state" = 'pending' AND "nextAttemptAt" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
-        ORDER BY "nextAttemptAt" LIMIT ${BATCH}
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE "NotifyJob" AS j SET "nextAttemptAt" = (${lease.toISOString()}::timestamptz AT TIME ZONE 'UTC')
-      FROM due WHERE j."id" = due."id"
-      RETURNING j."id"`;
-    if (rows.length === 0) return { due: 0, mine: [] };
+  const can = dbCapabilities();
+  if (can.skipLocked) {
+    // Rows another worker is claiming at this instant are skipped, not waited for.
+    const ids = can.updateReturning ? await leaseInOneStatement(now, lease) : await leaseLockedRows(now, lease);
+    if (ids.length === 0) return { due: 0, mine: [] };
     const mine = await db().notifyJob.findMany({
-      where: { id: { in: rows.map((r) => Number(r.id)) } },
+      where: { id: { in: ids } },
       orderBy: { id: 'asc' },
       include: { zone: { select: { name: true } } },
     });
-    return { due: rows.length, mine: mine.map((j) => ({ ...j, nextAttemptAt: now })) };
+    return { due: ids.length, mine: mine.map((j) => ({ ...j, nextAttemptAt: now })) };
   }
   const jobs = await dueJobs(now);
   const mine: Job[] = [];
@@ -121,6 +112,42 @@ async function claimDueJobs(now: Date): Promise<{ due: number; mine: Job[] }> {
     if (count === 1) mine.push(job);
   }
   return { due: jobs.length, mine };
+}
+
+/** claimDueJobs on PostgreSQL: the ids of the jobs it leased, in one statement. */
+async function leaseInOneStatement(now: Date, lease: Date): Promise<number[]> {
+  // Times go in as UTC text: the columns are timestamp(3) holding UTC, whatever the server's TimeZone.
+  const rows = await db().$queryRaw<{ id: number }[]>`
+    WITH due AS (
+      SELECT "id" FROM "NotifyJob"
+      WHERE "state" = 'pending' AND "nextAttemptAt" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      ORDER BY "nextAttemptAt" LIMIT ${BATCH}
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE "NotifyJob" AS j SET "nextAttemptAt" = (${lease.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+    FROM due WHERE j."id" = due."id"
+    RETURNING j."id"`;
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * claimDueJobs where UPDATE cannot return rows (MySQL/MariaDB): the due rows
+ * locked and then moved, in one transaction. The scan must follow the
+ * (state, nextAttemptAt) index in its order: InnoDB locks every row it reads,
+ * and an order the index does not give (by id, say) reads and locks every due
+ * row before the LIMIT, so that a second worker found none to take.
+ */
+async function leaseLockedRows(now: Date, lease: Date): Promise<number[]> {
+  return writeTransaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: number }[]>`
+      SELECT "id" FROM "NotifyJob"
+      WHERE "state" = 'pending' AND "nextAttemptAt" <= ${now}
+      ORDER BY "nextAttemptAt" LIMIT ${BATCH}
+      FOR UPDATE SKIP LOCKED`;
+    const ids = rows.map((r) => Number(r.id));
+    if (ids.length > 0) await tx.notifyJob.updateMany({ where: { id: { in: ids } }, data: { nextAttemptAt: lease } });
+    return ids;
+  });
 }
 
 export class NotifyQueue {

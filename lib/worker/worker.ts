@@ -1,9 +1,10 @@
 // The DNS worker: loads zones into memory, serves them over UDP and TCP on
 // every configured address, reloads on nudges, on the database's change feed
-// (PostgreSQL LISTEN) and on a timer. startWorker() is used by main.ts and by
-// the integration tests (port 0 allowed). Several workers may serve from one
-// database; a read-only one (ZK_READ_ONLY, e.g. on a hot standby) only loads
-// and answers, and never writes.
+// (PostgreSQL LISTEN, MySQL/MariaDB's change sequence) and on a timer.
+// startWorker() is used by main.ts and by the integration tests (port 0
+// allowed). Several workers may serve from one database; a read-only one
+// (ZK_READ_ONLY, e.g. on a hot standby or a replica) only loads and answers,
+// and never writes.
 import type dgram from 'node:dgram';
 import type http from 'node:http';
 import { controlPort, dnsListen, notifySource, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, probeZonesPerSecond, readOnly as readOnlyFromEnv, rrlSettings, tcpLimits, workerId as workerIdFromEnv, type ListenAddress, type RrlSettings } from '../config/env';
@@ -57,7 +58,7 @@ export interface WorkerOptions {
   workerId?: string;
   /** Load and answer only; write nothing. Defaults to ZK_READ_ONLY. */
   readOnly?: boolean;
-  /** LISTEN for changes where the database can (PostgreSQL); default true. Tests of reload timing turn it off. */
+  /** Follow the database's change feed where it has one (not SQLite); default true. Tests of reload timing turn it off. */
   changeFeed?: boolean;
 }
 
@@ -74,7 +75,7 @@ export interface RunningWorker {
   prober: Prober;
   workerId: string;
   readOnly: boolean;
-  /** True when a PostgreSQL LISTEN delivers changes at once (else the poll timer does). */
+  /** True when the database's change feed delivers changes at once (else the poll timer does). */
   changeFeed: boolean;
   /** How many threads answer UDP queries, this one included. */
   threads: number;
@@ -213,7 +214,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     await stop();
     throw err;
   }
-  // A standby cannot LISTEN: by default it polls a little faster, to follow replication within a second.
+  // A PostgreSQL standby cannot LISTEN: by default a read-only worker polls a little faster, to follow replication within a second.
   const pollMs = opts.pollIntervalMs ?? pollIntervalFromEnv(readOnly);
   timer = setInterval(() => {
     refresh().catch((err: unknown) => log.error({ err: failureMessage(err) }, 'zone poll failed'));
@@ -226,7 +227,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
       (message) => log.warn({ err: message }, 'database change feed: falling back to polling until it reconnects'),
     );
   } catch (err) {
-    log.warn({ err: (err as Error).message }, 'cannot LISTEN for changes; polling only');
+    log.warn({ err: (err as Error).message }, 'cannot follow the database change feed; polling only');
   }
   // Jobs written while no worker ran go out now; secondary zones get their timers.
   await secondary.sync();

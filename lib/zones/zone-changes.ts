@@ -7,15 +7,17 @@
 //
 // Rows must become visible in `seq` order: a reader that has seen seq 11 never
 // looks back for a 10 committed after it. SQLite writers take turns (BEGIN
-// IMMEDIATE, lib/db-adapters.ts), so they are. PostgreSQL hands out sequence
-// values as rows are inserted, not as transactions commit, so there the append
+// IMMEDIATE, lib/db-adapters.ts), so they are. PostgreSQL and MySQL hand out
+// sequence values as rows are inserted, not as transactions commit, so there the append
 // takes a lock that its transaction holds until it ends: appends and their
 // commits take turns, and the append is each transaction's last statement, so
 // the turn lasts no longer than the commit. (A reader re-reading an overlap
 // window instead would need a bound on how long a transaction may hold a
 // sequence value before committing, and an import may run for minutes;
 // LISTEN/NOTIFY is lost while its connection is down and absent on a standby.
-// Both stay what they were: ways to wake the workers at once.)
+// Both stay what they were: ways to wake the workers at once. MySQL has no
+// LISTEN: there the wake-up is a look at the newest seq several times a second,
+// lib/db.ts listenForChanges.)
 //
 // The table keeps about the newest KEEP_ROWS rows: every PRUNE_EVERY-th append
 // deletes those before them, in the same transaction. A reader whose next rows
