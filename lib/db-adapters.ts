@@ -392,7 +392,20 @@ export const MYSQL_SESSION_SQL = [
   "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')",
   "SET SESSION time_zone = '+00:00'",
   'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+  // A row lock waits as long as a SQLite writer does, so a 1205 means what "busy" means there.
+  `SET SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_MS / 1000}`,
 ];
+
+/**
+ * MYSQL_SESSION_SQL, and for a read-only process (ZK_READ_ONLY) every
+ * transaction read-only too. A replica's read_only=ON does not stop a user
+ * with SUPER or READ ONLY ADMIN (root): its write would be applied there and
+ * break replication at the primary's next colliding row. So our own code
+ * cannot write even when the operator connects as such a user.
+ */
+export function mysqlSessionSql(readOnly: boolean): string[] {
+  return readOnly ? [...MYSQL_SESSION_SQL, 'SET SESSION TRANSACTION READ ONLY'] : MYSQL_SESSION_SQL;
+}
 
 /** ColumnTypeEnum's Text and Bytes (@prisma/driver-adapter-utils). */
 const TEXT_COLUMN = 7;
@@ -417,17 +430,17 @@ function textForBinaryCollation(result: SqlResultSet): SqlResultSet {
 
 /**
  * MySQL 8 or MariaDB through a pool of `max` connections, each set up with
- * MYSQL_SESSION_SQL, transactions guarded as above. The driver is loaded with
+ * mysqlSessionSql, transactions guarded as above. The driver is loaded with
  * the first connection, as for PostgreSQL.
  */
-export function mysqlAdapter(connection: MysqlConnection, max: number): SqlDriverAdapterFactory {
+export function mysqlAdapter(connection: MysqlConnection, max: number, opts: { readOnly: boolean }): SqlDriverAdapterFactory {
   return {
     provider: 'mysql',
     adapterName: '@prisma/adapter-mariadb',
     async connect() {
       const { PrismaMariaDb } = await import('@prisma/adapter-mariadb');
       // Connections open as needed (the driver's default keeps `max` open from the start).
-      const factory = new PrismaMariaDb({ ...connection, connectionLimit: max, minimumIdle: 1, initSql: MYSQL_SESSION_SQL });
+      const factory = new PrismaMariaDb({ ...connection, connectionLimit: max, minimumIdle: 1, initSql: mysqlSessionSql(opts.readOnly) });
       return new PooledAdapter(await factory.connect(), textForBinaryCollation);
     },
   };
