@@ -229,15 +229,22 @@ export async function mariadbQuery<T = Record<string, unknown>>(server: Pick<Mar
 }
 
 /**
- * A user `login` on `server` with every privilege on `database` and nothing
- * else: what a product process connects as. On a replica it matters: root
+ * A user `login` on `server` with `privileges` on `database` and nothing
+ * else: what a product process connects as (every privilege for one that
+ * writes, SELECT for a read-only worker). On a replica it matters: root
  * (SUPER, READ ONLY ADMIN) may write despite read_only=ON, and such a write
  * breaks replication as soon as the primary's next row collides with it.
- * Made on the primary, the user replicates like any other statement.
+ * Made on the primary once the replica follows, the user replicates like any
+ * other statement (a dump leaves the `mysql` database, and so users, out).
  */
-export async function grantDatabase(server: Pick<MariadbServer, 'connect'>, database: string, login: Login): Promise<void> {
+export async function grantDatabase(
+  server: Pick<MariadbServer, 'connect'>,
+  database: string,
+  login: Login,
+  privileges: 'ALL PRIVILEGES' | 'SELECT' = 'ALL PRIVILEGES',
+): Promise<void> {
   await mariadbQuery(server, `CREATE USER IF NOT EXISTS ?@'127.0.0.1' IDENTIFIED BY ?`, [login.user, login.password]);
-  await mariadbQuery(server, `GRANT ALL PRIVILEGES ON \`${database}\`.* TO ?@'127.0.0.1'`, [login.user]);
+  await mariadbQuery(server, `GRANT ${privileges} ON \`${database}\`.* TO ?@'127.0.0.1'`, [login.user]);
 }
 
 export interface ReplicationStatus {

@@ -1,8 +1,8 @@
 // A read-only worker on a real MariaDB binlog replica (issue 22), the PowerDNS
 // article's "native" mode: a second mariadbd made a replica of this file's own
 // primary with mariadb-dump --gtid and CHANGE MASTER TO, read_only=ON. The
-// worker connects as a user with rights on its database only, since
-// read_only does not stop root. The checks are lib/testing/replica-suite.ts;
+// worker connects as a user who may only read its database (read_only does
+// not stop root, and SELECT is all a read-only worker needs). The checks are lib/testing/replica-suite.ts;
 // here, a write would stop the replica's SQL thread or show in the replica's
 // own binlog. Then what an operator meets on a replica: a read-write process
 // refused at start, and the errors of a write that got that far.
@@ -29,7 +29,9 @@ import { workerProcess } from '../testing/worker-process';
 
 // The mariadb project runs only where MariaDB is installed (vitest.config.ts, my-global-setup.ts).
 const programs = findMariadb()!;
+/** What a read-write process connects as; the read-only worker as `reader`. */
 const login = { user: 'zk', password: 'zk-test-password' };
+const reader = { user: 'zkread', password: 'zkread-test-password' };
 let primary: MariadbServer | undefined;
 let replica: MariadbServer | undefined;
 
@@ -47,11 +49,12 @@ readOnlyReplicaSuite('a read-only worker on a MariaDB binlog replica', {
   },
   async startReplica() {
     replica = await startReplica(programs, primary!);
-    // Made on the primary, the user reaches the replica by replication.
+    // Made on the primary, the users reach the replica by replication.
     await grantDatabase(primary!, 'zk', login);
+    await grantDatabase(primary!, 'zk', reader, 'SELECT');
     await syncReplica(primary!, replica);
     expect(await mariadbQuery(replica, 'SELECT @@GLOBAL.read_only AS ro, @@GLOBAL.server_id AS id')).toEqual([{ ro: 1n, id: 2n }]);
-    return replica.url('zk', login);
+    return replica.url('zk', reader);
   },
   async replicaSerial(zone) {
     return Number((await mariadbQuery<{ serial: bigint }>(replica!, 'SELECT `serial` FROM `zk`.`Zone` WHERE `name` = ?', [zone]))[0]!.serial);
@@ -61,7 +64,7 @@ readOnlyReplicaSuite('a read-only worker on a MariaDB binlog replica', {
     // colliding with the primary's rows would have stopped the SQL thread with an error.
     expect(await replicationStatus(replica!)).toEqual({ io: 'Yes', sql: 'Yes', ioError: '', sqlError: '' });
     expect(await localWrites(replica!)).toBe('');
-    // The check can see a write: the worker's user is refused one, root's gets through and shows.
+    // The check can see a write: a user who may write is refused one, root's gets through and shows.
     const conn = await connectAs(replica!.url('zk', login));
     try {
       await expect(conn.query(`INSERT INTO \`Setting\` (\`key\`, \`value\`, \`updatedAt\`) VALUES ('x', '1', NOW(3))`)).rejects.toThrow(/--read-only/);
@@ -73,9 +76,9 @@ readOnlyReplicaSuite('a read-only worker on a MariaDB binlog replica', {
   },
   async unmigratedReplicaUrl() {
     await mariadbQuery(primary!, 'CREATE DATABASE unmigrated CHARACTER SET utf8mb4 COLLATE utf8mb4_bin');
-    await grantDatabase(primary!, 'unmigrated', login);
+    await grantDatabase(primary!, 'unmigrated', reader, 'SELECT');
     await syncReplica(primary!, replica!);
-    return replica!.url('unmigrated', login);
+    return replica!.url('unmigrated', reader);
   },
   async stop() {
     await replica?.stop();
