@@ -319,6 +319,31 @@ export function sqliteAdapter(file: string, opts: { lockWaitMs?: number } = {}):
 /** Reshapes what a query returned (MySQL's column types, see mysqlAdapter); the identity elsewhere. */
 type ResultFix = (result: SqlResultSet) => SqlResultSet;
 
+/**
+ * Whether `err` says a statement could not be sent because its pooled
+ * connection was already closed by the server, so the server never saw it.
+ * MariaDB closes a connection after a statement over max_allowed_packet (and
+ * on wait_timeout, or when it restarts), and the `mariadb` pool can hand it
+ * out again before it has noticed: the next query of the process then failed
+ * with "write ECONNRESET". 45001 and 45013 are the driver refusing to send on
+ * a connection it knows is closed.
+ */
+function sentToClosedConnection(err: unknown): boolean {
+  const e = err as { code?: unknown; syscall?: unknown } | null;
+  if (e?.syscall === 'write' && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) return true;
+  return /^(45001|45013)$/.test(driverErrorCode(err) ?? '');
+}
+
+/** `run`, once more on another connection when the first could not even be sent (see sentToClosedConnection). */
+async function resentOnce<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!sentToClosedConnection(err)) throw err;
+    return run();
+  }
+}
+
 /** A pooled server database (PostgreSQL, MySQL): queries counted, transactions guarded as above. */
 class PooledAdapter implements SqlDriverAdapter {
   readonly provider: SqlDriverAdapter['provider'];
@@ -327,17 +352,19 @@ class PooledAdapter implements SqlDriverAdapter {
   constructor(
     private readonly inner: SqlDriverAdapter,
     private readonly fix: ResultFix = (r) => r,
+    /** How a statement outside a transaction, or a transaction's start, is sent: resentOnce on MySQL. */
+    private readonly send: <T>(run: () => Promise<T>) => Promise<T> = (run) => run(),
   ) {
     this.provider = inner.provider;
     this.adapterName = inner.adapterName;
   }
 
   async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return counted(this.inner.queryRaw(query).then(this.fix));
+    return counted(this.send(() => this.inner.queryRaw(query)).then(this.fix));
   }
 
   executeRaw(query: SqlQuery): Promise<number> {
-    return this.inner.executeRaw(query);
+    return this.send(() => this.inner.executeRaw(query));
   }
 
   executeScript(script: string): Promise<void> {
@@ -349,7 +376,7 @@ class PooledAdapter implements SqlDriverAdapter {
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    const tx = await this.inner.startTransaction(isolationLevel);
+    const tx = await this.send(() => this.inner.startTransaction(isolationLevel));
     const conn: Queryable = { queryRaw: (q) => tx.queryRaw(q).then(this.fix), executeRaw: (q) => tx.executeRaw(q) };
     // Either call only hands the pooled connection back; the SQL was sent through executeRaw.
     return enterScope(new GuardedTransaction(tx.provider, tx.adapterName, conn, (outcome) => (outcome === 'commit' ? tx.commit() : tx.rollback())));
@@ -441,7 +468,7 @@ export function mysqlAdapter(connection: MysqlConnection, max: number, opts: { r
       const { PrismaMariaDb } = await import('@prisma/adapter-mariadb');
       // Connections open as needed (the driver's default keeps `max` open from the start).
       const factory = new PrismaMariaDb({ ...connection, connectionLimit: max, minimumIdle: 1, initSql: mysqlSessionSql(opts.readOnly) });
-      return new PooledAdapter(await factory.connect(), textForBinaryCollation);
+      return new PooledAdapter(await factory.connect(), textForBinaryCollation, resentOnce);
     },
   };
 }
