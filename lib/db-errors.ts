@@ -121,16 +121,18 @@ export function driverErrorCode(err: unknown): string | undefined {
 // 1205 a lock wait timeout (after innodb_lock_wait_timeout, which lib/db-adapters.ts sets to
 // our LOCK_WAIT_MS: busy, but not worth waiting for again); 1290/1792 read-only (1290 is also
 // "--secure-file-priv" and the like, hence the message check); 1153 a statement over
-// max_allowed_packet, 45046 the driver refusing to send one. 450xx are the `mariadb` driver's
-// own numbers for a connection that broke or closed.
+// max_allowed_packet, 45046 the driver refusing to send one. 45001/45009/45013/45019 are the
+// `mariadb` driver's own numbers for a connection that broke or closed; 57P01 is PostgreSQL
+// ending a session as it shuts down. A server that refuses to connect at all is none of these:
+// nothing was under way, and the driver's own message says so.
 const DISK_FULL = /^(SQLITE_FULL|53100|1114|1021)$/;
 const BUSY = /^(SQLITE_BUSY\w*|SQLITE_LOCKED\w*|P1008|P2028|P2034|40001|40P01|1213)$/;
 const LOCK_WAIT_TIMEOUT = /^1205$/;
 const READ_ONLY = /^(1290|1792|25006)$/;
 const READ_ONLY_TEXT = /read[- ]only/i;
 const TOO_BIG = /^(1153|45046)$/;
-const UNAVAILABLE = /^(45001|45009|45013|45019|ECONNRESET|ECONNREFUSED|EPIPE|57P01)$/;
-const UNAVAILABLE_TEXT = /\b(ECONNRESET|ECONNREFUSED|EPIPE)\b|socket has unexpectedly been closed|Connection lost: The server closed the connection/i;
+const UNAVAILABLE = /^(45001|45009|45013|45019|ECONNRESET|EPIPE|57P01)$/;
+const UNAVAILABLE_TEXT = /\b(ECONNRESET|EPIPE)\b|socket has unexpectedly been closed|Connection lost: The server closed the connection/i;
 
 /**
  * A conflict with another writer that running the transaction again from the

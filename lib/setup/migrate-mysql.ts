@@ -47,8 +47,8 @@ export async function migrateMysql(url = databaseUrl(), dir = MYSQL_MIGRATIONS_D
   try {
     // Every caller writes (the web app, a read-write worker, the CLI). On a replica, say so now
     // rather than fail at the first write later, or, as root, write there and break replication.
-    const [server] = await conn.query<{ readOnly: number | bigint | string }[]>('SELECT @@GLOBAL.read_only AS readOnly');
-    if (Number(server?.readOnly) === 1 || server?.readOnly === 'ON') throw readOnlyError(undefined, redactedUrl(url));
+    const [server] = await conn.query<{ readOnly: number | bigint }[]>('SELECT @@GLOBAL.read_only AS readOnly');
+    if (Number(server?.readOnly)) throw readOnlyError(undefined, redactedUrl(url));
     const [lock] = await conn.query<{ ok: number | bigint | null }[]>(`SELECT GET_LOCK(?, ?) AS ok`, [LOCK_NAME, LOCK_WAIT_S]);
     if (Number(lock?.ok) !== 1) throw new Error(`another process has been migrating this database for ${LOCK_WAIT_S} s; start again once it is done`);
     await conn.query(
