@@ -319,6 +319,31 @@ export function sqliteAdapter(file: string, opts: { lockWaitMs?: number } = {}):
 /** Reshapes what a query returned (MySQL's column types, see mysqlAdapter); the identity elsewhere. */
 type ResultFix = (result: SqlResultSet) => SqlResultSet;
 
+/**
+ * Whether `err` says a statement could not be sent because its pooled
+ * connection was already closed by the server, so the server never saw it.
+ * MariaDB closes a connection after a statement over max_allowed_packet (and
+ * on wait_timeout, or when it restarts), and the `mariadb` pool can hand it
+ * out again before it has noticed: the next query of the process then failed
+ * with "write ECONNRESET". 45001 and 45013 are the driver refusing to send on
+ * a connection it knows is closed.
+ */
+function sentToClosedConnection(err: unknown): boolean {
+  const e = err as { code?: unknown; syscall?: unknown } | null;
+  if (e?.syscall === 'write' && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) return true;
+  return /^(45001|45013)$/.test(driverErrorCode(err) ?? '');
+}
+
+/** `run`, once more on another connection when the first could not even be sent (see sentToClosedConnection). */
+async function resentOnce<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!sentToClosedConnection(err)) throw err;
+    return run();
+  }
+}
+
 /** A pooled server database (PostgreSQL, MySQL): queries counted, transactions guarded as above. */
 class PooledAdapter implements SqlDriverAdapter {
   readonly provider: SqlDriverAdapter['provider'];
@@ -327,17 +352,19 @@ class PooledAdapter implements SqlDriverAdapter {
   constructor(
     private readonly inner: SqlDriverAdapter,
     private readonly fix: ResultFix = (r) => r,
+    /** How a statement outside a transaction, or a transaction's start, is sent: resentOnce on MySQL. */
+    private readonly send: <T>(run: () => Promise<T>) => Promise<T> = (run) => run(),
   ) {
     this.provider = inner.provider;
     this.adapterName = inner.adapterName;
   }
 
   async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return counted(this.inner.queryRaw(query).then(this.fix));
+    return counted(this.send(() => this.inner.queryRaw(query)).then(this.fix));
   }
 
   executeRaw(query: SqlQuery): Promise<number> {
-    return this.inner.executeRaw(query);
+    return this.send(() => this.inner.executeRaw(query));
   }
 
   executeScript(script: string): Promise<void> {
@@ -349,7 +376,7 @@ class PooledAdapter implements SqlDriverAdapter {
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    const tx = await this.inner.startTransaction(isolationLevel);
+    const tx = await this.send(() => this.inner.startTransaction(isolationLevel));
     const conn: Queryable = { queryRaw: (q) => tx.queryRaw(q).then(this.fix), executeRaw: (q) => tx.executeRaw(q) };
     // Either call only hands the pooled connection back; the SQL was sent through executeRaw.
     return enterScope(new GuardedTransaction(tx.provider, tx.adapterName, conn, (outcome) => (outcome === 'commit' ? tx.commit() : tx.rollback())));
@@ -393,7 +420,20 @@ export const MYSQL_SESSION_SQL = [
   "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES,PIPES_AS_CONCAT')",
   "SET SESSION time_zone = '+00:00'",
   'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+  // A row lock waits as long as a SQLite writer does, so a 1205 means what "busy" means there.
+  `SET SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_MS / 1000}`,
 ];
+
+/**
+ * MYSQL_SESSION_SQL, and for a read-only process (ZK_READ_ONLY) every
+ * transaction read-only too. A replica's read_only=ON does not stop a user
+ * with SUPER or READ ONLY ADMIN (root): its write would be applied there and
+ * break replication at the primary's next colliding row. So our own code
+ * cannot write even when the operator connects as such a user.
+ */
+export function mysqlSessionSql(readOnly: boolean): string[] {
+  return readOnly ? [...MYSQL_SESSION_SQL, 'SET SESSION TRANSACTION READ ONLY'] : MYSQL_SESSION_SQL;
+}
 
 /** ColumnTypeEnum's Text and Bytes (@prisma/driver-adapter-utils). */
 const TEXT_COLUMN = 7;
@@ -418,18 +458,18 @@ function textForBinaryCollation(result: SqlResultSet): SqlResultSet {
 
 /**
  * MySQL 8 or MariaDB through a pool of `max` connections, each set up with
- * MYSQL_SESSION_SQL, transactions guarded as above. The driver is loaded with
+ * mysqlSessionSql, transactions guarded as above. The driver is loaded with
  * the first connection, as for PostgreSQL.
  */
-export function mysqlAdapter(connection: MysqlConnection, max: number): SqlDriverAdapterFactory {
+export function mysqlAdapter(connection: MysqlConnection, max: number, opts: { readOnly: boolean }): SqlDriverAdapterFactory {
   return {
     provider: 'mysql',
     adapterName: '@prisma/adapter-mariadb',
     async connect() {
       const { PrismaMariaDb } = await import('@prisma/adapter-mariadb');
       // Connections open as needed (the driver's default keeps `max` open from the start).
-      const factory = new PrismaMariaDb({ ...connection, connectionLimit: max, minimumIdle: 1, initSql: MYSQL_SESSION_SQL });
-      return new PooledAdapter(await factory.connect(), textForBinaryCollation);
+      const factory = new PrismaMariaDb({ ...connection, connectionLimit: max, minimumIdle: 1, initSql: mysqlSessionSql(opts.readOnly) });
+      return new PooledAdapter(await factory.connect(), textForBinaryCollation, resentOnce);
     },
   };
 }

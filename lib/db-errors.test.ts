@@ -47,6 +47,54 @@ describe('databaseFailure', () => {
     }
   });
 
+  it('calls a MySQL lock wait timeout (1205) busy without running the transaction again', () => {
+    const err = known('P2010', 'Raw query failed', { driverAdapterError: mysqlError(1205, 'mysql', 'Lock wait timeout exceeded; try restarting transaction') });
+    expect(isTransientConflict(err)).toBe(false);
+    expect(databaseFailure(err)?.kind).toBe('busy');
+  });
+
+  it('knows a write refused by a replica: MySQL 1290 read_only, 1792 a READ ONLY session (also from the driver itself), PostgreSQL 25006', () => {
+    const driverError = Object.assign(new Error('(conn:21, no: 1792, SQLState: 25006) Cannot execute statement in a READ ONLY transaction'), {
+      errno: 1792,
+      sqlState: '25006',
+      code: 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
+    });
+    for (const err of [
+      mysqlError(1290, 'mysql', 'The MariaDB server is running with the --read-only option so it cannot execute this statement'),
+      known('P2010', 'Raw query failed', { driverAdapterError: mysqlError(1792, 'mysql', 'Cannot execute statement in a READ ONLY transaction') }),
+      driverError,
+      pgError('25006', 'cannot execute INSERT in a read-only transaction'),
+    ]) {
+      expect(databaseFailure(err)?.message).toBe(
+        `The database is read-only (${sqliteFile()}): it is a replica or runs with read_only=ON, so nothing was changed. ` +
+          'Point DATABASE_URL at the primary, or set ZK_READ_ONLY=1 for a DNS worker that only serves from this replica.',
+      );
+    }
+    // 1290 is also how MySQL refuses other options' statements: those are not about replicas.
+    expect(databaseFailure(mysqlError(1290, 'mysql', 'The MariaDB server is running with the --secure-file-priv option so it cannot execute this statement'))).toBeNull();
+  });
+
+  it('names max_allowed_packet for a statement over it, from the server (1153) or the driver (45046)', () => {
+    for (const err of [
+      mysqlError(1153, 'mysql', "Got a packet bigger than 'max_allowed_packet' bytes"),
+      mysqlError(45046, 'mysql', 'query size (17825858) is >= to max_allowed_packet (16777216)'),
+    ]) {
+      expect(databaseFailure(err)?.kind).toBe('too-big');
+      expect(databaseFailure(err)?.message).toMatch(/max_allowed_packet.*Raise max_allowed_packet on the server \(Zonekeeper needs at least 16M/);
+    }
+  });
+
+  it('calls a connection that broke mid-change unavailable, pointing at the server and its disk (MariaDB stops when its disk fills)', () => {
+    for (const err of [
+      known('P1017', 'Server has closed the connection.', { driverAdapterError: Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET' }) }),
+      new Error('\nInvalid `tx.record.createMany()` invocation:\n\nwrite ECONNRESET'),
+      mysqlError(45009, 'mysql', 'socket has unexpectedly been closed'),
+    ]) {
+      expect(databaseFailure(err)?.kind).toBe('unavailable');
+      expect(databaseFailure(err)?.message).toMatch(/^The database server is unavailable \(.+\): the connection broke before the change was confirmed\. Check that the server runs and has free disk space/);
+    }
+  });
+
   it('leaves everything else to its caller: our own errors, constraint violations, bugs', () => {
     for (const err of [
       new AppError('conflict', 'example.test. changed since you loaded it'),

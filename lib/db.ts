@@ -14,8 +14,8 @@ import { Prisma, PrismaClient } from './generated/prisma/client';
 import { PrismaClient as MysqlPrismaClient } from './generated/prisma-mysql/client';
 import { PrismaClient as PgPrismaClient } from './generated/prisma-pg/client';
 import { databaseProvider, databaseUrl, mysqlConnection, sqliteFile, type DatabaseProvider } from './config/database-url';
-import { dbPoolSize } from './config/env';
-import { countQuery, LOCK_WAIT_MS, MYSQL_SESSION_SQL, mysqlAdapter, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
+import { dbPoolSize, readOnly } from './config/env';
+import { countQuery, LOCK_WAIT_MS, mysqlAdapter, mysqlSessionSql, pgAdapter, quietSqliteCheckpoints, sqliteAdapter, transactionScope, type Queryable, type TransactionScope } from './db-adapters';
 import { databaseFailure, isTransientConflict } from './db-errors';
 
 export { queryCounts, statementTrace } from './db-adapters';
@@ -40,7 +40,7 @@ function createClient(): PrismaClient {
   }
   if (databaseProvider(url) === 'mysql') {
     // Its client lacks createManyAndReturn/updateManyAndReturn (Prisma has them for the other two only).
-    const adapter = mysqlAdapter(mysqlConnection(url), dbPoolSize());
+    const adapter = mysqlAdapter(mysqlConnection(url), dbPoolSize(), { readOnly: readOnly() });
     return new MysqlPrismaClient({ adapter }) as unknown as PrismaClient;
   }
   return new PrismaClient({ adapter: sqliteAdapter(sqliteFile(url)) });
@@ -138,7 +138,7 @@ function createRowReader(): RowReader {
 /**
  * selectRows on MySQL/MariaDB: one connection of the `mariadb` driver with the
  * session settings of every connection of ours (ANSI_QUOTES for the
- * double-quoted names, UTC). A DATETIME comes as its text, in UTC like
+ * double-quoted names, UTC, read-only under ZK_READ_ONLY). A DATETIME comes as its text, in UTC like
  * PostgreSQL's (the driver would read it as local time); BIGINT as a bigint.
  */
 function mysqlRowReader(url: string): RowReader {
@@ -148,7 +148,7 @@ function mysqlRowReader(url: string): RowReader {
       if (!pool) {
         // Loaded here: a process on another database never needs the driver (lib/db-adapters.ts).
         const { default: driver } = await import('mariadb');
-        pool = driver.createPool({ ...mysqlConnection(url), connectionLimit: 1, minimumIdle: 1, initSql: MYSQL_SESSION_SQL });
+        pool = driver.createPool({ ...mysqlConnection(url), connectionLimit: 1, minimumIdle: 1, initSql: mysqlSessionSql(readOnly()) });
       }
       return (await pool.query({ sql, rowsAsArray: true, dateStrings: true }, [...args])) as unknown[][];
     },

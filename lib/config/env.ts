@@ -91,8 +91,9 @@ export function probeZonesPerSecond(): number {
 
 /**
  * ZK_READ_ONLY=1: a worker that only loads zones and answers (e.g. on a
- * PostgreSQL hot standby). No migrations, NOTIFY sending, probes, transfers
- * in or event writes.
+ * PostgreSQL hot standby or a MySQL/MariaDB replica). No migrations, NOTIFY
+ * sending, probes, transfers in or event writes; on MySQL its sessions are
+ * READ ONLY as well (lib/db-adapters.ts mysqlSessionSql).
  */
 export function readOnly(): boolean {
   const raw = process.env.ZK_READ_ONLY?.trim().toLowerCase();

@@ -14,7 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Connection } from 'mariadb';
-import { databaseUrl, mysqlConnection } from '../config/database-url';
+import { databaseUrl, mysqlConnection, redactedUrl } from '../config/database-url';
+import { readOnlyError } from '../db-errors';
 import { listMigrations, type MigrationResult } from './migrate';
 
 export const MYSQL_MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/mysql/migrations');
@@ -44,6 +45,10 @@ const DDL = /^\s*(CREATE|ALTER|DROP|RENAME|TRUNCATE)\b/i;
 export async function migrateMysql(url = databaseUrl(), dir = MYSQL_MIGRATIONS_DIR): Promise<MigrationResult> {
   const conn = await connect(url);
   try {
+    // Every caller writes (the web app, a read-write worker, the CLI). On a replica, say so now
+    // rather than fail at the first write later, or, as root, write there and break replication.
+    const [server] = await conn.query<{ readOnly: number | bigint }[]>('SELECT @@GLOBAL.read_only AS readOnly');
+    if (Number(server?.readOnly)) throw readOnlyError(undefined, redactedUrl(url));
     const [lock] = await conn.query<{ ok: number | bigint | null }[]>(`SELECT GET_LOCK(?, ?) AS ok`, [LOCK_NAME, LOCK_WAIT_S]);
     if (Number(lock?.ok) !== 1) throw new Error(`another process has been migrating this database for ${LOCK_WAIT_S} s; start again once it is done`);
     await conn.query(

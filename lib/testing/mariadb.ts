@@ -17,13 +17,18 @@ import { findProgram } from './system-program';
 export interface MariadbPrograms {
   server: string;
   installDb: string;
+  /** The command-line client and mariadb-dump (Debian's mariadb-client, which mariadb-server depends on): a replica is made with them. */
+  client: string;
+  dump: string;
 }
 
-/** mariadbd and mariadb-install-db (Debian's mariadb-server), or null. */
+/** mariadbd, mariadb-install-db, mariadb and mariadb-dump (Debian's mariadb-server), or null. */
 export function findMariadb(): MariadbPrograms | null {
   const server = findProgram('mariadbd');
   const installDb = findProgram('mariadb-install-db');
-  return server && installDb ? { server, installDb } : null;
+  const client = findProgram('mariadb');
+  const dump = findProgram('mariadb-dump');
+  return server && installDb && client && dump ? { server, installDb, client, dump } : null;
 }
 
 /** The programs, or null when the MariaDB suites should skip. Throws under CI (see requireProgram). */
@@ -35,11 +40,20 @@ export function requireMariadb(): MariadbPrograms | null {
   return null;
 }
 
+/** A user of a test server other than root. */
+export interface Login {
+  user: string;
+  password: string;
+}
+
+const urlAt = (port: number) => (database: string, login?: Login) =>
+  `mariadb://${login ? `${encodeURIComponent(login.user)}:${encodeURIComponent(login.password)}` : 'root'}@127.0.0.1:${port}/${database}`;
+
 export interface MariadbServer {
   dir: string;
   port: number;
-  /** mariadb://root@127.0.0.1:PORT/DB (root has no password on a test server). */
-  url(database: string): string;
+  /** mariadb://root@127.0.0.1:PORT/DB (root has no password on a test server), or as `login` (see grantDatabase). */
+  url(database: string, login?: Login): string;
   /** An administrative connection (no database chosen); the caller ends it. */
   connect(): Promise<Connection>;
   stop(): Promise<void>;
@@ -145,7 +159,7 @@ export async function startMariadb(programs: MariadbPrograms, opts: { serverId?:
     await stop();
     throw new Error(`mariadbd did not accept connections on port ${port} within 30 s\n${log}`);
   }
-  return { dir, port, url: (database) => `mariadb://root@127.0.0.1:${port}/${database}`, connect: () => connectTo(port), stop };
+  return { dir, port, url: urlAt(port), connect: () => connectTo(port), stop };
 }
 
 /** A new empty database on `server` (binary collation, as the migrations expect); its name. */
@@ -164,7 +178,7 @@ export async function createDatabase(server: MariadbServer, prefix = 'zk'): Prom
 export function serverAt(admin: string): Pick<MariadbServer, 'url' | 'connect'> {
   const u = new URL(admin);
   const port = Number(u.port);
-  return { url: (database) => `mariadb://root@127.0.0.1:${port}/${database}`, connect: () => connectTo(port) };
+  return { url: urlAt(port), connect: () => connectTo(port) };
 }
 
 /**
@@ -202,4 +216,124 @@ export async function dropDatabase(server: Pick<MariadbServer, 'connect'>, name:
   } finally {
     await conn.end();
   }
+}
+
+/** Runs `sql` as root on one connection to `server` and closes it; the rows. */
+export async function mariadbQuery<T = Record<string, unknown>>(server: Pick<MariadbServer, 'connect'>, sql: string, values: unknown[] = []): Promise<T[]> {
+  const conn = await server.connect();
+  try {
+    return (await conn.query(sql, values)) as T[];
+  } finally {
+    await conn.end().catch(() => conn.destroy());
+  }
+}
+
+/**
+ * A user `login` on `server` with `privileges` on `database` and nothing
+ * else: what a product process connects as (every privilege for one that
+ * writes, SELECT for a read-only worker). On a replica it matters: root
+ * (SUPER, READ ONLY ADMIN) may write despite read_only=ON, and such a write
+ * breaks replication as soon as the primary's next row collides with it.
+ * Made on the primary once the replica follows, the user replicates like any
+ * other statement (a dump leaves the `mysql` database, and so users, out).
+ */
+export async function grantDatabase(
+  server: Pick<MariadbServer, 'connect'>,
+  database: string,
+  login: Login,
+  privileges: 'ALL PRIVILEGES' | 'SELECT' = 'ALL PRIVILEGES',
+): Promise<void> {
+  await mariadbQuery(server, `CREATE USER IF NOT EXISTS ?@'127.0.0.1' IDENTIFIED BY ?`, [login.user, login.password]);
+  await mariadbQuery(server, `GRANT ${privileges} ON \`${database}\`.* TO ?@'127.0.0.1'`, [login.user]);
+}
+
+export interface ReplicationStatus {
+  io: string;
+  sql: string;
+  /** The last error of the IO thread (fetching the binlog) and of the SQL thread (applying it), '' when none. */
+  ioError: string;
+  sqlError: string;
+}
+
+/** SHOW SLAVE STATUS of `replica`, the fields a test asserts on; null when it replicates from nobody. */
+export async function replicationStatus(replica: Pick<MariadbServer, 'connect'>): Promise<ReplicationStatus | null> {
+  const [row] = await mariadbQuery<Record<string, string>>(replica, 'SHOW SLAVE STATUS');
+  if (!row) return null;
+  return { io: row.Slave_IO_Running!, sql: row.Slave_SQL_Running!, ioError: row.Last_IO_Error ?? '', sqlError: row.Last_SQL_Error ?? '' };
+}
+
+const REPL_LOGIN: Login = { user: 'repl', password: 'repl-test-password' };
+
+/**
+ * A binlog replica of `primary`, made the way an operator makes one with the
+ * database's own tools (README, "MySQL / MariaDB"): a replication user on the
+ * primary, a second server (its own server id), a consistent `mariadb-dump
+ * --gtid` of the primary's databases loaded into it (the dump sets
+ * gtid_slave_pos to the position it was taken at), CHANGE MASTER TO with
+ * MASTER_USE_GTID, read_only=ON, START SLAVE; ready once both replication
+ * threads run. The replica's own binlog is emptied after the load, so that
+ * anything in it later was written on the replica itself (see localWrites).
+ */
+export async function startReplica(programs: MariadbPrograms, primary: MariadbServer, opts: { serverId?: number } = {}): Promise<MariadbServer> {
+  await mariadbQuery(primary, `CREATE USER IF NOT EXISTS ?@'127.0.0.1' IDENTIFIED BY ?`, [REPL_LOGIN.user, REPL_LOGIN.password]);
+  await mariadbQuery(primary, `GRANT REPLICATION SLAVE ON *.* TO ?@'127.0.0.1'`, [REPL_LOGIN.user]);
+  const replica = await startMariadb(programs, { serverId: opts.serverId ?? 2 });
+  try {
+    const databases = (
+      await mariadbQuery<{ name: string }>(
+        primary,
+        `SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')`,
+      )
+    ).map((r) => r.name);
+    if (databases.length) {
+      const dump = path.join(replica.dir, 'primary.sql');
+      const at = (server: MariadbServer) => ['--no-defaults', '-h', '127.0.0.1', '-P', String(server.port), '-u', 'root'];
+      await run(programs.dump, [...at(primary), '--single-transaction', '--gtid', '--master-data=1', `--result-file=${dump}`, '--databases', ...databases], 120_000);
+      await run(programs.client, [...at(replica), '-e', `source ${dump}`], 120_000);
+    } else {
+      const [pos] = await mariadbQuery<{ pos: string }>(primary, 'SELECT @@GLOBAL.gtid_binlog_pos AS pos');
+      await mariadbQuery(replica, 'SET GLOBAL gtid_slave_pos = ?', [pos!.pos]);
+    }
+    await mariadbQuery(replica, 'RESET MASTER');
+    await mariadbQuery(
+      replica,
+      `CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = ${primary.port}, MASTER_USER = ?, MASTER_PASSWORD = ?, ` +
+        'MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1',
+      [REPL_LOGIN.user, REPL_LOGIN.password],
+    );
+    await mariadbQuery(replica, 'SET GLOBAL read_only = ON');
+    await mariadbQuery(replica, 'START SLAVE');
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const status = await replicationStatus(replica);
+      if (status?.io === 'Yes' && status.sql === 'Yes') break;
+      if (Date.now() > deadline) {
+        throw new Error(`the replica did not start replicating within 30 s: ${JSON.stringify(status)}\n${tail(path.join(replica.dir, 'error.log'))}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (err) {
+    await replica.stop();
+    throw err;
+  }
+  return replica;
+}
+
+/** Waits until `replica` has applied everything `primary` had committed when called; throws after `timeoutMs`. */
+export async function syncReplica(primary: MariadbServer, replica: MariadbServer, timeoutMs = 10_000): Promise<void> {
+  const [pos] = await mariadbQuery<{ pos: string }>(primary, 'SELECT @@GLOBAL.gtid_binlog_pos AS pos');
+  const [waited] = await mariadbQuery<{ r: number | bigint | null }>(replica, 'SELECT MASTER_GTID_WAIT(?, ?) AS r', [pos!.pos, timeoutMs / 1000]);
+  if (Number(waited?.r) !== 0) {
+    throw new Error(`the replica did not reach ${pos!.pos} within ${timeoutMs} ms: ${JSON.stringify(await replicationStatus(replica))}\n${tail(path.join(replica.dir, 'error.log'))}`);
+  }
+}
+
+/**
+ * The transactions `server` wrote to its binlog itself (its gtid_binlog_pos;
+ * '' when none). A replica logs only what is written on it directly
+ * (log_slave_updates is off), so on a replica this is every local write.
+ */
+export async function localWrites(server: Pick<MariadbServer, 'connect'>): Promise<string> {
+  const [row] = await mariadbQuery<{ pos: string }>(server, 'SELECT @@GLOBAL.gtid_binlog_pos AS pos');
+  return row!.pos;
 }
