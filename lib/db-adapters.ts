@@ -467,8 +467,10 @@ export function mysqlAdapter(connection: MysqlConnection, max: number, opts: { r
     adapterName: '@prisma/adapter-mariadb',
     async connect() {
       const { PrismaMariaDb } = await import('@prisma/adapter-mariadb');
-      // Connections open as needed (the driver's default keeps `max` open from the start).
-      const factory = new PrismaMariaDb({ ...connection, connectionLimit: max, minimumIdle: 1, initSql: mysqlSessionSql(opts.readOnly) });
+      // Connections open as needed (the driver's default keeps `max` open from the start). A transaction
+      // waits for a free connection as long as for a lock (the driver's default gives up after 10 s,
+      // while writers queued behind one zone's lock each hold a connection).
+      const factory = new PrismaMariaDb({ ...connection, connectionLimit: max, minimumIdle: 1, acquireTimeout: LOCK_WAIT_MS, initSql: mysqlSessionSql(opts.readOnly) });
       return new PooledAdapter(await factory.connect(), textForBinaryCollation, resentOnce);
     },
   };

@@ -119,7 +119,8 @@ export function driverErrorCode(err: unknown): string | undefined {
 
 // MySQL/MariaDB error numbers: 1114 "The table is full" and 1021 "Disk full"; 1213 a deadlock;
 // 1205 a lock wait timeout (after innodb_lock_wait_timeout, which lib/db-adapters.ts sets to
-// our LOCK_WAIT_MS: busy, but not worth waiting for again); 1290/1792 read-only (1290 is also
+// our LOCK_WAIT_MS: busy, but not worth waiting for again; 45028 is the driver's pool giving up
+// after as long); 1290/1792 read-only (1290 is also
 // "--secure-file-priv" and the like, hence the message check); 1153 a statement over
 // max_allowed_packet, 45046 the driver refusing to send one. 45001/45009/45013/45019 are the
 // `mariadb` driver's own numbers for a connection that broke or closed; 57P01 is PostgreSQL
@@ -127,7 +128,7 @@ export function driverErrorCode(err: unknown): string | undefined {
 // nothing was under way, and the driver's own message says so.
 const DISK_FULL = /^(SQLITE_FULL|53100|1114|1021)$/;
 const BUSY = /^(SQLITE_BUSY\w*|SQLITE_LOCKED\w*|P1008|P2028|P2034|40001|40P01|1213)$/;
-const LOCK_WAIT_TIMEOUT = /^1205$/;
+const LOCK_WAIT_TIMEOUT = /^(1205|45028)$/;
 const READ_ONLY = /^(1290|1792|25006)$/;
 const READ_ONLY_TEXT = /read[- ]only/i;
 const TOO_BIG = /^(1153|45046)$/;
