@@ -153,4 +153,23 @@ describe(`the web app on the same ${SERVER} database`, () => {
     expect(replication.status).toBe(200);
     expect(replication.text).toMatch(/by w[12]/);
   });
+
+  it('opens every other page an operator reads, with what this database holds', async () => {
+    // Each of these runs SQL of its own (ranking, search, counts, activity), written once for three databases.
+    const pages: [string, string | RegExp][] = [
+      ['/replication', 'scale.test'],
+      ['/activity', 'scale.test'],
+      ['/search?q=192.0.2.10', 'scale.test'],
+      ['/search?q=SCALE', 'scale.test'],
+      ['/requests', /request/i],
+      ['/settings/users', 'scale-admin'],
+      ['/settings/deleted-zones', /deleted/i],
+    ];
+    for (const [url, shows] of pages) {
+      const r = await fetch(web!.base + url, { headers: { cookie }, redirect: 'manual' });
+      const text = await r.text();
+      expect(r.status, `${url}\n${web!.output().slice(-2000)}`).toBe(200);
+      expect(text, url).toMatch(shows);
+    }
+  });
 });
