@@ -52,6 +52,9 @@ export default defineConfig({
   test: {
     environment: 'node',
     pool: 'forks',
+    // Two files at a time even on two cores (Vitest's default there is one): most files wait on
+    // sockets, timers and child processes rather than compute, and three projects run in one go.
+    maxWorkers: 2,
     setupFiles: ['lib/testing/per-file-db.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
