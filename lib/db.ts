@@ -192,6 +192,19 @@ export function jsonRows(json: string, columns: readonly JsonRowColumn[]): Prism
 }
 
 /**
+ * `"table"` as a FROM item read along `index` (its name in the migrations):
+ * on MySQL/MariaDB with a hint, since MariaDB 10.11 reads `"zoneId" = ? AND
+ * "id" > ?` through Record(zoneId, id) by its first column alone and tests
+ * "id" entry by entry from the zone's first record on, so paging through a
+ * zone of a million records read every page from the zone's start (21 s
+ * against 4.2 s with the hint, 2026-12-06). The other two find the range
+ * themselves.
+ */
+export function tableAlong(table: string, index: string): string {
+  return dbProvider() === 'mysql' ? `"${table}" FORCE INDEX ("${index}")` : `"${table}"`;
+}
+
+/**
  * The length of the JSON array stored in a text column (SQLite reads the
  * text as it is, PostgreSQL wants the json type, MySQL spells it JSON_LENGTH).
  */

@@ -3,7 +3,7 @@
 // not through Prisma, which turned every row into an object through its query
 // engine: at 50,000 zones its reads of the Zone table were a fifth of the
 // worker's start (2026-12-06).
-import { selectRows } from '../db';
+import { selectRows, tableAlong } from '../db';
 import type { TimeSlice } from '../time-slice';
 import { RECORD_PAGE, type ZoneKind, type ZoneSoaRow } from './data';
 import { findByNames } from './zone-changes';
@@ -13,7 +13,8 @@ export type ZoneRecordRow = [zoneId: number, id: number, name: string, type: str
 
 const COLUMNS = '"zoneId", "id", "name", "type", "ttl", "content"';
 /** The rest of one zone, from a record on: a seek along the index Record(zoneId, id). */
-const ZONE_REST_SQL = `SELECT ${COLUMNS} FROM "Record" WHERE "zoneId" = ? AND "id" > ? AND "disabled" = false ORDER BY "id" LIMIT ?`;
+const zoneRestSql = () =>
+  `SELECT ${COLUMNS} FROM ${tableAlong('Record', 'Record_zoneId_id_idx')} WHERE "zoneId" = ? AND "id" > ? AND "disabled" = false ORDER BY "id" LIMIT ?`;
 /** The zones after one, up to a last: a seek too. One query over the whole range would rescan it from its start on every page. */
 const NEXT_ZONES_SQL = `SELECT ${COLUMNS} FROM "Record" WHERE "zoneId" > ? AND "zoneId" <= ? AND "disabled" = false ORDER BY "zoneId", "id" LIMIT ?`;
 
@@ -51,7 +52,7 @@ function askedFor<T>(read: Promise<T>): Promise<T> {
 
 /** One page of rangeRecordPages: the rest of zone `zone` after record `after`, then the zones after it up to `last`. */
 async function recordPage(zone: number, after: number, last: number): Promise<ZoneRecordRow[]> {
-  const page = (await selectRows(ZONE_REST_SQL, [zone, after, RECORD_PAGE])) as ZoneRecordRow[];
+  const page = (await selectRows(zoneRestSql(), [zone, after, RECORD_PAGE])) as ZoneRecordRow[];
   if (page.length < RECORD_PAGE && zone < last) page.push(...((await selectRows(NEXT_ZONES_SQL, [zone, last, RECORD_PAGE - page.length])) as ZoneRecordRow[]));
   return page;
 }
