@@ -274,27 +274,12 @@ export async function seedReplicaStatus(url: string): Promise<void> {
     where z."kind" = 'primary' and z."id" % 500 <> 4`;
   const oldChanges = (old: string) => `update "Change" set "createdAt" = ${old} where "zoneId" % 1000 = 1`;
   if (isMysql(url)) {
-    const conn = await mysqlConnect(url);
-    try {
-      await conn.query(insert('NOW(3)'));
-      await conn.query(oldChanges('NOW(3) - INTERVAL 2 DAY'));
-      await conn.query('analyze table "ReplicaStatus", "Change"');
-    } finally {
-      await conn.end();
-    }
-    return;
+    return runAll(await mysqlConnect(url), [insert('NOW(3)'), oldChanges('NOW(3) - INTERVAL 2 DAY'), 'analyze table "ReplicaStatus", "Change"']);
   }
   if (isPostgres(url)) {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    try {
-      await client.query(insert('now()'));
-      await client.query(oldChanges("now() - interval '2 days'"));
-      await client.query('ANALYZE');
-    } finally {
-      await client.end();
-    }
-    return;
+    return runAll(client, [insert('now()'), oldChanges("now() - interval '2 days'"), 'ANALYZE']);
   }
   const conn = new Database(url.replace(/^file:/, ''));
   // DateTime columns hold ISO text on SQLite, as seedSqlite writes them.
@@ -302,4 +287,13 @@ export async function seedReplicaStatus(url: string): Promise<void> {
   conn.exec(insert(text(new Date())));
   conn.exec(oldChanges(text(new Date(Date.now() - 2 * 86_400_000))));
   conn.close();
+}
+
+/** Runs `statements` in turn on a server connection, and ends it. */
+async function runAll(conn: { query(sql: string): Promise<unknown>; end(): Promise<void> }, statements: readonly string[]): Promise<void> {
+  try {
+    for (const sql of statements) await conn.query(sql);
+  } finally {
+    await conn.end();
+  }
 }
