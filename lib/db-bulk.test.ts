@@ -44,11 +44,15 @@ async function refuseChanges(): Promise<() => Promise<void>> {
       await db().$executeRawUnsafe('DROP FUNCTION refuse_change()');
     };
   }
+  if (dbProvider() === 'mysql') {
+    await db().$executeRawUnsafe(`CREATE TRIGGER refuse_change BEFORE INSERT ON "Change" FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'`);
+    return async () => void (await db().$executeRawUnsafe('DROP TRIGGER refuse_change'));
+  }
   await db().$executeRawUnsafe(`CREATE TRIGGER refuse_change BEFORE INSERT ON "Change" BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
   return async () => void (await db().$executeRawUnsafe('DROP TRIGGER refuse_change'));
 }
 
-/** The failure refuseChanges causes: PostgreSQL's message, or Prisma's words for SQLite's RAISE in a trigger. */
+/** The failure refuseChanges causes: PostgreSQL's or MySQL's message, or Prisma's words for SQLite's RAISE in a trigger. */
 const REFUSED = /refused by the test|Invalid `tx\.change\.create\(\)` invocation/;
 
 let allowChanges: (() => Promise<void>) | null = null;
