@@ -7,7 +7,7 @@
 // supersedes the pending NOTIFY jobs with new ones and puts the zone on the
 // change feed (lib/zones/zone-changes.ts).
 import { Prisma } from '../generated/prisma/client';
-import { executeBulk, jsonRows } from '../db';
+import { deleteListed, executeBulk, jsonRows } from '../db';
 import { jsonRowBatches } from '../db-bulk';
 import { RecordIndex } from '../dns/record-index';
 import type { RR, SoaFields } from '../dns/types';
@@ -174,6 +174,6 @@ export async function insertRecords(tx: Tx, zoneId: number, rows: readonly RR[],
 async function deleteRecords(tx: Tx, rows: readonly { id: number }[], slice: TimeSlice): Promise<void> {
   for (const json of jsonRowBatches(rows, (r) => [r.id])) {
     await slice.maybePause();
-    await executeBulk(tx, Prisma.sql`DELETE FROM "Record" WHERE "id" IN (SELECT j."c0" FROM ${jsonRows(json, ['int'])})`);
+    await executeBulk(tx, deleteListed('Record', json));
   }
 }
