@@ -7,9 +7,11 @@
 #   whole machine nothing pinned; each server as it runs by default
 #                 (Zonekeeper: one answering thread per core; PowerDNS: its defaults)
 # Needs: pdns-server pdns-backend-sqlite3 dnsperf sqlite3 bind9-dnsutils.
-# Usage: [DATABASE_URL=postgresql://…] bench/qps.sh [SECONDS_PER_RUN=10] [ROUNDS=3]
-# Zonekeeper uses DATABASE_URL when it is set (e.g. a PostgreSQL database; the
-# bench zone is created there or its content replaced), else a new SQLite file.
+# Usage: [DATABASE_URL=postgresql://…|mysql://…] bench/qps.sh [SECONDS_PER_RUN=10] [ROUNDS=3]
+# Zonekeeper uses DATABASE_URL when it is set (a PostgreSQL, MySQL 8 or MariaDB
+# database: migrated here, the bench zone created there or its content
+# replaced), else a new SQLite file. On a throwaway MariaDB:
+#   node --import tsx bench/with-mariadb.ts bash bench/qps.sh
 # Answers come from memory, so the rate should not depend on the database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +47,7 @@ wait_ready() { # port
 # Zonekeeper: import the zone through the CLI, then run only the DNS worker, twice:
 # one process pinned to one core, and the default (one DNS process per core) unpinned.
 export DATABASE_URL="${DATABASE_URL:-file:$WORK/zk.db}"
-echo "zonekeeper database: $(printf '%s' "$DATABASE_URL" | sed -E 's#^(postgres(ql)?://[^:/@]*:)[^@]*@#\1***@#')"
+echo "zonekeeper database: $(printf '%s' "$DATABASE_URL" | sed -E 's#^((postgres(ql)?|mysql|mariadb)://[^:/@]*:)[^@]*@#\1***@#')"
 export ZK_DATA_DIR="$WORK" ZK_LOG_LEVEL=warn ZK_PROBE_INTERVAL=0
 # dnsperf asks from one address: response rate limiting (on by default, 200 answers a second)
 # would drop most answers. It stays on at a rate no run reaches, so its cost is in the figures;

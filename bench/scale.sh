@@ -12,11 +12,14 @@
 #       the CLI's own time on a small database (target under 300 ms)
 # Options: --postgres (a throwaway PostgreSQL cluster; or give
 #   DATABASE_URL=postgresql://… naming a server, where a database of its own is
-#   created and dropped), --no-bind, --no-web, --changes N, --runs N,
+#   created and dropped), --mariadb (a throwaway mariadbd; or give
+#   DATABASE_URL=mysql://USER:PASSWORD@HOST:PORT/DB or mariadb://… naming a
+#   MySQL 8 / MariaDB 10.11 server, where likewise a database of its own is
+#   created and dropped: USER needs CREATE and DROP), --no-bind, --no-web, --changes N, --runs N,
 #   --idle-seconds S, --max-rss-gb G (stop a worker past it; default 16),
 #   --start-timeout S, --import-timeout S.
 # Needs: bind9 bind9-dnsutils (named, nsupdate), chromium for the web change,
-# postgresql for --postgres. Runs on loopback only.
+# postgresql for --postgres, mariadb-server for --mariadb. Runs on loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 POS=()

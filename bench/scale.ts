@@ -2,7 +2,7 @@
 // one run, each figure printed for both with their ratio. Three modes:
 //
 //   zones     (default) ZONES zones of RECORDS records each, seeded in bulk
-//             into a fresh database (SQLite, or PostgreSQL) and written as
+//             into a fresh database (SQLite, PostgreSQL or MySQL/MariaDB) and written as
 //             BIND zone files. For each server: time from process start until
 //             every zone answers its SOA, memory of all its DNS processes,
 //             CPU while idle; then Zonekeeper's change latency through the
@@ -25,12 +25,16 @@
 // Usage (through bench/scale.sh):
 //   tsx bench/scale.ts [--zones N] [--records N] [--changes N] [--runs N]
 //                      [--idle-seconds S] [--max-rss-gb G] [--start-timeout S]
-//                      [--no-bind] [--no-web] [--postgres]
-//   tsx bench/scale.ts --big-zone [--records N] [--import-timeout S] [--postgres]
+//                      [--no-bind] [--no-web] [--postgres | --mariadb]
+//   tsx bench/scale.ts --big-zone [--records N] [--import-timeout S] [--postgres | --mariadb]
 //   tsx bench/scale.ts --cli
-// DATABASE_URL=postgresql://USER@HOST:PORT/DB names a PostgreSQL server: the
-// benchmark creates a database of its own there and drops it at the end.
-// --postgres without it starts a throwaway cluster (lib/testing/postgres.ts).
+// DATABASE_URL=postgresql://USER@HOST:PORT/DB names a PostgreSQL server, and
+// DATABASE_URL=mysql://USER:PASSWORD@HOST:PORT/DB (or mariadb://…) a MySQL 8
+// or MariaDB server: the benchmark creates a database of its own there (the
+// user needs CREATE and DROP) and drops it at the end; the DB in the URL is
+// not touched. --postgres without such a URL starts a throwaway cluster
+// (lib/testing/postgres.ts), --mariadb a throwaway mariadbd
+// (lib/testing/mariadb.ts, Debian's mariadb-server).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,6 +42,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parseZoneFile } from '../lib/dns/zone-file.ts';
 import { freePort, startBind, type RunningBind } from '../lib/testing/bind.ts';
+import { isMysql, isPostgres } from '../lib/config/database-url.ts';
+import * as mariadb from '../lib/testing/mariadb.ts';
 import { clusterAt, dropDatabase, findPostgresBin, pgQuery, startCluster } from '../lib/testing/postgres.ts';
 import { runProgram, runZonekeeper } from '../lib/testing/run-program.ts';
 import { findProgram } from '../lib/testing/system-program.ts';
@@ -63,7 +69,8 @@ const START_TIMEOUT_MS = numberOption('start-timeout', 1800) * 1000;
 const IMPORT_TIMEOUT_MS = numberOption('import-timeout', 900) * 1000;
 const WITH_BIND = !flag('no-bind');
 const WITH_WEB = !flag('no-web');
-const POSTGRES = flag('postgres') || /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '');
+const GIVEN_URL = process.env.DATABASE_URL ?? '';
+const DATABASE = flag('postgres') || isPostgres(GIVEN_URL) ? 'postgresql' : flag('mariadb') || isMysql(GIVEN_URL) ? 'mysql' : 'sqlite';
 const HOST = '127.0.0.1';
 const BIG_ZONE = 'big-zone.test.';
 const CHROMIUM = '/usr/bin/chromium';
@@ -95,13 +102,18 @@ async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undef
 // ---------------------------------------------------------------- databases and processes
 
 let pgAdmin: string | undefined;
+let myAdmin: Pick<mariadb.MariadbServer, 'url' | 'connect'> | undefined;
+/** Which database and server the figures are of, for the titles: filled in by newDatabase. */
+let databaseName = 'SQLite';
 
-/** A new, empty database for Zonekeeper: a SQLite file in the work folder, or a database of its own on PostgreSQL. */
+/** A new, empty database for Zonekeeper: a SQLite file in the work folder, or a database of its own on PostgreSQL or MySQL/MariaDB. */
 async function newDatabase(name: string): Promise<string> {
-  if (!POSTGRES) return `file:${path.join(work, `${name}.db`)}`;
+  if (DATABASE === 'mysql') return newMysqlDatabase(name);
+  if (DATABASE === 'sqlite') return `file:${path.join(work, `${name}.db`)}`;
+  databaseName = 'PostgreSQL';
   if (!pgAdmin) {
     const given = process.env.DATABASE_URL;
-    if (given && /^postgres(ql)?:/.test(given)) pgAdmin = given;
+    if (given && isPostgres(given)) pgAdmin = given;
     else {
       const bin = findPostgresBin();
       if (!bin) throw new Error('PostgreSQL is not installed: apt-get install postgresql (or give DATABASE_URL=postgresql://…)');
@@ -115,6 +127,33 @@ async function newDatabase(name: string): Promise<string> {
   const db = `zk_scale_${process.pid}_${name}`;
   await pgQuery(server.url(), `CREATE DATABASE "${db}"`);
   cleanups.push(() => dropDatabase(server, db));
+  return server.url(db);
+}
+
+/** A database of its own on the server DATABASE_URL names, or on a throwaway mariadbd; named with its server's version. */
+async function newMysqlDatabase(name: string): Promise<string> {
+  if (!myAdmin) {
+    if (isMysql(GIVEN_URL)) myAdmin = mariadb.serverAt(GIVEN_URL);
+    else {
+      const programs = mariadb.findMariadb();
+      if (!programs) throw new Error('MariaDB is not installed: apt-get install mariadb-server (or give DATABASE_URL=mysql://…)');
+      const server = await mariadb.startMariadb(programs);
+      cleanups.push(() => server.stop());
+      myAdmin = server;
+      log(`started a throwaway mariadbd on port ${server.port} (lib/testing/mariadb.ts: flushes the log once a second, binlog on)`);
+    }
+    const conn = await myAdmin.connect();
+    try {
+      const [row] = (await conn.query('SELECT VERSION() AS v, @@max_allowed_packet AS p')) as { v: string; p: bigint | number }[];
+      const version = row!.v.split('-')[0];
+      databaseName = `${/mariadb/i.test(row!.v) ? 'MariaDB' : 'MySQL'} ${version} (max_allowed_packet ${Number(row!.p) / 1048576} MiB)`;
+    } finally {
+      await conn.end();
+    }
+  }
+  const server = myAdmin;
+  const db = await mariadb.createDatabase(server, `zk_scale_${name}`);
+  cleanups.push(() => mariadb.dropDatabase(server, db));
   return server.url(db);
 }
 
@@ -459,10 +498,9 @@ async function measureZonekeeperZones(url: string, names: readonly string[], adm
 }
 
 async function zonesMode(): Promise<void> {
-  const db = POSTGRES ? 'PostgreSQL' : 'SQLite';
-  const title = `${ZONES.toLocaleString('en')} zones × ${RECORDS} records on ${db}`;
-  log(`${title}: seeding (setup, not measured)…`);
   const url = await newDatabase('zones');
+  const title = `${ZONES.toLocaleString('en')} zones × ${RECORDS} records on ${databaseName}`;
+  log(`${title}: seeding (setup, not measured)…`);
   useDatabase(url);
   const { migrateDatabase } = await import('../lib/setup/database.ts');
   const { createUser } = await import('../lib/auth/users.ts');
@@ -536,11 +574,11 @@ function zkTransferKind(dbFile: string): string {
 }
 
 async function bigZoneMode(): Promise<void> {
-  const title = `one zone of ${RECORDS.toLocaleString('en')} records on ${POSTGRES ? 'PostgreSQL' : 'SQLite'}`;
   const zoneFile = path.join(work, 'big-zone.db');
   const text = bigZoneText(BIG_ZONE, RECORDS);
   fs.writeFileSync(zoneFile, text);
   const url = await newDatabase('big');
+  const title = `one zone of ${RECORDS.toLocaleString('en')} records on ${databaseName}`;
   useDatabase(url);
   log(`${title}: zone file of ${mb(text.length)} written`);
 
@@ -706,7 +744,7 @@ async function cliMode(): Promise<void> {
     await times('zonekeeper zone list (10 zones)', 5, () => [...cli, 'zone', 'list']),
     await times('zonekeeper record add, worker running', 5, (i) => [...cli, 'record', 'add', names[1]!, `cli-${i}`, 'A', '300', `192.0.2.${i + 1}`]),
   ];
-  console.log(`\n${header(`the CLI on a small ${POSTGRES ? 'PostgreSQL' : 'SQLite'} database, median of 5 (target under 300 ms)`)}\n`);
+  console.log(`\n${header(`the CLI on a small ${databaseName} database, median of 5 (target under 300 ms)`)}\n`);
   for (const [label, value] of results) console.log(`  ${label.padEnd(42)} ${value}`);
   await z.proc.stop();
 }

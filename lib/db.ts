@@ -210,6 +210,33 @@ export function sqlCast(value: unknown, type: keyof typeof CAST_TYPES): Prisma.S
 }
 
 /**
+ * `"table"` as a FROM item read along `index` (its name in the migrations):
+ * on MySQL/MariaDB with a hint, since MariaDB 10.11 reads `"zoneId" = ? AND
+ * "id" > ?` through Record(zoneId, id) by its first column alone and tests
+ * "id" entry by entry from the zone's first record on, so paging through a
+ * zone of a million records read every page from the zone's start (21 s
+ * against 4.2 s with the hint, 2026-12-06). The other two find the range
+ * themselves.
+ */
+export function tableAlong(table: string, index: string): string {
+  return dbProvider() === 'mysql' ? `"${table}" FORCE INDEX ("${index}")` : `"${table}"`;
+}
+
+/**
+ * DELETE of the rows of `table` whose "id" is listed in `json`, a JSON array
+ * of [id] rows (jsonRows). MariaDB 10.11 does not turn `"id" IN (SELECT …)`
+ * of a single-table DELETE into a join: it tested every row of the table
+ * against the list, 1.4 s a statement of 2,000 ids in a table of 10,000 rows
+ * (2026-12-06), and a zone of a million records would pay that per 2,000
+ * records deleted. There the rows are deleted through a join instead.
+ */
+export function deleteListed(table: string, json: string): Prisma.Sql {
+  const target = Prisma.raw(`"${table}"`);
+  if (dbProvider() === 'mysql') return Prisma.sql`DELETE t FROM ${target} t JOIN ${jsonRows(json, ['int'])} ON t."id" = j."c0"`;
+  return Prisma.sql`DELETE FROM ${target} WHERE "id" IN (SELECT j."c0" FROM ${jsonRows(json, ['int'])})`;
+}
+
+/**
  * The length of the JSON array stored in a text column (SQLite reads the
  * text as it is, PostgreSQL wants the json type, MySQL spells it JSON_LENGTH).
  */

@@ -1,6 +1,7 @@
 // Bulk seeding for the scale benchmarks: zones written straight into a
 // migrated Zonekeeper database (one multi-row statement per chunk on
-// PostgreSQL, prepared inserts in one transaction on SQLite), and the same
+// PostgreSQL, the driver's batch inserts on MySQL/MariaDB, prepared inserts
+// in one transaction on SQLite), and the same
 // zones as BIND zone files. Seeding is setup, not what is measured: it writes
 // the rows the change service would have written (the zone, its records and
 // its "zone created" Change), without going through it zone by zone.
@@ -8,6 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { isMysql, isPostgres, mysqlConnection } from '../../lib/config/database-url.ts';
+import { MYSQL_SESSION_SQL } from '../../lib/db-adapters.ts';
+import { JOURNAL_PIECE } from '../../lib/zones/journal.ts';
 import { storedTarget } from '../../lib/zones/validate.ts';
 
 export interface SeedRecord {
@@ -77,7 +81,9 @@ function createdChange(z: SeedZone): { removed: string; added: string } {
  * be migrated and hold none of these names yet.
  */
 export async function seedDatabase(url: string, zones: Iterable<SeedZone>): Promise<{ zones: number; records: number }> {
-  return url.startsWith('postgres') ? seedPostgres(url, zones) : seedSqlite(url.replace(/^file:/, ''), zones);
+  if (isPostgres(url)) return seedPostgres(url, zones);
+  if (isMysql(url)) return seedMysql(url, zones);
+  return seedSqlite(url.replace(/^file:/, ''), zones);
 }
 
 function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
@@ -166,6 +172,57 @@ async function seedPostgres(url: string, zones: Iterable<SeedZone>): Promise<{ z
   return { zones: nz, records: nr };
 }
 
+/** A connection to a MySQL/MariaDB database with the product's own session settings (ANSI_QUOTES, UTC). */
+async function mysqlConnect(url: string): Promise<import('mariadb').Connection> {
+  const { default: driver } = await import('mariadb');
+  const conn = await driver.createConnection({ ...mysqlConnection(url), connectTimeout: 10_000 });
+  for (const sql of MYSQL_SESSION_SQL) await conn.query(sql);
+  return conn;
+}
+
+async function seedMysql(url: string, zones: Iterable<SeedZone>): Promise<{ zones: number; records: number }> {
+  const conn = await mysqlConnect(url);
+  const s = SEED_SOA;
+  let nz = 0;
+  let nr = 0;
+  try {
+    for (const chunk of chunks(zones, 2000)) {
+      await conn.beginTransaction();
+      // batch(): one statement with many rows, split by the driver to fit the server's max_allowed_packet.
+      await conn.batch(
+        `insert into "Zone" (name, kind, serial, "soaMname", "soaRname", "soaRefresh", "soaRetry", "soaExpire", "soaMinimum", "soaTtl", "defaultTtl", "createdAt", "updatedAt")
+         values (?, 'primary', ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3))`,
+        chunk.map((z) => [z.name, z.serial, s.mname, s.rname, s.refresh, s.retry, s.expire, s.minimum, s.ttl, s.ttl]),
+      );
+      const ids = (await conn.query('select id, name from "Zone" where name in (?)', [chunk.map((z) => z.name)])) as { id: number; name: string }[];
+      const idOf = new Map(ids.map((r) => [r.name, r.id]));
+      for (const part of chunks(chunk.flatMap((z) => z.records.map((r) => [idOf.get(z.name)!, r.name, r.type, r.ttl, r.content, storedTarget(r) ?? null])), 50_000)) {
+        await conn.batch('insert into "Record" ("zoneId", name, type, ttl, content, target) values (?, ?, ?, ?, ?, ?)', part);
+        nr += part.length;
+      }
+      // A big zone's "zone created" entry does not fit one row under max_allowed_packet: it goes in the
+      // journal's own layout (lib/zones/journal.ts), the Change row and ChangePart rows of JOURNAL_PIECE records.
+      const entries = chunk.map((z) => ({ z, added: [{ name: z.name, type: 'SOA', ttl: SEED_SOA.ttl, content: soaContent(z.serial) }, ...z.records] }));
+      const changeSql = `insert into "Change" ("zoneId", actor, comment, "oldSerial", "newSerial", removed, added, "createdAt") values (?, 'bench', 'zone created', 0, ?, '[]', ?, NOW(3))`;
+      const small = entries.filter((e) => e.added.length <= JOURNAL_PIECE);
+      if (small.length) await conn.batch(changeSql, small.map((e) => [idOf.get(e.z.name), e.z.serial, JSON.stringify(e.added)]));
+      for (const { z, added } of entries.filter((e) => e.added.length > JOURNAL_PIECE)) {
+        const piece = (i: number) => JSON.stringify(added.slice(i * JOURNAL_PIECE, (i + 1) * JOURNAL_PIECE));
+        const made = (await conn.query(changeSql, [idOf.get(z.name), z.serial, piece(0)])) as { insertId: bigint | number };
+        for (let i = 1; i * JOURNAL_PIECE < added.length; i++) {
+          await conn.query(`insert into "ChangePart" ("changeId", removed, added) values (?, '[]', ?)`, [made.insertId, piece(i)]);
+        }
+      }
+      await conn.commit();
+      nz += chunk.length;
+    }
+    await conn.query('analyze table "Zone", "Record", "Change", "ChangePart"');
+  } finally {
+    await conn.end();
+  }
+  return { zones: nz, records: nr };
+}
+
 /** The zone as a BIND zone file (absolute names throughout). */
 export function zoneFileText(z: SeedZone): string {
   const lines = [`$TTL ${SEED_SOA.ttl}`, `${z.name} ${SEED_SOA.ttl} IN SOA ${soaContent(z.serial)}`];
@@ -216,17 +273,13 @@ export async function seedReplicaStatus(url: string): Promise<void> {
     from "Zone" z cross join (select '${a}' as "target" union all select '${b}') t
     where z."kind" = 'primary' and z."id" % 500 <> 4`;
   const oldChanges = (old: string) => `update "Change" set "createdAt" = ${old} where "zoneId" % 1000 = 1`;
-  if (url.startsWith('postgres')) {
+  if (isMysql(url)) {
+    return runAll(await mysqlConnect(url), [insert('NOW(3)'), oldChanges('NOW(3) - INTERVAL 2 DAY'), 'analyze table "ReplicaStatus", "Change"']);
+  }
+  if (isPostgres(url)) {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    try {
-      await client.query(insert('now()'));
-      await client.query(oldChanges("now() - interval '2 days'"));
-      await client.query('ANALYZE');
-    } finally {
-      await client.end();
-    }
-    return;
+    return runAll(client, [insert('now()'), oldChanges("now() - interval '2 days'"), 'ANALYZE']);
   }
   const conn = new Database(url.replace(/^file:/, ''));
   // DateTime columns hold ISO text on SQLite, as seedSqlite writes them.
@@ -234,4 +287,13 @@ export async function seedReplicaStatus(url: string): Promise<void> {
   conn.exec(insert(text(new Date())));
   conn.exec(oldChanges(text(new Date(Date.now() - 2 * 86_400_000))));
   conn.close();
+}
+
+/** Runs `statements` in turn on a server connection, and ends it. */
+async function runAll(conn: { query(sql: string): Promise<unknown>; end(): Promise<void> }, statements: readonly string[]): Promise<void> {
+  try {
+    for (const sql of statements) await conn.query(sql);
+  } finally {
+    await conn.end();
+  }
 }

@@ -75,9 +75,17 @@ function tail(file: string): string {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(-2000) : '';
 }
 
-async function connectTo(port: number): Promise<Connection> {
+/** Where to reach a server and as whom: root without a password on our own test servers. */
+interface ServerLogin {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+}
+
+async function connectTo(port: number, login: ServerLogin = { host: '127.0.0.1', port, user: 'root' }): Promise<Connection> {
   const { default: driver } = await import('mariadb');
-  return driver.createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 5000 });
+  return driver.createConnection({ ...login, connectTimeout: 5000 });
 }
 
 /** Whether the server at `port` answers, polled until `timeoutMs` has passed. */
@@ -163,7 +171,7 @@ export async function startMariadb(programs: MariadbPrograms, opts: { serverId?:
 }
 
 /** A new empty database on `server` (binary collation, as the migrations expect); its name. */
-export async function createDatabase(server: MariadbServer, prefix = 'zk'): Promise<string> {
+export async function createDatabase(server: Pick<MariadbServer, 'connect'>, prefix = 'zk'): Promise<string> {
   const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const conn = await server.connect();
   try {
@@ -174,11 +182,25 @@ export async function createDatabase(server: MariadbServer, prefix = 'zk'): Prom
   return name;
 }
 
-/** The server behind an admin URL (mariadb://root@127.0.0.1:PORT/), for naming and making its databases. */
+/**
+ * The server behind an admin URL (mariadb://root@127.0.0.1:PORT/, or an
+ * operator's mysql://USER:PASSWORD@HOST:PORT/), for naming and making its
+ * databases: the URLs it gives keep that login.
+ */
 export function serverAt(admin: string): Pick<MariadbServer, 'url' | 'connect'> {
-  const u = new URL(admin);
-  const port = Number(u.port);
-  return { url: urlAt(port), connect: () => connectTo(port) };
+  const u = new URL(admin.replace(/^mysql:/, 'mariadb:'));
+  const login: ServerLogin = {
+    host: u.hostname || 'localhost',
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username) || 'root',
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+  };
+  const url = (database: string) => {
+    const named = new URL(u);
+    named.pathname = `/${database}`;
+    return named.toString();
+  };
+  return { url, connect: () => connectTo(login.port, login) };
 }
 
 /**

@@ -310,7 +310,7 @@ export class ZoneLoader {
       serial = Number(e.newSerial);
     }
     if (serial !== header.serial) return null;
-    // A change of many records (parts of JOURNAL_PIECE records a list) is read from the zone instead.
+    // A change of many records (parts of at most JOURNAL_PIECE records a list) is read from the zone instead.
     const limit = PATCH_RECORDS + served.recordCount / 4;
     const parts = entries.length ? await db().changePart.count({ where: { changeId: { in: entries.map((e) => e.id) } } }) : 0;
     if (parts * JOURNAL_PIECE > limit) return null;

