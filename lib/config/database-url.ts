@@ -45,6 +45,8 @@ export interface MysqlConnection {
   user: string;
   password?: string;
   database: string;
+  /** Milliseconds to open a connection (the driver's default, 1 s, fails a pool that opens one while the process parses a big zone file). */
+  connectTimeout: number;
 }
 
 export function mysqlConnection(url = databaseUrl()): MysqlConnection {
@@ -58,6 +60,7 @@ export function mysqlConnection(url = databaseUrl()): MysqlConnection {
     user: decodeURIComponent(u.username) || 'root',
     password: u.password ? decodeURIComponent(u.password) : undefined,
     database,
+    connectTimeout: 10_000,
   };
 }
 

@@ -108,10 +108,13 @@ export async function startMariadb(programs: MariadbPrograms, opts: { serverId?:
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zk-my-'));
   const data = path.join(dir, 'data');
   const errorLog = path.join(dir, 'error.log');
+  // A temporary folder of its own: two installs at once in /tmp clashed over a file name now and then.
+  const tmp = path.join(dir, 'tmp');
+  fs.mkdirSync(tmp);
   try {
     await run(
       programs.installDb,
-      ['--no-defaults', '--auth-root-authentication-method=normal', `--datadir=${data}`, ...userArgs, '--skip-test-db', '--innodb-log-file-size=8M'],
+      ['--no-defaults', '--auth-root-authentication-method=normal', `--datadir=${data}`, `--tmpdir=${tmp}`, ...userArgs, '--skip-test-db', '--innodb-log-file-size=8M'],
       120_000,
     );
   } catch (err) {
@@ -124,6 +127,7 @@ export async function startMariadb(programs: MariadbPrograms, opts: { serverId?:
     [
       '--no-defaults',
       `--datadir=${data}`,
+      `--tmpdir=${tmp}`,
       ...userArgs,
       '--bind-address=127.0.0.1',
       `--port=${port}`,
