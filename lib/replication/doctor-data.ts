@@ -73,7 +73,8 @@ async function zonesWithSecondaryAhead(visibleTo: Viewer | undefined): Promise<n
   return rows.map((r) => Number(r.id));
 }
 
-async function diagnoseReplication(reps: readonly ZoneReplication[], now: Date): Promise<ZoneDiagnosis[]> {
+/** The diagnoses of zones already read with data.ts (a page that shows them too reads them once). */
+export async function diagnoseReplication(reps: readonly ZoneReplication[], now: Date): Promise<ZoneDiagnosis[]> {
   if (reps.length === 0) return [];
   const setup = doctorSetup();
   const ids = reps.map((r) => r.zoneId);

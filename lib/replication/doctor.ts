@@ -284,3 +284,12 @@ function listenFor(address: string, listen: readonly string[]): string {
   const v6 = address.includes(':');
   return listen.find((l) => splitTarget(l).address.includes(':') === v6) ?? listen[0] ?? '(this server)';
 }
+
+/** Per cause that needs an operator: how many secondaries, and the zones they belong to (the dashboard's summary). */
+export function countCauses(zones: readonly ZoneDiagnosis[]): { cause: DoctorCause; secondaries: number; zones: string[] }[] {
+  return DOCTOR_CAUSES.flatMap((cause) => {
+    const hit = zones.filter((z) => z.secondaries.some((s) => s.cause === cause && !s.healthy));
+    const secondaries = hit.reduce((n, z) => n + z.secondaries.filter((s) => s.cause === cause).length, 0);
+    return hit.length ? [{ cause, secondaries, zones: hit.map((z) => z.zone) }] : [];
+  });
+}

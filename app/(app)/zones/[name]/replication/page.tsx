@@ -13,6 +13,7 @@ import { requireZoneUser } from '@/lib/auth/session';
 import { getZoneReplication, propagationTimeline } from '@/lib/replication/data';
 import { getZoneHeaderById } from '@/lib/zones/data';
 import { recentZoneEvents } from '@/lib/replication/events';
+import { diagnoseReplication } from '@/lib/replication/doctor-data';
 import { decodeParam } from '@/components/list-params';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { displayName } from '@/lib/dns/names';
@@ -63,6 +64,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
   }
   const [rep, timeline, events] = await Promise.all([getZoneReplication(zoneId, { now }), propagationTimeline(zoneId, 5), recentZoneEvents(zoneId, 20)]);
   if (!rep) notFound();
+  const [doctor] = await diagnoseReplication([rep], now);
 
   return (
     <div className="space-y-5">
@@ -89,7 +91,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
             probes them after each NOTIFY and in a slow sweep over every zone (ZK_PROBE_INTERVAL, ZK_PROBE_RATE).
           </p>
         ) : (
-          <SecondariesTable zone={zone.name} serial={rep.serial} secondaries={rep.secondaries} now={now} canNotify={rights.write} />
+          <SecondariesTable zone={zone.name} serial={rep.serial} secondaries={rep.secondaries} now={now} canNotify={rights.write} diagnoses={doctor?.secondaries} />
         )}
       </section>
 
