@@ -14,6 +14,9 @@ import { setZoneOptions } from '../zones/zone-lifecycle';
 import { createTsigKey } from '../zones/tsig-keys';
 import { startWorker, type RunningWorker } from '../worker/worker';
 import { db } from '../db';
+import { createSession } from '../auth/session-store';
+import { createUser, grantZone } from '../auth/users';
+import { startWebServer } from '../testing/web-server';
 import { getZoneReplication } from './data';
 import { diagnoseProblemZones, diagnoseZones } from './doctor-data';
 import type { SecondaryDiagnosis, ZoneDiagnosis } from './doctor';
@@ -216,4 +219,33 @@ describe.skipIf(!named)('the replication doctor with misconfigured BIND secondar
     expect(text.out).toMatch(/signed\.test\.[\s\S]*transfer-refused[\s\S]*fix: .*use key xfr-key\./);
     expect(text.out).toMatch(/notify-refused: it refuses our NOTIFY from 127\.0\.0\.1/);
   });
+
+  it('shows the diagnosis beside each secondary on the zone page, and the counts per cause on /replication to those who may read the zones', async () => {
+    const admin = await createUser('doctor-admin', 'doctor-admin-password', 'admin');
+    const editor = await createUser('doctor-editor', 'doctor-editor-password', 'editor');
+    await grantZone('doctor-editor', DOC);
+    const cookie = async (id: number) => `zk_session=${(await createSession(id, { address: '127.0.0.1', userAgent: 'doctor test' })).token}`;
+    const env = Object.fromEntries(
+      ['DATABASE_URL', 'ZK_DATA_DIR', 'ZK_DNS_LISTEN', 'ZK_BEHIND_AFTER'].map((k) => [k, process.env[k]!]),
+    );
+    const web = await startWebServer(env);
+    try {
+      const page = async (href: string, id: number) => (await fetch(`${web.base}${href}`, { headers: { cookie: await cookie(id) } })).text();
+      const zonePage = await page(`/zones/${DOC}/replication`, admin.id);
+      // Under the secondary that refuses NOTIFY: the cause, the NOTIFY answer and the setting.
+      expect(zonePage).toMatch(new RegExp(`data-cause="notify-refused"[\\s\\S]*refused \\(REFUSED\\)[\\s\\S]*allow-notify \\{ 127\\.0\\.0\\.1; \\}`));
+      expect(zonePage).toContain('data-cause="serial-ahead"');
+      expect(zonePage).not.toContain('data-cause="in-sync"');
+
+      const dashboard = await page('/replication', admin.id);
+      expect(dashboard).toMatch(/data-testid="doctor-cause-transfer-refused"[^]*?signed\.test/);
+      expect(dashboard).toMatch(/data-testid="doctor-cause-notify-refused"/);
+      const theirs = await page('/replication', editor.id);
+      expect(theirs).toMatch(/data-testid="doctor-cause-notify-refused"/);
+      expect(theirs).not.toContain('signed.test');
+      expect(theirs).not.toContain('doctor-cause-transfer-refused');
+    } finally {
+      await web.stop();
+    }
+  }, 600_000);
 });

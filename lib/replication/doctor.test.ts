@@ -31,6 +31,12 @@ describe('diagnose', () => {
     expect(d.fix.join(' ')).toMatch(/ZK_NOTIFY_SOURCE/);
   });
 
+  it('a signed NOTIFY answered NOTAUTH points at the key first', () => {
+    const d = one({}, [notify('refused', ago(300), 'NOTAUTH')]);
+    expect(d.cause).toBe('notify-refused');
+    expect(d.fix[0]).toMatch(/signed with xfr-key\.; it must hold that key with the same secret/);
+  });
+
   it('an unanswered NOTIFY is told apart from a refused one', () => {
     expect(one({}, [notify('timeout', ago(300), 'no answer')]).cause).toBe('notify-unanswered');
   });

@@ -247,7 +247,13 @@ function diagnoseSecondary(z: DoctorZone, ev: SecondaryEvidence, setup: DoctorSe
   }
   if (notify && notify.outcome === 'refused') {
     const src = setup.notifySource;
+    // The zone's NOTIFYs are signed with its key: NOTAUTH is the secondary's answer to a key it does not share.
+    const keyFirst =
+      z.tsigKey && /NOTAUTH|TSIG|BAD(KEY|SIG|TIME)/.test(notify.detail ?? '')
+        ? [`${cap(where)}: our NOTIFYs are signed with ${z.tsigKey}; it must hold that key with the same secret and algorithm (zonekeeper tsig list).`]
+        : [];
     return result('notify-refused', `it refuses our NOTIFY from ${src}${notify.detail ? ` (${notify.detail})` : ''}`, [
+      ...keyFirst,
       `${cap(where)}: accept NOTIFY from ${src}: name ${src} in its primaries for ${z.zone}, or add it to allow-notify (BIND: allow-notify { ${src}; };).`,
       `Or here: set ZK_NOTIFY_SOURCE to the address its primaries list names (one of this server's addresses), and restart the worker.`,
     ]);
