@@ -3,7 +3,7 @@ import type { SecondaryDiagnosis } from '@/lib/replication/doctor';
 /** The doctor's word on one secondary that needs attention: why, the facts, and what to change. */
 export function DoctorNote({ d }: { d: SecondaryDiagnosis }) {
   return (
-    <div data-testid="doctor-note" data-cause={d.cause} className="space-y-1 whitespace-normal rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-zinc-800">
+    <div data-testid="doctor-note" data-cause={d.cause} className="space-y-1 whitespace-normal [overflow-wrap:anywhere] rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-zinc-800">
       <p>
         <span className="font-semibold">Doctor: </span>
         <span className="font-mono text-amber-900">{d.cause}</span> — {d.summary}

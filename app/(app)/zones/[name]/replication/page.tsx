@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '@/components/replication/auto-refresh';
 import { NotifyButton } from '@/components/replication/notify-button';
+import { ProbeButton } from '@/components/replication/probe-button';
 import { SecondariesTable } from '@/components/replication/secondaries-table';
 import { ReplicaStateBadge } from '@/components/replication/state-badge';
 import { PropagationTimeline } from '@/components/replication/timeline';
@@ -77,6 +78,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
         </span>
         <div className="ml-auto flex items-center gap-3">
           <AutoRefresh />
+          {rights.write && <ProbeButton zone={zone.name} />}
           {rights.write && rep.secondaries.length > 0 && <NotifyButton zone={zone.name} label="Re-notify all" />}
         </div>
       </div>
