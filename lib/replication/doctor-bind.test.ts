@@ -28,6 +28,8 @@ const actor = { name: 'test' };
 const DOC = 'doc.test';
 const SIGNED = 'signed.test';
 const ACL = 'acl.test';
+/** Replicated to the good secondary alone: a zone the doctor finds healthy. */
+const FINE = 'fine.test';
 
 const zoneFile = (zone: string, serial: number) =>
   [`$ORIGIN ${zone}.`, '$TTL 300', `@ IN SOA ns1 hostmaster ${serial} 86400 86400 1209600 300`, '@ IN NS ns1', 'ns1 IN A 127.0.0.1', 'www IN A 192.0.2.1', ''].join('\n');
@@ -62,13 +64,14 @@ describe.skipIf(!named)('the replication doctor with misconfigured BIND secondar
   let acl: ZoneDiagnosis;
 
   beforeAll(async () => {
-    for (const z of [DOC, SIGNED, ACL]) await importZone(z, zoneFile(z, 100), actor);
+    for (const z of [DOC, SIGNED, ACL, FINE]) await importZone(z, zoneFile(z, 100), actor);
     await createTsigKey('xfr-key', 'hmac-sha256');
     const other = await createTsigKey('other-key', 'hmac-sha256');
     workerPort = await freePort('127.0.0.1');
     for (const n of names) ports[n] = await freePort('127.0.0.1');
     const nowhere = await freePort('127.0.0.1');
     await setZoneOptions(DOC, { alsoNotify: ['good', 'notifyRefused', 'wrongPrimaries', 'stopped', 'absent', 'ahead'].map((n) => target(n as (typeof names)[number])) }, actor);
+    await setZoneOptions(FINE, { alsoNotify: [target('good')] }, actor);
     await setZoneOptions(SIGNED, { tsig: 'xfr-key', alsoNotify: [target('keyAndAcl')] }, actor);
     // Only 127.0.0.2 may transfer it; BIND asks from 127.0.0.1.
     await setZoneOptions(ACL, { allowTransfer: ['127.0.0.2/32'], alsoNotify: [target('keyAndAcl')] }, actor);
@@ -88,7 +91,7 @@ describe.skipIf(!named)('the replication doctor with misconfigured BIND secondar
     process.env.ZK_BEHIND_AFTER = String(behindMs / 1000);
     const us = `127.0.0.1 port ${workerPort}`;
     const started = await Promise.all([
-      startBind(bind(ports.good!, '127.0.0.11', (d) => secondaryZone(DOC, d, us))),
+      startBind(bind(ports.good!, '127.0.0.11', (d) => [secondaryZone(DOC, d, us), secondaryZone(FINE, d, us)].join('\n'))),
       // It knows us as 127.0.0.2 and takes NOTIFY from nobody else: ours come from 127.0.0.1.
       startBind(bind(ports.notifyRefused!, '127.0.0.12', (d) => secondaryZone(DOC, d, `127.0.0.2 port ${workerPort}`), { options: ['allow-notify { none; };'] })),
       // It takes NOTIFY from anyone but asks a primary where nothing listens.
@@ -109,6 +112,7 @@ describe.skipIf(!named)('the replication doctor with misconfigured BIND secondar
       ),
     ]);
     names.forEach((n, i) => (binds[n] = started[i]!));
+    await binds.good!.waitForLog(new RegExp(`zone ${FINE}/IN: transferred serial 100`), 15_000);
     await Promise.all(
       (['good', 'notifyRefused', 'stopped'] as const).map((n) => binds[n]!.waitForLog(new RegExp(`zone ${DOC}/IN: transferred serial 100`), 15_000)),
     );
@@ -130,7 +134,7 @@ describe.skipIf(!named)('the replication doctor with misconfigured BIND secondar
     );
     // The NOTIFYs are answered (or not) by now; past ZK_BEHIND_AFTER the laggards are behind.
     await new Promise((r) => setTimeout(r, behindMs + 200));
-    for (const z of [DOC, SIGNED, ACL]) await worker.prober.probeZone(`${z}.`);
+    for (const z of [DOC, SIGNED, ACL, FINE]) await worker.prober.probeZone(`${z}.`);
     const found = await diagnoseZones([docId, await zoneId(SIGNED), await zoneId(ACL)], { behindMs });
     [doc, signed, acl] = [DOC, SIGNED, ACL].map((z) => found.find((d) => d.zone === `${z}.`)!);
   }, 90_000);
@@ -214,6 +218,9 @@ describe.skipIf(!named)('the replication doctor with misconfigured BIND secondar
       [target('absent')]: 'zone-missing',
       [target('ahead')]: 'serial-ahead',
     });
+    const fine = await zk(['replication', 'doctor', FINE]);
+    expect(fine.code).toBe(0);
+    expect(fine.out).toMatch(new RegExp(`${FINE}\\.  serial 100  healthy`));
     const text = await zk(['replication', 'doctor', '--probe']);
     expect(text.code).toBe(1);
     expect(text.out).toMatch(/signed\.test\.[\s\S]*transfer-refused[\s\S]*fix: .*use key xfr-key\./);
@@ -228,6 +235,10 @@ describe.skipIf(!named)('the replication doctor with misconfigured BIND secondar
     const env = Object.fromEntries(
       ['DATABASE_URL', 'ZK_DATA_DIR', 'ZK_DNS_LISTEN', 'ZK_BEHIND_AFTER'].map((k) => [k, process.env[k]!]),
     );
+    // The CLI in the editor's name: only the zone granted to them.
+    const mine = await run(process.execPath, [BIN, 'replication', 'doctor', '--json', '--as', 'doctor-editor'], { env: process.env, timeout: 30_000 }).catch((e: { code: number; stdout: string }) => e);
+    expect((mine as { code?: number }).code).toBe(1);
+    expect((JSON.parse(mine.stdout) as { zones: ZoneDiagnosis[] }).zones.map((z) => z.zone)).toEqual([`${DOC}.`]);
     const web = await startWebServer(env);
     try {
       const page = async (href: string, id: number) => (await fetch(`${web.base}${href}`, { headers: { cookie: await cookie(id) } })).text();
