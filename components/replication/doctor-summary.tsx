@@ -8,7 +8,7 @@ import { linkClass } from '../styles';
 const LINKS = 8;
 
 /** The dashboard's doctor summary: per cause, how many secondaries and which zones (each linking to its diagnosis). */
-export function DoctorSummary({ causes }: { causes: ReturnType<typeof countCauses> }) {
+export function DoctorSummary({ causes, partial }: { causes: ReturnType<typeof countCauses>; /** Set when only the first this many zones with a problem were read. */ partial: number | null }) {
   if (causes.length === 0) return null;
   return (
     <section aria-labelledby="doctor-heading" data-testid="doctor-summary" className="space-y-1 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm">
@@ -31,6 +31,7 @@ export function DoctorSummary({ causes }: { causes: ReturnType<typeof countCause
           </li>
         ))}
       </ul>
+      {partial !== null && <p className="text-xs text-zinc-600">Of the first {partial} zones with a problem, worst first.</p>}
       <p className="text-xs text-zinc-600">Each zone&apos;s replication page says why and what to change; so does zonekeeper replication doctor.</p>
     </section>
   );

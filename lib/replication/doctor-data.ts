@@ -40,20 +40,23 @@ export async function diagnoseZones(zoneIds: readonly number[], opts: { now?: Da
 
 /**
  * Every zone `visibleTo` may read (all when omitted) where a secondary is not
- * in sync, diagnosed; zones whose secondaries are all fine are not read.
+ * in sync, diagnosed; zones whose secondaries are all fine are not read. With
+ * `limit`, at most that many zones are read, the worst states first (the
+ * dashboard, which refreshes itself every few seconds, reads a bounded number).
  */
-export async function diagnoseProblemZones(opts: { visibleTo?: Viewer; now?: Date; behindMs?: number } = {}): Promise<ZoneDiagnosis[]> {
+export async function diagnoseProblemZones(opts: { visibleTo?: Viewer; now?: Date; behindMs?: number; limit?: number } = {}): Promise<ZoneDiagnosis[]> {
   const now = opts.now ?? new Date();
   const read = { now, behindMs: opts.behindMs, visibleTo: opts.visibleTo };
+  const limit = opts.limit ?? Infinity;
   const found = new Map<number, ZoneReplication>();
   for (const state of PROBLEM_STATES) {
-    for (let page = 1; ; page++) {
-      const p = await listReplicationPage({ ...read, state, page, pageSize: PAGE });
+    for (let page = 1; found.size < limit; page++) {
+      const p = await listReplicationPage({ ...read, state, page, pageSize: Math.min(PAGE, limit - found.size) });
       for (const z of p.zones) found.set(z.zoneId, z);
       if (page >= p.pages) break;
     }
   }
-  const ahead = (await zonesWithSecondaryAhead(opts.visibleTo)).filter((id) => !found.has(id));
+  const ahead = (await zonesWithSecondaryAhead(opts.visibleTo)).filter((id) => !found.has(id)).slice(0, Math.max(0, limit - found.size));
   if (ahead.length) for (const z of await listReplication({ zoneIds: ahead, now, behindMs: opts.behindMs })) found.set(z.zoneId, z);
   const diagnoses = await diagnoseReplication([...found.values()], now);
   return diagnoses.filter((d) => !d.healthy).sort((a, b) => a.zone.localeCompare(b.zone));

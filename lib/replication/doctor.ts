@@ -173,9 +173,9 @@ function serialAheadFix(z: DoctorZone, theirs: number, now: Date, where: string)
 }
 
 /**
- * The diagnosis of each secondary of `z`. `behindMs` is ZK_BEHIND_AFTER: a
- * change younger than that is still propagating, unless the evidence already
- * shows why it will not arrive.
+ * The diagnosis of each secondary of `z`. A secondary data.ts calls
+ * propagating (a change younger than ZK_BEHIND_AFTER) is healthy, unless the
+ * evidence already shows why the change will not arrive.
  */
 export function diagnose(z: DoctorZone, secondaries: readonly SecondaryEvidence[], setup: DoctorSetup, now: Date): ZoneDiagnosis {
   const out = secondaries.map((s) => diagnoseSecondary(z, s, setup, now));

@@ -19,6 +19,8 @@ import { displayName } from '@/lib/dns/names';
 export const metadata: Metadata = { title: 'Replication' };
 
 const PAGE_SIZE = 100;
+/** Zones with a problem the doctor's summary reads at each refresh, the worst states first. */
+const DOCTOR_ZONES = 200;
 /** The states an operator acts on: named beside the count of zones shown, each a link to its filter. */
 const NEEDS_ACTION: ZoneReplicaState[] = ['missing', 'unreachable', 'behind'];
 const count = (n: number) => n.toLocaleString('en');
@@ -31,7 +33,7 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
   const [{ zones: rows, counts, total, matching, page, pages }, incoming, doctor] = await Promise.all([
     listReplicationPage({ visibleTo: user, state: filter, page: pageParam(params), pageSize: PAGE_SIZE }),
     listIncomingZones({ visibleTo: user }),
-    diagnoseProblemZones({ visibleTo: user }),
+    diagnoseProblemZones({ visibleTo: user, limit: DOCTOR_ZONES }),
   ]);
   const first = (page - 1) * PAGE_SIZE + 1;
   const needsAction = filter ? [] : NEEDS_ACTION.filter((s) => counts[s] > 0);
@@ -67,7 +69,7 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
         ))}
       </nav>
 
-      <DoctorSummary causes={countCauses(doctor)} />
+      <DoctorSummary causes={countCauses(doctor)} partial={counts.missing + counts.unreachable + counts.behind + counts.propagating > DOCTOR_ZONES ? DOCTOR_ZONES : null} />
 
       {rows.length > 0 && (
         <p className="text-sm text-zinc-600" data-testid="replication-summary">
