@@ -106,7 +106,7 @@ function probeAnswered(s: SecondaryStatus): boolean {
 
 /** The refusal reason's kind, from the wording of lib/worker/transfer-access.ts. */
 type RefusalKind = 'acl' | 'unsigned' | 'other-key' | 'unknown-key' | 'bad-signature' | 'bad-time' | 'other';
-export function refusalKind(reason: string): RefusalKind {
+function refusalKind(reason: string): RefusalKind {
   if (/not in allow-transfer/.test(reason)) return 'acl';
   if (/request was not signed/.test(reason)) return 'unsigned';
   if (/request was signed with/.test(reason)) return 'other-key';

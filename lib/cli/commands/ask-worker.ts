@@ -5,7 +5,7 @@ import type { ControlReply, ControlRoute } from '../../control/protocol';
 import { AppError } from '../../errors';
 
 /** POSTs `{ zone }` to the worker's control channel; when no worker answers, says what it would have done and how to start it. */
-export async function askWorker<R extends Extract<ControlRoute, 'POST /notify' | 'POST /retrieve' | 'POST /probe'>>(route: R, zone: string, timeoutMs: number, whoDoesIt: string): Promise<ControlReply<R>> {
+export async function askWorker<R extends Extract<ControlRoute, 'POST /notify' | 'POST /retrieve'>>(route: R, zone: string, timeoutMs: number, whoDoesIt: string): Promise<ControlReply<R>> {
   try {
     return await controlRequest(route, { zone }, timeoutMs);
   } catch (err) {
