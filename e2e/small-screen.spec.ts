@@ -102,7 +102,9 @@ test('the header, zone list, zone records and replication pages fit a phone, eve
     await expectHeaderReachable(page);
     const filters = page.getByRole('navigation', { name: 'Filter by state' });
     for (const link of await filters.getByRole('link').all()) await expectReachable(link);
-    await expectReachable(page.getByRole('link', { name: zone, exact: true }));
+    // The zone's row (the doctor's summary above the table links to it too).
+    await expectReachable(page.getByTestId('replication-row').getByRole('link', { name: zone, exact: true }));
+    await expectReachable(page.getByTestId('doctor-summary').getByRole('link', { name: zone, exact: true }));
   });
 
   await test.step('the search results and the activity page', async () => {

@@ -1,11 +1,32 @@
+import { Fragment } from 'react';
 import type { SecondaryStatus } from '@/lib/replication/data';
+import type { SecondaryDiagnosis } from '@/lib/replication/doctor';
 import { RelativeTime } from '../relative-time';
 import { tableBox } from '../styles';
+import { DoctorNote } from './doctor-note';
 import { NotifyButton } from './notify-button';
 import { ReplicaStateBadge } from './state-badge';
 
-/** Per secondary of one zone: address, serial served, state, last answer, and a re-notify button. */
-export function SecondariesTable({ zone, serial, secondaries, now, canNotify }: { zone: string; serial: number; secondaries: SecondaryStatus[]; now: Date; canNotify: boolean }) {
+/**
+ * Per secondary of one zone: address, serial served, state, last answer, and a
+ * re-notify button; under one that needs attention, the doctor's diagnosis.
+ */
+export function SecondariesTable({
+  zone,
+  serial,
+  secondaries,
+  now,
+  canNotify,
+  diagnoses = [],
+}: {
+  zone: string;
+  serial: number;
+  secondaries: SecondaryStatus[];
+  now: Date;
+  canNotify: boolean;
+  diagnoses?: SecondaryDiagnosis[];
+}) {
+  const columns = canNotify ? 6 : 5;
   return (
     <div className={tableBox}>
       <table className="min-w-full whitespace-nowrap text-sm tabular-nums">
@@ -20,8 +41,11 @@ export function SecondariesTable({ zone, serial, secondaries, now, canNotify }: 
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">
-          {secondaries.map((s) => (
-            <tr key={s.target} data-testid="secondary-row" className="align-top">
+          {secondaries.map((s) => {
+            const d = diagnoses.find((x) => x.target === s.target && !x.healthy);
+            return (
+            <Fragment key={s.target}>
+            <tr data-testid="secondary-row" className="align-top">
               <td className="px-3 py-1.5 font-mono">{s.target}</td>
               <td className="px-3 py-1.5 text-right font-mono">
                 {s.serial ?? '—'}
@@ -46,7 +70,16 @@ export function SecondariesTable({ zone, serial, secondaries, now, canNotify }: 
                 </td>
               )}
             </tr>
-          ))}
+            {d && (
+              <tr>
+                <td colSpan={columns} className="px-3 pb-2">
+                  <DoctorNote d={d} />
+                </td>
+              </tr>
+            )}
+            </Fragment>
+            );
+          })}
         </tbody>
       </table>
     </div>

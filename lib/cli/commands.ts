@@ -32,7 +32,8 @@ const GROUPS: Record<string, () => Promise<Command>> = {
   request: async () => (await import('./commands/request')).requestCommand,
   replication: async () => {
     const { replicationCommand } = await import('./commands/replication');
-    return (args, io) => replicationCommand(args[0], io.out);
+    // `replication doctor …` is the doctor; any other word a zone name.
+    return async (args, io) => (args[0] === 'doctor' ? (await import('./commands/replication-doctor')).replicationDoctorCommand(args.slice(1), io) : replicationCommand(args[0], io.out));
   },
 };
 

@@ -63,6 +63,11 @@ Replication
   notify ZONE                      send NOTIFY to every secondary now and print each result
   replication [ZONE]               per zone its replication state; with ZONE, each secondary's address,
                                    serial and state (in sync, propagating, behind, unreachable, missing)
+  replication doctor [ZONE] [--probe] [--json] [--as USER]
+                                   why each secondary that is not in sync is not (the cause, the NOTIFY
+                                   answers, refusals and serials behind it) and what to change on which
+                                   side; without ZONE every zone with a problem. --probe: the worker probes
+                                   the secondaries first. Exit status 0 when all are healthy, 1 otherwise
   tsig add NAME ALGORITHM [SECRET] a TSIG key (hmac-sha256|hmac-sha512|hmac-sha384|hmac-sha224|hmac-sha1,
                                    or hmac-md5 for clients that know nothing else); the secret is generated
                                    when omitted

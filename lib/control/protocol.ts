@@ -52,6 +52,8 @@ export interface ControlApi {
   /** NOTIFY the zone's secondaries now, or only `target` (ADDRESS:PORT). */
   'POST /notify': { request: { zone: string; target?: string }; reply: NotifyReport };
   'POST /retrieve': { request: { zone: string }; reply: RetrieveReply };
+  /** Probe the zone's secondaries now (the replication doctor's --probe): how many answered the question. */
+  'POST /probe': { request: { zone: string }; reply: { zone: string; probed: number } };
   /** Run a `zonekeeper` command in the worker (lib/worker/control-cli.ts). */
   'POST /cli': { request: WorkerCommandRequest; reply: WorkerCommandResult };
 }

@@ -134,7 +134,8 @@ export function spawnPeer(label: string, program: string, args: string[], dir: s
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  // 'close', not 'exit': the output still in the pipes when the process ends is appended before stop() removes its folder.
+  const exit = new Promise<void>((resolve) => child.once('close', () => ((exited = true), resolve())));
   child.once('error', (err) => (output += `\nspawn error: ${err.message}`));
   return {
     output: () => output,

@@ -202,6 +202,12 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
         for (const r of report.results) if (r.outcome === 'acknowledged') prober.chase(report.zone, report.serial, r.target);
         return report;
       },
+      // The replication doctor's fresh look: every secondary's SOA now, recorded as a sweep would.
+      'POST /probe': async (body) => {
+        if (readOnly) throw new Error('this worker is read-only (ZK_READ_ONLY) and records no probes; ask a read-write worker');
+        const zone = absoluteName(String(body.zone ?? ''));
+        return { zone, probed: (await prober.probeZone(zone)).length };
+      },
       // `zonekeeper zone retrieve`: a whole-zone transfer now, answered when it has ended.
       'POST /retrieve': async (body) => {
         const zone = absoluteName(String(body.zone ?? ''));

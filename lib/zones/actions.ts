@@ -337,6 +337,21 @@ export async function notifyNowAction(zone: string, target?: string): Promise<Wo
   };
 }
 
+/** Probes the zone's secondaries now (the worker's /probe), so the page's diagnosis rests on a fresh look. */
+export async function probeNowAction(zone: string): Promise<WorkerActionResult> {
+  const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });
+  if (!rights.write) return { ok: false, message: 'You can view this zone but not probe its secondaries.' };
+  let probed: number;
+  try {
+    probed = (await controlRequest('POST /probe', { zone }, 30_000)).probed;
+  } catch (err) {
+    if (err instanceof ControlUnavailableError) return workerDown(err, 'the diagnosis uses its last probes');
+    return { ok: false, message: `Probe failed: ${(err as Error).message}` };
+  }
+  revalidatePath(zoneHref(zone, 'replication'));
+  return { ok: true, message: `Probed ${probed} ${probed === 1 ? 'secondary' : 'secondaries'} just now.` };
+}
+
 /** Transfers a secondary zone from its primary now (the worker's /retrieve). */
 export async function retrieveNowAction(zone: string): Promise<WorkerActionResult> {
   const { rights } = await requireZoneUser(zone, 'read', { returnTo: zoneHref(zone) });

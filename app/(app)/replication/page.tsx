@@ -10,12 +10,17 @@ import { requireUser } from '@/lib/auth/session';
 import { listReplicationPage, ZONE_STATES, type ZoneReplicaState } from '@/lib/replication/data';
 import { listIncomingZones } from '@/lib/replication/incoming';
 import { IncomingTable } from '@/components/replication/incoming-table';
+import { DoctorSummary } from '@/components/replication/doctor-summary';
+import { diagnoseProblemZones } from '@/lib/replication/doctor-data';
+import { countCauses } from '@/lib/replication/doctor';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { displayName } from '@/lib/dns/names';
 
 export const metadata: Metadata = { title: 'Replication' };
 
 const PAGE_SIZE = 100;
+/** Zones with a problem the doctor's summary reads at each refresh, the worst states first. */
+const DOCTOR_ZONES = 200;
 /** The states an operator acts on: named beside the count of zones shown, each a link to its filter. */
 const NEEDS_ACTION: ZoneReplicaState[] = ['missing', 'unreachable', 'behind'];
 const count = (n: number) => n.toLocaleString('en');
@@ -25,9 +30,10 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
   const stateParam = param(params, 'state');
   const filter = (ZONE_STATES as string[]).includes(stateParam) ? (stateParam as ZoneReplicaState) : undefined;
   const user = await requireUser('zone:read', { returnTo: hrefWith('/replication', { state: filter, page: pageParam(params) }) });
-  const [{ zones: rows, counts, total, matching, page, pages }, incoming] = await Promise.all([
+  const [{ zones: rows, counts, total, matching, page, pages }, incoming, doctor] = await Promise.all([
     listReplicationPage({ visibleTo: user, state: filter, page: pageParam(params), pageSize: PAGE_SIZE }),
     listIncomingZones({ visibleTo: user }),
+    diagnoseProblemZones({ visibleTo: user, limit: DOCTOR_ZONES }),
   ]);
   const first = (page - 1) * PAGE_SIZE + 1;
   const needsAction = filter ? [] : NEEDS_ACTION.filter((s) => counts[s] > 0);
@@ -62,6 +68,8 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
           </Link>
         ))}
       </nav>
+
+      <DoctorSummary causes={countCauses(doctor)} partial={counts.missing + counts.unreachable + counts.behind + counts.propagating > DOCTOR_ZONES ? DOCTOR_ZONES : null} />
 
       {rows.length > 0 && (
         <p className="text-sm text-zinc-600" data-testid="replication-summary">

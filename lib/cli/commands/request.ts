@@ -9,6 +9,7 @@ import type { RR } from '../../dns/types';
 import { parseArgs, UsageError } from '../args';
 import { printTable, type CommandOutput } from '../output';
 import { printCommit } from './change';
+import { actingUser, type ActingUser } from './acting-user';
 import { canonical } from './zone-lookup';
 
 const requestData = () => import('../../requests/data');
@@ -47,16 +48,7 @@ export async function requestCommand(args: string[], io: CommandOutput): Promise
   }
 }
 
-/** `--as USER`: that enabled user; none: the local operator (null). */
-async function actingUser(name: string | undefined) {
-  if (name === undefined) return null;
-  const { getActiveUserByName } = await import('../../auth/users');
-  const user = await getActiveUserByName(name);
-  if (!user) throw new AppError('not-found', `There is no enabled user ${name.toLowerCase()}. See: zonekeeper user list`);
-  return user;
-}
-
-async function listCommand(who: Awaited<ReturnType<typeof actingUser>>, zoneName: string | undefined, all: boolean, io: CommandOutput): Promise<void> {
+async function listCommand(who: ActingUser, zoneName: string | undefined, all: boolean, io: CommandOutput): Promise<void> {
   const { listRequests } = await requestData();
   let zoneId: number | undefined;
   if (zoneName !== undefined) {
@@ -82,7 +74,7 @@ async function listCommand(who: Awaited<ReturnType<typeof actingUser>>, zoneName
   );
 }
 
-async function showCommand(who: Awaited<ReturnType<typeof actingUser>>, id: number, io: CommandOutput): Promise<void> {
+async function showCommand(who: ActingUser, id: number, io: CommandOutput): Promise<void> {
   const r = await (await requestData()).getRequest(who, id);
   io.out(`Change request ${r.id} on ${r.zone}: ${r.state}`);
   io.out(`requested by ${r.requester}, ${r.createdAt.toISOString()}, against serial ${r.baseSerial}`);

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '@/components/replication/auto-refresh';
 import { NotifyButton } from '@/components/replication/notify-button';
+import { ProbeButton } from '@/components/replication/probe-button';
 import { SecondariesTable } from '@/components/replication/secondaries-table';
 import { ReplicaStateBadge } from '@/components/replication/state-badge';
 import { PropagationTimeline } from '@/components/replication/timeline';
@@ -13,6 +14,7 @@ import { requireZoneUser } from '@/lib/auth/session';
 import { getZoneReplication, propagationTimeline } from '@/lib/replication/data';
 import { getZoneHeaderById } from '@/lib/zones/data';
 import { recentZoneEvents } from '@/lib/replication/events';
+import { diagnoseReplication } from '@/lib/replication/doctor-data';
 import { decodeParam } from '@/components/list-params';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { displayName } from '@/lib/dns/names';
@@ -63,6 +65,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
   }
   const [rep, timeline, events] = await Promise.all([getZoneReplication(zoneId, { now }), propagationTimeline(zoneId, 5), recentZoneEvents(zoneId, 20)]);
   if (!rep) notFound();
+  const [doctor] = await diagnoseReplication([rep], now);
 
   return (
     <div className="space-y-5">
@@ -75,6 +78,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
         </span>
         <div className="ml-auto flex items-center gap-3">
           <AutoRefresh />
+          {rights.write && <ProbeButton zone={zone.name} />}
           {rights.write && rep.secondaries.length > 0 && <NotifyButton zone={zone.name} label="Re-notify all" />}
         </div>
       </div>
@@ -89,7 +93,7 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
             probes them after each NOTIFY and in a slow sweep over every zone (ZK_PROBE_INTERVAL, ZK_PROBE_RATE).
           </p>
         ) : (
-          <SecondariesTable zone={zone.name} serial={rep.serial} secondaries={rep.secondaries} now={now} canNotify={rights.write} />
+          <SecondariesTable zone={zone.name} serial={rep.serial} secondaries={rep.secondaries} now={now} canNotify={rights.write} diagnoses={doctor?.secondaries} />
         )}
       </section>
 
