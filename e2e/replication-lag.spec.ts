@@ -1,34 +1,17 @@
 import { expect, test } from './helpers/test';
-import { startBind, type RunningBind } from '../lib/testing/bind';
-import { requireProgram } from '../lib/testing/system-program';
+import { bindSecondaries } from './helpers/bind-secondary';
 import { uniqueName, zk } from './helpers/cli';
-import { DNS_PORT } from './helpers/env';
 import { signIn } from './helpers/session';
-
-const named = requireProgram('named', 'bind9');
 
 // A real BIND 9 secondary follows three changes; the zone's replication page
 // then draws its lag over time (points for the probes) and the histogram of
 // how long each change took to be served there.
 test.describe('replication lag charts', () => {
-  test.skip(!named, 'named (bind9) is not installed');
-  let bind: RunningBind | undefined;
-  test.afterEach(async () => {
-    await bind?.stop();
-  });
+  const startBindSecondary = bindSecondaries();
 
   test('after a series of changes, shows each probe as a point and every change in the histogram', async ({ page }) => {
     test.setTimeout(120_000);
-    const zone = `${uniqueName('lag')}.test`;
-    await zk(['zone', 'create', zone, '--ns', `ns1.${zone}.`]);
-    bind = await startBind({
-      program: named!,
-      options: ['allow-notify { 127.0.0.0/8; };', 'notify no;', 'min-refresh-time 86400;', 'min-retry-time 86400;'],
-      config: (d) => `zone "${zone}" { type secondary; primaries { 127.0.0.1 port ${DNS_PORT}; }; file "${d}/z.db"; };`,
-    });
-    await bind.waitForLog(new RegExp(`zone ${zone.replace(/\./g, '\\.')}/IN: transferred serial`), 20_000);
-    const secondary = `127.0.0.1:${bind.port}`;
-    await zk(['zone', 'set', zone, '--also-notify', secondary]);
+    const { zone, secondary } = await startBindSecondary('lag');
 
     await signIn(page);
     await page.goto(`/zones/${zone}/replication`);
@@ -67,14 +50,14 @@ test.describe('replication lag charts', () => {
     await expect(page.getByTestId('lag-seconds')).toContainText('Lag in seconds, last week');
     expect(await page.getByTestId('lag-seconds').getByTestId('chart-point').count()).toBeGreaterThanOrEqual(points);
   });
+});
 
-  test('a zone whose secondaries were never probed says when the charts will fill', async ({ page }) => {
-    const zone = `${uniqueName('lag-empty')}.test`;
-    await zk(['zone', 'create', zone, '--ns', `ns1.${zone}.`]);
-    await signIn(page);
-    await page.goto(`/zones/${zone}/replication?range=week`);
-    await expect(page.getByTestId('lag-empty')).toContainText('No lag recorded over the last week yet');
-    await expect(page.getByTestId('lag-empty')).toContainText('after each NOTIFY');
-    await expect(page.getByTestId('serving-empty')).toBeVisible();
-  });
+test('a zone whose secondaries were never probed says when the charts will fill', async ({ page }) => {
+  const zone = `${uniqueName('lag-empty')}.test`;
+  await zk(['zone', 'create', zone, '--ns', `ns1.${zone}.`]);
+  await signIn(page);
+  await page.goto(`/zones/${zone}/replication?range=week`);
+  await expect(page.getByTestId('lag-empty')).toContainText('No lag recorded over the last week yet');
+  await expect(page.getByTestId('lag-empty')).toContainText('after each NOTIFY');
+  await expect(page.getByTestId('serving-empty')).toBeVisible();
 });

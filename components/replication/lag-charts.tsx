@@ -7,8 +7,11 @@ import { linkClass } from '../styles';
 
 const RANGE_WORDS: Record<LagRange, string> = { day: 'last day', week: 'last week' };
 
-const seconds = (v: number) => formatElapsed(v * 1000);
-const serials = (v: number) => String(v);
+/** The two lag charts: what each plots of a point, and how its values read. */
+const CHARTS = [
+  { id: 'lag-seconds', unit: 'seconds', what: 'Lag in seconds', pick: (p: LagPoint) => p.seconds, format: (v: number) => formatElapsed(v * 1000) },
+  { id: 'lag-serials', unit: 'serials', what: 'Lag in serial numbers', pick: (p: LagPoint) => p.serials, format: String },
+] as const;
 
 /** One sentence per secondary for screen readers: how many probes, the worst and the latest lag, the failures. */
 export function lagSummary(series: readonly LagSeries[], pick: (p: LagPoint) => number | null, format: (v: number) => string, what: string, range: LagRange): string {
@@ -52,8 +55,6 @@ function RangeSwitch({ range, href }: { range: LagRange; href: string }) {
 export function LagCharts({ history, serving, href }: { history: LagHistory; serving: ServeDistribution; href: string }) {
   const { range, from, to, series } = history;
   const as = (pick: (p: LagPoint) => number | null) => series.map((s) => ({ name: s.target, values: s.points.map((p) => ({ at: p.at, value: pick(p) })) }));
-  const bySeconds = (p: LagPoint) => p.seconds;
-  const bySerials = (p: LagPoint) => p.serials;
   const servingSummary =
     serving.count === 0
       ? 'No change reached a secondary in this range.'
@@ -69,26 +70,19 @@ export function LagCharts({ history, serving, href }: { history: LagHistory; ser
         </p>
       ) : (
         <div className="grid gap-4">
-          <LineChart
-            id="lag-seconds"
-            title={`Lag in seconds, ${RANGE_WORDS[range]}`}
-            yLabel="seconds behind"
-            summary={lagSummary(series, bySeconds, seconds, 'Lag in seconds', range)}
-            lines={as(bySeconds)}
-            from={from}
-            to={to}
-            format={seconds}
-          />
-          <LineChart
-            id="lag-serials"
-            title={`Lag in serials, ${RANGE_WORDS[range]}`}
-            yLabel="serials behind"
-            summary={lagSummary(series, bySerials, serials, 'Lag in serial numbers', range)}
-            lines={as(bySerials)}
-            from={from}
-            to={to}
-            format={serials}
-          />
+          {CHARTS.map((c) => (
+            <LineChart
+              key={c.id}
+              id={c.id}
+              title={`Lag in ${c.unit}, ${RANGE_WORDS[range]}`}
+              yLabel={`${c.unit} behind`}
+              summary={lagSummary(series, c.pick, c.format, c.what, range)}
+              lines={as(c.pick)}
+              from={from}
+              to={to}
+              format={c.format}
+            />
+          ))}
           <p className="text-xs text-zinc-600">A break in a line is a probe the secondary did not answer with the zone (unreachable, refused, missing).</p>
         </div>
       )}
