@@ -9,7 +9,7 @@ const RANGE_WORDS: Record<LagRange, string> = { day: 'last day', week: 'last wee
 
 /** The two lag charts: what each plots of a point, and how its values read. */
 const CHARTS = [
-  { id: 'lag-seconds', unit: 'seconds', what: 'Lag in seconds', pick: (p: LagPoint) => p.seconds, format: (v: number) => formatElapsed(v * 1000) },
+  { id: 'lag-seconds', unit: 'seconds', what: 'Lag in seconds', pick: (p: LagPoint) => p.seconds, format: (v: number) => (v < 120 ? `${v} s` : formatElapsed(v * 1000)) },
   { id: 'lag-serials', unit: 'serials', what: 'Lag in serial numbers', pick: (p: LagPoint) => p.serials, format: String },
 ] as const;
 
