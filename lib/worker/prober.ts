@@ -23,7 +23,7 @@
 // again.
 import { db, writeTransaction } from '../db';
 import type { Prisma, ReplicaStatus } from '../generated/prisma/client';
-import { failureMessage, isUniqueViolation } from '../db-errors';
+import { failureMessage, isForeignKeyViolation, isUniqueViolation } from '../db-errors';
 import { lagDays, type ListenAddress } from '../config/env';
 import { formatHostPort } from '../dns/address';
 import { lowercased, RCODE, rcodeName } from '../dns/wire';
@@ -306,8 +306,10 @@ export class Prober {
     } catch (err) {
       // A chase and a sweep that found the same target anew at the same moment (PostgreSQL runs
       // them side by side): the one that lost writes again over what the other wrote.
-      if (!isUniqueViolation(err)) throw err;
-      await this.write(probes);
+      if (isUniqueViolation(err)) await this.write(probes);
+      // A zone deleted since it was probed (every result writes a lag sample): the others' go in without it.
+      else if (isForeignKeyViolation(err)) await this.write(await stillThere(probes));
+      else throw err;
     }
     for (const p of probes) for (const r of p.results) this.checkBehind(p, r);
   }
@@ -372,6 +374,13 @@ interface ZoneProbe {
   at: Date;
   /** Every target of the zone was probed (not a chase of one): statuses of other targets are stale. */
   everyTarget: boolean;
+}
+
+/** The probes of the zones that still exist. */
+async function stillThere(probes: ZoneProbe[]): Promise<ZoneProbe[]> {
+  const zones = await db().zone.findMany({ where: { id: { in: probes.map((p) => p.zoneId) } }, select: { id: true } });
+  const ids = new Set(zones.map((z) => z.id));
+  return probes.filter((p) => ids.has(p.zoneId));
 }
 
 /** A target's status as a probe found it anew. */
