@@ -1,33 +1,17 @@
 import { expect, test } from './helpers/test';
-import { startBind, type RunningBind } from '../lib/testing/bind';
-import { requireProgram } from '../lib/testing/system-program';
+import { bindSecondaries } from './helpers/bind-secondary';
 import { createUser, uniqueName, zk } from './helpers/cli';
-import { BASE_URL, DNS_PORT } from './helpers/env';
+import { BASE_URL } from './helpers/env';
 import { signIn } from './helpers/session';
-
-const named = requireProgram('named', 'bind9');
 
 // A real BIND 9 secondary of the product's worker; the pages must follow it
 // from "in sync" to "unreachable" while they stay open, without a reload.
 test.describe('replication dashboard', () => {
-  test.skip(!named, 'named (bind9) is not installed');
-  let bind: RunningBind | undefined;
-  test.afterEach(async () => {
-    await bind?.stop();
-  });
+  const startBindSecondary = bindSecondaries();
 
   test('shows a change reaching BIND, then BIND going away, live', async ({ page, playwright }) => {
     test.setTimeout(120_000);
-    const zone = `${uniqueName('rep')}.test`;
-    await zk(['zone', 'create', zone, '--ns', `ns1.${zone}.`]);
-    bind = await startBind({
-      program: named!,
-      options: ['allow-notify { 127.0.0.0/8; };', 'notify no;', 'min-refresh-time 86400;', 'min-retry-time 86400;'],
-      config: (d) => `zone "${zone}" { type secondary; primaries { 127.0.0.1 port ${DNS_PORT}; }; file "${d}/z.db"; };`,
-    });
-    await bind.waitForLog(new RegExp(`zone ${zone.replace(/\./g, '\\.')}/IN: transferred serial`), 20_000);
-    const secondary = `127.0.0.1:${bind.port}`;
-    await zk(['zone', 'set', zone, '--also-notify', secondary]);
+    const { zone, bind, secondary } = await startBindSecondary('rep');
 
     await signIn(page);
     await page.goto(`/zones/${zone}/replication`);
@@ -51,7 +35,6 @@ test.describe('replication dashboard', () => {
     await expect(zoneRow.getByTestId('replica-state')).toHaveText('in sync');
 
     await bind.stop();
-    bind = undefined;
     await expect(zoneRow.getByTestId('replica-state')).toHaveText('unreachable', { timeout: 20_000 });
     await expect(zoneRow).toContainText(`${secondary} unreachable`);
     // Still the same page: it refreshed its data, not itself.

@@ -10,6 +10,7 @@ import {
   dnsListen,
   dnsThreads,
   ixfrMaxChanges,
+  lagDays,
   logLevel,
   notifySource,
   refreshLimits,
@@ -217,6 +218,18 @@ describe('ZK_TRANSFER_SOURCE', () => {
   ])('refuses %j, saying why', (raw, message) => {
     process.env.ZK_TRANSFER_SOURCE = raw;
     expect(transferSource).toThrow(message);
+  });
+});
+
+describe('ZK_LAG_DAYS', () => {
+  it('keeps lag history 8 days (a whole week to chart) unless told, and names the variable when the value is bad', () => {
+    delete process.env.ZK_LAG_DAYS;
+    expect(lagDays()).toBe(8);
+    process.env.ZK_LAG_DAYS = '30';
+    expect(lagDays()).toBe(30);
+    process.env.ZK_LAG_DAYS = '0.5';
+    expect(() => lagDays()).toThrow(/ZK_LAG_DAYS must be a whole number from 1 to 366 days, got "0.5"/);
+    delete process.env.ZK_LAG_DAYS;
   });
 });
 

@@ -244,6 +244,15 @@ export function deletedZoneDays(): number {
   return wholeNumber('ZK_DELETED_ZONE_DAYS', 30, 1, 3650, ' days');
 }
 
+/**
+ * How many days of lag samples and commit-to-serving times are kept for the
+ * replication charts (ZK_LAG_DAYS, default 8: the week view stays whole
+ * however the day boundaries fall; 1 to 366).
+ */
+export function lagDays(): number {
+  return wholeNumber('ZK_LAG_DAYS', 8, 1, 366, ' days');
+}
+
 /** PostgreSQL connections each process keeps (ZK_DB_POOL, default 10). */
 export function dbPoolSize(): number {
   return wholeNumber('ZK_DB_POOL', 10, 1, 1000);
@@ -391,10 +400,10 @@ export function dnssecTimers(): DnssecTimers {
 
 /** Reads every setting the DNS worker takes, so that a bad one stops it at start with the reason. */
 export function checkWorkerSettings(): void {
-  for (const read of [dataDir, dnsListen, controlPort, dnsThreads, tcpLimits, rrlSettings, probeIntervalMs, probeZonesPerSecond, pollIntervalMs, workerId, ixfrMaxChanges, refreshLimits, notifySource, transferSource, logLevel, dbPoolSize, dnssecTimers]) read();
+  for (const read of [dataDir, dnsListen, controlPort, dnsThreads, tcpLimits, rrlSettings, probeIntervalMs, probeZonesPerSecond, pollIntervalMs, workerId, ixfrMaxChanges, refreshLimits, notifySource, transferSource, logLevel, dbPoolSize, dnssecTimers, lagDays]) read();
 }
 
 /** Reads every setting the web app takes, so that a bad one stops it at start with the reason. */
 export function checkWebSettings(): void {
-  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize, dnssecTimers, ldapSettings, deletedZoneDays]) read();
+  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize, dnssecTimers, ldapSettings, deletedZoneDays, lagDays]) read();
 }

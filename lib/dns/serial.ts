@@ -41,6 +41,15 @@ export function serialAtLeast(a: number, b: number): boolean {
   return c === 0 || c === 1;
 }
 
+/**
+ * How many serial numbers a lies ahead of b going forward (RFC 1982): 0 when a
+ * is not greater. A secondary's lag in serials; under the increment policy,
+ * the number of changes it lacks.
+ */
+export function serialDistance(a: number, b: number): number {
+  return serialGreater(a, b) ? (a - b + MOD) % MOD : 0;
+}
+
 /** RFC 1982 §3.1 addition: n may be 0..2^31-1; wraps mod 2^32. */
 export function serialAdd(s: number, n: number): number {
   check(s, 'serial');

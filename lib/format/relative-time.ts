@@ -58,3 +58,17 @@ export function formatDuration(seconds: number): string {
   const n = Math.round(seconds / size);
   return `${n} ${name}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * A measured length of time, short, for chart labels and summaries: "850 ms",
+ * "1.2 s", "45 s", "12 min", "5 h", "3 d" (the units formatOffset uses).
+ */
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 9.95) return `${s.toFixed(1)} s`;
+  if (s < 2 * MINUTE) return `${Math.round(s)} s`;
+  if (s < 2 * HOUR) return `${Math.round(s / MINUTE)} min`;
+  if (s < 2 * DAY) return `${Math.round(s / HOUR)} h`;
+  return `${Math.round(s / DAY)} d`;
+}

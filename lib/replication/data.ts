@@ -84,22 +84,29 @@ function* chunked<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
+/** A change as the lag of a secondary is dated from it. */
+export interface JournalEntry {
+  newSerial: bigint;
+  createdAt: Date;
+}
+
 /**
  * The newest JOURNAL_DEPTH changes of each zone, newest first: when each
  * change a lagging secondary lacks was committed. Two queries for every
- * IDS_PER_READ zones, however long their history.
+ * IDS_PER_READ zones, however long their history. `client`: a transaction
+ * to read in (the prober's, which dates the lag it records).
  */
-async function recentChanges(zoneIds: readonly number[]): Promise<Map<number, { newSerial: bigint; createdAt: Date }[]>> {
-  const out = new Map<number, { newSerial: bigint; createdAt: Date }[]>();
+export async function recentChanges(zoneIds: readonly number[], client: Pick<Prisma.TransactionClient, '$queryRaw' | 'change'> = db()): Promise<Map<number, JournalEntry[]>> {
+  const out = new Map<number, JournalEntry[]>();
   for (const ids of chunked(zoneIds, IDS_PER_READ)) {
     // The id of each zone's JOURNAL_DEPTH-th newest change, from the (zoneId, id) index alone; null when it has fewer.
-    const floors = await db().$queryRaw<{ id: number | bigint; floor: number | bigint | null }[]>`
+    const floors = await client.$queryRaw<{ id: number | bigint; floor: number | bigint | null }[]>`
       SELECT z."id" AS "id",
         (SELECT c."id" FROM "Change" c WHERE c."zoneId" = z."id" ORDER BY c."id" DESC LIMIT 1 OFFSET ${JOURNAL_DEPTH - 1}) AS "floor"
       FROM "Zone" z WHERE z."id" IN (${Prisma.join(ids)})`;
     const whole = floors.filter((f) => f.floor === null).map((f) => Number(f.id));
     const cut = floors.filter((f) => f.floor !== null).map((f) => ({ zoneId: Number(f.id), id: { gte: Number(f.floor) } }));
-    const rows = await db().change.findMany({
+    const rows = await client.change.findMany({
       where: { OR: [...(whole.length ? [{ zoneId: { in: whole } }] : []), ...cut] },
       orderBy: { id: 'desc' },
       select: { zoneId: true, newSerial: true, createdAt: true },
@@ -111,6 +118,16 @@ async function recentChanges(zoneIds: readonly number[]): Promise<Map<number, { 
     }
   }
   return out;
+}
+
+/**
+ * When the first change after the serial a secondary serves (`theirs`) was
+ * committed, from its zone's recentChanges (newest first): it has been
+ * missing that change, and lagging, since then. null when none is newer.
+ */
+export function missingSinceOf(changes: readonly JournalEntry[], theirs: number): Date | null {
+  for (let i = changes.length - 1; i >= 0; i--) if (serialGreater(Number(changes[i]!.newSerial), theirs)) return changes[i]!.createdAt;
+  return null;
 }
 
 /**
@@ -142,9 +159,7 @@ export async function listReplication(opts: { zoneIds?: number[] | null; visible
     const changes = journals.get(z.id) ?? [];
     const secondaries = rows.map((r) => {
       const theirs = r.serial === null ? null : Number(r.serial);
-      // The first change after the serial they serve: they have been missing it since then.
-      const firstMissing = theirs === null ? undefined : [...changes].reverse().find((c) => serialGreater(Number(c.newSerial), theirs));
-      const missingSince = firstMissing?.createdAt ?? null;
+      const missingSince = theirs === null ? null : missingSinceOf(changes, theirs);
       const state = secondaryState(r, serial, missingSince, now, behindMs);
       const inSync = state === 'in sync';
       return {

@@ -10,7 +10,7 @@ import { getZoneReplication } from '../replication/data';
 import { eventually } from '../testing/dns-client';
 import { startResponder, type Responder } from '../testing/dns-responder';
 import { applyChangeset } from '../zones/changes';
-import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
+import { createZone, deleteZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { probeSoa } from './prober';
 import { startWorker, type RunningWorker } from './worker';
 
@@ -112,6 +112,28 @@ describe('Prober in the worker', () => {
     const probes = await db().zoneEvent.count({ where: { zoneName: 'chase.test.', kind: 'probe' } });
     await worker.prober.probeZone('chase.test.');
     expect(await db().zoneEvent.count({ where: { zoneName: 'chase.test.', kind: 'probe' } })).toBe(probes);
+  });
+
+  it('records the probes of the other zones of a sweep\'s batch when one was deleted while its secondaries were probed', async () => {
+    // Bug: every probe result writes a lag sample, so a zone deleted mid-sweep failed its whole batch on the foreign key.
+    let deleting: Promise<void> | null = null;
+    // The first zone swept is deleted as its secondary is asked; the second is probed 200 ms later.
+    const sec = await secondary(() => {
+      deleting ??= deleteZone('doomed.test', actor);
+      return { serial: 1 };
+    });
+    for (const name of ['doomed.test', 'kept.test']) {
+      await createZone({ name }, actor);
+      await setZoneOptions(name, { alsoNotify: [`127.0.0.1:${sec.port}`] }, actor);
+    }
+    const worker = await startWorker({ listen: [{ address: '127.0.0.1', port: 0 }], controlPort: 0, probe: { intervalMs: 60_000, zonesPerSecond: 5, chaseDelaysMs: [] } });
+    cleanup.push(() => worker.stop());
+    const kept = await db().zone.findUniqueOrThrow({ where: { name: 'kept.test.' } });
+    const status = await eventually(() => db().replicaStatus.findFirst({ where: { zoneId: kept.id } }), (s) => s !== null, 5000);
+    expect(status).toMatchObject({ state: 'ok', serial: 1n });
+    expect(await db().lagSample.count({ where: { zoneId: kept.id } })).toBe(1);
+    await deleting;
+    expect(await db().zone.count({ where: { name: 'doomed.test.' } })).toBe(0);
   });
 
   it('marks a secondary that stops answering as timed out, keeping the serial it last served', async () => {

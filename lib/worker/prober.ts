@@ -15,16 +15,20 @@
 // RECORD_EVERY zones to write what they found (a query through the client
 // costs a millisecond or more of CPU). The chase after each NOTIFY, not the
 // sweep, is what follows changes.
+// Each probe result is also kept as a lag sample, and a secondary seen moving
+// to a new serial as a commit-to-serving time (lib/replication/lag-samples.ts),
+// in the same batch writes: the charts of a zone's replication page.
 // A probe that finds a secondary answering with an older serial than the one
 // we serve says so (onBehind); the NOTIFY queue decides whether to notify it
 // again.
 import { db, writeTransaction } from '../db';
 import type { Prisma, ReplicaStatus } from '../generated/prisma/client';
-import { failureMessage, isUniqueViolation } from '../db-errors';
-import type { ListenAddress } from '../config/env';
+import { failureMessage, isForeignKeyViolation, isUniqueViolation } from '../db-errors';
+import { lagDays, type ListenAddress } from '../config/env';
 import { formatHostPort } from '../dns/address';
 import { lowercased, RCODE, rcodeName } from '../dns/wire';
 import { recordZoneEvents, type ZoneEvent } from '../replication/zone-events';
+import { recordLag, type LagObservation } from '../replication/lag-samples';
 import { serialGreater } from '../dns/serial';
 import type { RR } from '../dns/types';
 import { notifyTargets } from '../zones/notify-targets';
@@ -60,6 +64,8 @@ export interface ProberOptions {
   timeoutsMs?: number[];
   /** Delays of the probes after a NOTIFY, until the target serves the new serial. */
   chaseDelaysMs?: number[];
+  /** Days of lag samples kept (ZK_LAG_DAYS). */
+  lagDays?: number;
   /** A probe found `target` (ADDRESS:PORT) serving `theirs`, older (RFC 1982) than our served `serial`. */
   onBehind?: (zone: { id: number; name: string }, target: string, serial: number, theirs: number) => void;
 }
@@ -300,8 +306,10 @@ export class Prober {
     } catch (err) {
       // A chase and a sweep that found the same target anew at the same moment (PostgreSQL runs
       // them side by side): the one that lost writes again over what the other wrote.
-      if (!isUniqueViolation(err)) throw err;
-      await this.write(probes);
+      if (isUniqueViolation(err)) await this.write(probes);
+      // A zone deleted since it was probed (every result writes a lag sample): the others' go in without it.
+      else if (isForeignKeyViolation(err)) await this.write(await stillThere(probes));
+      else throw err;
     }
     for (const p of probes) for (const r of p.results) this.checkBehind(p, r);
   }
@@ -318,9 +326,12 @@ export class Prober {
       const gone: number[] = [];
       const fresh: Prisma.ReplicaStatusCreateManyInput[] = [];
       const events: ZoneEvent[] = [];
+      const lags: LagObservation[] = [];
       for (const p of probes) {
+        const ours = this.store.get(p.zoneName)?.serial ?? null;
         for (const r of p.results) {
           const before = known.get(`${p.zoneId} ${r.target}`) ?? null;
+          lags.push({ zoneId: p.zoneId, target: r.target, at: p.at, state: r.state, theirs: r.serial ?? null, ours, before: before?.serial == null ? null : Number(before.serial) });
           if (before && sameAs(before, r)) {
             (r.state === 'ok' ? same.ok : same.failed).push(before.id);
             continue;
@@ -339,6 +350,8 @@ export class Prober {
       if (gone.length > 0) await tx.replicaStatus.deleteMany({ where: { id: { in: gone } } });
       if (fresh.length > 0) await tx.replicaStatus.createMany({ data: fresh });
       await recordZoneEvents(events, tx);
+      // The lag history: a sample per result, written and pruned with the rest of the batch.
+      await recordLag(tx, lags, { keepDays: this.opts.lagDays ?? lagDays() });
     });
   }
 
@@ -361,6 +374,13 @@ interface ZoneProbe {
   at: Date;
   /** Every target of the zone was probed (not a chase of one): statuses of other targets are stale. */
   everyTarget: boolean;
+}
+
+/** The probes of the zones that still exist. */
+async function stillThere(probes: ZoneProbe[]): Promise<ZoneProbe[]> {
+  const zones = await db().zone.findMany({ where: { id: { in: probes.map((p) => p.zoneId) } }, select: { id: true } });
+  const ids = new Set(zones.map((z) => z.id));
+  return probes.filter((p) => ids.has(p.zoneId));
 }
 
 /** A target's status as a probe found it anew. */

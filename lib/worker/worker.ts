@@ -7,7 +7,7 @@
 // and never writes.
 import type dgram from 'node:dgram';
 import type http from 'node:http';
-import { controlPort, dnsListen, notifySource, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, probeZonesPerSecond, readOnly as readOnlyFromEnv, rrlSettings, tcpLimits, workerId as workerIdFromEnv, type ListenAddress, type RrlSettings } from '../config/env';
+import { controlPort, dnsListen, lagDays, notifySource, pollIntervalMs as pollIntervalFromEnv, probeIntervalMs, probeZonesPerSecond, readOnly as readOnlyFromEnv, rrlSettings, tcpLimits, workerId as workerIdFromEnv, type ListenAddress, type RrlSettings } from '../config/env';
 import { checkpointInBackground, listenForChanges, type ChangeFeed } from '../db';
 import { failureMessage } from '../db-errors';
 import { startControlServer } from './control-server';
@@ -135,7 +135,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   // A secondary the prober sees behind is notified again, within the queue's backoff (RFC 1996 NOTIFY is only a hint).
   const onBehind: ProberOptions['onBehind'] = (zone, target, serial, theirs) =>
     void notifyQueue.renotifyBehind(zone.id, zone.name, target, serial, theirs).catch((err: Error) => log.warn({ zone: zone.name, target, err: err.message }, 're-notify check failed'));
-  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), zonesPerSecond: probeZonesPerSecond(), workerId: id, onBehind, ...opts.probe });
+  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), zonesPerSecond: probeZonesPerSecond(), workerId: id, onBehind, lagDays: lagDays(), ...opts.probe });
   const notifyQueue = new NotifyQueue(store, log, {
     source: notifySource(),
     onAcknowledged: (zone, serial, target) => prober.chase(zone, serial, target),

@@ -7,6 +7,7 @@ import { ProbeButton } from '@/components/replication/probe-button';
 import { SecondariesTable } from '@/components/replication/secondaries-table';
 import { ReplicaStateBadge } from '@/components/replication/state-badge';
 import { PropagationTimeline } from '@/components/replication/timeline';
+import { LagCharts } from '@/components/replication/lag-charts';
 import { RelativeTime } from '@/components/relative-time';
 import { linkClass, tableBox } from '@/components/styles';
 import { TableHead } from '@/components/table-head';
@@ -15,19 +16,22 @@ import { getZoneReplication, propagationTimeline } from '@/lib/replication/data'
 import { getZoneHeaderById } from '@/lib/zones/data';
 import { recentZoneEvents } from '@/lib/replication/events';
 import { diagnoseReplication } from '@/lib/replication/doctor-data';
+import { lagHistory, parseLagRange, serveTimes } from '@/lib/replication/lag-history';
 import { decodeParam } from '@/components/list-params';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { displayName } from '@/lib/dns/names';
 
 type Params = Promise<{ name: string }>;
+type SearchParams = Promise<{ range?: string | string[] }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { name } = await params;
   return { title: `Replication of ${decodeParam(name) ?? 'zone'}` };
 }
 
-export default async function ZoneReplicationPage({ params }: { params: Params }) {
-  const { name: raw } = await params;
+export default async function ZoneReplicationPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  const [{ name: raw }, { range: rangeParam }] = await Promise.all([params, searchParams]);
+  const range = parseLagRange(rangeParam);
   const name = decodeParam(raw);
   if (name === null) notFound();
   const shown = displayName(name.toLowerCase());
@@ -63,7 +67,13 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
       </div>
     );
   }
-  const [rep, timeline, events] = await Promise.all([getZoneReplication(zoneId, { now }), propagationTimeline(zoneId, 5), recentZoneEvents(zoneId, 20)]);
+  const [rep, timeline, events, lag, serving] = await Promise.all([
+    getZoneReplication(zoneId, { now }),
+    propagationTimeline(zoneId, 5),
+    recentZoneEvents(zoneId, 20),
+    lagHistory(zoneId, range, now),
+    serveTimes(zoneId, range, now),
+  ]);
   if (!rep) notFound();
   const [doctor] = await diagnoseReplication([rep], now);
 
@@ -102,6 +112,13 @@ export default async function ZoneReplicationPage({ params }: { params: Params }
           Latest changes reaching the secondaries
         </h2>
         {timeline.length === 0 ? <p className="text-sm text-zinc-600">No changes yet.</p> : <PropagationTimeline changes={timeline} now={now} />}
+      </section>
+
+      <section aria-labelledby="lag-heading" className="space-y-2">
+        <h2 id="lag-heading" className="text-base font-semibold">
+          Lag over time
+        </h2>
+        <LagCharts history={lag} serving={serving} href={zoneHref(zone.name, 'replication')} />
       </section>
 
       <section aria-labelledby="events-heading" className="space-y-2">
