@@ -294,7 +294,8 @@ export async function checkpointInBackground(onError: (message: string) => void 
   await db().$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
   await db().$transaction((tx) => tx.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0'));
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const thread = new Worker(CHECKPOINTER, { eval: true, workerData: { driver, file: sqliteFile(), everyMs: CHECKPOINT_EVERY_MS } });
+  // No inherited execArgv: a process started with --input-type=module would make this CommonJS source an ES module.
+  const thread = new Worker(CHECKPOINTER, { eval: true, execArgv: [], workerData: { driver, file: sqliteFile(), everyMs: CHECKPOINT_EVERY_MS } });
   // Watched from the start: a thread that has already ended (it could not open the file, say) must not hold up a stop.
   const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
   thread.on('message', (m: string) => onError(m));
