@@ -4,28 +4,14 @@
 import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const session = vi.hoisted(() => ({ token: '' }));
-vi.mock('next/headers', () => ({
-  cookies: async () => ({ get: (name: string) => (name === 'zk_session' && session.token ? { value: session.token } : undefined), set() {}, delete() {} }),
-  headers: async () => new Headers(),
-}));
-vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
-vi.mock('next/navigation', () => ({
-  redirect: (to: string) => {
-    throw new Error(`NEXT_REDIRECT ${to}`);
-  },
-  forbidden: () => {
-    throw new Error('NEXT_FORBIDDEN');
-  },
-  notFound: () => {
-    throw new Error('NEXT_NOT_FOUND');
-  },
-}));
+vi.mock('next/headers', async () => (await import('../testing/next-actions')).nextHeaders);
+vi.mock('next/cache', async () => (await import('../testing/next-actions')).nextCache);
+vi.mock('next/navigation', async () => (await import('../testing/next-actions')).nextNavigation);
 
-import { createSession } from '../auth/session-store';
 import { createUser } from '../auth/users';
 import type { SessionUser } from '../auth/permission';
 import { db } from '../db';
+import { form, signIn } from '../testing/next-actions';
 import { addWebhookAction, deleteWebhookAction, sendTestWebhookAction, setWebhookEnabledAction } from './actions';
 import { listDeliveries, listWebhooks } from './data';
 import { signBody } from './signature';
@@ -35,16 +21,6 @@ let editor: SessionUser;
 const got: { signature: string | undefined; body: string }[] = [];
 let server: http.Server;
 let url = '';
-
-async function signIn(user: SessionUser | null): Promise<void> {
-  session.token = user ? (await createSession(user.id, { address: '127.0.0.1', userAgent: 'vitest' })).token : '';
-}
-
-function form(fields: Record<string, string>): FormData {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.set(k, v);
-  return f;
-}
 
 beforeAll(async () => {
   admin = await createUser('wh-admin', 'correct horse battery', 'admin');

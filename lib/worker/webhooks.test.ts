@@ -103,12 +103,16 @@ describe('replication webhooks', () => {
     expect((await db().zoneHealth.findFirst({ where: { zone: { name: 'alert.test.' } } }))?.state).toBe('in sync');
     expect(hook.got).toHaveLength(0);
 
+    // Probes on both sides of the first alert's arrival, then time for a second one to show up if it were sent.
+    const probeUntil = async (deliveries: number) => {
+      await probe(3);
+      await eventually(async () => hook.got.length, (n) => n >= deliveries, 5000);
+      await probe(2);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(hook.got).toHaveLength(deliveries);
+    };
     sec.up = false;
-    await probe(3);
-    await eventually(async () => hook.got.length, (n) => n >= 1, 5000);
-    await probe(2);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(hook.got).toHaveLength(1);
+    await probeUntil(1);
     const problem = hook.got[0]!;
     expect(verify(problem)).toBe(true);
     expect(problem.headers['x-zonekeeper-delivery']).toMatch(/^\d+$/);
@@ -119,11 +123,7 @@ describe('replication webhooks', () => {
     expect(body.secondaries[0].summary).toEqual(expect.any(String));
 
     sec.up = true;
-    await probe(3);
-    await eventually(async () => hook.got.length, (n) => n >= 2, 5000);
-    await probe(2);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(hook.got).toHaveLength(2);
+    await probeUntil(2);
     expect(verify(hook.got[1]!)).toBe(true);
     expect(JSON.parse(hook.got[1]!.body)).toMatchObject({ event: 'recovered', zone: 'alert.test.', state: 'in sync', previousState: 'unreachable' });
     const log = await db().webhookDelivery.findMany({ where: { zoneName: 'alert.test.' }, orderBy: { id: 'asc' } });
