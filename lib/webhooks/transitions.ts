@@ -110,11 +110,22 @@ export async function recordTransitions(zoneIds: readonly number[], now = new Da
   return written;
 }
 
-/** Remembers healthy zones seen for the first time (once in a zone's life, so a row each); a zone another worker remembered meanwhile keeps its row. */
+/**
+ * Remembers healthy zones seen for the first time: one statement for the
+ * batch (a first sweep over many zones), else, when another worker
+ * remembered one of them meanwhile, a row each, keeping the other's.
+ */
 async function rememberFirst(reps: readonly ZoneReplication[], now: Date): Promise<void> {
-  for (const rep of reps) {
+  const rows = reps.map((rep) => ({ zoneId: rep.zoneId, state: rep.state, since: now }));
+  try {
+    await db().zoneHealth.createMany({ data: rows });
+    return;
+  } catch (err) {
+    if (!isUniqueViolation(err) && !isForeignKeyViolation(err)) throw err;
+  }
+  for (const data of rows) {
     try {
-      await db().zoneHealth.create({ data: { zoneId: rep.zoneId, state: rep.state, since: now } });
+      await db().zoneHealth.create({ data });
     } catch (err) {
       if (!isUniqueViolation(err) && !isForeignKeyViolation(err)) throw err;
     }
