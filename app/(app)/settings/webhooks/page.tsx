@@ -33,7 +33,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
               <td className="px-3 py-2 whitespace-nowrap">{utc(h.createdAt)}</td>
               <td className="space-x-2 px-3 py-2 text-right whitespace-nowrap">
                 <InlineActionForm action={setWebhookEnabledAction} fields={{ id: String(h.id), enabled: String(!h.enabled) }} label={h.enabled ? 'Disable' : 'Enable'} accessibleName={`${h.enabled ? 'Disable' : 'Enable'} webhook ${h.url}`} />
-                <InlineActionForm action={sendTestWebhookAction} fields={{ id: String(h.id) }} label="Send test" accessibleName={`Send a test to ${h.url}`} />
+                <InlineActionForm action={sendTestWebhookAction} fields={{ id: String(h.id) }} label="Send test" accessibleName={`Send a test to ${h.url}`} sayOk />
               </td>
               <DeleteCell action={deleteWebhookAction} fields={{ id: String(h.id) }} what={`webhook ${h.url}`} confirm={`Remove the webhook ${h.url} and its delivery log?`} />
             </tr>
