@@ -28,6 +28,10 @@ const DEFAULTS: Required<WebhookSenderOptions> = { firstBackoffMs: 10_000, maxBa
 const BATCH = 20;
 /** The longest a poll trusts that nothing is due without asking the database again. */
 const QUIET_MAX_MS = 60_000;
+/** Sent and given-up deliveries stay in Settings' log this long. */
+const KEEP_LOG_MS = 30 * 86_400_000;
+/** Old log rows deleted per round at most, oldest first: a backlog drains over a few rounds. */
+const PRUNE_AT_MOST = 500;
 
 /** The delay after the `attempts`-th failed attempt (1, 2, …). */
 export function webhookBackoffMs(attempts: number, opts: Pick<Required<WebhookSenderOptions>, 'firstBackoffMs' | 'maxBackoffMs'> = DEFAULTS): number {
@@ -103,6 +107,8 @@ export class WebhookSender {
         if (count === 1) mine.push(d);
       }
       await Promise.all(mine.map((d) => this.attempt(d)));
+      // The log grows only by what rounds send, so rounds that sent keep it to its window.
+      if (mine.length > 0) await pruneLog(now);
       if (due.length < BATCH || this.stopped) return;
     }
   }
@@ -123,4 +129,15 @@ export class WebhookSender {
     });
     this.log.warn({ zone: d.zoneName, url: d.webhook.url, attempts, err: outcome.error }, giveUp ? 'webhook delivery failed; giving up' : 'webhook delivery failed; will retry');
   }
+}
+
+/** Deletes deliveries no longer pending that were written more than KEEP_LOG_MS ago. */
+async function pruneLog(now: Date): Promise<void> {
+  const old = await db().webhookDelivery.findMany({
+    where: { status: { not: 'pending' }, createdAt: { lt: new Date(now.getTime() - KEEP_LOG_MS) } },
+    orderBy: { createdAt: 'asc' },
+    take: PRUNE_AT_MOST,
+    select: { id: true },
+  });
+  if (old.length > 0) await db().webhookDelivery.deleteMany({ where: { id: { in: old.map((r) => r.id) } } });
 }
