@@ -15,6 +15,8 @@ const SERVER_SUITES = [
   'lib/worker/notify-queue.test.ts',
   'lib/worker/prober.test.ts',
   'lib/worker/probe-sweep.test.ts',
+  'lib/worker/webhooks.test.ts',
+  'lib/webhooks/transitions.test.ts',
   'lib/worker/transfer-out.test.ts',
   'lib/worker/dnssec-signing.test.ts',
   'lib/worker/dnssec-validators.test.ts',

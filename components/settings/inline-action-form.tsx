@@ -16,6 +16,7 @@ export function InlineActionForm({
   accessibleName,
   danger = false,
   confirm,
+  sayOk = false,
 }: {
   action: Action;
   fields: Record<string, string>;
@@ -24,6 +25,8 @@ export function InlineActionForm({
   danger?: boolean;
   /** When set, asks before posting (for deletions that cannot be undone). */
   confirm?: string;
+  /** Say what a success found too (a test sent, say), not only what went wrong. */
+  sayOk?: boolean;
 }) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
@@ -48,7 +51,7 @@ export function InlineActionForm({
         {pending ? '…' : label}
       </button>
       <span aria-live="polite" className={`text-xs ${state.ok ? 'text-green-700' : 'text-red-700'}`}>
-        {state.ok ? '' : state.message}
+        {state.ok && !sayOk ? '' : state.message}
       </span>
     </form>
   );

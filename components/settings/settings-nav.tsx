@@ -9,6 +9,7 @@ const TABS = [
   { href: '/settings/tsig', label: 'TSIG keys' },
   { href: '/settings/api-keys', label: 'API keys' },
   { href: '/settings/autoprimaries', label: 'Autoprimaries' },
+  { href: '/settings/webhooks', label: 'Webhooks' },
   { href: '/settings/deleted-zones', label: 'Deleted zones' },
 ] as const;
 

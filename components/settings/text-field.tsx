@@ -4,7 +4,7 @@
 import { describedBy, FieldErrors } from '../field-errors';
 import { hintClass, inputClass, labelClass } from '../styles';
 
-export function TextField(props: { id: string; name: string; label: string; hint: string; placeholder?: string; defaultValue: string; errors?: string[]; mono?: boolean; disabled?: boolean }) {
+export function TextField(props: { id: string; name: string; label: string; hint: string; placeholder?: string; defaultValue: string; errors?: string[]; mono?: boolean; disabled?: boolean; /** password: typed unseen and not offered by autofill (a webhook's secret). */ type?: 'text' | 'password' }) {
   const { id, errors } = props;
   const invalid = Boolean(errors?.length);
   return (
@@ -15,7 +15,8 @@ export function TextField(props: { id: string; name: string; label: string; hint
       <input
         id={id}
         name={props.name}
-        type="text"
+        type={props.type ?? 'text'}
+        autoComplete={props.type === 'password' ? 'new-password' : undefined}
         autoCapitalize="none"
         spellCheck={false}
         disabled={props.disabled}

@@ -5,27 +5,13 @@
 // instead is approved by a second editor through the review action.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
-const session = vi.hoisted(() => ({ token: '' }));
-vi.mock('next/headers', () => ({
-  cookies: async () => ({ get: (name: string) => (name === 'zk_session' && session.token ? { value: session.token } : undefined), set() {}, delete() {} }),
-  headers: async () => new Headers(),
-}));
-vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
-vi.mock('next/navigation', () => ({
-  redirect: (to: string) => {
-    throw new Error(`NEXT_REDIRECT ${to}`);
-  },
-  forbidden: () => {
-    throw new Error('NEXT_FORBIDDEN');
-  },
-  notFound: () => {
-    throw new Error('NEXT_NOT_FOUND');
-  },
-}));
+vi.mock('next/headers', async () => (await import('../testing/next-actions')).nextHeaders);
+vi.mock('next/cache', async () => (await import('../testing/next-actions')).nextCache);
+vi.mock('next/navigation', async () => (await import('../testing/next-actions')).nextNavigation);
 
 import { db } from '../db';
+import { form, signIn } from '../testing/next-actions';
 import type { SessionUser } from '../auth/permission';
-import { createSession } from '../auth/session-store';
 import { createUser, grantZone } from '../auth/users';
 import { saveApprovalSettingsAction } from '../settings/actions';
 import { getSetting } from '../settings/data';
@@ -40,16 +26,6 @@ const Z = 'actions.example.';
 let eddie: SessionUser;
 let erin: SessionUser;
 let rita: SessionUser;
-
-async function signIn(user: SessionUser): Promise<void> {
-  session.token = (await createSession(user.id, { address: '127.0.0.1', userAgent: 'vitest' })).token;
-}
-
-function form(fields: Record<string, string | number>): FormData {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.set(k, String(v));
-  return f;
-}
 
 const apexNs: PendingEdit = { kind: 'add', record: { name: Z, type: 'NS', ttl: 3600, content: 'ns2.example.net.' } };
 

@@ -20,7 +20,9 @@
 // in the same batch writes: the charts of a zone's replication page.
 // A probe that finds a secondary answering with an older serial than the one
 // we serve says so (onBehind); the NOTIFY queue decides whether to notify it
-// again.
+// again. After each batch, the zones in it are checked for a move between
+// healthy and a problem, which writes webhook deliveries (lib/webhooks/
+// transitions.ts; onAlerts then wakes the sender).
 import { db, writeTransaction } from '../db';
 import type { Prisma, ReplicaStatus } from '../generated/prisma/client';
 import { failureMessage, isForeignKeyViolation, isUniqueViolation } from '../db-errors';
@@ -29,6 +31,7 @@ import { formatHostPort } from '../dns/address';
 import { lowercased, RCODE, rcodeName } from '../dns/wire';
 import { recordZoneEvents, type ZoneEvent } from '../replication/zone-events';
 import { recordLag, type LagObservation } from '../replication/lag-samples';
+import { recordTransitions } from '../webhooks/transitions';
 import { serialGreater } from '../dns/serial';
 import type { RR } from '../dns/types';
 import { notifyTargets } from '../zones/notify-targets';
@@ -68,6 +71,8 @@ export interface ProberOptions {
   lagDays?: number;
   /** A probe found `target` (ADDRESS:PORT) serving `theirs`, older (RFC 1982) than our served `serial`. */
   onBehind?: (zone: { id: number; name: string }, target: string, serial: number, theirs: number) => void;
+  /** A batch turned a zone's replication bad or good again, and webhook deliveries were written. */
+  onAlerts?: () => void;
 }
 
 const DEFAULT_CHASE_MS = [0, 200, 400, 800, 1500, 3000, 6000, 12_000, 30_000, 60_000];
@@ -312,6 +317,16 @@ export class Prober {
       else throw err;
     }
     for (const p of probes) for (const r of p.results) this.checkBehind(p, r);
+    await this.checkTransitions(probes);
+  }
+
+  /** The alerts of a recorded batch; a failure here loses no probe result (the next probe of the zone looks again). */
+  private async checkTransitions(probes: ZoneProbe[]): Promise<void> {
+    try {
+      if ((await recordTransitions([...new Set(probes.map((p) => p.zoneId))])) > 0) this.opts.onAlerts?.();
+    } catch (err) {
+      this.log.warn({ zones: probes.map((p) => p.zoneName), err: failureMessage(err) }, 'replication alerts not checked');
+    }
   }
 
   /** record()'s transaction. */

@@ -19,6 +19,7 @@ import { log as defaultLog, type Logger } from './logger';
 import { notifyZoneNow } from './notify-now';
 import { NotifyQueue, type NotifyQueueOptions } from './notify-queue';
 import { Prober, type ProberOptions } from './prober';
+import { WebhookSender, type WebhookSenderOptions } from './webhook-sender';
 import { rateLimiterFor, type ResponseRateLimiter } from './rrl';
 import { DEFAULT_TCP_OPTIONS, listenTcp, type TcpListener, type TcpOptions } from './tcp';
 import { listenUdp } from './udp';
@@ -52,6 +53,8 @@ export interface WorkerOptions {
   notify?: NotifyQueueOptions;
   /** The replication prober; the interval and the sweep's rate default to ZK_PROBE_INTERVAL and ZK_PROBE_RATE. */
   probe?: Partial<ProberOptions>;
+  /** Retry timing of webhook deliveries (tests shorten it). */
+  webhooks?: WebhookSenderOptions;
   /** Refresh limits and transfer bounds of secondary zones (defaults from ZK_REFRESH_MIN/MAX, ZK_RETRY_MAX). */
   secondary?: SecondaryEngineOptions;
   /** Recorded on events and replica statuses; defaults to ZK_WORKER_ID, else host:port of the first listener. */
@@ -135,7 +138,10 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   // A secondary the prober sees behind is notified again, within the queue's backoff (RFC 1996 NOTIFY is only a hint).
   const onBehind: ProberOptions['onBehind'] = (zone, target, serial, theirs) =>
     void notifyQueue.renotifyBehind(zone.id, zone.name, target, serial, theirs).catch((err: Error) => log.warn({ zone: zone.name, target, err: err.message }, 're-notify check failed'));
-  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), zonesPerSecond: probeZonesPerSecond(), workerId: id, onBehind, lagDays: lagDays(), ...opts.probe });
+  // Replication alerts: deliveries the prober's batches write are sent by the read-write workers.
+  const webhooks = readOnly ? null : new WebhookSender(log, opts.webhooks);
+  const onAlerts = () => void webhooks?.kick();
+  const prober = new Prober(store, log, { intervalMs: probeIntervalMs(), zonesPerSecond: probeZonesPerSecond(), workerId: id, onBehind, onAlerts, lagDays: lagDays(), ...opts.probe });
   const notifyQueue = new NotifyQueue(store, log, {
     source: notifySource(),
     onAcknowledged: (zone, serial, target) => prober.chase(zone, serial, target),
@@ -153,6 +159,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     await secondary.sync(loader.feedAt).catch((err: Error) => log.error({ err: err.message }, 'secondary zone sync failed'));
     // New NOTIFY jobs come with a change to their zone, which this sync has just loaded.
     if (!readOnly) void (result.loaded.length > 0 ? notifyQueue.kick() : notifyQueue.poll());
+    void webhooks?.poll();
     // A change may have started a catalog move, whose next step the clock should see.
     if (result.loaded.length > 0) resigner?.soon();
     return result;
@@ -167,6 +174,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
     if (timer) clearInterval(timer);
     await feed?.close();
     await prober.stop();
+    await webhooks?.stop();
     await resigner?.stop();
     await secondary.stop();
     await notifyQueue.settle();
@@ -239,6 +247,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   await secondary.sync();
   if (!readOnly) {
     void notifyQueue.kick();
+    void webhooks?.kick();
     prober.start();
     resigner?.start();
   }

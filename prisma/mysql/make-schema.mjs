@@ -34,6 +34,7 @@ export const INDEXED = {
   'Record.target': DNS_NAME,
   'NotifyJob.state': '@db.VarChar(16)',
   'NotifyJob.target': '@db.VarChar(64)',
+  'WebhookDelivery.status': '@db.VarChar(16)',
   'ReplicaStatus.target': '@db.VarChar(64)',
   'DnssecKey.state': '@db.VarChar(32)',
   'ApiKey.name': '@db.VarChar(191)',
