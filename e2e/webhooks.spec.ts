@@ -2,22 +2,13 @@
 // secret is not shown again), sends it a test that reaches a receiver here,
 // sees the delivery in the log, disables and removes the webhook.
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
 import { expect, test } from './helpers/test';
 import { signIn } from './helpers/session';
+import { startWebhookReceiver } from '../lib/testing/webhook-receiver';
 
 test('an admin adds a signed webhook, sends a test that arrives signed, and sees it in the delivery log', async ({ page }) => {
-  const got: { signature?: string; body: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      got.push({ signature: req.headers['x-zonekeeper-signature'] as string | undefined, body });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/e2e-hook`;
+  const receiver = await startWebhookReceiver(204, '/e2e-hook');
+  const { url, got } = receiver;
   const secret = 'e2e-secret-0123456789abcdef';
   try {
     await signIn(page);
@@ -38,7 +29,7 @@ test('an admin adds a signed webhook, sends a test that arrives signed, and sees
     await row.getByRole('button', { name: `Send a test to ${url}` }).click();
     await expect(row).toContainText('Delivered (HTTP 204).');
     expect(got).toHaveLength(1);
-    expect(got[0]!.signature).toBe(`sha256=${createHmac('sha256', secret).update(got[0]!.body).digest('hex')}`);
+    expect(got[0]!.headers['x-zonekeeper-signature']).toBe(`sha256=${createHmac('sha256', secret).update(got[0]!.body).digest('hex')}`);
     await page.reload();
     await expect(page.getByTestId('delivery-row').filter({ hasText: url }).first()).toContainText('delivered');
 
@@ -48,6 +39,6 @@ test('an admin adds a signed webhook, sends a test that arrives signed, and sees
     await row.getByRole('button', { name: `Delete webhook ${url}` }).click();
     await expect(page.getByTestId('webhook-row').filter({ hasText: url })).toHaveCount(0);
   } finally {
-    await new Promise<void>((ok) => server.close(() => ok()));
+    await receiver.close();
   }
 });

@@ -1,7 +1,6 @@
 // Settings → Webhooks' actions posted directly, with a real session cookie:
 // an admin adds, tests, disables and removes a webhook (its secret never comes
 // back); an editor and a signed-out visitor are refused and change nothing.
-import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('next/headers', async () => (await import('../testing/next-actions')).nextHeaders);
@@ -12,34 +11,26 @@ import { createUser } from '../auth/users';
 import type { SessionUser } from '../auth/permission';
 import { db } from '../db';
 import { form, signIn } from '../testing/next-actions';
+import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver';
 import { addWebhookAction, deleteWebhookAction, sendTestWebhookAction, setWebhookEnabledAction } from './actions';
 import { listDeliveries, listWebhooks } from './data';
 import { signBody } from './signature';
 
 let admin: SessionUser;
 let editor: SessionUser;
-const got: { signature: string | undefined; body: string }[] = [];
-let server: http.Server;
+let receiver: WebhookReceiver;
 let url = '';
 
 beforeAll(async () => {
   admin = await createUser('wh-admin', 'correct horse battery', 'admin');
   editor = await createUser('wh-editor', 'correct horse battery', 'editor');
-  server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      got.push({ signature: req.headers['x-zonekeeper-signature'] as string | undefined, body });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  receiver = await startWebhookReceiver(204);
+  url = receiver.url;
 });
-afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+afterAll(() => receiver.close());
 beforeEach(async () => {
   await db().webhook.deleteMany({});
-  got.length = 0;
+  receiver.got.length = 0;
 });
 
 describe('Settings → Webhooks actions', () => {
@@ -55,9 +46,9 @@ describe('Settings → Webhooks actions', () => {
 
     const test = await sendTestWebhookAction({}, form({ id: String(hook!.id) }));
     expect(test).toMatchObject({ ok: true, message: 'Delivered (HTTP 204).' });
-    expect(got).toHaveLength(1);
-    expect(got[0]!.signature).toBe(signBody(got[0]!.body, secret));
-    expect(JSON.parse(got[0]!.body)).toMatchObject({ event: 'test' });
+    expect(receiver.got).toHaveLength(1);
+    expect(receiver.got[0]!.headers['x-zonekeeper-signature']).toBe(signBody(receiver.got[0]!.body, secret));
+    expect(JSON.parse(receiver.got[0]!.body)).toMatchObject({ event: 'test' });
     expect((await listDeliveries(1)).rows).toEqual([expect.objectContaining({ event: 'test', status: 'delivered', attempts: 1, lastStatus: 204 })]);
 
     expect(await setWebhookEnabledAction({}, form({ id: String(hook!.id), enabled: 'false' }))).toMatchObject({ ok: true });
@@ -86,6 +77,6 @@ describe('Settings → Webhooks actions', () => {
       await expect(deleteWebhookAction({}, form({ id: String(hook.id) }))).rejects.toThrow(refusal);
     }
     expect(await listWebhooks()).toEqual([expect.objectContaining({ url, enabled: true })]);
-    expect(got).toHaveLength(0);
+    expect(receiver.got).toHaveLength(0);
   });
 });

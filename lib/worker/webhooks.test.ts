@@ -3,13 +3,13 @@
 // comes back, and a delivery the receiver refused, or one written while no
 // worker ran, goes out after a restart.
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { db, writeTransaction } from '../db';
 import { contentToWire } from '../dns/rdata';
 import { decodeMessage, encodeMessage, newResponse, OPCODE, type Message } from '../dns/wire';
 import { eventually } from '../testing/dns-client';
 import { startResponder } from '../testing/dns-responder';
+import { startWebhookReceiver, type ReceivedHook, type WebhookReceiver } from '../testing/webhook-receiver';
 import { enqueueDeliveries } from '../webhooks/transitions';
 import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from './worker';
@@ -24,26 +24,10 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A webhook receiver on loopback that answers `status` (changeable) and keeps every request. */
-async function receiver(status: number) {
-  const got: Received[] = [];
-  const r = { got, status, url: '' };
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(r.status).end(r.status === 200 ? 'ok' : 'receiver broken');
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  r.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
-  cleanup.push(() => new Promise((ok) => { server.close(() => ok()); server.closeAllConnections(); }));
+/** A receiver answering `status`, closed after the test. */
+async function receiver(status: number): Promise<WebhookReceiver> {
+  const r = await startWebhookReceiver(status);
+  cleanup.push(() => r.close());
   return r;
 }
 
@@ -65,7 +49,7 @@ async function secondary(serial: () => number | undefined) {
   return state;
 }
 
-const verify = (d: Received) => d.headers['x-zonekeeper-signature'] === `sha256=${createHmac('sha256', SECRET).update(d.body).digest('hex')}`;
+const verify = (d: ReceivedHook) => d.headers['x-zonekeeper-signature'] === `sha256=${createHmac('sha256', SECRET).update(d.body).digest('hex')}`;
 
 async function zoneWithSecondary(name: string) {
   let worker: RunningWorker | undefined;
