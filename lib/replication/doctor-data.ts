@@ -49,9 +49,13 @@ export async function diagnoseProblemZones(opts: { visibleTo?: Viewer; now?: Dat
   const read = { now, behindMs: opts.behindMs, visibleTo: opts.visibleTo };
   const limit = opts.limit ?? Infinity;
   const found = new Map<number, ZoneReplication>();
+  // Each page ranks every zone; its counts say which problem states hold no zone, and those are not read.
+  let counts: Record<ZoneReplicaState, number> | null = null;
   for (const state of PROBLEM_STATES) {
+    if (counts && counts[state] === 0) continue;
     for (let page = 1; found.size < limit; page++) {
       const p = await listReplicationPage({ ...read, state, page, pageSize: Math.min(PAGE, limit - found.size) });
+      counts = p.counts;
       for (const z of p.zones) found.set(z.zoneId, z);
       if (page >= p.pages) break;
     }
