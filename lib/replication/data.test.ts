@@ -135,6 +135,15 @@ describe('the dashboard a page at a time', () => {
         expect(last.zones.map((z) => z.zone)).toEqual(want.slice((filtered.pages - 1) * 2).map((z) => z.zone));
       }
       expect(ZONE_STATES.reduce((n, s) => n + first.counts[s], 0)).toBe(first.total);
+
+      // The doctor's zones come with any page and filter: those not in sync, worst first, as many as asked.
+      const notInSync = expected.filter((z) => z.state !== 'in sync' && z.state !== 'no secondaries').map((z) => [z.zone, z.state]);
+      expect(notInSync.length).toBeGreaterThan(3);
+      for (const asked of [1, 3, Infinity]) {
+        const { problems } = await listReplicationPage({ ...opts, state: 'in sync', pageSize: 1, page: 2, problems: asked });
+        expect(problems.map((z) => [z.zone, z.state]), `problems: ${asked}`).toEqual(notInSync.slice(0, asked));
+      }
+      expect(first.problems).toEqual([]);
     }
   });
 
@@ -153,9 +162,12 @@ describe('the dashboard a page at a time', () => {
     // Filtering for the state of a zone they may not see finds nothing, and says so by its count.
     expect((await listReplicationPage({ visibleTo: editor, state: 'unreachable' })).zones).toEqual([]);
 
-    const none = await listReplicationPage({ visibleTo: stranger });
+    expect((await listReplicationPage({ visibleTo: editor, problems: 10 })).problems).toEqual([]);
+
+    const none = await listReplicationPage({ visibleTo: stranger, problems: 10 });
     expect(none.total).toBe(0);
     expect(none.zones).toEqual([]);
+    expect(none.problems).toEqual([]);
 
     const everything = await listReplicationPage({ visibleTo: viewer, pageSize: 500 });
     expect(everything.total).toBe((await listReplication()).length);

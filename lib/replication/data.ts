@@ -78,9 +78,9 @@ export function zoneState(secondaries: readonly { state: ReplicaState }[]): Zone
 /** Changes read per zone to date a secondary's lag: one further behind counts as behind all the same. */
 const JOURNAL_DEPTH = 200;
 /** Zones per statement where each binds values: SQLite binds at most 999 in one. */
-const IDS_PER_READ = 400;
+export const IDS_PER_READ = 400;
 
-function* chunked<T>(items: readonly T[], size: number): Generator<T[]> {
+export function* chunked<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
@@ -255,9 +255,27 @@ export interface ReplicationListPage {
   page: number;
   pages: number;
   pageSize: number;
+  /**
+   * With the `problems` option: up to that many zones not in sync (missing,
+   * unreachable, behind, propagating), worst state first, then by name,
+   * whatever the filter and page: what the doctor's summary diagnoses.
+   */
+  problems: ZoneReplication[];
 }
 
-type PageOptions = { visibleTo?: Pick<SessionUser, 'id' | 'role'>; state?: ZoneReplicaState; page?: number; pageSize?: number; now?: Date; behindMs?: number };
+type PageOptions = {
+  visibleTo?: Pick<SessionUser, 'id' | 'role'>;
+  state?: ZoneReplicaState;
+  page?: number;
+  pageSize?: number;
+  now?: Date;
+  behindMs?: number;
+  /** How many of the zones not in sync to read too (`problems`); none by default, Infinity for all. */
+  problems?: number;
+};
+
+/** The states worse than lagging: the database alone ranks them. */
+const WORST_STATES: readonly ZoneReplicaState[] = ['missing', 'unreachable'];
 
 /**
  * One page of the dashboard: the counts per state over every zone the user may
@@ -266,6 +284,8 @@ type PageOptions = { visibleTo?: Pick<SessionUser, 'id' | 'role'>; state?: ZoneR
  * returns the lagging ones and the page; only those are read as
  * ZoneReplication (the lagging ones because their journal tells behind from
  * propagating), so the cost hardly grows with the number of zones that are fine.
+ * The same statement returns the worst zones the `problems` option asks for,
+ * so a page that also shows the doctor's summary ranks the zones once.
  */
 export async function listReplicationPage(opts: PageOptions = {}): Promise<ReplicationListPage> {
   const read = { now: opts.now ?? new Date(), behindMs: opts.behindMs ?? behindAfterMs() };
@@ -287,18 +307,28 @@ export async function listReplicationPage(opts: PageOptions = {}): Promise<Repli
         FROM ranked WHERE "rank" IN (${Prisma.join(fromDb.map(sqlInt))})) page
         WHERE "at" > ${sqlInt(start)} - ${lagBefore} AND "at" <= ${sqlInt(start + pageSize)}`
     : Prisma.empty;
-  // MATERIALIZED (PostgreSQL, SQLite) ranks once for the four readings; MySQL has no such word.
+  // The worst zones for `problems` (the lagging ones are all read anyway), by the same positions.
+  const problems = Math.max(Math.floor(opts.problems ?? 0), 0);
+  const worstRows = problems > 0
+    ? Prisma.sql`UNION ALL SELECT "part", "rank", "n", "id", "name" FROM (
+        SELECT 3 AS "part", "rank", 0 AS "n", "id", "name", ROW_NUMBER() OVER (ORDER BY "rank", "name") AS "at"
+        FROM ranked WHERE "rank" IN (${Prisma.join(WORST_STATES.map((s) => sqlInt(rank(s))))})) worst
+        ${Number.isFinite(problems) ? Prisma.sql`WHERE "at" <= ${sqlInt(problems)}` : Prisma.empty}`
+    : Prisma.empty;
+  // MATERIALIZED (PostgreSQL, SQLite) ranks once for the five readings; MySQL has no such word.
   const materialized = dbProvider() === 'mysql' ? Prisma.empty : Prisma.sql`MATERIALIZED`;
   const rows = await db().$queryRaw<{ part: number | bigint; rank: number | bigint; n: number | bigint; id: number | bigint | null }[]>`
     WITH ranked AS ${materialized} (${rankedZonesSql(opts.visibleTo)})
     SELECT 0 AS "part", "rank", COUNT(*) AS "n", ${sqlCast(Prisma.raw('NULL'), 'bigint')} AS "id", ${sqlCast(Prisma.raw('NULL'), 'text')} AS "name" FROM ranked GROUP BY "rank"
     UNION ALL SELECT 1, "rank", 0, "id", "name" FROM ranked WHERE "rank" = ${sqlInt(LAGGING)}
     ${pageRows}
+    ${worstRows}
     ORDER BY "part", "rank", "name"`;
   const part = (n: number) => rows.filter((r) => Number(r.part) === n);
 
-  // Every zone read in full at once: the lagging ones, and those the page may show.
-  const byId = new Map((await replicationOf([...part(1), ...part(2)].map((r) => Number(r.id)), read)).map((z) => [z.zoneId, z]));
+  // Every zone read in full at once: the lagging ones, those the page may show and the worst ones asked for.
+  const ids = new Set([...part(1), ...part(2), ...part(3)].map((r) => Number(r.id)));
+  const byId = new Map((await replicationOf([...ids], read)).map((z) => [z.zoneId, z]));
   const inFull = (rs: typeof rows) => rs.flatMap((r) => byId.get(Number(r.id)) ?? []); // less any zone deleted meanwhile
   const lagging = inFull(part(1));
   const laggingIn = (state: ZoneReplicaState) => lagging.filter((z) => z.state === state);
@@ -328,7 +358,8 @@ export async function listReplicationPage(opts: PageOptions = {}): Promise<Repli
     ...journal.slice(Math.max(start - before, 0), Math.max(end - before, 0)),
     ...inFull(window.filter((r) => Number(r.rank) > LAGGING)),
   ];
-  return { zones, counts, total, matching, page, pages, pageSize };
+  const worst = [...inFull(part(3)), ...laggingIn('behind'), ...laggingIn('propagating')];
+  return { zones, counts, total, matching, page, pages, pageSize, problems: worst.slice(0, problems) };
 }
 
 export interface TargetProgress {

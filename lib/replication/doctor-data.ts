@@ -12,15 +12,12 @@ import { formatHostPort } from '../dns/address';
 import type { SerialPolicy } from '../dns/types';
 import { Prisma } from '../generated/prisma/client';
 import { readList } from '../zones/json-lists';
-import { listReplication, listReplicationPage, type ZoneReplicaState, type ZoneReplication } from './data';
+import { chunked, IDS_PER_READ, listReplication, listReplicationPage, type ZoneReplication } from './data';
 import { diagnose, splitTarget, type DoctorSetup, type PeerEvent, type ZoneDiagnosis } from './doctor';
 import type { ZoneEventKind } from './zone-events';
 
 /** Events read per zone: the newest NOTIFYs and transfers say what happened to the latest changes. */
 const EVENTS_PER_ZONE = 300;
-/** Zones per read of the dashboard's ranking. */
-const PAGE = 400;
-const PROBLEM_STATES: readonly ZoneReplicaState[] = ['missing', 'unreachable', 'behind', 'propagating'];
 const PEER_KINDS = ['notify-out', 'axfr-out', 'ixfr-out'] satisfies ZoneEventKind[];
 
 type Viewer = Pick<SessionUser, 'id' | 'role'>;
@@ -44,22 +41,23 @@ export async function diagnoseZones(zoneIds: readonly number[], opts: { now?: Da
  * `limit`, at most that many zones are read, the worst states first (the
  * dashboard, which refreshes itself every few seconds, reads a bounded number).
  */
-export async function diagnoseProblemZones(opts: { visibleTo?: Viewer; now?: Date; behindMs?: number; limit?: number } = {}): Promise<ZoneDiagnosis[]> {
+export async function diagnoseProblemZones(opts: ProblemOptions = {}): Promise<ZoneDiagnosis[]> {
   const now = opts.now ?? new Date();
-  const read = { now, behindMs: opts.behindMs, visibleTo: opts.visibleTo };
+  const { problems } = await listReplicationPage({ now, behindMs: opts.behindMs, visibleTo: opts.visibleTo, pageSize: 1, problems: opts.limit ?? Infinity });
+  return diagnoseProblems(problems, { ...opts, now });
+}
+
+type ProblemOptions = { visibleTo?: Viewer; now?: Date; behindMs?: number; limit?: number };
+
+/**
+ * diagnoseProblemZones for a page that has read the zones not in sync already
+ * (listReplicationPage's `problems`, asked with the same `limit`): adds the
+ * zones a secondary is ahead of, which that ranking counts as in sync.
+ */
+export async function diagnoseProblems(problems: readonly ZoneReplication[], opts: ProblemOptions = {}): Promise<ZoneDiagnosis[]> {
+  const now = opts.now ?? new Date();
   const limit = opts.limit ?? Infinity;
-  const found = new Map<number, ZoneReplication>();
-  // Each page ranks every zone; its counts say which problem states hold no zone, and those are not read.
-  let counts: Record<ZoneReplicaState, number> | null = null;
-  for (const state of PROBLEM_STATES) {
-    if (counts && counts[state] === 0) continue;
-    for (let page = 1; found.size < limit; page++) {
-      const p = await listReplicationPage({ ...read, state, page, pageSize: Math.min(PAGE, limit - found.size) });
-      counts = p.counts;
-      for (const z of p.zones) found.set(z.zoneId, z);
-      if (page >= p.pages) break;
-    }
-  }
+  const found = new Map(problems.map((z) => [z.zoneId, z]));
   const ahead = (await zonesWithSecondaryAhead(opts.visibleTo)).filter((id) => !found.has(id)).slice(0, Math.max(0, limit - found.size));
   if (ahead.length) for (const z of await listReplication({ zoneIds: ahead, now, behindMs: opts.behindMs })) found.set(z.zoneId, z);
   const diagnoses = await diagnoseReplication([...found.values()], now);
@@ -90,21 +88,11 @@ export async function diagnoseReplication(reps: readonly ZoneReplication[], now:
     select: { id: true, serialPolicy: true, allowTransfer: true, tsigKey: { select: { name: true } }, catalog: { select: { name: true, catalogRole: true } } },
   });
   const byId = new Map(settings.map((s) => [s.id, s]));
-  const events = await Promise.all(
-    ids.map((zoneId) => db().zoneEvent.findMany({ where: { zoneId, kind: { in: PEER_KINDS } }, orderBy: { id: 'desc' }, take: EVENTS_PER_ZONE })),
-  );
-  return reps.flatMap((rep, i) => {
+  const events = await peerEvents(ids);
+  return reps.flatMap((rep) => {
     const s = byId.get(rep.zoneId);
     if (!s) return []; // deleted meanwhile
-    const zoneEvents: (PeerEvent & { peer: string })[] = events[i]!.map((e) => ({
-      at: e.createdAt,
-      kind: e.kind as PeerEvent['kind'],
-      serial: e.serial === null ? null : Number(e.serial),
-      outcome: e.outcome,
-      detail: e.detail,
-      ms: e.durationMs,
-      peer: e.peer,
-    }));
+    const zoneEvents = events.get(rep.zoneId) ?? [];
     const zone = {
       zone: rep.zone,
       serial: rep.serial,
@@ -121,4 +109,36 @@ export async function diagnoseReplication(reps: readonly ZoneReplication[], now:
     });
     return [diagnose(zone, secondaries, setup, now)];
   });
+}
+
+type PeerEventRow = { zoneId: number | bigint; kind: string; peer: string; serial: bigint | number | null; outcome: string; detail: string | null; durationMs: number | bigint | null; createdAt: Date };
+
+/**
+ * The newest NOTIFYs and transfers of each zone (EVENTS_PER_ZONE at most),
+ * newest first: one statement for every IDS_PER_READ zones, not one per zone.
+ */
+async function peerEvents(zoneIds: readonly number[]): Promise<Map<number, (PeerEvent & { peer: string })[]>> {
+  const out = new Map<number, (PeerEvent & { peer: string })[]>();
+  for (const ids of chunked(zoneIds, IDS_PER_READ)) {
+    const rows = await db().$queryRaw<PeerEventRow[]>`
+      SELECT "zoneId", "kind", "peer", "serial", "outcome", "detail", "durationMs", "createdAt" FROM (
+        SELECT e."zoneId", e."kind", e."peer", e."serial", e."outcome", e."detail", e."durationMs", e."createdAt", e."id",
+          ROW_NUMBER() OVER (PARTITION BY e."zoneId" ORDER BY e."id" DESC) AS "n"
+        FROM "ZoneEvent" e WHERE e."zoneId" IN (${Prisma.join(ids)}) AND e."kind" IN (${Prisma.join(PEER_KINDS)})) newest
+      WHERE "n" <= ${EVENTS_PER_ZONE} ORDER BY "zoneId", "id" DESC`;
+    for (const e of rows) {
+      const zoneId = Number(e.zoneId);
+      if (!out.has(zoneId)) out.set(zoneId, []);
+      out.get(zoneId)!.push({
+        at: e.createdAt,
+        kind: e.kind as PeerEvent['kind'],
+        serial: e.serial === null ? null : Number(e.serial),
+        outcome: e.outcome,
+        detail: e.detail,
+        ms: e.durationMs === null ? null : Number(e.durationMs),
+        peer: e.peer,
+      });
+    }
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import { listReplicationPage, ZONE_STATES, type ZoneReplicaState } from '@/lib/r
 import { listIncomingZones } from '@/lib/replication/incoming';
 import { IncomingTable } from '@/components/replication/incoming-table';
 import { DoctorSummary } from '@/components/replication/doctor-summary';
-import { diagnoseProblemZones } from '@/lib/replication/doctor-data';
+import { diagnoseProblems } from '@/lib/replication/doctor-data';
 import { countCauses } from '@/lib/replication/doctor';
 import { zoneHref } from '@/lib/zones/zone-urls';
 import { displayName } from '@/lib/dns/names';
@@ -30,11 +30,12 @@ export default async function ReplicationPage({ searchParams }: { searchParams: 
   const stateParam = param(params, 'state');
   const filter = (ZONE_STATES as string[]).includes(stateParam) ? (stateParam as ZoneReplicaState) : undefined;
   const user = await requireUser('zone:read', { returnTo: hrefWith('/replication', { state: filter, page: pageParam(params) }) });
-  const [{ zones: rows, counts, total, matching, page, pages }, incoming, doctor] = await Promise.all([
-    listReplicationPage({ visibleTo: user, state: filter, page: pageParam(params), pageSize: PAGE_SIZE }),
+  // One ranking of the zones for the page and the doctor's summary (its worst zones come with the page).
+  const [{ zones: rows, counts, total, matching, page, pages, problems }, incoming] = await Promise.all([
+    listReplicationPage({ visibleTo: user, state: filter, page: pageParam(params), pageSize: PAGE_SIZE, problems: DOCTOR_ZONES }),
     listIncomingZones({ visibleTo: user }),
-    diagnoseProblemZones({ visibleTo: user, limit: DOCTOR_ZONES }),
   ]);
+  const doctor = await diagnoseProblems(problems, { visibleTo: user, limit: DOCTOR_ZONES });
   const first = (page - 1) * PAGE_SIZE + 1;
   const needsAction = filter ? [] : NEEDS_ACTION.filter((s) => counts[s] > 0);
 
