@@ -63,7 +63,7 @@ const ZONES = numberOption('zones', 50_000);
 const RECORDS = numberOption('records', MODE === 'big-zone' ? 1_000_000 : 20);
 const CHANGES = numberOption('changes', 3);
 const RUNS = numberOption('runs', 10);
-const IDLE_MS = numberOption('idle-seconds', 20) * 1000;
+const IDLE_MS = numberOption('idle-seconds', 60) * 1000;
 const MAX_RSS = numberOption('max-rss-gb', 16) * 1e9;
 const START_TIMEOUT_MS = numberOption('start-timeout', 1800) * 1000;
 const IMPORT_TIMEOUT_MS = numberOption('import-timeout', 900) * 1000;

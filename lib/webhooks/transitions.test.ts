@@ -56,3 +56,30 @@ describe('recordTransitions', () => {
     expect(await recordTransitions([id])).toBe(0);
   });
 });
+
+describe('recordTransitions with no webhook enabled', () => {
+  it('remembers every move without a delivery, so a webhook added later is told of the next one from the right state', async () => {
+    await db().webhook.updateMany({ data: { enabled: false } });
+    const made = await Promise.all(['quiet-a.test', 'quiet-b.test', 'quiet-c.test'].map((name) => createZone({ name }, actor)));
+    const ids = await Promise.all(made.map(async (_, i) => (await db().zone.findUniqueOrThrow({ where: { name: `quiet-${'abc'[i]}.test.` } })).id));
+    const [a, b, c] = ids as [number, number, number];
+    // First seen: a in sync, b and c with problems (which would have been alerted on).
+    await secondaryIs(a, 'ok', BigInt(made[0]!.serial));
+    await secondaryIs(b, 'timeout');
+    await secondaryIs(c, 'refused');
+    expect(await recordTransitions(ids)).toBe(0);
+    const states = async () => Object.fromEntries((await db().zoneHealth.findMany({ where: { zoneId: { in: ids } } })).map((h) => [h.zoneId, h.state]));
+    expect(await states()).toEqual({ [a]: 'in sync', [b]: 'unreachable', [c]: 'missing' });
+    // Moves both ways in one batch.
+    await secondaryIs(a, 'timeout');
+    await secondaryIs(b, 'ok', BigInt(made[1]!.serial));
+    expect(await recordTransitions(ids)).toBe(0);
+    expect(await states()).toEqual({ [a]: 'unreachable', [b]: 'in sync', [c]: 'missing' });
+    expect(await db().webhookDelivery.count({ where: { zoneId: { in: ids } } })).toBe(0);
+
+    await db().webhook.updateMany({ where: { url: 'http://127.0.0.1:9/a' }, data: { enabled: true } });
+    await secondaryIs(a, 'ok', BigInt(made[0]!.serial));
+    expect(await recordTransitions(ids)).toBe(1);
+    expect(JSON.parse((await deliveries(a))[0]!.body)).toMatchObject({ event: 'recovered', previousState: 'unreachable' });
+  });
+});

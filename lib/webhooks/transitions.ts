@@ -5,7 +5,9 @@
 // either way, replaces the remembered state and writes one delivery per
 // enabled webhook in the same transaction: an outbox, sent by the worker's
 // WebhookSender. The replacement is conditional on the state read, so two
-// workers that see the same transition write it once.
+// workers that see the same transition write it once. With no webhook
+// enabled the new states are only remembered, a statement per kind of move
+// for the batch (a first sweep that finds every zone unreachable).
 import { db, writeTransaction } from '../db';
 import { isForeignKeyViolation, isUniqueViolation } from '../db-errors';
 import type { Prisma } from '../generated/prisma/client';
@@ -78,6 +80,12 @@ export async function recordTransitions(zoneIds: readonly number[], now = new Da
     }
     // A move within healthy (in sync ↔ propagating) or within a problem (behind → unreachable) is no news.
   }
+  if (changes.length > 0 && (await db().webhook.count({ where: { enabled: true } })) === 0) {
+    // Nobody to alert: the new states are remembered a statement per kind of move, not a transaction per zone.
+    await rememberFirst([...firstSeen, ...changes.filter((c) => !c.previous).map((c) => c.rep)], now);
+    await rememberMoves(changes.filter((c) => c.previous), now);
+    return 0;
+  }
   if (firstSeen.length > 0) await rememberFirst(firstSeen, now);
   if (changes.length === 0) return 0;
 
@@ -110,8 +118,21 @@ export async function recordTransitions(zoneIds: readonly number[], now = new Da
   return written;
 }
 
+/** Remembers zones that moved from their remembered state, one statement per move (from, to); as conditional as a transition's own. */
+async function rememberMoves(moves: readonly Transition[], now: Date): Promise<void> {
+  const byMove = new Map<string, { from: string; to: string; zoneIds: number[] }>();
+  for (const m of moves) {
+    const key = `${m.previous!.state} ${m.rep.state}`;
+    if (!byMove.has(key)) byMove.set(key, { from: m.previous!.state, to: m.rep.state, zoneIds: [] });
+    byMove.get(key)!.zoneIds.push(m.rep.zoneId);
+  }
+  for (const { from, to, zoneIds } of byMove.values()) {
+    await db().zoneHealth.updateMany({ where: { zoneId: { in: zoneIds }, state: from }, data: { state: to, since: now } });
+  }
+}
+
 /**
- * Remembers healthy zones seen for the first time: one statement for the
+ * Remembers zones seen for the first time: one statement for the
  * batch (a first sweep over many zones), else, when another worker
  * remembered one of them meanwhile, a row each, keeping the other's.
  */

@@ -12,9 +12,9 @@
 // starts again no sooner than `intervalMs` after it began: a sweep takes
 // max(interval, zones / rate). Its cost is that of the rate, whatever the
 // number of zones: the packets of each zone's probes, and a few queries per
-// RECORD_EVERY zones to write what they found (a query through the client
-// costs a millisecond or more of CPU). The chase after each NOTIFY, not the
-// sweep, is what follows changes.
+// batch of zones (a minute of the sweep, RECORD_WITHIN_MS) to write what they
+// found (a query through the client costs a millisecond or more of CPU).
+// The chase after each NOTIFY, not the sweep, is what follows changes.
 // Each probe result is also kept as a lag sample, and a secondary seen moving
 // to a new serial as a commit-to-serving time (lib/replication/lag-samples.ts),
 // in the same batch writes: the charts of a zone's replication page.
@@ -79,8 +79,16 @@ const DEFAULT_CHASE_MS = [0, 200, 400, 800, 1500, 3000, 6000, 12_000, 30_000, 60
 
 /** Zones a sweep reads from the database at a time. */
 const SWEEP_PAGE = 100;
-/** Zones whose probes a sweep records together: at the default rate, a check time on the dashboard is at most 10 s late. */
-const RECORD_EVERY = 10;
+/**
+ * A sweep writes what it found at most this long after the first probe it
+ * has not written yet: each write is a dozen statements through the client
+ * whatever the number of zones in it, so at the default rate (a zone a
+ * second) a batch holds about 60 zones, and a check time on the dashboard is
+ * at most a minute late (a sweep of 50,000 zones takes 14 hours).
+ */
+const RECORD_WITHIN_MS = 60_000;
+/** And at most this many zones at a time (a faster ZK_PROBE_RATE). */
+const RECORD_MOST = 100;
 
 /** What probing a zone needs of its row: where NOTIFY goes. */
 const PROBE_ROW = { id: true, name: true, kind: true, soaMname: true, alsoNotify: true } as const;
@@ -148,7 +156,7 @@ export class Prober {
    * slow probe is not made up for by a burst after it), the next sweep no
    * sooner than intervalMs after the last began. The zones are read a page at
    * a time, so a sweep holds no list of every zone, and what they found is
-   * written RECORD_EVERY zones at a time (record()).
+   * written a batch at a time (record(), RECORD_WITHIN_MS).
    */
   private async sweep(): Promise<void> {
     const gapMs = 1000 / this.opts.zonesPerSecond;
@@ -160,12 +168,14 @@ export class Prober {
         for (let after = 0; ; ) {
           const page = await db().zone.findMany({ where: { kind: 'primary', id: { gt: after } }, orderBy: { id: 'asc' }, take: SWEEP_PAGE, select: PROBE_ROW });
           for (const row of page) {
+            // Written before a pause that would hold them past RECORD_WITHIN_MS (a slow ZK_PROBE_RATE).
+            if (found.length > 0 && next - found[0]!.at.getTime() >= RECORD_WITHIN_MS) await this.recordSwept(found.splice(0));
             await this.pause(next);
             if (this.stopped) break;
             next = Date.now() + gapMs;
             const probe = await this.probeRow(row);
             if (probe) found.push(probe);
-            if (found.length >= RECORD_EVERY) await this.recordSwept(found.splice(0));
+            if (found.length >= RECORD_MOST) await this.recordSwept(found.splice(0));
           }
           if (this.stopped || page.length < SWEEP_PAGE) break;
           after = page.at(-1)!.id;
@@ -300,7 +310,7 @@ export class Prober {
    * the time of its probe. Targets in the state they were (what a sweep finds
    * almost always) only have their check time moved. Each of these is one
    * statement for the whole batch: a sweep costs a few queries per
-   * RECORD_EVERY zones, not several per zone. (Their round-trip time stays
+   * batch of zones, not several per zone. (Their round-trip time stays
    * that of the last probe that saw something new.) A probe of every target
    * of a zone also drops the servers no longer among them.
    */
