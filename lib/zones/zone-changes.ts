@@ -24,7 +24,7 @@
 // have been pruned (a worker that stalled through KEEP_ROWS changes) is told to
 // compare everything once; a worker that starts compares everything anyway.
 import type { Prisma } from '../generated/prisma/client';
-import { db, lockInTransaction, TX_LOCK } from '../db';
+import { db, lockInTransaction, selectRows, TX_LOCK } from '../db';
 
 /** The rows kept: at 100 changes a second, a reader may fall behind by a quarter of an hour. */
 export const KEEP_ROWS = 100_000;
@@ -83,10 +83,9 @@ export interface ZoneChanges {
  * calls advance() once it has acted on what it read, so that a reader that
  * fails half-way reads the same rows again.
  */
-interface FeedRow {
-  seq: number | bigint;
-  zone: string;
-}
+type FeedRow = [seq: number | bigint, zone: string];
+const FIRST_PAGE_SQL = 'SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ? OR "seq" = (SELECT MAX("seq") FROM "ZoneChange") ORDER BY "seq" LIMIT ?';
+const NEXT_PAGE_SQL = 'SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ? ORDER BY "seq" LIMIT ?';
 
 export class ChangeCursor {
   private at: number | null = null;
@@ -110,22 +109,20 @@ export class ChangeCursor {
     let first: number | undefined;
     let newest: number | null = null;
     for (let page = 0; ; page++) {
-      // Raw SQL: every poll of every worker runs this, and compiling the query through the
-      // client costs more CPU than running it. The first page also brings the newest row,
+      // Read by the driver itself (db.ts selectRows, a prepared statement kept): every poll of
+      // every worker runs this, and a query through the client cost an idle worker more CPU
+      // than anything else it did each second. The first page also brings the newest row,
       // whatever its number, so that a feed that went backwards is seen at no extra cost.
-      const rows =
-        page === 0
-          ? await db().$queryRaw<FeedRow[]>`SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ${upTo} OR "seq" = (SELECT MAX("seq") FROM "ZoneChange") ORDER BY "seq" LIMIT ${READ_PAGE}`
-          : await db().$queryRaw<FeedRow[]>`SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ${upTo} ORDER BY "seq" LIMIT ${READ_PAGE}`;
-      if (page === 0) newest = rows.length > 0 ? Number(rows.at(-1)!.seq) : null;
-      const fresh = rows.filter((r) => Number(r.seq) > from);
-      for (const r of fresh) {
-        if (r.zone === SHARED) shared = true;
-        else zones.add(r.zone);
+      const rows = (await selectRows(page === 0 ? FIRST_PAGE_SQL : NEXT_PAGE_SQL, [upTo, READ_PAGE])) as FeedRow[];
+      if (page === 0) newest = rows.length > 0 ? Number(rows.at(-1)![0]) : null;
+      const fresh = rows.filter((r) => Number(r[0]) > from);
+      for (const [, zone] of fresh) {
+        if (zone === SHARED) shared = true;
+        else zones.add(zone);
       }
       if (fresh.length > 0) {
-        first ??= Number(fresh[0]!.seq);
-        upTo = Number(fresh.at(-1)!.seq);
+        first ??= Number(fresh[0]![0]);
+        upTo = Number(fresh.at(-1)![0]);
       }
       if (rows.length < READ_PAGE) break;
     }
