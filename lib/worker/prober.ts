@@ -89,6 +89,9 @@ const SWEEP_PAGE = 100;
 const RECORD_WITHIN_MS = 60_000;
 /** And at most this many zones at a time (a faster ZK_PROBE_RATE). */
 const RECORD_MOST = 100;
+/** How long the sweep reuses a target's lookup (lookupForSweep), and how many it keeps before dropping the expired ones. */
+const LOOKUP_REUSE_MS = 60_000;
+const LOOKUPS_KEPT = 1000;
 
 /** What probing a zone needs of its row: where NOTIFY goes. */
 const PROBE_ROW = { id: true, name: true, kind: true, soaMname: true, alsoNotify: true } as const;
@@ -130,6 +133,8 @@ export class Prober {
   /** zone → target → the serial being chased and its pending timer. */
   private readonly chases = new Map<string, { serial: number; timer: NodeJS.Timeout | undefined }>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The sweep's recent lookups of targets (lookupForSweep). */
+  private readonly lookups = new Map<string, { until: number; addresses: Promise<ListenAddress[]> }>();
 
   constructor(
     private readonly store: ZoneStore,
@@ -173,7 +178,7 @@ export class Prober {
             await this.pause(next);
             if (this.stopped) break;
             next = Date.now() + gapMs;
-            const probe = await this.probeRow(row);
+            const probe = await this.probeRow(row, this.lookupForSweep);
             if (probe) found.push(probe);
             if (found.length >= RECORD_MOST) await this.recordSwept(found.splice(0));
           }
@@ -227,8 +232,8 @@ export class Prober {
   }
 
   /** Asks every secondary of the zone for its SOA; null when this worker does not serve it as a primary. */
-  private async probeRow(row: ProbeRow): Promise<ZoneProbe | null> {
-    const targets = await this.targetsOf(row);
+  private async probeRow(row: ProbeRow, lookup: (target: string) => Promise<ListenAddress[]> = resolveTarget): Promise<ZoneProbe | null> {
+    const targets = await this.targetsOf(row, lookup);
     if (!targets) return null;
     const answers = await Promise.all(targets.addresses.map((a) => this.track(probeSoa(row.name, a, this.opts.timeoutsMs))));
     return { zoneId: row.id, zoneName: row.name, results: [...targets.unresolved, ...answers], unresolved: targets.unresolved, at: new Date(), everyTarget: true };
@@ -283,8 +288,25 @@ export class Prober {
     return p;
   }
 
+  /**
+   * resolveTarget for the sweep: a target's lookup, failed or not, serves the
+   * zones swept for LOOKUP_REUSE_MS after it (a provider's zones share their
+   * NS hosts: one lookup a minute, not two a zone). A probe on demand and a
+   * chase after NOTIFY look up afresh.
+   */
+  private readonly lookupForSweep = (target: string): Promise<ListenAddress[]> => {
+    const now = Date.now();
+    const known = this.lookups.get(target);
+    if (known && known.until > now) return known.addresses;
+    if (this.lookups.size >= LOOKUPS_KEPT) for (const [t, l] of this.lookups) if (l.until <= now) this.lookups.delete(t);
+    const addresses = resolveTarget(target);
+    addresses.catch(() => undefined); // the caller sees the failure
+    this.lookups.set(target, { until: now + LOOKUP_REUSE_MS, addresses });
+    return addresses;
+  };
+
   /** The addresses to probe, and as results the targets whose host name does not resolve. */
-  private async targetsOf(row: ProbeRow): Promise<{ addresses: ListenAddress[]; unresolved: ProbeResult[] } | null> {
+  private async targetsOf(row: ProbeRow, lookup: (target: string) => Promise<ListenAddress[]>): Promise<{ addresses: ListenAddress[]; unresolved: ProbeResult[] } | null> {
     const snapshot = this.store.get(row.name);
     if (!snapshot || row.kind !== 'primary') return null;
     const targets = notifyTargets(row.name, row.soaMname, nsAndGlue(snapshot), readList(row.alsoNotify));
@@ -292,7 +314,7 @@ export class Prober {
     const unresolved: ProbeResult[] = [];
     for (const t of targets) {
       try {
-        addresses.push(...(await resolveTarget(t)));
+        addresses.push(...(await lookup(t)));
       } catch (err) {
         // A host name that does not resolve is a target we cannot reach: say so on the dashboard.
         unresolved.push({ target: t, state: 'error', error: `cannot resolve: ${(err as Error).message}` });
