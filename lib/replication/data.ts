@@ -274,8 +274,8 @@ type PageOptions = {
   problems?: number;
 };
 
-/** The states worse than lagging: the database alone ranks them. */
-const WORST_STATES: readonly ZoneReplicaState[] = ['missing', 'unreachable'];
+/** The states worse than lagging (missing, unreachable): the database alone ranks them. */
+const WORST_STATES = ZONE_STATES.filter((s) => rank(s) < LAGGING);
 
 /**
  * One page of the dashboard: the counts per state over every zone the user may

@@ -78,15 +78,16 @@ export interface ZoneChanges {
   upTo: number;
 }
 
+/** A row of the feed as ChangeCursor reads it, and its two pages: the first, and those after. */
+type FeedRow = [seq: number | bigint, zone: string];
+const FIRST_PAGE_SQL = 'SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ? OR "seq" = (SELECT MAX("seq") FROM "ZoneChange") ORDER BY "seq" LIMIT ?';
+const NEXT_PAGE_SQL = 'SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ? ORDER BY "seq" LIMIT ?';
+
 /**
  * One reader's position in the feed. read() leaves it where it is; the reader
  * calls advance() once it has acted on what it read, so that a reader that
  * fails half-way reads the same rows again.
  */
-type FeedRow = [seq: number | bigint, zone: string];
-const FIRST_PAGE_SQL = 'SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ? OR "seq" = (SELECT MAX("seq") FROM "ZoneChange") ORDER BY "seq" LIMIT ?';
-const NEXT_PAGE_SQL = 'SELECT "seq", "zone" FROM "ZoneChange" WHERE "seq" > ? ORDER BY "seq" LIMIT ?';
-
 export class ChangeCursor {
   private at: number | null = null;
 
