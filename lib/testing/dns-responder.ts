@@ -3,7 +3,9 @@
 // several queries per connection are served; over UDP only the first reply is sent.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { contentToWire } from '../dns/rdata';
 import { frame, TcpFrameReader } from '../dns/tcp-framing';
+import { decodeMessage, encodeMessage, newResponse, OPCODE } from '../dns/wire';
 
 export type Transport = 'udp' | 'tcp';
 
@@ -109,4 +111,24 @@ async function tryStart(handler: ResponderHandler): Promise<Responder> {
       ]);
     },
   };
+}
+
+/**
+ * A secondary that answers every zone's SOA, authoritatively, with the serial
+ * `serialOf` gives for the zone's lowercase name, calls `onAsk` with that name,
+ * and acknowledges NOTIFY: what the prober's tests probe.
+ */
+export function startSoaSecondary(serialOf: (zone: string) => number, onAsk: (zone: string) => void = () => undefined): Promise<Responder> {
+  return startResponder((raw) => {
+    const q = decodeMessage(raw);
+    const reply = newResponse(q);
+    reply.aa = true;
+    const name = q.questions[0]!.name.toLowerCase();
+    if (q.opcode !== OPCODE.NOTIFY) {
+      onAsk(name);
+      const soa = `ns1.${name} hostmaster.${name} ${serialOf(name)} 3600 600 86400 300`;
+      reply.answers = [{ name, type: 'SOA', class: 'IN', ttl: 300, data: contentToWire('SOA', soa) }];
+    }
+    return [encodeMessage(reply).buf];
+  });
 }

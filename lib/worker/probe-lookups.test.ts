@@ -4,10 +4,8 @@
 import dns from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '../db';
-import { contentToWire } from '../dns/rdata';
-import { decodeMessage, encodeMessage, newResponse, OPCODE } from '../dns/wire';
 import { eventually } from '../testing/dns-client';
-import { startResponder, type Responder } from '../testing/dns-responder';
+import { startSoaSecondary, type Responder } from '../testing/dns-responder';
 import { applyChangeset } from '../zones/changes';
 import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from './worker';
@@ -22,17 +20,10 @@ let worker: RunningWorker;
 const lookup = vi.spyOn(dns, 'lookup');
 
 beforeAll(async () => {
-  secondary = await startResponder((raw) => {
-    const q = decodeMessage(raw);
-    const reply = newResponse(q);
-    reply.aa = true;
-    const name = q.questions[0]!.name.toLowerCase();
-    if (q.opcode !== OPCODE.NOTIFY) {
-      asked.set(name, (asked.get(name) ?? 0) + 1);
-      reply.answers = [{ name, type: 'SOA', class: 'IN', ttl: 300, data: contentToWire('SOA', `ns1.${name} h.${name} 1 3600 600 86400 300`) }];
-    }
-    return [encodeMessage(reply).buf];
-  });
+  secondary = await startSoaSecondary(
+    () => 1,
+    (name) => asked.set(name, (asked.get(name) ?? 0) + 1),
+  );
   // The secondary's name resolves to the responder (the system resolver is not ours to set up).
   lookup.mockImplementation((async (host: string) =>
     host === HOST ? [{ address: '127.0.0.1', family: 4 }] : Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }))) as unknown as typeof dns.lookup);

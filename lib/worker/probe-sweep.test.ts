@@ -3,10 +3,8 @@
 // than the interval (a file of its own: zones of other tests would be swept too).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, queryCounts, statementTrace } from '../db';
-import { contentToWire } from '../dns/rdata';
-import { decodeMessage, encodeMessage, newResponse, OPCODE } from '../dns/wire';
 import { eventually } from '../testing/dns-client';
-import { startResponder, type Responder } from '../testing/dns-responder';
+import { startSoaSecondary, type Responder } from '../testing/dns-responder';
 import { createZone, setZoneOptions } from '../zones/zone-lifecycle';
 import { startWorker, type RunningWorker } from './worker';
 
@@ -22,18 +20,10 @@ let worker: RunningWorker;
 
 beforeAll(async () => {
   // In step with us: it answers each zone's SOA with the serial we serve, and acknowledges NOTIFY.
-  secondary = await startResponder((raw) => {
-    const q = decodeMessage(raw);
-    const reply = newResponse(q);
-    reply.aa = true;
-    const name = q.questions[0]!.name.toLowerCase();
-    if (q.opcode !== OPCODE.NOTIFY) {
-      asked.set(name, [...(asked.get(name) ?? []), Date.now()]);
-      const soa = `ns1.${name} hostmaster.${name} ${serials.get(name) ?? 1} 3600 600 86400 300`;
-      reply.answers = [{ name, type: 'SOA', class: 'IN', ttl: 300, data: contentToWire('SOA', soa) }];
-    }
-    return [encodeMessage(reply).buf];
-  });
+  secondary = await startSoaSecondary(
+    (name) => serials.get(name) ?? 1,
+    (name) => asked.set(name, [...(asked.get(name) ?? []), Date.now()]),
+  );
   for (const name of names) {
     serials.set(name, (await createZone({ name }, actor)).serial);
     await setZoneOptions(name, { alsoNotify: [`127.0.0.1:${secondary.port}`] }, actor);
