@@ -9,6 +9,7 @@ import {
   DEFAULT_REFRESH_LIMITS,
   dnsListen,
   dnsThreads,
+  eventDays,
   ixfrMaxChanges,
   lagDays,
   logLevel,
@@ -230,6 +231,18 @@ describe('ZK_LAG_DAYS', () => {
     process.env.ZK_LAG_DAYS = '0.5';
     expect(() => lagDays()).toThrow(/ZK_LAG_DAYS must be a whole number from 1 to 366 days, got "0.5"/);
     delete process.env.ZK_LAG_DAYS;
+  });
+});
+
+describe('ZK_EVENT_DAYS', () => {
+  it('keeps zone events 30 days unless told, and names the variable when the value is bad', () => {
+    delete process.env.ZK_EVENT_DAYS;
+    expect(eventDays()).toBe(30);
+    process.env.ZK_EVENT_DAYS = '365';
+    expect(eventDays()).toBe(365);
+    process.env.ZK_EVENT_DAYS = '0';
+    expect(() => eventDays()).toThrow(/ZK_EVENT_DAYS must be a whole number from 1 to 3650 days, got "0"/);
+    delete process.env.ZK_EVENT_DAYS;
   });
 });
 

@@ -245,6 +245,15 @@ export function deletedZoneDays(): number {
 }
 
 /**
+ * How many days of zone events (NOTIFYs, transfers, probes, updates, …) are
+ * kept for the dashboard, the doctor and `zone status` (ZK_EVENT_DAYS,
+ * default 30, 1 to 3650).
+ */
+export function eventDays(): number {
+  return wholeNumber('ZK_EVENT_DAYS', 30, 1, 3650, ' days');
+}
+
+/**
  * How many days of lag samples and commit-to-serving times are kept for the
  * replication charts (ZK_LAG_DAYS, default 8: the week view stays whole
  * however the day boundaries fall; 1 to 366).
@@ -400,10 +409,10 @@ export function dnssecTimers(): DnssecTimers {
 
 /** Reads every setting the DNS worker takes, so that a bad one stops it at start with the reason. */
 export function checkWorkerSettings(): void {
-  for (const read of [dataDir, dnsListen, controlPort, dnsThreads, tcpLimits, rrlSettings, probeIntervalMs, probeZonesPerSecond, pollIntervalMs, workerId, ixfrMaxChanges, refreshLimits, notifySource, transferSource, logLevel, dbPoolSize, dnssecTimers, lagDays]) read();
+  for (const read of [dataDir, dnsListen, controlPort, dnsThreads, tcpLimits, rrlSettings, probeIntervalMs, probeZonesPerSecond, pollIntervalMs, workerId, ixfrMaxChanges, refreshLimits, notifySource, transferSource, logLevel, dbPoolSize, dnssecTimers, lagDays, eventDays]) read();
 }
 
 /** Reads every setting the web app takes, so that a bad one stops it at start with the reason. */
 export function checkWebSettings(): void {
-  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize, dnssecTimers, ldapSettings, deletedZoneDays, lagDays]) read();
+  for (const read of [dataDir, webListen, controlPort, trustedProxies, sessionLifetime, behindAfterMs, dbPoolSize, dnssecTimers, ldapSettings, deletedZoneDays, lagDays, eventDays]) read();
 }

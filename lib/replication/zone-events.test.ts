@@ -43,4 +43,36 @@ describe('recordZoneEvents', () => {
     await recordZoneEvents([]);
     expect(await db().zoneEvent.count()).toBe(before);
   });
+
+  it('keeps ZK_EVENT_DAYS days: each write deletes older events, oldest first, a bounded batch at a time', async () => {
+    await createZone({ name: 'old-events.test' }, { name: 'test' });
+    const zone = await db().zone.findUniqueOrThrow({ where: { name: 'old-events.test.' } });
+    const base = { zoneId: zone.id, zoneName: zone.name, kind: 'notify-out' as const, peer: '192.0.2.9:53', outcome: 'acknowledged' };
+    const now = new Date();
+    const daysAgo = (d: number, ms = 0) => new Date(now.getTime() - d * 86_400_000 - ms);
+    // 1,200 events from 40 days ago (oldest first by a millisecond each), and one of 29 days ago.
+    await db().zoneEvent.createMany({ data: Array.from({ length: 1200 }, (_, i) => ({ ...base, createdAt: daysAgo(40, 1200 - i) })) });
+    await db().zoneEvent.create({ data: { ...base, detail: 'recent', createdAt: daysAgo(29) } });
+    const kept = () => db().zoneEvent.findMany({ where: { zoneId: zone.id }, orderBy: { createdAt: 'asc' }, select: { createdAt: true, detail: true } });
+
+    // One new event: at least 500 of the oldest go (the default keeps 30 days), not the recent one.
+    await recordZoneEvents([{ ...base, detail: 'new' }], db(), { now });
+    let rows = await kept();
+    expect(rows).toHaveLength(1200 - 500 + 2);
+    expect(rows[0]!.createdAt.getTime()).toBe(daysAgo(40, 700).getTime());
+    // Two more writes drain the backlog; what is younger than ZK_EVENT_DAYS stays.
+    await recordZoneEvents([{ ...base, detail: 'new' }], db(), { now });
+    await recordZoneEvents([{ ...base, detail: 'new' }], db(), { now });
+    rows = await kept();
+    expect(rows.map((r) => r.detail)).toEqual(['recent', 'new', 'new', 'new']);
+
+    // A shorter setting: the 29-day-old event goes at the next write.
+    process.env.ZK_EVENT_DAYS = '7';
+    try {
+      await recordZoneEvents([{ ...base, detail: 'newer' }], db(), { now });
+    } finally {
+      delete process.env.ZK_EVENT_DAYS;
+    }
+    expect((await kept()).map((r) => r.detail)).toEqual(['new', 'new', 'new', 'newer']);
+  });
 });

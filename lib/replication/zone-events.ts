@@ -1,11 +1,17 @@
 // Zone events: what happened between this server and its peers, one row per
 // NOTIFY, transfer, refresh, expiry or probe, kept for the dashboard
-// (events.ts, data.ts, metrics.ts) and `zonekeeper zone status`. This module
+// (events.ts, data.ts, metrics.ts), the doctor and `zonekeeper zone status`,
+// ZK_EVENT_DAYS days (the writer deletes older ones as it writes). This module
 // owns the closed set of kinds and the one writer; the worker writes them
 // (lib/worker: transfer-out.ts, notify-queue.ts, notify-now.ts, prober.ts,
 // and secondary/events.ts for NOTIFY in, transfers in, refreshes, expiry).
+import { eventDays } from '../config/env';
 import { db } from '../db';
 import type { Prisma } from '../generated/prisma/client';
+
+/** Old events deleted per write at least (and twice what it wrote when more): a backlog drains over a few writes. */
+const PRUNE_AT_LEAST = 500;
+const DAY_MS = 86_400_000;
 
 export const ZONE_EVENT_KINDS = [
   'notify-out', // a NOTIFY we sent (notify-queue.ts, notify-now.ts)
@@ -49,10 +55,12 @@ export type ZoneEventWriter = Pick<Prisma.TransactionClient, 'zoneEvent'>;
 
 /**
  * Writes `events` in one statement (a sweep of the prober or a NOTIFY to
- * many targets is one round trip). Failures are the caller's: some give up
- * quietly, some retry with the rest of their transaction.
+ * many targets is one round trip), then deletes events older than
+ * ZK_EVENT_DAYS, oldest first, a bounded number (`opts.now`: the time they
+ * are measured from). Failures are the caller's: some give up quietly, some
+ * retry with the rest of their transaction.
  */
-export async function recordZoneEvents(events: readonly ZoneEvent[], writer: ZoneEventWriter = db()): Promise<void> {
+export async function recordZoneEvents(events: readonly ZoneEvent[], writer: ZoneEventWriter = db(), opts: { now?: Date } = {}): Promise<void> {
   if (events.length === 0) return;
   await writer.zoneEvent.createMany({
     data: events.map((e) => ({
@@ -70,4 +78,8 @@ export async function recordZoneEvents(events: readonly ZoneEvent[], writer: Zon
       ...(e.createdAt ? { createdAt: e.createdAt } : {}),
     })),
   });
+  // Every write prunes a little: the table holds ZK_EVENT_DAYS days, whatever the number of zones.
+  const cutoff = new Date((opts.now ?? new Date()).getTime() - eventDays() * DAY_MS);
+  const old = await writer.zoneEvent.findMany({ where: { createdAt: { lt: cutoff } }, orderBy: { createdAt: 'asc' }, take: Math.max(PRUNE_AT_LEAST, 2 * events.length), select: { id: true } });
+  if (old.length > 0) await writer.zoneEvent.deleteMany({ where: { id: { in: old.map((e) => e.id) } } });
 }

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "ZoneEvent_createdAt_idx" ON "ZoneEvent"("createdAt");
+
