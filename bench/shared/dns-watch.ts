@@ -30,6 +30,9 @@ export interface SweepResult {
   stopped?: string;
 }
 
+/** How soon an unanswered question is asked again while no zone has answered yet (at most 8 are out then). */
+const STARTING_RETRY_MS = 20;
+
 /** The question section of an SOA query for `zone` (no EDNS: the answer is small). */
 function question(zone: string): Buffer {
   const labels = zone.replace(/\.$/, '').split('.');
@@ -90,8 +93,11 @@ export function sweepSoa(opts: SweepOptions, startedAt = performance.now()): Pro
     };
     const expire = () => {
       const now = performance.now();
+      // Until a zone has answered, the few questions out are asked again often: a server is seen
+      // to start answering within STARTING_RETRY_MS, not at the next retryMs (up to 0.5 s late).
+      const wait = answered ? retryMs : Math.min(retryMs, STARTING_RETRY_MS);
       for (const [id, o] of outstanding) {
-        if (now - o.sentAt < retryMs) continue;
+        if (now - o.sentAt < wait) continue;
         outstanding.delete(id);
         queue.push({ zone: o.zone, at: now });
       }
@@ -119,7 +125,7 @@ export function sweepSoa(opts: SweepOptions, startedAt = performance.now()): Pro
         const p = skipName(msg, 12 + o.q.length);
         soa = p + 2 <= msg.length && msg.readUInt16BE(p) === 6;
       }
-      if (!soa) return void queue.push({ zone: o.zone, at: now + retryMs / 2 });
+      if (!soa) return void queue.push({ zone: o.zone, at: now + (answered ? retryMs / 2 : STARTING_RETRY_MS) });
       if (done[o.zone]) return;
       done[o.zone] = 1;
       answered++;
