@@ -80,6 +80,15 @@ export function zoneStatesNamed(names: Iterable<string>): Promise<ZoneState[]> {
   return findByNames(names, async (some) => (await selectRows(`${STATE_SQL} WHERE "name" IN (${some.map(() => '?').join(', ')})`, some)).map(stateOf));
 }
 
+/**
+ * The id and name of every zone that is not a secondary, for the secondary engine's first
+ * sync, which reads the secondaries in full: 50,000 primaries read through Prisma took half a
+ * second of a start (2026-12-07).
+ */
+export async function nonSecondaryZones(): Promise<{ id: number; name: string }[]> {
+  return (await selectRows('SELECT "id", "name" FROM "Zone" WHERE "kind" <> ?', ['secondary'])).map(([id, name]) => ({ id: Number(id), name: name as string }));
+}
+
 function stateOf([id, name, version, kind, serial, expiresAt]: unknown[]): ZoneState {
   return {
     id: id as number,

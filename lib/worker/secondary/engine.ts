@@ -13,6 +13,7 @@ import { canonicalIp, storedAddressPorts } from '../../dns/address';
 import { announceChange, db } from '../../db';
 import { databaseFailure } from '../../db-errors';
 import { readList } from '../../zones/json-lists';
+import { nonSecondaryZones } from '../../zones/load-reads';
 import { ChangeCursor, findByNames } from '../../zones/zone-changes';
 import type { Logger } from '../logger';
 import type { NotifyInbox, NotifyZoneInfo } from '../notify-inbox';
@@ -115,8 +116,9 @@ export class SecondaryEngine implements NotifyInbox {
     if (this.stopped || (feedAt !== null && feedAt === this.feed.position)) return;
     const changes = await this.feed.read();
     const select = { id: true, name: true, kind: true, primaries: true, serial: true, nextRefreshAt: true, expiresAt: true, tsigKey: { select: { name: true } } } as const;
-    const [rows, autos] = await Promise.all([
-      changes.everything ? db().zone.findMany({ select }) : findByNames(changes.zones, (names) => db().zone.findMany({ where: { name: { in: names } }, select })),
+    const [rows, others, autos] = await Promise.all([
+      changes.everything ? db().zone.findMany({ where: { kind: 'secondary' }, select }) : findByNames(changes.zones, (names) => db().zone.findMany({ where: { name: { in: names } }, select })),
+      changes.everything ? nonSecondaryZones() : [],
       changes.everything || changes.shared ? db().autoprimary.findMany() : null,
     ]);
     if (this.stopped) return;
@@ -127,6 +129,7 @@ export class SecondaryEngine implements NotifyInbox {
     const first = !this.synced;
     this.synced = true;
     const startup: { name: string; order: number }[] = [];
+    for (const r of others) zones.set(r.name, { kind: 'primary', id: r.id });
     for (const r of rows) {
       if (r.kind !== 'secondary') {
         zones.set(r.name, { kind: 'primary', id: r.id });
