@@ -194,7 +194,7 @@ async function startZonekeeper(url: string, env: Record<string, string> = {}): P
   };
   // Its bundles built first (after an edit the worker builds them when it starts, inside the timed start).
   const { bundledEntry } = await import('../lib/bundle-entry.mjs');
-  for (const entry of ['lib/worker/main.ts', 'lib/worker/answer-thread.ts']) await bundledEntry(entry);
+  for (const entry of ['lib/worker/main.ts', 'lib/worker/answer-thread.ts', 'lib/worker/load-thread.ts']) await bundledEntry(entry);
   const startedAt = now();
   const proc = startLogged(process.execPath, [...WORKER_NODE_ARGS], { cwd: ROOT, env: fullEnv });
   cleanups.push(() => proc.stop());

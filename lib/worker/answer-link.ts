@@ -9,7 +9,7 @@
 import type { RrlSettings } from '../config/env';
 import type { TsigKey } from '../dns/tsig';
 import type { Peer } from './udp-direct';
-import { DEFAULT_TRANSFER_POLICY, ZoneSnapshot, type SnapshotIdentity, type SnapshotLayout } from './zone-snapshot';
+import { DEFAULT_TRANSFER_POLICY, ZoneSnapshot, type Arena, type SnapshotIdentity, type SnapshotLayout } from './zone-snapshot';
 
 /** A snapshot as it is posted: structured clone keeps SharedArrayBuffer views shared. */
 export interface SnapshotImage {
@@ -70,10 +70,13 @@ export function imageOf(z: ZoneSnapshot): SnapshotImage {
 /** Structured clone hands Uint8Arrays over; the snapshot reads Buffers. */
 export const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
-/** The snapshot an image describes, over the same memory; it is never patched here (no arena). */
-export function snapshotOf(img: SnapshotImage): ZoneSnapshot {
+/**
+ * The snapshot an image describes, over the same memory. An answer thread never patches it (no
+ * arena); the main thread patches those a load thread built, given their arenas (load-threads.ts).
+ */
+export function snapshotOf(img: SnapshotImage, arena: Arena | null = null): ZoneSnapshot {
   const { layout } = img;
-  return new ZoneSnapshot(img.identity, { ...layout, data: asBuffer(layout.data), slots: layout.slots.map(asBuffer), arena: null });
+  return new ZoneSnapshot(img.identity, { ...layout, data: asBuffer(layout.data), slots: layout.slots.map(asBuffer), arena });
 }
 
 export function keysOf(keys: readonly TsigKey[]): Map<string, TsigKey> {

@@ -91,9 +91,10 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<RunningWork
   const id = opts.workerId ?? workerIdFromEnv(listen);
   const readOnly = opts.readOnly ?? readOnlyFromEnv();
   const store = new ZoneStore();
-  const loader = new ZoneLoader(store, log);
   const tcpOpts: TcpOptions = { ...DEFAULT_TCP_OPTIONS, ...tcpLimits(), ...opts.tcp };
   const threadCount = Math.max(1, opts.threads ?? 1);
+  // As many threads read a start's zones as will answer queries: one per core.
+  const loader = new ZoneLoader(store, log, { loadThreads: threadCount - 1 });
   // Snapshots built from now on can be handed to the answer threads without a copy.
   if (threadCount > 1) shareSnapshotMemory();
   const rrlConfig: RrlSettings = { ...rrlSettings(), ...opts.rrl };

@@ -59,7 +59,7 @@ describe('ZoneLoader', () => {
     const names = ['a', 'b', 'c', 'd', 'e'].map((l) => `${l}.batch.loader.test.`);
     for (const name of names) await importZone(name, zoneText(name), actor);
     const store = new ZoneStore();
-    const loader = new ZoneLoader(store, log, 2);
+    const loader = new ZoneLoader(store, log, { batchSize: 2 });
     const held = heldPublisher();
     held.release();
     // What the store served each time the publisher was handed a batch.
@@ -159,6 +159,57 @@ describe('ZoneLoader', () => {
     }
     // The zone that cannot be built would be tried again at every later sync of this file's tests.
     await deleteZone(names[7]!, actor);
+  });
+
+  it('at a start, shares the batches with a load thread and serves what it built as if read here; a thread that cannot read hands its batches back', async () => {
+    // Only this test's zones: the thread takes the first batches, which must be some of them.
+    for (const z of await db().zone.findMany({ select: { name: true } })) await deleteZone(z.name, actor);
+    const names = Array.from({ length: 12 }, (_, i) => `t${String(i).padStart(2, '0')}.threads.loader.test.`);
+    for (const [i, name] of names.entries()) {
+      await createZone({ name, nameservers: [`ns1.${name}`] }, actor);
+      await applyChangeset(name, { add: [{ name: 'www', type: 'A', content: `192.0.2.${i + 1}` }, { name: 'a.b.deep', type: 'TXT', content: `"zone ${i}"` }] }, actor);
+    }
+    const alone = new ZoneStore();
+    await new ZoneLoader(alone, log, { batchSize: 2 }).sync();
+    const inSharedMemory = (store: ZoneStore) => names.filter((n) => store.get(n)!.data.buffer instanceof SharedArrayBuffer);
+    const sameAsAlone = (store: ZoneStore) => {
+      for (const name of names) {
+        const { arena, data, slots, ...layout } = store.get(name)!.layout;
+        const { arena: arenaAlone, data: dataAlone, slots: slotsAlone, ...layoutAlone } = alone.get(name)!.layout;
+        expect(layout).toEqual(layoutAlone);
+        expect(arena).toEqual(arenaAlone);
+        expect(Buffer.compare(data, dataAlone)).toBe(0);
+        expect(slots.map((b) => b.toString('hex'))).toEqual(slotsAlone.map((b) => b.toString('hex')));
+        expect(store.get(name)!.recordsAt(`a.b.deep.${name}`, 'TXT').map((r) => r.content)).toEqual([`"zone ${names.indexOf(name)}"`]);
+      }
+    };
+    expect(inSharedMemory(alone)).toEqual([]);
+
+    const helped = new ZoneStore();
+    const helpedLoader = new ZoneLoader(helped, log, { batchSize: 2, loadThreads: 1 });
+    await helpedLoader.sync();
+    // The thread lays its zones out in shared memory (this one does not): it built some, this thread the others.
+    expect(inSharedMemory(helped).length).toBeGreaterThan(0);
+    expect(inSharedMemory(helped).length).toBeLessThan(names.length);
+    sameAsAlone(helped);
+    // A thread gets the database named when it starts; this one cannot open it. This thread's connections are open already.
+    const url = process.env.DATABASE_URL!;
+    process.env.DATABASE_URL = url.startsWith('file:') ? 'file:/nonexistent/zonekeeper.db' : url.replace(/@[^/]+\//, '@127.0.0.1:1/');
+    const backHere = new ZoneStore();
+    try {
+      await new ZoneLoader(backHere, log, { batchSize: 2, loadThreads: 1 }).sync();
+    } finally {
+      process.env.DATABASE_URL = url;
+    }
+    expect(inSharedMemory(backHere)).toEqual([]);
+    sameAsAlone(backHere);
+
+    // A zone the thread built is patched here like any other.
+    const theirs = inSharedMemory(helped)[0]!;
+    await applyChangeset(theirs, { add: [{ name: 'new', type: 'A', content: '198.51.100.7' }] }, actor);
+    await helpedLoader.sync();
+    expect(helped.get(theirs)!.recordsAt(`new.${theirs}`, 'A').map((r) => r.content)).toEqual(['198.51.100.7']);
+    expect(helped.get(theirs)!.recordsAt(`www.${theirs}`, 'A')).toHaveLength(1);
   });
 
   it('compares every zone once changes it had not read have been pruned from the feed', async () => {

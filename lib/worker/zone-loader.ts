@@ -20,21 +20,23 @@
 // each other, and a NOTIFY sent after the sync finds it served everywhere.
 // Only a sync that starts with nothing served (a start) swaps each batch in as
 // it is read: there is no older state to keep consistent, and the answer
-// threads take one batch while this thread reads the next.
+// threads take one batch while this thread reads the next. A start also shares
+// its batches with load threads (load-threads.ts), which read and build them on
+// the other cores.
 import { db } from '../db';
 import { parseAlgorithm, type TsigKey } from '../dns/tsig';
 import { TimeSlice } from '../time-slice';
-import { soaRecordOf } from '../zones/data';
 import { JOURNAL_PIECE, readChangeRecords } from '../zones/journal';
-import { readList } from '../zones/json-lists';
-import { allZoneStates, rangeRecordPages, zoneLoadRows, zoneStatesNamed, zoneVersions, type ZoneLoadRow, type ZoneState } from '../zones/load-reads';
+import { allZoneStates, zoneStatesNamed, type ZoneLoadRow, type ZoneState } from '../zones/load-reads';
 import { signingKey } from '../zones/tsig-keys';
 import { ChangeCursor } from '../zones/zone-changes';
 import { ExpiryWatch } from './expiry-watch';
 import { collectGarbage } from './heap';
 import type { Logger } from './logger';
+import { LoadThread } from './load-threads';
+import { BATCH, batches, loadBatch, type BatchOptions, type ZoneToLoad } from './zone-batch';
 import { patchSnapshot } from './zone-patch';
-import { DEFAULT_TRANSFER_POLICY, ZoneBuilder, type SnapshotHeader, type TransferPolicy, type ZoneSnapshot } from './zone-snapshot';
+import type { SnapshotHeader, ZoneSnapshot } from './zone-snapshot';
 import type { ZoneStore } from './zone-store';
 
 export interface SyncResult {
@@ -58,14 +60,11 @@ export interface StoreChange {
  */
 export type Publisher = (change: StoreChange) => Promise<void>;
 
-/** A zone whose stored version differs from the one served: to be read in full. */
-interface ZoneToLoad {
-  id: number;
-  name: string;
-  /** A secondary past its expiry: its copy answers SERVFAIL. */
-  expired: boolean;
-  /** The copy served now, to patch with the journal. */
-  served?: ZoneSnapshot;
+export interface LoaderOptions {
+  /** Zones read per batch (tests make it small). */
+  batchSize?: number;
+  /** Threads that read a start's batches beside this one (load-threads.ts); none by default. */
+  loadThreads?: number;
 }
 
 /** What a sync found to do, and `done`, which records that it was done except the zones that failed to load. */
@@ -92,12 +91,19 @@ export class ZoneLoader {
   /** Records read from the database by builds since the last full garbage collection. */
   private readSinceGc = 0;
 
+  private readonly batchSize: number;
+  private readonly loadThreads: number;
+  private readonly batchOptions: BatchOptions;
+
   constructor(
     private readonly store: ZoneStore,
     private readonly log: Logger,
-    /** Zones read per batch (tests make it small). */
-    private readonly batchSize = BATCH,
-  ) {}
+    opts: LoaderOptions = {},
+  ) {
+    this.batchSize = opts.batchSize ?? BATCH;
+    this.loadThreads = opts.loadThreads ?? 0;
+    this.batchOptions = { log, patch: (served, z, header, slice) => this.patch(served, z, header, slice), onRecords: (n) => (this.readSinceGc += n) };
+  }
 
   /**
    * The change feed's newest row as of this loader's latest read, which began
@@ -146,16 +152,36 @@ export class ZoneLoader {
     // With nothing served yet (a start), there is no old state to keep answering: each batch is
     // served as soon as it is read, and the answer threads take it while the next one is read.
     const asRead = this.store.size === 0;
-    let swapped = 0;
-    for (const batch of batches(toLoad, this.batchSize)) {
-      loaded.push(...(await this.loadBatch(batch, slice, failed)));
-      if (asRead && loaded.length > swapped) {
-        await this.swapIn({ loaded: loaded.slice(swapped), removed: [], keys });
-        swapped = loaded.length;
+    const queue = batches(toLoad, this.batchSize);
+    let next = 0;
+    const lane = async (load: (batch: ZoneToLoad[]) => Promise<ZoneSnapshot[]>) => {
+      for (let batch = queue[next++]; batch; batch = queue[next++]) {
+        const built = await load(batch);
+        loaded.push(...built);
+        if (asRead && built.length > 0) await this.swapIn({ loaded: built, removed: [], keys });
       }
-    }
+    };
+    const here = (batch: ZoneToLoad[]) => loadBatch(batch, slice, failed, this.batchOptions);
+    // A start shares its batches with load threads, two to a thread so that none waits for this
+    // thread's event loop to hand it the next; a batch a thread fails on is read here after all.
+    const helpers = asRead && queue.length >= THREADS_FROM_BATCHES ? await LoadThread.start(this.loadThreads, this.log) : [];
+    const there = (thread: LoadThread) => async (batch: ZoneToLoad[]) => {
+      try {
+        const { built, failed: theirs } = await thread.load(batch);
+        failed.push(...theirs);
+        return built;
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, zones: batch.length }, 'a load thread failed; reading its zones here');
+        return here(batch);
+      }
+    };
+    // Every lane runs to its end before a failure is thrown: none may swap a zone in after.
+    const lanes = await Promise.allSettled([lane(here), ...helpers.flatMap((t) => [lane(there(t)), lane(there(t))])]);
+    for (const t of helpers) void t.end();
+    for (const l of lanes) if (l.status === 'rejected') throw l.reason;
     try {
-      if (swapped < loaded.length || removed.length > 0 || this.store.tsigKeys !== keys) await this.swapIn({ loaded: loaded.slice(swapped), removed, keys });
+      const rest = asRead ? [] : loaded;
+      if (rest.length > 0 || removed.length > 0 || this.store.tsigKeys !== keys) await this.swapIn({ loaded: rest, removed, keys });
     } finally {
       done(failed);
     }
@@ -243,56 +269,6 @@ export class ZoneLoader {
   }
 
   /**
-   * Reads some zones and builds their snapshots, a slice at a time: the
-   * process answers queries from the copies it serves meanwhile, and a zone of
-   * hundreds of thousands of records would otherwise hold it for seconds. The
-   * zones' rows come in one query, and their versions again in one after the
-   * records (50,000 small zones took three queries each before).
-   */
-  private async loadBatch(zones: ZoneToLoad[], slice: TimeSlice, failed: string[]): Promise<ZoneSnapshot[]> {
-    const out: ZoneSnapshot[] = [];
-    let batch = zones;
-    // The records come in pages, outside any transaction: a commit between two pages would
-    // mix two versions. Every commit bumps the version, so an unchanged one means none came.
-    for (let attempt = 1; batch.length > 0; attempt++) {
-      const wanted = new Map(batch.map((z) => [z.id, z]));
-      // By id range, one seek along the primary key (Prisma took 0.2–1 s for a list of 500 ids).
-      const ids = { gte: batch[0]!.id, lte: batch.at(-1)!.id };
-      const rows = await zoneLoadRows(ids.gte, ids.lte);
-      // Zones new here that fill most of the id range (a start) have their records read together.
-      const together = batch.length > 1 && batch.length * 2 > ids.lte - ids.gte + 1 && batch.every((z) => !z.served);
-      const read = together ? await this.readRecords(rows.filter((z) => wanted.has(z.id)), wanted, ids.gte, ids.lte, slice) : null;
-      const built: ZoneSnapshot[] = [];
-      for (const z of rows) {
-        const want = wanted.get(z.id);
-        if (!want) continue;
-        try {
-          const patched = want.served ? await this.patch(want.served, z, headerOf(z, want.expired), slice) : null;
-          const copy = patched ?? read?.get(z.id) ?? (await this.readRecords([z], wanted, z.id, z.id, slice)).get(z.id)!;
-          if (copy instanceof Error) throw copy;
-          built.push(copy instanceof ZoneBuilder ? await copy.finishInSlices(slice) : copy);
-        } catch (err) {
-          // Keep serving the previous copy; the next sync tries again.
-          failed.push(z.name);
-          this.log.error({ zone: z.name, err: (err as Error).message }, 'zone load failed; still serving the previous copy');
-        }
-      }
-      const now = await zoneVersions(ids.gte, ids.lte);
-      const again = new Set<number>();
-      for (const z of built) {
-        const version = now.get(z.id);
-        // Deleted meanwhile: the next sync removes it.
-        if (version === undefined) continue;
-        // After a few tries serve what was read: its version is behind, so the next sync reloads it.
-        if (version === z.version || attempt === 3) out.push(z);
-        else again.add(z.id);
-      }
-      batch = batch.filter((z) => again.has(z.id));
-    }
-    return out;
-  }
-
-  /**
    * `served` brought up to `z` with the journal entries since its version, or null when they
    * cannot do it: a write that changed records without an entry, entries that do not lead from
    * the served serial to the stored one, or too many records for a patch to be the cheaper way.
@@ -318,83 +294,16 @@ export class ZoneLoader {
     if (steps.reduce((n, s) => n + s.removed.length + s.added.length, 0) > limit) return null;
     return patchSnapshot(served, header, steps);
   }
-
-  /**
-   * The records of the zones in `rows` (all with ids from `first` to `last`) read in one pass,
-   * a page at a time: for each zone a builder holding them, or the error its header or records
-   * gave, which fails that zone alone.
-   */
-  private async readRecords(rows: ZoneLoadRow[], wanted: Map<number, ZoneToLoad>, first: number, last: number, slice: TimeSlice): Promise<Map<number, ZoneBuilder | Error>> {
-    const builders = new Map<number, ZoneBuilder | Error>();
-    for (const z of rows) {
-      try {
-        builders.set(z.id, new ZoneBuilder(headerOf(z, wanted.get(z.id)!.expired)));
-      } catch (err) {
-        builders.set(z.id, err as Error);
-      }
-    }
-    for await (const page of rangeRecordPages(first, last, slice)) {
-      for (const [zoneId, , name, type, ttl, content] of page) {
-        const b = builders.get(zoneId);
-        if (!(b instanceof ZoneBuilder)) continue;
-        try {
-          b.add(name, type, ttl, content);
-        } catch (err) {
-          builders.set(zoneId, err as Error);
-        }
-      }
-      this.readSinceGc += page.length;
-      if (slice.due) await slice.pause();
-    }
-    return builders;
-  }
 }
 
-/** What a snapshot of the zone holds besides its records. */
-function headerOf(z: ZoneLoadRow, expired: boolean): SnapshotHeader {
-  return {
-    id: z.id,
-    name: z.name,
-    serial: Number(z.serial),
-    version: z.version,
-    soa: soaRecordOf(z),
-    negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
-    transfer: transferPolicy(readList(z.allowTransfer), z.tsigKeyName),
-    expired,
-    unjournaled: z.unjournaled,
-  };
-}
+/** Batches a start must have for load threads to be worth starting (each costs some 20 MB while it runs). */
+const THREADS_FROM_BATCHES = 4;
 
 /** Records read in full after which a sync ends with a full garbage collection (heap.ts). */
 const GC_AFTER_RECORDS = 200_000;
 
 /** Journal records beyond which a rebuild is cheaper than a patch (besides a quarter of the zone). */
 const PATCH_RECORDS = 20_000;
-
-/** Zones read per batch: two queries for their rows and versions, and the records of each. */
-const BATCH = 500;
-
-/**
- * The zones to load in batches of neighbouring ids, read by id range: at most BATCH zones,
- * and a range at most twice that wide, so a batch never reads many rows it does not load.
- */
-function batches(toLoad: ZoneToLoad[], size: number): ZoneToLoad[][] {
-  const sorted = [...toLoad].sort((a, b) => a.id - b.id);
-  const out: ZoneToLoad[][] = [];
-  for (const z of sorted) {
-    const last = out.at(-1);
-    if (last && last.length < size && z.id - last[0]!.id < 2 * size) last.push(z);
-    else out.push([z]);
-  }
-  return out;
-}
-
-/** The zone's transfer policy; the default one shared (50,000 zones hold one copy). */
-function transferPolicy(allow: string[], tsigKeyName: string | null): TransferPolicy {
-  const d = DEFAULT_TRANSFER_POLICY;
-  if (tsigKeyName === null && allow.length === d.allow.length && allow.every((a, i) => a === d.allow[i])) return d;
-  return { allow, tsigKeyName };
-}
 
 /** Whether two keyrings hold the same keys (a changed keyring is a change to serve in step). */
 function sameKeys(a: ReadonlyMap<string, TsigKey>, b: ReadonlyMap<string, TsigKey>): boolean {
