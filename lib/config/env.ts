@@ -46,9 +46,13 @@ export function controlPort(): number {
   return portVariable('ZK_CONTROL_PORT', 5380);
 }
 
-export function dnsListen(): ListenAddress[] {
+/** The last ZK_DNS_LISTEN parsed: the worker's sweep of secondaries asks for it once a zone. */
+let listening: { raw: string; at: readonly ListenAddress[] } | null = null;
+
+export function dnsListen(): readonly ListenAddress[] {
   const raw = process.env.ZK_DNS_LISTEN?.trim() || '127.0.0.1:5300';
-  return raw.split(',').map((s) => named('ZK_DNS_LISTEN', () => parseAddressPort(s)));
+  if (listening?.raw !== raw) listening = { raw, at: raw.split(',').map((s) => named('ZK_DNS_LISTEN', () => parseAddressPort(s))) };
+  return listening.at;
 }
 
 /** A port (1-65535) from the variable `name`; `fallback` when unset or blank. */
@@ -173,7 +177,7 @@ export function rrlSettings(): RrlSettings {
  * (ZK_WORKER_ID), so that several workers on one database can be told apart
  * on the dashboard. Default: host name and the port of the first listener.
  */
-export function workerId(listen: ListenAddress[] = dnsListen()): string {
+export function workerId(listen: readonly ListenAddress[] = dnsListen()): string {
   const set = process.env.ZK_WORKER_ID?.trim();
   if (set) return set;
   const first = listen[0];

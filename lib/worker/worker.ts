@@ -34,7 +34,7 @@ import { SecondaryEngine, type SecondaryEngineOptions } from './secondary/engine
 import { absoluteName } from '../dns/names';
 
 export interface WorkerOptions {
-  listen?: ListenAddress[];
+  listen?: readonly ListenAddress[];
   controlPort?: number;
   pollIntervalMs?: number;
   log?: Logger;
