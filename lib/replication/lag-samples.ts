@@ -8,12 +8,10 @@
 // sweep, no timer: a table holds what the last days of probes wrote.
 // lag-history.ts reads them back for the charts.
 import type { Prisma } from '../generated/prisma/client';
+import { daysBefore, deleteOldest, pruneBatch } from '../retention';
 import { serialDistance, serialGreater } from '../dns/serial';
 import { missingSinceOf, recentChanges, type JournalEntry } from './data';
 
-const DAY_MS = 86_400_000;
-/** Rows past the retention deleted per batch at least: a backlog (a lowered ZK_LAG_DAYS, a long stop) drains over a few batches rather than in one long transaction. */
-const PRUNE_AT_LEAST = 500;
 /** The largest value an Int column holds: a secondary that took longer than 24 days is recorded as taking that long. */
 const INT_MAX = 2_147_483_647;
 
@@ -82,7 +80,7 @@ export function serveTimeOf(o: LagObservation, changes: readonly JournalEntry[])
 /**
  * Writes one LagSample per observation and a ServeTime for each that saw a
  * change go live, then deletes rows older than `keepDays` (at most the larger
- * of PRUNE_AT_LEAST and twice what it wrote, oldest first, so the table
+ * of 500 and twice what it wrote (pruneBatch), oldest first, so the table
  * never grows past its window plus a backlog that shrinks each batch).
  */
 export async function recordLag(writer: LagWriter, observations: readonly LagObservation[], opts: { keepDays: number; now?: Date }): Promise<void> {
@@ -100,12 +98,8 @@ export async function recordLag(writer: LagWriter, observations: readonly LagObs
   await writer.lagSample.createMany({ data: samples });
   if (served.length > 0) await writer.serveTime.createMany({ data: served });
 
-  const cutoff = new Date((opts.now ?? new Date()).getTime() - opts.keepDays * DAY_MS);
-  const old = await writer.lagSample.findMany({ where: { at: { lt: cutoff } }, orderBy: { at: 'asc' }, take: Math.max(PRUNE_AT_LEAST, 2 * samples.length), select: { id: true } });
-  if (old.length > 0) await writer.lagSample.deleteMany({ where: { id: { in: old.map((r) => r.id) } } });
+  const cutoff = daysBefore(opts.now ?? new Date(), opts.keepDays);
+  await deleteOldest(writer.lagSample, { at: { lt: cutoff } }, { at: 'asc' }, pruneBatch(samples.length));
   // Serving times are few (one per change per secondary): pruned only by the batches that add some.
-  if (served.length > 0) {
-    const stale = await writer.serveTime.findMany({ where: { servedAt: { lt: cutoff } }, orderBy: { servedAt: 'asc' }, take: PRUNE_AT_LEAST, select: { id: true } });
-    if (stale.length > 0) await writer.serveTime.deleteMany({ where: { id: { in: stale.map((r) => r.id) } } });
-  }
+  if (served.length > 0) await deleteOldest(writer.serveTime, { servedAt: { lt: cutoff } }, { servedAt: 'asc' }, pruneBatch(0));
 }

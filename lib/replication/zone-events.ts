@@ -8,10 +8,7 @@
 import { eventDays } from '../config/env';
 import { db } from '../db';
 import type { Prisma } from '../generated/prisma/client';
-
-/** Old events deleted per write at least (and twice what it wrote when more): a backlog drains over a few writes. */
-const PRUNE_AT_LEAST = 500;
-const DAY_MS = 86_400_000;
+import { daysBefore, deleteOldest, pruneBatch } from '../retention';
 
 export const ZONE_EVENT_KINDS = [
   'notify-out', // a NOTIFY we sent (notify-queue.ts, notify-now.ts)
@@ -79,7 +76,6 @@ export async function recordZoneEvents(events: readonly ZoneEvent[], writer: Zon
     })),
   });
   // Every write prunes a little: the table holds ZK_EVENT_DAYS days, whatever the number of zones.
-  const cutoff = new Date((opts.now ?? new Date()).getTime() - eventDays() * DAY_MS);
-  const old = await writer.zoneEvent.findMany({ where: { createdAt: { lt: cutoff } }, orderBy: { createdAt: 'asc' }, take: Math.max(PRUNE_AT_LEAST, 2 * events.length), select: { id: true } });
-  if (old.length > 0) await writer.zoneEvent.deleteMany({ where: { id: { in: old.map((e) => e.id) } } });
+  const cutoff = daysBefore(opts.now ?? new Date(), eventDays());
+  await deleteOldest(writer.zoneEvent, { createdAt: { lt: cutoff } }, { createdAt: 'asc' }, pruneBatch(events.length));
 }

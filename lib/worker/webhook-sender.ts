@@ -10,6 +10,7 @@
 // per delivery on every database rather than SKIP LOCKED batches.
 import { db } from '../db';
 import { failureMessage } from '../db-errors';
+import { daysBefore, deleteOldest, pruneBatch } from '../retention';
 import { postDelivery, SEND_TIMEOUT_MS } from '../webhooks/send';
 import type { Logger } from './logger';
 
@@ -29,9 +30,8 @@ const BATCH = 20;
 /** The longest a poll trusts that nothing is due without asking the database again. */
 const QUIET_MAX_MS = 60_000;
 /** Sent and given-up deliveries stay in Settings' log this long. */
-const KEEP_LOG_MS = 30 * 86_400_000;
-/** Old log rows deleted per round at most, oldest first: a backlog drains over a few rounds. */
-const PRUNE_AT_MOST = 500;
+/** Days the log of deliveries no longer pending is kept. */
+const KEEP_LOG_DAYS = 30;
 
 /** The delay after the `attempts`-th failed attempt (1, 2, …). */
 export function webhookBackoffMs(attempts: number, opts: Pick<Required<WebhookSenderOptions>, 'firstBackoffMs' | 'maxBackoffMs'> = DEFAULTS): number {
@@ -131,13 +131,7 @@ export class WebhookSender {
   }
 }
 
-/** Deletes deliveries no longer pending that were written more than KEEP_LOG_MS ago. */
+/** Deletes deliveries no longer pending that were written more than KEEP_LOG_DAYS ago, a bounded batch a round. */
 async function pruneLog(now: Date): Promise<void> {
-  const old = await db().webhookDelivery.findMany({
-    where: { status: { not: 'pending' }, createdAt: { lt: new Date(now.getTime() - KEEP_LOG_MS) } },
-    orderBy: { createdAt: 'asc' },
-    take: PRUNE_AT_MOST,
-    select: { id: true },
-  });
-  if (old.length > 0) await db().webhookDelivery.deleteMany({ where: { id: { in: old.map((r) => r.id) } } });
+  await deleteOldest(db().webhookDelivery, { status: { not: 'pending' }, createdAt: { lt: daysBefore(now, KEEP_LOG_DAYS) } }, { createdAt: 'asc' }, pruneBatch(0));
 }
