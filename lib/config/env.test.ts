@@ -222,37 +222,20 @@ describe('ZK_TRANSFER_SOURCE', () => {
   });
 });
 
-describe('ZK_LAG_DAYS', () => {
-  it('keeps lag history 8 days (a whole week to chart) unless told, and names the variable when the value is bad', () => {
-    delete process.env.ZK_LAG_DAYS;
-    expect(lagDays()).toBe(8);
-    process.env.ZK_LAG_DAYS = '30';
-    expect(lagDays()).toBe(30);
-    process.env.ZK_LAG_DAYS = '0.5';
-    expect(() => lagDays()).toThrow(/ZK_LAG_DAYS must be a whole number from 1 to 366 days, got "0.5"/);
-    delete process.env.ZK_LAG_DAYS;
-  });
-});
-
-describe('ZK_EVENT_DAYS', () => {
-  it('keeps zone events 30 days unless told, and names the variable when the value is bad', () => {
-    delete process.env.ZK_EVENT_DAYS;
-    expect(eventDays()).toBe(30);
-    process.env.ZK_EVENT_DAYS = '365';
-    expect(eventDays()).toBe(365);
-    process.env.ZK_EVENT_DAYS = '0';
-    expect(() => eventDays()).toThrow(/ZK_EVENT_DAYS must be a whole number from 1 to 3650 days, got "0"/);
-    delete process.env.ZK_EVENT_DAYS;
-  });
-});
-
-describe('ZK_DELETED_ZONE_DAYS', () => {
-  it('keeps deleted zones 30 days unless told, and names the variable when the value is bad', () => {
-    delete process.env.ZK_DELETED_ZONE_DAYS;
-    expect(deletedZoneDays()).toBe(30);
-    process.env.ZK_DELETED_ZONE_DAYS = '7';
-    expect(deletedZoneDays()).toBe(7);
-    process.env.ZK_DELETED_ZONE_DAYS = '0';
-    expect(() => deletedZoneDays()).toThrow(/ZK_DELETED_ZONE_DAYS must be a whole number from 1 to 3650 days, got "0"/);
+// The retention settings: each has a default, takes a whole number of days within its range, and
+// names itself and the bad value otherwise.
+describe.each([
+  { name: 'ZK_LAG_DAYS', read: lagDays, what: 'lag history 8 days (a whole week to chart)', fallback: 8, set: '30', bad: '0.5', range: '1 to 366' },
+  { name: 'ZK_EVENT_DAYS', read: eventDays, what: 'zone events 30 days', fallback: 30, set: '365', bad: '0', range: '1 to 3650' },
+  { name: 'ZK_DELETED_ZONE_DAYS', read: deletedZoneDays, what: 'deleted zones 30 days', fallback: 30, set: '7', bad: '0', range: '1 to 3650' },
+])('$name', ({ name, read, what, fallback, set, bad, range }) => {
+  it(`keeps ${what} unless told, and names the variable when the value is bad`, () => {
+    delete process.env[name];
+    expect(read()).toBe(fallback);
+    process.env[name] = set;
+    expect(read()).toBe(Number(set));
+    process.env[name] = bad;
+    expect(() => read()).toThrow(`${name} must be a whole number from ${range} days, got "${bad}"`);
+    delete process.env[name];
   });
 });
