@@ -2,7 +2,8 @@
 # Hosting-provider scale (issue 15): Zonekeeper against BIND 9 on the same data
 # in one run; prints each figure for both and their ratio (bench/scale.ts).
 #   bench/scale.sh [ZONES=50000] [RECORDS_PER_ZONE=20] [options]
-#       time until every zone answers after a start, memory of all DNS
+#       time until every zone answers after a start (median of --starts N,
+#       default 3, each server's starts taken in turns), memory of all DNS
 #       processes, CPU while idle, change latency through the CLI, the web
 #       app's zone editor (Chromium) and the change service, web page times
 #   bench/scale.sh --big-zone [RECORDS=1000000]
@@ -15,7 +16,7 @@
 #   created and dropped), --mariadb (a throwaway mariadbd; or give
 #   DATABASE_URL=mysql://USER:PASSWORD@HOST:PORT/DB or mariadb://… naming a
 #   MySQL 8 / MariaDB 10.11 server, where likewise a database of its own is
-#   created and dropped: USER needs CREATE and DROP), --no-bind, --no-web, --changes N, --runs N,
+#   created and dropped: USER needs CREATE and DROP), --no-bind, --no-web, --starts N, --changes N, --runs N,
 #   --idle-seconds S, --max-rss-gb G (stop a worker past it; default 16),
 #   --start-timeout S, --import-timeout S.
 # Needs: bind9 bind9-dnsutils (named, nsupdate), chromium for the web change,
@@ -26,7 +27,7 @@ POS=()
 FLAGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --changes|--runs|--idle-seconds|--max-rss-gb|--start-timeout|--import-timeout) FLAGS+=("$1" "$2"); shift 2 ;;
+    --starts|--changes|--runs|--idle-seconds|--max-rss-gb|--start-timeout|--import-timeout) FLAGS+=("$1" "$2"); shift 2 ;;
     --*) FLAGS+=("$1"); shift ;;
     *) POS+=("$1"); shift ;;
   esac
