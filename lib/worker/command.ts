@@ -1,6 +1,6 @@
-// How a DNS worker process is started (`npm run worker` says the same in
-// package.json): Node runs lib/bundle-entry.mjs, which runs lib/worker/main.ts
-// from its bundle.
+// How a DNS worker process is started (`npm run worker` in package.json,
+// bench/qps.sh and bench/qps-profile.sh say the same): Node runs
+// lib/bundle-entry.mjs, which runs lib/worker/main.ts from its bundle.
 //
 // --no-memory-reducer: V8's memory reducer runs a full collection of the
 // whole heap some 30 s after a busy period ends, to give memory back to the
@@ -19,4 +19,16 @@
 // (measured 2026-12-06 with perf). The worker's bulk reads do not go through
 // Prisma (lib/zones/load-reads.ts), and its few queries do not need the
 // faster code.
-export const WORKER_NODE_ARGS = ['--no-memory-reducer', '--liftoff-only', 'lib/bundle-entry.mjs', 'lib/worker/main.ts'] as const;
+//
+// --single-threaded: V8 collects garbage and compiles on the thread that runs
+// the JavaScript, not on helper threads of its own. By default each isolate
+// (the main thread, each answer and load thread) hands parallel scavenges,
+// concurrent marking and optimizing compiles to a pool of 4 helper threads;
+// on 2 cores already busy with the worker's own threads (and, on one machine,
+// the database server), that pool took 2.7 s of the 9 s of CPU a 50,000-zone
+// start on PostgreSQL cost, in scavenges no shorter for the help. Without it
+// the start took 8.1–8.8 s of CPU and every zone answered after 5.9–6.2 s,
+// against 9.0–9.7 s and 6.2–6.5 s with it (four alternating starts each,
+// 2026-12-07); one query costs 6.6 µs of CPU against 7.0 (bench/qps.sh, per
+// core), and the process holds about 30 MB less.
+export const WORKER_NODE_ARGS = ['--single-threaded', '--no-memory-reducer', '--liftoff-only', 'lib/bundle-entry.mjs', 'lib/worker/main.ts'] as const;
