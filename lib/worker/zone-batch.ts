@@ -4,7 +4,7 @@
 // (load-threads.ts) that share a start's batches with it. Nothing here depends
 // on what a process serves, except the patch the loader may hand in for a
 // zone it serves already.
-import { soaRecordOf } from '../zones/data';
+import { storedSoaRecordOf } from '../zones/data';
 import { readList } from '../zones/json-lists';
 import { rangeRecordPages, zoneLoadRows, zoneVersions, type ZoneLoadRow } from '../zones/load-reads';
 import type { TimeSlice } from '../time-slice';
@@ -142,7 +142,7 @@ function headerOf(z: ZoneLoadRow, expired: boolean): SnapshotHeader {
     name: z.name,
     serial: Number(z.serial),
     version: z.version,
-    soa: soaRecordOf(z),
+    soa: storedSoaRecordOf(z),
     negativeTtl: Math.min(z.soaTtl, z.soaMinimum),
     transfer: transferPolicy(readList(z.allowTransfer), z.tsigKeyName),
     expired,
