@@ -26,7 +26,7 @@
 // concurrent marking and optimizing compiles to a pool of 4 helper threads;
 // on 2 cores already busy with the worker's own threads (and, on one machine,
 // the database server), that pool took 2.7 s of the 9 s of CPU a 50,000-zone
-// start on PostgreSQL cost, in scavenges no shorter for the help. Without it
+// start on PostgreSQL cost. Without it
 // the start took 8.1–8.8 s of CPU and every zone answered after 5.9–6.2 s,
 // against 9.0–9.7 s and 6.2–6.5 s with it (four alternating starts each,
 // 2026-12-07); one query costs 6.6 µs of CPU against 7.0 (bench/qps.sh, per

@@ -617,8 +617,8 @@ export class ZoneBuilder {
     }
 
     // A big zone's layout comes on top of what reading it left: the arrays outgrown on the way and
-    // the rows read. Collected first, the million-record zone's load peaked at 297–302 MB, against
-    // 314–325 MB (BIND: 307–308 MB; bench/scale.sh --big-zone, 2026-12-07).
+    // the rows read. Collected first, the million-record zone's load peaked at 289–302 MB, against
+    // 314–325 MB (BIND: 307–308 MB; bench/scale.sh --big-zone, three runs each, 2026-12-07).
     if (this.recordCount >= COLLECT_BEFORE_LAYOUT) collectGarbage();
     const nodes = this.nodeCount;
     const sets = this.setCount;

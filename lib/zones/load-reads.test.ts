@@ -9,7 +9,7 @@ import { rangeRecordPages } from './load-reads';
 
 const actor = { name: 'test' };
 
-/** A zone file of `hosts` A records besides its SOA, NS and the NS's address. */
+/** A zone file of `hosts` A records besides its SOA, NS, the NS's address and a TXT record. */
 function zoneText(zone: string, hosts: number): string {
   const lines = [`$ORIGIN ${zone}`, '$TTL 300', '@ IN SOA ns1 hostmaster 1 3600 600 86400 60', '@ IN NS ns1', 'ns1 IN A 192.0.2.53', 'note 120 IN TXT "plain text"'];
   for (let i = 0; i < hosts; i++) lines.push(`h${i} IN A 10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
