@@ -1088,11 +1088,12 @@ export function txtContentStrings(content: string): Uint8Array[] {
 
 /** SOA content from its fields; names must be absolute. */
 export function soaContent(f: SoaFields): string {
-  return normalizeContent(
-    'SOA',
-    `${f.mname} ${f.rname} ${f.serial} ${f.refresh} ${f.retry} ${f.expire} ${f.minimum}`,
-    '.',
-  );
+  return normalizeContent('SOA', soaText(f), '.');
+}
+
+/** The fields in SOA content's order, as they are: canonical only when they are (soaContent makes it so). */
+export function soaText(f: SoaFields): string {
+  return `${f.mname} ${f.rname} ${f.serial} ${f.refresh} ${f.retry} ${f.expire} ${f.minimum}`;
 }
 
 /** The fields of SOA content (canonical or not; relative names are read against the root). */

@@ -18,6 +18,7 @@ import { Prisma } from '../generated/prisma/client';
 import { db, executeBulk, lockInTransaction, sqlCast, TX_LOCK, writeTransaction } from '../db';
 import { deletedZoneDays } from '../config/env';
 import { isUniqueViolation } from '../db-errors';
+import { daysBefore } from '../retention';
 import { nextSerial } from '../dns/serial';
 import type { SerialPolicy } from '../dns/types';
 import { AppError } from '../errors';
@@ -119,7 +120,7 @@ export async function snapshotZoneIn(tx: Tx, zone: ZoneRow, actor: Actor): Promi
 
 /** The oldest deletion time still kept. */
 function keptSince(now = new Date()): Date {
-  return new Date(now.getTime() - deletedZoneDays() * 86_400_000);
+  return daysBefore(now, deletedZoneDays());
 }
 
 /** Drops the snapshots past their time; the cascade takes their rows. */
