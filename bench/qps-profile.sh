@@ -30,7 +30,10 @@ export ZK_RRL_RESPONSES_PER_SECOND=1000000000 ZK_DNS_LISTEN="127.0.0.1:$ZK_PORT"
 node bin/zonekeeper.mjs zone import "$ZONE" "$WORK/zone.db" >/dev/null
 # --perf-basic-prof: V8 writes /tmp/perf-PID.map so that perf can name JIT-compiled functions;
 # the V8 log it also writes goes into the work folder, which is removed at the end.
-ZK_DNS_THREADS=1 taskset -c "$SERVER_CPU" node --perf-basic-prof --logfile="$WORK/v8-%p.log" --single-threaded --no-memory-reducer --liftoff-only lib/bundle-entry.mjs lib/worker/main.ts >"$WORK/zk.log" 2>&1 &
+# The worker's Node arguments as `npm run worker` has them (package.json, which
+# lib/bundle-entry.test.ts pins to lib/worker/command.ts).
+read -ra WORKER_ARGS <<< "$(node -p 'require("./package.json").scripts.worker.replace(/^node /, "")')"
+ZK_DNS_THREADS=1 taskset -c "$SERVER_CPU" node --perf-basic-prof --logfile="$WORK/v8-%p.log" "${WORKER_ARGS[@]}" >"$WORK/zk.log" 2>&1 &
 ZK_PID=$!; PIDS+=("$ZK_PID")
 
 sqlite3 "$WORK/pdns.sqlite3" < /usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql

@@ -54,12 +54,15 @@ export ZK_DATA_DIR="$WORK" ZK_LOG_LEVEL=warn ZK_PROBE_INTERVAL=0
 # ZK_RRL_RESPONSES_PER_SECOND=0 bench/qps.sh measures without it.
 export ZK_RRL_RESPONSES_PER_SECOND="${ZK_RRL_RESPONSES_PER_SECOND:-1000000000}"
 ZK_DNS_LISTEN="127.0.0.1:$ZK1_PORT" ZK_CONTROL_PORT=5403 node bin/zonekeeper.mjs zone import "$ZONE" "$WORK/zone.db" >/dev/null
+# The worker's Node arguments as `npm run worker` has them (package.json, which
+# lib/bundle-entry.test.ts pins to lib/worker/command.ts).
+read -ra WORKER_ARGS <<< "$(node -p 'require("./package.json").scripts.worker.replace(/^node /, "")')"
 ZK_DNS_LISTEN="127.0.0.1:$ZK1_PORT" ZK_CONTROL_PORT=5403 ZK_DNS_THREADS=1 \
-  taskset -c "$SERVER_CPU" node --single-threaded --no-memory-reducer --liftoff-only lib/bundle-entry.mjs lib/worker/main.ts >"$WORK/zk1.log" 2>&1 &
+  taskset -c "$SERVER_CPU" node "${WORKER_ARGS[@]}" >"$WORK/zk1.log" 2>&1 &
 ZK1_PID=$!; PIDS+=("$ZK1_PID")
 # The second worker on the same database only answers (it must not send NOTIFYs twice).
 ZK_DNS_LISTEN="127.0.0.1:$ZKN_PORT" ZK_CONTROL_PORT=5405 ZK_READ_ONLY=1 ZK_WORKER_ID=bench-n \
-  node --single-threaded --no-memory-reducer --liftoff-only lib/bundle-entry.mjs lib/worker/main.ts >"$WORK/zkn.log" 2>&1 &
+  node "${WORKER_ARGS[@]}" >"$WORK/zkn.log" 2>&1 &
 ZKN_PID=$!; PIDS+=("$ZKN_PID")
 
 # PowerDNS with the gsqlite3 backend and its default caches.

@@ -1,6 +1,7 @@
-// How a DNS worker process is started (`npm run worker` in package.json,
-// bench/qps.sh and bench/qps-profile.sh say the same): Node runs
-// lib/bundle-entry.mjs, which runs lib/worker/main.ts from its bundle.
+// How a DNS worker process is started (`npm run worker` in package.json says
+// the same, and bench/qps.sh and bench/qps-profile.sh read it from there):
+// Node runs lib/bundle-entry.mjs, which runs lib/worker/main.ts from its
+// bundle.
 //
 // --no-memory-reducer: V8's memory reducer runs a full collection of the
 // whole heap some 30 s after a busy period ends, to give memory back to the
